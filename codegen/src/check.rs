@@ -1,0 +1,629 @@
+//! Checks of a spec's meaning that need no name resolution: values in range, constraints that
+//! fit their type and can be enforced, rules and paths that name real fields, names that make
+//! valid Rust. Reference problems are found while lowering ([`crate::lower`]).
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use crate::diagnostics::Sink;
+use crate::lower::{enum_variant, parse_auto, parse_format, parse_type, ParsedType};
+use crate::spec::{
+    Constraints, EnumValueSpec, FieldSpec, ObjectSpec, RuleKindSpec, Samples, Scalar, Spanned, Spec,
+    Text, TypeBody,
+};
+
+/// Client methods the generator writes itself; operations must not take their names.
+const RESERVED_METHODS: &[&str] = &["new", "engine", "with_clock", "with_retry", "with_timeouts"];
+
+pub(crate) fn check(spec: &Spec, sink: &mut Sink) {
+    let mut checker = Checker { spec, sink };
+    checker.top_level();
+    for def in &spec.types {
+        checker.upper_camel(&def.name, "a type name");
+        match &def.body {
+            TypeBody::Object(body) => checker.object(body, Side::Named),
+            TypeBody::Enum(values) => checker.enum_values(values, &def.name),
+            TypeBody::Scalar(scalar) => {
+                let base = match scalar.base.value.as_str() {
+                    "string" => Some(Base::String),
+                    "integer" => Some(Base::Integer),
+                    _ => {
+                        checker.sink.error(scalar.base.pos, "a scalar type is `string` or `integer`");
+                        None
+                    }
+                };
+                if scalar.constraints.is_empty() {
+                    checker
+                        .sink
+                        .error(def.name.pos, "a scalar type needs at least one constraint");
+                }
+                if let Some(base) = base {
+                    checker.constraints(&scalar.constraints, base, scalar.samples.as_ref(), &def.name);
+                }
+            }
+        }
+    }
+    for op in &spec.operations {
+        checker.operation(op);
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Base {
+    String,
+    Integer,
+    Boolean,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Named,
+    Request,
+    Response,
+}
+
+struct Checker<'a, 's> {
+    spec: &'a Spec,
+    sink: &'s mut Sink,
+}
+
+impl Checker<'_, '_> {
+    fn top_level(&mut self) {
+        let spec = self.spec;
+        if spec.version.value != 1 {
+            let message = format!("unsupported spec version {}; this generator reads version 1", spec.version.value);
+            self.sink.error(spec.version.pos, message);
+        }
+        self.snake(&spec.gateway, "the gateway name");
+        if spec.sources.is_empty() {
+            self.sink.error(spec.gateway.pos, "a spec lists at least one source document under `sources`");
+        }
+        for source in &spec.sources {
+            self.snake(&source.id, "a source id");
+        }
+        if spec.environments.is_empty() {
+            self.sink.error(spec.gateway.pos, "a spec lists at least one environment");
+        }
+        for env in &spec.environments {
+            self.snake(&env.name, "an environment name");
+            let url = &env.url.value;
+            let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+            if !scheme_ok || url.ends_with('/') || url.contains(char::is_whitespace) {
+                self.sink.error(
+                    env.url.pos,
+                    "an environment url is an absolute http(s) URL without a trailing `/`",
+                );
+            }
+        }
+        if let Some(zone) = &spec.time_zone {
+            if zone.value != "UTC" && zone.value != "Europe/Prague" {
+                self.sink.error(zone.pos, "time_zone is `UTC` or `Europe/Prague`");
+            }
+        }
+        for credential in &spec.credentials {
+            self.snake(&credential.name, "a credential name");
+        }
+        if let Some(signature) = &spec.signature {
+            if signature.scheme.value != "pipe_rsa_sha256" {
+                let message = format!(
+                    "unknown signature scheme `{}`; this generator knows `pipe_rsa_sha256`",
+                    signature.scheme.value
+                );
+                self.sink.error(signature.scheme.pos, message);
+            }
+        }
+        if let Some(result) = &spec.result {
+            if result.codes.is_empty() {
+                self.sink.error(result.pos, "`result.codes` lists at least one code");
+            }
+            let mut codes = BTreeSet::new();
+            let mut names = BTreeSet::new();
+            for code in &result.codes {
+                if !codes.insert(code.code.value) {
+                    let message = format!("result code {} is listed twice", code.code.value);
+                    self.sink.error(code.code.pos, message);
+                }
+                self.snake(&code.name, "a result code name");
+                if !names.insert(code.name.value.clone()) {
+                    let message = format!("result code name `{}` is used twice", code.name.value);
+                    self.sink.error(code.name.pos, message);
+                }
+            }
+            for success in &result.success {
+                if !codes.contains(&success.value) {
+                    let message = format!("success code {} is not in `result.codes`", success.value);
+                    self.sink.error(success.pos, message);
+                }
+            }
+        }
+        for status in &spec.retry_http_status {
+            if !(400..=599).contains(&status.value) {
+                self.sink.error(status.pos, "a retryable HTTP status is between 400 and 599");
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for polling in &spec.polling {
+            if !seen.insert(polling.operation.value.clone()) {
+                self.sink.error(polling.operation.pos, "an operation is polled by one entry at most");
+            }
+        }
+    }
+
+    fn operation(&mut self, op: &crate::spec::OperationSpec) {
+        let spec = self.spec;
+        self.snake(&op.id, "an operation id");
+        if RESERVED_METHODS.contains(&op.id.value.as_str()) || op.id.value.starts_with("poll_") {
+            let message = format!("`{}` clashes with a method the generated client defines", op.id.value);
+            self.sink.error(op.id.pos, message);
+        }
+        if !spec.sources.iter().any(|s| s.id.value == op.source_document.value) {
+            let message = format!("`{}` is not a document listed under `sources`", op.source_document.value);
+            self.sink.error(op.source_document.pos, message);
+        }
+        let method = op.method.value.as_str();
+        if method != "GET" && method != "POST" {
+            self.sink.error(op.method.pos, "method is GET or POST");
+        }
+        self.path(op);
+        self.object(&op.request, Side::Request);
+        self.object(&op.response, Side::Response);
+        if method == "GET" {
+            for field in &op.request.fields {
+                if field.location.as_ref().is_none_or(|l| l.value != "path") {
+                    let message = format!(
+                        "a GET request has no body: `{}` must be a path field (`in: path`)",
+                        field.wire.value
+                    );
+                    self.sink.error(field.wire.pos, message);
+                }
+            }
+        }
+        if let Some(signature) = &spec.signature {
+            let carried = op.request.fields.iter().find(|f| f.wire.value == signature.field.value);
+            if carried.and_then(|f| f.auto.as_ref()).is_none_or(|a| a.value != "signature") {
+                let message = format!(
+                    "the request of `{}` needs a `{}` field with `auto: signature`",
+                    op.id.value, signature.field.value
+                );
+                self.sink.error(op.request.pos, message);
+            }
+            if !op.response.fields.iter().any(|f| f.wire.value == signature.field.value) {
+                let message = format!(
+                    "the response of `{}` needs its `{}` field: responses are verified",
+                    op.id.value, signature.field.value
+                );
+                self.sink.error(op.response.pos, message);
+            }
+        }
+        match &spec.result {
+            Some(result) => {
+                for field in std::iter::once(&result.code_field).chain(result.message_field.as_ref()) {
+                    if !op.response.fields.iter().any(|f| f.wire.value == field.value) {
+                        let message = format!(
+                            "the response of `{}` lacks `{}`, which `result` names",
+                            op.id.value, field.value
+                        );
+                        self.sink.error(op.response.pos, message);
+                    }
+                }
+                for code in &op.retryable_result_codes {
+                    if !result.codes.iter().any(|c| c.code.value == code.value) {
+                        let message = format!("retryable result code {} is not in `result.codes`", code.value);
+                        self.sink.error(code.pos, message);
+                    }
+                }
+            }
+            None => {
+                if let Some(code) = op.retryable_result_codes.first() {
+                    self.sink
+                        .error(code.pos, "retryable result codes need a gateway-level `result`");
+                }
+            }
+        }
+        let mut names = BTreeSet::new();
+        for example in &op.examples {
+            self.snake(&example.name, "an example name");
+            if !names.insert(example.name.value.clone()) {
+                let message = format!("example `{}` is defined twice in this operation", example.name.value);
+                self.sink.error(example.name.pos, message);
+            }
+        }
+    }
+
+    fn path(&mut self, op: &crate::spec::OperationSpec) {
+        let path = &op.path.value;
+        if !path.starts_with('/') {
+            self.sink.error(op.path.pos, "a path starts with `/`");
+        }
+        let mut placeholders = Vec::new();
+        let mut rest = path.as_str();
+        while let Some(start) = rest.find('{') {
+            let Some(end) = rest[start..].find('}') else {
+                self.sink.error(op.path.pos, "unclosed `{` in the path");
+                break;
+            };
+            placeholders.push(&rest[start + 1..start + end]);
+            rest = &rest[start + end + 1..];
+        }
+        for name in &placeholders {
+            let field = op.request.fields.iter().find(|f| f.wire.value == *name);
+            if field.is_none_or(|f| f.location.as_ref().is_none_or(|l| l.value != "path")) {
+                let message = format!("path parameter `{{{name}}}` needs a request field `{name}` with `in: path`");
+                self.sink.error(op.path.pos, message);
+            }
+        }
+        for field in &op.request.fields {
+            let in_path = field.location.as_ref().is_some_and(|l| l.value == "path");
+            if in_path && !placeholders.contains(&field.wire.value.as_str()) {
+                let message = format!("`{}` is a path field but the path has no `{{{}}}`", field.wire.value, field.wire.value);
+                self.sink.error(field.wire.pos, message);
+            }
+            if in_path && !field.required && field.auto.is_none() {
+                let message = format!("path field `{}` must be required", field.wire.value);
+                self.sink.error(field.wire.pos, message);
+            }
+        }
+    }
+
+    fn object(&mut self, body: &ObjectSpec, side: Side) {
+        if body.fields.is_empty() {
+            self.sink.error(body.pos, "an object has at least one field");
+        }
+        let mut rust_names = BTreeSet::new();
+        for field in &body.fields {
+            self.field(field, side);
+            let rust_name = field
+                .rust_name
+                .as_ref()
+                .map(|n| n.value.clone())
+                .unwrap_or_else(|| field.wire.value.to_snake_case());
+            if !rust_names.insert(rust_name.clone()) {
+                let message = format!(
+                    "`{}` gives the Rust field name `{rust_name}` a second time; set `rust_name`",
+                    field.wire.value
+                );
+                self.sink.error(field.wire.pos, message);
+            }
+        }
+        for rule in &body.rules {
+            self.rule(body, &rule.kind, rule.pos);
+        }
+    }
+
+    fn field(&mut self, field: &FieldSpec, side: Side) {
+        let parsed = parse_type(&field.ty.value);
+        let base = match &parsed {
+            Some(ParsedType::String) => Base::String,
+            Some(ParsedType::Integer) => Base::Integer,
+            Some(ParsedType::Boolean) => Base::Boolean,
+            _ => Base::Other,
+        };
+        if let Some(name) = &field.rust_name {
+            self.snake(name, "a rust_name");
+        }
+        if let Some(location) = &field.location {
+            match location.value.as_str() {
+                "body" => {}
+                "path" if side == Side::Request => {}
+                "path" => self
+                    .sink
+                    .error(location.pos, "only request fields can be path parameters"),
+                _ => self.sink.error(location.pos, "`in` is `body` or `path`"),
+            }
+        }
+        if let Some(auto) = &field.auto {
+            if side != Side::Request {
+                self.sink
+                    .error(auto.pos, "only request fields are filled by the client (`auto`)");
+            }
+            match parse_auto(&auto.value) {
+                None => self.sink.error(
+                    auto.pos,
+                    "`auto` is `credential.<name>`, `dttm` or `signature`",
+                ),
+                Some(crate::ir::Auto::Credential(name)) => {
+                    if !self.spec.credentials.iter().any(|c| c.name.value == name) {
+                        let message = format!("`{name}` is not listed under `credentials`");
+                        self.sink.error(auto.pos, message);
+                    }
+                }
+                Some(_) => {}
+            }
+            if base != Base::String {
+                self.sink.error(auto.pos, "automatic values are strings");
+            }
+        }
+        if let Some(values) = &field.enum_values {
+            if !field.constraints.is_empty() {
+                self.sink.error(
+                    field.wire.pos,
+                    "an inline `enum` lists the allowed values; other constraints do not apply",
+                );
+            }
+            if base != Base::String && base != Base::Integer {
+                self.sink
+                    .error(field.ty.pos, "an inline `enum` needs type string or integer");
+            }
+            self.enum_values(values, &field.wire);
+            let name = field.rust_type.as_ref().map(|t| t.value.clone());
+            self.rust_type(field, name);
+        } else if !field.constraints.is_empty() {
+            if base == Base::Other || base == Base::Boolean {
+                let message = format!(
+                    "constraints on `{}` need type string or integer; put them on the named type instead",
+                    field.wire.value
+                );
+                self.sink.error(field.wire.pos, message);
+            } else {
+                self.constraints(&field.constraints, base, field.samples.as_ref(), &field.wire);
+                self.rust_type(field, field.rust_type.as_ref().map(|t| t.value.clone()));
+            }
+        } else if let Some(rust_type) = &field.rust_type {
+            self.sink
+                .error(rust_type.pos, "`rust_type` names the newtype of a constrained field or inline enum");
+        }
+        if field.samples.is_some() && field.constraints.is_empty() {
+            self.sink
+                .error(field.wire.pos, "`samples` belong to a field with constraints");
+        }
+        if let Some(default) = &field.default {
+            self.default(field, default, base);
+        }
+    }
+
+    fn rust_type(&mut self, field: &FieldSpec, name: Option<String>) {
+        if let (Some(name), Some(text)) = (name, &field.rust_type) {
+            if name.to_upper_camel_case() != name {
+                self.sink.error(text.pos, "`rust_type` is an UpperCamelCase type name");
+            }
+        }
+    }
+
+    fn default(&mut self, field: &FieldSpec, default: &Spanned<Scalar>, base: Base) {
+        if field.required {
+            self.sink
+                .error(default.pos, "a required field has no default: the caller always sends it");
+        }
+        let fits = match (&default.value, base) {
+            (Scalar::Str(_), Base::String) | (Scalar::Int(_), Base::Integer) | (Scalar::Bool(_), Base::Boolean) => {
+                true
+            }
+            (value, Base::Other) => match &field.enum_values {
+                Some(values) => values.iter().any(|v| &v.value.value == value),
+                None => self.named_enum_contains(&field.ty.value, value),
+            },
+            _ => false,
+        };
+        if !fits {
+            self.sink
+                .error(default.pos, "the default does not fit the field's type");
+        }
+    }
+
+    /// Whether `ty` names an enum with `value`; other named types accept their base literal.
+    fn named_enum_contains(&self, ty: &str, value: &Scalar) -> bool {
+        match self.spec.types.iter().find(|t| t.name.value == ty).map(|t| &t.body) {
+            Some(TypeBody::Enum(values)) => values.iter().any(|v| &v.value.value == value),
+            Some(TypeBody::Scalar(scalar)) => matches!(
+                (scalar.base.value.as_str(), value),
+                ("string", Scalar::Str(_)) | ("integer", Scalar::Int(_))
+            ),
+            _ => false,
+        }
+    }
+
+    fn constraints(&mut self, c: &Constraints, base: Base, samples: Option<&Samples>, owner: &Text) {
+        let string_only = [
+            (&c.min_length, "min_length"),
+            (&c.max_length, "max_length"),
+        ];
+        let integer_only = [(&c.min, "min"), (&c.max, "max")];
+        if base != Base::String {
+            for (value, key) in string_only {
+                if let Some(v) = value {
+                    let message = format!("`{key}` applies to strings");
+                    self.sink.error(v.pos, message);
+                }
+            }
+            for (value, key) in [(&c.pattern, "pattern"), (&c.format, "format"), (&c.length_unit, "length_unit")] {
+                if let Some(v) = value {
+                    let message = format!("`{key}` applies to strings");
+                    self.sink.error(v.pos, message);
+                }
+            }
+        }
+        if base != Base::Integer {
+            for (value, key) in integer_only {
+                if let Some(v) = value {
+                    let message = format!("`{key}` applies to integers; use min_length/max_length for strings");
+                    self.sink.error(v.pos, message);
+                }
+            }
+        }
+        if let (Some(min), Some(max)) = (&c.min, &c.max) {
+            if min.value > max.value {
+                self.sink.error(max.pos, "`max` is below `min`");
+            }
+        }
+        for length in [&c.min_length, &c.max_length].into_iter().flatten() {
+            if length.value < 0 {
+                self.sink.error(length.pos, "a length is not negative");
+            }
+        }
+        if let (Some(min), Some(max)) = (&c.min_length, &c.max_length) {
+            if min.value > max.value {
+                self.sink.error(max.pos, "`max_length` is below `min_length`");
+            }
+        }
+        if let Some(unit) = &c.length_unit {
+            if unit.value != "chars" && unit.value != "bytes" {
+                self.sink.error(unit.pos, "`length_unit` is `chars` or `bytes`");
+            }
+            if c.min_length.is_none() && c.max_length.is_none() {
+                self.sink
+                    .error(unit.pos, "`length_unit` needs `min_length` or `max_length`");
+            }
+        }
+        if let Some(format) = &c.format {
+            if parse_format(&format.value).is_none() {
+                let message = format!(
+                    "the generator cannot enforce format `{}`; known formats: dttm, base64, ip, email, currency, uuid, date, iso_date, url",
+                    format.value
+                );
+                self.sink.error(format.pos, message);
+            }
+        }
+        if let Some(pattern) = &c.pattern {
+            if let Err(err) = regex_lite::Regex::new(&pattern.value) {
+                let message = format!("the generator cannot enforce this pattern: {err}");
+                self.sink.error(pattern.pos, message);
+            }
+            let has_both = samples.is_some_and(|s| !s.valid.is_empty() && !s.invalid.is_empty());
+            if !has_both {
+                let message = format!(
+                    "`{}` has a pattern: give `samples` with at least one `valid` and one `invalid` value, so the pattern is tested",
+                    owner.value
+                );
+                self.sink.error(pattern.pos, message);
+            }
+        }
+        if let Some(samples) = samples {
+            for sample in samples.valid.iter().chain(&samples.invalid) {
+                let fits = matches!(
+                    (&sample.value, base),
+                    (Scalar::Str(_), Base::String) | (Scalar::Int(_), Base::Integer)
+                );
+                if !fits {
+                    self.sink.error(sample.pos, "a sample has the value's type");
+                }
+            }
+        }
+    }
+
+    fn enum_values(&mut self, values: &[EnumValueSpec], owner: &Text) {
+        if values.is_empty() {
+            let message = format!("enum `{}` needs at least one value", owner.value);
+            self.sink.error(owner.pos, message);
+            return;
+        }
+        let integers = matches!(values[0].value.value, Scalar::Int(_));
+        let mut seen_values = Vec::new();
+        let mut seen_variants = BTreeSet::new();
+        for value in values {
+            match (&value.value.value, integers) {
+                (Scalar::Str(_), false) | (Scalar::Int(_), true) => {}
+                (Scalar::Bool(_), _) => {
+                    self.sink
+                        .error(value.value.pos, "enum values are strings or integers");
+                }
+                _ => self.sink.error(
+                    value.value.pos,
+                    "all values of an enum are strings or all are integers",
+                ),
+            }
+            if integers && value.name.is_none() {
+                self.sink
+                    .error(value.value.pos, "an integer enum value needs a `name`");
+            }
+            if let Some(name) = &value.name {
+                self.snake(name, "an enum value name");
+            }
+            if seen_values.contains(&&value.value.value) {
+                self.sink.error(value.value.pos, "this enum value is listed twice");
+            }
+            seen_values.push(&value.value.value);
+            let variant = enum_variant(value);
+            let valid = variant.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && variant.chars().all(|c| c.is_ascii_alphanumeric())
+                && variant != "Unknown";
+            if !valid {
+                let message = format!(
+                    "enum value {:?} gives no usable Rust variant (`{variant}`); add `name`",
+                    value.value.value
+                );
+                self.sink.error(value.value.pos, message);
+            } else if !seen_variants.insert(variant.clone()) {
+                let message = format!("two values of this enum give the Rust variant `{variant}`; add `name`");
+                self.sink.error(value.value.pos, message);
+            }
+        }
+    }
+
+    fn rule(&mut self, body: &ObjectSpec, kind: &RuleKindSpec, pos: crate::yaml::Pos) {
+        let known = |sink: &mut Sink, name: &Text| {
+            let found = body.fields.iter().find(|f| f.wire.value == name.value);
+            if found.is_none() {
+                let message = format!("the rule names `{}`, which is not a field of this object", name.value);
+                sink.error(name.pos, message);
+            }
+            found
+        };
+        match kind {
+            RuleKindSpec::Together(list) | RuleKindSpec::OneOf(list) | RuleKindSpec::Exclusive(list) => {
+                if list.len() < 2 {
+                    self.sink.error(pos, "this rule relates at least two fields");
+                }
+                let mut seen = BTreeSet::new();
+                for name in list {
+                    if !seen.insert(name.value.as_str()) {
+                        self.sink.error(name.pos, "a field is named twice in this rule");
+                    }
+                    if let Some(field) = known(self.sink, name) {
+                        if field.required {
+                            let message = format!(
+                                "`{}` is required, so this rule can never apply to it",
+                                name.value
+                            );
+                            self.sink.error(name.pos, message);
+                        }
+                    }
+                }
+            }
+            RuleKindSpec::RequiredIf { fields, when, equals } => {
+                for name in fields {
+                    if let Some(field) = known(self.sink, name) {
+                        if field.required {
+                            let message = format!("`{}` is already required", name.value);
+                            self.sink.error(name.pos, message);
+                        }
+                    }
+                    if name.value == when.value {
+                        self.sink.error(name.pos, "a field cannot require itself");
+                    }
+                }
+                if let (Some(field), Some(equals)) = (known(self.sink, when), equals) {
+                    let fits = match (&equals.value, parse_type(&field.ty.value)) {
+                        (Scalar::Str(_), Some(ParsedType::String))
+                        | (Scalar::Int(_), Some(ParsedType::Integer))
+                        | (Scalar::Bool(_), Some(ParsedType::Boolean)) => true,
+                        (value, Some(ParsedType::Named(ty))) => self.named_enum_contains(&ty, value),
+                        _ => false,
+                    };
+                    if !fits {
+                        let message = format!("`equals` does not fit the type of `{}`", when.value);
+                        self.sink.error(equals.pos, message);
+                    }
+                }
+            }
+        }
+    }
+
+    fn snake(&mut self, name: &Text, what: &str) {
+        let valid = name.value.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && name.value.to_snake_case() == name.value
+            && syn::parse_str::<syn::Ident>(&name.value).is_ok();
+        if !valid {
+            let message = format!("{what} is snake_case and not a Rust keyword: `{}`", name.value);
+            self.sink.error(name.pos, message);
+        }
+    }
+
+    fn upper_camel(&mut self, name: &Text, what: &str) {
+        if name.value.to_upper_camel_case() != name.value {
+            let message = format!("{what} is UpperCamelCase: `{}`", name.value);
+            self.sink.error(name.pos, message);
+        }
+    }
+}

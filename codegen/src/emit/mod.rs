@@ -1,0 +1,1 @@
+//! Emitters: one module per kind of generated item.

@@ -1,0 +1,329 @@
+//! The intermediate model: a checked spec with every reference resolved.
+//!
+//! `lower` builds it only from a spec that passed `check`, so emitters can rely on it: every
+//! type a field names exists, every signature order names real fields, every Rust name is a
+//! valid, unique identifier, and pattern constraints compile.
+
+/// A gateway, ready to emit.
+#[derive(Debug, Clone)]
+pub struct Gateway {
+    /// Spec name, snake_case: `csob`.
+    pub name: String,
+    /// Cargo package name of the generated crate: `oneclick-csob`.
+    pub crate_name: String,
+    pub title: String,
+    pub doc: String,
+    /// The spec file, relative to the repository root: `spec/csob.yaml`.
+    pub spec_path: String,
+    pub sources: Vec<Source>,
+    pub environments: Vec<Environment>,
+    pub time_zone: TimeZone,
+    pub credentials: Vec<Credential>,
+    pub signature: Option<Signature>,
+    pub result: Option<ResultSpec>,
+    pub retry_http_status: Vec<u16>,
+    pub enums: Vec<EnumType>,
+    /// Constrained scalar values: each becomes a newtype with `TryFrom`.
+    pub scalars: Vec<ScalarType>,
+    /// Named object types and the request/response message of every operation.
+    pub objects: Vec<ObjectType>,
+    pub operations: Vec<Operation>,
+    pub polling: Vec<Polling>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: String,
+    pub file: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Environment {
+    /// Spec name: `sandbox`; the Rust variant is its UpperCamelCase form.
+    pub name: String,
+    pub variant: String,
+    pub url: String,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeZone {
+    Utc,
+    EuropePrague,
+}
+
+#[derive(Debug, Clone)]
+pub struct Credential {
+    /// Spec name, also the Rust field name: `merchant_id`.
+    pub name: String,
+    pub doc: String,
+    pub sensitive: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Signature {
+    pub scheme: SignatureScheme,
+    /// Wire name of the field carrying the signature: `signature`.
+    pub field: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureScheme {
+    PipeRsaSha256,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResultSpec {
+    pub code_field: String,
+    pub message_field: Option<String>,
+    pub success: Vec<i64>,
+    pub codes: Vec<ResultCode>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResultCode {
+    pub code: i64,
+    /// Spec name, snake_case: `template_not_found`.
+    pub name: String,
+    /// UpperCamelCase variant of the generated `ResultCode` enum.
+    pub variant: String,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumType {
+    /// Spec name: `Currency`; also the Rust type name.
+    pub name: String,
+    pub doc: String,
+    pub repr: EnumRepr,
+    pub values: Vec<EnumValue>,
+    /// SCREAMING_SNAKE name of the `schema::Enum` static.
+    pub schema_const: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    Str,
+    Int,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    pub wire: Literal,
+    /// UpperCamelCase Rust variant.
+    pub variant: String,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+}
+
+#[derive(Debug, Clone)]
+pub struct ScalarType {
+    /// Rust type name: `OrderNo`.
+    pub name: String,
+    pub doc: String,
+    pub base: ScalarBase,
+    pub constraints: Vec<Constraint>,
+    /// Values the spec says must be accepted and rejected; become generated tests.
+    pub valid_samples: Vec<Literal>,
+    pub invalid_samples: Vec<Literal>,
+    /// Card data or secrets: the newtype's `Debug` prints `***`.
+    pub sensitive: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarBase {
+    String,
+    Integer,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Constraint {
+    Min(i64),
+    Max(i64),
+    MinLength(usize, LengthUnit),
+    MaxLength(usize, LengthUnit),
+    Pattern(String),
+    Format(Format),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LengthUnit {
+    Chars,
+    Bytes,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Dttm,
+    Base64,
+    Ip,
+    Email,
+    Currency,
+    Uuid,
+    Date,
+    IsoDate,
+    Url,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Sent by the client: constrained fields use newtypes, enums reject unknown values.
+    Request,
+    /// Received from the gateway: decoded leniently, constraints not enforced.
+    Response,
+}
+
+#[derive(Debug, Clone)]
+pub struct ObjectType {
+    /// Spec name: `Customer`, or `oneclick_init request` for a message.
+    pub spec_name: String,
+    /// Rust type name: `Customer`, `OneclickInitRequest`.
+    pub name: String,
+    pub doc: String,
+    pub direction: Direction,
+    pub fields: Vec<Field>,
+    pub rules: Vec<Rule>,
+    /// Signature order of this object; `None` when it is never signed.
+    pub signature: Option<Vec<SignItem>>,
+    /// SCREAMING_SNAKE name of the `schema::Object` static.
+    pub schema_const: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub wire: String,
+    /// snake_case Rust field name.
+    pub rust_name: String,
+    pub doc: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub location: Location,
+    pub auto: Option<Auto>,
+    pub sensitive: bool,
+    pub default: Option<Literal>,
+    /// Every constraint on the value, whether inline or from its scalar type.
+    pub constraints: Vec<Constraint>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    String,
+    Integer,
+    Boolean,
+    /// Index into `Gateway::scalars`.
+    Scalar(usize),
+    /// Index into `Gateway::enums`.
+    Enum(usize),
+    /// Index into `Gateway::objects`.
+    Object(usize),
+    List(Box<TypeRef>),
+    /// JSON object with arbitrary string keys, values of this type, message order kept.
+    Map(Box<TypeRef>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Body,
+    Path,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auto {
+    Credential(String),
+    Dttm,
+    Signature,
+}
+
+#[derive(Debug, Clone)]
+pub enum Rule {
+    Together(Vec<String>),
+    OneOf(Vec<String>),
+    Exclusive(Vec<String>),
+    RequiredIf {
+        field: String,
+        when: String,
+        equals: Option<Literal>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct SignItem {
+    pub wire: String,
+    pub shape: SignShape,
+}
+
+#[derive(Debug, Clone)]
+pub enum SignShape {
+    Value,
+    Object(Vec<SignItem>),
+    Each(Box<SignShape>),
+    MapValues,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Spec id, snake_case: `oneclick_init`; also the client method name.
+    pub id: String,
+    pub doc: String,
+    pub source: OperationSource,
+    pub method: Method,
+    pub path: String,
+    /// Index into `Gateway::objects`.
+    pub request: usize,
+    /// Index into `Gateway::objects`.
+    pub response: usize,
+    pub request_signature: Vec<SignItem>,
+    pub response_signature: Vec<SignItem>,
+    pub retryable_result_codes: Vec<i64>,
+    pub examples: Vec<Example>,
+    /// SCREAMING_SNAKE name of the `schema::Operation` static.
+    pub schema_const: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct OperationSource {
+    /// Index into `Gateway::sources`.
+    pub source: usize,
+    pub section: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// snake_case, unique within the operation.
+    pub name: String,
+    pub doc: String,
+    pub direction: Direction,
+    /// The message as the document shows it (the wire form, automatic fields included).
+    pub json: serde_json::Value,
+    /// Expected signed text of `json` under the message's signature order.
+    pub text_to_sign: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Polling {
+    /// Index into `Gateway::operations`.
+    pub operation: usize,
+    /// Client method name: `poll_payment_status`.
+    pub method: String,
+    pub doc: String,
+    pub status_field: String,
+    pub pending: Vec<i64>,
+    pub first_delay_ms: u64,
+    pub interval_ms: u64,
+    pub deadline_ms: u64,
+    /// SCREAMING_SNAKE name of the `schema::Polling` static.
+    pub schema_const: String,
+}

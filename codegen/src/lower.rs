@@ -1,0 +1,791 @@
+//! Lowering: the spec model, its names resolved, becomes the IR the emitters read.
+//!
+//! Anything that does not resolve (an unknown type, a signature order naming a missing field,
+//! two types with one Rust name) is reported here with its position; [`crate::check`] covers
+//! the problems that can be seen without resolving names.
+
+use std::collections::BTreeMap;
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+use crate::diagnostics::Sink;
+use crate::ir;
+use crate::spec::{
+    Constraints, EnumValueSpec, ExampleKind, FieldSpec, ObjectSpec, Scalar, Spec, Text, TypeBody,
+};
+use crate::yaml::Pos;
+
+/// Names the generated crate defines itself; spec types must not take them.
+const RESERVED_TYPE_NAMES: &[&str] = &["Client", "Credentials", "Environment", "ResultCode"];
+
+pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gateway {
+    let mut lowering = Lowering {
+        spec,
+        sink,
+        gateway: ir::Gateway {
+            name: spec.gateway.value.clone(),
+            crate_name: format!("oneclick-{}", spec.gateway.value.replace('_', "-")),
+            title: spec.title.value.clone(),
+            doc: spec.doc.value.clone(),
+            spec_path: spec_path.to_string(),
+            sources: spec
+                .sources
+                .iter()
+                .map(|s| ir::Source {
+                    id: s.id.value.clone(),
+                    file: s.file.value.clone(),
+                    title: s.title.value.clone(),
+                })
+                .collect(),
+            environments: spec
+                .environments
+                .iter()
+                .map(|e| ir::Environment {
+                    name: e.name.value.clone(),
+                    variant: e.name.value.to_upper_camel_case(),
+                    url: e.url.value.clone(),
+                    doc: e.doc.value.clone(),
+                })
+                .collect(),
+            time_zone: match spec.time_zone.as_ref().map(|t| t.value.as_str()) {
+                Some("Europe/Prague") => ir::TimeZone::EuropePrague,
+                _ => ir::TimeZone::Utc,
+            },
+            credentials: spec
+                .credentials
+                .iter()
+                .map(|c| ir::Credential {
+                    name: c.name.value.clone(),
+                    doc: c.doc.value.clone(),
+                    sensitive: c.sensitive,
+                })
+                .collect(),
+            signature: spec.signature.as_ref().map(|s| ir::Signature {
+                scheme: ir::SignatureScheme::PipeRsaSha256,
+                field: s.field.value.clone(),
+            }),
+            result: spec.result.as_ref().map(|r| ir::ResultSpec {
+                code_field: r.code_field.value.clone(),
+                message_field: r.message_field.as_ref().map(|m| m.value.clone()),
+                success: r.success.iter().map(|s| s.value).collect(),
+                codes: r
+                    .codes
+                    .iter()
+                    .map(|c| ir::ResultCode {
+                        code: c.code.value,
+                        name: c.name.value.clone(),
+                        variant: c.name.value.to_upper_camel_case(),
+                        doc: c.doc.value.clone(),
+                    })
+                    .collect(),
+            }),
+            retry_http_status: spec
+                .retry_http_status
+                .iter()
+                .map(|s| u16::try_from(s.value).unwrap_or(0))
+                .collect(),
+            enums: Vec::new(),
+            scalars: Vec::new(),
+            objects: Vec::new(),
+            operations: Vec::new(),
+            polling: Vec::new(),
+        },
+        named: BTreeMap::new(),
+        rust_names: BTreeMap::new(),
+    };
+    lowering.run();
+    lowering.gateway
+}
+
+/// What a spec type name stands for once lowered.
+#[derive(Debug, Clone, Copy)]
+enum Named {
+    Object(usize),
+    Enum(usize),
+    Scalar(usize),
+}
+
+struct Lowering<'a, 's> {
+    spec: &'a Spec,
+    sink: &'s mut Sink,
+    gateway: ir::Gateway,
+    named: BTreeMap<String, Named>,
+    /// Every Rust type name handed out, with where it came from.
+    rust_names: BTreeMap<String, Pos>,
+}
+
+impl<'a> Lowering<'a, '_> {
+    fn run(&mut self) {
+        let spec = self.spec;
+        let directions = self.directions();
+        // Declare every named type first so fields can refer to types defined further down.
+        for def in &spec.types {
+            self.claim_rust_name(&def.name.value, def.name.pos);
+            let named = match &def.body {
+                TypeBody::Object(_) => {
+                    let direction = directions
+                        .get(def.name.value.as_str())
+                        .copied()
+                        .unwrap_or(ir::Direction::Request);
+                    self.gateway.objects.push(ir::ObjectType {
+                        spec_name: def.name.value.clone(),
+                        name: def.name.value.clone(),
+                        doc: def.doc.value.clone(),
+                        direction,
+                        fields: Vec::new(),
+                        rules: Vec::new(),
+                        signature: None,
+                        schema_const: def.name.value.to_shouty_snake_case(),
+                    });
+                    Named::Object(self.gateway.objects.len() - 1)
+                }
+                TypeBody::Enum(values) => {
+                    Named::Enum(self.push_enum(&def.name.value, &def.doc.value, values))
+                }
+                TypeBody::Scalar(scalar) => {
+                    let base = match scalar.base.value.as_str() {
+                        "integer" => ir::ScalarBase::Integer,
+                        _ => ir::ScalarBase::String,
+                    };
+                    self.gateway.scalars.push(ir::ScalarType {
+                        name: def.name.value.clone(),
+                        doc: def.doc.value.clone(),
+                        base,
+                        constraints: lower_constraints(&scalar.constraints),
+                        valid_samples: samples(scalar.samples.as_ref().map(|s| &s.valid)),
+                        invalid_samples: samples(scalar.samples.as_ref().map(|s| &s.invalid)),
+                        sensitive: scalar.sensitive,
+                    });
+                    Named::Scalar(self.gateway.scalars.len() - 1)
+                }
+            };
+            self.named.insert(def.name.value.clone(), named);
+        }
+        for def in &spec.types {
+            if let (TypeBody::Object(body), Some(Named::Object(index))) =
+                (&def.body, self.named.get(&def.name.value).copied())
+            {
+                let direction = self.gateway.objects[index].direction;
+                let fields = self.fields(body, direction);
+                self.gateway.objects[index].fields = fields;
+                self.gateway.objects[index].rules = lower_rules(body);
+            }
+        }
+        for op in &spec.operations {
+            let request = self.message(&op.id, "request", &op.request, ir::Direction::Request);
+            let response = self.message(&op.id, "response", &op.response, ir::Direction::Response);
+            self.gateway.operations.push(ir::Operation {
+                id: op.id.value.clone(),
+                doc: op.doc.value.clone(),
+                source: ir::OperationSource {
+                    source: spec
+                        .sources
+                        .iter()
+                        .position(|s| s.id.value == op.source_document.value)
+                        .unwrap_or(0),
+                    section: op.source_section.value.clone(),
+                },
+                method: if op.method.value == "GET" {
+                    ir::Method::Get
+                } else {
+                    ir::Method::Post
+                },
+                path: op.path.value.clone(),
+                request,
+                response,
+                request_signature: Vec::new(),
+                response_signature: Vec::new(),
+                retryable_result_codes: op.retryable_result_codes.iter().map(|c| c.value).collect(),
+                examples: Vec::new(),
+                schema_const: op.id.value.to_shouty_snake_case(),
+            });
+        }
+        self.signatures();
+        self.examples();
+        self.polling();
+    }
+
+    /// Which side of the wire each named object type is on, from where it is used.
+    fn directions(&mut self) -> BTreeMap<&'a str, ir::Direction> {
+        let spec = self.spec;
+        let objects: BTreeMap<&'a str, &'a ObjectSpec> = spec
+            .types
+            .iter()
+            .filter_map(|t| match &t.body {
+                TypeBody::Object(body) => Some((t.name.value.as_str(), body)),
+                _ => None,
+            })
+            .collect();
+        let mut found: BTreeMap<&'a str, ir::Direction> = BTreeMap::new();
+        for op in &spec.operations {
+            for (message, direction) in [
+                (&op.request, ir::Direction::Request),
+                (&op.response, ir::Direction::Response),
+            ] {
+                let mut pending: Vec<&'a FieldSpec> = message.fields.iter().collect();
+                while let Some(field) = pending.pop() {
+                    let Some(name) = referenced_type(&field.ty.value) else {
+                        continue;
+                    };
+                    let Some((name, body)) = objects.get_key_value(name) else {
+                        continue;
+                    };
+                    match found.get(name) {
+                        Some(seen) if *seen == direction => continue,
+                        Some(_) => {
+                            let message = format!(
+                                "type `{name}` is used in both requests and responses; requests \
+                                 are validated strictly and responses decoded leniently, so declare \
+                                 one type for each side"
+                            );
+                            self.sink.error(field.ty.pos, message);
+                            continue;
+                        }
+                        None => {
+                            found.insert(name, direction);
+                            pending.extend(body.fields.iter());
+                        }
+                    }
+                }
+            }
+        }
+        for def in &spec.types {
+            let used = match &def.body {
+                TypeBody::Object(_) => found.contains_key(def.name.value.as_str()),
+                _ => true,
+            };
+            if !used {
+                let message = format!("type `{}` is never used by an operation", def.name.value);
+                self.sink.error(def.name.pos, message);
+            }
+        }
+        found
+    }
+
+    fn claim_rust_name(&mut self, name: &str, pos: Pos) -> bool {
+        if RESERVED_TYPE_NAMES.contains(&name) {
+            let message = format!("`{name}` is a name the generated crate uses itself; rename the type");
+            self.sink.error(pos, message);
+            return false;
+        }
+        if let Some(first) = self.rust_names.get(name) {
+            let message = format!(
+                "duplicate Rust type name `{name}` (first at line {}, column {}); set `rust_type` \
+                 or declare one named type and use it in both places",
+                first.line, first.col
+            );
+            self.sink.error(pos, message);
+            return false;
+        }
+        self.rust_names.insert(name.to_string(), pos);
+        true
+    }
+
+    fn push_enum(&mut self, name: &str, doc: &str, values: &[EnumValueSpec]) -> usize {
+        let repr = match values.first().map(|v| &v.value.value) {
+            Some(Scalar::Int(_)) => ir::EnumRepr::Int,
+            _ => ir::EnumRepr::Str,
+        };
+        let values = values
+            .iter()
+            .map(|v| ir::EnumValue {
+                wire: literal(&v.value.value),
+                variant: enum_variant(v),
+                doc: v.doc.as_ref().map(|d| d.value.clone()).unwrap_or_default(),
+            })
+            .collect();
+        self.gateway.enums.push(ir::EnumType {
+            name: name.to_string(),
+            doc: doc.to_string(),
+            repr,
+            values,
+            schema_const: name.to_shouty_snake_case(),
+        });
+        self.gateway.enums.len() - 1
+    }
+
+    fn message(&mut self, op: &Text, side: &str, body: &ObjectSpec, direction: ir::Direction) -> usize {
+        let spec_name = format!("{} {side}", op.value);
+        let name = format!("{} {side}", op.value).to_upper_camel_case();
+        self.claim_rust_name(&name, op.pos);
+        let fields = self.fields(body, direction);
+        self.gateway.objects.push(ir::ObjectType {
+            spec_name,
+            doc: body.doc.as_ref().map(|d| d.value.clone()).unwrap_or_default(),
+            schema_const: name.to_shouty_snake_case(),
+            name,
+            direction,
+            fields,
+            rules: lower_rules(body),
+            signature: None,
+        });
+        self.gateway.objects.len() - 1
+    }
+
+    fn fields(&mut self, body: &ObjectSpec, direction: ir::Direction) -> Vec<ir::Field> {
+        body.fields.iter().map(|field| self.field(field, direction)).collect()
+    }
+
+    fn field(&mut self, field: &FieldSpec, direction: ir::Direction) -> ir::Field {
+        let mut constraints = lower_constraints(&field.constraints);
+        let mut ty = self.type_ref(&field.ty);
+        if let Some(values) = &field.enum_values {
+            let name = inline_type_name(field);
+            if self.claim_rust_name(&name, field.wire.pos) {
+                ty = ir::TypeRef::Enum(self.push_enum(&name, &field.doc.value, values));
+            }
+        } else if !constraints.is_empty() {
+            let base = match ty {
+                ir::TypeRef::String => Some(ir::ScalarBase::String),
+                ir::TypeRef::Integer => Some(ir::ScalarBase::Integer),
+                _ => None,
+            };
+            // Responses are decoded leniently: their constraints document the value but no
+            // newtype is made for them.
+            if let (Some(base), ir::Direction::Request) = (base, direction) {
+                let name = inline_type_name(field);
+                if self.claim_rust_name(&name, field.wire.pos) {
+                    self.gateway.scalars.push(ir::ScalarType {
+                        name,
+                        doc: field.doc.value.clone(),
+                        base,
+                        constraints: constraints.clone(),
+                        valid_samples: samples(field.samples.as_ref().map(|s| &s.valid)),
+                        invalid_samples: samples(field.samples.as_ref().map(|s| &s.invalid)),
+                        sensitive: field.sensitive,
+                    });
+                    ty = ir::TypeRef::Scalar(self.gateway.scalars.len() - 1);
+                }
+            }
+        }
+        if let ir::TypeRef::Scalar(index) = ty {
+            constraints = self.gateway.scalars[index].constraints.clone();
+        }
+        let sensitive = field.sensitive
+            || matches!(ty, ir::TypeRef::Scalar(index) if self.gateway.scalars[index].sensitive);
+        ir::Field {
+            wire: field.wire.value.clone(),
+            rust_name: field
+                .rust_name
+                .as_ref()
+                .map(|n| n.value.clone())
+                .unwrap_or_else(|| field.wire.value.to_snake_case()),
+            doc: field.doc.value.clone(),
+            ty,
+            required: field.required,
+            location: match field.location.as_ref().map(|l| l.value.as_str()) {
+                Some("path") => ir::Location::Path,
+                _ => ir::Location::Body,
+            },
+            auto: field.auto.as_ref().and_then(|a| parse_auto(&a.value)),
+            sensitive,
+            default: field.default.as_ref().map(|d| literal(&d.value)),
+            constraints,
+        }
+    }
+
+    fn type_ref(&mut self, ty: &Text) -> ir::TypeRef {
+        match parse_type(&ty.value) {
+            Some(parsed) => self.resolve(&parsed, ty.pos),
+            None => {
+                let message = format!(
+                    "`{}` is not a type: use string, integer, boolean, a type name, list<T> or map<T>",
+                    ty.value
+                );
+                self.sink.error(ty.pos, message);
+                ir::TypeRef::String
+            }
+        }
+    }
+
+    fn resolve(&mut self, parsed: &ParsedType, pos: Pos) -> ir::TypeRef {
+        match parsed {
+            ParsedType::String => ir::TypeRef::String,
+            ParsedType::Integer => ir::TypeRef::Integer,
+            ParsedType::Boolean => ir::TypeRef::Boolean,
+            ParsedType::List(inner) => ir::TypeRef::List(Box::new(self.resolve(inner, pos))),
+            ParsedType::Map(inner) => ir::TypeRef::Map(Box::new(self.resolve(inner, pos))),
+            ParsedType::Named(name) => match self.named.get(name) {
+                Some(Named::Object(i)) => ir::TypeRef::Object(*i),
+                Some(Named::Enum(i)) => ir::TypeRef::Enum(*i),
+                Some(Named::Scalar(i)) => ir::TypeRef::Scalar(*i),
+                None => {
+                    let message = format!("unknown type `{name}`");
+                    self.sink.error(pos, message);
+                    ir::TypeRef::String
+                }
+            },
+        }
+    }
+
+    fn signatures(&mut self) {
+        let spec = self.spec;
+        let mut object_specs: Vec<Option<&ObjectSpec>> = vec![None; self.gateway.objects.len()];
+        for def in &spec.types {
+            if let (TypeBody::Object(body), Some(Named::Object(i))) =
+                (&def.body, self.named.get(&def.name.value))
+            {
+                object_specs[*i] = Some(body);
+            }
+        }
+        for (op_index, op) in spec.operations.iter().enumerate() {
+            let request = self.gateway.operations[op_index].request;
+            let response = self.gateway.operations[op_index].response;
+            object_specs[request] = Some(&op.request);
+            object_specs[response] = Some(&op.response);
+        }
+        let mut orders: Vec<Option<Vec<ir::SignItem>>> = vec![None; object_specs.len()];
+        for index in 0..object_specs.len() {
+            let order = self.order_of(index, &object_specs, &mut Vec::new());
+            orders[index] = order;
+        }
+        for (index, order) in orders.into_iter().enumerate() {
+            self.gateway.objects[index].signature = order;
+        }
+        let signed = spec.signature.is_some();
+        for (op_index, op) in spec.operations.iter().enumerate() {
+            let (request, response) = {
+                let o = &self.gateway.operations[op_index];
+                (o.request, o.response)
+            };
+            for (index, body, side) in [(request, &op.request, "request"), (response, &op.response, "response")] {
+                if signed && body.signature.is_none() {
+                    let message = format!(
+                        "the gateway signs messages, so the {side} of `{}` needs a `signature` order",
+                        op.id.value
+                    );
+                    self.sink.error(body.pos, message);
+                }
+                if !signed && body.signature.is_some() {
+                    self.sink.error(
+                        body.signature_pos.unwrap_or(body.pos),
+                        "a `signature` order needs a gateway-level `signature` scheme",
+                    );
+                }
+                let order = self.gateway.objects[index].signature.clone().unwrap_or_default();
+                let target = &mut self.gateway.operations[op_index];
+                if side == "request" {
+                    target.request_signature = order;
+                } else {
+                    target.response_signature = order;
+                }
+            }
+        }
+    }
+
+    /// The resolved signature order of object `index`, or `None` when it declares none.
+    fn order_of(
+        &mut self,
+        index: usize,
+        specs: &[Option<&ObjectSpec>],
+        visiting: &mut Vec<usize>,
+    ) -> Option<Vec<ir::SignItem>> {
+        let body = specs.get(index).copied().flatten()?;
+        let names = body.signature.as_ref()?;
+        if visiting.contains(&index) {
+            let message = format!(
+                "the signature order of `{}` contains itself",
+                self.gateway.objects[index].spec_name
+            );
+            self.sink.error(body.signature_pos.unwrap_or(body.pos), message);
+            return None;
+        }
+        visiting.push(index);
+        let mut items = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for name in names {
+            if seen.contains(&name.value.as_str()) {
+                let message = format!("`{}` appears twice in the signature order", name.value);
+                self.sink.error(name.pos, message);
+                continue;
+            }
+            seen.push(&name.value);
+            let Some(field) = self.gateway.objects[index].fields.iter().find(|f| f.wire == name.value)
+            else {
+                let message = format!(
+                    "the signature order names `{}`, which is not a field of `{}`",
+                    name.value, self.gateway.objects[index].spec_name
+                );
+                self.sink.error(name.pos, message);
+                continue;
+            };
+            let ty = field.ty.clone();
+            if let Some(shape) = self.shape_of(&ty, name, specs, visiting) {
+                items.push(ir::SignItem {
+                    wire: name.value.clone(),
+                    shape,
+                });
+            }
+        }
+        visiting.pop();
+        Some(items)
+    }
+
+    fn shape_of(
+        &mut self,
+        ty: &ir::TypeRef,
+        name: &Text,
+        specs: &[Option<&ObjectSpec>],
+        visiting: &mut Vec<usize>,
+    ) -> Option<ir::SignShape> {
+        Some(match ty {
+            ir::TypeRef::Object(object) => match self.order_of(*object, specs, visiting) {
+                Some(items) => ir::SignShape::Object(items),
+                None => {
+                    let message = format!(
+                        "`{}` is signed, but its type `{}` has no `signature` order",
+                        name.value, self.gateway.objects[*object].spec_name
+                    );
+                    self.sink.error(name.pos, message);
+                    return None;
+                }
+            },
+            ir::TypeRef::List(inner) => {
+                ir::SignShape::Each(Box::new(self.shape_of(inner, name, specs, visiting)?))
+            }
+            ir::TypeRef::Map(_) => ir::SignShape::MapValues,
+            _ => ir::SignShape::Value,
+        })
+    }
+
+    fn examples(&mut self) {
+        let spec = self.spec;
+        for (op_index, op) in spec.operations.iter().enumerate() {
+            for example in &op.examples {
+                let json = match serde_json::from_str::<serde_json::Value>(&example.json.value) {
+                    Ok(json) if json.is_object() => json,
+                    Ok(_) => {
+                        self.sink.error(example.json.pos, "an example must be a JSON object");
+                        continue;
+                    }
+                    Err(err) => {
+                        // Block scalars start on the line after their indicator.
+                        let pos = Pos {
+                            line: example.json.pos.line + err.line(),
+                            col: err.column(),
+                        };
+                        let message = format!("example `{}` is not valid JSON: {err}", example.name.value);
+                        self.sink.error(pos, message);
+                        continue;
+                    }
+                };
+                self.gateway.operations[op_index].examples.push(ir::Example {
+                    name: example.name.value.clone(),
+                    doc: example.doc.value.clone(),
+                    direction: match example.kind {
+                        ExampleKind::Request => ir::Direction::Request,
+                        ExampleKind::Response => ir::Direction::Response,
+                    },
+                    json,
+                    text_to_sign: example.text_to_sign.as_ref().map(|t| t.value.clone()),
+                });
+            }
+        }
+    }
+
+    fn polling(&mut self) {
+        let spec = self.spec;
+        for polling in &spec.polling {
+            let Some(operation) = spec.operations.iter().position(|o| o.id.value == polling.operation.value)
+            else {
+                let message = format!("polling names the unknown operation `{}`", polling.operation.value);
+                self.sink.error(polling.operation.pos, message);
+                continue;
+            };
+            let response = &self.gateway.objects[self.gateway.operations[operation].response];
+            let status_is_integer = response.fields.iter().any(|f| {
+                f.wire == polling.status_field.value
+                    && match &f.ty {
+                        ir::TypeRef::Integer => true,
+                        ir::TypeRef::Enum(e) => self.gateway.enums[*e].repr == ir::EnumRepr::Int,
+                        _ => false,
+                    }
+            });
+            if !status_is_integer {
+                let message = format!(
+                    "polling needs `{}` to be an integer field of the `{}` response",
+                    polling.status_field.value, polling.operation.value
+                );
+                self.sink.error(polling.status_field.pos, message);
+            }
+            let millis = |v: &crate::spec::Spanned<i64>, sink: &mut Sink| {
+                if v.value <= 0 {
+                    sink.error(v.pos, "durations must be greater than zero");
+                }
+                u64::try_from(v.value).unwrap_or(0)
+            };
+            let first_delay_ms = millis(&polling.first_delay_ms, self.sink);
+            let interval_ms = millis(&polling.interval_ms, self.sink);
+            let deadline_ms = millis(&polling.deadline_ms, self.sink);
+            if polling.pending.is_empty() {
+                self.sink.error(polling.pos, "polling needs at least one `pending` status");
+            }
+            self.gateway.polling.push(ir::Polling {
+                operation,
+                method: format!("poll_{}", polling.operation.value),
+                doc: polling.doc.value.clone(),
+                status_field: polling.status_field.value.clone(),
+                pending: polling.pending.iter().map(|p| p.value).collect(),
+                first_delay_ms,
+                interval_ms,
+                deadline_ms,
+                schema_const: format!("POLL_{}", polling.operation.value.to_shouty_snake_case()),
+            });
+        }
+    }
+}
+
+fn inline_type_name(field: &FieldSpec) -> String {
+    field
+        .rust_type
+        .as_ref()
+        .map(|t| t.value.clone())
+        .unwrap_or_else(|| field.wire.value.to_upper_camel_case())
+}
+
+pub(crate) fn enum_variant(value: &EnumValueSpec) -> String {
+    match (&value.name, &value.value.value) {
+        (Some(name), _) => name.value.to_upper_camel_case(),
+        (None, Scalar::Str(text)) => text.to_upper_camel_case(),
+        (None, Scalar::Int(int)) => format!("V{int}"),
+        (None, Scalar::Bool(b)) => b.to_string().to_upper_camel_case(),
+    }
+}
+
+fn literal(value: &Scalar) -> ir::Literal {
+    match value {
+        Scalar::Str(s) => ir::Literal::Str(s.clone()),
+        Scalar::Int(i) => ir::Literal::Int(*i),
+        Scalar::Bool(b) => ir::Literal::Bool(*b),
+    }
+}
+
+fn samples(values: Option<&Vec<crate::spec::Spanned<Scalar>>>) -> Vec<ir::Literal> {
+    values
+        .map(|v| v.iter().map(|s| literal(&s.value)).collect())
+        .unwrap_or_default()
+}
+
+pub(crate) fn lower_constraints(c: &Constraints) -> Vec<ir::Constraint> {
+    let unit = match c.length_unit.as_ref().map(|u| u.value.as_str()) {
+        Some("bytes") => ir::LengthUnit::Bytes,
+        _ => ir::LengthUnit::Chars,
+    };
+    let length = |v: &crate::spec::Spanned<i64>| usize::try_from(v.value).unwrap_or(0);
+    let mut out = Vec::new();
+    if let Some(v) = &c.min {
+        out.push(ir::Constraint::Min(v.value));
+    }
+    if let Some(v) = &c.max {
+        out.push(ir::Constraint::Max(v.value));
+    }
+    if let Some(v) = &c.min_length {
+        out.push(ir::Constraint::MinLength(length(v), unit));
+    }
+    if let Some(v) = &c.max_length {
+        out.push(ir::Constraint::MaxLength(length(v), unit));
+    }
+    if let Some(v) = &c.pattern {
+        out.push(ir::Constraint::Pattern(v.value.clone()));
+    }
+    if let Some(format) = c.format.as_ref().and_then(|f| parse_format(&f.value)) {
+        out.push(ir::Constraint::Format(format));
+    }
+    out
+}
+
+pub(crate) fn parse_format(name: &str) -> Option<ir::Format> {
+    Some(match name {
+        "dttm" => ir::Format::Dttm,
+        "base64" => ir::Format::Base64,
+        "ip" => ir::Format::Ip,
+        "email" => ir::Format::Email,
+        "currency" => ir::Format::Currency,
+        "uuid" => ir::Format::Uuid,
+        "date" => ir::Format::Date,
+        "iso_date" => ir::Format::IsoDate,
+        "url" => ir::Format::Url,
+        _ => return None,
+    })
+}
+
+pub(crate) fn parse_auto(text: &str) -> Option<ir::Auto> {
+    match text {
+        "dttm" => Some(ir::Auto::Dttm),
+        "signature" => Some(ir::Auto::Signature),
+        _ => text
+            .strip_prefix("credential.")
+            .filter(|name| !name.is_empty())
+            .map(|name| ir::Auto::Credential(name.to_string())),
+    }
+}
+
+fn lower_rules(body: &ObjectSpec) -> Vec<ir::Rule> {
+    use crate::spec::RuleKindSpec as K;
+    let names = |list: &[Text]| list.iter().map(|t| t.value.clone()).collect();
+    let mut rules = Vec::new();
+    for rule in &body.rules {
+        match &rule.kind {
+            K::Together(list) => rules.push(ir::Rule::Together(names(list))),
+            K::OneOf(list) => rules.push(ir::Rule::OneOf(names(list))),
+            K::Exclusive(list) => rules.push(ir::Rule::Exclusive(names(list))),
+            K::RequiredIf { fields, when, equals } => {
+                for field in fields {
+                    rules.push(ir::Rule::RequiredIf {
+                        field: field.value.clone(),
+                        when: when.value.clone(),
+                        equals: equals.as_ref().map(|e| literal(&e.value)),
+                    });
+                }
+            }
+        }
+    }
+    rules
+}
+
+/// A field's type as written: `string`, `Customer`, `list<Giftcard>`, `map<string>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ParsedType {
+    String,
+    Integer,
+    Boolean,
+    Named(String),
+    List(Box<ParsedType>),
+    Map(Box<ParsedType>),
+}
+
+pub(crate) fn parse_type(text: &str) -> Option<ParsedType> {
+    let text = text.trim();
+    let generic = |prefix: &str| {
+        text.strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix('>'))
+            .and_then(parse_type)
+            .map(Box::new)
+    };
+    Some(match text {
+        "string" => ParsedType::String,
+        "integer" => ParsedType::Integer,
+        "boolean" => ParsedType::Boolean,
+        _ if text.starts_with("list<") => ParsedType::List(generic("list<")?),
+        _ if text.starts_with("map<") => ParsedType::Map(generic("map<")?),
+        _ if is_type_name(text) => ParsedType::Named(text.to_string()),
+        _ => return None,
+    })
+}
+
+/// The named type a field refers to, looking through `list<…>` and `map<…>`.
+pub(crate) fn referenced_type(text: &str) -> Option<&str> {
+    let mut text = text.trim();
+    loop {
+        if let Some(inner) = text.strip_prefix("list<").or_else(|| text.strip_prefix("map<")) {
+            text = inner.strip_suffix('>')?;
+        } else {
+            return is_type_name(text).then_some(text);
+        }
+    }
+}
+
+pub(crate) fn is_type_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
+}

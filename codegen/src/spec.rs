@@ -1,0 +1,866 @@
+//! The spec model: the YAML file read into types, one-to-one with its keys, every value with the
+//! position it came from. Reading reports shape problems (a missing or unknown key, a value of
+//! the wrong kind); meaning is checked later by [`crate::check`].
+
+use crate::diagnostics::Sink;
+use crate::yaml::{Node, Pos, Value};
+
+/// A value and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub pos: Pos,
+    pub value: T,
+}
+
+pub type Text = Spanned<String>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+}
+
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub version: Spanned<i64>,
+    pub gateway: Text,
+    pub title: Text,
+    pub doc: Text,
+    pub sources: Vec<SourceDoc>,
+    pub environments: Vec<EnvironmentSpec>,
+    pub time_zone: Option<Text>,
+    pub credentials: Vec<CredentialSpec>,
+    pub signature: Option<SignatureSpec>,
+    pub result: Option<ResultSpec>,
+    pub retry_http_status: Vec<Spanned<i64>>,
+    pub polling: Vec<PollingSpec>,
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<OperationSpec>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceDoc {
+    pub id: Text,
+    pub file: Text,
+    pub title: Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvironmentSpec {
+    pub name: Text,
+    pub url: Text,
+    pub doc: Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct CredentialSpec {
+    pub name: Text,
+    pub doc: Text,
+    pub sensitive: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct SignatureSpec {
+    pub scheme: Text,
+    pub field: Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResultSpec {
+    pub pos: Pos,
+    pub code_field: Text,
+    pub message_field: Option<Text>,
+    pub success: Vec<Spanned<i64>>,
+    pub codes: Vec<ResultCodeSpec>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResultCodeSpec {
+    pub code: Spanned<i64>,
+    pub name: Text,
+    pub doc: Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct PollingSpec {
+    pub pos: Pos,
+    pub operation: Text,
+    pub status_field: Text,
+    pub pending: Vec<Spanned<i64>>,
+    pub first_delay_ms: Spanned<i64>,
+    pub interval_ms: Spanned<i64>,
+    pub deadline_ms: Spanned<i64>,
+    pub doc: Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    pub name: Text,
+    pub doc: Text,
+    pub body: TypeBody,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeBody {
+    Object(ObjectSpec),
+    Enum(Vec<EnumValueSpec>),
+    Scalar(ScalarSpec),
+}
+
+#[derive(Debug, Clone)]
+pub struct ObjectSpec {
+    pub pos: Pos,
+    pub doc: Option<Text>,
+    pub fields: Vec<FieldSpec>,
+    pub rules: Vec<RuleSpec>,
+    pub signature: Option<Vec<Text>>,
+    /// Position of the `signature` key, for "missing order" messages.
+    pub signature_pos: Option<Pos>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumValueSpec {
+    pub value: Spanned<Scalar>,
+    pub name: Option<Text>,
+    pub doc: Option<Text>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Constraints {
+    pub min: Option<Spanned<i64>>,
+    pub max: Option<Spanned<i64>>,
+    pub min_length: Option<Spanned<i64>>,
+    pub max_length: Option<Spanned<i64>>,
+    pub length_unit: Option<Text>,
+    pub pattern: Option<Text>,
+    pub format: Option<Text>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        self.min.is_none()
+            && self.max.is_none()
+            && self.min_length.is_none()
+            && self.max_length.is_none()
+            && self.pattern.is_none()
+            && self.format.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Samples {
+    pub valid: Vec<Spanned<Scalar>>,
+    pub invalid: Vec<Spanned<Scalar>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScalarSpec {
+    pub base: Text,
+    pub constraints: Constraints,
+    pub sensitive: bool,
+    pub samples: Option<Samples>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldSpec {
+    pub wire: Text,
+    pub ty: Text,
+    pub required: bool,
+    pub doc: Text,
+    pub default: Option<Spanned<Scalar>>,
+    pub sensitive: bool,
+    pub location: Option<Text>,
+    pub auto: Option<Text>,
+    pub rust_name: Option<Text>,
+    pub rust_type: Option<Text>,
+    pub enum_values: Option<Vec<EnumValueSpec>>,
+    pub constraints: Constraints,
+    pub samples: Option<Samples>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleSpec {
+    pub pos: Pos,
+    pub kind: RuleKindSpec,
+    pub doc: Option<Text>,
+}
+
+#[derive(Debug, Clone)]
+pub enum RuleKindSpec {
+    Together(Vec<Text>),
+    OneOf(Vec<Text>),
+    Exclusive(Vec<Text>),
+    RequiredIf {
+        fields: Vec<Text>,
+        when: Text,
+        equals: Option<Spanned<Scalar>>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct OperationSpec {
+    pub id: Text,
+    pub doc: Text,
+    pub source_document: Text,
+    pub source_section: Text,
+    pub method: Text,
+    pub path: Text,
+    pub request: ObjectSpec,
+    pub response: ObjectSpec,
+    pub retryable_result_codes: Vec<Spanned<i64>>,
+    pub examples: Vec<ExampleSpec>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExampleKind {
+    Request,
+    Response,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExampleSpec {
+    pub name: Text,
+    pub doc: Text,
+    pub kind: ExampleKind,
+    pub json: Text,
+    pub text_to_sign: Option<Text>,
+}
+
+/// Reads a parsed YAML tree into a [`Spec`]; `None` when its shape is too broken to go on.
+pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
+    let mut r = Reader { sink };
+    let mut top = r.map(root, "the spec")?;
+    let version = top.required("spec").and_then(|n| top.r.int(n));
+    let gateway = top.required("gateway").and_then(|n| top.r.text(n));
+    let title = top.required("title").and_then(|n| top.r.text(n));
+    let doc = top.required("doc").and_then(|n| top.r.text(n));
+    let sources = top
+        .required("sources")
+        .map(|n| top.r.entries(n, "sources", Reader::source))
+        .unwrap_or_default();
+    let environments = top
+        .required("environments")
+        .map(|n| top.r.entries(n, "environments", Reader::environment))
+        .unwrap_or_default();
+    let time_zone = top.optional("time_zone").and_then(|n| top.r.text(n));
+    let credentials = top
+        .optional("credentials")
+        .map(|n| top.r.entries(n, "credentials", Reader::credential))
+        .unwrap_or_default();
+    let signature = top.optional("signature").and_then(|n| top.r.signature(n));
+    let result = top.optional("result").and_then(|n| top.r.result(n));
+    let retry_http_status = match top.optional("retry") {
+        Some(node) => top.r.retry(node),
+        None => Vec::new(),
+    };
+    let polling = top
+        .optional("polling")
+        .map(|n| top.r.list(n, Reader::polling))
+        .unwrap_or_default();
+    let types = top
+        .optional("types")
+        .map(|n| top.r.entries(n, "types", Reader::type_def))
+        .unwrap_or_default();
+    let operations = top
+        .required("operations")
+        .map(|n| top.r.entries(n, "operations", Reader::operation))
+        .unwrap_or_default();
+    top.finish();
+    Some(Spec {
+        version: version?,
+        gateway: gateway?,
+        title: title?,
+        doc: doc?,
+        sources,
+        environments,
+        time_zone,
+        credentials,
+        signature,
+        result,
+        retry_http_status,
+        polling,
+        types,
+        operations,
+    })
+}
+
+struct Reader<'s> {
+    sink: &'s mut Sink,
+}
+
+/// The keys of one mapping, handed out one by one; what is left at the end is unknown.
+struct Keys<'n, 'r, 's> {
+    r: &'r mut Reader<'s>,
+    pos: Pos,
+    what: &'static str,
+    entries: Vec<(&'n str, &'n Node, &'n Node)>,
+}
+
+impl<'n> Keys<'n, '_, '_> {
+    fn take(&mut self, key: &str) -> Option<&'n Node> {
+        let index = self.entries.iter().position(|(k, _, _)| *k == key)?;
+        Some(self.entries.remove(index).2)
+    }
+
+    fn required(&mut self, key: &str) -> Option<&'n Node> {
+        let found = self.take(key);
+        if found.is_none() {
+            let message = format!("{} is missing the required key `{key}`", self.what);
+            self.r.sink.error(self.pos, message);
+        }
+        found
+    }
+
+    fn optional(&mut self, key: &str) -> Option<&'n Node> {
+        self.take(key)
+    }
+
+    fn flag(&mut self, key: &str) -> bool {
+        match self.take(key) {
+            Some(node) => self.r.boolean(node).unwrap_or(false),
+            None => false,
+        }
+    }
+
+    fn finish(self) {
+        for (key, key_node, _) in self.entries {
+            let message = format!("unknown key `{key}` in {}", self.what);
+            self.r.sink.error(key_node.pos, message);
+        }
+    }
+}
+
+impl<'s> Reader<'s> {
+    fn map<'n, 'r>(&'r mut self, node: &'n Node, what: &'static str) -> Option<Keys<'n, 'r, 's>> {
+        let Value::Map(entries) = &node.value else {
+            let message = format!("{what} must be a mapping, found {}", node.kind());
+            self.sink.error(node.pos, message);
+            return None;
+        };
+        let mut seen: Vec<(&str, Pos)> = Vec::new();
+        let mut keys = Vec::new();
+        for (key, value) in entries {
+            let name = key_text(key);
+            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == name) {
+                let message = format!(
+                    "duplicate key `{name}` in {what} (first at line {}, column {})",
+                    first.line, first.col
+                );
+                self.sink.error(key.pos, message);
+                continue;
+            }
+            seen.push((name, key.pos));
+            keys.push((name, key, value));
+        }
+        Some(Keys {
+            r: self,
+            pos: node.pos,
+            what,
+            entries: keys,
+        })
+    }
+
+    /// A mapping whose keys are names (types, operations, ...), read in order.
+    fn entries<T>(
+        &mut self,
+        node: &Node,
+        what: &'static str,
+        mut read: impl FnMut(&mut Self, Text, &Node) -> Option<T>,
+    ) -> Vec<T> {
+        let Some(keys) = self.map(node, what) else {
+            return Vec::new();
+        };
+        let entries = keys.entries;
+        let mut out = Vec::new();
+        for (name, key, value) in entries {
+            let name = Spanned {
+                pos: key.pos,
+                value: name.to_string(),
+            };
+            if let Some(item) = read(self, name, value) {
+                out.push(item);
+            }
+        }
+        out
+    }
+
+    fn list<T>(&mut self, node: &Node, mut read: impl FnMut(&mut Self, &Node) -> Option<T>) -> Vec<T> {
+        match &node.value {
+            Value::Seq(items) => items.iter().filter_map(|item| read(self, item)).collect(),
+            _ => {
+                let message = format!("expected a sequence, found {}", node.kind());
+                self.sink.error(node.pos, message);
+                Vec::new()
+            }
+        }
+    }
+
+    fn text(&mut self, node: &Node) -> Option<Text> {
+        match &node.value {
+            Value::Str { text, .. } => Some(Spanned {
+                pos: node.pos,
+                value: text.clone(),
+            }),
+            _ => {
+                let message = format!("expected a string, found {}", node.kind());
+                self.sink.error(node.pos, message);
+                None
+            }
+        }
+    }
+
+    fn texts(&mut self, node: &Node) -> Vec<Text> {
+        self.list(node, Self::text)
+    }
+
+    fn int(&mut self, node: &Node) -> Option<Spanned<i64>> {
+        match node.value {
+            Value::Int(value) => Some(Spanned {
+                pos: node.pos,
+                value,
+            }),
+            _ => {
+                let message = format!("expected an integer, found {}", node.kind());
+                self.sink.error(node.pos, message);
+                None
+            }
+        }
+    }
+
+    fn ints(&mut self, node: &Node) -> Vec<Spanned<i64>> {
+        self.list(node, Self::int)
+    }
+
+    fn boolean(&mut self, node: &Node) -> Option<bool> {
+        match node.value {
+            Value::Bool(value) => Some(value),
+            _ => {
+                let message = format!("expected true or false, found {}", node.kind());
+                self.sink.error(node.pos, message);
+                None
+            }
+        }
+    }
+
+    fn scalar(&mut self, node: &Node) -> Option<Spanned<Scalar>> {
+        let value = match &node.value {
+            Value::Str { text, .. } => Scalar::Str(text.clone()),
+            Value::Int(int) => Scalar::Int(*int),
+            Value::Bool(b) => Scalar::Bool(*b),
+            _ => {
+                let message = format!("expected a string, integer or boolean, found {}", node.kind());
+                self.sink.error(node.pos, message);
+                return None;
+            }
+        };
+        Some(Spanned {
+            pos: node.pos,
+            value,
+        })
+    }
+
+    fn source(&mut self, id: Text, node: &Node) -> Option<SourceDoc> {
+        let mut keys = self.map(node, "a source")?;
+        let file = keys.required("file").and_then(|n| keys.r.text(n));
+        let title = keys.required("title").and_then(|n| keys.r.text(n));
+        keys.finish();
+        Some(SourceDoc {
+            id,
+            file: file?,
+            title: title?,
+        })
+    }
+
+    fn environment(&mut self, name: Text, node: &Node) -> Option<EnvironmentSpec> {
+        let mut keys = self.map(node, "an environment")?;
+        let url = keys.required("url").and_then(|n| keys.r.text(n));
+        let doc = keys.required("doc").and_then(|n| keys.r.text(n));
+        keys.finish();
+        Some(EnvironmentSpec {
+            name,
+            url: url?,
+            doc: doc?,
+        })
+    }
+
+    fn credential(&mut self, name: Text, node: &Node) -> Option<CredentialSpec> {
+        let mut keys = self.map(node, "a credential")?;
+        let doc = keys.required("doc").and_then(|n| keys.r.text(n));
+        let sensitive = keys.flag("sensitive");
+        keys.finish();
+        Some(CredentialSpec {
+            name,
+            doc: doc?,
+            sensitive,
+        })
+    }
+
+    fn signature(&mut self, node: &Node) -> Option<SignatureSpec> {
+        let mut keys = self.map(node, "`signature`")?;
+        let scheme = keys.required("scheme").and_then(|n| keys.r.text(n));
+        let field = keys.required("field").and_then(|n| keys.r.text(n));
+        keys.finish();
+        Some(SignatureSpec {
+            scheme: scheme?,
+            field: field?,
+        })
+    }
+
+    fn result(&mut self, node: &Node) -> Option<ResultSpec> {
+        let mut keys = self.map(node, "`result`")?;
+        let code_field = keys.required("code_field").and_then(|n| keys.r.text(n));
+        let message_field = keys.optional("message_field").and_then(|n| keys.r.text(n));
+        let success = keys.required("success").map(|n| keys.r.ints(n)).unwrap_or_default();
+        let codes = keys
+            .required("codes")
+            .map(|n| keys.r.list(n, Self::result_code))
+            .unwrap_or_default();
+        keys.finish();
+        Some(ResultSpec {
+            pos: node.pos,
+            code_field: code_field?,
+            message_field,
+            success,
+            codes,
+        })
+    }
+
+    fn result_code(&mut self, node: &Node) -> Option<ResultCodeSpec> {
+        let mut keys = self.map(node, "a result code")?;
+        let code = keys.required("code").and_then(|n| keys.r.int(n));
+        let name = keys.required("name").and_then(|n| keys.r.text(n));
+        let doc = keys.required("doc").and_then(|n| keys.r.text(n));
+        keys.finish();
+        Some(ResultCodeSpec {
+            code: code?,
+            name: name?,
+            doc: doc?,
+        })
+    }
+
+    fn retry(&mut self, node: &Node) -> Vec<Spanned<i64>> {
+        let Some(mut keys) = self.map(node, "`retry`") else {
+            return Vec::new();
+        };
+        let statuses = keys.required("http_status").map(|n| keys.r.ints(n)).unwrap_or_default();
+        keys.finish();
+        statuses
+    }
+
+    fn polling(&mut self, node: &Node) -> Option<PollingSpec> {
+        let mut keys = self.map(node, "a polling entry")?;
+        let operation = keys.required("operation").and_then(|n| keys.r.text(n));
+        let status_field = keys.required("status_field").and_then(|n| keys.r.text(n));
+        let pending = keys.required("pending").map(|n| keys.r.ints(n)).unwrap_or_default();
+        let first_delay_ms = keys.required("first_delay_ms").and_then(|n| keys.r.int(n));
+        let interval_ms = keys.required("interval_ms").and_then(|n| keys.r.int(n));
+        let deadline_ms = keys.required("deadline_ms").and_then(|n| keys.r.int(n));
+        let doc = keys.required("doc").and_then(|n| keys.r.text(n));
+        keys.finish();
+        Some(PollingSpec {
+            pos: node.pos,
+            operation: operation?,
+            status_field: status_field?,
+            pending,
+            first_delay_ms: first_delay_ms?,
+            interval_ms: interval_ms?,
+            deadline_ms: deadline_ms?,
+            doc: doc?,
+        })
+    }
+
+    fn type_def(&mut self, name: Text, node: &Node) -> Option<TypeDef> {
+        let mut keys = self.map(node, "a type")?;
+        let doc = keys.required("doc").and_then(|n| keys.r.text(n));
+        let fields = keys.take("fields");
+        let values = keys.take("enum");
+        let base = keys.take("type");
+        let body = match (fields, values, base) {
+            (Some(fields), None, None) => {
+                let rules = keys.optional("rules");
+                let signature = keys.optional("signature");
+                TypeBody::Object(keys.r.object_body(node.pos, None, fields, rules, signature))
+            }
+            (None, Some(values), None) => TypeBody::Enum(keys.r.list(values, Self::enum_value)),
+            (None, None, Some(base)) => {
+                let base = keys.r.text(base);
+                let mut nodes = keys_constraints(&mut keys);
+                let constraints = keys.r.constraints(&mut nodes);
+                let sensitive = keys.flag("sensitive");
+                let samples = keys.optional("samples").and_then(|n| keys.r.samples(n));
+                TypeBody::Scalar(ScalarSpec {
+                    base: base?,
+                    constraints,
+                    sensitive,
+                    samples,
+                })
+            }
+            _ => {
+                let message = format!(
+                    "type `{}` needs exactly one of `fields` (object), `enum` or `type` (scalar)",
+                    name.value
+                );
+                keys.r.sink.error(name.pos, message);
+                keys.finish();
+                return None;
+            }
+        };
+        keys.finish();
+        Some(TypeDef {
+            name,
+            doc: doc?,
+            body,
+        })
+    }
+
+    fn object_body(
+        &mut self,
+        pos: Pos,
+        doc: Option<Text>,
+        fields: &Node,
+        rules: Option<&Node>,
+        signature: Option<&Node>,
+    ) -> ObjectSpec {
+        let fields = self.entries(fields, "`fields`", Self::field);
+        let rules = rules.map(|n| self.list(n, Self::rule)).unwrap_or_default();
+        let signature_pos = signature.map(|n| n.pos);
+        let signature = signature.map(|n| self.texts(n));
+        ObjectSpec {
+            pos,
+            doc,
+            fields,
+            rules,
+            signature,
+            signature_pos,
+        }
+    }
+
+    fn message(&mut self, node: &Node, what: &'static str) -> Option<ObjectSpec> {
+        let mut keys = self.map(node, what)?;
+        let doc = keys.required("doc").and_then(|n| keys.r.text(n));
+        let fields = keys.required("fields");
+        let rules = keys.optional("rules");
+        let signature = keys.optional("signature");
+        let body = fields.map(|fields| keys.r.object_body(node.pos, doc, fields, rules, signature));
+        keys.finish();
+        body
+    }
+
+    fn enum_value(&mut self, node: &Node) -> Option<EnumValueSpec> {
+        if let Value::Map(_) = node.value {
+            let mut keys = self.map(node, "an enum value")?;
+            let value = keys.required("value").and_then(|n| keys.r.scalar(n));
+            let name = keys.optional("name").and_then(|n| keys.r.text(n));
+            let doc = keys.optional("doc").and_then(|n| keys.r.text(n));
+            keys.finish();
+            Some(EnumValueSpec {
+                value: value?,
+                name,
+                doc,
+            })
+        } else {
+            Some(EnumValueSpec {
+                value: self.scalar(node)?,
+                name: None,
+                doc: None,
+            })
+        }
+    }
+
+    fn constraints(&mut self, found: &mut ConstraintNodes<'_>) -> Constraints {
+        Constraints {
+            min: found.min.and_then(|n| self.int(n)),
+            max: found.max.and_then(|n| self.int(n)),
+            min_length: found.min_length.and_then(|n| self.int(n)),
+            max_length: found.max_length.and_then(|n| self.int(n)),
+            length_unit: found.length_unit.and_then(|n| self.text(n)),
+            pattern: found.pattern.and_then(|n| self.text(n)),
+            format: found.format.and_then(|n| self.text(n)),
+        }
+    }
+
+    fn samples(&mut self, node: &Node) -> Option<Samples> {
+        let mut keys = self.map(node, "`samples`")?;
+        let valid = keys.optional("valid").map(|n| keys.r.list(n, Self::scalar)).unwrap_or_default();
+        let invalid = keys
+            .optional("invalid")
+            .map(|n| keys.r.list(n, Self::scalar))
+            .unwrap_or_default();
+        keys.finish();
+        Some(Samples { valid, invalid })
+    }
+
+    fn field(&mut self, wire: Text, node: &Node) -> Option<FieldSpec> {
+        let mut keys = self.map(node, "a field")?;
+        let ty = keys.required("type").and_then(|n| keys.r.text(n));
+        let required = keys.flag("required");
+        let doc = keys.required("doc").and_then(|n| keys.r.text(n));
+        let default = keys.optional("default").and_then(|n| keys.r.scalar(n));
+        let sensitive = keys.flag("sensitive");
+        let location = keys.optional("in").and_then(|n| keys.r.text(n));
+        let auto = keys.optional("auto").and_then(|n| keys.r.text(n));
+        let rust_name = keys.optional("rust_name").and_then(|n| keys.r.text(n));
+        let rust_type = keys.optional("rust_type").and_then(|n| keys.r.text(n));
+        let enum_values = keys.optional("enum").map(|n| keys.r.list(n, Self::enum_value));
+        let mut nodes = keys_constraints(&mut keys);
+        let constraints = keys.r.constraints(&mut nodes);
+        let samples = keys.optional("samples").and_then(|n| keys.r.samples(n));
+        keys.finish();
+        Some(FieldSpec {
+            wire,
+            ty: ty?,
+            required,
+            doc: doc?,
+            default,
+            sensitive,
+            location,
+            auto,
+            rust_name,
+            rust_type,
+            enum_values,
+            constraints,
+            samples,
+        })
+    }
+
+    fn rule(&mut self, node: &Node) -> Option<RuleSpec> {
+        let mut keys = self.map(node, "a rule")?;
+        let doc = keys.optional("doc").and_then(|n| keys.r.text(n));
+        let together = keys.take("together");
+        let one_of = keys.take("one_of");
+        let exclusive = keys.take("exclusive");
+        let required_if = keys.take("required_if");
+        let kind = match (together, one_of, exclusive, required_if) {
+            (Some(n), None, None, None) => Some(RuleKindSpec::Together(keys.r.texts(n))),
+            (None, Some(n), None, None) => Some(RuleKindSpec::OneOf(keys.r.texts(n))),
+            (None, None, Some(n), None) => Some(RuleKindSpec::Exclusive(keys.r.texts(n))),
+            (None, None, None, Some(n)) => keys.r.required_if(n),
+            _ => {
+                keys.r.sink.error(
+                    node.pos,
+                    "a rule needs exactly one of `together`, `one_of`, `exclusive`, `required_if`",
+                );
+                None
+            }
+        };
+        keys.finish();
+        Some(RuleSpec {
+            pos: node.pos,
+            kind: kind?,
+            doc,
+        })
+    }
+
+    fn required_if(&mut self, node: &Node) -> Option<RuleKindSpec> {
+        let mut keys = self.map(node, "`required_if`")?;
+        let fields = keys.required("fields").map(|n| keys.r.texts(n));
+        let when = keys.required("when").and_then(|n| keys.r.text(n));
+        let equals = keys.optional("equals").and_then(|n| keys.r.scalar(n));
+        keys.finish();
+        Some(RuleKindSpec::RequiredIf {
+            fields: fields?,
+            when: when?,
+            equals,
+        })
+    }
+
+    fn operation(&mut self, id: Text, node: &Node) -> Option<OperationSpec> {
+        let mut keys = self.map(node, "an operation")?;
+        let doc = keys.required("doc").and_then(|n| keys.r.text(n));
+        let source = keys.required("source").and_then(|n| keys.r.operation_source(n));
+        let method = keys.required("method").and_then(|n| keys.r.text(n));
+        let path = keys.required("path").and_then(|n| keys.r.text(n));
+        let request = keys.required("request").and_then(|n| keys.r.message(n, "a request"));
+        let response = keys.required("response").and_then(|n| keys.r.message(n, "a response"));
+        let retryable_result_codes = keys
+            .optional("retryable_result_codes")
+            .map(|n| keys.r.ints(n))
+            .unwrap_or_default();
+        let examples = keys
+            .optional("examples")
+            .map(|n| keys.r.list(n, Self::example))
+            .unwrap_or_default();
+        keys.finish();
+        let (source_document, source_section) = source?;
+        Some(OperationSpec {
+            id,
+            doc: doc?,
+            source_document,
+            source_section,
+            method: method?,
+            path: path?,
+            request: request?,
+            response: response?,
+            retryable_result_codes,
+            examples,
+        })
+    }
+
+    fn operation_source(&mut self, node: &Node) -> Option<(Text, Text)> {
+        let mut keys = self.map(node, "`source`")?;
+        let document = keys.required("document").and_then(|n| keys.r.text(n));
+        let section = keys.required("section").and_then(|n| keys.r.text(n));
+        keys.finish();
+        Some((document?, section?))
+    }
+
+    fn example(&mut self, node: &Node) -> Option<ExampleSpec> {
+        let mut keys = self.map(node, "an example")?;
+        let name = keys.required("name").and_then(|n| keys.r.text(n));
+        let doc = keys.required("doc").and_then(|n| keys.r.text(n));
+        let request = keys.take("request");
+        let response = keys.take("response");
+        let text_to_sign = keys.optional("text_to_sign").and_then(|n| keys.r.text(n));
+        let (kind, json) = match (request, response) {
+            (Some(n), None) => (ExampleKind::Request, keys.r.text(n)),
+            (None, Some(n)) => (ExampleKind::Response, keys.r.text(n)),
+            _ => {
+                keys.r
+                    .sink
+                    .error(node.pos, "an example needs exactly one of `request` or `response`");
+                (ExampleKind::Request, None)
+            }
+        };
+        keys.finish();
+        Some(ExampleSpec {
+            name: name?,
+            doc: doc?,
+            kind,
+            json: json?,
+            text_to_sign,
+        })
+    }
+}
+
+/// The constraint keys of a field or scalar type, taken out of its mapping before it is read.
+struct ConstraintNodes<'n> {
+    min: Option<&'n Node>,
+    max: Option<&'n Node>,
+    min_length: Option<&'n Node>,
+    max_length: Option<&'n Node>,
+    length_unit: Option<&'n Node>,
+    pattern: Option<&'n Node>,
+    format: Option<&'n Node>,
+}
+
+fn keys_constraints<'n>(keys: &mut Keys<'n, '_, '_>) -> ConstraintNodes<'n> {
+    ConstraintNodes {
+        min: keys.take("min"),
+        max: keys.take("max"),
+        min_length: keys.take("min_length"),
+        max_length: keys.take("max_length"),
+        length_unit: keys.take("length_unit"),
+        pattern: keys.take("pattern"),
+        format: keys.take("format"),
+    }
+}
+
+fn key_text(key: &Node) -> &str {
+    match &key.value {
+        Value::Str { text, .. } => text,
+        // Integer keys (e.g. result codes written as keys) are not part of the language; the
+        // reader rejects them as unknown keys under their spelled-out form.
+        _ => "<non-string key>",
+    }
+}

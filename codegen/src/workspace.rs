@@ -1,0 +1,181 @@
+//! The repository as the generator sees it: which specs exist, where their crates go, and how
+//! the files on disk differ from what the specs produce. Shared by `cargo xtask codegen` and
+//! the drift test, so both judge staleness the same way.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::{Diagnostic, Diagnostics, emit, yaml::Pos};
+
+/// A spec and the crate directory generated from it, both relative to the repository root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub spec: PathBuf,
+    pub out_dir: PathBuf,
+}
+
+/// Where specs live and where their crates go: gateways and the focused test specs.
+const LAYOUT: &[(&str, &str)] = &[("spec", "generated"), ("tests/specs", "tests/fixtures")];
+
+/// Every spec of the repository, in a stable order.
+pub fn targets(root: &Path) -> Vec<Target> {
+    let mut targets = Vec::new();
+    for (spec_dir, out_dir) in LAYOUT {
+        let Ok(entries) = fs::read_dir(root.join(spec_dir)) else {
+            continue;
+        };
+        let mut specs: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .collect();
+        specs.sort();
+        for spec in specs {
+            let stem = spec.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            targets.push(Target {
+                spec: Path::new(spec_dir).join(spec.file_name().unwrap_or_default()),
+                out_dir: Path::new(out_dir).join(stem),
+            });
+        }
+    }
+    targets
+}
+
+/// One generated file: its path relative to the repository root and its contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub path: PathBuf,
+    pub contents: String,
+}
+
+/// Generates every target; all specs' diagnostics are reported together.
+pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnostics> {
+    let mut outputs = Vec::new();
+    let mut problems = Vec::new();
+    for target in targets {
+        let file = target.spec.to_string_lossy().replace('\\', "/");
+        match crate::load(&root.join(&target.spec), &file) {
+            Ok(gateway) => {
+                let stem = target.out_dir.file_name().unwrap_or_default().to_string_lossy();
+                if gateway.name != stem {
+                    problems.push(Diagnostic {
+                        file: file.clone(),
+                        pos: Pos { line: 1, col: 1 },
+                        message: format!(
+                            "the file of gateway `{}` must be named `{}.yaml`",
+                            gateway.name, gateway.name
+                        ),
+                    });
+                    continue;
+                }
+                outputs.extend(emit::emit(&gateway).into_iter().map(|f| Output {
+                    path: target.out_dir.join(&f.path),
+                    contents: f.contents,
+                }));
+            }
+            Err(diagnostics) => problems.extend(diagnostics.0),
+        }
+    }
+    if problems.is_empty() {
+        Ok(outputs)
+    } else {
+        Err(Diagnostics(problems))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Added { path: PathBuf, new: String },
+    Modified { path: PathBuf, old: String, new: String },
+    Removed { path: PathBuf, old: String },
+}
+
+impl Change {
+    pub fn path(&self) -> &Path {
+        match self {
+            Change::Added { path, .. } | Change::Modified { path, .. } | Change::Removed { path, .. } => path,
+        }
+    }
+
+    /// A unified diff from the file on disk to the generated one.
+    pub fn unified_diff(&self) -> String {
+        let (old, new) = match self {
+            Change::Added { new, .. } => ("", new.as_str()),
+            Change::Modified { old, new, .. } => (old.as_str(), new.as_str()),
+            Change::Removed { old, .. } => (old.as_str(), ""),
+        };
+        let path = self.path().to_string_lossy();
+        similar::TextDiff::from_lines(old, new)
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{path}"), &format!("b/{path}"))
+            .to_string()
+    }
+}
+
+/// How the files on disk differ from `outputs`. Every file under a target's output directory
+/// belongs to the generator, so one it no longer produces is reported as removed.
+pub fn compare(root: &Path, targets: &[Target], outputs: &[Output]) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for output in outputs {
+        match fs::read_to_string(root.join(&output.path)) {
+            Ok(old) if old == output.contents => {}
+            Ok(old) => changes.push(Change::Modified {
+                path: output.path.clone(),
+                old,
+                new: output.contents.clone(),
+            }),
+            Err(_) => changes.push(Change::Added {
+                path: output.path.clone(),
+                new: output.contents.clone(),
+            }),
+        }
+    }
+    for target in targets {
+        for path in files_under(root, &target.out_dir) {
+            if !outputs.iter().any(|o| o.path == path) {
+                let old = fs::read_to_string(root.join(&path)).unwrap_or_default();
+                changes.push(Change::Removed { path, old });
+            }
+        }
+    }
+    changes.sort_by(|a, b| a.path().cmp(b.path()));
+    changes
+}
+
+/// Writes the changes to disk.
+pub fn apply(root: &Path, changes: &[Change]) -> std::io::Result<()> {
+    for change in changes {
+        let path = root.join(change.path());
+        match change {
+            Change::Added { new, .. } | Change::Modified { new, .. } => {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::write(&path, new)?;
+            }
+            Change::Removed { .. } => fs::remove_file(&path)?,
+        }
+    }
+    Ok(())
+}
+
+/// Files under `dir` (relative to `root`), relative to `root`; build output is not ours.
+fn files_under(root: &Path, dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = fs::read_dir(root.join(&dir)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let relative = dir.join(entry.file_name());
+            match entry.file_type() {
+                Ok(t) if t.is_dir() && entry.file_name() != "target" => pending.push(relative),
+                Ok(t) if t.is_file() => found.push(relative),
+                _ => {}
+            }
+        }
+    }
+    found.sort();
+    found
+}

@@ -1,0 +1,21 @@
+//! Runtime of the generated OneClick clients.
+//!
+//! Generated crates describe their gateway as static [`schema`] data and call into this crate to
+//! validate requests ([`validate`]), sign and verify messages ([`signature`], [`keys`]) and talk
+//! to the gateway ([`Engine`]). Nothing here knows a particular gateway's fields.
+
+pub mod clock;
+pub mod engine;
+pub mod error;
+pub mod format;
+pub mod keys;
+pub mod schema;
+pub mod secret;
+pub mod signature;
+pub mod validate;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use engine::{Credentials, Engine, PollOptions, PreparedRequest, RetryPolicy, SigningKeys};
+pub use error::{Error, RuleKind, SignatureError, Violation, Violations};
+pub use keys::{KeyError, RsaPrivateKey, RsaPublicKey};
+pub use secret::Secret;

@@ -1,0 +1,276 @@
+//! Static descriptions of a gateway's messages, emitted by the generator from the spec.
+//!
+//! The generated crates hold `static` values of these types; the runtime interprets them to
+//! validate, sign, verify and route requests. Keeping the behaviour here, in one place, and only
+//! the data in generated code keeps generated crates small and every gateway consistent.
+
+use std::sync::OnceLock;
+
+/// Gateway-wide facts the client engine needs.
+#[derive(Debug)]
+pub struct Gateway {
+    /// The spec's gateway name, e.g. `csob`.
+    pub name: &'static str,
+    pub scheme: Scheme,
+    /// Wire name of the field that carries a message's signature.
+    pub signature_field: Option<&'static str>,
+    /// Time zone of `dttm` values the client fills in.
+    pub dttm_zone: TimeZone,
+    pub result: Option<&'static ResultSpec>,
+    /// HTTP statuses after which a call may be repeated.
+    pub retry_http_status: &'static [u16],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    /// No message signature.
+    None,
+    /// Values of the signed fields joined with `|`, RSA PKCS#1 v1.5 SHA-256, Base64.
+    PipeRsaSha256,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeZone {
+    Utc,
+    /// CET/CEST with the EU daylight-saving rules.
+    EuropePrague,
+}
+
+/// One operation of a gateway API.
+#[derive(Debug)]
+pub struct Operation {
+    /// The spec's operation id, e.g. `oneclick_init`.
+    pub id: &'static str,
+    pub method: Method,
+    /// Path below the base URL with `{wireName}` placeholders for path fields.
+    pub path: &'static str,
+    pub request: &'static Object,
+    pub response: &'static Object,
+    /// Ordered fields of the request's signed text (empty when the request is not signed).
+    pub request_signature: &'static [SignItem],
+    /// Ordered fields of the response's signed text (empty when the response is not signed).
+    pub response_signature: &'static [SignItem],
+    /// Result codes after which the same call may be repeated.
+    pub retryable_result_codes: &'static [i64],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// A JSON object: its fields in documentation order and its cross-field rules.
+#[derive(Debug)]
+pub struct Object {
+    /// Spec name of the type (`Customer`) or of the message (`oneclick_init request`).
+    pub name: &'static str,
+    pub fields: &'static [Field],
+    pub rules: &'static [Rule],
+}
+
+impl Object {
+    pub fn field(&self, wire: &str) -> Option<&'static Field> {
+        self.fields.iter().find(|f| f.wire == wire)
+    }
+}
+
+#[derive(Debug)]
+pub struct Field {
+    /// Name on the wire, exactly as the gateway writes it.
+    pub wire: &'static str,
+    pub kind: Kind,
+    pub required: bool,
+    pub location: Location,
+    /// Set when the client fills the value itself; such a field is never taken from the caller.
+    pub auto: Option<Auto>,
+    /// Card data or secrets: never printed, logged or put in an error.
+    pub sensitive: bool,
+    /// The value the gateway assumes when the field is absent; rules see it as the field's value.
+    pub default: Option<Literal>,
+    pub constraints: &'static [Constraint],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Body,
+    Path,
+}
+
+/// Values the client fills in itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auto {
+    /// A credential given to the client, by its spec name (e.g. `merchant_id`).
+    Credential(&'static str),
+    /// The current time as `YYYYMMDDHHMMSS` in the gateway's time zone.
+    Dttm,
+    /// The request signature.
+    Signature,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    String,
+    Integer,
+    Boolean,
+    Object(&'static Object),
+    Enum(&'static Enum),
+    List(&'static Kind),
+    /// A JSON object with arbitrary keys; values of the given kind, in message order.
+    Map(&'static Kind),
+}
+
+#[derive(Debug)]
+pub struct Enum {
+    pub name: &'static str,
+    pub values: &'static [Literal],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Literal {
+    Str(&'static str),
+    Int(i64),
+    Bool(bool),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LengthUnit {
+    /// Unicode scalar values.
+    Chars,
+    /// UTF-8 bytes.
+    Bytes,
+}
+
+#[derive(Debug)]
+pub enum Constraint {
+    Min(i64),
+    Max(i64),
+    MinLength(usize, LengthUnit),
+    MaxLength(usize, LengthUnit),
+    Pattern(&'static Pattern),
+    Format(Format),
+}
+
+/// A regular expression, compiled on first use.
+#[derive(Debug)]
+pub struct Pattern {
+    pub source: &'static str,
+    pub compiled: OnceLock<regex_lite::Regex>,
+}
+
+impl Pattern {
+    pub const fn new(source: &'static str) -> Self {
+        Pattern {
+            source,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    pub fn is_match(&self, value: &str) -> bool {
+        self.compiled
+            .get_or_init(|| {
+                regex_lite::Regex::new(self.source)
+                    .expect("the generator compiled this pattern before emitting it")
+            })
+            .is_match(value)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `YYYYMMDDHHMMSS`, a real calendar date and time.
+    Dttm,
+    /// Standard Base64 alphabet with padding.
+    Base64,
+    /// IPv4 or IPv6 address.
+    Ip,
+    Email,
+    /// ISO 4217 alphabetic code: three upper-case ASCII letters.
+    Currency,
+    /// `8-4-4-4-12` hexadecimal digits.
+    Uuid,
+    /// `DD.MM.YYYY`, a real calendar date.
+    Date,
+    /// `YYYY-MM-DD`, a real calendar date.
+    IsoDate,
+    /// An absolute `http` or `https` URL.
+    Url,
+}
+
+/// A rule over several fields of one object; field names are wire names.
+#[derive(Debug)]
+pub enum Rule {
+    /// All present or all absent.
+    Together(&'static [&'static str]),
+    /// Exactly one present.
+    OneOf(&'static [&'static str]),
+    /// At most one present.
+    Exclusive(&'static [&'static str]),
+    /// `field` is required when `when` (or its default) has a value, or the given value.
+    RequiredIf {
+        field: &'static str,
+        when: &'static str,
+        /// `None`: required whenever `when` has a value.
+        equals: Option<Literal>,
+    },
+}
+
+/// One element of a signature order.
+#[derive(Debug)]
+pub struct SignItem {
+    pub wire: &'static str,
+    pub shape: SignShape,
+}
+
+#[derive(Debug)]
+pub enum SignShape {
+    /// A scalar value.
+    Value,
+    /// A nested object, flattened in place in its own order.
+    Object(&'static [SignItem]),
+    /// A list: its elements in message order, each of the given shape.
+    Each(&'static SignShape),
+    /// A map: its values in message order.
+    MapValues,
+}
+
+/// How a gateway reports the outcome of an operation inside a successful HTTP answer.
+#[derive(Debug)]
+pub struct ResultSpec {
+    pub code_field: &'static str,
+    pub message_field: Option<&'static str>,
+    pub success: &'static [i64],
+    pub codes: &'static [ResultCodeInfo],
+}
+
+#[derive(Debug)]
+pub struct ResultCodeInfo {
+    pub code: i64,
+    pub name: &'static str,
+}
+
+impl ResultSpec {
+    pub fn name_of(&self, code: i64) -> Option<&'static str> {
+        self.codes.iter().find(|c| c.code == code).map(|c| c.name)
+    }
+}
+
+/// Polling of a status operation until the payment leaves its pending states.
+#[derive(Debug)]
+pub struct Polling {
+    pub operation: &'static Operation,
+    pub status_field: &'static str,
+    pub pending: &'static [i64],
+    pub first_delay_ms: u64,
+    pub interval_ms: u64,
+    pub deadline_ms: u64,
+}
