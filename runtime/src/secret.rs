@@ -6,7 +6,7 @@ use std::fmt;
 ///
 /// The value is reachable only through [`Secret::expose`], so every place that reads it is
 /// visible in the code.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Secret<T>(T);
 
 impl<T> Secret<T> {

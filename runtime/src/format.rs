@@ -1,0 +1,281 @@
+//! The spec's named string formats.
+
+use base64::Engine as _;
+
+use crate::schema::Format;
+
+/// Whether `value` is in `format`.
+pub fn check(format: Format, value: &str) -> bool {
+    match format {
+        Format::Dttm => dttm(value),
+        Format::Base64 => base64::engine::general_purpose::STANDARD
+            .decode(value)
+            .is_ok(),
+        Format::Ip => value.parse::<std::net::IpAddr>().is_ok(),
+        Format::Email => email(value),
+        Format::Currency => value.len() == 3 && value.bytes().all(|b| b.is_ascii_uppercase()),
+        Format::Uuid => uuid(value),
+        Format::Date => date_dmy(value),
+        Format::IsoDate => date_iso(value),
+        Format::Url => url(value),
+    }
+}
+
+/// The format's name in the spec language.
+pub fn name(format: Format) -> &'static str {
+    match format {
+        Format::Dttm => "dttm",
+        Format::Base64 => "base64",
+        Format::Ip => "ip",
+        Format::Email => "email",
+        Format::Currency => "currency",
+        Format::Uuid => "uuid",
+        Format::Date => "date",
+        Format::IsoDate => "iso_date",
+        Format::Url => "url",
+    }
+}
+
+/// The value of a run of ASCII digits; `None` for anything else, so callers never index past a
+/// non-digit.
+fn digits(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn is_leap(year: u32) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+fn real_date(year: u32, month: u32, day: u32) -> bool {
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(year) => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days_in_month).contains(&day)
+}
+
+/// `value` split at fixed byte offsets, or `None` when a cut would not fall on a character
+/// boundary (the value then is not all ASCII and cannot match anyway).
+fn cut<'a, const N: usize>(value: &'a str, lengths: [usize; N]) -> Option<[&'a str; N]> {
+    let mut parts = [""; N];
+    let mut rest = value;
+    for (part, len) in parts.iter_mut().zip(lengths) {
+        let (head, tail) = rest.split_at_checked(len)?;
+        *part = head;
+        rest = tail;
+    }
+    rest.is_empty().then_some(parts)
+}
+
+fn dttm(value: &str) -> bool {
+    let Some([y, mo, d, h, mi, s]) = cut(value, [4, 2, 2, 2, 2, 2]) else {
+        return false;
+    };
+    match [y, mo, d, h, mi, s].map(digits) {
+        [Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(s)] => {
+            real_date(y, mo, d) && h < 24 && mi < 60 && s < 60
+        }
+        _ => false,
+    }
+}
+
+fn date_dmy(value: &str) -> bool {
+    match cut(value, [2, 1, 2, 1, 4]) {
+        Some([d, ".", m, ".", y]) => matches!(
+            (digits(y), digits(m), digits(d)),
+            (Some(y), Some(m), Some(d)) if real_date(y, m, d)
+        ),
+        _ => false,
+    }
+}
+
+fn date_iso(value: &str) -> bool {
+    match cut(value, [4, 1, 2, 1, 2]) {
+        Some([y, "-", m, "-", d]) => matches!(
+            (digits(y), digits(m), digits(d)),
+            (Some(y), Some(m), Some(d)) if real_date(y, m, d)
+        ),
+        _ => false,
+    }
+}
+
+fn uuid(value: &str) -> bool {
+    match cut(value, [8, 1, 4, 1, 4, 1, 4, 1, 12]) {
+        Some([a, "-", b, "-", c, "-", d, "-", e]) => [a, b, c, d, e]
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_hexdigit())),
+        _ => false,
+    }
+}
+
+fn email(value: &str) -> bool {
+    if value.len() > 254 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let mut parts = value.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !local.is_empty() && domain.contains('.') && domain.split('.').all(|label| !label.is_empty())
+}
+
+fn url(value: &str) -> bool {
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let rest = ["http://", "https://"].iter().find_map(|scheme| {
+        value
+            .get(..scheme.len())
+            .filter(|head| head.eq_ignore_ascii_case(scheme))
+            .and_then(|_| value.get(scheme.len()..))
+    });
+    let Some(rest) = rest else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit('@').next().unwrap_or_default();
+    let host = if host_port.starts_with('[') {
+        // An IPv6 literal keeps its colons inside the brackets.
+        host_port.split_inclusive(']').next().unwrap_or_default()
+    } else {
+        host_port.split(':').next().unwrap_or_default()
+    };
+    !host.is_empty() && host != "[]"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(format: Format, values: &[&str]) {
+        for v in values {
+            assert!(check(format, v), "{} should accept {v:?}", name(format));
+        }
+    }
+
+    fn bad(format: Format, values: &[&str]) {
+        for v in values {
+            assert!(!check(format, v), "{} should reject {v:?}", name(format));
+        }
+    }
+
+    #[test]
+    fn dttm() {
+        ok(
+            Format::Dttm,
+            &["20220125131559", "20240229000000", "20231231235959", "00010101000000"],
+        );
+        bad(
+            Format::Dttm,
+            &[
+                "20221325131559",
+                "20230229000000",
+                "20220125241559",
+                "20220125136059",
+                "20220125131560",
+                "20220100131559",
+                "20220431131559",
+                "2022012513155",
+                "202201251315590",
+                "2022-01-25T131",
+                "+0220125131559",
+                "2022012513155é",
+                "",
+            ],
+        );
+    }
+
+    #[test]
+    fn date() {
+        ok(Format::Date, &["29.02.2024", "31.12.1999", "01.01.2000", "29.02.2000"]);
+        bad(
+            Format::Date,
+            &["29.02.2023", "29.02.1900", "31.04.2024", "00.01.2024", "1.1.2024", "01-01-2024", "01.13.2024", "01.01.24", "é1.01.2024", ""],
+        );
+    }
+
+    #[test]
+    fn iso_date() {
+        ok(Format::IsoDate, &["2024-02-29", "2000-02-29", "1999-12-31"]);
+        bad(
+            Format::IsoDate,
+            &["2023-02-29", "2100-02-29", "2024-06-31", "2024-00-10", "2024-1-01", "2024/01/01", "24-01-01", "2024-01-01T00:00:00", ""],
+        );
+    }
+
+    #[test]
+    fn base64() {
+        ok(Format::Base64, &["", "Zg==", "Zm8=", "Zm9v", "YWJj+/8=", "dGVzdA=="]);
+        bad(
+            Format::Base64,
+            &["Zg", "Zg=", "Zm9v\n", "Zm 9v", "Zm9v====", "Zh==", "YWJj-_8=", "=Zm9", "é"],
+        );
+    }
+
+    #[test]
+    fn ip() {
+        ok(Format::Ip, &["192.0.2.2", "0.0.0.0", "255.255.255.255", "::1", "2001:db8::1"]);
+        bad(Format::Ip, &["256.0.0.1", "192.0.2", "192.0.2.2 ", "localhost", "2001:db8:::1", ""]);
+    }
+
+    #[test]
+    fn email() {
+        let longest = format!("{}@example.com", "a".repeat(254 - 12));
+        let too_long = format!("{}@example.com", "a".repeat(255 - 12));
+        ok(Format::Email, &["jan.novak@example.com", "a@b.cz", &longest]);
+        bad(
+            Format::Email,
+            &["jan.novak", "@example.com", "a@b", "a@@b.cz", "a@b@c.cz", "a b@c.cz", "a@b..cz", "a@.cz", "a@b.cz.", "a@b.cz\n", &too_long, ""],
+        );
+    }
+
+    #[test]
+    fn currency() {
+        ok(Format::Currency, &["CZK", "EUR", "USD"]);
+        bad(Format::Currency, &["czk", "CZ", "CZKK", "CZ1", "ČZK", ""]);
+    }
+
+    #[test]
+    fn uuid() {
+        ok(
+            Format::Uuid,
+            &["eeddda80-6ca7-4b22-9d6a-eb8e84791ec9", "EEDDDA80-6CA7-4B22-9D6A-EB8E84791EC9"],
+        );
+        bad(
+            Format::Uuid,
+            &[
+                "eeddda80-6ca7-4b22-9d6a-eb8e84791ec",
+                "eeddda80-6ca7-4b22-9d6a-eb8e84791ec9a",
+                "eeddda806ca74b229d6aeb8e84791ec9",
+                "geddda80-6ca7-4b22-9d6a-eb8e84791ec9",
+                "eeddda80_6ca7-4b22-9d6a-eb8e84791ec9",
+                "eeddda8é-6ca7-4b22-9d6a-eb8e84791ec9",
+                "",
+            ],
+        );
+    }
+
+    #[test]
+    fn url() {
+        ok(
+            Format::Url,
+            &[
+                "https://shop.example.com/return",
+                "http://localhost:8080",
+                "HTTPS://EXAMPLE.COM",
+                "https://user@example.com/x?y#z",
+                "https://[::1]:443/",
+            ],
+        );
+        bad(
+            Format::Url,
+            &["ftp://example.com", "https://", "https:///path", "https://:443/", "shop.example.com", "https://exa mple.com", "https://[]/", "/return", "ht", "é", ""],
+        );
+    }
+}

@@ -1,0 +1,735 @@
+//! Checks a message against its static schema and reports every violation at once.
+//!
+//! Violations carry a JSON pointer, the rule and the limit, never the offending value: requests
+//! hold card data, and violation lists end up in logs and error pages.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::{RuleKind, Violation, Violations};
+use crate::format;
+use crate::schema::{Constraint, Kind, LengthUnit, Literal, Object, Rule};
+
+/// Serialize `value` and validate it against `object`; every violation, JSON-pointer paths.
+pub fn validate<T: Serialize>(object: &'static Object, value: &T) -> Result<(), Violations> {
+    match serde_json::to_value(value) {
+        Ok(json) => into_result(validate_value(object, &json)),
+        Err(_) => Err(Violations(vec![violation("", RuleKind::Type, "JSON object")])),
+    }
+}
+
+/// The same on a JSON value (used by the engine, a CLI, a simulator).
+///
+/// Fields the client fills itself (`auto`) are not required here. A field's constraints apply to
+/// its scalar values: to each element of a list or map. Unknown fields are ignored and JSON
+/// `null` counts as absent.
+pub fn validate_value(object: &'static Object, value: &Value) -> Vec<Violation> {
+    let mut out = Vec::new();
+    check_object(object, value, &mut String::new(), &mut out);
+    out
+}
+
+/// Constraint checks for newtypes' `TryFrom` (path `""`).
+pub fn check_str(constraints: &[Constraint], value: &str) -> Result<(), Violations> {
+    let mut out = Vec::new();
+    check_str_at(constraints, value, "", &mut out);
+    into_result(out)
+}
+
+/// Constraint checks for integer newtypes' `TryFrom` (path `""`).
+pub fn check_int(constraints: &[Constraint], value: i64) -> Result<(), Violations> {
+    let mut out = Vec::new();
+    check_int_at(constraints, value, "", &mut out);
+    into_result(out)
+}
+
+/// The field's value, with JSON `null` treated as absent.
+pub(crate) fn present<'a>(map: &'a Map<String, Value>, wire: &str) -> Option<&'a Value> {
+    map.get(wire).filter(|v| !v.is_null())
+}
+
+/// Appends one JSON-pointer reference token (RFC 6901 escaping).
+pub(crate) fn push_segment(path: &mut String, segment: &str) {
+    path.push('/');
+    for c in segment.chars() {
+        match c {
+            '~' => path.push_str("~0"),
+            '/' => path.push_str("~1"),
+            c => path.push(c),
+        }
+    }
+}
+
+pub(crate) fn literal_matches(literal: &Literal, value: &Value) -> bool {
+    match (literal, value) {
+        (Literal::Str(l), Value::String(v)) => l == v,
+        (Literal::Int(l), Value::Number(v)) => v.as_i64() == Some(*l),
+        (Literal::Bool(l), Value::Bool(v)) => l == v,
+        _ => false,
+    }
+}
+
+fn literal_text(literal: &Literal) -> String {
+    match literal {
+        Literal::Str(s) => (*s).to_owned(),
+        Literal::Int(i) => i.to_string(),
+        Literal::Bool(b) => b.to_string(),
+    }
+}
+
+fn into_result(violations: Vec<Violation>) -> Result<(), Violations> {
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(Violations(violations))
+    }
+}
+
+fn violation(path: &str, rule: RuleKind, limit: impl Into<String>) -> Violation {
+    Violation {
+        path: path.to_owned(),
+        rule,
+        limit: limit.into(),
+    }
+}
+
+fn check_object(object: &'static Object, value: &Value, path: &mut String, out: &mut Vec<Violation>) {
+    let Some(map) = value.as_object() else {
+        out.push(violation(path, RuleKind::Type, "object"));
+        return;
+    };
+    for field in object.fields {
+        let parent = path.len();
+        push_segment(path, field.wire);
+        match present(map, field.wire) {
+            Some(v) => check_kind(&field.kind, field.constraints, v, path, out),
+            None if field.required && field.auto.is_none() => {
+                out.push(violation(path, RuleKind::Required, ""));
+            }
+            None => {}
+        }
+        path.truncate(parent);
+    }
+    for rule in object.rules {
+        check_rule(object, map, rule, path, out);
+    }
+}
+
+fn check_kind(
+    kind: &Kind,
+    constraints: &[Constraint],
+    value: &Value,
+    path: &mut String,
+    out: &mut Vec<Violation>,
+) {
+    match kind {
+        Kind::String => match value.as_str() {
+            Some(s) => check_str_at(constraints, s, path, out),
+            None => out.push(violation(path, RuleKind::Type, "string")),
+        },
+        Kind::Integer => match value.as_i64() {
+            Some(i) => check_int_at(constraints, i, path, out),
+            None => out.push(violation(path, RuleKind::Type, "integer")),
+        },
+        Kind::Boolean => {
+            if !value.is_boolean() {
+                out.push(violation(path, RuleKind::Type, "boolean"));
+            }
+        }
+        Kind::Object(object) => check_object(object, value, path, out),
+        Kind::Enum(e) => {
+            if e.values.iter().any(|l| literal_matches(l, value)) {
+                // Membership already implies the constraints; they are still checked so that no
+                // spec constraint is ever skipped.
+                match value {
+                    Value::String(s) => check_str_at(constraints, s, path, out),
+                    Value::Number(n) => {
+                        if let Some(i) = n.as_i64() {
+                            check_int_at(constraints, i, path, out);
+                        }
+                    }
+                    _ => {}
+                }
+            } else {
+                let allowed: Vec<String> = e.values.iter().map(literal_text).collect();
+                out.push(violation(path, RuleKind::Enum, allowed.join(", ")));
+            }
+        }
+        Kind::List(inner) => match value.as_array() {
+            Some(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let parent = path.len();
+                    push_segment(path, &i.to_string());
+                    check_kind(inner, constraints, item, path, out);
+                    path.truncate(parent);
+                }
+            }
+            None => out.push(violation(path, RuleKind::Type, "list")),
+        },
+        Kind::Map(inner) => match value.as_object() {
+            Some(entries) => {
+                for (key, item) in entries {
+                    let parent = path.len();
+                    push_segment(path, key);
+                    check_kind(inner, constraints, item, path, out);
+                    path.truncate(parent);
+                }
+            }
+            None => out.push(violation(path, RuleKind::Type, "map")),
+        },
+    }
+}
+
+fn check_str_at(constraints: &[Constraint], value: &str, path: &str, out: &mut Vec<Violation>) {
+    let length = |unit: LengthUnit| match unit {
+        LengthUnit::Chars => value.chars().count(),
+        LengthUnit::Bytes => value.len(),
+    };
+    let unit_name = |unit: LengthUnit| match unit {
+        LengthUnit::Chars => "chars",
+        LengthUnit::Bytes => "bytes",
+    };
+    for constraint in constraints {
+        match constraint {
+            Constraint::MinLength(min, unit) if length(*unit) < *min => out.push(violation(
+                path,
+                RuleKind::MinLength,
+                format!("{min} {}", unit_name(*unit)),
+            )),
+            Constraint::MaxLength(max, unit) if length(*unit) > *max => out.push(violation(
+                path,
+                RuleKind::MaxLength,
+                format!("{max} {}", unit_name(*unit)),
+            )),
+            Constraint::Pattern(p) if !p.is_match(value) => {
+                out.push(violation(path, RuleKind::Pattern, p.source));
+            }
+            Constraint::Format(f) if !format::check(*f, value) => {
+                out.push(violation(path, RuleKind::Format, format::name(*f)));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn check_int_at(constraints: &[Constraint], value: i64, path: &str, out: &mut Vec<Violation>) {
+    for constraint in constraints {
+        match constraint {
+            Constraint::Min(min) if value < *min => {
+                out.push(violation(path, RuleKind::Min, min.to_string()));
+            }
+            Constraint::Max(max) if value > *max => {
+                out.push(violation(path, RuleKind::Max, max.to_string()));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The value the gateway sees for a field: the message's, or else the spec's default.
+enum Effective<'a> {
+    Value(&'a Value),
+    Default(Literal),
+}
+
+impl Effective<'_> {
+    fn matches(&self, literal: &Literal) -> bool {
+        match self {
+            Effective::Value(v) => literal_matches(literal, v),
+            Effective::Default(d) => d == literal,
+        }
+    }
+}
+
+fn effective<'a>(object: &Object, map: &'a Map<String, Value>, wire: &str) -> Option<Effective<'a>> {
+    match present(map, wire) {
+        Some(v) => Some(Effective::Value(v)),
+        None => object.field(wire)?.default.map(Effective::Default),
+    }
+}
+
+fn check_rule(
+    object: &'static Object,
+    map: &Map<String, Value>,
+    rule: &Rule,
+    path: &str,
+    out: &mut Vec<Violation>,
+) {
+    let at = |wire: &str| {
+        let mut p = path.to_owned();
+        push_segment(&mut p, wire);
+        p
+    };
+    match rule {
+        Rule::Together(fields) => {
+            let missing = fields.iter().find(|f| present(map, f).is_none());
+            let any_present = fields.iter().any(|f| present(map, f).is_some());
+            if let (Some(missing), true) = (missing, any_present) {
+                let others: Vec<&str> = fields.iter().copied().filter(|f| f != missing).collect();
+                out.push(violation(
+                    &at(missing),
+                    RuleKind::Together,
+                    format!("with {}", others.join(", ")),
+                ));
+            }
+        }
+        Rule::OneOf(fields) => {
+            if fields.iter().filter(|f| present(map, f).is_some()).count() != 1 {
+                out.push(violation(path, RuleKind::OneOf, fields.join(", ")));
+            }
+        }
+        Rule::Exclusive(fields) => {
+            if fields.iter().filter(|f| present(map, f).is_some()).count() > 1 {
+                out.push(violation(path, RuleKind::Exclusive, fields.join(", ")));
+            }
+        }
+        Rule::RequiredIf {
+            field,
+            when,
+            equals,
+        } => {
+            let triggered = match (effective(object, map, when), equals) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some(actual), Some(expected)) => actual.matches(expected),
+            };
+            if triggered && effective(object, map, field).is_none() {
+                let limit = match equals {
+                    Some(expected) => format!("when {when} = {}", literal_text(expected)),
+                    None => format!("when {when} is set"),
+                };
+                out.push(violation(&at(field), RuleKind::RequiredIf, limit));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::schema::{Auto, Constraint::*, Enum, Field, Format, Location, Pattern};
+
+    const fn field(wire: &'static str, kind: Kind) -> Field {
+        Field {
+            wire,
+            kind,
+            required: false,
+            location: Location::Body,
+            auto: None,
+            sensitive: false,
+            default: None,
+            constraints: &[],
+        }
+    }
+
+    static CURRENCY: Enum = Enum {
+        name: "Currency",
+        values: &[Literal::Str("CZK"), Literal::Str("EUR"), Literal::Str("USD")],
+    };
+    static STATUS: Enum = Enum {
+        name: "Status",
+        values: &[Literal::Int(1), Literal::Int(2)],
+    };
+    static ORDER_NO: Pattern = Pattern::new("^[0-9]{1,10}$");
+
+    static ADDRESS: Object = Object {
+        name: "Address",
+        fields: &[
+            Field {
+                required: true,
+                constraints: &[MaxLength(50, LengthUnit::Chars)],
+                ..field("city", Kind::String)
+            },
+            Field {
+                constraints: &[MaxLength(16, LengthUnit::Chars)],
+                ..field("zip", Kind::String)
+            },
+        ],
+        rules: &[],
+    };
+    static CUSTOMER: Object = Object {
+        name: "Customer",
+        fields: &[
+            Field {
+                constraints: &[MaxLength(45, LengthUnit::Chars)],
+                ..field("name", Kind::String)
+            },
+            Field {
+                constraints: &[MaxLength(100, LengthUnit::Chars), Format(Format::Email)],
+                ..field("email", Kind::String)
+            },
+            field("billing", Kind::Object(&ADDRESS)),
+            field("mobilePhone", Kind::String),
+            field("workPhone", Kind::String),
+        ],
+        rules: &[Rule::Exclusive(&["mobilePhone", "workPhone"])],
+    };
+    static REQUEST: Object = Object {
+        name: "test request",
+        fields: &[
+            Field {
+                required: true,
+                auto: Some(Auto::Credential("merchant_id")),
+                constraints: &[MaxLength(10, LengthUnit::Chars)],
+                ..field("merchantId", Kind::String)
+            },
+            Field {
+                required: true,
+                constraints: &[Pattern(&ORDER_NO)],
+                ..field("orderNo", Kind::String)
+            },
+            Field {
+                constraints: &[Min(1), Max(99_999_999)],
+                ..field("totalAmount", Kind::Integer)
+            },
+            field("currency", Kind::Enum(&CURRENCY)),
+            Field {
+                constraints: &[MaxLength(300, LengthUnit::Chars), Format(Format::Url)],
+                ..field("returnUrl", Kind::String)
+            },
+            Field {
+                constraints: &[
+                    MinLength(4, LengthUnit::Bytes),
+                    MaxLength(8, LengthUnit::Bytes),
+                    Format(Format::Base64),
+                ],
+                ..field("merchantData", Kind::String)
+            },
+            Field {
+                constraints: &[Min(300), Max(1800)],
+                ..field("ttlSec", Kind::Integer)
+            },
+            field("closePayment", Kind::Boolean),
+            field("customer", Kind::Object(&CUSTOMER)),
+            field("addresses", Kind::List(&Kind::Object(&ADDRESS))),
+            Field {
+                constraints: &[MaxLength(3, LengthUnit::Chars)],
+                ..field("vars", Kind::Map(&Kind::String))
+            },
+            Field {
+                constraints: &[Max(9)],
+                ..field("codes", Kind::List(&Kind::Integer))
+            },
+            field("status", Kind::Enum(&STATUS)),
+            Field {
+                default: Some(Literal::Bool(false)),
+                ..field("clientInitiated", Kind::Boolean)
+            },
+            field("sdkUsed", Kind::Boolean),
+            Field {
+                default: Some(Literal::Str("auto")),
+                ..field("mode", Kind::String)
+            },
+            field("limit", Kind::Integer),
+            field("language", Kind::String),
+            field("voucher", Kind::String),
+            field("card", Kind::String),
+            field("token", Kind::String),
+            field("a/b~c", Kind::String),
+        ],
+        rules: &[
+            Rule::Together(&["totalAmount", "currency"]),
+            Rule::RequiredIf {
+                field: "sdkUsed",
+                when: "clientInitiated",
+                equals: Some(Literal::Bool(true)),
+            },
+            Rule::RequiredIf {
+                field: "limit",
+                when: "mode",
+                equals: Some(Literal::Str("auto")),
+            },
+            Rule::RequiredIf {
+                field: "language",
+                when: "voucher",
+                equals: None,
+            },
+            Rule::OneOf(&["card", "token"]),
+        ],
+    };
+
+    fn v(path: &str, rule: RuleKind, limit: &str) -> Violation {
+        violation(path, rule, limit)
+    }
+
+    /// A request that satisfies every rule; tests break one thing at a time.
+    fn valid() -> Value {
+        json!({
+            "orderNo": "51966",
+            "totalAmount": 1000,
+            "currency": "CZK",
+            "limit": 5,
+            "card": "x",
+        })
+    }
+
+    fn with(changes: Value) -> Value {
+        let mut base = valid();
+        for (k, v) in changes.as_object().unwrap() {
+            base.as_object_mut().unwrap().insert(k.clone(), v.clone());
+        }
+        base
+    }
+
+    #[test]
+    fn valid_request_passes_and_auto_fields_are_not_required() {
+        assert_eq!(validate_value(&REQUEST, &valid()), vec![]);
+        assert_eq!(validate(&REQUEST, &valid()), Ok(()));
+    }
+
+    #[test]
+    fn required_and_null() {
+        let mut req = valid();
+        req["orderNo"] = Value::Null;
+        assert_eq!(validate_value(&REQUEST, &req), vec![v("/orderNo", RuleKind::Required, "")]);
+        let req = with(json!({"customer": {"billing": {"zip": "11000"}}}));
+        assert_eq!(
+            validate_value(&REQUEST, &req),
+            vec![v("/customer/billing/city", RuleKind::Required, "")]
+        );
+    }
+
+    #[test]
+    fn types() {
+        let req = with(json!({
+            "orderNo": 51966,
+            "totalAmount": "1000",
+            "closePayment": "true",
+            "customer": [],
+            "addresses": {},
+            "vars": [],
+            "ttlSec": 300.0,
+        }));
+        assert_eq!(
+            validate_value(&REQUEST, &req),
+            vec![
+                v("/orderNo", RuleKind::Type, "string"),
+                v("/totalAmount", RuleKind::Type, "integer"),
+                v("/ttlSec", RuleKind::Type, "integer"),
+                v("/closePayment", RuleKind::Type, "boolean"),
+                v("/customer", RuleKind::Type, "object"),
+                v("/addresses", RuleKind::Type, "list"),
+                v("/vars", RuleKind::Type, "map"),
+            ]
+        );
+        assert_eq!(
+            validate_value(&REQUEST, &json!([1])),
+            vec![v("", RuleKind::Type, "object")]
+        );
+        assert_eq!(
+            validate_value(&REQUEST, &with(json!({"totalAmount": u64::MAX}))),
+            vec![v("/totalAmount", RuleKind::Type, "integer")]
+        );
+    }
+
+    #[test]
+    fn min_and_max_at_their_edges() {
+        for ok in [300, 1800] {
+            assert_eq!(validate_value(&REQUEST, &with(json!({"ttlSec": ok}))), vec![]);
+        }
+        assert_eq!(
+            validate_value(&REQUEST, &with(json!({"ttlSec": 299}))),
+            vec![v("/ttlSec", RuleKind::Min, "300")]
+        );
+        assert_eq!(
+            validate_value(&REQUEST, &with(json!({"ttlSec": 1801}))),
+            vec![v("/ttlSec", RuleKind::Max, "1800")]
+        );
+        assert_eq!(
+            validate_value(&REQUEST, &with(json!({"totalAmount": 0}))),
+            vec![v("/totalAmount", RuleKind::Min, "1")]
+        );
+    }
+
+    #[test]
+    fn lengths_count_in_their_unit() {
+        // 45 chars of two bytes each pass a limit counted in chars.
+        let name45 = "Ž".repeat(45);
+        let req = with(json!({"customer": {"name": name45}}));
+        assert_eq!(validate_value(&REQUEST, &req), vec![]);
+        let req = with(json!({"customer": {"name": "Ž".repeat(46)}}));
+        assert_eq!(
+            validate_value(&REQUEST, &req),
+            vec![v("/customer/name", RuleKind::MaxLength, "45 chars")]
+        );
+        assert_eq!(validate_value(&REQUEST, &with(json!({"merchantData": "Zm9vYmFy"}))), vec![]);
+        assert_eq!(
+            validate_value(&REQUEST, &with(json!({"merchantData": "Zm9vYmFyZg=="}))),
+            vec![v("/merchantData", RuleKind::MaxLength, "8 bytes")]
+        );
+        assert_eq!(
+            validate_value(&REQUEST, &with(json!({"merchantData": "Zg="}))),
+            vec![
+                v("/merchantData", RuleKind::MinLength, "4 bytes"),
+                v("/merchantData", RuleKind::Format, "base64")
+            ]
+        );
+    }
+
+    #[test]
+    fn pattern_format_and_enum() {
+        let req = with(json!({
+            "orderNo": "12345678901",
+            "currency": "CZE",
+            "returnUrl": "shop.example.com",
+            "customer": {"email": "jan.novak"},
+            "status": 3,
+        }));
+        assert_eq!(
+            validate_value(&REQUEST, &req),
+            vec![
+                v("/orderNo", RuleKind::Pattern, "^[0-9]{1,10}$"),
+                v("/currency", RuleKind::Enum, "CZK, EUR, USD"),
+                v("/returnUrl", RuleKind::Format, "url"),
+                v("/customer/email", RuleKind::Format, "email"),
+                v("/status", RuleKind::Enum, "1, 2"),
+            ]
+        );
+        assert_eq!(
+            validate_value(&REQUEST, &with(json!({"status": "1"}))),
+            vec![v("/status", RuleKind::Enum, "1, 2")]
+        );
+        assert_eq!(validate_value(&REQUEST, &with(json!({"status": 2}))), vec![]);
+    }
+
+    #[test]
+    fn lists_and_maps_have_indexed_paths_and_escaped_keys() {
+        let req = with(json!({
+            "addresses": [{"city": "Praha"}, {"zip": "x"}, {"city": "B".repeat(51)}],
+            "vars": {"ok": "abc", "a/b": "abcd", "t~": 1},
+            "codes": [1, 10, "x"],
+        }));
+        assert_eq!(
+            validate_value(&REQUEST, &req),
+            vec![
+                v("/addresses/1/city", RuleKind::Required, ""),
+                v("/addresses/2/city", RuleKind::MaxLength, "50 chars"),
+                v("/vars/a~1b", RuleKind::MaxLength, "3 chars"),
+                v("/vars/t~0", RuleKind::Type, "string"),
+                v("/codes/1", RuleKind::Max, "9"),
+                v("/codes/2", RuleKind::Type, "integer"),
+            ]
+        );
+        assert_eq!(
+            validate_value(&REQUEST, &with(json!({"a/b~c": 1}))),
+            vec![v("/a~1b~0c", RuleKind::Type, "string")]
+        );
+    }
+
+    #[test]
+    fn together() {
+        let mut req = valid();
+        req.as_object_mut().unwrap().remove("currency");
+        assert_eq!(
+            validate_value(&REQUEST, &req),
+            vec![v("/currency", RuleKind::Together, "with totalAmount")]
+        );
+        let mut req = valid();
+        req.as_object_mut().unwrap().remove("totalAmount");
+        assert_eq!(
+            validate_value(&REQUEST, &req),
+            vec![v("/totalAmount", RuleKind::Together, "with currency")]
+        );
+        let mut req = valid();
+        req.as_object_mut().unwrap().remove("totalAmount");
+        req.as_object_mut().unwrap().remove("currency");
+        assert_eq!(validate_value(&REQUEST, &req), vec![]);
+    }
+
+    #[test]
+    fn one_of_and_exclusive() {
+        let mut none = valid();
+        none.as_object_mut().unwrap().remove("card");
+        assert_eq!(
+            validate_value(&REQUEST, &none),
+            vec![v("", RuleKind::OneOf, "card, token")]
+        );
+        assert_eq!(
+            validate_value(&REQUEST, &with(json!({"token": "t"}))),
+            vec![v("", RuleKind::OneOf, "card, token")]
+        );
+        assert_eq!(
+            validate_value(&REQUEST, &with(json!({"customer": {"mobilePhone": "1", "workPhone": "2"}}))),
+            vec![v("/customer", RuleKind::Exclusive, "mobilePhone, workPhone")]
+        );
+        assert_eq!(
+            validate_value(&REQUEST, &with(json!({"customer": {"mobilePhone": "1", "workPhone": null}}))),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn required_if_sees_values_and_defaults() {
+        assert_eq!(
+            validate_value(&REQUEST, &with(json!({"clientInitiated": true}))),
+            vec![v("/sdkUsed", RuleKind::RequiredIf, "when clientInitiated = true")]
+        );
+        assert_eq!(
+            validate_value(&REQUEST, &with(json!({"clientInitiated": true, "sdkUsed": false}))),
+            vec![]
+        );
+        // clientInitiated defaults to false: no requirement.
+        assert_eq!(validate_value(&REQUEST, &with(json!({"clientInitiated": false}))), vec![]);
+        // mode defaults to "auto", which requires limit.
+        let mut req = valid();
+        req.as_object_mut().unwrap().remove("limit");
+        assert_eq!(
+            validate_value(&REQUEST, &req),
+            vec![v("/limit", RuleKind::RequiredIf, "when mode = auto")]
+        );
+        let mut manual = req.clone();
+        manual["mode"] = json!("manual");
+        assert_eq!(validate_value(&REQUEST, &manual), vec![]);
+        // equals: None triggers on any value.
+        assert_eq!(
+            validate_value(&REQUEST, &with(json!({"voucher": ""}))),
+            vec![v("/language", RuleKind::RequiredIf, "when voucher is set")]
+        );
+    }
+
+    #[test]
+    fn violations_never_contain_the_value() {
+        let secret = "4111111111111111";
+        let req = with(json!({"orderNo": secret, "currency": secret, "returnUrl": secret}));
+        let violations = Violations(validate_value(&REQUEST, &req));
+        assert_eq!(violations.0.len(), 3);
+        assert!(!violations.to_string().contains(secret));
+        assert!(!format!("{violations:?}").contains(secret));
+    }
+
+    #[test]
+    fn newtype_checks_and_display() {
+        static C: [Constraint; 2] = [MaxLength(10, LengthUnit::Chars), Pattern(&ORDER_NO)];
+        assert_eq!(check_str(&C, "51966"), Ok(()));
+        let err = check_str(&C, "abcdefghijk").unwrap_err();
+        assert_eq!(
+            err.0,
+            vec![
+                v("", RuleKind::MaxLength, "10 chars"),
+                v("", RuleKind::Pattern, "^[0-9]{1,10}$")
+            ]
+        );
+        assert_eq!(err.to_string(), "/: max_length 10 chars\n/: pattern ^[0-9]{1,10}$");
+        assert_eq!(
+            err.prefixed("/orderNo").to_string(),
+            "/orderNo: max_length 10 chars\n/orderNo: pattern ^[0-9]{1,10}$"
+        );
+        static I: [Constraint; 2] = [Min(300), Max(1800)];
+        assert_eq!(check_int(&I, 300), Ok(()));
+        assert_eq!(check_int(&I, 1800), Ok(()));
+        assert_eq!(check_int(&I, 1801).unwrap_err().0, vec![v("", RuleKind::Max, "1800")]);
+        assert_eq!(check_int(&I, 299).unwrap_err().0, vec![v("", RuleKind::Min, "300")]);
+    }
+
+    #[test]
+    fn unserializable_value_is_a_violation_not_a_panic() {
+        let mut bad = std::collections::BTreeMap::new();
+        bad.insert(vec![1u8], 1);
+        assert_eq!(
+            validate(&REQUEST, &bad).unwrap_err().0,
+            vec![v("", RuleKind::Type, "JSON object")]
+        );
+    }
+}

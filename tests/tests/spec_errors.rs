@@ -1,0 +1,315 @@
+//! One test per kind of spec error: the generator reports it as `file:line:col: message`,
+//! alongside every other problem, and never panics.
+
+use oneclick_codegen::load_str;
+
+/// A valid spec with room for extra top-level keys, types and request fields.
+fn spec(top: &str, types: &str, request_fields: &str) -> String {
+    format!(
+        "spec: 1
+gateway: demo
+title: Demo
+doc: Demo gateway.
+sources:
+  doc1: {{file: demo.txt, title: Demo document}}
+environments:
+  sandbox: {{url: \"https://sandbox.example\", doc: Sandbox.}}
+{top}types:
+  Placeholder:
+    doc: Keeps `types` non-empty.
+    type: string
+    max_length: 1
+{types}operations:
+  ping:
+    doc: Ping.
+    source: {{document: doc1, section: ping}}
+    method: POST
+    path: /ping
+    request:
+      doc: Request.
+      fields:
+        id: {{type: string, required: true, doc: Id.}}
+        placeholder: {{type: Placeholder, doc: Uses the placeholder.}}
+{request_fields}    response:
+      doc: Response.
+      fields:
+        ok: {{type: boolean, required: true, doc: Ok.}}
+"
+    )
+}
+
+fn diagnose(source: &str) -> Vec<String> {
+    match load_str(source, "demo.yaml") {
+        Ok(_) => Vec::new(),
+        Err(diagnostics) => diagnostics.iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn the_base_spec_is_valid() {
+    assert_eq!(diagnose(&spec("", "", "")), Vec::<String>::new());
+}
+
+#[test]
+fn invalid_yaml() {
+    assert_eq!(
+        diagnose("spec: 1\ngateway: [unclosed\n"),
+        ["demo.yaml:3:1: invalid YAML: while parsing a flow sequence, expected ',' or ']'"]
+    );
+}
+
+#[test]
+fn unknown_key() {
+    assert_eq!(
+        diagnose(&spec("colour: red\n", "", "")),
+        ["demo.yaml:9:1: unknown key `colour` in the spec"]
+    );
+}
+
+#[test]
+fn missing_required_key() {
+    let source = spec("", "", "").replace("title: Demo\n", "");
+    assert_eq!(
+        diagnose(&source),
+        ["demo.yaml:1:1: the spec is missing the required key `title`"]
+    );
+}
+
+#[test]
+fn duplicate_key() {
+    let fields = "        id: {type: integer, doc: Again.}\n";
+    assert_eq!(
+        diagnose(&spec("", "", fields)),
+        ["demo.yaml:25:9: duplicate key `id` in `fields` (first at line 23, column 9)"]
+    );
+}
+
+#[test]
+fn value_of_the_wrong_kind() {
+    let source = spec("", "", "").replace("title: Demo\n", "title: [Demo]\n");
+    assert_eq!(
+        diagnose(&source),
+        ["demo.yaml:3:8: expected a string, found a sequence"]
+    );
+}
+
+#[test]
+fn unknown_type() {
+    let fields = "        customer: {type: Custmer, doc: Typo.}\n";
+    assert_eq!(
+        diagnose(&spec("", "", fields)),
+        ["demo.yaml:25:26: unknown type `Custmer`"]
+    );
+}
+
+#[test]
+fn signature_order_naming_a_missing_field() {
+    let top = "credentials:\n  merchant_id: {doc: Id.}\nsignature: {scheme: pipe_rsa_sha256, field: signature}\n";
+    let source = spec(top, "", "        signature: {type: string, required: true, auto: signature, doc: Sig.}\n      signature: [id, ghost]\n")
+        .replace(
+            "        ok: {type: boolean, required: true, doc: Ok.}\n",
+            "        ok: {type: boolean, required: true, doc: Ok.}\n        signature: {type: string, doc: Sig.}\n      signature: [ok]\n",
+        );
+    assert_eq!(
+        diagnose(&source),
+        ["demo.yaml:29:23: the signature order names `ghost`, which is not a field of `ping request`"]
+    );
+}
+
+#[test]
+fn signed_gateway_without_an_order() {
+    let top = "signature: {scheme: pipe_rsa_sha256, field: signature}\n";
+    let source = spec(top, "", "        signature: {type: string, required: true, auto: signature, doc: Sig.}\n")
+        .replace(
+            "        ok: {type: boolean, required: true, doc: Ok.}\n",
+            "        ok: {type: boolean, required: true, doc: Ok.}\n        signature: {type: string, doc: Sig.}\n",
+        );
+    assert_eq!(
+        diagnose(&source),
+        [
+            "demo.yaml:22:7: the gateway signs messages, so the request of `ping` needs a `signature` order",
+            "demo.yaml:28:7: the gateway signs messages, so the response of `ping` needs a `signature` order",
+        ]
+    );
+}
+
+#[test]
+fn rule_naming_a_missing_field() {
+    let fields = "        amount: {type: integer, doc: Amount.}\n      rules:\n        - together: [amount, currency]\n";
+    assert_eq!(
+        diagnose(&spec("", "", fields)),
+        ["demo.yaml:27:30: the rule names `currency`, which is not a field of this object"]
+    );
+}
+
+#[test]
+fn duplicate_rust_type_name() {
+    let types = "  Email:\n    doc: An address.\n    type: string\n    format: email\n";
+    let fields = "        email: {type: string, max_length: 100, doc: Inline constraints make a newtype `Email` too.}\n";
+    assert_eq!(
+        diagnose(&spec("", types, fields)),
+        ["demo.yaml:29:9: duplicate Rust type name `Email` (first at line 14, column 3); set `rust_type` or declare one named type and use it in both places"]
+    );
+}
+
+#[test]
+fn constraint_the_generator_cannot_enforce() {
+    let fields = "        when: {type: string, format: dttmz, doc: Unknown format.}\n        code: {type: string, pattern: '([a-', samples: {valid: [a], invalid: [b]}, doc: Bad regex.}\n";
+    let found = diagnose(&spec("", "", fields));
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(
+        found[0],
+        "demo.yaml:25:38: the generator cannot enforce format `dttmz`; known formats: dttm, base64, ip, email, currency, uuid, date, iso_date, url"
+    );
+    assert!(
+        found[1].starts_with("demo.yaml:26:39: the generator cannot enforce this pattern: "),
+        "{}",
+        found[1]
+    );
+}
+
+#[test]
+fn constraint_on_the_wrong_type() {
+    let fields = "        count: {type: integer, max_length: 3, doc: Lengths are for strings.}\n";
+    assert_eq!(
+        diagnose(&spec("", "", fields)),
+        ["demo.yaml:25:44: `max_length` applies to strings"]
+    );
+}
+
+#[test]
+fn contradictory_bounds() {
+    let fields = "        ttl: {type: integer, min: 1800, max: 300, doc: Backwards.}\n";
+    assert_eq!(
+        diagnose(&spec("", "", fields)),
+        ["demo.yaml:25:46: `max` is below `min`"]
+    );
+}
+
+#[test]
+fn pattern_without_samples() {
+    let fields = "        orderNo: {type: string, pattern: '^[0-9]{1,10}$', doc: Untested.}\n";
+    assert_eq!(
+        diagnose(&spec("", "", fields)),
+        ["demo.yaml:25:42: `orderNo` has a pattern: give `samples` with at least one `valid` and one `invalid` value, so the pattern is tested"]
+    );
+}
+
+#[test]
+fn path_parameter_without_a_field() {
+    let source = spec("", "", "").replace("path: /ping", "path: /ping/{payId}");
+    assert_eq!(
+        diagnose(&source),
+        ["demo.yaml:19:11: path parameter `{payId}` needs a request field `payId` with `in: path`"]
+    );
+}
+
+#[test]
+fn get_request_with_a_body_field() {
+    let source = spec("", "", "").replace("method: POST", "method: GET");
+    assert_eq!(
+        diagnose(&source),
+        [
+            "demo.yaml:23:9: a GET request has no body: `id` must be a path field (`in: path`)",
+            "demo.yaml:24:9: a GET request has no body: `placeholder` must be a path field (`in: path`)",
+        ]
+    );
+}
+
+#[test]
+fn automatic_value_from_an_undeclared_credential() {
+    let fields = "        merchantId: {type: string, required: true, auto: credential.merchant_id, doc: Filled in.}\n";
+    assert_eq!(
+        diagnose(&spec("", "", fields)),
+        ["demo.yaml:25:58: `merchant_id` is not listed under `credentials`"]
+    );
+}
+
+#[test]
+fn type_used_on_both_sides_of_the_wire() {
+    let types = "  Money:\n    doc: An amount.\n    fields:\n      amount: {type: integer, doc: Minor units.}\n";
+    let source = spec("", types, "        money: {type: Money, doc: Sent.}\n").replace(
+        "        ok: {type: boolean, required: true, doc: Ok.}\n",
+        "        ok: {type: boolean, required: true, doc: Ok.}\n        money: {type: Money, doc: Received.}\n",
+    );
+    assert_eq!(
+        diagnose(&source),
+        ["demo.yaml:34:23: type `Money` is used in both requests and responses; requests are validated strictly and responses decoded leniently, so declare one type for each side"]
+    );
+}
+
+#[test]
+fn unused_type() {
+    let types = "  Orphan:\n    doc: Nobody uses it.\n    fields:\n      a: {type: string, doc: A.}\n";
+    assert_eq!(
+        diagnose(&spec("", types, "")),
+        ["demo.yaml:14:3: type `Orphan` is never used by an operation"]
+    );
+}
+
+#[test]
+fn enum_value_without_a_usable_variant() {
+    let fields = "        window: {type: string, enum: [\"01\", \"05\"], doc: Needs names.}\n";
+    let found = diagnose(&spec("", "", fields));
+    assert_eq!(
+        found,
+        [
+            "demo.yaml:25:39: enum value Str(\"01\") gives no usable Rust variant (`01`); add `name`",
+            "demo.yaml:25:45: enum value Str(\"05\") gives no usable Rust variant (`05`); add `name`",
+        ]
+    );
+}
+
+#[test]
+fn example_that_is_not_json() {
+    let source = spec("", "", "").replace(
+        "    response:\n",
+        "    examples:\n      - name: broken\n        doc: Missing brace.\n        request: |\n          {\"id\": \"1\"\n    response:\n",
+    );
+    let found = diagnose(&source);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("demo.yaml:") && found[0].contains("example `broken` is not valid JSON"),
+        "{}",
+        found[0]
+    );
+}
+
+#[test]
+fn unsupported_version() {
+    let source = spec("", "", "").replace("spec: 1", "spec: 2");
+    assert_eq!(
+        diagnose(&source),
+        ["demo.yaml:1:7: unsupported spec version 2; this generator reads version 1"]
+    );
+}
+
+#[test]
+fn aliases_are_rejected() {
+    let source = spec("", "", "").replace("title: Demo\n", "title: &t Demo\nalias: *t\n");
+    assert_eq!(
+        diagnose(&source),
+        ["demo.yaml:3:8: invalid YAML: anchors are not part of the spec language; write the value out"]
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let fields = "        ttl: {type: integer, min: 1800, max: 300, doc: Backwards.}\n        customer: {type: Custmer, doc: Typo.}\n        colour: {type: string, doc: Fine., shade: dark}\n";
+    let found = diagnose(&spec("", "", fields));
+    assert_eq!(
+        found,
+        [
+            "demo.yaml:25:46: `max` is below `min`",
+            "demo.yaml:26:26: unknown type `Custmer`",
+            "demo.yaml:27:44: unknown key `shade` in a field",
+        ]
+    );
+}
+
+#[test]
+fn garbage_never_panics() {
+    for source in ["", "[]", "- a\n- b", "spec: {}", ":", "spec: 1\noperations: 7", "\u{feff}x: [", "a: !tag b"] {
+        assert!(load_str(source, "demo.yaml").is_err(), "{source:?} was accepted");
+    }
+}
