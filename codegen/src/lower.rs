@@ -443,6 +443,14 @@ impl<'a> Lowering<'a, '_> {
             self.gateway.objects[index].signature = order;
         }
         let signed = spec.signature.is_some();
+        if !signed {
+            for def in &spec.types {
+                if let TypeBody::Object(ObjectSpec { signature_pos: Some(pos), .. }) = &def.body {
+                    self.sink
+                        .error(*pos, "a `signature` order needs a gateway-level `signature` scheme");
+                }
+            }
+        }
         for (op_index, op) in spec.operations.iter().enumerate() {
             let (request, response) = {
                 let o = &self.gateway.operations[op_index];

@@ -95,7 +95,7 @@ fn last_sunday(year: i64, month: i64) -> i64 {
 // Howard Hinnant's civil calendar algorithms (proleptic Gregorian, eras of 400 years): exact for
 // every day without a time zone database.
 
-pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -148,7 +148,10 @@ mod tests {
             format_dttm(UNIX_EPOCH - Duration::from_millis(1), TimeZone::Utc),
             "19691231235959"
         );
-        assert_eq!(format_dttm(FixedClock::from_unix(951_782_400).now(), TimeZone::Utc), "20000229000000");
+        assert_eq!(
+            format_dttm(FixedClock::from_unix(951_782_400).now(), TimeZone::Utc),
+            "20000229000000"
+        );
     }
 
     #[test]
@@ -188,9 +191,12 @@ mod tests {
     #[test]
     fn extreme_instants_do_not_panic() {
         for secs in [1 << 40, (1 << 40) + 1, i64::MAX as u64 / 2] {
-            for t in [UNIX_EPOCH.checked_add(Duration::from_secs(secs)), UNIX_EPOCH.checked_sub(Duration::from_secs(secs))]
-                .into_iter()
-                .flatten()
+            for t in [
+                UNIX_EPOCH.checked_add(Duration::from_secs(secs)),
+                UNIX_EPOCH.checked_sub(Duration::from_secs(secs)),
+            ]
+            .into_iter()
+            .flatten()
             {
                 assert!(format_dttm(t, TimeZone::EuropePrague).len() >= 14);
             }

@@ -148,7 +148,8 @@ pub enum Error {
         code: i64,
         name: Option<&'static str>,
         message: Option<String>,
-        body: serde_json::Value,
+        /// The whole answer; boxed so that `Result<_, Error>` stays small.
+        body: Box<serde_json::Value>,
     },
     /// The gateway answered with a non-2xx HTTP status.
     Http {
@@ -175,7 +176,7 @@ pub enum Error {
     /// body.
     PollDeadline {
         operation: &'static str,
-        last: serde_json::Value,
+        last: Box<serde_json::Value>,
     },
 }
 
@@ -261,7 +262,10 @@ impl fmt::Display for Error {
                 message,
                 ..
             } => {
-                write!(f, "{operation}: the gateway rejected the call with result code {code}")?;
+                write!(
+                    f,
+                    "{operation}: the gateway rejected the call with result code {code}"
+                )?;
                 if let Some(name) = name {
                     write!(f, " ({name})")?;
                 }
@@ -281,7 +285,10 @@ impl fmt::Display for Error {
             }
             Error::Transport { operation, message } => write!(f, "{operation}: {message}"),
             Error::PollDeadline { operation, .. } => {
-                write!(f, "{operation}: still pending when the polling deadline passed")
+                write!(
+                    f,
+                    "{operation}: still pending when the polling deadline passed"
+                )
             }
         }
     }

@@ -14,7 +14,11 @@ use crate::schema::{Constraint, Kind, LengthUnit, Literal, Object, Rule};
 pub fn validate<T: Serialize>(object: &'static Object, value: &T) -> Result<(), Violations> {
     match serde_json::to_value(value) {
         Ok(json) => into_result(validate_value(object, &json)),
-        Err(_) => Err(Violations(vec![violation("", RuleKind::Type, "JSON object")])),
+        Err(_) => Err(Violations(vec![violation(
+            "",
+            RuleKind::Type,
+            "JSON object",
+        )])),
     }
 }
 
@@ -60,7 +64,7 @@ pub(crate) fn push_segment(path: &mut String, segment: &str) {
     }
 }
 
-pub(crate) fn literal_matches(literal: &Literal, value: &Value) -> bool {
+fn literal_matches(literal: &Literal, value: &Value) -> bool {
     match (literal, value) {
         (Literal::Str(l), Value::String(v)) => l == v,
         (Literal::Int(l), Value::Number(v)) => v.as_i64() == Some(*l),
@@ -93,7 +97,12 @@ fn violation(path: &str, rule: RuleKind, limit: impl Into<String>) -> Violation 
     }
 }
 
-fn check_object(object: &'static Object, value: &Value, path: &mut String, out: &mut Vec<Violation>) {
+fn check_object(
+    object: &'static Object,
+    value: &Value,
+    path: &mut String,
+    out: &mut Vec<Violation>,
+) {
     let Some(map) = value.as_object() else {
         out.push(violation(path, RuleKind::Type, "object"));
         return;
@@ -241,7 +250,11 @@ impl Effective<'_> {
     }
 }
 
-fn effective<'a>(object: &Object, map: &'a Map<String, Value>, wire: &str) -> Option<Effective<'a>> {
+fn effective<'a>(
+    object: &Object,
+    map: &'a Map<String, Value>,
+    wire: &str,
+) -> Option<Effective<'a>> {
     match present(map, wire) {
         Some(v) => Some(Effective::Value(v)),
         None => object.field(wire)?.default.map(Effective::Default),
@@ -326,7 +339,11 @@ mod tests {
 
     static CURRENCY: Enum = Enum {
         name: "Currency",
-        values: &[Literal::Str("CZK"), Literal::Str("EUR"), Literal::Str("USD")],
+        values: &[
+            Literal::Str("CZK"),
+            Literal::Str("EUR"),
+            Literal::Str("USD"),
+        ],
     };
     static STATUS: Enum = Enum {
         name: "Status",
@@ -483,7 +500,10 @@ mod tests {
     fn required_and_null() {
         let mut req = valid();
         req["orderNo"] = Value::Null;
-        assert_eq!(validate_value(&REQUEST, &req), vec![v("/orderNo", RuleKind::Required, "")]);
+        assert_eq!(
+            validate_value(&REQUEST, &req),
+            vec![v("/orderNo", RuleKind::Required, "")]
+        );
         let req = with(json!({"customer": {"billing": {"zip": "11000"}}}));
         assert_eq!(
             validate_value(&REQUEST, &req),
@@ -527,7 +547,10 @@ mod tests {
     #[test]
     fn min_and_max_at_their_edges() {
         for ok in [300, 1800] {
-            assert_eq!(validate_value(&REQUEST, &with(json!({"ttlSec": ok}))), vec![]);
+            assert_eq!(
+                validate_value(&REQUEST, &with(json!({"ttlSec": ok}))),
+                vec![]
+            );
         }
         assert_eq!(
             validate_value(&REQUEST, &with(json!({"ttlSec": 299}))),
@@ -554,7 +577,10 @@ mod tests {
             validate_value(&REQUEST, &req),
             vec![v("/customer/name", RuleKind::MaxLength, "45 chars")]
         );
-        assert_eq!(validate_value(&REQUEST, &with(json!({"merchantData": "Zm9vYmFy"}))), vec![]);
+        assert_eq!(
+            validate_value(&REQUEST, &with(json!({"merchantData": "Zm9vYmFy"}))),
+            vec![]
+        );
         assert_eq!(
             validate_value(&REQUEST, &with(json!({"merchantData": "Zm9vYmFyZg=="}))),
             vec![v("/merchantData", RuleKind::MaxLength, "8 bytes")]
@@ -591,7 +617,10 @@ mod tests {
             validate_value(&REQUEST, &with(json!({"status": "1"}))),
             vec![v("/status", RuleKind::Enum, "1, 2")]
         );
-        assert_eq!(validate_value(&REQUEST, &with(json!({"status": 2}))), vec![]);
+        assert_eq!(
+            validate_value(&REQUEST, &with(json!({"status": 2}))),
+            vec![]
+        );
     }
 
     #[test]
@@ -651,11 +680,21 @@ mod tests {
             vec![v("", RuleKind::OneOf, "card, token")]
         );
         assert_eq!(
-            validate_value(&REQUEST, &with(json!({"customer": {"mobilePhone": "1", "workPhone": "2"}}))),
-            vec![v("/customer", RuleKind::Exclusive, "mobilePhone, workPhone")]
+            validate_value(
+                &REQUEST,
+                &with(json!({"customer": {"mobilePhone": "1", "workPhone": "2"}}))
+            ),
+            vec![v(
+                "/customer",
+                RuleKind::Exclusive,
+                "mobilePhone, workPhone"
+            )]
         );
         assert_eq!(
-            validate_value(&REQUEST, &with(json!({"customer": {"mobilePhone": "1", "workPhone": null}}))),
+            validate_value(
+                &REQUEST,
+                &with(json!({"customer": {"mobilePhone": "1", "workPhone": null}}))
+            ),
             vec![]
         );
     }
@@ -664,14 +703,24 @@ mod tests {
     fn required_if_sees_values_and_defaults() {
         assert_eq!(
             validate_value(&REQUEST, &with(json!({"clientInitiated": true}))),
-            vec![v("/sdkUsed", RuleKind::RequiredIf, "when clientInitiated = true")]
+            vec![v(
+                "/sdkUsed",
+                RuleKind::RequiredIf,
+                "when clientInitiated = true"
+            )]
         );
         assert_eq!(
-            validate_value(&REQUEST, &with(json!({"clientInitiated": true, "sdkUsed": false}))),
+            validate_value(
+                &REQUEST,
+                &with(json!({"clientInitiated": true, "sdkUsed": false}))
+            ),
             vec![]
         );
         // clientInitiated defaults to false: no requirement.
-        assert_eq!(validate_value(&REQUEST, &with(json!({"clientInitiated": false}))), vec![]);
+        assert_eq!(
+            validate_value(&REQUEST, &with(json!({"clientInitiated": false}))),
+            vec![]
+        );
         // mode defaults to "auto", which requires limit.
         let mut req = valid();
         req.as_object_mut().unwrap().remove("limit");
@@ -711,7 +760,10 @@ mod tests {
                 v("", RuleKind::Pattern, "^[0-9]{1,10}$")
             ]
         );
-        assert_eq!(err.to_string(), "/: max_length 10 chars\n/: pattern ^[0-9]{1,10}$");
+        assert_eq!(
+            err.to_string(),
+            "/: max_length 10 chars\n/: pattern ^[0-9]{1,10}$"
+        );
         assert_eq!(
             err.prefixed("/orderNo").to_string(),
             "/orderNo: max_length 10 chars\n/orderNo: pattern ^[0-9]{1,10}$"
@@ -719,8 +771,14 @@ mod tests {
         static I: [Constraint; 2] = [Min(300), Max(1800)];
         assert_eq!(check_int(&I, 300), Ok(()));
         assert_eq!(check_int(&I, 1800), Ok(()));
-        assert_eq!(check_int(&I, 1801).unwrap_err().0, vec![v("", RuleKind::Max, "1800")]);
-        assert_eq!(check_int(&I, 299).unwrap_err().0, vec![v("", RuleKind::Min, "300")]);
+        assert_eq!(
+            check_int(&I, 1801).unwrap_err().0,
+            vec![v("", RuleKind::Max, "1800")]
+        );
+        assert_eq!(
+            check_int(&I, 299).unwrap_err().0,
+            vec![v("", RuleKind::Min, "300")]
+        );
     }
 
     #[test]
