@@ -434,11 +434,9 @@ impl<'a> Lowering<'a, '_> {
             object_specs[request] = Some(&op.request);
             object_specs[response] = Some(&op.response);
         }
-        let mut orders: Vec<Option<Vec<ir::SignItem>>> = vec![None; object_specs.len()];
-        for index in 0..object_specs.len() {
-            let order = self.order_of(index, &object_specs, &mut Vec::new());
-            orders[index] = order;
-        }
+        let orders: Vec<Option<Vec<ir::SignItem>>> = (0..object_specs.len())
+            .map(|index| self.order_of(index, &object_specs, &mut Vec::new()))
+            .collect();
         for (index, order) in orders.into_iter().enumerate() {
             self.gateway.objects[index].signature = order;
         }

@@ -1,0 +1,320 @@
+//! `src/client.rs`: environments, credentials, the result-code enum and the `Client` with one
+//! async method per operation.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::schema::method_name;
+use super::{doc, ident, int};
+use crate::ir::{Gateway, Operation, Polling, SignatureScheme};
+
+pub(super) fn client(gateway: &Gateway) -> TokenStream {
+    let environment = environment(gateway);
+    let credentials = credentials(gateway);
+    let result_code = result_code(gateway);
+    let client = client_struct(gateway);
+    let uses_sync = quote! { use std::sync::Arc; use std::time::Duration; };
+    let fmt = quote! { use std::fmt; };
+    let model_types: Vec<_> = gateway
+        .operations
+        .iter()
+        .flat_map(|op| [op.request, op.response])
+        .map(|i| ident(&gateway.objects[i].name))
+        .collect();
+    quote! {
+        #fmt
+        #uses_sync
+
+        use oneclick_runtime as rt;
+
+        use crate::model::{#(#model_types),*};
+        use crate::schema;
+
+        #environment
+        #credentials
+        #result_code
+        #client
+    }
+}
+
+fn environment(gateway: &Gateway) -> TokenStream {
+    let variants = gateway.environments.iter().map(|e| {
+        let variant = ident(&e.variant);
+        let docs = doc(&format!("{} (`{}`)", e.doc.trim(), e.url));
+        quote! { #docs #variant, }
+    });
+    let urls = gateway.environments.iter().map(|e| {
+        let variant = ident(&e.variant);
+        let url = &e.url;
+        quote! { Self::#variant => #url, }
+    });
+    quote! {
+        /// Where the gateway is reached.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Environment {
+            #(#variants)*
+            /// Any other base URL, e.g. a local simulator. Plain `http` is accepted for loopback
+            /// addresses only.
+            Custom(String),
+        }
+
+        impl Environment {
+            /// The base URL that operation paths are appended to.
+            pub fn base_url(&self) -> &str {
+                match self {
+                    #(#urls)*
+                    Self::Custom(url) => url,
+                }
+            }
+        }
+    }
+}
+
+fn credentials(gateway: &Gateway) -> TokenStream {
+    let mut fields = Vec::new();
+    let mut params = Vec::new();
+    let mut names = Vec::new();
+    let mut debug = Vec::new();
+    for credential in &gateway.credentials {
+        let name = ident(&credential.name);
+        let docs = doc(&credential.doc);
+        let key = &credential.name;
+        fields.push(quote! { #docs pub #name: String, });
+        params.push(quote! { #name: impl Into<String> });
+        names.push(quote! { #name: #name.into() });
+        debug.push(if credential.sensitive {
+            quote! { .field(#key, &"***") }
+        } else {
+            quote! { .field(#key, &self.#name) }
+        });
+    }
+    let values = gateway.credentials.iter().map(|c| {
+        let name = ident(&c.name);
+        let key = &c.name;
+        quote! { (#key, rt::Secret::new(self.#name)) }
+    });
+    let (key_fields, key_params, key_names, keys) = match gateway.signature.as_ref().map(|s| s.scheme) {
+        Some(SignatureScheme::PipeRsaSha256) => (
+            quote! {
+                /// The merchant's private key: signs every request.
+                pub private_key: rt::RsaPrivateKey,
+                /// The gateway's public key: every response must verify with it.
+                pub gateway_public_key: rt::RsaPublicKey,
+            },
+            quote! { private_key: rt::RsaPrivateKey, gateway_public_key: rt::RsaPublicKey },
+            quote! { private_key, gateway_public_key },
+            quote! {
+                rt::SigningKeys::PipeRsaSha256 {
+                    private_key: self.private_key,
+                    gateway_key: self.gateway_public_key,
+                }
+            },
+        ),
+        None => (quote! {}, quote! {}, quote! {}, quote! { rt::SigningKeys::None }),
+    };
+    let key_debug = gateway.signature.as_ref().map(|_| {
+        quote! { .field("private_key", &self.private_key).field("gateway_public_key", &self.gateway_public_key) }
+    });
+    let sep = (!params.is_empty() && gateway.signature.is_some()).then(|| quote! { , });
+    let name_sep = sep.clone();
+    let default = (gateway.credentials.is_empty() && gateway.signature.is_none()).then(|| quote! { Default, });
+    quote! {
+        /// What the client signs with and fills into requests.
+        #[derive(Clone, #default)]
+        pub struct Credentials {
+            #(#fields)*
+            #key_fields
+        }
+
+        impl Credentials {
+            /// Credentials from their parts.
+            pub fn new(#(#params),* #sep #key_params) -> Self {
+                Self { #(#names),* #name_sep #key_names }
+            }
+
+            fn into_runtime(self) -> rt::Credentials {
+                rt::Credentials {
+                    values: vec![#(#values),*],
+                    keys: #keys,
+                }
+            }
+        }
+
+        /// Keys and secret credentials print as `***`.
+        impl fmt::Debug for Credentials {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct("Credentials") #(#debug)* #key_debug .finish()
+            }
+        }
+    }
+}
+
+fn result_code(gateway: &Gateway) -> TokenStream {
+    let Some(result) = &gateway.result else {
+        return quote! {};
+    };
+    let variants = result.codes.iter().map(|c| {
+        let variant = ident(&c.variant);
+        let docs = doc(&format!("`{}`: {}", c.code, c.doc.trim()));
+        quote! { #docs #variant, }
+    });
+    let to_code = result.codes.iter().map(|c| {
+        let variant = ident(&c.variant);
+        let code = int(c.code);
+        quote! { Self::#variant => #code, }
+    });
+    let from_code = result.codes.iter().map(|c| {
+        let variant = ident(&c.variant);
+        let code = int(c.code);
+        quote! { #code => Self::#variant, }
+    });
+    let success = super::ints(&result.success);
+    quote! {
+        /// The gateway's result codes; [`rt::Error::result_code`] gives the code of a rejection.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ResultCode {
+            #(#variants)*
+            /// A code this version of the spec does not know.
+            Unknown(i64),
+        }
+
+        impl ResultCode {
+            /// The numeric code.
+            pub fn code(self) -> i64 {
+                match self {
+                    #(#to_code)*
+                    Self::Unknown(code) => code,
+                }
+            }
+
+            /// Whether the code means the operation succeeded.
+            pub fn is_success(self) -> bool {
+                matches!(self.code(), #(#success)|*)
+            }
+
+            /// The spec's name of the code, e.g. `template_not_found`.
+            pub fn name(self) -> Option<&'static str> {
+                schema::RESULT.name_of(self.code())
+            }
+        }
+
+        impl From<i64> for ResultCode {
+            fn from(code: i64) -> Self {
+                match code {
+                    #(#from_code)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+    }
+}
+
+fn client_struct(gateway: &Gateway) -> TokenStream {
+    let methods = gateway.operations.iter().map(|op| operation_method(gateway, op));
+    let polling = gateway.polling.iter().map(|p| polling_method(gateway, p));
+    let title = format!("A client of the {} API.", gateway.title);
+    quote! {
+        #[doc = #title]
+        ///
+        /// Every call validates the request against the spec before anything is sent, fills the
+        /// automatic fields, signs, sends, verifies the answer and maps result codes to
+        /// [`rt::Error`]. Clone it freely: clones share one connection pool.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            engine: rt::Engine,
+        }
+
+        impl Client {
+            /// A client for `environment`; fails on an unusable base URL or TLS setup.
+            pub fn new(environment: Environment, credentials: Credentials) -> Result<Self, rt::Error> {
+                let engine = rt::Engine::new(&schema::GATEWAY, environment.base_url(), credentials.into_runtime())?;
+                Ok(Self { engine })
+            }
+
+            /// Uses `clock` for the automatic `dttm` values (tests, replays).
+            pub fn with_clock(self, clock: Arc<dyn rt::Clock>) -> Self {
+                Self { engine: self.engine.with_clock(clock) }
+            }
+
+            /// Replaces the default retry policy (3 attempts, backoff from 1 s).
+            pub fn with_retry(self, policy: rt::RetryPolicy) -> Self {
+                Self { engine: self.engine.with_retry(policy) }
+            }
+
+            /// Replaces the default timeouts (10 s to connect, 30 s in all).
+            pub fn with_timeouts(self, connect: Duration, total: Duration) -> Result<Self, rt::Error> {
+                Ok(Self { engine: self.engine.with_timeouts(connect, total)? })
+            }
+
+            /// The engine underneath, e.g. to [`rt::Engine::prepare`] a request without sending it.
+            pub fn engine(&self) -> &rt::Engine {
+                &self.engine
+            }
+
+            #(#methods)*
+            #(#polling)*
+        }
+    }
+}
+
+fn operation_method(gateway: &Gateway, op: &Operation) -> TokenStream {
+    let name = ident(&op.id);
+    let request = ident(&gateway.objects[op.request].name);
+    let response = ident(&gateway.objects[op.response].name);
+    let schema = ident(&op.schema_const);
+    let source = &gateway.sources[op.source.source];
+    let mut text = format!(
+        "{}\n\n`{} {}`. Source: {} (`{}`), section \"{}\".",
+        op.doc.trim(),
+        method_name(op.method),
+        op.path,
+        source.title,
+        source.file,
+        op.source.section
+    );
+    if !op.retryable_result_codes.is_empty() {
+        let codes: Vec<String> = op.retryable_result_codes.iter().map(i64::to_string).collect();
+        text.push_str(&format!(
+            "\n\nRetried with backoff on result code {} and on the gateway's retryable HTTP statuses.",
+            codes.join(", ")
+        ));
+    }
+    let docs = doc(&text);
+    quote! {
+        #docs
+        pub async fn #name(&self, request: &#request) -> Result<#response, rt::Error> {
+            self.engine.call(&schema::#schema, request).await
+        }
+    }
+}
+
+fn polling_method(gateway: &Gateway, polling: &Polling) -> TokenStream {
+    let op = &gateway.operations[polling.operation];
+    let name = ident(&polling.method);
+    let options = ident(&format!("{}_options", polling.method));
+    let request = ident(&gateway.objects[op.request].name);
+    let response = ident(&gateway.objects[op.response].name);
+    let schema = ident(&polling.schema_const);
+    let docs = doc(&format!(
+        "{}\n\nCalls `{}` until `{}` leaves {:?}; fails with [`rt::Error::PollDeadline`] when `options.deadline` passes first.",
+        polling.doc.trim(),
+        op.id,
+        polling.status_field,
+        polling.pending
+    ));
+    let options_doc = doc(&format!(
+        "The spec's polling advice for `{}`: first check after {} ms, then every {} ms, for at most {} ms.",
+        op.id, polling.first_delay_ms, polling.interval_ms, polling.deadline_ms
+    ));
+    quote! {
+        #docs
+        pub async fn #name(&self, request: &#request, options: rt::PollOptions) -> Result<#response, rt::Error> {
+            self.engine.poll(&schema::#schema, request, options).await
+        }
+
+        #options_doc
+        pub fn #options() -> rt::PollOptions {
+            rt::PollOptions::from_spec(&schema::#schema)
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! Object types: requests and their parts (required fields in the constructor, a setter per
+//! optional field, `validate()`), and responses (plain data, decoded leniently).
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc, ident, rust_type};
+use crate::ir::{Direction, Field, Gateway, ObjectType, TypeRef};
+
+pub(super) fn objects(gateway: &Gateway) -> TokenStream {
+    let items: Vec<TokenStream> = gateway.objects.iter().map(|o| object(gateway, o)).collect();
+    let used_types = used_types(gateway);
+    let types_import = (!used_types.is_empty()).then(|| {
+        let names = used_types.iter().map(|n| ident(n));
+        quote! { use crate::types::{#(#names),*}; }
+    });
+    let needs_fmt = gateway.objects.iter().any(has_sensitive_field);
+    let fmt_import = needs_fmt.then(|| quote! { use std::fmt; });
+    let needs_rt = gateway.objects.iter().any(|o| o.direction == Direction::Request);
+    let rt_import = needs_rt.then(|| quote! { use oneclick_runtime as rt; });
+    quote! {
+        #fmt_import
+
+        #rt_import
+        use serde::{Deserialize, Serialize};
+
+        #types_import
+
+        #(#items)*
+    }
+}
+
+/// Enum and scalar type names the object structs mention.
+fn used_types(gateway: &Gateway) -> BTreeSet<String> {
+    fn visit(gateway: &Gateway, ty: &TypeRef, direction: Direction, out: &mut BTreeSet<String>) {
+        match ty {
+            TypeRef::Enum(i) => {
+                out.insert(gateway.enums[*i].name.clone());
+            }
+            TypeRef::Scalar(i) if direction == Direction::Request => {
+                out.insert(gateway.scalars[*i].name.clone());
+            }
+            TypeRef::List(inner) | TypeRef::Map(inner) => visit(gateway, inner, direction, out),
+            _ => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    for object in &gateway.objects {
+        for field in struct_fields(gateway, object) {
+            visit(gateway, &field.ty, object.direction, &mut out);
+        }
+    }
+    out
+}
+
+fn has_sensitive_field(object: &ObjectType) -> bool {
+    object.fields.iter().any(|f| f.sensitive && f.auto.is_none())
+}
+
+/// The fields that become struct fields: the client fills automatic ones, and a response's
+/// signature has been verified before the struct is built.
+fn struct_fields<'g>(gateway: &'g Gateway, object: &'g ObjectType) -> impl Iterator<Item = &'g Field> {
+    let signature_field = gateway.signature.as_ref().map(|s| s.field.as_str());
+    object.fields.iter().filter(move |f| {
+        f.auto.is_none() && !(object.direction == Direction::Response && Some(f.wire.as_str()) == signature_field)
+    })
+}
+
+fn object(gateway: &Gateway, object: &ObjectType) -> TokenStream {
+    let name = ident(&object.name);
+    let docs = doc(&object.doc);
+    let fields: Vec<&Field> = struct_fields(gateway, object).collect();
+    let declarations = fields.iter().map(|f| field_declaration(gateway, object.direction, f));
+    let sensitive = has_sensitive_field(object);
+    let derive_debug = (!sensitive).then(|| quote! { Debug, });
+    let all_optional = fields.iter().all(|f| !f.required);
+    let derive_default = (object.direction == Direction::Request && all_optional).then(|| quote! { Default, });
+    let debug_impl = sensitive.then(|| redacted_debug(object, &fields));
+    let builder = (object.direction == Direction::Request).then(|| request_impl(gateway, object, &fields));
+    quote! {
+        #docs
+        #[derive(#derive_debug #derive_default Clone, PartialEq, Serialize, Deserialize)]
+        pub struct #name {
+            #(#declarations)*
+        }
+
+        #builder
+        #debug_impl
+    }
+}
+
+fn field_declaration(gateway: &Gateway, direction: Direction, field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let docs = doc(&field.doc);
+    let ty = rust_type(gateway, &field.ty, direction);
+    let wire = &field.wire;
+    let rename = (field.wire != field.rust_name).then(|| quote! { rename = #wire, });
+    if field.required {
+        let attr = rename.map(|r| quote! { #[serde(#r)] });
+        quote! { #docs #attr pub #name: #ty, }
+    } else {
+        quote! {
+            #docs
+            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+            pub #name: Option<#ty>,
+        }
+    }
+}
+
+fn request_impl(gateway: &Gateway, object: &ObjectType, fields: &[&Field]) -> TokenStream {
+    let name = ident(&object.name);
+    let schema = ident(&object.schema_const);
+    let required: Vec<&&Field> = fields.iter().filter(|f| f.required).collect();
+    let params = required.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        let ty = rust_type(gateway, &f.ty, Direction::Request);
+        quote! { #name: #ty }
+    });
+    let inits = fields.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        if f.required {
+            quote! { #name }
+        } else {
+            quote! { #name: None }
+        }
+    });
+    let setters = fields.iter().filter(|f| !f.required).map(|f| {
+        let name = ident(&f.rust_name);
+        let ty = rust_type(gateway, &f.ty, Direction::Request);
+        let docs = doc(&f.doc);
+        quote! {
+            #docs
+            pub fn #name(mut self, value: #ty) -> Self {
+                self.#name = Some(value);
+                self
+            }
+        }
+    });
+    let constructor_doc = if required.is_empty() {
+        "An empty value; set fields with the setters."
+    } else {
+        "A value with the required fields; set optional ones with the setters."
+    };
+    // Constructors mirror the spec's required fields; some documents simply require many.
+    let many = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    quote! {
+        impl #name {
+            #[doc = #constructor_doc]
+            #many
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits),* }
+            }
+
+            #(#setters)*
+
+            /// Checks every constraint and rule of the spec and returns all violations, each with
+            /// its JSON-pointer path. Client calls do this before anything is sent.
+            pub fn validate(&self) -> Result<(), rt::Violations> {
+                rt::validate::validate(&crate::schema::#schema, self)
+            }
+        }
+    }
+}
+
+fn redacted_debug(object: &ObjectType, fields: &[&Field]) -> TokenStream {
+    let name = ident(&object.name);
+    let label = &object.name;
+    let entries = fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let key = &f.rust_name;
+        if f.sensitive {
+            quote! { .field(#key, &"***") }
+        } else {
+            quote! { .field(#key, &self.#field) }
+        }
+    });
+    quote! {
+        /// Card data and secrets print as `***`.
+        impl fmt::Debug for #name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(#label) #(#entries)* .finish()
+            }
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! `src/tests.rs`: tests generated from the spec. Examples round-trip, signed texts match,
+//! pattern samples are accepted or rejected, every numeric and length bound holds at its edge,
+//! and every enum value travels as the spec writes it.
+
+use heck::ToSnakeCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{ident, int};
+use crate::ir::{
+    Constraint, Direction, EnumRepr, Example, Gateway, LengthUnit, Literal, Operation, ScalarBase,
+    ScalarType,
+};
+
+pub(super) fn tests(gateway: &Gateway) -> TokenStream {
+    let examples = gateway
+        .operations
+        .iter()
+        .flat_map(|op| op.examples.iter().map(move |ex| example_test(gateway, op, ex)));
+    let scalars = gateway.scalars.iter().map(scalar_test);
+    let enums = enum_test(gateway);
+    let needs_violation_helper = gateway.scalars.iter().any(|s| !boundaries(s).is_empty());
+    let helper = needs_violation_helper.then(|| {
+        quote! {
+            /// The rule of the single violation in `result`.
+            fn rule<T: std::fmt::Debug>(result: Result<T, rt::Violations>) -> rt::RuleKind {
+                let violations = result.expect_err("the value must be rejected");
+                assert_eq!(violations.0.len(), 1, "{violations}");
+                violations.0[0].rule
+            }
+        }
+    });
+    let has_requests = gateway
+        .operations
+        .iter()
+        .any(|op| op.examples.iter().any(|e| e.direction == Direction::Request));
+    let without = has_requests.then(|| {
+        quote! {
+            /// The example without the fields the client fills in itself.
+            fn without(json: &serde_json::Value, automatic: &[&str]) -> serde_json::Value {
+                let mut json = json.clone();
+                if let Some(object) = json.as_object_mut() {
+                    for field in automatic {
+                        object.remove(*field);
+                    }
+                }
+                json
+            }
+        }
+    });
+    let signs = gateway
+        .operations
+        .iter()
+        .any(|op| op.examples.iter().any(|e| e.text_to_sign.is_some()));
+    let rt_import = (needs_violation_helper || signs).then(|| quote! { use oneclick_runtime as rt; });
+    quote! {
+        #rt_import
+
+        use crate::*;
+
+        #helper
+        #without
+        #(#examples)*
+        #(#scalars)*
+        #enums
+    }
+}
+
+fn example_test(gateway: &Gateway, op: &Operation, example: &Example) -> TokenStream {
+    let name = format_ident!("{}_example_{}", op.id, example.name);
+    let json = example.json.to_string();
+    let schema = ident(&op.schema_const);
+    let doc = format!(" {}", example.doc.trim().replace('\n', " "));
+    match example.direction {
+        Direction::Request => {
+            let request = ident(&gateway.objects[op.request].name);
+            let automatic: Vec<&str> = gateway.objects[op.request]
+                .fields
+                .iter()
+                .filter(|f| f.auto.is_some())
+                .map(|f| f.wire.as_str())
+                .collect();
+            let signed = example.text_to_sign.as_ref().map(|text| {
+                quote! {
+                    assert_eq!(rt::signature::pipe::text_to_sign(schema::#schema.request_signature, &json), #text);
+                }
+            });
+            quote! {
+                #[doc = #doc]
+                #[test]
+                fn #name() {
+                    let json: serde_json::Value = serde_json::from_str(#json).unwrap();
+                    let expected = without(&json, &[#(#automatic),*]);
+                    let request: #request = serde_json::from_value(expected.clone()).expect("the example builds");
+                    request.validate().expect("the example is valid");
+                    assert_eq!(serde_json::to_value(&request).unwrap(), expected);
+                    #signed
+                }
+            }
+        }
+        Direction::Response => {
+            let response = ident(&gateway.objects[op.response].name);
+            let signed = example.text_to_sign.as_ref().map(|text| {
+                quote! {
+                    assert_eq!(rt::signature::pipe::text_to_sign(schema::#schema.response_signature, &json), #text);
+                }
+            });
+            quote! {
+                #[doc = #doc]
+                #[test]
+                fn #name() {
+                    let json: serde_json::Value = serde_json::from_str(#json).unwrap();
+                    let parsed: Result<#response, _> = serde_json::from_value(json.clone());
+                    parsed.expect("the example parses");
+                    #signed
+                }
+            }
+        }
+    }
+}
+
+/// Values at and just past each bound, with the rule that rejects the outside one. Lengths are
+/// only probed when no pattern or format would reject the probe for another reason.
+fn boundaries(scalar: &ScalarType) -> Vec<(Literal, Literal, &'static str)> {
+    let shaped = scalar
+        .constraints
+        .iter()
+        .any(|c| matches!(c, Constraint::Pattern(_) | Constraint::Format(_)));
+    let min_length = scalar.constraints.iter().find_map(|c| match c {
+        Constraint::MinLength(n, _) => Some(*n),
+        _ => None,
+    });
+    let max_length = scalar.constraints.iter().find_map(|c| match c {
+        Constraint::MaxLength(n, _) => Some(*n),
+        _ => None,
+    });
+    let min = scalar.constraints.iter().find_map(|c| match c {
+        Constraint::Min(v) => Some(*v),
+        _ => None,
+    });
+    let max = scalar.constraints.iter().find_map(|c| match c {
+        Constraint::Max(v) => Some(*v),
+        _ => None,
+    });
+    let mut out = Vec::new();
+    for constraint in &scalar.constraints {
+        match (constraint, scalar.base) {
+            (Constraint::Min(v), ScalarBase::Integer) if max.is_none_or(|m| *v <= m) => {
+                if let Some(below) = v.checked_sub(1) {
+                    out.push((Literal::Int(*v), Literal::Int(below), "Min"));
+                }
+            }
+            (Constraint::Max(v), ScalarBase::Integer) if min.is_none_or(|m| m <= *v) => {
+                if let Some(above) = v.checked_add(1) {
+                    out.push((Literal::Int(*v), Literal::Int(above), "Max"));
+                }
+            }
+            (Constraint::MinLength(n, _), ScalarBase::String)
+                if !shaped && *n > 0 && max_length.is_none_or(|m| *n <= m) =>
+            {
+                out.push((Literal::Str("a".repeat(*n)), Literal::Str("a".repeat(n - 1)), "MinLength"));
+            }
+            (Constraint::MaxLength(n, unit), ScalarBase::String)
+                if !shaped && min_length.is_none_or(|m| m <= *n) =>
+            {
+                // In bytes, `é` (two bytes) shows that bytes are counted, not characters.
+                let outside = match unit {
+                    LengthUnit::Chars => "a".repeat(n + 1),
+                    LengthUnit::Bytes => "é".repeat(n / 2 + 1),
+                };
+                out.push((Literal::Str("a".repeat(*n)), Literal::Str(outside), "MaxLength"));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn scalar_test(scalar: &ScalarType) -> TokenStream {
+    let ty = ident(&scalar.name);
+    let value = |v: &Literal| match v {
+        Literal::Str(s) => quote! { #s },
+        Literal::Int(i) => {
+            let i = int(*i);
+            quote! { #i }
+        }
+        Literal::Bool(b) => quote! { #b },
+    };
+    let samples = (!scalar.valid_samples.is_empty() || !scalar.invalid_samples.is_empty()).then(|| {
+        let name = format_ident!("{}_samples", scalar.name.to_snake_case());
+        let valid = scalar.valid_samples.iter().map(value);
+        let invalid = scalar.invalid_samples.iter().map(value);
+        quote! {
+            #[test]
+            fn #name() {
+                for value in [#(#valid),*] {
+                    assert!(#ty::try_from(value).is_ok(), "{value:?} must be accepted");
+                }
+                for value in [#(#invalid),*] {
+                    assert!(#ty::try_from(value).is_err(), "{value:?} must be rejected");
+                }
+            }
+        }
+    });
+    let bounds = boundaries(scalar);
+    let boundary_test = (!bounds.is_empty()).then(|| {
+        let name = format_ident!("{}_boundaries", scalar.name.to_snake_case());
+        let checks = bounds.iter().map(|(inside, outside, rule)| {
+            let inside = value(inside);
+            let outside = value(outside);
+            let rule = format_ident!("{}", rule);
+            quote! {
+                assert!(#ty::try_from(#inside).is_ok());
+                assert_eq!(rule(#ty::try_from(#outside)), rt::RuleKind::#rule);
+            }
+        });
+        quote! {
+            #[test]
+            fn #name() {
+                #(#checks)*
+            }
+        }
+    });
+    quote! { #samples #boundary_test }
+}
+
+fn enum_test(gateway: &Gateway) -> TokenStream {
+    let checks = gateway.enums.iter().map(|e| {
+        let ty = ident(&e.name);
+        let pairs = e.values.iter().map(|v| {
+            let variant = ident(&v.variant);
+            match &v.wire {
+                Literal::Int(i) => {
+                    let i = int(*i);
+                    quote! { (#ty::#variant, serde_json::json!(#i)) }
+                }
+                Literal::Str(s) => quote! { (#ty::#variant, serde_json::json!(#s)) },
+                Literal::Bool(b) => quote! { (#ty::#variant, serde_json::json!(#b)) },
+            }
+        });
+        let unknown = match e.repr {
+            EnumRepr::Str => quote! { (#ty::Unknown("not-in-the-spec".to_string()), serde_json::json!("not-in-the-spec")) },
+            EnumRepr::Int => quote! { (#ty::Unknown(-999), serde_json::json!(-999)) },
+        };
+        quote! {
+            for (value, wire) in [#(#pairs,)* #unknown] {
+                assert_eq!(serde_json::to_value(&value).unwrap(), wire);
+                assert_eq!(serde_json::from_value::<#ty>(wire).unwrap(), value);
+            }
+        }
+    });
+    if gateway.enums.is_empty() {
+        return quote! {};
+    }
+    quote! {
+        /// Every enum value travels as the spec writes it; unknown ones survive a round trip.
+        #[test]
+        fn enums_use_the_wire_values() {
+            #(#checks)*
+        }
+    }
+}
