@@ -331,7 +331,8 @@ impl Checker<'_, '_> {
                 }
                 Some(_) => {}
             }
-            if base != Base::String {
+            let string_scalar = matches!(&parsed, Some(ParsedType::Named(name)) if self.is_string_scalar(name));
+            if base != Base::String && !string_scalar {
                 self.sink.error(auto.pos, "automatic values are strings");
             }
         }
@@ -400,6 +401,12 @@ impl Checker<'_, '_> {
             self.sink
                 .error(default.pos, "the default does not fit the field's type");
         }
+    }
+
+    fn is_string_scalar(&self, name: &str) -> bool {
+        self.spec.types.iter().any(|t| {
+            t.name.value == name && matches!(&t.body, TypeBody::Scalar(s) if s.base.value == "string")
+        })
     }
 
     /// Whether `ty` names an enum with `value`; other named types accept their base literal.

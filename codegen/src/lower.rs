@@ -200,6 +200,15 @@ impl<'a> Lowering<'a, '_> {
                 schema_const: op.id.value.to_shouty_snake_case(),
             });
         }
+        for (op, spec_op) in self.gateway.operations.iter().zip(&spec.operations) {
+            if let Some(object) = self.gateway.objects.iter().find(|o| o.schema_const == op.schema_const) {
+                let message = format!(
+                    "operation `{}` and type `{}` would share the schema static `{}`; rename one",
+                    op.id, object.spec_name, op.schema_const
+                );
+                self.sink.error(spec_op.id.pos, message);
+            }
+        }
         self.signatures();
         self.examples();
         self.polling();
@@ -299,7 +308,7 @@ impl<'a> Lowering<'a, '_> {
             doc: doc.to_string(),
             repr,
             values,
-            schema_const: name.to_shouty_snake_case(),
+            schema_const: format!("{}_VALUES", name.to_shouty_snake_case()),
         });
         self.gateway.enums.len() - 1
     }
@@ -342,7 +351,8 @@ impl<'a> Lowering<'a, '_> {
             };
             // Responses are decoded leniently: their constraints document the value but no
             // newtype is made for them.
-            if let (Some(base), ir::Direction::Request) = (base, direction) {
+            // Automatic fields never reach a struct, so they need no newtype either.
+            if let (Some(base), ir::Direction::Request, None) = (base, direction, &field.auto) {
                 let name = inline_type_name(field);
                 if self.claim_rust_name(&name, field.wire.pos) {
                     self.gateway.scalars.push(ir::ScalarType {
