@@ -262,7 +262,8 @@ pub struct SignItem {
 #[derive(Debug, Clone)]
 pub enum SignShape {
     Value,
-    Object(Vec<SignItem>),
+    /// An object flattened in the signature order of `Gateway::objects[index]`.
+    Object(usize),
     Each(Box<SignShape>),
     MapValues,
 }
@@ -285,8 +286,6 @@ pub struct Operation {
     pub request: usize,
     /// Index into `Gateway::objects`.
     pub response: usize,
-    pub request_signature: Vec<SignItem>,
-    pub response_signature: Vec<SignItem>,
     pub retryable_result_codes: Vec<i64>,
     pub examples: Vec<Example>,
     /// SCREAMING_SNAKE name of the `schema::Operation` static.

@@ -193,8 +193,6 @@ impl<'a> Lowering<'a, '_> {
                 path: op.path.value.clone(),
                 request,
                 response,
-                request_signature: Vec::new(),
-                response_signature: Vec::new(),
                 retryable_result_codes: op.retryable_result_codes.iter().map(|c| c.value).collect(),
                 examples: Vec::new(),
                 schema_const: op.id.value.to_shouty_snake_case(),
@@ -459,12 +457,8 @@ impl<'a> Lowering<'a, '_> {
                 }
             }
         }
-        for (op_index, op) in spec.operations.iter().enumerate() {
-            let (request, response) = {
-                let o = &self.gateway.operations[op_index];
-                (o.request, o.response)
-            };
-            for (index, body, side) in [(request, &op.request, "request"), (response, &op.response, "response")] {
+        for op in &spec.operations {
+            for (body, side) in [(&op.request, "request"), (&op.response, "response")] {
                 if signed && body.signature.is_none() {
                     let message = format!(
                         "the gateway signs messages, so the {side} of `{}` needs a `signature` order",
@@ -477,13 +471,6 @@ impl<'a> Lowering<'a, '_> {
                         body.signature_pos.unwrap_or(body.pos),
                         "a `signature` order needs a gateway-level `signature` scheme",
                     );
-                }
-                let order = self.gateway.objects[index].signature.clone().unwrap_or_default();
-                let target = &mut self.gateway.operations[op_index];
-                if side == "request" {
-                    target.request_signature = order;
-                } else {
-                    target.response_signature = order;
                 }
             }
         }
@@ -546,7 +533,7 @@ impl<'a> Lowering<'a, '_> {
     ) -> Option<ir::SignShape> {
         Some(match ty {
             ir::TypeRef::Object(object) => match self.order_of(*object, specs, visiting) {
-                Some(items) => ir::SignShape::Object(items),
+                Some(_) => ir::SignShape::Object(*object),
                 None => {
                     let message = format!(
                         "`{}` is signed, but its type `{}` has no `signature` order",

@@ -100,6 +100,53 @@ pub struct Field {
     pub constraints: &'static [Constraint],
 }
 
+impl Field {
+    /// An optional body field without constraints; the methods below add the rest. Generated
+    /// schemas chain them so each field reads as one line.
+    pub const fn new(wire: &'static str, kind: Kind) -> Self {
+        Field {
+            wire,
+            kind,
+            required: false,
+            location: Location::Body,
+            auto: None,
+            sensitive: false,
+            default: None,
+            constraints: &[],
+        }
+    }
+
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    pub const fn in_path(mut self) -> Self {
+        self.location = Location::Path;
+        self
+    }
+
+    pub const fn auto(mut self, auto: Auto) -> Self {
+        self.auto = Some(auto);
+        self
+    }
+
+    pub const fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+
+    pub const fn default(mut self, value: Literal) -> Self {
+        self.default = Some(value);
+        self
+    }
+
+    pub const fn constraints(mut self, constraints: &'static [Constraint]) -> Self {
+        self.constraints = constraints;
+        self
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
     Body,
@@ -229,6 +276,36 @@ pub enum Rule {
 pub struct SignItem {
     pub wire: &'static str,
     pub shape: SignShape,
+}
+
+impl SignItem {
+    pub const fn value(wire: &'static str) -> Self {
+        SignItem {
+            wire,
+            shape: SignShape::Value,
+        }
+    }
+
+    pub const fn object(wire: &'static str, items: &'static [SignItem]) -> Self {
+        SignItem {
+            wire,
+            shape: SignShape::Object(items),
+        }
+    }
+
+    pub const fn each(wire: &'static str, shape: &'static SignShape) -> Self {
+        SignItem {
+            wire,
+            shape: SignShape::Each(shape),
+        }
+    }
+
+    pub const fn map_values(wire: &'static str) -> Self {
+        SignItem {
+            wire,
+            shape: SignShape::MapValues,
+        }
+    }
 }
 
 #[derive(Debug)]

@@ -158,14 +158,14 @@ fn ints(values: &[i64]) -> Vec<proc_macro2::Literal> {
     values.iter().map(|v| int(*v)).collect()
 }
 
-/// A `rt::schema::Literal` expression.
+/// A `schema::Literal` expression (in `schema.rs`, which imports the runtime's schema types).
 fn literal(value: &Literal) -> TokenStream {
     match value {
-        Literal::Str(s) => quote! { rt::schema::Literal::Str(#s) },
+        Literal::Str(s) => quote! { Literal::Str(#s) },
         Literal::Int(i) => {
             let i = int(*i);
-            quote! { rt::schema::Literal::Int(#i) }
+            quote! { Literal::Int(#i) }
         }
-        Literal::Bool(b) => quote! { rt::schema::Literal::Bool(#b) },
+        Literal::Bool(b) => quote! { Literal::Bool(#b) },
     }
 }

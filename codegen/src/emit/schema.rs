@@ -21,7 +21,7 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         let docs = doc(&format!("Values of [`crate::{}`].", e.name));
         quote! {
             #docs
-            pub static #name: rt::schema::Enum = rt::schema::Enum { name: #spec_name, values: &[#(#values),*] };
+            pub static #name: Enum = Enum { name: #spec_name, values: &[#(#values),*] };
         }
     });
     let scalars = gateway.scalars.iter().map(|s| {
@@ -31,7 +31,7 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         quote! {
             #patterns
             #docs
-            pub static #name: &[rt::schema::Constraint] = #list;
+            pub static #name: &[Constraint] = #list;
         }
     });
     let objects = gateway.objects.iter().map(|o| object_static(gateway, o));
@@ -40,7 +40,7 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
     quote! {
         //! The spec as data: what the runtime validates, signs and sends.
 
-        use oneclick_runtime as rt;
+        use oneclick_runtime::schema::*;
 
         #gateway_static
         #(#enums)*
@@ -54,8 +54,8 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
 fn gateway_static(gateway: &Gateway) -> TokenStream {
     let name = &gateway.name;
     let scheme = match gateway.signature {
-        Some(_) => quote! { rt::schema::Scheme::PipeRsaSha256 },
-        None => quote! { rt::schema::Scheme::None },
+        Some(_) => quote! { Scheme::PipeRsaSha256 },
+        None => quote! { Scheme::None },
     };
     let field = match &gateway.signature {
         Some(s) => {
@@ -65,8 +65,8 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
         None => quote! { None },
     };
     let zone = match gateway.time_zone {
-        TimeZone::Utc => quote! { rt::schema::TimeZone::Utc },
-        TimeZone::EuropePrague => quote! { rt::schema::TimeZone::EuropePrague },
+        TimeZone::Utc => quote! { TimeZone::Utc },
+        TimeZone::EuropePrague => quote! { TimeZone::EuropePrague },
     };
     let retry = gateway.retry_http_status.iter().map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
     let (result_static, result_ref) = match &gateway.result {
@@ -80,12 +80,12 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
             let codes = result.codes.iter().map(|c| {
                 let code = int(c.code);
                 let name = &c.name;
-                quote! { rt::schema::ResultCodeInfo { code: #code, name: #name } }
+                quote! { ResultCodeInfo { code: #code, name: #name } }
             });
             (
                 quote! {
                     /// Where answers carry their result code, and what each code means.
-                    pub static RESULT: rt::schema::ResultSpec = rt::schema::ResultSpec {
+                    pub static RESULT: ResultSpec = ResultSpec {
                         code_field: #code_field,
                         message_field: #message_field,
                         success: &[#(#success),*],
@@ -99,7 +99,7 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
     };
     quote! {
         /// Gateway-wide facts: signature scheme, time zone, result codes, retryable statuses.
-        pub static GATEWAY: rt::schema::Gateway = rt::schema::Gateway {
+        pub static GATEWAY: Gateway = Gateway {
             name: #name,
             scheme: #scheme,
             signature_field: #field,
@@ -120,32 +120,32 @@ fn constraint_list(prefix: &str, constraints: &[Constraint]) -> (TokenStream, To
         .map(|c| match c {
             Constraint::Min(v) => {
                 let v = int(*v);
-                quote! { rt::schema::Constraint::Min(#v) }
+                quote! { Constraint::Min(#v) }
             }
             Constraint::Max(v) => {
                 let v = int(*v);
-                quote! { rt::schema::Constraint::Max(#v) }
+                quote! { Constraint::Max(#v) }
             }
             Constraint::MinLength(n, unit) => {
                 let n = proc_macro2::Literal::usize_unsuffixed(*n);
                 let unit = length_unit(*unit);
-                quote! { rt::schema::Constraint::MinLength(#n, #unit) }
+                quote! { Constraint::MinLength(#n, #unit) }
             }
             Constraint::MaxLength(n, unit) => {
                 let n = proc_macro2::Literal::usize_unsuffixed(*n);
                 let unit = length_unit(*unit);
-                quote! { rt::schema::Constraint::MaxLength(#n, #unit) }
+                quote! { Constraint::MaxLength(#n, #unit) }
             }
             Constraint::Pattern(source) => {
                 let name = format_ident!("{}_PATTERN", prefix);
                 patterns.push(quote! {
-                    static #name: rt::schema::Pattern = rt::schema::Pattern::new(#source);
+                    static #name: Pattern = Pattern::new(#source);
                 });
-                quote! { rt::schema::Constraint::Pattern(&#name) }
+                quote! { Constraint::Pattern(&#name) }
             }
             Constraint::Format(format) => {
                 let format = format_variant(*format);
-                quote! { rt::schema::Constraint::Format(rt::schema::Format::#format) }
+                quote! { Constraint::Format(Format::#format) }
             }
         })
         .collect();
@@ -154,8 +154,8 @@ fn constraint_list(prefix: &str, constraints: &[Constraint]) -> (TokenStream, To
 
 fn length_unit(unit: LengthUnit) -> TokenStream {
     match unit {
-        LengthUnit::Chars => quote! { rt::schema::LengthUnit::Chars },
-        LengthUnit::Bytes => quote! { rt::schema::LengthUnit::Bytes },
+        LengthUnit::Chars => quote! { LengthUnit::Chars },
+        LengthUnit::Bytes => quote! { LengthUnit::Bytes },
     }
 }
 
@@ -178,28 +178,28 @@ fn format_variant(format: Format) -> Ident {
 
 fn kind(gateway: &Gateway, ty: &TypeRef) -> TokenStream {
     match ty {
-        TypeRef::String => quote! { rt::schema::Kind::String },
-        TypeRef::Integer => quote! { rt::schema::Kind::Integer },
-        TypeRef::Boolean => quote! { rt::schema::Kind::Boolean },
+        TypeRef::String => quote! { Kind::String },
+        TypeRef::Integer => quote! { Kind::Integer },
+        TypeRef::Boolean => quote! { Kind::Boolean },
         TypeRef::Scalar(i) => match gateway.scalars[*i].base {
-            crate::ir::ScalarBase::String => quote! { rt::schema::Kind::String },
-            crate::ir::ScalarBase::Integer => quote! { rt::schema::Kind::Integer },
+            crate::ir::ScalarBase::String => quote! { Kind::String },
+            crate::ir::ScalarBase::Integer => quote! { Kind::Integer },
         },
         TypeRef::Enum(i) => {
             let name = ident(&gateway.enums[*i].schema_const);
-            quote! { rt::schema::Kind::Enum(&#name) }
+            quote! { Kind::Enum(&#name) }
         }
         TypeRef::Object(i) => {
             let name = ident(&gateway.objects[*i].schema_const);
-            quote! { rt::schema::Kind::Object(&#name) }
+            quote! { Kind::Object(&#name) }
         }
         TypeRef::List(inner) => {
             let inner = kind(gateway, inner);
-            quote! { rt::schema::Kind::List(&#inner) }
+            quote! { Kind::List(&#inner) }
         }
         TypeRef::Map(inner) => {
             let inner = kind(gateway, inner);
-            quote! { rt::schema::Kind::Map(&#inner) }
+            quote! { Kind::Map(&#inner) }
         }
     }
 }
@@ -214,55 +214,40 @@ fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
         .map(|f| {
             let wire = &f.wire;
             let kind = kind(gateway, &f.ty);
-            let required = f.required;
-            let location = match f.location {
-                Location::Body => quote! { rt::schema::Location::Body },
-                Location::Path => quote! { rt::schema::Location::Path },
-            };
-            let auto = match &f.auto {
-                None => quote! { None },
-                Some(Auto::Dttm) => quote! { Some(rt::schema::Auto::Dttm) },
-                Some(Auto::Signature) => quote! { Some(rt::schema::Auto::Signature) },
-                Some(Auto::Credential(c)) => quote! { Some(rt::schema::Auto::Credential(#c)) },
-            };
-            let sensitive = f.sensitive;
-            let default = match &f.default {
-                Some(value) => {
-                    let value = literal(value);
-                    quote! { Some(#value) }
-                }
-                None => quote! { None },
-            };
+            let required = f.required.then(|| quote! { .required() });
+            let in_path = (f.location == Location::Path).then(|| quote! { .in_path() });
+            let auto = f.auto.as_ref().map(|auto| match auto {
+                Auto::Dttm => quote! { .auto(Auto::Dttm) },
+                Auto::Signature => quote! { .auto(Auto::Signature) },
+                Auto::Credential(c) => quote! { .auto(Auto::Credential(#c)) },
+            });
+            let sensitive = f.sensitive.then(|| quote! { .sensitive() });
+            let default = f.default.as_ref().map(|value| {
+                let value = literal(value);
+                quote! { .default(#value) }
+            });
             let constraints = match &f.ty {
                 TypeRef::Scalar(i) => {
                     let name = constraints_const(&gateway.scalars[*i]);
-                    quote! { #name }
+                    Some(quote! { .constraints(#name) })
                 }
+                _ if f.constraints.is_empty() => None,
                 _ => {
                     let prefix = format!("{}_{}", object.schema_const, f.wire.to_shouty_snake_case());
                     let (statics, list) = constraint_list(&prefix, &f.constraints);
                     patterns.push(statics);
-                    list
+                    Some(quote! { .constraints(#list) })
                 }
             };
             quote! {
-                rt::schema::Field {
-                    wire: #wire,
-                    kind: #kind,
-                    required: #required,
-                    location: #location,
-                    auto: #auto,
-                    sensitive: #sensitive,
-                    default: #default,
-                    constraints: #constraints,
-                }
+                Field::new(#wire, #kind) #required #in_path #auto #sensitive #default #constraints
             }
         })
         .collect();
     let rules = object.rules.iter().map(|r| match r {
-        Rule::Together(names) => quote! { rt::schema::Rule::Together(&[#(#names),*]) },
-        Rule::OneOf(names) => quote! { rt::schema::Rule::OneOf(&[#(#names),*]) },
-        Rule::Exclusive(names) => quote! { rt::schema::Rule::Exclusive(&[#(#names),*]) },
+        Rule::Together(names) => quote! { Rule::Together(&[#(#names),*]) },
+        Rule::OneOf(names) => quote! { Rule::OneOf(&[#(#names),*]) },
+        Rule::Exclusive(names) => quote! { Rule::Exclusive(&[#(#names),*]) },
         Rule::RequiredIf { field, when, equals } => {
             let equals = match equals {
                 Some(value) => {
@@ -271,14 +256,24 @@ fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
                 }
                 None => quote! { None },
             };
-            quote! { rt::schema::Rule::RequiredIf { field: #field, when: #when, equals: #equals } }
+            quote! { Rule::RequiredIf { field: #field, when: #when, equals: #equals } }
         }
     });
     let docs = doc(&format!("Fields and rules of [`crate::{}`].", object.name));
+    let signature = object.signature.as_ref().map(|items| {
+        let name = signature_const(object);
+        let items = sign_items(gateway, items);
+        let docs = doc(&format!("The order in which the fields of `{}` are signed.", object.spec_name));
+        quote! {
+            #docs
+            pub static #name: &[SignItem] = #items;
+        }
+    });
     quote! {
+        #signature
         #(#patterns)*
         #docs
-        pub static #name: rt::schema::Object = rt::schema::Object {
+        pub static #name: Object = Object {
             name: #spec_name,
             fields: &[#(#fields),*],
             rules: &[#(#rules),*],
@@ -286,27 +281,42 @@ fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
     }
 }
 
-fn sign_items(items: &[SignItem]) -> TokenStream {
+/// Name of the static holding an object's signature order.
+fn signature_const(object: &ObjectType) -> Ident {
+    format_ident!("{}_SIGNATURE", object.schema_const)
+}
+
+fn sign_items(gateway: &Gateway, items: &[SignItem]) -> TokenStream {
     let items = items.iter().map(|item| {
         let wire = &item.wire;
-        let shape = sign_shape(&item.shape);
-        quote! { rt::schema::SignItem { wire: #wire, shape: #shape } }
+        match &item.shape {
+            SignShape::Value => quote! { SignItem::value(#wire) },
+            SignShape::Object(index) => {
+                let order = signature_const(&gateway.objects[*index]);
+                quote! { SignItem::object(#wire, #order) }
+            }
+            SignShape::Each(shape) => {
+                let shape = sign_shape(gateway, shape);
+                quote! { SignItem::each(#wire, &#shape) }
+            }
+            SignShape::MapValues => quote! { SignItem::map_values(#wire) },
+        }
     });
     quote! { &[#(#items),*] }
 }
 
-fn sign_shape(shape: &SignShape) -> TokenStream {
+fn sign_shape(gateway: &Gateway, shape: &SignShape) -> TokenStream {
     match shape {
-        SignShape::Value => quote! { rt::schema::SignShape::Value },
-        SignShape::Object(items) => {
-            let items = sign_items(items);
-            quote! { rt::schema::SignShape::Object(#items) }
+        SignShape::Value => quote! { SignShape::Value },
+        SignShape::Object(index) => {
+            let order = signature_const(&gateway.objects[*index]);
+            quote! { SignShape::Object(#order) }
         }
         SignShape::Each(inner) => {
-            let inner = sign_shape(inner);
-            quote! { rt::schema::SignShape::Each(&#inner) }
+            let inner = sign_shape(gateway, inner);
+            quote! { SignShape::Each(&#inner) }
         }
-        SignShape::MapValues => quote! { rt::schema::SignShape::MapValues },
+        SignShape::MapValues => quote! { SignShape::MapValues },
     }
 }
 
@@ -314,19 +324,29 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
     let name = ident(&op.schema_const);
     let id = &op.id;
     let method = match op.method {
-        Method::Get => quote! { rt::schema::Method::Get },
-        Method::Post => quote! { rt::schema::Method::Post },
+        Method::Get => quote! { Method::Get },
+        Method::Post => quote! { Method::Post },
     };
     let path = &op.path;
     let request = ident(&gateway.objects[op.request].schema_const);
     let response = ident(&gateway.objects[op.response].schema_const);
-    let request_signature = sign_items(&op.request_signature);
-    let response_signature = sign_items(&op.response_signature);
+    let order = |index: usize| {
+        let object = &gateway.objects[index];
+        match object.signature {
+            Some(_) => {
+                let name = signature_const(object);
+                quote! { #name }
+            }
+            None => quote! { &[] },
+        }
+    };
+    let request_signature = order(op.request);
+    let response_signature = order(op.response);
     let retryable = ints(&op.retryable_result_codes);
     let docs = doc(&format!("The `{}` operation: `{} {}`.", op.id, method_name(op.method), op.path));
     quote! {
         #docs
-        pub static #name: rt::schema::Operation = rt::schema::Operation {
+        pub static #name: Operation = Operation {
             id: #id,
             method: #method,
             path: #path,
@@ -350,7 +370,7 @@ fn polling_static(gateway: &Gateway, polling: &Polling) -> TokenStream {
     let docs = doc(&polling.doc);
     quote! {
         #docs
-        pub static #name: rt::schema::Polling = rt::schema::Polling {
+        pub static #name: Polling = Polling {
             operation: &#operation,
             status_field: #status_field,
             pending: &[#(#pending),*],
