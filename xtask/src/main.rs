@@ -5,6 +5,8 @@
 //! `cargo xtask codegen --check` changes nothing and exits non-zero with a unified diff when the
 //! checked-in code is stale.
 //!
+//! `cargo xtask bench` runs the criterion benchmarks of `bench/`.
+//!
 //! Exit codes: 0 up to date / regenerated, 1 stale (`--check`), 2 a spec has errors, 3 usage or
 //! I/O error.
 
@@ -14,7 +16,7 @@ use std::time::Instant;
 
 use oneclick_codegen::workspace::{self, Change};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]";
+const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask bench";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,6 +24,7 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
+        ["bench"] => bench(),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(3)
@@ -87,4 +90,20 @@ fn codegen(check: bool) -> ExitCode {
         println!("{} file(s) changed ({summary})", changes.len());
     }
     ExitCode::SUCCESS
+}
+
+fn bench() -> ExitCode {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(repository_root())
+        .args(["bench", "-p", "oneclick-bench", "--features", "criterion"])
+        .status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("cannot run cargo bench: {err}");
+            ExitCode::from(3)
+        }
+    }
 }
