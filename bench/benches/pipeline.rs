@@ -26,15 +26,19 @@ fn generation(c: &mut Criterion) {
 }
 
 fn init_request(c: &mut Criterion) {
-    let key = |name: &str| std::fs::read_to_string(root().join("vectors").join(name)).expect("test key");
+    let key =
+        |name: &str| std::fs::read_to_string(root().join("vectors").join(name)).expect("test key");
     let credentials = Credentials::new(
         "M1MIPS0000",
         RsaPrivateKey::from_pem(&key("merchant-test.key")).expect("merchant key"),
         RsaPublicKey::from_pem(&key("gateway-test.pub")).expect("gateway key"),
     );
-    let client = Client::new(Environment::Custom("http://127.0.0.1:9".into()), credentials)
-        .expect("client")
-        .with_clock(Arc::new(FixedClock::from_unix(1_643_112_959)));
+    let client = Client::new(
+        Environment::Custom("http://127.0.0.1:9".into()),
+        credentials,
+    )
+    .expect("client")
+    .with_clock(Arc::new(FixedClock::from_unix(1_643_112_959)));
     let request = OneclickInitRequest::new(
         PayId::try_from("0e92dd54b133@HA").unwrap(),
         OrderNo::try_from("51966").unwrap(),

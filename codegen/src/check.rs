@@ -7,10 +7,10 @@ use std::collections::BTreeSet;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::diagnostics::Sink;
-use crate::lower::{enum_variant, parse_auto, parse_format, parse_type, ParsedType};
+use crate::lower::{ParsedType, enum_variant, parse_auto, parse_format, parse_type};
 use crate::spec::{
-    Constraints, EnumValueSpec, FieldSpec, ObjectSpec, RuleKindSpec, Samples, Scalar, Spanned, Spec,
-    Text, TypeBody,
+    Constraints, EnumValueSpec, FieldSpec, ObjectSpec, RuleKindSpec, Samples, Scalar, Spanned,
+    Spec, Text, TypeBody,
 };
 
 /// Client methods the generator writes itself; operations must not take their names.
@@ -29,7 +29,9 @@ pub(crate) fn check(spec: &Spec, sink: &mut Sink) {
                     "string" => Some(Base::String),
                     "integer" => Some(Base::Integer),
                     _ => {
-                        checker.sink.error(scalar.base.pos, "a scalar type is `string` or `integer`");
+                        checker
+                            .sink
+                            .error(scalar.base.pos, "a scalar type is `string` or `integer`");
                         None
                     }
                 };
@@ -39,7 +41,12 @@ pub(crate) fn check(spec: &Spec, sink: &mut Sink) {
                         .error(def.name.pos, "a scalar type needs at least one constraint");
                 }
                 if let Some(base) = base {
-                    checker.constraints(&scalar.constraints, base, scalar.samples.as_ref(), &def.name);
+                    checker.constraints(
+                        &scalar.constraints,
+                        base,
+                        scalar.samples.as_ref(),
+                        &def.name,
+                    );
                 }
             }
         }
@@ -73,18 +80,25 @@ impl Checker<'_, '_> {
     fn top_level(&mut self) {
         let spec = self.spec;
         if spec.version.value != 1 {
-            let message = format!("unsupported spec version {}; this generator reads version 1", spec.version.value);
+            let message = format!(
+                "unsupported spec version {}; this generator reads version 1",
+                spec.version.value
+            );
             self.sink.error(spec.version.pos, message);
         }
         self.snake(&spec.gateway, "the gateway name");
         if spec.sources.is_empty() {
-            self.sink.error(spec.gateway.pos, "a spec lists at least one source document under `sources`");
+            self.sink.error(
+                spec.gateway.pos,
+                "a spec lists at least one source document under `sources`",
+            );
         }
         for source in &spec.sources {
             self.snake(&source.id, "a source id");
         }
         if spec.environments.is_empty() {
-            self.sink.error(spec.gateway.pos, "a spec lists at least one environment");
+            self.sink
+                .error(spec.gateway.pos, "a spec lists at least one environment");
         }
         for env in &spec.environments {
             self.snake(&env.name, "an environment name");
@@ -99,7 +113,8 @@ impl Checker<'_, '_> {
         }
         if let Some(zone) = &spec.time_zone {
             if zone.value != "UTC" && zone.value != "Europe/Prague" {
-                self.sink.error(zone.pos, "time_zone is `UTC` or `Europe/Prague`");
+                self.sink
+                    .error(zone.pos, "time_zone is `UTC` or `Europe/Prague`");
             }
         }
         for credential in &spec.credentials {
@@ -116,7 +131,8 @@ impl Checker<'_, '_> {
         }
         if let Some(result) = &spec.result {
             if result.codes.is_empty() {
-                self.sink.error(result.pos, "`result.codes` lists at least one code");
+                self.sink
+                    .error(result.pos, "`result.codes` lists at least one code");
             }
             let mut codes = BTreeSet::new();
             let mut names = BTreeSet::new();
@@ -133,20 +149,25 @@ impl Checker<'_, '_> {
             }
             for success in &result.success {
                 if !codes.contains(&success.value) {
-                    let message = format!("success code {} is not in `result.codes`", success.value);
+                    let message =
+                        format!("success code {} is not in `result.codes`", success.value);
                     self.sink.error(success.pos, message);
                 }
             }
         }
         for status in &spec.retry_http_status {
             if !(400..=599).contains(&status.value) {
-                self.sink.error(status.pos, "a retryable HTTP status is between 400 and 599");
+                self.sink
+                    .error(status.pos, "a retryable HTTP status is between 400 and 599");
             }
         }
         let mut seen = BTreeSet::new();
         for polling in &spec.polling {
             if !seen.insert(polling.operation.value.clone()) {
-                self.sink.error(polling.operation.pos, "an operation is polled by one entry at most");
+                self.sink.error(
+                    polling.operation.pos,
+                    "an operation is polled by one entry at most",
+                );
             }
         }
     }
@@ -155,11 +176,21 @@ impl Checker<'_, '_> {
         let spec = self.spec;
         self.snake(&op.id, "an operation id");
         if RESERVED_METHODS.contains(&op.id.value.as_str()) || op.id.value.starts_with("poll_") {
-            let message = format!("`{}` clashes with a method the generated client defines", op.id.value);
+            let message = format!(
+                "`{}` clashes with a method the generated client defines",
+                op.id.value
+            );
             self.sink.error(op.id.pos, message);
         }
-        if !spec.sources.iter().any(|s| s.id.value == op.source_document.value) {
-            let message = format!("`{}` is not a document listed under `sources`", op.source_document.value);
+        if !spec
+            .sources
+            .iter()
+            .any(|s| s.id.value == op.source_document.value)
+        {
+            let message = format!(
+                "`{}` is not a document listed under `sources`",
+                op.source_document.value
+            );
             self.sink.error(op.source_document.pos, message);
         }
         let method = op.method.value.as_str();
@@ -181,15 +212,27 @@ impl Checker<'_, '_> {
             }
         }
         if let Some(signature) = &spec.signature {
-            let carried = op.request.fields.iter().find(|f| f.wire.value == signature.field.value);
-            if carried.and_then(|f| f.auto.as_ref()).is_none_or(|a| a.value != "signature") {
+            let carried = op
+                .request
+                .fields
+                .iter()
+                .find(|f| f.wire.value == signature.field.value);
+            if carried
+                .and_then(|f| f.auto.as_ref())
+                .is_none_or(|a| a.value != "signature")
+            {
                 let message = format!(
                     "the request of `{}` needs a `{}` field with `auto: signature`",
                     op.id.value, signature.field.value
                 );
                 self.sink.error(op.request.pos, message);
             }
-            if !op.response.fields.iter().any(|f| f.wire.value == signature.field.value) {
+            if !op
+                .response
+                .fields
+                .iter()
+                .any(|f| f.wire.value == signature.field.value)
+            {
                 let message = format!(
                     "the response of `{}` needs its `{}` field: responses are verified",
                     op.id.value, signature.field.value
@@ -199,8 +242,15 @@ impl Checker<'_, '_> {
         }
         match &spec.result {
             Some(result) => {
-                for field in std::iter::once(&result.code_field).chain(result.message_field.as_ref()) {
-                    if !op.response.fields.iter().any(|f| f.wire.value == field.value) {
+                for field in
+                    std::iter::once(&result.code_field).chain(result.message_field.as_ref())
+                {
+                    if !op
+                        .response
+                        .fields
+                        .iter()
+                        .any(|f| f.wire.value == field.value)
+                    {
                         let message = format!(
                             "the response of `{}` lacks `{}`, which `result` names",
                             op.id.value, field.value
@@ -210,15 +260,20 @@ impl Checker<'_, '_> {
                 }
                 for code in &op.retryable_result_codes {
                     if !result.codes.iter().any(|c| c.code.value == code.value) {
-                        let message = format!("retryable result code {} is not in `result.codes`", code.value);
+                        let message = format!(
+                            "retryable result code {} is not in `result.codes`",
+                            code.value
+                        );
                         self.sink.error(code.pos, message);
                     }
                 }
             }
             None => {
                 if let Some(code) = op.retryable_result_codes.first() {
-                    self.sink
-                        .error(code.pos, "retryable result codes need a gateway-level `result`");
+                    self.sink.error(
+                        code.pos,
+                        "retryable result codes need a gateway-level `result`",
+                    );
                 }
             }
         }
@@ -226,7 +281,10 @@ impl Checker<'_, '_> {
         for example in &op.examples {
             self.snake(&example.name, "an example name");
             if !names.insert(example.name.value.clone()) {
-                let message = format!("example `{}` is defined twice in this operation", example.name.value);
+                let message = format!(
+                    "example `{}` is defined twice in this operation",
+                    example.name.value
+                );
                 self.sink.error(example.name.pos, message);
             }
         }
@@ -250,14 +308,19 @@ impl Checker<'_, '_> {
         for name in &placeholders {
             let field = op.request.fields.iter().find(|f| f.wire.value == *name);
             if field.is_none_or(|f| f.location.as_ref().is_none_or(|l| l.value != "path")) {
-                let message = format!("path parameter `{{{name}}}` needs a request field `{name}` with `in: path`");
+                let message = format!(
+                    "path parameter `{{{name}}}` needs a request field `{name}` with `in: path`"
+                );
                 self.sink.error(op.path.pos, message);
             }
         }
         for field in &op.request.fields {
             let in_path = field.location.as_ref().is_some_and(|l| l.value == "path");
             if in_path && !placeholders.contains(&field.wire.value.as_str()) {
-                let message = format!("`{}` is a path field but the path has no `{{{}}}`", field.wire.value, field.wire.value);
+                let message = format!(
+                    "`{}` is a path field but the path has no `{{{}}}`",
+                    field.wire.value, field.wire.value
+                );
                 self.sink.error(field.wire.pos, message);
             }
             if in_path && !field.required && field.auto.is_none() {
@@ -269,7 +332,8 @@ impl Checker<'_, '_> {
 
     fn object(&mut self, body: &ObjectSpec, side: Side) {
         if body.fields.is_empty() {
-            self.sink.error(body.pos, "an object has at least one field");
+            self.sink
+                .error(body.pos, "an object has at least one field");
         }
         let mut rust_names = BTreeSet::new();
         for field in &body.fields {
@@ -315,8 +379,10 @@ impl Checker<'_, '_> {
         }
         if let Some(auto) = &field.auto {
             if side != Side::Request {
-                self.sink
-                    .error(auto.pos, "only request fields are filled by the client (`auto`)");
+                self.sink.error(
+                    auto.pos,
+                    "only request fields are filled by the client (`auto`)",
+                );
             }
             match parse_auto(&auto.value) {
                 None => self.sink.error(
@@ -331,7 +397,8 @@ impl Checker<'_, '_> {
                 }
                 Some(_) => {}
             }
-            let string_scalar = matches!(&parsed, Some(ParsedType::Named(name)) if self.is_string_scalar(name));
+            let string_scalar =
+                matches!(&parsed, Some(ParsedType::Named(name)) if self.is_string_scalar(name));
             if base != Base::String && !string_scalar {
                 self.sink.error(auto.pos, "automatic values are strings");
             }
@@ -344,8 +411,10 @@ impl Checker<'_, '_> {
                 );
             }
             if base != Base::String && base != Base::Integer {
-                self.sink
-                    .error(field.ty.pos, "an inline `enum` needs type string or integer");
+                self.sink.error(
+                    field.ty.pos,
+                    "an inline `enum` needs type string or integer",
+                );
             }
             self.enum_values(values, &field.wire);
             let name = field.rust_type.as_ref().map(|t| t.value.clone());
@@ -358,16 +427,25 @@ impl Checker<'_, '_> {
                 );
                 self.sink.error(field.wire.pos, message);
             } else {
-                self.constraints(&field.constraints, base, field.samples.as_ref(), &field.wire);
+                self.constraints(
+                    &field.constraints,
+                    base,
+                    field.samples.as_ref(),
+                    &field.wire,
+                );
                 self.rust_type(field, field.rust_type.as_ref().map(|t| t.value.clone()));
             }
         } else if let Some(rust_type) = &field.rust_type {
-            self.sink
-                .error(rust_type.pos, "`rust_type` names the newtype of a constrained field or inline enum");
+            self.sink.error(
+                rust_type.pos,
+                "`rust_type` names the newtype of a constrained field or inline enum",
+            );
         }
         if field.samples.is_some() && field.constraints.is_empty() {
-            self.sink
-                .error(field.wire.pos, "`samples` belong to a field with constraints");
+            self.sink.error(
+                field.wire.pos,
+                "`samples` belong to a field with constraints",
+            );
         }
         if let Some(default) = &field.default {
             self.default(field, default, base);
@@ -377,20 +455,23 @@ impl Checker<'_, '_> {
     fn rust_type(&mut self, field: &FieldSpec, name: Option<String>) {
         if let (Some(name), Some(text)) = (name, &field.rust_type) {
             if name.to_upper_camel_case() != name {
-                self.sink.error(text.pos, "`rust_type` is an UpperCamelCase type name");
+                self.sink
+                    .error(text.pos, "`rust_type` is an UpperCamelCase type name");
             }
         }
     }
 
     fn default(&mut self, field: &FieldSpec, default: &Spanned<Scalar>, base: Base) {
         if field.required {
-            self.sink
-                .error(default.pos, "a required field has no default: the caller always sends it");
+            self.sink.error(
+                default.pos,
+                "a required field has no default: the caller always sends it",
+            );
         }
         let fits = match (&default.value, base) {
-            (Scalar::Str(_), Base::String) | (Scalar::Int(_), Base::Integer) | (Scalar::Bool(_), Base::Boolean) => {
-                true
-            }
+            (Scalar::Str(_), Base::String)
+            | (Scalar::Int(_), Base::Integer)
+            | (Scalar::Bool(_), Base::Boolean) => true,
             (value, Base::Other) => match &field.enum_values {
                 Some(values) => values.iter().any(|v| &v.value.value == value),
                 None => self.named_enum_contains(&field.ty.value, value),
@@ -405,13 +486,20 @@ impl Checker<'_, '_> {
 
     fn is_string_scalar(&self, name: &str) -> bool {
         self.spec.types.iter().any(|t| {
-            t.name.value == name && matches!(&t.body, TypeBody::Scalar(s) if s.base.value == "string")
+            t.name.value == name
+                && matches!(&t.body, TypeBody::Scalar(s) if s.base.value == "string")
         })
     }
 
     /// Whether `ty` names an enum with `value`; other named types accept their base literal.
     fn named_enum_contains(&self, ty: &str, value: &Scalar) -> bool {
-        match self.spec.types.iter().find(|t| t.name.value == ty).map(|t| &t.body) {
+        match self
+            .spec
+            .types
+            .iter()
+            .find(|t| t.name.value == ty)
+            .map(|t| &t.body)
+        {
             Some(TypeBody::Enum(values)) => values.iter().any(|v| &v.value.value == value),
             Some(TypeBody::Scalar(scalar)) => matches!(
                 (scalar.base.value.as_str(), value),
@@ -421,11 +509,14 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn constraints(&mut self, c: &Constraints, base: Base, samples: Option<&Samples>, owner: &Text) {
-        let string_only = [
-            (&c.min_length, "min_length"),
-            (&c.max_length, "max_length"),
-        ];
+    fn constraints(
+        &mut self,
+        c: &Constraints,
+        base: Base,
+        samples: Option<&Samples>,
+        owner: &Text,
+    ) {
+        let string_only = [(&c.min_length, "min_length"), (&c.max_length, "max_length")];
         let integer_only = [(&c.min, "min"), (&c.max, "max")];
         if base != Base::String {
             for (value, key) in string_only {
@@ -434,7 +525,11 @@ impl Checker<'_, '_> {
                     self.sink.error(v.pos, message);
                 }
             }
-            for (value, key) in [(&c.pattern, "pattern"), (&c.format, "format"), (&c.length_unit, "length_unit")] {
+            for (value, key) in [
+                (&c.pattern, "pattern"),
+                (&c.format, "format"),
+                (&c.length_unit, "length_unit"),
+            ] {
                 if let Some(v) = value {
                     let message = format!("`{key}` applies to strings");
                     self.sink.error(v.pos, message);
@@ -444,7 +539,9 @@ impl Checker<'_, '_> {
         if base != Base::Integer {
             for (value, key) in integer_only {
                 if let Some(v) = value {
-                    let message = format!("`{key}` applies to integers; use min_length/max_length for strings");
+                    let message = format!(
+                        "`{key}` applies to integers; use min_length/max_length for strings"
+                    );
                     self.sink.error(v.pos, message);
                 }
             }
@@ -461,12 +558,14 @@ impl Checker<'_, '_> {
         }
         if let (Some(min), Some(max)) = (&c.min_length, &c.max_length) {
             if min.value > max.value {
-                self.sink.error(max.pos, "`max_length` is below `min_length`");
+                self.sink
+                    .error(max.pos, "`max_length` is below `min_length`");
             }
         }
         if let Some(unit) = &c.length_unit {
             if unit.value != "chars" && unit.value != "bytes" {
-                self.sink.error(unit.pos, "`length_unit` is `chars` or `bytes`");
+                self.sink
+                    .error(unit.pos, "`length_unit` is `chars` or `bytes`");
             }
             if c.min_length.is_none() && c.max_length.is_none() {
                 self.sink
@@ -538,11 +637,15 @@ impl Checker<'_, '_> {
                 self.snake(name, "an enum value name");
             }
             if seen_values.contains(&&value.value.value) {
-                self.sink.error(value.value.pos, "this enum value is listed twice");
+                self.sink
+                    .error(value.value.pos, "this enum value is listed twice");
             }
             seen_values.push(&value.value.value);
             let variant = enum_variant(value);
-            let valid = variant.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            let valid = variant
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_uppercase())
                 && variant.chars().all(|c| c.is_ascii_alphanumeric())
                 && variant != "Unknown";
             if !valid {
@@ -552,7 +655,9 @@ impl Checker<'_, '_> {
                 );
                 self.sink.error(value.value.pos, message);
             } else if !seen_variants.insert(variant.clone()) {
-                let message = format!("two values of this enum give the Rust variant `{variant}`; add `name`");
+                let message = format!(
+                    "two values of this enum give the Rust variant `{variant}`; add `name`"
+                );
                 self.sink.error(value.value.pos, message);
             }
         }
@@ -562,20 +667,27 @@ impl Checker<'_, '_> {
         let known = |sink: &mut Sink, name: &Text| {
             let found = body.fields.iter().find(|f| f.wire.value == name.value);
             if found.is_none() {
-                let message = format!("the rule names `{}`, which is not a field of this object", name.value);
+                let message = format!(
+                    "the rule names `{}`, which is not a field of this object",
+                    name.value
+                );
                 sink.error(name.pos, message);
             }
             found
         };
         match kind {
-            RuleKindSpec::Together(list) | RuleKindSpec::OneOf(list) | RuleKindSpec::Exclusive(list) => {
+            RuleKindSpec::Together(list)
+            | RuleKindSpec::OneOf(list)
+            | RuleKindSpec::Exclusive(list) => {
                 if list.len() < 2 {
-                    self.sink.error(pos, "this rule relates at least two fields");
+                    self.sink
+                        .error(pos, "this rule relates at least two fields");
                 }
                 let mut seen = BTreeSet::new();
                 for name in list {
                     if !seen.insert(name.value.as_str()) {
-                        self.sink.error(name.pos, "a field is named twice in this rule");
+                        self.sink
+                            .error(name.pos, "a field is named twice in this rule");
                     }
                     if let Some(field) = known(self.sink, name) {
                         if field.required {
@@ -588,7 +700,11 @@ impl Checker<'_, '_> {
                     }
                 }
             }
-            RuleKindSpec::RequiredIf { fields, when, equals } => {
+            RuleKindSpec::RequiredIf {
+                fields,
+                when,
+                equals,
+            } => {
                 for name in fields {
                     if let Some(field) = known(self.sink, name) {
                         if field.required {
@@ -605,7 +721,9 @@ impl Checker<'_, '_> {
                         (Scalar::Str(_), Some(ParsedType::String))
                         | (Scalar::Int(_), Some(ParsedType::Integer))
                         | (Scalar::Bool(_), Some(ParsedType::Boolean)) => true,
-                        (value, Some(ParsedType::Named(ty))) => self.named_enum_contains(&ty, value),
+                        (value, Some(ParsedType::Named(ty))) => {
+                            self.named_enum_contains(&ty, value)
+                        }
                         _ => false,
                     };
                     if !fits {
@@ -618,11 +736,18 @@ impl Checker<'_, '_> {
     }
 
     fn snake(&mut self, name: &Text, what: &str) {
-        let valid = name.value.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        let valid = name
+            .value
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase())
             && name.value.to_snake_case() == name.value
             && syn::parse_str::<syn::Ident>(&name.value).is_ok();
         if !valid {
-            let message = format!("{what} is snake_case and not a Rust keyword: `{}`", name.value);
+            let message = format!(
+                "{what} is snake_case and not a Rust keyword: `{}`",
+                name.value
+            );
             self.sink.error(name.pos, message);
         }
     }

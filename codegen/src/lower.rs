@@ -199,7 +199,12 @@ impl<'a> Lowering<'a, '_> {
             });
         }
         for (op, spec_op) in self.gateway.operations.iter().zip(&spec.operations) {
-            if let Some(object) = self.gateway.objects.iter().find(|o| o.schema_const == op.schema_const) {
+            if let Some(object) = self
+                .gateway
+                .objects
+                .iter()
+                .find(|o| o.schema_const == op.schema_const)
+            {
                 let message = format!(
                     "operation `{}` and type `{}` would share the schema static `{}`; rename one",
                     op.id, object.spec_name, op.schema_const
@@ -271,7 +276,8 @@ impl<'a> Lowering<'a, '_> {
 
     fn claim_rust_name(&mut self, name: &str, pos: Pos) -> bool {
         if RESERVED_TYPE_NAMES.contains(&name) {
-            let message = format!("`{name}` is a name the generated crate uses itself; rename the type");
+            let message =
+                format!("`{name}` is a name the generated crate uses itself; rename the type");
             self.sink.error(pos, message);
             return false;
         }
@@ -311,14 +317,24 @@ impl<'a> Lowering<'a, '_> {
         self.gateway.enums.len() - 1
     }
 
-    fn message(&mut self, op: &Text, side: &str, body: &ObjectSpec, direction: ir::Direction) -> usize {
+    fn message(
+        &mut self,
+        op: &Text,
+        side: &str,
+        body: &ObjectSpec,
+        direction: ir::Direction,
+    ) -> usize {
         let spec_name = format!("{} {side}", op.value);
         let name = format!("{} {side}", op.value).to_upper_camel_case();
         self.claim_rust_name(&name, op.pos);
         let fields = self.fields(body, direction);
         self.gateway.objects.push(ir::ObjectType {
             spec_name,
-            doc: body.doc.as_ref().map(|d| d.value.clone()).unwrap_or_default(),
+            doc: body
+                .doc
+                .as_ref()
+                .map(|d| d.value.clone())
+                .unwrap_or_default(),
             schema_const: name.to_shouty_snake_case(),
             name,
             direction,
@@ -330,7 +346,10 @@ impl<'a> Lowering<'a, '_> {
     }
 
     fn fields(&mut self, body: &ObjectSpec, direction: ir::Direction) -> Vec<ir::Field> {
-        body.fields.iter().map(|field| self.field(field, direction)).collect()
+        body.fields
+            .iter()
+            .map(|field| self.field(field, direction))
+            .collect()
     }
 
     fn field(&mut self, field: &FieldSpec, direction: ir::Direction) -> ir::Field {
@@ -451,9 +470,15 @@ impl<'a> Lowering<'a, '_> {
         let signed = spec.signature.is_some();
         if !signed {
             for def in &spec.types {
-                if let TypeBody::Object(ObjectSpec { signature_pos: Some(pos), .. }) = &def.body {
-                    self.sink
-                        .error(*pos, "a `signature` order needs a gateway-level `signature` scheme");
+                if let TypeBody::Object(ObjectSpec {
+                    signature_pos: Some(pos),
+                    ..
+                }) = &def.body
+                {
+                    self.sink.error(
+                        *pos,
+                        "a `signature` order needs a gateway-level `signature` scheme",
+                    );
                 }
             }
         }
@@ -490,7 +515,8 @@ impl<'a> Lowering<'a, '_> {
                 "the signature order of `{}` contains itself",
                 self.gateway.objects[index].spec_name
             );
-            self.sink.error(body.signature_pos.unwrap_or(body.pos), message);
+            self.sink
+                .error(body.signature_pos.unwrap_or(body.pos), message);
             return None;
         }
         visiting.push(index);
@@ -503,7 +529,10 @@ impl<'a> Lowering<'a, '_> {
                 continue;
             }
             seen.push(&name.value);
-            let Some(field) = self.gateway.objects[index].fields.iter().find(|f| f.wire == name.value)
+            let Some(field) = self.gateway.objects[index]
+                .fields
+                .iter()
+                .find(|f| f.wire == name.value)
             else {
                 let message = format!(
                     "the signature order names `{}`, which is not a field of `{}`",
@@ -558,7 +587,8 @@ impl<'a> Lowering<'a, '_> {
                 let json = match serde_json::from_str::<serde_json::Value>(&example.json.value) {
                     Ok(json) if json.is_object() => json,
                     Ok(_) => {
-                        self.sink.error(example.json.pos, "an example must be a JSON object");
+                        self.sink
+                            .error(example.json.pos, "an example must be a JSON object");
                         continue;
                     }
                     Err(err) => {
@@ -567,21 +597,24 @@ impl<'a> Lowering<'a, '_> {
                             line: example.json.pos.line + err.line(),
                             col: err.column(),
                         };
-                        let message = format!("example `{}` is not valid JSON: {err}", example.name.value);
+                        let message =
+                            format!("example `{}` is not valid JSON: {err}", example.name.value);
                         self.sink.error(pos, message);
                         continue;
                     }
                 };
-                self.gateway.operations[op_index].examples.push(ir::Example {
-                    name: example.name.value.clone(),
-                    doc: example.doc.value.clone(),
-                    direction: match example.kind {
-                        ExampleKind::Request => ir::Direction::Request,
-                        ExampleKind::Response => ir::Direction::Response,
-                    },
-                    json,
-                    text_to_sign: example.text_to_sign.as_ref().map(|t| t.value.clone()),
-                });
+                self.gateway.operations[op_index]
+                    .examples
+                    .push(ir::Example {
+                        name: example.name.value.clone(),
+                        doc: example.doc.value.clone(),
+                        direction: match example.kind {
+                            ExampleKind::Request => ir::Direction::Request,
+                            ExampleKind::Response => ir::Direction::Response,
+                        },
+                        json,
+                        text_to_sign: example.text_to_sign.as_ref().map(|t| t.value.clone()),
+                    });
             }
         }
     }
@@ -589,9 +622,15 @@ impl<'a> Lowering<'a, '_> {
     fn polling(&mut self) {
         let spec = self.spec;
         for polling in &spec.polling {
-            let Some(operation) = spec.operations.iter().position(|o| o.id.value == polling.operation.value)
+            let Some(operation) = spec
+                .operations
+                .iter()
+                .position(|o| o.id.value == polling.operation.value)
             else {
-                let message = format!("polling names the unknown operation `{}`", polling.operation.value);
+                let message = format!(
+                    "polling names the unknown operation `{}`",
+                    polling.operation.value
+                );
                 self.sink.error(polling.operation.pos, message);
                 continue;
             };
@@ -621,7 +660,8 @@ impl<'a> Lowering<'a, '_> {
             let interval_ms = millis(&polling.interval_ms, self.sink);
             let deadline_ms = millis(&polling.deadline_ms, self.sink);
             if polling.pending.is_empty() {
-                self.sink.error(polling.pos, "polling needs at least one `pending` status");
+                self.sink
+                    .error(polling.pos, "polling needs at least one `pending` status");
             }
             self.gateway.polling.push(ir::Polling {
                 operation,
@@ -732,7 +772,11 @@ fn lower_rules(body: &ObjectSpec) -> Vec<ir::Rule> {
             K::Together(list) => rules.push(ir::Rule::Together(names(list))),
             K::OneOf(list) => rules.push(ir::Rule::OneOf(names(list))),
             K::Exclusive(list) => rules.push(ir::Rule::Exclusive(names(list))),
-            K::RequiredIf { fields, when, equals } => {
+            K::RequiredIf {
+                fields,
+                when,
+                equals,
+            } => {
                 for field in fields {
                     rules.push(ir::Rule::RequiredIf {
                         field: field.value.clone(),
@@ -780,7 +824,10 @@ pub(crate) fn parse_type(text: &str) -> Option<ParsedType> {
 pub(crate) fn referenced_type(text: &str) -> Option<&str> {
     let mut text = text.trim();
     loop {
-        if let Some(inner) = text.strip_prefix("list<").or_else(|| text.strip_prefix("map<")) {
+        if let Some(inner) = text
+            .strip_prefix("list<")
+            .or_else(|| text.strip_prefix("map<"))
+        {
             text = inner.strip_suffix('>')?;
         } else {
             return is_type_name(text).then_some(text);

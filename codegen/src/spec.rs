@@ -385,7 +385,11 @@ impl<'s> Reader<'s> {
         out
     }
 
-    fn list<T>(&mut self, node: &Node, mut read: impl FnMut(&mut Self, &Node) -> Option<T>) -> Vec<T> {
+    fn list<T>(
+        &mut self,
+        node: &Node,
+        mut read: impl FnMut(&mut Self, &Node) -> Option<T>,
+    ) -> Vec<T> {
         match &node.value {
             Value::Seq(items) => items.iter().filter_map(|item| read(self, item)).collect(),
             _ => {
@@ -449,7 +453,10 @@ impl<'s> Reader<'s> {
             Value::Int(int) => Scalar::Int(*int),
             Value::Bool(b) => Scalar::Bool(*b),
             _ => {
-                let message = format!("expected a string, integer or boolean, found {}", node.kind());
+                let message = format!(
+                    "expected a string, integer or boolean, found {}",
+                    node.kind()
+                );
                 self.sink.error(node.pos, message);
                 return None;
             }
@@ -511,7 +518,10 @@ impl<'s> Reader<'s> {
         let mut keys = self.map(node, "`result`")?;
         let code_field = keys.required("code_field").and_then(|n| keys.r.text(n));
         let message_field = keys.optional("message_field").and_then(|n| keys.r.text(n));
-        let success = keys.required("success").map(|n| keys.r.ints(n)).unwrap_or_default();
+        let success = keys
+            .required("success")
+            .map(|n| keys.r.ints(n))
+            .unwrap_or_default();
         let codes = keys
             .required("codes")
             .map(|n| keys.r.list(n, Self::result_code))
@@ -543,7 +553,10 @@ impl<'s> Reader<'s> {
         let Some(mut keys) = self.map(node, "`retry`") else {
             return Vec::new();
         };
-        let statuses = keys.required("http_status").map(|n| keys.r.ints(n)).unwrap_or_default();
+        let statuses = keys
+            .required("http_status")
+            .map(|n| keys.r.ints(n))
+            .unwrap_or_default();
         keys.finish();
         statuses
     }
@@ -552,7 +565,10 @@ impl<'s> Reader<'s> {
         let mut keys = self.map(node, "a polling entry")?;
         let operation = keys.required("operation").and_then(|n| keys.r.text(n));
         let status_field = keys.required("status_field").and_then(|n| keys.r.text(n));
-        let pending = keys.required("pending").map(|n| keys.r.ints(n)).unwrap_or_default();
+        let pending = keys
+            .required("pending")
+            .map(|n| keys.r.ints(n))
+            .unwrap_or_default();
         let first_delay_ms = keys.required("first_delay_ms").and_then(|n| keys.r.int(n));
         let interval_ms = keys.required("interval_ms").and_then(|n| keys.r.int(n));
         let deadline_ms = keys.required("deadline_ms").and_then(|n| keys.r.int(n));
@@ -682,7 +698,10 @@ impl<'s> Reader<'s> {
 
     fn samples(&mut self, node: &Node) -> Option<Samples> {
         let mut keys = self.map(node, "`samples`")?;
-        let valid = keys.optional("valid").map(|n| keys.r.list(n, Self::scalar)).unwrap_or_default();
+        let valid = keys
+            .optional("valid")
+            .map(|n| keys.r.list(n, Self::scalar))
+            .unwrap_or_default();
         let invalid = keys
             .optional("invalid")
             .map(|n| keys.r.list(n, Self::scalar))
@@ -702,7 +721,9 @@ impl<'s> Reader<'s> {
         let auto = keys.optional("auto").and_then(|n| keys.r.text(n));
         let rust_name = keys.optional("rust_name").and_then(|n| keys.r.text(n));
         let rust_type = keys.optional("rust_type").and_then(|n| keys.r.text(n));
-        let enum_values = keys.optional("enum").map(|n| keys.r.list(n, Self::enum_value));
+        let enum_values = keys
+            .optional("enum")
+            .map(|n| keys.r.list(n, Self::enum_value));
         let mut nodes = keys_constraints(&mut keys);
         let constraints = keys.r.constraints(&mut nodes);
         let samples = keys.optional("samples").and_then(|n| keys.r.samples(n));
@@ -768,11 +789,17 @@ impl<'s> Reader<'s> {
     fn operation(&mut self, id: Text, node: &Node) -> Option<OperationSpec> {
         let mut keys = self.map(node, "an operation")?;
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
-        let source = keys.required("source").and_then(|n| keys.r.operation_source(n));
+        let source = keys
+            .required("source")
+            .and_then(|n| keys.r.operation_source(n));
         let method = keys.required("method").and_then(|n| keys.r.text(n));
         let path = keys.required("path").and_then(|n| keys.r.text(n));
-        let request = keys.required("request").and_then(|n| keys.r.message(n, "a request"));
-        let response = keys.required("response").and_then(|n| keys.r.message(n, "a response"));
+        let request = keys
+            .required("request")
+            .and_then(|n| keys.r.message(n, "a request"));
+        let response = keys
+            .required("response")
+            .and_then(|n| keys.r.message(n, "a response"));
         let retryable_result_codes = keys
             .optional("retryable_result_codes")
             .map(|n| keys.r.ints(n))
@@ -816,9 +843,10 @@ impl<'s> Reader<'s> {
             (Some(n), None) => (ExampleKind::Request, keys.r.text(n)),
             (None, Some(n)) => (ExampleKind::Response, keys.r.text(n)),
             _ => {
-                keys.r
-                    .sink
-                    .error(node.pos, "an example needs exactly one of `request` or `response`");
+                keys.r.sink.error(
+                    node.pos,
+                    "an example needs exactly one of `request` or `response`",
+                );
                 (ExampleKind::Request, None)
             }
         };

@@ -30,7 +30,11 @@ pub fn targets(root: &Path) -> Vec<Target> {
             .collect();
         specs.sort();
         for spec in specs {
-            let stem = spec.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            let stem = spec
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
             targets.push(Target {
                 spec: Path::new(spec_dir).join(spec.file_name().unwrap_or_default()),
                 out_dir: Path::new(out_dir).join(stem),
@@ -55,7 +59,11 @@ pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnost
         let file = target.spec.to_string_lossy().replace('\\', "/");
         match crate::load(&root.join(&target.spec), &file) {
             Ok(gateway) => {
-                let stem = target.out_dir.file_name().unwrap_or_default().to_string_lossy();
+                let stem = target
+                    .out_dir
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy();
                 if gateway.name != stem {
                     problems.push(Diagnostic {
                         file: file.clone(),
@@ -84,15 +92,27 @@ pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnost
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
-    Added { path: PathBuf, new: String },
-    Modified { path: PathBuf, old: String, new: String },
-    Removed { path: PathBuf, old: String },
+    Added {
+        path: PathBuf,
+        new: String,
+    },
+    Modified {
+        path: PathBuf,
+        old: String,
+        new: String,
+    },
+    Removed {
+        path: PathBuf,
+        old: String,
+    },
 }
 
 impl Change {
     pub fn path(&self) -> &Path {
         match self {
-            Change::Added { path, .. } | Change::Modified { path, .. } | Change::Removed { path, .. } => path,
+            Change::Added { path, .. }
+            | Change::Modified { path, .. }
+            | Change::Removed { path, .. } => path,
         }
     }
 

@@ -28,7 +28,10 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     /// A string; `plain` is false when the author quoted it or used a block scalar.
-    Str { text: String, plain: bool },
+    Str {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }

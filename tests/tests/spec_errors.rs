@@ -112,7 +112,9 @@ fn signature_order_naming_a_missing_field() {
         );
     assert_eq!(
         diagnose(&source),
-        ["demo.yaml:29:23: the signature order names `ghost`, which is not a field of `ping request`"]
+        [
+            "demo.yaml:29:23: the signature order names `ghost`, which is not a field of `ping request`"
+        ]
     );
 }
 
@@ -148,7 +150,9 @@ fn duplicate_rust_type_name() {
     let fields = "        email: {type: string, max_length: 100, doc: Inline constraints make a newtype `Email` too.}\n";
     assert_eq!(
         diagnose(&spec("", types, fields)),
-        ["demo.yaml:29:9: duplicate Rust type name `Email` (first at line 14, column 3); set `rust_type` or declare one named type and use it in both places"]
+        [
+            "demo.yaml:29:9: duplicate Rust type name `Email` (first at line 14, column 3); set `rust_type` or declare one named type and use it in both places"
+        ]
     );
 }
 
@@ -191,7 +195,9 @@ fn pattern_without_samples() {
     let fields = "        orderNo: {type: string, pattern: '^[0-9]{1,10}$', doc: Untested.}\n";
     assert_eq!(
         diagnose(&spec("", "", fields)),
-        ["demo.yaml:25:42: `orderNo` has a pattern: give `samples` with at least one `valid` and one `invalid` value, so the pattern is tested"]
+        [
+            "demo.yaml:25:42: `orderNo` has a pattern: give `samples` with at least one `valid` and one `invalid` value, so the pattern is tested"
+        ]
     );
 }
 
@@ -234,13 +240,16 @@ fn type_used_on_both_sides_of_the_wire() {
     );
     assert_eq!(
         diagnose(&source),
-        ["demo.yaml:34:23: type `Money` is used in both requests and responses; requests are validated strictly and responses decoded leniently, so declare one type for each side"]
+        [
+            "demo.yaml:34:23: type `Money` is used in both requests and responses; requests are validated strictly and responses decoded leniently, so declare one type for each side"
+        ]
     );
 }
 
 #[test]
 fn unused_type() {
-    let types = "  Orphan:\n    doc: Nobody uses it.\n    fields:\n      a: {type: string, doc: A.}\n";
+    let types =
+        "  Orphan:\n    doc: Nobody uses it.\n    fields:\n      a: {type: string, doc: A.}\n";
     assert_eq!(
         diagnose(&spec("", types, "")),
         ["demo.yaml:14:3: type `Orphan` is never used by an operation"]
@@ -269,7 +278,8 @@ fn example_that_is_not_json() {
     let found = diagnose(&source);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(
-        found[0].starts_with("demo.yaml:") && found[0].contains("example `broken` is not valid JSON"),
+        found[0].starts_with("demo.yaml:")
+            && found[0].contains("example `broken` is not valid JSON"),
         "{}",
         found[0]
     );
@@ -289,7 +299,9 @@ fn aliases_are_rejected() {
     let source = spec("", "", "").replace("title: Demo\n", "title: &t Demo\nalias: *t\n");
     assert_eq!(
         diagnose(&source),
-        ["demo.yaml:3:8: invalid YAML: anchors are not part of the spec language; write the value out"]
+        [
+            "demo.yaml:3:8: invalid YAML: anchors are not part of the spec language; write the value out"
+        ]
     );
 }
 
@@ -309,7 +321,19 @@ fn every_problem_is_reported_at_once() {
 
 #[test]
 fn garbage_never_panics() {
-    for source in ["", "[]", "- a\n- b", "spec: {}", ":", "spec: 1\noperations: 7", "\u{feff}x: [", "a: !tag b"] {
-        assert!(load_str(source, "demo.yaml").is_err(), "{source:?} was accepted");
+    for source in [
+        "",
+        "[]",
+        "- a\n- b",
+        "spec: {}",
+        ":",
+        "spec: 1\noperations: 7",
+        "\u{feff}x: [",
+        "a: !tag b",
+    ] {
+        assert!(
+            load_str(source, "demo.yaml").is_err(),
+            "{source:?} was accepted"
+        );
     }
 }

@@ -93,31 +93,38 @@ fn credentials(gateway: &Gateway) -> TokenStream {
         let key = &c.name;
         quote! { (#key, rt::Secret::new(self.#name)) }
     });
-    let (key_fields, key_params, key_names, keys) = match gateway.signature.as_ref().map(|s| s.scheme) {
-        Some(SignatureScheme::PipeRsaSha256) => (
-            quote! {
-                /// The merchant's private key: signs every request.
-                pub private_key: rt::RsaPrivateKey,
-                /// The gateway's public key: every response must verify with it.
-                pub gateway_public_key: rt::RsaPublicKey,
-            },
-            quote! { private_key: rt::RsaPrivateKey, gateway_public_key: rt::RsaPublicKey },
-            quote! { private_key, gateway_public_key },
-            quote! {
-                rt::SigningKeys::PipeRsaSha256 {
-                    private_key: self.private_key,
-                    gateway_key: self.gateway_public_key,
-                }
-            },
-        ),
-        None => (quote! {}, quote! {}, quote! {}, quote! { rt::SigningKeys::None }),
-    };
+    let (key_fields, key_params, key_names, keys) =
+        match gateway.signature.as_ref().map(|s| s.scheme) {
+            Some(SignatureScheme::PipeRsaSha256) => (
+                quote! {
+                    /// The merchant's private key: signs every request.
+                    pub private_key: rt::RsaPrivateKey,
+                    /// The gateway's public key: every response must verify with it.
+                    pub gateway_public_key: rt::RsaPublicKey,
+                },
+                quote! { private_key: rt::RsaPrivateKey, gateway_public_key: rt::RsaPublicKey },
+                quote! { private_key, gateway_public_key },
+                quote! {
+                    rt::SigningKeys::PipeRsaSha256 {
+                        private_key: self.private_key,
+                        gateway_key: self.gateway_public_key,
+                    }
+                },
+            ),
+            None => (
+                quote! {},
+                quote! {},
+                quote! {},
+                quote! { rt::SigningKeys::None },
+            ),
+        };
     let key_debug = gateway.signature.as_ref().map(|_| {
         quote! { .field("private_key", &self.private_key).field("gateway_public_key", &self.gateway_public_key) }
     });
     let sep = (!params.is_empty() && gateway.signature.is_some()).then(|| quote! { , });
     let name_sep = sep.clone();
-    let default = (gateway.credentials.is_empty() && gateway.signature.is_none()).then(|| quote! { Default, });
+    let default = (gateway.credentials.is_empty() && gateway.signature.is_none())
+        .then(|| quote! { Default, });
     quote! {
         /// What the client signs with and fills into requests.
         #[derive(Clone, #default)]
@@ -210,7 +217,10 @@ fn result_code(gateway: &Gateway) -> TokenStream {
 }
 
 fn client_struct(gateway: &Gateway) -> TokenStream {
-    let methods = gateway.operations.iter().map(|op| operation_method(gateway, op));
+    let methods = gateway
+        .operations
+        .iter()
+        .map(|op| operation_method(gateway, op));
     let polling = gateway.polling.iter().map(|p| polling_method(gateway, p));
     let title = format!("A client of the {} API.", gateway.title);
     quote! {
@@ -273,7 +283,11 @@ fn operation_method(gateway: &Gateway, op: &Operation) -> TokenStream {
         op.source.section
     );
     if !op.retryable_result_codes.is_empty() {
-        let codes: Vec<String> = op.retryable_result_codes.iter().map(i64::to_string).collect();
+        let codes: Vec<String> = op
+            .retryable_result_codes
+            .iter()
+            .map(i64::to_string)
+            .collect();
         text.push_str(&format!(
             "\n\nRetried with backoff on result code {} and on the gateway's retryable HTTP statuses.",
             codes.join(", ")

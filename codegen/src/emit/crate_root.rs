@@ -26,7 +26,11 @@ pub(super) fn crate_root(gateway: &Gateway) -> TokenStream {
 }
 
 fn crate_doc(gateway: &Gateway) -> String {
-    let mut doc = format!("{}\n\n{}\n\n## Operations\n\n| method | call | HTTP | |\n| --- | --- | --- | --- |\n", gateway.title, gateway.doc.trim());
+    let mut doc = format!(
+        "{}\n\n{}\n\n## Operations\n\n| method | call | HTTP | |\n| --- | --- | --- | --- |\n",
+        gateway.title,
+        gateway.doc.trim()
+    );
     for op in &gateway.operations {
         let method = match op.method {
             Method::Get => "GET",

@@ -22,11 +22,17 @@ fn enum_type(e: &EnumType) -> TokenStream {
             Literal::Int(i) => format!("`{i}`"),
             Literal::Bool(b) => format!("`{b}`"),
         };
-        let text = if v.doc.is_empty() { wire } else { format!("{wire}: {}", v.doc) };
+        let text = if v.doc.is_empty() {
+            wire
+        } else {
+            format!("{wire}: {}", v.doc)
+        };
         let docs = doc(&text);
         quote! { #docs #variant, }
     });
-    let unknown_doc = doc("A value this version of the spec does not know: responses keep it, requests reject it.");
+    let unknown_doc = doc(
+        "A value this version of the spec does not know: responses keep it, requests reject it.",
+    );
     match e.repr {
         EnumRepr::Str => string_enum(e, &name, docs, variants.collect(), unknown_doc),
         EnumRepr::Int => integer_enum(e, &name, docs, variants.collect(), unknown_doc),

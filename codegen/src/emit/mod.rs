@@ -44,6 +44,13 @@ pub fn emit(gateway: &Gateway) -> Vec<GeneratedFile> {
             path: "Cargo.toml".into(),
             contents: manifest::manifest(gateway),
         },
+        GeneratedFile {
+            path: "rustfmt.toml".into(),
+            contents: format!(
+                "{}# prettyplease formats this crate; rustfmt reformatting it would read as drift.\ndisable_all_formatting = true\n",
+                header(gateway, "#")
+            ),
+        },
         rust_file(gateway, "src/lib.rs", crate_root::crate_root(gateway)),
     ];
     if has_types(gateway) {
@@ -75,7 +82,10 @@ fn rust_file(gateway: &Gateway, path: &str, tokens: TokenStream) -> GeneratedFil
         Ok(file) => prettyplease::unparse(&file),
         // A bug in an emitter, not in the spec: make it loud at compile time of the
         // generated crate rather than panicking in the generator.
-        Err(err) => format!("compile_error!({:?});\n", format!("the emitter produced invalid Rust in {path}: {err}")),
+        Err(err) => format!(
+            "compile_error!({:?});\n",
+            format!("the emitter produced invalid Rust in {path}: {err}")
+        ),
     };
     GeneratedFile {
         path: path.to_string(),
@@ -87,7 +97,11 @@ fn rust_file(gateway: &Gateway, path: &str, tokens: TokenStream) -> GeneratedFil
 fn doc(text: &str) -> TokenStream {
     let lines = text.trim().lines().map(|line| {
         let line = line.trim_end();
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote! { #[doc = #line] }
     });
     quote! { #(#lines)* }
@@ -97,7 +111,11 @@ fn doc(text: &str) -> TokenStream {
 fn inner_doc(text: &str) -> TokenStream {
     let lines = text.trim().lines().map(|line| {
         let line = line.trim_end();
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote! { #![doc = #line] }
     });
     quote! { #(#lines)* }

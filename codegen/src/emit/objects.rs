@@ -18,7 +18,10 @@ pub(super) fn objects(gateway: &Gateway) -> TokenStream {
     });
     let needs_fmt = gateway.objects.iter().any(has_sensitive_field);
     let fmt_import = needs_fmt.then(|| quote! { use std::fmt; });
-    let needs_rt = gateway.objects.iter().any(|o| o.direction == Direction::Request);
+    let needs_rt = gateway
+        .objects
+        .iter()
+        .any(|o| o.direction == Direction::Request);
     let rt_import = needs_rt.then(|| quote! { use oneclick_runtime as rt; });
     quote! {
         #fmt_import
@@ -56,15 +59,23 @@ fn used_types(gateway: &Gateway) -> BTreeSet<String> {
 }
 
 fn has_sensitive_field(object: &ObjectType) -> bool {
-    object.fields.iter().any(|f| f.sensitive && f.auto.is_none())
+    object
+        .fields
+        .iter()
+        .any(|f| f.sensitive && f.auto.is_none())
 }
 
 /// The fields that become struct fields: the client fills automatic ones, and a response's
 /// signature has been verified before the struct is built.
-fn struct_fields<'g>(gateway: &'g Gateway, object: &'g ObjectType) -> impl Iterator<Item = &'g Field> {
+fn struct_fields<'g>(
+    gateway: &'g Gateway,
+    object: &'g ObjectType,
+) -> impl Iterator<Item = &'g Field> {
     let signature_field = gateway.signature.as_ref().map(|s| s.field.as_str());
     object.fields.iter().filter(move |f| {
-        f.auto.is_none() && !(object.direction == Direction::Response && Some(f.wire.as_str()) == signature_field)
+        f.auto.is_none()
+            && !(object.direction == Direction::Response
+                && Some(f.wire.as_str()) == signature_field)
     })
 }
 
@@ -72,13 +83,17 @@ fn object(gateway: &Gateway, object: &ObjectType) -> TokenStream {
     let name = ident(&object.name);
     let docs = doc(&object.doc);
     let fields: Vec<&Field> = struct_fields(gateway, object).collect();
-    let declarations = fields.iter().map(|f| field_declaration(gateway, object.direction, f));
+    let declarations = fields
+        .iter()
+        .map(|f| field_declaration(gateway, object.direction, f));
     let sensitive = has_sensitive_field(object);
     let derive_debug = (!sensitive).then(|| quote! { Debug, });
     let all_optional = fields.iter().all(|f| !f.required);
-    let derive_default = (object.direction == Direction::Request && all_optional).then(|| quote! { Default, });
+    let derive_default =
+        (object.direction == Direction::Request && all_optional).then(|| quote! { Default, });
     let debug_impl = sensitive.then(|| redacted_debug(object, &fields));
-    let builder = (object.direction == Direction::Request).then(|| request_impl(gateway, object, &fields));
+    let builder =
+        (object.direction == Direction::Request).then(|| request_impl(gateway, object, &fields));
     quote! {
         #docs
         #[derive(#derive_debug #derive_default Clone, PartialEq, Serialize, Deserialize)]

@@ -15,7 +15,10 @@ pub(super) fn scalars(gateway: &Gateway) -> TokenStream {
 
 /// Name of the `schema` static holding a scalar's constraints.
 pub(super) fn constraints_const(scalar: &ScalarType) -> proc_macro2::Ident {
-    ident(&format!("{}_CONSTRAINTS", scalar.name.to_shouty_snake_case()))
+    ident(&format!(
+        "{}_CONSTRAINTS",
+        scalar.name.to_shouty_snake_case()
+    ))
 }
 
 fn scalar(s: &ScalarType) -> TokenStream {

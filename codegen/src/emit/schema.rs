@@ -8,8 +8,8 @@ use quote::{format_ident, quote};
 use super::scalars::constraints_const;
 use super::{doc, ident, int, ints, literal};
 use crate::ir::{
-    Auto, Constraint, Format, Gateway, LengthUnit, Location, Method, ObjectType, Operation, Polling,
-    Rule, SignItem, SignShape, TimeZone, TypeRef,
+    Auto, Constraint, Format, Gateway, LengthUnit, Location, Method, ObjectType, Operation,
+    Polling, Rule, SignItem, SignShape, TimeZone, TypeRef,
 };
 
 pub(super) fn schema(gateway: &Gateway) -> TokenStream {
@@ -35,7 +35,10 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         }
     });
     let objects = gateway.objects.iter().map(|o| object_static(gateway, o));
-    let operations = gateway.operations.iter().map(|op| operation_static(gateway, op));
+    let operations = gateway
+        .operations
+        .iter()
+        .map(|op| operation_static(gateway, op));
     let polling = gateway.polling.iter().map(|p| polling_static(gateway, p));
     quote! {
         //! The spec as data: what the runtime validates, signs and sends.
@@ -68,7 +71,10 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
         TimeZone::Utc => quote! { TimeZone::Utc },
         TimeZone::EuropePrague => quote! { TimeZone::EuropePrague },
     };
-    let retry = gateway.retry_http_status.iter().map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
+    let retry = gateway
+        .retry_http_status
+        .iter()
+        .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
     let (result_static, result_ref) = match &gateway.result {
         Some(result) => {
             let code_field = &result.code_field;
@@ -233,7 +239,8 @@ fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
                 }
                 _ if f.constraints.is_empty() => None,
                 _ => {
-                    let prefix = format!("{}_{}", object.schema_const, f.wire.to_shouty_snake_case());
+                    let prefix =
+                        format!("{}_{}", object.schema_const, f.wire.to_shouty_snake_case());
                     let (statics, list) = constraint_list(&prefix, &f.constraints);
                     patterns.push(statics);
                     Some(quote! { .constraints(#list) })
@@ -248,7 +255,11 @@ fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
         Rule::Together(names) => quote! { Rule::Together(&[#(#names),*]) },
         Rule::OneOf(names) => quote! { Rule::OneOf(&[#(#names),*]) },
         Rule::Exclusive(names) => quote! { Rule::Exclusive(&[#(#names),*]) },
-        Rule::RequiredIf { field, when, equals } => {
+        Rule::RequiredIf {
+            field,
+            when,
+            equals,
+        } => {
             let equals = match equals {
                 Some(value) => {
                     let value = literal(value);
@@ -263,7 +274,10 @@ fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
     let signature = object.signature.as_ref().map(|items| {
         let name = signature_const(object);
         let items = sign_items(gateway, items);
-        let docs = doc(&format!("The order in which the fields of `{}` are signed.", object.spec_name));
+        let docs = doc(&format!(
+            "The order in which the fields of `{}` are signed.",
+            object.spec_name
+        ));
         quote! {
             #docs
             pub static #name: &[SignItem] = #items;
@@ -343,7 +357,12 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
     let request_signature = order(op.request);
     let response_signature = order(op.response);
     let retryable = ints(&op.retryable_result_codes);
-    let docs = doc(&format!("The `{}` operation: `{} {}`.", op.id, method_name(op.method), op.path));
+    let docs = doc(&format!(
+        "The `{}` operation: `{} {}`.",
+        op.id,
+        method_name(op.method),
+        op.path
+    ));
     quote! {
         #docs
         pub static #name: Operation = Operation {

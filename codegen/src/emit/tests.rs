@@ -13,10 +13,11 @@ use crate::ir::{
 };
 
 pub(super) fn tests(gateway: &Gateway) -> TokenStream {
-    let examples = gateway
-        .operations
-        .iter()
-        .flat_map(|op| op.examples.iter().map(move |ex| example_test(gateway, op, ex)));
+    let examples = gateway.operations.iter().flat_map(|op| {
+        op.examples
+            .iter()
+            .map(move |ex| example_test(gateway, op, ex))
+    });
     let scalars = gateway.scalars.iter().map(scalar_test);
     let enums = enum_test(gateway);
     let needs_violation_helper = gateway.scalars.iter().any(|s| !boundaries(s).is_empty());
@@ -30,10 +31,11 @@ pub(super) fn tests(gateway: &Gateway) -> TokenStream {
             }
         }
     });
-    let has_requests = gateway
-        .operations
-        .iter()
-        .any(|op| op.examples.iter().any(|e| e.direction == Direction::Request));
+    let has_requests = gateway.operations.iter().any(|op| {
+        op.examples
+            .iter()
+            .any(|e| e.direction == Direction::Request)
+    });
     let without = has_requests.then(|| {
         quote! {
             /// The example without the fields the client fills in itself.
@@ -52,7 +54,8 @@ pub(super) fn tests(gateway: &Gateway) -> TokenStream {
         .operations
         .iter()
         .any(|op| op.examples.iter().any(|e| e.text_to_sign.is_some()));
-    let rt_import = (needs_violation_helper || signs).then(|| quote! { use oneclick_runtime as rt; });
+    let rt_import =
+        (needs_violation_helper || signs).then(|| quote! { use oneclick_runtime as rt; });
     quote! {
         #rt_import
 
@@ -158,7 +161,11 @@ fn boundaries(scalar: &ScalarType) -> Vec<(Literal, Literal, &'static str)> {
             (Constraint::MinLength(n, _), ScalarBase::String)
                 if !shaped && *n > 0 && max_length.is_none_or(|m| *n <= m) =>
             {
-                out.push((Literal::Str("a".repeat(*n)), Literal::Str("a".repeat(n - 1)), "MinLength"));
+                out.push((
+                    Literal::Str("a".repeat(*n)),
+                    Literal::Str("a".repeat(n - 1)),
+                    "MinLength",
+                ));
             }
             (Constraint::MaxLength(n, unit), ScalarBase::String)
                 if !shaped && min_length.is_none_or(|m| m <= *n) =>
@@ -168,7 +175,11 @@ fn boundaries(scalar: &ScalarType) -> Vec<(Literal, Literal, &'static str)> {
                     LengthUnit::Chars => "a".repeat(n + 1),
                     LengthUnit::Bytes => "é".repeat(n / 2 + 1),
                 };
-                out.push((Literal::Str("a".repeat(*n)), Literal::Str(outside), "MaxLength"));
+                out.push((
+                    Literal::Str("a".repeat(*n)),
+                    Literal::Str(outside),
+                    "MaxLength",
+                ));
             }
             _ => {}
         }
@@ -186,22 +197,23 @@ fn scalar_test(scalar: &ScalarType) -> TokenStream {
         }
         Literal::Bool(b) => quote! { #b },
     };
-    let samples = (!scalar.valid_samples.is_empty() || !scalar.invalid_samples.is_empty()).then(|| {
-        let name = format_ident!("{}_samples", scalar.name.to_snake_case());
-        let valid = scalar.valid_samples.iter().map(value);
-        let invalid = scalar.invalid_samples.iter().map(value);
-        quote! {
-            #[test]
-            fn #name() {
-                for value in [#(#valid),*] {
-                    assert!(#ty::try_from(value).is_ok(), "{value:?} must be accepted");
-                }
-                for value in [#(#invalid),*] {
-                    assert!(#ty::try_from(value).is_err(), "{value:?} must be rejected");
+    let samples =
+        (!scalar.valid_samples.is_empty() || !scalar.invalid_samples.is_empty()).then(|| {
+            let name = format_ident!("{}_samples", scalar.name.to_snake_case());
+            let valid = scalar.valid_samples.iter().map(value);
+            let invalid = scalar.invalid_samples.iter().map(value);
+            quote! {
+                #[test]
+                fn #name() {
+                    for value in [#(#valid),*] {
+                        assert!(#ty::try_from(value).is_ok(), "{value:?} must be accepted");
+                    }
+                    for value in [#(#invalid),*] {
+                        assert!(#ty::try_from(value).is_err(), "{value:?} must be rejected");
+                    }
                 }
             }
-        }
-    });
+        });
     let bounds = boundaries(scalar);
     let boundary_test = (!bounds.is_empty()).then(|| {
         let name = format_ident!("{}_boundaries", scalar.name.to_snake_case());
