@@ -11,6 +11,7 @@ pub(super) fn crate_root(gateway: &Gateway) -> TokenStream {
     quote! {
         #docs
         #![forbid(unsafe_code)]
+        #![deny(missing_docs)]
 
         mod client;
         mod model;
