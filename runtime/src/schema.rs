@@ -211,7 +211,7 @@ pub enum Constraint {
 #[derive(Debug)]
 pub struct Pattern {
     pub source: &'static str,
-    pub compiled: OnceLock<regex_lite::Regex>,
+    compiled: OnceLock<Option<regex_lite::Regex>>,
 }
 
 impl Pattern {
@@ -222,13 +222,13 @@ impl Pattern {
         }
     }
 
+    /// Whether `value` matches. The generator only emits patterns it compiled; one that does
+    /// not compile (a hand-written schema) fails closed and matches nothing.
     pub fn is_match(&self, value: &str) -> bool {
         self.compiled
-            .get_or_init(|| {
-                regex_lite::Regex::new(self.source)
-                    .expect("the generator compiled this pattern before emitting it")
-            })
-            .is_match(value)
+            .get_or_init(|| regex_lite::Regex::new(self.source).ok())
+            .as_ref()
+            .is_some_and(|regex| regex.is_match(value))
     }
 }
 
