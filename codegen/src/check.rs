@@ -54,6 +54,9 @@ pub(crate) fn check(spec: &Spec, sink: &mut Sink) {
     for op in &spec.operations {
         checker.operation(op);
     }
+    for callback in &spec.callbacks {
+        checker.callback(callback);
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,11 +122,19 @@ impl Checker<'_, '_> {
         }
         for credential in &spec.credentials {
             self.snake(&credential.name, "a credential name");
+            if let Some(ty) = &credential.ty {
+                if ty.value != "string" && ty.value != "integer" {
+                    self.sink
+                        .error(ty.pos, "a credential's type is `string` or `integer`");
+                }
+            }
         }
         if let Some(signature) = &spec.signature {
-            if signature.scheme.value != "pipe_rsa_sha256" {
+            if signature.scheme.value != "pipe_rsa_sha256"
+                && signature.scheme.value != "flat_hmac_sha512"
+            {
                 let message = format!(
-                    "unknown signature scheme `{}`; this generator knows `pipe_rsa_sha256`",
+                    "unknown signature scheme `{}`; this generator knows `pipe_rsa_sha256` and `flat_hmac_sha512`",
                     signature.scheme.value
                 );
                 self.sink.error(signature.scheme.pos, message);
@@ -211,7 +222,11 @@ impl Checker<'_, '_> {
                 }
             }
         }
-        if let Some(signature) = &spec.signature {
+        let ordered = spec
+            .signature
+            .as_ref()
+            .filter(|s| s.scheme.value == "pipe_rsa_sha256");
+        if let Some(signature) = ordered {
             let carried = op
                 .request
                 .fields
@@ -283,6 +298,54 @@ impl Checker<'_, '_> {
             if !names.insert(example.name.value.clone()) {
                 let message = format!(
                     "example `{}` is defined twice in this operation",
+                    example.name.value
+                );
+                self.sink.error(example.name.pos, message);
+            }
+        }
+    }
+
+    fn callback(&mut self, callback: &crate::spec::CallbackSpec) {
+        let spec = self.spec;
+        self.snake(&callback.id, "a callback id");
+        if !spec
+            .sources
+            .iter()
+            .any(|s| s.id.value == callback.source_document.value)
+        {
+            let message = format!(
+                "`{}` is not a document listed under `sources`",
+                callback.source_document.value
+            );
+            self.sink.error(callback.source_document.pos, message);
+        }
+        self.object(&callback.message, Side::Response);
+        if let Some(signature) = &spec.signature {
+            let carried = callback
+                .message
+                .fields
+                .iter()
+                .any(|f| f.wire.value == signature.field.value);
+            if callback.message.signs_all && !carried {
+                let message = format!(
+                    "the callback `{}` is signed, so it needs its `{}` field",
+                    callback.id.value, signature.field.value
+                );
+                self.sink.error(callback.message.pos, message);
+            }
+        }
+        let mut names = BTreeSet::new();
+        for example in &callback.examples {
+            self.snake(&example.name, "an example name");
+            if example.kind != crate::spec::ExampleKind::Response {
+                self.sink.error(
+                    example.name.pos,
+                    "a callback example is what the gateway sends: use `response`",
+                );
+            }
+            if !names.insert(example.name.value.clone()) {
+                let message = format!(
+                    "example `{}` is defined twice in this callback",
                     example.name.value
                 );
                 self.sink.error(example.name.pos, message);
@@ -378,7 +441,7 @@ impl Checker<'_, '_> {
             }
         }
         if let Some(auto) = &field.auto {
-            if side != Side::Request {
+            if side == Side::Response {
                 self.sink.error(
                     auto.pos,
                     "only request fields are filled by the client (`auto`)",
@@ -399,8 +462,18 @@ impl Checker<'_, '_> {
             }
             let string_scalar =
                 matches!(&parsed, Some(ParsedType::Named(name)) if self.is_string_scalar(name));
-            if base != Base::String && !string_scalar {
-                self.sink.error(auto.pos, "automatic values are strings");
+            let integer_credential = matches!(parse_auto(&auto.value), Some(crate::ir::Auto::Credential(name))
+                if self.spec.credentials.iter().any(|c| c.name.value == name && c.ty.as_ref().is_some_and(|t| t.value == "integer")));
+            let fits = if integer_credential {
+                base == Base::Integer
+            } else {
+                base == Base::String || string_scalar
+            };
+            if !fits {
+                self.sink.error(
+                    auto.pos,
+                    "an automatic value is a string, or an integer for an integer credential",
+                );
             }
         }
         if let Some(values) = &field.enum_values {

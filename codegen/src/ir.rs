@@ -28,6 +28,7 @@ pub struct Gateway {
     /// Named object types and the request/response message of every operation.
     pub objects: Vec<ObjectType>,
     pub operations: Vec<Operation>,
+    pub callbacks: Vec<Callback>,
     pub polling: Vec<Polling>,
 }
 
@@ -59,6 +60,8 @@ pub struct Credential {
     pub name: String,
     pub doc: String,
     pub sensitive: bool,
+    /// Sent as a JSON number (`i64` in `Credentials`) rather than a string.
+    pub integer: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +74,7 @@ pub struct Signature {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignatureScheme {
     PipeRsaSha256,
+    FlatHmacSha512,
 }
 
 #[derive(Debug, Clone)]
@@ -170,6 +174,7 @@ pub enum Format {
     Date,
     IsoDate,
     Url,
+    Luhn,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -190,10 +195,44 @@ pub struct ObjectType {
     pub direction: Direction,
     pub fields: Vec<Field>,
     pub rules: Vec<Rule>,
-    /// Signature order of this object; `None` when it is never signed.
+    /// Signature order of this object; `None` when it has no order of its own.
     pub signature: Option<Vec<SignItem>>,
+    /// Whether the message is signed (by an order, or whole under a flat scheme).
+    pub signed: bool,
+    /// Alternatives among the fields, each a Rust enum; their fields are not struct fields.
+    pub variants: Vec<Variants>,
     /// SCREAMING_SNAKE name of the `schema::Object` static.
     pub schema_const: String,
+}
+
+/// Fields of an object of which exactly one group is present, as one Rust enum.
+#[derive(Debug, Clone)]
+pub struct Variants {
+    /// UpperCamelCase name of the enum.
+    pub name: String,
+    /// snake_case name of the struct field holding it.
+    pub rust_field: String,
+    pub doc: String,
+    pub cases: Vec<Case>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// UpperCamelCase variant name.
+    pub variant: String,
+    pub doc: String,
+    /// Wire names of the case's required fields; the first identifies the case.
+    pub required: Vec<String>,
+    pub optional: Vec<String>,
+}
+
+impl Variants {
+    /// Whether `wire` belongs to one of the cases (and so not to the struct).
+    pub fn contains(&self, wire: &str) -> bool {
+        self.cases
+            .iter()
+            .any(|c| c.required.iter().chain(&c.optional).any(|f| f == wire))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -217,6 +256,8 @@ pub enum TypeRef {
     String,
     Integer,
     Boolean,
+    /// Any JSON value.
+    Json,
     /// Index into `Gateway::scalars`.
     Scalar(usize),
     /// Index into `Gateway::enums`.
@@ -289,6 +330,20 @@ pub struct Operation {
     pub retryable_result_codes: Vec<i64>,
     pub examples: Vec<Example>,
     /// SCREAMING_SNAKE name of the `schema::Operation` static.
+    pub schema_const: String,
+}
+
+/// A message the gateway sends to the merchant, verified before it is trusted.
+#[derive(Debug, Clone)]
+pub struct Callback {
+    /// Spec id, snake_case: `callback`; the client method is `verify_<id>`.
+    pub id: String,
+    pub doc: String,
+    pub source: OperationSource,
+    /// Index into `Gateway::objects`.
+    pub message: usize,
+    pub examples: Vec<Example>,
+    /// SCREAMING_SNAKE name of the `schema::Callback` static.
     pub schema_const: String,
 }
 

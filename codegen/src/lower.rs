@@ -58,10 +58,15 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
                     name: c.name.value.clone(),
                     doc: c.doc.value.clone(),
                     sensitive: c.sensitive,
+                    integer: c.ty.as_ref().is_some_and(|t| t.value == "integer"),
                 })
                 .collect(),
             signature: spec.signature.as_ref().map(|s| ir::Signature {
-                scheme: ir::SignatureScheme::PipeRsaSha256,
+                scheme: if s.scheme.value == "flat_hmac_sha512" {
+                    ir::SignatureScheme::FlatHmacSha512
+                } else {
+                    ir::SignatureScheme::PipeRsaSha256
+                },
                 field: s.field.value.clone(),
             }),
             result: spec.result.as_ref().map(|r| ir::ResultSpec {
@@ -88,6 +93,7 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
             scalars: Vec::new(),
             objects: Vec::new(),
             operations: Vec::new(),
+            callbacks: Vec::new(),
             polling: Vec::new(),
         },
         named: BTreeMap::new(),
@@ -135,6 +141,8 @@ impl<'a> Lowering<'a, '_> {
                         fields: Vec::new(),
                         rules: Vec::new(),
                         signature: None,
+                        signed: false,
+                        variants: Vec::new(),
                         schema_const: def.name.value.to_shouty_snake_case(),
                     });
                     Named::Object(self.gateway.objects.len() - 1)
@@ -169,6 +177,7 @@ impl<'a> Lowering<'a, '_> {
                 let fields = self.fields(body, direction);
                 self.gateway.objects[index].fields = fields;
                 self.gateway.objects[index].rules = lower_rules(body);
+                self.variants(index, body);
             }
         }
         for op in &spec.operations {
@@ -196,6 +205,29 @@ impl<'a> Lowering<'a, '_> {
                 retryable_result_codes: op.retryable_result_codes.iter().map(|c| c.value).collect(),
                 examples: Vec::new(),
                 schema_const: op.id.value.to_shouty_snake_case(),
+            });
+        }
+        for callback in &spec.callbacks {
+            let message = self.message(
+                &callback.id,
+                "callback",
+                &callback.message,
+                ir::Direction::Response,
+            );
+            self.gateway.callbacks.push(ir::Callback {
+                id: callback.id.value.clone(),
+                doc: callback.doc.value.clone(),
+                source: ir::OperationSource {
+                    source: spec
+                        .sources
+                        .iter()
+                        .position(|s| s.id.value == callback.source_document.value)
+                        .unwrap_or(0),
+                    section: callback.source_section.value.clone(),
+                },
+                message,
+                examples: Vec::new(),
+                schema_const: format!("VERIFY_{}", callback.id.value.to_shouty_snake_case()),
             });
         }
         for (op, spec_op) in self.gateway.operations.iter().zip(&spec.operations) {
@@ -229,11 +261,22 @@ impl<'a> Lowering<'a, '_> {
             })
             .collect();
         let mut found: BTreeMap<&'a str, ir::Direction> = BTreeMap::new();
-        for op in &spec.operations {
-            for (message, direction) in [
-                (&op.request, ir::Direction::Request),
-                (&op.response, ir::Direction::Response),
-            ] {
+        let messages = spec
+            .operations
+            .iter()
+            .flat_map(|op| {
+                [
+                    (&op.request, ir::Direction::Request),
+                    (&op.response, ir::Direction::Response),
+                ]
+            })
+            .chain(
+                spec.callbacks
+                    .iter()
+                    .map(|c| (&c.message, ir::Direction::Response)),
+            );
+        {
+            for (message, direction) in messages {
                 let mut pending: Vec<&'a FieldSpec> = message.fields.iter().collect();
                 while let Some(field) = pending.pop() {
                     let Some(name) = referenced_type(&field.ty.value) else {
@@ -325,7 +368,12 @@ impl<'a> Lowering<'a, '_> {
         direction: ir::Direction,
     ) -> usize {
         let spec_name = format!("{} {side}", op.value);
-        let name = format!("{} {side}", op.value).to_upper_camel_case();
+        // A callback is named after its id alone: `callback` → `Callback`.
+        let name = if side == "callback" {
+            op.value.to_upper_camel_case()
+        } else {
+            format!("{} {side}", op.value).to_upper_camel_case()
+        };
         self.claim_rust_name(&name, op.pos);
         let fields = self.fields(body, direction);
         self.gateway.objects.push(ir::ObjectType {
@@ -341,8 +389,109 @@ impl<'a> Lowering<'a, '_> {
             fields,
             rules: lower_rules(body),
             signature: None,
+            signed: false,
+            variants: Vec::new(),
         });
-        self.gateway.objects.len() - 1
+        let index = self.gateway.objects.len() - 1;
+        self.variants(index, body);
+        index
+    }
+
+    /// Lowers `variants` of object `index` and adds the rules that keep JSON input to one case.
+    fn variants(&mut self, index: usize, body: &ObjectSpec) {
+        for spec in &body.variants {
+            if self.gateway.objects[index].direction != ir::Direction::Request {
+                self.sink.error(
+                    spec.pos,
+                    "variants are for requests: responses are decoded leniently",
+                );
+                continue;
+            }
+            if !self.claim_rust_name(&spec.name.value, spec.name.pos) {
+                continue;
+            }
+            if spec.cases.len() < 2 {
+                self.sink
+                    .error(spec.pos, "variants need at least two cases");
+            }
+            let object = &self.gateway.objects[index];
+            let mut cases = Vec::new();
+            let mut problems = Vec::new();
+            for case in &spec.cases {
+                if case.required.is_empty() {
+                    problems.push((
+                        case.name.pos,
+                        "a case needs at least one required field".to_string(),
+                    ));
+                }
+                for name in case.required.iter().chain(&case.optional) {
+                    match object.fields.iter().find(|f| f.wire == name.value) {
+                        None => problems.push((
+                            name.pos,
+                            format!("the case names `{}`, which is not a field of this object", name.value),
+                        )),
+                        Some(field) if field.required => problems.push((
+                            name.pos,
+                            format!("`{}` belongs to a case, so it cannot be required on its own", name.value),
+                        )),
+                        // Variant enums derive Debug, so secrets there must redact themselves.
+                        Some(field)
+                            if field.sensitive
+                                && !matches!(field.ty, ir::TypeRef::Scalar(i) if self.gateway.scalars[i].sensitive) =>
+                        {
+                            problems.push((
+                                name.pos,
+                                format!(
+                                    "`{}` is sensitive and belongs to a case: give it a sensitive scalar type",
+                                    name.value
+                                ),
+                            ))
+                        }
+                        Some(_) => {}
+                    }
+                }
+                cases.push(ir::Case {
+                    variant: case.name.value.to_upper_camel_case(),
+                    doc: case.doc.value.clone(),
+                    required: case.required.iter().map(|t| t.value.clone()).collect(),
+                    optional: case.optional.iter().map(|t| t.value.clone()).collect(),
+                });
+            }
+            for (pos, message) in problems {
+                self.sink.error(pos, message);
+            }
+            let identifying: Vec<String> = cases
+                .iter()
+                .filter_map(|c| c.required.first().cloned())
+                .collect();
+            let mut rules = vec![ir::Rule::OneOf(identifying.clone())];
+            for case in &cases {
+                let Some(identifier) = case.required.first() else {
+                    continue;
+                };
+                let own: Vec<&String> = case.required.iter().chain(&case.optional).collect();
+                let foreign: std::collections::BTreeSet<&String> = cases
+                    .iter()
+                    .flat_map(|c| c.required.iter().chain(&c.optional))
+                    .filter(|f| !own.contains(f) && !identifying.contains(f))
+                    .collect();
+                for field in foreign {
+                    rules.push(ir::Rule::Exclusive(vec![identifier.clone(), field.clone()]));
+                }
+            }
+            let object = &mut self.gateway.objects[index];
+            object.rules.extend(rules);
+            object.variants.push(ir::Variants {
+                name: spec.name.value.clone(),
+                rust_field: spec
+                    .rust_field
+                    .as_ref()
+                    .map(|f| f.value.clone())
+                    .unwrap_or_else(|| spec.name.value.to_snake_case()),
+                doc: spec.doc.value.clone(),
+                cases,
+            });
+        }
     }
 
     fn fields(&mut self, body: &ObjectSpec, direction: ir::Direction) -> Vec<ir::Field> {
@@ -390,6 +539,12 @@ impl<'a> Lowering<'a, '_> {
         }
         let sensitive = field.sensitive
             || matches!(ty, ir::TypeRef::Scalar(index) if self.gateway.scalars[index].sensitive);
+        if let (Some(auto), ir::Direction::Response) = (&field.auto, direction) {
+            self.sink.error(
+                auto.pos,
+                "only request fields are filled by the client (`auto`)",
+            );
+        }
         ir::Field {
             wire: field.wire.value.clone(),
             rust_name: field
@@ -430,6 +585,7 @@ impl<'a> Lowering<'a, '_> {
             ParsedType::String => ir::TypeRef::String,
             ParsedType::Integer => ir::TypeRef::Integer,
             ParsedType::Boolean => ir::TypeRef::Boolean,
+            ParsedType::Json => ir::TypeRef::Json,
             ParsedType::List(inner) => ir::TypeRef::List(Box::new(self.resolve(inner, pos))),
             ParsedType::Map(inner) => ir::TypeRef::Map(Box::new(self.resolve(inner, pos))),
             ParsedType::Named(name) => match self.named.get(name) {
@@ -461,6 +617,9 @@ impl<'a> Lowering<'a, '_> {
             object_specs[request] = Some(&op.request);
             object_specs[response] = Some(&op.response);
         }
+        for (callback, lowered) in spec.callbacks.iter().zip(&self.gateway.callbacks) {
+            object_specs[lowered.message] = Some(&callback.message);
+        }
         let orders: Vec<Option<Vec<ir::SignItem>>> = (0..object_specs.len())
             .map(|index| self.order_of(index, &object_specs, &mut Vec::new()))
             .collect();
@@ -482,23 +641,87 @@ impl<'a> Lowering<'a, '_> {
                 }
             }
         }
-        for op in &spec.operations {
-            for (body, side) in [(&op.request, "request"), (&op.response, "response")] {
-                if signed && body.signature.is_none() {
+        let scheme = self.gateway.signature.as_ref().map(|s| s.scheme);
+        let mut messages = Vec::new();
+        for (op_index, op) in spec.operations.iter().enumerate() {
+            let lowered = &self.gateway.operations[op_index];
+            messages.push((lowered.request, &op.request, "request", &op.id));
+            messages.push((lowered.response, &op.response, "response", &op.id));
+        }
+        for (callback, lowered) in spec.callbacks.iter().zip(&self.gateway.callbacks) {
+            messages.push((lowered.message, &callback.message, "callback", &callback.id));
+        }
+        for (index, body, side, id) in messages {
+            let at = body.signature_pos.unwrap_or(body.pos);
+            match scheme {
+                None if body.signature.is_some() || body.signs_all => {
+                    self.sink
+                        .error(at, "a `signature` needs a gateway-level `signature` scheme");
+                }
+                Some(ir::SignatureScheme::PipeRsaSha256) if body.signs_all => {
+                    self.sink.error(
+                        at,
+                        "pipe_rsa_sha256 signs fields in a documented order: list them",
+                    );
+                }
+                Some(ir::SignatureScheme::PipeRsaSha256)
+                    if body.signature.is_none() && side != "callback" =>
+                {
                     let message = format!(
                         "the gateway signs messages, so the {side} of `{}` needs a `signature` order",
-                        op.id.value
+                        id.value
                     );
                     self.sink.error(body.pos, message);
                 }
-                if !signed && body.signature.is_some() {
+                Some(ir::SignatureScheme::FlatHmacSha512) if body.signature.is_some() => {
                     self.sink.error(
-                        body.signature_pos.unwrap_or(body.pos),
-                        "a `signature` order needs a gateway-level `signature` scheme",
+                        at,
+                        "flat_hmac_sha512 signs the whole message: write `signature: all`",
                     );
+                }
+                Some(ir::SignatureScheme::FlatHmacSha512)
+                    if side == "request" && !body.signs_all =>
+                {
+                    let message = format!(
+                        "the gateway signs requests, so the request of `{}` needs `signature: all`",
+                        id.value
+                    );
+                    self.sink.error(body.pos, message);
+                }
+                _ => {}
+            }
+            let signed = body.signature.is_some() || body.signs_all;
+            self.gateway.objects[index].signed = signed;
+            if signed && side == "request" && scheme == Some(ir::SignatureScheme::FlatHmacSha512) {
+                let found = self.auto_signature_fields(index, &mut Vec::new());
+                if found != 1 {
+                    let message = format!(
+                        "the request of `{}` needs exactly one field with `auto: signature` (found {found})",
+                        id.value
+                    );
+                    self.sink.error(body.pos, message);
                 }
             }
         }
+    }
+
+    /// How many fields with `auto: signature` object `index` holds, nested objects included.
+    fn auto_signature_fields(&self, index: usize, visiting: &mut Vec<usize>) -> usize {
+        if visiting.contains(&index) {
+            return 0;
+        }
+        visiting.push(index);
+        let count = self.gateway.objects[index]
+            .fields
+            .iter()
+            .map(|f| match &f.ty {
+                _ if f.auto == Some(ir::Auto::Signature) => 1,
+                ir::TypeRef::Object(child) => self.auto_signature_fields(*child, visiting),
+                _ => 0,
+            })
+            .sum();
+        visiting.pop();
+        count
     }
 
     /// The resolved signature order of object `index`, or `None` when it declares none.
@@ -748,6 +971,7 @@ pub(crate) fn parse_format(name: &str) -> Option<ir::Format> {
         "date" => ir::Format::Date,
         "iso_date" => ir::Format::IsoDate,
         "url" => ir::Format::Url,
+        "luhn" => ir::Format::Luhn,
         _ => return None,
     })
 }
@@ -796,6 +1020,7 @@ pub(crate) enum ParsedType {
     String,
     Integer,
     Boolean,
+    Json,
     Named(String),
     List(Box<ParsedType>),
     Map(Box<ParsedType>),
@@ -813,6 +1038,7 @@ pub(crate) fn parse_type(text: &str) -> Option<ParsedType> {
         "string" => ParsedType::String,
         "integer" => ParsedType::Integer,
         "boolean" => ParsedType::Boolean,
+        "json" => ParsedType::Json,
         _ if text.starts_with("list<") => ParsedType::List(generic("list<")?),
         _ if text.starts_with("map<") => ParsedType::Map(generic("map<")?),
         _ if is_type_name(text) => ParsedType::Named(text.to_string()),

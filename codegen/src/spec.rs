@@ -37,6 +37,7 @@ pub struct Spec {
     pub polling: Vec<PollingSpec>,
     pub types: Vec<TypeDef>,
     pub operations: Vec<OperationSpec>,
+    pub callbacks: Vec<CallbackSpec>,
 }
 
 #[derive(Debug, Clone)]
@@ -58,6 +59,8 @@ pub struct CredentialSpec {
     pub name: Text,
     pub doc: Text,
     pub sensitive: bool,
+    /// `string` (the default) or `integer`.
+    pub ty: Option<Text>,
 }
 
 #[derive(Debug, Clone)]
@@ -117,6 +120,26 @@ pub struct ObjectSpec {
     pub signature: Option<Vec<Text>>,
     /// Position of the `signature` key, for "missing order" messages.
     pub signature_pos: Option<Pos>,
+    /// `signature: all`: the whole message is signed (flat schemes).
+    pub signs_all: bool,
+    pub variants: Vec<VariantsSpec>,
+}
+
+#[derive(Debug, Clone)]
+pub struct VariantsSpec {
+    pub pos: Pos,
+    pub name: Text,
+    pub rust_field: Option<Text>,
+    pub doc: Text,
+    pub cases: Vec<CaseSpec>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseSpec {
+    pub name: Text,
+    pub doc: Text,
+    pub required: Vec<Text>,
+    pub optional: Vec<Text>,
 }
 
 #[derive(Debug, Clone)]
@@ -212,6 +235,16 @@ pub struct OperationSpec {
     pub examples: Vec<ExampleSpec>,
 }
 
+#[derive(Debug, Clone)]
+pub struct CallbackSpec {
+    pub id: Text,
+    pub doc: Text,
+    pub source_document: Text,
+    pub source_section: Text,
+    pub message: ObjectSpec,
+    pub examples: Vec<ExampleSpec>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExampleKind {
     Request,
@@ -266,6 +299,10 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         .required("operations")
         .map(|n| top.r.entries(n, "operations", Reader::operation))
         .unwrap_or_default();
+    let callbacks = top
+        .optional("callbacks")
+        .map(|n| top.r.entries(n, "callbacks", Reader::callback))
+        .unwrap_or_default();
     top.finish();
     Some(Spec {
         version: version?,
@@ -282,6 +319,7 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         polling,
         types,
         operations,
+        callbacks,
     })
 }
 
@@ -495,11 +533,13 @@ impl<'s> Reader<'s> {
         let mut keys = self.map(node, "a credential")?;
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         let sensitive = keys.flag("sensitive");
+        let ty = keys.optional("type").and_then(|n| keys.r.text(n));
         keys.finish();
         Some(CredentialSpec {
             name,
             doc: doc?,
             sensitive,
+            ty,
         })
     }
 
@@ -594,9 +634,12 @@ impl<'s> Reader<'s> {
         let base = keys.take("type");
         let body = match (fields, values, base) {
             (Some(fields), None, None) => {
-                let rules = keys.optional("rules");
-                let signature = keys.optional("signature");
-                TypeBody::Object(keys.r.object_body(node.pos, None, fields, rules, signature))
+                let parts = MessageParts {
+                    rules: keys.optional("rules"),
+                    signature: keys.optional("signature"),
+                    variants: keys.optional("variants"),
+                };
+                TypeBody::Object(keys.r.object_body(node.pos, None, fields, parts))
             }
             (None, Some(values), None) => TypeBody::Enum(keys.r.list(values, Self::enum_value)),
             (None, None, Some(base)) => {
@@ -635,13 +678,25 @@ impl<'s> Reader<'s> {
         pos: Pos,
         doc: Option<Text>,
         fields: &Node,
-        rules: Option<&Node>,
-        signature: Option<&Node>,
+        parts: MessageParts<'_>,
     ) -> ObjectSpec {
         let fields = self.entries(fields, "`fields`", Self::field);
-        let rules = rules.map(|n| self.list(n, Self::rule)).unwrap_or_default();
-        let signature_pos = signature.map(|n| n.pos);
-        let signature = signature.map(|n| self.texts(n));
+        let rules = parts
+            .rules
+            .map(|n| self.list(n, Self::rule))
+            .unwrap_or_default();
+        let signature_pos = parts.signature.map(|n| n.pos);
+        let signs_all = parts
+            .signature
+            .is_some_and(|n| matches!(&n.value, Value::Str { text, .. } if text == "all"));
+        let signature = match parts.signature {
+            Some(node) if !signs_all => Some(self.texts(node)),
+            _ => None,
+        };
+        let variants = parts
+            .variants
+            .map(|n| self.list(n, Self::variants))
+            .unwrap_or_default();
         ObjectSpec {
             pos,
             doc,
@@ -649,16 +704,85 @@ impl<'s> Reader<'s> {
             rules,
             signature,
             signature_pos,
+            signs_all,
+            variants,
         }
+    }
+
+    fn variants(&mut self, node: &Node) -> Option<VariantsSpec> {
+        let mut keys = self.map(node, "a `variants` entry")?;
+        let name = keys.required("name").and_then(|n| keys.r.text(n));
+        let rust_field = keys.optional("rust_field").and_then(|n| keys.r.text(n));
+        let doc = keys.required("doc").and_then(|n| keys.r.text(n));
+        let cases = keys
+            .required("cases")
+            .map(|n| keys.r.entries(n, "`cases`", Self::case))
+            .unwrap_or_default();
+        keys.finish();
+        Some(VariantsSpec {
+            pos: node.pos,
+            name: name?,
+            rust_field,
+            doc: doc?,
+            cases,
+        })
+    }
+
+    fn case(&mut self, name: Text, node: &Node) -> Option<CaseSpec> {
+        let mut keys = self.map(node, "a case")?;
+        let doc = keys.required("doc").and_then(|n| keys.r.text(n));
+        let required = keys
+            .required("required")
+            .map(|n| keys.r.texts(n))
+            .unwrap_or_default();
+        let optional = keys
+            .optional("optional")
+            .map(|n| keys.r.texts(n))
+            .unwrap_or_default();
+        keys.finish();
+        Some(CaseSpec {
+            name,
+            doc: doc?,
+            required,
+            optional,
+        })
+    }
+
+    fn callback(&mut self, id: Text, node: &Node) -> Option<CallbackSpec> {
+        let mut keys = self.map(node, "a callback")?;
+        let doc = keys.required("doc").and_then(|n| keys.r.text(n));
+        let source = keys
+            .required("source")
+            .and_then(|n| keys.r.operation_source(n));
+        let message = keys
+            .required("message")
+            .and_then(|n| keys.r.message(n, "a callback message"));
+        let examples = keys
+            .optional("examples")
+            .map(|n| keys.r.list(n, Self::example))
+            .unwrap_or_default();
+        keys.finish();
+        let (source_document, source_section) = source?;
+        Some(CallbackSpec {
+            id,
+            doc: doc?,
+            source_document,
+            source_section,
+            message: message?,
+            examples,
+        })
     }
 
     fn message(&mut self, node: &Node, what: &'static str) -> Option<ObjectSpec> {
         let mut keys = self.map(node, what)?;
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         let fields = keys.required("fields");
-        let rules = keys.optional("rules");
-        let signature = keys.optional("signature");
-        let body = fields.map(|fields| keys.r.object_body(node.pos, doc, fields, rules, signature));
+        let parts = MessageParts {
+            rules: keys.optional("rules"),
+            signature: keys.optional("signature"),
+            variants: keys.optional("variants"),
+        };
+        let body = fields.map(|fields| keys.r.object_body(node.pos, doc, fields, parts));
         keys.finish();
         body
     }
@@ -859,6 +983,13 @@ impl<'s> Reader<'s> {
             text_to_sign,
         })
     }
+}
+
+/// The optional parts of an object besides its fields.
+struct MessageParts<'n> {
+    rules: Option<&'n Node>,
+    signature: Option<&'n Node>,
+    variants: Option<&'n Node>,
 }
 
 /// The constraint keys of a field or scalar type, taken out of its mapping before it is read.

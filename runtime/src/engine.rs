@@ -17,9 +17,13 @@ use tracing::field::Empty;
 use crate::clock::{Clock, SystemClock, format_dttm};
 use crate::error::{Error, RuleKind, SignatureError, Violation, Violations};
 use crate::keys::{RsaPrivateKey, RsaPublicKey};
-use crate::schema::{self, Auto, Kind, Location, Method, Object, Operation, Scheme};
+use crate::schema::{
+    self, Auto, Field, Kind, Location, Method, Object, Operation, Scheme, SignItem,
+};
 use crate::secret::Secret;
-use crate::signature::{pipe, sign_rsa_sha256, verify_rsa_sha256};
+use crate::signature::{
+    flat, pipe, sign_hmac_sha512, sign_rsa_sha256, verify_hmac_sha512, verify_rsa_sha256,
+};
 use crate::validate::{present, push_segment, validate_value};
 
 /// Keys of the gateway's signature scheme.
@@ -31,6 +35,10 @@ pub enum SigningKeys {
         private_key: RsaPrivateKey,
         /// Verifies responses.
         gateway_key: RsaPublicKey,
+    },
+    FlatHmacSha512 {
+        /// Signs requests and verifies what the gateway sends.
+        secret: Secret<String>,
     },
 }
 
@@ -191,7 +199,8 @@ impl Engine {
     ) -> Result<Self, Error> {
         let (base_url, loopback_http) = check_base_url(base_url)?;
         match (gateway.scheme, &credentials.keys) {
-            (Scheme::PipeRsaSha256, SigningKeys::PipeRsaSha256 { .. }) => {
+            (Scheme::PipeRsaSha256, SigningKeys::PipeRsaSha256 { .. })
+            | (Scheme::FlatHmacSha512, SigningKeys::FlatHmacSha512 { .. }) => {
                 if gateway.signature_field.is_none() {
                     return Err(Error::Config(format!(
                         "gateway {} signs messages but names no signature field",
@@ -200,15 +209,21 @@ impl Engine {
                 }
             }
             (Scheme::None, SigningKeys::None) => {}
-            (Scheme::PipeRsaSha256, SigningKeys::None) => {
+            (_, SigningKeys::None) => {
                 return Err(Error::Config(format!(
                     "gateway {} signs its messages: signing keys are required",
                     gateway.name
                 )));
             }
-            (Scheme::None, SigningKeys::PipeRsaSha256 { .. }) => {
+            (Scheme::None, _) => {
                 return Err(Error::Config(format!(
                     "gateway {} does not sign messages, but signing keys were given",
+                    gateway.name
+                )));
+            }
+            (_, _) => {
+                return Err(Error::Config(format!(
+                    "gateway {} signs with another scheme than these keys",
                     gateway.name
                 )));
             }
@@ -369,15 +384,7 @@ impl Engine {
         let mut body = Map::new();
         for field in op.request.fields {
             let value = match field.auto {
-                Some(Auto::Credential(name)) => {
-                    Some(Value::String(self.credential(name)?.expose().clone()))
-                }
-                Some(Auto::Dttm) => Some(Value::String(format_dttm(
-                    self.clock.now(),
-                    self.gateway.dttm_zone,
-                ))),
-                // Added once the text is signed.
-                Some(Auto::Signature) => None,
+                Some(auto) => self.auto_value(field, auto)?,
                 None => present(given, field.wire).cloned(),
             };
             if let Some(mut value) = value {
@@ -396,6 +403,7 @@ impl Engine {
                 body.insert(key.clone(), value);
             }
         }
+        self.fill_nested(op.request, &mut body)?;
         let mut body = Value::Object(body);
         let violations = validate_value(op.request, &body);
         if !violations.is_empty() {
@@ -403,10 +411,21 @@ impl Engine {
         }
 
         let mut redacted = Redacted::default();
-        let text_to_sign = match (&self.credentials.keys, signature_field) {
-            (SigningKeys::PipeRsaSha256 { private_key, .. }, Some(signature_field))
-                if !op.request_signature.is_empty() =>
-            {
+        let keys = if op.request_signed {
+            &self.credentials.keys
+        } else {
+            &SigningKeys::None
+        };
+        let text_to_sign = match (keys, signature_field) {
+            (SigningKeys::FlatHmacSha512 { secret }, Some(signature_field)) => {
+                let text = flat::text_to_sign(&body, signature_field);
+                redacted.text_to_sign =
+                    masked(op.request, &body).map(|m| flat::text_to_sign(&m, signature_field));
+                let signature = Value::String(sign_hmac_sha512(secret, &text));
+                place_signature(op.request, &mut body, signature);
+                Some(text)
+            }
+            (SigningKeys::PipeRsaSha256 { private_key, .. }, Some(signature_field)) => {
                 let text = pipe::text_to_sign(op.request_signature, &body);
                 redacted.text_to_sign =
                     masked(op.request, &body).map(|m| pipe::text_to_sign(op.request_signature, &m));
@@ -631,21 +650,129 @@ impl Engine {
         op: &'static Operation,
         response: &Value,
     ) -> Result<(), SignatureError> {
-        let (SigningKeys::PipeRsaSha256 { gateway_key, .. }, Some(field)) =
-            (&self.credentials.keys, self.gateway.signature_field)
-        else {
-            return Ok(());
-        };
-        if op.response_signature.is_empty() {
+        if !op.response_signed {
             return Ok(());
         }
-        let signature = response
-            .get(field)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .ok_or(SignatureError::Missing)?;
-        let text = pipe::text_to_sign(op.response_signature, response);
-        verify_rsa_sha256(gateway_key, &text, signature)
+        self.verify_message(op.response_signature, response)
+    }
+
+    /// Verifies a message the gateway signed: under `pipe_rsa_sha256` over `order`, under
+    /// `flat_hmac_sha512` over the whole message.
+    fn verify_message(&self, order: &[SignItem], message: &Value) -> Result<(), SignatureError> {
+        let Some(field) = self.gateway.signature_field else {
+            return Ok(());
+        };
+        let signature = || {
+            message
+                .get(field)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .ok_or(SignatureError::Missing)
+        };
+        match &self.credentials.keys {
+            SigningKeys::None => Ok(()),
+            SigningKeys::PipeRsaSha256 { gateway_key, .. } => verify_rsa_sha256(
+                gateway_key,
+                &pipe::text_to_sign(order, message),
+                signature()?,
+            ),
+            SigningKeys::FlatHmacSha512 { secret } => {
+                verify_hmac_sha512(secret, &flat::text_to_sign(message, field), signature()?)
+            }
+        }
+    }
+
+    /// Verifies a callback's raw body and returns it as JSON. A callback that does not verify
+    /// is an error, never a value; verification runs before anything is decoded into types.
+    pub fn verify_callback(
+        &self,
+        callback: &'static schema::Callback,
+        raw: &[u8],
+    ) -> Result<Value, Error> {
+        let message: Value = serde_json::from_slice(raw).map_err(|_| Error::Decode {
+            operation: callback.id,
+            message: "the callback is not JSON".into(),
+        })?;
+        if callback.signed {
+            if matches!(self.credentials.keys, SigningKeys::PipeRsaSha256 { .. }) {
+                return Err(Error::Config(format!(
+                    "callback {}: pipe_rsa_sha256 callbacks have no documented order",
+                    callback.id
+                )));
+            }
+            self.verify_message(&[], &message)
+                .map_err(|source| Error::Signature {
+                    operation: callback.id,
+                    source,
+                })?;
+        }
+        Ok(message)
+    }
+
+    /// [`Engine::verify_callback`], decoded into the callback's type.
+    pub fn verify_callback_as<T: DeserializeOwned>(
+        &self,
+        callback: &'static schema::Callback,
+        raw: &[u8],
+    ) -> Result<T, Error> {
+        let message = self.verify_callback(callback, raw)?;
+        serde_json::from_value(message).map_err(|_| Error::Decode {
+            operation: callback.id,
+            message: format!("the callback does not match {}", callback.message.name),
+        })
+    }
+
+    /// The value of an automatic field; `None` for the signature, added once the text is signed.
+    fn auto_value(&self, field: &'static Field, auto: Auto) -> Result<Option<Value>, Error> {
+        Ok(match auto {
+            Auto::Credential(name) => {
+                let value = self.credential(name)?.expose();
+                Some(match field.kind {
+                    // Integer credentials (a project id) travel as JSON numbers.
+                    Kind::Integer => Value::from(value.parse::<i64>().map_err(|_| {
+                        Error::Config(format!("credential {name} must be an integer"))
+                    })?),
+                    _ => Value::String(value.clone()),
+                })
+            }
+            Auto::Dttm => Some(Value::String(format_dttm(
+                self.clock.now(),
+                self.gateway.dttm_zone,
+            ))),
+            Auto::Signature => None,
+        })
+    }
+
+    /// Fills the automatic fields of nested objects (e.g. `general.project_id`), creating a
+    /// parent the caller left out; a caller's value for such a field is replaced.
+    fn fill_nested(
+        &self,
+        object: &'static Object,
+        map: &mut Map<String, Value>,
+    ) -> Result<(), Error> {
+        for field in object.fields {
+            let Kind::Object(child) = field.kind else {
+                continue;
+            };
+            if !has_auto(child) {
+                continue;
+            }
+            let entry = map
+                .entry(field.wire.to_owned())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(inner) = entry {
+                for nested in child.fields {
+                    if let Some(auto) = nested.auto {
+                        match self.auto_value(nested, auto)? {
+                            Some(value) => inner.insert(nested.wire.to_owned(), value),
+                            None => inner.remove(nested.wire),
+                        };
+                    }
+                }
+                self.fill_nested(child, inner)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -835,6 +962,35 @@ fn mask_kind(kind: &Kind, value: &mut Value) -> bool {
 
 /// RFC 3986 percent-encoding of a path segment: only unreserved characters stay as they are, so
 /// Base64's `+`, `/` and `=` are encoded.
+/// Whether `object` or an object inside it has automatic fields.
+fn has_auto(object: &'static Object) -> bool {
+    object
+        .fields
+        .iter()
+        .any(|f| f.auto.is_some() || matches!(f.kind, Kind::Object(child) if has_auto(child)))
+}
+
+/// Puts the signature into the field marked `Auto::Signature`, wherever it sits.
+fn place_signature(object: &'static Object, value: &mut Value, signature: Value) -> bool {
+    let Value::Object(map) = value else {
+        return false;
+    };
+    for field in object.fields {
+        if field.auto == Some(Auto::Signature) {
+            map.insert(field.wire.to_owned(), signature);
+            return true;
+        }
+    }
+    for field in object.fields {
+        if let (Kind::Object(child), Some(inner)) = (field.kind, map.get_mut(field.wire)) {
+            if has_auto(child) && place_signature(child, inner, signature.clone()) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 fn push_percent_encoded(url: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in text.bytes() {

@@ -18,6 +18,7 @@ pub fn check(format: Format, value: &str) -> bool {
         Format::Date => date_dmy(value),
         Format::IsoDate => date_iso(value),
         Format::Url => url(value),
+        Format::Luhn => luhn(value),
     }
 }
 
@@ -33,6 +34,7 @@ pub fn name(format: Format) -> &'static str {
         Format::Date => "date",
         Format::IsoDate => "iso_date",
         Format::Url => "url",
+        Format::Luhn => "luhn",
     }
 }
 
@@ -149,8 +151,47 @@ fn url(value: &str) -> bool {
     !host.is_empty() && host != "[]"
 }
 
+/// ASCII digits whose Luhn checksum is valid: the check digit of card numbers.
+fn luhn(value: &str) -> bool {
+    if value.len() < 2 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let sum: u32 = value
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let digit = u32::from(b - b'0');
+            match (i % 2 == 1, digit * 2) {
+                (false, _) => digit,
+                (true, doubled) if doubled > 9 => doubled - 9,
+                (true, doubled) => doubled,
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn luhn_card_numbers() {
+        use super::{Format, check};
+        for good in ["4242424242424242", "5555555555554444", "79927398713"] {
+            assert!(check(Format::Luhn, good), "{good}");
+        }
+        for bad in [
+            "4242424242424243",
+            "79927398710",
+            "4242 4242 4242 4242",
+            "",
+            "0",
+            "42424242424242a2",
+        ] {
+            assert!(!check(Format::Luhn, bad), "{bad}");
+        }
+    }
+
     use super::*;
 
     fn ok(format: Format, values: &[&str]) {

@@ -11,6 +11,7 @@ pub mod format;
 pub mod keys;
 pub mod schema;
 pub mod secret;
+pub mod serde_helpers;
 pub mod signature;
 pub mod validate;
 

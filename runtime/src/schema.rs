@@ -27,6 +27,9 @@ pub enum Scheme {
     None,
     /// Values of the signed fields joined with `|`, RSA PKCS#1 v1.5 SHA-256, Base64.
     PipeRsaSha256,
+    /// Every field but the signature, flattened to sorted `path:value` pairs joined with `;`,
+    /// HMAC-SHA512 with the project's secret, Base64.
+    FlatHmacSha512,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,9 +49,13 @@ pub struct Operation {
     pub path: &'static str,
     pub request: &'static Object,
     pub response: &'static Object,
-    /// Ordered fields of the request's signed text (empty when the request is not signed).
+    /// Whether the client signs the request.
+    pub request_signed: bool,
+    /// Whether the response carries a signature the client must verify.
+    pub response_signed: bool,
+    /// Ordered fields of the request's signed text, for ordered schemes (`PipeRsaSha256`).
     pub request_signature: &'static [SignItem],
-    /// Ordered fields of the response's signed text (empty when the response is not signed).
+    /// Ordered fields of the response's signed text, for ordered schemes (`PipeRsaSha256`).
     pub response_signature: &'static [SignItem],
     /// Result codes after which the same call may be repeated.
     pub retryable_result_codes: &'static [i64],
@@ -171,6 +178,8 @@ pub enum Kind {
     Boolean,
     Object(&'static Object),
     Enum(&'static Enum),
+    /// Any JSON value.
+    Any,
     List(&'static Kind),
     /// A JSON object with arbitrary keys; values of the given kind, in message order.
     Map(&'static Kind),
@@ -251,6 +260,8 @@ pub enum Format {
     IsoDate,
     /// An absolute `http` or `https` URL.
     Url,
+    /// Digits whose Luhn checksum is valid (card numbers).
+    Luhn,
 }
 
 /// A rule over several fields of one object; field names are wire names.
@@ -339,6 +350,17 @@ impl ResultSpec {
     pub fn name_of(&self, code: i64) -> Option<&'static str> {
         self.codes.iter().find(|c| c.code == code).map(|c| c.name)
     }
+}
+
+/// A message the gateway sends to the merchant (a callback or notification), verified with the
+/// gateway's scheme before it is trusted.
+#[derive(Debug)]
+pub struct Callback {
+    /// The spec's callback id, e.g. `payment_callback`.
+    pub id: &'static str,
+    pub message: &'static Object,
+    /// Whether the message carries a signature that must verify.
+    pub signed: bool,
 }
 
 /// Polling of a status operation until the payment leaves its pending states.

@@ -1,9 +1,67 @@
-//! Message signatures: the signed text and RSA PKCS#1 v1.5 SHA-256 over it.
+//! Message signatures: the signed texts (`pipe`, `flat`) and the primitives over them (RSA
+//! PKCS#1 v1.5 SHA-256, HMAC-SHA512).
 
 use base64::Engine as _;
 
 use crate::error::SignatureError;
 use crate::keys::{KeyError, RsaPrivateKey, RsaPublicKey};
+use crate::secret::Secret;
+
+pub mod flat {
+    //! The "flat" signed text: every field of the message but the signature, as sorted
+    //! `path:value` pairs joined with `;`.
+
+    use serde_json::Value;
+
+    /// Drops every `signature_key` at any depth; flattens the rest to `path:value` with nested
+    /// keys joined by `:` and list items by their 0-based index, a `:` inside a key doubled;
+    /// booleans are `1`/`0`, null is empty, empty objects and lists contribute nothing; sorts by
+    /// the full path (byte order, so `a:10` sorts before `a:2`) and joins with `;`.
+    pub fn text_to_sign(message: &Value, signature_key: &str) -> String {
+        let mut pairs = Vec::new();
+        flatten(message, String::new(), signature_key, &mut pairs);
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut text = String::new();
+        for (i, (path, value)) in pairs.iter().enumerate() {
+            if i > 0 {
+                text.push(';');
+            }
+            text.push_str(path);
+            text.push(':');
+            text.push_str(value);
+        }
+        text
+    }
+
+    fn flatten(value: &Value, path: String, signature_key: &str, out: &mut Vec<(String, String)>) {
+        let child = |segment: &str| {
+            let segment = segment.replace(':', "::");
+            if path.is_empty() {
+                segment
+            } else {
+                format!("{path}:{segment}")
+            }
+        };
+        match value {
+            Value::Object(map) => {
+                for (key, item) in map {
+                    if key != signature_key {
+                        flatten(item, child(key), signature_key, out);
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    flatten(item, child(&index.to_string()), signature_key, out);
+                }
+            }
+            Value::Null => out.push((path, String::new())),
+            Value::Bool(b) => out.push((path, if *b { "1" } else { "0" }.to_owned())),
+            Value::Number(n) => out.push((path, n.to_string())),
+            Value::String(s) => out.push((path, s.clone())),
+        }
+    }
+}
 
 pub mod pipe {
     //! The "pipe" signed text: field values joined with `|` in the spec's order.
@@ -106,4 +164,24 @@ pub fn verify_rsa_sha256(
     } else {
         Err(SignatureError::Mismatch)
     }
+}
+
+/// Base64 HMAC-SHA512 of `text` with `secret`.
+pub fn sign_hmac_sha512(secret: &Secret<String>, text: &str) -> String {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA512, secret.expose().as_bytes());
+    base64::engine::general_purpose::STANDARD
+        .encode(ring::hmac::sign(&key, text.as_bytes()).as_ref())
+}
+
+/// Checks a Base64 HMAC-SHA512 in constant time.
+pub fn verify_hmac_sha512(
+    secret: &Secret<String>,
+    text: &str,
+    signature_b64: &str,
+) -> Result<(), SignatureError> {
+    let signature = base64::engine::general_purpose::STANDARD
+        .decode(signature_b64)
+        .map_err(|_| SignatureError::Malformed)?;
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA512, secret.expose().as_bytes());
+    ring::hmac::verify(&key, text.as_bytes(), &signature).map_err(|_| SignatureError::Mismatch)
 }

@@ -36,6 +36,11 @@ fn signing_fixture() {
 }
 
 #[test]
+fn flat_fixture() {
+    snapshot_spec("tests/specs/flat.yaml");
+}
+
+#[test]
 fn enums_fixture() {
     snapshot_spec("tests/specs/enums.yaml");
 }
@@ -53,6 +58,7 @@ fn every_spec_has_a_snapshot_test() {
             "spec/csob.yaml",
             "tests/specs/constraints.yaml",
             "tests/specs/enums.yaml",
+            "tests/specs/flat.yaml",
             "tests/specs/rules.yaml",
             "tests/specs/signing.yaml",
         ],

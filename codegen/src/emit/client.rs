@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::schema::method_name;
 use super::{doc, ident, int};
-use crate::ir::{Gateway, Operation, Polling, SignatureScheme};
+use crate::ir::{Callback, Gateway, Operation, Polling, SignatureScheme};
 
 pub(super) fn client(gateway: &Gateway) -> TokenStream {
     let environment = environment(gateway);
@@ -19,6 +19,7 @@ pub(super) fn client(gateway: &Gateway) -> TokenStream {
         .operations
         .iter()
         .flat_map(|op| [op.request, op.response])
+        .chain(gateway.callbacks.iter().map(|c| c.message))
         .map(|i| ident(&gateway.objects[i].name))
         .collect();
     quote! {
@@ -73,70 +74,86 @@ fn environment(gateway: &Gateway) -> TokenStream {
 fn credentials(gateway: &Gateway) -> TokenStream {
     let mut fields = Vec::new();
     let mut params = Vec::new();
-    let mut names = Vec::new();
+    let mut inits = Vec::new();
     let mut debug = Vec::new();
+    let mut values = Vec::new();
     for credential in &gateway.credentials {
         let name = ident(&credential.name);
         let docs = doc(&credential.doc);
         let key = &credential.name;
-        fields.push(quote! { #docs pub #name: String, });
-        params.push(quote! { #name: impl Into<String> });
-        names.push(quote! { #name: #name.into() });
+        // Integer credentials travel as JSON numbers; the engine holds every credential as text.
+        let (ty, param, value) = if credential.integer {
+            (
+                quote! { i64 },
+                quote! { #name: i64 },
+                quote! { self.#name.to_string() },
+            )
+        } else {
+            (
+                quote! { String },
+                quote! { #name: impl Into<String> },
+                quote! { self.#name },
+            )
+        };
+        fields.push(quote! { #docs pub #name: #ty, });
+        params.push(param);
+        inits.push(if credential.integer {
+            quote! { #name }
+        } else {
+            quote! { #name: #name.into() }
+        });
         debug.push(if credential.sensitive {
             quote! { .field(#key, &"***") }
         } else {
             quote! { .field(#key, &self.#name) }
         });
+        values.push(quote! { (#key, rt::Secret::new(#value)) });
     }
-    let values = gateway.credentials.iter().map(|c| {
-        let name = ident(&c.name);
-        let key = &c.name;
-        quote! { (#key, rt::Secret::new(self.#name)) }
-    });
-    let (key_fields, key_params, key_names, keys) =
-        match gateway.signature.as_ref().map(|s| s.scheme) {
-            Some(SignatureScheme::PipeRsaSha256) => (
-                quote! {
-                    /// The merchant's private key: signs every request.
-                    pub private_key: rt::RsaPrivateKey,
-                    /// The gateway's public key: every response must verify with it.
-                    pub gateway_public_key: rt::RsaPublicKey,
-                },
-                quote! { private_key: rt::RsaPrivateKey, gateway_public_key: rt::RsaPublicKey },
-                quote! { private_key, gateway_public_key },
-                quote! {
-                    rt::SigningKeys::PipeRsaSha256 {
-                        private_key: self.private_key,
-                        gateway_key: self.gateway_public_key,
-                    }
-                },
-            ),
-            None => (
-                quote! {},
-                quote! {},
-                quote! {},
-                quote! { rt::SigningKeys::None },
-            ),
-        };
-    let key_debug = gateway.signature.as_ref().map(|_| {
-        quote! { .field("private_key", &self.private_key).field("gateway_public_key", &self.gateway_public_key) }
-    });
-    let sep = (!params.is_empty() && gateway.signature.is_some()).then(|| quote! { , });
-    let name_sep = sep.clone();
-    let default = (gateway.credentials.is_empty() && gateway.signature.is_none())
-        .then(|| quote! { Default, });
+    let keys = match gateway.signature.as_ref().map(|s| s.scheme) {
+        Some(SignatureScheme::PipeRsaSha256) => {
+            fields.push(quote! {
+                /// The merchant's private key: signs every request.
+                pub private_key: rt::RsaPrivateKey,
+                /// The gateway's public key: every response must verify with it.
+                pub gateway_public_key: rt::RsaPublicKey,
+            });
+            params.push(quote! { private_key: rt::RsaPrivateKey });
+            params.push(quote! { gateway_public_key: rt::RsaPublicKey });
+            inits.push(quote! { private_key });
+            inits.push(quote! { gateway_public_key });
+            debug.push(quote! { .field("private_key", &self.private_key) });
+            debug.push(quote! { .field("gateway_public_key", &self.gateway_public_key) });
+            quote! {
+                rt::SigningKeys::PipeRsaSha256 {
+                    private_key: self.private_key,
+                    gateway_key: self.gateway_public_key,
+                }
+            }
+        }
+        Some(SignatureScheme::FlatHmacSha512) => {
+            fields.push(quote! {
+                /// The secret key shared with the gateway: signs requests, verifies callbacks.
+                pub secret_key: rt::Secret<String>,
+            });
+            params.push(quote! { secret_key: impl Into<String> });
+            inits.push(quote! { secret_key: rt::Secret::new(secret_key.into()) });
+            debug.push(quote! { .field("secret_key", &self.secret_key) });
+            quote! { rt::SigningKeys::FlatHmacSha512 { secret: self.secret_key } }
+        }
+        None => quote! { rt::SigningKeys::None },
+    };
+    let default = fields.is_empty().then(|| quote! { Default, });
     quote! {
         /// What the client signs with and fills into requests.
         #[derive(Clone, #default)]
         pub struct Credentials {
             #(#fields)*
-            #key_fields
         }
 
         impl Credentials {
             /// Credentials from their parts.
-            pub fn new(#(#params),* #sep #key_params) -> Self {
-                Self { #(#names),* #name_sep #key_names }
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits),* }
             }
 
             fn into_runtime(self) -> rt::Credentials {
@@ -150,7 +167,7 @@ fn credentials(gateway: &Gateway) -> TokenStream {
         /// Keys and secret credentials print as `***`.
         impl fmt::Debug for Credentials {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct("Credentials") #(#debug)* #key_debug .finish()
+                f.debug_struct("Credentials") #(#debug)* .finish()
             }
         }
     }
@@ -222,6 +239,10 @@ fn client_struct(gateway: &Gateway) -> TokenStream {
         .iter()
         .map(|op| operation_method(gateway, op));
     let polling = gateway.polling.iter().map(|p| polling_method(gateway, p));
+    let callbacks = gateway
+        .callbacks
+        .iter()
+        .map(|c| callback_method(gateway, c));
     let title = format!("A client of the {} API.", gateway.title);
     quote! {
         #[doc = #title]
@@ -263,6 +284,7 @@ fn client_struct(gateway: &Gateway) -> TokenStream {
 
             #(#methods)*
             #(#polling)*
+            #(#callbacks)*
         }
     }
 }
@@ -329,6 +351,26 @@ fn polling_method(gateway: &Gateway, polling: &Polling) -> TokenStream {
         #options_doc
         pub fn #options() -> rt::PollOptions {
             rt::PollOptions::from_spec(&schema::#schema)
+        }
+    }
+}
+
+fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
+    let name = ident(&format!("verify_{}", callback.id));
+    let message = ident(&gateway.objects[callback.message].name);
+    let schema = ident(&callback.schema_const);
+    let source = &gateway.sources[callback.source.source];
+    let docs = doc(&format!(
+        "{}\n\nTakes the raw body as received, verifies its signature with the gateway's scheme in constant time and only then decodes it: a callback that does not verify is an error, never a value. Source: {} (`{}`), section \"{}\".",
+        callback.doc.trim(),
+        source.title,
+        source.file,
+        callback.source.section
+    ));
+    quote! {
+        #docs
+        pub fn #name(&self, raw: &[u8]) -> Result<#message, rt::Error> {
+            self.engine.verify_callback_as(&schema::#schema, raw)
         }
     }
 }

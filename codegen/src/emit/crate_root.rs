@@ -44,6 +44,16 @@ fn crate_doc(gateway: &Gateway) -> String {
             path = op.path
         ));
     }
+    if !gateway.callbacks.is_empty() {
+        doc.push_str("\n## Callbacks\n\n");
+        for callback in &gateway.callbacks {
+            let summary = callback.doc.trim().lines().next().unwrap_or_default();
+            doc.push_str(&format!(
+                "- [`Client::verify_{}`]: {summary}\n",
+                callback.id
+            ));
+        }
+    }
     doc.push_str("\n## Sources\n\n");
     for source in &gateway.sources {
         doc.push_str(&format!("- `{}`: {}\n", source.file, source.title));

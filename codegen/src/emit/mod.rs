@@ -137,6 +137,7 @@ fn rust_type(gateway: &Gateway, ty: &TypeRef, direction: Direction) -> TokenStre
         TypeRef::String => quote! { String },
         TypeRef::Integer => quote! { i64 },
         TypeRef::Boolean => quote! { bool },
+        TypeRef::Json => quote! { serde_json::Value },
         TypeRef::Scalar(index) => {
             let scalar = &gateway.scalars[*index];
             match (direction, scalar.base) {

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, ident, rust_type};
-use crate::ir::{Direction, Field, Gateway, ObjectType, TypeRef};
+use crate::ir::{Case, Direction, Field, Gateway, ObjectType, TypeRef, Variants};
 
 pub(super) fn objects(gateway: &Gateway) -> TokenStream {
     let items: Vec<TokenStream> = gateway.objects.iter().map(|o| object(gateway, o)).collect();
@@ -16,12 +16,15 @@ pub(super) fn objects(gateway: &Gateway) -> TokenStream {
         let names = used_types.iter().map(|n| ident(n));
         quote! { use crate::types::{#(#names),*}; }
     });
-    let needs_fmt = gateway.objects.iter().any(has_sensitive_field);
-    let fmt_import = needs_fmt.then(|| quote! { use std::fmt; });
-    let needs_rt = gateway
+    let needs_fmt = gateway
         .objects
         .iter()
-        .any(|o| o.direction == Direction::Request);
+        .any(|o| has_sensitive_field(gateway, o));
+    let fmt_import = needs_fmt.then(|| quote! { use std::fmt; });
+    let needs_rt = gateway.objects.iter().any(|o| {
+        o.direction == Direction::Request
+            || o.fields.iter().any(|f| matches!(f.ty, TypeRef::Map(_)))
+    });
     let rt_import = needs_rt.then(|| quote! { use oneclick_runtime as rt; });
     quote! {
         #fmt_import
@@ -54,15 +57,21 @@ fn used_types(gateway: &Gateway) -> BTreeSet<String> {
         for field in struct_fields(gateway, object) {
             visit(gateway, &field.ty, object.direction, &mut out);
         }
+        for field in object
+            .fields
+            .iter()
+            .filter(|f| object.variants.iter().any(|v| v.contains(&f.wire)))
+        {
+            visit(gateway, &field.ty, object.direction, &mut out);
+        }
     }
     out
 }
 
-fn has_sensitive_field(object: &ObjectType) -> bool {
-    object
-        .fields
-        .iter()
-        .any(|f| f.sensitive && f.auto.is_none())
+/// Whether the struct itself holds a sensitive field; variant enums hold only fields whose
+/// types redact themselves (lowering checks that).
+fn has_sensitive_field(gateway: &Gateway, object: &ObjectType) -> bool {
+    struct_fields(gateway, object).any(|f| f.sensitive)
 }
 
 /// The fields that become struct fields: the client fills automatic ones, and a response's
@@ -76,7 +85,16 @@ fn struct_fields<'g>(
         f.auto.is_none()
             && !(object.direction == Direction::Response
                 && Some(f.wire.as_str()) == signature_field)
+            && !object.variants.iter().any(|v| v.contains(&f.wire))
     })
+}
+
+/// The fields of one case of `variants`, in the object's field order.
+fn case_fields<'g>(object: &'g ObjectType, case: &'g Case) -> impl Iterator<Item = &'g Field> {
+    object
+        .fields
+        .iter()
+        .filter(move |f| case.required.contains(&f.wire) || case.optional.contains(&f.wire))
 }
 
 fn object(gateway: &Gateway, object: &ObjectType) -> TokenStream {
@@ -85,10 +103,20 @@ fn object(gateway: &Gateway, object: &ObjectType) -> TokenStream {
     let fields: Vec<&Field> = struct_fields(gateway, object).collect();
     let declarations = fields
         .iter()
-        .map(|f| field_declaration(gateway, object.direction, f));
-    let sensitive = has_sensitive_field(object);
+        .map(|f| field_declaration(gateway, object.direction, f, quote! { pub }));
+    let flattened = object.variants.iter().map(|v| {
+        let field = ident(&v.rust_field);
+        let ty = ident(&v.name);
+        let docs = doc(&v.doc);
+        quote! { #docs #[serde(flatten)] pub #field: #ty, }
+    });
+    let enums = object
+        .variants
+        .iter()
+        .map(|v| variants_enum(gateway, object, v));
+    let sensitive = has_sensitive_field(gateway, object);
     let derive_debug = (!sensitive).then(|| quote! { Debug, });
-    let all_optional = fields.iter().all(|f| !f.required);
+    let all_optional = fields.iter().all(|f| !f.required) && object.variants.is_empty();
     let derive_default =
         (object.direction == Direction::Request && all_optional).then(|| quote! { Default, });
     let debug_impl = sensitive.then(|| redacted_debug(object, &fields));
@@ -99,27 +127,64 @@ fn object(gateway: &Gateway, object: &ObjectType) -> TokenStream {
         #[derive(#derive_debug #derive_default Clone, PartialEq, Serialize, Deserialize)]
         pub struct #name {
             #(#declarations)*
+            #(#flattened)*
         }
 
         #builder
         #debug_impl
+        #(#enums)*
     }
 }
 
-fn field_declaration(gateway: &Gateway, direction: Direction, field: &Field) -> TokenStream {
+/// A struct or enum-variant field; `visibility` is `pub` in structs and empty in variants.
+fn field_declaration(
+    gateway: &Gateway,
+    direction: Direction,
+    field: &Field,
+    visibility: TokenStream,
+) -> TokenStream {
     let name = ident(&field.rust_name);
     let docs = doc(&field.doc);
     let ty = rust_type(gateway, &field.ty, direction);
     let wire = &field.wire;
     let rename = (field.wire != field.rust_name).then(|| quote! { rename = #wire, });
+    // Some platforms serialise an empty object as `[]`; answers decode it as an empty map.
+    let lenient_map = (direction == Direction::Response && matches!(field.ty, TypeRef::Map(_)))
+        .then(|| quote! { deserialize_with = "rt::serde_helpers::map_or_empty_list", });
     if field.required {
         let attr = rename.map(|r| quote! { #[serde(#r)] });
-        quote! { #docs #attr pub #name: #ty, }
+        quote! { #docs #attr #visibility #name: #ty, }
     } else {
         quote! {
             #docs
-            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
-            pub #name: Option<#ty>,
+            #[serde(#rename default, #lenient_map skip_serializing_if = "Option::is_none")]
+            #visibility #name: Option<#ty>,
+        }
+    }
+}
+
+/// A Rust enum for `variants`: one variant per case, its fields flattened into the parent.
+fn variants_enum(gateway: &Gateway, object: &ObjectType, variants: &Variants) -> TokenStream {
+    let name = ident(&variants.name);
+    let docs = doc(&variants.doc);
+    let cases = variants.cases.iter().map(|case| {
+        let variant = ident(&case.variant);
+        let docs = doc(&case.doc);
+        let fields = case_fields(object, case).map(|f| {
+            let required = Field {
+                required: case.required.contains(&f.wire),
+                ..f.clone()
+            };
+            field_declaration(gateway, object.direction, &required, quote! {})
+        });
+        quote! { #docs #variant { #(#fields)* }, }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#cases)*
         }
     }
 }
@@ -128,19 +193,32 @@ fn request_impl(gateway: &Gateway, object: &ObjectType, fields: &[&Field]) -> To
     let name = ident(&object.name);
     let schema = ident(&object.schema_const);
     let required: Vec<&&Field> = fields.iter().filter(|f| f.required).collect();
-    let params = required.iter().map(|f| {
-        let name = ident(&f.rust_name);
-        let ty = rust_type(gateway, &f.ty, Direction::Request);
-        quote! { #name: #ty }
-    });
-    let inits = fields.iter().map(|f| {
-        let name = ident(&f.rust_name);
-        if f.required {
+    let params = required
+        .iter()
+        .map(|f| {
+            let name = ident(&f.rust_name);
+            let ty = rust_type(gateway, &f.ty, Direction::Request);
+            quote! { #name: #ty }
+        })
+        .chain(object.variants.iter().map(|v| {
+            let name = ident(&v.rust_field);
+            let ty = ident(&v.name);
+            quote! { #name: #ty }
+        }));
+    let inits = fields
+        .iter()
+        .map(|f| {
+            let name = ident(&f.rust_name);
+            if f.required {
+                quote! { #name }
+            } else {
+                quote! { #name: None }
+            }
+        })
+        .chain(object.variants.iter().map(|v| {
+            let name = ident(&v.rust_field);
             quote! { #name }
-        } else {
-            quote! { #name: None }
-        }
-    });
+        }));
     let setters = fields.iter().filter(|f| !f.required).map(|f| {
         let name = ident(&f.rust_name);
         let ty = rust_type(gateway, &f.ty, Direction::Request);
@@ -153,13 +231,14 @@ fn request_impl(gateway: &Gateway, object: &ObjectType, fields: &[&Field]) -> To
             }
         }
     });
-    let constructor_doc = if required.is_empty() {
+    let constructor_doc = if required.is_empty() && object.variants.is_empty() {
         "An empty value; set fields with the setters."
     } else {
         "A value with the required fields; set optional ones with the setters."
     };
     // Constructors mirror the spec's required fields; some documents simply require many.
-    let many = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    let many = (required.len() + object.variants.len() > 7)
+        .then(|| quote! { #[allow(clippy::too_many_arguments)] });
     quote! {
         impl #name {
             #[doc = #constructor_doc]
@@ -182,15 +261,22 @@ fn request_impl(gateway: &Gateway, object: &ObjectType, fields: &[&Field]) -> To
 fn redacted_debug(object: &ObjectType, fields: &[&Field]) -> TokenStream {
     let name = ident(&object.name);
     let label = &object.name;
-    let entries = fields.iter().map(|f| {
-        let field = ident(&f.rust_name);
-        let key = &f.rust_name;
-        if f.sensitive {
-            quote! { .field(#key, &"***") }
-        } else {
+    let entries = fields
+        .iter()
+        .map(|f| {
+            let field = ident(&f.rust_name);
+            let key = &f.rust_name;
+            if f.sensitive {
+                quote! { .field(#key, &"***") }
+            } else {
+                quote! { .field(#key, &self.#field) }
+            }
+        })
+        .chain(object.variants.iter().map(|v| {
+            let field = ident(&v.rust_field);
+            let key = &v.rust_field;
             quote! { .field(#key, &self.#field) }
-        }
-    });
+        }));
     quote! {
         /// Card data and secrets print as `***`.
         impl fmt::Debug for #name {

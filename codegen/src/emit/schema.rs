@@ -9,7 +9,7 @@ use super::scalars::constraints_const;
 use super::{doc, ident, int, ints, literal};
 use crate::ir::{
     Auto, Constraint, Format, Gateway, LengthUnit, Location, Method, ObjectType, Operation,
-    Polling, Rule, SignItem, SignShape, TimeZone, TypeRef,
+    Polling, Rule, SignItem, SignShape, SignatureScheme, TimeZone, TypeRef,
 };
 
 pub(super) fn schema(gateway: &Gateway) -> TokenStream {
@@ -40,6 +40,18 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         .iter()
         .map(|op| operation_static(gateway, op));
     let polling = gateway.polling.iter().map(|p| polling_static(gateway, p));
+    let callbacks = gateway.callbacks.iter().map(|c| {
+        let name = ident(&c.schema_const);
+        let id = &c.id;
+        let message = &gateway.objects[c.message];
+        let message_const = ident(&message.schema_const);
+        let signed = message.signed;
+        let docs = doc(&format!("The `{}` callback, verified by `Client::verify_{}`.", c.id, c.id));
+        quote! {
+            #docs
+            pub static #name: Callback = Callback { id: #id, message: &#message_const, signed: #signed };
+        }
+    });
     quote! {
         //! The spec as data: what the runtime validates, signs and sends.
 
@@ -50,14 +62,16 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         #(#scalars)*
         #(#objects)*
         #(#operations)*
+        #(#callbacks)*
         #(#polling)*
     }
 }
 
 fn gateway_static(gateway: &Gateway) -> TokenStream {
     let name = &gateway.name;
-    let scheme = match gateway.signature {
-        Some(_) => quote! { Scheme::PipeRsaSha256 },
+    let scheme = match gateway.signature.as_ref().map(|s| s.scheme) {
+        Some(SignatureScheme::PipeRsaSha256) => quote! { Scheme::PipeRsaSha256 },
+        Some(SignatureScheme::FlatHmacSha512) => quote! { Scheme::FlatHmacSha512 },
         None => quote! { Scheme::None },
     };
     let field = match &gateway.signature {
@@ -178,6 +192,7 @@ fn format_variant(format: Format) -> Ident {
             Format::Date => "Date",
             Format::IsoDate => "IsoDate",
             Format::Url => "Url",
+            Format::Luhn => "Luhn",
         }
     )
 }
@@ -187,6 +202,7 @@ fn kind(gateway: &Gateway, ty: &TypeRef) -> TokenStream {
         TypeRef::String => quote! { Kind::String },
         TypeRef::Integer => quote! { Kind::Integer },
         TypeRef::Boolean => quote! { Kind::Boolean },
+        TypeRef::Json => quote! { Kind::Any },
         TypeRef::Scalar(i) => match gateway.scalars[*i].base {
             crate::ir::ScalarBase::String => quote! { Kind::String },
             crate::ir::ScalarBase::Integer => quote! { Kind::Integer },
@@ -356,6 +372,8 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
     };
     let request_signature = order(op.request);
     let response_signature = order(op.response);
+    let request_signed = gateway.objects[op.request].signed;
+    let response_signed = gateway.objects[op.response].signed;
     let retryable = ints(&op.retryable_result_codes);
     let docs = doc(&format!(
         "The `{}` operation: `{} {}`.",
@@ -371,6 +389,8 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
             path: #path,
             request: &#request,
             response: &#response,
+            request_signed: #request_signed,
+            response_signed: #response_signed,
             request_signature: #request_signature,
             response_signature: #response_signature,
             retryable_result_codes: &[#(#retryable),*],

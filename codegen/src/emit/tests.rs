@@ -8,8 +8,8 @@ use quote::{format_ident, quote};
 
 use super::{ident, int};
 use crate::ir::{
-    Constraint, Direction, EnumRepr, Example, Gateway, LengthUnit, Literal, Operation, ScalarBase,
-    ScalarType,
+    Callback, Constraint, Direction, EnumRepr, Example, Gateway, LengthUnit, Literal, Operation,
+    ScalarBase, ScalarType, Signature, SignatureScheme, TypeRef,
 };
 
 pub(super) fn tests(gateway: &Gateway) -> TokenStream {
@@ -17,6 +17,11 @@ pub(super) fn tests(gateway: &Gateway) -> TokenStream {
         op.examples
             .iter()
             .map(move |ex| example_test(gateway, op, ex))
+    });
+    let callback_examples = gateway.callbacks.iter().flat_map(|c| {
+        c.examples
+            .iter()
+            .map(move |ex| callback_example_test(gateway, c, ex))
     });
     let scalars = gateway.scalars.iter().map(scalar_test);
     let enums = enum_test(gateway);
@@ -38,12 +43,13 @@ pub(super) fn tests(gateway: &Gateway) -> TokenStream {
     });
     let without = has_requests.then(|| {
         quote! {
-            /// The example without the fields the client fills in itself.
+            /// The example without the fields the client fills in itself (JSON pointers).
             fn without(json: &serde_json::Value, automatic: &[&str]) -> serde_json::Value {
                 let mut json = json.clone();
-                if let Some(object) = json.as_object_mut() {
-                    for field in automatic {
-                        object.remove(*field);
+                for pointer in automatic {
+                    let (parent, key) = pointer.rsplit_once('/').unwrap_or_default();
+                    if let Some(object) = json.pointer_mut(parent).and_then(|p| p.as_object_mut()) {
+                        object.remove(key);
                     }
                 }
                 json
@@ -53,7 +59,9 @@ pub(super) fn tests(gateway: &Gateway) -> TokenStream {
     let signs = gateway
         .operations
         .iter()
-        .any(|op| op.examples.iter().any(|e| e.text_to_sign.is_some()));
+        .flat_map(|op| &op.examples)
+        .chain(gateway.callbacks.iter().flat_map(|c| &c.examples))
+        .any(|e| e.text_to_sign.is_some());
     let rt_import =
         (needs_violation_helper || signs).then(|| quote! { use oneclick_runtime as rt; });
     quote! {
@@ -64,6 +72,7 @@ pub(super) fn tests(gateway: &Gateway) -> TokenStream {
         #helper
         #without
         #(#examples)*
+        #(#callback_examples)*
         #(#scalars)*
         #enums
     }
@@ -77,16 +86,10 @@ fn example_test(gateway: &Gateway, op: &Operation, example: &Example) -> TokenSt
     match example.direction {
         Direction::Request => {
             let request = ident(&gateway.objects[op.request].name);
-            let automatic: Vec<&str> = gateway.objects[op.request]
-                .fields
-                .iter()
-                .filter(|f| f.auto.is_some())
-                .map(|f| f.wire.as_str())
-                .collect();
+            let mut automatic = Vec::new();
+            automatic_pointers(gateway, op.request, String::new(), &mut automatic);
             let signed = example.text_to_sign.as_ref().map(|text| {
-                quote! {
-                    assert_eq!(rt::signature::pipe::text_to_sign(schema::#schema.request_signature, &json), #text);
-                }
+                signed_text_check(gateway, quote! { schema::#schema.request_signature }, text)
             });
             quote! {
                 #[doc = #doc]
@@ -104,9 +107,7 @@ fn example_test(gateway: &Gateway, op: &Operation, example: &Example) -> TokenSt
         Direction::Response => {
             let response = ident(&gateway.objects[op.response].name);
             let signed = example.text_to_sign.as_ref().map(|text| {
-                quote! {
-                    assert_eq!(rt::signature::pipe::text_to_sign(schema::#schema.response_signature, &json), #text);
-                }
+                signed_text_check(gateway, quote! { schema::#schema.response_signature }, text)
             });
             quote! {
                 #[doc = #doc]
@@ -118,6 +119,54 @@ fn example_test(gateway: &Gateway, op: &Operation, example: &Example) -> TokenSt
                     #signed
                 }
             }
+        }
+    }
+}
+
+/// JSON pointers of the automatic fields of object `index`, nested objects included.
+fn automatic_pointers(gateway: &Gateway, index: usize, prefix: String, out: &mut Vec<String>) {
+    for field in &gateway.objects[index].fields {
+        let pointer = format!("{prefix}/{}", field.wire);
+        if field.auto.is_some() {
+            out.push(pointer);
+        } else if let TypeRef::Object(child) = field.ty {
+            automatic_pointers(gateway, child, pointer, out);
+        }
+    }
+}
+
+/// The assertion that `json` signs as `text` under the gateway's scheme.
+fn signed_text_check(gateway: &Gateway, order: TokenStream, text: &str) -> TokenStream {
+    match gateway.signature.as_ref() {
+        Some(Signature {
+            scheme: SignatureScheme::FlatHmacSha512,
+            field,
+        }) => quote! {
+            assert_eq!(rt::signature::flat::text_to_sign(&json, #field), #text);
+        },
+        _ => quote! {
+            assert_eq!(rt::signature::pipe::text_to_sign(#order, &json), #text);
+        },
+    }
+}
+
+fn callback_example_test(gateway: &Gateway, callback: &Callback, example: &Example) -> TokenStream {
+    let name = format_ident!("{}_example_{}", callback.id, example.name);
+    let json = example.json.to_string();
+    let message = ident(&gateway.objects[callback.message].name);
+    let doc = format!(" {}", example.doc.trim().replace('\n', " "));
+    let signed = example
+        .text_to_sign
+        .as_ref()
+        .map(|text| signed_text_check(gateway, quote! { &[] }, text));
+    quote! {
+        #[doc = #doc]
+        #[test]
+        fn #name() {
+            let json: serde_json::Value = serde_json::from_str(#json).unwrap();
+            let parsed: Result<#message, _> = serde_json::from_value(json.clone());
+            parsed.expect("the example parses");
+            #signed
         }
     }
 }
@@ -205,10 +254,12 @@ fn scalar_test(scalar: &ScalarType) -> TokenStream {
             quote! {
                 #[test]
                 fn #name() {
-                    for value in [#(#valid),*] {
+                    let valid = [#(#valid),*];
+                    let invalid = [#(#invalid),*];
+                    for value in valid {
                         assert!(#ty::try_from(value).is_ok(), "{value:?} must be accepted");
                     }
-                    for value in [#(#invalid),*] {
+                    for value in invalid {
                         assert!(#ty::try_from(value).is_err(), "{value:?} must be rejected");
                     }
                 }

@@ -685,7 +685,11 @@ pub struct Endpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<HttpMethod>,
     /// Parameters as key-value pairs; the signature takes their values in message order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "rt::serde_helpers::map_or_empty_list",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vars: Option<std::collections::BTreeMap<String, String>>,
 }
 /// Parameters to initialise the 3DS SDK in the customer's mobile application.
