@@ -21,6 +21,11 @@ fn csob() {
 }
 
 #[test]
+fn monetix() {
+    snapshot_spec("spec/monetix.yaml");
+}
+
+#[test]
 fn constraints_fixture() {
     snapshot_spec("tests/specs/constraints.yaml");
 }
@@ -56,6 +61,7 @@ fn every_spec_has_a_snapshot_test() {
         specs,
         [
             "spec/csob.yaml",
+            "spec/monetix.yaml",
             "tests/specs/constraints.yaml",
             "tests/specs/enums.yaml",
             "tests/specs/flat.yaml",
