@@ -337,3 +337,33 @@ fn garbage_never_panics() {
         );
     }
 }
+
+#[test]
+fn variant_case_naming_a_missing_field() {
+    let fields = "        card: {type: string, doc: Card.}\n        token: {type: string, doc: Token.}\n      variants:\n        - name: Instrument\n          doc: One of.\n          cases:\n            card: {doc: Card., required: [card]}\n            token: {doc: Token., required: [tokn]}\n";
+    assert_eq!(
+        diagnose(&spec("", "", fields)),
+        ["demo.yaml:32:45: the case names `tokn`, which is not a field of this object"]
+    );
+}
+
+#[test]
+fn flat_scheme_takes_no_field_order() {
+    let top = "signature: {scheme: flat_hmac_sha512, field: signature}\n";
+    let fields = "        signature: {type: string, required: true, auto: signature, doc: Sig.}\n      signature: [id]\n";
+    assert_eq!(
+        diagnose(&spec(top, "", fields)),
+        ["demo.yaml:27:18: flat_hmac_sha512 signs the whole message: write `signature: all`"]
+    );
+}
+
+#[test]
+fn sensitive_plain_field_in_a_case() {
+    let fields = "        pan: {type: string, sensitive: true, doc: Card number.}\n        token: {type: string, doc: Token.}\n      variants:\n        - name: Instrument\n          doc: One of.\n          cases:\n            card: {doc: Card., required: [pan]}\n            token: {doc: Token., required: [token]}\n";
+    assert_eq!(
+        diagnose(&spec("", "", fields)),
+        [
+            "demo.yaml:31:43: `pan` is sensitive and belongs to a case: give it a sensitive scalar type"
+        ]
+    );
+}
