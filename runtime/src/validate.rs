@@ -325,20 +325,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::schema::{Auto, Constraint::*, Enum, Field, Format, Location, Pattern};
-
-    const fn field(wire: &'static str, kind: Kind) -> Field {
-        Field {
-            wire,
-            kind,
-            required: false,
-            location: Location::Body,
-            auto: None,
-            sensitive: false,
-            default: None,
-            constraints: &[],
-        }
-    }
+    use crate::schema::{Auto, Constraint::*, Enum, Field, Format, Pattern};
 
     static CURRENCY: Enum = Enum {
         name: "Currency",
@@ -360,11 +347,11 @@ mod tests {
             Field {
                 required: true,
                 constraints: &[MaxLength(50, LengthUnit::Chars)],
-                ..field("city", Kind::String)
+                ..Field::new("city", Kind::String)
             },
             Field {
                 constraints: &[MaxLength(16, LengthUnit::Chars)],
-                ..field("zip", Kind::String)
+                ..Field::new("zip", Kind::String)
             },
         ],
         rules: &[],
@@ -374,15 +361,15 @@ mod tests {
         fields: &[
             Field {
                 constraints: &[MaxLength(45, LengthUnit::Chars)],
-                ..field("name", Kind::String)
+                ..Field::new("name", Kind::String)
             },
             Field {
                 constraints: &[MaxLength(100, LengthUnit::Chars), Format(Format::Email)],
-                ..field("email", Kind::String)
+                ..Field::new("email", Kind::String)
             },
-            field("billing", Kind::Object(&ADDRESS)),
-            field("mobilePhone", Kind::String),
-            field("workPhone", Kind::String),
+            Field::new("billing", Kind::Object(&ADDRESS)),
+            Field::new("mobilePhone", Kind::String),
+            Field::new("workPhone", Kind::String),
         ],
         rules: &[Rule::Exclusive(&["mobilePhone", "workPhone"])],
     };
@@ -393,21 +380,21 @@ mod tests {
                 required: true,
                 auto: Some(Auto::Credential("merchant_id")),
                 constraints: &[MaxLength(10, LengthUnit::Chars)],
-                ..field("merchantId", Kind::String)
+                ..Field::new("merchantId", Kind::String)
             },
             Field {
                 required: true,
                 constraints: &[Pattern(&ORDER_NO)],
-                ..field("orderNo", Kind::String)
+                ..Field::new("orderNo", Kind::String)
             },
             Field {
                 constraints: &[Min(1), Max(99_999_999)],
-                ..field("totalAmount", Kind::Integer)
+                ..Field::new("totalAmount", Kind::Integer)
             },
-            field("currency", Kind::Enum(&CURRENCY)),
+            Field::new("currency", Kind::Enum(&CURRENCY)),
             Field {
                 constraints: &[MaxLength(300, LengthUnit::Chars), Format(Format::Url)],
-                ..field("returnUrl", Kind::String)
+                ..Field::new("returnUrl", Kind::String)
             },
             Field {
                 constraints: &[
@@ -415,39 +402,39 @@ mod tests {
                     MaxLength(8, LengthUnit::Bytes),
                     Format(Format::Base64),
                 ],
-                ..field("merchantData", Kind::String)
+                ..Field::new("merchantData", Kind::String)
             },
             Field {
                 constraints: &[Min(300), Max(1800)],
-                ..field("ttlSec", Kind::Integer)
+                ..Field::new("ttlSec", Kind::Integer)
             },
-            field("closePayment", Kind::Boolean),
-            field("customer", Kind::Object(&CUSTOMER)),
-            field("addresses", Kind::List(&Kind::Object(&ADDRESS))),
+            Field::new("closePayment", Kind::Boolean),
+            Field::new("customer", Kind::Object(&CUSTOMER)),
+            Field::new("addresses", Kind::List(&Kind::Object(&ADDRESS))),
             Field {
                 constraints: &[MaxLength(3, LengthUnit::Chars)],
-                ..field("vars", Kind::Map(&Kind::String))
+                ..Field::new("vars", Kind::Map(&Kind::String))
             },
             Field {
                 constraints: &[Max(9)],
-                ..field("codes", Kind::List(&Kind::Integer))
+                ..Field::new("codes", Kind::List(&Kind::Integer))
             },
-            field("status", Kind::Enum(&STATUS)),
+            Field::new("status", Kind::Enum(&STATUS)),
             Field {
                 default: Some(Literal::Bool(false)),
-                ..field("clientInitiated", Kind::Boolean)
+                ..Field::new("clientInitiated", Kind::Boolean)
             },
-            field("sdkUsed", Kind::Boolean),
+            Field::new("sdkUsed", Kind::Boolean),
             Field {
                 default: Some(Literal::Str("auto")),
-                ..field("mode", Kind::String)
+                ..Field::new("mode", Kind::String)
             },
-            field("limit", Kind::Integer),
-            field("language", Kind::String),
-            field("voucher", Kind::String),
-            field("card", Kind::String),
-            field("token", Kind::String),
-            field("a/b~c", Kind::String),
+            Field::new("limit", Kind::Integer),
+            Field::new("language", Kind::String),
+            Field::new("voucher", Kind::String),
+            Field::new("card", Kind::String),
+            Field::new("token", Kind::String),
+            Field::new("a/b~c", Kind::String),
         ],
         rules: &[
             Rule::Together(&["totalAmount", "currency"]),

@@ -8,6 +8,44 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+/// `json` with `value` set at `pointer` (the last key created; `null` removes it).
+pub fn with(
+    mut json: serde_json::Value,
+    pointer: &str,
+    value: serde_json::Value,
+) -> serde_json::Value {
+    let (parent, key) = pointer.rsplit_once('/').expect("a JSON pointer");
+    let target = json
+        .pointer_mut(parent)
+        .and_then(serde_json::Value::as_object_mut)
+        .expect("the parent is an object");
+    if value.is_null() {
+        target.remove(key);
+    } else {
+        target.insert(key.to_string(), value);
+    }
+    json
+}
+
+/// JSON pointers of every scalar in `value`: the places a tampering test changes.
+pub fn leaves(value: &serde_json::Value) -> Vec<String> {
+    fn walk(value: &serde_json::Value, pointer: String, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => map
+                .iter()
+                .for_each(|(k, v)| walk(v, format!("{pointer}/{k}"), out)),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| walk(v, format!("{pointer}/{i}"), out)),
+            _ => out.push(pointer),
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, String::new(), &mut out);
+    out
+}
+
 /// A request as the server received it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Received {

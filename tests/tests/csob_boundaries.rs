@@ -4,6 +4,7 @@
 use oneclick_csob::schema;
 use oneclick_runtime::schema::Object;
 use oneclick_runtime::validate::validate_value;
+use oneclick_tests::with;
 use serde_json::{Value, json};
 
 /// A valid request of each operation, caller fields only (the client fills the rest).
@@ -31,18 +32,6 @@ fn base(object: &Object) -> Value {
         "oneclick_echo request" => json!({"origPayId": "0e92dd54b133@HA"}),
         other => panic!("no base for {other}"),
     }
-}
-
-/// Applies `value` at `pointer` (creating the last key; `null` removes it).
-fn with(mut json: Value, pointer: &str, value: Value) -> Value {
-    let (parent, key) = pointer.rsplit_once('/').unwrap();
-    let target = json.pointer_mut(parent).unwrap().as_object_mut().unwrap();
-    if value.is_null() {
-        target.remove(key);
-    } else {
-        target.insert(key.to_string(), value);
-    }
-    json
 }
 
 fn violations(object: &'static Object, json: &Value) -> Vec<String> {

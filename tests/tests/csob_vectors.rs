@@ -33,23 +33,6 @@ fn vectors() -> Vec<Value> {
         .clone()
 }
 
-/// Every scalar in `value`, as a JSON pointer.
-fn leaves(value: &Value, pointer: String, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                leaves(child, format!("{pointer}/{key}"), out);
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                leaves(child, format!("{pointer}/{i}"), out);
-            }
-        }
-        _ => out.push(pointer),
-    }
-}
-
 fn tamper(value: &mut Value) {
     *value = match value.take() {
         Value::String(s) => Value::String(format!("{s}x")),
@@ -95,9 +78,7 @@ fn spec_orders_reproduce_every_vector() {
         verify_rsa_sha256(verifier, expected_text, signature)
             .unwrap_or_else(|e| panic!("{message}: {e}"));
 
-        let mut pointers = Vec::new();
-        leaves(body, String::new(), &mut pointers);
-        for pointer in pointers {
+        for pointer in oneclick_tests::leaves(body) {
             let mut copy = body.clone();
             tamper(copy.pointer_mut(&pointer).unwrap());
             let text = pipe::text_to_sign(order, &copy);

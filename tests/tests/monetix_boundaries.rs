@@ -3,6 +3,7 @@
 
 use oneclick_monetix::schema;
 use oneclick_runtime::validate::validate_value;
+use oneclick_tests::with;
 use serde_json::{Value, json};
 
 fn base() -> Value {
@@ -13,17 +14,6 @@ fn base() -> Value {
         "return_url": {"success": "https://shop.example/ok", "decline": "https://shop.example/no", "return": "https://shop.example/back"},
         "card": {"pan": "4242424242424242", "year": 2030, "month": 8, "card_holder": "JOHN SMITH", "cvv": "123"}
     })
-}
-
-fn with(mut json: Value, pointer: &str, value: Value) -> Value {
-    let (parent, key) = pointer.rsplit_once('/').unwrap();
-    let target = json.pointer_mut(parent).unwrap().as_object_mut().unwrap();
-    if value.is_null() {
-        target.remove(key);
-    } else {
-        target.insert(key.to_string(), value);
-    }
-    json
 }
 
 fn violations(json: &Value) -> Vec<String> {

@@ -276,9 +276,10 @@ fn a_tampered_callback_is_rejected() {
     )
     .unwrap();
     let genuine: Value = serde_json::from_slice(&signed_callback(figure_4(), SECRET)).unwrap();
-    let mut pointers = Vec::new();
-    leaves(&genuine, String::new(), &mut pointers);
-    for pointer in pointers.iter().filter(|p| *p != "/signature") {
+    for pointer in oneclick_tests::leaves(&genuine)
+        .iter()
+        .filter(|p| *p != "/signature")
+    {
         let mut copy = genuine.clone();
         let value = copy.pointer_mut(pointer).unwrap();
         *value = match value.take() {
@@ -329,17 +330,4 @@ fn card_data_never_prints() {
         .unwrap_err()
         .to_string();
     assert!(!rejected.contains("4242424242424243"), "{rejected}");
-}
-
-fn leaves(value: &Value, pointer: String, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => map
-            .iter()
-            .for_each(|(k, v)| leaves(v, format!("{pointer}/{k}"), out)),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .for_each(|(i, v)| leaves(v, format!("{pointer}/{i}"), out)),
-        _ => out.push(pointer),
-    }
 }

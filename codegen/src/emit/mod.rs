@@ -95,28 +95,22 @@ fn rust_file(gateway: &Gateway, path: &str, tokens: TokenStream) -> GeneratedFil
 
 /// `#[doc]` attributes, one per line, rendered by prettyplease as `///` comments.
 fn doc(text: &str) -> TokenStream {
-    let lines = text.trim().lines().map(|line| {
-        let line = line.trim_end();
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote! { #[doc = #line] }
-    });
-    quote! { #(#lines)* }
+    doc_lines(text, |line| quote! { #[doc = #line] })
 }
 
 /// Inner `#![doc]` attributes, one per line, rendered as `//!` comments.
 fn inner_doc(text: &str) -> TokenStream {
+    doc_lines(text, |line| quote! { #![doc = #line] })
+}
+
+fn doc_lines(text: &str, attribute: impl Fn(String) -> TokenStream) -> TokenStream {
     let lines = text.trim().lines().map(|line| {
         let line = line.trim_end();
-        let line = if line.is_empty() {
+        attribute(if line.is_empty() {
             String::new()
         } else {
             format!(" {line}")
-        };
-        quote! { #![doc = #line] }
+        })
     });
     quote! { #(#lines)* }
 }
