@@ -51,36 +51,35 @@ pub struct Output {
     pub contents: String,
 }
 
-/// Generates every target; all specs' diagnostics are reported together.
+/// Generates every target; all specs' diagnostics are reported together. Specs are independent,
+/// so each is generated on its own thread; results are gathered in target order, so the output
+/// stays deterministic.
 pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnostics> {
+    let results: Vec<Result<Vec<Output>, Vec<Diagnostic>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = targets
+            .iter()
+            .map(|target| scope.spawn(move || generate_one(root, target)))
+            .collect();
+        handles
+            .into_iter()
+            .zip(targets)
+            .map(|(handle, target)| {
+                handle.join().unwrap_or_else(|_| {
+                    Err(vec![Diagnostic {
+                        file: target.spec.to_string_lossy().into_owned(),
+                        pos: Pos { line: 1, col: 1 },
+                        message: "the generator failed on this spec; please report it".into(),
+                    }])
+                })
+            })
+            .collect()
+    });
     let mut outputs = Vec::new();
     let mut problems = Vec::new();
-    for target in targets {
-        let file = target.spec.to_string_lossy().replace('\\', "/");
-        match crate::load(&root.join(&target.spec), &file) {
-            Ok(gateway) => {
-                let stem = target
-                    .out_dir
-                    .file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy();
-                if gateway.name != stem {
-                    problems.push(Diagnostic {
-                        file: file.clone(),
-                        pos: Pos { line: 1, col: 1 },
-                        message: format!(
-                            "the file of gateway `{}` must be named `{}.yaml`",
-                            gateway.name, gateway.name
-                        ),
-                    });
-                    continue;
-                }
-                outputs.extend(emit::emit(&gateway).into_iter().map(|f| Output {
-                    path: target.out_dir.join(&f.path),
-                    contents: f.contents,
-                }));
-            }
-            Err(diagnostics) => problems.extend(diagnostics.0),
+    for result in results {
+        match result {
+            Ok(files) => outputs.extend(files),
+            Err(found) => problems.extend(found),
         }
     }
     if problems.is_empty() {
@@ -88,6 +87,33 @@ pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnost
     } else {
         Err(Diagnostics(problems))
     }
+}
+
+fn generate_one(root: &Path, target: &Target) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    let file = target.spec.to_string_lossy().replace('\\', "/");
+    let gateway = crate::load(&root.join(&target.spec), &file).map_err(|d| d.0)?;
+    let stem = target
+        .out_dir
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy();
+    if gateway.name != stem {
+        return Err(vec![Diagnostic {
+            file,
+            pos: Pos { line: 1, col: 1 },
+            message: format!(
+                "the file of gateway `{}` must be named `{}.yaml`",
+                gateway.name, gateway.name
+            ),
+        }]);
+    }
+    Ok(emit::emit(&gateway)
+        .into_iter()
+        .map(|f| Output {
+            path: target.out_dir.join(&f.path),
+            contents: f.contents,
+        })
+        .collect())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
