@@ -209,6 +209,12 @@ impl Checker<'_, '_> {
             self.sink.error(op.method.pos, "method is GET or POST");
         }
         self.path(op);
+        if let Some(items) = &op.request.items {
+            self.sink.error(
+                items.pos,
+                "a request is a JSON object: `items` describes answers only",
+            );
+        }
         self.object(&op.request, Side::Request);
         self.object(&op.response, Side::Response);
         if method == "GET" {
@@ -394,7 +400,7 @@ impl Checker<'_, '_> {
     }
 
     fn object(&mut self, body: &ObjectSpec, side: Side) {
-        if body.fields.is_empty() {
+        if body.fields.is_empty() && body.items.is_none() {
             self.sink
                 .error(body.pos, "an object has at least one field");
         }

@@ -21,6 +21,7 @@ pub struct Gateway {
     pub credentials: Vec<Credential>,
     pub signature: Option<Signature>,
     pub result: Option<ResultSpec>,
+    pub fault: Option<Fault>,
     pub retry_http_status: Vec<u16>,
     pub enums: Vec<EnumType>,
     /// Constrained scalar values: each becomes a newtype with `TryFrom`.
@@ -83,6 +84,15 @@ pub struct ResultSpec {
     pub message_field: Option<String>,
     pub success: Vec<i64>,
     pub codes: Vec<ResultCode>,
+}
+
+/// Where the gateway's error object keeps its parts.
+#[derive(Debug, Clone)]
+pub struct Fault {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+    pub detail: String,
 }
 
 #[derive(Debug, Clone)]
@@ -201,6 +211,8 @@ pub struct ObjectType {
     pub signed: bool,
     /// Alternatives among the fields, each a Rust enum; their fields are not struct fields.
     pub variants: Vec<Variants>,
+    /// Index into `Gateway::objects` when the message is a JSON array of those objects.
+    pub items: Option<usize>,
     /// SCREAMING_SNAKE name of the `schema::Object` static.
     pub schema_const: String,
 }

@@ -84,6 +84,12 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
                     })
                     .collect(),
             }),
+            fault: spec.fault.as_ref().map(|f| ir::Fault {
+                field: f.field.value.clone(),
+                code: f.code.value.clone(),
+                message: f.message.value.clone(),
+                detail: f.detail.value.clone(),
+            }),
             retry_http_status: spec
                 .retry_http_status
                 .iter()
@@ -143,6 +149,7 @@ impl<'a> Lowering<'a, '_> {
                         signature: None,
                         signed: false,
                         variants: Vec::new(),
+                        items: None,
                         schema_const: def.name.value.to_shouty_snake_case(),
                     });
                     Named::Object(self.gateway.objects.len() - 1)
@@ -278,6 +285,15 @@ impl<'a> Lowering<'a, '_> {
         {
             for (message, direction) in messages {
                 let mut pending: Vec<&'a FieldSpec> = message.fields.iter().collect();
+                if let Some((name, body)) = message
+                    .items
+                    .as_ref()
+                    .and_then(|items| objects.get_key_value(items.value.as_str()))
+                {
+                    if found.insert(name, direction).is_none() {
+                        pending.extend(body.fields.iter());
+                    }
+                }
                 while let Some(field) = pending.pop() {
                     let Some(name) = referenced_type(&field.ty.value) else {
                         continue;
@@ -391,8 +407,21 @@ impl<'a> Lowering<'a, '_> {
             signature: None,
             signed: false,
             variants: Vec::new(),
+            items: None,
         });
         let index = self.gateway.objects.len() - 1;
+        if let Some(items) = &body.items {
+            match self.named.get(&items.value) {
+                Some(Named::Object(element)) => self.gateway.objects[index].items = Some(*element),
+                _ => {
+                    let message = format!(
+                        "`items` names `{}`, which is not an object type",
+                        items.value
+                    );
+                    self.sink.error(items.pos, message);
+                }
+            }
+        }
         self.variants(index, body);
         index
     }
@@ -808,10 +837,12 @@ impl<'a> Lowering<'a, '_> {
         for (op_index, op) in spec.operations.iter().enumerate() {
             for example in &op.examples {
                 let json = match serde_json::from_str::<serde_json::Value>(&example.json.value) {
-                    Ok(json) if json.is_object() => json,
+                    Ok(json) if json.is_object() || json.is_array() => json,
                     Ok(_) => {
-                        self.sink
-                            .error(example.json.pos, "an example must be a JSON object");
+                        self.sink.error(
+                            example.json.pos,
+                            "an example is a JSON object, or an array for an `items` message",
+                        );
                         continue;
                     }
                     Err(err) => {

@@ -33,6 +33,7 @@ pub struct Spec {
     pub credentials: Vec<CredentialSpec>,
     pub signature: Option<SignatureSpec>,
     pub result: Option<ResultSpec>,
+    pub fault: Option<FaultSpec>,
     pub retry_http_status: Vec<Spanned<i64>>,
     pub polling: Vec<PollingSpec>,
     pub types: Vec<TypeDef>,
@@ -76,6 +77,15 @@ pub struct ResultSpec {
     pub message_field: Option<Text>,
     pub success: Vec<Spanned<i64>>,
     pub codes: Vec<ResultCodeSpec>,
+}
+
+/// The gateway's error object: `{"<field>": {"<code>", "<message>", "<detail>"}}`.
+#[derive(Debug, Clone)]
+pub struct FaultSpec {
+    pub field: Text,
+    pub code: Text,
+    pub message: Text,
+    pub detail: Text,
 }
 
 #[derive(Debug, Clone)]
@@ -122,6 +132,8 @@ pub struct ObjectSpec {
     pub signature_pos: Option<Pos>,
     /// `signature: all`: the whole message is signed (flat schemes).
     pub signs_all: bool,
+    /// `items: Type`: the message is a JSON array of `Type` objects instead of an object.
+    pub items: Option<Text>,
     pub variants: Vec<VariantsSpec>,
 }
 
@@ -283,6 +295,7 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         .unwrap_or_default();
     let signature = top.optional("signature").and_then(|n| top.r.signature(n));
     let result = top.optional("result").and_then(|n| top.r.result(n));
+    let fault = top.optional("fault").and_then(|n| top.r.fault(n));
     let retry_http_status = match top.optional("retry") {
         Some(node) => top.r.retry(node),
         None => Vec::new(),
@@ -315,6 +328,7 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         credentials,
         signature,
         result,
+        fault,
         retry_http_status,
         polling,
         types,
@@ -576,6 +590,21 @@ impl<'s> Reader<'s> {
         })
     }
 
+    fn fault(&mut self, node: &Node) -> Option<FaultSpec> {
+        let mut keys = self.map(node, "`fault`")?;
+        let field = keys.required("field").and_then(|n| keys.r.text(n));
+        let code = keys.required("code").and_then(|n| keys.r.text(n));
+        let message = keys.required("message").and_then(|n| keys.r.text(n));
+        let detail = keys.required("detail").and_then(|n| keys.r.text(n));
+        keys.finish();
+        Some(FaultSpec {
+            field: field?,
+            code: code?,
+            message: message?,
+            detail: detail?,
+        })
+    }
+
     fn result_code(&mut self, node: &Node) -> Option<ResultCodeSpec> {
         let mut keys = self.map(node, "a result code")?;
         let code = keys.required("code").and_then(|n| keys.r.int(n));
@@ -705,6 +734,7 @@ impl<'s> Reader<'s> {
             signature,
             signature_pos,
             signs_all,
+            items: None,
             variants,
         }
     }
@@ -776,13 +806,32 @@ impl<'s> Reader<'s> {
     fn message(&mut self, node: &Node, what: &'static str) -> Option<ObjectSpec> {
         let mut keys = self.map(node, what)?;
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
-        let fields = keys.required("fields");
+        let fields = keys.take("fields");
+        let items = keys.take("items");
         let parts = MessageParts {
             rules: keys.optional("rules"),
             signature: keys.optional("signature"),
             variants: keys.optional("variants"),
         };
-        let body = fields.map(|fields| keys.r.object_body(node.pos, doc, fields, parts));
+        let body = match (fields, items) {
+            (Some(fields), None) => Some(keys.r.object_body(node.pos, doc, fields, parts)),
+            (None, Some(items)) => keys.r.text(items).map(|items| ObjectSpec {
+                pos: node.pos,
+                doc,
+                fields: Vec::new(),
+                rules: Vec::new(),
+                signature: None,
+                signature_pos: None,
+                signs_all: false,
+                items: Some(items),
+                variants: Vec::new(),
+            }),
+            _ => {
+                let message = format!("{what} needs exactly one of `fields` or `items`");
+                keys.r.sink.error(node.pos, message);
+                None
+            }
+        };
         keys.finish();
         body
     }

@@ -578,6 +578,9 @@ impl Engine {
             bytes.extend_from_slice(&chunk);
         }
 
+        if let Some(fault) = self.fault(op, status, &bytes) {
+            return Err(Failure::Final(fault));
+        }
         if !(200..300).contains(&status) {
             let mut body = String::from_utf8_lossy(&bytes).into_owned();
             truncate_at_char(&mut body, MAX_ERROR_BODY_BYTES);
@@ -606,8 +609,15 @@ impl Engine {
         // serde_json's syntax errors name a position, never the content.
         let response: Value = serde_json::from_slice(&bytes)
             .map_err(|e| decode_error(format!("the body is not JSON: {e}")))?;
-        if !response.is_object() {
-            return Err(decode_error("the body is not a JSON object".to_owned()));
+        let expected_shape = if op.response.items.is_some() {
+            response.is_array()
+        } else {
+            response.is_object()
+        };
+        if !expected_shape {
+            return Err(decode_error(
+                "the body does not have the documented shape".to_owned(),
+            ));
         }
 
         self.verify_response(op, &response).map_err(|source| {
@@ -643,6 +653,25 @@ impl Engine {
             }
         }
         Ok(response)
+    }
+
+    /// The gateway's documented fault object, whatever the HTTP status it came with.
+    fn fault(&self, op: &'static Operation, status: u16, bytes: &[u8]) -> Option<Error> {
+        let spec = self.gateway.fault?;
+        let body: Value = serde_json::from_slice(bytes).ok()?;
+        let fault = body.get(spec.field)?.as_object()?;
+        let text = |key: &str| match fault.get(key) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        };
+        Some(Error::Fault {
+            operation: op.id,
+            code: text(spec.code),
+            message: text(spec.message),
+            detail: text(spec.detail),
+            http_status: status,
+        })
     }
 
     fn verify_response(

@@ -151,6 +151,14 @@ pub enum Error {
         /// The whole answer; boxed so that `Result<_, Error>` stays small.
         body: Box<serde_json::Value>,
     },
+    /// The gateway answered with its documented fault object (on any HTTP status).
+    Fault {
+        operation: &'static str,
+        code: String,
+        message: String,
+        detail: String,
+        http_status: u16,
+    },
     /// The gateway answered with a non-2xx HTTP status.
     Http {
         operation: &'static str,
@@ -217,6 +225,19 @@ impl fmt::Debug for Error {
                 .field("name", name)
                 .field("message", message)
                 .finish_non_exhaustive(),
+            Error::Fault {
+                operation,
+                code,
+                message,
+                http_status,
+                ..
+            } => f
+                .debug_struct("Fault")
+                .field("operation", operation)
+                .field("code", code)
+                .field("message", message)
+                .field("http_status", http_status)
+                .finish_non_exhaustive(),
             Error::Http {
                 operation,
                 status,
@@ -274,6 +295,15 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::Fault {
+                operation,
+                code,
+                message,
+                ..
+            } => write!(
+                f,
+                "{operation}: the gateway reported fault {code}: {message}"
+            ),
             Error::Http {
                 operation, status, ..
             } => write!(f, "{operation}: the gateway answered HTTP {status}"),

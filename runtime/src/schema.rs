@@ -17,6 +17,8 @@ pub struct Gateway {
     /// Time zone of `dttm` values the client fills in.
     pub dttm_zone: TimeZone,
     pub result: Option<&'static ResultSpec>,
+    /// The error object the gateway may answer with, on any HTTP status.
+    pub fault: Option<&'static FaultSpec>,
     /// HTTP statuses after which a call may be repeated.
     pub retry_http_status: &'static [u16],
 }
@@ -83,6 +85,17 @@ pub struct Object {
     pub name: &'static str,
     pub fields: &'static [Field],
     pub rules: &'static [Rule],
+    /// Set when the message is a JSON array of these objects rather than an object.
+    pub items: Option<&'static Object>,
+}
+
+/// Where a gateway's fault object keeps its parts: `{"fault": {"faultcode", "faultstring", "detail"}}`.
+#[derive(Debug)]
+pub struct FaultSpec {
+    pub field: &'static str,
+    pub code: &'static str,
+    pub message: &'static str,
+    pub detail: &'static str,
 }
 
 impl Object {

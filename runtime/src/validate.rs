@@ -343,6 +343,7 @@ mod tests {
 
     static ADDRESS: Object = Object {
         name: "Address",
+        items: None,
         fields: &[
             Field {
                 required: true,
@@ -358,6 +359,7 @@ mod tests {
     };
     static CUSTOMER: Object = Object {
         name: "Customer",
+        items: None,
         fields: &[
             Field {
                 constraints: &[MaxLength(45, LengthUnit::Chars)],
@@ -375,6 +377,7 @@ mod tests {
     };
     static REQUEST: Object = Object {
         name: "test request",
+        items: None,
         fields: &[
             Field {
                 required: true,

@@ -65,6 +65,7 @@ static GATEWAY: Gateway = Gateway {
     signature_field: Some("signature"),
     dttm_zone: TimeZone::EuropePrague,
     result: Some(&RESULT),
+    fault: None,
     retry_http_status: &[429, 503],
 };
 
@@ -92,6 +93,7 @@ const PAY_ID: Field = Field {
 
 static ECHO_REQUEST: Object = Object {
     name: "oneclick_echo request",
+    items: None,
     fields: &[
         MERCHANT_ID,
         Field {
@@ -105,6 +107,7 @@ static ECHO_REQUEST: Object = Object {
 };
 static ECHO_RESPONSE: Object = Object {
     name: "oneclick_echo response",
+    items: None,
     fields: &[
         field("origPayId", Kind::String),
         field("dttm", Kind::String),
@@ -144,6 +147,7 @@ const fn in_path(f: Field) -> Field {
 
 static STATUS_REQUEST: Object = Object {
     name: "payment_status request",
+    items: None,
     fields: &[
         in_path(MERCHANT_ID),
         in_path(PAY_ID),
@@ -154,6 +158,7 @@ static STATUS_REQUEST: Object = Object {
 };
 static STATUS_RESPONSE: Object = Object {
     name: "payment_status response",
+    items: None,
     fields: &[
         field("payId", Kind::String),
         field("dttm", Kind::String),
@@ -197,6 +202,7 @@ static POLL_STATUS: Polling = Polling {
 
 static CARD_REQUEST: Object = Object {
     name: "card request",
+    items: None,
     fields: &[
         MERCHANT_ID,
         Field {
@@ -1042,6 +1048,7 @@ fn https_engine_builds_on_ring_and_the_platform_roots() {
 
 static ITEM_REQUEST: Object = Object {
     name: "item request",
+    items: None,
     fields: &[
         in_path(field("id", Kind::String)),
         in_path(Field {

@@ -46,6 +46,11 @@ fn flat_fixture() {
 }
 
 #[test]
+fn lists_fixture() {
+    snapshot_spec("tests/specs/lists.yaml");
+}
+
+#[test]
 fn enums_fixture() {
     snapshot_spec("tests/specs/enums.yaml");
 }
@@ -65,6 +70,7 @@ fn every_spec_has_a_snapshot_test() {
             "tests/specs/constraints.yaml",
             "tests/specs/enums.yaml",
             "tests/specs/flat.yaml",
+            "tests/specs/lists.yaml",
             "tests/specs/rules.yaml",
             "tests/specs/signing.yaml",
         ],

@@ -97,7 +97,42 @@ fn case_fields<'g>(object: &'g ObjectType, case: &'g Case) -> impl Iterator<Item
         .filter(move |f| case.required.contains(&f.wire) || case.optional.contains(&f.wire))
 }
 
+/// A message that is a JSON array: the elements that decode, and the ones that do not, kept
+/// aside so that one odd element cannot make the whole answer fail.
+fn list_message(gateway: &Gateway, object: &ObjectType, element: usize) -> TokenStream {
+    let name = ident(&object.name);
+    let docs = doc(&object.doc);
+    let element = ident(&gateway.objects[element].name);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        pub struct #name {
+            /// The elements, in the order the gateway sent them.
+            pub items: Vec<#element>,
+            /// Elements that are not what the spec describes, kept as they came.
+            pub unrecognized: Vec<serde_json::Value>,
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let mut items = Vec::new();
+                let mut unrecognized = Vec::new();
+                for value in Vec::<serde_json::Value>::deserialize(deserializer)? {
+                    match #element::deserialize(&value) {
+                        Ok(item) => items.push(item),
+                        Err(_) => unrecognized.push(value),
+                    }
+                }
+                Ok(Self { items, unrecognized })
+            }
+        }
+    }
+}
+
 fn object(gateway: &Gateway, object: &ObjectType) -> TokenStream {
+    if let Some(element) = object.items {
+        return list_message(gateway, object, element);
+    }
     let name = ident(&object.name);
     let docs = doc(&object.doc);
     let fields: Vec<&Field> = struct_fields(gateway, object).collect();

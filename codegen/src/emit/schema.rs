@@ -117,6 +117,25 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
         }
         None => (quote! {}, quote! { None }),
     };
+    let (fault_static, fault_ref) = match &gateway.fault {
+        Some(fault) => {
+            let (field, code, message, detail) =
+                (&fault.field, &fault.code, &fault.message, &fault.detail);
+            (
+                quote! {
+                    /// The error object the gateway answers with, on any HTTP status.
+                    pub static FAULT: FaultSpec = FaultSpec {
+                        field: #field,
+                        code: #code,
+                        message: #message,
+                        detail: #detail,
+                    };
+                },
+                quote! { Some(&FAULT) },
+            )
+        }
+        None => (quote! {}, quote! { None }),
+    };
     quote! {
         /// Gateway-wide facts: signature scheme, time zone, result codes, retryable statuses.
         pub static GATEWAY: Gateway = Gateway {
@@ -125,8 +144,11 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
             signature_field: #field,
             dttm_zone: #zone,
             result: #result_ref,
+            fault: #fault_ref,
             retry_http_status: &[#(#retry),*],
         };
+
+        #fault_static
 
         #result_static
     }
@@ -286,6 +308,13 @@ fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
             quote! { Rule::RequiredIf { field: #field, when: #when, equals: #equals } }
         }
     });
+    let items = match object.items {
+        Some(element) => {
+            let element = ident(&gateway.objects[element].schema_const);
+            quote! { Some(&#element) }
+        }
+        None => quote! { None },
+    };
     let docs = doc(&format!("Fields and rules of [`crate::{}`].", object.name));
     let signature = object.signature.as_ref().map(|items| {
         let name = signature_const(object);
@@ -307,6 +336,7 @@ fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
             name: #spec_name,
             fields: &[#(#fields),*],
             rules: &[#(#rules),*],
+            items: #items,
         };
     }
 }

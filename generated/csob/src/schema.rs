@@ -8,6 +8,7 @@ pub static GATEWAY: Gateway = Gateway {
     signature_field: Some("signature"),
     dttm_zone: TimeZone::EuropePrague,
     result: Some(&RESULT),
+    fault: None,
     retry_http_status: &[429, 503],
 };
 /// Where answers carry their result code, and what each code means.
@@ -369,6 +370,7 @@ pub static CUSTOMER: Object = Object {
         Field::new("login", Kind::Object(&CUSTOMER_LOGIN)),
     ],
     rules: &[],
+    items: None,
 };
 /// The order in which the fields of `CustomerAccount` are signed.
 pub static CUSTOMER_ACCOUNT_SIGNATURE: &[SignItem] = &[
@@ -395,6 +397,7 @@ pub static CUSTOMER_ACCOUNT: Object = Object {
         Field::new("suspicious", Kind::Boolean),
     ],
     rules: &[],
+    items: None,
 };
 /// The order in which the fields of `CustomerLogin` are signed.
 pub static CUSTOMER_LOGIN_SIGNATURE: &[SignItem] = &[
@@ -411,6 +414,7 @@ pub static CUSTOMER_LOGIN: Object = Object {
         Field::new("authData", Kind::String).sensitive(),
     ],
     rules: &[],
+    items: None,
 };
 /// The order in which the fields of `Order` are signed.
 pub static ORDER_SIGNATURE: &[SignItem] = &[
@@ -446,6 +450,7 @@ pub static ORDER: Object = Object {
         Field::new("giftcards", Kind::Object(&GIFTCARDS)),
     ],
     rules: &[],
+    items: None,
 };
 /// The order in which the fields of `Address` are signed.
 pub static ADDRESS_SIGNATURE: &[SignItem] = &[
@@ -474,6 +479,7 @@ pub static ADDRESS: Object = Object {
         Field::new("country", Kind::String).required().constraints(COUNTRY_CONSTRAINTS),
     ],
     rules: &[],
+    items: None,
 };
 /// The order in which the fields of `Giftcards` are signed.
 pub static GIFTCARDS_SIGNATURE: &[SignItem] = &[
@@ -490,6 +496,7 @@ pub static GIFTCARDS: Object = Object {
         Field::new("quantity", Kind::Integer).constraints(COUNT_CONSTRAINTS),
     ],
     rules: &[Rule::Together(&["totalAmount", "currency"])],
+    items: None,
 };
 /// The order in which the fields of `Fingerprint` are signed.
 pub static FINGERPRINT_SIGNATURE: &[SignItem] = &[
@@ -504,6 +511,7 @@ pub static FINGERPRINT: Object = Object {
         Field::new("sdk", Kind::Object(&SDK)),
     ],
     rules: &[Rule::Exclusive(&["browser", "sdk"])],
+    items: None,
 };
 /// The order in which the fields of `Browser` are signed.
 pub static BROWSER_SIGNATURE: &[SignItem] = &[
@@ -562,6 +570,7 @@ pub static BROWSER: Object = Object {
             equals: Some(Literal::Bool(true)),
         },
     ],
+    items: None,
 };
 /// The order in which the fields of `Sdk` are signed.
 pub static SDK_SIGNATURE: &[SignItem] = &[
@@ -588,6 +597,7 @@ pub static SDK: Object = Object {
             .constraints(SDK_TRANS_ID_CONSTRAINTS),
     ],
     rules: &[],
+    items: None,
 };
 /// The order in which the fields of `Actions` are signed.
 pub static ACTIONS_SIGNATURE: &[SignItem] = &[
@@ -602,6 +612,7 @@ pub static ACTIONS: Object = Object {
         Field::new("authenticate", Kind::Object(&ACTIONS_AUTHENTICATE)),
     ],
     rules: &[],
+    items: None,
 };
 /// The order in which the fields of `ActionsFingerprint` are signed.
 pub static ACTIONS_FINGERPRINT_SIGNATURE: &[SignItem] = &[
@@ -616,6 +627,7 @@ pub static ACTIONS_FINGERPRINT: Object = Object {
         Field::new("sdkInit", Kind::Object(&SDK_INIT)),
     ],
     rules: &[],
+    items: None,
 };
 /// The order in which the fields of `ActionsAuthenticate` are signed.
 pub static ACTIONS_AUTHENTICATE_SIGNATURE: &[SignItem] = &[
@@ -630,6 +642,7 @@ pub static ACTIONS_AUTHENTICATE: Object = Object {
         Field::new("sdkChallenge", Kind::Object(&SDK_CHALLENGE)),
     ],
     rules: &[],
+    items: None,
 };
 /// The order in which the fields of `Endpoint` are signed.
 pub static ENDPOINT_SIGNATURE: &[SignItem] = &[
@@ -647,6 +660,7 @@ pub static ENDPOINT: Object = Object {
         Field::new("vars", Kind::Map(&Kind::String)),
     ],
     rules: &[],
+    items: None,
 };
 /// The order in which the fields of `SdkInit` are signed.
 pub static SDK_INIT_SIGNATURE: &[SignItem] = &[
@@ -663,6 +677,7 @@ pub static SDK_INIT: Object = Object {
         Field::new("messageVersion", Kind::String),
     ],
     rules: &[],
+    items: None,
 };
 /// The order in which the fields of `SdkChallenge` are signed.
 pub static SDK_CHALLENGE_SIGNATURE: &[SignItem] = &[
@@ -681,6 +696,7 @@ pub static SDK_CHALLENGE: Object = Object {
         Field::new("acsSignedContent", Kind::String),
     ],
     rules: &[],
+    items: None,
 };
 /// The order in which the fields of `oneclick_echo request` are signed.
 pub static ONECLICK_ECHO_REQUEST_SIGNATURE: &[SignItem] = &[
@@ -704,6 +720,7 @@ pub static ONECLICK_ECHO_REQUEST: Object = Object {
         Field::new("signature", Kind::String).required().auto(Auto::Signature),
     ],
     rules: &[],
+    items: None,
 };
 /// The order in which the fields of `oneclick_echo response` are signed.
 pub static ONECLICK_ECHO_RESPONSE_SIGNATURE: &[SignItem] = &[
@@ -723,6 +740,7 @@ pub static ONECLICK_ECHO_RESPONSE: Object = Object {
         Field::new("signature", Kind::String),
     ],
     rules: &[],
+    items: None,
 };
 /// The order in which the fields of `oneclick_init request` are signed.
 pub static ONECLICK_INIT_REQUEST_SIGNATURE: &[SignItem] = &[
@@ -786,6 +804,7 @@ pub static ONECLICK_INIT_REQUEST: Object = Object {
             equals: Some(Literal::Bool(true)),
         },
     ],
+    items: None,
 };
 /// The order in which the fields of `oneclick_init response` are signed.
 pub static ONECLICK_INIT_RESPONSE_SIGNATURE: &[SignItem] = &[
@@ -811,6 +830,7 @@ pub static ONECLICK_INIT_RESPONSE: Object = Object {
         Field::new("signature", Kind::String),
     ],
     rules: &[],
+    items: None,
 };
 /// The order in which the fields of `oneclick_process request` are signed.
 pub static ONECLICK_PROCESS_REQUEST_SIGNATURE: &[SignItem] = &[
@@ -836,6 +856,7 @@ pub static ONECLICK_PROCESS_REQUEST: Object = Object {
         Field::new("signature", Kind::String).required().auto(Auto::Signature),
     ],
     rules: &[],
+    items: None,
 };
 /// The order in which the fields of `oneclick_process response` are signed.
 pub static ONECLICK_PROCESS_RESPONSE_SIGNATURE: &[SignItem] = &[
@@ -863,6 +884,7 @@ pub static ONECLICK_PROCESS_RESPONSE: Object = Object {
         Field::new("signature", Kind::String),
     ],
     rules: &[],
+    items: None,
 };
 /// The order in which the fields of `payment_status request` are signed.
 pub static PAYMENT_STATUS_REQUEST_SIGNATURE: &[SignItem] = &[
@@ -891,6 +913,7 @@ pub static PAYMENT_STATUS_REQUEST: Object = Object {
         Field::new("signature", Kind::String).required().in_path().auto(Auto::Signature),
     ],
     rules: &[],
+    items: None,
 };
 /// The order in which the fields of `payment_status response` are signed.
 pub static PAYMENT_STATUS_RESPONSE_SIGNATURE: &[SignItem] = &[
@@ -918,6 +941,7 @@ pub static PAYMENT_STATUS_RESPONSE: Object = Object {
         Field::new("signature", Kind::String),
     ],
     rules: &[],
+    items: None,
 };
 /// The `oneclick_echo` operation: `POST /oneclick/echo`.
 pub static ONECLICK_ECHO: Operation = Operation {

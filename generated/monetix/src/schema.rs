@@ -8,6 +8,7 @@ pub static GATEWAY: Gateway = Gateway {
     signature_field: Some("signature"),
     dttm_zone: TimeZone::Utc,
     result: None,
+    fault: None,
     retry_http_status: &[500],
 };
 /// Values of [`crate::PaymentState`].
@@ -87,6 +88,7 @@ pub static GENERAL: Object = Object {
         Field::new("signature", Kind::String).required().auto(Auto::Signature),
     ],
     rules: &[],
+    items: None,
 };
 /// Fields and rules of [`crate::Customer`].
 pub static CUSTOMER: Object = Object {
@@ -111,6 +113,7 @@ pub static CUSTOMER: Object = Object {
         Field::new("avs_street_address", Kind::String),
     ],
     rules: &[],
+    items: None,
 };
 /// Fields and rules of [`crate::Payment`].
 pub static PAYMENT: Object = Object {
@@ -123,6 +126,7 @@ pub static PAYMENT: Object = Object {
         Field::new("description", Kind::String),
     ],
     rules: &[],
+    items: None,
 };
 /// Fields and rules of [`crate::ReturnUrl`].
 pub static RETURN_URL: Object = Object {
@@ -133,6 +137,7 @@ pub static RETURN_URL: Object = Object {
         Field::new("return", Kind::String).constraints(RETURN_CONSTRAINTS),
     ],
     rules: &[],
+    items: None,
 };
 /// Fields and rules of [`crate::Card`].
 pub static CARD: Object = Object {
@@ -150,12 +155,14 @@ pub static CARD: Object = Object {
         Field::new("cvv", Kind::String).sensitive().constraints(CVV_CONSTRAINTS),
     ],
     rules: &[],
+    items: None,
 };
 /// Fields and rules of [`crate::Sum`].
 pub static SUM: Object = Object {
     name: "Sum",
     fields: &[Field::new("amount", Kind::Integer), Field::new("currency", Kind::String)],
     rules: &[],
+    items: None,
 };
 /// Fields and rules of [`crate::PaymentInfo`].
 pub static PAYMENT_INFO: Object = Object {
@@ -170,6 +177,7 @@ pub static PAYMENT_INFO: Object = Object {
         Field::new("description", Kind::String),
     ],
     rules: &[],
+    items: None,
 };
 /// Fields and rules of [`crate::Account`].
 pub static ACCOUNT: Object = Object {
@@ -184,12 +192,14 @@ pub static ACCOUNT: Object = Object {
         Field::new("expiry_year", Kind::String),
     ],
     rules: &[],
+    items: None,
 };
 /// Fields and rules of [`crate::CallbackCustomer`].
 pub static CALLBACK_CUSTOMER: Object = Object {
     name: "CallbackCustomer",
     fields: &[Field::new("id", Kind::String), Field::new("phone", Kind::String)],
     rules: &[],
+    items: None,
 };
 /// Fields and rules of [`crate::Provider`].
 pub static PROVIDER: Object = Object {
@@ -202,6 +212,7 @@ pub static PROVIDER: Object = Object {
         Field::new("endpoint_id", Kind::Any),
     ],
     rules: &[],
+    items: None,
 };
 /// Fields and rules of [`crate::OperationInfo`].
 pub static OPERATION_INFO: Object = Object {
@@ -221,6 +232,7 @@ pub static OPERATION_INFO: Object = Object {
         Field::new("eci", Kind::String),
     ],
     rules: &[],
+    items: None,
 };
 /// Fields and rules of [`crate::RedirectData`].
 pub static REDIRECT_DATA: Object = Object {
@@ -231,6 +243,7 @@ pub static REDIRECT_DATA: Object = Object {
         Field::new("url", Kind::String),
     ],
     rules: &[],
+    items: None,
 };
 /// Fields and rules of [`crate::CardSaleRequest`].
 pub static CARD_SALE_REQUEST: Object = Object {
@@ -250,6 +263,7 @@ pub static CARD_SALE_REQUEST: Object = Object {
         Rule::OneOf(&["card", "saved_account_id", "token"]),
         Rule::Exclusive(&["card", "cvv"]),
     ],
+    items: None,
 };
 /// Fields and rules of [`crate::CardSaleResponse`].
 pub static CARD_SALE_RESPONSE: Object = Object {
@@ -261,12 +275,14 @@ pub static CARD_SALE_RESPONSE: Object = Object {
         Field::new("payment_id", Kind::String),
     ],
     rules: &[],
+    items: None,
 };
 /// Fields and rules of [`crate::PaymentStatusRequest`].
 pub static PAYMENT_STATUS_REQUEST: Object = Object {
     name: "payment_status request",
     fields: &[Field::new("general", Kind::Object(&GENERAL)).required()],
     rules: &[],
+    items: None,
 };
 /// Fields and rules of [`crate::PaymentStatusResponse`].
 pub static PAYMENT_STATUS_RESPONSE: Object = Object {
@@ -280,6 +296,7 @@ pub static PAYMENT_STATUS_RESPONSE: Object = Object {
         Field::new("errors", Kind::List(&Kind::Any)),
     ],
     rules: &[],
+    items: None,
 };
 /// Fields and rules of [`crate::Callback`].
 pub static CALLBACK: Object = Object {
@@ -295,6 +312,7 @@ pub static CALLBACK: Object = Object {
         Field::new("signature", Kind::String),
     ],
     rules: &[],
+    items: None,
 };
 /// The `card_sale` operation: `POST /v2/payment/card/sale`.
 pub static CARD_SALE: Operation = Operation {
