@@ -216,7 +216,10 @@ impl Checker<'_, '_> {
             );
         }
         self.object(&op.request, Side::Request);
-        self.object(&op.response, Side::Response);
+        self.delivery(op);
+        if let Some(response) = &op.response {
+            self.object(response, Side::Response);
+        }
         if method == "GET" {
             for field in &op.request.fields {
                 if field.location.as_ref().is_none_or(|l| l.value != "path") {
@@ -248,17 +251,16 @@ impl Checker<'_, '_> {
                 );
                 self.sink.error(op.request.pos, message);
             }
-            if !op
-                .response
-                .fields
-                .iter()
-                .any(|f| f.wire.value == signature.field.value)
-            {
+            if let Some(response) = op.response.as_ref().filter(|r| {
+                !r.fields
+                    .iter()
+                    .any(|f| f.wire.value == signature.field.value)
+            }) {
                 let message = format!(
                     "the response of `{}` needs its `{}` field: responses are verified",
                     op.id.value, signature.field.value
                 );
-                self.sink.error(op.response.pos, message);
+                self.sink.error(response.pos, message);
             }
         }
         match &spec.result {
@@ -266,17 +268,14 @@ impl Checker<'_, '_> {
                 for field in
                     std::iter::once(&result.code_field).chain(result.message_field.as_ref())
                 {
-                    if !op
-                        .response
-                        .fields
-                        .iter()
-                        .any(|f| f.wire.value == field.value)
-                    {
+                    if let Some(response) = op.response.as_ref().filter(|r| {
+                        r.items.is_none() && !r.fields.iter().any(|f| f.wire.value == field.value)
+                    }) {
                         let message = format!(
                             "the response of `{}` lacks `{}`, which `result` names",
                             op.id.value, field.value
                         );
-                        self.sink.error(op.response.pos, message);
+                        self.sink.error(response.pos, message);
                     }
                 }
                 for code in &op.retryable_result_codes {
@@ -308,6 +307,39 @@ impl Checker<'_, '_> {
                 );
                 self.sink.error(example.name.pos, message);
             }
+        }
+    }
+
+    /// A call has an answer; a redirect (the customer's browser goes to the gateway) has none.
+    fn delivery(&mut self, op: &crate::spec::OperationSpec) {
+        if let Some(encoding) = &op.encoding {
+            if encoding.value != "json" && encoding.value != "form" {
+                self.sink
+                    .error(encoding.pos, "`encoding` is `json` or `form`");
+            }
+        }
+        let redirect = match &op.delivery {
+            None => false,
+            Some(d) if d.value == "call" => false,
+            Some(d) if d.value == "redirect" => true,
+            Some(d) => {
+                self.sink.error(d.pos, "`delivery` is `call` or `redirect`");
+                return;
+            }
+        };
+        match (&op.response, redirect) {
+            (None, false) => {
+                let message = format!(
+                    "operation `{}` is missing the required key `response`",
+                    op.id.value
+                );
+                self.sink.error(op.id.pos, message);
+            }
+            (Some(response), true) => self.sink.error(
+                response.pos,
+                "a redirect has no response: the gateway answers the customer's browser",
+            ),
+            _ => {}
         }
     }
 
@@ -755,6 +787,17 @@ impl Checker<'_, '_> {
             found
         };
         match kind {
+            RuleKindSpec::NotGreater(list) => {
+                if list.len() != 2 {
+                    self.sink.error(
+                        pos,
+                        "`not_greater` names two fields: the lower, then the upper",
+                    );
+                }
+                for name in list {
+                    known(self.sink, name);
+                }
+            }
             RuleKindSpec::Together(list)
             | RuleKindSpec::OneOf(list)
             | RuleKindSpec::Exclusive(list) => {

@@ -185,6 +185,7 @@ pub enum Format {
     IsoDate,
     Url,
     Luhn,
+    MonthYear,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,6 +271,8 @@ pub enum TypeRef {
     Boolean,
     /// Any JSON value.
     Json,
+    /// `MM.YYYY`, as `rt::MonthYear`.
+    MonthYear,
     /// Index into `Gateway::scalars`.
     Scalar(usize),
     /// Index into `Gateway::enums`.
@@ -299,6 +302,10 @@ pub enum Rule {
     Together(Vec<String>),
     OneOf(Vec<String>),
     Exclusive(Vec<String>),
+    NotGreater {
+        lower: String,
+        upper: String,
+    },
     RequiredIf {
         field: String,
         when: String,
@@ -337,8 +344,11 @@ pub struct Operation {
     pub path: String,
     /// Index into `Gateway::objects`.
     pub request: usize,
-    /// Index into `Gateway::objects`.
-    pub response: usize,
+    /// Index into `Gateway::objects`; `None` for a redirect, which the gateway answers in the
+    /// customer's browser.
+    pub response: Option<usize>,
+    /// Sent as `application/x-www-form-urlencoded` rather than JSON.
+    pub form: bool,
     pub retryable_result_codes: Vec<i64>,
     pub examples: Vec<Example>,
     /// SCREAMING_SNAKE name of the `schema::Operation` static.

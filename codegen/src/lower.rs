@@ -189,7 +189,10 @@ impl<'a> Lowering<'a, '_> {
         }
         for op in &spec.operations {
             let request = self.message(&op.id, "request", &op.request, ir::Direction::Request);
-            let response = self.message(&op.id, "response", &op.response, ir::Direction::Response);
+            let response = op
+                .response
+                .as_ref()
+                .map(|r| self.message(&op.id, "response", r, ir::Direction::Response));
             self.gateway.operations.push(ir::Operation {
                 id: op.id.value.clone(),
                 doc: op.doc.value.clone(),
@@ -210,6 +213,7 @@ impl<'a> Lowering<'a, '_> {
                 request,
                 response,
                 retryable_result_codes: op.retryable_result_codes.iter().map(|c| c.value).collect(),
+                form: op.encoding.as_ref().is_some_and(|e| e.value == "form"),
                 examples: Vec::new(),
                 schema_const: op.id.value.to_shouty_snake_case(),
             });
@@ -272,10 +276,8 @@ impl<'a> Lowering<'a, '_> {
             .operations
             .iter()
             .flat_map(|op| {
-                [
-                    (&op.request, ir::Direction::Request),
-                    (&op.response, ir::Direction::Response),
-                ]
+                std::iter::once((&op.request, ir::Direction::Request))
+                    .chain(op.response.iter().map(|r| (r, ir::Direction::Response)))
             })
             .chain(
                 spec.callbacks
@@ -566,6 +568,9 @@ impl<'a> Lowering<'a, '_> {
         if let ir::TypeRef::Scalar(index) = ty {
             constraints = self.gateway.scalars[index].constraints.clone();
         }
+        if ty == ir::TypeRef::MonthYear {
+            constraints.push(ir::Constraint::Format(ir::Format::MonthYear));
+        }
         let sensitive = field.sensitive
             || matches!(ty, ir::TypeRef::Scalar(index) if self.gateway.scalars[index].sensitive);
         if let (Some(auto), ir::Direction::Response) = (&field.auto, direction) {
@@ -615,6 +620,7 @@ impl<'a> Lowering<'a, '_> {
             ParsedType::Integer => ir::TypeRef::Integer,
             ParsedType::Boolean => ir::TypeRef::Boolean,
             ParsedType::Json => ir::TypeRef::Json,
+            ParsedType::MonthYear => ir::TypeRef::MonthYear,
             ParsedType::List(inner) => ir::TypeRef::List(Box::new(self.resolve(inner, pos))),
             ParsedType::Map(inner) => ir::TypeRef::Map(Box::new(self.resolve(inner, pos))),
             ParsedType::Named(name) => match self.named.get(name) {
@@ -642,9 +648,12 @@ impl<'a> Lowering<'a, '_> {
         }
         for (op_index, op) in spec.operations.iter().enumerate() {
             let request = self.gateway.operations[op_index].request;
-            let response = self.gateway.operations[op_index].response;
             object_specs[request] = Some(&op.request);
-            object_specs[response] = Some(&op.response);
+            if let (Some(response), Some(body)) =
+                (self.gateway.operations[op_index].response, &op.response)
+            {
+                object_specs[response] = Some(body);
+            }
         }
         for (callback, lowered) in spec.callbacks.iter().zip(&self.gateway.callbacks) {
             object_specs[lowered.message] = Some(&callback.message);
@@ -675,7 +684,9 @@ impl<'a> Lowering<'a, '_> {
         for (op_index, op) in spec.operations.iter().enumerate() {
             let lowered = &self.gateway.operations[op_index];
             messages.push((lowered.request, &op.request, "request", &op.id));
-            messages.push((lowered.response, &op.response, "response", &op.id));
+            if let (Some(response), Some(body)) = (lowered.response, &op.response) {
+                messages.push((response, body, "response", &op.id));
+            }
         }
         for (callback, lowered) in spec.callbacks.iter().zip(&self.gateway.callbacks) {
             messages.push((lowered.message, &callback.message, "callback", &callback.id));
@@ -888,7 +899,14 @@ impl<'a> Lowering<'a, '_> {
                 self.sink.error(polling.operation.pos, message);
                 continue;
             };
-            let response = &self.gateway.objects[self.gateway.operations[operation].response];
+            let Some(response) = self.gateway.operations[operation].response else {
+                self.sink.error(
+                    polling.operation.pos,
+                    "polling needs an operation with a response",
+                );
+                continue;
+            };
+            let response = &self.gateway.objects[response];
             let status_is_integer = response.fields.iter().any(|f| {
                 f.wire == polling.status_field.value
                     && match &f.ty {
@@ -1003,6 +1021,7 @@ pub(crate) fn parse_format(name: &str) -> Option<ir::Format> {
         "iso_date" => ir::Format::IsoDate,
         "url" => ir::Format::Url,
         "luhn" => ir::Format::Luhn,
+        "month_year" => ir::Format::MonthYear,
         _ => return None,
     })
 }
@@ -1027,6 +1046,14 @@ fn lower_rules(body: &ObjectSpec) -> Vec<ir::Rule> {
             K::Together(list) => rules.push(ir::Rule::Together(names(list))),
             K::OneOf(list) => rules.push(ir::Rule::OneOf(names(list))),
             K::Exclusive(list) => rules.push(ir::Rule::Exclusive(names(list))),
+            K::NotGreater(list) => {
+                if let [lower, upper] = list.as_slice() {
+                    rules.push(ir::Rule::NotGreater {
+                        lower: lower.value.clone(),
+                        upper: upper.value.clone(),
+                    });
+                }
+            }
             K::RequiredIf {
                 fields,
                 when,
@@ -1052,6 +1079,7 @@ pub(crate) enum ParsedType {
     Integer,
     Boolean,
     Json,
+    MonthYear,
     Named(String),
     List(Box<ParsedType>),
     Map(Box<ParsedType>),
@@ -1070,6 +1098,7 @@ pub(crate) fn parse_type(text: &str) -> Option<ParsedType> {
         "integer" => ParsedType::Integer,
         "boolean" => ParsedType::Boolean,
         "json" => ParsedType::Json,
+        "month_year" => ParsedType::MonthYear,
         _ if text.starts_with("list<") => ParsedType::List(generic("list<")?),
         _ if text.starts_with("map<") => ParsedType::Map(generic("map<")?),
         _ if is_type_name(text) => ParsedType::Named(text.to_string()),

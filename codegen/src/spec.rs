@@ -226,6 +226,7 @@ pub enum RuleKindSpec {
     Together(Vec<Text>),
     OneOf(Vec<Text>),
     Exclusive(Vec<Text>),
+    NotGreater(Vec<Text>),
     RequiredIf {
         fields: Vec<Text>,
         when: Text,
@@ -242,8 +243,13 @@ pub struct OperationSpec {
     pub method: Text,
     pub path: Text,
     pub request: ObjectSpec,
-    pub response: ObjectSpec,
+    /// Absent for a redirect: the gateway answers the customer's browser, not the client.
+    pub response: Option<ObjectSpec>,
     pub retryable_result_codes: Vec<Spanned<i64>>,
+    /// `json` (default) or `form`.
+    pub encoding: Option<Text>,
+    /// `call` (default) or `redirect`.
+    pub delivery: Option<Text>,
     pub examples: Vec<ExampleSpec>,
 }
 
@@ -925,15 +931,17 @@ impl<'s> Reader<'s> {
         let one_of = keys.take("one_of");
         let exclusive = keys.take("exclusive");
         let required_if = keys.take("required_if");
-        let kind = match (together, one_of, exclusive, required_if) {
-            (Some(n), None, None, None) => Some(RuleKindSpec::Together(keys.r.texts(n))),
-            (None, Some(n), None, None) => Some(RuleKindSpec::OneOf(keys.r.texts(n))),
-            (None, None, Some(n), None) => Some(RuleKindSpec::Exclusive(keys.r.texts(n))),
-            (None, None, None, Some(n)) => keys.r.required_if(n),
+        let not_greater = keys.take("not_greater");
+        let kind = match (together, one_of, exclusive, required_if, not_greater) {
+            (Some(n), None, None, None, None) => Some(RuleKindSpec::Together(keys.r.texts(n))),
+            (None, Some(n), None, None, None) => Some(RuleKindSpec::OneOf(keys.r.texts(n))),
+            (None, None, Some(n), None, None) => Some(RuleKindSpec::Exclusive(keys.r.texts(n))),
+            (None, None, None, Some(n), None) => keys.r.required_if(n),
+            (None, None, None, None, Some(n)) => Some(RuleKindSpec::NotGreater(keys.r.texts(n))),
             _ => {
                 keys.r.sink.error(
                     node.pos,
-                    "a rule needs exactly one of `together`, `one_of`, `exclusive`, `required_if`",
+                    "a rule needs exactly one of `together`, `one_of`, `exclusive`, `required_if`, `not_greater`",
                 );
                 None
             }
@@ -971,8 +979,10 @@ impl<'s> Reader<'s> {
             .required("request")
             .and_then(|n| keys.r.message(n, "a request"));
         let response = keys
-            .required("response")
+            .optional("response")
             .and_then(|n| keys.r.message(n, "a response"));
+        let encoding = keys.optional("encoding").and_then(|n| keys.r.text(n));
+        let delivery = keys.optional("delivery").and_then(|n| keys.r.text(n));
         let retryable_result_codes = keys
             .optional("retryable_result_codes")
             .map(|n| keys.r.ints(n))
@@ -991,8 +1001,10 @@ impl<'s> Reader<'s> {
             method: method?,
             path: path?,
             request: request?,
-            response: response?,
+            response,
             retryable_result_codes,
+            encoding,
+            delivery,
             examples,
         })
     }

@@ -18,7 +18,7 @@ use crate::clock::{Clock, SystemClock, format_dttm};
 use crate::error::{Error, RuleKind, SignatureError, Violation, Violations};
 use crate::keys::{RsaPrivateKey, RsaPublicKey};
 use crate::schema::{
-    self, Auto, Field, Kind, Location, Method, Object, Operation, Scheme, SignItem,
+    self, Auto, Encoding, Field, Kind, Location, Method, Object, Operation, Scheme, SignItem,
 };
 use crate::secret::Secret;
 use crate::signature::{
@@ -268,6 +268,24 @@ impl Engine {
         request: &Req,
     ) -> Result<PreparedRequest, Error> {
         self.prepare_value(op, &to_request_value(request)?)
+    }
+
+    /// Builds a request that the customer's browser carries to the gateway (a redirect to its
+    /// payment page): validated, completed and signed like a call, but never sent by the client.
+    pub fn redirect<Req: Serialize>(
+        &self,
+        op: &'static Operation,
+        request: &Req,
+    ) -> Result<RedirectForm, Error> {
+        let prepared = self.prepare_value(op, &to_request_value(request)?)?;
+        let fields = prepared.body.as_ref().map(form_fields).unwrap_or_default();
+        let shown = prepared.redacted.body.as_ref().map(form_fields);
+        Ok(RedirectForm {
+            method: prepared.method,
+            url: prepared.url,
+            fields,
+            shown,
+        })
     }
 
     pub async fn call<Req: Serialize, Resp: DeserializeOwned>(
@@ -555,7 +573,15 @@ impl Engine {
             .request(method, prepared.url.as_str())
             .header(reqwest::header::ACCEPT, "application/json");
         if let Some(body) = &prepared.body {
-            request = request.json(body);
+            request = match op.encoding {
+                Encoding::Json => request.json(body),
+                Encoding::Form => request
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    )
+                    .body(form_encode(&form_fields(body))),
+            };
         }
         let mut response = request
             .send()
@@ -991,6 +1017,72 @@ fn mask_kind(kind: &Kind, value: &mut Value) -> bool {
 
 /// RFC 3986 percent-encoding of a path segment: only unreserved characters stay as they are, so
 /// Base64's `+`, `/` and `=` are encoded.
+/// A request for the customer's browser: where to go, how, and with which form fields.
+#[derive(Clone)]
+pub struct RedirectForm {
+    pub method: Method,
+    /// The gateway page (path fields already in place).
+    pub url: String,
+    /// The fields to post (or to put in the query string), in the spec's order.
+    pub fields: Vec<(String, String)>,
+    /// The fields with sensitive values masked, when there are any.
+    shown: Option<Vec<(String, String)>>,
+}
+
+impl RedirectForm {
+    /// The page URL with the fields as its query string, for a GET redirect.
+    pub fn to_url(&self) -> String {
+        format!("{}?{}", self.url, form_encode(&self.fields))
+    }
+
+    /// The fields as an `application/x-www-form-urlencoded` body, for a POSTed form.
+    pub fn to_form_body(&self) -> String {
+        form_encode(&self.fields)
+    }
+}
+
+/// Passwords and card data in the fields print as `***`.
+impl fmt::Debug for RedirectForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedirectForm")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("fields", self.shown.as_ref().unwrap_or(&self.fields))
+            .finish()
+    }
+}
+
+/// The top-level fields of a body as form fields: text as it is, numbers and booleans as JSON
+/// writes them, objects and lists as JSON text; null fields are left out.
+fn form_fields(body: &Value) -> Vec<(String, String)> {
+    let Value::Object(map) = body else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| {
+            let text = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (k.clone(), text)
+        })
+        .collect()
+}
+
+fn form_encode(fields: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for (i, (key, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        push_percent_encoded(&mut out, key);
+        out.push('=');
+        push_percent_encoded(&mut out, value);
+    }
+    out
+}
+
 /// Whether `object` or an object inside it has automatic fields.
 fn has_auto(object: &'static Object) -> bool {
     object

@@ -22,6 +22,7 @@ pub enum RuleKind {
     OneOf,
     Exclusive,
     RequiredIf,
+    NotGreater,
 }
 
 impl RuleKind {
@@ -40,6 +41,7 @@ impl RuleKind {
             RuleKind::OneOf => "one_of",
             RuleKind::Exclusive => "exclusive",
             RuleKind::RequiredIf => "required_if",
+            RuleKind::NotGreater => "not_greater",
         }
     }
 }

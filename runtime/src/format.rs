@@ -19,6 +19,7 @@ pub fn check(format: Format, value: &str) -> bool {
         Format::IsoDate => date_iso(value),
         Format::Url => url(value),
         Format::Luhn => luhn(value),
+        Format::MonthYear => crate::month_year::MonthYear::parse(value).is_some(),
     }
 }
 
@@ -35,6 +36,7 @@ pub fn name(format: Format) -> &'static str {
         Format::IsoDate => "iso_date",
         Format::Url => "url",
         Format::Luhn => "luhn",
+        Format::MonthYear => "month_year",
     }
 }
 

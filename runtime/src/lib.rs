@@ -9,6 +9,7 @@ pub mod engine;
 pub mod error;
 pub mod format;
 pub mod keys;
+pub mod month_year;
 pub mod schema;
 pub mod secret;
 pub mod serde_helpers;
@@ -16,7 +17,10 @@ pub mod signature;
 pub mod validate;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use engine::{Credentials, Engine, PollOptions, PreparedRequest, RetryPolicy, SigningKeys};
+pub use engine::{
+    Credentials, Engine, PollOptions, PreparedRequest, RedirectForm, RetryPolicy, SigningKeys,
+};
 pub use error::{Error, RuleKind, SignatureError, Violation, Violations};
 pub use keys::{KeyError, RsaPrivateKey, RsaPublicKey};
+pub use month_year::MonthYear;
 pub use secret::Secret;

@@ -61,7 +61,34 @@ pub struct Operation {
     pub response_signature: &'static [SignItem],
     /// Result codes after which the same call may be repeated.
     pub retryable_result_codes: &'static [i64],
+    /// How the request body travels.
+    pub encoding: Encoding,
+    /// Whether the client sends the request or hands it to the customer's browser.
+    pub delivery: Delivery,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Json,
+    /// `application/x-www-form-urlencoded`: top-level fields, nested values as JSON text.
+    Form,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// The client sends the request and reads the answer.
+    Call,
+    /// The request is a redirect of the customer's browser: the client builds it, never sends it.
+    Redirect,
+}
+
+/// The answer of a redirect: there is none, the gateway answers the customer's browser.
+pub static NO_RESPONSE: Object = Object {
+    name: "no response",
+    fields: &[],
+    rules: &[],
+    items: None,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -275,6 +302,8 @@ pub enum Format {
     Url,
     /// Digits whose Luhn checksum is valid (card numbers).
     Luhn,
+    /// `MM.YYYY`, a month from 01 to 12.
+    MonthYear,
 }
 
 /// A rule over several fields of one object; field names are wire names.
@@ -287,6 +316,11 @@ pub enum Rule {
     /// At most one present.
     Exclusive(&'static [&'static str]),
     /// `field` is required when `when` (or its default) has a value, or the given value.
+    /// `lower` is not greater than `upper` when both are present (decimal numbers).
+    NotGreater {
+        lower: &'static str,
+        upper: &'static str,
+    },
     RequiredIf {
         field: &'static str,
         when: &'static str,

@@ -299,6 +299,18 @@ fn check_rule(
                 out.push(violation(path, RuleKind::Exclusive, fields.join(", ")));
             }
         }
+        Rule::NotGreater { lower, upper } => {
+            let number = |name: &str| present(map, name).and_then(decimal);
+            if let (Some(low), Some(high)) = (number(lower), number(upper)) {
+                if low > high {
+                    out.push(violation(
+                        &at(upper),
+                        RuleKind::NotGreater,
+                        format!("not below {lower}"),
+                    ));
+                }
+            }
+        }
         Rule::RequiredIf {
             field,
             when,
@@ -318,6 +330,28 @@ fn check_rule(
             }
         }
     }
+}
+
+/// A decimal number (a JSON number, or a string of digits with an optional `.` fraction) scaled
+/// to millionths, compared exactly: amounts must never be compared through floating point.
+fn decimal(value: &Value) -> Option<i128> {
+    let text = match value {
+        Value::String(s) => s.as_str(),
+        Value::Number(n) => return n.as_i64().map(|i| i128::from(i) * 1_000_000),
+        _ => return None,
+    };
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty()
+        || whole.len() > 24
+        || fraction.len() > 6
+        || !digits(whole)
+        || !digits(fraction)
+    {
+        return None;
+    }
+    let scaled = format!("{whole}{fraction:0<6}");
+    scaled.parse().ok()
 }
 
 #[cfg(test)]
@@ -781,6 +815,41 @@ mod tests {
         assert_eq!(
             validate(&REQUEST, &bad).unwrap_err().0,
             vec![v("", RuleKind::Type, "JSON object")]
+        );
+    }
+
+    #[test]
+    fn not_greater_compares_decimals_exactly() {
+        static RECURRING: Object = Object {
+            name: "Recurring",
+            items: None,
+            fields: &[
+                Field::new("RecurringMinAmount", Kind::String),
+                Field::new("RecurringMaxAmount", Kind::String),
+            ],
+            rules: &[Rule::NotGreater {
+                lower: "RecurringMinAmount",
+                upper: "RecurringMaxAmount",
+            }],
+        };
+        let check = |min: &str, max: &str| {
+            validate_value(
+                &RECURRING,
+                &json!({"RecurringMinAmount": min, "RecurringMaxAmount": max}),
+            )
+        };
+        assert!(check("10.00", "10.00").is_empty());
+        assert!(check("9.99", "10").is_empty());
+        assert!(check("100", "999999999999999.99").is_empty());
+        let found = check("10.01", "10.00");
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].path.as_str(), found[0].rule),
+            ("/RecurringMaxAmount", RuleKind::NotGreater)
+        );
+        assert!(
+            validate_value(&RECURRING, &json!({"RecurringMinAmount": "5"})).is_empty(),
+            "one side only"
         );
     }
 }

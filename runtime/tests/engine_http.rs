@@ -5,8 +5,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use oneclick_runtime::schema::{
-    Auto, Constraint, Field, Format, Gateway, Kind, LengthUnit, Location, Method, Object,
-    Operation, Polling, ResultCodeInfo, ResultSpec, Scheme, SignItem, SignShape, TimeZone,
+    Auto, Constraint, Delivery, Encoding, Field, Format, Gateway, Kind, LengthUnit, Location,
+    Method, Object, Operation, Polling, ResultCodeInfo, ResultSpec, Scheme, SignItem, SignShape,
+    TimeZone,
 };
 use oneclick_runtime::signature::{pipe, sign_rsa_sha256, verify_rsa_sha256};
 use oneclick_runtime::{
@@ -136,6 +137,8 @@ static ECHO: Operation = Operation {
         v("resultMessage"),
     ],
     retryable_result_codes: &[900],
+    encoding: Encoding::Json,
+    delivery: Delivery::Call,
 };
 
 const fn in_path(f: Field) -> Field {
@@ -190,6 +193,8 @@ static STATUS: Operation = Operation {
     request_signature: &[v("merchantId"), v("payId"), v("dttm")],
     response_signature: &STATUS_ORDER,
     retryable_result_codes: &[],
+    encoding: Encoding::Json,
+    delivery: Delivery::Call,
 };
 static POLL_STATUS: Polling = Polling {
     operation: &STATUS,
@@ -229,6 +234,8 @@ static CARD: Operation = Operation {
     request_signature: &[v("merchantId"), v("cardNumber"), v("dttm")],
     response_signature: &[],
     retryable_result_codes: &[],
+    encoding: Encoding::Json,
+    delivery: Delivery::Call,
 };
 
 // --- Fixtures ----------------------------------------------------------------------------------
@@ -1069,6 +1076,8 @@ static ITEM: Operation = Operation {
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
+    encoding: Encoding::Json,
+    delivery: Delivery::Call,
 };
 
 #[test]

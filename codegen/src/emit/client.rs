@@ -18,7 +18,7 @@ pub(super) fn client(gateway: &Gateway) -> TokenStream {
     let model_types: Vec<_> = gateway
         .operations
         .iter()
-        .flat_map(|op| [op.request, op.response])
+        .flat_map(|op| std::iter::once(op.request).chain(op.response))
         .chain(gateway.callbacks.iter().map(|c| c.message))
         .map(|i| ident(&gateway.objects[i].name))
         .collect();
@@ -292,7 +292,6 @@ fn client_struct(gateway: &Gateway) -> TokenStream {
 fn operation_method(gateway: &Gateway, op: &Operation) -> TokenStream {
     let name = ident(&op.id);
     let request = ident(&gateway.objects[op.request].name);
-    let response = ident(&gateway.objects[op.response].name);
     let schema = ident(&op.schema_const);
     let source = &gateway.sources[op.source.source];
     let mut text = format!(
@@ -316,11 +315,23 @@ fn operation_method(gateway: &Gateway, op: &Operation) -> TokenStream {
         ));
     }
     let docs = doc(&text);
-    quote! {
-        #docs
-        pub async fn #name(&self, request: &#request) -> Result<#response, rt::Error> {
-            self.engine.call(&schema::#schema, request).await
+    match op.response {
+        Some(response) => {
+            let response = ident(&gateway.objects[response].name);
+            quote! {
+                #docs
+                pub async fn #name(&self, request: &#request) -> Result<#response, rt::Error> {
+                    self.engine.call(&schema::#schema, request).await
+                }
+            }
         }
+        // The customer's browser carries this request to the gateway: build it, never send it.
+        None => quote! {
+            #docs
+            pub fn #name(&self, request: &#request) -> Result<rt::RedirectForm, rt::Error> {
+                self.engine.redirect(&schema::#schema, request)
+            }
+        },
     }
 }
 
@@ -329,7 +340,10 @@ fn polling_method(gateway: &Gateway, polling: &Polling) -> TokenStream {
     let name = ident(&polling.method);
     let options = ident(&format!("{}_options", polling.method));
     let request = ident(&gateway.objects[op.request].name);
-    let response = ident(&gateway.objects[op.response].name);
+    let response = op
+        .response
+        .map(|i| ident(&gateway.objects[i].name))
+        .unwrap_or_else(|| ident(&gateway.objects[op.request].name));
     let schema = ident(&polling.schema_const);
     let docs = doc(&format!(
         "{}\n\nCalls `{}` until `{}` leaves {:?}; fails with [`rt::Error::PollDeadline`] when `options.deadline` passes first.",

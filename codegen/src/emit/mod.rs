@@ -132,6 +132,7 @@ fn rust_type(gateway: &Gateway, ty: &TypeRef, direction: Direction) -> TokenStre
         TypeRef::Integer => quote! { i64 },
         TypeRef::Boolean => quote! { bool },
         TypeRef::Json => quote! { serde_json::Value },
+        TypeRef::MonthYear => quote! { rt::MonthYear },
         TypeRef::Scalar(index) => {
             let scalar = &gateway.scalars[*index];
             match (direction, scalar.base) {

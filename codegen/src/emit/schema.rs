@@ -215,6 +215,7 @@ fn format_variant(format: Format) -> Ident {
             Format::IsoDate => "IsoDate",
             Format::Url => "Url",
             Format::Luhn => "Luhn",
+            Format::MonthYear => "MonthYear",
         }
     )
 }
@@ -225,6 +226,7 @@ fn kind(gateway: &Gateway, ty: &TypeRef) -> TokenStream {
         TypeRef::Integer => quote! { Kind::Integer },
         TypeRef::Boolean => quote! { Kind::Boolean },
         TypeRef::Json => quote! { Kind::Any },
+        TypeRef::MonthYear => quote! { Kind::String },
         TypeRef::Scalar(i) => match gateway.scalars[*i].base {
             crate::ir::ScalarBase::String => quote! { Kind::String },
             crate::ir::ScalarBase::Integer => quote! { Kind::Integer },
@@ -293,6 +295,9 @@ fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
         Rule::Together(names) => quote! { Rule::Together(&[#(#names),*]) },
         Rule::OneOf(names) => quote! { Rule::OneOf(&[#(#names),*]) },
         Rule::Exclusive(names) => quote! { Rule::Exclusive(&[#(#names),*]) },
+        Rule::NotGreater { lower, upper } => {
+            quote! { Rule::NotGreater { lower: #lower, upper: #upper } }
+        }
         Rule::RequiredIf {
             field,
             when,
@@ -389,21 +394,37 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
     };
     let path = &op.path;
     let request = ident(&gateway.objects[op.request].schema_const);
-    let response = ident(&gateway.objects[op.response].schema_const);
-    let order = |index: usize| {
-        let object = &gateway.objects[index];
-        match object.signature {
-            Some(_) => {
+    let response = match op.response {
+        Some(index) => {
+            let name = ident(&gateway.objects[index].schema_const);
+            quote! { &#name }
+        }
+        None => quote! { &NO_RESPONSE },
+    };
+    let order = |index: Option<usize>| {
+        let object = index.map(|i| &gateway.objects[i]);
+        match object.filter(|o| o.signature.is_some()) {
+            Some(object) => {
                 let name = signature_const(object);
                 quote! { #name }
             }
             None => quote! { &[] },
         }
     };
-    let request_signature = order(op.request);
+    let request_signature = order(Some(op.request));
     let response_signature = order(op.response);
     let request_signed = gateway.objects[op.request].signed;
-    let response_signed = gateway.objects[op.response].signed;
+    let response_signed = op.response.is_some_and(|i| gateway.objects[i].signed);
+    let encoding = if op.form {
+        quote! { Encoding::Form }
+    } else {
+        quote! { Encoding::Json }
+    };
+    let delivery = if op.response.is_some() {
+        quote! { Delivery::Call }
+    } else {
+        quote! { Delivery::Redirect }
+    };
     let retryable = ints(&op.retryable_result_codes);
     let docs = doc(&format!(
         "The `{}` operation: `{} {}`.",
@@ -418,12 +439,14 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
             method: #method,
             path: #path,
             request: &#request,
-            response: &#response,
+            response: #response,
             request_signed: #request_signed,
             response_signed: #response_signed,
             request_signature: #request_signature,
             response_signature: #response_signature,
             retryable_result_codes: &[#(#retryable),*],
+            encoding: #encoding,
+            delivery: #delivery,
         };
     }
 }

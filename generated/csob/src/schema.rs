@@ -955,6 +955,8 @@ pub static ONECLICK_ECHO: Operation = Operation {
     request_signature: ONECLICK_ECHO_REQUEST_SIGNATURE,
     response_signature: ONECLICK_ECHO_RESPONSE_SIGNATURE,
     retryable_result_codes: &[],
+    encoding: Encoding::Json,
+    delivery: Delivery::Call,
 };
 /// The `oneclick_init` operation: `POST /oneclick/init`.
 pub static ONECLICK_INIT: Operation = Operation {
@@ -968,6 +970,8 @@ pub static ONECLICK_INIT: Operation = Operation {
     request_signature: ONECLICK_INIT_REQUEST_SIGNATURE,
     response_signature: ONECLICK_INIT_RESPONSE_SIGNATURE,
     retryable_result_codes: &[900],
+    encoding: Encoding::Json,
+    delivery: Delivery::Call,
 };
 /// The `oneclick_process` operation: `POST /oneclick/process`.
 pub static ONECLICK_PROCESS: Operation = Operation {
@@ -981,6 +985,8 @@ pub static ONECLICK_PROCESS: Operation = Operation {
     request_signature: ONECLICK_PROCESS_REQUEST_SIGNATURE,
     response_signature: ONECLICK_PROCESS_RESPONSE_SIGNATURE,
     retryable_result_codes: &[900],
+    encoding: Encoding::Json,
+    delivery: Delivery::Call,
 };
 /// The `payment_status` operation: `GET /payment/status/{merchantId}/{payId}/{dttm}/{signature}`.
 pub static PAYMENT_STATUS: Operation = Operation {
@@ -994,6 +1000,8 @@ pub static PAYMENT_STATUS: Operation = Operation {
     request_signature: PAYMENT_STATUS_REQUEST_SIGNATURE,
     response_signature: PAYMENT_STATUS_RESPONSE_SIGNATURE,
     retryable_result_codes: &[],
+    encoding: Encoding::Json,
+    delivery: Delivery::Call,
 };
 /// Follows a OneClick payment after `oneclick_process` as the gateway advises: the first
 /// status check 2-3 seconds after processing started, then every 5 seconds while the payment

@@ -326,6 +326,8 @@ pub static CARD_SALE: Operation = Operation {
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
+    encoding: Encoding::Json,
+    delivery: Delivery::Call,
 };
 /// The `payment_status` operation: `POST /v2/payment/status`.
 pub static PAYMENT_STATUS: Operation = Operation {
@@ -339,6 +341,8 @@ pub static PAYMENT_STATUS: Operation = Operation {
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
+    encoding: Encoding::Json,
+    delivery: Delivery::Call,
 };
 /// The `callback` callback, verified by `Client::verify_callback`.
 pub static VERIFY_CALLBACK: Callback = Callback {
