@@ -214,6 +214,8 @@ pub struct ObjectType {
     pub variants: Vec<Variants>,
     /// Index into `Gateway::objects` when the message is a JSON array of those objects.
     pub items: Option<usize>,
+    /// Fields the spec does not name are kept in `other` rather than ignored.
+    pub open: bool,
     /// SCREAMING_SNAKE name of the `schema::Object` static.
     pub schema_const: String,
 }

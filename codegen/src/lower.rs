@@ -150,6 +150,7 @@ impl<'a> Lowering<'a, '_> {
                         signed: false,
                         variants: Vec::new(),
                         items: None,
+                        open: false,
                         schema_const: def.name.value.to_shouty_snake_case(),
                     });
                     Named::Object(self.gateway.objects.len() - 1)
@@ -410,6 +411,7 @@ impl<'a> Lowering<'a, '_> {
             signed: false,
             variants: Vec::new(),
             items: None,
+            open: body.open,
         });
         let index = self.gateway.objects.len() - 1;
         if let Some(items) = &body.items {

@@ -134,6 +134,9 @@ pub struct ObjectSpec {
     pub signs_all: bool,
     /// `items: Type`: the message is a JSON array of `Type` objects instead of an object.
     pub items: Option<Text>,
+    /// `open: true`: fields the spec does not name are kept, not ignored (an answer whose
+    /// content the documents do not describe).
+    pub open: bool,
     pub variants: Vec<VariantsSpec>,
 }
 
@@ -291,7 +294,7 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         .map(|n| top.r.entries(n, "sources", Reader::source))
         .unwrap_or_default();
     let environments = top
-        .required("environments")
+        .optional("environments")
         .map(|n| top.r.entries(n, "environments", Reader::environment))
         .unwrap_or_default();
     let time_zone = top.optional("time_zone").and_then(|n| top.r.text(n));
@@ -741,6 +744,7 @@ impl<'s> Reader<'s> {
             signature_pos,
             signs_all,
             items: None,
+            open: false,
             variants,
         }
     }
@@ -814,13 +818,17 @@ impl<'s> Reader<'s> {
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         let fields = keys.take("fields");
         let items = keys.take("items");
+        let open = keys.flag("open");
         let parts = MessageParts {
             rules: keys.optional("rules"),
             signature: keys.optional("signature"),
             variants: keys.optional("variants"),
         };
         let body = match (fields, items) {
-            (Some(fields), None) => Some(keys.r.object_body(node.pos, doc, fields, parts)),
+            (Some(fields), None) => Some(ObjectSpec {
+                open,
+                ..keys.r.object_body(node.pos, doc, fields, parts)
+            }),
             (None, Some(items)) => keys.r.text(items).map(|items| ObjectSpec {
                 pos: node.pos,
                 doc,
@@ -830,6 +838,7 @@ impl<'s> Reader<'s> {
                 signature_pos: None,
                 signs_all: false,
                 items: Some(items),
+                open: false,
                 variants: Vec::new(),
             }),
             _ => {

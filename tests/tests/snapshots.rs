@@ -26,6 +26,11 @@ fn monetix() {
 }
 
 #[test]
+fn assist() {
+    snapshot_spec("spec/assist.yaml");
+}
+
+#[test]
 fn constraints_fixture() {
     snapshot_spec("tests/specs/constraints.yaml");
 }
@@ -65,6 +70,7 @@ fn every_spec_has_a_snapshot_test() {
     assert_eq!(
         specs,
         [
+            "spec/assist.yaml",
             "spec/csob.yaml",
             "spec/monetix.yaml",
             "tests/specs/constraints.yaml",

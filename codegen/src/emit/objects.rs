@@ -149,6 +149,13 @@ fn object(gateway: &Gateway, object: &ObjectType) -> TokenStream {
         .variants
         .iter()
         .map(|v| variants_enum(gateway, object, v));
+    let other = object.open.then(|| {
+        quote! {
+            /// Fields the spec does not name, kept as the gateway sent them.
+            #[serde(flatten)]
+            pub other: std::collections::BTreeMap<String, serde_json::Value>,
+        }
+    });
     let sensitive = has_sensitive_field(gateway, object);
     let derive_debug = (!sensitive).then(|| quote! { Debug, });
     let all_optional = fields.iter().all(|f| !f.required) && object.variants.is_empty();
@@ -163,6 +170,7 @@ fn object(gateway: &Gateway, object: &ObjectType) -> TokenStream {
         pub struct #name {
             #(#declarations)*
             #(#flattened)*
+            #other
         }
 
         #builder
@@ -267,9 +275,9 @@ fn request_impl(gateway: &Gateway, object: &ObjectType, fields: &[&Field]) -> To
         }
     });
     let constructor_doc = if required.is_empty() && object.variants.is_empty() {
-        "An empty value; set fields with the setters."
+        " An empty value; set fields with the setters."
     } else {
-        "A value with the required fields; set optional ones with the setters."
+        " A value with the required fields; set optional ones with the setters."
     };
     // Constructors mirror the spec's required fields; some documents simply require many.
     let many = (required.len() + object.variants.len() > 7)

@@ -35,7 +35,7 @@ pub struct Customer {
     pub login: Option<CustomerLogin>,
 }
 impl Customer {
-    ///An empty value; set fields with the setters.
+    /// An empty value; set fields with the setters.
     pub fn new() -> Self {
         Self {
             name: None,
@@ -117,7 +117,7 @@ pub struct CustomerAccount {
     pub suspicious: Option<bool>,
 }
 impl CustomerAccount {
-    ///An empty value; set fields with the setters.
+    /// An empty value; set fields with the setters.
     pub fn new() -> Self {
         Self {
             created_at: None,
@@ -190,7 +190,7 @@ pub struct CustomerLogin {
     pub auth_data: Option<String>,
 }
 impl CustomerLogin {
-    ///An empty value; set fields with the setters.
+    /// An empty value; set fields with the setters.
     pub fn new() -> Self {
         Self {
             auth: None,
@@ -274,7 +274,7 @@ pub struct Order {
     pub giftcards: Option<Giftcards>,
 }
 impl Order {
-    ///An empty value; set fields with the setters.
+    /// An empty value; set fields with the setters.
     pub fn new() -> Self {
         Self {
             order_type: None,
@@ -379,7 +379,7 @@ pub struct Address {
     pub country: Country,
 }
 impl Address {
-    ///A value with the required fields; set optional ones with the setters.
+    /// A value with the required fields; set optional ones with the setters.
     pub fn new(
         address1: AddressLine,
         city: AddressLine,
@@ -431,7 +431,7 @@ pub struct Giftcards {
     pub quantity: Option<Count>,
 }
 impl Giftcards {
-    ///An empty value; set fields with the setters.
+    /// An empty value; set fields with the setters.
     pub fn new() -> Self {
         Self {
             total_amount: None,
@@ -472,7 +472,7 @@ pub struct Fingerprint {
     pub sdk: Option<Sdk>,
 }
 impl Fingerprint {
-    ///An empty value; set fields with the setters.
+    /// An empty value; set fields with the setters.
     pub fn new() -> Self {
         Self { browser: None, sdk: None }
     }
@@ -530,7 +530,7 @@ pub struct Browser {
     pub challenge_window_size: Option<ChallengeWindowSize>,
 }
 impl Browser {
-    ///A value with the required fields; set optional ones with the setters.
+    /// A value with the required fields; set optional ones with the setters.
     pub fn new(
         user_agent: HeaderValue,
         accept_header: HeaderValue,
@@ -609,7 +609,7 @@ pub struct Sdk {
     pub trans_id: SdkTransId,
 }
 impl Sdk {
-    ///A value with the required fields; set optional ones with the setters.
+    /// A value with the required fields; set optional ones with the setters.
     pub fn new(
         app_id: String,
         enc_data: String,
@@ -745,7 +745,7 @@ pub struct OneclickEchoRequest {
     pub orig_pay_id: PayId,
 }
 impl OneclickEchoRequest {
-    ///A value with the required fields; set optional ones with the setters.
+    /// A value with the required fields; set optional ones with the setters.
     pub fn new(orig_pay_id: PayId) -> Self {
         Self { orig_pay_id }
     }
@@ -827,7 +827,7 @@ pub struct OneclickInitRequest {
     pub ttl_sec: Option<TtlSec>,
 }
 impl OneclickInitRequest {
-    ///A value with the required fields; set optional ones with the setters.
+    /// A value with the required fields; set optional ones with the setters.
     pub fn new(orig_pay_id: PayId, order_no: OrderNo) -> Self {
         Self {
             orig_pay_id,
@@ -959,7 +959,7 @@ pub struct OneclickProcessRequest {
     pub fingerprint: Option<Fingerprint>,
 }
 impl OneclickProcessRequest {
-    ///A value with the required fields; set optional ones with the setters.
+    /// A value with the required fields; set optional ones with the setters.
     pub fn new(pay_id: PayId) -> Self {
         Self { pay_id, fingerprint: None }
     }
@@ -1009,7 +1009,7 @@ pub struct PaymentStatusRequest {
     pub pay_id: PayId,
 }
 impl PaymentStatusRequest {
-    ///A value with the required fields; set optional ones with the setters.
+    /// A value with the required fields; set optional ones with the setters.
     pub fn new(pay_id: PayId) -> Self {
         Self { pay_id }
     }

@@ -13,7 +13,7 @@ pub struct General {
     pub payment_id: PaymentId,
 }
 impl General {
-    ///A value with the required fields; set optional ones with the setters.
+    /// A value with the required fields; set optional ones with the setters.
     pub fn new(payment_id: PaymentId) -> Self {
         Self { payment_id }
     }
@@ -71,7 +71,7 @@ pub struct Customer {
     pub avs_street_address: Option<String>,
 }
 impl Customer {
-    ///A value with the required fields; set optional ones with the setters.
+    /// A value with the required fields; set optional ones with the setters.
     pub fn new(id: String, ip_address: IpAddress) -> Self {
         Self {
             id,
@@ -174,7 +174,7 @@ pub struct Payment {
     pub description: Option<String>,
 }
 impl Payment {
-    ///A value with the required fields; set optional ones with the setters.
+    /// A value with the required fields; set optional ones with the setters.
     pub fn new(amount: Amount, currency: Currency) -> Self {
         Self {
             amount,
@@ -207,7 +207,7 @@ pub struct ReturnUrl {
     pub return_to: Option<Return>,
 }
 impl ReturnUrl {
-    ///An empty value; set fields with the setters.
+    /// An empty value; set fields with the setters.
     pub fn new() -> Self {
         Self {
             success: None,
@@ -252,7 +252,7 @@ pub struct Card {
     pub cvv: Option<Cvv>,
 }
 impl Card {
-    ///A value with the required fields; set optional ones with the setters.
+    /// A value with the required fields; set optional ones with the setters.
     pub fn new(pan: Pan, year: Year, month: Month, card_holder: CardHolder) -> Self {
         Self {
             pan,
@@ -447,7 +447,7 @@ pub struct CardSaleRequest {
     pub instrument: PaymentInstrument,
 }
 impl CardSaleRequest {
-    ///A value with the required fields; set optional ones with the setters.
+    /// A value with the required fields; set optional ones with the setters.
     pub fn new(
         general: General,
         customer: Customer,
@@ -518,7 +518,7 @@ pub struct PaymentStatusRequest {
     pub general: General,
 }
 impl PaymentStatusRequest {
-    ///A value with the required fields; set optional ones with the setters.
+    /// A value with the required fields; set optional ones with the setters.
     pub fn new(general: General) -> Self {
         Self { general }
     }
