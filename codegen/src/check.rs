@@ -829,7 +829,15 @@ impl Checker<'_, '_> {
                 fields,
                 when,
                 equals,
+                not_equals,
             } => {
+                if let (Some(_), Some(other)) = (equals, not_equals) {
+                    self.sink.error(
+                        other.pos,
+                        "`required_if` takes `equals` or `not_equals`, not both",
+                    );
+                }
+                let equals = equals.as_ref().or(not_equals.as_ref());
                 for name in fields {
                     if let Some(field) = known(self.sink, name) {
                         if field.required {

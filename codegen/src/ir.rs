@@ -22,6 +22,9 @@ pub struct Gateway {
     pub signature: Option<Signature>,
     pub result: Option<ResultSpec>,
     pub fault: Option<Fault>,
+    pub errors: Option<ErrorsList>,
+    /// Headers on every request.
+    pub headers: Vec<Header>,
     pub retry_http_status: Vec<u16>,
     pub enums: Vec<EnumType>,
     /// Constrained scalar values: each becomes a newtype with `TryFrom`.
@@ -93,6 +96,44 @@ pub struct Fault {
     pub code: String,
     pub message: String,
     pub detail: String,
+}
+
+/// Where the gateway's list of errors keeps its parts.
+#[derive(Debug, Clone)]
+pub struct ErrorsList {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// A header the client sets itself.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub name: String,
+    pub value: HeaderValue,
+    pub sensitive: bool,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderValue {
+    Credential(String),
+    /// A fresh UUID v4 per request.
+    Uuid,
+    /// A UUID v4 per call, the same on its retries.
+    IdempotencyKey,
+}
+
+/// A named constructor: fixed values for some fields, arguments for others.
+#[derive(Debug, Clone)]
+pub struct Preset {
+    /// snake_case method name.
+    pub name: String,
+    pub doc: String,
+    /// Wire names and the values they are set to.
+    pub set: Vec<(String, Literal)>,
+    /// Wire names of the fields passed as arguments, in order.
+    pub args: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -216,6 +257,7 @@ pub struct ObjectType {
     pub items: Option<usize>,
     /// Fields the spec does not name are kept in `other` rather than ignored.
     pub open: bool,
+    pub presets: Vec<Preset>,
     /// SCREAMING_SNAKE name of the `schema::Object` static.
     pub schema_const: String,
 }
@@ -304,6 +346,11 @@ pub enum Rule {
     Together(Vec<String>),
     OneOf(Vec<String>),
     Exclusive(Vec<String>),
+    RequiredUnless {
+        field: String,
+        when: String,
+        value: Literal,
+    },
     NotGreater {
         lower: String,
         upper: String,
@@ -352,6 +399,7 @@ pub struct Operation {
     /// Sent as `application/x-www-form-urlencoded` rather than JSON.
     pub form: bool,
     pub retryable_result_codes: Vec<i64>,
+    pub headers: Vec<Header>,
     pub examples: Vec<Example>,
     /// SCREAMING_SNAKE name of the `schema::Operation` static.
     pub schema_const: String,
@@ -366,6 +414,8 @@ pub struct Callback {
     pub source: OperationSource,
     /// Index into `Gateway::objects`.
     pub message: usize,
+    /// A field that must equal a token the merchant got earlier (`verify_<id>` takes it).
+    pub token_field: Option<String>,
     pub examples: Vec<Example>,
     /// SCREAMING_SNAKE name of the `schema::Callback` static.
     pub schema_const: String,

@@ -90,6 +90,12 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
                 message: f.message.value.clone(),
                 detail: f.detail.value.clone(),
             }),
+            errors: spec.errors.as_ref().map(|e| ir::ErrorsList {
+                field: e.field.value.clone(),
+                code: e.code.value.clone(),
+                message: e.message.value.clone(),
+            }),
+            headers: Vec::new(),
             retry_http_status: spec
                 .retry_http_status
                 .iter()
@@ -129,6 +135,7 @@ struct Lowering<'a, 's> {
 impl<'a> Lowering<'a, '_> {
     fn run(&mut self) {
         let spec = self.spec;
+        self.gateway.headers = self.headers(&spec.headers);
         let directions = self.directions();
         // Declare every named type first so fields can refer to types defined further down.
         for def in &spec.types {
@@ -151,6 +158,7 @@ impl<'a> Lowering<'a, '_> {
                         variants: Vec::new(),
                         items: None,
                         open: false,
+                        presets: Vec::new(),
                         schema_const: def.name.value.to_shouty_snake_case(),
                     });
                     Named::Object(self.gateway.objects.len() - 1)
@@ -186,6 +194,7 @@ impl<'a> Lowering<'a, '_> {
                 self.gateway.objects[index].fields = fields;
                 self.gateway.objects[index].rules = lower_rules(body);
                 self.variants(index, body);
+                self.presets(index, body);
             }
         }
         for op in &spec.operations {
@@ -194,6 +203,7 @@ impl<'a> Lowering<'a, '_> {
                 .response
                 .as_ref()
                 .map(|r| self.message(&op.id, "response", r, ir::Direction::Response));
+            let headers = self.headers(&op.headers);
             self.gateway.operations.push(ir::Operation {
                 id: op.id.value.clone(),
                 doc: op.doc.value.clone(),
@@ -215,6 +225,7 @@ impl<'a> Lowering<'a, '_> {
                 response,
                 retryable_result_codes: op.retryable_result_codes.iter().map(|c| c.value).collect(),
                 form: op.encoding.as_ref().is_some_and(|e| e.value == "form"),
+                headers,
                 examples: Vec::new(),
                 schema_const: op.id.value.to_shouty_snake_case(),
             });
@@ -238,6 +249,7 @@ impl<'a> Lowering<'a, '_> {
                     section: callback.source_section.value.clone(),
                 },
                 message,
+                token_field: callback.token_field.as_ref().map(|t| t.value.clone()),
                 examples: Vec::new(),
                 schema_const: format!("VERIFY_{}", callback.id.value.to_shouty_snake_case()),
             });
@@ -412,6 +424,7 @@ impl<'a> Lowering<'a, '_> {
             variants: Vec::new(),
             items: None,
             open: body.open,
+            presets: Vec::new(),
         });
         let index = self.gateway.objects.len() - 1;
         if let Some(items) = &body.items {
@@ -428,6 +441,105 @@ impl<'a> Lowering<'a, '_> {
         }
         self.variants(index, body);
         index
+    }
+
+    fn headers(&mut self, headers: &[crate::spec::HeaderSpec]) -> Vec<ir::Header> {
+        let mut out = Vec::new();
+        for header in headers {
+            let value = match header.value.value.as_str() {
+                "uuid" => ir::HeaderValue::Uuid,
+                "idempotency_key" => ir::HeaderValue::IdempotencyKey,
+                other => match other.strip_prefix("credential.") {
+                    Some(name) if self.spec.credentials.iter().any(|c| c.name.value == name) => {
+                        ir::HeaderValue::Credential(name.to_string())
+                    }
+                    _ => {
+                        self.sink.error(
+                            header.value.pos,
+                            "a header's value is `credential.<a listed credential>`, `uuid` or `idempotency_key`",
+                        );
+                        continue;
+                    }
+                },
+            };
+            out.push(ir::Header {
+                name: header.name.value.clone(),
+                value,
+                sensitive: header.sensitive,
+                doc: header.doc.value.clone(),
+            });
+        }
+        out
+    }
+
+    /// Lowers the named constructors of object `index`: the values they set must be enum
+    /// values or booleans (so a preset can never build an invalid value), and together with the
+    /// arguments they cover every required field.
+    fn presets(&mut self, index: usize, body: &ObjectSpec) {
+        for preset in &body.presets {
+            let object = &self.gateway.objects[index];
+            let mut problems = Vec::new();
+            let mut set = Vec::new();
+            for (wire, value) in &preset.set {
+                let Some(field) = object.fields.iter().find(|f| f.wire == wire.value) else {
+                    problems.push((
+                        wire.pos,
+                        format!("`{}` is not a field of this object", wire.value),
+                    ));
+                    continue;
+                };
+                let value = literal(&value.value);
+                let fits = match &field.ty {
+                    ir::TypeRef::Enum(e) => self.gateway.enums[*e]
+                        .values
+                        .iter()
+                        .any(|v| v.wire == value),
+                    ir::TypeRef::Boolean => matches!(value, ir::Literal::Bool(_)),
+                    _ => false,
+                };
+                if !fits {
+                    problems.push((
+                        wire.pos,
+                        format!(
+                            "a preset sets enum values or booleans; `{}` takes no such value",
+                            wire.value
+                        ),
+                    ));
+                }
+                set.push((wire.value.clone(), value));
+            }
+            for arg in &preset.args {
+                if !object.fields.iter().any(|f| f.wire == arg.value) {
+                    problems.push((
+                        arg.pos,
+                        format!("`{}` is not a field of this object", arg.value),
+                    ));
+                }
+            }
+            for field in object.fields.iter().filter(|f| f.required) {
+                let covered = set.iter().any(|(w, _)| *w == field.wire)
+                    || preset.args.iter().any(|a| a.value == field.wire);
+                if !covered {
+                    problems.push((
+                        preset.name.pos,
+                        format!(
+                            "the preset leaves the required field `{}` unset",
+                            field.wire
+                        ),
+                    ));
+                }
+            }
+            for (pos, message) in problems {
+                self.sink.error(pos, message);
+            }
+            let preset = ir::Preset {
+                name: preset.name.value.clone(),
+                doc: preset.doc.value.clone(),
+                set,
+                args: preset.args.iter().map(|a| a.value.clone()).collect(),
+            };
+            self.gateway.objects[index].presets.push(preset);
+        }
     }
 
     /// Lowers `variants` of object `index` and adds the rules that keep JSON input to one case.
@@ -1060,12 +1172,20 @@ fn lower_rules(body: &ObjectSpec) -> Vec<ir::Rule> {
                 fields,
                 when,
                 equals,
+                not_equals,
             } => {
                 for field in fields {
-                    rules.push(ir::Rule::RequiredIf {
-                        field: field.value.clone(),
-                        when: when.value.clone(),
-                        equals: equals.as_ref().map(|e| literal(&e.value)),
+                    rules.push(match not_equals {
+                        Some(value) => ir::Rule::RequiredUnless {
+                            field: field.value.clone(),
+                            when: when.value.clone(),
+                            value: literal(&value.value),
+                        },
+                        None => ir::Rule::RequiredIf {
+                            field: field.value.clone(),
+                            when: when.value.clone(),
+                            equals: equals.as_ref().map(|e| literal(&e.value)),
+                        },
                     });
                 }
             }

@@ -34,6 +34,8 @@ pub struct Spec {
     pub signature: Option<SignatureSpec>,
     pub result: Option<ResultSpec>,
     pub fault: Option<FaultSpec>,
+    pub errors: Option<ErrorsListSpec>,
+    pub headers: Vec<HeaderSpec>,
     pub retry_http_status: Vec<Spanned<i64>>,
     pub polling: Vec<PollingSpec>,
     pub types: Vec<TypeDef>,
@@ -88,6 +90,32 @@ pub struct FaultSpec {
     pub detail: Text,
 }
 
+/// The gateway's error list: `{"<field>": [{"<code>", "<message>"}]}`.
+#[derive(Debug, Clone)]
+pub struct ErrorsListSpec {
+    pub field: Text,
+    pub code: Text,
+    pub message: Text,
+}
+
+/// A header the client sets: `value` is `credential.<name>`, `uuid` or `idempotency_key`.
+#[derive(Debug, Clone)]
+pub struct HeaderSpec {
+    pub name: Text,
+    pub value: Text,
+    pub sensitive: bool,
+    pub doc: Text,
+}
+
+/// A named constructor of an object type: fixed values for some fields, arguments for others.
+#[derive(Debug, Clone)]
+pub struct PresetSpec {
+    pub name: Text,
+    pub doc: Text,
+    pub set: Vec<(Text, Spanned<Scalar>)>,
+    pub args: Vec<Text>,
+}
+
 #[derive(Debug, Clone)]
 pub struct ResultCodeSpec {
     pub code: Spanned<i64>,
@@ -137,6 +165,7 @@ pub struct ObjectSpec {
     /// `open: true`: fields the spec does not name are kept, not ignored (an answer whose
     /// content the documents do not describe).
     pub open: bool,
+    pub presets: Vec<PresetSpec>,
     pub variants: Vec<VariantsSpec>,
 }
 
@@ -234,6 +263,8 @@ pub enum RuleKindSpec {
         fields: Vec<Text>,
         when: Text,
         equals: Option<Spanned<Scalar>>,
+        /// Required when `when` has a value other than this one.
+        not_equals: Option<Spanned<Scalar>>,
     },
 }
 
@@ -249,6 +280,7 @@ pub struct OperationSpec {
     /// Absent for a redirect: the gateway answers the customer's browser, not the client.
     pub response: Option<ObjectSpec>,
     pub retryable_result_codes: Vec<Spanned<i64>>,
+    pub headers: Vec<HeaderSpec>,
     /// `json` (default) or `form`.
     pub encoding: Option<Text>,
     /// `call` (default) or `redirect`.
@@ -260,6 +292,8 @@ pub struct OperationSpec {
 pub struct CallbackSpec {
     pub id: Text,
     pub doc: Text,
+    /// A field that must equal a token the merchant got earlier.
+    pub token_field: Option<Text>,
     pub source_document: Text,
     pub source_section: Text,
     pub message: ObjectSpec,
@@ -305,6 +339,11 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
     let signature = top.optional("signature").and_then(|n| top.r.signature(n));
     let result = top.optional("result").and_then(|n| top.r.result(n));
     let fault = top.optional("fault").and_then(|n| top.r.fault(n));
+    let errors = top.optional("errors").and_then(|n| top.r.errors_list(n));
+    let headers = top
+        .optional("headers")
+        .map(|n| top.r.entries(n, "`headers`", Reader::header))
+        .unwrap_or_default();
     let retry_http_status = match top.optional("retry") {
         Some(node) => top.r.retry(node),
         None => Vec::new(),
@@ -338,6 +377,8 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         signature,
         result,
         fault,
+        errors,
+        headers,
         retry_http_status,
         polling,
         types,
@@ -614,6 +655,57 @@ impl<'s> Reader<'s> {
         })
     }
 
+    fn errors_list(&mut self, node: &Node) -> Option<ErrorsListSpec> {
+        let mut keys = self.map(node, "`errors`")?;
+        let field = keys.required("field").and_then(|n| keys.r.text(n));
+        let code = keys.required("code").and_then(|n| keys.r.text(n));
+        let message = keys.required("message").and_then(|n| keys.r.text(n));
+        keys.finish();
+        Some(ErrorsListSpec {
+            field: field?,
+            code: code?,
+            message: message?,
+        })
+    }
+
+    fn header(&mut self, name: Text, node: &Node) -> Option<HeaderSpec> {
+        let mut keys = self.map(node, "a header")?;
+        let value = keys.required("value").and_then(|n| keys.r.text(n));
+        let sensitive = keys.flag("sensitive");
+        let doc = keys.required("doc").and_then(|n| keys.r.text(n));
+        keys.finish();
+        Some(HeaderSpec {
+            name,
+            value: value?,
+            sensitive,
+            doc: doc?,
+        })
+    }
+
+    fn preset(&mut self, name: Text, node: &Node) -> Option<PresetSpec> {
+        let mut keys = self.map(node, "a preset")?;
+        let doc = keys.required("doc").and_then(|n| keys.r.text(n));
+        let set = keys
+            .optional("set")
+            .map(|n| {
+                keys.r.entries(n, "`set`", |r, field, value| {
+                    r.scalar(value).map(|v| (field, v))
+                })
+            })
+            .unwrap_or_default();
+        let args = keys
+            .optional("args")
+            .map(|n| keys.r.texts(n))
+            .unwrap_or_default();
+        keys.finish();
+        Some(PresetSpec {
+            name,
+            doc: doc?,
+            set,
+            args,
+        })
+    }
+
     fn result_code(&mut self, node: &Node) -> Option<ResultCodeSpec> {
         let mut keys = self.map(node, "a result code")?;
         let code = keys.required("code").and_then(|n| keys.r.int(n));
@@ -677,7 +769,14 @@ impl<'s> Reader<'s> {
                     signature: keys.optional("signature"),
                     variants: keys.optional("variants"),
                 };
-                TypeBody::Object(keys.r.object_body(node.pos, None, fields, parts))
+                let presets = keys
+                    .optional("presets")
+                    .map(|n| keys.r.entries(n, "`presets`", Self::preset))
+                    .unwrap_or_default();
+                TypeBody::Object(ObjectSpec {
+                    presets,
+                    ..keys.r.object_body(node.pos, None, fields, parts)
+                })
             }
             (None, Some(values), None) => TypeBody::Enum(keys.r.list(values, Self::enum_value)),
             (None, None, Some(base)) => {
@@ -745,6 +844,7 @@ impl<'s> Reader<'s> {
             signs_all,
             items: None,
             open: false,
+            presets: Vec::new(),
             variants,
         }
     }
@@ -791,6 +891,7 @@ impl<'s> Reader<'s> {
     fn callback(&mut self, id: Text, node: &Node) -> Option<CallbackSpec> {
         let mut keys = self.map(node, "a callback")?;
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
+        let token_field = keys.optional("token_field").and_then(|n| keys.r.text(n));
         let source = keys
             .required("source")
             .and_then(|n| keys.r.operation_source(n));
@@ -806,6 +907,7 @@ impl<'s> Reader<'s> {
         Some(CallbackSpec {
             id,
             doc: doc?,
+            token_field,
             source_document,
             source_section,
             message: message?,
@@ -839,6 +941,7 @@ impl<'s> Reader<'s> {
                 signs_all: false,
                 items: Some(items),
                 open: false,
+                presets: Vec::new(),
                 variants: Vec::new(),
             }),
             _ => {
@@ -968,11 +1071,13 @@ impl<'s> Reader<'s> {
         let fields = keys.required("fields").map(|n| keys.r.texts(n));
         let when = keys.required("when").and_then(|n| keys.r.text(n));
         let equals = keys.optional("equals").and_then(|n| keys.r.scalar(n));
+        let not_equals = keys.optional("not_equals").and_then(|n| keys.r.scalar(n));
         keys.finish();
         Some(RuleKindSpec::RequiredIf {
             fields: fields?,
             when: when?,
             equals,
+            not_equals,
         })
     }
 
@@ -991,6 +1096,10 @@ impl<'s> Reader<'s> {
             .optional("response")
             .and_then(|n| keys.r.message(n, "a response"));
         let encoding = keys.optional("encoding").and_then(|n| keys.r.text(n));
+        let headers = keys
+            .optional("headers")
+            .map(|n| keys.r.entries(n, "`headers`", Self::header))
+            .unwrap_or_default();
         let delivery = keys.optional("delivery").and_then(|n| keys.r.text(n));
         let retryable_result_codes = keys
             .optional("retryable_result_codes")
@@ -1012,6 +1121,7 @@ impl<'s> Reader<'s> {
             request: request?,
             response,
             retryable_result_codes,
+            headers,
             encoding,
             delivery,
             examples,

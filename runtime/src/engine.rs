@@ -18,7 +18,8 @@ use crate::clock::{Clock, SystemClock, format_dttm};
 use crate::error::{Error, RuleKind, SignatureError, Violation, Violations};
 use crate::keys::{RsaPrivateKey, RsaPublicKey};
 use crate::schema::{
-    self, Auto, Encoding, Field, Kind, Location, Method, Object, Operation, Scheme, SignItem,
+    self, Auto, Encoding, Field, HeaderValue, Kind, Location, Method, Object, Operation, Scheme,
+    SignItem,
 };
 use crate::secret::Secret;
 use crate::signature::{
@@ -356,10 +357,13 @@ impl Engine {
         let attempts = self.retry.max_attempts.max(1);
         let mut backoff = self.retry.initial_backoff;
         let mut attempt = 1;
+        // One idempotency key per call, sent again on every retry of it.
+        let idempotency_key = uuid_v4()?;
         loop {
             // Prepared afresh for every attempt: the gateway refuses a stale dttm, and the
             // signature covers it.
             let prepared = self.prepare_value(op, request)?;
+            let headers = self.headers(op, &idempotency_key)?;
             let span = tracing::info_span!(
                 "oneclick.call",
                 gateway = self.gateway.name,
@@ -371,7 +375,7 @@ impl Engine {
             );
             let started = Instant::now();
             let outcome = self
-                .exchange(op, prepared, &span)
+                .exchange(op, prepared, headers, &span)
                 .instrument(span.clone())
                 .await;
             let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -460,6 +464,8 @@ impl Engine {
         let (url, masked_url) = self.build_url(op, &mut body)?;
         redacted.url = masked_url;
         let body = match op.method {
+            // An operation whose fields all travel in the path sends no body at all.
+            Method::Post if body.as_object().is_some_and(Map::is_empty) => None,
             Method::Post => {
                 redacted.body = masked(op.request, &body);
                 Some(body)
@@ -562,6 +568,7 @@ impl Engine {
         &self,
         op: &'static Operation,
         prepared: PreparedRequest,
+        headers: Vec<(&'static str, String)>,
         span: &tracing::Span,
     ) -> Result<Value, Failure> {
         let method = match prepared.method {
@@ -572,6 +579,9 @@ impl Engine {
             .http
             .request(method, prepared.url.as_str())
             .header(reqwest::header::ACCEPT, "application/json");
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
         if let Some(body) = &prepared.body {
             request = match op.encoding {
                 Encoding::Json => request.json(body),
@@ -607,6 +617,9 @@ impl Engine {
         if let Some(fault) = self.fault(op, status, &bytes) {
             return Err(Failure::Final(fault));
         }
+        if let Some(errors) = self.errors(op, status, &bytes) {
+            return Err(Failure::Final(errors));
+        }
         if !(200..300).contains(&status) {
             let mut body = String::from_utf8_lossy(&bytes).into_owned();
             truncate_at_char(&mut body, MAX_ERROR_BODY_BYTES);
@@ -631,6 +644,10 @@ impl Engine {
             return Err(decode_error(format!(
                 "the body exceeds {MAX_RESPONSE_BYTES} bytes"
             )));
+        }
+        // An empty answer (a 204, an acknowledgement without content) is an empty object.
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            bytes = b"{}".to_vec();
         }
         // serde_json's syntax errors name a position, never the content.
         let response: Value = serde_json::from_slice(&bytes)
@@ -679,6 +696,81 @@ impl Engine {
             }
         }
         Ok(response)
+    }
+
+    /// The headers of one attempt: the gateway's and the operation's, values filled in.
+    fn headers(
+        &self,
+        op: &'static Operation,
+        idempotency_key: &str,
+    ) -> Result<Vec<(&'static str, String)>, Error> {
+        self.gateway
+            .headers
+            .iter()
+            .chain(op.headers)
+            .map(|header| {
+                let value = match header.value {
+                    HeaderValue::Credential(name) => self.credential(name)?.expose().clone(),
+                    HeaderValue::Uuid => uuid_v4()?,
+                    HeaderValue::IdempotencyKey => idempotency_key.to_owned(),
+                };
+                Ok((header.name, value))
+            })
+            .collect()
+    }
+
+    /// The gateway's documented list of errors, whatever the HTTP status it came with.
+    fn errors(&self, op: &'static Operation, status: u16, bytes: &[u8]) -> Option<Error> {
+        let spec = self.gateway.errors?;
+        let body: Value = serde_json::from_slice(bytes).ok()?;
+        let items = body.get(spec.field)?.as_array()?;
+        let text = |item: &Value, key: &str| match item.get(key) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        };
+        Some(Error::Errors {
+            operation: op.id,
+            http_status: status,
+            errors: items
+                .iter()
+                .map(|item| (text(item, spec.code), text(item, spec.message)))
+                .collect(),
+        })
+    }
+
+    /// Checks a notification against the token the merchant got when the order was created
+    /// (compared in constant time) and decodes it; one that does not match is an error.
+    pub fn verify_notification_as<T: DeserializeOwned>(
+        &self,
+        callback: &'static schema::Callback,
+        raw: &[u8],
+        expected_token: &str,
+    ) -> Result<T, Error> {
+        let message: Value = serde_json::from_slice(raw).map_err(|_| Error::Decode {
+            operation: callback.id,
+            message: "the notification is not JSON".into(),
+        })?;
+        let field = callback.token_field.ok_or_else(|| {
+            Error::Config(format!("callback {} names no token field", callback.id))
+        })?;
+        let received = message
+            .get(field)
+            .and_then(Value::as_str)
+            .ok_or(Error::Signature {
+                operation: callback.id,
+                source: SignatureError::Missing,
+            })?;
+        if !same_secret(received.as_bytes(), expected_token.as_bytes()) {
+            return Err(Error::Signature {
+                operation: callback.id,
+                source: SignatureError::Mismatch,
+            });
+        }
+        serde_json::from_value(message).map_err(|_| Error::Decode {
+            operation: callback.id,
+            message: format!("the notification does not match {}", callback.message.name),
+        })
     }
 
     /// The gateway's documented fault object, whatever the HTTP status it came with.
@@ -1081,6 +1173,33 @@ fn form_encode(fields: &[(String, String)]) -> String {
         push_percent_encoded(&mut out, value);
     }
     out
+}
+
+/// A random UUID version 4, from the system's secure random source.
+fn uuid_v4() -> Result<String, Error> {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 16];
+    ring::rand::SystemRandom::new()
+        .fill(&mut bytes)
+        .map_err(|_| Error::Config("the system has no secure random source".into()))?;
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    ))
+}
+
+/// Compares two secrets without an early exit, so the time taken does not tell how much of a
+/// guess was right.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len()
+        && std::hint::black_box(a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y))) == 0
 }
 
 /// Whether `object` or an object inside it has automatic fields.

@@ -23,6 +23,7 @@ pub enum RuleKind {
     Exclusive,
     RequiredIf,
     NotGreater,
+    RequiredUnless,
 }
 
 impl RuleKind {
@@ -42,6 +43,7 @@ impl RuleKind {
             RuleKind::Exclusive => "exclusive",
             RuleKind::RequiredIf => "required_if",
             RuleKind::NotGreater => "not_greater",
+            RuleKind::RequiredUnless => "required_unless",
         }
     }
 }
@@ -161,6 +163,13 @@ pub enum Error {
         detail: String,
         http_status: u16,
     },
+    /// The gateway answered with its documented list of errors (on any HTTP status).
+    Errors {
+        operation: &'static str,
+        http_status: u16,
+        /// `(code, description)` pairs, in the gateway's order.
+        errors: Vec<(String, String)>,
+    },
     /// The gateway answered with a non-2xx HTTP status.
     Http {
         operation: &'static str,
@@ -240,6 +249,16 @@ impl fmt::Debug for Error {
                 .field("message", message)
                 .field("http_status", http_status)
                 .finish_non_exhaustive(),
+            Error::Errors {
+                operation,
+                http_status,
+                errors,
+            } => f
+                .debug_struct("Errors")
+                .field("operation", operation)
+                .field("http_status", http_status)
+                .field("errors", errors)
+                .finish(),
             Error::Http {
                 operation,
                 status,
@@ -306,6 +325,15 @@ impl fmt::Display for Error {
                 f,
                 "{operation}: the gateway reported fault {code}: {message}"
             ),
+            Error::Errors {
+                operation, errors, ..
+            } => {
+                write!(f, "{operation}: the gateway reported")?;
+                for (i, (code, description)) in errors.iter().enumerate() {
+                    write!(f, "{} {code}: {description}", if i == 0 { "" } else { ";" })?;
+                }
+                Ok(())
+            }
             Error::Http {
                 operation, status, ..
             } => write!(f, "{operation}: the gateway answered HTTP {status}"),

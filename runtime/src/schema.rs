@@ -19,6 +19,10 @@ pub struct Gateway {
     pub result: Option<&'static ResultSpec>,
     /// The error object the gateway may answer with, on any HTTP status.
     pub fault: Option<&'static FaultSpec>,
+    /// The list of errors the gateway may answer with, on any HTTP status.
+    pub errors: Option<&'static ErrorsSpec>,
+    /// Headers on every request.
+    pub headers: &'static [Header],
     /// HTTP statuses after which a call may be repeated.
     pub retry_http_status: &'static [u16],
 }
@@ -65,6 +69,35 @@ pub struct Operation {
     pub encoding: Encoding,
     /// Whether the client sends the request or hands it to the customer's browser.
     pub delivery: Delivery,
+    /// Headers of this operation, besides the gateway's.
+    pub headers: &'static [Header],
+}
+
+/// A header the client sets itself.
+#[derive(Debug)]
+pub struct Header {
+    pub name: &'static str,
+    pub value: HeaderValue,
+    /// A secret (an API key): never printed or logged.
+    pub sensitive: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderValue {
+    /// A credential given to the client, by its spec name.
+    Credential(&'static str),
+    /// A fresh UUID v4 for every request sent.
+    Uuid,
+    /// A UUID v4 made once per call and sent again on every retry of it.
+    IdempotencyKey,
+}
+
+/// Where a gateway's list of errors keeps its parts: `{"errors": [{"code", "description"}]}`.
+#[derive(Debug)]
+pub struct ErrorsSpec {
+    pub field: &'static str,
+    pub code: &'static str,
+    pub message: &'static str,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -316,6 +349,12 @@ pub enum Rule {
     /// At most one present.
     Exclusive(&'static [&'static str]),
     /// `field` is required when `when` (or its default) has a value, or the given value.
+    /// `field` is required when `when` has a value other than `value`.
+    RequiredUnless {
+        field: &'static str,
+        when: &'static str,
+        value: Literal,
+    },
     /// `lower` is not greater than `upper` when both are present (decimal numbers).
     NotGreater {
         lower: &'static str,
@@ -408,6 +447,8 @@ pub struct Callback {
     pub message: &'static Object,
     /// Whether the message carries a signature that must verify.
     pub signed: bool,
+    /// A field that must equal a token the merchant got earlier (compared in constant time).
+    pub token_field: Option<&'static str>,
 }
 
 /// Polling of a status operation until the payment leaves its pending states.

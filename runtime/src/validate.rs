@@ -299,6 +299,13 @@ fn check_rule(
                 out.push(violation(path, RuleKind::Exclusive, fields.join(", ")));
             }
         }
+        Rule::RequiredUnless { field, when, value } => {
+            let other = present(map, when).is_some_and(|actual| !literal_matches(value, actual));
+            if other && present(map, field).is_none() {
+                let limit = format!("when {when} is not {}", literal_text(value));
+                out.push(violation(&at(field), RuleKind::RequiredUnless, limit));
+            }
+        }
         Rule::NotGreater { lower, upper } => {
             let number = |name: &str| present(map, name).and_then(decimal);
             if let (Some(low), Some(high)) = (number(lower), number(upper)) {

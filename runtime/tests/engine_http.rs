@@ -67,6 +67,8 @@ static GATEWAY: Gateway = Gateway {
     dttm_zone: TimeZone::EuropePrague,
     result: Some(&RESULT),
     fault: None,
+    errors: None,
+    headers: &[],
     retry_http_status: &[429, 503],
 };
 
@@ -139,6 +141,7 @@ static ECHO: Operation = Operation {
     retryable_result_codes: &[900],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
+    headers: &[],
 };
 
 const fn in_path(f: Field) -> Field {
@@ -195,6 +198,7 @@ static STATUS: Operation = Operation {
     retryable_result_codes: &[],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
+    headers: &[],
 };
 static POLL_STATUS: Polling = Polling {
     operation: &STATUS,
@@ -236,6 +240,7 @@ static CARD: Operation = Operation {
     retryable_result_codes: &[],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
+    headers: &[],
 };
 
 // --- Fixtures ----------------------------------------------------------------------------------
@@ -1078,6 +1083,7 @@ static ITEM: Operation = Operation {
     retryable_result_codes: &[],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
+    headers: &[],
 };
 
 #[test]

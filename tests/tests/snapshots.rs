@@ -31,6 +31,11 @@ fn assist() {
 }
 
 #[test]
+fn xpay() {
+    snapshot_spec("spec/xpay.yaml");
+}
+
+#[test]
 fn constraints_fixture() {
     snapshot_spec("tests/specs/constraints.yaml");
 }
@@ -73,6 +78,7 @@ fn every_spec_has_a_snapshot_test() {
             "spec/assist.yaml",
             "spec/csob.yaml",
             "spec/monetix.yaml",
+            "spec/xpay.yaml",
             "tests/specs/constraints.yaml",
             "tests/specs/enums.yaml",
             "tests/specs/flat.yaml",

@@ -381,6 +381,21 @@ fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
         source.file,
         callback.source.section
     ));
+    if let Some(field) = &callback.token_field {
+        let docs = doc(&format!(
+            "{}\n\nTakes the raw body as received and checks its `{field}` against `expected_token` (the one returned when the order was created) in constant time before decoding it: a notification that does not match is an error, never a value. Source: {} (`{}`), section \"{}\".",
+            callback.doc.trim(),
+            source.title,
+            source.file,
+            callback.source.section
+        ));
+        return quote! {
+            #docs
+            pub fn #name(&self, raw: &[u8], expected_token: &str) -> Result<#message, rt::Error> {
+                self.engine.verify_notification_as(&schema::#schema, raw, expected_token)
+            }
+        };
+    }
     quote! {
         #docs
         pub fn #name(&self, raw: &[u8]) -> Result<#message, rt::Error> {

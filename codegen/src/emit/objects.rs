@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, ident, rust_type};
-use crate::ir::{Case, Direction, Field, Gateway, ObjectType, TypeRef, Variants};
+use crate::ir::{Case, Direction, Field, Gateway, Literal, ObjectType, Preset, TypeRef, Variants};
 
 pub(super) fn objects(gateway: &Gateway) -> TokenStream {
     let items: Vec<TokenStream> = gateway.objects.iter().map(|o| object(gateway, o)).collect();
@@ -274,6 +274,10 @@ fn request_impl(gateway: &Gateway, object: &ObjectType, fields: &[&Field]) -> To
             }
         }
     });
+    let presets = object
+        .presets
+        .iter()
+        .map(|p| preset(gateway, object, fields, p));
     let constructor_doc = if required.is_empty() && object.variants.is_empty() {
         " An empty value; set fields with the setters."
     } else {
@@ -289,6 +293,8 @@ fn request_impl(gateway: &Gateway, object: &ObjectType, fields: &[&Field]) -> To
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits),* }
             }
+
+            #(#presets)*
 
             #(#setters)*
 
@@ -326,6 +332,57 @@ fn redacted_debug(object: &ObjectType, fields: &[&Field]) -> TokenStream {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_struct(#label) #(#entries)* .finish()
             }
+        }
+    }
+}
+
+/// A named constructor: the preset's values in place, its arguments as parameters.
+fn preset(
+    gateway: &Gateway,
+    object: &ObjectType,
+    fields: &[&Field],
+    preset: &Preset,
+) -> TokenStream {
+    let name = ident(&preset.name);
+    let docs = doc(&preset.doc);
+    let params = preset.args.iter().filter_map(|wire| {
+        let field = fields.iter().find(|f| f.wire == *wire)?;
+        let name = ident(&field.rust_name);
+        let ty = rust_type(gateway, &field.ty, object.direction);
+        Some(quote! { #name: #ty })
+    });
+    let inits = fields.iter().map(|field| {
+        let name = ident(&field.rust_name);
+        let value = if let Some((_, literal)) = preset.set.iter().find(|(w, _)| *w == field.wire) {
+            match (&field.ty, literal) {
+                (TypeRef::Enum(e), literal) => {
+                    let enum_type = &gateway.enums[*e];
+                    let variant = enum_type
+                        .values
+                        .iter()
+                        .find(|v| v.wire == *literal)
+                        .map(|v| ident(&v.variant));
+                    let ty = ident(&enum_type.name);
+                    Some(quote! { #ty::#variant })
+                }
+                (_, Literal::Bool(b)) => Some(quote! { #b }),
+                _ => None,
+            }
+        } else if preset.args.contains(&field.wire) {
+            Some(quote! { #name })
+        } else {
+            None
+        };
+        match (value, field.required) {
+            (Some(value), true) => quote! { #name: #value },
+            (Some(value), false) => quote! { #name: Some(#value) },
+            (None, _) => quote! { #name: None },
+        }
+    });
+    quote! {
+        #docs
+        pub fn #name(#(#params),*) -> Self {
+            Self { #(#inits),* }
         }
     }
 }

@@ -46,10 +46,14 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         let message = &gateway.objects[c.message];
         let message_const = ident(&message.schema_const);
         let signed = message.signed;
+        let token_field = match &c.token_field {
+            Some(field) => quote! { Some(#field) },
+            None => quote! { None },
+        };
         let docs = doc(&format!("The `{}` callback, verified by `Client::verify_{}`.", c.id, c.id));
         quote! {
             #docs
-            pub static #name: Callback = Callback { id: #id, message: &#message_const, signed: #signed };
+            pub static #name: Callback = Callback { id: #id, message: &#message_const, signed: #signed, token_field: #token_field };
         }
     });
     quote! {
@@ -117,6 +121,20 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
         }
         None => (quote! {}, quote! { None }),
     };
+    let gateway_headers = headers(&gateway.headers);
+    let (errors_static, errors_ref) = match &gateway.errors {
+        Some(errors) => {
+            let (field, code, message) = (&errors.field, &errors.code, &errors.message);
+            (
+                quote! {
+                    /// The list of errors the gateway answers with, on any HTTP status.
+                    pub static ERRORS: ErrorsSpec = ErrorsSpec { field: #field, code: #code, message: #message };
+                },
+                quote! { Some(&ERRORS) },
+            )
+        }
+        None => (quote! {}, quote! { None }),
+    };
     let (fault_static, fault_ref) = match &gateway.fault {
         Some(fault) => {
             let (field, code, message, detail) =
@@ -145,10 +163,13 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
             dttm_zone: #zone,
             result: #result_ref,
             fault: #fault_ref,
+            errors: #errors_ref,
+            headers: #gateway_headers,
             retry_http_status: &[#(#retry),*],
         };
 
         #fault_static
+        #errors_static
 
         #result_static
     }
@@ -295,6 +316,10 @@ fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
         Rule::Together(names) => quote! { Rule::Together(&[#(#names),*]) },
         Rule::OneOf(names) => quote! { Rule::OneOf(&[#(#names),*]) },
         Rule::Exclusive(names) => quote! { Rule::Exclusive(&[#(#names),*]) },
+        Rule::RequiredUnless { field, when, value } => {
+            let value = literal(value);
+            quote! { Rule::RequiredUnless { field: #field, when: #when, value: #value } }
+        }
         Rule::NotGreater { lower, upper } => {
             quote! { Rule::NotGreater { lower: #lower, upper: #upper } }
         }
@@ -413,6 +438,7 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
     };
     let request_signature = order(Some(op.request));
     let response_signature = order(op.response);
+    let op_headers = headers(&op.headers);
     let request_signed = gateway.objects[op.request].signed;
     let response_signed = op.response.is_some_and(|i| gateway.objects[i].signed);
     let encoding = if op.form {
@@ -447,6 +473,7 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
             retryable_result_codes: &[#(#retryable),*],
             encoding: #encoding,
             delivery: #delivery,
+            headers: #op_headers,
         };
     }
 }
@@ -478,4 +505,18 @@ pub(super) fn method_name(method: Method) -> &'static str {
         Method::Get => "GET",
         Method::Post => "POST",
     }
+}
+
+fn headers(headers: &[crate::ir::Header]) -> TokenStream {
+    let items = headers.iter().map(|h| {
+        let name = &h.name;
+        let sensitive = h.sensitive;
+        let value = match &h.value {
+            crate::ir::HeaderValue::Credential(c) => quote! { HeaderValue::Credential(#c) },
+            crate::ir::HeaderValue::Uuid => quote! { HeaderValue::Uuid },
+            crate::ir::HeaderValue::IdempotencyKey => quote! { HeaderValue::IdempotencyKey },
+        };
+        quote! { Header { name: #name, value: #value, sensitive: #sensitive } }
+    });
+    quote! { &[#(#items),*] }
 }

@@ -9,6 +9,8 @@ pub static GATEWAY: Gateway = Gateway {
     dttm_zone: TimeZone::Utc,
     result: None,
     fault: Some(&FAULT),
+    errors: None,
+    headers: &[],
     retry_http_status: &[],
 };
 /// The error object the gateway answers with, on any HTTP status.
@@ -289,6 +291,7 @@ pub static LIST_CARDS: Operation = Operation {
     retryable_result_codes: &[],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
+    headers: &[],
 };
 /// The `remove_card` operation: `POST /pay/oneclick/v1/rem_token.cfm`.
 pub static REMOVE_CARD: Operation = Operation {
@@ -304,6 +307,7 @@ pub static REMOVE_CARD: Operation = Operation {
     retryable_result_codes: &[],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
+    headers: &[],
 };
 /// The `token_pay` operation: `POST /pay/tokenpay.cfm`.
 pub static TOKEN_PAY: Operation = Operation {
@@ -319,6 +323,7 @@ pub static TOKEN_PAY: Operation = Operation {
     retryable_result_codes: &[],
     encoding: Encoding::Form,
     delivery: Delivery::Call,
+    headers: &[],
 };
 /// The `payment_page_order` operation: `POST /pay/order.cfm`.
 pub static PAYMENT_PAGE_ORDER: Operation = Operation {
@@ -334,4 +339,5 @@ pub static PAYMENT_PAGE_ORDER: Operation = Operation {
     retryable_result_codes: &[],
     encoding: Encoding::Form,
     delivery: Delivery::Redirect,
+    headers: &[],
 };

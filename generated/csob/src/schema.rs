@@ -9,6 +9,8 @@ pub static GATEWAY: Gateway = Gateway {
     dttm_zone: TimeZone::EuropePrague,
     result: Some(&RESULT),
     fault: None,
+    errors: None,
+    headers: &[],
     retry_http_status: &[429, 503],
 };
 /// Where answers carry their result code, and what each code means.
@@ -957,6 +959,7 @@ pub static ONECLICK_ECHO: Operation = Operation {
     retryable_result_codes: &[],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
+    headers: &[],
 };
 /// The `oneclick_init` operation: `POST /oneclick/init`.
 pub static ONECLICK_INIT: Operation = Operation {
@@ -972,6 +975,7 @@ pub static ONECLICK_INIT: Operation = Operation {
     retryable_result_codes: &[900],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
+    headers: &[],
 };
 /// The `oneclick_process` operation: `POST /oneclick/process`.
 pub static ONECLICK_PROCESS: Operation = Operation {
@@ -987,6 +991,7 @@ pub static ONECLICK_PROCESS: Operation = Operation {
     retryable_result_codes: &[900],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
+    headers: &[],
 };
 /// The `payment_status` operation: `GET /payment/status/{merchantId}/{payId}/{dttm}/{signature}`.
 pub static PAYMENT_STATUS: Operation = Operation {
@@ -1002,6 +1007,7 @@ pub static PAYMENT_STATUS: Operation = Operation {
     retryable_result_codes: &[],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
+    headers: &[],
 };
 /// Follows a OneClick payment after `oneclick_process` as the gateway advises: the first
 /// status check 2-3 seconds after processing started, then every 5 seconds while the payment

@@ -9,6 +9,8 @@ pub static GATEWAY: Gateway = Gateway {
     dttm_zone: TimeZone::Utc,
     result: None,
     fault: None,
+    errors: None,
+    headers: &[],
     retry_http_status: &[500],
 };
 /// Values of [`crate::PaymentState`].
@@ -328,6 +330,7 @@ pub static CARD_SALE: Operation = Operation {
     retryable_result_codes: &[],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
+    headers: &[],
 };
 /// The `payment_status` operation: `POST /v2/payment/status`.
 pub static PAYMENT_STATUS: Operation = Operation {
@@ -343,10 +346,12 @@ pub static PAYMENT_STATUS: Operation = Operation {
     retryable_result_codes: &[],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
+    headers: &[],
 };
 /// The `callback` callback, verified by `Client::verify_callback`.
 pub static VERIFY_CALLBACK: Callback = Callback {
     id: "callback",
     message: &CALLBACK,
     signed: true,
+    token_field: None,
 };
