@@ -44,6 +44,27 @@ fn crate_doc(gateway: &Gateway) -> String {
             path = op.path
         ));
     }
+    let headers: Vec<_> = gateway
+        .headers
+        .iter()
+        .map(|h| (h.name.as_str(), h.doc.as_str(), ""))
+        .chain(gateway.operations.iter().flat_map(|op| {
+            op.headers
+                .iter()
+                .map(move |h| (h.name.as_str(), h.doc.as_str(), op.id.as_str()))
+        }))
+        .collect();
+    if !headers.is_empty() {
+        doc.push_str("\n## Headers the client sets\n\n");
+        for (name, text, operation) in headers {
+            let scope = if operation.is_empty() {
+                String::new()
+            } else {
+                format!(" (`{operation}`)")
+            };
+            doc.push_str(&format!("- `{name}`{scope}: {}\n", text.trim()));
+        }
+    }
     if !gateway.callbacks.is_empty() {
         doc.push_str("\n## Callbacks\n\n");
         for callback in &gateway.callbacks {

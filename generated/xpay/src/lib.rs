@@ -20,6 +20,13 @@
 //! | [`Client::deactivate_contract`] | `deactivate_contract` | `POST /contracts/{contractId}/deactivation` | Deactivates an existing contract; later payments with it fail. |
 //! | [`Client::get_order`] | `get_order` | `GET /orders/{orderId}` | Reads an order and its operations. |
 //!
+//! ## Headers the client sets
+//!
+//! - `X-Api-Key`: The merchant's API key, on every call.
+//! - `Correlation-Id`: A fresh UUID v4 for every request, to trace it.
+//! - `Idempotency-Key` (`create_hpp_order`): One UUID per order creation, sent again on a retry.
+//! - `Idempotency-Key` (`create_pay_by_link`): One UUID per order creation, sent again on a retry.
+//!
 //! ## Callbacks
 //!
 //! - [`Client::verify_notification`]: The payment notification XPay sends to the order's notificationUrl.
