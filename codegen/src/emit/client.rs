@@ -243,7 +243,7 @@ fn client_struct(gateway: &Gateway) -> TokenStream {
         .callbacks
         .iter()
         .map(|c| callback_method(gateway, c));
-    let title = format!("A client of the {} API.", gateway.title);
+    let title = format!(" A client of the {} API.", gateway.title);
     quote! {
         #[doc = #title]
         ///

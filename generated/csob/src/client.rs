@@ -204,7 +204,7 @@ impl From<i64> for ResultCode {
         }
     }
 }
-///A client of the ČSOB payment gateway API.
+/// A client of the ČSOB payment gateway API.
 ///
 /// Every call validates the request against the spec before anything is sent, fills the
 /// automatic fields, signs, sends, verifies the answer and maps result codes to

@@ -57,7 +57,7 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials").field("api_key", &"***").finish()
     }
 }
-///A client of the Nexi XPay API.
+/// A client of the Nexi XPay API.
 ///
 /// Every call validates the request against the spec before anything is sent, fills the
 /// automatic fields, signs, sends, verifies the answer and maps result codes to
