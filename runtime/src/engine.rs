@@ -271,6 +271,32 @@ impl Engine {
         self.prepare_value(op, &to_request_value(request)?)
     }
 
+    /// What a call would send, with secrets and card data masked (`***`): the method, URL,
+    /// headers, body and signed text of a dry run. Nothing is sent.
+    pub fn dry_run(&self, op: &'static Operation, request: &Value) -> Result<DryRun, Error> {
+        let prepared = self.prepare_value(op, request)?;
+        let headers = self
+            .headers(op, &uuid_v4()?)?
+            .into_iter()
+            .map(|(name, value)| {
+                let sensitive = self
+                    .gateway
+                    .headers
+                    .iter()
+                    .chain(op.headers)
+                    .any(|h| h.name == name && h.sensitive);
+                (name, if sensitive { "***".to_owned() } else { value })
+            })
+            .collect();
+        Ok(DryRun {
+            method: prepared.method,
+            url: prepared.shown_url().to_owned(),
+            headers,
+            body: prepared.shown_body().cloned(),
+            text_to_sign: prepared.shown_text().map(str::to_owned),
+        })
+    }
+
     /// Builds a request that the customer's browser carries to the gateway (a redirect to its
     /// payment page): validated, completed and signed like a call, but never sent by the client.
     pub fn redirect<Req: Serialize>(
@@ -1109,6 +1135,17 @@ fn mask_kind(kind: &Kind, value: &mut Value) -> bool {
 
 /// RFC 3986 percent-encoding of a path segment: only unreserved characters stay as they are, so
 /// Base64's `+`, `/` and `=` are encoded.
+/// A request as a dry run shows it: secrets and card data already masked.
+#[derive(Debug, Clone)]
+pub struct DryRun {
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<Value>,
+    /// The signed text, sensitive values masked; `None` when the request is not signed.
+    pub text_to_sign: Option<String>,
+}
+
 /// A request for the customer's browser: where to go, how, and with which form fields.
 #[derive(Clone)]
 pub struct RedirectForm {

@@ -18,7 +18,8 @@ pub mod validate;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use engine::{
-    Credentials, Engine, PollOptions, PreparedRequest, RedirectForm, RetryPolicy, SigningKeys,
+    Credentials, DryRun, Engine, PollOptions, PreparedRequest, RedirectForm, RetryPolicy,
+    SigningKeys,
 };
 pub use error::{Error, RuleKind, SignatureError, Violation, Violations};
 pub use keys::{KeyError, RsaPrivateKey, RsaPublicKey};

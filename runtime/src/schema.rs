@@ -23,6 +23,12 @@ pub struct Gateway {
     pub errors: Option<&'static ErrorsSpec>,
     /// Headers on every request.
     pub headers: &'static [Header],
+    /// Named base URLs: `("sandbox", "https://…")`.
+    pub environments: &'static [(&'static str, &'static str)],
+    /// The values a client is configured with, besides the scheme's keys.
+    pub credentials: &'static [CredentialSpec],
+    pub operations: &'static [&'static Operation],
+    pub callbacks: &'static [&'static Callback],
     /// HTTP statuses after which a call may be repeated.
     pub retry_http_status: &'static [u16],
 }
@@ -45,11 +51,22 @@ pub enum TimeZone {
     EuropePrague,
 }
 
+/// A value a client is configured with.
+#[derive(Debug)]
+pub struct CredentialSpec {
+    pub name: &'static str,
+    pub sensitive: bool,
+    /// Sent as a JSON number.
+    pub integer: bool,
+}
+
 /// One operation of a gateway API.
 #[derive(Debug)]
 pub struct Operation {
     /// The spec's operation id, e.g. `oneclick_init`.
     pub id: &'static str,
+    /// The first paragraph of the spec's doc text.
+    pub summary: &'static str,
     pub method: Method,
     /// Path below the base URL with `{wireName}` placeholders for path fields.
     pub path: &'static str,
@@ -444,6 +461,8 @@ impl ResultSpec {
 pub struct Callback {
     /// The spec's callback id, e.g. `payment_callback`.
     pub id: &'static str,
+    /// The first paragraph of the spec's doc text.
+    pub summary: &'static str,
     pub message: &'static Object,
     /// Whether the message carries a signature that must verify.
     pub signed: bool,

@@ -69,6 +69,10 @@ static GATEWAY: Gateway = Gateway {
     fault: None,
     errors: None,
     headers: &[],
+    environments: &[],
+    credentials: &[],
+    operations: &[],
+    callbacks: &[],
     retry_http_status: &[429, 503],
 };
 
@@ -125,6 +129,7 @@ static ECHO_RESPONSE: Object = Object {
 };
 static ECHO: Operation = Operation {
     id: "oneclick_echo",
+    summary: "",
     method: Method::Post,
     path: "/oneclick/echo",
     request: &ECHO_REQUEST,
@@ -187,6 +192,7 @@ static STATUS_ORDER: [SignItem; 5] = [
 ];
 static STATUS: Operation = Operation {
     id: "payment_status",
+    summary: "",
     method: Method::Get,
     path: "/payment/status/{merchantId}/{payId}/{dttm}/{signature}",
     request: &STATUS_REQUEST,
@@ -229,6 +235,7 @@ static CARD_REQUEST: Object = Object {
 };
 static CARD: Operation = Operation {
     id: "card",
+    summary: "",
     method: Method::Post,
     path: "/card",
     request: &CARD_REQUEST,
@@ -1072,6 +1079,7 @@ static ITEM_REQUEST: Object = Object {
 };
 static ITEM: Operation = Operation {
     id: "item",
+    summary: "",
     method: Method::Get,
     path: "/items/{id}/{token}",
     request: &ITEM_REQUEST,

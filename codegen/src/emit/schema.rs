@@ -46,6 +46,7 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         let message = &gateway.objects[c.message];
         let message_const = ident(&message.schema_const);
         let signed = message.signed;
+        let summary = summary(&c.doc);
         let token_field = match &c.token_field {
             Some(field) => quote! { Some(#field) },
             None => quote! { None },
@@ -53,7 +54,7 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         let docs = doc(&format!("The `{}` callback, verified by `Client::verify_{}`.", c.id, c.id));
         quote! {
             #docs
-            pub static #name: Callback = Callback { id: #id, message: &#message_const, signed: #signed, token_field: #token_field };
+            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, signed: #signed, token_field: #token_field };
         }
     });
     quote! {
@@ -122,6 +123,22 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
         None => (quote! {}, quote! { None }),
     };
     let gateway_headers = headers(&gateway.headers);
+    let environments = gateway.environments.iter().map(|e| {
+        let (name, url) = (&e.name, &e.url);
+        quote! { (#name, #url) }
+    });
+    let credentials = gateway.credentials.iter().map(|c| {
+        let (name, sensitive, integer) = (&c.name, c.sensitive, c.integer);
+        quote! { CredentialSpec { name: #name, sensitive: #sensitive, integer: #integer } }
+    });
+    let operations = gateway.operations.iter().map(|op| {
+        let name = ident(&op.schema_const);
+        quote! { &#name }
+    });
+    let callbacks = gateway.callbacks.iter().map(|c| {
+        let name = ident(&c.schema_const);
+        quote! { &#name }
+    });
     let (errors_static, errors_ref) = match &gateway.errors {
         Some(errors) => {
             let (field, code, message) = (&errors.field, &errors.code, &errors.message);
@@ -165,6 +182,10 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
             fault: #fault_ref,
             errors: #errors_ref,
             headers: #gateway_headers,
+            environments: &[#(#environments),*],
+            credentials: &[#(#credentials),*],
+            operations: &[#(#operations),*],
+            callbacks: &[#(#callbacks),*],
             retry_http_status: &[#(#retry),*],
         };
 
@@ -439,6 +460,7 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
     let request_signature = order(Some(op.request));
     let response_signature = order(op.response);
     let op_headers = headers(&op.headers);
+    let summary = summary(&op.doc);
     let request_signed = gateway.objects[op.request].signed;
     let response_signed = op.response.is_some_and(|i| gateway.objects[i].signed);
     let encoding = if op.form {
@@ -462,6 +484,7 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
         #docs
         pub static #name: Operation = Operation {
             id: #id,
+            summary: #summary,
             method: #method,
             path: #path,
             request: &#request,
@@ -519,4 +542,15 @@ fn headers(headers: &[crate::ir::Header]) -> TokenStream {
         quote! { Header { name: #name, value: #value, sensitive: #sensitive } }
     });
     quote! { &[#(#items),*] }
+}
+
+/// The first paragraph of a doc text, on one line: what a command-line help shows.
+fn summary(doc: &str) -> String {
+    doc.trim()
+        .split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }

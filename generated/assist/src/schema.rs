@@ -11,6 +11,26 @@ pub static GATEWAY: Gateway = Gateway {
     fault: Some(&FAULT),
     errors: None,
     headers: &[],
+    environments: &[],
+    credentials: &[
+        CredentialSpec {
+            name: "merchant_id",
+            sensitive: false,
+            integer: false,
+        },
+        CredentialSpec {
+            name: "login",
+            sensitive: false,
+            integer: false,
+        },
+        CredentialSpec {
+            name: "password",
+            sensitive: true,
+            integer: false,
+        },
+    ],
+    operations: &[&LIST_CARDS, &REMOVE_CARD, &TOKEN_PAY, &PAYMENT_PAGE_ORDER],
+    callbacks: &[],
     retry_http_status: &[],
 };
 /// The error object the gateway answers with, on any HTTP status.
@@ -280,6 +300,7 @@ pub static PAYMENT_PAGE_ORDER_REQUEST: Object = Object {
 /// The `list_cards` operation: `POST /pay/oneclick/v1/token.cfm`.
 pub static LIST_CARDS: Operation = Operation {
     id: "list_cards",
+    summary: "Lists the cards stored for a customer of the merchant.",
     method: Method::Post,
     path: "/pay/oneclick/v1/token.cfm",
     request: &LIST_CARDS_REQUEST,
@@ -296,6 +317,7 @@ pub static LIST_CARDS: Operation = Operation {
 /// The `remove_card` operation: `POST /pay/oneclick/v1/rem_token.cfm`.
 pub static REMOVE_CARD: Operation = Operation {
     id: "remove_card",
+    summary: "Removes a stored card (token) of a customer of the merchant.",
     method: Method::Post,
     path: "/pay/oneclick/v1/rem_token.cfm",
     request: &REMOVE_CARD_REQUEST,
@@ -312,6 +334,7 @@ pub static REMOVE_CARD: Operation = Operation {
 /// The `token_pay` operation: `POST /pay/tokenpay.cfm`.
 pub static TOKEN_PAY: Operation = Operation {
     id: "token_pay",
+    summary: "Pays an order with a stored card, as a customer-initiated (CIT COF) payment. The seeds do not describe the answer's fields, so they are all kept in `other`.",
     method: Method::Post,
     path: "/pay/tokenpay.cfm",
     request: &TOKEN_PAY_REQUEST,
@@ -328,6 +351,7 @@ pub static TOKEN_PAY: Operation = Operation {
 /// The `payment_page_order` operation: `POST /pay/order.cfm`.
 pub static PAYMENT_PAGE_ORDER: Operation = Operation {
     id: "payment_page_order",
+    summary: "The order a merchant sends with the customer to the Assist payment page. It carries either CustomerNumber (pay with a saved card) or the recurring parameters, never both (seed 002). The client builds it as form fields or a URL; the customer's browser sends it.",
     method: Method::Post,
     path: "/pay/order.cfm",
     request: &PAYMENT_PAGE_ORDER_REQUEST,

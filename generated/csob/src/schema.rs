@@ -11,6 +11,19 @@ pub static GATEWAY: Gateway = Gateway {
     fault: None,
     errors: None,
     headers: &[],
+    environments: &[
+        ("sandbox", "https://iapi.iplatebnibrana.csob.cz/api/v1.9"),
+        ("production", "https://api.platebnibrana.csob.cz/api/v1.9"),
+    ],
+    credentials: &[
+        CredentialSpec {
+            name: "merchant_id",
+            sensitive: false,
+            integer: false,
+        },
+    ],
+    operations: &[&ONECLICK_ECHO, &ONECLICK_INIT, &ONECLICK_PROCESS, &PAYMENT_STATUS],
+    callbacks: &[],
     retry_http_status: &[429, 503],
 };
 /// Where answers carry their result code, and what each code means.
@@ -948,6 +961,7 @@ pub static PAYMENT_STATUS_RESPONSE: Object = Object {
 /// The `oneclick_echo` operation: `POST /oneclick/echo`.
 pub static ONECLICK_ECHO: Operation = Operation {
     id: "oneclick_echo",
+    summary: "Checks the status of a OneClick template. Recommended before offering a OneClick payment in the cart or when listing saved cards in the customer account; not for the status of the initial OneClick payment. Codes 700-750 describe an unusable template.",
     method: Method::Post,
     path: "/oneclick/echo",
     request: &ONECLICK_ECHO_REQUEST,
@@ -964,6 +978,7 @@ pub static ONECLICK_ECHO: Operation = Operation {
 /// The `oneclick_init` operation: `POST /oneclick/init`.
 pub static ONECLICK_INIT: Operation = Operation {
     id: "oneclick_init",
+    summary: "Initiates a OneClick payment from a OneClick template created earlier on the gateway. The answer carries the payment's payId and, when a device fingerprint is needed, the `actions.fingerprint` data. For a payment without the customer present set clientInitiated = false: no fingerprint or confirmation is then required.",
     method: Method::Post,
     path: "/oneclick/init",
     request: &ONECLICK_INIT_REQUEST,
@@ -980,6 +995,7 @@ pub static ONECLICK_INIT: Operation = Operation {
 /// The `oneclick_process` operation: `POST /oneclick/process`.
 pub static ONECLICK_PROCESS: Operation = Operation {
     id: "oneclick_process",
+    summary: "Starts processing a OneClick payment created by oneclick_init. The result of authentication and authorisation is then found with payment_status (see `poll_payment_status`). When the payment needs confirmation the answer carries `actions.authenticate`.",
     method: Method::Post,
     path: "/oneclick/process",
     request: &ONECLICK_PROCESS_REQUEST,
@@ -996,6 +1012,7 @@ pub static ONECLICK_PROCESS: Operation = Operation {
 /// The `payment_status` operation: `GET /payment/status/{merchantId}/{payId}/{dttm}/{signature}`.
 pub static PAYMENT_STATUS: Operation = Operation {
     id: "payment_status",
+    summary: "Reads the state of a payment. After oneclick_process, call it 2-3 seconds later and then every 5 seconds while paymentStatus is 2 (see `poll_payment_status`). All parameters travel in the path; the signature is URL-encoded there.",
     method: Method::Get,
     path: "/payment/status/{merchantId}/{payId}/{dttm}/{signature}",
     request: &PAYMENT_STATUS_REQUEST,

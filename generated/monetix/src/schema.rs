@@ -11,6 +11,16 @@ pub static GATEWAY: Gateway = Gateway {
     fault: None,
     errors: None,
     headers: &[],
+    environments: &[("ecommpay", "https://api.ecommpay.com")],
+    credentials: &[
+        CredentialSpec {
+            name: "project_id",
+            sensitive: false,
+            integer: true,
+        },
+    ],
+    operations: &[&CARD_SALE, &PAYMENT_STATUS],
+    callbacks: &[&VERIFY_CALLBACK],
     retry_http_status: &[500],
 };
 /// Values of [`crate::PaymentState`].
@@ -319,6 +329,7 @@ pub static CALLBACK: Object = Object {
 /// The `card_sale` operation: `POST /v2/payment/card/sale`.
 pub static CARD_SALE: Operation = Operation {
     id: "card_sale",
+    summary: "One-step purchase with a payment card. The platform checks the request and its signature, answers with a receipt confirmation, processes the payment with the card organisation and the issuer, and sends the result in a signed callback (see `verify_callback`).",
     method: Method::Post,
     path: "/v2/payment/card/sale",
     request: &CARD_SALE_REQUEST,
@@ -335,6 +346,7 @@ pub static CARD_SALE: Operation = Operation {
 /// The `payment_status` operation: `POST /v2/payment/status`.
 pub static PAYMENT_STATUS: Operation = Operation {
     id: "payment_status",
+    summary: "Reads the state of a payment by project and payment id.",
     method: Method::Post,
     path: "/v2/payment/status",
     request: &PAYMENT_STATUS_REQUEST,
@@ -351,6 +363,7 @@ pub static PAYMENT_STATUS: Operation = Operation {
 /// The `callback` callback, verified by `Client::verify_callback`.
 pub static VERIFY_CALLBACK: Callback = Callback {
     id: "callback",
+    summary: "The result of a payment, POSTed by the platform to the URL in the project settings: a success, a decline, or `redirect_data` when the customer must be redirected.",
     message: &CALLBACK,
     signed: true,
     token_field: None,

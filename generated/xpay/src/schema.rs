@@ -22,6 +22,25 @@ pub static GATEWAY: Gateway = Gateway {
             sensitive: false,
         },
     ],
+    environments: &[
+        ("sandbox", "https://xpaysandbox.nexigroup.com/api/phoenix-0.0/psp/api/v1"),
+        ("production", "https://xpay.nexigroup.com/api/phoenix-0.0/psp/api/v1"),
+    ],
+    credentials: &[
+        CredentialSpec {
+            name: "api_key",
+            sensitive: true,
+            integer: false,
+        },
+    ],
+    operations: &[
+        &CREATE_HPP_ORDER,
+        &CREATE_PAY_BY_LINK,
+        &LIST_CUSTOMER_CONTRACTS,
+        &DEACTIVATE_CONTRACT,
+        &GET_ORDER,
+    ],
+    callbacks: &[&VERIFY_NOTIFICATION],
     retry_http_status: &[429, 503],
 };
 /// The list of errors the gateway answers with, on any HTTP status.
@@ -290,6 +309,7 @@ pub static NOTIFICATION: Object = Object {
 /// The `create_hpp_order` operation: `POST /orders/hpp`.
 pub static CREATE_HPP_ORDER: Operation = Operation {
     id: "create_hpp_order",
+    summary: "Creates an order paid on the Hosted Payment Page. A OneClick first payment sets the `recurrence` to `Recurrence::first_payment`, a later one to `Recurrence::subsequent_payment`.",
     method: Method::Post,
     path: "/orders/hpp",
     request: &CREATE_HPP_ORDER_REQUEST,
@@ -312,6 +332,7 @@ pub static CREATE_HPP_ORDER: Operation = Operation {
 /// The `create_pay_by_link` operation: `POST /orders/paybylink`.
 pub static CREATE_PAY_BY_LINK: Operation = Operation {
     id: "create_pay_by_link",
+    summary: "Creates a payment link for the order. The OneClick phases set the `recurrence` as for the Hosted Payment Page.",
     method: Method::Post,
     path: "/orders/paybylink",
     request: &CREATE_PAY_BY_LINK_REQUEST,
@@ -334,6 +355,7 @@ pub static CREATE_PAY_BY_LINK: Operation = Operation {
 /// The `list_customer_contracts` operation: `GET /contracts/customers/{customerId}`.
 pub static LIST_CUSTOMER_CONTRACTS: Operation = Operation {
     id: "list_customer_contracts",
+    summary: "Lists the contracts associated with a customer.",
     method: Method::Get,
     path: "/contracts/customers/{customerId}",
     request: &LIST_CUSTOMER_CONTRACTS_REQUEST,
@@ -350,6 +372,7 @@ pub static LIST_CUSTOMER_CONTRACTS: Operation = Operation {
 /// The `deactivate_contract` operation: `POST /contracts/{contractId}/deactivation`.
 pub static DEACTIVATE_CONTRACT: Operation = Operation {
     id: "deactivate_contract",
+    summary: "Deactivates an existing contract; later payments with it fail.",
     method: Method::Post,
     path: "/contracts/{contractId}/deactivation",
     request: &DEACTIVATE_CONTRACT_REQUEST,
@@ -366,6 +389,7 @@ pub static DEACTIVATE_CONTRACT: Operation = Operation {
 /// The `get_order` operation: `GET /orders/{orderId}`.
 pub static GET_ORDER: Operation = Operation {
     id: "get_order",
+    summary: "Reads an order and its operations.",
     method: Method::Get,
     path: "/orders/{orderId}",
     request: &GET_ORDER_REQUEST,
@@ -382,6 +406,7 @@ pub static GET_ORDER: Operation = Operation {
 /// The `notification` callback, verified by `Client::verify_notification`.
 pub static VERIFY_NOTIFICATION: Callback = Callback {
     id: "notification",
+    summary: "The payment notification XPay sends to the order's notificationUrl.",
     message: &NOTIFICATION,
     signed: false,
     token_field: Some("securityToken"),

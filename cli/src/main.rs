@@ -1,0 +1,473 @@
+//! `oneclick`: call a OneClick gateway without writing Rust.
+//!
+//! Everything a command knows (its operations, fields, constraints, signature scheme, headers,
+//! credentials, environments) comes from the `schema` statics the generator emits into each
+//! client crate; this file only maps the command line onto them.
+//!
+//! Exit codes: 0 success; 2 invalid input (nothing sent); 3 the gateway answered with an
+//! error; 4 transport failure or a signature that does not verify; 1 anything else.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use oneclick_runtime::schema::{self, Constraint, Delivery, Kind, Object, Scheme};
+use oneclick_runtime::{
+    Credentials, Engine, Error, RsaPrivateKey, RsaPublicKey, Secret, SigningKeys,
+};
+use serde_json::Value;
+
+/// The gateways, by command name; everything else comes from their generated schemas.
+const GATEWAYS: &[(&str, &str, &schema::Gateway)] = &[
+    (
+        "csob",
+        "ČSOB payment gateway",
+        &oneclick_csob::schema::GATEWAY,
+    ),
+    (
+        "monetix",
+        "Monetix Gate",
+        &oneclick_monetix::schema::GATEWAY,
+    ),
+    (
+        "assist",
+        "IPS Assist One Click",
+        &oneclick_assist::schema::GATEWAY,
+    ),
+    ("xpay", "Nexi XPay", &oneclick_xpay::schema::GATEWAY),
+];
+
+const USAGE: &str = "usage: oneclick <gateway> <operation> [--request FILE|-] [--base-url URL] [--env NAME] [--dry-run]";
+
+/// How a run ended: the exit code and what to print on stderr.
+struct Failure(u8, String);
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(output) => {
+            print!("{output}");
+            ExitCode::SUCCESS
+        }
+        Err(Failure(code, message)) => {
+            eprintln!("{message}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<String, Failure> {
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    let help = words.contains(&"--help") || words.contains(&"-h");
+    let positional: Vec<&str> = positional(&words);
+    let usage = |message: String| Failure(1, format!("{message}\n{USAGE}"));
+    match positional.as_slice() {
+        [] => Ok(overview()),
+        [gateway] => {
+            let (name, title, gateway) = find_gateway(gateway)
+                .ok_or_else(|| usage(format!("unknown gateway `{gateway}`")))?;
+            if help || positional.len() == 1 {
+                return Ok(gateway_help(name, title, gateway));
+            }
+            Err(usage("missing operation".into()))
+        }
+        [gateway, command] => {
+            let (name, _, gateway) = find_gateway(gateway)
+                .ok_or_else(|| usage(format!("unknown gateway `{gateway}`")))?;
+            if let Some(callback) = gateway
+                .callbacks
+                .iter()
+                .find(|c| kebab(&format!("verify_{}", c.id)) == *command)
+            {
+                if help {
+                    return Ok(callback_help(name, callback));
+                }
+                return verify(name, gateway, callback, &words);
+            }
+            let op = gateway
+                .operations
+                .iter()
+                .find(|op| kebab(op.id) == *command)
+                .ok_or_else(|| {
+                    usage(format!(
+                        "unknown operation `{command}` of {name}; see `oneclick {name} --help`"
+                    ))
+                })?;
+            if help {
+                return Ok(operation_help(name, op));
+            }
+            call(name, gateway, op, &words)
+        }
+        _ => Err(usage("too many arguments".into())),
+    }
+}
+
+/// Arguments that are not options nor option values.
+fn positional<'a>(words: &[&'a str]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut skip = false;
+    for word in words {
+        if skip {
+            skip = false;
+        } else if matches!(*word, "--request" | "--base-url" | "--env" | "--token") {
+            skip = true;
+        } else if !word.starts_with('-') || *word == "-" {
+            out.push(*word);
+        }
+    }
+    out
+}
+
+fn option<'a>(words: &[&'a str], name: &str) -> Option<&'a str> {
+    words
+        .iter()
+        .position(|w| *w == name)
+        .and_then(|i| words.get(i + 1).copied())
+}
+
+fn find_gateway(name: &str) -> Option<(&'static str, &'static str, &'static schema::Gateway)> {
+    GATEWAYS.iter().find(|(n, _, _)| *n == name).copied()
+}
+
+fn kebab(id: &str) -> String {
+    id.replace('_', "-")
+}
+
+fn overview() -> String {
+    let mut out = format!(
+        "oneclick: call a OneClick gateway from the command line.\n\n{USAGE}\n\ngateways:\n"
+    );
+    for (name, title, _) in GATEWAYS {
+        out.push_str(&format!("  {name:<10} {title}\n"));
+    }
+    out.push_str("\n`oneclick <gateway> --help` lists its operations.\n");
+    out
+}
+
+fn gateway_help(name: &str, title: &str, gateway: &schema::Gateway) -> String {
+    let mut out = format!("{title} ({name})\n\noperations:\n");
+    for op in gateway.operations {
+        out.push_str(&format!(
+            "  {:<26} {} {}\n      {}\n",
+            kebab(op.id),
+            op.method.as_str(),
+            op.path,
+            op.summary
+        ));
+    }
+    for callback in gateway.callbacks {
+        out.push_str(&format!(
+            "  {:<26} checks a message from the gateway\n      {}\n",
+            kebab(&format!("verify_{}", callback.id)),
+            callback.summary
+        ));
+    }
+    out.push_str(&format!(
+        "\ncredentials (environment): {}\n",
+        credential_vars(name, gateway).join(", ")
+    ));
+    if !gateway.environments.is_empty() {
+        let names: Vec<&str> = gateway.environments.iter().map(|(n, _)| *n).collect();
+        out.push_str(&format!("environments (--env): {}\n", names.join(", ")));
+    }
+    out
+}
+
+fn operation_help(name: &str, op: &schema::Operation) -> String {
+    let mut out = format!(
+        "oneclick {name} {} [--request FILE|-] [--base-url URL] [--env NAME] [--dry-run]\n\n{} {}\n{}\n",
+        kebab(op.id),
+        op.method.as_str(),
+        op.path,
+        op.summary
+    );
+    if op.delivery == Delivery::Redirect {
+        out.push_str("\nA redirect: the command prints the form for the customer's browser and sends nothing.\n");
+    }
+    out.push_str(
+        "\nrequest fields (wire names; * required; the client fills the ones marked auto):\n",
+    );
+    fields(op.request, "", &mut out);
+    out
+}
+
+fn callback_help(name: &str, callback: &schema::Callback) -> String {
+    let token = if callback.token_field.is_some() {
+        " --token TOKEN"
+    } else {
+        ""
+    };
+    format!(
+        "oneclick {name} {} --request FILE|-{token}\n\n{}\n",
+        kebab(&format!("verify_{}", callback.id)),
+        callback.summary
+    )
+}
+
+/// One line per field, nested objects indented, with every constraint.
+fn fields(object: &Object, indent: &str, out: &mut String) {
+    for field in object.fields {
+        let mut notes: Vec<String> = field.constraints.iter().map(constraint).collect();
+        if let Kind::Enum(e) = field.kind {
+            let values: Vec<String> = e.values.iter().map(literal).collect();
+            notes.push(format!("one of {}", values.join(", ")));
+        }
+        if field.auto.is_some() {
+            notes.push("auto".into());
+        }
+        if field.location == schema::Location::Path {
+            notes.push("in the path".into());
+        }
+        if let Some(default) = &field.default {
+            notes.push(format!("default {}", literal(default)));
+        }
+        let required = if field.required { "*" } else { " " };
+        let line = format!(
+            "  {indent}{required}{:<22} {:<8} {}",
+            field.wire,
+            kind(&field.kind),
+            notes.join("; ")
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
+        let nested = match field.kind {
+            Kind::Object(child) => Some(child),
+            Kind::List(Kind::Object(child)) => Some(*child),
+            _ => None,
+        };
+        if let Some(child) = nested {
+            fields(child, &format!("{indent}  "), out);
+        }
+    }
+    for rule in object.rules {
+        out.push_str(&format!("  {indent} rule: {}\n", rule_text(rule)));
+    }
+}
+
+fn rule_text(rule: &schema::Rule) -> String {
+    match rule {
+        schema::Rule::Together(f) => format!("together: {}", f.join(", ")),
+        schema::Rule::OneOf(f) => format!("exactly one of: {}", f.join(", ")),
+        schema::Rule::Exclusive(f) => format!("at most one of: {}", f.join(", ")),
+        schema::Rule::RequiredIf {
+            field,
+            when,
+            equals: Some(v),
+        } => format!("{field} required when {when} = {}", literal(v)),
+        schema::Rule::RequiredIf {
+            field,
+            when,
+            equals: None,
+        } => format!("{field} required when {when} is set"),
+        schema::Rule::RequiredUnless { field, when, value } => {
+            format!("{field} required when {when} is not {}", literal(value))
+        }
+        schema::Rule::NotGreater { lower, upper } => format!("{lower} not above {upper}"),
+    }
+}
+
+fn kind(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::String => "string",
+        Kind::Integer => "integer",
+        Kind::Boolean => "boolean",
+        Kind::Object(_) => "object",
+        Kind::Enum(_) => "enum",
+        Kind::Any => "json",
+        Kind::List(_) => "list",
+        Kind::Map(_) => "map",
+    }
+}
+
+fn constraint(constraint: &Constraint) -> String {
+    match constraint {
+        Constraint::Min(v) => format!("min {v}"),
+        Constraint::Max(v) => format!("max {v}"),
+        Constraint::MinLength(n, unit) => format!("min_length {n} {unit:?}").to_lowercase(),
+        Constraint::MaxLength(n, unit) => format!("max_length {n} {unit:?}").to_lowercase(),
+        Constraint::Pattern(p) => format!("pattern {}", p.source),
+        Constraint::Format(f) => format!("format {}", oneclick_runtime::format::name(*f)),
+    }
+}
+
+fn literal(value: &schema::Literal) -> String {
+    match value {
+        schema::Literal::Str(s) => s.to_string(),
+        schema::Literal::Int(i) => i.to_string(),
+        schema::Literal::Bool(b) => b.to_string(),
+    }
+}
+
+/// The environment variables a gateway's credentials come from.
+fn credential_vars(name: &str, gateway: &schema::Gateway) -> Vec<String> {
+    let prefix = name.to_uppercase();
+    let mut vars: Vec<String> = gateway
+        .credentials
+        .iter()
+        .map(|c| format!("{prefix}_{}", c.name.to_uppercase()))
+        .collect();
+    match gateway.scheme {
+        Scheme::PipeRsaSha256 => {
+            vars.push(format!("{prefix}_PRIVATE_KEY"));
+            vars.push(format!("{prefix}_GATEWAY_PUBLIC_KEY"));
+        }
+        Scheme::FlatHmacSha512 => vars.push(format!("{prefix}_SECRET_KEY")),
+        Scheme::None => {}
+    }
+    vars
+}
+
+fn env(var: &str) -> Result<String, Failure> {
+    std::env::var(var).map_err(|_| Failure(1, format!("missing environment variable {var}")))
+}
+
+/// A PEM key whose path is in `var`; errors name the variable, never the key.
+fn pem(var: &str) -> Result<String, Failure> {
+    let path = env(var)?;
+    std::fs::read_to_string(&path)
+        .map_err(|e| Failure(1, format!("{var}: cannot read the key file: {e}")))
+}
+
+fn engine(
+    name: &str,
+    gateway: &'static schema::Gateway,
+    words: &[&str],
+) -> Result<Engine, Failure> {
+    let prefix = name.to_uppercase();
+    let mut values = Vec::new();
+    for credential in gateway.credentials {
+        let value = env(&format!("{prefix}_{}", credential.name.to_uppercase()))?;
+        values.push((credential.name, Secret::new(value)));
+    }
+    let keys = match gateway.scheme {
+        Scheme::PipeRsaSha256 => {
+            let key_error = |var: String| {
+                move |e: oneclick_runtime::KeyError| Failure(1, format!("{var}: {e}"))
+            };
+            let private = format!("{prefix}_PRIVATE_KEY");
+            let public = format!("{prefix}_GATEWAY_PUBLIC_KEY");
+            SigningKeys::PipeRsaSha256 {
+                private_key: RsaPrivateKey::from_pem(&pem(&private)?)
+                    .map_err(key_error(private))?,
+                gateway_key: RsaPublicKey::from_pem(&pem(&public)?).map_err(key_error(public))?,
+            }
+        }
+        Scheme::FlatHmacSha512 => SigningKeys::FlatHmacSha512 {
+            secret: Secret::new(env(&format!("{prefix}_SECRET_KEY"))?),
+        },
+        Scheme::None => SigningKeys::None,
+    };
+    let base_url = match (option(words, "--base-url"), option(words, "--env")) {
+        (Some(url), _) => url.to_string(),
+        (None, Some(env_name)) => gateway
+            .environments
+            .iter()
+            .find(|(n, _)| *n == env_name)
+            .map(|(_, url)| url.to_string())
+            .ok_or_else(|| Failure(1, format!("{name} has no environment `{env_name}`")))?,
+        (None, None) => gateway
+            .environments
+            .first()
+            .map(|(_, url)| url.to_string())
+            .ok_or_else(|| Failure(1, format!("{name} has no public host: pass --base-url")))?,
+    };
+    Engine::new(gateway, &base_url, Credentials { values, keys })
+        .map_err(|e| Failure(1, e.to_string()))
+}
+
+fn read_request(words: &[&str]) -> Result<Value, Failure> {
+    let text = match option(words, "--request") {
+        None => "{}".to_string(),
+        Some("-") => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Failure(1, format!("cannot read stdin: {e}")))?;
+            text
+        }
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| Failure(1, format!("cannot read {path}: {e}")))?,
+    };
+    serde_json::from_str(&text).map_err(|e| Failure(2, format!("/: the request is not JSON ({e})")))
+}
+
+fn call(
+    name: &str,
+    gateway: &'static schema::Gateway,
+    op: &'static schema::Operation,
+    words: &[&str],
+) -> Result<String, Failure> {
+    // Configuration first: a missing credential is reported before any input is read.
+    let engine = engine(name, gateway, words)?;
+    let request = read_request(words)?;
+    if words.contains(&"--dry-run") || op.delivery == Delivery::Redirect {
+        let dry = engine.dry_run(op, &request).map_err(failure)?;
+        let mut out = format!("{} {}\n", dry.method.as_str(), dry.url);
+        for (header, value) in &dry.headers {
+            out.push_str(&format!("{header}: {value}\n"));
+        }
+        if let Some(body) = &dry.body {
+            out.push_str(&format!("\n{}\n", pretty(body)));
+        }
+        if let Some(text) = &dry.text_to_sign {
+            out.push_str(&format!("\nsigned text:\n{text}\n"));
+        }
+        return Ok(out);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(1, e.to_string()))?;
+    let answer = runtime
+        .block_on(engine.call_value(op, request))
+        .map_err(failure)?;
+    Ok(format!("{}\n", pretty(&answer)))
+}
+
+fn verify(
+    name: &str,
+    gateway: &'static schema::Gateway,
+    callback: &'static schema::Callback,
+    words: &[&str],
+) -> Result<String, Failure> {
+    let text = match option(words, "--request") {
+        Some("-") | None => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Failure(1, format!("cannot read stdin: {e}")))?;
+            text
+        }
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| Failure(1, format!("cannot read {path}: {e}")))?,
+    };
+    let engine = engine(name, gateway, words)?;
+    let message: Value = match callback.token_field {
+        Some(_) => {
+            let token = option(words, "--token")
+                .ok_or_else(|| Failure(1, "pass the order's securityToken with --token".into()))?;
+            engine.verify_notification_as(callback, text.as_bytes(), token)
+        }
+        None => engine.verify_callback(callback, text.as_bytes()),
+    }
+    .map_err(failure)?;
+    Ok(format!("{}\n", pretty(&message)))
+}
+
+fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+}
+
+/// The exit code and message of an error; gateway answers are printed whole.
+fn failure(error: Error) -> Failure {
+    match &error {
+        Error::Invalid(violations) => {
+            let lines: Vec<String> = violations.iter().map(ToString::to_string).collect();
+            Failure(2, lines.join("\n"))
+        }
+        Error::Rejected { body, .. } => Failure(3, format!("{error}\n{}", pretty(body))),
+        Error::Fault { .. } | Error::Errors { .. } => Failure(3, error.to_string()),
+        Error::Http { body, .. } => Failure(3, format!("{error}\n{body}")),
+        Error::Signature { .. } | Error::Transport { .. } => Failure(4, error.to_string()),
+        _ => Failure(1, error.to_string()),
+    }
+}

@@ -1,0 +1,422 @@
+//! The `oneclick` binary run as a user runs it, against servers on loopback.
+
+use std::process::{Command, Output};
+
+use oneclick_runtime::signature::{flat, pipe, sign_hmac_sha512, sign_rsa_sha256};
+use oneclick_runtime::{RsaPrivateKey, Secret};
+use oneclick_tests::{Reply, TestServer};
+use serde_json::{Value, json};
+
+fn vectors(name: &str) -> String {
+    format!("{}/../vectors/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `oneclick` with the gateways' credentials in the environment and `stdin` as input.
+async fn oneclick(args: &[&str], stdin: &str) -> Output {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let stdin = stdin.to_string();
+    tokio::task::spawn_blocking(move || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_oneclick"))
+            .args(&args)
+            .env("CSOB_MERCHANT_ID", "M1MIPS0000")
+            .env("CSOB_PRIVATE_KEY", vectors("merchant-test.key"))
+            .env("CSOB_GATEWAY_PUBLIC_KEY", vectors("gateway-test.pub"))
+            .env("MONETIX_PROJECT_ID", "42")
+            .env("MONETIX_SECRET_KEY", "s3cr3t")
+            .env("ASSIST_MERCHANT_ID", "452739")
+            .env("ASSIST_LOGIN", "LOGIN")
+            .env("ASSIST_PASSWORD", "assist-pass")
+            .env("XPAY_API_KEY", "xpay-key")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the oneclick binary runs");
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn csob_answer(op: &'static oneclick_runtime::schema::Operation, mut body: Value) -> Reply {
+    let key =
+        RsaPrivateKey::from_pem(&std::fs::read_to_string(vectors("gateway-test.key")).unwrap())
+            .unwrap();
+    let text = pipe::text_to_sign(op.response_signature, &body);
+    body["signature"] = Value::String(sign_rsa_sha256(&key, &text).unwrap());
+    Reply::json(body.to_string())
+}
+
+#[tokio::test]
+async fn help_lists_gateways_operations_and_fields() {
+    let overview = oneclick(&["--help"], "").await;
+    let gateway = oneclick(&["csob", "--help"], "").await;
+    let operation = oneclick(&["csob", "oneclick-init", "--help"], "").await;
+    assert!(overview.status.success() && gateway.status.success() && operation.status.success());
+    insta::assert_snapshot!("help_overview", text(&overview.stdout));
+    insta::assert_snapshot!("help_csob", text(&gateway.stdout));
+    insta::assert_snapshot!("help_csob_oneclick_init", text(&operation.stdout));
+    for gateway in ["monetix", "assist", "xpay"] {
+        let help = text(&oneclick(&[gateway, "--help"], "").await.stdout);
+        assert!(help.contains("operations:"), "{gateway}: {help}");
+    }
+}
+
+#[tokio::test]
+async fn csob_echo_over_http_and_its_errors() {
+    let server = TestServer::start(|_| {
+        csob_answer(&oneclick_csob::schema::ONECLICK_ECHO, json!({"origPayId": "0e92dd54b133@HA", "dttm": "20220125131601", "resultCode": 0, "resultMessage": "OK"}))
+    })
+    .await;
+    let request = r#"{"origPayId":"0e92dd54b133@HA"}"#;
+    let ok = oneclick(
+        &[
+            "csob",
+            "oneclick-echo",
+            "--request",
+            "-",
+            "--base-url",
+            &server.url(""),
+        ],
+        request,
+    )
+    .await;
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    let answer: Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(answer["resultCode"], 0);
+
+    let rejected = TestServer::start(|_| {
+        csob_answer(&oneclick_csob::schema::ONECLICK_ECHO, json!({"origPayId": "0e92dd54b133@HA", "dttm": "20220125131601", "resultCode": 700, "resultMessage": "Oneclick template not found"}))
+    })
+    .await;
+    let out = oneclick(
+        &[
+            "csob",
+            "oneclick-echo",
+            "--request",
+            "-",
+            "--base-url",
+            &rejected.url(""),
+        ],
+        request,
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stderr).contains("\"resultCode\": 700"),
+        "the answer is printed"
+    );
+
+    let forged = TestServer::start(|_| Reply::json(r#"{"origPayId":"0e92dd54b133@HA","dttm":"20220125131601","resultCode":0,"resultMessage":"OK","signature":"AAAA"}"#)).await;
+    let out = oneclick(
+        &[
+            "csob",
+            "oneclick-echo",
+            "--request",
+            "-",
+            "--base-url",
+            &forged.url(""),
+        ],
+        request,
+    )
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "a signature that does not verify is never exit 0"
+    );
+}
+
+#[tokio::test]
+async fn invalid_input_sends_nothing_on_any_gateway() {
+    let server = TestServer::start(|_| Reply::json("{}")).await;
+    let url = server.url("");
+    for (gateway, operation, request, expected) in [
+        (
+            "csob",
+            "oneclick-init",
+            r#"{"origPayId":"0e92dd54b133@HA","orderNo":"12345678901"}"#,
+            "/orderNo: pattern",
+        ),
+        (
+            "monetix",
+            "card-sale",
+            r#"{"general":{"payment_id":"p"},"customer":{"id":"c","ip_address":"1.2.3.4"},"payment":{"amount":0,"currency":"USD"},"return_url":{},"token":"t"}"#,
+            "/payment/amount: min",
+        ),
+        (
+            "assist",
+            "list-cards",
+            r#"{"customernumber":"123456789012345678901234567890123"}"#,
+            "/customernumber: max_length",
+        ),
+        (
+            "xpay",
+            "get-order",
+            r#"{"orderId":"1234567890123456789"}"#,
+            "/orderId: max_length",
+        ),
+    ] {
+        let out = oneclick(
+            &[gateway, operation, "--request", "-", "--base-url", &url],
+            request,
+        )
+        .await;
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{gateway}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains(expected),
+            "{gateway}: {}",
+            text(&out.stderr)
+        );
+    }
+    let out = oneclick(
+        &[
+            "csob",
+            "oneclick-echo",
+            "--request",
+            "-",
+            "--base-url",
+            &url,
+        ],
+        "not json",
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(server.received().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn gateway_errors_exit_3() {
+    let xpay = TestServer::start(|_| {
+        Reply::Status(
+            400,
+            r#"{"errors":[{"code":"PS0001","description":"Invalid orderId"}]}"#.into(),
+        )
+    })
+    .await;
+    let out = oneclick(
+        &[
+            "xpay",
+            "get-order",
+            "--request",
+            "-",
+            "--base-url",
+            &xpay.url(""),
+        ],
+        r#"{"orderId":"o1"}"#,
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("PS0001: Invalid orderId"));
+    assert_eq!(xpay.received()[0].header("x-api-key"), Some("xpay-key"));
+
+    let assist = TestServer::start(|_| {
+        Reply::json(r#"{"fault":{"detail":"no customer","faultcode":"1","faultstring":"2"}}"#)
+    })
+    .await;
+    let out = oneclick(
+        &[
+            "assist",
+            "list-cards",
+            "--request",
+            "-",
+            "--base-url",
+            &assist.url(""),
+        ],
+        r#"{"customernumber":"1"}"#,
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3));
+}
+
+#[tokio::test]
+async fn dry_run_shows_the_signed_text_and_masks_secrets() {
+    let request = r#"{"general":{"payment_id":"456789"},"customer":{"id":"customer_12","ip_address":"248.121.176.220"},"payment":{"amount":400000,"currency":"USD"},"return_url":{},"token":"f365bb","cvv":"987"}"#;
+    let out = oneclick(
+        &[
+            "monetix",
+            "card-sale",
+            "--request",
+            "-",
+            "--base-url",
+            "http://127.0.0.1:9",
+            "--dry-run",
+        ],
+        request,
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    assert!(
+        printed.starts_with("POST http://127.0.0.1:9/v2/payment/card/sale\n"),
+        "{printed}"
+    );
+    assert!(printed.contains("signed text:\ncustomer:id:customer_12;customer:ip_address:248.121.176.220;cvv:***;general:payment_id:456789;general:project_id:42"), "{printed}");
+    assert!(
+        !printed.contains("987") && !printed.contains("s3cr3t"),
+        "{printed}"
+    );
+
+    let out = oneclick(
+        &["xpay", "get-order", "--request", "-", "--dry-run"],
+        r#"{"orderId":"o1"}"#,
+    )
+    .await;
+    let printed = text(&out.stdout);
+    assert!(
+        printed.contains("X-Api-Key: ***") && !printed.contains("xpay-key"),
+        "{printed}"
+    );
+
+    let out = oneclick(
+        &[
+            "assist",
+            "payment-page-order",
+            "--request",
+            "-",
+            "--base-url",
+            "https://pay.example",
+        ],
+        r#"{"OrderNumber":"1","OrderAmount":"10","CustomerNumber":"7"}"#,
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("POST https://pay.example/pay/order.cfm"),
+        "a redirect is printed, never sent"
+    );
+}
+
+#[tokio::test]
+async fn callbacks_and_notifications_are_verified() {
+    let mut callback = json!({"project_id": 42, "payment": {"id": "456789", "status": "success"}});
+    let signed_text = flat::text_to_sign(&callback, "signature");
+    callback["signature"] = Value::String(sign_hmac_sha512(
+        &Secret::new("s3cr3t".into()),
+        &signed_text,
+    ));
+    let ok = oneclick(
+        &["monetix", "verify-callback", "--request", "-"],
+        &callback.to_string(),
+    )
+    .await;
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    callback["payment"]["status"] = json!("decline");
+    let tampered = oneclick(
+        &["monetix", "verify-callback", "--request", "-"],
+        &callback.to_string(),
+    )
+    .await;
+    assert_eq!(tampered.status.code(), Some(4));
+
+    let notification = r#"{"securityToken":"2f0ea505","eventId":"e1"}"#;
+    let ok = oneclick(
+        &[
+            "xpay",
+            "verify-notification",
+            "--request",
+            "-",
+            "--token",
+            "2f0ea505",
+        ],
+        notification,
+    )
+    .await;
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    let wrong = oneclick(
+        &[
+            "xpay",
+            "verify-notification",
+            "--request",
+            "-",
+            "--token",
+            "2f0ea506",
+        ],
+        notification,
+    )
+    .await;
+    assert_eq!(wrong.status.code(), Some(4));
+}
+
+#[tokio::test]
+async fn a_missing_credential_is_named() {
+    let output = tokio::task::spawn_blocking(|| {
+        Command::new(env!("CARGO_BIN_EXE_oneclick"))
+            .args(["xpay", "get-order", "--request", "-", "--dry-run"])
+            .env_remove("XPAY_API_KEY")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("XPAY_API_KEY"));
+}
+
+#[tokio::test]
+async fn each_gateway_happy_path() {
+    for (gateway, operation, request, answer) in [
+        (
+            "monetix",
+            "card-sale",
+            r#"{"general":{"payment_id":"456789"},"customer":{"id":"c","ip_address":"1.2.3.4"},"payment":{"amount":100,"currency":"USD"},"return_url":{},"token":"t"}"#,
+            r#"{"status":"success","request_id":"r1"}"#,
+        ),
+        (
+            "assist",
+            "list-cards",
+            r#"{"customernumber":"1234"}"#,
+            r#"[{"token":"91720736-CF93-469C-63A0-E5859815D6BA","expire":"12.2025"}]"#,
+        ),
+        (
+            "xpay",
+            "list-customer-contracts",
+            r#"{"customerId":"mcid1"}"#,
+            r#"{"contracts":[{"contractId":"C1"}]}"#,
+        ),
+    ] {
+        let server = TestServer::start(move |_| Reply::json(answer)).await;
+        let out = oneclick(
+            &[
+                gateway,
+                operation,
+                "--request",
+                "-",
+                "--base-url",
+                &server.url(""),
+            ],
+            request,
+        )
+        .await;
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{gateway}: {}",
+            text(&out.stderr)
+        );
+        let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            printed,
+            serde_json::from_str::<Value>(answer).unwrap(),
+            "{gateway}"
+        );
+        assert_eq!(server.received().len(), 1, "{gateway}");
+    }
+}
