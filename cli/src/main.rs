@@ -374,19 +374,26 @@ fn engine(
         .map_err(|e| Failure(1, e.to_string()))
 }
 
-fn read_request(words: &[&str]) -> Result<Value, Failure> {
-    let text = match option(words, "--request") {
-        None => "{}".to_string(),
+/// The text of `--request` (a file, or `-` for stdin); `None` when the option is absent.
+fn read_input(words: &[&str]) -> Result<Option<String>, Failure> {
+    match option(words, "--request") {
+        None => Ok(None),
         Some("-") => {
             let mut text = String::new();
             std::io::stdin()
                 .read_to_string(&mut text)
                 .map_err(|e| Failure(1, format!("cannot read stdin: {e}")))?;
-            text
+            Ok(Some(text))
         }
         Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| Failure(1, format!("cannot read {path}: {e}")))?,
-    };
+            .map(Some)
+            .map_err(|e| Failure(1, format!("cannot read {path}: {e}"))),
+    }
+}
+
+/// The request as JSON; an operation called without `--request` sends no caller fields.
+fn read_request(words: &[&str]) -> Result<Value, Failure> {
+    let text = read_input(words)?.unwrap_or_else(|| "{}".to_owned());
     serde_json::from_str(&text).map_err(|e| Failure(2, format!("/: the request is not JSON ({e})")))
 }
 
@@ -429,18 +436,9 @@ fn verify(
     callback: &'static schema::Callback,
     words: &[&str],
 ) -> Result<String, Failure> {
-    let text = match option(words, "--request") {
-        Some("-") | None => {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| Failure(1, format!("cannot read stdin: {e}")))?;
-            text
-        }
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| Failure(1, format!("cannot read {path}: {e}")))?,
-    };
     let engine = engine(name, gateway, words)?;
+    let text = read_input(words)?
+        .ok_or_else(|| Failure(1, "pass the message with --request FILE|-".into()))?;
     let message: Value = match callback.token_field {
         Some(_) => {
             let token = option(words, "--token")

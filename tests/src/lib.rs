@@ -46,6 +46,42 @@ pub fn leaves(value: &serde_json::Value) -> Vec<String> {
     out
 }
 
+/// Each violation as `"<path> <rule>"`: what tests compare against.
+pub fn violation_lines(violations: &oneclick_runtime::Violations) -> Vec<String> {
+    violations
+        .iter()
+        .map(|v| format!("{} {}", v.path, v.rule.as_str()))
+        .collect()
+}
+
+/// Checks every `(pointer, accepted values, rejected value, rule)` case against `object`,
+/// starting from the valid `base`: the accepted values pass, the rejected one fails with
+/// exactly that path and rule.
+pub fn check_boundaries(
+    object: &'static oneclick_runtime::schema::Object,
+    base: &serde_json::Value,
+    cases: Vec<(&str, Vec<serde_json::Value>, serde_json::Value, &str)>,
+) {
+    let lines = |json: &serde_json::Value| {
+        violation_lines(&oneclick_runtime::Violations(
+            oneclick_runtime::validate::validate_value(object, json),
+        ))
+    };
+    assert_eq!(lines(base), Vec::<String>::new(), "the base is valid");
+    for (pointer, inside, outside, rule) in cases {
+        for value in inside {
+            let json = with(base.clone(), pointer, value.clone());
+            assert_eq!(lines(&json), Vec::<String>::new(), "{pointer} = {value}");
+        }
+        let json = with(base.clone(), pointer, outside.clone());
+        assert_eq!(
+            lines(&json),
+            [format!("{pointer} {rule}")],
+            "{pointer} = {outside}"
+        );
+    }
+}
+
 /// A request as the server received it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Received {

@@ -4,7 +4,7 @@
 use oneclick_assist::schema;
 use oneclick_runtime::schema::Object;
 use oneclick_runtime::validate::validate_value;
-use oneclick_tests::with;
+use oneclick_tests::{check_boundaries as check, with};
 use serde_json::{Value, json};
 
 fn violations(object: &'static Object, json: &Value) -> Vec<String> {
@@ -12,28 +12,6 @@ fn violations(object: &'static Object, json: &Value) -> Vec<String> {
         .iter()
         .map(|v| format!("{} {}", v.path, v.rule.as_str()))
         .collect()
-}
-
-fn check(object: &'static Object, base: &Value, cases: Vec<(&str, Vec<Value>, Value, &str)>) {
-    assert_eq!(
-        violations(object, base),
-        Vec::<String>::new(),
-        "the base is valid"
-    );
-    for (pointer, inside, outside, rule) in cases {
-        for value in inside {
-            assert_eq!(
-                violations(object, &with(base.clone(), pointer, value.clone())),
-                Vec::<String>::new(),
-                "{pointer} = {value}"
-            );
-        }
-        assert_eq!(
-            violations(object, &with(base.clone(), pointer, outside.clone())),
-            [format!("{pointer} {rule}")],
-            "{pointer} = {outside}"
-        );
-    }
 }
 
 fn s(n: usize) -> Value {

@@ -137,12 +137,7 @@ async fn credentials_breaking_their_limits_are_never_sent() {
         .list_cards(&ListCardsRequest::new(Merchant::new(), customer()))
         .await
         .unwrap_err();
-    let found: Vec<String> = err
-        .violations()
-        .unwrap()
-        .iter()
-        .map(|v| format!("{} {}", v.path, v.rule.as_str()))
-        .collect();
+    let found = oneclick_tests::violation_lines(err.violations().unwrap());
     assert_eq!(found, ["/merchant/login max_length"]);
     assert!(server.received().is_empty());
 }
@@ -182,12 +177,7 @@ fn the_payment_page_order_is_built_not_sent() {
 
     let both = order.recurring_indicator(RecurringIndicator::Recurring);
     let err = client.payment_page_order(&both).unwrap_err();
-    let found: Vec<String> = err
-        .violations()
-        .unwrap()
-        .iter()
-        .map(|v| format!("{} {}", v.path, v.rule.as_str()))
-        .collect();
+    let found = oneclick_tests::violation_lines(err.violations().unwrap());
     assert_eq!(
         found,
         [

@@ -45,26 +45,7 @@ fn violations(object: &'static Object, json: &Value) -> Vec<String> {
 type Case = (&'static str, Vec<Value>, Value, &'static str);
 
 fn check(object: &'static Object, cases: Vec<Case>) {
-    assert!(
-        violations(object, &base(object)).is_empty(),
-        "the base request is valid"
-    );
-    for (pointer, inside, outside, rule) in cases {
-        for value in inside {
-            let json = with(base(object), pointer, value.clone());
-            assert_eq!(
-                violations(object, &json),
-                Vec::<String>::new(),
-                "{pointer} = {value}"
-            );
-        }
-        let json = with(base(object), pointer, outside.clone());
-        assert_eq!(
-            violations(object, &json),
-            [format!("{pointer} {rule}")],
-            "{pointer} = {outside}"
-        );
-    }
+    oneclick_tests::check_boundaries(object, &base(object), cases);
 }
 
 fn chars(n: usize) -> Value {

@@ -356,10 +356,7 @@ async fn an_invalid_request_is_never_sent() {
     .total_amount(oneclick_csob::Amount::try_from(100).unwrap());
     let err = client(&server).oneclick_init(&request).await.unwrap_err();
     let violations = err.violations().expect("a validation error");
-    let found: Vec<String> = violations
-        .iter()
-        .map(|v| format!("{} {}", v.path, v.rule.as_str()))
-        .collect();
+    let found = oneclick_tests::violation_lines(violations);
     assert_eq!(found, ["/currency together", "/clientIp required_if"]);
     assert!(server.received().is_empty(), "nothing reached the gateway");
 }

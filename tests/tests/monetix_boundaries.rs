@@ -25,7 +25,6 @@ fn violations(json: &Value) -> Vec<String> {
 
 #[test]
 fn every_constraint_at_its_boundary() {
-    assert!(violations(&base()).is_empty());
     let cases: Vec<(&str, Vec<Value>, Value, &str)> = vec![
         (
             "/general/payment_id",
@@ -89,19 +88,7 @@ fn every_constraint_at_its_boundary() {
             "pattern",
         ),
     ];
-    for (pointer, inside, outside, rule) in cases {
-        for value in inside {
-            assert!(
-                violations(&with(base(), pointer, value.clone())).is_empty(),
-                "{pointer} = {value}"
-            );
-        }
-        assert_eq!(
-            violations(&with(base(), pointer, outside.clone())),
-            [format!("{pointer} {rule}")],
-            "{pointer} = {outside}"
-        );
-    }
+    oneclick_tests::check_boundaries(&schema::CARD_SALE_REQUEST, &base(), cases);
 }
 
 #[test]

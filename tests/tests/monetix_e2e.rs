@@ -182,12 +182,7 @@ async fn json_input_with_two_modes_is_rejected_and_never_sent() {
         .call_value(&schema::CARD_SALE, request)
         .await
         .unwrap_err();
-    let found: Vec<String> = err
-        .violations()
-        .unwrap()
-        .iter()
-        .map(|v| format!("{} {}", v.path, v.rule.as_str()))
-        .collect();
+    let found = oneclick_tests::violation_lines(err.violations().unwrap());
     assert_eq!(
         found,
         ["/payment/amount min", "/payment/currency format", " one_of"]

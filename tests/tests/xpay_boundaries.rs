@@ -23,7 +23,6 @@ fn violations(json: &Value) -> Vec<String> {
 
 #[test]
 fn every_constraint_at_its_boundary() {
-    assert!(violations(&base()).is_empty());
     let cases: Vec<(&str, Vec<Value>, Value, &str)> = vec![
         (
             "/order/orderId",
@@ -87,19 +86,7 @@ fn every_constraint_at_its_boundary() {
             "enum",
         ),
     ];
-    for (pointer, inside, outside, rule) in cases {
-        for value in inside {
-            assert!(
-                violations(&with(base(), pointer, value.clone())).is_empty(),
-                "{pointer} = {value}"
-            );
-        }
-        assert_eq!(
-            violations(&with(base(), pointer, outside.clone())),
-            [format!("{pointer} {rule}")],
-            "{pointer} = {outside}"
-        );
-    }
+    oneclick_tests::check_boundaries(&schema::CREATE_HPP_ORDER_REQUEST, &base(), cases);
 }
 
 #[test]

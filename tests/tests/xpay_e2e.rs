@@ -276,12 +276,7 @@ async fn contract_id_is_required_unless_no_recurring() {
         .create_hpp_order(&CreateHppOrderRequest::new(o, s))
         .await
         .unwrap_err();
-    let found: Vec<String> = err
-        .violations()
-        .unwrap()
-        .iter()
-        .map(|v| format!("{} {}", v.path, v.rule.as_str()))
-        .collect();
+    let found = oneclick_tests::violation_lines(err.violations().unwrap());
     assert_eq!(
         found,
         ["/paymentSession/recurrence/contractId required_unless"]
