@@ -1,0 +1,179 @@
+//! A local stand-in for the OneClick gateways, for end-to-end tests without credentials or a
+//! network: one server, each gateway under its own path prefix (`/csob`, …), state in memory,
+//! request checks and signatures taken from the generated schemas.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! let simulator = oneclick_simulator::Simulator::start(Default::default()).await.unwrap();
+//! simulator.seed_csob_template("0e92dd54b133@HA");
+//! let base_url = simulator.url("/csob"); // give it to the ČSOB client as Environment::Custom
+//! # }
+//! ```
+//!
+//! Admin API: `POST /admin/csob/templates` `{"origPayId": "…"}` seeds a OneClick template,
+//! `GET /admin/requests` lists what was received, `POST /admin/reset` forgets everything.
+
+pub mod csob;
+pub mod http;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use oneclick_runtime::{KeyError, RsaPrivateKey, RsaPublicKey};
+use serde_json::{Value, json};
+
+use http::{Received, Reply, Server};
+
+/// What the simulator trusts and how it behaves.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to bind; loopback with an ephemeral port by default.
+    pub addr: SocketAddr,
+    /// The merchant key ČSOB requests must be signed with (PEM, public).
+    pub csob_merchant_key: String,
+    /// The key ČSOB responses are signed with (PEM, private).
+    pub csob_gateway_key: String,
+    /// How long a processed ČSOB payment stays in progress (paymentStatus 2) before it is
+    /// confirmed (4).
+    pub csob_settle_after: Duration,
+}
+
+impl Default for Config {
+    /// The repository's test keys (`vectors/`), so the generated clients work against it as they
+    /// are configured in the tests.
+    fn default() -> Self {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            csob_merchant_key: include_str!("../../vectors/merchant-test.pub").to_owned(),
+            csob_gateway_key: include_str!("../../vectors/gateway-test.key").to_owned(),
+            csob_settle_after: Duration::from_millis(50),
+        }
+    }
+}
+
+/// The keys parsed once at start.
+pub(crate) struct Keys {
+    pub merchant: RsaPublicKey,
+    pub gateway: RsaPrivateKey,
+}
+
+/// Everything the simulated gateways remember.
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    pub csob: csob::State,
+    pub requests: Vec<Value>,
+}
+
+/// A running simulator; it stops when dropped.
+pub struct Simulator {
+    server: Server,
+    state: Arc<Mutex<State>>,
+}
+
+impl Simulator {
+    pub async fn start(config: Config) -> Result<Simulator, StartError> {
+        let keys = Arc::new(Keys {
+            merchant: RsaPublicKey::from_pem(&config.csob_merchant_key).map_err(StartError::Key)?,
+            gateway: RsaPrivateKey::from_pem(&config.csob_gateway_key).map_err(StartError::Key)?,
+        });
+        let state = Arc::new(Mutex::new(State::default()));
+        let shared = Arc::clone(&state);
+        let settle_after = config.csob_settle_after;
+        let server = Server::bind(config.addr, move |request| {
+            route(&shared, &keys, settle_after, request)
+        })
+        .await
+        .map_err(StartError::Bind)?;
+        Ok(Simulator { server, state })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.server.addr()
+    }
+
+    /// `http://127.0.0.1:<port>` followed by `path`.
+    pub fn url(&self, path: &str) -> String {
+        self.server.url(path)
+    }
+
+    /// Registers a ČSOB OneClick template, as the admin API does.
+    pub fn seed_csob_template(&self, orig_pay_id: &str) {
+        if let Ok(mut state) = self.state.lock() {
+            state.csob.templates.insert(orig_pay_id.to_owned());
+        }
+    }
+
+    /// The ČSOB payments and their paymentStatus, by payId.
+    pub fn csob_payments(&self) -> Vec<(String, i64)> {
+        self.state
+            .lock()
+            .map(|s| {
+                s.csob
+                    .payments
+                    .iter()
+                    .map(|(id, p)| (id.clone(), p.status))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug)]
+pub enum StartError {
+    Key(KeyError),
+    Bind(std::io::Error),
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StartError::Key(e) => write!(f, "a configured key does not load: {e}"),
+            StartError::Bind(e) => write!(f, "cannot listen: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+fn route(state: &Mutex<State>, keys: &Keys, settle_after: Duration, request: &Received) -> Reply {
+    let Ok(mut state) = state.lock() else {
+        return Reply::Status(500, "{}".into());
+    };
+    let path = request.target.split('?').next().unwrap_or_default();
+    if let Some(admin) = path.strip_prefix("/admin") {
+        return admin_route(&mut state, admin, request);
+    }
+    state
+        .requests
+        .push(json!({"method": request.method, "target": request.target}));
+    match path.strip_prefix("/csob") {
+        Some(rest) => csob::handle(
+            &mut state.csob,
+            keys,
+            settle_after,
+            &request.method,
+            rest,
+            request,
+        ),
+        None => Reply::Status(404, String::new()),
+    }
+}
+
+fn admin_route(state: &mut State, path: &str, request: &Received) -> Reply {
+    match (request.method.as_str(), path) {
+        ("POST", "/csob/templates") => match request.json()["origPayId"].as_str() {
+            Some(id) => {
+                state.csob.templates.insert(id.to_owned());
+                Reply::json("{}")
+            }
+            None => Reply::Status(400, r#"{"error":"origPayId is required"}"#.into()),
+        },
+        ("GET", "/requests") => Reply::json(Value::Array(state.requests.clone()).to_string()),
+        ("POST", "/reset") => {
+            *state = State::default();
+            Reply::json("{}")
+        }
+        _ => Reply::Status(404, String::new()),
+    }
+}

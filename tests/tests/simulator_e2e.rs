@@ -1,0 +1,149 @@
+//! The generated ČSOB client against the in-process simulator: the whole OneClick flow, an
+//! unknown template, a request signed with a key the gateway does not trust, and the admin API.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use oneclick_csob::{
+    Client, ClientIp, Credentials, Environment, Error, OneclickEchoRequest, OneclickInitRequest,
+    OneclickProcessRequest, OrderNo, PayId, PaymentStatus, PaymentStatusRequest, PollOptions,
+    RsaPrivateKey, RsaPublicKey,
+};
+use oneclick_simulator::{Config, Simulator};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const TEMPLATE: &str = "0e92dd54b133@HA";
+
+fn key(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/../vectors/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn client(simulator: &Simulator, merchant_key: &str) -> Client {
+    let credentials = Credentials::new(
+        "M1MIPS0000",
+        RsaPrivateKey::from_pem(&key(merchant_key)).unwrap(),
+        RsaPublicKey::from_pem(&key("gateway-test.pub")).unwrap(),
+    );
+    Client::new(Environment::Custom(simulator.url("/csob")), credentials).unwrap()
+}
+
+#[tokio::test]
+async fn csob_oneclick_flow_end_to_end() {
+    let simulator = Simulator::start(Config::default()).await.unwrap();
+    simulator.seed_csob_template(TEMPLATE);
+    let client = client(&simulator, "merchant-test.key");
+
+    let echo = client
+        .oneclick_echo(&OneclickEchoRequest::new(
+            PayId::try_from(TEMPLATE).unwrap(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(echo.result_code, 0);
+    let init = OneclickInitRequest::new(
+        PayId::try_from(TEMPLATE).unwrap(),
+        OrderNo::try_from("1001").unwrap(),
+    )
+    .client_ip(ClientIp::try_from("192.0.2.2").unwrap());
+    let payment = client.oneclick_init(&init).await.unwrap();
+    assert_eq!(payment.payment_status, Some(PaymentStatus::Created));
+    let pay_id = PayId::try_from(payment.pay_id.unwrap()).unwrap();
+    let processed = client
+        .oneclick_process(&OneclickProcessRequest::new(pay_id.clone()))
+        .await
+        .unwrap();
+    assert_eq!(processed.payment_status, Some(PaymentStatus::InProgress));
+    let options = PollOptions {
+        first_delay: Duration::from_millis(10),
+        interval: Duration::from_millis(20),
+        deadline: Duration::from_secs(5),
+    };
+    let status = client
+        .poll_payment_status(&PaymentStatusRequest::new(pay_id.clone()), options)
+        .await
+        .unwrap();
+    assert_eq!(status.payment_status, Some(PaymentStatus::Confirmed));
+    assert_eq!(simulator.csob_payments(), [(pay_id.as_str().to_owned(), 4)]);
+}
+
+#[tokio::test]
+async fn unknown_templates_and_untrusted_keys_are_refused() {
+    let simulator = Simulator::start(Config::default()).await.unwrap();
+    let client_with_the_right_key = client(&simulator, "merchant-test.key");
+    let err = client_with_the_right_key
+        .oneclick_echo(&OneclickEchoRequest::new(
+            PayId::try_from(TEMPLATE).unwrap(),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.result_code(), Some(700));
+
+    // Signed with the gateway's own key instead of the merchant's: the simulator answers 401.
+    let impostor = client(&simulator, "gateway-test.key");
+    let err = impostor
+        .oneclick_echo(&OneclickEchoRequest::new(
+            PayId::try_from(TEMPLATE).unwrap(),
+        ))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Http { status: 401, .. }), "{err:?}");
+    assert!(simulator.csob_payments().is_empty());
+}
+
+async fn raw(simulator: &Simulator, request: &str) -> String {
+    let mut stream = tokio::net::TcpStream::connect(simulator.addr())
+        .await
+        .unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 65536];
+    let n = stream.read(&mut answer).await.unwrap();
+    String::from_utf8_lossy(&answer[..n]).into_owned()
+}
+
+#[tokio::test]
+async fn the_admin_api_seeds_lists_and_resets() {
+    let simulator = Arc::new(Simulator::start(Config::default()).await.unwrap());
+    let body = format!(r#"{{"origPayId":"{TEMPLATE}"}}"#);
+    let seeded = raw(
+        &simulator,
+        &format!(
+            "POST /admin/csob/templates HTTP/1.1\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+    .await;
+    assert!(seeded.starts_with("HTTP/1.1 200"), "{seeded}");
+    let echo = client(&simulator, "merchant-test.key")
+        .oneclick_echo(&OneclickEchoRequest::new(
+            PayId::try_from(TEMPLATE).unwrap(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(echo.result_code, 0, "the seeded template is known");
+    let requests = raw(
+        &simulator,
+        "GET /admin/requests HTTP/1.1\r\ncontent-length: 0\r\n\r\n",
+    )
+    .await;
+    assert!(
+        requests.contains(r#""target":"/csob/oneclick/echo""#),
+        "{requests}"
+    );
+    let reset = raw(
+        &simulator,
+        "POST /admin/reset HTTP/1.1\r\ncontent-length: 0\r\n\r\n",
+    )
+    .await;
+    assert!(reset.starts_with("HTTP/1.1 200"));
+    let err = client(&simulator, "merchant-test.key")
+        .oneclick_echo(&OneclickEchoRequest::new(
+            PayId::try_from(TEMPLATE).unwrap(),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.result_code(),
+        Some(700),
+        "the reset forgot the template"
+    );
+}
