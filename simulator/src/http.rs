@@ -108,6 +108,29 @@ impl Drop for Server {
     }
 }
 
+/// POSTs a JSON body to a plain-http URL (callbacks to a merchant on loopback); failures are
+/// the merchant's to notice, as with a real gateway.
+pub async fn post_json(url: String, body: String) {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return;
+    };
+    let (host, path) = rest
+        .split_once('/')
+        .map(|(h, p)| (h, format!("/{p}")))
+        .unwrap_or((rest, "/".into()));
+    let Ok(mut stream) = TcpStream::connect(host).await else {
+        return;
+    };
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    if stream.write_all(request.as_bytes()).await.is_ok() {
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer).await;
+    }
+}
+
 async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<Received>>>) {
     loop {
         let Some(request) = read_request(&mut stream).await else {

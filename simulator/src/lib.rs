@@ -15,6 +15,7 @@
 
 pub mod csob;
 pub mod http;
+pub mod monetix;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -37,6 +38,10 @@ pub struct Config {
     /// How long a processed ČSOB payment stays in progress (paymentStatus 2) before it is
     /// confirmed (4).
     pub csob_settle_after: Duration,
+    /// The Monetix project secret requests are signed with and callbacks are signed with.
+    pub monetix_secret: String,
+    /// Where Monetix results are POSTed (plain http); `None` sends no callbacks.
+    pub monetix_callback_url: Option<String>,
 }
 
 impl Default for Config {
@@ -48,6 +53,8 @@ impl Default for Config {
             csob_merchant_key: include_str!("../../vectors/merchant-test.pub").to_owned(),
             csob_gateway_key: include_str!("../../vectors/gateway-test.key").to_owned(),
             csob_settle_after: Duration::from_millis(50),
+            monetix_secret: "s3cr3t".to_owned(),
+            monetix_callback_url: None,
         }
     }
 }
@@ -56,12 +63,14 @@ impl Default for Config {
 pub(crate) struct Keys {
     pub merchant: RsaPublicKey,
     pub gateway: RsaPrivateKey,
+    pub monetix: monetix::Settings,
 }
 
 /// Everything the simulated gateways remember.
 #[derive(Debug, Default)]
 pub(crate) struct State {
     pub csob: csob::State,
+    pub monetix: monetix::State,
     pub requests: Vec<Value>,
 }
 
@@ -76,6 +85,10 @@ impl Simulator {
         let keys = Arc::new(Keys {
             merchant: RsaPublicKey::from_pem(&config.csob_merchant_key).map_err(StartError::Key)?,
             gateway: RsaPrivateKey::from_pem(&config.csob_gateway_key).map_err(StartError::Key)?,
+            monetix: monetix::Settings {
+                secret: oneclick_runtime::Secret::new(config.monetix_secret.clone()),
+                callback_url: config.monetix_callback_url.clone(),
+            },
         });
         let state = Arc::new(Mutex::new(State::default()));
         let shared = Arc::clone(&state);
@@ -102,6 +115,20 @@ impl Simulator {
         if let Ok(mut state) = self.state.lock() {
             state.csob.templates.insert(orig_pay_id.to_owned());
         }
+    }
+
+    /// The Monetix payments and the status their callback reported, by payment_id.
+    pub fn monetix_payments(&self) -> Vec<(String, String)> {
+        self.state
+            .lock()
+            .map(|s| {
+                s.monetix
+                    .payments
+                    .iter()
+                    .map(|(id, st)| (id.clone(), st.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The ČSOB payments and their paymentStatus, by payId.
@@ -147,17 +174,26 @@ fn route(state: &Mutex<State>, keys: &Keys, settle_after: Duration, request: &Re
     state
         .requests
         .push(json!({"method": request.method, "target": request.target}));
-    match path.strip_prefix("/csob") {
-        Some(rest) => csob::handle(
+    if let Some(rest) = path.strip_prefix("/csob") {
+        return csob::handle(
             &mut state.csob,
             keys,
             settle_after,
             &request.method,
             rest,
             request,
-        ),
-        None => Reply::Status(404, String::new()),
+        );
     }
+    if let Some(rest) = path.strip_prefix("/monetix") {
+        return monetix::handle(
+            &mut state.monetix,
+            &keys.monetix,
+            &request.method,
+            rest,
+            request,
+        );
+    }
+    Reply::Status(404, String::new())
 }
 
 fn admin_route(state: &mut State, path: &str, request: &Received) -> Reply {

@@ -147,3 +147,111 @@ async fn the_admin_api_seeds_lists_and_resets() {
         "the reset forgot the template"
     );
 }
+
+mod monetix {
+    use std::time::Duration;
+
+    use oneclick_monetix::{
+        Amount, CardSaleRequest, Client, Credentials, Currency, Customer, Environment, General,
+        IpAddress, Payment, PaymentId, PaymentInstrument, PaymentState, PaymentStatusRequest,
+        ReturnUrl, Token,
+    };
+    use oneclick_simulator::{Config, Simulator};
+    use oneclick_tests::{Reply, TestServer};
+
+    fn sale(payment_id: &str, amount: i64) -> CardSaleRequest {
+        CardSaleRequest::new(
+            General::new(PaymentId::try_from(payment_id).unwrap()),
+            Customer::new(
+                "customer_12".into(),
+                IpAddress::try_from("10.0.0.1").unwrap(),
+            ),
+            Payment::new(
+                Amount::try_from(amount).unwrap(),
+                Currency::try_from("USD").unwrap(),
+            ),
+            ReturnUrl::new(),
+            PaymentInstrument::Token {
+                token: Token::try_from("f365bb").unwrap(),
+                cvv: None,
+            },
+        )
+    }
+
+    async fn callbacks(merchant: &TestServer, count: usize) -> Vec<Vec<u8>> {
+        for _ in 0..200 {
+            let received = merchant.received();
+            if received.len() >= count {
+                return received.into_iter().map(|r| r.body).collect();
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the simulator did not call back");
+    }
+
+    #[tokio::test]
+    async fn sale_callback_and_status() {
+        let merchant = TestServer::start(|_| Reply::json("{}")).await;
+        let config = Config {
+            monetix_callback_url: Some(merchant.url("/callback")),
+            ..Config::default()
+        };
+        let simulator = Simulator::start(config).await.unwrap();
+        let client = Client::new(
+            Environment::Custom(simulator.url("/monetix")),
+            Credentials::new(42, "s3cr3t"),
+        )
+        .unwrap();
+
+        let ack = client.card_sale(&sale("order-1", 400_000)).await.unwrap();
+        assert_eq!(ack.status.as_deref(), Some("success"));
+        let again = client.card_sale(&sale("order-1", 400_000)).await.unwrap();
+        assert_eq!(again.payment_id.as_deref(), Some("order-1"));
+        client.card_sale(&sale("order-2", 400_013)).await.unwrap();
+
+        let bodies = callbacks(&merchant, 2).await;
+        let results: Vec<(String, PaymentState)> = bodies
+            .iter()
+            .map(|raw| client.verify_callback(raw).expect("the callback verifies"))
+            .map(|c| {
+                let payment = c.payment.unwrap();
+                (payment.id.unwrap(), payment.status.unwrap())
+            })
+            .collect();
+        assert!(
+            results.contains(&("order-1".into(), PaymentState::Success)),
+            "{results:?}"
+        );
+        assert!(
+            results.contains(&("order-2".into(), PaymentState::Decline)),
+            "amounts ending in 13 are declined"
+        );
+        assert_eq!(
+            simulator.monetix_payments().len(),
+            2,
+            "a repeated payment_id creates no second payment"
+        );
+
+        let status = client
+            .payment_status(&PaymentStatusRequest::new(General::new(
+                PaymentId::try_from("order-2").unwrap(),
+            )))
+            .await
+            .unwrap();
+        assert_eq!(status.payment.unwrap().status, Some(PaymentState::Decline));
+
+        let wrong_secret = Client::new(
+            Environment::Custom(simulator.url("/monetix")),
+            Credentials::new(42, "another"),
+        )
+        .unwrap();
+        let err = wrong_secret
+            .card_sale(&sale("order-3", 100))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, oneclick_monetix::Error::Http { status: 400, .. }),
+            "{err:?}"
+        );
+    }
+}
