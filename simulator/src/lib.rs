@@ -16,6 +16,7 @@
 pub mod csob;
 pub mod http;
 pub mod monetix;
+pub mod xpay;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -42,6 +43,8 @@ pub struct Config {
     pub monetix_secret: String,
     /// Where Monetix results are POSTed (plain http); `None` sends no callbacks.
     pub monetix_callback_url: Option<String>,
+    /// The XPay API key calls must carry.
+    pub xpay_api_key: String,
 }
 
 impl Default for Config {
@@ -55,6 +58,7 @@ impl Default for Config {
             csob_settle_after: Duration::from_millis(50),
             monetix_secret: "s3cr3t".to_owned(),
             monetix_callback_url: None,
+            xpay_api_key: "xpay-test-api-key".to_owned(),
         }
     }
 }
@@ -64,6 +68,7 @@ pub(crate) struct Keys {
     pub merchant: RsaPublicKey,
     pub gateway: RsaPrivateKey,
     pub monetix: monetix::Settings,
+    pub xpay_api_key: String,
 }
 
 /// Everything the simulated gateways remember.
@@ -71,6 +76,7 @@ pub(crate) struct Keys {
 pub(crate) struct State {
     pub csob: csob::State,
     pub monetix: monetix::State,
+    pub xpay: xpay::State,
     pub requests: Vec<Value>,
 }
 
@@ -89,6 +95,7 @@ impl Simulator {
                 secret: oneclick_runtime::Secret::new(config.monetix_secret.clone()),
                 callback_url: config.monetix_callback_url.clone(),
             },
+            xpay_api_key: config.xpay_api_key.clone(),
         });
         let state = Arc::new(Mutex::new(State::default()));
         let shared = Arc::clone(&state);
@@ -188,6 +195,15 @@ fn route(state: &Mutex<State>, keys: &Keys, settle_after: Duration, request: &Re
         return monetix::handle(
             &mut state.monetix,
             &keys.monetix,
+            &request.method,
+            rest,
+            request,
+        );
+    }
+    if let Some(rest) = path.strip_prefix("/xpay") {
+        return xpay::handle(
+            &mut state.xpay,
+            &keys.xpay_api_key,
             &request.method,
             rest,
             request,

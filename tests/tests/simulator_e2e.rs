@@ -255,3 +255,113 @@ mod monetix {
         );
     }
 }
+
+mod xpay {
+    use oneclick_simulator::{Config, Simulator};
+    use oneclick_xpay::{
+        ActionType, Amount, CancelUrl, Client, ContractId, CreateHppOrderRequest,
+        CreatePayByLinkRequest, Credentials, Currency, CustomerId, DeactivateContractRequest,
+        Environment, Error, ListCustomerContractsRequest, Order, OrderId, PathContractId,
+        PathCustomerId, PaymentSession, Recurrence, ResultUrl, SessionAmount,
+    };
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    fn order(id: &str, recurrence: Recurrence) -> (Order, PaymentSession) {
+        let order = Order::new(
+            OrderId::try_from(id).unwrap(),
+            Amount::try_from("3545").unwrap(),
+            Currency::try_from("EUR").unwrap(),
+        )
+        .customer_id(CustomerId::try_from("mcid1").unwrap());
+        let session = PaymentSession::new(
+            ActionType::Pay,
+            SessionAmount::try_from("3545").unwrap(),
+            ResultUrl::try_from("https://shop.example/r").unwrap(),
+            CancelUrl::try_from("https://shop.example/c").unwrap(),
+        )
+        .recurrence(recurrence);
+        (order, session)
+    }
+
+    #[tokio::test]
+    async fn oneclick_contract_lifecycle() {
+        let simulator = Simulator::start(Config::default()).await.unwrap();
+        let client = Client::new(
+            Environment::Custom(simulator.url("/xpay")),
+            Credentials::new("xpay-test-api-key"),
+        )
+        .unwrap();
+        let contract = ContractId::try_from("C1").unwrap();
+
+        let (o, s) = order("o1", Recurrence::first_payment(contract.clone()));
+        let first = client
+            .create_hpp_order(&CreateHppOrderRequest::new(o, s))
+            .await
+            .unwrap();
+        assert!(first.security_token.is_some());
+        let (o, s) = order("o2", Recurrence::subsequent_payment(contract.clone()));
+        let link = client
+            .create_pay_by_link(&CreatePayByLinkRequest::new(o, s))
+            .await
+            .unwrap();
+        assert!(link.payment_link.is_some());
+
+        let listed = client
+            .list_customer_contracts(&ListCustomerContractsRequest::new(
+                PathCustomerId::try_from("mcid1").unwrap(),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(listed.contracts.unwrap()[0].contract_id, "C1");
+
+        client
+            .deactivate_contract(&DeactivateContractRequest::new(
+                PathContractId::try_from("C1").unwrap(),
+            ))
+            .await
+            .unwrap();
+        let (o, s) = order("o3", Recurrence::subsequent_payment(contract));
+        match client
+            .create_hpp_order(&CreateHppOrderRequest::new(o, s))
+            .await
+            .unwrap_err()
+        {
+            Error::Errors { errors, .. } => assert_eq!(errors[0].0, "PS0015"),
+            other => panic!("a deactivated contract must fail, got {other:?}"),
+        }
+        let stranger = Client::new(
+            Environment::Custom(simulator.url("/xpay")),
+            Credentials::new("wrong"),
+        )
+        .unwrap();
+        let err = stranger
+            .list_customer_contracts(&ListCustomerContractsRequest::new(
+                PathCustomerId::try_from("mcid1").unwrap(),
+            ))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Http { status: 401, .. }), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn a_repeated_idempotency_key_gets_the_first_answer() {
+        let simulator = Simulator::start(Config::default()).await.unwrap();
+        let body = r#"{"order":{"orderId":"o9","amount":"100","currency":"EUR"},"paymentSession":{"actionType":"PAY","amount":"100","resultUrl":"https://s/r","cancelUrl":"https://s/c"}}"#;
+        let mut answers = Vec::new();
+        for _ in 0..2 {
+            let mut stream = tokio::net::TcpStream::connect(simulator.addr())
+                .await
+                .unwrap();
+            let request = format!(
+                "POST /xpay/orders/hpp HTTP/1.1\r\nx-api-key: xpay-test-api-key\r\nidempotency-key: 0b6f5e2a-1f4c-4d7e-9a0b-3c2d1e0f9a8b\r\ncontent-length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            stream.write_all(request.as_bytes()).await.unwrap();
+            let mut answer = vec![0u8; 4096];
+            let n = stream.read(&mut answer).await.unwrap();
+            answers.push(String::from_utf8_lossy(&answer[..n]).into_owned());
+        }
+        assert!(answers[0].contains("securityToken"), "{}", answers[0]);
+        assert_eq!(answers[0], answers[1]);
+    }
+}
