@@ -140,7 +140,7 @@ fn status_request(path: &str) -> Value {
     let segments: Vec<String> = path
         .trim_start_matches("/payment/status/")
         .split('/')
-        .map(percent_decode)
+        .map(crate::http::percent_decode)
         .collect();
     match segments.as_slice() {
         [merchant_id, pay_id, dttm, signature] => {
@@ -148,29 +148,6 @@ fn status_request(path: &str) -> Value {
         }
         _ => json!({}),
     }
-}
-
-fn percent_decode(segment: &str) -> String {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// An answer with the gateway's time stamp and signature over the operation's response order.

@@ -108,6 +108,54 @@ impl Drop for Server {
     }
 }
 
+/// Decodes `%XX` escapes (and `+` as a space when `plus_is_space`, as in form bodies).
+pub fn percent_decode_with(text: &str, plus_is_space: bool) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b'+', _) if plus_is_space => {
+                out.push(b' ');
+                i += 1;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A path segment, percent-decoded.
+pub fn percent_decode(segment: &str) -> String {
+    percent_decode_with(segment, false)
+}
+
+/// The fields of an `application/x-www-form-urlencoded` body.
+pub fn form_fields(body: &[u8]) -> Vec<(String, String)> {
+    String::from_utf8_lossy(body)
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (
+                percent_decode_with(key, true),
+                percent_decode_with(value, true),
+            )
+        })
+        .collect()
+}
+
 /// POSTs a JSON body to a plain-http URL (callbacks to a merchant on loopback); failures are
 /// the merchant's to notice, as with a real gateway.
 pub async fn post_json(url: String, body: String) {

@@ -13,6 +13,7 @@
 //! Admin API: `POST /admin/csob/templates` `{"origPayId": "…"}` seeds a OneClick template,
 //! `GET /admin/requests` lists what was received, `POST /admin/reset` forgets everything.
 
+pub mod assist;
 pub mod csob;
 pub mod http;
 pub mod monetix;
@@ -45,6 +46,8 @@ pub struct Config {
     pub monetix_callback_url: Option<String>,
     /// The XPay API key calls must carry.
     pub xpay_api_key: String,
+    /// The Assist web-service credentials: merchant id, login, password.
+    pub assist_credentials: (String, String, String),
 }
 
 impl Default for Config {
@@ -59,6 +62,11 @@ impl Default for Config {
             monetix_secret: "s3cr3t".to_owned(),
             monetix_callback_url: None,
             xpay_api_key: "xpay-test-api-key".to_owned(),
+            assist_credentials: (
+                "452739".to_owned(),
+                "LOGIN".to_owned(),
+                "PASSWORD".to_owned(),
+            ),
         }
     }
 }
@@ -69,6 +77,7 @@ pub(crate) struct Keys {
     pub gateway: RsaPrivateKey,
     pub monetix: monetix::Settings,
     pub xpay_api_key: String,
+    pub assist: assist::Settings,
 }
 
 /// Everything the simulated gateways remember.
@@ -77,6 +86,7 @@ pub(crate) struct State {
     pub csob: csob::State,
     pub monetix: monetix::State,
     pub xpay: xpay::State,
+    pub assist: assist::State,
     pub requests: Vec<Value>,
 }
 
@@ -96,6 +106,11 @@ impl Simulator {
                 callback_url: config.monetix_callback_url.clone(),
             },
             xpay_api_key: config.xpay_api_key.clone(),
+            assist: assist::Settings {
+                merchant_id: config.assist_credentials.0.clone(),
+                login: config.assist_credentials.1.clone(),
+                password: config.assist_credentials.2.clone(),
+            },
         });
         let state = Arc::new(Mutex::new(State::default()));
         let shared = Arc::clone(&state);
@@ -121,6 +136,18 @@ impl Simulator {
     pub fn seed_csob_template(&self, orig_pay_id: &str) {
         if let Ok(mut state) = self.state.lock() {
             state.csob.templates.insert(orig_pay_id.to_owned());
+        }
+    }
+
+    /// Stores a card for an Assist customer, as the admin API does.
+    pub fn seed_assist_card(&self, customer_number: &str, card: Value) {
+        if let Ok(mut state) = self.state.lock() {
+            state
+                .assist
+                .cards
+                .entry(customer_number.to_owned())
+                .or_default()
+                .push(card);
         }
     }
 
@@ -200,6 +227,15 @@ fn route(state: &Mutex<State>, keys: &Keys, settle_after: Duration, request: &Re
             request,
         );
     }
+    if let Some(rest) = path.strip_prefix("/assist") {
+        return assist::handle(
+            &mut state.assist,
+            &keys.assist,
+            &request.method,
+            rest,
+            request,
+        );
+    }
     if let Some(rest) = path.strip_prefix("/xpay") {
         return xpay::handle(
             &mut state.xpay,
@@ -221,6 +257,24 @@ fn admin_route(state: &mut State, path: &str, request: &Received) -> Reply {
             }
             None => Reply::Status(400, r#"{"error":"origPayId is required"}"#.into()),
         },
+        ("POST", "/assist/cards") => {
+            let body = request.json();
+            match (body["customernumber"].as_str(), body.get("card")) {
+                (Some(customer), Some(card)) => {
+                    state
+                        .assist
+                        .cards
+                        .entry(customer.to_owned())
+                        .or_default()
+                        .push(card.clone());
+                    Reply::json("{}")
+                }
+                _ => Reply::Status(
+                    400,
+                    r#"{"error":"customernumber and card are required"}"#.into(),
+                ),
+            }
+        }
         ("GET", "/requests") => Reply::json(Value::Array(state.requests.clone()).to_string()),
         ("POST", "/reset") => {
             *state = State::default();

@@ -365,3 +365,91 @@ mod xpay {
         assert_eq!(answers[0], answers[1]);
     }
 }
+
+mod assist {
+    use oneclick_assist::{
+        Amount, CardToken, Client, Credentials, Currency, CustomerNumber, Environment, Error,
+        ListCardsRequest, Merchant, OrderNumber, PaymentToken, RemoveCardRequest, TokenPayRequest,
+        TokenType,
+    };
+    use oneclick_simulator::{Config, Simulator};
+    use serde_json::json;
+
+    const TOKEN: &str = "91720736-CF93-469C-63A0-E5859815D6BA";
+
+    #[tokio::test]
+    async fn stored_card_list_pay_remove() {
+        let simulator = Simulator::start(Config::default()).await.unwrap();
+        simulator.seed_assist_card("1234", json!({"token": TOKEN, "post": "4128", "brand": "MasterCard", "expire": "12.2025", "active": true}));
+        let client = Client::new(
+            Environment::Custom(simulator.url("/assist")),
+            Credentials::new("452739", "LOGIN", "PASSWORD"),
+        )
+        .unwrap();
+        let customer = CustomerNumber::try_from("1234").unwrap();
+        let token = CardToken::try_from(TOKEN).unwrap();
+
+        let cards = client
+            .list_cards(&ListCardsRequest::new(Merchant::new(), customer.clone()))
+            .await
+            .unwrap();
+        assert_eq!(cards.items.len(), 1);
+        assert_eq!(cards.items[0].post.as_deref(), Some("4128"));
+
+        let paid = client
+            .token_pay(&TokenPayRequest::new(
+                OrderNumber::try_from("1001").unwrap(),
+                Amount::try_from("100.50").unwrap(),
+                Currency::try_from("RUB").unwrap(),
+                TokenType::StoredCard,
+                PaymentToken::new(token.clone(), customer.clone()),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(paid.other["orderstate"], "Approved");
+
+        let removed = client
+            .remove_card(&RemoveCardRequest::new(
+                Merchant::new(),
+                token.clone(),
+                customer.clone(),
+            ))
+            .await
+            .unwrap();
+        assert!(removed.message.ends_with("is removed"));
+        assert!(
+            client
+                .list_cards(&ListCardsRequest::new(Merchant::new(), customer.clone()))
+                .await
+                .unwrap()
+                .items
+                .is_empty()
+        );
+        let err = client
+            .remove_card(&RemoveCardRequest::new(
+                Merchant::new(),
+                token,
+                customer.clone(),
+            ))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Fault { ref code, .. } if code == "2"),
+            "{err:?}"
+        );
+
+        let intruder = Client::new(
+            Environment::Custom(simulator.url("/assist")),
+            Credentials::new("452739", "LOGIN", "guess"),
+        )
+        .unwrap();
+        let err = intruder
+            .list_cards(&ListCardsRequest::new(Merchant::new(), customer))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Fault { ref code, .. } if code == "5"),
+            "{err:?}"
+        );
+    }
+}
