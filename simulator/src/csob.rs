@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::Keys;
 use crate::http::{Received, Reply};
+use crate::outcomes::Outcome;
 
 #[derive(Debug, Default)]
 pub(crate) struct State {
@@ -32,6 +33,7 @@ pub(crate) fn handle(
     state: &mut State,
     keys: &Keys,
     settle_after: Duration,
+    outcome: Option<Outcome>,
     method: &str,
     path: &str,
     request: &Received,
@@ -69,6 +71,15 @@ pub(crate) fn handle(
             .unwrap_or_default()
             .to_owned()
     };
+    if outcome == Some(Outcome::Result900) && matches!(op.id, "oneclick_init" | "oneclick_process")
+    {
+        let message = format!("Unable to load card for {}", op.id.replace('_', "/"));
+        return answer(
+            keys,
+            op,
+            json!({"resultCode": 900, "resultMessage": message}),
+        );
+    }
     match op.id {
         "oneclick_echo" => {
             let id = text("origPayId");
@@ -100,11 +111,13 @@ pub(crate) fn handle(
                     processed_at: None,
                 },
             );
-            answer(
-                keys,
-                op,
-                json!({"payId": pay_id, "resultCode": 0, "resultMessage": "OK", "paymentStatus": 1}),
-            )
+            let mut body = json!({"payId": pay_id, "resultCode": 0, "resultMessage": "OK", "paymentStatus": 1});
+            // An order number ending in 7 asks for a browser fingerprint first.
+            if text("orderNo").ends_with('7') {
+                let url = format!("https://csob.simulator/fingerprint/{pay_id}");
+                body["actions"] = json!({"fingerprint": {"browserInit": {"url": url}}});
+            }
+            answer(keys, op, body)
         }
         _ => {
             let pay_id = text("payId");
@@ -118,6 +131,12 @@ pub(crate) fn handle(
             if op.id == "oneclick_process" {
                 payment.status = 2;
                 payment.processed_at = Some(Instant::now());
+                if outcome == Some(Outcome::Challenge) {
+                    let url = format!("https://csob.simulator/challenge/{pay_id}");
+                    let actions = json!({"authenticate": {"browserChallenge": {"url": url}}});
+                    let body = json!({"payId": pay_id, "resultCode": 0, "resultMessage": "OK", "paymentStatus": 2, "actions": actions});
+                    return answer(keys, op, body);
+                }
             } else if payment.status == 2
                 && payment
                     .processed_at

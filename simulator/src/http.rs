@@ -38,6 +38,8 @@ pub enum Reply {
     Status(u16, String),
     /// Close the connection without answering.
     Drop,
+    /// Answer after a pause (a slow gateway).
+    Delayed(std::time::Duration, Box<Reply>),
 }
 
 impl Reply {
@@ -187,8 +189,13 @@ async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<
         if let Ok(mut log) = log.lock() {
             log.push(request.clone());
         }
-        match handler(&request) {
-            Reply::Drop => return,
+        let mut reply = handler(&request);
+        while let Reply::Delayed(pause, inner) = reply {
+            tokio::time::sleep(pause).await;
+            reply = *inner;
+        }
+        match reply {
+            Reply::Drop | Reply::Delayed(..) => return,
             Reply::Status(status, body) => {
                 let head = format!(
                     "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",

@@ -10,13 +10,16 @@
 //! # }
 //! ```
 //!
-//! Admin API: `POST /admin/csob/templates` `{"origPayId": "…"}` seeds a OneClick template,
-//! `GET /admin/requests` lists what was received, `POST /admin/reset` forgets everything.
+//! Admin API: `POST /admin/csob/templates` `{"origPayId"}`, `POST /admin/assist/cards`
+//! `{"customernumber", "card"}` and `POST /admin/xpay/contracts` `{"contractId", "customerId"}`
+//! seed state; `POST /admin/outcomes` `{"gateway", "outcome", "count"}` queues outcomes;
+//! `GET /admin/requests` lists what was received; `POST /admin/reset` forgets everything.
 
 pub mod assist;
 pub mod csob;
 pub mod http;
 pub mod monetix;
+pub mod outcomes;
 pub mod xpay;
 
 use std::net::SocketAddr;
@@ -87,6 +90,7 @@ pub(crate) struct State {
     pub monetix: monetix::State,
     pub xpay: xpay::State,
     pub assist: assist::State,
+    pub outcomes: outcomes::Queue,
     pub requests: Vec<Value>,
 }
 
@@ -136,6 +140,14 @@ impl Simulator {
     pub fn seed_csob_template(&self, orig_pay_id: &str) {
         if let Ok(mut state) = self.state.lock() {
             state.csob.templates.insert(orig_pay_id.to_owned());
+        }
+    }
+
+    /// Makes the next `count` answers of `gateway` (`csob`, `monetix`, `assist`, `xpay`) follow
+    /// `outcome`, as the admin API does.
+    pub fn queue_outcome(&self, gateway: &str, outcome: outcomes::Outcome, count: usize) {
+        if let Ok(mut state) = self.state.lock() {
+            state.outcomes.push(gateway, outcome, count);
         }
     }
 
@@ -208,44 +220,43 @@ fn route(state: &Mutex<State>, keys: &Keys, settle_after: Duration, request: &Re
     state
         .requests
         .push(json!({"method": request.method, "target": request.target}));
-    if let Some(rest) = path.strip_prefix("/csob") {
-        return csob::handle(
+    let gateway = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let outcome = state.outcomes.next(gateway);
+    if let Some(reply) = outcome.and_then(outcomes::instead) {
+        return reply;
+    }
+    let rest = path.get(gateway.len() + 1..).unwrap_or_default();
+    let method = request.method.as_str();
+    let reply = match gateway {
+        "csob" => csob::handle(
             &mut state.csob,
             keys,
             settle_after,
-            &request.method,
+            outcome,
+            method,
             rest,
             request,
-        );
-    }
-    if let Some(rest) = path.strip_prefix("/monetix") {
-        return monetix::handle(
+        ),
+        "monetix" => monetix::handle(
             &mut state.monetix,
             &keys.monetix,
-            &request.method,
+            outcome,
+            method,
             rest,
             request,
-        );
+        ),
+        "assist" => assist::handle(&mut state.assist, &keys.assist, method, rest, request),
+        "xpay" => xpay::handle(&mut state.xpay, &keys.xpay_api_key, method, rest, request),
+        _ => Reply::Status(404, String::new()),
+    };
+    match outcome {
+        Some(outcome) => outcomes::after(outcome, reply),
+        None => reply,
     }
-    if let Some(rest) = path.strip_prefix("/assist") {
-        return assist::handle(
-            &mut state.assist,
-            &keys.assist,
-            &request.method,
-            rest,
-            request,
-        );
-    }
-    if let Some(rest) = path.strip_prefix("/xpay") {
-        return xpay::handle(
-            &mut state.xpay,
-            &keys.xpay_api_key,
-            &request.method,
-            rest,
-            request,
-        );
-    }
-    Reply::Status(404, String::new())
 }
 
 fn admin_route(state: &mut State, path: &str, request: &Received) -> Reply {
@@ -272,6 +283,38 @@ fn admin_route(state: &mut State, path: &str, request: &Received) -> Reply {
                 _ => Reply::Status(
                     400,
                     r#"{"error":"customernumber and card are required"}"#.into(),
+                ),
+            }
+        }
+        ("POST", "/outcomes") => {
+            let body = request.json();
+            let outcome = body["outcome"].as_str().and_then(outcomes::Outcome::parse);
+            match (body["gateway"].as_str(), outcome) {
+                (Some(gateway), Some(outcome)) => {
+                    let count = usize::try_from(body["count"].as_u64().unwrap_or(1)).unwrap_or(1);
+                    state.outcomes.push(gateway, outcome, count);
+                    Reply::json("{}")
+                }
+                _ => Reply::Status(
+                    400,
+                    r#"{"error":"gateway and a known outcome are required"}"#.into(),
+                ),
+            }
+        }
+        ("POST", "/xpay/contracts") => {
+            let body = request.json();
+            match (body["contractId"].as_str(), body["customerId"].as_str()) {
+                (Some(contract), Some(customer)) => {
+                    let kind = body["contractType"].as_str().unwrap_or("CIT").to_owned();
+                    state
+                        .xpay
+                        .contracts
+                        .insert(contract.to_owned(), (customer.to_owned(), kind, true));
+                    Reply::json("{}")
+                }
+                _ => Reply::Status(
+                    400,
+                    r#"{"error":"contractId and customerId are required"}"#.into(),
                 ),
             }
         }

@@ -11,6 +11,7 @@ use oneclick_runtime::validate::validate_value;
 use serde_json::{Value, json};
 
 use crate::http::{Received, Reply};
+use crate::outcomes::Outcome;
 
 #[derive(Debug, Default)]
 pub(crate) struct State {
@@ -27,6 +28,7 @@ pub(crate) struct Settings {
 pub(crate) fn handle(
     state: &mut State,
     settings: &Settings,
+    outcome: Option<Outcome>,
     method: &str,
     path: &str,
     request: &Received,
@@ -76,10 +78,20 @@ pub(crate) fn handle(
     }
     if !state.payments.contains_key(&payment_id) {
         // An amount ending in 13 is declined: the simulator's documented decline trigger.
-        let declined = body["payment"]["amount"]
-            .as_i64()
-            .is_some_and(|a| a % 100 == 13);
-        let status = if declined { "decline" } else { "success" };
+        let declined = outcome == Some(Outcome::Decline)
+            || body["payment"]["amount"]
+                .as_i64()
+                .is_some_and(|a| a % 100 == 13);
+        // An amount ending in 42 needs a redirect of the customer to the payment system.
+        let redirect = !declined
+            && body["payment"]["amount"]
+                .as_i64()
+                .is_some_and(|a| a % 100 == 42);
+        let status = match (declined, redirect) {
+            (true, _) => "decline",
+            (false, true) => "awaiting redirect result",
+            (false, false) => "success",
+        };
         state.payments.insert(payment_id.clone(), status.to_owned());
         if let Some(url) = &settings.callback_url {
             let mut callback = json!({
@@ -87,6 +99,9 @@ pub(crate) fn handle(
                 "payment": {"id": payment_id, "status": status, "sum": body["payment"].clone(), "type": "purchase"},
                 "operation": {"type": "sale", "status": status, "code": if declined { "20105" } else { "0" }},
             });
+            if redirect {
+                callback["redirect_data"] = json!({"body": [], "method": "POST", "url": format!("https://monetix.simulator/redirect/{payment_id}")});
+            }
             let text = flat::text_to_sign(&callback, "signature");
             callback["signature"] = Value::String(sign_hmac_sha512(&settings.secret, &text));
             tokio::spawn(crate::http::post_json(url.clone(), callback.to_string()));

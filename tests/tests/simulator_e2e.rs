@@ -453,3 +453,279 @@ mod assist {
         );
     }
 }
+
+mod outcomes {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use oneclick_csob::{
+        Client, ClientIp, Credentials, Environment, Error, OneclickInitRequest,
+        OneclickProcessRequest, OrderNo, PayId, RetryPolicy, RsaPrivateKey, RsaPublicKey,
+    };
+    use oneclick_simulator::outcomes::Outcome;
+    use oneclick_simulator::{Config, Simulator};
+
+    const TEMPLATE: &str = "0e92dd54b133@HA";
+
+    fn key(name: &str) -> String {
+        std::fs::read_to_string(format!("{}/../vectors/{name}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+    }
+
+    async fn setup() -> (Simulator, Client) {
+        let simulator = Simulator::start(Config::default()).await.unwrap();
+        simulator.seed_csob_template(TEMPLATE);
+        let credentials = Credentials::new(
+            "M1MIPS0000",
+            RsaPrivateKey::from_pem(&key("merchant-test.key")).unwrap(),
+            RsaPublicKey::from_pem(&key("gateway-test.pub")).unwrap(),
+        );
+        let client = Client::new(Environment::Custom(simulator.url("/csob")), credentials)
+            .unwrap()
+            .with_retry(RetryPolicy {
+                max_attempts: 3,
+                initial_backoff: Duration::from_millis(5),
+                max_backoff: Duration::from_millis(20),
+            })
+            .with_timeouts(Duration::from_secs(1), Duration::from_millis(500))
+            .unwrap();
+        (simulator, client)
+    }
+
+    fn init() -> OneclickInitRequest {
+        OneclickInitRequest::new(
+            PayId::try_from(TEMPLATE).unwrap(),
+            OrderNo::try_from("1").unwrap(),
+        )
+        .client_ip(ClientIp::try_from("192.0.2.2").unwrap())
+    }
+
+    #[tokio::test]
+    async fn retryable_outcomes_are_retried() {
+        for outcome in [Outcome::Result900, Outcome::Http503, Outcome::Http429] {
+            let (simulator, client) = setup().await;
+            simulator.queue_outcome("csob", outcome, 1);
+            let payment = client.oneclick_init(&init()).await;
+            assert!(payment.is_ok(), "{outcome:?}: {payment:?}");
+            assert_eq!(
+                simulator.csob_payments().len(),
+                1,
+                "{outcome:?}: one payment after the retry"
+            );
+        }
+        let (simulator, client) = setup().await;
+        simulator.queue_outcome("csob", Outcome::Http503, 3);
+        let err = client.oneclick_init(&init()).await.unwrap_err();
+        assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn failing_outcomes_surface_as_typed_errors() {
+        let (simulator, client) = setup().await;
+        simulator.queue_outcome("csob", Outcome::BadSignature, 1);
+        assert!(matches!(
+            client.oneclick_init(&init()).await,
+            Err(Error::Signature { .. })
+        ));
+        simulator.queue_outcome("csob", Outcome::Malformed, 1);
+        assert!(matches!(
+            client.oneclick_init(&init()).await,
+            Err(Error::Decode { .. })
+        ));
+        simulator.queue_outcome("csob", Outcome::Drop, 1);
+        assert!(matches!(
+            client.oneclick_init(&init()).await,
+            Err(Error::Transport { .. })
+        ));
+        simulator.queue_outcome("csob", Outcome::Slow, 1);
+        assert!(
+            matches!(
+                client.oneclick_init(&init()).await,
+                Err(Error::Transport { .. })
+            ),
+            "slower than the client's timeout"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_challenge_asks_the_browser_to_confirm() {
+        let (simulator, client) = setup().await;
+        let payment = client.oneclick_init(&init()).await.unwrap();
+        simulator.queue_outcome("csob", Outcome::Challenge, 1);
+        let pay_id = PayId::try_from(payment.pay_id.unwrap()).unwrap();
+        let processed = client
+            .oneclick_process(&OneclickProcessRequest::new(pay_id))
+            .await
+            .unwrap();
+        let challenge = processed
+            .actions
+            .unwrap()
+            .authenticate
+            .unwrap()
+            .browser_challenge
+            .unwrap();
+        assert!(challenge.url.contains("/challenge/"), "{}", challenge.url);
+    }
+
+    /// 1,000 payments started with 64 in flight: no errors, and exactly 1,000 payments exist.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn load_1000_requests_64_in_flight() {
+        let (simulator, client) = setup().await;
+        let client = client
+            .with_timeouts(Duration::from_secs(5), Duration::from_secs(30))
+            .unwrap();
+        let permits = Arc::new(tokio::sync::Semaphore::new(64));
+        let mut calls = tokio::task::JoinSet::new();
+        for _ in 0..1000 {
+            let permit = Arc::clone(&permits).acquire_owned().await.unwrap();
+            let client = client.clone();
+            calls.spawn(async move {
+                let answer = client.oneclick_init(&init()).await;
+                drop(permit);
+                answer
+            });
+        }
+        let mut errors = 0;
+        while let Some(answer) = calls.join_next().await {
+            if !matches!(answer, Ok(Ok(_))) {
+                errors += 1;
+            }
+        }
+        assert_eq!(errors, 0);
+        assert_eq!(simulator.csob_payments().len(), 1000);
+    }
+}
+
+mod triggers {
+    use oneclick_simulator::{Config, Simulator};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    #[tokio::test]
+    async fn contracts_and_outcomes_can_be_seeded_over_http() {
+        let simulator = Simulator::start(Config::default()).await.unwrap();
+        for (path, body) in [
+            (
+                "/admin/xpay/contracts",
+                r#"{"contractId":"C7","customerId":"mcid7"}"#,
+            ),
+            (
+                "/admin/outcomes",
+                r#"{"gateway":"xpay","outcome":"http_503","count":1}"#,
+            ),
+        ] {
+            let mut stream = tokio::net::TcpStream::connect(simulator.addr())
+                .await
+                .unwrap();
+            let request = format!(
+                "POST {path} HTTP/1.1\r\ncontent-length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            stream.write_all(request.as_bytes()).await.unwrap();
+            let mut answer = vec![0u8; 1024];
+            let n = stream.read(&mut answer).await.unwrap();
+            assert!(
+                String::from_utf8_lossy(&answer[..n]).starts_with("HTTP/1.1 200"),
+                "{path}"
+            );
+        }
+        let client = oneclick_xpay::Client::new(
+            oneclick_xpay::Environment::Custom(simulator.url("/xpay")),
+            oneclick_xpay::Credentials::new("xpay-test-api-key"),
+        )
+        .unwrap()
+        .with_retry(oneclick_xpay::RetryPolicy {
+            max_attempts: 2,
+            initial_backoff: std::time::Duration::from_millis(5),
+            max_backoff: std::time::Duration::from_millis(5),
+        });
+        let listed = client
+            .list_customer_contracts(&oneclick_xpay::ListCustomerContractsRequest::new(
+                oneclick_xpay::PathCustomerId::try_from("mcid7").unwrap(),
+            ))
+            .await
+            .expect("the 503 is retried, then the seeded contract is listed");
+        assert_eq!(listed.contracts.unwrap()[0].contract_id, "C7");
+    }
+}
+
+mod request_value_triggers {
+    use std::time::Duration;
+
+    use oneclick_simulator::{Config, Simulator};
+    use oneclick_tests::{Reply, TestServer};
+
+    #[tokio::test]
+    async fn csob_order_number_ending_in_7_asks_for_a_fingerprint() {
+        use oneclick_csob::*;
+        let simulator = Simulator::start(Config::default()).await.unwrap();
+        simulator.seed_csob_template("0e92dd54b133@HA");
+        let key = |name: &str| {
+            std::fs::read_to_string(format!("{}/../vectors/{name}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap()
+        };
+        let credentials = Credentials::new(
+            "M1MIPS0000",
+            RsaPrivateKey::from_pem(&key("merchant-test.key")).unwrap(),
+            RsaPublicKey::from_pem(&key("gateway-test.pub")).unwrap(),
+        );
+        let client = Client::new(Environment::Custom(simulator.url("/csob")), credentials).unwrap();
+        let init = OneclickInitRequest::new(
+            PayId::try_from("0e92dd54b133@HA").unwrap(),
+            OrderNo::try_from("1007").unwrap(),
+        )
+        .client_ip(ClientIp::try_from("192.0.2.2").unwrap());
+        let payment = client.oneclick_init(&init).await.unwrap();
+        assert!(
+            payment
+                .actions
+                .unwrap()
+                .fingerprint
+                .unwrap()
+                .browser_init
+                .is_some()
+        );
+    }
+
+    #[tokio::test]
+    async fn monetix_amount_ending_in_42_redirects_the_customer() {
+        use oneclick_monetix::*;
+        let merchant = TestServer::start(|_| Reply::json("{}")).await;
+        let config = Config {
+            monetix_callback_url: Some(merchant.url("/cb")),
+            ..Config::default()
+        };
+        let simulator = Simulator::start(config).await.unwrap();
+        let client = Client::new(
+            Environment::Custom(simulator.url("/monetix")),
+            Credentials::new(42, "s3cr3t"),
+        )
+        .unwrap();
+        let sale = CardSaleRequest::new(
+            General::new(PaymentId::try_from("r-1").unwrap()),
+            Customer::new("c".into(), IpAddress::try_from("10.0.0.1").unwrap()),
+            Payment::new(
+                Amount::try_from(1042).unwrap(),
+                Currency::try_from("EUR").unwrap(),
+            ),
+            ReturnUrl::new(),
+            PaymentInstrument::Token {
+                token: Token::try_from("t").unwrap(),
+                cvv: None,
+            },
+        );
+        client.card_sale(&sale).await.unwrap();
+        for _ in 0..200 {
+            if let Some(callback) = merchant.received().first() {
+                let callback = client.verify_callback(&callback.body).unwrap();
+                assert_eq!(
+                    callback.payment.unwrap().status,
+                    Some(PaymentState::AwaitingRedirectResult)
+                );
+                assert!(callback.redirect_data.unwrap().url.is_some());
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("no callback");
+    }
+}

@@ -1,0 +1,196 @@
+//! `oneclick-demo`: starts the simulator in-process and runs the OneClick flow of every gateway
+//! through its generated client, printing each step.
+
+use std::time::Duration;
+
+use oneclick_simulator::http::{Reply, Server};
+use oneclick_simulator::{Config, Simulator};
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<()> {
+    let merchant = Server::start(|_| Reply::json("{}")).await;
+    let config = Config {
+        monetix_callback_url: Some(merchant.url("/monetix-callback")),
+        ..Config::default()
+    };
+    let simulator = Simulator::start(config).await?;
+    println!("simulator on {}\n", simulator.url(""));
+    csob(&simulator).await?;
+    monetix(&simulator, &merchant).await?;
+    assist(&simulator).await?;
+    xpay(&simulator).await?;
+    println!("\nall four OneClick flows completed");
+    Ok(())
+}
+
+async fn csob(simulator: &Simulator) -> Result<()> {
+    use oneclick_csob::*;
+    println!("ČSOB");
+    simulator.seed_csob_template("0e92dd54b133@HA");
+    let credentials = Credentials::new(
+        "M1MIPS0000",
+        RsaPrivateKey::from_pem(include_str!("../../vectors/merchant-test.key"))?,
+        RsaPublicKey::from_pem(include_str!("../../vectors/gateway-test.pub"))?,
+    );
+    let client = Client::new(Environment::Custom(simulator.url("/csob")), credentials)?;
+    let template = PayId::try_from("0e92dd54b133@HA")?;
+    let echo = client
+        .oneclick_echo(&OneclickEchoRequest::new(template.clone()))
+        .await?;
+    println!(
+        "  oneclick/echo     template usable, resultCode {}",
+        echo.result_code
+    );
+    let init = OneclickInitRequest::new(template, OrderNo::try_from("1001")?)
+        .client_ip(ClientIp::try_from("192.0.2.2")?);
+    let payment = client.oneclick_init(&init).await?;
+    let pay_id = PayId::try_from(payment.pay_id.unwrap_or_default())?;
+    println!("  oneclick/init     payment {} created", pay_id.as_str());
+    client
+        .oneclick_process(&OneclickProcessRequest::new(pay_id.clone()))
+        .await?;
+    println!("  oneclick/process  in progress");
+    let options = PollOptions {
+        first_delay: Duration::from_millis(100),
+        interval: Duration::from_millis(100),
+        deadline: Duration::from_secs(5),
+    };
+    let status = client
+        .poll_payment_status(&PaymentStatusRequest::new(pay_id), options)
+        .await?;
+    println!("  payment/status    {:?}", status.payment_status);
+    Ok(())
+}
+
+async fn monetix(simulator: &Simulator, merchant: &Server) -> Result<()> {
+    use oneclick_monetix::*;
+    println!("Monetix");
+    let client = Client::new(
+        Environment::Custom(simulator.url("/monetix")),
+        Credentials::new(42, "s3cr3t"),
+    )?;
+    let sale = CardSaleRequest::new(
+        General::new(PaymentId::try_from("demo-1")?),
+        Customer::new("customer_12".into(), IpAddress::try_from("10.0.0.1")?),
+        Payment::new(Amount::try_from(400_000)?, Currency::try_from("USD")?),
+        ReturnUrl::new(),
+        PaymentInstrument::Token {
+            token: Token::try_from("f365bb1729f9b72f")?,
+            cvv: None,
+        },
+    );
+    let ack = client.card_sale(&sale).await?;
+    println!("  card sale         accepted ({:?})", ack.status);
+    for _ in 0..100 {
+        if let Some(callback) = merchant.received().first() {
+            let verified = client.verify_callback(&callback.body)?;
+            println!(
+                "  callback          signature verified, payment {:?}",
+                verified.payment.and_then(|p| p.status)
+            );
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Err("no callback arrived".into())
+}
+
+async fn assist(simulator: &Simulator) -> Result<()> {
+    use oneclick_assist::*;
+    println!("IPS Assist");
+    let token = "91720736-CF93-469C-63A0-E5859815D6BA";
+    simulator.seed_assist_card("1234", serde_json::json!({"token": token, "post": "4128", "brand": "MasterCard", "expire": "12.2025"}));
+    let client = Client::new(
+        Environment::Custom(simulator.url("/assist")),
+        Credentials::new("452739", "LOGIN", "PASSWORD"),
+    )?;
+    let customer = CustomerNumber::try_from("1234")?;
+    let cards = client
+        .list_cards(&ListCardsRequest::new(Merchant::new(), customer.clone()))
+        .await?;
+    println!(
+        "  list cards        {} stored card(s), ending {:?}",
+        cards.items.len(),
+        cards.items.first().and_then(|c| c.post.clone())
+    );
+    let card = CardToken::try_from(token)?;
+    let paid = client
+        .token_pay(&TokenPayRequest::new(
+            OrderNumber::try_from("1001")?,
+            Amount::try_from("100.50")?,
+            Currency::try_from("RUB")?,
+            TokenType::StoredCard,
+            PaymentToken::new(card.clone(), customer.clone()),
+        ))
+        .await?;
+    println!(
+        "  token payment     {}",
+        paid.other.get("orderstate").cloned().unwrap_or_default()
+    );
+    let removed = client
+        .remove_card(&RemoveCardRequest::new(Merchant::new(), card, customer))
+        .await?;
+    println!("  remove card       {}", removed.message);
+    Ok(())
+}
+
+async fn xpay(simulator: &Simulator) -> Result<()> {
+    use oneclick_xpay::*;
+    println!("Nexi XPay");
+    let client = Client::new(
+        Environment::Custom(simulator.url("/xpay")),
+        Credentials::new("xpay-test-api-key"),
+    )?;
+    let contract = ContractId::try_from("C-demo")?;
+    let order = |id: &str, recurrence| -> Result<(Order, PaymentSession)> {
+        Ok((
+            Order::new(
+                OrderId::try_from(id)?,
+                Amount::try_from("3545")?,
+                Currency::try_from("EUR")?,
+            )
+            .customer_id(CustomerId::try_from("mcid1")?),
+            PaymentSession::new(
+                ActionType::Pay,
+                SessionAmount::try_from("3545")?,
+                ResultUrl::try_from("https://shop.example/r")?,
+                CancelUrl::try_from("https://shop.example/c")?,
+            )
+            .recurrence(recurrence),
+        ))
+    };
+    let (o, s) = order("demo-1", Recurrence::first_payment(contract.clone()))?;
+    let first = client
+        .create_hpp_order(&CreateHppOrderRequest::new(o, s))
+        .await?;
+    println!(
+        "  first payment     hosted page {}",
+        first.hosted_page.unwrap_or_default()
+    );
+    let (o, s) = order("demo-2", Recurrence::subsequent_payment(contract))?;
+    let link = client
+        .create_pay_by_link(&CreatePayByLinkRequest::new(o, s))
+        .await?;
+    println!(
+        "  next payment      pay-by-link {}",
+        link.payment_link.and_then(|l| l.link).unwrap_or_default()
+    );
+    let contracts = client
+        .list_customer_contracts(&ListCustomerContractsRequest::new(
+            PathCustomerId::try_from("mcid1")?,
+        ))
+        .await?;
+    println!(
+        "  contracts         {}",
+        contracts.contracts.unwrap_or_default().len()
+    );
+    client
+        .deactivate_contract(&DeactivateContractRequest::new(PathContractId::try_from(
+            "C-demo",
+        )?))
+        .await?;
+    println!("  deactivate        done");
+    Ok(())
+}
