@@ -459,32 +459,10 @@ impl Engine {
         }
 
         let mut redacted = Redacted::default();
-        let keys = if op.request_signed {
-            &self.credentials.keys
+        let text_to_sign = if op.request_signed {
+            Some(self.sign_request(op, &mut body, &mut redacted)?)
         } else {
-            &SigningKeys::None
-        };
-        let text_to_sign = match (keys, signature_field) {
-            (SigningKeys::FlatHmacSha512 { secret }, Some(signature_field)) => {
-                let text = flat::text_to_sign(&body, signature_field);
-                redacted.text_to_sign =
-                    masked(op.request, &body).map(|m| flat::text_to_sign(&m, signature_field));
-                let signature = Value::String(sign_hmac_sha512(secret, &text));
-                place_signature(op.request, &mut body, signature);
-                Some(text)
-            }
-            (SigningKeys::PipeRsaSha256 { private_key, .. }, Some(signature_field)) => {
-                let text = pipe::text_to_sign(op.request_signature, &body);
-                redacted.text_to_sign =
-                    masked(op.request, &body).map(|m| pipe::text_to_sign(op.request_signature, &m));
-                let signature = sign_rsa_sha256(private_key, &text)
-                    .map_err(|e| Error::Config(e.to_string()))?;
-                if let Value::Object(map) = &mut body {
-                    map.insert(signature_field.to_owned(), Value::String(signature));
-                }
-                Some(text)
-            }
-            _ => None,
+            None
         };
 
         let (url, masked_url) = self.build_url(op, &mut body)?;
@@ -513,6 +491,52 @@ impl Engine {
             text_to_sign,
             redacted,
         })
+    }
+
+    /// Signs a validated body under the gateway's scheme, puts the signature in place and
+    /// returns the signed text.
+    ///
+    /// An operation marked signed is never sent unsigned: missing keys or no field to carry the
+    /// signature are configuration errors, not a silently unsigned payment order.
+    fn sign_request(
+        &self,
+        op: &'static Operation,
+        body: &mut Value,
+        redacted: &mut Redacted,
+    ) -> Result<String, Error> {
+        let unsignable = |why: &str| Error::Config(format!("operation {}: {why}", op.id));
+        let Some(signature_field) = self.gateway.signature_field else {
+            return Err(unsignable(
+                "signed, but the gateway names no signature field",
+            ));
+        };
+        match &self.credentials.keys {
+            SigningKeys::None => Err(unsignable("signed, but the client has no signing keys")),
+            SigningKeys::FlatHmacSha512 { secret } => {
+                let text = flat::text_to_sign(body, signature_field);
+                redacted.text_to_sign =
+                    masked(op.request, body).map(|m| flat::text_to_sign(&m, signature_field));
+                let signature = Value::String(sign_hmac_sha512(secret, &text));
+                // The flat scheme signs the whole body, so the signature may sit in any object
+                // (Monetix: `general.signature`); the schema marks where.
+                if !place_signature(op.request, body, signature) {
+                    return Err(unsignable("no request field takes the signature"));
+                }
+                Ok(text)
+            }
+            SigningKeys::PipeRsaSha256 { private_key, .. } => {
+                let text = pipe::text_to_sign(op.request_signature, body);
+                redacted.text_to_sign =
+                    masked(op.request, body).map(|m| pipe::text_to_sign(op.request_signature, &m));
+                let signature = sign_rsa_sha256(private_key, &text)
+                    .map_err(|e| Error::Config(e.to_string()))?;
+                let Value::Object(map) = body else {
+                    return Err(unsignable("the request is not an object"));
+                };
+                map.insert(signature_field.to_owned(), Value::String(signature));
+                Ok(text)
+            }
+        }
     }
 
     fn credential(&self, name: &str) -> Result<&Secret<String>, Error> {
@@ -689,12 +713,8 @@ impl Engine {
             ));
         }
 
-        self.verify_response(op, &response).map_err(|source| {
-            Failure::Final(Error::Signature {
-                operation: op.id,
-                source,
-            })
-        })?;
+        self.verify_response(op, &response)
+            .map_err(Failure::Final)?;
 
         if let Some(result) = self.gateway.result {
             let Some(code) = response.get(result.code_field).and_then(Value::as_i64) else {
@@ -818,41 +838,53 @@ impl Engine {
         })
     }
 
-    fn verify_response(
-        &self,
-        op: &'static Operation,
-        response: &Value,
-    ) -> Result<(), SignatureError> {
+    fn verify_response(&self, op: &'static Operation, response: &Value) -> Result<(), Error> {
         if !op.response_signed {
             return Ok(());
         }
-        self.verify_message(op.response_signature, response)
+        self.verify_message(op.id, Some(op.response_signature), response)
     }
 
     /// Verifies a message the gateway signed: under `pipe_rsa_sha256` over `order`, under
-    /// `flat_hmac_sha512` over the whole message.
-    fn verify_message(&self, order: &[SignItem], message: &Value) -> Result<(), SignatureError> {
+    /// `flat_hmac_sha512` over the whole message but its top-level signature field. `operation`
+    /// names the message in errors.
+    ///
+    /// A message that must be signed is never accepted unverified: missing keys, a missing
+    /// signature field or a missing order are configuration errors, never a pass.
+    fn verify_message(
+        &self,
+        operation: &'static str,
+        order: Option<&[SignItem]>,
+        message: &Value,
+    ) -> Result<(), Error> {
+        let config = |why: &str| Error::Config(format!("{operation}: {why}"));
         let Some(field) = self.gateway.signature_field else {
-            return Ok(());
+            return Err(config("signed, but the gateway names no signature field"));
         };
-        let signature = || {
-            message
-                .get(field)
-                .and_then(Value::as_str)
-                .filter(|s| !s.is_empty())
-                .ok_or(SignatureError::Missing)
-        };
-        match &self.credentials.keys {
-            SigningKeys::None => Ok(()),
-            SigningKeys::PipeRsaSha256 { gateway_key, .. } => verify_rsa_sha256(
-                gateway_key,
-                &pipe::text_to_sign(order, message),
-                signature()?,
-            ),
-            SigningKeys::FlatHmacSha512 { secret } => {
-                verify_hmac_sha512(secret, &flat::text_to_sign(message, field), signature()?)
+        let signature = message
+            .get(field)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .ok_or(SignatureError::Missing);
+        let verified = match &self.credentials.keys {
+            SigningKeys::None => {
+                return Err(config("signed, but the client has no keys to verify with"));
             }
-        }
+            SigningKeys::PipeRsaSha256 { gateway_key, .. } => {
+                let Some(order) = order else {
+                    return Err(config(
+                        "pipe_rsa_sha256 callbacks have no documented order to verify",
+                    ));
+                };
+                signature.and_then(|signature| {
+                    verify_rsa_sha256(gateway_key, &pipe::text_to_sign(order, message), signature)
+                })
+            }
+            SigningKeys::FlatHmacSha512 { secret } => signature.and_then(|signature| {
+                verify_hmac_sha512(secret, &flat::text_to_sign(message, field), signature)
+            }),
+        };
+        verified.map_err(|source| Error::Signature { operation, source })
     }
 
     /// Verifies a callback's raw body and returns it as JSON. A callback that does not verify
@@ -867,17 +899,7 @@ impl Engine {
             message: "the callback is not JSON".into(),
         })?;
         if callback.signed {
-            if matches!(self.credentials.keys, SigningKeys::PipeRsaSha256 { .. }) {
-                return Err(Error::Config(format!(
-                    "callback {}: pipe_rsa_sha256 callbacks have no documented order",
-                    callback.id
-                )));
-            }
-            self.verify_message(&[], &message)
-                .map_err(|source| Error::Signature {
-                    operation: callback.id,
-                    source,
-                })?;
+            self.verify_message(callback.id, None, &message)?;
         }
         Ok(message)
     }

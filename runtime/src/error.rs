@@ -214,6 +214,17 @@ impl Error {
             _ => None,
         }
     }
+
+    /// The gateway's answer as JSON, for a rejected call or a non-2xx answer whose body is JSON
+    /// (Monetix explains a 400 in a JSON object). `None` for other errors and for a body that is
+    /// not JSON, or no longer is after [`Error::Http`] truncated it.
+    pub fn body_json(&self) -> Option<serde_json::Value> {
+        match self {
+            Error::Rejected { body, .. } => Some((**body).clone()),
+            Error::Http { body, .. } => serde_json::from_str(body).ok(),
+            _ => None,
+        }
+    }
 }
 
 /// Bodies stay out of `Debug`: an error is routinely logged with `{:?}`, and a gateway's answer

@@ -28,3 +28,46 @@ where
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde::Deserialize;
+    use serde_json::json;
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Answer {
+        #[serde(default, deserialize_with = "super::map_or_empty_list")]
+        body: Option<BTreeMap<String, i64>>,
+    }
+
+    fn read(value: serde_json::Value) -> Result<Option<BTreeMap<String, i64>>, String> {
+        serde_json::from_value::<Answer>(value)
+            .map(|a| a.body)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn objects_empty_lists_nulls_and_absence() {
+        let map = BTreeMap::from([("a".to_owned(), 1), ("b".to_owned(), 2)]);
+        assert_eq!(read(json!({"body": {"a": 1, "b": 2}})), Ok(Some(map)));
+        assert_eq!(read(json!({"body": {}})), Ok(Some(BTreeMap::new())));
+        assert_eq!(read(json!({"body": []})), Ok(Some(BTreeMap::new())));
+        assert_eq!(read(json!({"body": null})), Ok(None));
+        assert_eq!(read(json!({})), Ok(None));
+    }
+
+    #[test]
+    fn anything_else_is_an_error_that_does_not_quote_the_value() {
+        for bad in [
+            json!({"body": ["4111111111111111"]}),
+            json!({"body": "4111111111111111"}),
+            json!({"body": {"pan": "4111111111111111"}}),
+            json!({"body": 4111111111111111_i64}),
+        ] {
+            let error = read(bad.clone()).expect_err(&bad.to_string());
+            assert!(!error.contains("4111111111111111"), "{error}");
+        }
+    }
+}

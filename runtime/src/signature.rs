@@ -16,7 +16,15 @@ pub mod flat {
     /// Drops every `signature_key` at any depth; flattens the rest to `path:value` with nested
     /// keys joined by `:` and list items by their 0-based index, a `:` inside a key doubled;
     /// booleans are `1`/`0`, null is empty, empty objects and lists contribute nothing; sorts by
-    /// the full path (byte order, so `a:10` sorts before `a:2`) and joins with `;`.
+    /// the full path in byte order (`a:10` before `a:2`, and `a:10:x` before `a:1:x`); joins
+    /// with `;`.
+    ///
+    /// The sort key is the path alone, as the gateway documents ("sort by the full path"), not
+    /// the whole `path:value` line: the two differ when a path continues with a byte below `:`
+    /// (`id` and `id2`, list items `1` and `10`). The known-answer vectors hold no such pair and
+    /// come out the same under either order, or under natural order, so they cannot settle it;
+    /// the platform's SDKs disagree among themselves (Python sorts paths as bytes, Go whole
+    /// lines, PHP paths in natural order). The documented rule, byte order of the path, is kept.
     pub fn text_to_sign(message: &Value, signature_key: &str) -> String {
         let mut pairs = Vec::new();
         flatten(message, String::new(), signature_key, &mut pairs);

@@ -826,6 +826,70 @@ mod tests {
     }
 
     #[test]
+    fn nested_auto_fields_any_values_and_empty_list_maps() {
+        static GENERAL: Object = Object {
+            name: "General",
+            items: None,
+            fields: &[
+                Field::new("project_id", Kind::Integer)
+                    .required()
+                    .auto(Auto::Credential("project_id")),
+                Field::new("payment_id", Kind::String).required(),
+                Field::new("signature", Kind::String)
+                    .required()
+                    .auto(Auto::Signature),
+            ],
+            rules: &[],
+        };
+        static SALE: Object = Object {
+            name: "sale",
+            items: None,
+            fields: &[
+                Field::new("general", Kind::Object(&GENERAL)).required(),
+                Field::new("extra", Kind::Any).required(),
+                Field::new("headers", Kind::Map(&Kind::String)),
+            ],
+            rules: &[],
+        };
+        let sale = |extra: Value, headers: Value| {
+            validate_value(
+                &SALE,
+                &json!({"general": {"payment_id": "1"}, "extra": extra, "headers": headers}),
+            )
+        };
+        // Automatic fields are not required at any depth; the caller's own ones still are.
+        assert_eq!(sale(json!(1), json!({})), vec![]);
+        assert_eq!(
+            validate_value(&SALE, &json!({"general": {}, "extra": 1})),
+            vec![v("/general/payment_id", RuleKind::Required, "")]
+        );
+        // `Any` takes every JSON value, but a required one must still be there.
+        for extra in [
+            json!("x"),
+            json!(-1.5),
+            json!(true),
+            json!([1, "a", {}]),
+            json!({"a": [null]}),
+        ] {
+            assert_eq!(sale(extra.clone(), json!({})), vec![], "{extra}");
+        }
+        assert_eq!(
+            sale(Value::Null, json!({})),
+            vec![v("/extra", RuleKind::Required, "")]
+        );
+        // `[]` is how PHP platforms write an empty object; a list with items is not a map.
+        assert_eq!(sale(json!(1), json!([])), vec![]);
+        assert_eq!(
+            sale(json!(1), json!(["a"])),
+            vec![v("/headers", RuleKind::Type, "map")]
+        );
+        assert_eq!(
+            sale(json!(1), json!({"a": 1})),
+            vec![v("/headers/a", RuleKind::Type, "string")]
+        );
+    }
+
+    #[test]
     fn not_greater_compares_decimals_exactly() {
         static RECURRING: Object = Object {
             name: "Recurring",

@@ -1,6 +1,7 @@
 //! The engine over real HTTP against small servers started on 127.0.0.1 by each test.
 
-use std::net::SocketAddr;
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,8 +16,9 @@ use oneclick_runtime::{
     RuleKind, Secret, SignatureError, SigningKeys,
 };
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+
+use common::Server;
 
 // --- A ČSOB-like gateway, written out by hand -------------------------------------------------
 
@@ -314,106 +316,6 @@ fn status_body(code: i64, payment_status: i64) -> String {
     )
 }
 
-// --- A one-request-per-connection HTTP/1.1 server -------------------------------------------
-
-#[derive(Debug)]
-struct Received {
-    method: String,
-    path: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Received {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap()
-    }
-}
-
-struct Server {
-    base_url: String,
-    received: Arc<Mutex<Vec<Received>>>,
-}
-
-impl Server {
-    /// Answers the scripted responses in order, one per connection, then stops accepting.
-    async fn start(responses: Vec<(u16, String)>) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr: SocketAddr = listener.local_addr().unwrap();
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let log = received.clone();
-        tokio::spawn(async move {
-            for (status, body) in responses {
-                let Ok((mut stream, _)) = listener.accept().await else {
-                    return;
-                };
-                let request = read_request(&mut stream).await;
-                log.lock().unwrap().push(request);
-                let head = format!(
-                    "HTTP/1.1 {status} Scripted\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                stream.write_all(head.as_bytes()).await.unwrap();
-                stream.write_all(body.as_bytes()).await.unwrap();
-                stream.shutdown().await.unwrap();
-            }
-        });
-        Server {
-            base_url: format!("http://{addr}/api/v1.9"),
-            received,
-        }
-    }
-
-    fn received(&self) -> std::sync::MutexGuard<'_, Vec<Received>> {
-        self.received.lock().unwrap()
-    }
-}
-
-async fn read_request(stream: &mut tokio::net::TcpStream) -> Received {
-    let mut data = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        let n = stream.read(&mut chunk).await.unwrap();
-        assert!(n > 0, "connection closed before the request head ended");
-        data.extend_from_slice(&chunk[..n]);
-        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i;
-        }
-    };
-    let head = String::from_utf8(data[..head_end].to_vec()).unwrap();
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next().unwrap().split(' ');
-    let method = request_line.next().unwrap().to_owned();
-    let path = request_line.next().unwrap().to_owned();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-        .map_or(0, |(_, v)| v.parse().unwrap());
-    let mut body = data[head_end + 4..].to_vec();
-    while body.len() < length {
-        let n = stream.read(&mut chunk).await.unwrap();
-        assert!(n > 0, "connection closed inside the body");
-        body.extend_from_slice(&chunk[..n]);
-    }
-    Received {
-        method,
-        path,
-        headers,
-        body,
-    }
-}
-
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::new();
@@ -623,6 +525,7 @@ async fn rejection_from_the_vector_response_is_typed() {
     assert_eq!(*name, Some("template_not_found"));
     assert_eq!(message.as_deref(), Some("Oneclick template not found"));
     assert_eq!(kept["origPayId"], "0e92dd54b133@HA");
+    assert_eq!(error.body_json().as_ref(), Some(&body));
     assert_eq!(
         error.to_string(),
         "oneclick_echo: the gateway rejected the call with result code 700 (template_not_found): Oneclick template not found"
@@ -683,6 +586,7 @@ async fn other_http_errors_are_final_and_bodies_truncated() {
         panic!("{error:?}");
     };
     assert_eq!(body.len(), 2048);
+    assert_eq!(error.body_json(), None, "the body is not JSON");
     assert_eq!(server.received().len(), 1);
 }
 
@@ -743,6 +647,16 @@ async fn configuration_errors() {
         Engine::new(&GATEWAY, "http://192.0.2.1/api", plain_remote),
         Err(Error::Config(_))
     ));
+    // Keys of the other scheme: ČSOB signs with RSA, not with a shared secret.
+    let hmac_keys = Credentials {
+        values: vec![],
+        keys: SigningKeys::FlatHmacSha512 {
+            secret: Secret::new("s3cr3t".to_owned()),
+        },
+    };
+    let error = Engine::new(&GATEWAY, "http://127.0.0.1:1", hmac_keys).unwrap_err();
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert!(!format!("{error} {error:?}").contains("s3cr3t"));
 
     // A missing credential is found before anything is sent.
     let server = Server::start(vec![(200, echo_ok())]).await;
@@ -949,6 +863,45 @@ fn prepare_replaces_caller_values_of_automatic_fields() {
     let mut body = vector("oneclick/echo request")["body"].clone();
     body["signature"] = vector("oneclick/echo request")["signature"].clone();
     assert_eq!(prepared.body.unwrap(), body);
+}
+
+#[tokio::test]
+async fn operations_marked_signed_never_pass_unsigned() {
+    // A gateway without a scheme whose schema still marks messages signed (a generator or
+    // hand-written schema bug): the engine refuses rather than sending or trusting them unsigned.
+    static UNSIGNED_GATEWAY: Gateway = Gateway {
+        name: "unsigned",
+        scheme: Scheme::None,
+        result: None,
+        retry_http_status: &[],
+        ..GATEWAY
+    };
+    static SIGNED_REQUEST: Operation = Operation {
+        response_signed: false,
+        ..CARD
+    };
+    static SIGNED_RESPONSE: Operation = Operation {
+        request_signed: false,
+        ..ECHO
+    };
+    let server = Server::start(vec![(200, echo_ok())]).await;
+    let no_keys = Credentials {
+        values: vec![("merchant_id", Secret::new("M1MIPS0000".to_owned()))],
+        keys: SigningKeys::None,
+    };
+    let unsigned = Engine::new(&UNSIGNED_GATEWAY, &server.base_url, no_keys).unwrap();
+    let error = unsigned
+        .call_value(&SIGNED_REQUEST, json!({"cardNumber": "4111111111111111"}))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert_eq!(server.received().len(), 0);
+    let error = unsigned
+        .call_value(&SIGNED_RESPONSE, json!({"origPayId": "0e92dd54b133@HA"}))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert_eq!(server.received().len(), 1);
 }
 
 /// Every span field and event field recorded while it is installed, as `name=value` lines.

@@ -73,6 +73,43 @@ fn lists_of_ten_or_more_sort_by_their_full_path() {
 }
 
 #[test]
+fn lists_of_objects_sort_by_path_bytes_as_well() {
+    // Inside an object, `l:10:n` sorts before `l:1:n` (`0` is below `:`), so items 10 and 11
+    // come before item 1 here, while scalar items put `l:1` first (a prefix sorts first).
+    let items: Vec<Value> = (0..12).map(|i| json!({"n": i})).collect();
+    let text = flat::text_to_sign(&json!({"l": items}), "signature");
+    assert_eq!(
+        text,
+        "l:0:n:0;l:10:n:10;l:11:n:11;l:1:n:1;l:2:n:2;l:3:n:3;l:4:n:4;l:5:n:5;l:6:n:6;l:7:n:7;l:8:n:8;l:9:n:9"
+    );
+}
+
+#[test]
+fn the_sort_key_is_the_path_not_the_whole_line() {
+    // Sorting whole `path:value` lines would put `id2:y` first (`2` is below `:`) and
+    // `a-b:z` before `a:x`.
+    let message = json!({"id2": "y", "id": "x", "a-b": "z", "a": "x"});
+    assert_eq!(
+        flat::text_to_sign(&message, "signature"),
+        "a:x;a-b:z;id:x;id2:y"
+    );
+}
+
+#[test]
+fn nested_lists_numbers_and_non_ascii_keys() {
+    let message = json!({
+        "m": [[1, 2], [], [{"k": null}]],
+        "n": {"neg": -1, "big": u64::MAX, "frac": 1.5},
+        "ž": "é",
+        "Z": "upper case sorts first",
+    });
+    assert_eq!(
+        flat::text_to_sign(&message, "signature"),
+        "Z:upper case sorts first;m:0:0:1;m:0:1:2;m:2:0:k:;n:big:18446744073709551615;n:frac:1.5;n:neg:-1;ž:é"
+    );
+}
+
+#[test]
 fn malformed_signatures_are_rejected_without_panicking() {
     let secret = Secret::new("s".to_string());
     for bad in ["", "not base64!", "AAAA"] {
