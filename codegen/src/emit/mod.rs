@@ -115,10 +115,13 @@ fn doc_lines(text: &str, attribute: impl Fn(String) -> TokenStream) -> TokenStre
     quote! { #(#lines)* }
 }
 
-/// An identifier, raw when the name is a Rust keyword (`type` → `r#type`).
+/// An identifier, raw when the name is a Rust keyword (`type` → `r#type`). The few keywords
+/// that cannot be raw (`self`, `Self`, `super`, `crate`) get a trailing `_` instead.
 fn ident(name: &str) -> Ident {
     if syn::parse_str::<Ident>(name).is_ok() {
         format_ident!("{}", name)
+    } else if matches!(name, "self" | "Self" | "super" | "crate" | "_") {
+        format_ident!("{}_", name)
     } else {
         Ident::new_raw(name, Span::call_site())
     }

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use syn::ext::IdentExt;
 
 use super::{doc, ident, rust_type};
 use crate::ir::{Case, Direction, Field, Gateway, Literal, ObjectType, Preset, TypeRef, Variants};
@@ -190,7 +191,8 @@ fn field_declaration(
     let docs = doc(&field.doc);
     let ty = rust_type(gateway, &field.ty, direction);
     let wire = &field.wire;
-    let rename = (field.wire != field.rust_name).then(|| quote! { rename = #wire, });
+    // Serde names a field after its identifier without `r#`; a `self_` still needs a rename.
+    let rename = (name.unraw() != field.wire).then(|| quote! { rename = #wire, });
     // Some platforms serialise an empty object as `[]`; answers decode it as an empty map.
     let lenient_map = (direction == Direction::Response && matches!(field.ty, TypeRef::Map(_)))
         .then(|| quote! { deserialize_with = "rt::serde_helpers::map_or_empty_list", });

@@ -87,7 +87,7 @@ fn example_test(gateway: &Gateway, op: &Operation, example: &Example) -> TokenSt
         Direction::Request => {
             let request = ident(&gateway.objects[op.request].name);
             let mut automatic = Vec::new();
-            automatic_pointers(gateway, op.request, String::new(), &mut automatic);
+            automatic_pointers(gateway, op.request, "", Some(&example.json), &mut automatic);
             let signed = example.text_to_sign.as_ref().map(|text| {
                 signed_text_check(gateway, quote! { schema::#schema.request_signature }, text)
             });
@@ -126,15 +126,42 @@ fn example_test(gateway: &Gateway, op: &Operation, example: &Example) -> TokenSt
     }
 }
 
-/// JSON pointers of the automatic fields of object `index`, nested objects included.
-fn automatic_pointers(gateway: &Gateway, index: usize, prefix: String, out: &mut Vec<String>) {
+/// JSON pointers of the automatic fields of object `index`, in nested objects too and, as far
+/// as the example `json` has elements, in objects inside its lists.
+fn automatic_pointers(
+    gateway: &Gateway,
+    index: usize,
+    prefix: &str,
+    json: Option<&serde_json::Value>,
+    out: &mut Vec<String>,
+) {
     for field in &gateway.objects[index].fields {
         let pointer = format!("{prefix}/{}", field.wire);
         if field.auto.is_some() {
             out.push(pointer);
-        } else if let TypeRef::Object(child) = field.ty {
-            automatic_pointers(gateway, child, pointer, out);
+        } else {
+            let value = json.and_then(|j| j.get(&field.wire));
+            value_pointers(gateway, &field.ty, &pointer, value, out);
         }
+    }
+}
+
+fn value_pointers(
+    gateway: &Gateway,
+    ty: &TypeRef,
+    pointer: &str,
+    json: Option<&serde_json::Value>,
+    out: &mut Vec<String>,
+) {
+    match ty {
+        TypeRef::Object(child) => automatic_pointers(gateway, *child, pointer, json, out),
+        TypeRef::List(inner) => {
+            let items = json.and_then(|j| j.as_array()).into_iter().flatten();
+            for (i, item) in items.enumerate() {
+                value_pointers(gateway, inner, &format!("{pointer}/{i}"), Some(item), out);
+            }
+        }
+        _ => {}
     }
 }
 
