@@ -24,6 +24,9 @@ pub enum RuleKind {
     RequiredIf,
     NotGreater,
     RequiredUnless,
+    /// A field the spec does not know: sending it would go unchecked (a typo such as
+    /// `closePayement` silently leaves the real field at its default).
+    UnknownField,
 }
 
 impl RuleKind {
@@ -44,6 +47,7 @@ impl RuleKind {
             RuleKind::RequiredIf => "required_if",
             RuleKind::NotGreater => "not_greater",
             RuleKind::RequiredUnless => "required_unless",
+            RuleKind::UnknownField => "unknown_field",
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod format;
 pub mod keys;
 pub mod month_year;
 pub mod schema;
+pub mod scrub;
 pub mod secret;
 pub mod serde_helpers;
 pub mod signature;
@@ -24,4 +25,5 @@ pub use engine::{
 pub use error::{Error, RuleKind, SignatureError, Violation, Violations};
 pub use keys::{KeyError, RsaPrivateKey, RsaPublicKey};
 pub use month_year::MonthYear;
+pub use scrub::Scrubber;
 pub use secret::Secret;

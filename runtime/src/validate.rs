@@ -22,15 +22,45 @@ pub fn validate<T: Serialize>(object: &'static Object, value: &T) -> Result<(), 
     }
 }
 
-/// The same on a JSON value (used by the engine, a CLI, a simulator).
+/// The same on a JSON value, for a message that may carry fields newer than the spec (a
+/// gateway's answer).
 ///
 /// Fields the client fills itself (`auto`) are not required here. A field's constraints apply to
 /// its scalar values: to each element of a list or map. Unknown fields are ignored and JSON
 /// `null` counts as absent.
 pub fn validate_value(object: &'static Object, value: &Value) -> Vec<Violation> {
     let mut out = Vec::new();
-    check_object(object, value, &mut String::new(), &mut out);
+    check_object(
+        object,
+        value,
+        Unknown::Ignored,
+        &mut String::new(),
+        &mut out,
+    );
     out
+}
+
+/// [`validate_value`] for a request (used by the engine, a CLI, a simulator): a field the spec
+/// does not know, at any depth, is a violation too. A request is built from the spec, so such a
+/// field is a typo or data that would go out unchecked and unmasked. Values of kind `Any` are
+/// free-form and not looked into.
+pub fn validate_request(object: &'static Object, value: &Value) -> Vec<Violation> {
+    let mut out = Vec::new();
+    check_object(
+        object,
+        value,
+        Unknown::Refused,
+        &mut String::new(),
+        &mut out,
+    );
+    out
+}
+
+/// What a field the spec does not know means for a message.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Unknown {
+    Ignored,
+    Refused,
 }
 
 /// Constraint checks for newtypes' `TryFrom` (path `""`).
@@ -100,6 +130,7 @@ fn violation(path: &str, rule: RuleKind, limit: impl Into<String>) -> Violation 
 fn check_object(
     object: &'static Object,
     value: &Value,
+    unknown: Unknown,
     path: &mut String,
     out: &mut Vec<Violation>,
 ) {
@@ -111,13 +142,26 @@ fn check_object(
         let parent = path.len();
         push_segment(path, field.wire);
         match present(map, field.wire) {
-            Some(v) => check_kind(&field.kind, field.constraints, v, path, out),
+            Some(v) => check_kind(&field.kind, field.constraints, v, unknown, path, out),
             None if field.required && field.auto.is_none() => {
                 out.push(violation(path, RuleKind::Required, ""));
             }
             None => {}
         }
         path.truncate(parent);
+    }
+    if unknown == Unknown::Refused {
+        // JSON null is absent here as everywhere: nothing is sent for it.
+        let unknown_keys = map
+            .iter()
+            .filter(|(key, value)| !value.is_null() && object.field(key).is_none())
+            .map(|(key, _)| key);
+        for key in unknown_keys {
+            let parent = path.len();
+            push_segment(path, key);
+            out.push(violation(path, RuleKind::UnknownField, ""));
+            path.truncate(parent);
+        }
     }
     for rule in object.rules {
         check_rule(object, map, rule, path, out);
@@ -128,6 +172,7 @@ fn check_kind(
     kind: &Kind,
     constraints: &[Constraint],
     value: &Value,
+    unknown: Unknown,
     path: &mut String,
     out: &mut Vec<Violation>,
 ) {
@@ -145,7 +190,7 @@ fn check_kind(
                 out.push(violation(path, RuleKind::Type, "boolean"));
             }
         }
-        Kind::Object(object) => check_object(object, value, path, out),
+        Kind::Object(object) => check_object(object, value, unknown, path, out),
         Kind::Any => {}
         Kind::Enum(e) => {
             if e.values.iter().any(|l| literal_matches(l, value)) {
@@ -170,7 +215,7 @@ fn check_kind(
                 for (i, item) in items.iter().enumerate() {
                     let parent = path.len();
                     push_segment(path, &i.to_string());
-                    check_kind(inner, constraints, item, path, out);
+                    check_kind(inner, constraints, item, unknown, path, out);
                     path.truncate(parent);
                 }
             }
@@ -181,7 +226,7 @@ fn check_kind(
                 for (key, item) in entries {
                     let parent = path.len();
                     push_segment(path, key);
-                    check_kind(inner, constraints, item, path, out);
+                    check_kind(inner, constraints, item, unknown, path, out);
                     path.truncate(parent);
                 }
             }
@@ -921,6 +966,48 @@ mod tests {
         assert!(
             validate_value(&RECURRING, &json!({"RecurringMinAmount": "5"})).is_empty(),
             "one side only"
+        );
+    }
+    #[test]
+    fn requests_refuse_unknown_fields_at_every_depth() {
+        let req = with(json!({
+            "closePayement": false,
+            "customer": {"name": "Jan", "card_number": "4111111111111111"},
+            "addresses": [{"city": "Praha"}, {"city": "Brno", "a/b": 1}],
+            "vars": {"free": "abc"},
+        }));
+        assert_eq!(
+            validate_request(&REQUEST, &req),
+            vec![
+                v("/customer/card_number", RuleKind::UnknownField, ""),
+                v("/addresses/1/a~1b", RuleKind::UnknownField, ""),
+                v("/closePayement", RuleKind::UnknownField, ""),
+            ]
+        );
+        // A gateway's answer may be newer than the spec: the lenient check lets it through.
+        assert_eq!(validate_value(&REQUEST, &req), vec![]);
+        let shown = Violations(validate_request(&REQUEST, &req)).to_string();
+        assert!(
+            shown.contains("/customer/card_number: unknown_field"),
+            "{shown}"
+        );
+        assert!(!shown.contains("4111"), "{shown}");
+    }
+
+    #[test]
+    fn requests_accept_auto_fields_nulls_and_free_form_values() {
+        // The client replaces a caller's automatic field; it is known, not unknown.
+        let req = with(json!({"merchantId": "M1", "typo": null}));
+        assert_eq!(validate_request(&REQUEST, &req), vec![]);
+        static FREE: Object = Object {
+            name: "free",
+            items: None,
+            fields: &[Field::new("extra", Kind::Any)],
+            rules: &[],
+        };
+        assert_eq!(
+            validate_request(&FREE, &json!({"extra": {"anything": [{"goes": 1}]}})),
+            vec![]
         );
     }
 }
