@@ -4,16 +4,26 @@
 use std::collections::BTreeMap;
 
 use oneclick_assist::schema;
-use oneclick_runtime::validate::validate_value;
+use oneclick_runtime::validate::validate_request;
 use serde_json::{Value, json};
 
+use crate::bounded::Ring;
 use crate::http::{Received, Reply, form_fields};
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct State {
     /// Stored cards by customer number.
     pub cards: BTreeMap<String, Vec<Value>>,
-    pub paid_orders: Vec<String>,
+    pub paid_orders: Ring<String>,
+}
+
+impl State {
+    pub fn new(records: usize) -> Self {
+        State {
+            cards: BTreeMap::new(),
+            paid_orders: Ring::new(records),
+        }
+    }
 }
 
 /// The web-service credentials the simulator accepts.
@@ -56,7 +66,7 @@ pub(crate) fn handle(
             } else {
                 &schema::REMOVE_CARD
             };
-            if let Some(first) = validate_value(op.request, &body).first() {
+            if let Some(first) = validate_request(op.request, &body).first() {
                 return fault("1", "Invalid parameter", first.path.trim_start_matches('/'));
             }
             let customer = body["customernumber"].as_str().unwrap_or_default();

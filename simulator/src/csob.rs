@@ -2,25 +2,36 @@
 //! move from created (1) through in progress (2) to confirmed (4). Requests are checked with
 //! the generated schema and signature orders; answers are signed with the gateway key.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant, SystemTime};
 
 use oneclick_csob::schema;
 use oneclick_runtime::clock::format_dttm;
 use oneclick_runtime::schema::{Operation, TimeZone};
 use oneclick_runtime::signature::{pipe, sign_rsa_sha256, verify_rsa_sha256};
-use oneclick_runtime::validate::validate_value;
+use oneclick_runtime::validate::validate_request;
 use serde_json::{Value, json};
 
 use crate::Keys;
+use crate::bounded::BoundedMap;
 use crate::http::{Received, Reply};
 use crate::outcomes::Outcome;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct State {
     pub templates: BTreeSet<String>,
-    pub payments: BTreeMap<String, Payment>,
+    pub payments: BoundedMap<String, Payment>,
     next_id: u64,
+}
+
+impl State {
+    pub fn new(records: usize) -> Self {
+        State {
+            templates: BTreeSet::new(),
+            payments: BoundedMap::new(records),
+            next_id: 0,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -56,7 +67,7 @@ pub(crate) fn handle(
     if verify_rsa_sha256(&keys.merchant, &text, signature).is_err() {
         return Reply::Status(401, String::new());
     }
-    let violations = validate_value(op.request, &body);
+    let violations = validate_request(op.request, &body);
     if let Some(first) = violations.first() {
         let message = format!("Invalid parameter {}", first.path.trim_start_matches('/'));
         return answer(

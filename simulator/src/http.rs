@@ -7,6 +7,18 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use crate::bounded::Ring;
+
+/// How many requests a [`Server`] remembers by default: enough for any test, small enough that
+/// a long load run keeps its memory flat (a request with its body is one to a few kilobytes).
+pub const DEFAULT_LOG_CAPACITY: usize = 4096;
+
+/// A request head larger than this is refused (the connection closes): no gateway client sends
+/// one, and reading without a limit lets one peer exhaust the memory.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// The same for a body: gateway requests are a few kilobytes.
+const MAX_BODY_BYTES: usize = 1 << 20;
+
 /// A request as the server received it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Received {
@@ -53,7 +65,7 @@ type Handler = dyn Fn(&Received) -> Reply + Send + Sync;
 /// A loopback HTTP server; it stops when dropped.
 pub struct Server {
     addr: SocketAddr,
-    received: Arc<Mutex<Vec<Received>>>,
+    received: Arc<Mutex<Ring<Received>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -65,18 +77,31 @@ impl Server {
             .expect("bind loopback")
     }
 
-    /// Starts a server on `addr`; `handler` answers every request.
+    /// Starts a server on `addr` that remembers the last [`DEFAULT_LOG_CAPACITY`] requests;
+    /// `handler` answers every request.
     pub async fn bind(
         addr: SocketAddr,
         handler: impl Fn(&Received) -> Reply + Send + Sync + 'static,
     ) -> std::io::Result<Self> {
+        Self::bind_with_log(addr, DEFAULT_LOG_CAPACITY, handler).await
+    }
+
+    /// Starts a server on `addr` that remembers the last `log_capacity` requests (0: none).
+    pub async fn bind_with_log(
+        addr: SocketAddr,
+        log_capacity: usize,
+        handler: impl Fn(&Received) -> Reply + Send + Sync + 'static,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let received = Arc::new(Mutex::new(Vec::new()));
+        let received = Arc::new(Mutex::new(Ring::new(log_capacity)));
         let handler: Arc<Handler> = Arc::new(handler);
         let log = Arc::clone(&received);
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
+                // Answers go out in one write each, so Nagle's algorithm has nothing to hold
+                // back; switching it off also spares clients that write a request in pieces.
+                let _ = stream.set_nodelay(true);
                 let handler = Arc::clone(&handler);
                 let log = Arc::clone(&log);
                 tokio::spawn(serve(stream, handler, log));
@@ -98,9 +123,13 @@ impl Server {
         format!("http://{}{}", self.addr, path)
     }
 
-    /// Every request received so far, in order.
+    /// The requests received so far, oldest first: every one, or the newest ones once more
+    /// came than the log holds.
     pub fn received(&self) -> Vec<Received> {
-        self.received.lock().map(|r| r.clone()).unwrap_or_default()
+        self.received
+            .lock()
+            .map(|r| r.iter().cloned().collect())
+            .unwrap_or_default()
     }
 }
 
@@ -181,7 +210,7 @@ pub async fn post_json(url: String, body: String) {
     }
 }
 
-async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<Received>>>) {
+async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Ring<Received>>>) {
     loop {
         let Some(request) = read_request(&mut stream).await else {
             return;
@@ -197,14 +226,16 @@ async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<
         match reply {
             Reply::Drop | Reply::Delayed(..) => return,
             Reply::Status(status, body) => {
-                let head = format!(
+                // Head and body in one write: written apart, the body waits for the client's
+                // delayed ACK of the head (about 40 ms per answer on a kept-alive connection).
+                let mut answer = format!(
                     "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
                     reason(status),
                     body.len()
-                );
-                let written = stream.write_all(head.as_bytes()).await.is_ok()
-                    && stream.write_all(body.as_bytes()).await.is_ok();
-                if !written {
+                )
+                .into_bytes();
+                answer.extend_from_slice(body.as_bytes());
+                if stream.write_all(&answer).await.is_err() {
                     return;
                 }
             }
@@ -217,6 +248,9 @@ async fn read_request(stream: &mut TcpStream) -> Option<Received> {
     let header_end = loop {
         if let Some(end) = find(&buffer, b"\r\n\r\n") {
             break end;
+        }
+        if buffer.len() > MAX_HEAD_BYTES {
+            return None;
         }
         let mut chunk = [0u8; 4096];
         let read = stream.read(&mut chunk).await.ok()?;
@@ -239,6 +273,9 @@ async fn read_request(stream: &mut TcpStream) -> Option<Received> {
         .find(|(n, _)| n == "content-length")
         .and_then(|(_, v)| v.parse::<usize>().ok())
         .unwrap_or(0);
+    if length > MAX_BODY_BYTES {
+        return None;
+    }
     let mut body = buffer[header_end + 4..].to_vec();
     while body.len() < length {
         let mut chunk = [0u8; 4096];

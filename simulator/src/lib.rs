@@ -13,9 +13,14 @@
 //! Admin API: `POST /admin/csob/templates` `{"origPayId"}`, `POST /admin/assist/cards`
 //! `{"customernumber", "card"}` and `POST /admin/xpay/contracts` `{"contractId", "customerId"}`
 //! seed state; `POST /admin/outcomes` `{"gateway", "outcome", "count"}` queues outcomes;
-//! `GET /admin/requests` lists what was received; `POST /admin/reset` forgets everything.
+//! `GET /admin/requests` lists the newest requests received (at most [`Config::request_log`]);
+//! `POST /admin/reset` forgets everything.
+//!
+//! Memory stays flat under any load: the request logs and everything kept per request
+//! (payments, orders, contracts, idempotent answers) hold only their newest entries.
 
 pub mod assist;
+pub mod bounded;
 pub mod csob;
 pub mod http;
 pub mod monetix;
@@ -29,6 +34,7 @@ use std::time::Duration;
 use oneclick_runtime::{KeyError, RsaPrivateKey, RsaPublicKey};
 use serde_json::{Value, json};
 
+use bounded::Ring;
 use http::{Received, Reply, Server};
 
 /// What the simulator trusts and how it behaves.
@@ -51,7 +57,17 @@ pub struct Config {
     pub xpay_api_key: String,
     /// The Assist web-service credentials: merchant id, login, password.
     pub assist_credentials: (String, String, String),
+    /// How many requests the request logs keep (the newest).
+    pub request_log: usize,
+    /// How many records of each kind the gateways keep (payments, orders, contracts, answers
+    /// kept for idempotent replays), the oldest forgotten first. A replay or status call for a
+    /// forgotten one is answered as if it were unknown.
+    pub records: usize,
 }
+
+/// The default of [`Config::records`]: far more than a test keeps in flight, and a few
+/// megabytes at most.
+pub const DEFAULT_RECORDS: usize = 10_000;
 
 impl Default for Config {
     /// The repository's test keys (`vectors/`), so the generated clients work against it as they
@@ -70,6 +86,8 @@ impl Default for Config {
                 "LOGIN".to_owned(),
                 "PASSWORD".to_owned(),
             ),
+            request_log: http::DEFAULT_LOG_CAPACITY,
+            records: DEFAULT_RECORDS,
         }
     }
 }
@@ -84,14 +102,35 @@ pub(crate) struct Keys {
 }
 
 /// Everything the simulated gateways remember.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct State {
     pub csob: csob::State,
     pub monetix: monetix::State,
     pub xpay: xpay::State,
     pub assist: assist::State,
     pub outcomes: outcomes::Queue,
-    pub requests: Vec<Value>,
+    pub requests: Ring<Value>,
+    limits: Limits,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    request_log: usize,
+    records: usize,
+}
+
+impl State {
+    fn new(limits: Limits) -> Self {
+        State {
+            csob: csob::State::new(limits.records),
+            monetix: monetix::State::new(limits.records),
+            xpay: xpay::State::new(limits.records),
+            assist: assist::State::new(limits.records),
+            outcomes: outcomes::Queue::default(),
+            requests: Ring::new(limits.request_log),
+            limits,
+        }
+    }
 }
 
 /// A running simulator; it stops when dropped.
@@ -116,10 +155,13 @@ impl Simulator {
                 password: config.assist_credentials.2.clone(),
             },
         });
-        let state = Arc::new(Mutex::new(State::default()));
+        let state = Arc::new(Mutex::new(State::new(Limits {
+            request_log: config.request_log,
+            records: config.records,
+        })));
         let shared = Arc::clone(&state);
         let settle_after = config.csob_settle_after;
-        let server = Server::bind(config.addr, move |request| {
+        let server = Server::bind_with_log(config.addr, config.request_log, move |request| {
             route(&shared, &keys, settle_after, request)
         })
         .await
@@ -318,9 +360,11 @@ fn admin_route(state: &mut State, path: &str, request: &Received) -> Reply {
                 ),
             }
         }
-        ("GET", "/requests") => Reply::json(Value::Array(state.requests.clone()).to_string()),
+        ("GET", "/requests") => {
+            Reply::json(Value::Array(state.requests.iter().cloned().collect()).to_string())
+        }
         ("POST", "/reset") => {
-            *state = State::default();
+            *state = State::new(state.limits);
             Reply::json("{}")
         }
         _ => Reply::Status(404, String::new()),

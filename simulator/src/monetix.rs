@@ -2,21 +2,28 @@
 //! creates no second payment), and its result is POSTed as a signed callback to the merchant's
 //! callback URL; its status can be read by payment_id.
 
-use std::collections::BTreeMap;
-
 use oneclick_monetix::schema;
 use oneclick_runtime::Secret;
 use oneclick_runtime::signature::{flat, sign_hmac_sha512, verify_hmac_sha512};
-use oneclick_runtime::validate::validate_value;
+use oneclick_runtime::validate::validate_request;
 use serde_json::{Value, json};
 
+use crate::bounded::BoundedMap;
 use crate::http::{Received, Reply};
 use crate::outcomes::Outcome;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct State {
     /// Payments by payment_id: the status the callback reported.
-    pub payments: BTreeMap<String, String>,
+    pub payments: BoundedMap<String, String>,
+}
+
+impl State {
+    pub fn new(records: usize) -> Self {
+        State {
+            payments: BoundedMap::new(records),
+        }
+    }
 }
 
 pub(crate) struct Settings {
@@ -52,7 +59,7 @@ pub(crate) fn handle(
             json!({"status": "error", "message": "Invalid signature"}).to_string(),
         );
     }
-    if let Some(first) = validate_value(op.request, &body).first() {
+    if let Some(first) = validate_request(op.request, &body).first() {
         let message = format!("Invalid parameter {}", first.path.trim_start_matches('/'));
         return Reply::Status(
             400,

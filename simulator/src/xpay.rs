@@ -2,22 +2,32 @@
 //! registers a contract for the customer, SUBSEQUENT_PAYMENT needs an active one; contracts can
 //! be listed and deactivated; a repeated Idempotency-Key gets the first answer again.
 
-use std::collections::BTreeMap;
-
-use oneclick_runtime::validate::validate_value;
+use oneclick_runtime::validate::validate_request;
 use oneclick_xpay::schema;
 use serde_json::{Value, json};
 
+use crate::bounded::BoundedMap;
 use crate::http::{Received, Reply};
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct State {
     /// Contracts by contractId: (customerId, contractType, active).
-    pub contracts: BTreeMap<String, (String, String, bool)>,
-    pub orders: BTreeMap<String, Value>,
+    pub contracts: BoundedMap<String, (String, String, bool)>,
+    pub orders: BoundedMap<String, Value>,
     /// First answers by Idempotency-Key.
-    answers: BTreeMap<String, Reply>,
+    answers: BoundedMap<String, Reply>,
     tokens: u64,
+}
+
+impl State {
+    pub fn new(records: usize) -> Self {
+        State {
+            contracts: BoundedMap::new(records),
+            orders: BoundedMap::new(records),
+            answers: BoundedMap::new(records),
+            tokens: 0,
+        }
+    }
 }
 
 pub(crate) fn handle(
@@ -87,7 +97,7 @@ fn create_order(
     mode: &str,
     body: &Value,
 ) -> Reply {
-    if let Some(first) = validate_value(op.request, body).first() {
+    if let Some(first) = validate_request(op.request, body).first() {
         return errors(
             "PS0001",
             &format!("Invalid parameter {}", first.path.trim_start_matches('/')),
