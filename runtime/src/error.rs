@@ -1,8 +1,10 @@
 //! Errors of the runtime and the generated clients.
 //!
 //! Every message here may end up in a log line, so none of them carries a request field's value,
-//! a key or a credential: a violation names the path, the rule and the limit, and bodies kept for
-//! the caller's inspection are left out of `Debug` and `Display`.
+//! a key or a credential: a violation names the path, the rule and the limit; text from the
+//! gateway is scrubbed of what the request sent in confidence (see [`crate::scrub`]) before it is
+//! put in an error, and the answer exactly as received is reachable only through
+//! [`Error::echoed_body`].
 
 use std::fmt;
 
@@ -144,6 +146,30 @@ impl fmt::Display for SignatureError {
 
 impl std::error::Error for SignatureError {}
 
+/// A gateway's answer exactly as received, kept with an error for the rare caller who must see
+/// it (a support case, an audit).
+///
+/// It may contain whatever the gateway echoed of the request: card numbers, CVVs, passwords,
+/// API keys. `Debug` shows its length only; read it through [`Error::echoed_body`], and never
+/// log or display it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Echoed(Box<str>);
+
+impl Echoed {
+    pub(crate) fn new(raw: &[u8]) -> Self {
+        Echoed(String::from_utf8_lossy(raw).into())
+    }
+}
+
+impl fmt::Debug for Echoed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Echoed({} bytes)", self.0.len())
+    }
+}
+
+/// Text from the gateway (codes, messages, bodies) is scrubbed of every sensitive value and
+/// credential the request carried before it is stored here; the unscrubbed answer is in the
+/// `echoed` fields, which neither `Debug` nor `Display` shows.
 #[non_exhaustive]
 pub enum Error {
     /// The request broke the spec's constraints; nothing was sent.
@@ -156,8 +182,9 @@ pub enum Error {
         code: i64,
         name: Option<&'static str>,
         message: Option<String>,
-        /// The whole answer; boxed so that `Result<_, Error>` stays small.
+        /// The whole answer, scrubbed; boxed so that `Result<_, Error>` stays small.
         body: Box<serde_json::Value>,
+        echoed: Echoed,
     },
     /// The gateway answered with its documented fault object (on any HTTP status).
     Fault {
@@ -166,19 +193,23 @@ pub enum Error {
         message: String,
         detail: String,
         http_status: u16,
+        echoed: Echoed,
     },
     /// The gateway answered with its documented list of errors (on any HTTP status).
     Errors {
         operation: &'static str,
         http_status: u16,
-        /// `(code, description)` pairs, in the gateway's order.
+        /// `(code, description)` pairs, in the gateway's order, scrubbed.
         errors: Vec<(String, String)>,
+        echoed: Echoed,
     },
     /// The gateway answered with a non-2xx HTTP status.
     Http {
         operation: &'static str,
         status: u16,
+        /// The start of the body, scrubbed.
         body: String,
+        echoed: Echoed,
     },
     /// The response signature is missing or does not verify: the response must not be trusted.
     Signature {
@@ -219,9 +250,10 @@ impl Error {
         }
     }
 
-    /// The gateway's answer as JSON, for a rejected call or a non-2xx answer whose body is JSON
-    /// (Monetix explains a 400 in a JSON object). `None` for other errors and for a body that is
-    /// not JSON, or no longer is after [`Error::Http`] truncated it.
+    /// The gateway's answer as JSON, scrubbed of what the request sent in confidence, for a
+    /// rejected call or a non-2xx answer whose body is JSON (Monetix explains a 400 in a JSON
+    /// object). `None` for other errors and for a body that is not JSON, or no longer is after
+    /// [`Error::Http`] truncated it.
     pub fn body_json(&self) -> Option<serde_json::Value> {
         match self {
             Error::Rejected { body, .. } => Some((**body).clone()),
@@ -229,10 +261,26 @@ impl Error {
             _ => None,
         }
     }
+
+    /// The gateway's answer exactly as it came, unscrubbed, for an error made from one.
+    ///
+    /// It may contain whatever the gateway echoed of the request: card numbers, CVVs,
+    /// passwords, API keys. Never log it, print it or put it in a message; [`Error::body_json`]
+    /// is the scrubbed answer.
+    pub fn echoed_body(&self) -> Option<&str> {
+        match self {
+            Error::Rejected { echoed, .. }
+            | Error::Fault { echoed, .. }
+            | Error::Errors { echoed, .. }
+            | Error::Http { echoed, .. } => Some(&echoed.0),
+            _ => None,
+        }
+    }
 }
 
-/// Bodies stay out of `Debug`: an error is routinely logged with `{:?}`, and a gateway's answer
-/// may echo request data. Callers read them from the fields.
+/// Bodies stay out of `Debug`: an error is routinely logged with `{:?}`, and even scrubbed, a
+/// gateway's answer may echo request data the spec does not mark sensitive (names, addresses).
+/// Callers read them from the fields.
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -268,16 +316,18 @@ impl fmt::Debug for Error {
                 operation,
                 http_status,
                 errors,
+                ..
             } => f
                 .debug_struct("Errors")
                 .field("operation", operation)
                 .field("http_status", http_status)
                 .field("errors", errors)
-                .finish(),
+                .finish_non_exhaustive(),
             Error::Http {
                 operation,
                 status,
                 body,
+                ..
             } => f
                 .debug_struct("Http")
                 .field("operation", operation)

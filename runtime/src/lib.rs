@@ -22,7 +22,7 @@ pub use engine::{
     Credentials, DryRun, Engine, PollOptions, PreparedRequest, RedirectForm, RetryPolicy,
     SigningKeys,
 };
-pub use error::{Error, RuleKind, SignatureError, Violation, Violations};
+pub use error::{Echoed, Error, RuleKind, SignatureError, Violation, Violations};
 pub use keys::{KeyError, RsaPrivateKey, RsaPublicKey};
 pub use month_year::MonthYear;
 pub use scrub::Scrubber;

@@ -4,8 +4,9 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{Error, RuleKind, Violation, Violations};
+use crate::error::{Echoed, Error, RuleKind, Violation, Violations};
 use crate::schema::Operation;
+use crate::scrub::Scrubber;
 use crate::validate::validate_value;
 
 use super::Engine;
@@ -18,10 +19,14 @@ const MAX_ERROR_BODY_BYTES: usize = 2048;
 impl Engine {
     /// Checks an attempt's answer: HTTP status, JSON, signature, result code, in that order, so
     /// a result code is only believed from a verified message.
+    ///
+    /// Whatever of the answer goes into an error is scrubbed first: gateways echo requests, and
+    /// an error's text reaches logs and terminals.
     pub(super) fn read_answer(
         &self,
         op: &'static Operation,
         answer: RawAnswer,
+        scrubber: &Scrubber,
         span: &tracing::Span,
     ) -> Result<Value, Failure> {
         let RawAnswer {
@@ -29,26 +34,28 @@ impl Engine {
             mut bytes,
             complete,
         } = answer;
-        if let Some(fault) = self.fault(op, status, &bytes) {
+        if let Some(fault) = self.fault(op, status, &bytes, scrubber) {
             return Err(Failure::Final(fault));
         }
-        if let Some(errors) = self.errors(op, status, &bytes) {
+        if let Some(errors) = self.errors(op, status, &bytes, scrubber) {
             return Err(Failure::Final(errors));
         }
         if !(200..300).contains(&status) {
-            let mut body = String::from_utf8_lossy(&bytes).into_owned();
+            // Scrubbed before it is cut, so that a value cut in half cannot slip through.
+            let mut body = scrubber.scrub(&String::from_utf8_lossy(&bytes));
             truncate_at_char(&mut body, MAX_ERROR_BODY_BYTES);
             let error = Error::Http {
                 operation: op.id,
                 status,
                 body,
+                echoed: Echoed::new(&bytes),
             };
             return Err(Failure::of_http_status(self.gateway, status, error));
         }
         let decode_error = |message: String| {
             Failure::Final(Error::Decode {
                 operation: op.id,
-                message,
+                message: scrubber.scrub(&message),
             })
         };
         if !complete {
@@ -87,13 +94,16 @@ impl Engine {
                     .message_field
                     .and_then(|f| response.get(f))
                     .and_then(Value::as_str)
-                    .map(str::to_owned);
+                    .map(|m| scrubber.scrub(m));
+                let mut body = response;
+                scrubber.scrub_json(&mut body);
                 let error = Error::Rejected {
                     operation: op.id,
                     code,
                     name: result.name_of(code),
                     message,
-                    body: Box::new(response),
+                    body: Box::new(body),
+                    echoed: Echoed::new(&bytes),
                 };
                 return Err(Failure::of_rejection(op, code, error));
             }
@@ -102,42 +112,60 @@ impl Engine {
     }
 
     /// The gateway's documented list of errors, whatever the HTTP status it came with.
-    fn errors(&self, op: &'static Operation, status: u16, bytes: &[u8]) -> Option<Error> {
+    fn errors(
+        &self,
+        op: &'static Operation,
+        status: u16,
+        bytes: &[u8],
+        scrubber: &Scrubber,
+    ) -> Option<Error> {
         let spec = self.gateway.errors?;
         let body: Value = serde_json::from_slice(bytes).ok()?;
         let items = body.get(spec.field)?.as_array()?;
-        let text = |item: &Value, key: &str| match item.get(key) {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Null) | None => String::new(),
-            Some(other) => other.to_string(),
-        };
         Some(Error::Errors {
             operation: op.id,
             http_status: status,
             errors: items
                 .iter()
-                .map(|item| (text(item, spec.code), text(item, spec.message)))
+                .map(|item| {
+                    (
+                        scrubbed_text(item, spec.code, scrubber),
+                        scrubbed_text(item, spec.message, scrubber),
+                    )
+                })
                 .collect(),
+            echoed: Echoed::new(bytes),
         })
     }
 
     /// The gateway's documented fault object, whatever the HTTP status it came with.
-    fn fault(&self, op: &'static Operation, status: u16, bytes: &[u8]) -> Option<Error> {
+    fn fault(
+        &self,
+        op: &'static Operation,
+        status: u16,
+        bytes: &[u8],
+        scrubber: &Scrubber,
+    ) -> Option<Error> {
         let spec = self.gateway.fault?;
         let body: Value = serde_json::from_slice(bytes).ok()?;
-        let fault = body.get(spec.field)?.as_object()?;
-        let text = |key: &str| match fault.get(key) {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Null) | None => String::new(),
-            Some(other) => other.to_string(),
-        };
+        let fault = body.get(spec.field).filter(|f| f.is_object())?;
         Some(Error::Fault {
             operation: op.id,
-            code: text(spec.code),
-            message: text(spec.message),
-            detail: text(spec.detail),
+            code: scrubbed_text(fault, spec.code, scrubber),
+            message: scrubbed_text(fault, spec.message, scrubber),
+            detail: scrubbed_text(fault, spec.detail, scrubber),
             http_status: status,
+            echoed: Echoed::new(bytes),
         })
+    }
+}
+
+/// A member of a gateway's error object as text (a number or an object as JSON), scrubbed.
+fn scrubbed_text(object: &Value, key: &str, scrubber: &Scrubber) -> String {
+    match object.get(key) {
+        Some(Value::String(s)) => scrubber.scrub(s),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => scrubber.scrub(&other.to_string()),
     }
 }
 

@@ -33,6 +33,7 @@ use serde_json::Value;
 use crate::clock::{Clock, SystemClock};
 use crate::error::Error;
 use crate::schema::{self, Operation};
+use crate::scrub::Scrubber;
 
 pub use credentials::{Credentials, SigningKeys};
 pub use prepare::PreparedRequest;
@@ -75,6 +76,8 @@ pub struct Engine {
     /// Plain `http` to a loopback address: no TLS roots are needed.
     loopback_http: bool,
     credentials: Arc<Credentials>,
+    /// The credentials' secret values, to be scrubbed from what the gateway answers.
+    secrets: Arc<Scrubber>,
     http: reqwest::Client,
     clock: Arc<dyn Clock>,
     retry: RetryPolicy,
@@ -108,6 +111,7 @@ impl Engine {
             gateway,
             base_url: base_url.into(),
             loopback_http,
+            secrets: Arc::new(redact::secrets_scrubber(gateway, &credentials)),
             credentials: Arc::new(credentials),
             http,
             clock: Arc::new(SystemClock),
@@ -242,14 +246,15 @@ impl Engine {
     async fn exchange(
         &self,
         op: &'static Operation,
-        prepared: PreparedRequest,
+        mut prepared: PreparedRequest,
         headers: Vec<(&'static str, String)>,
         span: &tracing::Span,
     ) -> Result<Value, Failure> {
+        let scrubber = std::mem::take(&mut prepared.scrubber);
         let answer = self
             .send(op, prepared, headers, span)
             .await
             .map_err(Failure::Final)?;
-        self.read_answer(op, answer, span)
+        self.read_answer(op, answer, &scrubber, span)
     }
 }

@@ -6,7 +6,8 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, RuleKind, Violation, Violations};
 use crate::schema::{Method, Operation};
-use crate::validate::{present, validate_value};
+use crate::scrub::Scrubber;
+use crate::validate::{present, validate_request};
 
 use super::Engine;
 use super::redact::{Redacted, masked};
@@ -25,6 +26,9 @@ pub struct PreparedRequest {
     pub text_to_sign: Option<String>,
     /// The same with sensitive values masked; `None` where nothing needed masking.
     pub(super) redacted: Redacted,
+    /// Hides this request's sensitive values and the client's secrets in what the gateway
+    /// answers.
+    pub(super) scrubber: Scrubber,
 }
 
 impl Engine {
@@ -49,8 +53,9 @@ impl Engine {
             }
         }
         let signature_field = self.gateway.signature_field;
-        // Fields the schema does not know travel as given, after the known ones; the client
-        // never takes a value for an automatic field from the caller.
+        // Fields the schema does not know are kept only for validation to name them: such a
+        // request is refused, never sent. The client never takes a value for an automatic field
+        // from the caller.
         for (key, value) in given {
             let known = op.request.field(key).is_some() || Some(key.as_str()) == signature_field;
             if !known && !value.is_null() {
@@ -61,10 +66,12 @@ impl Engine {
         }
         self.fill_nested(op.request, &mut body)?;
         let mut body = Value::Object(body);
-        let violations = validate_value(op.request, &body);
+        let violations = validate_request(op.request, &body);
         if !violations.is_empty() {
             return Err(Error::Invalid(Violations(violations)));
         }
+        // Taken before path fields leave the body, so that a sensitive path value is hidden too.
+        let scrubber = self.scrubber_for(op, &body);
 
         let mut redacted = Redacted::default();
         let text_to_sign = if op.request_signed {
@@ -98,6 +105,7 @@ impl Engine {
             body,
             text_to_sign,
             redacted,
+            scrubber,
         })
     }
 }

@@ -1,13 +1,17 @@
 //! What may be shown of a request: the schema's `sensitive` values (card data, passwords) and
-//! sensitive headers become `***` in `Debug`, `Display` and dry runs.
+//! sensitive headers become `***` in `Debug`, `Display` and dry runs; and what may be shown of an
+//! answer: the [`Scrubber`] that takes those values and the client's secrets back out of
+//! whatever the gateway echoes.
 
 use std::fmt;
 
 use serde_json::Value;
 
-use crate::schema::{Gateway, Kind, Method, Object, Operation};
+use crate::schema::{Gateway, HeaderValue, Kind, Method, Object, Operation};
+use crate::scrub::Scrubber;
 
-use super::PreparedRequest;
+use super::credentials::{Credentials, SigningKeys};
+use super::{Engine, PreparedRequest};
 
 /// The masked copies of a prepared request; `None` where nothing needed masking.
 #[derive(Clone, Default)]
@@ -83,6 +87,43 @@ pub(super) fn masked_headers(
             (name, if sensitive { "***".to_owned() } else { value })
         })
         .collect()
+}
+
+/// A scrubber of the client's secrets: sensitive credentials, credentials sent in sensitive
+/// headers (API keys) and the signing secret. Built once per engine; each request adds its own
+/// sensitive values to a copy.
+pub(super) fn secrets_scrubber(gateway: &Gateway, credentials: &Credentials) -> Scrubber {
+    let mut scrubber = Scrubber::new();
+    let in_sensitive_header = |name: &str| {
+        gateway
+            .headers
+            .iter()
+            .chain(gateway.operations.iter().flat_map(|op| op.headers))
+            .any(|h| h.sensitive && matches!(h.value, HeaderValue::Credential(n) if n == name))
+    };
+    for (name, value) in &credentials.values {
+        let sensitive = gateway
+            .credentials
+            .iter()
+            .any(|c| c.name == *name && c.sensitive);
+        if sensitive || in_sensitive_header(name) {
+            scrubber.add(value.expose());
+        }
+    }
+    if let SigningKeys::FlatHmacSha512 { secret } = &credentials.keys {
+        scrubber.add(secret.expose());
+    }
+    scrubber
+}
+
+impl Engine {
+    /// The scrubber for the answer to `body`: the client's secrets and the request's sensitive
+    /// values.
+    pub(super) fn scrubber_for(&self, op: &'static Operation, body: &Value) -> Scrubber {
+        let mut scrubber = (*self.secrets).clone();
+        scrubber.add_sensitive(op.request, body);
+        scrubber
+    }
 }
 
 /// A copy of `value` with the schema's sensitive fields as `***`, or `None` when none is
