@@ -455,7 +455,8 @@ fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
 }
 
-/// The exit code and message of an error; gateway answers are printed whole.
+/// The exit code and message of an error. A gateway's answer is printed as the error holds it:
+/// scrubbed of the card data and secrets the request carried (it may echo them).
 fn failure(error: Error) -> Failure {
     match &error {
         Error::Invalid(violations) => {

@@ -420,3 +420,126 @@ async fn each_gateway_happy_path() {
         assert_eq!(server.received().len(), 1, "{gateway}");
     }
 }
+
+const PAN: &str = "4111111111111111";
+
+fn monetix_card_sale(card: Value) -> Value {
+    json!({
+        "general": {"payment_id": "456789"},
+        "customer": {"id": "c", "ip_address": "1.2.3.4"},
+        "payment": {"amount": 100, "currency": "USD"},
+        "return_url": {},
+        "card": card,
+    })
+}
+
+/// Gateways that echo the request (and the API key) in each of their error shapes: the CLI
+/// reports the error, exit 3, without a card number, CVV, password, API key or signing secret.
+#[tokio::test]
+async fn echoed_secrets_never_reach_the_terminal() {
+    let card =
+        json!({"pan": PAN, "year": 2030, "month": 12, "card_holder": "JAN NOVAK", "cvv": "737"});
+    let monetix_sale = monetix_card_sale(card).to_string();
+    let echo_body =
+        |request: &oneclick_tests::Received| String::from_utf8_lossy(&request.body).into_owned();
+    let cases: Vec<(&str, &str, String, TestServer)> = vec![
+        (
+            "assist",
+            "list-cards",
+            r#"{"customernumber":"1234"}"#.into(),
+            TestServer::start(move |request| {
+                let fault = json!({"faultcode": "1", "faultstring": echo_body(request), "detail": "password=assist-pass"});
+                Reply::json(json!({"fault": fault}).to_string())
+            })
+            .await,
+        ),
+        (
+            "xpay",
+            "get-order",
+            r#"{"orderId":"o1"}"#.into(),
+            TestServer::start(|request| {
+                let key = request.header("x-api-key").unwrap_or_default();
+                let errors = json!({"errors": [{"code": "GW01", "description": format!("key {key} refused")}]});
+                Reply::Status(401, errors.to_string())
+            })
+            .await,
+        ),
+        (
+            "monetix",
+            "card-sale",
+            monetix_sale.clone(),
+            TestServer::start(move |request| {
+                let body = json!({"status": "error", "message": format!("{} s3cr3t", echo_body(request)), "request": request.json()});
+                Reply::Status(400, body.to_string())
+            })
+            .await,
+        ),
+        (
+            "monetix",
+            "card-sale",
+            monetix_sale,
+            TestServer::start(|_| Reply::Status(502, format!("upstream refused pan={PAN}&cvv=737"))).await,
+        ),
+    ];
+    for (gateway, operation, request, server) in cases {
+        let out = oneclick(
+            &[
+                gateway,
+                operation,
+                "--request",
+                "-",
+                "--base-url",
+                &server.url(""),
+            ],
+            &request,
+        )
+        .await;
+        let printed = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        assert_eq!(out.status.code(), Some(3), "{gateway}: {printed}");
+        assert!(
+            printed.contains("***"),
+            "{gateway}: the echo is shown, scrubbed: {printed}"
+        );
+        for secret in [PAN, "737", "assist-pass", "xpay-key", "s3cr3t"] {
+            assert!(
+                !printed.contains(secret),
+                "{gateway}: {secret} in {printed}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn unknown_fields_are_refused_at_every_depth_even_in_a_dry_run() {
+    let server = TestServer::start(|_| Reply::json("{}")).await;
+    let card = json!({"pan": PAN, "year": 2030, "month": 12, "card_holder": "JAN NOVAK"});
+    let mut top = monetix_card_sale(card.clone());
+    top["closePayement"] = json!(false);
+    let mut nested = monetix_card_sale(card.clone());
+    nested["customer"]["card_number"] = json!(PAN);
+    let mut in_card = monetix_card_sale(card);
+    in_card["card"]["track2"] = json!(format!("{PAN}=2512"));
+    for (request, path) in [
+        (top, "/closePayement"),
+        (nested, "/customer/card_number"),
+        (in_card, "/card/track2"),
+    ] {
+        for dry_run in [false, true] {
+            let mut args = vec!["monetix", "card-sale", "--request", "-"];
+            let url = server.url("");
+            args.extend(["--base-url", &url]);
+            if dry_run {
+                args.push("--dry-run");
+            }
+            let out = oneclick(&args, &request.to_string()).await;
+            let printed = format!("{}{}", text(&out.stdout), text(&out.stderr));
+            assert_eq!(out.status.code(), Some(2), "{path}: {printed}");
+            assert!(
+                printed.contains(&format!("{path}: unknown_field")),
+                "{printed}"
+            );
+            assert!(!printed.contains(PAN), "{printed}");
+        }
+    }
+    assert!(server.received().is_empty(), "nothing was sent");
+}
