@@ -49,18 +49,28 @@ impl Outcome {
     }
 }
 
-/// Outcomes waiting, per gateway prefix (`csob`, `monetix`, …).
+/// Outcomes waiting, per gateway prefix (`csob`, `monetix`, …), as runs of one outcome and how
+/// many answers it still applies to: an admin call asking for a huge count costs nothing.
 #[derive(Debug, Default)]
-pub(crate) struct Queue(BTreeMap<String, VecDeque<Outcome>>);
+pub(crate) struct Queue(BTreeMap<String, VecDeque<(Outcome, usize)>>);
 
 impl Queue {
     pub fn push(&mut self, gateway: &str, outcome: Outcome, count: usize) {
-        let queue = self.0.entry(gateway.to_owned()).or_default();
-        queue.extend(std::iter::repeat_n(outcome, count));
+        if count > 0 {
+            let queue = self.0.entry(gateway.to_owned()).or_default();
+            queue.push_back((outcome, count));
+        }
     }
 
     pub fn next(&mut self, gateway: &str) -> Option<Outcome> {
-        self.0.get_mut(gateway).and_then(VecDeque::pop_front)
+        let queue = self.0.get_mut(gateway)?;
+        let (outcome, left) = queue.front_mut()?;
+        let outcome = *outcome;
+        *left -= 1;
+        if *left == 0 {
+            queue.pop_front();
+        }
+        Some(outcome)
     }
 }
 
@@ -98,5 +108,29 @@ pub(crate) fn after(outcome: Outcome, reply: Reply) -> Reply {
             Reply::Status(status, json.to_string())
         }
         (_, reply) => reply,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_are_served_in_order_and_a_huge_count_costs_nothing() {
+        let mut queue = Queue::default();
+        queue.push("csob", Outcome::Http503, 2);
+        queue.push("csob", Outcome::Drop, 0);
+        queue.push("csob", Outcome::Slow, usize::MAX);
+        let served: Vec<Option<Outcome>> = (0..4).map(|_| queue.next("csob")).collect();
+        assert_eq!(
+            served,
+            [
+                Some(Outcome::Http503),
+                Some(Outcome::Http503),
+                Some(Outcome::Slow),
+                Some(Outcome::Slow)
+            ]
+        );
+        assert_eq!(queue.next("xpay"), None);
     }
 }
