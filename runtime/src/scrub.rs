@@ -147,17 +147,18 @@ impl Scrubber {
 }
 
 /// The forms a value takes when a gateway quotes it: as it is, inside a JSON string (also with
-/// `/` and non-ASCII escaped, as PHP writes them), and percent-encoded as in a URL or a form body
-/// (either case of hex digits).
+/// `/` and non-ASCII escaped, as PHP writes them), percent-encoded as in a URL or a form body
+/// (either case of hex digits), and a card number in groups of four as receipts print it.
 fn encodings(secret: &str) -> Vec<String> {
     let json = json_escaped(secret, false);
-    let mut out = vec![
+    let mut out = card_number_groupings(secret);
+    out.extend([
         secret.to_owned(),
         json.clone(),
         json.replace('/', "\\/"),
         json_escaped(secret, true),
         json_escaped(secret, true).replace('/', "\\/"),
-    ];
+    ]);
     for upper_hex in [true, false] {
         out.push(percent_encoded(secret, upper_hex, false));
         out.push(percent_encoded(secret, upper_hex, true));
@@ -165,6 +166,22 @@ fn encodings(secret: &str) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+/// `4111 1111 1111 1111` and `4111-1111-1111-1111` for a run of 12 to 19 digits (the lengths
+/// of card numbers); nothing for other values.
+fn card_number_groupings(secret: &str) -> Vec<String> {
+    let is_card_number =
+        (12..=19).contains(&secret.len()) && secret.bytes().all(|b| b.is_ascii_digit());
+    if !is_card_number {
+        return Vec::new();
+    }
+    let groups: Vec<&str> = secret
+        .as_bytes()
+        .chunks(4)
+        .filter_map(|chunk| std::str::from_utf8(chunk).ok())
+        .collect();
+    vec![groups.join(" "), groups.join("-")]
 }
 
 fn json_escaped(text: &str, ascii_only: bool) -> String {
@@ -248,6 +265,10 @@ mod tests {
         assert_eq!(
             scrubber.scrub(echoed),
             "order 51966 for Jan Novak: card *** cvv *** rejected"
+        );
+        assert_eq!(
+            scrubber.scrub("card 4111 1111 1111 1111, card 4111-1111-1111-1111"),
+            "card ***, card ***"
         );
         for (quoted, expected) in [
             (r#"{"password":"pa ss/wörd\""}"#, r#"{"password":"***"}"#),
