@@ -18,7 +18,7 @@ pub mod validate;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use engine::{
-    Credentials, DryRun, Engine, PollOptions, PreparedRequest, RedirectForm, RetryPolicy,
+    Credentials, DryRun, Engine, PollOptions, PreparedRequest, RedirectForm, Retry, RetryPolicy,
     SigningKeys,
 };
 pub use error::{Error, RuleKind, SignatureError, Violation, Violations};

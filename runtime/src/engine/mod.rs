@@ -38,7 +38,7 @@ pub use credentials::{Credentials, SigningKeys};
 pub use prepare::PreparedRequest;
 pub use redact::DryRun;
 pub use redirect::RedirectForm;
-pub use retry::RetryPolicy;
+pub use retry::{Retry, RetryPolicy};
 
 use auto::uuid_v4;
 use decode::decode;
@@ -76,8 +76,11 @@ pub struct Engine {
     loopback_http: bool,
     credentials: Arc<Credentials>,
     http: reqwest::Client,
+    /// The caller gave `http` ([`Engine::with_http_client`]): its settings are not ours to
+    /// replace.
+    http_from_caller: bool,
     clock: Arc<dyn Clock>,
-    retry: RetryPolicy,
+    retry: Arc<dyn Retry>,
 }
 
 impl fmt::Debug for Engine {
@@ -110,8 +113,9 @@ impl Engine {
             loopback_http,
             credentials: Arc::new(credentials),
             http,
+            http_from_caller: false,
             clock: Arc::new(SystemClock),
-            retry: RetryPolicy::default(),
+            retry: Arc::new(RetryPolicy::default()),
         })
     }
 
@@ -120,6 +124,12 @@ impl Engine {
     }
 
     pub fn with_retry(self, policy: RetryPolicy) -> Self {
+        self.with_custom_retry(Arc::new(policy))
+    }
+
+    /// Lets the caller's own policy decide how often and how patiently retryable failures are
+    /// tried again; which failures are retryable stays the engine's decision.
+    pub fn with_custom_retry(self, policy: Arc<dyn Retry>) -> Self {
         Engine {
             retry: policy,
             ..self
@@ -127,9 +137,33 @@ impl Engine {
     }
 
     /// Replaces the connect timeout (default 10 s) and the whole-call timeout (default 30 s).
+    ///
+    /// Refused after [`Engine::with_http_client`]: rebuilding the client would silently drop
+    /// the caller's proxy and client certificates.
     pub fn with_timeouts(self, connect: Duration, total: Duration) -> Result<Self, Error> {
+        if self.http_from_caller {
+            return Err(Error::Config(
+                "timeouts belong to the HTTP client given to with_http_client".into(),
+            ));
+        }
         let http = transport::build_http(self.loopback_http, connect, total)?;
         Ok(Engine { http, ..self })
+    }
+
+    /// Sends through the caller's own client, for what the engine's does not do: a proxy,
+    /// client certificates (mTLS), a connection pool shared with the rest of the application.
+    ///
+    /// The caller's client then owns timeouts, TLS roots, proxies and redirects; the engine's
+    /// defaults (10 s to connect, 30 s per call, the platform's roots, no redirects) no longer
+    /// apply. It should not follow redirects: a followed redirect turns a POST into a GET or
+    /// carries a signed order to another host (`reqwest::redirect::Policy::none()`). The base
+    /// URL keeps its checks: https, or plain http only to loopback.
+    pub fn with_http_client(self, client: reqwest::Client) -> Self {
+        Engine {
+            http: client,
+            http_from_caller: true,
+            ..self
+        }
     }
 
     /// The request `call` would send now, for inspection; nothing is sent.
