@@ -46,6 +46,8 @@ use prepare::to_request_value;
 use redirect::form_fields;
 use retry::Failure;
 
+/// How patiently [`Engine::poll`] waits for a payment to leave its pending states; the spec's
+/// values suit the gateway, a caller may shorten them (tests) or stretch them (batch jobs).
 #[derive(Debug, Clone)]
 pub struct PollOptions {
     /// Wait before the first status call.
@@ -57,6 +59,7 @@ pub struct PollOptions {
 }
 
 impl PollOptions {
+    /// The timing the gateway's spec recommends for this polling operation.
     pub fn from_spec(polling: &schema::Polling) -> Self {
         PollOptions {
             first_delay: Duration::from_millis(polling.first_delay_ms),
@@ -95,6 +98,12 @@ impl fmt::Debug for Engine {
 }
 
 impl Engine {
+    /// Connects the engine to `gateway` at `base_url` with the merchant's credentials.
+    ///
+    /// Everything that can be checked without sending is checked here, so a misconfigured client
+    /// fails at start-up rather than on a customer's payment: the base URL must be https (plain
+    /// http only to loopback) without credentials, query or fragment, and the keys must fit the
+    /// gateway's signature scheme.
     pub fn new(
         gateway: &'static schema::Gateway,
         base_url: &str,
@@ -119,10 +128,13 @@ impl Engine {
         })
     }
 
+    /// Stamps `dttm` fields from `clock` instead of the system's, so tests reproduce signed
+    /// messages byte for byte.
     pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
         Engine { clock, ..self }
     }
 
+    /// Replaces the default [`RetryPolicy`] (3 attempts, waits of 1 s and 2 s).
     pub fn with_retry(self, policy: RetryPolicy) -> Self {
         self.with_custom_retry(Arc::new(policy))
     }
@@ -207,6 +219,12 @@ impl Engine {
         })
     }
 
+    /// Sends one operation and returns the gateway's answer as `Resp`, retried under the
+    /// engine's policy while the failure is retryable.
+    ///
+    /// The request is validated, completed and signed before anything is sent; the answer is
+    /// returned only once its signature verifies and its result code means success, so an
+    /// `Ok` can be acted on.
     pub async fn call<Req: Serialize, Resp: DeserializeOwned>(
         &self,
         op: &'static Operation,
@@ -217,6 +235,7 @@ impl Engine {
         decode(op, &response)
     }
 
+    /// [`Engine::call`] on JSON values, for callers without generated types (the CLI, tools).
     pub async fn call_value(&self, op: &'static Operation, request: Value) -> Result<Value, Error> {
         self.call_json(op, &request).await
     }

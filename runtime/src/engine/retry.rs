@@ -22,6 +22,7 @@ pub struct RetryPolicy {
     pub max_attempts: u32,
     /// Wait before the second attempt; it doubles for each further attempt.
     pub initial_backoff: Duration,
+    /// The longest wait, so that doubling does not outlast the customer's patience.
     pub max_backoff: Duration,
 }
 
