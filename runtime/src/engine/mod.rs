@@ -4,11 +4,12 @@
 //! schema; everything below the thin generic shell works on `serde_json::Value`, so each
 //! generated operation adds almost no machine code.
 //!
-//! A call runs through phases, one file each: `prepare` lays out the request, `auto`
-//! fills the automatic fields, `sign` signs it, `url` builds the path, `transport` sends one
-//! attempt, `decode` reads the answer, `verify` checks the gateway's signature, `retry` decides
-//! whether to try again. `redact` masks what may be shown and `redirect` builds the forms a
-//! browser carries to the gateway.
+//! A call runs through phases, one file each, so that a phase is found by its name: `prepare`
+//! lays out the request, `auto` fills the automatic fields from `credentials` and the clock,
+//! `sign` signs it, `url` builds the path, `transport` sends one attempt, `decode` reads the
+//! answer, `verify` checks the gateway's signature, `retry` decides whether to try again. This
+//! file holds the [`Engine`] and the entry points that run the phases in order; `redact` masks
+//! what may be shown and `redirect` builds the forms a browser carries to the gateway.
 
 mod auto;
 mod credentials;
