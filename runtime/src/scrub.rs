@@ -35,6 +35,7 @@ impl std::fmt::Debug for Scrubber {
 }
 
 impl Scrubber {
+    /// A scrubber that hides nothing yet.
     pub fn new() -> Self {
         Scrubber::default()
     }
@@ -100,6 +101,7 @@ impl Scrubber {
         }
     }
 
+    /// Whether there is nothing to hide, so scrubbing can be skipped.
     pub fn is_empty(&self) -> bool {
         self.needles.is_empty()
     }

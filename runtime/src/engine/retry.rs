@@ -1,6 +1,7 @@
-//! Which failures are worth another attempt, how often and how patiently, and the loop that
-//! repeats a call.
+//! Which failures are worth another attempt, how often and how patiently ([`Retry`]), and the
+//! loop that repeats a call.
 
+use std::fmt;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -21,7 +22,38 @@ pub struct RetryPolicy {
     pub max_attempts: u32,
     /// Wait before the second attempt; it doubles for each further attempt.
     pub initial_backoff: Duration,
+    /// The longest wait, so that doubling does not outlast the customer's patience.
     pub max_backoff: Duration,
+}
+
+/// Decides, after a retryable failure, whether to try again and how long to wait first.
+///
+/// The engine decides which failures are retryable (an HTTP status the gateway lists, a result
+/// code the operation marks); a policy decides only how many attempts and how patiently, so
+/// jitter, a deadline of the caller's own or a circuit breaker shared between engines fit here
+/// without touching what is safe to repeat. [`RetryPolicy`] is the default.
+pub trait Retry: fmt::Debug + Send + Sync {
+    /// The wait before the next attempt, or `None` to give up and return `error` to the caller.
+    /// `failed_attempt` counts the attempt that just failed, the first being 1.
+    fn delay_before_retry(&self, failed_attempt: u32, error: &Error) -> Option<Duration>;
+}
+
+impl Retry for RetryPolicy {
+    fn delay_before_retry(&self, failed_attempt: u32, _error: &Error) -> Option<Duration> {
+        if failed_attempt >= self.max_attempts.max(1) {
+            return None;
+        }
+        let mut wait = self.initial_backoff;
+        for _ in 1..failed_attempt {
+            let doubled = wait.saturating_mul(2).min(self.max_backoff);
+            // From here on every wait is the same; no need to count up to a large attempt.
+            if doubled == wait {
+                break;
+            }
+            wait = doubled;
+        }
+        Some(wait)
+    }
 }
 
 impl Default for RetryPolicy {
@@ -67,9 +99,7 @@ impl Engine {
         op: &'static Operation,
         request: &Value,
     ) -> Result<Value, Error> {
-        let attempts = self.retry.max_attempts.max(1);
-        let mut backoff = self.retry.initial_backoff;
-        let mut attempt = 1;
+        let mut attempt: u32 = 1;
         // One idempotency key per call, sent again on every retry of it.
         let idempotency_key = uuid_v4()?;
         loop {
@@ -95,15 +125,75 @@ impl Engine {
             span.record("duration_ms", elapsed_ms);
             match outcome {
                 Ok(response) => return Ok(response),
-                Err(Failure::Retryable(_)) if attempt < attempts => {
+                Err(Failure::Final(error)) => return Err(error),
+                Err(Failure::Retryable(error)) => {
+                    let Some(backoff) = self.retry.delay_before_retry(attempt, &error) else {
+                        return Err(error);
+                    };
                     let backoff_ms = u64::try_from(backoff.as_millis()).unwrap_or(u64::MAX);
                     tracing::debug!(parent: &span, backoff_ms, "retryable answer, trying again");
                     tokio::time::sleep(backoff).await;
-                    backoff = backoff.saturating_mul(2).min(self.retry.max_backoff);
-                    attempt += 1;
+                    attempt = attempt.saturating_add(1);
                 }
-                Err(Failure::Retryable(error) | Failure::Final(error)) => return Err(error),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn waits(policy: &RetryPolicy, failed_attempts: u32) -> Vec<Option<Duration>> {
+        let error = Error::Config("unused by RetryPolicy".into());
+        (1..=failed_attempts)
+            .map(|attempt| policy.delay_before_retry(attempt, &error))
+            .collect()
+    }
+
+    #[test]
+    fn default_policy_tries_three_times_waiting_one_then_two_seconds() {
+        assert_eq!(
+            waits(&RetryPolicy::default(), 3),
+            [
+                Some(Duration::from_secs(1)),
+                Some(Duration::from_secs(2)),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_its_cap() {
+        let policy = RetryPolicy {
+            max_attempts: 6,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(4),
+        };
+        let ms = |n| Some(Duration::from_millis(n));
+        assert_eq!(waits(&policy, 6), [ms(1), ms(2), ms(4), ms(4), ms(4), None]);
+    }
+
+    #[test]
+    fn zero_attempts_means_one() {
+        let policy = RetryPolicy {
+            max_attempts: 0,
+            ..RetryPolicy::default()
+        };
+        assert_eq!(waits(&policy, 1), [None]);
+    }
+
+    #[test]
+    fn late_attempts_wait_the_cap() {
+        let policy = RetryPolicy {
+            max_attempts: u32::MAX,
+            initial_backoff: Duration::from_nanos(1),
+            max_backoff: Duration::from_secs(3600),
+        };
+        let error = Error::Config("unused by RetryPolicy".into());
+        assert_eq!(
+            policy.delay_before_retry(u32::MAX - 1, &error),
+            Some(Duration::from_secs(3600))
+        );
     }
 }
