@@ -40,7 +40,8 @@ impl Scrubber {
         Scrubber::default()
     }
 
-    /// Adds a value to hide: as it is, JSON-escaped, and percent- or form-encoded.
+    /// Adds a value to hide: as it is, JSON-escaped, percent- or form-encoded, and a card number
+    /// also in groups of four.
     pub fn add(&mut self, secret: &str) {
         if secret.chars().count() < MIN_SECRET_CHARS {
             return;
