@@ -1,12 +1,14 @@
 //! The checked-in generated code matches the specs: `cargo test` fails when `generated/` (or a
 //! fixture crate) is stale, and generation is deterministic.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use oneclick_codegen::workspace;
 
+/// The checkout the test runs in (Cargo runs it from `tests/`), found as the xtask finds it.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    let here = std::env::current_dir().unwrap();
+    workspace::find_root(&here).unwrap_or_else(|| panic!("no checkout around {}", here.display()))
 }
 
 #[test]
