@@ -84,8 +84,7 @@ pub struct Output {
 
 /// Generates every target; all specs' diagnostics are reported together. Specs are independent,
 /// so each is generated on its own thread; results are gathered in target order, so the output
-/// stays deterministic.
-/// The gateway specs' IR feeds the registry crate, emitted once all of them are generated.
+/// stays deterministic. The gateway specs' IR then feeds the registry crate.
 pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnostics> {
     let results: Vec<Result<Generated, Vec<Diagnostic>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = targets

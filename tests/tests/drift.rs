@@ -93,3 +93,24 @@ fn a_stale_file_is_reported_with_a_diff() {
     );
     std::fs::remove_dir_all(&scratch).ok();
 }
+
+#[test]
+fn a_gateway_cannot_take_the_registry_crate_name() {
+    let scratch = std::env::temp_dir().join(format!("oneclick-registry-{}", std::process::id()));
+    let spec_dir = scratch.join("spec");
+    std::fs::create_dir_all(&spec_dir).unwrap();
+    std::fs::copy(
+        root().join("tests/specs/rules.yaml"),
+        spec_dir.join("gateways.yaml"),
+    )
+    .unwrap();
+    let targets = workspace::targets(&scratch);
+    let problems = workspace::generate(&scratch, &targets)
+        .unwrap_err()
+        .to_string();
+    std::fs::remove_dir_all(&scratch).ok();
+    assert!(
+        problems.contains("spec/gateways.yaml") && problems.contains("generated list of gateways"),
+        "{problems}"
+    );
+}
