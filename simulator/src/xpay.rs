@@ -4,11 +4,28 @@
 
 use std::collections::BTreeMap;
 
+use oneclick_gateways::xpay::schema;
+use oneclick_runtime::Secret;
 use oneclick_runtime::validate::validate_value;
-use oneclick_xpay::schema;
 use serde_json::{Value, json};
 
 use crate::http::{Received, Reply};
+
+/// What the simulated XPay gateway trusts.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The API key calls must carry.
+    pub api_key: Secret<String>,
+}
+
+impl Default for Settings {
+    /// The API key the tests configure the client with.
+    fn default() -> Self {
+        Settings {
+            api_key: Secret::new("xpay-test-api-key".to_owned()),
+        }
+    }
+}
 
 #[derive(Debug, Default)]
 pub(crate) struct State {
@@ -22,12 +39,12 @@ pub(crate) struct State {
 
 pub(crate) fn handle(
     state: &mut State,
-    api_key: &str,
+    settings: &Settings,
     method: &str,
     path: &str,
     request: &Received,
 ) -> Reply {
-    if request.header("x-api-key") != Some(api_key) {
+    if request.header("x-api-key") != Some(settings.api_key.expose().as_str()) {
         return Reply::Status(401, String::new());
     }
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
