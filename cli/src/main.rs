@@ -1,8 +1,10 @@
 //! `oneclick`: call a OneClick gateway without writing Rust.
 //!
-//! Everything a command knows (its operations, fields, constraints, signature scheme, headers,
-//! credentials, environments) comes from the `schema` statics the generator emits into each
-//! client crate; this file only maps the command line onto them.
+//! Everything a command knows (its gateways, operations, fields, constraints, signature scheme,
+//! headers, credentials, environments) comes from the generated registry crate
+//! (`oneclick-gateways`) and the `schema` statics it lists; this file only maps the command
+//! line onto them, so a new spec is a new command without an edit here. Gateways are listed in
+//! the order of their spec files; the command name is the spec's gateway name.
 //!
 //! Exit codes: 0 success; 2 invalid input (nothing sent); 3 the gateway answered with an
 //! error; 4 transport failure or a signature that does not verify; 1 anything else.
@@ -15,26 +17,6 @@ use oneclick_runtime::{
     Credentials, Engine, Error, RsaPrivateKey, RsaPublicKey, Secret, SigningKeys,
 };
 use serde_json::Value;
-
-/// The gateways, by command name; everything else comes from their generated schemas.
-const GATEWAYS: &[(&str, &str, &schema::Gateway)] = &[
-    (
-        "csob",
-        "ČSOB payment gateway",
-        &oneclick_csob::schema::GATEWAY,
-    ),
-    (
-        "monetix",
-        "Monetix Gate",
-        &oneclick_monetix::schema::GATEWAY,
-    ),
-    (
-        "assist",
-        "IPS Assist One Click",
-        &oneclick_assist::schema::GATEWAY,
-    ),
-    ("xpay", "Nexi XPay", &oneclick_xpay::schema::GATEWAY),
-];
 
 const USAGE: &str = "usage: oneclick <gateway> <operation> [--request FILE|-] [--base-url URL] [--env NAME] [--dry-run]";
 
@@ -125,7 +107,7 @@ fn option<'a>(words: &[&'a str], name: &str) -> Option<&'a str> {
 }
 
 fn find_gateway(name: &str) -> Option<(&'static str, &'static str, &'static schema::Gateway)> {
-    GATEWAYS.iter().find(|(n, _, _)| *n == name).copied()
+    oneclick_gateways::find(name).map(|entry| (entry.name(), entry.title, entry.schema))
 }
 
 fn kebab(id: &str) -> String {
@@ -136,8 +118,8 @@ fn overview() -> String {
     let mut out = format!(
         "oneclick: call a OneClick gateway from the command line.\n\n{USAGE}\n\ngateways:\n"
     );
-    for (name, title, _) in GATEWAYS {
-        out.push_str(&format!("  {name:<10} {title}\n"));
+    for entry in oneclick_gateways::GATEWAYS {
+        out.push_str(&format!("  {:<10} {}\n", entry.name(), entry.title));
     }
     out.push_str("\n`oneclick <gateway> --help` lists its operations.\n");
     out

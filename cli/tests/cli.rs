@@ -76,7 +76,7 @@ async fn help_lists_gateways_operations_and_fields() {
 #[tokio::test]
 async fn csob_echo_over_http_and_its_errors() {
     let server = TestServer::start(|_| {
-        csob_answer(&oneclick_csob::schema::ONECLICK_ECHO, json!({"origPayId": "0e92dd54b133@HA", "dttm": "20220125131601", "resultCode": 0, "resultMessage": "OK"}))
+        csob_answer(&oneclick_gateways::csob::schema::ONECLICK_ECHO, json!({"origPayId": "0e92dd54b133@HA", "dttm": "20220125131601", "resultCode": 0, "resultMessage": "OK"}))
     })
     .await;
     let request = r#"{"origPayId":"0e92dd54b133@HA"}"#;
@@ -97,7 +97,7 @@ async fn csob_echo_over_http_and_its_errors() {
     assert_eq!(answer["resultCode"], 0);
 
     let rejected = TestServer::start(|_| {
-        csob_answer(&oneclick_csob::schema::ONECLICK_ECHO, json!({"origPayId": "0e92dd54b133@HA", "dttm": "20220125131601", "resultCode": 700, "resultMessage": "Oneclick template not found"}))
+        csob_answer(&oneclick_gateways::csob::schema::ONECLICK_ECHO, json!({"origPayId": "0e92dd54b133@HA", "dttm": "20220125131601", "resultCode": 700, "resultMessage": "Oneclick template not found"}))
     })
     .await;
     let out = oneclick(

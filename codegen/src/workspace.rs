@@ -5,6 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::ir::Gateway;
 use crate::{Diagnostic, Diagnostics, emit, yaml::Pos};
 
 /// A spec and the crate directory generated from it, both relative to the repository root.
@@ -14,8 +15,38 @@ pub struct Target {
     pub out_dir: PathBuf,
 }
 
+/// Where the gateway specs live, relative to the repository root.
+pub const GATEWAY_SPECS: &str = "spec";
+
 /// Where specs live and where their crates go: gateways and the focused test specs.
-const LAYOUT: &[(&str, &str)] = &[("spec", "generated"), ("tests/specs", "tests/fixtures")];
+const LAYOUT: &[(&str, &str)] = &[
+    (GATEWAY_SPECS, "generated"),
+    ("tests/specs", "tests/fixtures"),
+];
+
+/// The crate that lists every gateway ([`emit::registry`]); a gateway spec cannot take its name.
+pub const REGISTRY_DIR: &str = "generated/gateways";
+
+impl Target {
+    /// Whether the spec is a gateway's (`spec/`), not a focused test spec.
+    pub fn is_gateway(&self) -> bool {
+        self.spec.starts_with(GATEWAY_SPECS)
+    }
+}
+
+/// The repository that holds `start`: the nearest directory at or above it with a `spec/`
+/// directory beside a workspace `Cargo.toml`. Found from where a command runs, not from where
+/// its binary was built, so a binary shared between checkouts checks the one it runs in.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| {
+            dir.join(GATEWAY_SPECS).is_dir()
+                && fs::read_to_string(dir.join("Cargo.toml"))
+                    .is_ok_and(|manifest| manifest.lines().any(|l| l.trim() == "[workspace]"))
+        })
+        .map(Path::to_path_buf)
+}
 
 /// Every spec of the repository, in a stable order.
 pub fn targets(root: &Path) -> Vec<Target> {
@@ -53,9 +84,9 @@ pub struct Output {
 
 /// Generates every target; all specs' diagnostics are reported together. Specs are independent,
 /// so each is generated on its own thread; results are gathered in target order, so the output
-/// stays deterministic.
+/// stays deterministic. The gateway specs' IR then feeds the registry crate.
 pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnostics> {
-    let results: Vec<Result<Vec<Output>, Vec<Diagnostic>>> = std::thread::scope(|scope| {
+    let results: Vec<Result<Generated, Vec<Diagnostic>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = targets
             .iter()
             .map(|target| scope.spawn(move || generate_one(root, target)))
@@ -75,22 +106,53 @@ pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnost
             .collect()
     });
     let mut outputs = Vec::new();
+    let mut gateways = Vec::new();
     let mut problems = Vec::new();
-    for result in results {
+    for (result, target) in results.into_iter().zip(targets) {
         match result {
-            Ok(files) => outputs.extend(files),
+            Ok(generated) => {
+                outputs.extend(generated.files);
+                if target.is_gateway() {
+                    gateways.push(generated.gateway);
+                }
+            }
             Err(found) => problems.extend(found),
         }
     }
-    if problems.is_empty() {
-        Ok(outputs)
-    } else {
-        Err(Diagnostics(problems))
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems));
     }
+    if !gateways.is_empty() {
+        let gateways: Vec<&Gateway> = gateways.iter().collect();
+        outputs.extend(
+            emit::registry::registry(&gateways)
+                .into_iter()
+                .map(|f| Output {
+                    path: Path::new(REGISTRY_DIR).join(&f.path),
+                    contents: f.contents,
+                }),
+        );
+    }
+    Ok(outputs)
 }
 
-fn generate_one(root: &Path, target: &Target) -> Result<Vec<Output>, Vec<Diagnostic>> {
+/// One spec's crate, and the IR it came from.
+struct Generated {
+    gateway: Gateway,
+    files: Vec<Output>,
+}
+
+fn generate_one(root: &Path, target: &Target) -> Result<Generated, Vec<Diagnostic>> {
     let file = target.spec.to_string_lossy().replace('\\', "/");
+    if target.is_gateway() && target.out_dir == Path::new(REGISTRY_DIR) {
+        return Err(vec![Diagnostic {
+            file,
+            pos: Pos { line: 1, col: 1 },
+            message: format!(
+                "`{REGISTRY_DIR}` is the generated list of gateways; name this gateway otherwise"
+            ),
+        }]);
+    }
     let gateway = crate::load(&root.join(&target.spec), &file).map_err(|d| d.0)?;
     let stem = target
         .out_dir
@@ -107,13 +169,14 @@ fn generate_one(root: &Path, target: &Target) -> Result<Vec<Output>, Vec<Diagnos
             ),
         }]);
     }
-    Ok(emit::emit(&gateway)
+    let files = emit::emit(&gateway)
         .into_iter()
         .map(|f| Output {
             path: target.out_dir.join(&f.path),
             contents: f.contents,
         })
-        .collect())
+        .collect();
+    Ok(Generated { gateway, files })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,11 +222,13 @@ impl Change {
 }
 
 /// How the files on disk differ from `outputs`. Every file under a target's output directory
-/// belongs to the generator, so one it no longer produces is reported as removed.
+/// (and the registry crate's) belongs to the generator, so one it no longer produces is
+/// reported as removed. Line endings do not count: a checkout that turned LF into CRLF
+/// (`core.autocrlf`) holds the same code.
 pub fn compare(root: &Path, targets: &[Target], outputs: &[Output]) -> Vec<Change> {
     let mut changes = Vec::new();
     for output in outputs {
-        match fs::read_to_string(root.join(&output.path)) {
+        match fs::read_to_string(root.join(&output.path)).map(|old| old.replace("\r\n", "\n")) {
             Ok(old) if old == output.contents => {}
             Ok(old) => changes.push(Change::Modified {
                 path: output.path.clone(),
@@ -176,8 +241,12 @@ pub fn compare(root: &Path, targets: &[Target], outputs: &[Output]) -> Vec<Chang
             }),
         }
     }
-    for target in targets {
-        for path in files_under(root, &target.out_dir) {
+    let owned_dirs = targets
+        .iter()
+        .map(|t| t.out_dir.as_path())
+        .chain([Path::new(REGISTRY_DIR)]);
+    for dir in owned_dirs {
+        for path in files_under(root, dir) {
             if !outputs.iter().any(|o| o.path == path) {
                 let old = fs::read_to_string(root.join(&path)).unwrap_or_default();
                 changes.push(Change::Removed { path, old });

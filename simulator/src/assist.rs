@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use oneclick_assist::schema;
+use oneclick_gateways::assist::schema;
+use oneclick_runtime::Secret;
 use oneclick_runtime::validate::validate_request;
 use serde_json::{Value, json};
 
@@ -26,11 +27,23 @@ impl State {
     }
 }
 
-/// The web-service credentials the simulator accepts.
-pub(crate) struct Settings {
+/// The web-service credentials the simulated Assist gateway accepts.
+#[derive(Debug, Clone)]
+pub struct Settings {
     pub merchant_id: String,
     pub login: String,
-    pub password: String,
+    pub password: Secret<String>,
+}
+
+impl Default for Settings {
+    /// The credentials the tests configure the client with.
+    fn default() -> Self {
+        Settings {
+            merchant_id: "452739".to_owned(),
+            login: "LOGIN".to_owned(),
+            password: Secret::new("PASSWORD".to_owned()),
+        }
+    }
 }
 
 fn fault(code: &str, message: &str, detail: &str) -> Reply {
@@ -131,5 +144,5 @@ pub(crate) fn handle(
 fn authorised(settings: &Settings, merchant_id: &Value, login: &Value, password: &Value) -> bool {
     merchant_id.as_str() == Some(&settings.merchant_id)
         && login.as_str() == Some(&settings.login)
-        && password.as_str() == Some(&settings.password)
+        && password.as_str() == Some(settings.password.expose())
 }

@@ -5,17 +5,55 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant, SystemTime};
 
-use oneclick_csob::schema;
+use oneclick_gateways::csob::schema;
 use oneclick_runtime::clock::format_dttm;
 use oneclick_runtime::schema::{Operation, TimeZone};
 use oneclick_runtime::signature::{pipe, sign_rsa_sha256, verify_rsa_sha256};
 use oneclick_runtime::validate::validate_request;
+use oneclick_runtime::{KeyError, RsaPrivateKey, RsaPublicKey, Secret};
 use serde_json::{Value, json};
 
-use crate::Keys;
 use crate::bounded::BoundedMap;
 use crate::http::{Received, Reply};
 use crate::outcomes::Outcome;
+
+/// What the simulated ČSOB gateway trusts and how it behaves.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The merchant key requests must be signed with (PEM, public).
+    pub merchant_key: String,
+    /// The key answers are signed with (PEM, private).
+    pub gateway_key: Secret<String>,
+    /// How long a processed payment stays in progress (paymentStatus 2) before it is
+    /// confirmed (4).
+    pub settle_after: Duration,
+}
+
+impl Default for Settings {
+    /// The repository's test keys (`vectors/`), the ones the tests configure the client with.
+    fn default() -> Self {
+        Settings {
+            merchant_key: include_str!("../../vectors/merchant-test.pub").to_owned(),
+            gateway_key: Secret::new(include_str!("../../vectors/gateway-test.key").to_owned()),
+            settle_after: Duration::from_millis(50),
+        }
+    }
+}
+
+/// The keys of [`Settings`], parsed once at start.
+pub(crate) struct Keys {
+    pub merchant: RsaPublicKey,
+    pub gateway: RsaPrivateKey,
+}
+
+impl Settings {
+    pub(crate) fn keys(&self) -> Result<Keys, KeyError> {
+        Ok(Keys {
+            merchant: RsaPublicKey::from_pem(&self.merchant_key)?,
+            gateway: RsaPrivateKey::from_pem(self.gateway_key.expose())?,
+        })
+    }
+}
 
 #[derive(Debug)]
 pub(crate) struct State {

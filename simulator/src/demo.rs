@@ -11,10 +11,8 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<()> {
     let merchant = Server::start(|_| Reply::json("{}")).await;
-    let config = Config {
-        monetix_callback_url: Some(merchant.url("/monetix-callback")),
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.monetix.callback_url = Some(merchant.url("/monetix-callback"));
     let simulator = Simulator::start(config).await?;
     println!("simulator on {}\n", simulator.url(""));
     csob(&simulator).await?;
@@ -26,7 +24,7 @@ async fn main() -> Result<()> {
 }
 
 async fn csob(simulator: &Simulator) -> Result<()> {
-    use oneclick_csob::*;
+    use oneclick_gateways::csob::*;
     println!("ČSOB");
     simulator.seed_csob_template("0e92dd54b133@HA");
     let credentials = Credentials::new(
@@ -65,7 +63,7 @@ async fn csob(simulator: &Simulator) -> Result<()> {
 }
 
 async fn monetix(simulator: &Simulator, merchant: &Server) -> Result<()> {
-    use oneclick_monetix::*;
+    use oneclick_gateways::monetix::*;
     println!("Monetix");
     let client = Client::new(
         Environment::Custom(simulator.url("/monetix")),
@@ -98,7 +96,7 @@ async fn monetix(simulator: &Simulator, merchant: &Server) -> Result<()> {
 }
 
 async fn assist(simulator: &Simulator) -> Result<()> {
-    use oneclick_assist::*;
+    use oneclick_gateways::assist::*;
     println!("IPS Assist");
     let token = "91720736-CF93-469C-63A0-E5859815D6BA";
     simulator.seed_assist_card("1234", serde_json::json!({"token": token, "post": "4128", "brand": "MasterCard", "expire": "12.2025"}));
@@ -137,7 +135,7 @@ async fn assist(simulator: &Simulator) -> Result<()> {
 }
 
 async fn xpay(simulator: &Simulator) -> Result<()> {
-    use oneclick_xpay::*;
+    use oneclick_gateways::xpay::*;
     println!("Nexi XPay");
     let client = Client::new(
         Environment::Custom(simulator.url("/xpay")),

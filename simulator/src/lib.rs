@@ -29,34 +29,24 @@ pub mod xpay;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use oneclick_runtime::{KeyError, RsaPrivateKey, RsaPublicKey};
+use oneclick_runtime::KeyError;
 use serde_json::{Value, json};
 
 use bounded::Ring;
 use http::{Received, Reply, Server};
+use outcomes::Outcome;
 
-/// What the simulator trusts and how it behaves.
+/// What the simulator trusts and how it behaves: where it listens, and the settings of each
+/// simulated gateway, declared (with their test defaults) by the gateway's module.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Address to bind; loopback with an ephemeral port by default.
     pub addr: SocketAddr,
-    /// The merchant key ČSOB requests must be signed with (PEM, public).
-    pub csob_merchant_key: String,
-    /// The key ČSOB responses are signed with (PEM, private).
-    pub csob_gateway_key: String,
-    /// How long a processed ČSOB payment stays in progress (paymentStatus 2) before it is
-    /// confirmed (4).
-    pub csob_settle_after: Duration,
-    /// The Monetix project secret requests are signed with and callbacks are signed with.
-    pub monetix_secret: String,
-    /// Where Monetix results are POSTed (plain http); `None` sends no callbacks.
-    pub monetix_callback_url: Option<String>,
-    /// The XPay API key calls must carry.
-    pub xpay_api_key: String,
-    /// The Assist web-service credentials: merchant id, login, password.
-    pub assist_credentials: (String, String, String),
+    pub assist: assist::Settings,
+    pub csob: csob::Settings,
+    pub monetix: monetix::Settings,
+    pub xpay: xpay::Settings,
     /// How many requests the request logs keep (the newest).
     pub request_log: usize,
     /// How many records of each kind the gateways keep (payments, orders, contracts, answers
@@ -70,35 +60,83 @@ pub struct Config {
 pub const DEFAULT_RECORDS: usize = 10_000;
 
 impl Default for Config {
-    /// The repository's test keys (`vectors/`), so the generated clients work against it as they
-    /// are configured in the tests.
+    /// The repository's test keys and credentials, so the generated clients work against it as
+    /// they are configured in the tests.
     fn default() -> Self {
         Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            csob_merchant_key: include_str!("../../vectors/merchant-test.pub").to_owned(),
-            csob_gateway_key: include_str!("../../vectors/gateway-test.key").to_owned(),
-            csob_settle_after: Duration::from_millis(50),
-            monetix_secret: "s3cr3t".to_owned(),
-            monetix_callback_url: None,
-            xpay_api_key: "xpay-test-api-key".to_owned(),
-            assist_credentials: (
-                "452739".to_owned(),
-                "LOGIN".to_owned(),
-                "PASSWORD".to_owned(),
-            ),
+            assist: assist::Settings::default(),
+            csob: csob::Settings::default(),
+            monetix: monetix::Settings::default(),
+            xpay: xpay::Settings::default(),
             request_log: http::DEFAULT_LOG_CAPACITY,
             records: DEFAULT_RECORDS,
         }
     }
 }
 
-/// The keys parsed once at start.
-pub(crate) struct Keys {
-    pub merchant: RsaPublicKey,
-    pub gateway: RsaPrivateKey,
-    pub monetix: monetix::Settings,
-    pub xpay_api_key: String,
-    pub assist: assist::Settings,
+/// The configuration with its keys parsed once at start.
+pub(crate) struct Ready {
+    config: Config,
+    csob_keys: csob::Keys,
+}
+
+/// How one gateway's hand-written simulation answers a request under its path prefix.
+type Simulate = fn(&mut State, &Ready, Option<Outcome>, &str, &str, &Received) -> Reply;
+
+/// The simulations, by gateway name (also their path prefix). Each module names its gateway
+/// through `oneclick_gateways`, so one whose spec is gone does not compile; a generated gateway
+/// missing here is listed by [`unsimulated`] and answered with 501, never a silent 404.
+const SIMULATIONS: &[(&str, Simulate)] = &[
+    ("assist", |state, ready, _, method, path, request| {
+        assist::handle(
+            &mut state.assist,
+            &ready.config.assist,
+            method,
+            path,
+            request,
+        )
+    }),
+    ("csob", |state, ready, outcome, method, path, request| {
+        let settle_after = ready.config.csob.settle_after;
+        csob::handle(
+            &mut state.csob,
+            &ready.csob_keys,
+            settle_after,
+            outcome,
+            method,
+            path,
+            request,
+        )
+    }),
+    ("monetix", |state, ready, outcome, method, path, request| {
+        let settings = &ready.config.monetix;
+        monetix::handle(&mut state.monetix, settings, outcome, method, path, request)
+    }),
+    ("xpay", |state, ready, _, method, path, request| {
+        xpay::handle(&mut state.xpay, &ready.config.xpay, method, path, request)
+    }),
+];
+
+/// The gateways the simulator answers for, in path-prefix order.
+pub fn simulated() -> impl Iterator<Item = &'static str> {
+    SIMULATIONS.iter().map(|(name, _)| *name)
+}
+
+/// The generated gateways (`oneclick_gateways::GATEWAYS`) the simulator has no simulation for.
+pub fn unsimulated() -> Vec<&'static str> {
+    without_simulation(oneclick_gateways::GATEWAYS.iter().map(|entry| entry.name()))
+}
+
+fn without_simulation<'a>(gateways: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    gateways.filter(|name| simulation(name).is_none()).collect()
+}
+
+fn simulation(gateway: &str) -> Option<Simulate> {
+    SIMULATIONS
+        .iter()
+        .find(|(name, _)| *name == gateway)
+        .map(|(_, simulate)| *simulate)
 }
 
 /// Everything the simulated gateways remember.
@@ -141,28 +179,19 @@ pub struct Simulator {
 
 impl Simulator {
     pub async fn start(config: Config) -> Result<Simulator, StartError> {
-        let keys = Arc::new(Keys {
-            merchant: RsaPublicKey::from_pem(&config.csob_merchant_key).map_err(StartError::Key)?,
-            gateway: RsaPrivateKey::from_pem(&config.csob_gateway_key).map_err(StartError::Key)?,
-            monetix: monetix::Settings {
-                secret: oneclick_runtime::Secret::new(config.monetix_secret.clone()),
-                callback_url: config.monetix_callback_url.clone(),
-            },
-            xpay_api_key: config.xpay_api_key.clone(),
-            assist: assist::Settings {
-                merchant_id: config.assist_credentials.0.clone(),
-                login: config.assist_credentials.1.clone(),
-                password: config.assist_credentials.2.clone(),
-            },
+        let ready = Arc::new(Ready {
+            csob_keys: config.csob.keys().map_err(StartError::Key)?,
+            config,
         });
         let state = Arc::new(Mutex::new(State::new(Limits {
-            request_log: config.request_log,
-            records: config.records,
+            request_log: ready.config.request_log,
+            records: ready.config.records,
         })));
         let shared = Arc::clone(&state);
-        let settle_after = config.csob_settle_after;
-        let server = Server::bind_with_log(config.addr, config.request_log, move |request| {
-            route(&shared, &keys, settle_after, request)
+        let addr = ready.config.addr;
+        let request_log = ready.config.request_log;
+        let server = Server::bind_with_log(addr, request_log, move |request| {
+            route(&shared, &ready, request)
         })
         .await
         .map_err(StartError::Bind)?;
@@ -251,7 +280,7 @@ impl std::fmt::Display for StartError {
 
 impl std::error::Error for StartError {}
 
-fn route(state: &Mutex<State>, keys: &Keys, settle_after: Duration, request: &Received) -> Reply {
+fn route(state: &Mutex<State>, ready: &Ready, request: &Received) -> Reply {
     let Ok(mut state) = state.lock() else {
         return Reply::Status(500, "{}".into());
     };
@@ -267,37 +296,36 @@ fn route(state: &Mutex<State>, keys: &Keys, settle_after: Duration, request: &Re
         .split('/')
         .next()
         .unwrap_or_default();
+    let Some(simulate) = simulation(gateway) else {
+        return not_simulated(gateway, oneclick_gateways::find(gateway).is_some());
+    };
     let outcome = state.outcomes.next(gateway);
     if let Some(reply) = outcome.and_then(outcomes::instead) {
         return reply;
     }
     let rest = path.get(gateway.len() + 1..).unwrap_or_default();
-    let method = request.method.as_str();
-    let reply = match gateway {
-        "csob" => csob::handle(
-            &mut state.csob,
-            keys,
-            settle_after,
-            outcome,
-            method,
-            rest,
-            request,
-        ),
-        "monetix" => monetix::handle(
-            &mut state.monetix,
-            &keys.monetix,
-            outcome,
-            method,
-            rest,
-            request,
-        ),
-        "assist" => assist::handle(&mut state.assist, &keys.assist, method, rest, request),
-        "xpay" => xpay::handle(&mut state.xpay, &keys.xpay_api_key, method, rest, request),
-        _ => Reply::Status(404, String::new()),
-    };
+    let reply = simulate(
+        &mut state,
+        ready,
+        outcome,
+        request.method.as_str(),
+        rest,
+        request,
+    );
     match outcome {
         Some(outcome) => outcomes::after(outcome, reply),
         None => reply,
+    }
+}
+
+/// The answer under a prefix no simulation handles: a generated gateway nobody simulated yet
+/// says so (a client pointed at it learns why), anything else does not exist.
+fn not_simulated(gateway: &str, generated: bool) -> Reply {
+    if generated {
+        let error = format!("the simulator has no simulation of the generated gateway `{gateway}`");
+        Reply::Status(501, json!({ "error": error }).to_string())
+    } else {
+        Reply::Status(404, String::new())
     }
 }
 
@@ -368,5 +396,48 @@ fn admin_route(state: &mut State, path: &str, request: &Received) -> Reply {
             Reply::json("{}")
         }
         _ => Reply::Status(404, String::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generated_gateway_without_simulation_is_named() {
+        assert_eq!(
+            without_simulation(["assist", "newpay", "csob"].into_iter()),
+            ["newpay"]
+        );
+    }
+
+    #[test]
+    fn a_generated_gateway_without_simulation_answers_501_saying_so() {
+        match not_simulated("newpay", true) {
+            Reply::Status(501, body) => assert!(body.contains("`newpay`"), "{body}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            not_simulated("nowhere", false),
+            Reply::Status(404, String::new())
+        );
+    }
+
+    #[test]
+    fn every_simulation_is_of_a_generated_gateway() {
+        for name in simulated() {
+            assert!(
+                oneclick_gateways::find(name).is_some(),
+                "`{name}` is simulated but no spec generates it"
+            );
+        }
+    }
+
+    #[test]
+    fn the_configuration_prints_no_key_nor_password() {
+        let printed = format!("{:?}", Config::default());
+        for secret in ["PRIVATE KEY", "s3cr3t", "PASSWORD", "xpay-test-api-key"] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
     }
 }

@@ -21,10 +21,21 @@ async fn main() -> std::process::ExitCode {
     };
     match Simulator::start(config).await {
         Ok(simulator) => {
+            let prefixes: Vec<String> = oneclick_simulator::simulated()
+                .map(|name| format!("/{name}"))
+                .collect();
             println!(
-                "oneclick-simulator listening on {} (ČSOB under /csob)",
-                simulator.url("")
+                "oneclick-simulator listening on {} (gateways under {})",
+                simulator.url(""),
+                prefixes.join(", ")
             );
+            let unsimulated = oneclick_simulator::unsimulated();
+            if !unsimulated.is_empty() {
+                eprintln!(
+                    "no simulation yet of generated gateway(s) {}: their paths answer 501",
+                    unsimulated.join(", ")
+                );
+            }
             let _ = tokio::signal::ctrl_c().await;
             std::process::ExitCode::SUCCESS
         }

@@ -2,7 +2,7 @@
 //! creates no second payment), and its result is POSTed as a signed callback to the merchant's
 //! callback URL; its status can be read by payment_id.
 
-use oneclick_monetix::schema;
+use oneclick_gateways::monetix::schema;
 use oneclick_runtime::Secret;
 use oneclick_runtime::signature::{flat, sign_hmac_sha512, verify_hmac_sha512};
 use oneclick_runtime::validate::validate_request;
@@ -26,10 +26,23 @@ impl State {
     }
 }
 
-pub(crate) struct Settings {
+/// What the simulated Monetix gateway trusts and where it sends results.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The project secret requests are signed with and callbacks are signed with.
     pub secret: Secret<String>,
     /// Where results are POSTed (plain http on loopback); `None` sends no callbacks.
     pub callback_url: Option<String>,
+}
+
+impl Default for Settings {
+    /// The secret the tests configure the client with.
+    fn default() -> Self {
+        Settings {
+            secret: Secret::new("s3cr3t".to_owned()),
+            callback_url: None,
+        }
+    }
 }
 
 pub(crate) fn handle(

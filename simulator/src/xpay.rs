@@ -2,12 +2,29 @@
 //! registers a contract for the customer, SUBSEQUENT_PAYMENT needs an active one; contracts can
 //! be listed and deactivated; a repeated Idempotency-Key gets the first answer again.
 
+use oneclick_gateways::xpay::schema;
+use oneclick_runtime::Secret;
 use oneclick_runtime::validate::validate_request;
-use oneclick_xpay::schema;
 use serde_json::{Value, json};
 
 use crate::bounded::BoundedMap;
 use crate::http::{Received, Reply};
+
+/// What the simulated XPay gateway trusts.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The API key calls must carry.
+    pub api_key: Secret<String>,
+}
+
+impl Default for Settings {
+    /// The API key the tests configure the client with.
+    fn default() -> Self {
+        Settings {
+            api_key: Secret::new("xpay-test-api-key".to_owned()),
+        }
+    }
+}
 
 #[derive(Debug)]
 pub(crate) struct State {
@@ -32,12 +49,12 @@ impl State {
 
 pub(crate) fn handle(
     state: &mut State,
-    api_key: &str,
+    settings: &Settings,
     method: &str,
     path: &str,
     request: &Received,
 ) -> Reply {
-    if request.header("x-api-key") != Some(api_key) {
+    if request.header("x-api-key") != Some(settings.api_key.expose().as_str()) {
         return Reply::Status(401, String::new());
     }
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();

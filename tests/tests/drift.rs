@@ -1,12 +1,14 @@
 //! The checked-in generated code matches the specs: `cargo test` fails when `generated/` (or a
 //! fixture crate) is stale, and generation is deterministic.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use oneclick_codegen::workspace;
 
+/// The checkout the test runs in (Cargo runs it from `tests/`), found as the xtask finds it.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    let here = std::env::current_dir().unwrap();
+    workspace::find_root(&here).unwrap_or_else(|| panic!("no checkout around {}", here.display()))
 }
 
 #[test]
@@ -90,4 +92,25 @@ fn a_stale_file_is_reported_with_a_diff() {
         "{diff}"
     );
     std::fs::remove_dir_all(&scratch).ok();
+}
+
+#[test]
+fn a_gateway_cannot_take_the_registry_crate_name() {
+    let scratch = std::env::temp_dir().join(format!("oneclick-registry-{}", std::process::id()));
+    let spec_dir = scratch.join("spec");
+    std::fs::create_dir_all(&spec_dir).unwrap();
+    std::fs::copy(
+        root().join("tests/specs/rules.yaml"),
+        spec_dir.join("gateways.yaml"),
+    )
+    .unwrap();
+    let targets = workspace::targets(&scratch);
+    let problems = workspace::generate(&scratch, &targets)
+        .unwrap_err()
+        .to_string();
+    std::fs::remove_dir_all(&scratch).ok();
+    assert!(
+        problems.contains("spec/gateways.yaml") && problems.contains("generated list of gateways"),
+        "{problems}"
+    );
 }

@@ -192,10 +192,8 @@ mod monetix {
     #[tokio::test]
     async fn sale_callback_and_status() {
         let merchant = TestServer::start(|_| Reply::json("{}")).await;
-        let config = Config {
-            monetix_callback_url: Some(merchant.url("/callback")),
-            ..Config::default()
-        };
+        let mut config = Config::default();
+        config.monetix.callback_url = Some(merchant.url("/callback"));
         let simulator = Simulator::start(config).await.unwrap();
         let client = Client::new(
             Environment::Custom(simulator.url("/monetix")),
@@ -690,10 +688,8 @@ mod request_value_triggers {
     async fn monetix_amount_ending_in_42_redirects_the_customer() {
         use oneclick_monetix::*;
         let merchant = TestServer::start(|_| Reply::json("{}")).await;
-        let config = Config {
-            monetix_callback_url: Some(merchant.url("/cb")),
-            ..Config::default()
-        };
+        let mut config = Config::default();
+        config.monetix.callback_url = Some(merchant.url("/cb"));
         let simulator = Simulator::start(config).await.unwrap();
         let client = Client::new(
             Environment::Custom(simulator.url("/monetix")),

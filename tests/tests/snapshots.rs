@@ -1,91 +1,84 @@
-//! Snapshots of the emitted code: every file generated from `spec/csob.yaml` and from each
-//! focused spec in `tests/specs/`. The same files are checked in under `generated/` and
-//! `tests/fixtures/` and compiled as workspace members, so every snapshot here also compiles.
+//! Snapshots of the emitted code: every file generated from each gateway spec in `spec/`, from
+//! each focused spec in `tests/specs/`, and the registry crate that lists the gateways. The specs
+//! are found the way `cargo xtask codegen` finds them, so a new spec is snapshotted without an
+//! edit here. The same files are checked in under `generated/` and `tests/fixtures/` and
+//! compiled as workspace members, so every snapshot here also compiles.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use oneclick_codegen::workspace;
+use oneclick_codegen::ir::Gateway;
+use oneclick_codegen::workspace::{self, REGISTRY_DIR};
 
-fn snapshot_spec(spec: &str) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let gateway = oneclick_codegen::load(&root.join(spec), spec).unwrap_or_else(|d| panic!("{d}"));
-    for file in oneclick_codegen::emit::emit(&gateway) {
-        let name = format!("{}__{}", gateway.name, file.path.replace(['/', '.'], "_"));
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn snapshot_files(prefix: &str, files: Vec<oneclick_codegen::GeneratedFile>) {
+    for file in files {
+        let name = format!("{prefix}__{}", file.path.replace(['/', '.'], "_"));
         insta::assert_snapshot!(name, file.contents);
     }
 }
 
-#[test]
-fn csob() {
-    snapshot_spec("spec/csob.yaml");
+fn load(target: &workspace::Target) -> Gateway {
+    let spec = target.spec.to_string_lossy().replace('\\', "/");
+    oneclick_codegen::load(&root().join(&spec), &spec).unwrap_or_else(|d| panic!("{d}"))
+}
+
+fn registry_prefix() -> &'static str {
+    Path::new(REGISTRY_DIR)
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or_default()
 }
 
 #[test]
-fn monetix() {
-    snapshot_spec("spec/monetix.yaml");
-}
-
-#[test]
-fn assist() {
-    snapshot_spec("spec/assist.yaml");
-}
-
-#[test]
-fn xpay() {
-    snapshot_spec("spec/xpay.yaml");
-}
-
-#[test]
-fn constraints_fixture() {
-    snapshot_spec("tests/specs/constraints.yaml");
-}
-
-#[test]
-fn rules_fixture() {
-    snapshot_spec("tests/specs/rules.yaml");
-}
-
-#[test]
-fn signing_fixture() {
-    snapshot_spec("tests/specs/signing.yaml");
-}
-
-#[test]
-fn flat_fixture() {
-    snapshot_spec("tests/specs/flat.yaml");
-}
-
-#[test]
-fn lists_fixture() {
-    snapshot_spec("tests/specs/lists.yaml");
-}
-
-#[test]
-fn enums_fixture() {
-    snapshot_spec("tests/specs/enums.yaml");
-}
-
-#[test]
-fn every_spec_has_a_snapshot_test() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let specs: Vec<String> = workspace::targets(&root)
-        .iter()
-        .map(|t| t.spec.to_string_lossy().replace('\\', "/"))
-        .collect();
-    assert_eq!(
-        specs,
-        [
-            "spec/assist.yaml",
-            "spec/csob.yaml",
-            "spec/monetix.yaml",
-            "spec/xpay.yaml",
-            "tests/specs/constraints.yaml",
-            "tests/specs/enums.yaml",
-            "tests/specs/flat.yaml",
-            "tests/specs/lists.yaml",
-            "tests/specs/rules.yaml",
-            "tests/specs/signing.yaml",
-        ],
-        "a new spec needs a snapshot test above"
+fn every_spec_and_the_registry() {
+    let targets = workspace::targets(&root());
+    let mut gateways = Vec::new();
+    for target in &targets {
+        let gateway = load(target);
+        snapshot_files(&gateway.name, oneclick_codegen::emit::emit(&gateway));
+        if target.is_gateway() {
+            gateways.push(gateway);
+        }
+    }
+    let gateways: Vec<&Gateway> = gateways.iter().collect();
+    snapshot_files(
+        registry_prefix(),
+        oneclick_codegen::emit::registry::registry(&gateways),
     );
+}
+
+/// The glob above passes trivially when it finds nothing, and a snapshot whose spec is gone
+/// would never be compared again: both are caught here.
+#[test]
+fn the_specs_are_found_and_every_snapshot_has_its_spec() {
+    let targets = workspace::targets(&root());
+    assert!(
+        targets.iter().any(workspace::Target::is_gateway),
+        "no gateway spec found under spec/"
+    );
+    assert!(
+        targets.iter().any(|t| !t.is_gateway()),
+        "no focused spec found under tests/specs/"
+    );
+    let mut prefixes: Vec<String> = targets
+        .iter()
+        .filter_map(|t| t.out_dir.file_name())
+        .map(|name| name.to_string_lossy().into_owned())
+        .collect();
+    prefixes.push(registry_prefix().to_owned());
+    let snapshots = std::fs::read_dir(root().join("tests/tests/snapshots")).unwrap();
+    for snapshot in snapshots {
+        let name = snapshot.unwrap().file_name().to_string_lossy().into_owned();
+        let owner = name
+            .strip_prefix("snapshots__")
+            .and_then(|rest| rest.split("__").next())
+            .unwrap_or_default();
+        assert!(
+            prefixes.iter().any(|p| p == owner),
+            "{name} belongs to no spec; delete it"
+        );
+    }
 }

@@ -7,10 +7,15 @@
 //!
 //! `cargo xtask bench` runs the criterion benchmarks of `bench/`.
 //!
+//! Both work on the checkout they run in: the repository root is the nearest directory at or
+//! above the current one with `spec/` beside a workspace `Cargo.toml`, never the checkout the
+//! binary was built from (worktrees may share one target directory).
+//!
 //! Exit codes: 0 up to date / regenerated, 1 stale (`--check`), 2 a spec has errors, 3 usage or
-//! I/O error.
+//! I/O error, 4 no repository or no gateway spec found (nothing was checked, so nothing can be
+//! reported up to date).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -32,17 +37,38 @@ fn main() -> ExitCode {
     }
 }
 
-fn repository_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+/// Why a command found nothing to work on.
+const NOTHING_TO_CHECK: u8 = 4;
+
+fn repository_root() -> Result<PathBuf, ExitCode> {
+    let here = std::env::current_dir().map_err(|err| {
+        eprintln!("cannot read the current directory: {err}");
+        ExitCode::from(3)
+    })?;
+    workspace::find_root(&here).ok_or_else(|| {
+        eprintln!(
+            "no OneClick repository at or above {}: run this inside a checkout (a directory with `{}/` beside a workspace Cargo.toml)",
+            here.display(),
+            workspace::GATEWAY_SPECS
+        );
+        ExitCode::from(NOTHING_TO_CHECK)
+    })
 }
 
 fn codegen(check: bool) -> ExitCode {
-    let root = repository_root();
-    let started = Instant::now();
+    let root = match repository_root() {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
     let targets = workspace::targets(&root);
+    if !targets.iter().any(workspace::Target::is_gateway) {
+        eprintln!(
+            "no gateway spec found: {} has no `*.yaml`; nothing was generated or checked",
+            root.join(workspace::GATEWAY_SPECS).display()
+        );
+        return ExitCode::from(NOTHING_TO_CHECK);
+    }
+    let started = Instant::now();
     let outputs = match workspace::generate(&root, &targets) {
         Ok(outputs) => outputs,
         Err(diagnostics) => {
@@ -93,9 +119,13 @@ fn codegen(check: bool) -> ExitCode {
 }
 
 fn bench() -> ExitCode {
+    let root = match repository_root() {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = std::process::Command::new(cargo)
-        .current_dir(repository_root())
+        .current_dir(root)
         .args(["bench", "-p", "oneclick-bench", "--features", "criterion"])
         .status();
     match status {

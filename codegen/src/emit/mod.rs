@@ -7,6 +7,7 @@ mod crate_root;
 mod enums;
 mod manifest;
 mod objects;
+pub mod registry;
 mod scalars;
 mod schema;
 mod tests;

@@ -67,7 +67,7 @@ impl fmt::Debug for Credentials {
             .finish()
     }
 }
-/// A client of the IPS Assist API.
+/// A client of the IPS Assist One Click API.
 ///
 /// Every call validates the request against the spec before anything is sent, fills the
 /// automatic fields, signs, sends, verifies the answer and maps result codes to
