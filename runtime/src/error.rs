@@ -197,6 +197,17 @@ pub enum Error {
         operation: &'static str,
         last: Box<serde_json::Value>,
     },
+    /// A request that moves money was sent, and no trustworthy answer says whether the gateway
+    /// acted on it (a timeout, a lost connection, a 5xx, an answer that does not verify or
+    /// decode). The payment may exist: look it up with `reconcile` before paying again.
+    OutcomeUnknown {
+        operation: &'static str,
+        /// What identifies the call at the gateway, exactly as sent: `(name, value)` pairs of
+        /// the spec's `reconcile` fields and the idempotency key. Never card data or secrets.
+        reconcile: Vec<(String, String)>,
+        /// The failure that left the outcome open.
+        cause: Box<Error>,
+    },
 }
 
 impl Error {
@@ -206,6 +217,11 @@ impl Error {
             Error::Rejected { code, .. } => Some(*code),
             _ => None,
         }
+    }
+
+    /// Whether the gateway may have acted although the call failed.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, Error::OutcomeUnknown { .. })
     }
 
     pub fn violations(&self) -> Option<&Violations> {
@@ -299,6 +315,16 @@ impl fmt::Debug for Error {
                 .debug_struct("PollDeadline")
                 .field("operation", operation)
                 .finish_non_exhaustive(),
+            Error::OutcomeUnknown {
+                operation,
+                reconcile,
+                cause,
+            } => f
+                .debug_struct("OutcomeUnknown")
+                .field("operation", operation)
+                .field("reconcile", reconcile)
+                .field("cause", cause)
+                .finish(),
         }
     }
 }
@@ -361,6 +387,21 @@ impl fmt::Display for Error {
                     "{operation}: still pending when the polling deadline passed"
                 )
             }
+            Error::OutcomeUnknown {
+                operation,
+                reconcile,
+                cause,
+            } => {
+                write!(
+                    f,
+                    "{operation}: outcome unknown, the payment may exist at the gateway; \
+                     look it up before paying again"
+                )?;
+                for (i, (name, value)) in reconcile.iter().enumerate() {
+                    write!(f, "{} {name}={value}", if i == 0 { ":" } else { "," })?;
+                }
+                write!(f, " (cause: {cause})")
+            }
         }
     }
 }
@@ -370,6 +411,7 @@ impl std::error::Error for Error {
         match self {
             Error::Invalid(v) => Some(v),
             Error::Signature { source, .. } => Some(source),
+            Error::OutcomeUnknown { cause, .. } => Some(cause.as_ref()),
             _ => None,
         }
     }

@@ -100,7 +100,7 @@ async fn each_payment_mode_is_sent_signed() {
         token(),
     ] {
         let answer = client.card_sale(&sale(instrument)).await.unwrap();
-        assert_eq!(answer.status.as_deref(), Some("success"));
+        assert_eq!(answer.status, "success");
     }
     let bodies: Vec<Value> = server.received().iter().map(Received::json).collect();
     assert_eq!(bodies[0]["card"]["pan"], "4242424242424242");
@@ -207,10 +207,7 @@ async fn payment_status_reads_the_payment() {
         )))
         .await
         .unwrap();
-    assert_eq!(
-        status.payment.unwrap().status,
-        Some(PaymentState::AwaitingCapture)
-    );
+    assert_eq!(status.payment.status, Some(PaymentState::AwaitingCapture));
     assert_eq!(server.received()[0].target, "/v2/payment/status");
 }
 

@@ -32,6 +32,7 @@ pub static GATEWAY: Gateway = Gateway {
     operations: &[&LIST_CARDS, &REMOVE_CARD, &TOKEN_PAY, &PAYMENT_PAGE_ORDER],
     callbacks: &[],
     retry_http_status: &[],
+    unprocessed_http_status: &[],
 };
 /// The error object the gateway answers with, on any HTTP status.
 pub static FAULT: FaultSpec = FaultSpec {
@@ -310,6 +311,8 @@ pub static LIST_CARDS: Operation = Operation {
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
+    repeat: Repeat::Read,
+    reconcile: &[],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
@@ -327,6 +330,8 @@ pub static REMOVE_CARD: Operation = Operation {
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
+    repeat: Repeat::Idempotent,
+    reconcile: &[],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
@@ -344,6 +349,8 @@ pub static TOKEN_PAY: Operation = Operation {
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
+    repeat: Repeat::Unsafe,
+    reconcile: &["OrderNumber"],
     encoding: Encoding::Form,
     delivery: Delivery::Call,
     headers: &[],
@@ -361,6 +368,8 @@ pub static PAYMENT_PAGE_ORDER: Operation = Operation {
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
+    repeat: Repeat::Unsafe,
+    reconcile: &[],
     encoding: Encoding::Form,
     delivery: Delivery::Redirect,
     headers: &[],

@@ -25,6 +25,7 @@ pub static GATEWAY: Gateway = Gateway {
     operations: &[&ONECLICK_ECHO, &ONECLICK_INIT, &ONECLICK_PROCESS, &PAYMENT_STATUS],
     callbacks: &[],
     retry_http_status: &[429, 503],
+    unprocessed_http_status: &[429],
 };
 /// Where answers carry their result code, and what each code means.
 pub static RESULT: ResultSpec = ResultSpec {
@@ -971,6 +972,8 @@ pub static ONECLICK_ECHO: Operation = Operation {
     request_signature: ONECLICK_ECHO_REQUEST_SIGNATURE,
     response_signature: ONECLICK_ECHO_RESPONSE_SIGNATURE,
     retryable_result_codes: &[],
+    repeat: Repeat::Read,
+    reconcile: &[],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
@@ -988,6 +991,8 @@ pub static ONECLICK_INIT: Operation = Operation {
     request_signature: ONECLICK_INIT_REQUEST_SIGNATURE,
     response_signature: ONECLICK_INIT_RESPONSE_SIGNATURE,
     retryable_result_codes: &[900],
+    repeat: Repeat::Unsafe,
+    reconcile: &["orderNo", "dttm"],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
@@ -1005,6 +1010,8 @@ pub static ONECLICK_PROCESS: Operation = Operation {
     request_signature: ONECLICK_PROCESS_REQUEST_SIGNATURE,
     response_signature: ONECLICK_PROCESS_RESPONSE_SIGNATURE,
     retryable_result_codes: &[900],
+    repeat: Repeat::Unsafe,
+    reconcile: &["payId", "dttm"],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
@@ -1022,6 +1029,8 @@ pub static PAYMENT_STATUS: Operation = Operation {
     request_signature: PAYMENT_STATUS_REQUEST_SIGNATURE,
     response_signature: PAYMENT_STATUS_RESPONSE_SIGNATURE,
     retryable_result_codes: &[],
+    repeat: Repeat::Read,
+    reconcile: &[],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
