@@ -1,0 +1,192 @@
+//! Reading the gateway's answer: its fault and error objects, the HTTP status, the JSON and its
+//! shape, the result code, and finally the caller's response type.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{Error, RuleKind, Violation, Violations};
+use crate::schema::Operation;
+use crate::validate::validate_value;
+
+use super::Engine;
+use super::retry::Failure;
+use super::transport::{MAX_RESPONSE_BYTES, RawAnswer};
+
+/// How much of an HTTP error body [`Error::Http`] keeps.
+const MAX_ERROR_BODY_BYTES: usize = 2048;
+
+impl Engine {
+    /// Checks an attempt's answer: HTTP status, JSON, signature, result code, in that order, so
+    /// a result code is only believed from a verified message.
+    pub(super) fn read_answer(
+        &self,
+        op: &'static Operation,
+        answer: RawAnswer,
+        span: &tracing::Span,
+    ) -> Result<Value, Failure> {
+        let RawAnswer {
+            status,
+            mut bytes,
+            complete,
+        } = answer;
+        if let Some(fault) = self.fault(op, status, &bytes) {
+            return Err(Failure::Final(fault));
+        }
+        if let Some(errors) = self.errors(op, status, &bytes) {
+            return Err(Failure::Final(errors));
+        }
+        if !(200..300).contains(&status) {
+            let mut body = String::from_utf8_lossy(&bytes).into_owned();
+            truncate_at_char(&mut body, MAX_ERROR_BODY_BYTES);
+            let error = Error::Http {
+                operation: op.id,
+                status,
+                body,
+            };
+            return Err(Failure::of_http_status(self.gateway, status, error));
+        }
+        let decode_error = |message: String| {
+            Failure::Final(Error::Decode {
+                operation: op.id,
+                message,
+            })
+        };
+        if !complete {
+            return Err(decode_error(format!(
+                "the body exceeds {MAX_RESPONSE_BYTES} bytes"
+            )));
+        }
+        // An empty answer (a 204, an acknowledgement without content) is an empty object.
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            bytes = b"{}".to_vec();
+        }
+        // serde_json's syntax errors name a position, never the content.
+        let response: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| decode_error(format!("the body is not JSON: {e}")))?;
+        let expected_shape = if op.response.items.is_some() {
+            response.is_array()
+        } else {
+            response.is_object()
+        };
+        if !expected_shape {
+            return Err(decode_error(
+                "the body does not have the documented shape".to_owned(),
+            ));
+        }
+
+        self.verify_response(op, &response)
+            .map_err(Failure::Final)?;
+
+        if let Some(result) = self.gateway.result {
+            let Some(code) = response.get(result.code_field).and_then(Value::as_i64) else {
+                return Err(decode_error(format!("no integer {}", result.code_field)));
+            };
+            span.record("result_code", code);
+            if !result.success.contains(&code) {
+                let message = result
+                    .message_field
+                    .and_then(|f| response.get(f))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
+                let error = Error::Rejected {
+                    operation: op.id,
+                    code,
+                    name: result.name_of(code),
+                    message,
+                    body: Box::new(response),
+                };
+                return Err(Failure::of_rejection(op, code, error));
+            }
+        }
+        Ok(response)
+    }
+
+    /// The gateway's documented list of errors, whatever the HTTP status it came with.
+    fn errors(&self, op: &'static Operation, status: u16, bytes: &[u8]) -> Option<Error> {
+        let spec = self.gateway.errors?;
+        let body: Value = serde_json::from_slice(bytes).ok()?;
+        let items = body.get(spec.field)?.as_array()?;
+        let text = |item: &Value, key: &str| match item.get(key) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        };
+        Some(Error::Errors {
+            operation: op.id,
+            http_status: status,
+            errors: items
+                .iter()
+                .map(|item| (text(item, spec.code), text(item, spec.message)))
+                .collect(),
+        })
+    }
+
+    /// The gateway's documented fault object, whatever the HTTP status it came with.
+    fn fault(&self, op: &'static Operation, status: u16, bytes: &[u8]) -> Option<Error> {
+        let spec = self.gateway.fault?;
+        let body: Value = serde_json::from_slice(bytes).ok()?;
+        let fault = body.get(spec.field)?.as_object()?;
+        let text = |key: &str| match fault.get(key) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        };
+        Some(Error::Fault {
+            operation: op.id,
+            code: text(spec.code),
+            message: text(spec.message),
+            detail: text(spec.detail),
+            http_status: status,
+        })
+    }
+}
+
+pub(super) fn decode<Resp: DeserializeOwned>(
+    op: &'static Operation,
+    response: &Value,
+) -> Result<Resp, Error> {
+    Resp::deserialize(response).map_err(|_| mismatch(op, response))
+}
+
+/// Describes why a response does not fit its type. serde's own message would quote the value,
+/// so the response schema is asked instead: it names paths only.
+fn mismatch(op: &'static Operation, response: &Value) -> Error {
+    let structural: Vec<Violation> = validate_value(op.response, response)
+        .into_iter()
+        .filter(|v| matches!(v.rule, RuleKind::Type | RuleKind::Required))
+        .collect();
+    let mut message = format!("the body does not fit {}", op.response.name);
+    if !structural.is_empty() {
+        message.push_str(": ");
+        message.push_str(&Violations(structural).to_string().replace('\n', "; "));
+    }
+    Error::Decode {
+        operation: op.id,
+        message,
+    }
+}
+
+fn truncate_at_char(text: &mut String, max_bytes: usize) {
+    if text.len() > max_bytes {
+        let mut cut = max_bytes;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_respects_characters() {
+        let mut s = "ab€".to_owned();
+        truncate_at_char(&mut s, 3);
+        assert_eq!(s, "ab");
+        let mut s = "abc".to_owned();
+        truncate_at_char(&mut s, 3);
+        assert_eq!(s, "abc");
+    }
+}

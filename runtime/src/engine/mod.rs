@@ -1,0 +1,255 @@
+//! The client engine: validates, fills, signs and sends a request, and checks the answer.
+//!
+//! Generated clients call [`Engine::call`] with their typed request and the operation's static
+//! schema; everything below the thin generic shell works on `serde_json::Value`, so each
+//! generated operation adds almost no machine code.
+//!
+//! A call runs through phases, one file each: `prepare` lays out the request, `auto`
+//! fills the automatic fields, `sign` signs it, `url` builds the path, `transport` sends one
+//! attempt, `decode` reads the answer, `verify` checks the gateway's signature, `retry` decides
+//! whether to try again. `redact` masks what may be shown and `redirect` builds the forms a
+//! browser carries to the gateway.
+
+mod auto;
+mod credentials;
+mod decode;
+mod prepare;
+mod redact;
+mod redirect;
+mod retry;
+mod sign;
+mod transport;
+mod url;
+mod verify;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::clock::{Clock, SystemClock};
+use crate::error::Error;
+use crate::schema::{self, Operation};
+
+pub use credentials::{Credentials, SigningKeys};
+pub use prepare::PreparedRequest;
+pub use redact::DryRun;
+pub use redirect::RedirectForm;
+pub use retry::RetryPolicy;
+
+use auto::uuid_v4;
+use decode::decode;
+use prepare::to_request_value;
+use redirect::form_fields;
+use retry::Failure;
+
+#[derive(Debug, Clone)]
+pub struct PollOptions {
+    /// Wait before the first status call.
+    pub first_delay: Duration,
+    /// Wait between status calls.
+    pub interval: Duration,
+    /// Total time after which a still pending payment is reported as [`Error::PollDeadline`].
+    pub deadline: Duration,
+}
+
+impl PollOptions {
+    pub fn from_spec(polling: &schema::Polling) -> Self {
+        PollOptions {
+            first_delay: Duration::from_millis(polling.first_delay_ms),
+            interval: Duration::from_millis(polling.interval_ms),
+            deadline: Duration::from_millis(polling.deadline_ms),
+        }
+    }
+}
+
+/// The connection to one gateway. Cheap to clone: clones share the HTTP connection pool.
+#[derive(Clone)]
+pub struct Engine {
+    gateway: &'static schema::Gateway,
+    /// The base URL without a trailing slash.
+    base_url: Arc<str>,
+    /// Plain `http` to a loopback address: no TLS roots are needed.
+    loopback_http: bool,
+    credentials: Arc<Credentials>,
+    http: reqwest::Client,
+    clock: Arc<dyn Clock>,
+    retry: RetryPolicy,
+}
+
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Engine")
+            .field("gateway", &self.gateway.name)
+            .field("base_url", &self.base_url)
+            .field("clock", &self.clock)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    pub fn new(
+        gateway: &'static schema::Gateway,
+        base_url: &str,
+        credentials: Credentials,
+    ) -> Result<Self, Error> {
+        let (base_url, loopback_http) = url::check_base_url(base_url)?;
+        credentials::check_keys(gateway, &credentials.keys)?;
+        let http = transport::build_http(
+            loopback_http,
+            transport::DEFAULT_CONNECT_TIMEOUT,
+            transport::DEFAULT_TOTAL_TIMEOUT,
+        )?;
+        Ok(Engine {
+            gateway,
+            base_url: base_url.into(),
+            loopback_http,
+            credentials: Arc::new(credentials),
+            http,
+            clock: Arc::new(SystemClock),
+            retry: RetryPolicy::default(),
+        })
+    }
+
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        Engine { clock, ..self }
+    }
+
+    pub fn with_retry(self, policy: RetryPolicy) -> Self {
+        Engine {
+            retry: policy,
+            ..self
+        }
+    }
+
+    /// Replaces the connect timeout (default 10 s) and the whole-call timeout (default 30 s).
+    pub fn with_timeouts(self, connect: Duration, total: Duration) -> Result<Self, Error> {
+        let http = transport::build_http(self.loopback_http, connect, total)?;
+        Ok(Engine { http, ..self })
+    }
+
+    /// The request `call` would send now, for inspection; nothing is sent.
+    pub fn prepare<Req: Serialize>(
+        &self,
+        op: &'static Operation,
+        request: &Req,
+    ) -> Result<PreparedRequest, Error> {
+        self.prepare_value(op, &to_request_value(request)?)
+    }
+
+    /// What a call would send, with secrets and card data masked (`***`): the method, URL,
+    /// headers, body and signed text of a dry run. Nothing is sent.
+    pub fn dry_run(&self, op: &'static Operation, request: &Value) -> Result<DryRun, Error> {
+        let prepared = self.prepare_value(op, request)?;
+        let headers = self.headers(op, &uuid_v4()?)?;
+        Ok(DryRun {
+            method: prepared.method,
+            url: prepared.shown_url().to_owned(),
+            headers: redact::masked_headers(self.gateway, op, headers),
+            body: prepared.shown_body().cloned(),
+            text_to_sign: prepared.shown_text().map(str::to_owned),
+        })
+    }
+
+    /// Builds a request that the customer's browser carries to the gateway (a redirect to its
+    /// payment page): validated, completed and signed like a call, but never sent by the client.
+    pub fn redirect<Req: Serialize>(
+        &self,
+        op: &'static Operation,
+        request: &Req,
+    ) -> Result<RedirectForm, Error> {
+        let prepared = self.prepare_value(op, &to_request_value(request)?)?;
+        let fields = prepared.body.as_ref().map(form_fields).unwrap_or_default();
+        let shown = prepared.redacted.body.as_ref().map(form_fields);
+        Ok(RedirectForm {
+            method: prepared.method,
+            url: prepared.url,
+            fields,
+            shown,
+        })
+    }
+
+    pub async fn call<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        op: &'static Operation,
+        request: &Req,
+    ) -> Result<Resp, Error> {
+        let request = to_request_value(request)?;
+        let response = self.call_json(op, &request).await?;
+        decode(op, &response)
+    }
+
+    pub async fn call_value(&self, op: &'static Operation, request: Value) -> Result<Value, Error> {
+        self.call_json(op, &request).await
+    }
+
+    /// Calls the polling operation until its status leaves the pending states or the deadline
+    /// passes.
+    pub async fn poll<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        polling: &'static schema::Polling,
+        request: &Req,
+        options: PollOptions,
+    ) -> Result<Resp, Error> {
+        let request = to_request_value(request)?;
+        let last = self.poll_value(polling, request, options).await?;
+        decode(polling.operation, &last)
+    }
+
+    /// [`Engine::poll`] on JSON values.
+    pub async fn poll_value(
+        &self,
+        polling: &'static schema::Polling,
+        request: Value,
+        options: PollOptions,
+    ) -> Result<Value, Error> {
+        let op = polling.operation;
+        let started = Instant::now();
+        tokio::time::sleep(options.first_delay).await;
+        loop {
+            let last = self.call_json(op, &request).await?;
+            let Some(status) = last.get(polling.status_field).and_then(Value::as_i64) else {
+                return Err(Error::Decode {
+                    operation: op.id,
+                    message: format!("no integer {}", polling.status_field),
+                });
+            };
+            if !polling.pending.contains(&status) {
+                return Ok(last);
+            }
+            let elapsed = started.elapsed();
+            let Some(left) = options
+                .deadline
+                .checked_sub(elapsed)
+                .filter(|d| !d.is_zero())
+            else {
+                return Err(Error::PollDeadline {
+                    operation: op.id,
+                    last: Box::new(last),
+                });
+            };
+            // The last status call happens at the deadline rather than after it.
+            tokio::time::sleep(options.interval.min(left)).await;
+        }
+    }
+
+    /// Sends one prepared attempt and checks the answer: HTTP status, JSON, signature, result
+    /// code, in that order, so a result code is only believed from a verified message.
+    async fn exchange(
+        &self,
+        op: &'static Operation,
+        prepared: PreparedRequest,
+        headers: Vec<(&'static str, String)>,
+        span: &tracing::Span,
+    ) -> Result<Value, Failure> {
+        let answer = self
+            .send(op, prepared, headers, span)
+            .await
+            .map_err(Failure::Final)?;
+        self.read_answer(op, answer, span)
+    }
+}

@@ -1,0 +1,128 @@
+//! Turns the caller's request into the exact message of one attempt: known fields in the
+//! schema's order, automatic fields filled, validated, signed, path built.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, RuleKind, Violation, Violations};
+use crate::schema::{Method, Operation};
+use crate::validate::{present, validate_value};
+
+use super::Engine;
+use super::redact::{Redacted, masked};
+
+/// A request exactly as it goes on the wire: automatic fields filled, signed, path built.
+///
+/// `Debug` and `Display` show the schema's `sensitive` values as `***`; the public fields hold
+/// the real ones.
+#[derive(Clone)]
+pub struct PreparedRequest {
+    pub method: Method,
+    pub url: String,
+    /// The JSON body; `None` for a GET.
+    pub body: Option<Value>,
+    /// The signed text, when the request is signed.
+    pub text_to_sign: Option<String>,
+    /// The same with sensitive values masked; `None` where nothing needed masking.
+    pub(super) redacted: Redacted,
+}
+
+impl Engine {
+    /// Validates, fills `auto` fields, signs and lays out one attempt of a request.
+    pub(super) fn prepare_value(
+        &self,
+        op: &'static Operation,
+        request: &Value,
+    ) -> Result<PreparedRequest, Error> {
+        let Some(given) = request.as_object() else {
+            return Err(invalid("", RuleKind::Type, "object"));
+        };
+        let mut body = Map::new();
+        for field in op.request.fields {
+            let value = match field.auto {
+                Some(auto) => self.auto_value(field, auto)?,
+                None => present(given, field.wire).cloned(),
+            };
+            if let Some(mut value) = value {
+                strip_nulls(&mut value);
+                body.insert(field.wire.to_owned(), value);
+            }
+        }
+        let signature_field = self.gateway.signature_field;
+        // Fields the schema does not know travel as given, after the known ones; the client
+        // never takes a value for an automatic field from the caller.
+        for (key, value) in given {
+            let known = op.request.field(key).is_some() || Some(key.as_str()) == signature_field;
+            if !known && !value.is_null() {
+                let mut value = value.clone();
+                strip_nulls(&mut value);
+                body.insert(key.clone(), value);
+            }
+        }
+        self.fill_nested(op.request, &mut body)?;
+        let mut body = Value::Object(body);
+        let violations = validate_value(op.request, &body);
+        if !violations.is_empty() {
+            return Err(Error::Invalid(Violations(violations)));
+        }
+
+        let mut redacted = Redacted::default();
+        let text_to_sign = if op.request_signed {
+            Some(self.sign_request(op, &mut body, &mut redacted)?)
+        } else {
+            None
+        };
+
+        let (url, masked_url) = self.build_url(op, &mut body)?;
+        redacted.url = masked_url;
+        let body = match op.method {
+            // An operation whose fields all travel in the path sends no body at all.
+            Method::Post if body.as_object().is_some_and(Map::is_empty) => None,
+            Method::Post => {
+                redacted.body = masked(op.request, &body);
+                Some(body)
+            }
+            Method::Get => {
+                if body.as_object().is_some_and(|m| !m.is_empty()) {
+                    return Err(Error::Config(format!(
+                        "operation {}: a GET carries no body, but fields remain outside the path",
+                        op.id
+                    )));
+                }
+                None
+            }
+        };
+        Ok(PreparedRequest {
+            method: op.method,
+            url,
+            body,
+            text_to_sign,
+            redacted,
+        })
+    }
+}
+
+pub(super) fn to_request_value<Req: Serialize>(request: &Req) -> Result<Value, Error> {
+    serde_json::to_value(request).map_err(|_| invalid("", RuleKind::Type, "JSON object"))
+}
+
+pub(super) fn invalid(path: &str, rule: RuleKind, limit: &str) -> Error {
+    Error::Invalid(Violations(vec![Violation {
+        path: path.to_owned(),
+        rule,
+        limit: limit.to_owned(),
+    }]))
+}
+
+/// JSON nulls mean "absent" to validation and signing; they are not sent either, so the gateway
+/// sees the same message.
+fn strip_nulls(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(strip_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
+}

@@ -1,0 +1,178 @@
+//! Where a request goes: the checked base URL and the operation's path template, filled with
+//! percent-encoded path fields.
+
+use serde_json::Value;
+
+use crate::error::{Error, RuleKind};
+use crate::schema::{Location, Operation};
+use crate::validate::push_segment;
+
+use super::Engine;
+use super::prepare::invalid;
+
+impl Engine {
+    /// Moves the path fields out of `body` into the operation's path template. Returns the URL
+    /// and, when a sensitive field sits in the path, the URL with that value masked.
+    pub(super) fn build_url(
+        &self,
+        op: &'static Operation,
+        body: &mut Value,
+    ) -> Result<(String, Option<String>), Error> {
+        let mut path_values = Vec::new();
+        if let Value::Object(map) = body {
+            for field in op.request.fields {
+                if field.location == Location::Path {
+                    if let Some(value) = map.shift_remove(field.wire) {
+                        path_values.push((field.wire, field.sensitive, value));
+                    }
+                }
+            }
+        }
+        let mut url = String::from(&*self.base_url);
+        let mut masked = url.clone();
+        let mut any_masked = false;
+        let mut rest = op.path;
+        while let Some((before, after)) = rest.split_once('{') {
+            let Some((name, after)) = after.split_once('}') else {
+                return Err(Error::Config(format!(
+                    "operation {}: unbalanced path template",
+                    op.id
+                )));
+            };
+            url.push_str(before);
+            masked.push_str(before);
+            let pointer = || {
+                let mut pointer = String::new();
+                push_segment(&mut pointer, name);
+                pointer
+            };
+            let Some((_, sensitive, value)) = path_values.iter().find(|(w, _, _)| *w == name)
+            else {
+                return Err(invalid(&pointer(), RuleKind::Required, "path parameter"));
+            };
+            let text = match value {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => return Err(invalid(&pointer(), RuleKind::Type, "string")),
+            };
+            // URL parsers resolve "." and ".." segments (even percent-encoded), which would send
+            // the request to another endpoint; an empty segment would shift the path.
+            if matches!(text.as_str(), "" | "." | "..") {
+                return Err(invalid(&pointer(), RuleKind::Format, "path segment"));
+            }
+            push_percent_encoded(&mut url, &text);
+            if *sensitive {
+                masked.push_str("***");
+                any_masked = true;
+            } else {
+                push_percent_encoded(&mut masked, &text);
+            }
+            rest = after;
+        }
+        url.push_str(rest);
+        masked.push_str(rest);
+        Ok((url, any_masked.then_some(masked)))
+    }
+}
+
+/// Checks the base URL and returns it without a trailing slash, and whether it is plain HTTP to
+/// loopback. Messages never echo the URL: it may carry credentials in its user part.
+pub(super) fn check_base_url(base_url: &str) -> Result<(String, bool), Error> {
+    let bad = |why: &str| Err(Error::Config(format!("base URL: {why}")));
+    let Ok(url) = reqwest::Url::parse(base_url) else {
+        return bad("not an absolute URL");
+    };
+    if !url.username().is_empty() || url.password().is_some() {
+        return bad("credentials in the URL are not allowed");
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return bad("a query or fragment is not allowed");
+    }
+    let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
+        return bad("no host");
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    let loopback_http = match url.scheme() {
+        "https" => false,
+        // Card data and signed payment orders do not travel unencrypted; plain HTTP is for
+        // test servers and simulators on this machine.
+        "http" if loopback => true,
+        "http" => return bad("plain http is allowed only to a loopback address"),
+        _ => return bad("the scheme must be https"),
+    };
+    Ok((url.as_str().trim_end_matches('/').to_owned(), loopback_http))
+}
+
+/// RFC 3986 percent-encoding of a path segment: only unreserved characters stay as they are, so
+/// Base64's `+`, `/` and `=` are encoded.
+pub(super) fn push_percent_encoded(url: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            url.push(char::from(b));
+        } else {
+            url.push('%');
+            url.push(char::from(HEX[usize::from(b >> 4)]));
+            url.push(char::from(HEX[usize::from(b & 0x0f)]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_encoding_keeps_only_unreserved() {
+        let mut s = String::new();
+        push_percent_encoded(&mut s, "aZ09-._~+/= @é");
+        assert_eq!(s, "aZ09-._~%2B%2F%3D%20%40%C3%A9");
+    }
+
+    #[test]
+    fn base_urls() {
+        let ok = |u: &str| check_base_url(u).unwrap();
+        assert_eq!(
+            ok("https://api.platebnibrana.csob.cz/api/v1.9/"),
+            (
+                "https://api.platebnibrana.csob.cz/api/v1.9".to_owned(),
+                false
+            )
+        );
+        assert_eq!(
+            ok("http://127.0.0.1:8080"),
+            ("http://127.0.0.1:8080".to_owned(), true)
+        );
+        assert_eq!(
+            ok("http://localhost:1/x"),
+            ("http://localhost:1/x".to_owned(), true)
+        );
+        assert_eq!(ok("http://[::1]:1"), ("http://[::1]:1".to_owned(), true));
+        for bad in [
+            "http://example.com/",
+            "http://10.0.0.1/",
+            "ftp://127.0.0.1/",
+            "https://user:pw@example.com/",
+            "https://example.com/?a=b",
+            "not a url",
+            "",
+        ] {
+            let err = check_base_url(bad).unwrap_err();
+            assert!(matches!(err, Error::Config(_)), "{bad}");
+            if !bad.is_empty() {
+                assert!(!err.to_string().contains(bad));
+            }
+        }
+        assert!(
+            !check_base_url("https://user:secret@example.com/")
+                .unwrap_err()
+                .to_string()
+                .contains("secret")
+        );
+    }
+}
