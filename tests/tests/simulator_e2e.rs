@@ -459,8 +459,9 @@ mod outcomes {
     use std::time::Duration;
 
     use oneclick_csob::{
-        Client, ClientIp, Credentials, Environment, Error, OneclickInitRequest,
-        OneclickProcessRequest, OrderNo, PayId, RetryPolicy, RsaPrivateKey, RsaPublicKey,
+        Client, ClientIp, Credentials, Environment, Error, OneclickEchoRequest,
+        OneclickInitRequest, OneclickProcessRequest, OrderNo, PayId, RetryPolicy, RsaPrivateKey,
+        RsaPublicKey,
     };
     use oneclick_simulator::outcomes::Outcome;
     use oneclick_simulator::{Config, Simulator};
@@ -500,9 +501,18 @@ mod outcomes {
         .client_ip(ClientIp::try_from("192.0.2.2").unwrap())
     }
 
+    /// The failure behind an unknown outcome: init may have created a payment.
+    fn cause_of_unknown(answer: Result<impl std::fmt::Debug, Error>) -> Error {
+        match answer {
+            Err(Error::OutcomeUnknown { cause, .. }) => *cause,
+            other => panic!("expected an unknown outcome, got {other:?}"),
+        }
+    }
+
     #[tokio::test]
     async fn retryable_outcomes_are_retried() {
-        for outcome in [Outcome::Result900, Outcome::Http503, Outcome::Http429] {
+        // Proof that nothing was done: a signed 900, a 429 from the rate limiter.
+        for outcome in [Outcome::Result900, Outcome::Http429] {
             let (simulator, client) = setup().await;
             simulator.queue_outcome("csob", outcome, 1);
             let payment = client.oneclick_init(&init()).await;
@@ -513,9 +523,23 @@ mod outcomes {
                 "{outcome:?}: one payment after the retry"
             );
         }
+        // A 503 may follow a created payment: init is not repeated after it, echo is.
         let (simulator, client) = setup().await;
+        simulator.queue_outcome("csob", Outcome::Http503, 1);
+        let cause = cause_of_unknown(client.oneclick_init(&init()).await);
+        assert!(
+            matches!(cause, Error::Http { status: 503, .. }),
+            "{cause:?}"
+        );
+        assert!(
+            simulator.csob_payments().is_empty(),
+            "sent once, refused once"
+        );
+        let echo = OneclickEchoRequest::new(PayId::try_from(TEMPLATE).unwrap());
+        simulator.queue_outcome("csob", Outcome::Http503, 1);
+        assert!(client.oneclick_echo(&echo).await.is_ok());
         simulator.queue_outcome("csob", Outcome::Http503, 3);
-        let err = client.oneclick_init(&init()).await.unwrap_err();
+        let err = client.oneclick_echo(&echo).await.unwrap_err();
         assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
     }
 
@@ -524,24 +548,24 @@ mod outcomes {
         let (simulator, client) = setup().await;
         simulator.queue_outcome("csob", Outcome::BadSignature, 1);
         assert!(matches!(
-            client.oneclick_init(&init()).await,
-            Err(Error::Signature { .. })
+            cause_of_unknown(client.oneclick_init(&init()).await),
+            Error::Signature { .. }
         ));
         simulator.queue_outcome("csob", Outcome::Malformed, 1);
         assert!(matches!(
-            client.oneclick_init(&init()).await,
-            Err(Error::Decode { .. })
+            cause_of_unknown(client.oneclick_init(&init()).await),
+            Error::Decode { .. }
         ));
         simulator.queue_outcome("csob", Outcome::Drop, 1);
         assert!(matches!(
-            client.oneclick_init(&init()).await,
-            Err(Error::Transport { .. })
+            cause_of_unknown(client.oneclick_init(&init()).await),
+            Error::Transport { .. }
         ));
         simulator.queue_outcome("csob", Outcome::Slow, 1);
         assert!(
             matches!(
-                client.oneclick_init(&init()).await,
-                Err(Error::Transport { .. })
+                cause_of_unknown(client.oneclick_init(&init()).await),
+                Error::Transport { .. }
             ),
             "slower than the client's timeout"
         );

@@ -46,7 +46,7 @@ impl Engine {
             return Err(Failure::of_http_status(self.gateway, status, error));
         }
         let decode_error = |message: String| {
-            Failure::Final(Error::Decode {
+            Failure::of_answer(Error::Decode {
                 operation: op.id,
                 message,
             })
@@ -75,7 +75,7 @@ impl Engine {
         }
 
         self.verify_response(op, &response)
-            .map_err(Failure::Final)?;
+            .map_err(Failure::of_answer)?;
 
         if let Some(result) = self.gateway.result {
             let Some(code) = response.get(result.code_field).and_then(Value::as_i64) else {
@@ -98,6 +98,7 @@ impl Engine {
                 return Err(Failure::of_rejection(op, code, error));
             }
         }
+        says_something(op, &response).map_err(Failure::of_answer)?;
         Ok(response)
     }
 
@@ -139,6 +140,53 @@ impl Engine {
             http_status: status,
         })
     }
+}
+
+/// A successful answer must carry what its spec requires, with the documented JSON types, and
+/// must say something: `{}`, or an object of nulls, is no acknowledgement of anything. Checked on
+/// the raw JSON, before any typed decoding, so that callers of JSON values get the same errors.
+/// The elements of a list answer are checked one by one while decoding instead, where an odd
+/// one is kept aside.
+fn says_something(op: &'static Operation, response: &Value) -> Result<(), Error> {
+    if op.response.items.is_some() {
+        return Ok(());
+    }
+    let structural: Vec<Violation> = validate_value(op.response, response)
+        .into_iter()
+        .filter(|v| match v.rule {
+            RuleKind::Required => true,
+            // Some platforms send an empty map as `[]`; decoding accepts it.
+            RuleKind::Type => !response
+                .pointer(&v.path)
+                .and_then(Value::as_array)
+                .is_some_and(Vec::is_empty),
+            _ => false,
+        })
+        .collect();
+    if !structural.is_empty() {
+        return Err(Error::Decode {
+            operation: op.id,
+            message: format!(
+                "the body does not fit {}: {}",
+                op.response.name,
+                Violations(structural).to_string().replace('\n', "; ")
+            ),
+        });
+    }
+    let says_nothing = response
+        .as_object()
+        .is_some_and(|map| map.values().all(Value::is_null));
+    // A response that declares no fields is an acknowledgement that may well be empty.
+    if says_nothing && !op.response.fields.is_empty() {
+        return Err(Error::Decode {
+            operation: op.id,
+            message: format!(
+                "the body does not fit {}: every field is absent or null",
+                op.response.name
+            ),
+        });
+    }
+    Ok(())
 }
 
 pub(super) fn decode<Resp: DeserializeOwned>(

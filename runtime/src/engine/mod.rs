@@ -246,10 +246,7 @@ impl Engine {
         headers: Vec<(&'static str, String)>,
         span: &tracing::Span,
     ) -> Result<Value, Failure> {
-        let answer = self
-            .send(op, prepared, headers, span)
-            .await
-            .map_err(Failure::Final)?;
+        let answer = self.send(op, prepared, headers, span).await?;
         self.read_answer(op, answer, span)
     }
 }

@@ -1,14 +1,20 @@
 //! Which failures are worth another attempt, how often and how patiently, and the loop that
 //! repeats a call.
+//!
+//! What may be repeated depends on the operation's [`Repeat`]: a read or an idempotent call is
+//! repeated after any failure another attempt may cure, an unsafe one only after an answer that
+//! proves the gateway did nothing. An unsafe call that fails in a way that leaves open whether
+//! the gateway acted ends as [`Error::OutcomeUnknown`], never as a plain failure the caller
+//! might answer by paying again.
 
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 use tracing::Instrument as _;
 use tracing::field::Empty;
 
 use crate::error::Error;
-use crate::schema::{Gateway, Operation};
+use crate::schema::{Gateway, HeaderValue, Operation, Repeat};
 
 use super::Engine;
 use super::auto::uuid_v4;
@@ -34,30 +40,86 @@ impl Default for RetryPolicy {
     }
 }
 
-/// Why an attempt did not produce a trusted, successful answer.
+/// Why an attempt did not produce a trusted, successful answer, and what it tells about the
+/// gateway having acted.
 pub(super) enum Failure {
-    /// Another attempt may succeed (the gateway said so through the status or result code).
-    Retryable(Error),
+    /// The gateway proved it did nothing: any operation may try again.
+    NothingDone(Error),
+    /// The gateway may have acted, and another attempt may succeed: only a safe operation tries
+    /// again.
+    MaybeActed(Error),
+    /// The gateway may have acted, and another attempt would not help.
+    Unknown(Error),
+    /// A definite answer.
     Final(Error),
 }
 
 impl Failure {
-    /// An HTTP error is worth another attempt when the gateway lists its status as retryable.
+    /// A status the gateway gives before acting proves nothing was done; another listed status
+    /// may come after the gateway acted (ČSOB can create a payment and answer 503), and so may
+    /// any 5xx.
     pub(super) fn of_http_status(gateway: &Gateway, status: u16, error: Error) -> Failure {
-        if gateway.retry_http_status.contains(&status) {
-            Failure::Retryable(error)
+        if gateway.unprocessed_http_status.contains(&status) {
+            Failure::NothingDone(error)
+        } else if gateway.retry_http_status.contains(&status) {
+            Failure::MaybeActed(error)
+        } else if status >= 500 {
+            Failure::Unknown(error)
         } else {
             Failure::Final(error)
         }
     }
 
-    /// A rejection is worth another attempt when the operation marks its result code retryable.
+    /// A retryable result code in a verified answer is the gateway saying it did nothing; in an
+    /// unsigned answer it is only a hint.
     pub(super) fn of_rejection(op: &'static Operation, code: i64, error: Error) -> Failure {
-        if op.retryable_result_codes.contains(&code) {
-            Failure::Retryable(error)
-        } else {
-            Failure::Final(error)
+        match (
+            op.retryable_result_codes.contains(&code),
+            op.response_signed,
+        ) {
+            (false, _) => Failure::Final(error),
+            (true, true) => Failure::NothingDone(error),
+            (true, false) => Failure::MaybeActed(error),
         }
+    }
+
+    /// A connection that never opened carried nothing; any later failure may come after the
+    /// request reached the gateway.
+    pub(super) fn of_transport(connected: bool, error: Error) -> Failure {
+        if connected {
+            Failure::MaybeActed(error)
+        } else {
+            Failure::NothingDone(error)
+        }
+    }
+
+    /// An answer that does not verify or decode says nothing trustworthy about what was done.
+    pub(super) fn of_answer(error: Error) -> Failure {
+        Failure::Unknown(error)
+    }
+}
+
+/// What the loop does after a failed attempt.
+enum Next {
+    TryAgain,
+    Fail(Error),
+    OutcomeUnknown(Error),
+}
+
+fn next(repeat: Repeat, failure: Failure, attempts_left: bool) -> Next {
+    match (failure, repeat.is_safe()) {
+        (Failure::NothingDone(_), _) if attempts_left => Next::TryAgain,
+        (Failure::MaybeActed(_), true) if attempts_left => Next::TryAgain,
+        (Failure::MaybeActed(error) | Failure::Unknown(error), false) => {
+            Next::OutcomeUnknown(error)
+        }
+        (
+            Failure::NothingDone(error)
+            | Failure::MaybeActed(error)
+            | Failure::Unknown(error)
+            | Failure::Final(error),
+            _,
+        ) => Next::Fail(error),
     }
 }
 
@@ -77,6 +139,8 @@ impl Engine {
             // signature covers it.
             let prepared = self.prepare_value(op, request)?;
             let headers = self.headers(op, &idempotency_key)?;
+            let reconcile = (!op.repeat.is_safe())
+                .then(|| self.reconcile(op, request, prepared.body.as_ref(), &idempotency_key));
             let span = tracing::info_span!(
                 "oneclick.call",
                 gateway = self.gateway.name,
@@ -93,17 +157,75 @@ impl Engine {
                 .await;
             let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             span.record("duration_ms", elapsed_ms);
-            match outcome {
+            let failure = match outcome {
                 Ok(response) => return Ok(response),
-                Err(Failure::Retryable(_)) if attempt < attempts => {
+                Err(failure) => failure,
+            };
+            match next(op.repeat, failure, attempt < attempts) {
+                Next::TryAgain => {
                     let backoff_ms = u64::try_from(backoff.as_millis()).unwrap_or(u64::MAX);
-                    tracing::debug!(parent: &span, backoff_ms, "retryable answer, trying again");
+                    tracing::debug!(parent: &span, backoff_ms, "retryable failure, trying again");
                     tokio::time::sleep(backoff).await;
                     backoff = backoff.saturating_mul(2).min(self.retry.max_backoff);
                     attempt += 1;
                 }
-                Err(Failure::Retryable(error) | Failure::Final(error)) => return Err(error),
+                Next::Fail(error) => return Err(error),
+                Next::OutcomeUnknown(cause) => {
+                    tracing::warn!(parent: &span, "outcome unknown: the gateway may have acted");
+                    return Err(Error::OutcomeUnknown {
+                        operation: op.id,
+                        reconcile: reconcile.unwrap_or_default(),
+                        cause: Box::new(cause),
+                    });
+                }
             }
         }
     }
+
+    /// The values that identify an attempt at the gateway, as sent: the operation's reconcile
+    /// fields (from the body, or from the caller's request for fields that travel in the path)
+    /// and the idempotency key when the operation sends one.
+    fn reconcile(
+        &self,
+        op: &'static Operation,
+        request: &Value,
+        sent_body: Option<&Value>,
+        idempotency_key: &str,
+    ) -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = op
+            .reconcile
+            .iter()
+            .filter_map(|path| {
+                let value = sent_body
+                    .and_then(|body| at_path(body, path))
+                    .or_else(|| at_path(request, path))?;
+                let text = match value {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                Some(((*path).to_owned(), text))
+            })
+            .collect();
+        let idempotency_header = self
+            .gateway
+            .headers
+            .iter()
+            .chain(op.headers)
+            .find(|h| h.value == HeaderValue::IdempotencyKey);
+        if let Some(header) = idempotency_header {
+            pairs.push((header.name.to_owned(), idempotency_key.to_owned()));
+        }
+        pairs
+    }
+}
+
+/// The non-null value at a dotted path of objects (`general.payment_id`).
+fn at_path<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.')
+        .try_fold(value, |current, key| {
+            current
+                .as_object()
+                .and_then(|map: &Map<String, Value>| map.get(key))
+        })
+        .filter(|v| !v.is_null())
 }
