@@ -548,7 +548,9 @@ fn failure(error: Error) -> Failure {
             Failure(2, lines.join("\n"))
         }
         Error::Rejected { body, .. } => Failure(3, format!("{error}\n{}", pretty(body))),
-        Error::Fault { .. } | Error::Errors { .. } => Failure(3, error.to_string()),
+        Error::Fault { .. } | Error::Errors { .. } | Error::Unsuccessful { .. } => {
+            Failure(3, error.to_string())
+        }
         Error::Http { body, .. } => Failure(3, format!("{error}\n{body}")),
         Error::Signature { .. } | Error::Transport { .. } | Error::OutcomeUnknown { .. } => {
             Failure(4, error.to_string())

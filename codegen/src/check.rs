@@ -370,6 +370,25 @@ impl Checker<'_, '_> {
         for path in &op.reconcile {
             self.reconcile_path(&op.request, path);
         }
+        if let Some(when) = &op.success_when {
+            let named = op
+                .response
+                .as_ref()
+                .is_some_and(|r| r.fields.iter().any(|f| f.wire.value == when.field.value));
+            if !named {
+                let message = format!(
+                    "`success_when` names `{}`, which is not a field of the response",
+                    when.field.value
+                );
+                self.sink.error(when.field.pos, message);
+            }
+            if when.values.is_empty() {
+                self.sink.error(
+                    when.field.pos,
+                    "`success_when` needs at least one value that means success",
+                );
+            }
+        }
     }
 
     /// A reconcile path names a request field, through object types for dotted paths; what it

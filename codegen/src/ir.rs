@@ -412,6 +412,8 @@ pub struct Operation {
     pub repeat: Repeat,
     /// Dotted request-field paths reported when the outcome is unknown.
     pub reconcile: Vec<String>,
+    /// An answer field and the values of it that mean success.
+    pub success_when: Option<(String, Vec<Literal>)>,
     pub headers: Vec<Header>,
     pub examples: Vec<Example>,
     /// SCREAMING_SNAKE name of the `schema::Operation` static.

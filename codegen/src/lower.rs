@@ -231,6 +231,10 @@ impl<'a> Lowering<'a, '_> {
                 retryable_result_codes: op.retryable_result_codes.iter().map(|c| c.value).collect(),
                 repeat: parse_repeat(op.repeat.as_ref()),
                 reconcile: op.reconcile.iter().map(|p| p.value.clone()).collect(),
+                success_when: op.success_when.as_ref().map(|w| {
+                    let values = w.values.iter().map(|v| literal(&v.value)).collect();
+                    (w.field.value.clone(), values)
+                }),
                 form: op.encoding.as_ref().is_some_and(|e| e.value == "form"),
                 headers,
                 examples: Vec::new(),

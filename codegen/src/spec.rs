@@ -286,12 +286,21 @@ pub struct OperationSpec {
     pub repeat: Option<Text>,
     /// Dotted request-field paths that identify the call for reconciliation.
     pub reconcile: Vec<Text>,
+    /// The answer field that says whether an unsigned answer is a success, and its values.
+    pub success_when: Option<SuccessWhenSpec>,
     pub headers: Vec<HeaderSpec>,
     /// `json` (default) or `form`.
     pub encoding: Option<Text>,
     /// `call` (default) or `redirect`.
     pub delivery: Option<Text>,
     pub examples: Vec<ExampleSpec>,
+}
+
+/// `success_when: {field: status, values: [success]}`.
+#[derive(Debug, Clone)]
+pub struct SuccessWhenSpec {
+    pub field: Text,
+    pub values: Vec<Spanned<Scalar>>,
 }
 
 #[derive(Debug, Clone)]
@@ -1123,6 +1132,9 @@ impl<'s> Reader<'s> {
             .optional("reconcile")
             .map(|n| keys.r.texts(n))
             .unwrap_or_default();
+        let success_when = keys
+            .optional("success_when")
+            .and_then(|n| keys.r.success_when(n));
         let examples = keys
             .optional("examples")
             .map(|n| keys.r.list(n, Self::example))
@@ -1141,10 +1153,25 @@ impl<'s> Reader<'s> {
             retryable_result_codes,
             repeat,
             reconcile,
+            success_when,
             headers,
             encoding,
             delivery,
             examples,
+        })
+    }
+
+    fn success_when(&mut self, node: &Node) -> Option<SuccessWhenSpec> {
+        let mut keys = self.map(node, "`success_when`")?;
+        let field = keys.required("field").and_then(|n| keys.r.text(n));
+        let values = keys
+            .required("values")
+            .map(|n| keys.r.list(n, Self::scalar))
+            .unwrap_or_default();
+        keys.finish();
+        Some(SuccessWhenSpec {
+            field: field?,
+            values,
         })
     }
 

@@ -155,6 +155,13 @@ pub enum Error {
         /// The whole answer; boxed so that `Result<_, Error>` stays small.
         body: Box<serde_json::Value>,
     },
+    /// An answer without a result code said, in the field its spec names, that the call failed.
+    Unsuccessful {
+        operation: &'static str,
+        field: &'static str,
+        /// The field's value, as JSON text, at most 64 bytes.
+        value: String,
+    },
     /// The gateway answered with its documented fault object (on any HTTP status).
     Fault {
         operation: &'static str,
@@ -276,6 +283,16 @@ impl fmt::Debug for Error {
                 .field("message", message)
                 .field("http_status", http_status)
                 .finish_non_exhaustive(),
+            Error::Unsuccessful {
+                operation,
+                field,
+                value,
+            } => f
+                .debug_struct("Unsuccessful")
+                .field("operation", operation)
+                .field("field", field)
+                .field("value", value)
+                .finish(),
             Error::Errors {
                 operation,
                 http_status,
@@ -353,6 +370,14 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::Unsuccessful {
+                operation,
+                field,
+                value,
+            } => write!(
+                f,
+                "{operation}: the gateway answered that the call failed: {field} is {value}"
+            ),
             Error::Fault {
                 operation,
                 code,

@@ -91,12 +91,22 @@ pub struct Operation {
     /// Request fields (dotted paths, `general.payment_id`) that identify a call at the gateway,
     /// reported in [`crate::Error::OutcomeUnknown`] so the merchant can reconcile.
     pub reconcile: &'static [&'static str],
+    /// For answers the gateway does not sign with a `result` code: the field that says whether
+    /// the call succeeded, and the values that mean it did.
+    pub success_when: Option<SuccessWhen>,
     /// How the request body travels.
     pub encoding: Encoding,
     /// Whether the client sends the request or hands it to the customer's browser.
     pub delivery: Delivery,
     /// Headers of this operation, besides the gateway's.
     pub headers: &'static [Header],
+}
+
+/// An answer field and the values of it that mean success; any other value is a failure.
+#[derive(Debug, Clone, Copy)]
+pub struct SuccessWhen {
+    pub field: &'static str,
+    pub values: &'static [Literal],
 }
 
 /// What sending a request again may do; it decides which failures are retried and which

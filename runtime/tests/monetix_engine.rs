@@ -167,6 +167,7 @@ const fn operation(id: &'static str, request: &'static Object, response_signed: 
         retryable_result_codes: &[],
         repeat: Repeat::Idempotent,
         reconcile: &["general.payment_id"],
+        success_when: None,
         encoding: Encoding::Json,
         delivery: Delivery::Call,
         headers: &[],

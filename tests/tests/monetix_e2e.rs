@@ -323,3 +323,56 @@ fn card_data_never_prints() {
         .to_string();
     assert!(!rejected.contains("4242424242424243"), "{rejected}");
 }
+
+#[tokio::test]
+async fn an_answer_whose_status_says_failure_is_an_error() {
+    let server = TestServer::start(|_| {
+        Reply::json(json!({"status": "error", "request_id": "r1", "project_id": 42}).to_string())
+    })
+    .await;
+    let err = client(&server).card_sale(&sale(token())).await.unwrap_err();
+    let Error::Unsuccessful {
+        operation,
+        field,
+        value,
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(
+        (*operation, *field, value.as_str()),
+        ("card_sale", "status", "\"error\"")
+    );
+    assert_eq!(
+        server.received().len(),
+        1,
+        "a definite answer is not repeated"
+    );
+}
+
+#[tokio::test]
+async fn answers_that_say_nothing_are_decode_errors_naming_the_field() {
+    for (answer, expected) in [
+        ("{}", "/status: required; /request_id: required"),
+        (
+            r#"{"status":null,"request_id":null}"#,
+            "/status: required; /request_id: required",
+        ),
+        (r#"{"status":"success"}"#, "/request_id: required"),
+        (
+            r#"{"status":"success","request_id":7}"#,
+            "/request_id: type string",
+        ),
+    ] {
+        let server = TestServer::start(move |_| Reply::json(answer)).await;
+        let err = client(&server).card_sale(&sale(token())).await.unwrap_err();
+        let Error::Decode { message, .. } = &err else {
+            panic!("{answer}: {err:?}");
+        };
+        assert_eq!(
+            message,
+            &format!("the body does not fit card_sale response: {expected}"),
+            "{answer}"
+        );
+    }
+}

@@ -434,3 +434,18 @@ fn unprocessed_status_that_is_not_retried() {
         ["demo.yaml:11:29: an unprocessed HTTP status must also be listed in `retry.http_status`"]
     );
 }
+
+#[test]
+fn success_when_naming_a_missing_field() {
+    let source = spec("", "", "").replace(
+        "repeat: read",
+        "repeat: read\n    success_when: {field: status, values: []}",
+    );
+    assert_eq!(
+        diagnose(&source),
+        [
+            "demo.yaml:30:27: `success_when` names `status`, which is not a field of the response",
+            "demo.yaml:30:27: `success_when` needs at least one value that means success",
+        ]
+    );
+}

@@ -485,6 +485,13 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
         Repeat::Unsafe => quote! { Repeat::Unsafe },
     };
     let reconcile = &op.reconcile;
+    let success_when = match &op.success_when {
+        Some((field, values)) => {
+            let values = values.iter().map(literal);
+            quote! { Some(SuccessWhen { field: #field, values: &[#(#values),*] }) }
+        }
+        None => quote! { None },
+    };
     let docs = doc(&format!(
         "The `{}` operation: `{} {}`.",
         op.id,
@@ -507,6 +514,7 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
             retryable_result_codes: &[#(#retryable),*],
             repeat: #repeat,
             reconcile: &[#(#reconcile),*],
+            success_when: #success_when,
             encoding: #encoding,
             delivery: #delivery,
             headers: #op_headers,

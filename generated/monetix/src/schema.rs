@@ -342,6 +342,10 @@ pub static CARD_SALE: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &["general.payment_id"],
+    success_when: Some(SuccessWhen {
+        field: "status",
+        values: &[Literal::Str("success")],
+    }),
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
@@ -361,6 +365,7 @@ pub static PAYMENT_STATUS: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
+    success_when: None,
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::error::{Error, RuleKind, Violation, Violations};
 use crate::schema::Operation;
-use crate::validate::validate_value;
+use crate::validate::{literal_matches, validate_value};
 
 use super::Engine;
 use super::retry::Failure;
@@ -14,6 +14,8 @@ use super::transport::{MAX_RESPONSE_BYTES, RawAnswer};
 
 /// How much of an HTTP error body [`Error::Http`] keeps.
 const MAX_ERROR_BODY_BYTES: usize = 2048;
+/// How much of a result field [`Error::Unsuccessful`] keeps: a status word, not a message.
+const MAX_FAILURE_VALUE_BYTES: usize = 64;
 
 impl Engine {
     /// Checks an attempt's answer: HTTP status, JSON, signature, result code, in that order, so
@@ -99,6 +101,18 @@ impl Engine {
             }
         }
         says_something(op, &response).map_err(Failure::of_answer)?;
+        if let Some(when) = &op.success_when {
+            let value = response.get(when.field).unwrap_or(&Value::Null);
+            if !when.values.iter().any(|l| literal_matches(l, value)) {
+                let mut value = value.to_string();
+                truncate_at_char(&mut value, MAX_FAILURE_VALUE_BYTES);
+                return Err(Failure::Final(Error::Unsuccessful {
+                    operation: op.id,
+                    field: when.field,
+                    value,
+                }));
+            }
+        }
         Ok(response)
     }
 
