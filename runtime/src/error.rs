@@ -226,11 +226,6 @@ impl Error {
         }
     }
 
-    /// Whether the gateway may have acted although the call failed.
-    pub fn outcome_unknown(&self) -> bool {
-        matches!(self, Error::OutcomeUnknown { .. })
-    }
-
     pub fn violations(&self) -> Option<&Violations> {
         match self {
             Error::Invalid(v) => Some(v),

@@ -33,8 +33,8 @@ struct Forwarded {
     body: Vec<u8>,
 }
 
-/// Forwards everything to the simulator; the first request to `failing_path` reaches it, and
-/// then its answer is replaced by `fault`.
+/// Forwards everything to the simulator; the first `times` requests to `failing_path` reach
+/// it, and then their answers are replaced by `fault`.
 struct ActingProxy {
     addr: SocketAddr,
     forwarded: Arc<Mutex<Vec<Forwarded>>>,
@@ -42,18 +42,23 @@ struct ActingProxy {
 }
 
 impl ActingProxy {
-    async fn start(upstream: SocketAddr, failing_path: &'static str, fault: AfterActing) -> Self {
+    async fn start(
+        upstream: SocketAddr,
+        failing_path: &'static str,
+        fault: AfterActing,
+        times: usize,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let forwarded = Arc::new(Mutex::new(Vec::new()));
-        let failed = Arc::new(Mutex::new(false));
+        let failures_left = Arc::new(Mutex::new(times));
         let log = Arc::clone(&forwarded);
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let log = Arc::clone(&log);
-                let failed = Arc::clone(&failed);
+                let failures_left = Arc::clone(&failures_left);
                 tokio::spawn(async move {
-                    relay(stream, upstream, failing_path, fault, log, failed).await;
+                    relay(stream, upstream, failing_path, fault, log, failures_left).await;
                 });
             }
         });
@@ -92,7 +97,7 @@ async fn relay(
     failing_path: &str,
     fault: AfterActing,
     log: Arc<Mutex<Vec<Forwarded>>>,
-    failed: Arc<Mutex<bool>>,
+    failures_left: Arc<Mutex<usize>>,
 ) {
     while let Some((head, body)) = read_message(&mut client).await {
         let text = String::from_utf8_lossy(&head).into_owned();
@@ -114,8 +119,10 @@ async fn relay(
             return;
         };
         let fail_now = target.ends_with(failing_path) && {
-            let mut failed = failed.lock().unwrap();
-            !std::mem::replace(&mut *failed, true)
+            let mut left = failures_left.lock().unwrap();
+            let fail = *left > 0;
+            *left = left.saturating_sub(1);
+            fail
         };
         if !fail_now {
             if client.write_all(&answer_head).await.is_err()
@@ -234,7 +241,7 @@ mod csob {
         for fault in FAULTS {
             let simulator = Simulator::start(Config::default()).await.unwrap();
             simulator.seed_csob_template(TEMPLATE);
-            let proxy = ActingProxy::start(simulator.addr(), "/oneclick/init", fault).await;
+            let proxy = ActingProxy::start(simulator.addr(), "/oneclick/init", fault, 1).await;
             let reconcile = reconcile_of(client(&proxy).oneclick_init(&init()).await);
             let sent = proxy.forwarded_to("/oneclick/init");
             assert_eq!(sent.len(), 1, "{fault:?}: init is never repeated");
@@ -260,7 +267,7 @@ mod csob {
         for fault in FAULTS {
             let simulator = Simulator::start(Config::default()).await.unwrap();
             simulator.seed_csob_template(TEMPLATE);
-            let proxy = ActingProxy::start(simulator.addr(), "/oneclick/process", fault).await;
+            let proxy = ActingProxy::start(simulator.addr(), "/oneclick/process", fault, 1).await;
             let client = client(&proxy);
             let payment = client.oneclick_init(&init()).await.unwrap();
             let pay_id = payment.pay_id.unwrap();
@@ -298,7 +305,8 @@ mod monetix {
             AfterActing::Drop,
         ] {
             let simulator = Simulator::start(Config::default()).await.unwrap();
-            let proxy = ActingProxy::start(simulator.addr(), "/v2/payment/card/sale", fault).await;
+            let proxy =
+                ActingProxy::start(simulator.addr(), "/v2/payment/card/sale", fault, 1).await;
             let client = Client::new(
                 Environment::Custom(proxy.url("/monetix")),
                 Credentials::new(42, "s3cr3t"),
@@ -378,7 +386,7 @@ mod xpay {
             .flat_map(|path| FAULTS.map(|fault| (path, fault)))
         {
             let simulator = Simulator::start(Config::default()).await.unwrap();
-            let proxy = ActingProxy::start(simulator.addr(), path, fault).await;
+            let proxy = ActingProxy::start(simulator.addr(), path, fault, 1).await;
             let client = Client::new(
                 Environment::Custom(proxy.url("/xpay")),
                 Credentials::new("xpay-test-api-key"),
@@ -411,6 +419,48 @@ mod xpay {
             );
         }
     }
+
+    /// The Idempotency-Key lives only in the call: once its attempts run out, a new call would
+    /// create a new order, so the caller learns that one may exist and how to find it.
+    #[tokio::test]
+    async fn order_creation_that_never_hears_back_is_reported_unknown() {
+        for fault in FAULTS {
+            let simulator = Simulator::start(Config::default()).await.unwrap();
+            let proxy = ActingProxy::start(simulator.addr(), "/orders/hpp", fault, 3).await;
+            let client = Client::new(
+                Environment::Custom(proxy.url("/xpay")),
+                Credentials::new("xpay-test-api-key"),
+            )
+            .unwrap()
+            .with_retry(fast_retries())
+            .with_timeouts(Duration::from_secs(1), CLIENT_TIMEOUT)
+            .unwrap();
+            let (o, s) = order("o-2", "C-2");
+            let answer = client
+                .create_hpp_order(&CreateHppOrderRequest::new(o, s))
+                .await;
+            let Err(oneclick_xpay::Error::OutcomeUnknown { reconcile, .. }) = &answer else {
+                panic!("{fault:?}: expected an unknown outcome, got {answer:?}");
+            };
+            let sent = proxy.forwarded_to("/orders/hpp");
+            assert_eq!(sent.len(), 3, "{fault:?}: every attempt with the same key");
+            assert!(
+                sent.iter()
+                    .all(|f| f.idempotency_key == sent[0].idempotency_key)
+            );
+            assert_eq!(
+                reconcile,
+                &[
+                    ("order.orderId".to_owned(), "o-2".to_owned()),
+                    (
+                        "Idempotency-Key".to_owned(),
+                        sent[0].idempotency_key.clone().unwrap()
+                    ),
+                ],
+                "{fault:?}"
+            );
+        }
+    }
 }
 
 mod assist {
@@ -430,7 +480,7 @@ mod assist {
                 "1234",
                 json!({"token": TOKEN, "post": "4128", "brand": "MasterCard", "expire": "12.2025", "active": true}),
             );
-            let proxy = ActingProxy::start(simulator.addr(), "/pay/tokenpay.cfm", fault).await;
+            let proxy = ActingProxy::start(simulator.addr(), "/pay/tokenpay.cfm", fault, 1).await;
             let client = Client::new(
                 Environment::Custom(proxy.url("/assist")),
                 Credentials::new("452739", "LOGIN", "PASSWORD"),

@@ -3,9 +3,9 @@
 //!
 //! What may be repeated depends on the operation's [`Repeat`]: a read or an idempotent call is
 //! repeated after any failure another attempt may cure, an unsafe one only after an answer that
-//! proves the gateway did nothing. An unsafe call that fails in a way that leaves open whether
-//! the gateway acted ends as [`Error::OutcomeUnknown`], never as a plain failure the caller
-//! might answer by paying again.
+//! proves the gateway did nothing. A call that fails in a way that leaves open whether the
+//! gateway acted, and that the caller could not safely make again, ends as
+//! [`Error::OutcomeUnknown`], never as a plain failure the caller might answer by paying again.
 
 use std::time::{Duration, Instant};
 
@@ -106,20 +106,35 @@ enum Next {
     OutcomeUnknown(Error),
 }
 
-fn next(repeat: Repeat, failure: Failure, attempts_left: bool) -> Next {
-    match (failure, repeat.is_safe()) {
-        (Failure::NothingDone(_), _) if attempts_left => Next::TryAgain,
-        (Failure::MaybeActed(_), true) if attempts_left => Next::TryAgain,
-        (Failure::MaybeActed(error) | Failure::Unknown(error), false) => {
+/// `reports_unknown`: whether a failure after which the gateway may have acted must be told
+/// apart from a plain one (see [`reports_unknown`]).
+fn next(repeat: Repeat, reports_unknown: bool, failure: Failure, attempts_left: bool) -> Next {
+    match failure {
+        Failure::NothingDone(_) if attempts_left => Next::TryAgain,
+        Failure::MaybeActed(_) if repeat.is_safe() && attempts_left => Next::TryAgain,
+        Failure::MaybeActed(error) | Failure::Unknown(error) if reports_unknown => {
             Next::OutcomeUnknown(error)
         }
-        (
-            Failure::NothingDone(error)
-            | Failure::MaybeActed(error)
-            | Failure::Unknown(error)
-            | Failure::Final(error),
-            _,
-        ) => Next::Fail(error),
+        Failure::NothingDone(error)
+        | Failure::MaybeActed(error)
+        | Failure::Unknown(error)
+        | Failure::Final(error) => Next::Fail(error),
+    }
+}
+
+/// An unsafe call may have acted; so may an idempotent one whose key the client made for this
+/// call only, because the caller cannot send that key again and a new call would act anew.
+/// A read, or a call the caller identifies itself (Monetix's payment_id), can simply be made
+/// again.
+fn reports_unknown(gateway: &Gateway, op: &'static Operation) -> bool {
+    match op.repeat {
+        Repeat::Unsafe => true,
+        Repeat::Read => false,
+        Repeat::Idempotent => gateway
+            .headers
+            .iter()
+            .chain(op.headers)
+            .any(|h| h.value == HeaderValue::IdempotencyKey),
     }
 }
 
@@ -134,12 +149,13 @@ impl Engine {
         let mut attempt = 1;
         // One idempotency key per call, sent again on every retry of it.
         let idempotency_key = uuid_v4()?;
+        let reports_unknown = reports_unknown(self.gateway, op);
         loop {
             // Prepared afresh for every attempt: the gateway refuses a stale dttm, and the
             // signature covers it.
             let prepared = self.prepare_value(op, request)?;
             let headers = self.headers(op, &idempotency_key)?;
-            let reconcile = (!op.repeat.is_safe())
+            let reconcile = reports_unknown
                 .then(|| self.reconcile(op, request, prepared.body.as_ref(), &idempotency_key));
             let span = tracing::info_span!(
                 "oneclick.call",
@@ -161,7 +177,7 @@ impl Engine {
                 Ok(response) => return Ok(response),
                 Err(failure) => failure,
             };
-            match next(op.repeat, failure, attempt < attempts) {
+            match next(op.repeat, reports_unknown, failure, attempt < attempts) {
                 Next::TryAgain => {
                     let backoff_ms = u64::try_from(backoff.as_millis()).unwrap_or(u64::MAX);
                     tracing::debug!(parent: &span, backoff_ms, "retryable failure, trying again");
