@@ -245,3 +245,54 @@ fn at_path<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
         })
         .filter(|v| !v.is_null())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decide(repeat: Repeat, reports_unknown: bool, attempts_left: bool) -> [&'static str; 4] {
+        let failures = [
+            Failure::NothingDone,
+            Failure::MaybeActed,
+            Failure::Unknown,
+            Failure::Final,
+        ];
+        failures.map(|failure| {
+            let error = Error::Config("x".into());
+            match next(repeat, reports_unknown, failure(error), attempts_left) {
+                Next::TryAgain => "again",
+                Next::Fail(_) => "fail",
+                Next::OutcomeUnknown(_) => "unknown",
+            }
+        })
+    }
+
+    #[test]
+    fn only_proof_that_nothing_was_done_repeats_an_unsafe_call() {
+        // Columns: nothing done, maybe acted, unknown, final.
+        assert_eq!(
+            decide(Repeat::Unsafe, true, true),
+            ["again", "unknown", "unknown", "fail"]
+        );
+        assert_eq!(
+            decide(Repeat::Unsafe, true, false),
+            ["fail", "unknown", "unknown", "fail"]
+        );
+        assert_eq!(
+            decide(Repeat::Read, false, true),
+            ["again", "again", "fail", "fail"]
+        );
+        assert_eq!(
+            decide(Repeat::Idempotent, false, false),
+            ["fail", "fail", "fail", "fail"]
+        );
+        assert_eq!(
+            decide(Repeat::Idempotent, true, true),
+            ["again", "again", "unknown", "fail"]
+        );
+        assert_eq!(
+            decide(Repeat::Idempotent, true, false),
+            ["fail", "unknown", "unknown", "fail"]
+        );
+    }
+}
