@@ -4,7 +4,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::schema::TimeZone;
 
+/// Where the engine reads the time it stamps into `dttm` fields; the signature covers them, so
+/// a test fixes the time to reproduce a gateway's published vector.
 pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// The instant to stamp into the next request.
     fn now(&self) -> SystemTime;
 }
 
@@ -23,6 +26,7 @@ impl Clock for SystemClock {
 pub struct FixedClock(pub SystemTime);
 
 impl FixedClock {
+    /// The clock stopped `secs` seconds after 1970-01-01 UTC, the form gateway examples give.
     pub fn from_unix(secs: u64) -> Self {
         FixedClock(UNIX_EPOCH + Duration::from_secs(secs))
     }

@@ -6,27 +6,44 @@
 
 use std::fmt;
 
-/// The kind of constraint a value broke.
+/// The kind of constraint a value broke; callers match on it to tell a user which input to fix
+/// without parsing messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuleKind {
+    /// A required field is absent or null.
     Required,
+    /// The value has the wrong JSON type.
     Type,
+    /// A number is below its minimum.
     Min,
+    /// A number is above its maximum.
     Max,
+    /// A text is shorter than allowed, counted in the field's length unit.
     MinLength,
+    /// A text is longer than allowed, counted in the field's length unit.
     MaxLength,
+    /// A text does not match the field's regular expression.
     Pattern,
+    /// A value is none of the enumeration's.
     Enum,
+    /// A text is not in the field's format (card number, date, e-mail, …).
     Format,
+    /// Of fields that go together, some are present and some absent.
     Together,
+    /// Not exactly one of alternative fields is present.
     OneOf,
+    /// More than one of mutually exclusive fields is present.
     Exclusive,
+    /// A field is absent although another field's value requires it.
     RequiredIf,
+    /// A lower bound is above its upper bound (a minimum amount above the maximum).
     NotGreater,
+    /// A field is absent although another field has a value other than the one that waives it.
     RequiredUnless,
 }
 
 impl RuleKind {
+    /// The rule's name as the spec language writes it, so a message points at the spec.
     pub fn as_str(self) -> &'static str {
         match self {
             RuleKind::Required => "required",
@@ -59,6 +76,7 @@ impl fmt::Display for RuleKind {
 pub struct Violation {
     /// JSON pointer to the offending value; `""` is the value itself.
     pub path: String,
+    /// Which constraint it broke.
     pub rule: RuleKind,
     /// What the rule demands, e.g. `300 chars`, `^[0-9]{1,10}$`, `CZK, EUR, USD`.
     pub limit: String,
@@ -84,6 +102,7 @@ impl fmt::Display for Violation {
 pub struct Violations(pub Vec<Violation>);
 
 impl Violations {
+    /// The violations in the order they were found, without taking the list apart.
     pub fn iter(&self) -> impl Iterator<Item = &Violation> {
         self.0.iter()
     }
@@ -140,6 +159,13 @@ impl fmt::Display for SignatureError {
 
 impl std::error::Error for SignatureError {}
 
+/// Every way a call, a callback check or a client set-up can fail.
+///
+/// The variants tell apart what a payment flow must handle differently: nothing was sent
+/// (`Invalid`, `Config`), the gateway said no (`Rejected`, `Fault`, `Errors`, `Http`), the
+/// answer cannot be trusted or read (`Signature`, `Decode`), or the outcome is unknown
+/// (`Transport`, `PollDeadline`) and must be asked again before paying twice. Non-exhaustive so
+/// that a new failure does not break callers.
 #[non_exhaustive]
 pub enum Error {
     /// The request broke the spec's constraints; nothing was sent.
@@ -148,66 +174,92 @@ pub enum Error {
     Config(String),
     /// The gateway answered with a result code other than success.
     Rejected {
+        /// The operation's spec id.
         operation: &'static str,
+        /// The gateway's result code.
         code: i64,
+        /// The code's name in the spec, when the spec lists it.
         name: Option<&'static str>,
+        /// The gateway's own explanation, when it sent one.
         message: Option<String>,
         /// The whole answer; boxed so that `Result<_, Error>` stays small.
         body: Box<serde_json::Value>,
     },
     /// An answer without a result code said, in the field its spec names, that the call failed.
     Unsuccessful {
+        /// The operation's spec id.
         operation: &'static str,
+        /// The answer field the spec's `success_when` names.
         field: &'static str,
         /// The field's value, as JSON text, at most 64 bytes.
         value: String,
     },
     /// The gateway answered with its documented fault object (on any HTTP status).
     Fault {
+        /// The operation's spec id.
         operation: &'static str,
+        /// The fault's code, as text whatever type the gateway used.
         code: String,
+        /// The fault's message.
         message: String,
+        /// The fault's detail; kept out of `Debug` and `Display`, as it may echo request data.
         detail: String,
+        /// The HTTP status the fault came with.
         http_status: u16,
     },
     /// The gateway answered with its documented list of errors (on any HTTP status).
     Errors {
+        /// The operation's spec id.
         operation: &'static str,
+        /// The HTTP status the errors came with.
         http_status: u16,
         /// `(code, description)` pairs, in the gateway's order.
         errors: Vec<(String, String)>,
     },
     /// The gateway answered with a non-2xx HTTP status.
     Http {
+        /// The operation's spec id.
         operation: &'static str,
+        /// The HTTP status.
         status: u16,
+        /// The start of the body, for the caller's inspection; kept out of `Debug` and
+        /// `Display`.
         body: String,
     },
     /// The response signature is missing or does not verify: the response must not be trusted.
     Signature {
+        /// The operation's or callback's spec id.
         operation: &'static str,
+        /// What is wrong with the signature.
         source: SignatureError,
     },
     /// The response body is not what the spec describes.
     Decode {
+        /// The operation's or callback's spec id.
         operation: &'static str,
+        /// What does not fit, naming paths, never values.
         message: String,
     },
     /// Connection failure or timeout.
     Transport {
+        /// The operation's spec id.
         operation: &'static str,
+        /// What failed, without the URL (its path may hold payment ids).
         message: String,
     },
     /// Polling reached its deadline while the payment was still pending; carries the last status
     /// body.
     PollDeadline {
+        /// The polling operation's spec id.
         operation: &'static str,
+        /// The last status answer; boxed so that `Result<_, Error>` stays small.
         last: Box<serde_json::Value>,
     },
     /// A request that moves money was sent, and no trustworthy answer says whether the gateway
     /// acted on it (a timeout, a lost connection, a 5xx, an answer that does not verify or
     /// decode). The payment may exist: look it up with `reconcile` before paying again.
     OutcomeUnknown {
+        /// The operation's spec id.
         operation: &'static str,
         /// What identifies the call at the gateway, exactly as sent: `(name, value)` pairs of
         /// the spec's `reconcile` fields and the idempotency key. Never card data or secrets.
@@ -226,6 +278,8 @@ impl Error {
         }
     }
 
+    /// The broken constraints, for a request refused before sending, so a form can mark its
+    /// fields.
     pub fn violations(&self) -> Option<&Violations> {
         match self {
             Error::Invalid(v) => Some(v),

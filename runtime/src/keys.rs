@@ -21,7 +21,10 @@ pub enum KeyError {
     /// The text holds no PEM block.
     NoPem,
     /// PEM blocks were found, but none of the expected kind.
-    WrongKind { expected: &'static str },
+    WrongKind {
+        /// The PEM labels that were looked for.
+        expected: &'static str,
+    },
     /// The key is encrypted; the client needs it decrypted.
     Encrypted,
     /// The PEM armor or its Base64 body is broken.
@@ -60,6 +63,7 @@ impl std::error::Error for KeyError {}
 pub struct RsaPrivateKey(Arc<RsaKeyPair>);
 
 impl RsaPrivateKey {
+    /// Reads the key from PEM text, so a key file can be passed as the gateway handed it out.
     pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
         const LABELS: [&str; 2] = ["PRIVATE KEY", "RSA PRIVATE KEY"];
         let (label, der) = read_pem(pem, &LABELS, "PRIVATE KEY or RSA PRIVATE KEY")?;
@@ -117,6 +121,7 @@ struct PublicParts {
 }
 
 impl RsaPublicKey {
+    /// Reads the gateway's key from PEM text, as the gateway publishes it.
     pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
         const LABELS: [&str; 2] = ["PUBLIC KEY", "RSA PUBLIC KEY"];
         let (label, der) = read_pem(pem, &LABELS, "PUBLIC KEY or RSA PUBLIC KEY")?;

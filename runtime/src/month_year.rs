@@ -7,6 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// A month of a year, written `MM.YYYY` on the wire (`12.2025`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MonthYear {
+    /// The full year, four digits on the wire.
     pub year: u16,
     /// 1 to 12.
     pub month: u8,

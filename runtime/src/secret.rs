@@ -10,10 +10,12 @@ use std::fmt;
 pub struct Secret<T>(T);
 
 impl<T> Secret<T> {
+    /// Wraps a value so that it can no longer be printed by accident.
     pub fn new(value: T) -> Self {
         Secret(value)
     }
 
+    /// The value itself, for the few places that must send or sign with it.
     pub fn expose(&self) -> &T {
         &self.0
     }

@@ -156,6 +156,9 @@ pub fn sign_rsa_sha256(key: &RsaPrivateKey, text: &str) -> Result<String, KeyErr
     Ok(base64::engine::general_purpose::STANDARD.encode(signature))
 }
 
+/// Checks a Base64 RSA PKCS#1 v1.5 SHA-256 signature of `text`. A signature that is not Base64
+/// of the key's length is `Malformed` rather than a mismatch, which tells a truncated or
+/// re-encoded message from a forged one.
 pub fn verify_rsa_sha256(
     key: &RsaPublicKey,
     text: &str,

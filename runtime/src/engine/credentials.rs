@@ -11,13 +11,16 @@ use super::Engine;
 /// Keys of the gateway's signature scheme.
 #[derive(Debug, Clone)]
 pub enum SigningKeys {
+    /// For a gateway that signs nothing; refused for one that does.
     None,
+    /// ČSOB's scheme: the merchant signs with RSA, the gateway answers signed with its own key.
     PipeRsaSha256 {
         /// Signs requests.
         private_key: RsaPrivateKey,
         /// Verifies responses.
         gateway_key: RsaPublicKey,
     },
+    /// Monetix's scheme: one shared secret signs both directions.
     FlatHmacSha512 {
         /// Signs requests and verifies what the gateway sends.
         secret: Secret<String>,
@@ -29,6 +32,7 @@ pub enum SigningKeys {
 pub struct Credentials {
     /// Credential values by their spec name (`merchant_id`).
     pub values: Vec<(&'static str, Secret<String>)>,
+    /// Keys of the gateway's signature scheme; checked against it when the engine is built.
     pub keys: SigningKeys,
 }
 

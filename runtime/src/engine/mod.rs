@@ -4,11 +4,12 @@
 //! schema; everything below the thin generic shell works on `serde_json::Value`, so each
 //! generated operation adds almost no machine code.
 //!
-//! A call runs through phases, one file each: `prepare` lays out the request, `auto`
-//! fills the automatic fields, `sign` signs it, `url` builds the path, `transport` sends one
-//! attempt, `decode` reads the answer, `verify` checks the gateway's signature, `retry` decides
-//! whether to try again. `redact` masks what may be shown and `redirect` builds the forms a
-//! browser carries to the gateway.
+//! A call runs through phases, one file each, so that a phase is found by its name: `prepare`
+//! lays out the request, `auto` fills the automatic fields from `credentials` and the clock,
+//! `sign` signs it, `url` builds the path, `transport` sends one attempt, `decode` reads the
+//! answer, `verify` checks the gateway's signature, `retry` decides whether to try again. This
+//! file holds the [`Engine`] and the entry points that run the phases in order; `redact` masks
+//! what may be shown and `redirect` builds the forms a browser carries to the gateway.
 
 mod auto;
 mod credentials;
@@ -38,7 +39,7 @@ pub use credentials::{Credentials, SigningKeys};
 pub use prepare::PreparedRequest;
 pub use redact::DryRun;
 pub use redirect::RedirectForm;
-pub use retry::RetryPolicy;
+pub use retry::{Retry, RetryPolicy};
 
 use auto::uuid_v4;
 use decode::decode;
@@ -46,6 +47,8 @@ use prepare::to_request_value;
 use redirect::form_fields;
 use retry::Failure;
 
+/// How patiently [`Engine::poll`] waits for a payment to leave its pending states; the spec's
+/// values suit the gateway, a caller may shorten them (tests) or stretch them (batch jobs).
 #[derive(Debug, Clone)]
 pub struct PollOptions {
     /// Wait before the first status call.
@@ -57,6 +60,7 @@ pub struct PollOptions {
 }
 
 impl PollOptions {
+    /// The timing the gateway's spec recommends for this polling operation.
     pub fn from_spec(polling: &schema::Polling) -> Self {
         PollOptions {
             first_delay: Duration::from_millis(polling.first_delay_ms),
@@ -76,8 +80,11 @@ pub struct Engine {
     loopback_http: bool,
     credentials: Arc<Credentials>,
     http: reqwest::Client,
+    /// The caller gave `http` ([`Engine::with_http_client`]): its settings are not ours to
+    /// replace.
+    http_from_caller: bool,
     clock: Arc<dyn Clock>,
-    retry: RetryPolicy,
+    retry: Arc<dyn Retry>,
 }
 
 impl fmt::Debug for Engine {
@@ -92,6 +99,12 @@ impl fmt::Debug for Engine {
 }
 
 impl Engine {
+    /// Connects the engine to `gateway` at `base_url` with the merchant's credentials.
+    ///
+    /// Everything that can be checked without sending is checked here, so a misconfigured client
+    /// fails at start-up rather than on a customer's payment: the base URL must be https (plain
+    /// http only to loopback) without credentials, query or fragment, and the keys must fit the
+    /// gateway's signature scheme.
     pub fn new(
         gateway: &'static schema::Gateway,
         base_url: &str,
@@ -110,16 +123,26 @@ impl Engine {
             loopback_http,
             credentials: Arc::new(credentials),
             http,
+            http_from_caller: false,
             clock: Arc::new(SystemClock),
-            retry: RetryPolicy::default(),
+            retry: Arc::new(RetryPolicy::default()),
         })
     }
 
+    /// Stamps `dttm` fields from `clock` instead of the system's, so tests reproduce signed
+    /// messages byte for byte.
     pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
         Engine { clock, ..self }
     }
 
+    /// Replaces the default [`RetryPolicy`] (3 attempts, waits of 1 s and 2 s).
     pub fn with_retry(self, policy: RetryPolicy) -> Self {
+        self.with_custom_retry(Arc::new(policy))
+    }
+
+    /// Lets the caller's own policy decide how often and how patiently retryable failures are
+    /// tried again; which failures are retryable stays the engine's decision.
+    pub fn with_custom_retry(self, policy: Arc<dyn Retry>) -> Self {
         Engine {
             retry: policy,
             ..self
@@ -127,9 +150,33 @@ impl Engine {
     }
 
     /// Replaces the connect timeout (default 10 s) and the whole-call timeout (default 30 s).
+    ///
+    /// Refused after [`Engine::with_http_client`]: rebuilding the client would silently drop
+    /// the caller's proxy and client certificates.
     pub fn with_timeouts(self, connect: Duration, total: Duration) -> Result<Self, Error> {
+        if self.http_from_caller {
+            return Err(Error::Config(
+                "timeouts belong to the HTTP client given to with_http_client".into(),
+            ));
+        }
         let http = transport::build_http(self.loopback_http, connect, total)?;
         Ok(Engine { http, ..self })
+    }
+
+    /// Sends through the caller's own client, for what the engine's does not do: a proxy,
+    /// client certificates (mTLS), a connection pool shared with the rest of the application.
+    ///
+    /// The caller's client then owns timeouts, TLS roots, proxies and redirects; the engine's
+    /// defaults (10 s to connect, 30 s per call, the platform's roots, no redirects) no longer
+    /// apply. It should not follow redirects: a followed redirect turns a POST into a GET or
+    /// carries a signed order to another host (`reqwest::redirect::Policy::none()`). The base
+    /// URL keeps its checks: https, or plain http only to loopback.
+    pub fn with_http_client(self, client: reqwest::Client) -> Self {
+        Engine {
+            http: client,
+            http_from_caller: true,
+            ..self
+        }
     }
 
     /// The request `call` would send now, for inspection; nothing is sent.
@@ -173,6 +220,12 @@ impl Engine {
         })
     }
 
+    /// Sends one operation and returns the gateway's answer as `Resp`, retried under the
+    /// engine's policy while the failure is retryable.
+    ///
+    /// The request is validated, completed and signed before anything is sent; the answer is
+    /// returned only once its signature verifies and its result code means success, so an
+    /// `Ok` can be acted on.
     pub async fn call<Req: Serialize, Resp: DeserializeOwned>(
         &self,
         op: &'static Operation,
@@ -183,6 +236,7 @@ impl Engine {
         decode(op, &response)
     }
 
+    /// [`Engine::call`] on JSON values, for callers without generated types (the CLI, tools).
     pub async fn call_value(&self, op: &'static Operation, request: Value) -> Result<Value, Error> {
         self.call_json(op, &request).await
     }

@@ -17,7 +17,9 @@ use super::redact::{Redacted, masked};
 /// the real ones.
 #[derive(Clone)]
 pub struct PreparedRequest {
+    /// The HTTP method of the operation.
     pub method: Method,
+    /// The full URL, path fields percent-encoded in place.
     pub url: String,
     /// The JSON body; `None` for a GET.
     pub body: Option<Value>,

@@ -58,9 +58,13 @@ impl fmt::Display for PreparedRequest {
 /// A request as a dry run shows it: secrets and card data already masked.
 #[derive(Debug, Clone)]
 pub struct DryRun {
+    /// The HTTP method of the operation.
     pub method: Method,
+    /// The full URL, sensitive path fields masked.
     pub url: String,
+    /// The gateway's and the operation's headers, sensitive values (API keys) masked.
     pub headers: Vec<(&'static str, String)>,
+    /// The body, sensitive fields masked; `None` when nothing travels in a body.
     pub body: Option<Value>,
     /// The signed text, sensitive values masked; `None` when the request is not signed.
     pub text_to_sign: Option<String>,

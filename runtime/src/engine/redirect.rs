@@ -12,6 +12,7 @@ use super::url::push_percent_encoded;
 /// A request for the customer's browser: where to go, how, and with which form fields.
 #[derive(Clone)]
 pub struct RedirectForm {
+    /// Whether the browser GETs the page with the fields in the query or POSTs them as a form.
     pub method: Method,
     /// The gateway page (path fields already in place).
     pub url: String,

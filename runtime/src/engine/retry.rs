@@ -1,5 +1,5 @@
-//! Which failures are worth another attempt, how often and how patiently, and the loop that
-//! repeats a call.
+//! Which failures are worth another attempt, how often and how patiently ([`Retry`]), and the
+//! loop that repeats a call.
 //!
 //! What may be repeated depends on the operation's [`Repeat`]: a read or an idempotent call is
 //! repeated after any failure another attempt may cure, an unsafe one only after an answer that
@@ -7,6 +7,7 @@
 //! gateway acted, and that the caller could not safely make again, ends as
 //! [`Error::OutcomeUnknown`], never as a plain failure the caller might answer by paying again.
 
+use std::fmt;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
@@ -27,7 +28,38 @@ pub struct RetryPolicy {
     pub max_attempts: u32,
     /// Wait before the second attempt; it doubles for each further attempt.
     pub initial_backoff: Duration,
+    /// The longest wait, so that doubling does not outlast the customer's patience.
     pub max_backoff: Duration,
+}
+
+/// Decides, after a retryable failure, whether to try again and how long to wait first.
+///
+/// The engine decides which failures are retryable (an HTTP status the gateway lists, a result
+/// code the operation marks); a policy decides only how many attempts and how patiently, so
+/// jitter, a deadline of the caller's own or a circuit breaker shared between engines fit here
+/// without touching what is safe to repeat. [`RetryPolicy`] is the default.
+pub trait Retry: fmt::Debug + Send + Sync {
+    /// The wait before the next attempt, or `None` to give up and return `error` to the caller.
+    /// `failed_attempt` counts the attempt that just failed, the first being 1.
+    fn delay_before_retry(&self, failed_attempt: u32, error: &Error) -> Option<Duration>;
+}
+
+impl Retry for RetryPolicy {
+    fn delay_before_retry(&self, failed_attempt: u32, _error: &Error) -> Option<Duration> {
+        if failed_attempt >= self.max_attempts.max(1) {
+            return None;
+        }
+        let mut wait = self.initial_backoff;
+        for _ in 1..failed_attempt {
+            let doubled = wait.saturating_mul(2).min(self.max_backoff);
+            // From here on every wait is the same; no need to count up to a large attempt.
+            if doubled == wait {
+                break;
+            }
+            wait = doubled;
+        }
+        Some(wait)
+    }
 }
 
 impl Default for RetryPolicy {
@@ -101,24 +133,48 @@ impl Failure {
 
 /// What the loop does after a failed attempt.
 enum Next {
-    TryAgain,
+    /// Worth another attempt if the caller's [`Retry`] policy grants one; if it does not, the
+    /// error is reported as it is or, with `unknown_when_exhausted`, as an unknown outcome.
+    TryAgain {
+        error: Error,
+        unknown_when_exhausted: bool,
+    },
     Fail(Error),
     OutcomeUnknown(Error),
 }
 
 /// `reports_unknown`: whether a failure after which the gateway may have acted must be told
 /// apart from a plain one (see [`reports_unknown`]).
-fn next(repeat: Repeat, reports_unknown: bool, failure: Failure, attempts_left: bool) -> Next {
+fn next(repeat: Repeat, reports_unknown: bool, failure: Failure) -> Next {
     match failure {
-        Failure::NothingDone(_) if attempts_left => Next::TryAgain,
-        Failure::MaybeActed(_) if repeat.is_safe() && attempts_left => Next::TryAgain,
+        Failure::NothingDone(error) => Next::TryAgain {
+            error,
+            unknown_when_exhausted: false,
+        },
+        Failure::MaybeActed(error) if repeat.is_safe() => Next::TryAgain {
+            error,
+            unknown_when_exhausted: reports_unknown,
+        },
         Failure::MaybeActed(error) | Failure::Unknown(error) if reports_unknown => {
             Next::OutcomeUnknown(error)
         }
-        Failure::NothingDone(error)
-        | Failure::MaybeActed(error)
-        | Failure::Unknown(error)
-        | Failure::Final(error) => Next::Fail(error),
+        Failure::MaybeActed(error) | Failure::Unknown(error) | Failure::Final(error) => {
+            Next::Fail(error)
+        }
+    }
+}
+
+fn outcome_unknown(
+    op: &'static Operation,
+    reconcile: Option<Vec<(String, String)>>,
+    cause: Error,
+    span: &tracing::Span,
+) -> Error {
+    tracing::warn!(parent: span, "outcome unknown: the gateway may have acted");
+    Error::OutcomeUnknown {
+        operation: op.id,
+        reconcile: reconcile.unwrap_or_default(),
+        cause: Box::new(cause),
     }
 }
 
@@ -144,9 +200,7 @@ impl Engine {
         op: &'static Operation,
         request: &Value,
     ) -> Result<Value, Error> {
-        let attempts = self.retry.max_attempts.max(1);
-        let mut backoff = self.retry.initial_backoff;
-        let mut attempt = 1;
+        let mut attempt: u32 = 1;
         // One idempotency key per call, sent again on every retry of it.
         let idempotency_key = uuid_v4()?;
         let reports_unknown = reports_unknown(self.gateway, op);
@@ -177,24 +231,27 @@ impl Engine {
                 Ok(response) => return Ok(response),
                 Err(failure) => failure,
             };
-            match next(op.repeat, reports_unknown, failure, attempt < attempts) {
-                Next::TryAgain => {
-                    let backoff_ms = u64::try_from(backoff.as_millis()).unwrap_or(u64::MAX);
-                    tracing::debug!(parent: &span, backoff_ms, "retryable failure, trying again");
-                    tokio::time::sleep(backoff).await;
-                    backoff = backoff.saturating_mul(2).min(self.retry.max_backoff);
-                    attempt += 1;
-                }
+            let (error, unknown_when_exhausted) = match next(op.repeat, reports_unknown, failure) {
+                Next::TryAgain {
+                    error,
+                    unknown_when_exhausted,
+                } => (error, unknown_when_exhausted),
                 Next::Fail(error) => return Err(error),
                 Next::OutcomeUnknown(cause) => {
-                    tracing::warn!(parent: &span, "outcome unknown: the gateway may have acted");
-                    return Err(Error::OutcomeUnknown {
-                        operation: op.id,
-                        reconcile: reconcile.unwrap_or_default(),
-                        cause: Box::new(cause),
-                    });
+                    return Err(outcome_unknown(op, reconcile, cause, &span));
                 }
-            }
+            };
+            let Some(backoff) = self.retry.delay_before_retry(attempt, &error) else {
+                return Err(if unknown_when_exhausted {
+                    outcome_unknown(op, reconcile, error, &span)
+                } else {
+                    error
+                });
+            };
+            let backoff_ms = u64::try_from(backoff.as_millis()).unwrap_or(u64::MAX);
+            tracing::debug!(parent: &span, backoff_ms, "retryable failure, trying again");
+            tokio::time::sleep(backoff).await;
+            attempt = attempt.saturating_add(1);
         }
     }
 
@@ -250,7 +307,7 @@ fn at_path<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
 mod tests {
     use super::*;
 
-    fn decide(repeat: Repeat, reports_unknown: bool, attempts_left: bool) -> [&'static str; 4] {
+    fn decide(repeat: Repeat, reports_unknown: bool) -> [&'static str; 4] {
         let failures = [
             Failure::NothingDone,
             Failure::MaybeActed,
@@ -259,8 +316,15 @@ mod tests {
         ];
         failures.map(|failure| {
             let error = Error::Config("x".into());
-            match next(repeat, reports_unknown, failure(error), attempts_left) {
-                Next::TryAgain => "again",
+            match next(repeat, reports_unknown, failure(error)) {
+                Next::TryAgain {
+                    unknown_when_exhausted: false,
+                    ..
+                } => "again, then fail",
+                Next::TryAgain {
+                    unknown_when_exhausted: true,
+                    ..
+                } => "again, then unknown",
                 Next::Fail(_) => "fail",
                 Next::OutcomeUnknown(_) => "unknown",
             }
@@ -271,28 +335,20 @@ mod tests {
     fn only_proof_that_nothing_was_done_repeats_an_unsafe_call() {
         // Columns: nothing done, maybe acted, unknown, final.
         assert_eq!(
-            decide(Repeat::Unsafe, true, true),
-            ["again", "unknown", "unknown", "fail"]
+            decide(Repeat::Unsafe, true),
+            ["again, then fail", "unknown", "unknown", "fail"]
         );
         assert_eq!(
-            decide(Repeat::Unsafe, true, false),
-            ["fail", "unknown", "unknown", "fail"]
+            decide(Repeat::Read, false),
+            ["again, then fail", "again, then fail", "fail", "fail"]
         );
         assert_eq!(
-            decide(Repeat::Read, false, true),
-            ["again", "again", "fail", "fail"]
+            decide(Repeat::Idempotent, false),
+            ["again, then fail", "again, then fail", "fail", "fail"]
         );
         assert_eq!(
-            decide(Repeat::Idempotent, false, false),
-            ["fail", "fail", "fail", "fail"]
-        );
-        assert_eq!(
-            decide(Repeat::Idempotent, true, true),
-            ["again", "again", "unknown", "fail"]
-        );
-        assert_eq!(
-            decide(Repeat::Idempotent, true, false),
-            ["fail", "unknown", "unknown", "fail"]
+            decide(Repeat::Idempotent, true),
+            ["again, then fail", "again, then unknown", "unknown", "fail"]
         );
     }
 }
