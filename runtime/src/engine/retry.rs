@@ -20,8 +20,8 @@ use crate::schema::{Gateway, HeaderValue, Operation, Repeat};
 use super::Engine;
 use super::auto::uuid_v4;
 
-/// How often and how patiently a call is repeated after a retryable failure: an HTTP status in
-/// the gateway's `retry_http_status` or a result code the operation marks retryable.
+/// How often and how patiently a call is repeated after a retryable failure (see [`Retry`] for
+/// which failures are).
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included; 0 counts as 1.
@@ -34,8 +34,9 @@ pub struct RetryPolicy {
 
 /// Decides, after a retryable failure, whether to try again and how long to wait first.
 ///
-/// The engine decides which failures are retryable (an HTTP status the gateway lists, a result
-/// code the operation marks); a policy decides only how many attempts and how patiently, so
+/// The engine decides which failures are retryable (by the operation's `repeat`: an HTTP
+/// status the gateway lists, a result code the operation marks, a transport failure of a safe
+/// call); a policy decides only how many attempts and how patiently, so
 /// jitter, a deadline of the caller's own or a circuit breaker shared between engines fit here
 /// without touching what is safe to repeat. [`RetryPolicy`] is the default.
 pub trait Retry: fmt::Debug + Send + Sync {
