@@ -7,16 +7,19 @@
 //! the order of their spec files; the command name is the spec's gateway name.
 //!
 //! Exit codes: 0 success; 2 invalid input (nothing sent); 3 the gateway answered with an
-//! error; 4 transport failure or a signature that does not verify; 1 anything else.
+//! error; 4 transport failure, a signature that does not verify, or an unknown outcome (the
+//! payment may exist); 1 anything else.
 
 use std::io::Read;
 use std::process::ExitCode;
 
-use oneclick_runtime::schema::{self, Constraint, Delivery, Kind, Object, Scheme};
+use oneclick_runtime::schema::{
+    self, Constraint, Delivery, Kind, Object, Scheme, SignItem, SignShape,
+};
 use oneclick_runtime::{
     Credentials, Engine, Error, RsaPrivateKey, RsaPublicKey, Secret, SigningKeys,
 };
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 const USAGE: &str = "usage: oneclick <gateway> <operation> [--request FILE|-] [--base-url URL] [--env NAME] [--dry-run]";
 
@@ -409,7 +412,89 @@ fn call(
     let answer = runtime
         .block_on(engine.call_value(op, request))
         .map_err(failure)?;
-    Ok(format!("{}\n", pretty(&answer)))
+    let shown = match gateway.scheme {
+        // An ordered signature covers only the fields of its order: whatever else the answer
+        // holds could have been added on the way, so it is kept apart rather than shown as
+        // verified. The flat scheme covers every field.
+        Scheme::PipeRsaSha256 if op.response_signed => {
+            mark_unsigned(op.response_signature, gateway.signature_field, answer)
+        }
+        _ => answer,
+    };
+    Ok(format!("{}\n", pretty(&shown)))
+}
+
+/// The answer with the fields its signature order does not cover moved under `"unsigned"`, in
+/// the same nesting; the signature itself stays where it is.
+fn mark_unsigned(order: &[SignItem], signature_field: Option<&str>, answer: Value) -> Value {
+    let Value::Object(map) = answer else {
+        return answer;
+    };
+    let (mut covered, uncovered) = split_covered(order, map);
+    let uncovered: Map<String, Value> = uncovered
+        .into_iter()
+        .filter_map(|(key, value)| {
+            if Some(key.as_str()) == signature_field {
+                covered.insert(key, value);
+                None
+            } else {
+                Some((key, value))
+            }
+        })
+        .collect();
+    if !uncovered.is_empty() {
+        covered.insert("unsigned".to_owned(), Value::Object(uncovered));
+    }
+    Value::Object(covered)
+}
+
+/// Splits an object into the fields `order` signs and the rest, nested objects and lists of
+/// objects by their own orders.
+fn split_covered(
+    order: &[SignItem],
+    map: Map<String, Value>,
+) -> (Map<String, Value>, Map<String, Value>) {
+    let mut covered = Map::new();
+    let mut uncovered = Map::new();
+    for (key, value) in map {
+        let Some(item) = order.iter().find(|item| item.wire == key) else {
+            uncovered.insert(key, value);
+            continue;
+        };
+        let (signed, unsigned) = split_value(&item.shape, value);
+        covered.insert(key.clone(), signed);
+        if let Some(unsigned) = unsigned {
+            uncovered.insert(key, unsigned);
+        }
+    }
+    (covered, uncovered)
+}
+
+fn split_value(shape: &SignShape, value: Value) -> (Value, Option<Value>) {
+    match (shape, value) {
+        (SignShape::Object(order), Value::Object(map)) => {
+            let (covered, uncovered) = split_covered(order, map);
+            let uncovered = (!uncovered.is_empty()).then_some(Value::Object(uncovered));
+            (Value::Object(covered), uncovered)
+        }
+        (SignShape::Each(element), Value::Array(items)) => {
+            let (covered, uncovered): (Vec<Value>, Vec<Option<Value>>) = items
+                .into_iter()
+                .map(|item| split_value(element, item))
+                .unzip();
+            let any_uncovered = uncovered.iter().any(Option::is_some);
+            let uncovered = any_uncovered.then(|| {
+                Value::Array(
+                    uncovered
+                        .into_iter()
+                        .map(|u| u.unwrap_or(Value::Null))
+                        .collect(),
+                )
+            });
+            (Value::Array(covered), uncovered)
+        }
+        (_, value) => (value, None),
+    }
 }
 
 fn verify(
@@ -446,9 +531,13 @@ fn failure(error: Error) -> Failure {
             Failure(2, lines.join("\n"))
         }
         Error::Rejected { body, .. } => Failure(3, format!("{error}\n{}", pretty(body))),
-        Error::Fault { .. } | Error::Errors { .. } => Failure(3, error.to_string()),
+        Error::Fault { .. } | Error::Errors { .. } | Error::Unsuccessful { .. } => {
+            Failure(3, error.to_string())
+        }
         Error::Http { body, .. } => Failure(3, format!("{error}\n{body}")),
-        Error::Signature { .. } | Error::Transport { .. } => Failure(4, error.to_string()),
+        Error::Signature { .. } | Error::Transport { .. } | Error::OutcomeUnknown { .. } => {
+            Failure(4, error.to_string())
+        }
         _ => Failure(1, error.to_string()),
     }
 }

@@ -543,3 +543,136 @@ async fn unknown_fields_are_refused_at_every_depth_even_in_a_dry_run() {
     }
     assert!(server.received().is_empty(), "nothing was sent");
 }
+
+#[tokio::test]
+async fn an_unknown_outcome_exits_4_and_says_the_payment_may_exist() {
+    let server = TestServer::start(|_| Reply::Status(503, String::new())).await;
+    let out = oneclick(
+        &[
+            "csob",
+            "oneclick-init",
+            "--request",
+            "-",
+            "--base-url",
+            &server.url(""),
+        ],
+        r#"{"origPayId":"0e92dd54b133@HA","orderNo":"4711","clientIp":"192.0.2.2"}"#,
+    )
+    .await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr.contains("outcome unknown, the payment may exist at the gateway"),
+        "{stderr}"
+    );
+    let dttm = server.received()[0].json()["dttm"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        stderr.contains(&format!("orderNo=4711, dttm={dttm}")),
+        "the values sent, to look the payment up by: {stderr}"
+    );
+    assert_eq!(
+        server.received().len(),
+        1,
+        "init is never repeated after a 503"
+    );
+}
+
+#[tokio::test]
+async fn fields_a_signature_does_not_cover_are_marked_unsigned() {
+    let server = TestServer::start(|_| {
+        let Reply::Status(status, body) = csob_answer(
+            &oneclick_csob::schema::ONECLICK_ECHO,
+            json!({"origPayId": "0e92dd54b133@HA", "dttm": "20220125131601", "resultCode": 0, "resultMessage": "OK"}),
+        ) else {
+            unreachable!()
+        };
+        let mut body: Value = serde_json::from_str(&body).unwrap();
+        body["note"] = json!("added on the way");
+        Reply::Status(status, body.to_string())
+    })
+    .await;
+    let out = oneclick(
+        &[
+            "csob",
+            "oneclick-echo",
+            "--request",
+            "-",
+            "--base-url",
+            &server.url(""),
+        ],
+        r#"{"origPayId":"0e92dd54b133@HA"}"#,
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(printed["unsigned"], json!({"note": "added on the way"}));
+    assert!(printed.get("note").is_none());
+    assert_eq!(printed["resultCode"], 0);
+    assert!(printed["signature"].is_string());
+}
+
+#[tokio::test]
+async fn answers_that_say_nothing_are_errors_on_every_gateway() {
+    for (gateway, operation, request, answers) in [
+        (
+            "monetix",
+            "card-sale",
+            r#"{"general":{"payment_id":"456789"},"customer":{"id":"c","ip_address":"1.2.3.4"},"payment":{"amount":100,"currency":"USD"},"return_url":{},"token":"t"}"#,
+            vec![
+                "{}",
+                "null",
+                r#"{"status":null,"request_id":null}"#,
+                r#"{"status":7,"request_id":"r1"}"#,
+            ],
+        ),
+        (
+            "xpay",
+            "create-hpp-order",
+            r#"{"order":{"orderId":"o1","amount":"100","currency":"EUR"},"paymentSession":{"actionType":"PAY","amount":"100","resultUrl":"https://shop.example/r","cancelUrl":"https://shop.example/c"}}"#,
+            vec![
+                "{}",
+                "null",
+                r#"{"hostedPage":"https://x.example/p"}"#,
+                r#"{"hostedPage":"https://x.example/p","securityToken":5}"#,
+            ],
+        ),
+        (
+            "assist",
+            "remove-card",
+            r#"{"token":"91720736-CF93-469C-63A0-E5859815D6BA","customernumber":"1234"}"#,
+            vec![
+                "{}",
+                "null",
+                r#"{"message":null}"#,
+                r#"{"message":["removed"]}"#,
+            ],
+        ),
+    ] {
+        for answer in answers {
+            let server = TestServer::start(move |_| Reply::json(answer)).await;
+            let out = oneclick(
+                &[
+                    gateway,
+                    operation,
+                    "--request",
+                    "-",
+                    "--base-url",
+                    &server.url(""),
+                ],
+                request,
+            )
+            .await;
+            assert_ne!(out.status.code(), Some(0), "{gateway} {answer}");
+            assert!(out.stdout.is_empty(), "{gateway} {answer}");
+            let stderr = text(&out.stderr);
+            assert!(
+                stderr.contains("unexpected response"),
+                "{gateway} {answer}: {stderr}"
+            );
+        }
+    }
+}

@@ -169,6 +169,18 @@ impl Checker<'_, '_> {
                     .error(status.pos, "a retryable HTTP status is between 400 and 599");
             }
         }
+        for status in &spec.unprocessed_http_status {
+            if !spec
+                .retry_http_status
+                .iter()
+                .any(|s| s.value == status.value)
+            {
+                self.sink.error(
+                    status.pos,
+                    "an unprocessed HTTP status must also be listed in `retry.http_status`",
+                );
+            }
+        }
         let mut seen = BTreeSet::new();
         for polling in &spec.polling {
             if !seen.insert(polling.operation.value.clone()) {
@@ -214,6 +226,7 @@ impl Checker<'_, '_> {
         }
         self.object(&op.request, Side::Request);
         self.delivery(op);
+        self.repeat(op);
         if let Some(response) = &op.response {
             self.object(response, Side::Response);
         }
@@ -303,6 +316,119 @@ impl Checker<'_, '_> {
                     example.name.value
                 );
                 self.sink.error(example.name.pos, message);
+            }
+        }
+    }
+
+    /// Every call says whether sending it twice may act twice, because retries and the report of
+    /// an unknown outcome depend on it; there is no default that could quietly pay twice.
+    fn repeat(&mut self, op: &crate::spec::OperationSpec) {
+        let redirect = op.delivery.as_ref().is_some_and(|d| d.value == "redirect");
+        let Some(repeat) = &op.repeat else {
+            if !redirect {
+                let message = format!(
+                    "operation `{}` is missing the required key `repeat`: `read`, `idempotent` \
+                     or `unsafe` (may sending it twice act twice?)",
+                    op.id.value
+                );
+                self.sink.error(op.id.pos, message);
+            }
+            return;
+        };
+        if redirect {
+            self.sink.error(
+                repeat.pos,
+                "a redirect is never sent by the client: `repeat` does not apply",
+            );
+            return;
+        }
+        match repeat.value.as_str() {
+            "read" => {
+                if let Some(first) = op.reconcile.first() {
+                    self.sink.error(
+                        first.pos,
+                        "a `read` operation changes nothing: `reconcile` does not apply",
+                    );
+                }
+            }
+            "idempotent" => {}
+            "unsafe" => {
+                if op.reconcile.is_empty() {
+                    self.sink.error(
+                        repeat.pos,
+                        "an `unsafe` operation needs `reconcile`: the request fields that \
+                         identify it at the gateway when its outcome is unknown",
+                    );
+                }
+            }
+            _ => {
+                self.sink
+                    .error(repeat.pos, "`repeat` is `read`, `idempotent` or `unsafe`");
+                return;
+            }
+        }
+        for path in &op.reconcile {
+            self.reconcile_path(&op.request, path);
+        }
+        if let Some(when) = &op.success_when {
+            let named = op
+                .response
+                .as_ref()
+                .is_some_and(|r| r.fields.iter().any(|f| f.wire.value == when.field.value));
+            if !named {
+                let message = format!(
+                    "`success_when` names `{}`, which is not a field of the response",
+                    when.field.value
+                );
+                self.sink.error(when.field.pos, message);
+            }
+            if when.values.is_empty() {
+                self.sink.error(
+                    when.field.pos,
+                    "`success_when` needs at least one value that means success",
+                );
+            }
+        }
+    }
+
+    /// A reconcile path names a request field, through object types for dotted paths; what it
+    /// names ends up in error messages, so it must not be sensitive.
+    fn reconcile_path(&mut self, request: &ObjectSpec, path: &Text) {
+        let spec = self.spec;
+        let mut object = request;
+        let mut segments = path.value.split('.').peekable();
+        while let Some(segment) = segments.next() {
+            let Some(field) = object.fields.iter().find(|f| f.wire.value == segment) else {
+                let message = format!(
+                    "`reconcile` names `{}`, which is not a request field",
+                    path.value
+                );
+                self.sink.error(path.pos, message);
+                return;
+            };
+            let named = spec.types.iter().find(|t| t.name.value == field.ty.value);
+            let sensitive_type =
+                named.is_some_and(|t| matches!(&t.body, TypeBody::Scalar(s) if s.sensitive));
+            if field.sensitive || sensitive_type {
+                let message = format!(
+                    "`reconcile` names `{}`, which is sensitive and never printed",
+                    path.value
+                );
+                self.sink.error(path.pos, message);
+                return;
+            }
+            if segments.peek().is_some() {
+                match named.map(|t| &t.body) {
+                    Some(TypeBody::Object(inner)) => object = inner,
+                    _ => {
+                        let message = format!(
+                            "`reconcile` names `{}`, but `{segment}` is not an object",
+                            path.value
+                        );
+                        self.sink.error(path.pos, message);
+                        return;
+                    }
+                }
             }
         }
     }

@@ -26,6 +26,8 @@ pub struct Gateway {
     /// Headers on every request.
     pub headers: Vec<Header>,
     pub retry_http_status: Vec<u16>,
+    /// The retry statuses that prove the gateway did not act: unsafe calls repeat after these.
+    pub unprocessed_http_status: Vec<u16>,
     pub enums: Vec<EnumType>,
     /// Constrained scalar values: each becomes a newtype with `TryFrom`.
     pub scalars: Vec<ScalarType>,
@@ -383,6 +385,14 @@ pub enum Method {
     Post,
 }
 
+/// Whether sending an operation twice may act twice; see `schema::Repeat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    Read,
+    Idempotent,
+    Unsafe,
+}
+
 #[derive(Debug, Clone)]
 pub struct Operation {
     /// Spec id, snake_case: `oneclick_init`; also the client method name.
@@ -399,6 +409,11 @@ pub struct Operation {
     /// Sent as `application/x-www-form-urlencoded` rather than JSON.
     pub form: bool,
     pub retryable_result_codes: Vec<i64>,
+    pub repeat: Repeat,
+    /// Dotted request-field paths reported when the outcome is unknown.
+    pub reconcile: Vec<String>,
+    /// An answer field and the values of it that mean success.
+    pub success_when: Option<(String, Vec<Literal>)>,
     pub headers: Vec<Header>,
     pub examples: Vec<Example>,
     /// SCREAMING_SNAKE name of the `schema::Operation` static.

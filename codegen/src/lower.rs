@@ -101,6 +101,11 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
                 .iter()
                 .map(|s| u16::try_from(s.value).unwrap_or(0))
                 .collect(),
+            unprocessed_http_status: spec
+                .unprocessed_http_status
+                .iter()
+                .map(|s| u16::try_from(s.value).unwrap_or(0))
+                .collect(),
             enums: Vec::new(),
             scalars: Vec::new(),
             objects: Vec::new(),
@@ -224,6 +229,12 @@ impl<'a> Lowering<'a, '_> {
                 request,
                 response,
                 retryable_result_codes: op.retryable_result_codes.iter().map(|c| c.value).collect(),
+                repeat: parse_repeat(op.repeat.as_ref()),
+                reconcile: op.reconcile.iter().map(|p| p.value.clone()).collect(),
+                success_when: op.success_when.as_ref().map(|w| {
+                    let values = w.values.iter().map(|v| literal(&v.value)).collect();
+                    (w.field.value.clone(), values)
+                }),
                 form: op.encoding.as_ref().is_some_and(|e| e.value == "form"),
                 headers,
                 examples: Vec::new(),
@@ -1246,4 +1257,14 @@ pub(crate) fn referenced_type(text: &str) -> Option<&str> {
 pub(crate) fn is_type_name(text: &str) -> bool {
     let mut chars = text.chars();
     chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
+}
+
+/// The checked `repeat` of an operation. A redirect has none and is never sent by the client; it
+/// counts as unsafe so that nothing would ever repeat it.
+pub(crate) fn parse_repeat(repeat: Option<&Text>) -> ir::Repeat {
+    match repeat.map(|r| r.value.as_str()) {
+        Some("read") => ir::Repeat::Read,
+        Some("idempotent") => ir::Repeat::Idempotent,
+        _ => ir::Repeat::Unsafe,
+    }
 }

@@ -37,6 +37,8 @@ pub struct Spec {
     pub errors: Option<ErrorsListSpec>,
     pub headers: Vec<HeaderSpec>,
     pub retry_http_status: Vec<Spanned<i64>>,
+    /// Statuses of `retry_http_status` the gateway gives before acting on a request.
+    pub unprocessed_http_status: Vec<Spanned<i64>>,
     pub polling: Vec<PollingSpec>,
     pub types: Vec<TypeDef>,
     pub operations: Vec<OperationSpec>,
@@ -280,12 +282,25 @@ pub struct OperationSpec {
     /// Absent for a redirect: the gateway answers the customer's browser, not the client.
     pub response: Option<ObjectSpec>,
     pub retryable_result_codes: Vec<Spanned<i64>>,
+    /// `read`, `idempotent` or `unsafe`; required on a call, refused on a redirect.
+    pub repeat: Option<Text>,
+    /// Dotted request-field paths that identify the call for reconciliation.
+    pub reconcile: Vec<Text>,
+    /// The answer field that says whether an unsigned answer is a success, and its values.
+    pub success_when: Option<SuccessWhenSpec>,
     pub headers: Vec<HeaderSpec>,
     /// `json` (default) or `form`.
     pub encoding: Option<Text>,
     /// `call` (default) or `redirect`.
     pub delivery: Option<Text>,
     pub examples: Vec<ExampleSpec>,
+}
+
+/// `success_when: {field: status, values: [success]}`.
+#[derive(Debug, Clone)]
+pub struct SuccessWhenSpec {
+    pub field: Text,
+    pub values: Vec<Spanned<Scalar>>,
 }
 
 #[derive(Debug, Clone)]
@@ -344,9 +359,9 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         .optional("headers")
         .map(|n| top.r.entries(n, "`headers`", Reader::header))
         .unwrap_or_default();
-    let retry_http_status = match top.optional("retry") {
+    let (retry_http_status, unprocessed_http_status) = match top.optional("retry") {
         Some(node) => top.r.retry(node),
-        None => Vec::new(),
+        None => (Vec::new(), Vec::new()),
     };
     let polling = top
         .optional("polling")
@@ -380,6 +395,7 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         errors,
         headers,
         retry_http_status,
+        unprocessed_http_status,
         polling,
         types,
         operations,
@@ -719,16 +735,22 @@ impl<'s> Reader<'s> {
         })
     }
 
-    fn retry(&mut self, node: &Node) -> Vec<Spanned<i64>> {
+    /// `retry`: the statuses after which a call is repeated, and those of them that prove the
+    /// gateway did not act.
+    fn retry(&mut self, node: &Node) -> (Vec<Spanned<i64>>, Vec<Spanned<i64>>) {
         let Some(mut keys) = self.map(node, "`retry`") else {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         };
         let statuses = keys
             .required("http_status")
             .map(|n| keys.r.ints(n))
             .unwrap_or_default();
+        let unprocessed = keys
+            .optional("unprocessed_http_status")
+            .map(|n| keys.r.ints(n))
+            .unwrap_or_default();
         keys.finish();
-        statuses
+        (statuses, unprocessed)
     }
 
     fn polling(&mut self, node: &Node) -> Option<PollingSpec> {
@@ -1105,6 +1127,14 @@ impl<'s> Reader<'s> {
             .optional("retryable_result_codes")
             .map(|n| keys.r.ints(n))
             .unwrap_or_default();
+        let repeat = keys.optional("repeat").and_then(|n| keys.r.text(n));
+        let reconcile = keys
+            .optional("reconcile")
+            .map(|n| keys.r.texts(n))
+            .unwrap_or_default();
+        let success_when = keys
+            .optional("success_when")
+            .and_then(|n| keys.r.success_when(n));
         let examples = keys
             .optional("examples")
             .map(|n| keys.r.list(n, Self::example))
@@ -1121,10 +1151,27 @@ impl<'s> Reader<'s> {
             request: request?,
             response,
             retryable_result_codes,
+            repeat,
+            reconcile,
+            success_when,
             headers,
             encoding,
             delivery,
             examples,
+        })
+    }
+
+    fn success_when(&mut self, node: &Node) -> Option<SuccessWhenSpec> {
+        let mut keys = self.map(node, "`success_when`")?;
+        let field = keys.required("field").and_then(|n| keys.r.text(n));
+        let values = keys
+            .required("values")
+            .map(|n| keys.r.list(n, Self::scalar))
+            .unwrap_or_default();
+        keys.finish();
+        Some(SuccessWhenSpec {
+            field: field?,
+            values,
         })
     }
 

@@ -218,6 +218,15 @@ pub enum Error {
         /// The answer as received, unscrubbed: see [`Error::echoed_body`].
         echoed: Echoed,
     },
+    /// An answer without a result code said, in the field its spec names, that the call failed.
+    Unsuccessful {
+        /// The operation's spec id.
+        operation: &'static str,
+        /// The answer field the spec's `success_when` names.
+        field: &'static str,
+        /// The field's value, as JSON text, at most 64 bytes.
+        value: String,
+    },
     /// The gateway answered with its documented fault object (on any HTTP status).
     Fault {
         /// The operation's spec id.
@@ -284,6 +293,18 @@ pub enum Error {
         operation: &'static str,
         /// The last status answer; boxed so that `Result<_, Error>` stays small.
         last: Box<serde_json::Value>,
+    },
+    /// A request that moves money was sent, and no trustworthy answer says whether the gateway
+    /// acted on it (a timeout, a lost connection, a 5xx, an answer that does not verify or
+    /// decode). The payment may exist: look it up with `reconcile` before paying again.
+    OutcomeUnknown {
+        /// The operation's spec id.
+        operation: &'static str,
+        /// What identifies the call at the gateway, exactly as sent: `(name, value)` pairs of
+        /// the spec's `reconcile` fields and the idempotency key. Never card data or secrets.
+        reconcile: Vec<(String, String)>,
+        /// The failure that left the outcome open.
+        cause: Box<Error>,
     },
 }
 
@@ -367,6 +388,16 @@ impl fmt::Debug for Error {
                 .field("message", message)
                 .field("http_status", http_status)
                 .finish_non_exhaustive(),
+            Error::Unsuccessful {
+                operation,
+                field,
+                value,
+            } => f
+                .debug_struct("Unsuccessful")
+                .field("operation", operation)
+                .field("field", field)
+                .field("value", value)
+                .finish(),
             Error::Errors {
                 operation,
                 http_status,
@@ -408,6 +439,16 @@ impl fmt::Debug for Error {
                 .debug_struct("PollDeadline")
                 .field("operation", operation)
                 .finish_non_exhaustive(),
+            Error::OutcomeUnknown {
+                operation,
+                reconcile,
+                cause,
+            } => f
+                .debug_struct("OutcomeUnknown")
+                .field("operation", operation)
+                .field("reconcile", reconcile)
+                .field("cause", cause)
+                .finish(),
         }
     }
 }
@@ -436,6 +477,14 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::Unsuccessful {
+                operation,
+                field,
+                value,
+            } => write!(
+                f,
+                "{operation}: the gateway answered that the call failed: {field} is {value}"
+            ),
             Error::Fault {
                 operation,
                 code,
@@ -470,6 +519,21 @@ impl fmt::Display for Error {
                     "{operation}: still pending when the polling deadline passed"
                 )
             }
+            Error::OutcomeUnknown {
+                operation,
+                reconcile,
+                cause,
+            } => {
+                write!(
+                    f,
+                    "{operation}: outcome unknown, the payment may exist at the gateway; \
+                     look it up before paying again"
+                )?;
+                for (i, (name, value)) in reconcile.iter().enumerate() {
+                    write!(f, "{} {name}={value}", if i == 0 { ":" } else { "," })?;
+                }
+                write!(f, " (cause: {cause})")
+            }
         }
     }
 }
@@ -479,6 +543,7 @@ impl std::error::Error for Error {
         match self {
             Error::Invalid(v) => Some(v),
             Error::Signature { source, .. } => Some(source),
+            Error::OutcomeUnknown { cause, .. } => Some(cause.as_ref()),
             _ => None,
         }
     }

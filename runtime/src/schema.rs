@@ -31,6 +31,9 @@ pub struct Gateway {
     pub callbacks: &'static [&'static Callback],
     /// HTTP statuses after which a call may be repeated.
     pub retry_http_status: &'static [u16],
+    /// The subset of `retry_http_status` the gateway answers before it acts on a request: only
+    /// these are repeated for an [`Repeat::Unsafe`] operation.
+    pub unprocessed_http_status: &'static [u16],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,14 +83,51 @@ pub struct Operation {
     pub request_signature: &'static [SignItem],
     /// Ordered fields of the response's signed text, for ordered schemes (`PipeRsaSha256`).
     pub response_signature: &'static [SignItem],
-    /// Result codes after which the same call may be repeated.
+    /// Result codes after which the same call may be repeated. For an unsafe operation each
+    /// must prove, in a verified answer, that the gateway did nothing.
     pub retryable_result_codes: &'static [i64],
+    /// Whether sending the request twice may act twice.
+    pub repeat: Repeat,
+    /// Request fields (dotted paths, `general.payment_id`) that identify a call at the gateway,
+    /// reported in [`crate::Error::OutcomeUnknown`] so the merchant can reconcile.
+    pub reconcile: &'static [&'static str],
+    /// For answers the gateway does not sign with a `result` code: the field that says whether
+    /// the call succeeded, and the values that mean it did.
+    pub success_when: Option<SuccessWhen>,
     /// How the request body travels.
     pub encoding: Encoding,
     /// Whether the client sends the request or hands it to the customer's browser.
     pub delivery: Delivery,
     /// Headers of this operation, besides the gateway's.
     pub headers: &'static [Header],
+}
+
+/// An answer field and the values of it that mean success; any other value is a failure.
+#[derive(Debug, Clone, Copy)]
+pub struct SuccessWhen {
+    pub field: &'static str,
+    pub values: &'static [Literal],
+}
+
+/// What sending a request again may do; it decides which failures are retried and which
+/// leave the outcome unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// Changes nothing at the gateway: every failure may be retried.
+    Read,
+    /// Carries an idempotency key or an id the gateway deduplicates on: a repeat acts at most
+    /// once, so every failure may be retried.
+    Idempotent,
+    /// A second request may act a second time (a second payment): repeated only after an
+    /// answer that proves the gateway did nothing.
+    Unsafe,
+}
+
+impl Repeat {
+    /// Whether any failure may be retried without acting twice.
+    pub fn is_safe(self) -> bool {
+        !matches!(self, Repeat::Unsafe)
+    }
 }
 
 /// A header the client sets itself.

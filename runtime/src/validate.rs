@@ -94,7 +94,7 @@ pub(crate) fn push_segment(path: &mut String, segment: &str) {
     }
 }
 
-fn literal_matches(literal: &Literal, value: &Value) -> bool {
+pub(crate) fn literal_matches(literal: &Literal, value: &Value) -> bool {
     match (literal, value) {
         (Literal::Str(l), Value::String(v)) => l == v,
         (Literal::Int(l), Value::Number(v)) => v.as_i64() == Some(*l),

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use oneclick_runtime::schema::{
     Auto, Constraint, Delivery, Encoding, Field, Format, Gateway, Kind, LengthUnit, Location,
-    Method, Object, Operation, Polling, ResultCodeInfo, ResultSpec, Scheme, SignItem, SignShape,
-    TimeZone,
+    Method, Object, Operation, Polling, Repeat, ResultCodeInfo, ResultSpec, Scheme, SignItem,
+    SignShape, TimeZone,
 };
 use oneclick_runtime::signature::{pipe, sign_rsa_sha256, verify_rsa_sha256};
 use oneclick_runtime::{
@@ -76,6 +76,7 @@ static GATEWAY: Gateway = Gateway {
     operations: &[],
     callbacks: &[],
     retry_http_status: &[429, 503],
+    unprocessed_http_status: &[],
 };
 
 const MERCHANT_ID: Field = Field {
@@ -146,6 +147,9 @@ static ECHO: Operation = Operation {
         v("resultMessage"),
     ],
     retryable_result_codes: &[900],
+    repeat: Repeat::Read,
+    reconcile: &[],
+    success_when: None,
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
@@ -204,6 +208,9 @@ static STATUS: Operation = Operation {
     request_signature: &[v("merchantId"), v("payId"), v("dttm")],
     response_signature: &STATUS_ORDER,
     retryable_result_codes: &[],
+    repeat: Repeat::Read,
+    reconcile: &[],
+    success_when: None,
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
@@ -247,6 +254,9 @@ static CARD: Operation = Operation {
     request_signature: &[v("merchantId"), v("cardNumber"), v("dttm")],
     response_signature: &[],
     retryable_result_codes: &[],
+    repeat: Repeat::Idempotent,
+    reconcile: &[],
+    success_when: None,
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
@@ -874,6 +884,7 @@ async fn operations_marked_signed_never_pass_unsigned() {
         scheme: Scheme::None,
         result: None,
         retry_http_status: &[],
+        unprocessed_http_status: &[],
         ..GATEWAY
     };
     static SIGNED_REQUEST: Operation = Operation {
@@ -1042,6 +1053,9 @@ static ITEM: Operation = Operation {
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
+    repeat: Repeat::Read,
+    reconcile: &[],
+    success_when: None,
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],

@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use oneclick_runtime::schema::{
-    Delivery, Encoding, Field, Gateway, Kind, Location, Method, Object, Operation, Scheme, TimeZone,
+    Delivery, Encoding, Field, Gateway, Kind, Location, Method, Object, Operation, Repeat, Scheme,
+    TimeZone,
 };
 use oneclick_runtime::{Credentials, Engine, Error, Retry, SigningKeys};
 use serde_json::json;
@@ -27,6 +28,7 @@ static GATEWAY: Gateway = Gateway {
     operations: &[],
     callbacks: &[],
     retry_http_status: &[503],
+    unprocessed_http_status: &[],
 };
 
 static PING_REQUEST: Object = Object {
@@ -62,6 +64,9 @@ static PING: Operation = Operation {
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
+    repeat: Repeat::Read,
+    reconcile: &[],
+    success_when: None,
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use oneclick_runtime::schema::{
     Auto, Callback, Constraint, CredentialSpec, Delivery, Encoding, Field, Format, Gateway, Kind,
-    LengthUnit, Method, Object, Operation, Pattern, Scheme, TimeZone,
+    LengthUnit, Method, Object, Operation, Pattern, Repeat, Scheme, TimeZone,
 };
 use oneclick_runtime::signature::{flat, sign_hmac_sha512, verify_hmac_sha512};
 use oneclick_runtime::{
@@ -42,6 +42,7 @@ static MONETIX: Gateway = Gateway {
     operations: &[],
     callbacks: &[],
     retry_http_status: &[500],
+    unprocessed_http_status: &[],
 };
 
 const PROJECT_ID: Field = Field::new("project_id", Kind::Integer)
@@ -164,6 +165,9 @@ const fn operation(id: &'static str, request: &'static Object, response_signed: 
         request_signature: &[],
         response_signature: &[],
         retryable_result_codes: &[],
+        repeat: Repeat::Idempotent,
+        reconcile: &["general.payment_id"],
+        success_when: None,
         encoding: Encoding::Json,
         delivery: Delivery::Call,
         headers: &[],
@@ -828,6 +832,7 @@ fn signed_callbacks_under_pipe_rsa_are_a_configuration_error() {
         operations: &[],
         callbacks: &[],
         retry_http_status: &[],
+        unprocessed_http_status: &[],
     };
     let credentials = Credentials {
         values: vec![],

@@ -163,18 +163,12 @@ async fn xpay(simulator: &Simulator) -> Result<()> {
     let first = client
         .create_hpp_order(&CreateHppOrderRequest::new(o, s))
         .await?;
-    println!(
-        "  first payment     hosted page {}",
-        first.hosted_page.unwrap_or_default()
-    );
+    println!("  first payment     hosted page {}", first.hosted_page);
     let (o, s) = order("demo-2", Recurrence::subsequent_payment(contract))?;
     let link = client
         .create_pay_by_link(&CreatePayByLinkRequest::new(o, s))
         .await?;
-    println!(
-        "  next payment      pay-by-link {}",
-        link.payment_link.and_then(|l| l.link).unwrap_or_default()
-    );
+    println!("  next payment      pay-by-link {}", link.payment_link.link);
     let contracts = client
         .list_customer_contracts(&ListCustomerContractsRequest::new(
             PathCustomerId::try_from("mcid1")?,

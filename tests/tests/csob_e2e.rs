@@ -125,6 +125,32 @@ fn init_request() -> OneclickInitRequest {
     .client_ip(oneclick_csob::ClientIp::try_from("192.0.2.2").unwrap())
 }
 
+fn echo_request() -> OneclickEchoRequest {
+    OneclickEchoRequest::new(PayId::try_from("0e92dd54b133@HA").unwrap())
+}
+
+/// The failure behind an unknown outcome of init, after checking that it names the order and
+/// the time stamp actually sent.
+fn unknown_outcome_of_init(err: Error) -> Error {
+    let Error::OutcomeUnknown {
+        operation,
+        reconcile,
+        cause,
+    } = err
+    else {
+        panic!("init may have created a payment: expected OutcomeUnknown, got {err:?}");
+    };
+    assert_eq!(operation, "oneclick_init");
+    assert_eq!(
+        reconcile,
+        [
+            ("orderNo".to_owned(), "51966".to_owned()),
+            ("dttm".to_owned(), DTTM.to_owned())
+        ]
+    );
+    *cause
+}
+
 fn pay_id() -> PayId {
     PayId::try_from("7624c5e60252@HA").unwrap()
 }
@@ -307,7 +333,7 @@ async fn a_response_that_does_not_verify_is_never_a_success() {
             .oneclick_init(&init_request())
             .await
             .unwrap_err();
-        match err {
+        match unknown_outcome_of_init(err) {
             Error::Signature { source, .. } => {
                 let found = match source {
                     SignatureError::Missing => "missing",
@@ -322,13 +348,28 @@ async fn a_response_that_does_not_verify_is_never_a_success() {
 
 #[tokio::test]
 async fn http_503_is_retried_and_then_reported() {
+    // Echo changes nothing: a 503 is retried.
+    let server = TestServer::start(|_| Reply::Status(503, "{}".into())).await;
+    let err = client(&server)
+        .oneclick_echo(&echo_request())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
+    assert_eq!(server.received().len(), 3, "max_attempts requests");
+
+    // Init may have created the payment before the 503: it is sent once, and the outcome is
+    // unknown.
     let server = TestServer::start(|_| Reply::Status(503, "{}".into())).await;
     let err = client(&server)
         .oneclick_init(&init_request())
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Http { status: 503, .. }), "{err:?}");
-    assert_eq!(server.received().len(), 3, "max_attempts requests");
+    let cause = unknown_outcome_of_init(err);
+    assert!(
+        matches!(cause, Error::Http { status: 503, .. }),
+        "{cause:?}"
+    );
+    assert_eq!(server.received().len(), 1, "never sent twice");
 
     let answered = Arc::new(Mutex::new(false));
     let flag = Arc::clone(&answered);
@@ -342,8 +383,26 @@ async fn http_503_is_retried_and_then_reported() {
         }
     })
     .await;
-    assert!(client(&server).oneclick_init(&init_request()).await.is_ok());
+    assert!(client(&server).oneclick_echo(&echo_request()).await.is_ok());
     assert!(*answered.lock().unwrap());
+}
+
+#[tokio::test]
+async fn http_429_proves_nothing_was_done_and_init_is_retried() {
+    let refused = Arc::new(Mutex::new(false));
+    let flag = Arc::clone(&refused);
+    let server = TestServer::start(move |received| {
+        let mut flag = flag.lock().unwrap();
+        if *flag {
+            answer(operation(received), 0, json!({"paymentStatus": 1}))
+        } else {
+            *flag = true;
+            Reply::Status(429, String::new())
+        }
+    })
+    .await;
+    assert!(client(&server).oneclick_init(&init_request()).await.is_ok());
+    assert_eq!(server.received().len(), 2);
 }
 
 #[tokio::test]
@@ -368,7 +427,9 @@ async fn a_dropped_connection_is_a_transport_error() {
         .oneclick_init(&init_request())
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    let cause = unknown_outcome_of_init(err);
+    assert!(matches!(cause, Error::Transport { .. }), "{cause:?}");
+    assert_eq!(server.received().len(), 1, "never sent twice");
 }
 
 #[test]

@@ -100,7 +100,7 @@ async fn each_payment_mode_is_sent_signed() {
         token(),
     ] {
         let answer = client.card_sale(&sale(instrument)).await.unwrap();
-        assert_eq!(answer.status.as_deref(), Some("success"));
+        assert_eq!(answer.status, "success");
     }
     let bodies: Vec<Value> = server.received().iter().map(Received::json).collect();
     assert_eq!(bodies[0]["card"]["pan"], "4242424242424242");
@@ -207,10 +207,7 @@ async fn payment_status_reads_the_payment() {
         )))
         .await
         .unwrap();
-    assert_eq!(
-        status.payment.unwrap().status,
-        Some(PaymentState::AwaitingCapture)
-    );
+    assert_eq!(status.payment.status, Some(PaymentState::AwaitingCapture));
     assert_eq!(server.received()[0].target, "/v2/payment/status");
 }
 
@@ -325,4 +322,57 @@ fn card_data_never_prints() {
         .unwrap_err()
         .to_string();
     assert!(!rejected.contains("4242424242424243"), "{rejected}");
+}
+
+#[tokio::test]
+async fn an_answer_whose_status_says_failure_is_an_error() {
+    let server = TestServer::start(|_| {
+        Reply::json(json!({"status": "error", "request_id": "r1", "project_id": 42}).to_string())
+    })
+    .await;
+    let err = client(&server).card_sale(&sale(token())).await.unwrap_err();
+    let Error::Unsuccessful {
+        operation,
+        field,
+        value,
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(
+        (*operation, *field, value.as_str()),
+        ("card_sale", "status", "\"error\"")
+    );
+    assert_eq!(
+        server.received().len(),
+        1,
+        "a definite answer is not repeated"
+    );
+}
+
+#[tokio::test]
+async fn answers_that_say_nothing_are_decode_errors_naming_the_field() {
+    for (answer, expected) in [
+        ("{}", "/status: required; /request_id: required"),
+        (
+            r#"{"status":null,"request_id":null}"#,
+            "/status: required; /request_id: required",
+        ),
+        (r#"{"status":"success"}"#, "/request_id: required"),
+        (
+            r#"{"status":"success","request_id":7}"#,
+            "/request_id: type string",
+        ),
+    ] {
+        let server = TestServer::start(move |_| Reply::json(answer)).await;
+        let err = client(&server).card_sale(&sale(token())).await.unwrap_err();
+        let Error::Decode { message, .. } = &err else {
+            panic!("{answer}: {err:?}");
+        };
+        assert_eq!(
+            message,
+            &format!("the body does not fit card_sale response: {expected}"),
+            "{answer}"
+        );
+    }
 }

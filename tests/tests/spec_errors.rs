@@ -34,6 +34,7 @@ environments:
       doc: Response.
       fields:
         ok: {{type: boolean, required: true, doc: Ok.}}
+    repeat: read
 "
     )
 }
@@ -364,6 +365,87 @@ fn sensitive_plain_field_in_a_case() {
         diagnose(&spec("", "", fields)),
         [
             "demo.yaml:31:43: `pan` is sensitive and belongs to a case: give it a sensitive scalar type"
+        ]
+    );
+}
+
+#[test]
+fn operation_without_repeat() {
+    let source = spec("", "", "").replace("    repeat: read\n", "");
+    assert_eq!(
+        diagnose(&source),
+        [
+            "demo.yaml:15:3: operation `ping` is missing the required key `repeat`: `read`, `idempotent` or `unsafe` (may sending it twice act twice?)"
+        ]
+    );
+}
+
+#[test]
+fn repeat_outside_its_values() {
+    let source = spec("", "", "").replace("repeat: read", "repeat: twice");
+    assert_eq!(
+        diagnose(&source),
+        ["demo.yaml:29:13: `repeat` is `read`, `idempotent` or `unsafe`"]
+    );
+}
+
+#[test]
+fn unsafe_operation_without_reconcile() {
+    let source = spec("", "", "").replace("repeat: read", "repeat: unsafe");
+    assert_eq!(
+        diagnose(&source),
+        [
+            "demo.yaml:29:13: an `unsafe` operation needs `reconcile`: the request fields that identify it at the gateway when its outcome is unknown"
+        ]
+    );
+}
+
+#[test]
+fn reconcile_naming_a_missing_or_sensitive_field() {
+    let fields = "        pan: {type: string, sensitive: true, doc: Card number.}\n";
+    let source = spec("", "", fields).replace(
+        "repeat: read",
+        "repeat: unsafe\n    reconcile: [id, ordr, pan, id.inner]",
+    );
+    assert_eq!(
+        diagnose(&source),
+        [
+            "demo.yaml:31:21: `reconcile` names `ordr`, which is not a request field",
+            "demo.yaml:31:27: `reconcile` names `pan`, which is sensitive and never printed",
+            "demo.yaml:31:32: `reconcile` names `id.inner`, but `id` is not an object",
+        ]
+    );
+}
+
+#[test]
+fn reconcile_on_a_read() {
+    let source = spec("", "", "").replace("repeat: read", "repeat: read\n    reconcile: [id]");
+    assert_eq!(
+        diagnose(&source),
+        ["demo.yaml:30:17: a `read` operation changes nothing: `reconcile` does not apply"]
+    );
+}
+
+#[test]
+fn unprocessed_status_that_is_not_retried() {
+    let top = "retry:\n  http_status: [503]\n  unprocessed_http_status: [429]\n";
+    assert_eq!(
+        diagnose(&spec(top, "", "")),
+        ["demo.yaml:11:29: an unprocessed HTTP status must also be listed in `retry.http_status`"]
+    );
+}
+
+#[test]
+fn success_when_naming_a_missing_field() {
+    let source = spec("", "", "").replace(
+        "repeat: read",
+        "repeat: read\n    success_when: {field: status, values: []}",
+    );
+    assert_eq!(
+        diagnose(&source),
+        [
+            "demo.yaml:30:27: `success_when` names `status`, which is not a field of the response",
+            "demo.yaml:30:27: `success_when` needs at least one value that means success",
         ]
     );
 }

@@ -82,14 +82,14 @@ async fn the_oneclick_phases_in_both_modes_carry_the_headers() {
         .create_hpp_order(&CreateHppOrderRequest::new(o, s))
         .await
         .unwrap();
-    assert_eq!(created.security_token.as_deref(), Some("2f0ea505"));
+    assert_eq!(created.security_token, "2f0ea505");
     let (o, s) = order(Recurrence::subsequent_payment(contract));
     let link = client
         .create_pay_by_link(&CreatePayByLinkRequest::new(o, s))
         .await
         .unwrap();
     assert_eq!(
-        link.payment_link.unwrap().status,
+        link.payment_link.status,
         Some(oneclick_xpay::LinkStatus::Active)
     );
 

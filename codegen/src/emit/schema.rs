@@ -9,7 +9,7 @@ use super::scalars::constraints_const;
 use super::{doc, ident, int, ints, literal};
 use crate::ir::{
     Auto, Constraint, Format, Gateway, LengthUnit, Location, Method, ObjectType, Operation,
-    Polling, Rule, SignItem, SignShape, SignatureScheme, TimeZone, TypeRef,
+    Polling, Repeat, Rule, SignItem, SignShape, SignatureScheme, TimeZone, TypeRef,
 };
 
 pub(super) fn schema(gateway: &Gateway) -> TokenStream {
@@ -92,6 +92,10 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
     };
     let retry = gateway
         .retry_http_status
+        .iter()
+        .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
+    let unprocessed = gateway
+        .unprocessed_http_status
         .iter()
         .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
     let (result_static, result_ref) = match &gateway.result {
@@ -187,6 +191,7 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
             operations: &[#(#operations),*],
             callbacks: &[#(#callbacks),*],
             retry_http_status: &[#(#retry),*],
+            unprocessed_http_status: &[#(#unprocessed),*],
         };
 
         #fault_static
@@ -474,6 +479,19 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
         quote! { Delivery::Redirect }
     };
     let retryable = ints(&op.retryable_result_codes);
+    let repeat = match op.repeat {
+        Repeat::Read => quote! { Repeat::Read },
+        Repeat::Idempotent => quote! { Repeat::Idempotent },
+        Repeat::Unsafe => quote! { Repeat::Unsafe },
+    };
+    let reconcile = &op.reconcile;
+    let success_when = match &op.success_when {
+        Some((field, values)) => {
+            let values = values.iter().map(literal);
+            quote! { Some(SuccessWhen { field: #field, values: &[#(#values),*] }) }
+        }
+        None => quote! { None },
+    };
     let docs = doc(&format!(
         "The `{}` operation: `{} {}`.",
         op.id,
@@ -494,6 +512,9 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
             request_signature: #request_signature,
             response_signature: #response_signature,
             retryable_result_codes: &[#(#retryable),*],
+            repeat: #repeat,
+            reconcile: &[#(#reconcile),*],
+            success_when: #success_when,
             encoding: #encoding,
             delivery: #delivery,
             headers: #op_headers,

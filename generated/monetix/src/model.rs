@@ -499,11 +499,9 @@ pub enum PaymentInstrument {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardSaleResponse {
     /// Request acceptance status, e.g. success.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: String,
     /// ID of the accepted request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
+    pub request_id: String,
     /// Project ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
@@ -535,8 +533,7 @@ pub struct PaymentStatusResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// The payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment: Option<PaymentInfo>,
+    pub payment: PaymentInfo,
     /// The card used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<Account>,

@@ -22,6 +22,7 @@ pub static GATEWAY: Gateway = Gateway {
     operations: &[&CARD_SALE, &PAYMENT_STATUS],
     callbacks: &[&VERIFY_CALLBACK],
     retry_http_status: &[500],
+    unprocessed_http_status: &[],
 };
 /// Values of [`crate::PaymentState`].
 pub static PAYMENT_STATE_VALUES: Enum = Enum {
@@ -281,8 +282,8 @@ pub static CARD_SALE_REQUEST: Object = Object {
 pub static CARD_SALE_RESPONSE: Object = Object {
     name: "card_sale response",
     fields: &[
-        Field::new("status", Kind::String),
-        Field::new("request_id", Kind::String),
+        Field::new("status", Kind::String).required(),
+        Field::new("request_id", Kind::String).required(),
         Field::new("project_id", Kind::Integer),
         Field::new("payment_id", Kind::String),
     ],
@@ -301,7 +302,7 @@ pub static PAYMENT_STATUS_RESPONSE: Object = Object {
     name: "payment_status response",
     fields: &[
         Field::new("project_id", Kind::Integer),
-        Field::new("payment", Kind::Object(&PAYMENT_INFO)),
+        Field::new("payment", Kind::Object(&PAYMENT_INFO)).required(),
         Field::new("account", Kind::Object(&ACCOUNT)),
         Field::new("customer", Kind::Object(&CALLBACK_CUSTOMER)),
         Field::new("operation", Kind::Object(&OPERATION_INFO)),
@@ -339,6 +340,12 @@ pub static CARD_SALE: Operation = Operation {
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
+    repeat: Repeat::Idempotent,
+    reconcile: &["general.payment_id"],
+    success_when: Some(SuccessWhen {
+        field: "status",
+        values: &[Literal::Str("success")],
+    }),
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
@@ -356,6 +363,9 @@ pub static PAYMENT_STATUS: Operation = Operation {
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
+    repeat: Repeat::Read,
+    reconcile: &[],
+    success_when: None,
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],

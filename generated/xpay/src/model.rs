@@ -177,8 +177,7 @@ pub struct PaymentLink {
     #[serde(rename = "linkId", default, skip_serializing_if = "Option::is_none")]
     pub link_id: Option<String>,
     /// The URL to send the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
+    pub link: String,
     /// When the link expires.
     #[serde(rename = "expirationDate", default, skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<String>,
@@ -220,11 +219,11 @@ impl CreateHppOrderRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateHppOrderResponse {
     /// The URL of the payment page for the customer.
-    #[serde(rename = "hostedPage", default, skip_serializing_if = "Option::is_none")]
-    pub hosted_page: Option<String>,
+    #[serde(rename = "hostedPage")]
+    pub hosted_page: String,
     /// Compare it with the notifications' (`verify_notification`).
-    #[serde(rename = "securityToken", default, skip_serializing_if = "Option::is_none")]
-    pub security_token: Option<String>,
+    #[serde(rename = "securityToken")]
+    pub security_token: String,
 }
 /// The order and its payment session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -250,11 +249,11 @@ impl CreatePayByLinkRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreatePayByLinkResponse {
     /// The payment link.
-    #[serde(rename = "paymentLink", default, skip_serializing_if = "Option::is_none")]
-    pub payment_link: Option<PaymentLink>,
+    #[serde(rename = "paymentLink")]
+    pub payment_link: PaymentLink,
     /// Compare it with the notifications' (`verify_notification`).
-    #[serde(rename = "securityToken", default, skip_serializing_if = "Option::is_none")]
-    pub security_token: Option<String>,
+    #[serde(rename = "securityToken")]
+    pub security_token: String,
 }
 /// Whose contracts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

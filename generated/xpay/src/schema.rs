@@ -42,6 +42,7 @@ pub static GATEWAY: Gateway = Gateway {
     ],
     callbacks: &[&VERIFY_NOTIFICATION],
     retry_http_status: &[429, 503],
+    unprocessed_http_status: &[],
 };
 /// The list of errors the gateway answers with, on any HTTP status.
 pub static ERRORS: ErrorsSpec = ErrorsSpec {
@@ -185,7 +186,7 @@ pub static PAYMENT_LINK: Object = Object {
     name: "PaymentLink",
     fields: &[
         Field::new("linkId", Kind::String),
-        Field::new("link", Kind::String),
+        Field::new("link", Kind::String).required(),
         Field::new("expirationDate", Kind::String),
         Field::new("status", Kind::Enum(&LINK_STATUS_VALUES)),
     ],
@@ -216,8 +217,8 @@ pub static CREATE_HPP_ORDER_REQUEST: Object = Object {
 pub static CREATE_HPP_ORDER_RESPONSE: Object = Object {
     name: "create_hpp_order response",
     fields: &[
-        Field::new("hostedPage", Kind::String),
-        Field::new("securityToken", Kind::String),
+        Field::new("hostedPage", Kind::String).required(),
+        Field::new("securityToken", Kind::String).required(),
     ],
     rules: &[],
     items: None,
@@ -236,8 +237,8 @@ pub static CREATE_PAY_BY_LINK_REQUEST: Object = Object {
 pub static CREATE_PAY_BY_LINK_RESPONSE: Object = Object {
     name: "create_pay_by_link response",
     fields: &[
-        Field::new("paymentLink", Kind::Object(&PAYMENT_LINK)),
-        Field::new("securityToken", Kind::String),
+        Field::new("paymentLink", Kind::Object(&PAYMENT_LINK)).required(),
+        Field::new("securityToken", Kind::String).required(),
     ],
     rules: &[],
     items: None,
@@ -319,6 +320,9 @@ pub static CREATE_HPP_ORDER: Operation = Operation {
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
+    repeat: Repeat::Idempotent,
+    reconcile: &["order.orderId"],
+    success_when: None,
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[
@@ -342,6 +346,9 @@ pub static CREATE_PAY_BY_LINK: Operation = Operation {
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
+    repeat: Repeat::Idempotent,
+    reconcile: &["order.orderId"],
+    success_when: None,
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[
@@ -365,6 +372,9 @@ pub static LIST_CUSTOMER_CONTRACTS: Operation = Operation {
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
+    repeat: Repeat::Read,
+    reconcile: &[],
+    success_when: None,
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
@@ -382,6 +392,9 @@ pub static DEACTIVATE_CONTRACT: Operation = Operation {
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
+    repeat: Repeat::Idempotent,
+    reconcile: &[],
+    success_when: None,
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
@@ -399,6 +412,9 @@ pub static GET_ORDER: Operation = Operation {
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
+    repeat: Repeat::Read,
+    reconcile: &[],
+    success_when: None,
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::error::{Echoed, Error, RuleKind, Violation, Violations};
 use crate::schema::Operation;
 use crate::scrub::Scrubber;
-use crate::validate::validate_value;
+use crate::validate::{literal_matches, validate_value};
 
 use super::Engine;
 use super::retry::Failure;
@@ -15,6 +15,8 @@ use super::transport::{MAX_RESPONSE_BYTES, RawAnswer};
 
 /// How much of an HTTP error body [`Error::Http`] keeps.
 const MAX_ERROR_BODY_BYTES: usize = 2048;
+/// How much of a result field [`Error::Unsuccessful`] keeps: a status word, not a message.
+const MAX_FAILURE_VALUE_BYTES: usize = 64;
 
 impl Engine {
     /// Checks an attempt's answer: HTTP status, JSON, signature, result code, in that order, so
@@ -53,7 +55,7 @@ impl Engine {
             return Err(Failure::of_http_status(self.gateway, status, error));
         }
         let decode_error = |message: String| {
-            Failure::Final(Error::Decode {
+            Failure::of_answer(Error::Decode {
                 operation: op.id,
                 message: scrubber.scrub(&message),
             })
@@ -82,7 +84,7 @@ impl Engine {
         }
 
         self.verify_response(op, &response)
-            .map_err(Failure::Final)?;
+            .map_err(Failure::of_answer)?;
 
         if let Some(result) = self.gateway.result {
             let Some(code) = response.get(result.code_field).and_then(Value::as_i64) else {
@@ -106,6 +108,19 @@ impl Engine {
                     echoed: Echoed::new(&bytes),
                 };
                 return Err(Failure::of_rejection(op, code, error));
+            }
+        }
+        says_something(op, &response).map_err(Failure::of_answer)?;
+        if let Some(when) = &op.success_when {
+            let value = response.get(when.field).unwrap_or(&Value::Null);
+            if !when.values.iter().any(|l| literal_matches(l, value)) {
+                let mut value = value.to_string();
+                truncate_at_char(&mut value, MAX_FAILURE_VALUE_BYTES);
+                return Err(Failure::Final(Error::Unsuccessful {
+                    operation: op.id,
+                    field: when.field,
+                    value,
+                }));
             }
         }
         Ok(response)
@@ -167,6 +182,53 @@ fn scrubbed_text(object: &Value, key: &str, scrubber: &Scrubber) -> String {
         Some(Value::Null) | None => String::new(),
         Some(other) => scrubber.scrub(&other.to_string()),
     }
+}
+
+/// A successful answer must carry what its spec requires, with the documented JSON types, and
+/// must say something: `{}`, or an object of nulls, is no acknowledgement of anything. Checked on
+/// the raw JSON, before any typed decoding, so that callers of JSON values get the same errors.
+/// The elements of a list answer are checked one by one while decoding instead, where an odd
+/// one is kept aside.
+fn says_something(op: &'static Operation, response: &Value) -> Result<(), Error> {
+    if op.response.items.is_some() {
+        return Ok(());
+    }
+    let structural: Vec<Violation> = validate_value(op.response, response)
+        .into_iter()
+        .filter(|v| match v.rule {
+            RuleKind::Required => true,
+            // Some platforms send an empty map as `[]`; decoding accepts it.
+            RuleKind::Type => !response
+                .pointer(&v.path)
+                .and_then(Value::as_array)
+                .is_some_and(Vec::is_empty),
+            _ => false,
+        })
+        .collect();
+    if !structural.is_empty() {
+        return Err(Error::Decode {
+            operation: op.id,
+            message: format!(
+                "the body does not fit {}: {}",
+                op.response.name,
+                Violations(structural).to_string().replace('\n', "; ")
+            ),
+        });
+    }
+    let says_nothing = response
+        .as_object()
+        .is_some_and(|map| map.values().all(Value::is_null));
+    // A response that declares no fields is an acknowledgement that may well be empty.
+    if says_nothing && !op.response.fields.is_empty() {
+        return Err(Error::Decode {
+            operation: op.id,
+            message: format!(
+                "the body does not fit {}: every field is absent or null",
+                op.response.name
+            ),
+        });
+    }
+    Ok(())
 }
 
 pub(super) fn decode<Resp: DeserializeOwned>(

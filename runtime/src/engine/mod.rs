@@ -305,10 +305,7 @@ impl Engine {
         span: &tracing::Span,
     ) -> Result<Value, Failure> {
         let scrubber = std::mem::take(&mut prepared.scrubber);
-        let answer = self
-            .send(op, prepared, headers, span)
-            .await
-            .map_err(Failure::Final)?;
+        let answer = self.send(op, prepared, headers, span).await?;
         self.read_answer(op, answer, &scrubber, span)
     }
 }

@@ -10,6 +10,7 @@ use crate::schema::{Encoding, Method, Operation};
 use super::Engine;
 use super::PreparedRequest;
 use super::redirect::{form_encode, form_fields};
+use super::retry::Failure;
 
 pub(super) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub(super) const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
@@ -32,7 +33,7 @@ impl Engine {
         prepared: PreparedRequest,
         headers: Vec<(&'static str, String)>,
         span: &tracing::Span,
-    ) -> Result<RawAnswer, Error> {
+    ) -> Result<RawAnswer, Failure> {
         let method = match prepared.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
@@ -55,13 +56,20 @@ impl Engine {
                     .body(form_encode(&form_fields(body))),
             };
         }
-        let mut response = request.send().await.map_err(|e| transport(op, &e))?;
+        let mut response = request
+            .send()
+            .await
+            .map_err(|e| Failure::of_transport(!e.is_connect(), transport(op, &e)))?;
         let status = response.status().as_u16();
         span.record("http_status", status);
 
         let mut bytes = Vec::new();
         let mut complete = true;
-        while let Some(chunk) = response.chunk().await.map_err(|e| transport(op, &e))? {
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| Failure::of_transport(true, transport(op, &e)))?
+        {
             if bytes.len() + chunk.len() > MAX_RESPONSE_BYTES {
                 complete = false;
                 break;
