@@ -585,7 +585,7 @@ async fn an_unknown_outcome_exits_4_and_says_the_payment_may_exist() {
 async fn fields_a_signature_does_not_cover_are_marked_unsigned() {
     let server = TestServer::start(|_| {
         let Reply::Status(status, body) = csob_answer(
-            &oneclick_csob::schema::ONECLICK_ECHO,
+            &oneclick_gateways::csob::schema::ONECLICK_ECHO,
             json!({"origPayId": "0e92dd54b133@HA", "dttm": "20220125131601", "resultCode": 0, "resultMessage": "OK"}),
         ) else {
             unreachable!()
