@@ -346,11 +346,11 @@ fn polling_method(gateway: &Gateway, polling: &Polling) -> TokenStream {
         .unwrap_or_else(|| ident(&gateway.objects[op.request].name));
     let schema = ident(&polling.schema_const);
     let docs = doc(&format!(
-        "{}\n\nCalls `{}` until `{}` leaves {:?}; fails with [`rt::Error::PollDeadline`] when `options.deadline` passes first.",
+        "{}\n\nCalls `{}` until `{}` is no longer {}; fails with [`rt::Error::PollDeadline`] when `options.deadline` passes first.",
         polling.doc.trim(),
         op.id,
         polling.status_field,
-        polling.pending
+        pending_values(&polling.pending)
     ));
     let options_doc = doc(&format!(
         "The spec's polling advice for `{}`: first check after {} ms, then every {} ms, for at most {} ms.",
@@ -401,5 +401,15 @@ fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
         pub fn #name(&self, raw: &[u8]) -> Result<#message, rt::Error> {
             self.engine.verify_callback_as(&schema::#schema, raw)
         }
+    }
+}
+
+/// `` `2` `` or `` `1`, `2` or `7` ``: code spans, so rustdoc reads no link in a list of values.
+fn pending_values(pending: &[i64]) -> String {
+    let spans: Vec<String> = pending.iter().map(|v| format!("`{v}`")).collect();
+    match spans.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }

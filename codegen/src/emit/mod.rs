@@ -1,15 +1,16 @@
 //! Emitters: one module per kind of generated item, each turning part of the IR into tokens.
 //! [`emit`] gathers them into the files of one crate, formats each with prettyplease and stamps
-//! the "do not edit" header.
+//! the "do not edit" header, and sets items apart with blank lines.
 
 mod client;
 mod crate_root;
 mod enums;
+mod example_tests;
+mod layout;
 mod manifest;
 mod objects;
 mod scalars;
 mod schema;
-mod tests;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -60,7 +61,11 @@ pub fn emit(gateway: &Gateway) -> Vec<GeneratedFile> {
         rust_file(gateway, "src/model.rs", objects::objects(gateway)),
         rust_file(gateway, "src/schema.rs", schema::schema(gateway)),
         rust_file(gateway, "src/client.rs", client::client(gateway)),
-        rust_file(gateway, "src/tests.rs", tests::tests(gateway)),
+        rust_file(
+            gateway,
+            "src/tests.rs",
+            example_tests::example_tests(gateway),
+        ),
     ]);
     files
 }
@@ -79,7 +84,7 @@ fn header(gateway: &Gateway, comment: &str) -> String {
 
 fn rust_file(gateway: &Gateway, path: &str, tokens: TokenStream) -> GeneratedFile {
     let body = match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => prettyplease::unparse(&file),
+        Ok(file) => layout::separate_items(&prettyplease::unparse(&file)),
         // A bug in an emitter, not in the spec: make it loud at compile time of the
         // generated crate rather than panicking in the generator.
         Err(err) => format!(

@@ -2,12 +2,15 @@
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
+
 use oneclick_runtime as rt;
+
 use crate::model::{
     ListCardsRequest, ListCardsResponse, RemoveCardRequest, RemoveCardResponse,
     TokenPayRequest, TokenPayResponse, PaymentPageOrderRequest,
 };
 use crate::schema;
+
 /// Where the gateway is reached.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Environment {
@@ -15,6 +18,7 @@ pub enum Environment {
     /// addresses only.
     Custom(String),
 }
+
 impl Environment {
     /// The base URL that operation paths are appended to.
     pub fn base_url(&self) -> &str {
@@ -23,6 +27,7 @@ impl Environment {
         }
     }
 }
+
 /// What the client signs with and fills into requests.
 #[derive(Clone)]
 pub struct Credentials {
@@ -33,6 +38,7 @@ pub struct Credentials {
     /// Web service user password.
     pub password: String,
 }
+
 impl Credentials {
     /// Credentials from their parts.
     pub fn new(
@@ -46,6 +52,7 @@ impl Credentials {
             password: password.into(),
         }
     }
+
     fn into_runtime(self) -> rt::Credentials {
         rt::Credentials {
             values: vec![
@@ -57,6 +64,7 @@ impl Credentials {
         }
     }
 }
+
 /// Keys and secret credentials print as `***`.
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -67,6 +75,7 @@ impl fmt::Debug for Credentials {
             .finish()
     }
 }
+
 /// A client of the IPS Assist API.
 ///
 /// Every call validates the request against the spec before anything is sent, fills the
@@ -76,6 +85,7 @@ impl fmt::Debug for Credentials {
 pub struct Client {
     engine: rt::Engine,
 }
+
 impl Client {
     /// A client for `environment`; fails on an unusable base URL or TLS setup.
     pub fn new(
@@ -89,18 +99,21 @@ impl Client {
         )?;
         Ok(Self { engine })
     }
+
     /// Uses `clock` for the automatic `dttm` values (tests, replays).
     pub fn with_clock(self, clock: Arc<dyn rt::Clock>) -> Self {
         Self {
             engine: self.engine.with_clock(clock),
         }
     }
+
     /// Replaces the default retry policy (3 attempts, backoff from 1 s).
     pub fn with_retry(self, policy: rt::RetryPolicy) -> Self {
         Self {
             engine: self.engine.with_retry(policy),
         }
     }
+
     /// Replaces the default timeouts (10 s to connect, 30 s in all).
     pub fn with_timeouts(
         self,
@@ -111,10 +124,12 @@ impl Client {
             engine: self.engine.with_timeouts(connect, total)?,
         })
     }
+
     /// The engine underneath, e.g. to [`rt::Engine::prepare`] a request without sending it.
     pub fn engine(&self) -> &rt::Engine {
         &self.engine
     }
+
     /// Lists the cards stored for a customer of the merchant.
     ///
     /// `POST /pay/oneclick/v1/token.cfm`. Source: Gateway wire facts, IPS Assist OneClick (`GATEWAYS.md`), section "IPS Assist OneClick - list stored cards".
@@ -124,6 +139,7 @@ impl Client {
     ) -> Result<ListCardsResponse, rt::Error> {
         self.engine.call(&schema::LIST_CARDS, request).await
     }
+
     /// Removes a stored card (token) of a customer of the merchant.
     ///
     /// `POST /pay/oneclick/v1/rem_token.cfm`. Source: IPS Assist - One Click service (stored cards, removal) (`001_9ef7cc55ce4c4bca.txt`), section "Deleting a stored card (token) of a merchant customer".
@@ -133,6 +149,7 @@ impl Client {
     ) -> Result<RemoveCardResponse, rt::Error> {
         self.engine.call(&schema::REMOVE_CARD, request).await
     }
+
     /// Pays an order with a stored card, as a customer-initiated (CIT COF) payment. The seeds
     /// do not describe the answer's fields, so they are all kept in `other`.
     ///
@@ -143,6 +160,7 @@ impl Client {
     ) -> Result<TokenPayResponse, rt::Error> {
         self.engine.call(&schema::TOKEN_PAY, request).await
     }
+
     /// The order a merchant sends with the customer to the Assist payment page. It carries
     /// either CustomerNumber (pay with a saved card) or the recurring parameters, never both
     /// (seed 002). The client builds it as form fields or a URL; the customer's browser sends it.

@@ -2,13 +2,16 @@
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
+
 use oneclick_runtime as rt;
+
 use crate::model::{
     OneclickEchoRequest, OneclickEchoResponse, OneclickInitRequest, OneclickInitResponse,
     OneclickProcessRequest, OneclickProcessResponse, PaymentStatusRequest,
     PaymentStatusResponse,
 };
 use crate::schema;
+
 /// Where the gateway is reached.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Environment {
@@ -20,6 +23,7 @@ pub enum Environment {
     /// addresses only.
     Custom(String),
 }
+
 impl Environment {
     /// The base URL that operation paths are appended to.
     pub fn base_url(&self) -> &str {
@@ -30,6 +34,7 @@ impl Environment {
         }
     }
 }
+
 /// What the client signs with and fills into requests.
 #[derive(Clone)]
 pub struct Credentials {
@@ -40,6 +45,7 @@ pub struct Credentials {
     /// The gateway's public key: every response must verify with it.
     pub gateway_public_key: rt::RsaPublicKey,
 }
+
 impl Credentials {
     /// Credentials from their parts.
     pub fn new(
@@ -53,6 +59,7 @@ impl Credentials {
             gateway_public_key,
         }
     }
+
     fn into_runtime(self) -> rt::Credentials {
         rt::Credentials {
             values: vec![("merchant_id", rt::Secret::new(self.merchant_id))],
@@ -63,6 +70,7 @@ impl Credentials {
         }
     }
 }
+
 /// Keys and secret credentials print as `***`.
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -73,6 +81,7 @@ impl fmt::Debug for Credentials {
             .finish()
     }
 }
+
 /// The gateway's result codes; [`rt::Error::result_code`] gives the code of a rejection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ResultCode {
@@ -131,6 +140,7 @@ pub enum ResultCode {
     /// A code this version of the spec does not know.
     Unknown(i64),
 }
+
 impl ResultCode {
     /// The numeric code.
     pub fn code(self) -> i64 {
@@ -163,15 +173,18 @@ impl ResultCode {
             Self::Unknown(code) => code,
         }
     }
+
     /// Whether the code means the operation succeeded.
     pub fn is_success(self) -> bool {
         matches!(self.code(), 0)
     }
+
     /// The spec's name of the code, e.g. `template_not_found`.
     pub fn name(self) -> Option<&'static str> {
         schema::RESULT.name_of(self.code())
     }
 }
+
 impl From<i64> for ResultCode {
     fn from(code: i64) -> Self {
         match code {
@@ -204,6 +217,7 @@ impl From<i64> for ResultCode {
         }
     }
 }
+
 /// A client of the ČSOB payment gateway API.
 ///
 /// Every call validates the request against the spec before anything is sent, fills the
@@ -213,6 +227,7 @@ impl From<i64> for ResultCode {
 pub struct Client {
     engine: rt::Engine,
 }
+
 impl Client {
     /// A client for `environment`; fails on an unusable base URL or TLS setup.
     pub fn new(
@@ -226,18 +241,21 @@ impl Client {
         )?;
         Ok(Self { engine })
     }
+
     /// Uses `clock` for the automatic `dttm` values (tests, replays).
     pub fn with_clock(self, clock: Arc<dyn rt::Clock>) -> Self {
         Self {
             engine: self.engine.with_clock(clock),
         }
     }
+
     /// Replaces the default retry policy (3 attempts, backoff from 1 s).
     pub fn with_retry(self, policy: rt::RetryPolicy) -> Self {
         Self {
             engine: self.engine.with_retry(policy),
         }
     }
+
     /// Replaces the default timeouts (10 s to connect, 30 s in all).
     pub fn with_timeouts(
         self,
@@ -248,10 +266,12 @@ impl Client {
             engine: self.engine.with_timeouts(connect, total)?,
         })
     }
+
     /// The engine underneath, e.g. to [`rt::Engine::prepare`] a request without sending it.
     pub fn engine(&self) -> &rt::Engine {
         &self.engine
     }
+
     /// Checks the status of a OneClick template. Recommended before offering a OneClick payment
     /// in the cart or when listing saved cards in the customer account; not for the status of
     /// the initial OneClick payment. Codes 700-750 describe an unusable template.
@@ -263,6 +283,7 @@ impl Client {
     ) -> Result<OneclickEchoResponse, rt::Error> {
         self.engine.call(&schema::ONECLICK_ECHO, request).await
     }
+
     /// Initiates a OneClick payment from a OneClick template created earlier on the gateway.
     /// The answer carries the payment's payId and, when a device fingerprint is needed, the
     /// `actions.fingerprint` data. For a payment without the customer present set
@@ -277,6 +298,7 @@ impl Client {
     ) -> Result<OneclickInitResponse, rt::Error> {
         self.engine.call(&schema::ONECLICK_INIT, request).await
     }
+
     /// Starts processing a OneClick payment created by oneclick_init. The result of
     /// authentication and authorisation is then found with payment_status (see
     /// `poll_payment_status`). When the payment needs confirmation the answer carries
@@ -291,6 +313,7 @@ impl Client {
     ) -> Result<OneclickProcessResponse, rt::Error> {
         self.engine.call(&schema::ONECLICK_PROCESS, request).await
     }
+
     /// Reads the state of a payment. After oneclick_process, call it 2-3 seconds later and then
     /// every 5 seconds while paymentStatus is 2 (see `poll_payment_status`). All parameters
     /// travel in the path; the signature is URL-encoded there.
@@ -302,13 +325,14 @@ impl Client {
     ) -> Result<PaymentStatusResponse, rt::Error> {
         self.engine.call(&schema::PAYMENT_STATUS, request).await
     }
+
     /// Follows a OneClick payment after `oneclick_process` as the gateway advises: the first
     /// status check 2-3 seconds after processing started, then every 5 seconds while the payment
     /// is in progress (paymentStatus 2). Authorisation can take up to 60 seconds; when the
     /// customer must confirm the payment it may take minutes, so pass a longer deadline and
     /// interval (the seed suggests 30 seconds) in that case.
     ///
-    /// Calls `payment_status` until `paymentStatus` leaves [2]; fails with [`rt::Error::PollDeadline`] when `options.deadline` passes first.
+    /// Calls `payment_status` until `paymentStatus` is no longer `2`; fails with [`rt::Error::PollDeadline`] when `options.deadline` passes first.
     pub async fn poll_payment_status(
         &self,
         request: &PaymentStatusRequest,
@@ -316,6 +340,7 @@ impl Client {
     ) -> Result<PaymentStatusResponse, rt::Error> {
         self.engine.poll(&schema::POLL_PAYMENT_STATUS, request, options).await
     }
+
     /// The spec's polling advice for `payment_status`: first check after 2500 ms, then every 5000 ms, for at most 60000 ms.
     pub fn poll_payment_status_options() -> rt::PollOptions {
         rt::PollOptions::from_spec(&schema::POLL_PAYMENT_STATUS)

@@ -2,12 +2,15 @@
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
+
 use oneclick_runtime as rt;
+
 use crate::model::{
     CardSaleRequest, CardSaleResponse, PaymentStatusRequest, PaymentStatusResponse,
     Callback,
 };
 use crate::schema;
+
 /// Where the gateway is reached.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Environment {
@@ -17,6 +20,7 @@ pub enum Environment {
     /// addresses only.
     Custom(String),
 }
+
 impl Environment {
     /// The base URL that operation paths are appended to.
     pub fn base_url(&self) -> &str {
@@ -26,6 +30,7 @@ impl Environment {
         }
     }
 }
+
 /// What the client signs with and fills into requests.
 #[derive(Clone)]
 pub struct Credentials {
@@ -34,6 +39,7 @@ pub struct Credentials {
     /// The secret key shared with the gateway: signs requests, verifies callbacks.
     pub secret_key: rt::Secret<String>,
 }
+
 impl Credentials {
     /// Credentials from their parts.
     pub fn new(project_id: i64, secret_key: impl Into<String>) -> Self {
@@ -42,6 +48,7 @@ impl Credentials {
             secret_key: rt::Secret::new(secret_key.into()),
         }
     }
+
     fn into_runtime(self) -> rt::Credentials {
         rt::Credentials {
             values: vec![("project_id", rt::Secret::new(self.project_id.to_string()))],
@@ -51,6 +58,7 @@ impl Credentials {
         }
     }
 }
+
 /// Keys and secret credentials print as `***`.
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -60,6 +68,7 @@ impl fmt::Debug for Credentials {
             .finish()
     }
 }
+
 /// A client of the Monetix Gate API.
 ///
 /// Every call validates the request against the spec before anything is sent, fills the
@@ -69,6 +78,7 @@ impl fmt::Debug for Credentials {
 pub struct Client {
     engine: rt::Engine,
 }
+
 impl Client {
     /// A client for `environment`; fails on an unusable base URL or TLS setup.
     pub fn new(
@@ -82,18 +92,21 @@ impl Client {
         )?;
         Ok(Self { engine })
     }
+
     /// Uses `clock` for the automatic `dttm` values (tests, replays).
     pub fn with_clock(self, clock: Arc<dyn rt::Clock>) -> Self {
         Self {
             engine: self.engine.with_clock(clock),
         }
     }
+
     /// Replaces the default retry policy (3 attempts, backoff from 1 s).
     pub fn with_retry(self, policy: rt::RetryPolicy) -> Self {
         Self {
             engine: self.engine.with_retry(policy),
         }
     }
+
     /// Replaces the default timeouts (10 s to connect, 30 s in all).
     pub fn with_timeouts(
         self,
@@ -104,10 +117,12 @@ impl Client {
             engine: self.engine.with_timeouts(connect, total)?,
         })
     }
+
     /// The engine underneath, e.g. to [`rt::Engine::prepare`] a request without sending it.
     pub fn engine(&self) -> &rt::Engine {
         &self.engine
     }
+
     /// One-step purchase with a payment card. The platform checks the request and its signature,
     /// answers with a receipt confirmation, processes the payment with the card organisation and
     /// the issuer, and sends the result in a signed callback (see `verify_callback`).
@@ -119,6 +134,7 @@ impl Client {
     ) -> Result<CardSaleResponse, rt::Error> {
         self.engine.call(&schema::CARD_SALE, request).await
     }
+
     /// Reads the state of a payment by project and payment id.
     ///
     /// `POST /v2/payment/status`. Source: Gateway wire facts, Monetix Gate (ECommPay platform) (`GATEWAYS.md`), section "Monetix Gate (ECommPay platform)".
@@ -128,6 +144,7 @@ impl Client {
     ) -> Result<PaymentStatusResponse, rt::Error> {
         self.engine.call(&schema::PAYMENT_STATUS, request).await
     }
+
     /// The result of a payment, POSTed by the platform to the URL in the project settings: a
     /// success, a decline, or `redirect_data` when the customer must be redirected.
     ///

@@ -2,7 +2,9 @@
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
+
 use oneclick_runtime as rt;
+
 use crate::model::{
     CreateHppOrderRequest, CreateHppOrderResponse, CreatePayByLinkRequest,
     CreatePayByLinkResponse, ListCustomerContractsRequest, ListCustomerContractsResponse,
@@ -10,6 +12,7 @@ use crate::model::{
     GetOrderResponse, Notification,
 };
 use crate::schema;
+
 /// Where the gateway is reached.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Environment {
@@ -21,6 +24,7 @@ pub enum Environment {
     /// addresses only.
     Custom(String),
 }
+
 impl Environment {
     /// The base URL that operation paths are appended to.
     pub fn base_url(&self) -> &str {
@@ -33,17 +37,20 @@ impl Environment {
         }
     }
 }
+
 /// What the client signs with and fills into requests.
 #[derive(Clone)]
 pub struct Credentials {
     /// The merchant's API key.
     pub api_key: String,
 }
+
 impl Credentials {
     /// Credentials from their parts.
     pub fn new(api_key: impl Into<String>) -> Self {
         Self { api_key: api_key.into() }
     }
+
     fn into_runtime(self) -> rt::Credentials {
         rt::Credentials {
             values: vec![("api_key", rt::Secret::new(self.api_key))],
@@ -51,12 +58,14 @@ impl Credentials {
         }
     }
 }
+
 /// Keys and secret credentials print as `***`.
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials").field("api_key", &"***").finish()
     }
 }
+
 /// A client of the Nexi XPay API.
 ///
 /// Every call validates the request against the spec before anything is sent, fills the
@@ -66,6 +75,7 @@ impl fmt::Debug for Credentials {
 pub struct Client {
     engine: rt::Engine,
 }
+
 impl Client {
     /// A client for `environment`; fails on an unusable base URL or TLS setup.
     pub fn new(
@@ -79,18 +89,21 @@ impl Client {
         )?;
         Ok(Self { engine })
     }
+
     /// Uses `clock` for the automatic `dttm` values (tests, replays).
     pub fn with_clock(self, clock: Arc<dyn rt::Clock>) -> Self {
         Self {
             engine: self.engine.with_clock(clock),
         }
     }
+
     /// Replaces the default retry policy (3 attempts, backoff from 1 s).
     pub fn with_retry(self, policy: rt::RetryPolicy) -> Self {
         Self {
             engine: self.engine.with_retry(policy),
         }
     }
+
     /// Replaces the default timeouts (10 s to connect, 30 s in all).
     pub fn with_timeouts(
         self,
@@ -101,10 +114,12 @@ impl Client {
             engine: self.engine.with_timeouts(connect, total)?,
         })
     }
+
     /// The engine underneath, e.g. to [`rt::Engine::prepare`] a request without sending it.
     pub fn engine(&self) -> &rt::Engine {
         &self.engine
     }
+
     /// Creates an order paid on the Hosted Payment Page. A OneClick first payment sets the
     /// `recurrence` to `Recurrence::first_payment`, a later one to `Recurrence::subsequent_payment`.
     ///
@@ -115,6 +130,7 @@ impl Client {
     ) -> Result<CreateHppOrderResponse, rt::Error> {
         self.engine.call(&schema::CREATE_HPP_ORDER, request).await
     }
+
     /// Creates a payment link for the order. The OneClick phases set the `recurrence` as for
     /// the Hosted Payment Page.
     ///
@@ -125,6 +141,7 @@ impl Client {
     ) -> Result<CreatePayByLinkResponse, rt::Error> {
         self.engine.call(&schema::CREATE_PAY_BY_LINK, request).await
     }
+
     /// Lists the contracts associated with a customer.
     ///
     /// `GET /contracts/customers/{customerId}`. Source: OneClick Payments - Nexi XPay documentation (`000_026166fae9dda624.txt`), section "Additional APIs".
@@ -134,6 +151,7 @@ impl Client {
     ) -> Result<ListCustomerContractsResponse, rt::Error> {
         self.engine.call(&schema::LIST_CUSTOMER_CONTRACTS, request).await
     }
+
     /// Deactivates an existing contract; later payments with it fail.
     ///
     /// `POST /contracts/{contractId}/deactivation`. Source: OneClick Payments - Nexi XPay documentation (`000_026166fae9dda624.txt`), section "Additional APIs".
@@ -143,6 +161,7 @@ impl Client {
     ) -> Result<DeactivateContractResponse, rt::Error> {
         self.engine.call(&schema::DEACTIVATE_CONTRACT, request).await
     }
+
     /// Reads an order and its operations.
     ///
     /// `GET /orders/{orderId}`. Source: Gateway wire facts, Nexi XPay (REST API v1) (`GATEWAYS.md`), section "Nexi XPay (REST API v1)".
@@ -152,6 +171,7 @@ impl Client {
     ) -> Result<GetOrderResponse, rt::Error> {
         self.engine.call(&schema::GET_ORDER, request).await
     }
+
     /// The payment notification XPay sends to the order's notificationUrl.
     ///
     /// Takes the raw body as received and checks its `securityToken` against `expected_token` (the one returned when the order was created) in constant time before decoding it: a notification that does not match is an error, never a value. Source: Gateway wire facts, Nexi XPay (REST API v1) (`GATEWAYS.md`), section "Nexi XPay (REST API v1) - notifications".
