@@ -4,7 +4,9 @@
 //! validate requests ([`validate`]), sign and verify messages ([`signature`], [`keys`]) and talk
 //! to the gateway ([`Engine`]). Nothing here knows a particular gateway's fields.
 
+pub mod checked;
 pub mod clock;
+pub mod configure;
 pub mod engine;
 pub mod error;
 pub mod format;
@@ -12,11 +14,14 @@ pub mod keys;
 pub mod month_year;
 pub mod schema;
 pub mod secret;
+#[doc(hidden)]
 pub mod serde_helpers;
 pub mod signature;
 pub mod validate;
 
+pub use checked::{Checked, Constrained};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use configure::Configure;
 pub use engine::{
     Credentials, DryRun, Engine, PollOptions, PreparedRequest, RedirectForm, RetryPolicy,
     SigningKeys,

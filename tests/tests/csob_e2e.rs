@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use oneclick_csob::{
-    Client, Credentials, Environment, Error, OneclickEchoRequest, OneclickInitRequest,
+    Client, Configure, Credentials, Environment, Error, OneclickEchoRequest, OneclickInitRequest,
     OneclickProcessRequest, OrderNo, PayId, PaymentStatus, PaymentStatusRequest, PollOptions,
     ResultCode, RetryPolicy, RsaPrivateKey, RsaPublicKey, schema,
 };

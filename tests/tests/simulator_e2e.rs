@@ -459,7 +459,7 @@ mod outcomes {
     use std::time::Duration;
 
     use oneclick_csob::{
-        Client, ClientIp, Credentials, Environment, Error, OneclickInitRequest,
+        Client, ClientIp, Configure, Credentials, Environment, Error, OneclickInitRequest,
         OneclickProcessRequest, OrderNo, PayId, RetryPolicy, RsaPrivateKey, RsaPublicKey,
     };
     use oneclick_simulator::outcomes::Outcome;
@@ -598,6 +598,7 @@ mod outcomes {
 
 mod triggers {
     use oneclick_simulator::{Config, Simulator};
+    use oneclick_xpay::Configure;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     #[tokio::test]

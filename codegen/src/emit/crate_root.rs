@@ -16,6 +16,7 @@ pub(super) fn crate_root(gateway: &Gateway) -> TokenStream {
 
         mod client;
         mod model;
+        #[doc(hidden)]
         pub mod schema;
         #[cfg(test)]
         mod tests;
@@ -24,7 +25,7 @@ pub(super) fn crate_root(gateway: &Gateway) -> TokenStream {
         pub use client::*;
         pub use model::*;
         #types_export
-        pub use oneclick_runtime::{Clock, Error, PollOptions, RetryPolicy, RsaPrivateKey, RsaPublicKey, RuleKind, Violation, Violations};
+        pub use oneclick_runtime::{Checked, Clock, Configure, Error, PollOptions, RetryPolicy, RsaPrivateKey, RsaPublicKey, RuleKind, Violation, Violations};
     }
 }
 

@@ -11,11 +11,12 @@ mod manifest;
 mod objects;
 mod scalars;
 mod schema;
+mod wire_doc;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{Direction, Gateway, Literal, ScalarBase, TypeRef};
+use crate::ir::{Direction, Gateway, Literal, TypeRef};
 
 /// One file of a generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,8 +133,9 @@ fn ident(name: &str) -> Ident {
     }
 }
 
-/// The Rust type of a value of `ty` on the given side of the wire. Responses decode constrained
-/// scalars as their plain base type: a gateway's answer is data, not input to police.
+/// The Rust type of a value of `ty` on the given side of the wire. Responses carry constrained
+/// scalars as `rt::Checked`: typed when the value keeps the constraints, kept as sent when not,
+/// because a gateway's answer is data to read, not input to police.
 fn rust_type(gateway: &Gateway, ty: &TypeRef, direction: Direction) -> TokenStream {
     match ty {
         TypeRef::String => quote! { String },
@@ -143,13 +145,10 @@ fn rust_type(gateway: &Gateway, ty: &TypeRef, direction: Direction) -> TokenStre
         TypeRef::MonthYear => quote! { rt::MonthYear },
         TypeRef::Scalar(index) => {
             let scalar = &gateway.scalars[*index];
-            match (direction, scalar.base) {
-                (Direction::Request, _) => {
-                    let name = ident(&scalar.name);
-                    quote! { #name }
-                }
-                (Direction::Response, ScalarBase::String) => quote! { String },
-                (Direction::Response, ScalarBase::Integer) => quote! { i64 },
+            let name = ident(&scalar.name);
+            match direction {
+                Direction::Request => quote! { #name },
+                Direction::Response => quote! { rt::Checked<#name> },
             }
         }
         TypeRef::Enum(index) => {

@@ -114,6 +114,18 @@ impl PaymentToken {
 }
 
 /// Whose cards.
+///
+/// # On the wire
+///
+/// `POST /pay/oneclick/v1/token.cfm`. The client sends it as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `merchant.merchant_id`: the credential `merchant_id`
+/// - `merchant.login`: the credential `login`
+/// - `merchant.password`: the credential `password`
+///
+/// From `spec/assist.yaml`, line 129 (operation `list_cards`, line 121).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListCardsRequest {
     /// The merchant's credentials.
@@ -175,6 +187,18 @@ impl<'de> Deserialize<'de> for ListCardsResponse {
 }
 
 /// Which card of which customer.
+///
+/// # On the wire
+///
+/// `POST /pay/oneclick/v1/rem_token.cfm`. The client sends it as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `merchant.merchant_id`: the credential `merchant_id`
+/// - `merchant.login`: the credential `login`
+/// - `merchant.password`: the credential `password`
+///
+/// From `spec/assist.yaml`, line 176 (operation `remove_card`, line 168).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RemoveCardRequest {
     /// The merchant's credentials.
@@ -224,6 +248,18 @@ pub struct RemoveCardResponse {
 }
 
 /// The order and the stored card.
+///
+/// # On the wire
+///
+/// `POST /pay/tokenpay.cfm`. The client sends it as form-encoded.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `Merchant_ID`: the credential `merchant_id`
+/// - `Login`: the credential `login`
+/// - `Password`: the credential `password`
+///
+/// From `spec/assist.yaml`, line 208 (operation `token_pay`, line 196).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenPayRequest {
     /// The merchant's order number.
@@ -297,6 +333,16 @@ pub struct TokenPayResponse {
 }
 
 /// An order for the payment page.
+///
+/// # On the wire
+///
+/// `POST /pay/order.cfm`. The client builds it as form-encoded for the customer's browser to send.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `Merchant_ID`: the credential `merchant_id`
+///
+/// From `spec/assist.yaml`, line 242 (operation `payment_page_order`, line 229).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentPageOrderRequest {
     /// The merchant's order number.

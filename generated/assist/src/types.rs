@@ -176,6 +176,20 @@ impl TryFrom<String> for CustomerNumber {
     }
 }
 
+impl rt::Constrained for CustomerNumber {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for CustomerNumber {
     type Error = rt::Violations;
 
@@ -231,6 +245,20 @@ impl TryFrom<String> for CardToken {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::CARD_TOKEN_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for CardToken {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -292,6 +320,20 @@ impl TryFrom<String> for OrderNumber {
     }
 }
 
+impl rt::Constrained for OrderNumber {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for OrderNumber {
     type Error = rt::Violations;
 
@@ -347,6 +389,20 @@ impl TryFrom<String> for Amount {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::AMOUNT_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for Amount {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -408,6 +464,20 @@ impl TryFrom<String> for Currency {
     }
 }
 
+impl rt::Constrained for Currency {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for Currency {
     type Error = rt::Violations;
 
@@ -466,6 +536,20 @@ impl TryFrom<String> for ClientIp {
     }
 }
 
+impl rt::Constrained for ClientIp {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for ClientIp {
     type Error = rt::Violations;
 
@@ -519,6 +603,20 @@ impl TryFrom<i64> for RecurringPeriod {
     }
 }
 
+impl rt::Constrained for RecurringPeriod {
+    type Raw = i64;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: i64) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &i64 {
+        &self.0
+    }
+}
+
 impl Serialize for RecurringPeriod {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.0)
@@ -560,6 +658,20 @@ impl TryFrom<String> for RecurringMaxDate {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::RECURRING_MAX_DATE_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for RecurringMaxDate {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 

@@ -820,6 +820,24 @@ pub struct SdkChallenge {
 }
 
 /// Checks a OneClick template.
+///
+/// # On the wire
+///
+/// `POST /oneclick/echo`. The client sends it as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `merchantId`: the credential `merchant_id`
+/// - `dttm`: the current date and time
+/// - `signature`: the signature
+///
+/// Signed with RSA (PKCS#1 v1.5, SHA-256) over these values joined with `|`, in this order:
+///
+/// 1. `merchantId`
+/// 2. `origPayId`
+/// 3. `dttm`
+///
+/// From `spec/csob.yaml`, line 454 (operation `oneclick_echo`, line 443).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OneclickEchoRequest {
     /// PayID of the OneClick template.
@@ -845,7 +863,7 @@ impl OneclickEchoRequest {
 pub struct OneclickEchoResponse {
     /// PayID of the OneClick template (15 characters).
     #[serde(rename = "origPayId", default, skip_serializing_if = "Option::is_none")]
-    pub orig_pay_id: Option<String>,
+    pub orig_pay_id: Option<rt::Checked<PayId>>,
     /// Date and time of the response (YYYYMMDDHHMMSS).
     pub dttm: String,
     /// The result of the operation.
@@ -857,6 +875,39 @@ pub struct OneclickEchoResponse {
 }
 
 /// Starts a payment from a OneClick template.
+///
+/// # On the wire
+///
+/// `POST /oneclick/init`. The client sends it as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `merchantId`: the credential `merchant_id`
+/// - `dttm`: the current date and time
+/// - `signature`: the signature
+///
+/// Signed with RSA (PKCS#1 v1.5, SHA-256) over these values joined with `|`, in this order:
+///
+/// 1. `merchantId`
+/// 2. `origPayId`
+/// 3. `orderNo`
+/// 4. `dttm`
+/// 5. `payMethod`
+/// 6. `clientIp`
+/// 7. `totalAmount`
+/// 8. `currency`
+/// 9. `closePayment`
+/// 10. `returnUrl`
+/// 11. `returnMethod`
+/// 12. `customer` (`name`, `email`, `homePhone`, `workPhone`, `mobilePhone`, `account` (`createdAt`, `changedAt`, `changedPwdAt`, `orderHistory`, `paymentsDay`, `paymentsYear`, `oneclickAdds`, `suspicious`), `login` (`auth`, `authAt`, `authData`))
+/// 13. `order` (`type`, `availability`, `delivery`, `deliveryMode`, `deliveryEmail`, `nameMatch`, `addressMatch`, `billing` (`address1`, `address2`, `address3`, `city`, `zip`, `state`, `country`), `shipping` (`address1`, `address2`, `address3`, `city`, `zip`, `state`, `country`), `shippingAddedAt`, `reorder`, `giftcards` (`totalAmount`, `currency`, `quantity`))
+/// 14. `clientInitiated`
+/// 15. `sdkUsed`
+/// 16. `merchantData`
+/// 17. `language`
+/// 18. `ttlSec`
+///
+/// From `spec/csob.yaml`, line 523 (operation `oneclick_init`, line 511).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OneclickInitRequest {
     /// PayID of the OneClick template created earlier.
@@ -1032,7 +1083,7 @@ impl OneclickInitRequest {
 pub struct OneclickInitResponse {
     /// Unique payment ID (15 characters).
     #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
-    pub pay_id: Option<String>,
+    pub pay_id: Option<rt::Checked<PayId>>,
     /// Date and time of the response (YYYYMMDDHHMMSS).
     pub dttm: String,
     /// The result of the operation.
@@ -1053,6 +1104,25 @@ pub struct OneclickInitResponse {
 }
 
 /// Processes a OneClick payment.
+///
+/// # On the wire
+///
+/// `POST /oneclick/process`. The client sends it as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `merchantId`: the credential `merchant_id`
+/// - `dttm`: the current date and time
+/// - `signature`: the signature
+///
+/// Signed with RSA (PKCS#1 v1.5, SHA-256) over these values joined with `|`, in this order:
+///
+/// 1. `merchantId`
+/// 2. `payId`
+/// 3. `dttm`
+/// 4. `fingerprint` (`browser` (`userAgent`, `acceptHeader`, `language`, `javascriptEnabled`, `colorDepth`, `screenHeight`, `screenWidth`, `timezone`, `javaEnabled`, `challengeWindowSize`), `sdk` (`appID`, `encData`, `ephemPubKey`, `maxTimeout`, `referenceNumber`, `transID`))
+///
+/// From `spec/csob.yaml`, line 676 (operation `oneclick_process`, line 664).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OneclickProcessRequest {
     /// PayID of the payment created by oneclick/init.
@@ -1087,7 +1157,7 @@ impl OneclickProcessRequest {
 pub struct OneclickProcessResponse {
     /// Unique payment ID (15 characters).
     #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
-    pub pay_id: Option<String>,
+    pub pay_id: Option<rt::Checked<PayId>>,
     /// Date and time of the response (YYYYMMDDHHMMSS).
     pub dttm: String,
     /// The result of the operation.
@@ -1111,6 +1181,24 @@ pub struct OneclickProcessResponse {
 }
 
 /// Asks for a payment's state.
+///
+/// # On the wire
+///
+/// `GET /payment/status/{merchantId}/{payId}/{dttm}/{signature}`. The client sends it as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `merchantId`: the credential `merchant_id`
+/// - `dttm`: the current date and time
+/// - `signature`: the signature
+///
+/// Signed with RSA (PKCS#1 v1.5, SHA-256) over these values joined with `|`, in this order:
+///
+/// 1. `merchantId`
+/// 2. `payId`
+/// 3. `dttm`
+///
+/// From `spec/csob.yaml`, line 814 (operation `payment_status`, line 803).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentStatusRequest {
     /// The payment's ID.
@@ -1136,7 +1224,7 @@ impl PaymentStatusRequest {
 pub struct PaymentStatusResponse {
     /// Unique payment ID (15 characters).
     #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
-    pub pay_id: Option<String>,
+    pub pay_id: Option<rt::Checked<PayId>>,
     /// Date and time of the response (YYYYMMDDHHMMSS).
     pub dttm: String,
     /// The result of the operation.

@@ -824,7 +824,7 @@ pub static ONECLICK_ECHO_RESPONSE_SIGNATURE: &[SignItem] = &[
 pub static ONECLICK_ECHO_RESPONSE: Object = Object {
     name: "oneclick_echo response",
     fields: &[
-        Field::new("origPayId", Kind::String),
+        Field::new("origPayId", Kind::String).constraints(PAY_ID_CONSTRAINTS),
         Field::new("dttm", Kind::String).required(),
         Field::new("resultCode", Kind::Integer).required(),
         Field::new("resultMessage", Kind::String).required(),
@@ -915,7 +915,7 @@ pub static ONECLICK_INIT_RESPONSE_SIGNATURE: &[SignItem] = &[
 pub static ONECLICK_INIT_RESPONSE: Object = Object {
     name: "oneclick_init response",
     fields: &[
-        Field::new("payId", Kind::String),
+        Field::new("payId", Kind::String).constraints(PAY_ID_CONSTRAINTS),
         Field::new("dttm", Kind::String).required(),
         Field::new("resultCode", Kind::Integer).required(),
         Field::new("resultMessage", Kind::String).required(),
@@ -972,7 +972,7 @@ pub static ONECLICK_PROCESS_RESPONSE_SIGNATURE: &[SignItem] = &[
 pub static ONECLICK_PROCESS_RESPONSE: Object = Object {
     name: "oneclick_process response",
     fields: &[
-        Field::new("payId", Kind::String),
+        Field::new("payId", Kind::String).constraints(PAY_ID_CONSTRAINTS),
         Field::new("dttm", Kind::String).required(),
         Field::new("resultCode", Kind::Integer).required(),
         Field::new("resultMessage", Kind::String).required(),
@@ -1033,7 +1033,7 @@ pub static PAYMENT_STATUS_RESPONSE_SIGNATURE: &[SignItem] = &[
 pub static PAYMENT_STATUS_RESPONSE: Object = Object {
     name: "payment_status response",
     fields: &[
-        Field::new("payId", Kind::String),
+        Field::new("payId", Kind::String).constraints(PAY_ID_CONSTRAINTS),
         Field::new("dttm", Kind::String).required(),
         Field::new("resultCode", Kind::Integer).required(),
         Field::new("resultMessage", Kind::String).required(),

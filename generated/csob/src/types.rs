@@ -808,6 +808,20 @@ impl TryFrom<String> for MerchantId {
     }
 }
 
+impl rt::Constrained for MerchantId {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for MerchantId {
     type Error = rt::Violations;
 
@@ -863,6 +877,20 @@ impl TryFrom<String> for PayId {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::PAY_ID_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for PayId {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -925,6 +953,20 @@ impl TryFrom<String> for OrderNo {
     }
 }
 
+impl rt::Constrained for OrderNo {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for OrderNo {
     type Error = rt::Violations;
 
@@ -978,6 +1020,20 @@ impl TryFrom<i64> for Amount {
     }
 }
 
+impl rt::Constrained for Amount {
+    type Raw = i64;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: i64) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &i64 {
+        &self.0
+    }
+}
+
 impl Serialize for Amount {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.0)
@@ -1019,6 +1075,20 @@ impl TryFrom<String> for ReturnUrl {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::RETURN_URL_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for ReturnUrl {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -1077,6 +1147,20 @@ impl TryFrom<String> for ClientIp {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::CLIENT_IP_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for ClientIp {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -1140,6 +1224,20 @@ impl TryFrom<String> for MerchantData {
     }
 }
 
+impl rt::Constrained for MerchantData {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for MerchantData {
     type Error = rt::Violations;
 
@@ -1193,6 +1291,20 @@ impl TryFrom<i64> for TtlSec {
     }
 }
 
+impl rt::Constrained for TtlSec {
+    type Raw = i64;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: i64) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &i64 {
+        &self.0
+    }
+}
+
 impl Serialize for TtlSec {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.0)
@@ -1234,6 +1346,20 @@ impl TryFrom<String> for CustomerName {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::CUSTOMER_NAME_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for CustomerName {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -1295,6 +1421,20 @@ impl TryFrom<String> for Email {
     }
 }
 
+impl rt::Constrained for Email {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for Email {
     type Error = rt::Violations;
 
@@ -1350,6 +1490,20 @@ impl TryFrom<String> for Phone {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::PHONE_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for Phone {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -1411,6 +1565,20 @@ impl TryFrom<String> for IsoDateTime {
     }
 }
 
+impl rt::Constrained for IsoDateTime {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for IsoDateTime {
     type Error = rt::Violations;
 
@@ -1464,6 +1632,20 @@ impl TryFrom<i64> for Count {
     }
 }
 
+impl rt::Constrained for Count {
+    type Raw = i64;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: i64) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &i64 {
+        &self.0
+    }
+}
+
 impl Serialize for Count {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.0)
@@ -1505,6 +1687,20 @@ impl TryFrom<String> for Availability {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::AVAILABILITY_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for Availability {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -1566,6 +1762,20 @@ impl TryFrom<String> for AddressLine {
     }
 }
 
+impl rt::Constrained for AddressLine {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for AddressLine {
     type Error = rt::Violations;
 
@@ -1621,6 +1831,20 @@ impl TryFrom<String> for Zip {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::ZIP_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for Zip {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -1682,6 +1906,20 @@ impl TryFrom<String> for Country {
     }
 }
 
+impl rt::Constrained for Country {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for Country {
     type Error = rt::Violations;
 
@@ -1737,6 +1975,20 @@ impl TryFrom<String> for HeaderValue {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::HEADER_VALUE_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for HeaderValue {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -1798,6 +2050,20 @@ impl TryFrom<String> for BrowserLanguage {
     }
 }
 
+impl rt::Constrained for BrowserLanguage {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for BrowserLanguage {
     type Error = rt::Violations;
 
@@ -1851,6 +2117,20 @@ impl TryFrom<i64> for SdkMaxTimeout {
     }
 }
 
+impl rt::Constrained for SdkMaxTimeout {
+    type Raw = i64;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: i64) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &i64 {
+        &self.0
+    }
+}
+
 impl Serialize for SdkMaxTimeout {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.0)
@@ -1895,6 +2175,20 @@ impl TryFrom<String> for SdkReferenceNumber {
             &value,
         )?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for SdkReferenceNumber {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -1956,6 +2250,20 @@ impl TryFrom<String> for SdkTransId {
     }
 }
 
+impl rt::Constrained for SdkTransId {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for SdkTransId {
     type Error = rt::Violations;
 
@@ -2009,6 +2317,20 @@ impl TryFrom<i64> for ScreenHeight {
     }
 }
 
+impl rt::Constrained for ScreenHeight {
+    type Raw = i64;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: i64) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &i64 {
+        &self.0
+    }
+}
+
 impl Serialize for ScreenHeight {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.0)
@@ -2045,6 +2367,20 @@ impl TryFrom<i64> for ScreenWidth {
     fn try_from(value: i64) -> Result<Self, Self::Error> {
         rt::validate::check_int(crate::schema::SCREEN_WIDTH_CONSTRAINTS, value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for ScreenWidth {
+    type Raw = i64;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: i64) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &i64 {
+        &self.0
     }
 }
 

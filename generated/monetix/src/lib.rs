@@ -32,6 +32,7 @@
 
 mod client;
 mod model;
+#[doc(hidden)]
 pub mod schema;
 #[cfg(test)]
 mod tests;
@@ -41,6 +42,6 @@ pub use client::*;
 pub use model::*;
 pub use types::*;
 pub use oneclick_runtime::{
-    Clock, Error, PollOptions, RetryPolicy, RsaPrivateKey, RsaPublicKey, RuleKind,
-    Violation, Violations,
+    Checked, Clock, Configure, Error, PollOptions, RetryPolicy, RsaPrivateKey,
+    RsaPublicKey, RuleKind, Violation, Violations,
 };

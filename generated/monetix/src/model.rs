@@ -476,6 +476,19 @@ pub struct RedirectData {
 }
 
 /// A one-step purchase request.
+///
+/// # On the wire
+///
+/// `POST /v2/payment/card/sale`. The client sends it as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `general.project_id`: the credential `project_id`
+/// - `general.signature`: the signature
+///
+/// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
+///
+/// From `spec/monetix.yaml`, line 202 (operation `card_sale`, line 191).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardSaleRequest {
     /// General request identification information.
@@ -561,6 +574,19 @@ pub struct CardSaleResponse {
 }
 
 /// Asks for a payment's state.
+///
+/// # On the wire
+///
+/// `POST /v2/payment/status`. The client sends it as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `general.project_id`: the credential `project_id`
+/// - `general.signature`: the signature
+///
+/// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
+///
+/// From `spec/monetix.yaml`, line 293 (operation `payment_status`, line 285).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentStatusRequest {
     /// General request identification information; payment_id names the payment.

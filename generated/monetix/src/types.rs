@@ -128,6 +128,20 @@ impl TryFrom<String> for Pan {
     }
 }
 
+impl rt::Constrained for Pan {
+    type Raw = String;
+
+    const SENSITIVE: bool = true;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for Pan {
     type Error = rt::Violations;
 
@@ -184,6 +198,20 @@ impl TryFrom<String> for Cvv {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::CVV_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for Cvv {
+    type Raw = String;
+
+    const SENSITIVE: bool = true;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -246,6 +274,20 @@ impl TryFrom<String> for PaymentId {
     }
 }
 
+impl rt::Constrained for PaymentId {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for PaymentId {
     type Error = rt::Violations;
 
@@ -301,6 +343,20 @@ impl TryFrom<String> for IpAddress {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::IP_ADDRESS_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for IpAddress {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -362,6 +418,20 @@ impl TryFrom<String> for Email {
     }
 }
 
+impl rt::Constrained for Email {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for Email {
     type Error = rt::Violations;
 
@@ -415,6 +485,20 @@ impl TryFrom<i64> for Amount {
     }
 }
 
+impl rt::Constrained for Amount {
+    type Raw = i64;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: i64) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &i64 {
+        &self.0
+    }
+}
+
 impl Serialize for Amount {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.0)
@@ -456,6 +540,20 @@ impl TryFrom<String> for Currency {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::CURRENCY_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for Currency {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -517,6 +615,20 @@ impl TryFrom<String> for Success {
     }
 }
 
+impl rt::Constrained for Success {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for Success {
     type Error = rt::Violations;
 
@@ -572,6 +684,20 @@ impl TryFrom<String> for Decline {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::DECLINE_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for Decline {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -633,6 +759,20 @@ impl TryFrom<String> for Return {
     }
 }
 
+impl rt::Constrained for Return {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for Return {
     type Error = rt::Violations;
 
@@ -686,6 +826,20 @@ impl TryFrom<i64> for Year {
     }
 }
 
+impl rt::Constrained for Year {
+    type Raw = i64;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: i64) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &i64 {
+        &self.0
+    }
+}
+
 impl Serialize for Year {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.0)
@@ -722,6 +876,20 @@ impl TryFrom<i64> for Month {
     fn try_from(value: i64) -> Result<Self, Self::Error> {
         rt::validate::check_int(crate::schema::MONTH_CONSTRAINTS, value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for Month {
+    type Raw = i64;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: i64) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &i64 {
+        &self.0
     }
 }
 
@@ -766,6 +934,20 @@ impl TryFrom<String> for CardHolder {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::CARD_HOLDER_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for CardHolder {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -822,6 +1004,20 @@ impl TryFrom<i64> for SavedAccountId {
     }
 }
 
+impl rt::Constrained for SavedAccountId {
+    type Raw = i64;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: i64) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &i64 {
+        &self.0
+    }
+}
+
 impl Serialize for SavedAccountId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.0)
@@ -863,6 +1059,20 @@ impl TryFrom<String> for Token {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::TOKEN_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for Token {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 

@@ -219,6 +219,18 @@ pub struct Contract {
 }
 
 /// The order and its payment session.
+///
+/// # On the wire
+///
+/// `POST /orders/hpp`. The client sends it as JSON.
+///
+/// Headers the client sets:
+///
+/// - `X-Api-Key`: the credential `api_key`
+/// - `Correlation-Id`: a fresh UUID per request
+/// - `Idempotency-Key`: a UUID per call, the same on its retries
+///
+/// From `spec/xpay.yaml`, line 139 (operation `create_hpp_order`, line 127).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateHppOrderRequest {
     /// The order.
@@ -253,6 +265,18 @@ pub struct CreateHppOrderResponse {
 }
 
 /// The order and its payment session.
+///
+/// # On the wire
+///
+/// `POST /orders/paybylink`. The client sends it as JSON.
+///
+/// Headers the client sets:
+///
+/// - `X-Api-Key`: the credential `api_key`
+/// - `Correlation-Id`: a fresh UUID per request
+/// - `Idempotency-Key`: a UUID per call, the same on its retries
+///
+/// From `spec/xpay.yaml`, line 180 (operation `create_pay_by_link`, line 168).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreatePayByLinkRequest {
     /// The order.
@@ -287,6 +311,17 @@ pub struct CreatePayByLinkResponse {
 }
 
 /// Whose contracts.
+///
+/// # On the wire
+///
+/// `GET /contracts/customers/{customerId}`. The client sends it as JSON.
+///
+/// Headers the client sets:
+///
+/// - `X-Api-Key`: the credential `api_key`
+/// - `Correlation-Id`: a fresh UUID per request
+///
+/// From `spec/xpay.yaml`, line 217 (operation `list_customer_contracts`, line 209).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListCustomerContractsRequest {
     /// The merchant's customer ID.
@@ -319,6 +354,17 @@ pub struct ListCustomerContractsResponse {
 }
 
 /// Which contract; the request has no body.
+///
+/// # On the wire
+///
+/// `POST /contracts/{contractId}/deactivation`. The client sends it as JSON.
+///
+/// Headers the client sets:
+///
+/// - `X-Api-Key`: the credential `api_key`
+/// - `Correlation-Id`: a fresh UUID per request
+///
+/// From `spec/xpay.yaml`, line 234 (operation `deactivate_contract`, line 226).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeactivateContractRequest {
     /// The contract ID.
@@ -348,6 +394,17 @@ pub struct DeactivateContractResponse {
 }
 
 /// Which order.
+///
+/// # On the wire
+///
+/// `GET /orders/{orderId}`. The client sends it as JSON.
+///
+/// Headers the client sets:
+///
+/// - `X-Api-Key`: the credential `api_key`
+/// - `Correlation-Id`: a fresh UUID per request
+///
+/// From `spec/xpay.yaml`, line 250 (operation `get_order`, line 242).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetOrderRequest {
     /// The merchant's order ID.

@@ -249,6 +249,20 @@ impl TryFrom<String> for OrderId {
     }
 }
 
+impl rt::Constrained for OrderId {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for OrderId {
     type Error = rt::Violations;
 
@@ -304,6 +318,20 @@ impl TryFrom<String> for Amount {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::AMOUNT_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for Amount {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -365,6 +393,20 @@ impl TryFrom<String> for Currency {
     }
 }
 
+impl rt::Constrained for Currency {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for Currency {
     type Error = rt::Violations;
 
@@ -420,6 +462,20 @@ impl TryFrom<String> for CustomerId {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::CUSTOMER_ID_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for CustomerId {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -481,6 +537,20 @@ impl TryFrom<String> for SessionAmount {
     }
 }
 
+impl rt::Constrained for SessionAmount {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for SessionAmount {
     type Error = rt::Violations;
 
@@ -536,6 +606,20 @@ impl TryFrom<String> for ResultUrl {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::RESULT_URL_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for ResultUrl {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -597,6 +681,20 @@ impl TryFrom<String> for CancelUrl {
     }
 }
 
+impl rt::Constrained for CancelUrl {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for CancelUrl {
     type Error = rt::Violations;
 
@@ -652,6 +750,20 @@ impl TryFrom<String> for NotificationUrl {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::NOTIFICATION_URL_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for NotificationUrl {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -713,6 +825,20 @@ impl TryFrom<String> for ContractId {
     }
 }
 
+impl rt::Constrained for ContractId {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for ContractId {
     type Error = rt::Violations;
 
@@ -768,6 +894,20 @@ impl TryFrom<String> for PathCustomerId {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::PATH_CUSTOMER_ID_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for PathCustomerId {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -829,6 +969,20 @@ impl TryFrom<String> for PathContractId {
     }
 }
 
+impl rt::Constrained for PathContractId {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
 impl TryFrom<&str> for PathContractId {
     type Error = rt::Violations;
 
@@ -884,6 +1038,20 @@ impl TryFrom<String> for PathOrderId {
     fn try_from(value: String) -> Result<Self, Self::Error> {
         rt::validate::check_str(crate::schema::PATH_ORDER_ID_CONSTRAINTS, &value)?;
         Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for PathOrderId {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
