@@ -80,6 +80,13 @@ impl<T: Constrained> Checked<T> {
     }
 }
 
+impl<T: Constrained<Raw = String>> Checked<T> {
+    /// The text as the gateway sent it, valid or not.
+    pub fn as_str(&self) -> &str {
+        self.raw()
+    }
+}
+
 impl<T: Constrained> From<T> for Checked<T> {
     fn from(value: T) -> Self {
         Self(Verdict::Valid(value))

@@ -47,7 +47,7 @@ async fn csob_oneclick_flow_end_to_end() {
     .client_ip(ClientIp::try_from("192.0.2.2").unwrap());
     let payment = client.oneclick_init(&init).await.unwrap();
     assert_eq!(payment.payment_status, Some(PaymentStatus::Created));
-    let pay_id = PayId::try_from(payment.pay_id.unwrap()).unwrap();
+    let pay_id = payment.pay_id.unwrap().into_valid().unwrap();
     let processed = client
         .oneclick_process(&OneclickProcessRequest::new(pay_id.clone()))
         .await
@@ -552,7 +552,7 @@ mod outcomes {
         let (simulator, client) = setup().await;
         let payment = client.oneclick_init(&init()).await.unwrap();
         simulator.queue_outcome("csob", Outcome::Challenge, 1);
-        let pay_id = PayId::try_from(payment.pay_id.unwrap()).unwrap();
+        let pay_id = payment.pay_id.unwrap().into_valid().unwrap();
         let processed = client
             .oneclick_process(&OneclickProcessRequest::new(pay_id))
             .await

@@ -239,11 +239,9 @@ fn scan(source: &str) -> Vec<Line> {
                                     header.clear();
                                 }
                                 '}' => {
-                                    if braces.pop() == Some(true)
-                                        && line.code.trim_start().starts_with('}')
-                                    {
-                                        line.closes_list = true;
-                                    }
+                                    let closed_list = braces.pop() == Some(true);
+                                    line.closes_list |=
+                                        closed_list && line.code.trim_start().starts_with('}');
                                 }
                                 _ => {}
                             }
