@@ -12,6 +12,7 @@ pub mod error;
 pub mod format;
 pub mod keys;
 pub mod month_year;
+pub mod ordered_map;
 pub mod schema;
 pub mod secret;
 #[doc(hidden)]
@@ -29,4 +30,5 @@ pub use engine::{
 pub use error::{Error, RuleKind, SignatureError, Violation, Violations};
 pub use keys::{KeyError, RsaPrivateKey, RsaPublicKey};
 pub use month_year::MonthYear;
+pub use ordered_map::OrderedMap;
 pub use secret::Secret;

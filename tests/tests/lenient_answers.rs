@@ -53,3 +53,31 @@ fn the_answer_serialises_back_to_what_the_gateway_sent() {
     assert_eq!(answer.payment_status, Some(PaymentStatus::Unknown(99)));
     assert_eq!(serde_json::to_value(&answer).unwrap(), sent);
 }
+
+#[test]
+fn endpoint_vars_keep_the_order_the_gateway_sent() {
+    let answer: OneclickInitResponse = serde_json::from_value(json!({
+        "payId": "0e92dd54b133@HA",
+        "dttm": "20220125131601",
+        "resultCode": 0,
+        "resultMessage": "OK",
+        "actions": {"authenticate": {"browserChallenge": {
+            "url": "https://example.com/challenge",
+            "method": "POST",
+            "vars": {"threeDSSessionData": "z", "creq": "a", "acsTransID": "m"},
+        }}},
+    }))
+    .unwrap();
+    let challenge = answer
+        .actions
+        .unwrap()
+        .authenticate
+        .unwrap()
+        .browser_challenge
+        .unwrap();
+    let vars = challenge.vars.expect("the challenge carries vars");
+    assert_eq!(
+        vars.keys().collect::<Vec<_>>(),
+        ["threeDSSessionData", "creq", "acsTransID"]
+    );
+}

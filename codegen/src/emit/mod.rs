@@ -165,7 +165,7 @@ fn rust_type(gateway: &Gateway, ty: &TypeRef, direction: Direction) -> TokenStre
         }
         TypeRef::Map(inner) => {
             let inner = rust_type(gateway, inner, direction);
-            quote! { std::collections::BTreeMap<String, #inner> }
+            quote! { rt::OrderedMap<#inner> }
         }
     }
 }

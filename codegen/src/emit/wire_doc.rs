@@ -132,6 +132,6 @@ fn sign_shape(gateway: &Gateway, name: &str, shape: &SignShape) -> String {
             None => name.to_string(),
         },
         SignShape::Each(inner) => sign_shape(gateway, &format!("each of {name}"), inner),
-        SignShape::MapValues => format!("the values of {name}"),
+        SignShape::MapValues => format!("the values of {name}, in message order"),
     }
 }

@@ -769,7 +769,7 @@ pub struct Endpoint {
         deserialize_with = "rt::serde_helpers::map_or_empty_list",
         skip_serializing_if = "Option::is_none"
     )]
-    pub vars: Option<std::collections::BTreeMap<String, String>>,
+    pub vars: Option<rt::OrderedMap<String>>,
 }
 
 /// Parameters to initialise the 3DS SDK in the customer's mobile application.

@@ -466,7 +466,7 @@ pub struct RedirectData {
         deserialize_with = "rt::serde_helpers::map_or_empty_list",
         skip_serializing_if = "Option::is_none"
     )]
-    pub body: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub body: Option<rt::OrderedMap<serde_json::Value>>,
     /// Method to use to submit the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
