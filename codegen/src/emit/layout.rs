@@ -52,12 +52,10 @@ enum Lexed {
 /// `mod` declarations and of inner attributes.
 pub(super) fn separate_items(source: &str) -> String {
     let lines = scan(source);
-    let texts: Vec<&str> = source.lines().collect();
     let mut out = String::with_capacity(source.len() + source.len() / 16);
     let mut previous_group = None;
     let mut item_header = String::new();
-    for (index, text) in texts.iter().enumerate() {
-        let line = &lines[index];
+    for (index, (text, line)) in source.lines().zip(&lines).enumerate() {
         if let Some(previous) = previous_group {
             if line.in_item_list && !line.closes_list && !text.trim().is_empty() {
                 let next = group_of_upcoming(&lines[index..]);

@@ -2,8 +2,8 @@
 //! caller builds, so nobody has to read the spec or the engine to know what leaves the machine.
 
 use crate::ir::{
-    Auto, Field, Gateway, HeaderValue, ObjectType, Operation, SignItem, SignShape, SignatureScheme,
-    TypeRef,
+    Auto, Field, Gateway, HeaderValue, Location, ObjectType, Operation, SignItem, SignShape,
+    SignatureScheme, TypeRef,
 };
 
 use super::schema::method_name;
@@ -11,9 +11,22 @@ use super::schema::method_name;
 /// The section for `request`, the request message of `op`.
 pub(super) fn on_the_wire(gateway: &Gateway, op: &Operation, request: &ObjectType) -> String {
     let encoding = if op.form { "form-encoded" } else { "JSON" };
-    let delivery = match op.response {
-        Some(_) => format!("The client sends it as {encoding}"),
-        None => format!("The client builds it as {encoding} for the customer's browser to send"),
+    let in_body = request.fields.iter().any(|f| f.location == Location::Body);
+    let in_path = request.fields.iter().any(|f| f.location == Location::Path);
+    let body_fields = if in_path {
+        "the fields named in the path travel there, the others"
+    } else {
+        "the fields"
+    };
+    let delivery = match (in_body, in_path, op.response) {
+        (false, true, _) => {
+            "The client sends it without a body: every field travels in the path".to_string()
+        }
+        (false, false, _) => "The client sends it without a body".to_string(),
+        (true, _, Some(_)) => format!("The client sends it: {body_fields} as {encoding}"),
+        (true, _, None) => format!(
+            "The client builds it for the customer's browser to send: {body_fields} as {encoding}"
+        ),
     };
     let mut text = format!(
         "# On the wire\n\n`{} {}`. {delivery}.",

@@ -117,7 +117,7 @@ impl PaymentToken {
 ///
 /// # On the wire
 ///
-/// `POST /pay/oneclick/v1/token.cfm`. The client sends it as JSON.
+/// `POST /pay/oneclick/v1/token.cfm`. The client sends it: the fields as JSON.
 ///
 /// The client fills in itself, so this type has no field for them:
 ///
@@ -190,7 +190,7 @@ impl<'de> Deserialize<'de> for ListCardsResponse {
 ///
 /// # On the wire
 ///
-/// `POST /pay/oneclick/v1/rem_token.cfm`. The client sends it as JSON.
+/// `POST /pay/oneclick/v1/rem_token.cfm`. The client sends it: the fields as JSON.
 ///
 /// The client fills in itself, so this type has no field for them:
 ///
@@ -251,7 +251,7 @@ pub struct RemoveCardResponse {
 ///
 /// # On the wire
 ///
-/// `POST /pay/tokenpay.cfm`. The client sends it as form-encoded.
+/// `POST /pay/tokenpay.cfm`. The client sends it: the fields as form-encoded.
 ///
 /// The client fills in itself, so this type has no field for them:
 ///
@@ -336,7 +336,7 @@ pub struct TokenPayResponse {
 ///
 /// # On the wire
 ///
-/// `POST /pay/order.cfm`. The client builds it as form-encoded for the customer's browser to send.
+/// `POST /pay/order.cfm`. The client builds it for the customer's browser to send: the fields as form-encoded.
 ///
 /// The client fills in itself, so this type has no field for them:
 ///

@@ -823,7 +823,7 @@ pub struct SdkChallenge {
 ///
 /// # On the wire
 ///
-/// `POST /oneclick/echo`. The client sends it as JSON.
+/// `POST /oneclick/echo`. The client sends it: the fields as JSON.
 ///
 /// The client fills in itself, so this type has no field for them:
 ///
@@ -878,7 +878,7 @@ pub struct OneclickEchoResponse {
 ///
 /// # On the wire
 ///
-/// `POST /oneclick/init`. The client sends it as JSON.
+/// `POST /oneclick/init`. The client sends it: the fields as JSON.
 ///
 /// The client fills in itself, so this type has no field for them:
 ///
@@ -1107,7 +1107,7 @@ pub struct OneclickInitResponse {
 ///
 /// # On the wire
 ///
-/// `POST /oneclick/process`. The client sends it as JSON.
+/// `POST /oneclick/process`. The client sends it: the fields as JSON.
 ///
 /// The client fills in itself, so this type has no field for them:
 ///
@@ -1184,7 +1184,7 @@ pub struct OneclickProcessResponse {
 ///
 /// # On the wire
 ///
-/// `GET /payment/status/{merchantId}/{payId}/{dttm}/{signature}`. The client sends it as JSON.
+/// `GET /payment/status/{merchantId}/{payId}/{dttm}/{signature}`. The client sends it without a body: every field travels in the path.
 ///
 /// The client fills in itself, so this type has no field for them:
 ///

@@ -479,7 +479,7 @@ pub struct RedirectData {
 ///
 /// # On the wire
 ///
-/// `POST /v2/payment/card/sale`. The client sends it as JSON.
+/// `POST /v2/payment/card/sale`. The client sends it: the fields as JSON.
 ///
 /// The client fills in itself, so this type has no field for them:
 ///
@@ -577,7 +577,7 @@ pub struct CardSaleResponse {
 ///
 /// # On the wire
 ///
-/// `POST /v2/payment/status`. The client sends it as JSON.
+/// `POST /v2/payment/status`. The client sends it: the fields as JSON.
 ///
 /// The client fills in itself, so this type has no field for them:
 ///

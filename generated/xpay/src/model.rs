@@ -222,7 +222,7 @@ pub struct Contract {
 ///
 /// # On the wire
 ///
-/// `POST /orders/hpp`. The client sends it as JSON.
+/// `POST /orders/hpp`. The client sends it: the fields as JSON.
 ///
 /// Headers the client sets:
 ///
@@ -268,7 +268,7 @@ pub struct CreateHppOrderResponse {
 ///
 /// # On the wire
 ///
-/// `POST /orders/paybylink`. The client sends it as JSON.
+/// `POST /orders/paybylink`. The client sends it: the fields as JSON.
 ///
 /// Headers the client sets:
 ///
@@ -314,7 +314,7 @@ pub struct CreatePayByLinkResponse {
 ///
 /// # On the wire
 ///
-/// `GET /contracts/customers/{customerId}`. The client sends it as JSON.
+/// `GET /contracts/customers/{customerId}`. The client sends it without a body: every field travels in the path.
 ///
 /// Headers the client sets:
 ///
@@ -357,7 +357,7 @@ pub struct ListCustomerContractsResponse {
 ///
 /// # On the wire
 ///
-/// `POST /contracts/{contractId}/deactivation`. The client sends it as JSON.
+/// `POST /contracts/{contractId}/deactivation`. The client sends it without a body: every field travels in the path.
 ///
 /// Headers the client sets:
 ///
@@ -397,7 +397,7 @@ pub struct DeactivateContractResponse {
 ///
 /// # On the wire
 ///
-/// `GET /orders/{orderId}`. The client sends it as JSON.
+/// `GET /orders/{orderId}`. The client sends it without a body: every field travels in the path.
 ///
 /// Headers the client sets:
 ///
