@@ -9,8 +9,9 @@ use std::sync::Arc;
 use criterion::{Criterion, criterion_group, criterion_main};
 use oneclick_codegen::workspace;
 use oneclick_csob::{
-    Amount, Client, ClientIp, Credentials, Currency, Customer, CustomerName, Email, Environment,
-    OneclickInitRequest, Order, OrderNo, OrderType, PayId, RsaPrivateKey, RsaPublicKey, schema,
+    Amount, Client, ClientIp, Configure, Credentials, Currency, Customer, CustomerName, Email,
+    Environment, OneclickInitRequest, Order, OrderNo, OrderType, PayId, RsaPrivateKey,
+    RsaPublicKey, schema,
 };
 use oneclick_runtime::FixedClock;
 

@@ -262,6 +262,8 @@ pub struct ObjectType {
     pub presets: Vec<Preset>,
     /// SCREAMING_SNAKE name of the `schema::Object` static.
     pub schema_const: String,
+    /// 1-based line of the spec where the type or message is declared.
+    pub line: usize,
 }
 
 /// Fields of an object of which exactly one group is present, as one Rust enum.
@@ -418,6 +420,8 @@ pub struct Operation {
     pub examples: Vec<Example>,
     /// SCREAMING_SNAKE name of the `schema::Operation` static.
     pub schema_const: String,
+    /// 1-based line of the spec where the operation is declared.
+    pub line: usize,
 }
 
 /// A message the gateway sends to the merchant, verified before it is trusted.

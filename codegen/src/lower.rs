@@ -165,6 +165,7 @@ impl<'a> Lowering<'a, '_> {
                         open: false,
                         presets: Vec::new(),
                         schema_const: def.name.value.to_shouty_snake_case(),
+                        line: def.name.pos.line,
                     });
                     Named::Object(self.gateway.objects.len() - 1)
                 }
@@ -239,6 +240,7 @@ impl<'a> Lowering<'a, '_> {
                 headers,
                 examples: Vec::new(),
                 schema_const: op.id.value.to_shouty_snake_case(),
+                line: op.id.pos.line,
             });
         }
         for callback in &spec.callbacks {
@@ -436,6 +438,7 @@ impl<'a> Lowering<'a, '_> {
             items: None,
             open: body.open,
             presets: Vec::new(),
+            line: body.pos.line,
         });
         let index = self.gateway.objects.len() - 1;
         if let Some(items) = &body.items {

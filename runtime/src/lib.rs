@@ -6,22 +6,28 @@
 
 #![deny(missing_docs)]
 
+pub mod checked;
 pub mod clock;
+pub mod configure;
 pub mod engine;
 pub mod error;
 pub mod format;
 pub mod keys;
 pub mod month_year;
+pub mod ordered_map;
 // Moves to its own crate; its docs are completed there.
 #[allow(missing_docs)]
 pub mod schema;
 pub mod scrub;
 pub mod secret;
+#[doc(hidden)]
 pub mod serde_helpers;
 pub mod signature;
 pub mod validate;
 
+pub use checked::{Checked, Constrained};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use configure::Configure;
 pub use engine::{
     Credentials, DryRun, Engine, PollOptions, PreparedRequest, RedirectForm, Retry, RetryPolicy,
     SigningKeys,
@@ -29,5 +35,6 @@ pub use engine::{
 pub use error::{Echoed, Error, RuleKind, SignatureError, Violation, Violations};
 pub use keys::{KeyError, RsaPrivateKey, RsaPublicKey};
 pub use month_year::MonthYear;
+pub use ordered_map::OrderedMap;
 pub use scrub::Scrubber;
 pub use secret::Secret;

@@ -1,28 +1,24 @@
 //! Serde helpers the generated response types use.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Deserializer};
 
-/// An optional map that may arrive as an object, as `[]` (platforms that serialise an empty
-/// object as an empty array) or as null.
-pub fn map_or_empty_list<'de, D, T>(
-    deserializer: D,
-) -> Result<Option<BTreeMap<String, T>>, D::Error>
+/// An optional map (`OrderedMap` or `BTreeMap`) that may arrive as an object, as `[]`
+/// (platforms that serialise an empty object as an empty array) or as null.
+pub fn map_or_empty_list<'de, D, M>(deserializer: D) -> Result<Option<M>, D::Error>
 where
     D: Deserializer<'de>,
-    T: Deserialize<'de>,
+    M: Deserialize<'de> + Default,
 {
     #[derive(Deserialize)]
     #[serde(untagged)]
-    enum MapOrList<T> {
-        Map(BTreeMap<String, T>),
+    enum MapOrList<M> {
+        Map(M),
         List(Vec<serde::de::IgnoredAny>),
     }
-    match Option::<MapOrList<T>>::deserialize(deserializer)? {
+    match Option::<MapOrList<M>>::deserialize(deserializer)? {
         None => Ok(None),
         Some(MapOrList::Map(map)) => Ok(Some(map)),
-        Some(MapOrList::List(items)) if items.is_empty() => Ok(Some(BTreeMap::new())),
+        Some(MapOrList::List(items)) if items.is_empty() => Ok(Some(M::default())),
         Some(MapOrList::List(_)) => Err(serde::de::Error::custom(
             "expected an object or an empty list",
         )),
@@ -35,6 +31,8 @@ mod tests {
 
     use serde::Deserialize;
     use serde_json::json;
+
+    use crate::OrderedMap;
 
     #[derive(Deserialize, Debug, PartialEq)]
     struct Answer {
@@ -69,5 +67,21 @@ mod tests {
             let error = read(bad.clone()).expect_err(&bad.to_string());
             assert!(!error.contains("4111111111111111"), "{error}");
         }
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct OrderedAnswer {
+        #[serde(default, deserialize_with = "super::map_or_empty_list")]
+        vars: Option<OrderedMap<String>>,
+    }
+
+    #[test]
+    fn ordered_maps_keep_message_order_and_take_empty_lists() {
+        let answer: OrderedAnswer =
+            serde_json::from_value(json!({"vars": {"z": "1", "a": "2"}})).unwrap();
+        let vars = answer.vars.expect("the vars are there");
+        assert_eq!(vars.keys().collect::<Vec<_>>(), ["z", "a"]);
+        let empty: OrderedAnswer = serde_json::from_value(json!({"vars": []})).unwrap();
+        assert_eq!(empty.vars, Some(OrderedMap::new()));
     }
 }

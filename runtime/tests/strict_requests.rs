@@ -5,8 +5,8 @@
 mod common;
 
 use oneclick_runtime::schema::{
-    Auto, Delivery, Encoding, Field, Gateway, Kind, Method, NO_RESPONSE, Object, Operation, Scheme,
-    TimeZone,
+    Auto, Delivery, Encoding, Field, Gateway, Kind, Method, NO_RESPONSE, Object, Operation, Repeat,
+    Scheme, TimeZone,
 };
 use oneclick_runtime::{Credentials, Engine, Error, RuleKind, Secret, SigningKeys};
 use serde_json::{Value, json};
@@ -60,6 +60,9 @@ static ORDER: Operation = Operation {
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
+    repeat: Repeat::Unsafe,
+    reconcile: &[],
+    success_when: None,
 };
 
 static GATEWAY: Gateway = Gateway {
@@ -76,6 +79,7 @@ static GATEWAY: Gateway = Gateway {
     operations: &[&ORDER],
     callbacks: &[],
     retry_http_status: &[],
+    unprocessed_http_status: &[],
 };
 
 fn engine(server: &Server) -> Engine {

@@ -44,7 +44,10 @@ async fn csob(simulator: &Simulator) -> Result<()> {
     let init = OneclickInitRequest::new(template, OrderNo::try_from("1001")?)
         .client_ip(ClientIp::try_from("192.0.2.2")?);
     let payment = client.oneclick_init(&init).await?;
-    let pay_id = PayId::try_from(payment.pay_id.unwrap_or_default())?;
+    let pay_id = payment
+        .pay_id
+        .ok_or("the answer carries no payId")?
+        .into_valid()?;
     println!("  oneclick/init     payment {} created", pay_id.as_str());
     client
         .oneclick_process(&OneclickProcessRequest::new(pay_id.clone()))

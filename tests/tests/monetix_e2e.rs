@@ -5,9 +5,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use oneclick_monetix::{
-    Amount, CardSaleRequest, Client, Credentials, Currency, Customer, Environment, Error, General,
-    IpAddress, Payment, PaymentId, PaymentInstrument, PaymentState, PaymentStatusRequest,
-    RetryPolicy, ReturnUrl, schema,
+    Amount, CardSaleRequest, Client, Configure, Credentials, Currency, Customer, Environment,
+    Error, General, IpAddress, Payment, PaymentId, PaymentInstrument, PaymentState,
+    PaymentStatusRequest, RetryPolicy, ReturnUrl, schema,
 };
 use oneclick_runtime::Secret;
 use oneclick_runtime::signature::{flat, sign_hmac_sha512, verify_hmac_sha512};

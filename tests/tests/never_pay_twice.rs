@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use oneclick_runtime::Configure;
 use oneclick_simulator::{Config, Simulator};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -270,12 +271,10 @@ mod csob {
             let proxy = ActingProxy::start(simulator.addr(), "/oneclick/process", fault, 1).await;
             let client = client(&proxy);
             let payment = client.oneclick_init(&init()).await.unwrap();
-            let pay_id = payment.pay_id.unwrap();
+            let pay_id: PayId = payment.pay_id.unwrap().into_valid().unwrap();
             let reconcile = reconcile_of(
                 client
-                    .oneclick_process(&OneclickProcessRequest::new(
-                        PayId::try_from(pay_id.clone()).unwrap(),
-                    ))
+                    .oneclick_process(&OneclickProcessRequest::new(pay_id.clone()))
                     .await,
             );
             assert_eq!(
@@ -284,7 +283,11 @@ mod csob {
                 "{fault:?}"
             );
             assert_eq!(simulator.csob_payments().len(), 1, "{fault:?}");
-            assert_eq!(reconcile[0], ("payId".to_owned(), pay_id), "{fault:?}");
+            assert_eq!(
+                reconcile[0],
+                ("payId".to_owned(), pay_id.into_inner()),
+                "{fault:?}"
+            );
         }
     }
 }

@@ -47,7 +47,7 @@ async fn csob_oneclick_flow_end_to_end() {
     .client_ip(ClientIp::try_from("192.0.2.2").unwrap());
     let payment = client.oneclick_init(&init).await.unwrap();
     assert_eq!(payment.payment_status, Some(PaymentStatus::Created));
-    let pay_id = PayId::try_from(payment.pay_id.unwrap()).unwrap();
+    let pay_id = payment.pay_id.unwrap().into_valid().unwrap();
     let processed = client
         .oneclick_process(&OneclickProcessRequest::new(pay_id.clone()))
         .await
@@ -457,7 +457,7 @@ mod outcomes {
     use std::time::Duration;
 
     use oneclick_csob::{
-        Client, ClientIp, Credentials, Environment, Error, OneclickEchoRequest,
+        Client, ClientIp, Configure, Credentials, Environment, Error, OneclickEchoRequest,
         OneclickInitRequest, OneclickProcessRequest, OrderNo, PayId, RetryPolicy, RsaPrivateKey,
         RsaPublicKey,
     };
@@ -574,7 +574,7 @@ mod outcomes {
         let (simulator, client) = setup().await;
         let payment = client.oneclick_init(&init()).await.unwrap();
         simulator.queue_outcome("csob", Outcome::Challenge, 1);
-        let pay_id = PayId::try_from(payment.pay_id.unwrap()).unwrap();
+        let pay_id = payment.pay_id.unwrap().into_valid().unwrap();
         let processed = client
             .oneclick_process(&OneclickProcessRequest::new(pay_id))
             .await
@@ -620,6 +620,7 @@ mod outcomes {
 
 mod triggers {
     use oneclick_simulator::{Config, Simulator};
+    use oneclick_xpay::Configure;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     #[tokio::test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use oneclick_tests::{Received, Reply, TestServer};
 use oneclick_xpay::{
-    ActionType, Amount, CancelUrl, Client, ContractId, CreateHppOrderRequest,
+    ActionType, Amount, CancelUrl, Client, Configure, ContractId, CreateHppOrderRequest,
     CreatePayByLinkRequest, Credentials, Currency, DeactivateContractRequest, Environment, Error,
     ListCustomerContractsRequest, Order, OrderId, PathContractId, PathCustomerId, PaymentSession,
     Recurrence, ResultUrl, RetryPolicy, SessionAmount,

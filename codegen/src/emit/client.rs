@@ -13,7 +13,6 @@ pub(super) fn client(gateway: &Gateway) -> TokenStream {
     let credentials = credentials(gateway);
     let result_code = result_code(gateway);
     let client = client_struct(gateway);
-    let uses_sync = quote! { use std::sync::Arc; use std::time::Duration; };
     let fmt = quote! { use std::fmt; };
     let model_types: Vec<_> = gateway
         .operations
@@ -24,7 +23,6 @@ pub(super) fn client(gateway: &Gateway) -> TokenStream {
         .collect();
     quote! {
         #fmt
-        #uses_sync
 
         use oneclick_runtime as rt;
 
@@ -249,7 +247,8 @@ fn client_struct(gateway: &Gateway) -> TokenStream {
         ///
         /// Every call validates the request against the spec before anything is sent, fills the
         /// automatic fields, signs, sends, verifies the answer and maps result codes to
-        /// [`rt::Error`]. Clone it freely: clones share one connection pool.
+        /// [`rt::Error`]. Clone it freely: clones share one connection pool. Its clock, retries
+        /// and timeouts are set through [`Configure`](rt::Configure).
         #[derive(Debug, Clone)]
         pub struct Client {
             engine: rt::Engine,
@@ -262,29 +261,15 @@ fn client_struct(gateway: &Gateway) -> TokenStream {
                 Ok(Self { engine })
             }
 
-            /// Uses `clock` for the automatic `dttm` values (tests, replays).
-            pub fn with_clock(self, clock: Arc<dyn rt::Clock>) -> Self {
-                Self { engine: self.engine.with_clock(clock) }
-            }
-
-            /// Replaces the default retry policy (3 attempts, backoff from 1 s).
-            pub fn with_retry(self, policy: rt::RetryPolicy) -> Self {
-                Self { engine: self.engine.with_retry(policy) }
-            }
-
-            /// Replaces the default timeouts (10 s to connect, 30 s in all).
-            pub fn with_timeouts(self, connect: Duration, total: Duration) -> Result<Self, rt::Error> {
-                Ok(Self { engine: self.engine.with_timeouts(connect, total)? })
-            }
-
-            /// The engine underneath, e.g. to [`rt::Engine::prepare`] a request without sending it.
-            pub fn engine(&self) -> &rt::Engine {
-                &self.engine
-            }
-
             #(#methods)*
             #(#polling)*
             #(#callbacks)*
+        }
+
+        impl rt::Configure for Client {
+            fn engine_and_rebuild(&self) -> (&rt::Engine, fn(rt::Engine) -> Self) {
+                (&self.engine, |engine| Self { engine })
+            }
         }
     }
 }
@@ -346,11 +331,11 @@ fn polling_method(gateway: &Gateway, polling: &Polling) -> TokenStream {
         .unwrap_or_else(|| ident(&gateway.objects[op.request].name));
     let schema = ident(&polling.schema_const);
     let docs = doc(&format!(
-        "{}\n\nCalls `{}` until `{}` leaves {:?}; fails with [`rt::Error::PollDeadline`] when `options.deadline` passes first.",
+        "{}\n\nCalls `{}` until `{}` is no longer {}; fails with [`rt::Error::PollDeadline`] when `options.deadline` passes first.",
         polling.doc.trim(),
         op.id,
         polling.status_field,
-        polling.pending
+        pending_values(&polling.pending)
     ));
     let options_doc = doc(&format!(
         "The spec's polling advice for `{}`: first check after {} ms, then every {} ms, for at most {} ms.",
@@ -401,5 +386,15 @@ fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
         pub fn #name(&self, raw: &[u8]) -> Result<#message, rt::Error> {
             self.engine.verify_callback_as(&schema::#schema, raw)
         }
+    }
+}
+
+/// `` `2` `` or `` `1`, `2` or `7` ``: code spans, so rustdoc reads no link in a list of values.
+fn pending_values(pending: &[i64]) -> String {
+    let spans: Vec<String> = pending.iter().map(|v| format!("`{v}`")).collect();
+    match spans.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }

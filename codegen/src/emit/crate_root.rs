@@ -7,7 +7,8 @@ use crate::ir::{Gateway, Method};
 
 pub(super) fn crate_root(gateway: &Gateway) -> TokenStream {
     let docs = super::inner_doc(&crate_doc(gateway));
-    let types = super::has_types(gateway).then(|| quote! { mod types; pub use types::*; });
+    let types = super::has_types(gateway).then(|| quote! { mod types; });
+    let types_export = super::has_types(gateway).then(|| quote! { pub use types::*; });
     quote! {
         #docs
         #![forbid(unsafe_code)]
@@ -15,6 +16,7 @@ pub(super) fn crate_root(gateway: &Gateway) -> TokenStream {
 
         mod client;
         mod model;
+        #[doc(hidden)]
         pub mod schema;
         #[cfg(test)]
         mod tests;
@@ -22,7 +24,8 @@ pub(super) fn crate_root(gateway: &Gateway) -> TokenStream {
 
         pub use client::*;
         pub use model::*;
-        pub use oneclick_runtime::{Clock, Error, PollOptions, RetryPolicy, RsaPrivateKey, RsaPublicKey, RuleKind, Violation, Violations};
+        #types_export
+        pub use oneclick_runtime::{Checked, Clock, Configure, Error, PollOptions, RetryPolicy, RsaPrivateKey, RsaPublicKey, RuleKind, Violation, Violations};
     }
 }
 
@@ -37,7 +40,7 @@ fn crate_doc(gateway: &Gateway) -> String {
             Method::Get => "GET",
             Method::Post => "POST",
         };
-        let summary = op.doc.trim().lines().next().unwrap_or_default();
+        let summary = summary(&op.doc).replace('|', "\\|");
         doc.push_str(&format!(
             "| [`Client::{id}`] | `{id}` | `{method} {path}` | {summary} |\n",
             id = op.id,
@@ -68,7 +71,7 @@ fn crate_doc(gateway: &Gateway) -> String {
     if !gateway.callbacks.is_empty() {
         doc.push_str("\n## Callbacks\n\n");
         for callback in &gateway.callbacks {
-            let summary = callback.doc.trim().lines().next().unwrap_or_default();
+            let summary = summary(&callback.doc);
             doc.push_str(&format!(
                 "- [`Client::verify_{}`]: {summary}\n",
                 callback.id
@@ -84,4 +87,15 @@ fn crate_doc(gateway: &Gateway) -> String {
         gateway.spec_path
     ));
     doc
+}
+
+/// The first sentence of `doc`'s first paragraph, on one line: what a table cell or a list item
+/// can hold without cutting a sentence in half.
+fn summary(doc: &str) -> String {
+    let paragraph = doc.trim().split("\n\n").next().unwrap_or_default();
+    let line = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.find(". ") {
+        Some(end) => line[..=end].to_string(),
+        None => line,
+    }
 }

@@ -1,21 +1,23 @@
 //! Emitters: one module per kind of generated item, each turning part of the IR into tokens.
 //! [`emit`] gathers them into the files of one crate, formats each with prettyplease and stamps
-//! the "do not edit" header.
+//! the "do not edit" header, and sets items apart with blank lines.
 
 mod client;
 mod crate_root;
 mod enums;
+mod example_tests;
+mod layout;
 mod manifest;
 mod objects;
 pub mod registry;
 mod scalars;
 mod schema;
-mod tests;
+mod wire_doc;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{Direction, Gateway, Literal, ScalarBase, TypeRef};
+use crate::ir::{Direction, Gateway, Literal, TypeRef};
 
 /// One file of a generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +63,11 @@ pub fn emit(gateway: &Gateway) -> Vec<GeneratedFile> {
         rust_file(gateway, "src/model.rs", objects::objects(gateway)),
         rust_file(gateway, "src/schema.rs", schema::schema(gateway)),
         rust_file(gateway, "src/client.rs", client::client(gateway)),
-        rust_file(gateway, "src/tests.rs", tests::tests(gateway)),
+        rust_file(
+            gateway,
+            "src/tests.rs",
+            example_tests::example_tests(gateway),
+        ),
     ]);
     files
 }
@@ -80,7 +86,7 @@ fn header(gateway: &Gateway, comment: &str) -> String {
 
 fn rust_file(gateway: &Gateway, path: &str, tokens: TokenStream) -> GeneratedFile {
     let body = match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => prettyplease::unparse(&file),
+        Ok(file) => layout::separate_items(&prettyplease::unparse(&file)),
         // A bug in an emitter, not in the spec: make it loud at compile time of the
         // generated crate rather than panicking in the generator.
         Err(err) => format!(
@@ -128,8 +134,9 @@ fn ident(name: &str) -> Ident {
     }
 }
 
-/// The Rust type of a value of `ty` on the given side of the wire. Responses decode constrained
-/// scalars as their plain base type: a gateway's answer is data, not input to police.
+/// The Rust type of a value of `ty` on the given side of the wire. Responses carry constrained
+/// scalars as `rt::Checked`: typed when the value keeps the constraints, kept as sent when not,
+/// because a gateway's answer is data to read, not input to police.
 fn rust_type(gateway: &Gateway, ty: &TypeRef, direction: Direction) -> TokenStream {
     match ty {
         TypeRef::String => quote! { String },
@@ -139,13 +146,10 @@ fn rust_type(gateway: &Gateway, ty: &TypeRef, direction: Direction) -> TokenStre
         TypeRef::MonthYear => quote! { rt::MonthYear },
         TypeRef::Scalar(index) => {
             let scalar = &gateway.scalars[*index];
-            match (direction, scalar.base) {
-                (Direction::Request, _) => {
-                    let name = ident(&scalar.name);
-                    quote! { #name }
-                }
-                (Direction::Response, ScalarBase::String) => quote! { String },
-                (Direction::Response, ScalarBase::Integer) => quote! { i64 },
+            let name = ident(&scalar.name);
+            match direction {
+                Direction::Request => quote! { #name },
+                Direction::Response => quote! { rt::Checked<#name> },
             }
         }
         TypeRef::Enum(index) => {
@@ -162,7 +166,7 @@ fn rust_type(gateway: &Gateway, ty: &TypeRef, direction: Direction) -> TokenStre
         }
         TypeRef::Map(inner) => {
             let inner = rust_type(gateway, inner, direction);
-            quote! { std::collections::BTreeMap<String, #inner> }
+            quote! { rt::OrderedMap<#inner> }
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Object types: requests and their parts (required fields in the constructor, a setter per
-//! optional field, `validate()`), and responses (plain data, decoded leniently).
+//! optional field, `validate()`), and responses (data decoded leniently: constrained values as
+//! `rt::Checked`, enums with their `Unknown` variant).
 
 use std::collections::BTreeSet;
 
@@ -7,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::ext::IdentExt;
 
-use super::{doc, ident, rust_type};
+use super::{doc, ident, rust_type, wire_doc};
 use crate::ir::{Case, Direction, Field, Gateway, Literal, ObjectType, Preset, TypeRef, Variants};
 
 pub(super) fn objects(gateway: &Gateway) -> TokenStream {
@@ -24,7 +25,9 @@ pub(super) fn objects(gateway: &Gateway) -> TokenStream {
     let fmt_import = needs_fmt.then(|| quote! { use std::fmt; });
     let needs_rt = gateway.objects.iter().any(|o| {
         o.direction == Direction::Request
-            || o.fields.iter().any(|f| matches!(f.ty, TypeRef::Map(_)))
+            || o.fields
+                .iter()
+                .any(|f| matches!(f.ty, TypeRef::Map(_)) || mentions_scalar(&f.ty))
     });
     let rt_import = needs_rt.then(|| quote! { use oneclick_runtime as rt; });
     quote! {
@@ -41,32 +44,40 @@ pub(super) fn objects(gateway: &Gateway) -> TokenStream {
 
 /// Enum and scalar type names the object structs mention.
 fn used_types(gateway: &Gateway) -> BTreeSet<String> {
-    fn visit(gateway: &Gateway, ty: &TypeRef, direction: Direction, out: &mut BTreeSet<String>) {
+    fn visit(gateway: &Gateway, ty: &TypeRef, out: &mut BTreeSet<String>) {
         match ty {
             TypeRef::Enum(i) => {
                 out.insert(gateway.enums[*i].name.clone());
             }
-            TypeRef::Scalar(i) if direction == Direction::Request => {
+            TypeRef::Scalar(i) => {
                 out.insert(gateway.scalars[*i].name.clone());
             }
-            TypeRef::List(inner) | TypeRef::Map(inner) => visit(gateway, inner, direction, out),
+            TypeRef::List(inner) | TypeRef::Map(inner) => visit(gateway, inner, out),
             _ => {}
         }
     }
     let mut out = BTreeSet::new();
     for object in &gateway.objects {
         for field in struct_fields(gateway, object) {
-            visit(gateway, &field.ty, object.direction, &mut out);
+            visit(gateway, &field.ty, &mut out);
         }
         for field in object
             .fields
             .iter()
             .filter(|f| object.variants.iter().any(|v| v.contains(&f.wire)))
         {
-            visit(gateway, &field.ty, object.direction, &mut out);
+            visit(gateway, &field.ty, &mut out);
         }
     }
     out
+}
+
+fn mentions_scalar(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Scalar(_) => true,
+        TypeRef::List(inner) | TypeRef::Map(inner) => mentions_scalar(inner),
+        _ => false,
+    }
 }
 
 /// Whether the struct itself holds a sensitive field; variant enums hold only fields whose
@@ -135,7 +146,18 @@ fn object(gateway: &Gateway, object: &ObjectType) -> TokenStream {
         return list_message(gateway, object, element);
     }
     let name = ident(&object.name);
-    let docs = doc(&object.doc);
+    let sent_by = gateway
+        .operations
+        .iter()
+        .find(|op| gateway.objects[op.request].name == object.name);
+    let docs = match sent_by {
+        Some(op) => doc(&format!(
+            "{}\n\n{}",
+            object.doc.trim(),
+            wire_doc::on_the_wire(gateway, op, object)
+        )),
+        None => doc(&object.doc),
+    };
     let fields: Vec<&Field> = struct_fields(gateway, object).collect();
     let declarations = fields
         .iter()

@@ -1,5 +1,6 @@
 //! Constrained scalars: a newtype per scalar with a private inner value, so a value that broke
-//! the spec's constraints cannot exist; `TryFrom` and `Deserialize` check them.
+//! the spec's constraints cannot exist; `TryFrom` and `Deserialize` check them. Answers hold
+//! the newtype through `rt::Checked`, which keeps a value that breaks them instead.
 
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
@@ -80,6 +81,7 @@ fn scalar(s: &ScalarType) -> TokenStream {
             },
         ),
     };
+    let sensitive = s.sensitive;
     let copy = (s.base == ScalarBase::Integer).then(|| quote! { Copy, });
     let (derive_debug, debug_impl, display_impl) = if s.sensitive {
         let label = format!("{}(***)", s.name);
@@ -123,6 +125,19 @@ fn scalar(s: &ScalarType) -> TokenStream {
             fn try_from(value: #inner) -> Result<Self, Self::Error> {
                 #check
                 Ok(Self(value))
+            }
+        }
+
+        impl rt::Constrained for #name {
+            type Raw = #inner;
+            const SENSITIVE: bool = #sensitive;
+
+            fn check(raw: #inner) -> Result<Self, rt::Violations> {
+                Self::try_from(raw)
+            }
+
+            fn raw(&self) -> &#inner {
+                &self.0
             }
         }
 

@@ -12,7 +12,7 @@ use crate::ir::{
     ScalarBase, ScalarType, Signature, SignatureScheme, TypeRef,
 };
 
-pub(super) fn tests(gateway: &Gateway) -> TokenStream {
+pub(super) fn example_tests(gateway: &Gateway) -> TokenStream {
     let examples = gateway.operations.iter().flat_map(|op| {
         op.examples
             .iter()
@@ -80,7 +80,7 @@ pub(super) fn tests(gateway: &Gateway) -> TokenStream {
 
 fn example_test(gateway: &Gateway, op: &Operation, example: &Example) -> TokenStream {
     let name = format_ident!("{}_example_{}", op.id, example.name);
-    let json = example.json.to_string();
+    let json = raw_json(&example.json);
     let schema = ident(&op.schema_const);
     let doc = format!(" {}", example.doc.trim().replace('\n', " "));
     match example.direction {
@@ -124,6 +124,22 @@ fn example_test(gateway: &Gateway, op: &Operation, example: &Example) -> TokenSt
             }
         }
     }
+}
+
+/// The example as a raw string literal, pretty-printed, with enough `#` that no `"#` inside it
+/// can close the literal early.
+fn raw_json(json: &serde_json::Value) -> proc_macro2::Literal {
+    let text = serde_json::to_string_pretty(json).unwrap_or_else(|_| json.to_string());
+    let longest_run = text
+        .split('"')
+        .skip(1)
+        .map(|after_quote| after_quote.chars().take_while(|c| *c == '#').count())
+        .max()
+        .unwrap_or(0);
+    let hashes = "#".repeat(longest_run + 1);
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| proc_macro2::Literal::string(&text))
 }
 
 /// JSON pointers of the automatic fields of object `index`, in nested objects too and, as far
@@ -182,7 +198,7 @@ fn signed_text_check(gateway: &Gateway, order: TokenStream, text: &str) -> Token
 
 fn callback_example_test(gateway: &Gateway, callback: &Callback, example: &Example) -> TokenStream {
     let name = format_ident!("{}_example_{}", callback.id, example.name);
-    let json = example.json.to_string();
+    let json = raw_json(&example.json);
     let message = ident(&gateway.objects[callback.message].name);
     let doc = format!(" {}", example.doc.trim().replace('\n', " "));
     let signed = example

@@ -1,0 +1,150 @@
+//! The "On the wire" section of a request type's docs: what the client adds to the value a
+//! caller builds, so nobody has to read the spec or the engine to know what leaves the machine.
+
+use crate::ir::{
+    Auto, Field, Gateway, HeaderValue, Location, ObjectType, Operation, SignItem, SignShape,
+    SignatureScheme, TypeRef,
+};
+
+use super::schema::method_name;
+
+/// The section for `request`, the request message of `op`.
+pub(super) fn on_the_wire(gateway: &Gateway, op: &Operation, request: &ObjectType) -> String {
+    let encoding = if op.form { "form-encoded" } else { "JSON" };
+    let in_body = request.fields.iter().any(|f| f.location == Location::Body);
+    let in_path = request.fields.iter().any(|f| f.location == Location::Path);
+    let body_fields = if in_path {
+        "the fields named in the path travel there, the others"
+    } else {
+        "the fields"
+    };
+    let delivery = match (in_body, in_path, op.response) {
+        (false, true, _) => {
+            "The client sends it without a body: every field travels in the path".to_string()
+        }
+        (false, false, _) => "The client sends it without a body".to_string(),
+        (true, _, Some(_)) => format!("The client sends it: {body_fields} as {encoding}"),
+        (true, _, None) => format!(
+            "The client builds it for the customer's browser to send: {body_fields} as {encoding}"
+        ),
+    };
+    let mut text = format!(
+        "# On the wire\n\n`{} {}`. {delivery}.",
+        method_name(op.method),
+        op.path
+    );
+    let mut automatic = Vec::new();
+    automatic_fields(gateway, &request.fields, "", &mut automatic);
+    if !automatic.is_empty() {
+        text.push_str("\n\nThe client fills in itself, so this type has no field for them:\n");
+        for line in automatic {
+            text.push_str(&format!("\n- {line}"));
+        }
+    }
+    let headers: Vec<String> = gateway
+        .headers
+        .iter()
+        .chain(&op.headers)
+        .map(|h| {
+            let value = match &h.value {
+                HeaderValue::Credential(name) => format!("the credential `{name}`"),
+                HeaderValue::Uuid => "a fresh UUID per request".to_string(),
+                HeaderValue::IdempotencyKey => {
+                    "a UUID per call, the same on its retries".to_string()
+                }
+            };
+            format!("- `{}`: {value}", h.name)
+        })
+        .collect();
+    if !headers.is_empty() {
+        text.push_str(&format!(
+            "\n\nHeaders the client sets:\n\n{}",
+            headers.join("\n")
+        ));
+    }
+    if let Some(signed) = signed(gateway, request) {
+        text.push_str(&format!("\n\n{signed}"));
+    }
+    text.push_str(&format!(
+        "\n\nFrom `{}`, line {} (operation `{}`, line {}).",
+        gateway.spec_path, request.line, op.id, op.line
+    ));
+    text
+}
+
+/// The automatic fields among `fields` and in the objects they contain, as list items.
+fn automatic_fields(gateway: &Gateway, fields: &[Field], prefix: &str, out: &mut Vec<String>) {
+    for field in fields {
+        let path = format!("{prefix}{}", field.wire);
+        match &field.auto {
+            Some(Auto::Credential(name)) => {
+                out.push(format!("`{path}`: the credential `{name}`"));
+            }
+            Some(Auto::Dttm) => out.push(format!("`{path}`: the current date and time")),
+            Some(Auto::Signature) => out.push(format!("`{path}`: the signature")),
+            None => {
+                if let Some(object) = contained_object(&field.ty) {
+                    let fields = &gateway.objects[object].fields;
+                    automatic_fields(gateway, fields, &format!("{path}."), out);
+                }
+            }
+        }
+    }
+}
+
+fn contained_object(ty: &TypeRef) -> Option<usize> {
+    match ty {
+        TypeRef::Object(index) => Some(*index),
+        TypeRef::List(inner) => contained_object(inner),
+        _ => None,
+    }
+}
+
+/// What the signature covers, in its order, or `None` for an unsigned message.
+fn signed(gateway: &Gateway, request: &ObjectType) -> Option<String> {
+    let signature = gateway.signature.as_ref().filter(|_| request.signed)?;
+    Some(match (signature.scheme, &request.signature) {
+        (SignatureScheme::PipeRsaSha256, Some(order)) => {
+            let steps: Vec<String> = order
+                .iter()
+                .enumerate()
+                .map(|(i, item)| format!("{}. {}", i + 1, sign_item(gateway, item)))
+                .collect();
+            format!(
+                "Signed with RSA (PKCS#1 v1.5, SHA-256) over these values joined with `|`, in \
+                 this order:\n\n{}",
+                steps.join("\n")
+            )
+        }
+        (SignatureScheme::PipeRsaSha256, None) => "Signed with RSA over its fields.".to_string(),
+        (SignatureScheme::FlatHmacSha512, _) => format!(
+            "Signed with HMAC-SHA512 over every field but `{}`, at any depth, flattened to \
+             `path:value` and sorted by path.",
+            signature.field
+        ),
+    })
+}
+
+fn sign_item(gateway: &Gateway, item: &SignItem) -> String {
+    sign_shape(gateway, &format!("`{}`", item.wire), &item.shape)
+}
+
+fn sign_items(gateway: &Gateway, items: &[SignItem]) -> String {
+    items
+        .iter()
+        .map(|item| sign_item(gateway, item))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn sign_shape(gateway: &Gateway, name: &str, shape: &SignShape) -> String {
+    match shape {
+        SignShape::Value => name.to_string(),
+        SignShape::Object(index) => match &gateway.objects[*index].signature {
+            Some(order) => format!("{name} ({})", sign_items(gateway, order)),
+            None => name.to_string(),
+        },
+        SignShape::Each(inner) => sign_shape(gateway, &format!("each of {name}"), inner),
+        SignShape::MapValues => format!("the values of {name}, in message order"),
+    }
+}
