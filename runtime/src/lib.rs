@@ -12,6 +12,7 @@ pub mod error;
 pub mod format;
 pub mod keys;
 pub mod month_year;
+pub mod recipe;
 // Moves to its own crate; its docs are completed there.
 #[allow(missing_docs)]
 pub mod schema;
