@@ -417,6 +417,12 @@ fn sha384_over_a_compact_json_object_of_chosen_fields_in_a_fixed_order() {
         SHA384_JSON.verify(&message, VerifyingKey::None, "zz"),
         "not hex",
     );
+    // Absent fields are left out; nested values are written as compact JSON.
+    let partial = json!({"crc": "c", "amount": {"value": 1050, "exponent": 2}, "sessionId": "s"});
+    assert_eq!(
+        SHA384_JSON.text(&message_with(&partial, &[])).unwrap(),
+        r#"{"sessionId":"s","amount":{"value":1050,"exponent":2},"crc":"c"}"#
+    );
 }
 
 static WEBHOOK_HEADER: HeaderValue = HeaderValue {
@@ -1303,5 +1309,11 @@ fn secrets_and_message_content_stay_out_of_debug_and_errors() {
     assert!(matches!(
         Sha1RsaPrivateKey::from_pem("no key here"),
         Err(oneclick_runtime::KeyError::NoPem)
+    ));
+    assert!(matches!(
+        Sha1RsaPrivateKey::from_pem(
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMAA=\n-----END ENCRYPTED PRIVATE KEY-----\n"
+        ),
+        Err(oneclick_runtime::KeyError::Encrypted)
     ));
 }

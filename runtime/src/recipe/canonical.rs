@@ -242,14 +242,23 @@ fn write_pairs(pairs: &Pairs, body: &Value, text: &mut String) {
 }
 
 fn write_json(object: &JsonObject, body: &Value, text: &mut String) {
-    let mut chosen = serde_json::Map::new();
+    // Written by hand rather than through a map, so that the declared order holds whatever
+    // map type serde_json is built with.
+    text.push('{');
+    let mut first = true;
     for name in object.fields {
-        if let Some(value) = body.get(name) {
-            chosen.insert((*name).to_owned(), value.clone());
+        let Some(value) = body.get(name) else {
+            continue;
+        };
+        if !first {
+            text.push(',');
         }
+        first = false;
+        text.push_str(&Value::from(*name).to_string());
+        text.push(':');
+        text.push_str(&value.to_string());
     }
-    // Compact form; `preserve_order` keeps the declared order.
-    text.push_str(&Value::Object(chosen).to_string());
+    text.push('}');
 }
 
 #[cfg(test)]

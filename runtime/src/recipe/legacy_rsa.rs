@@ -34,11 +34,16 @@ impl Sha1RsaPrivateKey {
     /// Reads a PKCS#8 (`PRIVATE KEY`) or PKCS#1 (`RSA PRIVATE KEY`) PEM key, as
     /// [`RsaPrivateKey::from_pem`](crate::RsaPrivateKey::from_pem) does.
     pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
+        // Encrypted PKCS#8 has its own label; legacy encrypted PKCS#1 says so in a header.
+        if pem_block(pem, "ENCRYPTED PRIVATE KEY").is_some() || pem.contains("4,ENCRYPTED") {
+            return Err(KeyError::Encrypted);
+        }
         let key = if let Some(block) = pem_block(pem, "PRIVATE KEY") {
             RsaPrivateKey::from_pkcs8_pem(block).map_err(|e| match e {
                 rsa::pkcs8::Error::KeyMalformed | rsa::pkcs8::Error::Asn1(_) => {
                     KeyError::MalformedDer
                 }
+                // What the key's algorithm identifier names is not RSA.
                 rsa::pkcs8::Error::PublicKey(_) => KeyError::NotRsa,
                 _ => KeyError::Rejected("invalid or inconsistent key components"),
             })?
@@ -47,8 +52,6 @@ impl Sha1RsaPrivateKey {
                 rsa::pkcs1::Error::Asn1(_) => KeyError::MalformedDer,
                 _ => KeyError::Rejected("invalid or inconsistent key components"),
             })?
-        } else if pem_block(pem, "ENCRYPTED PRIVATE KEY").is_some() || pem.contains("ENCRYPTED") {
-            return Err(KeyError::Encrypted);
         } else if pem.contains("-----BEGIN ") {
             return Err(KeyError::WrongKind {
                 expected: "PRIVATE KEY or RSA PRIVATE KEY",

@@ -420,9 +420,11 @@ impl fmt::Display for RecipeError {
             RecipeError::WrongKey { expected } => {
                 write!(f, "the recipe needs {expected}")
             }
-            RecipeError::MalformedSecret(encoding) => {
-                write!(f, "the secret is not valid {encoding:?}")
-            }
+            RecipeError::MalformedSecret(encoding) => f.write_str(match encoding {
+                KeyEncoding::Text => "the secret is not valid text",
+                KeyEncoding::Hex => "the secret is not valid hexadecimal",
+                KeyEncoding::Base64 => "the secret is not valid Base64",
+            }),
             RecipeError::Key(e) => e.fmt(f),
             RecipeError::Signature(e) => e.fmt(f),
         }

@@ -40,8 +40,8 @@ impl HeaderValue {
     }
 
     /// Reads a received header's value. Items of other names are passed over (a gateway may
-    /// add `v0=` or a later version); every declared item must be present exactly once, or
-    /// the header is `None`.
+    /// add `v0=` or a later version); every declared item must be present exactly once and
+    /// every item must have the `name=value` form, or the header is `None`.
     pub fn parse<'h>(&self, header: &'h str) -> Option<ParsedHeader<'h>> {
         if self.items.is_empty() {
             return Some(ParsedHeader {
