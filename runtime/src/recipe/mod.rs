@@ -10,6 +10,11 @@
 //! `{timestamp}.{body}`, a salt put in front or a merchant number appended is a list of pieces,
 //! and a piece may itself be a digest of pieces, which expresses nested schemes such as
 //! `UPPER(MD5(UPPER(MD5(salt) + MD5(text))))`.
+//!
+//! ring does all it can: RSA PKCS#1 v1.5 SHA-256/512 signing, RSA verification over SHA-1,
+//! SHA-256/512 and HMAC, the SHA-2 digests. What it lacks sits behind features that a
+//! generated client switches on only when its spec needs them: `md5` (RustCrypto's `md-5`)
+//! and `rsa-sha1` (the `rsa` crate for the private-key operation alone).
 
 mod algorithm;
 mod canonical;
