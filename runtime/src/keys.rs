@@ -11,7 +11,8 @@ use std::sync::Arc;
 use base64::Engine as _;
 use ring::rand::SystemRandom;
 use ring::signature::{
-    RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, RsaKeyPair, RsaPublicKeyComponents,
+    RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, RsaEncoding, RsaKeyPair, RsaParameters,
+    RsaPublicKeyComponents,
 };
 
 /// Why a key could not be used. Never carries key material.
@@ -91,14 +92,18 @@ impl RsaPrivateKey {
 
     /// RSA PKCS#1 v1.5 SHA-256 signature of `message`.
     pub(crate) fn sign(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
+        self.sign_with(&RSA_PKCS1_SHA256, message)
+    }
+
+    /// RSA signature of `message` with the given padding and hash.
+    pub(crate) fn sign_with(
+        &self,
+        encoding: &'static dyn RsaEncoding,
+        message: &[u8],
+    ) -> Result<Vec<u8>, KeyError> {
         let mut signature = vec![0; self.0.public().modulus_len()];
         self.0
-            .sign(
-                &RSA_PKCS1_SHA256,
-                &SystemRandom::new(),
-                message,
-                &mut signature,
-            )
+            .sign(encoding, &SystemRandom::new(), message, &mut signature)
             .map_err(|_| KeyError::Signing)?;
         Ok(signature)
     }
@@ -148,11 +153,21 @@ impl RsaPublicKey {
 
     /// Whether `signature` is this key's RSA PKCS#1 v1.5 SHA-256 signature of `message`.
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.verify_with(&RSA_PKCS1_2048_8192_SHA256, message, signature)
+    }
+
+    /// Whether `signature` is this key's signature of `message` under `parameters`.
+    pub(crate) fn verify_with(
+        &self,
+        parameters: &'static RsaParameters,
+        message: &[u8],
+        signature: &[u8],
+    ) -> bool {
         RsaPublicKeyComponents {
             n: &self.0.n,
             e: &self.0.e,
         }
-        .verify(&RSA_PKCS1_2048_8192_SHA256, message, signature)
+        .verify(parameters, message, signature)
         .is_ok()
     }
 

@@ -15,6 +15,7 @@ pub mod format;
 pub mod keys;
 pub mod month_year;
 pub mod ordered_map;
+pub mod recipe;
 // Moves to its own crate; its docs are completed there.
 #[allow(missing_docs)]
 pub mod schema;
