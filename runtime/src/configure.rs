@@ -3,9 +3,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::{Clock, Engine, Error, RetryPolicy};
+use crate::{Clock, Engine, Error, Retry, RetryPolicy};
 
-/// Clock, retries and timeouts of a generated `Client`, and the engine underneath it.
+/// Clock, retries, timeouts and HTTP client of a generated `Client`, and the engine underneath
+/// it.
 ///
 /// Every generated crate re-exports this trait, so `use oneclick_csob::*` (or naming
 /// `Configure` in the import list) is all it takes to call `client.with_retry(...)`.
@@ -25,6 +26,22 @@ pub trait Configure: Sized {
     fn with_retry(self, policy: RetryPolicy) -> Self {
         let (engine, rebuild) = self.engine_and_rebuild();
         rebuild(engine.clone().with_retry(policy))
+    }
+
+    /// Lets the caller's own [`Retry`] policy decide how often and how patiently a failure is
+    /// tried again. Which failures may be repeated at all stays the spec's decision (`repeat`):
+    /// no policy can make a call that may have paid be sent twice.
+    fn with_custom_retry(self, policy: Arc<dyn Retry>) -> Self {
+        let (engine, rebuild) = self.engine_and_rebuild();
+        rebuild(engine.clone().with_custom_retry(policy))
+    }
+
+    /// Sends through the caller's own `reqwest::Client` (a proxy, client certificates, a shared
+    /// pool); see [`Engine::with_http_client`] for what that client then owns. It should not
+    /// follow redirects.
+    fn with_http_client(self, client: reqwest::Client) -> Self {
+        let (engine, rebuild) = self.engine_and_rebuild();
+        rebuild(engine.clone().with_http_client(client))
     }
 
     /// Replaces the default timeouts (10 s to connect, 30 s in all); fails when the HTTP

@@ -287,3 +287,30 @@ async fn contract_id_is_required_unless_no_recurring() {
     ));
     assert!(CreateHppOrderRequest::new(o, s).validate().is_ok());
 }
+
+#[tokio::test]
+async fn a_generated_client_sends_through_the_callers_http_client() {
+    let server = TestServer::start(|_| Reply::Status(200, String::new())).await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-merchant-proxy", "edge-7".parse().unwrap());
+    let own = oneclick_runtime::http_client_builder()
+        .unwrap()
+        .default_headers(headers)
+        .no_proxy()
+        .build()
+        .unwrap();
+    let client = client(&server).with_http_client(own);
+    client
+        .deactivate_contract(&DeactivateContractRequest::new(
+            PathContractId::try_from("C1").unwrap(),
+        ))
+        .await
+        .unwrap();
+    let received = server.received();
+    assert_eq!(received[0].header("x-merchant-proxy"), Some("edge-7"));
+    assert_eq!(
+        received[0].header("x-api-key"),
+        Some(API_KEY),
+        "the client's own headers still travel"
+    );
+}

@@ -41,6 +41,7 @@ pub use prepare::PreparedRequest;
 pub use redact::DryRun;
 pub use redirect::RedirectForm;
 pub use retry::{Retry, RetryPolicy};
+pub use transport::http_client_builder;
 
 use auto::uuid_v4;
 use decode::decode;
@@ -174,7 +175,9 @@ impl Engine {
     /// defaults (10 s to connect, 30 s per call, the platform's roots, no redirects) no longer
     /// apply. It should not follow redirects: a followed redirect turns a POST into a GET or
     /// carries a signed order to another host (`reqwest::redirect::Policy::none()`). The base
-    /// URL keeps its checks: https, or plain http only to loopback.
+    /// URL keeps its checks: https, or plain http only to loopback. Start from
+    /// [`http_client_builder`], which has the engine's TLS set-up: reqwest here has no crypto
+    /// provider of its own.
     pub fn with_http_client(self, client: reqwest::Client) -> Self {
         Engine {
             http: client,
@@ -230,6 +233,7 @@ impl Engine {
     /// The request is validated, completed and signed before anything is sent; the answer is
     /// returned only once its signature verifies and its result code means success, so an
     /// `Ok` can be acted on.
+    #[doc(hidden)]
     pub async fn call<Req: Serialize, Resp: DeserializeOwned>(
         &self,
         op: &'static Operation,
@@ -247,6 +251,7 @@ impl Engine {
 
     /// Calls the polling operation until its status leaves the pending states or the deadline
     /// passes.
+    #[doc(hidden)]
     pub async fn poll<Req: Serialize, Resp: DeserializeOwned>(
         &self,
         polling: &'static schema::Polling,

@@ -90,6 +90,30 @@ pub(super) fn build_http(
     connect: Duration,
     total: Duration,
 ) -> Result<reqwest::Client, Error> {
+    let mut builder = client_builder(loopback_http)?
+        .connect_timeout(connect)
+        .timeout(total);
+    if loopback_http {
+        builder = builder.no_proxy();
+    }
+    builder
+        .build()
+        .map_err(|e| Error::Config(format!("HTTP client: {e}")))
+}
+
+/// The builder the engine makes its own client from: TLS on ring with the platform's roots, no
+/// redirects, the runtime's user agent. Start from it for [`Engine::with_http_client`] (add a
+/// proxy, default headers, pool settings, timeouts): reqwest is built without a crypto
+/// provider of its own, so a bare `reqwest::Client::builder()` cannot make a TLS client here.
+/// Client certificates (mTLS) need a rustls configuration of their own, on
+/// `rustls::crypto::ring`, given with `tls_backend_preconfigured`.
+///
+/// [`Engine::with_http_client`]: super::Engine::with_http_client
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, Error> {
+    client_builder(false)
+}
+
+fn client_builder(loopback_http: bool) -> Result<reqwest::ClientBuilder, Error> {
     let config_error = |e: &dyn fmt::Display| Error::Config(format!("TLS: {e}"));
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider)
@@ -108,19 +132,11 @@ pub(super) fn build_http(
             .map_err(|e| config_error(&e))?
             .with_no_client_auth()
     };
-    let mut builder = reqwest::Client::builder()
+    Ok(reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
-        .connect_timeout(connect)
-        .timeout(total)
         // A redirect would turn a POST into a GET, or send a signed order elsewhere.
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("oneclick-runtime/", env!("CARGO_PKG_VERSION")));
-    if loopback_http {
-        builder = builder.no_proxy();
-    }
-    builder
-        .build()
-        .map_err(|e| Error::Config(format!("HTTP client: {e}")))
+        .user_agent(concat!("oneclick-runtime/", env!("CARGO_PKG_VERSION"))))
 }
 
 /// A connection failure, described without reqwest's top-level message: it quotes the URL,
