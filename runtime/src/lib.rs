@@ -10,7 +10,7 @@ pub mod error;
 pub mod format;
 pub mod keys;
 pub mod month_year;
-pub mod schema;
+pub use oneclick_schema as schema;
 pub mod secret;
 pub mod serde_helpers;
 pub mod signature;
