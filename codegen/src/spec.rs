@@ -1,6 +1,11 @@
 //! The spec model: the YAML file read into types, one-to-one with its keys, every value with the
 //! position it came from. Reading reports shape problems (a missing or unknown key, a value of
-//! the wrong kind); meaning is checked later by [`crate::check`].
+//! the wrong kind, a word outside its vocabulary); meaning is checked later by [`crate::check`].
+//!
+//! The language's words (methods, schemes, formats, `auto` values...) are parsed here, once,
+//! into `oneclick_schema`'s types, and field types into [`TypeExpr`]; the checker and the
+//! lowering only ever see parsed values. An optional word left out takes its set's `Default`,
+//! which is the default the language reference documents.
 
 use std::str::FromStr;
 
