@@ -199,11 +199,7 @@ impl Checker<'_, '_> {
         }
         if op.method.value == Method::Get {
             for field in &op.request.fields {
-                if field
-                    .location
-                    .as_ref()
-                    .is_none_or(|l| l.value != Location::Path)
-                {
+                if field.location() != Location::Path {
                     let message = format!(
                         "a GET request has no body: `{}` must be a path field (`in: path`)",
                         field.wire.value
@@ -293,10 +289,7 @@ impl Checker<'_, '_> {
 
     /// A call has an answer; a redirect (the customer's browser goes to the gateway) has none.
     fn delivery(&mut self, op: &crate::spec::OperationSpec) {
-        let redirect = op
-            .delivery
-            .as_ref()
-            .is_some_and(|d| d.value == Delivery::Redirect);
+        let redirect = op.delivery() == Delivery::Redirect;
         match (&op.response, redirect) {
             (None, false) => {
                 let message = format!(
@@ -378,11 +371,7 @@ impl Checker<'_, '_> {
         }
         for name in &placeholders {
             let field = op.request.fields.iter().find(|f| f.wire.value == *name);
-            if field.is_none_or(|f| {
-                f.location
-                    .as_ref()
-                    .is_none_or(|l| l.value != Location::Path)
-            }) {
+            if field.is_none_or(|f| f.location() != Location::Path) {
                 let message = format!(
                     "path parameter `{{{name}}}` needs a request field `{name}` with `in: path`"
                 );
@@ -390,10 +379,7 @@ impl Checker<'_, '_> {
             }
         }
         for field in &op.request.fields {
-            let in_path = field
-                .location
-                .as_ref()
-                .is_some_and(|l| l.value == Location::Path);
+            let in_path = field.location() == Location::Path;
             if in_path && !placeholders.contains(&field.wire.value.as_str()) {
                 let message = format!(
                     "`{}` is a path field but the path has no `{{{}}}`",

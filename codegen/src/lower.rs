@@ -48,7 +48,7 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
                     doc: e.doc.value.clone(),
                 })
                 .collect(),
-            time_zone: spec.time_zone.as_ref().map(|t| t.value).unwrap_or_default(),
+            time_zone: spec.time_zone(),
             credentials: spec
                 .credentials
                 .iter()
@@ -214,7 +214,7 @@ impl<'a> Lowering<'a, '_> {
                 request,
                 response,
                 retryable_result_codes: op.retryable_result_codes.iter().map(|c| c.value).collect(),
-                encoding: op.encoding.as_ref().map(|e| e.value).unwrap_or_default(),
+                encoding: op.encoding(),
                 headers,
                 examples: Vec::new(),
                 schema_const: op.id.value.to_shouty_snake_case(),
@@ -686,7 +686,7 @@ impl<'a> Lowering<'a, '_> {
             doc: field.doc.value.clone(),
             ty,
             required: field.required,
-            location: field.location.as_ref().map(|l| l.value).unwrap_or_default(),
+            location: field.location(),
             auto: field.auto.as_ref().map(|a| a.value.clone()),
             sensitive,
             default: field.default.as_ref().map(|d| literal(&d.value)),
@@ -1057,7 +1057,7 @@ fn samples(values: Option<&Vec<Spanned<Scalar>>>) -> Vec<ir::Literal> {
 }
 
 pub(crate) fn lower_constraints(c: &Constraints) -> Vec<ir::Constraint> {
-    let unit = c.length_unit.as_ref().map(|u| u.value).unwrap_or_default();
+    let unit = c.length_unit();
     let length = |v: &Spanned<i64>| usize::try_from(v.value).unwrap_or(0);
     let mut out = Vec::new();
     if let Some(v) = &c.min {

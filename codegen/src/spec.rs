@@ -1300,6 +1300,45 @@ fn key_text(key: &Node) -> &str {
     }
 }
 
+impl Spec {
+    /// The zone of automatic `dttm` values; UTC when the spec names none.
+    pub fn time_zone(&self) -> TimeZone {
+        word_or_default(self.time_zone.as_ref())
+    }
+}
+
+impl Constraints {
+    /// What the length bounds count; characters when the spec does not say.
+    pub fn length_unit(&self) -> LengthUnit {
+        word_or_default(self.length_unit.as_ref())
+    }
+}
+
+impl FieldSpec {
+    /// Where the field travels; the body when the spec does not say.
+    pub fn location(&self) -> Location {
+        word_or_default(self.location.as_ref())
+    }
+}
+
+impl OperationSpec {
+    /// How the request body travels; JSON when the spec does not say.
+    pub fn encoding(&self) -> Encoding {
+        word_or_default(self.encoding.as_ref())
+    }
+
+    /// Who sends the request; the client (a call) when the spec does not say.
+    pub fn delivery(&self) -> Delivery {
+        word_or_default(self.delivery.as_ref())
+    }
+}
+
+/// The word written, or its set's default (the one the language reference documents) when the
+/// key is left out.
+fn word_or_default<T: Copy + Default>(word: Option<&Spanned<T>>) -> T {
+    word.map_or_else(T::default, |word| word.value)
+}
+
 /// "`key` is `a`, `b` or `c`, not `found`": the message for a word outside its vocabulary.
 fn must_be(key: &str, unknown: &UnknownName) -> String {
     format!(
