@@ -438,10 +438,8 @@ impl<'a> Lowering<'a, '_> {
         for header in headers {
             if let HeaderValue::Credential(name) = &header.value.value {
                 if !self.spec.credentials.iter().any(|c| &c.name.value == name) {
-                    self.sink.error(
-                        header.value.pos,
-                        "a header's value is `credential.<a listed credential>`, `uuid` or `idempotency_key`",
-                    );
+                    let message = format!("`{name}` is not listed under `credentials`");
+                    self.sink.error(header.value.pos, message);
                     continue;
                 }
             }

@@ -1419,3 +1419,36 @@ impl EnumValueSpec {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_expressions_nest() {
+        assert_eq!(
+            TypeExpr::parse(" map<list<Giftcard>> "),
+            Some(TypeExpr::Map(Box::new(TypeExpr::List(Box::new(
+                TypeExpr::Named("Giftcard".into())
+            )))))
+        );
+        assert_eq!(TypeExpr::parse("month_year"), Some(TypeExpr::MonthYear));
+        for text in ["list<string", "list<>", "customer", "Map<string>", ""] {
+            assert_eq!(TypeExpr::parse(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_referenced_type_is_found_through_lists_and_maps() {
+        let ty = TypeExpr::parse("list<map<Customer>>").unwrap();
+        assert_eq!(ty.referenced(), Some("Customer"));
+        assert_eq!(TypeExpr::parse("list<string>").unwrap().referenced(), None);
+    }
+
+    #[test]
+    fn allowed_words_read_as_a_sentence() {
+        assert_eq!(one_of(&["GET"]), "`GET`");
+        assert_eq!(one_of(&["GET", "POST"]), "`GET` or `POST`");
+        assert_eq!(one_of(&["a", "b", "c"]), "`a`, `b` or `c`");
+    }
+}

@@ -475,3 +475,12 @@ fn text_that_is_not_a_type() {
         ]
     );
 }
+
+#[test]
+fn header_from_an_undeclared_credential() {
+    let top = "headers:\n  X-Key: {value: credential.api_key, doc: A key.}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", "")),
+        ["demo.yaml:10:18: `api_key` is not listed under `credentials`"]
+    );
+}
