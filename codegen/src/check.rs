@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-use oneclick_schema::{Auto, Delivery, Location, Method, Scheme};
+use oneclick_schema::{Auto, Delivery, Location, Method, ScalarBase, Scheme};
 
 use crate::diagnostics::Sink;
 use crate::spec::{
@@ -26,29 +26,21 @@ pub(crate) fn check(spec: &Spec, sink: &mut Sink) {
             TypeBody::Object(body) => checker.object(body, Side::Named),
             TypeBody::Enum(values) => checker.enum_values(values, &def.name),
             TypeBody::Scalar(scalar) => {
-                let base = match scalar.base.value.as_str() {
-                    "string" => Some(Base::String),
-                    "integer" => Some(Base::Integer),
-                    _ => {
-                        checker
-                            .sink
-                            .error(scalar.base.pos, "a scalar type is `string` or `integer`");
-                        None
-                    }
+                let base = match scalar.base.value {
+                    ScalarBase::String => Base::String,
+                    ScalarBase::Integer => Base::Integer,
                 };
                 if scalar.constraints.is_empty() {
                     checker
                         .sink
                         .error(def.name.pos, "a scalar type needs at least one constraint");
                 }
-                if let Some(base) = base {
-                    checker.constraints(
-                        &scalar.constraints,
-                        base,
-                        scalar.samples.as_ref(),
-                        &def.name,
-                    );
-                }
+                checker.constraints(
+                    &scalar.constraints,
+                    base,
+                    scalar.samples.as_ref(),
+                    &def.name,
+                );
             }
         }
     }
@@ -114,12 +106,6 @@ impl Checker<'_, '_> {
         }
         for credential in &spec.credentials {
             self.snake(&credential.name, "a credential name");
-            if let Some(ty) = &credential.ty {
-                if ty.value != "string" && ty.value != "integer" {
-                    self.sink
-                        .error(ty.pos, "a credential's type is `string` or `integer`");
-                }
-            }
         }
         if let Some(result) = &spec.result {
             if result.codes.is_empty() {
@@ -463,8 +449,7 @@ impl Checker<'_, '_> {
             };
             let string_scalar =
                 matches!(ty, Some(TypeExpr::Named(name)) if self.is_string_scalar(name));
-            let integer_credential =
-                credential.is_some_and(|c| c.ty.as_ref().is_some_and(|t| t.value == "integer"));
+            let integer_credential = credential.is_some_and(|c| c.base() == ScalarBase::Integer);
             let fits = if integer_credential {
                 base == Base::Integer
             } else {
@@ -564,7 +549,7 @@ impl Checker<'_, '_> {
     fn is_string_scalar(&self, name: &str) -> bool {
         self.spec.types.iter().any(|t| {
             t.name.value == name
-                && matches!(&t.body, TypeBody::Scalar(s) if s.base.value == "string")
+                && matches!(&t.body, TypeBody::Scalar(s) if s.base.value == ScalarBase::String)
         })
     }
 
@@ -579,8 +564,8 @@ impl Checker<'_, '_> {
         {
             Some(TypeBody::Enum(values)) => values.iter().any(|v| &v.value.value == value),
             Some(TypeBody::Scalar(scalar)) => matches!(
-                (scalar.base.value.as_str(), value),
-                ("string", Scalar::Str(_)) | ("integer", Scalar::Int(_))
+                (scalar.base.value, value),
+                (ScalarBase::String, Scalar::Str(_)) | (ScalarBase::Integer, Scalar::Int(_))
             ),
             _ => false,
         }

@@ -9,7 +9,7 @@
 //! is the generator's own: resolved Rust names, docs, and types referred to by index.
 
 pub use oneclick_schema::{
-    Delivery, Encoding, Format, LengthUnit, Location, Method, Scheme, TimeZone,
+    Delivery, Encoding, Format, LengthUnit, Location, Method, ScalarBase, Scheme, TimeZone,
 };
 
 /// A value written in the spec: a default, an enum value, a sample.
@@ -191,12 +191,6 @@ pub struct ScalarType {
     pub invalid_samples: Vec<Literal>,
     /// Card data or secrets: the newtype's `Debug` prints `***`.
     pub sensitive: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScalarBase {
-    String,
-    Integer,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

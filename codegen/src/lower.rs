@@ -56,7 +56,7 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
                     name: c.name.value.clone(),
                     doc: c.doc.value.clone(),
                     sensitive: c.sensitive,
-                    integer: c.ty.as_ref().is_some_and(|t| t.value == "integer"),
+                    integer: c.base() == ir::ScalarBase::Integer,
                 })
                 .collect(),
             signature: spec.signature.as_ref().map(|s| ir::Signature {
@@ -161,14 +161,10 @@ impl<'a> Lowering<'a, '_> {
                     Named::Enum(self.push_enum(&def.name.value, &def.doc.value, values))
                 }
                 TypeBody::Scalar(scalar) => {
-                    let base = match scalar.base.value.as_str() {
-                        "integer" => ir::ScalarBase::Integer,
-                        _ => ir::ScalarBase::String,
-                    };
                     self.gateway.scalars.push(ir::ScalarType {
                         name: def.name.value.clone(),
                         doc: def.doc.value.clone(),
-                        base,
+                        base: scalar.base.value,
                         constraints: lower_constraints(&scalar.constraints),
                         valid_samples: samples(scalar.samples.as_ref().map(|s| &s.valid)),
                         invalid_samples: samples(scalar.samples.as_ref().map(|s| &s.invalid)),

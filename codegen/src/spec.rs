@@ -11,8 +11,8 @@ use std::str::FromStr;
 
 use heck::ToUpperCamelCase;
 use oneclick_schema::{
-    Auto, Delivery, Encoding, Format, HeaderValue, LengthUnit, Location, Method, Scheme, TimeZone,
-    UnknownName,
+    Auto, Delivery, Encoding, Format, HeaderValue, LengthUnit, Location, Method, ScalarBase,
+    Scheme, TimeZone, UnknownName,
 };
 
 use crate::diagnostics::Sink;
@@ -75,8 +75,7 @@ pub struct CredentialSpec {
     pub name: Text,
     pub doc: Text,
     pub sensitive: bool,
-    /// `string` (the default) or `integer`.
-    pub ty: Option<Text>,
+    pub ty: Option<Spanned<ScalarBase>>,
 }
 
 #[derive(Debug, Clone)]
@@ -237,7 +236,7 @@ pub struct Samples {
 
 #[derive(Debug, Clone)]
 pub struct ScalarSpec {
-    pub base: Text,
+    pub base: Spanned<ScalarBase>,
     pub constraints: Constraints,
     pub sensitive: bool,
     pub samples: Option<Samples>,
@@ -670,7 +669,10 @@ impl<'s> Reader<'s> {
         let mut keys = self.map(node, "a credential")?;
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         let sensitive = keys.flag("sensitive");
-        let ty = keys.optional("type").and_then(|n| keys.r.text(n));
+        let ty = keys.optional("type").and_then(|n| {
+            keys.r
+                .word(n, |unknown| must_be("a credential's type", unknown))
+        });
         keys.finish();
         Some(CredentialSpec {
             name,
@@ -856,7 +858,9 @@ impl<'s> Reader<'s> {
             }
             (None, Some(values), None) => TypeBody::Enum(keys.r.list(values, Self::enum_value)),
             (None, None, Some(base)) => {
-                let base = keys.r.text(base);
+                let base = keys
+                    .r
+                    .word(base, |unknown| must_be("a scalar type", unknown));
                 let mut nodes = keys_constraints(&mut keys);
                 let constraints = keys.r.constraints(&mut nodes);
                 let sensitive = keys.flag("sensitive");
@@ -1311,6 +1315,13 @@ impl Constraints {
     /// What the length bounds count; characters when the spec does not say.
     pub fn length_unit(&self) -> LengthUnit {
         word_or_default(self.length_unit.as_ref())
+    }
+}
+
+impl CredentialSpec {
+    /// What the credential holds; a string when the spec does not say.
+    pub fn base(&self) -> ScalarBase {
+        word_or_default(self.ty.as_ref())
     }
 }
 

@@ -77,6 +77,18 @@ closed_set! {
     }
 }
 
+closed_set! {
+    /// What a named scalar type or a credential holds (their `type` in the spec).
+    #[derive(Default)]
+    pub enum ScalarBase {
+        /// A string, the default for a credential.
+        #[default]
+        String => "string",
+        /// An integer, sent as a JSON number.
+        Integer => "integer",
+    }
+}
+
 /// A value a client is configured with.
 #[derive(Debug)]
 pub struct CredentialSpec {
@@ -721,6 +733,7 @@ mod tests {
         round_trips::<Location>();
         round_trips::<LengthUnit>();
         round_trips::<Format>();
+        round_trips::<ScalarBase>();
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! adding a value to a set without documenting it fails here.
 
 use oneclick_schema::{
-    ClosedSet, Delivery, Encoding, Format, LengthUnit, Location, Method, Scheme, TimeZone,
+    ClosedSet, Delivery, Encoding, Format, LengthUnit, Location, Method, ScalarBase, Scheme,
+    TimeZone,
 };
 
 const README: &str = include_str!("../../spec/README.md");
@@ -42,6 +43,7 @@ fn every_other_word_is_documented() {
     documents_every_name::<Delivery>();
     documents_every_name::<Location>();
     documents_every_name::<LengthUnit>();
+    documents_every_name::<ScalarBase>();
     for scheme in Scheme::ALL.iter().filter(|s| **s != Scheme::None) {
         assert!(README.contains(scheme.as_str()), "{scheme}");
     }

@@ -484,3 +484,28 @@ fn header_from_an_undeclared_credential() {
         ["demo.yaml:10:18: `api_key` is not listed under `credentials`"]
     );
 }
+
+#[test]
+fn unknown_credential_type() {
+    let top = "credentials:\n  merchant_id: {doc: Id., type: number}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", "")),
+        ["demo.yaml:10:33: a credential's type is `string` or `integer`, not `number`"]
+    );
+}
+
+#[test]
+fn unknown_scalar_base() {
+    let source = spec("", "", "").replace(
+        "    type: string\n    max_length: 1\n",
+        "    type: text\n    max_length: 1\n",
+    );
+    assert_eq!(
+        diagnose(&source),
+        [
+            "demo.yaml:12:11: a scalar type is `string` or `integer`, not `text`",
+            // Without its base the type is not read, so its uses name an unknown type.
+            "demo.yaml:24:29: unknown type `Placeholder`",
+        ]
+    );
+}
