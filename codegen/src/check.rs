@@ -6,11 +6,12 @@ use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+use oneclick_schema::{Auto, Delivery, Location, Method, Repeat, ScalarBase, Scheme};
+
 use crate::diagnostics::Sink;
-use crate::lower::{ParsedType, enum_variant, parse_auto, parse_format, parse_type};
 use crate::spec::{
     Constraints, EnumValueSpec, FieldSpec, ObjectSpec, RuleKindSpec, Samples, Scalar, Spanned,
-    Spec, Text, TypeBody,
+    Spec, Text, TypeBody, TypeExpr,
 };
 
 /// Client methods the generator writes itself; operations must not take their names.
@@ -25,29 +26,21 @@ pub(crate) fn check(spec: &Spec, sink: &mut Sink) {
             TypeBody::Object(body) => checker.object(body, Side::Named),
             TypeBody::Enum(values) => checker.enum_values(values, &def.name),
             TypeBody::Scalar(scalar) => {
-                let base = match scalar.base.value.as_str() {
-                    "string" => Some(Base::String),
-                    "integer" => Some(Base::Integer),
-                    _ => {
-                        checker
-                            .sink
-                            .error(scalar.base.pos, "a scalar type is `string` or `integer`");
-                        None
-                    }
+                let base = match scalar.base.value {
+                    ScalarBase::String => Base::String,
+                    ScalarBase::Integer => Base::Integer,
                 };
                 if scalar.constraints.is_empty() {
                     checker
                         .sink
                         .error(def.name.pos, "a scalar type needs at least one constraint");
                 }
-                if let Some(base) = base {
-                    checker.constraints(
-                        &scalar.constraints,
-                        base,
-                        scalar.samples.as_ref(),
-                        &def.name,
-                    );
-                }
+                checker.constraints(
+                    &scalar.constraints,
+                    base,
+                    scalar.samples.as_ref(),
+                    &def.name,
+                );
             }
         }
     }
@@ -111,31 +104,8 @@ impl Checker<'_, '_> {
                 );
             }
         }
-        if let Some(zone) = &spec.time_zone {
-            if zone.value != "UTC" && zone.value != "Europe/Prague" {
-                self.sink
-                    .error(zone.pos, "time_zone is `UTC` or `Europe/Prague`");
-            }
-        }
         for credential in &spec.credentials {
             self.snake(&credential.name, "a credential name");
-            if let Some(ty) = &credential.ty {
-                if ty.value != "string" && ty.value != "integer" {
-                    self.sink
-                        .error(ty.pos, "a credential's type is `string` or `integer`");
-                }
-            }
-        }
-        if let Some(signature) = &spec.signature {
-            if signature.scheme.value != "pipe_rsa_sha256"
-                && signature.scheme.value != "flat_hmac_sha512"
-            {
-                let message = format!(
-                    "unknown signature scheme `{}`; this generator knows `pipe_rsa_sha256` and `flat_hmac_sha512`",
-                    signature.scheme.value
-                );
-                self.sink.error(signature.scheme.pos, message);
-            }
         }
         if let Some(result) = &spec.result {
             if result.codes.is_empty() {
@@ -213,10 +183,6 @@ impl Checker<'_, '_> {
             );
             self.sink.error(op.source_document.pos, message);
         }
-        let method = op.method.value.as_str();
-        if method != "GET" && method != "POST" {
-            self.sink.error(op.method.pos, "method is GET or POST");
-        }
         self.path(op);
         if let Some(items) = &op.request.items {
             self.sink.error(
@@ -230,9 +196,9 @@ impl Checker<'_, '_> {
         if let Some(response) = &op.response {
             self.object(response, Side::Response);
         }
-        if method == "GET" {
+        if op.method.value == Method::Get {
             for field in &op.request.fields {
-                if field.location.as_ref().is_none_or(|l| l.value != "path") {
+                if field.location() != Location::Path {
                     let message = format!(
                         "a GET request has no body: `{}` must be a path field (`in: path`)",
                         field.wire.value
@@ -244,7 +210,7 @@ impl Checker<'_, '_> {
         let ordered = spec
             .signature
             .as_ref()
-            .filter(|s| s.scheme.value == "pipe_rsa_sha256");
+            .filter(|s| s.scheme.value == Scheme::PipeRsaSha256);
         if let Some(signature) = ordered {
             let carried = op
                 .request
@@ -253,7 +219,7 @@ impl Checker<'_, '_> {
                 .find(|f| f.wire.value == signature.field.value);
             if carried
                 .and_then(|f| f.auto.as_ref())
-                .is_none_or(|a| a.value != "signature")
+                .is_none_or(|a| a.value != Auto::Signature)
             {
                 let message = format!(
                     "the request of `{}` needs a `{}` field with `auto: signature`",
@@ -323,8 +289,8 @@ impl Checker<'_, '_> {
     /// Every call says whether sending it twice may act twice, because retries and the report of
     /// an unknown outcome depend on it; there is no default that could quietly pay twice.
     fn repeat(&mut self, op: &crate::spec::OperationSpec) {
-        let redirect = op.delivery.as_ref().is_some_and(|d| d.value == "redirect");
-        let Some(repeat) = &op.repeat else {
+        let redirect = op.delivery() == Delivery::Redirect;
+        let Some(written) = &op.repeat else {
             if !redirect {
                 let message = format!(
                     "operation `{}` is missing the required key `repeat`: `read`, `idempotent` \
@@ -335,6 +301,9 @@ impl Checker<'_, '_> {
             }
             return;
         };
+        let Some(repeat) = written else {
+            return;
+        };
         if redirect {
             self.sink.error(
                 repeat.pos,
@@ -342,8 +311,8 @@ impl Checker<'_, '_> {
             );
             return;
         }
-        match repeat.value.as_str() {
-            "read" => {
+        match repeat.value {
+            Repeat::Read => {
                 if let Some(first) = op.reconcile.first() {
                     self.sink.error(
                         first.pos,
@@ -351,8 +320,8 @@ impl Checker<'_, '_> {
                     );
                 }
             }
-            "idempotent" => {}
-            "unsafe" => {
+            Repeat::Idempotent => {}
+            Repeat::Unsafe => {
                 if op.reconcile.is_empty() {
                     self.sink.error(
                         repeat.pos,
@@ -360,11 +329,6 @@ impl Checker<'_, '_> {
                          identify it at the gateway when its outcome is unknown",
                     );
                 }
-            }
-            _ => {
-                self.sink
-                    .error(repeat.pos, "`repeat` is `read`, `idempotent` or `unsafe`");
-                return;
             }
         }
         for path in &op.reconcile {
@@ -406,7 +370,10 @@ impl Checker<'_, '_> {
                 self.sink.error(path.pos, message);
                 return;
             };
-            let named = spec.types.iter().find(|t| t.name.value == field.ty.value);
+            let named = match &field.ty.value {
+                Some(TypeExpr::Named(name)) => spec.types.iter().find(|t| &t.name.value == name),
+                _ => None,
+            };
             let sensitive_type =
                 named.is_some_and(|t| matches!(&t.body, TypeBody::Scalar(s) if s.sensitive));
             if field.sensitive || sensitive_type {
@@ -435,21 +402,7 @@ impl Checker<'_, '_> {
 
     /// A call has an answer; a redirect (the customer's browser goes to the gateway) has none.
     fn delivery(&mut self, op: &crate::spec::OperationSpec) {
-        if let Some(encoding) = &op.encoding {
-            if encoding.value != "json" && encoding.value != "form" {
-                self.sink
-                    .error(encoding.pos, "`encoding` is `json` or `form`");
-            }
-        }
-        let redirect = match &op.delivery {
-            None => false,
-            Some(d) if d.value == "call" => false,
-            Some(d) if d.value == "redirect" => true,
-            Some(d) => {
-                self.sink.error(d.pos, "`delivery` is `call` or `redirect`");
-                return;
-            }
-        };
+        let redirect = op.delivery() == Delivery::Redirect;
         match (&op.response, redirect) {
             (None, false) => {
                 let message = format!(
@@ -531,7 +484,7 @@ impl Checker<'_, '_> {
         }
         for name in &placeholders {
             let field = op.request.fields.iter().find(|f| f.wire.value == *name);
-            if field.is_none_or(|f| f.location.as_ref().is_none_or(|l| l.value != "path")) {
+            if field.is_none_or(|f| f.location() != Location::Path) {
                 let message = format!(
                     "path parameter `{{{name}}}` needs a request field `{name}` with `in: path`"
                 );
@@ -539,7 +492,7 @@ impl Checker<'_, '_> {
             }
         }
         for field in &op.request.fields {
-            let in_path = field.location.as_ref().is_some_and(|l| l.value == "path");
+            let in_path = field.location() == Location::Path;
             if in_path && !placeholders.contains(&field.wire.value.as_str()) {
                 let message = format!(
                     "`{}` is a path field but the path has no `{{{}}}`",
@@ -587,24 +540,20 @@ impl Checker<'_, '_> {
     }
 
     fn field(&mut self, field: &FieldSpec, side: Side) {
-        let parsed = parse_type(&field.ty.value);
-        let base = match &parsed {
-            Some(ParsedType::String) => Base::String,
-            Some(ParsedType::Integer) => Base::Integer,
-            Some(ParsedType::Boolean) => Base::Boolean,
+        let ty = field.ty.value.as_ref();
+        let base = match ty {
+            Some(TypeExpr::String) => Base::String,
+            Some(TypeExpr::Integer) => Base::Integer,
+            Some(TypeExpr::Boolean) => Base::Boolean,
             _ => Base::Other,
         };
         if let Some(name) = &field.rust_name {
             self.snake(name, "a rust_name");
         }
         if let Some(location) = &field.location {
-            match location.value.as_str() {
-                "body" => {}
-                "path" if side == Side::Request => {}
-                "path" => self
-                    .sink
-                    .error(location.pos, "only request fields can be path parameters"),
-                _ => self.sink.error(location.pos, "`in` is `body` or `path`"),
+            if location.value == Location::Path && side != Side::Request {
+                self.sink
+                    .error(location.pos, "only request fields can be path parameters");
             }
         }
         if let Some(auto) = &field.auto {
@@ -614,23 +563,20 @@ impl Checker<'_, '_> {
                     "only request fields are filled by the client (`auto`)",
                 );
             }
-            match parse_auto(&auto.value) {
-                None => self.sink.error(
-                    auto.pos,
-                    "`auto` is `credential.<name>`, `dttm` or `signature`",
-                ),
-                Some(crate::ir::Auto::Credential(name)) => {
-                    if !self.spec.credentials.iter().any(|c| c.name.value == name) {
+            let credential = match &auto.value {
+                Auto::Credential(name) => {
+                    let listed = self.spec.credentials.iter().find(|c| &c.name.value == name);
+                    if listed.is_none() {
                         let message = format!("`{name}` is not listed under `credentials`");
                         self.sink.error(auto.pos, message);
                     }
+                    listed
                 }
-                Some(_) => {}
-            }
+                Auto::Dttm | Auto::Signature => None,
+            };
             let string_scalar =
-                matches!(&parsed, Some(ParsedType::Named(name)) if self.is_string_scalar(name));
-            let integer_credential = matches!(parse_auto(&auto.value), Some(crate::ir::Auto::Credential(name))
-                if self.spec.credentials.iter().any(|c| c.name.value == name && c.ty.as_ref().is_some_and(|t| t.value == "integer")));
+                matches!(ty, Some(TypeExpr::Named(name)) if self.is_string_scalar(name));
+            let integer_credential = credential.is_some_and(|c| c.base() == ScalarBase::Integer);
             let fits = if integer_credential {
                 base == Base::Integer
             } else {
@@ -714,7 +660,10 @@ impl Checker<'_, '_> {
             | (Scalar::Bool(_), Base::Boolean) => true,
             (value, Base::Other) => match &field.enum_values {
                 Some(values) => values.iter().any(|v| &v.value.value == value),
-                None => self.named_enum_contains(&field.ty.value, value),
+                None => match &field.ty.value {
+                    Some(TypeExpr::Named(ty)) => self.named_enum_contains(ty, value),
+                    _ => false,
+                },
             },
             _ => false,
         };
@@ -727,7 +676,7 @@ impl Checker<'_, '_> {
     fn is_string_scalar(&self, name: &str) -> bool {
         self.spec.types.iter().any(|t| {
             t.name.value == name
-                && matches!(&t.body, TypeBody::Scalar(s) if s.base.value == "string")
+                && matches!(&t.body, TypeBody::Scalar(s) if s.base.value == ScalarBase::String)
         })
     }
 
@@ -742,8 +691,8 @@ impl Checker<'_, '_> {
         {
             Some(TypeBody::Enum(values)) => values.iter().any(|v| &v.value.value == value),
             Some(TypeBody::Scalar(scalar)) => matches!(
-                (scalar.base.value.as_str(), value),
-                ("string", Scalar::Str(_)) | ("integer", Scalar::Int(_))
+                (scalar.base.value, value),
+                (ScalarBase::String, Scalar::Str(_)) | (ScalarBase::Integer, Scalar::Int(_))
             ),
             _ => false,
         }
@@ -765,14 +714,14 @@ impl Checker<'_, '_> {
                     self.sink.error(v.pos, message);
                 }
             }
-            for (value, key) in [
-                (&c.pattern, "pattern"),
-                (&c.format, "format"),
-                (&c.length_unit, "length_unit"),
+            for (pos, key) in [
+                (c.pattern.as_ref().map(|v| v.pos), "pattern"),
+                (c.format.as_ref().map(|v| v.pos), "format"),
+                (c.length_unit.as_ref().map(|v| v.pos), "length_unit"),
             ] {
-                if let Some(v) = value {
+                if let Some(pos) = pos {
                     let message = format!("`{key}` applies to strings");
-                    self.sink.error(v.pos, message);
+                    self.sink.error(pos, message);
                 }
             }
         }
@@ -803,22 +752,9 @@ impl Checker<'_, '_> {
             }
         }
         if let Some(unit) = &c.length_unit {
-            if unit.value != "chars" && unit.value != "bytes" {
-                self.sink
-                    .error(unit.pos, "`length_unit` is `chars` or `bytes`");
-            }
             if c.min_length.is_none() && c.max_length.is_none() {
                 self.sink
                     .error(unit.pos, "`length_unit` needs `min_length` or `max_length`");
-            }
-        }
-        if let Some(format) = &c.format {
-            if parse_format(&format.value).is_none() {
-                let message = format!(
-                    "the generator cannot enforce format `{}`; known formats: dttm, base64, ip, email, currency, uuid, date, iso_date, url",
-                    format.value
-                );
-                self.sink.error(format.pos, message);
             }
         }
         if let Some(pattern) = &c.pattern {
@@ -881,7 +817,7 @@ impl Checker<'_, '_> {
                     .error(value.value.pos, "this enum value is listed twice");
             }
             seen_values.push(&value.value.value);
-            let variant = enum_variant(value);
+            let variant = value.variant();
             let valid = variant
                 .chars()
                 .next()
@@ -976,13 +912,11 @@ impl Checker<'_, '_> {
                     }
                 }
                 if let (Some(field), Some(equals)) = (known(self.sink, when), equals) {
-                    let fits = match (&equals.value, parse_type(&field.ty.value)) {
-                        (Scalar::Str(_), Some(ParsedType::String))
-                        | (Scalar::Int(_), Some(ParsedType::Integer))
-                        | (Scalar::Bool(_), Some(ParsedType::Boolean)) => true,
-                        (value, Some(ParsedType::Named(ty))) => {
-                            self.named_enum_contains(&ty, value)
-                        }
+                    let fits = match (&equals.value, &field.ty.value) {
+                        (Scalar::Str(_), Some(TypeExpr::String))
+                        | (Scalar::Int(_), Some(TypeExpr::Integer))
+                        | (Scalar::Bool(_), Some(TypeExpr::Boolean)) => true,
+                        (value, Some(TypeExpr::Named(ty))) => self.named_enum_contains(ty, value),
                         _ => false,
                     };
                     if !fits {

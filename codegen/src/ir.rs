@@ -3,6 +3,25 @@
 //! `lower` builds it only from a spec that passed `check`, so emitters can rely on it: every
 //! type a field names exists, every signature order names real fields, every Rust name is a
 //! valid, unique identifier, and pattern constraints compile.
+//!
+//! The spec language's closed sets (formats, methods, schemes, ...) and the shapes the
+//! generated statics share with the runtime come from `oneclick_schema`; what is defined here
+//! is the generator's own: resolved Rust names, docs, and types referred to by index.
+
+pub use oneclick_schema::{
+    Delivery, Encoding, Format, LengthUnit, Location, Method, Repeat, ScalarBase, Scheme, TimeZone,
+};
+
+/// A value written in the spec: a default, an enum value, a sample.
+pub type Literal = oneclick_schema::Literal<String>;
+/// A value the client fills in itself, naming its credential as the spec does.
+pub type Auto = oneclick_schema::Auto<String>;
+/// Where a header's value comes from, naming its credential as the spec does.
+pub type HeaderValue = oneclick_schema::HeaderValue<String>;
+/// A constraint on one value; a pattern is its source text, compiled by the runtime.
+pub type Constraint = oneclick_schema::Constraint<String>;
+/// A rule over several fields of one object, by wire name.
+pub type Rule = oneclick_schema::Rule<String, Vec<String>>;
 
 /// A gateway, ready to emit.
 #[derive(Debug, Clone)]
@@ -38,6 +57,15 @@ pub struct Gateway {
     pub polling: Vec<Polling>,
 }
 
+impl Gateway {
+    /// How the gateway signs its messages; [`Scheme::None`] when it does not.
+    pub fn scheme(&self) -> Scheme {
+        self.signature
+            .as_ref()
+            .map_or(Scheme::None, |signature| signature.scheme)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Source {
     pub id: String,
@@ -54,12 +82,6 @@ pub struct Environment {
     pub doc: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimeZone {
-    Utc,
-    EuropePrague,
-}
-
 #[derive(Debug, Clone)]
 pub struct Credential {
     /// Spec name, also the Rust field name: `merchant_id`.
@@ -72,15 +94,10 @@ pub struct Credential {
 
 #[derive(Debug, Clone)]
 pub struct Signature {
-    pub scheme: SignatureScheme,
+    /// Never [`Scheme::None`]: a gateway that does not sign has no `Signature`.
+    pub scheme: Scheme,
     /// Wire name of the field carrying the signature: `signature`.
     pub field: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignatureScheme {
-    PipeRsaSha256,
-    FlatHmacSha512,
 }
 
 #[derive(Debug, Clone)]
@@ -115,15 +132,6 @@ pub struct Header {
     pub value: HeaderValue,
     pub sensitive: bool,
     pub doc: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HeaderValue {
-    Credential(String),
-    /// A fresh UUID v4 per request.
-    Uuid,
-    /// A UUID v4 per call, the same on its retries.
-    IdempotencyKey,
 }
 
 /// A named constructor: fixed values for some fields, arguments for others.
@@ -173,13 +181,6 @@ pub struct EnumValue {
     pub doc: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum Literal {
-    Str(String),
-    Int(i64),
-    Bool(bool),
-}
-
 #[derive(Debug, Clone)]
 pub struct ScalarType {
     /// Rust type name: `OrderNo`.
@@ -192,43 +193,6 @@ pub struct ScalarType {
     pub invalid_samples: Vec<Literal>,
     /// Card data or secrets: the newtype's `Debug` prints `***`.
     pub sensitive: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScalarBase {
-    String,
-    Integer,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Constraint {
-    Min(i64),
-    Max(i64),
-    MinLength(usize, LengthUnit),
-    MaxLength(usize, LengthUnit),
-    Pattern(String),
-    Format(Format),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LengthUnit {
-    Chars,
-    Bytes,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Dttm,
-    Base64,
-    Ip,
-    Email,
-    Currency,
-    Uuid,
-    Date,
-    IsoDate,
-    Url,
-    Luhn,
-    MonthYear,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -332,40 +296,6 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Location {
-    Body,
-    Path,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Auto {
-    Credential(String),
-    Dttm,
-    Signature,
-}
-
-#[derive(Debug, Clone)]
-pub enum Rule {
-    Together(Vec<String>),
-    OneOf(Vec<String>),
-    Exclusive(Vec<String>),
-    RequiredUnless {
-        field: String,
-        when: String,
-        value: Literal,
-    },
-    NotGreater {
-        lower: String,
-        upper: String,
-    },
-    RequiredIf {
-        field: String,
-        when: String,
-        equals: Option<Literal>,
-    },
-}
-
 #[derive(Debug, Clone)]
 pub struct SignItem {
     pub wire: String,
@@ -381,20 +311,6 @@ pub enum SignShape {
     MapValues,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    Get,
-    Post,
-}
-
-/// Whether sending an operation twice may act twice; see `schema::Repeat`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Repeat {
-    Read,
-    Idempotent,
-    Unsafe,
-}
-
 #[derive(Debug, Clone)]
 pub struct Operation {
     /// Spec id, snake_case: `oneclick_init`; also the client method name.
@@ -408,8 +324,7 @@ pub struct Operation {
     /// Index into `Gateway::objects`; `None` for a redirect, which the gateway answers in the
     /// customer's browser.
     pub response: Option<usize>,
-    /// Sent as `application/x-www-form-urlencoded` rather than JSON.
-    pub form: bool,
+    pub encoding: Encoding,
     pub retryable_result_codes: Vec<i64>,
     pub repeat: Repeat,
     /// Dotted request-field paths reported when the outcome is unknown.

@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use crate::diagnostics::Sink;
-use crate::ir;
+use crate::ir::{self, HeaderValue, Scheme};
 use crate::spec::{
-    Constraints, EnumValueSpec, ExampleKind, FieldSpec, ObjectSpec, Scalar, Spec, Text, TypeBody,
+    Constraints, EnumValueSpec, ExampleKind, FieldSpec, ObjectSpec, Scalar, Spanned, Spec, Text,
+    TypeBody, TypeExpr,
 };
 use crate::yaml::Pos;
 
@@ -47,10 +48,7 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
                     doc: e.doc.value.clone(),
                 })
                 .collect(),
-            time_zone: match spec.time_zone.as_ref().map(|t| t.value.as_str()) {
-                Some("Europe/Prague") => ir::TimeZone::EuropePrague,
-                _ => ir::TimeZone::Utc,
-            },
+            time_zone: spec.time_zone(),
             credentials: spec
                 .credentials
                 .iter()
@@ -58,15 +56,11 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
                     name: c.name.value.clone(),
                     doc: c.doc.value.clone(),
                     sensitive: c.sensitive,
-                    integer: c.ty.as_ref().is_some_and(|t| t.value == "integer"),
+                    integer: c.base() == ir::ScalarBase::Integer,
                 })
                 .collect(),
             signature: spec.signature.as_ref().map(|s| ir::Signature {
-                scheme: if s.scheme.value == "flat_hmac_sha512" {
-                    ir::SignatureScheme::FlatHmacSha512
-                } else {
-                    ir::SignatureScheme::PipeRsaSha256
-                },
+                scheme: s.scheme.value,
                 field: s.field.value.clone(),
             }),
             result: spec.result.as_ref().map(|r| ir::ResultSpec {
@@ -173,14 +167,10 @@ impl<'a> Lowering<'a, '_> {
                     Named::Enum(self.push_enum(&def.name.value, &def.doc.value, values))
                 }
                 TypeBody::Scalar(scalar) => {
-                    let base = match scalar.base.value.as_str() {
-                        "integer" => ir::ScalarBase::Integer,
-                        _ => ir::ScalarBase::String,
-                    };
                     self.gateway.scalars.push(ir::ScalarType {
                         name: def.name.value.clone(),
                         doc: def.doc.value.clone(),
-                        base,
+                        base: scalar.base.value,
                         constraints: lower_constraints(&scalar.constraints),
                         valid_samples: samples(scalar.samples.as_ref().map(|s| &s.valid)),
                         invalid_samples: samples(scalar.samples.as_ref().map(|s| &s.invalid)),
@@ -221,22 +211,24 @@ impl<'a> Lowering<'a, '_> {
                         .unwrap_or(0),
                     section: op.source_section.value.clone(),
                 },
-                method: if op.method.value == "GET" {
-                    ir::Method::Get
-                } else {
-                    ir::Method::Post
-                },
+                method: op.method.value,
                 path: op.path.value.clone(),
                 request,
                 response,
                 retryable_result_codes: op.retryable_result_codes.iter().map(|c| c.value).collect(),
-                repeat: parse_repeat(op.repeat.as_ref()),
+                // A redirect has no `repeat`: the client never sends it, and unsafe keeps anything
+                // from ever repeating it.
+                repeat: op
+                    .repeat
+                    .as_ref()
+                    .and_then(Option::as_ref)
+                    .map_or(ir::Repeat::Unsafe, |r| r.value),
                 reconcile: op.reconcile.iter().map(|p| p.value.clone()).collect(),
                 success_when: op.success_when.as_ref().map(|w| {
                     let values = w.values.iter().map(|v| literal(&v.value)).collect();
                     (w.field.value.clone(), values)
                 }),
-                form: op.encoding.as_ref().is_some_and(|e| e.value == "form"),
+                encoding: op.encoding(),
                 headers,
                 examples: Vec::new(),
                 schema_const: op.id.value.to_shouty_snake_case(),
@@ -323,7 +315,7 @@ impl<'a> Lowering<'a, '_> {
                     }
                 }
                 while let Some(field) = pending.pop() {
-                    let Some(name) = referenced_type(&field.ty.value) else {
+                    let Some(name) = field.ty.value.as_ref().and_then(TypeExpr::referenced) else {
                         continue;
                     };
                     let Some((name, body)) = objects.get_key_value(name) else {
@@ -390,7 +382,7 @@ impl<'a> Lowering<'a, '_> {
             .iter()
             .map(|v| ir::EnumValue {
                 wire: literal(&v.value.value),
-                variant: enum_variant(v),
+                variant: v.variant(),
                 doc: v.doc.as_ref().map(|d| d.value.clone()).unwrap_or_default(),
             })
             .collect();
@@ -460,25 +452,16 @@ impl<'a> Lowering<'a, '_> {
     fn headers(&mut self, headers: &[crate::spec::HeaderSpec]) -> Vec<ir::Header> {
         let mut out = Vec::new();
         for header in headers {
-            let value = match header.value.value.as_str() {
-                "uuid" => ir::HeaderValue::Uuid,
-                "idempotency_key" => ir::HeaderValue::IdempotencyKey,
-                other => match other.strip_prefix("credential.") {
-                    Some(name) if self.spec.credentials.iter().any(|c| c.name.value == name) => {
-                        ir::HeaderValue::Credential(name.to_string())
-                    }
-                    _ => {
-                        self.sink.error(
-                            header.value.pos,
-                            "a header's value is `credential.<a listed credential>`, `uuid` or `idempotency_key`",
-                        );
-                        continue;
-                    }
-                },
-            };
+            if let HeaderValue::Credential(name) = &header.value.value {
+                if !self.spec.credentials.iter().any(|c| &c.name.value == name) {
+                    let message = format!("`{name}` is not listed under `credentials`");
+                    self.sink.error(header.value.pos, message);
+                    continue;
+                }
+            }
             out.push(ir::Header {
                 name: header.name.value.clone(),
-                value,
+                value: header.value.value.clone(),
                 sensitive: header.sensitive,
                 doc: header.doc.value.clone(),
             });
@@ -717,41 +700,32 @@ impl<'a> Lowering<'a, '_> {
             doc: field.doc.value.clone(),
             ty,
             required: field.required,
-            location: match field.location.as_ref().map(|l| l.value.as_str()) {
-                Some("path") => ir::Location::Path,
-                _ => ir::Location::Body,
-            },
-            auto: field.auto.as_ref().and_then(|a| parse_auto(&a.value)),
+            location: field.location(),
+            auto: field.auto.as_ref().map(|a| a.value.clone()),
             sensitive,
             default: field.default.as_ref().map(|d| literal(&d.value)),
             constraints,
         }
     }
 
-    fn type_ref(&mut self, ty: &Text) -> ir::TypeRef {
-        match parse_type(&ty.value) {
-            Some(parsed) => self.resolve(&parsed, ty.pos),
-            None => {
-                let message = format!(
-                    "`{}` is not a type: use string, integer, boolean, a type name, list<T> or map<T>",
-                    ty.value
-                );
-                self.sink.error(ty.pos, message);
-                ir::TypeRef::String
-            }
+    fn type_ref(&mut self, ty: &Spanned<Option<TypeExpr>>) -> ir::TypeRef {
+        match &ty.value {
+            Some(parsed) => self.resolve(parsed, ty.pos),
+            // The reader reported the text; lowering goes on to find the spec's other problems.
+            None => ir::TypeRef::String,
         }
     }
 
-    fn resolve(&mut self, parsed: &ParsedType, pos: Pos) -> ir::TypeRef {
+    fn resolve(&mut self, parsed: &TypeExpr, pos: Pos) -> ir::TypeRef {
         match parsed {
-            ParsedType::String => ir::TypeRef::String,
-            ParsedType::Integer => ir::TypeRef::Integer,
-            ParsedType::Boolean => ir::TypeRef::Boolean,
-            ParsedType::Json => ir::TypeRef::Json,
-            ParsedType::MonthYear => ir::TypeRef::MonthYear,
-            ParsedType::List(inner) => ir::TypeRef::List(Box::new(self.resolve(inner, pos))),
-            ParsedType::Map(inner) => ir::TypeRef::Map(Box::new(self.resolve(inner, pos))),
-            ParsedType::Named(name) => match self.named.get(name) {
+            TypeExpr::String => ir::TypeRef::String,
+            TypeExpr::Integer => ir::TypeRef::Integer,
+            TypeExpr::Boolean => ir::TypeRef::Boolean,
+            TypeExpr::Json => ir::TypeRef::Json,
+            TypeExpr::MonthYear => ir::TypeRef::MonthYear,
+            TypeExpr::List(inner) => ir::TypeRef::List(Box::new(self.resolve(inner, pos))),
+            TypeExpr::Map(inner) => ir::TypeRef::Map(Box::new(self.resolve(inner, pos))),
+            TypeExpr::Named(name) => match self.named.get(name) {
                 Some(Named::Object(i)) => ir::TypeRef::Object(*i),
                 Some(Named::Enum(i)) => ir::TypeRef::Enum(*i),
                 Some(Named::Scalar(i)) => ir::TypeRef::Scalar(*i),
@@ -807,7 +781,7 @@ impl<'a> Lowering<'a, '_> {
                 }
             }
         }
-        let scheme = self.gateway.signature.as_ref().map(|s| s.scheme);
+        let scheme = self.gateway.scheme();
         let mut messages = Vec::new();
         for (op_index, op) in spec.operations.iter().enumerate() {
             let lowered = &self.gateway.operations[op_index];
@@ -822,34 +796,30 @@ impl<'a> Lowering<'a, '_> {
         for (index, body, side, id) in messages {
             let at = body.signature_pos.unwrap_or(body.pos);
             match scheme {
-                None if body.signature.is_some() || body.signs_all => {
+                Scheme::None if body.signature.is_some() || body.signs_all => {
                     self.sink
                         .error(at, "a `signature` needs a gateway-level `signature` scheme");
                 }
-                Some(ir::SignatureScheme::PipeRsaSha256) if body.signs_all => {
+                Scheme::PipeRsaSha256 if body.signs_all => {
                     self.sink.error(
                         at,
                         "pipe_rsa_sha256 signs fields in a documented order: list them",
                     );
                 }
-                Some(ir::SignatureScheme::PipeRsaSha256)
-                    if body.signature.is_none() && side != "callback" =>
-                {
+                Scheme::PipeRsaSha256 if body.signature.is_none() && side != "callback" => {
                     let message = format!(
                         "the gateway signs messages, so the {side} of `{}` needs a `signature` order",
                         id.value
                     );
                     self.sink.error(body.pos, message);
                 }
-                Some(ir::SignatureScheme::FlatHmacSha512) if body.signature.is_some() => {
+                Scheme::FlatHmacSha512 if body.signature.is_some() => {
                     self.sink.error(
                         at,
                         "flat_hmac_sha512 signs the whole message: write `signature: all`",
                     );
                 }
-                Some(ir::SignatureScheme::FlatHmacSha512)
-                    if side == "request" && !body.signs_all =>
-                {
+                Scheme::FlatHmacSha512 if side == "request" && !body.signs_all => {
                     let message = format!(
                         "the gateway signs requests, so the request of `{}` needs `signature: all`",
                         id.value
@@ -860,7 +830,7 @@ impl<'a> Lowering<'a, '_> {
             }
             let signed = body.signature.is_some() || body.signs_all;
             self.gateway.objects[index].signed = signed;
-            if signed && side == "request" && scheme == Some(ir::SignatureScheme::FlatHmacSha512) {
+            if signed && side == "request" && scheme == Scheme::FlatHmacSha512 {
                 let found = self.auto_signature_fields(index, &mut Vec::new());
                 if found != 1 {
                     let message = format!(
@@ -1050,7 +1020,7 @@ impl<'a> Lowering<'a, '_> {
                 );
                 self.sink.error(polling.status_field.pos, message);
             }
-            let millis = |v: &crate::spec::Spanned<i64>, sink: &mut Sink| {
+            let millis = |v: &Spanned<i64>, sink: &mut Sink| {
                 if v.value <= 0 {
                     sink.error(v.pos, "durations must be greater than zero");
                 }
@@ -1086,15 +1056,6 @@ fn inline_type_name(field: &FieldSpec) -> String {
         .unwrap_or_else(|| field.wire.value.to_upper_camel_case())
 }
 
-pub(crate) fn enum_variant(value: &EnumValueSpec) -> String {
-    match (&value.name, &value.value.value) {
-        (Some(name), _) => name.value.to_upper_camel_case(),
-        (None, Scalar::Str(text)) => text.to_upper_camel_case(),
-        (None, Scalar::Int(int)) => format!("V{int}"),
-        (None, Scalar::Bool(b)) => b.to_string().to_upper_camel_case(),
-    }
-}
-
 fn literal(value: &Scalar) -> ir::Literal {
     match value {
         Scalar::Str(s) => ir::Literal::Str(s.clone()),
@@ -1103,18 +1064,15 @@ fn literal(value: &Scalar) -> ir::Literal {
     }
 }
 
-fn samples(values: Option<&Vec<crate::spec::Spanned<Scalar>>>) -> Vec<ir::Literal> {
+fn samples(values: Option<&Vec<Spanned<Scalar>>>) -> Vec<ir::Literal> {
     values
         .map(|v| v.iter().map(|s| literal(&s.value)).collect())
         .unwrap_or_default()
 }
 
 pub(crate) fn lower_constraints(c: &Constraints) -> Vec<ir::Constraint> {
-    let unit = match c.length_unit.as_ref().map(|u| u.value.as_str()) {
-        Some("bytes") => ir::LengthUnit::Bytes,
-        _ => ir::LengthUnit::Chars,
-    };
-    let length = |v: &crate::spec::Spanned<i64>| usize::try_from(v.value).unwrap_or(0);
+    let unit = c.length_unit();
+    let length = |v: &Spanned<i64>| usize::try_from(v.value).unwrap_or(0);
     let mut out = Vec::new();
     if let Some(v) = &c.min {
         out.push(ir::Constraint::Min(v.value));
@@ -1131,38 +1089,10 @@ pub(crate) fn lower_constraints(c: &Constraints) -> Vec<ir::Constraint> {
     if let Some(v) = &c.pattern {
         out.push(ir::Constraint::Pattern(v.value.clone()));
     }
-    if let Some(format) = c.format.as_ref().and_then(|f| parse_format(&f.value)) {
-        out.push(ir::Constraint::Format(format));
+    if let Some(format) = &c.format {
+        out.push(ir::Constraint::Format(format.value));
     }
     out
-}
-
-pub(crate) fn parse_format(name: &str) -> Option<ir::Format> {
-    Some(match name {
-        "dttm" => ir::Format::Dttm,
-        "base64" => ir::Format::Base64,
-        "ip" => ir::Format::Ip,
-        "email" => ir::Format::Email,
-        "currency" => ir::Format::Currency,
-        "uuid" => ir::Format::Uuid,
-        "date" => ir::Format::Date,
-        "iso_date" => ir::Format::IsoDate,
-        "url" => ir::Format::Url,
-        "luhn" => ir::Format::Luhn,
-        "month_year" => ir::Format::MonthYear,
-        _ => return None,
-    })
-}
-
-pub(crate) fn parse_auto(text: &str) -> Option<ir::Auto> {
-    match text {
-        "dttm" => Some(ir::Auto::Dttm),
-        "signature" => Some(ir::Auto::Signature),
-        _ => text
-            .strip_prefix("credential.")
-            .filter(|name| !name.is_empty())
-            .map(|name| ir::Auto::Credential(name.to_string())),
-    }
 }
 
 fn lower_rules(body: &ObjectSpec) -> Vec<ir::Rule> {
@@ -1206,68 +1136,4 @@ fn lower_rules(body: &ObjectSpec) -> Vec<ir::Rule> {
         }
     }
     rules
-}
-
-/// A field's type as written: `string`, `Customer`, `list<Giftcard>`, `map<string>`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum ParsedType {
-    String,
-    Integer,
-    Boolean,
-    Json,
-    MonthYear,
-    Named(String),
-    List(Box<ParsedType>),
-    Map(Box<ParsedType>),
-}
-
-pub(crate) fn parse_type(text: &str) -> Option<ParsedType> {
-    let text = text.trim();
-    let generic = |prefix: &str| {
-        text.strip_prefix(prefix)
-            .and_then(|rest| rest.strip_suffix('>'))
-            .and_then(parse_type)
-            .map(Box::new)
-    };
-    Some(match text {
-        "string" => ParsedType::String,
-        "integer" => ParsedType::Integer,
-        "boolean" => ParsedType::Boolean,
-        "json" => ParsedType::Json,
-        "month_year" => ParsedType::MonthYear,
-        _ if text.starts_with("list<") => ParsedType::List(generic("list<")?),
-        _ if text.starts_with("map<") => ParsedType::Map(generic("map<")?),
-        _ if is_type_name(text) => ParsedType::Named(text.to_string()),
-        _ => return None,
-    })
-}
-
-/// The named type a field refers to, looking through `list<…>` and `map<…>`.
-pub(crate) fn referenced_type(text: &str) -> Option<&str> {
-    let mut text = text.trim();
-    loop {
-        if let Some(inner) = text
-            .strip_prefix("list<")
-            .or_else(|| text.strip_prefix("map<"))
-        {
-            text = inner.strip_suffix('>')?;
-        } else {
-            return is_type_name(text).then_some(text);
-        }
-    }
-}
-
-pub(crate) fn is_type_name(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
-}
-
-/// The checked `repeat` of an operation. A redirect has none and is never sent by the client; it
-/// counts as unsafe so that nothing would ever repeat it.
-pub(crate) fn parse_repeat(repeat: Option<&Text>) -> ir::Repeat {
-    match repeat.map(|r| r.value.as_str()) {
-        Some("read") => ir::Repeat::Read,
-        Some("idempotent") => ir::Repeat::Idempotent,
-        _ => ir::Repeat::Unsafe,
-    }
 }

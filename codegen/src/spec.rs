@@ -1,6 +1,19 @@
 //! The spec model: the YAML file read into types, one-to-one with its keys, every value with the
 //! position it came from. Reading reports shape problems (a missing or unknown key, a value of
-//! the wrong kind); meaning is checked later by [`crate::check`].
+//! the wrong kind, a word outside its vocabulary); meaning is checked later by [`crate::check`].
+//!
+//! The language's words (methods, schemes, formats, `auto` values...) are parsed here, once,
+//! into `oneclick_schema`'s types, and field types into [`TypeExpr`]; the checker and the
+//! lowering only ever see parsed values. An optional word left out takes its set's `Default`,
+//! which is the default the language reference documents.
+
+use std::str::FromStr;
+
+use heck::ToUpperCamelCase;
+use oneclick_schema::{
+    Auto, Delivery, Encoding, Format, HeaderValue, LengthUnit, Location, Method, Repeat,
+    ScalarBase, Scheme, TimeZone, UnknownName,
+};
 
 use crate::diagnostics::Sink;
 use crate::yaml::{Node, Pos, Value};
@@ -29,7 +42,7 @@ pub struct Spec {
     pub doc: Text,
     pub sources: Vec<SourceDoc>,
     pub environments: Vec<EnvironmentSpec>,
-    pub time_zone: Option<Text>,
+    pub time_zone: Option<Spanned<TimeZone>>,
     pub credentials: Vec<CredentialSpec>,
     pub signature: Option<SignatureSpec>,
     pub result: Option<ResultSpec>,
@@ -64,13 +77,13 @@ pub struct CredentialSpec {
     pub name: Text,
     pub doc: Text,
     pub sensitive: bool,
-    /// `string` (the default) or `integer`.
-    pub ty: Option<Text>,
+    pub ty: Option<Spanned<ScalarBase>>,
 }
 
 #[derive(Debug, Clone)]
 pub struct SignatureSpec {
-    pub scheme: Text,
+    /// Never [`Scheme::None`]: the reader rejects it, a spec says "no signature" by omission.
+    pub scheme: Spanned<Scheme>,
     pub field: Text,
 }
 
@@ -100,11 +113,11 @@ pub struct ErrorsListSpec {
     pub message: Text,
 }
 
-/// A header the client sets: `value` is `credential.<name>`, `uuid` or `idempotency_key`.
+/// A header the client sets.
 #[derive(Debug, Clone)]
 pub struct HeaderSpec {
     pub name: Text,
-    pub value: Text,
+    pub value: Spanned<HeaderValue<String>>,
     pub sensitive: bool,
     pub doc: Text,
 }
@@ -201,9 +214,9 @@ pub struct Constraints {
     pub max: Option<Spanned<i64>>,
     pub min_length: Option<Spanned<i64>>,
     pub max_length: Option<Spanned<i64>>,
-    pub length_unit: Option<Text>,
+    pub length_unit: Option<Spanned<LengthUnit>>,
     pub pattern: Option<Text>,
-    pub format: Option<Text>,
+    pub format: Option<Spanned<Format>>,
 }
 
 impl Constraints {
@@ -225,7 +238,7 @@ pub struct Samples {
 
 #[derive(Debug, Clone)]
 pub struct ScalarSpec {
-    pub base: Text,
+    pub base: Spanned<ScalarBase>,
     pub constraints: Constraints,
     pub sensitive: bool,
     pub samples: Option<Samples>,
@@ -234,13 +247,14 @@ pub struct ScalarSpec {
 #[derive(Debug, Clone)]
 pub struct FieldSpec {
     pub wire: Text,
-    pub ty: Text,
+    /// `None` when the text is not a type; the reader has reported it.
+    pub ty: Spanned<Option<TypeExpr>>,
     pub required: bool,
     pub doc: Text,
     pub default: Option<Spanned<Scalar>>,
     pub sensitive: bool,
-    pub location: Option<Text>,
-    pub auto: Option<Text>,
+    pub location: Option<Spanned<Location>>,
+    pub auto: Option<Spanned<Auto<String>>>,
     pub rust_name: Option<Text>,
     pub rust_type: Option<Text>,
     pub enum_values: Option<Vec<EnumValueSpec>>,
@@ -276,23 +290,23 @@ pub struct OperationSpec {
     pub doc: Text,
     pub source_document: Text,
     pub source_section: Text,
-    pub method: Text,
+    pub method: Spanned<Method>,
     pub path: Text,
     pub request: ObjectSpec,
     /// Absent for a redirect: the gateway answers the customer's browser, not the client.
     pub response: Option<ObjectSpec>,
     pub retryable_result_codes: Vec<Spanned<i64>>,
-    /// `read`, `idempotent` or `unsafe`; required on a call, refused on a redirect.
-    pub repeat: Option<Text>,
+    /// `read`, `idempotent` or `unsafe`; required on a call, refused on a redirect. The outer
+    /// `Option` says whether the key is written, the inner one holds its value when it is a
+    /// word of the set (a bad word has been reported where it was read).
+    pub repeat: Option<Option<Spanned<Repeat>>>,
     /// Dotted request-field paths that identify the call for reconciliation.
     pub reconcile: Vec<Text>,
     /// The answer field that says whether an unsigned answer is a success, and its values.
     pub success_when: Option<SuccessWhenSpec>,
     pub headers: Vec<HeaderSpec>,
-    /// `json` (default) or `form`.
-    pub encoding: Option<Text>,
-    /// `call` (default) or `redirect`.
-    pub delivery: Option<Text>,
+    pub encoding: Option<Spanned<Encoding>>,
+    pub delivery: Option<Spanned<Delivery>>,
     pub examples: Vec<ExampleSpec>,
 }
 
@@ -346,7 +360,9 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         .optional("environments")
         .map(|n| top.r.entries(n, "environments", Reader::environment))
         .unwrap_or_default();
-    let time_zone = top.optional("time_zone").and_then(|n| top.r.text(n));
+    let time_zone = top
+        .optional("time_zone")
+        .and_then(|n| top.r.word(n, |unknown| must_be("`time_zone`", unknown)));
     let credentials = top
         .optional("credentials")
         .map(|n| top.r.entries(n, "credentials", Reader::credential))
@@ -585,6 +601,64 @@ impl<'s> Reader<'s> {
         })
     }
 
+    /// A word of one of the language's vocabularies (a method, a format, `credential.<name>`);
+    /// a word it does not know is reported with `describe`, which lists what is allowed.
+    fn word<T: FromStr<Err = UnknownName>>(
+        &mut self,
+        node: &Node,
+        describe: impl FnOnce(&UnknownName) -> String,
+    ) -> Option<Spanned<T>> {
+        let text = self.text(node)?;
+        match text.value.parse() {
+            Ok(value) => Some(Spanned {
+                pos: text.pos,
+                value,
+            }),
+            Err(unknown) => {
+                self.sink.error(text.pos, describe(&unknown));
+                None
+            }
+        }
+    }
+
+    /// A signature scheme that signs: a spec without signatures leaves `signature` out rather
+    /// than naming [`Scheme::None`].
+    fn scheme(&mut self, node: &Node) -> Option<Spanned<Scheme>> {
+        let unknown = |found: &str| {
+            let signing: Vec<String> = Scheme::ALL
+                .iter()
+                .filter(|scheme| **scheme != Scheme::None)
+                .map(|scheme| format!("`{scheme}`"))
+                .collect();
+            format!(
+                "unknown signature scheme `{found}`; this generator knows {}",
+                signing.join(" and ")
+            )
+        };
+        let scheme: Spanned<Scheme> = self.word(node, |name: &UnknownName| unknown(&name.found))?;
+        if scheme.value == Scheme::None {
+            self.sink.error(scheme.pos, unknown(scheme.value.as_str()));
+            return None;
+        }
+        Some(scheme)
+    }
+
+    fn type_expr(&mut self, node: &Node) -> Option<Spanned<Option<TypeExpr>>> {
+        let text = self.text(node)?;
+        let parsed = TypeExpr::parse(&text.value);
+        if parsed.is_none() {
+            let message = format!(
+                "`{}` is not a type: use string, integer, boolean, a type name, list<T> or map<T>",
+                text.value
+            );
+            self.sink.error(text.pos, message);
+        }
+        Some(Spanned {
+            pos: text.pos,
+            value: parsed,
+        })
+    }
+
     fn source(&mut self, id: Text, node: &Node) -> Option<SourceDoc> {
         let mut keys = self.map(node, "a source")?;
         let file = keys.required("file").and_then(|n| keys.r.text(n));
@@ -613,7 +687,10 @@ impl<'s> Reader<'s> {
         let mut keys = self.map(node, "a credential")?;
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         let sensitive = keys.flag("sensitive");
-        let ty = keys.optional("type").and_then(|n| keys.r.text(n));
+        let ty = keys.optional("type").and_then(|n| {
+            keys.r
+                .word(n, |unknown| must_be("a credential's type", unknown))
+        });
         keys.finish();
         Some(CredentialSpec {
             name,
@@ -625,7 +702,7 @@ impl<'s> Reader<'s> {
 
     fn signature(&mut self, node: &Node) -> Option<SignatureSpec> {
         let mut keys = self.map(node, "`signature`")?;
-        let scheme = keys.required("scheme").and_then(|n| keys.r.text(n));
+        let scheme = keys.required("scheme").and_then(|n| keys.r.scheme(n));
         let field = keys.required("field").and_then(|n| keys.r.text(n));
         keys.finish();
         Some(SignatureSpec {
@@ -686,7 +763,10 @@ impl<'s> Reader<'s> {
 
     fn header(&mut self, name: Text, node: &Node) -> Option<HeaderSpec> {
         let mut keys = self.map(node, "a header")?;
-        let value = keys.required("value").and_then(|n| keys.r.text(n));
+        let value = keys.required("value").and_then(|n| {
+            keys.r
+                .word(n, |unknown| must_be("a header's value", unknown))
+        });
         let sensitive = keys.flag("sensitive");
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         keys.finish();
@@ -802,7 +882,9 @@ impl<'s> Reader<'s> {
             }
             (None, Some(values), None) => TypeBody::Enum(keys.r.list(values, Self::enum_value)),
             (None, None, Some(base)) => {
-                let base = keys.r.text(base);
+                let base = keys
+                    .r
+                    .word(base, |unknown| must_be("a scalar type", unknown));
                 let mut nodes = keys_constraints(&mut keys);
                 let constraints = keys.r.constraints(&mut nodes);
                 let sensitive = keys.flag("sensitive");
@@ -1003,9 +1085,19 @@ impl<'s> Reader<'s> {
             max: found.max.and_then(|n| self.int(n)),
             min_length: found.min_length.and_then(|n| self.int(n)),
             max_length: found.max_length.and_then(|n| self.int(n)),
-            length_unit: found.length_unit.and_then(|n| self.text(n)),
+            length_unit: found
+                .length_unit
+                .and_then(|n| self.word(n, |unknown| must_be("`length_unit`", unknown))),
             pattern: found.pattern.and_then(|n| self.text(n)),
-            format: found.format.and_then(|n| self.text(n)),
+            format: found.format.and_then(|n| {
+                self.word(n, |unknown: &UnknownName| {
+                    format!(
+                        "the generator cannot enforce format `{}`; known formats: {}",
+                        unknown.found,
+                        unknown.allowed.join(", ")
+                    )
+                })
+            }),
         }
     }
 
@@ -1025,13 +1117,17 @@ impl<'s> Reader<'s> {
 
     fn field(&mut self, wire: Text, node: &Node) -> Option<FieldSpec> {
         let mut keys = self.map(node, "a field")?;
-        let ty = keys.required("type").and_then(|n| keys.r.text(n));
+        let ty = keys.required("type").and_then(|n| keys.r.type_expr(n));
         let required = keys.flag("required");
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         let default = keys.optional("default").and_then(|n| keys.r.scalar(n));
         let sensitive = keys.flag("sensitive");
-        let location = keys.optional("in").and_then(|n| keys.r.text(n));
-        let auto = keys.optional("auto").and_then(|n| keys.r.text(n));
+        let location = keys
+            .optional("in")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`in`", unknown)));
+        let auto = keys
+            .optional("auto")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`auto`", unknown)));
         let rust_name = keys.optional("rust_name").and_then(|n| keys.r.text(n));
         let rust_type = keys.optional("rust_type").and_then(|n| keys.r.text(n));
         let enum_values = keys
@@ -1109,7 +1205,9 @@ impl<'s> Reader<'s> {
         let source = keys
             .required("source")
             .and_then(|n| keys.r.operation_source(n));
-        let method = keys.required("method").and_then(|n| keys.r.text(n));
+        let method = keys
+            .required("method")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`method`", unknown)));
         let path = keys.required("path").and_then(|n| keys.r.text(n));
         let request = keys
             .required("request")
@@ -1117,17 +1215,23 @@ impl<'s> Reader<'s> {
         let response = keys
             .optional("response")
             .and_then(|n| keys.r.message(n, "a response"));
-        let encoding = keys.optional("encoding").and_then(|n| keys.r.text(n));
+        let encoding = keys
+            .optional("encoding")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`encoding`", unknown)));
         let headers = keys
             .optional("headers")
             .map(|n| keys.r.entries(n, "`headers`", Self::header))
             .unwrap_or_default();
-        let delivery = keys.optional("delivery").and_then(|n| keys.r.text(n));
+        let delivery = keys
+            .optional("delivery")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`delivery`", unknown)));
         let retryable_result_codes = keys
             .optional("retryable_result_codes")
             .map(|n| keys.r.ints(n))
             .unwrap_or_default();
-        let repeat = keys.optional("repeat").and_then(|n| keys.r.text(n));
+        let repeat = keys
+            .optional("repeat")
+            .map(|n| keys.r.word(n, |unknown| must_be("`repeat`", unknown)));
         let reconcile = keys
             .optional("reconcile")
             .map(|n| keys.r.texts(n))
@@ -1248,5 +1352,165 @@ fn key_text(key: &Node) -> &str {
         // Integer keys (e.g. result codes written as keys) are not part of the language; the
         // reader rejects them as unknown keys under their spelled-out form.
         _ => "<non-string key>",
+    }
+}
+
+impl Spec {
+    /// The zone of automatic `dttm` values; UTC when the spec names none.
+    pub fn time_zone(&self) -> TimeZone {
+        word_or_default(self.time_zone.as_ref())
+    }
+}
+
+impl Constraints {
+    /// What the length bounds count; characters when the spec does not say.
+    pub fn length_unit(&self) -> LengthUnit {
+        word_or_default(self.length_unit.as_ref())
+    }
+}
+
+impl CredentialSpec {
+    /// What the credential holds; a string when the spec does not say.
+    pub fn base(&self) -> ScalarBase {
+        word_or_default(self.ty.as_ref())
+    }
+}
+
+impl FieldSpec {
+    /// Where the field travels; the body when the spec does not say.
+    pub fn location(&self) -> Location {
+        word_or_default(self.location.as_ref())
+    }
+}
+
+impl OperationSpec {
+    /// How the request body travels; JSON when the spec does not say.
+    pub fn encoding(&self) -> Encoding {
+        word_or_default(self.encoding.as_ref())
+    }
+
+    /// Who sends the request; the client (a call) when the spec does not say.
+    pub fn delivery(&self) -> Delivery {
+        word_or_default(self.delivery.as_ref())
+    }
+}
+
+/// The word written, or its set's default (the one the language reference documents) when the
+/// key is left out.
+fn word_or_default<T: Copy + Default>(word: Option<&Spanned<T>>) -> T {
+    word.map_or_else(T::default, |word| word.value)
+}
+
+/// "`key` is `a`, `b` or `c`, not `found`": the message for a word outside its vocabulary.
+fn must_be(key: &str, unknown: &UnknownName) -> String {
+    format!(
+        "{key} is {}, not `{}`",
+        one_of(&unknown.allowed),
+        unknown.found
+    )
+}
+
+/// "`a`", "`a` or `b`", "`a`, `b` or `c`".
+fn one_of(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => quoted.concat(),
+    }
+}
+
+/// A field's type as written: `string`, `Customer`, `list<Giftcard>`, `map<string>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeExpr {
+    String,
+    Integer,
+    Boolean,
+    Json,
+    MonthYear,
+    Named(String),
+    List(Box<TypeExpr>),
+    Map(Box<TypeExpr>),
+}
+
+impl TypeExpr {
+    /// The type `text` writes; `None` when it is not one.
+    pub fn parse(text: &str) -> Option<TypeExpr> {
+        let text = text.trim();
+        let generic = |prefix: &str| {
+            text.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix('>'))
+                .and_then(TypeExpr::parse)
+                .map(Box::new)
+        };
+        Some(match text {
+            "string" => TypeExpr::String,
+            "integer" => TypeExpr::Integer,
+            "boolean" => TypeExpr::Boolean,
+            "json" => TypeExpr::Json,
+            "month_year" => TypeExpr::MonthYear,
+            _ if text.starts_with("list<") => TypeExpr::List(generic("list<")?),
+            _ if text.starts_with("map<") => TypeExpr::Map(generic("map<")?),
+            _ if is_type_name(text) => TypeExpr::Named(text.to_string()),
+            _ => return None,
+        })
+    }
+
+    /// The named type this refers to, looking through `list<…>` and `map<…>`.
+    pub fn referenced(&self) -> Option<&str> {
+        match self {
+            TypeExpr::Named(name) => Some(name),
+            TypeExpr::List(inner) | TypeExpr::Map(inner) => inner.referenced(),
+            _ => None,
+        }
+    }
+}
+
+fn is_type_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
+}
+
+impl EnumValueSpec {
+    /// The Rust variant of the value: its `name`, or the value itself, in UpperCamelCase.
+    pub fn variant(&self) -> String {
+        match (&self.name, &self.value.value) {
+            (Some(name), _) => name.value.to_upper_camel_case(),
+            (None, Scalar::Str(text)) => text.to_upper_camel_case(),
+            (None, Scalar::Int(int)) => format!("V{int}"),
+            (None, Scalar::Bool(b)) => b.to_string().to_upper_camel_case(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_expressions_nest() {
+        assert_eq!(
+            TypeExpr::parse(" map<list<Giftcard>> "),
+            Some(TypeExpr::Map(Box::new(TypeExpr::List(Box::new(
+                TypeExpr::Named("Giftcard".into())
+            )))))
+        );
+        assert_eq!(TypeExpr::parse("month_year"), Some(TypeExpr::MonthYear));
+        for text in ["list<string", "list<>", "customer", "Map<string>", ""] {
+            assert_eq!(TypeExpr::parse(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_referenced_type_is_found_through_lists_and_maps() {
+        let ty = TypeExpr::parse("list<map<Customer>>").unwrap();
+        assert_eq!(ty.referenced(), Some("Customer"));
+        assert_eq!(TypeExpr::parse("list<string>").unwrap().referenced(), None);
+    }
+
+    #[test]
+    fn allowed_words_read_as_a_sentence() {
+        assert_eq!(one_of(&["GET"]), "`GET`");
+        assert_eq!(one_of(&["GET", "POST"]), "`GET` or `POST`");
+        assert_eq!(one_of(&["a", "b", "c"]), "`a`, `b` or `c`");
     }
 }

@@ -16,9 +16,7 @@ pub mod keys;
 pub mod month_year;
 pub mod ordered_map;
 pub mod recipe;
-// Moves to its own crate; its docs are completed there.
-#[allow(missing_docs)]
-pub mod schema;
+pub use oneclick_schema as schema;
 pub mod scrub;
 pub mod secret;
 #[doc(hidden)]

@@ -242,21 +242,17 @@ fn check_str_at(constraints: &[Constraint], value: &str, path: &str, out: &mut V
         LengthUnit::Chars => value.chars().count(),
         LengthUnit::Bytes => value.len(),
     };
-    let unit_name = |unit: LengthUnit| match unit {
-        LengthUnit::Chars => "chars",
-        LengthUnit::Bytes => "bytes",
-    };
     for constraint in constraints {
         match constraint {
             Constraint::MinLength(min, unit) if length(*unit) < *min => out.push(violation(
                 path,
                 RuleKind::MinLength,
-                format!("{min} {}", unit_name(*unit)),
+                format!("{min} {}", unit.as_str()),
             )),
             Constraint::MaxLength(max, unit) if length(*unit) > *max => out.push(violation(
                 path,
                 RuleKind::MaxLength,
-                format!("{max} {}", unit_name(*unit)),
+                format!("{max} {}", unit.as_str()),
             )),
             Constraint::Pattern(p) if !p.is_match(value) => {
                 out.push(violation(path, RuleKind::Pattern, p.source));

@@ -164,7 +164,7 @@ fn constraint_the_generator_cannot_enforce() {
     assert_eq!(found.len(), 2, "{found:#?}");
     assert_eq!(
         found[0],
-        "demo.yaml:25:38: the generator cannot enforce format `dttmz`; known formats: dttm, base64, ip, email, currency, uuid, date, iso_date, url"
+        "demo.yaml:25:38: the generator cannot enforce format `dttmz`; known formats: dttm, base64, ip, email, currency, uuid, date, iso_date, url, luhn, month_year"
     );
     assert!(
         found[1].starts_with("demo.yaml:26:39: the generator cannot enforce this pattern: "),
@@ -370,6 +370,148 @@ fn sensitive_plain_field_in_a_case() {
 }
 
 #[test]
+fn unknown_method() {
+    let source = spec("", "", "").replace("method: POST", "method: PUT");
+    assert_eq!(
+        diagnose(&source),
+        ["demo.yaml:18:13: `method` is `GET` or `POST`, not `PUT`"]
+    );
+}
+
+#[test]
+fn unknown_signature_scheme() {
+    let top = "signature: {scheme: pipe_rsa, field: signature}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", "")),
+        [
+            "demo.yaml:9:21: unknown signature scheme `pipe_rsa`; this generator knows `pipe_rsa_sha256` and `flat_hmac_sha512`"
+        ]
+    );
+}
+
+#[test]
+fn signature_scheme_none() {
+    let top = "signature: {scheme: none, field: signature}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", "")),
+        [
+            "demo.yaml:9:21: unknown signature scheme `none`; this generator knows `pipe_rsa_sha256` and `flat_hmac_sha512`"
+        ]
+    );
+}
+
+#[test]
+fn unknown_time_zone() {
+    assert_eq!(
+        diagnose(&spec("time_zone: Europe/Paris\n", "", "")),
+        ["demo.yaml:9:12: `time_zone` is `UTC` or `Europe/Prague`, not `Europe/Paris`"]
+    );
+}
+
+#[test]
+fn unknown_encoding() {
+    let source =
+        spec("", "", "").replace("    path: /ping\n", "    path: /ping\n    encoding: xml\n");
+    assert_eq!(
+        diagnose(&source),
+        ["demo.yaml:20:15: `encoding` is `json` or `form`, not `xml`"]
+    );
+}
+
+#[test]
+fn unknown_delivery() {
+    let source =
+        spec("", "", "").replace("    path: /ping\n", "    path: /ping\n    delivery: post\n");
+    assert_eq!(
+        diagnose(&source),
+        ["demo.yaml:20:15: `delivery` is `call` or `redirect`, not `post`"]
+    );
+}
+
+#[test]
+fn unknown_field_location() {
+    let fields = "        code: {type: string, in: query, doc: Where.}\n";
+    assert_eq!(
+        diagnose(&spec("", "", fields)),
+        ["demo.yaml:25:34: `in` is `body` or `path`, not `query`"]
+    );
+}
+
+#[test]
+fn unknown_automatic_value() {
+    let fields = "        stamp: {type: string, auto: now, doc: When.}\n";
+    assert_eq!(
+        diagnose(&spec("", "", fields)),
+        ["demo.yaml:25:37: `auto` is `credential.<name>`, `dttm` or `signature`, not `now`"]
+    );
+}
+
+#[test]
+fn unknown_length_unit() {
+    let fields = "        name: {type: string, max_length: 5, length_unit: words, doc: Name.}\n";
+    assert_eq!(
+        diagnose(&spec("", "", fields)),
+        ["demo.yaml:25:58: `length_unit` is `chars` or `bytes`, not `words`"]
+    );
+}
+
+#[test]
+fn unknown_header_value() {
+    let top = "headers:\n  X-Key: {value: key, doc: A key.}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", "")),
+        [
+            "demo.yaml:10:18: a header's value is `credential.<name>`, `uuid` or `idempotency_key`, not `key`"
+        ]
+    );
+}
+
+#[test]
+fn text_that_is_not_a_type() {
+    let fields = "        tags: {type: list<string, doc: Unclosed.}\n";
+    assert_eq!(
+        diagnose(&spec("", "", fields)),
+        [
+            "demo.yaml:25:22: `list<string` is not a type: use string, integer, boolean, a type name, list<T> or map<T>"
+        ]
+    );
+}
+
+#[test]
+fn header_from_an_undeclared_credential() {
+    let top = "headers:\n  X-Key: {value: credential.api_key, doc: A key.}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", "")),
+        ["demo.yaml:10:18: `api_key` is not listed under `credentials`"]
+    );
+}
+
+#[test]
+fn unknown_credential_type() {
+    let top = "credentials:\n  merchant_id: {doc: Id., type: number}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", "")),
+        ["demo.yaml:10:33: a credential's type is `string` or `integer`, not `number`"]
+    );
+}
+
+#[test]
+fn unknown_scalar_base() {
+    let source = spec("", "", "").replace(
+        "    type: string\n    max_length: 1\n",
+        "    type: text\n    max_length: 1\n",
+    );
+    assert_eq!(
+        diagnose(&source),
+        [
+            "demo.yaml:12:11: a scalar type is `string` or `integer`, not `text`",
+            // Without its base the type is not read, so its uses name an unknown type.
+            "demo.yaml:24:29: unknown type `Placeholder`",
+        ]
+    );
+}
+
+#[test]
 fn operation_without_repeat() {
     let source = spec("", "", "").replace("    repeat: read\n", "");
     assert_eq!(
@@ -385,7 +527,7 @@ fn repeat_outside_its_values() {
     let source = spec("", "", "").replace("repeat: read", "repeat: twice");
     assert_eq!(
         diagnose(&source),
-        ["demo.yaml:29:13: `repeat` is `read`, `idempotent` or `unsafe`"]
+        ["demo.yaml:29:13: `repeat` is `read`, `idempotent` or `unsafe`, not `twice`"]
     );
 }
 

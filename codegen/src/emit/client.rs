@@ -4,9 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::schema::method_name;
 use super::{doc, ident, int};
-use crate::ir::{Callback, Gateway, Operation, Polling, SignatureScheme};
+use crate::ir::{Callback, Gateway, Operation, Polling, Scheme};
 
 pub(super) fn client(gateway: &Gateway) -> TokenStream {
     let environment = environment(gateway);
@@ -107,8 +106,8 @@ fn credentials(gateway: &Gateway) -> TokenStream {
         });
         values.push(quote! { (#key, rt::Secret::new(#value)) });
     }
-    let keys = match gateway.signature.as_ref().map(|s| s.scheme) {
-        Some(SignatureScheme::PipeRsaSha256) => {
+    let keys = match gateway.scheme() {
+        Scheme::PipeRsaSha256 => {
             fields.push(quote! {
                 /// The merchant's private key: signs every request.
                 pub private_key: rt::RsaPrivateKey,
@@ -128,7 +127,7 @@ fn credentials(gateway: &Gateway) -> TokenStream {
                 }
             }
         }
-        Some(SignatureScheme::FlatHmacSha512) => {
+        Scheme::FlatHmacSha512 => {
             fields.push(quote! {
                 /// The secret key shared with the gateway: signs requests, verifies callbacks.
                 pub secret_key: rt::Secret<String>,
@@ -138,7 +137,7 @@ fn credentials(gateway: &Gateway) -> TokenStream {
             debug.push(quote! { .field("secret_key", &self.secret_key) });
             quote! { rt::SigningKeys::FlatHmacSha512 { secret: self.secret_key } }
         }
-        None => quote! { rt::SigningKeys::None },
+        Scheme::None => quote! { rt::SigningKeys::None },
     };
     let default = fields.is_empty().then(|| quote! { Default, });
     quote! {
@@ -282,7 +281,7 @@ fn operation_method(gateway: &Gateway, op: &Operation) -> TokenStream {
     let mut text = format!(
         "{}\n\n`{} {}`. Source: {} (`{}`), section \"{}\".",
         op.doc.trim(),
-        method_name(op.method),
+        op.method.as_str(),
         op.path,
         source.title,
         source.file,

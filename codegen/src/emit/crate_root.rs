@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Gateway, Method};
+use crate::ir::Gateway;
 
 pub(super) fn crate_root(gateway: &Gateway) -> TokenStream {
     let docs = super::inner_doc(&crate_doc(gateway));
@@ -36,14 +36,11 @@ fn crate_doc(gateway: &Gateway) -> String {
         gateway.doc.trim()
     );
     for op in &gateway.operations {
-        let method = match op.method {
-            Method::Get => "GET",
-            Method::Post => "POST",
-        };
         let summary = summary(&op.doc).replace('|', "\\|");
         doc.push_str(&format!(
             "| [`Client::{id}`] | `{id}` | `{method} {path}` | {summary} |\n",
             id = op.id,
+            method = op.method,
             path = op.path
         ));
     }

@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use super::{ident, int};
 use crate::ir::{
     Callback, Constraint, Direction, EnumRepr, Example, Gateway, LengthUnit, Literal, Operation,
-    ScalarBase, ScalarType, Signature, SignatureScheme, TypeRef,
+    ScalarBase, ScalarType, Scheme, Signature, TypeRef,
 };
 
 pub(super) fn example_tests(gateway: &Gateway) -> TokenStream {
@@ -185,7 +185,7 @@ fn value_pointers(
 fn signed_text_check(gateway: &Gateway, order: TokenStream, text: &str) -> TokenStream {
     match gateway.signature.as_ref() {
         Some(Signature {
-            scheme: SignatureScheme::FlatHmacSha512,
+            scheme: Scheme::FlatHmacSha512,
             field,
         }) => quote! {
             assert_eq!(rt::signature::flat::text_to_sign(&json, #field), #text);

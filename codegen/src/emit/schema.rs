@@ -2,14 +2,15 @@
 //! route. Public, so tools built on a generated crate (a CLI, a simulator) read the same facts.
 
 use heck::ToShoutySnakeCase;
+use oneclick_schema::ClosedSet;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::scalars::constraints_const;
 use super::{doc, ident, int, ints, literal};
 use crate::ir::{
-    Auto, Constraint, Format, Gateway, LengthUnit, Location, Method, ObjectType, Operation,
-    Polling, Repeat, Rule, SignItem, SignShape, SignatureScheme, TimeZone, TypeRef,
+    Auto, Constraint, Delivery, Gateway, Location, ObjectType, Operation, Polling, Rule, SignItem,
+    SignShape, TypeRef,
 };
 
 pub(super) fn schema(gateway: &Gateway) -> TokenStream {
@@ -74,11 +75,7 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
 
 fn gateway_static(gateway: &Gateway) -> TokenStream {
     let name = &gateway.name;
-    let scheme = match gateway.signature.as_ref().map(|s| s.scheme) {
-        Some(SignatureScheme::PipeRsaSha256) => quote! { Scheme::PipeRsaSha256 },
-        Some(SignatureScheme::FlatHmacSha512) => quote! { Scheme::FlatHmacSha512 },
-        None => quote! { Scheme::None },
-    };
+    let scheme = closed(gateway.scheme());
     let field = match &gateway.signature {
         Some(s) => {
             let f = &s.field;
@@ -86,10 +83,7 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
         }
         None => quote! { None },
     };
-    let zone = match gateway.time_zone {
-        TimeZone::Utc => quote! { TimeZone::Utc },
-        TimeZone::EuropePrague => quote! { TimeZone::EuropePrague },
-    };
+    let zone = closed(gateway.time_zone);
     let retry = gateway
         .retry_http_status
         .iter()
@@ -217,12 +211,12 @@ fn constraint_list(prefix: &str, constraints: &[Constraint]) -> (TokenStream, To
             }
             Constraint::MinLength(n, unit) => {
                 let n = proc_macro2::Literal::usize_unsuffixed(*n);
-                let unit = length_unit(*unit);
+                let unit = closed(*unit);
                 quote! { Constraint::MinLength(#n, #unit) }
             }
             Constraint::MaxLength(n, unit) => {
                 let n = proc_macro2::Literal::usize_unsuffixed(*n);
-                let unit = length_unit(*unit);
+                let unit = closed(*unit);
                 quote! { Constraint::MaxLength(#n, #unit) }
             }
             Constraint::Pattern(source) => {
@@ -233,38 +227,19 @@ fn constraint_list(prefix: &str, constraints: &[Constraint]) -> (TokenStream, To
                 quote! { Constraint::Pattern(&#name) }
             }
             Constraint::Format(format) => {
-                let format = format_variant(*format);
-                quote! { Constraint::Format(Format::#format) }
+                let format = closed(*format);
+                quote! { Constraint::Format(#format) }
             }
         })
         .collect();
     (quote! { #(#patterns)* }, quote! { &[#(#items),*] })
 }
 
-fn length_unit(unit: LengthUnit) -> TokenStream {
-    match unit {
-        LengthUnit::Chars => quote! { LengthUnit::Chars },
-        LengthUnit::Bytes => quote! { LengthUnit::Bytes },
-    }
-}
-
-fn format_variant(format: Format) -> Ident {
-    format_ident!(
-        "{}",
-        match format {
-            Format::Dttm => "Dttm",
-            Format::Base64 => "Base64",
-            Format::Ip => "Ip",
-            Format::Email => "Email",
-            Format::Currency => "Currency",
-            Format::Uuid => "Uuid",
-            Format::Date => "Date",
-            Format::IsoDate => "IsoDate",
-            Format::Url => "Url",
-            Format::Luhn => "Luhn",
-            Format::MonthYear => "MonthYear",
-        }
-    )
+/// A value of a closed set as generated code spells it: `Format::IsoDate`.
+fn closed<T: ClosedSet>(value: T) -> TokenStream {
+    let ty = format_ident!("{}", T::TYPE_NAME);
+    let variant = format_ident!("{}", value.variant_name());
+    quote! { #ty::#variant }
 }
 
 fn kind(gateway: &Gateway, ty: &TypeRef) -> TokenStream {
@@ -439,10 +414,7 @@ fn sign_shape(gateway: &Gateway, shape: &SignShape) -> TokenStream {
 fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
     let name = ident(&op.schema_const);
     let id = &op.id;
-    let method = match op.method {
-        Method::Get => quote! { Method::Get },
-        Method::Post => quote! { Method::Post },
-    };
+    let method = closed(op.method);
     let path = &op.path;
     let request = ident(&gateway.objects[op.request].schema_const);
     let response = match op.response {
@@ -468,22 +440,13 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
     let summary = summary(&op.doc);
     let request_signed = gateway.objects[op.request].signed;
     let response_signed = op.response.is_some_and(|i| gateway.objects[i].signed);
-    let encoding = if op.form {
-        quote! { Encoding::Form }
-    } else {
-        quote! { Encoding::Json }
-    };
-    let delivery = if op.response.is_some() {
-        quote! { Delivery::Call }
-    } else {
-        quote! { Delivery::Redirect }
-    };
+    let encoding = closed(op.encoding);
+    let delivery = closed(match op.response {
+        Some(_) => Delivery::Call,
+        None => Delivery::Redirect,
+    });
     let retryable = ints(&op.retryable_result_codes);
-    let repeat = match op.repeat {
-        Repeat::Read => quote! { Repeat::Read },
-        Repeat::Idempotent => quote! { Repeat::Idempotent },
-        Repeat::Unsafe => quote! { Repeat::Unsafe },
-    };
+    let repeat = closed(op.repeat);
     let reconcile = &op.reconcile;
     let success_when = match &op.success_when {
         Some((field, values)) => {
@@ -495,7 +458,7 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
     let docs = doc(&format!(
         "The `{}` operation: `{} {}`.",
         op.id,
-        method_name(op.method),
+        op.method.as_str(),
         op.path
     ));
     quote! {
@@ -541,13 +504,6 @@ fn polling_static(gateway: &Gateway, polling: &Polling) -> TokenStream {
             interval_ms: #interval,
             deadline_ms: #deadline,
         };
-    }
-}
-
-pub(super) fn method_name(method: Method) -> &'static str {
-    match method {
-        Method::Get => "GET",
-        Method::Post => "POST",
     }
 }
 

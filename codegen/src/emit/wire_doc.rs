@@ -2,15 +2,16 @@
 //! caller builds, so nobody has to read the spec or the engine to know what leaves the machine.
 
 use crate::ir::{
-    Auto, Field, Gateway, HeaderValue, Location, ObjectType, Operation, SignItem, SignShape,
-    SignatureScheme, TypeRef,
+    Auto, Encoding, Field, Gateway, HeaderValue, Location, ObjectType, Operation, Scheme, SignItem,
+    SignShape, TypeRef,
 };
-
-use super::schema::method_name;
 
 /// The section for `request`, the request message of `op`.
 pub(super) fn on_the_wire(gateway: &Gateway, op: &Operation, request: &ObjectType) -> String {
-    let encoding = if op.form { "form-encoded" } else { "JSON" };
+    let encoding = match op.encoding {
+        Encoding::Form => "form-encoded",
+        Encoding::Json => "JSON",
+    };
     let in_body = request.fields.iter().any(|f| f.location == Location::Body);
     let in_path = request.fields.iter().any(|f| f.location == Location::Path);
     let body_fields = if in_path {
@@ -28,11 +29,7 @@ pub(super) fn on_the_wire(gateway: &Gateway, op: &Operation, request: &ObjectTyp
             "The client builds it for the customer's browser to send: {body_fields} as {encoding}"
         ),
     };
-    let mut text = format!(
-        "# On the wire\n\n`{} {}`. {delivery}.",
-        method_name(op.method),
-        op.path
-    );
+    let mut text = format!("# On the wire\n\n`{} {}`. {delivery}.", op.method, op.path);
     let mut automatic = Vec::new();
     automatic_fields(gateway, &request.fields, "", &mut automatic);
     if !automatic.is_empty() {
@@ -104,7 +101,7 @@ fn contained_object(ty: &TypeRef) -> Option<usize> {
 fn signed(gateway: &Gateway, request: &ObjectType) -> Option<String> {
     let signature = gateway.signature.as_ref().filter(|_| request.signed)?;
     Some(match (signature.scheme, &request.signature) {
-        (SignatureScheme::PipeRsaSha256, Some(order)) => {
+        (Scheme::PipeRsaSha256, Some(order)) => {
             let steps: Vec<String> = order
                 .iter()
                 .enumerate()
@@ -116,12 +113,13 @@ fn signed(gateway: &Gateway, request: &ObjectType) -> Option<String> {
                 steps.join("\n")
             )
         }
-        (SignatureScheme::PipeRsaSha256, None) => "Signed with RSA over its fields.".to_string(),
-        (SignatureScheme::FlatHmacSha512, _) => format!(
+        (Scheme::PipeRsaSha256, None) => "Signed with RSA over its fields.".to_string(),
+        (Scheme::FlatHmacSha512, _) => format!(
             "Signed with HMAC-SHA512 over every field but `{}`, at any depth, flattened to \
              `path:value` and sorted by path.",
             signature.field
         ),
+        (Scheme::None, _) => return None,
     })
 }
 

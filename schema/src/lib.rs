@@ -1,0 +1,821 @@
+//! The vocabulary of OneClick gateway specs: the static data a generated client is made of,
+//! and the closed sets of names the spec language uses.
+//!
+//! The generator parses a spec's words into these types and emits `static` values of them; the
+//! runtime interprets those statics to validate, sign, verify and route requests. Both read the
+//! same definitions, so a name (a format, a scheme, a method) exists in exactly one place: the
+//! table of its set here. The crate holds data and names only; what a value *does* (checking a
+//! format, signing under a scheme) belongs to the runtime.
+//!
+//! Types that carry names are generic over how they hold them: generated statics hold
+//! `&'static str` (the default), the generator holds the `String`s it read from a spec.
+
+#![deny(missing_docs)]
+
+mod names;
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+pub use names::{ClosedSet, UnknownName};
+use names::{closed_set, credential_name, with_credential};
+
+/// Gateway-wide facts the client engine needs.
+#[derive(Debug)]
+pub struct Gateway {
+    /// The spec's gateway name, e.g. `csob`.
+    pub name: &'static str,
+    /// How messages are signed.
+    pub scheme: Scheme,
+    /// Wire name of the field that carries a message's signature.
+    pub signature_field: Option<&'static str>,
+    /// Time zone of `dttm` values the client fills in.
+    pub dttm_zone: TimeZone,
+    /// Where answers carry their result code; `None` when the HTTP status says it all.
+    pub result: Option<&'static ResultSpec>,
+    /// The error object the gateway may answer with, on any HTTP status.
+    pub fault: Option<&'static FaultSpec>,
+    /// The list of errors the gateway may answer with, on any HTTP status.
+    pub errors: Option<&'static ErrorsSpec>,
+    /// Headers on every request.
+    pub headers: &'static [Header],
+    /// Named base URLs: `("sandbox", "https://…")`.
+    pub environments: &'static [(&'static str, &'static str)],
+    /// The values a client is configured with, besides the scheme's keys.
+    pub credentials: &'static [CredentialSpec],
+    /// Every operation, in spec order.
+    pub operations: &'static [&'static Operation],
+    /// Every message the gateway sends to the merchant, in spec order.
+    pub callbacks: &'static [&'static Callback],
+    /// HTTP statuses after which a call may be repeated.
+    pub retry_http_status: &'static [u16],
+    /// The subset of `retry_http_status` the gateway answers before it acts on a request: only
+    /// these are repeated for an [`Repeat::Unsafe`] operation.
+    pub unprocessed_http_status: &'static [u16],
+}
+
+closed_set! {
+    /// How a gateway signs its messages (the spec's `signature.scheme`).
+    pub enum Scheme {
+        /// No message signature: the spec has no `signature`.
+        None => "none",
+        /// Values of the signed fields joined with `|`, RSA PKCS#1 v1.5 SHA-256, Base64.
+        PipeRsaSha256 => "pipe_rsa_sha256",
+        /// Every field but the signature, flattened to sorted `path:value` pairs joined with
+        /// `;`, HMAC-SHA512 with the project's secret, Base64.
+        FlatHmacSha512 => "flat_hmac_sha512",
+    }
+}
+
+closed_set! {
+    /// The time zone of `dttm` values the client fills in (the spec's `time_zone`).
+    #[derive(Default)]
+    pub enum TimeZone {
+        /// Coordinated Universal Time, the default.
+        #[default]
+        Utc => "UTC",
+        /// CET/CEST with the EU daylight-saving rules.
+        EuropePrague => "Europe/Prague",
+    }
+}
+
+closed_set! {
+    /// What a named scalar type or a credential holds (their `type` in the spec).
+    #[derive(Default)]
+    pub enum ScalarBase {
+        /// A string, the default for a credential.
+        #[default]
+        String => "string",
+        /// An integer, sent as a JSON number.
+        Integer => "integer",
+    }
+}
+
+/// A value a client is configured with.
+#[derive(Debug)]
+pub struct CredentialSpec {
+    /// The spec name, also the field of the generated `Credentials`: `merchant_id`.
+    pub name: &'static str,
+    /// A secret: never printed or logged.
+    pub sensitive: bool,
+    /// Sent as a JSON number.
+    pub integer: bool,
+}
+
+/// One operation of a gateway API.
+#[derive(Debug)]
+pub struct Operation {
+    /// The spec's operation id, e.g. `oneclick_init`.
+    pub id: &'static str,
+    /// The first paragraph of the spec's doc text.
+    pub summary: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// Path below the base URL with `{wireName}` placeholders for path fields.
+    pub path: &'static str,
+    /// What the client sends.
+    pub request: &'static Object,
+    /// What the gateway answers; [`NO_RESPONSE`] for a redirect.
+    pub response: &'static Object,
+    /// Whether the client signs the request.
+    pub request_signed: bool,
+    /// Whether the response carries a signature the client must verify.
+    pub response_signed: bool,
+    /// Ordered fields of the request's signed text, for ordered schemes (`PipeRsaSha256`).
+    pub request_signature: &'static [SignItem],
+    /// Ordered fields of the response's signed text, for ordered schemes (`PipeRsaSha256`).
+    pub response_signature: &'static [SignItem],
+    /// Result codes after which the same call may be repeated. For an unsafe operation each
+    /// must prove, in a verified answer, that the gateway did nothing.
+    pub retryable_result_codes: &'static [i64],
+    /// Whether sending the request twice may act twice.
+    pub repeat: Repeat,
+    /// Request fields (dotted paths, `general.payment_id`) that identify a call at the gateway,
+    /// reported when a call's outcome is unknown so the merchant can reconcile.
+    pub reconcile: &'static [&'static str],
+    /// For answers the gateway does not sign with a `result` code: the field that says whether
+    /// the call succeeded, and the values that mean it did.
+    pub success_when: Option<SuccessWhen>,
+    /// How the request body travels.
+    pub encoding: Encoding,
+    /// Whether the client sends the request or hands it to the customer's browser.
+    pub delivery: Delivery,
+    /// Headers of this operation, besides the gateway's.
+    pub headers: &'static [Header],
+}
+
+/// An answer field and the values of it that mean success; any other value is a failure.
+#[derive(Debug, Clone, Copy)]
+pub struct SuccessWhen {
+    /// Wire name of the top-level answer field.
+    pub field: &'static str,
+    /// The values that mean success.
+    pub values: &'static [Literal],
+}
+
+closed_set! {
+    /// What sending a request again may do (the spec's `repeat`); it decides which failures
+    /// are retried and which leave the outcome unknown.
+    pub enum Repeat {
+        /// Changes nothing at the gateway: every failure may be retried.
+        Read => "read",
+        /// Carries an idempotency key or an id the gateway deduplicates on: a repeat acts at
+        /// most once, so every failure may be retried.
+        Idempotent => "idempotent",
+        /// A second request may act a second time (a second payment): repeated only after an
+        /// answer that proves the gateway did nothing.
+        Unsafe => "unsafe",
+    }
+}
+
+impl Repeat {
+    /// Whether any failure may be retried without acting twice.
+    pub fn is_safe(self) -> bool {
+        !matches!(self, Repeat::Unsafe)
+    }
+}
+
+/// A header the client sets itself.
+#[derive(Debug)]
+pub struct Header {
+    /// The header name as sent: `Idempotency-Key`.
+    pub name: &'static str,
+    /// Where its value comes from.
+    pub value: HeaderValue,
+    /// A secret (an API key): never printed or logged.
+    pub sensitive: bool,
+}
+
+/// Where a header's value comes from; written `credential.<name>`, `uuid` or `idempotency_key`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderValue<Name = &'static str> {
+    /// A credential given to the client, by its spec name.
+    Credential(Name),
+    /// A fresh UUID v4 for every request sent.
+    Uuid,
+    /// A UUID v4 made once per call and sent again on every retry of it.
+    IdempotencyKey,
+}
+
+impl<Name> HeaderValue<Name> {
+    /// The values written as a single word.
+    const fn keywords() -> [Self; 2] {
+        [HeaderValue::Uuid, HeaderValue::IdempotencyKey]
+    }
+
+    /// The word a value is written as; `None` for a credential, written with its name.
+    const fn keyword(&self) -> Option<&'static str> {
+        match self {
+            HeaderValue::Credential(_) => None,
+            HeaderValue::Uuid => Some("uuid"),
+            HeaderValue::IdempotencyKey => Some("idempotency_key"),
+        }
+    }
+}
+
+impl FromStr for HeaderValue<String> {
+    type Err = UnknownName;
+
+    fn from_str(text: &str) -> Result<Self, UnknownName> {
+        if let Some(value) = Self::keywords()
+            .into_iter()
+            .find(|value| value.keyword() == Some(text))
+        {
+            return Ok(value);
+        }
+        credential_name(text)
+            .map(HeaderValue::Credential)
+            .ok_or_else(|| UnknownName {
+                found: text.to_owned(),
+                allowed: with_credential(Self::keywords().iter().filter_map(Self::keyword)),
+            })
+    }
+}
+
+impl<Name: fmt::Display> fmt::Display for HeaderValue<Name> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self, self.keyword()) {
+            (HeaderValue::Credential(name), _) => write!(f, "{}{name}", names::CREDENTIAL_PREFIX),
+            (_, keyword) => f.write_str(keyword.unwrap_or_default()),
+        }
+    }
+}
+
+/// Where a gateway's list of errors keeps its parts: `{"errors": [{"code", "description"}]}`.
+#[derive(Debug)]
+pub struct ErrorsSpec {
+    /// The top-level field holding the list: `errors`.
+    pub field: &'static str,
+    /// The field of an element holding its code.
+    pub code: &'static str,
+    /// The field of an element holding its text.
+    pub message: &'static str,
+}
+
+closed_set! {
+    /// How a request body travels (the spec's `encoding`).
+    #[derive(Default)]
+    pub enum Encoding {
+        /// A JSON document, the default.
+        #[default]
+        Json => "json",
+        /// `application/x-www-form-urlencoded`: top-level fields, nested values as JSON text.
+        Form => "form",
+    }
+}
+
+closed_set! {
+    /// Who sends a request to the gateway (the spec's `delivery`).
+    #[derive(Default)]
+    pub enum Delivery {
+        /// The client sends the request and reads the answer; the default.
+        #[default]
+        Call => "call",
+        /// The request is a redirect of the customer's browser: the client builds it, never
+        /// sends it.
+        Redirect => "redirect",
+    }
+}
+
+/// The answer of a redirect: there is none, the gateway answers the customer's browser.
+pub static NO_RESPONSE: Object = Object {
+    name: "no response",
+    fields: &[],
+    rules: &[],
+    items: None,
+};
+
+closed_set! {
+    /// The HTTP method of an operation (the spec's `method`).
+    pub enum Method {
+        /// `GET`: the request has path fields only.
+        Get => "GET",
+        /// `POST`: the request travels in the body.
+        Post => "POST",
+    }
+}
+
+/// A JSON object: its fields in documentation order and its cross-field rules.
+#[derive(Debug)]
+pub struct Object {
+    /// Spec name of the type (`Customer`) or of the message (`oneclick_init request`).
+    pub name: &'static str,
+    /// The fields, in documentation order.
+    pub fields: &'static [Field],
+    /// Rules relating several fields.
+    pub rules: &'static [Rule],
+    /// Set when the message is a JSON array of these objects rather than an object.
+    pub items: Option<&'static Object>,
+}
+
+/// Where a gateway's fault object keeps its parts: `{"fault": {"faultcode", "faultstring", "detail"}}`.
+#[derive(Debug)]
+pub struct FaultSpec {
+    /// The top-level field holding the fault object.
+    pub field: &'static str,
+    /// The field of the fault holding its code.
+    pub code: &'static str,
+    /// The field of the fault holding its text.
+    pub message: &'static str,
+    /// The field of the fault holding its details.
+    pub detail: &'static str,
+}
+
+impl Object {
+    /// The field with wire name `wire`.
+    pub fn field(&self, wire: &str) -> Option<&'static Field> {
+        self.fields.iter().find(|f| f.wire == wire)
+    }
+}
+
+/// One field of an object.
+#[derive(Debug)]
+pub struct Field {
+    /// Name on the wire, exactly as the gateway writes it.
+    pub wire: &'static str,
+    /// What values it holds.
+    pub kind: Kind,
+    /// Whether every message carries it.
+    pub required: bool,
+    /// Whether it travels in the body or in the URL path.
+    pub location: Location,
+    /// Set when the client fills the value itself; such a field is never taken from the caller.
+    pub auto: Option<Auto>,
+    /// Card data or secrets: never printed, logged or put in an error.
+    pub sensitive: bool,
+    /// The value the gateway assumes when the field is absent; rules see it as the field's value.
+    pub default: Option<Literal>,
+    /// What a value must satisfy.
+    pub constraints: &'static [Constraint],
+}
+
+impl Field {
+    /// An optional body field without constraints; the methods below add the rest. Generated
+    /// schemas chain them so each field reads as one line.
+    pub const fn new(wire: &'static str, kind: Kind) -> Self {
+        Field {
+            wire,
+            kind,
+            required: false,
+            location: Location::Body,
+            auto: None,
+            sensitive: false,
+            default: None,
+            constraints: &[],
+        }
+    }
+
+    /// The field is in every message.
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    /// The field travels in the URL path.
+    pub const fn in_path(mut self) -> Self {
+        self.location = Location::Path;
+        self
+    }
+
+    /// The client fills the field itself.
+    pub const fn auto(mut self, auto: Auto) -> Self {
+        self.auto = Some(auto);
+        self
+    }
+
+    /// The field holds card data or a secret.
+    pub const fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+
+    /// The gateway assumes `value` when the field is absent.
+    pub const fn default(mut self, value: Literal) -> Self {
+        self.default = Some(value);
+        self
+    }
+
+    /// What a value of the field must satisfy.
+    pub const fn constraints(mut self, constraints: &'static [Constraint]) -> Self {
+        self.constraints = constraints;
+        self
+    }
+}
+
+closed_set! {
+    /// Where a request field travels (the spec's `in`).
+    #[derive(Default)]
+    pub enum Location {
+        /// In the body, the default.
+        #[default]
+        Body => "body",
+        /// In the URL path, in place of its `{wireName}` placeholder.
+        Path => "path",
+    }
+}
+
+/// Values the client fills in itself; written `credential.<name>`, `dttm` or `signature`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auto<Name = &'static str> {
+    /// A credential given to the client, by its spec name (e.g. `merchant_id`).
+    Credential(Name),
+    /// The current time as `YYYYMMDDHHMMSS` in the gateway's time zone.
+    Dttm,
+    /// The request signature.
+    Signature,
+}
+
+impl<Name> Auto<Name> {
+    /// The values written as a single word.
+    const fn keywords() -> [Self; 2] {
+        [Auto::Dttm, Auto::Signature]
+    }
+
+    /// The word a value is written as; `None` for a credential, written with its name.
+    const fn keyword(&self) -> Option<&'static str> {
+        match self {
+            Auto::Credential(_) => None,
+            Auto::Dttm => Some("dttm"),
+            Auto::Signature => Some("signature"),
+        }
+    }
+}
+
+impl FromStr for Auto<String> {
+    type Err = UnknownName;
+
+    fn from_str(text: &str) -> Result<Self, UnknownName> {
+        if let Some(value) = Self::keywords()
+            .into_iter()
+            .find(|value| value.keyword() == Some(text))
+        {
+            return Ok(value);
+        }
+        credential_name(text)
+            .map(Auto::Credential)
+            .ok_or_else(|| UnknownName {
+                found: text.to_owned(),
+                allowed: with_credential(Self::keywords().iter().filter_map(Self::keyword)),
+            })
+    }
+}
+
+impl<Name: fmt::Display> fmt::Display for Auto<Name> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self, self.keyword()) {
+            (Auto::Credential(name), _) => write!(f, "{}{name}", names::CREDENTIAL_PREFIX),
+            (_, keyword) => f.write_str(keyword.unwrap_or_default()),
+        }
+    }
+}
+
+/// What values a field holds.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// A JSON string.
+    String,
+    /// A JSON integer.
+    Integer,
+    /// `true` or `false`.
+    Boolean,
+    /// A nested object.
+    Object(&'static Object),
+    /// One of an enum's values.
+    Enum(&'static Enum),
+    /// Any JSON value.
+    Any,
+    /// A JSON array whose elements are of the given kind.
+    List(&'static Kind),
+    /// A JSON object with arbitrary keys; values of the given kind, in message order.
+    Map(&'static Kind),
+}
+
+/// The values an enum field accepts.
+#[derive(Debug)]
+pub struct Enum {
+    /// The spec name of the enum type.
+    pub name: &'static str,
+    /// Every accepted value.
+    pub values: &'static [Literal],
+}
+
+/// A value written in a spec: a default, an enum value, a rule's comparison value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Literal<Text = &'static str> {
+    /// A string.
+    Str(Text),
+    /// An integer.
+    Int(i64),
+    /// A boolean.
+    Bool(bool),
+}
+
+closed_set! {
+    /// What a length bound counts (the spec's `length_unit`).
+    #[derive(Default)]
+    pub enum LengthUnit {
+        /// Unicode scalar values, the default.
+        #[default]
+        Chars => "chars",
+        /// UTF-8 bytes.
+        Bytes => "bytes",
+    }
+}
+
+/// A condition on one value. `Regex` is how a pattern is held: a static [`Pattern`] in generated
+/// code, its source text in the generator.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Constraint<Regex = &'static Pattern> {
+    /// An integer at least this.
+    Min(i64),
+    /// An integer at most this.
+    Max(i64),
+    /// A string at least this long.
+    MinLength(usize, LengthUnit),
+    /// A string at most this long.
+    MaxLength(usize, LengthUnit),
+    /// A string matching this regular expression.
+    Pattern(Regex),
+    /// A string in this format.
+    Format(Format),
+}
+
+/// A regular expression, compiled on first use.
+#[derive(Debug)]
+pub struct Pattern {
+    /// The expression as the spec writes it.
+    pub source: &'static str,
+    compiled: OnceLock<Option<regex_lite::Regex>>,
+}
+
+impl Pattern {
+    /// A pattern not compiled yet.
+    pub const fn new(source: &'static str) -> Self {
+        Pattern {
+            source,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// Whether `value` matches. The generator only emits patterns it compiled; one that does
+    /// not compile (a hand-written schema) fails closed and matches nothing.
+    pub fn is_match(&self, value: &str) -> bool {
+        self.compiled
+            .get_or_init(|| regex_lite::Regex::new(self.source).ok())
+            .as_ref()
+            .is_some_and(|regex| regex.is_match(value))
+    }
+}
+
+closed_set! {
+    /// A named string format (the spec's `format`).
+    pub enum Format {
+        /// `YYYYMMDDHHMMSS`, a real calendar date and time.
+        Dttm => "dttm",
+        /// Standard Base64 alphabet with padding.
+        Base64 => "base64",
+        /// IPv4 or IPv6 address.
+        Ip => "ip",
+        /// One `@`, a local part, a domain with a dot, no spaces.
+        Email => "email",
+        /// ISO 4217 alphabetic code: three upper-case ASCII letters.
+        Currency => "currency",
+        /// `8-4-4-4-12` hexadecimal digits.
+        Uuid => "uuid",
+        /// `DD.MM.YYYY`, a real calendar date.
+        Date => "date",
+        /// `YYYY-MM-DD`, a real calendar date.
+        IsoDate => "iso_date",
+        /// An absolute `http` or `https` URL.
+        Url => "url",
+        /// Digits whose Luhn checksum is valid (card numbers).
+        Luhn => "luhn",
+        /// `MM.YYYY`, a month from 01 to 12.
+        MonthYear => "month_year",
+    }
+}
+
+/// A rule over several fields of one object; field names are wire names. `Name` and `Names`
+/// are how generated statics (`&'static str`, `&'static [&'static str]`) or the generator
+/// (`String`, `Vec<String>`) hold them.
+#[derive(Debug, Clone)]
+pub enum Rule<Name = &'static str, Names = &'static [&'static str]> {
+    /// All present or all absent.
+    Together(Names),
+    /// Exactly one present.
+    OneOf(Names),
+    /// At most one present.
+    Exclusive(Names),
+    /// `field` is required when `when` has a value other than `value`.
+    RequiredUnless {
+        /// The field that becomes required.
+        field: Name,
+        /// The field whose value decides.
+        when: Name,
+        /// The one value of `when` that leaves `field` optional.
+        value: Literal<Name>,
+    },
+    /// `lower` is not greater than `upper` when both are present (decimal numbers).
+    NotGreater {
+        /// The field holding the smaller value.
+        lower: Name,
+        /// The field holding the greater value.
+        upper: Name,
+    },
+    /// `field` is required when `when` (or its default) has a value, or the given value.
+    RequiredIf {
+        /// The field that becomes required.
+        field: Name,
+        /// The field whose value decides.
+        when: Name,
+        /// `None`: required whenever `when` has a value.
+        equals: Option<Literal<Name>>,
+    },
+}
+
+/// One element of a signature order.
+#[derive(Debug)]
+pub struct SignItem {
+    /// The field's wire name.
+    pub wire: &'static str,
+    /// How its value enters the signed text.
+    pub shape: SignShape,
+}
+
+impl SignItem {
+    /// A scalar field.
+    pub const fn value(wire: &'static str) -> Self {
+        SignItem {
+            wire,
+            shape: SignShape::Value,
+        }
+    }
+
+    /// A nested object, signed in its own order `items`.
+    pub const fn object(wire: &'static str, items: &'static [SignItem]) -> Self {
+        SignItem {
+            wire,
+            shape: SignShape::Object(items),
+        }
+    }
+
+    /// A list whose elements are each signed as `shape`.
+    pub const fn each(wire: &'static str, shape: &'static SignShape) -> Self {
+        SignItem {
+            wire,
+            shape: SignShape::Each(shape),
+        }
+    }
+
+    /// A map whose values are signed in message order.
+    pub const fn map_values(wire: &'static str) -> Self {
+        SignItem {
+            wire,
+            shape: SignShape::MapValues,
+        }
+    }
+}
+
+/// How a value enters a signed text.
+#[derive(Debug)]
+pub enum SignShape {
+    /// A scalar value.
+    Value,
+    /// A nested object, flattened in place in its own order.
+    Object(&'static [SignItem]),
+    /// A list: its elements in message order, each of the given shape.
+    Each(&'static SignShape),
+    /// A map: its values in message order.
+    MapValues,
+}
+
+/// How a gateway reports the outcome of an operation inside a successful HTTP answer.
+#[derive(Debug)]
+pub struct ResultSpec {
+    /// The field holding the result code.
+    pub code_field: &'static str,
+    /// The field holding the result text, if any.
+    pub message_field: Option<&'static str>,
+    /// The codes that mean success.
+    pub success: &'static [i64],
+    /// Every code the spec names.
+    pub codes: &'static [ResultCodeInfo],
+}
+
+/// A result code and its name.
+#[derive(Debug)]
+pub struct ResultCodeInfo {
+    /// The code as the gateway sends it.
+    pub code: i64,
+    /// The spec name: `template_not_found`.
+    pub name: &'static str,
+}
+
+impl ResultSpec {
+    /// The spec name of `code`.
+    pub fn name_of(&self, code: i64) -> Option<&'static str> {
+        self.codes.iter().find(|c| c.code == code).map(|c| c.name)
+    }
+}
+
+/// A message the gateway sends to the merchant (a callback or notification), verified with the
+/// gateway's scheme before it is trusted.
+#[derive(Debug)]
+pub struct Callback {
+    /// The spec's callback id, e.g. `payment_callback`.
+    pub id: &'static str,
+    /// The first paragraph of the spec's doc text.
+    pub summary: &'static str,
+    /// The message's fields and rules.
+    pub message: &'static Object,
+    /// Whether the message carries a signature that must verify.
+    pub signed: bool,
+    /// A field that must equal a token the merchant got earlier (compared in constant time).
+    pub token_field: Option<&'static str>,
+}
+
+/// Polling of a status operation until the payment leaves its pending states.
+#[derive(Debug)]
+pub struct Polling {
+    /// The status operation.
+    pub operation: &'static Operation,
+    /// The integer field of its answer holding the status.
+    pub status_field: &'static str,
+    /// The statuses that mean "not decided yet".
+    pub pending: &'static [i64],
+    /// Wait before the first call.
+    pub first_delay_ms: u64,
+    /// Wait between calls.
+    pub interval_ms: u64,
+    /// Give up after this long.
+    pub deadline_ms: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trips<T: ClosedSet + FromStr<Err = UnknownName> + PartialEq + fmt::Debug>() {
+        assert_eq!(T::ALL.len(), T::NAMES.len());
+        for (value, name) in T::ALL.iter().zip(T::NAMES) {
+            assert_eq!(value.as_str(), *name);
+            assert_eq!(name.parse::<T>(), Ok(*value));
+        }
+        let unknown = "no such name".parse::<T>().unwrap_err();
+        assert_eq!(unknown.allowed, T::NAMES);
+    }
+
+    #[test]
+    fn every_closed_set_parses_what_it_prints() {
+        round_trips::<Scheme>();
+        round_trips::<TimeZone>();
+        round_trips::<Encoding>();
+        round_trips::<Delivery>();
+        round_trips::<Method>();
+        round_trips::<Location>();
+        round_trips::<LengthUnit>();
+        round_trips::<Format>();
+        round_trips::<ScalarBase>();
+    }
+
+    #[test]
+    fn variant_names_are_the_rust_names() {
+        assert_eq!(Format::IsoDate.variant_name(), "IsoDate");
+        assert_eq!(Scheme::FlatHmacSha512.variant_name(), "FlatHmacSha512");
+        assert_eq!(<TimeZone as ClosedSet>::TYPE_NAME, "TimeZone");
+    }
+
+    #[test]
+    fn names_are_case_sensitive() {
+        assert!("get".parse::<Method>().is_err());
+        assert!("utc".parse::<TimeZone>().is_err());
+    }
+
+    #[test]
+    fn automatic_values_parse_what_they_print() {
+        for text in ["dttm", "signature", "credential.merchant_id"] {
+            let auto: Auto<String> = text.parse().unwrap();
+            assert_eq!(auto.to_string(), text);
+        }
+        assert_eq!(
+            "credential.merchant_id".parse(),
+            Ok(Auto::Credential("merchant_id".to_owned()))
+        );
+        let unknown = "credential.".parse::<Auto<String>>().unwrap_err();
+        assert_eq!(unknown.allowed, ["credential.<name>", "dttm", "signature"]);
+    }
+
+    #[test]
+    fn header_values_parse_what_they_print() {
+        for text in ["uuid", "idempotency_key", "credential.api_key"] {
+            let value: HeaderValue<String> = text.parse().unwrap();
+            assert_eq!(value.to_string(), text);
+        }
+        let unknown = "UUID".parse::<HeaderValue<String>>().unwrap_err();
+        assert_eq!(
+            unknown.allowed,
+            ["credential.<name>", "uuid", "idempotency_key"]
+        );
+    }
+}
