@@ -61,7 +61,7 @@ fn run(args: &[String]) -> Result<String, Failure> {
             if let Some(callback) = gateway
                 .callbacks
                 .iter()
-                .find(|c| kebab(&format!("verify_{}", c.id)) == *command)
+                .find(|c| kebab(&format!("{}_{}", c.verb(), c.id)) == *command)
             {
                 if help {
                     return Ok(callback_help(name, callback));
@@ -141,8 +141,12 @@ fn gateway_help(name: &str, title: &str, gateway: &schema::Gateway) -> String {
     }
     for callback in gateway.callbacks {
         out.push_str(&format!(
-            "  {:<26} checks a message from the gateway\n      {}\n",
-            kebab(&format!("verify_{}", callback.id)),
+            "  {:<26} {}\n      {}\n",
+            kebab(&format!("{}_{}", callback.verb(), callback.id)),
+            match callback.verb() {
+                "verify" => "checks a message from the gateway",
+                _ => "decodes a message nothing proves the gateway sent",
+            },
             callback.summary
         ));
     }
@@ -183,7 +187,7 @@ fn callback_help(name: &str, callback: &schema::Callback) -> String {
     };
     format!(
         "oneclick {name} {} --request FILE|-{token}\n\n{}\n",
-        kebab(&format!("verify_{}", callback.id)),
+        kebab(&format!("{}_{}", callback.verb(), callback.id)),
         callback.summary
     )
 }

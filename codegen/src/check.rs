@@ -14,6 +14,14 @@ use crate::spec::{
     Spec, Text, TypeBody, TypeExpr,
 };
 
+/// The largest `min_length`/`max_length`: card and payment fields are short, and a larger bound
+/// is a typo that would make generated boundary tests build huge strings.
+pub(crate) const MAX_LENGTH_BOUND: i64 = 65_536;
+
+/// The longest `pattern`, in bytes: longer ones are not documented formats but accidents, and
+/// regex compilation cost grows with them.
+pub(crate) const MAX_PATTERN_BYTES: usize = 1_024;
+
 /// Client methods the generator writes itself; operations must not take their names.
 const RESERVED_METHODS: &[&str] = &["new", "engine", "with_clock", "with_retry", "with_timeouts"];
 
@@ -44,6 +52,7 @@ pub(crate) fn check(spec: &Spec, sink: &mut Sink) {
             }
         }
     }
+    checker.cycles();
     for op in &spec.operations {
         checker.operation(op);
     }
@@ -124,6 +133,23 @@ impl Checker<'_, '_> {
                     let message = format!("result code name `{}` is used twice", code.name.value);
                     self.sink.error(code.name.pos, message);
                 }
+            }
+            let carries_code = |body: &ObjectSpec| {
+                body.fields
+                    .iter()
+                    .any(|f| f.wire.value == result.code_field.value)
+            };
+            let applies = spec.operations.iter().any(|op| {
+                op.response
+                    .as_ref()
+                    .is_some_and(|r| r.items.is_some() || carries_code(r))
+            }) || spec.callbacks.iter().any(|c| carries_code(&c.message));
+            if !applies {
+                let message = format!(
+                    "`result` applies to nothing: no response or callback has `{}`",
+                    result.code_field.value
+                );
+                self.sink.error(result.pos, message);
             }
             for success in &result.success {
                 if !codes.contains(&success.value) {
@@ -258,6 +284,13 @@ impl Checker<'_, '_> {
                     if !result.codes.iter().any(|c| c.code.value == code.value) {
                         let message = format!(
                             "retryable result code {} is not in `result.codes`",
+                            code.value
+                        );
+                        self.sink.error(code.pos, message);
+                    }
+                    if result.success.iter().any(|s| s.value == code.value) {
+                        let message = format!(
+                            "result code {} means success, so it is never retried",
                             code.value
                         );
                         self.sink.error(code.pos, message);
@@ -520,12 +553,11 @@ impl Checker<'_, '_> {
         }
         let mut rust_names = BTreeSet::new();
         for field in &body.fields {
+            if field.wire.value.is_empty() {
+                self.sink.error(field.wire.pos, "a wire name is not empty");
+            }
             self.field(field, side);
-            let rust_name = field
-                .rust_name
-                .as_ref()
-                .map(|n| n.value.clone())
-                .unwrap_or_else(|| field.wire.value.to_snake_case());
+            let rust_name = field.rust_name();
             if !rust_names.insert(rust_name.clone()) {
                 let message = format!(
                     "`{}` gives the Rust field name `{rust_name}` a second time; set `rust_name`",
@@ -744,6 +776,13 @@ impl Checker<'_, '_> {
             if length.value < 0 {
                 self.sink.error(length.pos, "a length is not negative");
             }
+            if length.value > MAX_LENGTH_BOUND {
+                let message = format!(
+                    "a length is at most {MAX_LENGTH_BOUND}: no gateway field is longer, and \
+                     generated tests build values of this length"
+                );
+                self.sink.error(length.pos, message);
+            }
         }
         if let (Some(min), Some(max)) = (&c.min_length, &c.max_length) {
             if min.value > max.value {
@@ -758,7 +797,13 @@ impl Checker<'_, '_> {
             }
         }
         if let Some(pattern) = &c.pattern {
-            if let Err(err) = regex_lite::Regex::new(&pattern.value) {
+            if pattern.value.len() > MAX_PATTERN_BYTES {
+                let message = format!(
+                    "a pattern is at most {MAX_PATTERN_BYTES} bytes: it is compiled into every \
+                     generated client"
+                );
+                self.sink.error(pattern.pos, message);
+            } else if let Err(err) = regex_lite::Regex::new(&pattern.value) {
                 let message = format!("the generator cannot enforce this pattern: {err}");
                 self.sink.error(pattern.pos, message);
             }
@@ -823,7 +868,8 @@ impl Checker<'_, '_> {
                 .next()
                 .is_some_and(|c| c.is_ascii_uppercase())
                 && variant.chars().all(|c| c.is_ascii_alphanumeric())
-                && variant != "Unknown";
+                && variant != "Unknown"
+                && variant != "Self";
             if !valid {
                 let message = format!(
                     "enum value {:?} gives no usable Rust variant (`{variant}`); add `name`",
@@ -928,6 +974,28 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// A type that contains itself, directly or through other types, has no finite Rust
+    /// layout; such specs are refused, each cycle once, at the type where it is first entered.
+    fn cycles(&mut self) {
+        let spec = self.spec;
+        let mut reported = BTreeSet::new();
+        for def in &spec.types {
+            let mut path = vec![def.name.value.as_str()];
+            if let Some(cycle) = cycle_from(spec, &mut path) {
+                let mut members: Vec<&str> = cycle[..cycle.len() - 1].to_vec();
+                members.sort_unstable();
+                if cycle[0] == def.name.value && reported.insert(members) {
+                    let message = format!(
+                        "type `{}` contains itself ({}); the generated crate cannot hold it",
+                        def.name.value,
+                        cycle.join(" -> ")
+                    );
+                    self.sink.error(def.name.pos, message);
+                }
+            }
+        }
+    }
+
     fn snake(&mut self, name: &Text, what: &str) {
         let valid = name
             .value
@@ -946,9 +1014,52 @@ impl Checker<'_, '_> {
     }
 
     fn upper_camel(&mut self, name: &Text, what: &str) {
-        if name.value.to_upper_camel_case() != name.value {
+        let starts_upper = name.value.starts_with(|c: char| c.is_ascii_uppercase());
+        if !starts_upper || name.value.to_upper_camel_case() != name.value {
             let message = format!("{what} is UpperCamelCase: `{}`", name.value);
             self.sink.error(name.pos, message);
         }
     }
+}
+
+/// The named type a field's type refers to, inside lists and maps too.
+fn named_inside(ty: &TypeExpr) -> Option<&str> {
+    match ty {
+        TypeExpr::Named(name) => Some(name),
+        TypeExpr::List(inner) | TypeExpr::Map(inner) => named_inside(inner),
+        _ => None,
+    }
+}
+
+/// The first path from the last type of `path` back to `path[0]`, through field types.
+fn cycle_from<'a>(spec: &'a Spec, path: &mut Vec<&'a str>) -> Option<Vec<&'a str>> {
+    let current = *path.last()?;
+    let Some(TypeBody::Object(body)) = spec
+        .types
+        .iter()
+        .find(|t| t.name.value == current)
+        .map(|t| &t.body)
+    else {
+        return None;
+    };
+    for field in &body.fields {
+        let Some(next) = field.ty.value.as_ref().and_then(named_inside) else {
+            continue;
+        };
+        if next == path[0] {
+            let mut cycle = path.clone();
+            cycle.push(next);
+            return Some(cycle);
+        }
+        if path.contains(&next) {
+            continue;
+        }
+        path.push(next);
+        let found = cycle_from(spec, path);
+        path.pop();
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
 }

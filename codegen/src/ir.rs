@@ -339,10 +339,12 @@ pub struct Operation {
     pub line: usize,
 }
 
-/// A message the gateway sends to the merchant, verified before it is trusted.
+/// A message the gateway sends to the merchant: verified before it is trusted when the spec
+/// gives a signature or a token, only decoded (and named so) when it gives neither.
 #[derive(Debug, Clone)]
 pub struct Callback {
-    /// Spec id, snake_case: `callback`; the client method is `verify_<id>`.
+    /// Spec id, snake_case: `callback`; the client method is `verify_<id>`, or `decode_<id>`
+    /// when nothing proves the message came from the gateway.
     pub id: String,
     pub doc: String,
     pub source: OperationSource,

@@ -17,7 +17,20 @@ use crate::spec::{
 use crate::yaml::Pos;
 
 /// Names the generated crate defines itself; spec types must not take them.
-const RESERVED_TYPE_NAMES: &[&str] = &["Client", "Credentials", "Environment", "ResultCode"];
+/// Names the generated crate defines or uses unqualified (prelude types), and `Self`: a type
+/// of the spec taking one would not compile or would change what the crate's code means.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Client",
+    "Credentials",
+    "Environment",
+    "ResultCode",
+    "String",
+    "Option",
+    "Vec",
+    "Result",
+    "Box",
+    "Self",
+];
 
 pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gateway {
     let mut lowering = Lowering {
@@ -692,11 +705,7 @@ impl<'a> Lowering<'a, '_> {
         }
         ir::Field {
             wire: field.wire.value.clone(),
-            rust_name: field
-                .rust_name
-                .as_ref()
-                .map(|n| n.value.clone())
-                .unwrap_or_else(|| field.wire.value.to_snake_case()),
+            rust_name: field.rust_name(),
             doc: field.doc.value.clone(),
             ty,
             required: field.required,
@@ -880,10 +889,27 @@ impl<'a> Lowering<'a, '_> {
                 .error(body.signature_pos.unwrap_or(body.pos), message);
             return None;
         }
+        if names.is_empty() {
+            let message = format!(
+                "the signature order of `{}` is empty: a signature over nothing proves nothing",
+                self.gateway.objects[index].spec_name
+            );
+            self.sink
+                .error(body.signature_pos.unwrap_or(body.pos), message);
+        }
+        let signature_field = self.spec.signature.as_ref().map(|s| s.field.value.as_str());
         visiting.push(index);
         let mut items = Vec::new();
         let mut seen: Vec<&str> = Vec::new();
         for name in names {
+            if Some(name.value.as_str()) == signature_field {
+                let message = format!(
+                    "the signature order names `{}`, the signature itself, which cannot sign itself",
+                    name.value
+                );
+                self.sink.error(name.pos, message);
+                continue;
+            }
             if seen.contains(&name.value.as_str()) {
                 let message = format!("`{}` appears twice in the signature order", name.value);
                 self.sink.error(name.pos, message);

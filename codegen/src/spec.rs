@@ -9,7 +9,7 @@
 
 use std::str::FromStr;
 
-use heck::ToUpperCamelCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use oneclick_schema::{
     Auto, Delivery, Encoding, Format, HeaderValue, LengthUnit, Location, Method, Repeat,
     ScalarBase, Scheme, TimeZone, UnknownName,
@@ -1380,6 +1380,29 @@ impl FieldSpec {
     /// Where the field travels; the body when the spec does not say.
     pub fn location(&self) -> Location {
         word_or_default(self.location.as_ref())
+    }
+
+    /// The Rust field name: `rust_name`, or the wire name in snake_case, renamed where Rust
+    /// would refuse it (see `spec/README.md`, "Rust names"). The checker and the lowering both
+    /// use it, so a rename that collides with another field is reported, never emitted.
+    pub fn rust_name(&self) -> String {
+        match &self.rust_name {
+            Some(name) => name.value.clone(),
+            None => usable_field_name(self.wire.value.to_snake_case()),
+        }
+    }
+}
+
+/// `3ds` becomes `f_3ds` (an identifier cannot start with a digit) and `self`, `Self`, `super`,
+/// `crate` become `self_`, ...: those four cannot be raw identifiers. Other keywords (`type`)
+/// are written raw (`r#type`) by the emitter.
+fn usable_field_name(name: String) -> String {
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("f_{name}")
+    } else if matches!(name.as_str(), "self" | "Self" | "super" | "crate") {
+        format!("{name}_")
+    } else {
+        name
     }
 }
 

@@ -735,6 +735,19 @@ pub struct Callback {
     pub token_field: Option<&'static str>,
 }
 
+impl Callback {
+    /// What the client does with the message: `verify` when a signature or a token proves it
+    /// came from the gateway, `decode` when nothing does, so no name promises a check that is
+    /// not made. Client methods and CLI commands are named `<verb>_<id>`.
+    pub fn verb(&self) -> &'static str {
+        if self.signed || self.token_field.is_some() {
+            "verify"
+        } else {
+            "decode"
+        }
+    }
+}
+
 /// Polling of a status operation until the payment leaves its pending states.
 #[derive(Debug)]
 pub struct Polling {

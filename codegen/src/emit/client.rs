@@ -354,7 +354,7 @@ fn polling_method(gateway: &Gateway, polling: &Polling) -> TokenStream {
 }
 
 fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
-    let name = ident(&format!("verify_{}", callback.id));
+    let name = ident(&super::callback_method_name(gateway, callback));
     let message = ident(&gateway.objects[callback.message].name);
     let schema = ident(&callback.schema_const);
     let source = &gateway.sources[callback.source.source];
@@ -380,6 +380,17 @@ fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
             }
         };
     }
+    let docs = if gateway.objects[callback.message].signed {
+        docs
+    } else {
+        doc(&format!(
+            "{}\n\nDecodes the raw body as received. **Nothing is verified**: the gateway neither signs this message nor carries a token to check, so anyone who can reach the URL can send one. Confirm what it says with the gateway before acting on it. Source: {} (`{}`), section \"{}\".",
+            callback.doc.trim(),
+            source.title,
+            source.file,
+            callback.source.section
+        ))
+    };
     quote! {
         #docs
         pub fn #name(&self, raw: &[u8]) -> Result<#message, rt::Error> {

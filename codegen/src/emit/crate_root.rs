@@ -70,8 +70,8 @@ fn crate_doc(gateway: &Gateway) -> String {
         for callback in &gateway.callbacks {
             let summary = summary(&callback.doc);
             doc.push_str(&format!(
-                "- [`Client::verify_{}`]: {summary}\n",
-                callback.id
+                "- [`Client::{}`]: {summary}\n",
+                super::callback_method_name(gateway, callback)
             ));
         }
     }

@@ -124,6 +124,14 @@ fn doc_lines(text: &str, attribute: impl Fn(String) -> TokenStream) -> TokenStre
 
 /// An identifier, raw when the name is a Rust keyword (`type` → `r#type`). The few keywords
 /// that cannot be raw (`self`, `Self`, `super`, `crate`) get a trailing `_` instead.
+/// The client method of a callback: `verify_<id>` when a signature or token check proves the
+/// message came from the gateway, `decode_<id>` when nothing does (as `schema::Callback::verb`).
+fn callback_method_name(gateway: &Gateway, callback: &crate::ir::Callback) -> String {
+    let verified = gateway.objects[callback.message].signed || callback.token_field.is_some();
+    let verb = if verified { "verify" } else { "decode" };
+    format!("{verb}_{}", callback.id)
+}
+
 fn ident(name: &str) -> Ident {
     if syn::parse_str::<Ident>(name).is_ok() {
         format_ident!("{}", name)

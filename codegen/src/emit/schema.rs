@@ -52,7 +52,15 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
             Some(field) => quote! { Some(#field) },
             None => quote! { None },
         };
-        let docs = doc(&format!("The `{}` callback, verified by `Client::verify_{}`.", c.id, c.id));
+        let method = super::callback_method_name(gateway, c);
+        let docs = if method.starts_with("verify_") {
+            doc(&format!("The `{}` callback, verified by `Client::{method}`.", c.id))
+        } else {
+            doc(&format!(
+                "The `{}` callback, decoded without any verification by `Client::{method}`.",
+                c.id
+            ))
+        };
         quote! {
             #docs
             pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, signed: #signed, token_field: #token_field };
