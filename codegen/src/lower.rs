@@ -11,8 +11,8 @@ use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use crate::diagnostics::Sink;
 use crate::ir::{self, HeaderValue, Scheme};
 use crate::spec::{
-    Constraints, EnumValueSpec, ExampleKind, FieldSpec, ObjectSpec, Scalar, Spanned, Spec, Text,
-    TypeBody, TypeExpr,
+    Constraints, EnumValueSpec, ExampleKind, ExampleSpec, FieldSpec, ObjectSpec, Scalar, Spanned,
+    Spec, Text, TypeBody, TypeExpr,
 };
 use crate::yaml::Pos;
 
@@ -967,45 +967,54 @@ impl<'a> Lowering<'a, '_> {
         })
     }
 
+    /// Operation and callback examples, parsed once here: each becomes a generated test.
     fn examples(&mut self) {
         let spec = self.spec;
         for (op_index, op) in spec.operations.iter().enumerate() {
-            for example in &op.examples {
-                let json = match serde_json::from_str::<serde_json::Value>(&example.json.value) {
-                    Ok(json) if json.is_object() || json.is_array() => json,
-                    Ok(_) => {
-                        self.sink.error(
-                            example.json.pos,
-                            "an example is a JSON object, or an array for an `items` message",
-                        );
-                        continue;
-                    }
-                    Err(err) => {
-                        // Block scalars start on the line after their indicator.
-                        let pos = Pos {
-                            line: example.json.pos.line + err.line(),
-                            col: err.column(),
-                        };
-                        let message =
-                            format!("example `{}` is not valid JSON: {err}", example.name.value);
-                        self.sink.error(pos, message);
-                        continue;
-                    }
-                };
-                self.gateway.operations[op_index]
-                    .examples
-                    .push(ir::Example {
-                        name: example.name.value.clone(),
-                        doc: example.doc.value.clone(),
-                        direction: match example.kind {
-                            ExampleKind::Request => ir::Direction::Request,
-                            ExampleKind::Response => ir::Direction::Response,
-                        },
-                        json,
-                        text_to_sign: example.text_to_sign.as_ref().map(|t| t.value.clone()),
-                    });
-            }
+            let examples = op.examples.iter().filter_map(|e| self.example(e)).collect();
+            self.gateway.operations[op_index].examples = examples;
         }
+        for (index, callback) in spec.callbacks.iter().enumerate() {
+            let examples = callback
+                .examples
+                .iter()
+                .filter_map(|e| self.example(e))
+                .collect();
+            self.gateway.callbacks[index].examples = examples;
+        }
+    }
+
+    fn example(&mut self, example: &ExampleSpec) -> Option<ir::Example> {
+        let json = match serde_json::from_str::<serde_json::Value>(&example.json.value) {
+            Ok(json) if json.is_object() || json.is_array() => json,
+            Ok(_) => {
+                self.sink.error(
+                    example.json.pos,
+                    "an example is a JSON object, or an array for an `items` message",
+                );
+                return None;
+            }
+            Err(err) => {
+                // Block scalars start on the line after their indicator.
+                let pos = Pos {
+                    line: example.json.pos.line + err.line(),
+                    col: err.column(),
+                };
+                let message = format!("example `{}` is not valid JSON: {err}", example.name.value);
+                self.sink.error(pos, message);
+                return None;
+            }
+        };
+        Some(ir::Example {
+            name: example.name.value.clone(),
+            doc: example.doc.value.clone(),
+            direction: match example.kind {
+                ExampleKind::Request => ir::Direction::Request,
+                ExampleKind::Response => ir::Direction::Response,
+            },
+            json,
+            text_to_sign: example.text_to_sign.as_ref().map(|t| t.value.clone()),
+        })
     }
 
     fn polling(&mut self) {

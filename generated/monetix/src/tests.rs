@@ -167,6 +167,181 @@ fn card_sale_example_vector_token() {
     );
 }
 
+/// Seed 003, figure 4 - a successful one-step purchase callback.
+#[test]
+fn callback_example_success() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "account": {
+    "number": "424242******4243",
+    "token": "f365bb1729f9b72fd9c09703a751c979f3becc679f29c3e35c91d18070d15654",
+    "type": "visa",
+    "card_holder": "JOHN SMITH",
+    "id": 45678,
+    "expiry_month": "08",
+    "expiry_year": "2025"
+  },
+  "customer": {
+    "id": "customer_12",
+    "phone": "44991234567"
+  },
+  "payment": {
+    "date": "2019-01-11T13:02:42+0000",
+    "id": "456789",
+    "method": "card",
+    "status": "success",
+    "sum": {
+      "amount": 400000,
+      "currency": "USD"
+    },
+    "type": "purchase",
+    "description": ""
+  },
+  "project_id": 42,
+  "operation": {
+    "id": 969000002636,
+    "type": "sale",
+    "status": "success",
+    "date": "2019-01-11T13:02:42+0000",
+    "created_date": "2019-01-11T13:01:45+0000",
+    "request_id": "c6eed1eb14c629b4ef20b3b8086d...d04132c34b0088cbc0be4667c",
+    "sum_initial": {
+      "amount": 400000,
+      "currency": "USD"
+    },
+    "sum_converted": {
+      "amount": 400000,
+      "currency": "USD"
+    },
+    "provider": {
+      "id": 408,
+      "payment_id": "330157196",
+      "date": "2019-01-11T13:02:32+0000",
+      "auth_code": "",
+      "endpoint_id": "612266625"
+    },
+    "code": "0",
+    "message": "Success",
+    "eci": "07"
+  },
+  "signature": "v7KNMpfogAxwRIL9tVftZ1ZZ5D/aZAeb0VMdeR+CqGrNxYyilUwSm...=="
+}"#,
+        )
+        .unwrap();
+    let parsed: Result<Callback, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
+}
+
+/// Seed 003, figure 5 - a declined one-step purchase callback.
+#[test]
+fn callback_example_decline() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "project_id": 42,
+  "payment": {
+    "id": "456789",
+    "type": "purchase",
+    "status": "decline",
+    "date": "2019-01-11T14:11:33+0000",
+    "method": "card",
+    "sum": {
+      "amount": 400000,
+      "currency": "USD"
+    },
+    "description": ""
+  },
+  "account": {
+    "number": "424242******4243",
+    "type": "visa",
+    "card_holder": "JOHN SMITH",
+    "expiry_month": "08",
+    "expiry_year": "2025"
+  },
+  "customer": {
+    "id": "customer_12",
+    "phone": "44991234567"
+  },
+  "operation": {
+    "id": 13300000004505,
+    "type": "sale",
+    "status": "decline",
+    "date": "2019-01-11T14:11:33+0000",
+    "created_date": "2019-01-11T14:11:00+0000",
+    "request_id": "c6eed1eb14c629b4ef20b3b8086d...d04132c34b0088cbc0be4667c",
+    "sum_initial": {
+      "amount": 400000,
+      "currency": "USD"
+    },
+    "sum_converted": {
+      "amount": 400000,
+      "currency": "USD"
+    },
+    "provider": {
+      "id": 12,
+      "payment_id": "48219213050",
+      "auth_code": "",
+      "endpoint_id": 12
+    },
+    "code": "10102",
+    "message": "Incorrect data entered",
+    "eci": "05"
+  },
+  "signature": "v7KNMpfogAxwRIL9tVftZ1ZZ5D/aZAeb0VMdeR+CqGrNxYyilUwSm...=="
+}"#,
+        )
+        .unwrap();
+    let parsed: Result<Callback, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
+}
+
+/// Seed 003, figure 2 - redirection data with an empty body (`[]`), in a minimal callback.
+#[test]
+fn callback_example_redirect_empty_body() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "project_id": 42,
+  "payment": {
+    "id": "456789",
+    "status": "awaiting redirect result"
+  },
+  "redirect_data": {
+    "body": [],
+    "method": "POST",
+    "url": "https://example.com/redirect/absd1234"
+  },
+  "signature": "v7KNMpfogAxwRIL9tVftZ1ZZ5D/aZAeb0VMdeR+CqGrNxYyilUwSm...=="
+}"#,
+        )
+        .unwrap();
+    let parsed: Result<Callback, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
+}
+
+/// Seed 003, figure 3 - redirection data with a non-empty body, in a minimal callback.
+#[test]
+fn callback_example_redirect_body() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "project_id": 42,
+  "payment": {
+    "id": "456789",
+    "status": "awaiting redirect result"
+  },
+  "redirect_data": {
+    "body": {
+      "Reference": "2000016"
+    },
+    "method": "POST",
+    "url": "https://example.com/redirect/absd1234"
+  },
+  "signature": "v7KNMpfogAxwRIL9tVftZ1ZZ5D/aZAeb0VMdeR+CqGrNxYyilUwSm...=="
+}"#,
+        )
+        .unwrap();
+    let parsed: Result<Callback, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
+}
+
 #[test]
 fn pan_samples() {
     let valid = ["4242424242424242", "5555555555554444", "4222222222222"];
