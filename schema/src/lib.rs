@@ -779,6 +779,30 @@ mod tests {
         assert_eq!(unknown.allowed, T::NAMES);
     }
 
+    static MESSAGE: Object = Object {
+        name: "status",
+        fields: &[],
+        rules: &[],
+        items: None,
+    };
+
+    fn callback(signed: bool, token_field: Option<&'static str>) -> Callback {
+        Callback {
+            id: "status",
+            summary: "A status.",
+            message: &MESSAGE,
+            signed,
+            token_field,
+        }
+    }
+
+    #[test]
+    fn only_a_signed_or_token_checked_callback_is_verified() {
+        assert_eq!(callback(true, None).verb(), "verify");
+        assert_eq!(callback(false, Some("securityToken")).verb(), "verify");
+        assert_eq!(callback(false, None).verb(), "decode");
+    }
+
     #[test]
     fn every_closed_set_parses_what_it_prints() {
         round_trips::<Scheme>();
