@@ -255,6 +255,11 @@ impl<'a> Lowering<'a, '_> {
                 &callback.message,
                 ir::Direction::Response,
             );
+            // The static is named like the client method, `verify_` or `decode_`.
+            let body = &callback.message;
+            let verified =
+                body.signs_all || body.signature.is_some() || callback.token_field.is_some();
+            let verb = if verified { "VERIFY" } else { "DECODE" };
             self.gateway.callbacks.push(ir::Callback {
                 id: callback.id.value.clone(),
                 doc: callback.doc.value.clone(),
@@ -269,7 +274,7 @@ impl<'a> Lowering<'a, '_> {
                 message,
                 token_field: callback.token_field.as_ref().map(|t| t.value.clone()),
                 examples: Vec::new(),
-                schema_const: format!("VERIFY_{}", callback.id.value.to_shouty_snake_case()),
+                schema_const: format!("{verb}_{}", callback.id.value.to_shouty_snake_case()),
             });
         }
         for (op, spec_op) in self.gateway.operations.iter().zip(&spec.operations) {

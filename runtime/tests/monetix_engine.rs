@@ -817,6 +817,20 @@ fn unsigned_callbacks_are_only_parsed() {
 }
 
 #[test]
+fn decoding_never_skips_a_signature() {
+    let engine = callback_engine();
+    let raw = callback_raw().to_string();
+    let decoded: Value = engine
+        .decode_callback_as(&UNSIGNED_CALLBACK, raw.as_bytes())
+        .unwrap();
+    assert_eq!(decoded, callback_raw());
+    match engine.decode_callback_as::<Value>(&CALLBACK, raw.as_bytes()) {
+        Err(Error::Config(message)) => assert!(message.contains("verify_payment_callback")),
+        other => panic!("a signed callback was decoded unverified: {other:?}"),
+    }
+}
+
+#[test]
 fn signed_callbacks_under_pipe_rsa_are_a_configuration_error() {
     static CSOB: Gateway = Gateway {
         name: "csob",

@@ -2,7 +2,7 @@
 //! async method per operation.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::{doc, ident, int};
 use crate::ir::{Callback, Gateway, Operation, Polling, Scheme};
@@ -380,21 +380,22 @@ fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
             }
         };
     }
-    let docs = if gateway.objects[callback.message].signed {
-        docs
+    let (docs, call) = if gateway.objects[callback.message].signed {
+        (docs, format_ident!("verify_callback_as"))
     } else {
-        doc(&format!(
+        let docs = doc(&format!(
             "{}\n\nDecodes the raw body as received. **Nothing is verified**: the gateway neither signs this message nor carries a token to check, so anyone who can reach the URL can send one. Confirm what it says with the gateway before acting on it. Source: {} (`{}`), section \"{}\".",
             callback.doc.trim(),
             source.title,
             source.file,
             callback.source.section
-        ))
+        ));
+        (docs, format_ident!("decode_callback_as"))
     };
     quote! {
         #docs
         pub fn #name(&self, raw: &[u8]) -> Result<#message, rt::Error> {
-            self.engine.verify_callback_as(&schema::#schema, raw)
+            self.engine.#call(&schema::#schema, raw)
         }
     }
 }
