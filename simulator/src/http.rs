@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::{Bytes, Incoming};
+use hyper::body::{Body, Bytes, Incoming};
 use hyper::header::{CONNECTION, CONTENT_TYPE, HOST};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -234,7 +234,7 @@ async fn accept(
                     async move { answering.answer(request).await }
                 });
                 let connection = http1::Builder::new()
-                    .max_buf_size(MAX_HEAD_BYTES)
+                    .max_header_size(MAX_HEAD_BYTES)
                     .serve_connection(TokioIo::new(stream), service);
                 let connection = graceful.watch(connection);
                 connections.spawn(async move {
@@ -276,6 +276,14 @@ impl Answering {
         request: Request<Incoming>,
     ) -> Result<Response<Full<Bytes>>, DropConnection> {
         let (head, body) = request.into_parts();
+        // A declared length over the limit is refused before any of it is read.
+        let too_long = body
+            .size_hint()
+            .upper()
+            .is_some_and(|length| length > MAX_BODY_BYTES as u64);
+        if too_long {
+            return Ok(respond(413, Bytes::new(), true));
+        }
         let Ok(body) = Limited::new(body, MAX_BODY_BYTES).collect().await else {
             // Too large, or the client went away inside it: nothing worth keeping the
             // connection open for.
