@@ -199,3 +199,22 @@ async fn a_head_over_64_kib_is_refused() {
     assert!(answered.starts_with("HTTP/1.1 431 "), "{answered}");
     assert!(server.received().is_empty());
 }
+
+#[tokio::test]
+async fn shutdown_answers_the_request_in_flight_then_refuses_connections() {
+    let server =
+        Server::start(|_| Reply::Delayed(Duration::from_millis(200), Box::new(Reply::json("{}"))))
+            .await;
+    let addr = server.addr();
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nhost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let answering = tokio::spawn(async move { read_answer(&mut stream, &mut Vec::new()).await });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    server.shutdown(Duration::from_secs(5)).await;
+    let answer = answering.await.unwrap();
+    assert_eq!((answer.status, answer.body.as_str()), (200, "{}"));
+    assert!(TcpStream::connect(addr).await.is_err(), "still accepting");
+}
