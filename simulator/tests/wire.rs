@@ -186,6 +186,28 @@ async fn a_body_over_1_mib_is_refused_and_the_connection_closed() {
 }
 
 #[tokio::test]
+async fn a_chunked_body_growing_over_1_mib_is_refused() {
+    let server = echo_server().await;
+    let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+    stream
+        .write_all(
+            b"POST /upload HTTP/1.1\r\nhost: localhost\r\ntransfer-encoding: chunked\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let chunk = format!("10000\r\n{}\r\n", "a".repeat(0x10000));
+    for _ in 0..17 {
+        // The server may close its side as soon as the limit is crossed.
+        if stream.write_all(chunk.as_bytes()).await.is_err() {
+            break;
+        }
+    }
+    let answered = String::from_utf8(read_to_close(&mut stream).await).unwrap();
+    assert!(answered.starts_with("HTTP/1.1 413 "), "{answered}");
+    assert!(server.received().is_empty());
+}
+
+#[tokio::test]
 async fn a_head_over_64_kib_is_refused() {
     let server = echo_server().await;
     let mut stream = TcpStream::connect(server.addr()).await.unwrap();
