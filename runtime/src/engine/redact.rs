@@ -128,6 +128,16 @@ impl Engine {
         scrubber.add_sensitive(op.request, body);
         scrubber
     }
+
+    /// What may be printed or logged of `answer`, the gateway's reply to `request`: the
+    /// answer's own sensitive fields as `***`, and whatever the request sent in confidence (card
+    /// data, passwords) and the client's secrets taken out of every text, since a gateway may
+    /// echo them in a successful answer too. For showing only: act on `answer` itself.
+    pub fn shown_answer(&self, op: &'static Operation, request: &Value, answer: &Value) -> Value {
+        let mut shown = masked(op.response, answer).unwrap_or_else(|| answer.clone());
+        self.scrubber_for(op, request).scrub_json(&mut shown);
+        shown
+    }
 }
 
 /// A copy of `value` with the schema's sensitive fields as `***`, or `None` when none is
