@@ -299,7 +299,7 @@ async fn unknown_fields_are_refused_and_nothing_is_sent() {
 async fn a_successful_answer_echoing_card_data_is_shown_scrubbed() {
     let server = TestServer::start(|request: &Received| {
         let echoed = request.json();
-        Reply::json(&json!({"status": "success", "request_id": "r1", "echo": echoed}).to_string())
+        Reply::json(json!({"status": "success", "request_id": "r1", "echo": echoed}).to_string())
     })
     .await;
     let engine = engine(&oneclick_monetix::schema::GATEWAY, &server);
