@@ -4,11 +4,13 @@
 //! headers, credentials, environments) comes from the generated registry crate
 //! (`oneclick-gateways`) and the `schema` statics it lists; this file only maps the command
 //! line onto them, so a new spec is a new command without an edit here. Gateways are listed in
-//! the order of their spec files; the command name is the spec's gateway name.
+//! the order of their spec files; the command name is the spec's gateway name. The command
+//! line is clap's builder API, not its derive: the subcommands, their options and their help
+//! exist only at run time, in those statics.
 //!
-//! Exit codes: 0 success; 2 invalid input (nothing sent); 3 the gateway answered with an
-//! error; 4 transport failure, a signature that does not verify, or an unknown outcome (the
-//! payment may exist); 1 anything else.
+//! Exit codes: 0 success (help, --version and completions included); 2 invalid input (nothing
+//! sent); 3 the gateway answered with an error; 4 transport failure, a signature that does not
+//! verify, or an unknown outcome (the payment may exist); 1 anything else, a usage error too.
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -109,7 +111,8 @@ fn command() -> Command {
                 .after_help(
                     "bash: oneclick completions bash > ~/.local/share/bash-completion/completions/oneclick\n\
                      zsh:  oneclick completions zsh > \"${fpath[1]}/_oneclick\"\n\
-                     fish: oneclick completions fish > ~/.config/fish/completions/oneclick.fish",
+                     fish: oneclick completions fish > ~/.config/fish/completions/oneclick.fish\n\
+                     PowerShell: oneclick completions powershell >> $PROFILE",
                 )
                 .arg(
                     Arg::new("shell")
