@@ -24,8 +24,10 @@ use oneclick_runtime::{
     Credentials, Engine, Error, RsaPrivateKey, RsaPublicKey, Secret, SigningKeys,
 };
 use serde_json::{Map, Value};
-use tracing_subscriber::filter::{EnvFilter, LevelFilter};
+use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::util::SubscriberInitExt as _;
 
 /// How a run ended: the exit code and what to print on stderr.
 struct Failure(u8, String);
@@ -215,18 +217,25 @@ fn request_arg() -> Arg {
 /// the fields the runtime records (gateway, operation, attempt, result code, HTTP status,
 /// duration), which never hold message content.
 fn init_tracing(verbosity: u8) {
+    // `Targets` reads RUST_LOG's `target=level` directives without the regex engine that
+    // `EnvFilter` brings (three crates, about 30 s of a clean build); span-field filters,
+    // which nobody needs here, are what it leaves out. A RUST_LOG it cannot read logs errors.
     let filter = match verbosity {
-        0 => EnvFilter::builder()
-            .with_default_directive(LevelFilter::ERROR.into())
-            .from_env_lossy(),
-        1 => EnvFilter::default().add_directive(LevelFilter::INFO.into()),
-        2 => EnvFilter::default().add_directive(LevelFilter::DEBUG.into()),
-        _ => EnvFilter::default().add_directive(LevelFilter::TRACE.into()),
+        0 => std::env::var("RUST_LOG")
+            .ok()
+            .and_then(|directives| directives.parse::<Targets>().ok())
+            .unwrap_or_else(|| Targets::new().with_default(LevelFilter::ERROR)),
+        1 => Targets::new().with_default(LevelFilter::INFO),
+        2 => Targets::new().with_default(LevelFilter::DEBUG),
+        _ => Targets::new().with_default(LevelFilter::TRACE),
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_span_events(FmtSpan::CLOSE)
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_span_events(FmtSpan::CLOSE),
+        )
+        .with(filter)
         .init();
 }
 
@@ -522,8 +531,11 @@ fn call(
         .build()
         .map_err(|e| Failure(1, e.to_string()))?;
     let answer = runtime
-        .block_on(engine.call_value(op, request))
+        .block_on(engine.call_value(op, request.clone()))
         .map_err(|e| failure(e, output))?;
+    // A gateway may echo the card in a successful answer too; the terminal and its logs only
+    // ever see the scrubbed copy.
+    let answer = engine.shown_answer(op, &request, &answer);
     let shown = match gateway.scheme {
         // An ordered signature covers only the fields of its order: whatever else the answer
         // holds could have been added on the way, so it is kept apart rather than shown as
@@ -628,7 +640,10 @@ fn verify(
         None => engine.verify_callback(callback, text.as_bytes()),
     }
     .map_err(|e| failure(e, output))?;
-    Ok(format!("{}\n", output.render(&message)))
+    Ok(format!(
+        "{}\n",
+        output.render(&engine.shown_message(callback, &message))
+    ))
 }
 
 /// An option's value; `None` also for an option the command does not have.

@@ -526,6 +526,36 @@ async fn echoed_secrets_never_reach_the_terminal() {
     }
 }
 
+/// A gateway may echo the request in a successful answer too: exit 0 prints it scrubbed.
+#[tokio::test]
+async fn a_successful_answer_echoing_the_card_is_printed_scrubbed() {
+    let card =
+        json!({"pan": PAN, "year": 2030, "month": 12, "card_holder": "JAN NOVAK", "cvv": "737"});
+    let server = TestServer::start(|request| {
+        let body = json!({"status": "success", "request_id": "r1", "echo": request.json()});
+        Reply::json(body.to_string())
+    })
+    .await;
+    let out = oneclick(
+        &[
+            "monetix",
+            "card-sale",
+            "--request",
+            "-",
+            "--base-url",
+            &server.url(""),
+        ],
+        &monetix_card_sale(card).to_string(),
+    )
+    .await;
+    let printed = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{printed}");
+    assert!(printed.contains("JAN NOVAK"), "{printed}");
+    for secret in [PAN, "\"737\"", "s3cr3t"] {
+        assert!(!printed.contains(secret), "{secret} in {printed}");
+    }
+}
+
 #[tokio::test]
 async fn unknown_fields_are_refused_at_every_depth_even_in_a_dry_run() {
     let server = TestServer::start(|_| Reply::json("{}")).await;
