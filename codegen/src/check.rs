@@ -558,7 +558,15 @@ impl Checker<'_, '_> {
             }
             self.field(field, side);
             let rust_name = field.rust_name();
-            if !rust_names.insert(rust_name.clone()) {
+            let usable = syn::parse_str::<syn::Ident>(&rust_name).is_ok()
+                || syn::parse_str::<syn::Ident>(&format!("r#{rust_name}")).is_ok();
+            if !usable && !field.wire.value.is_empty() {
+                let message = format!(
+                    "`{}` gives no usable Rust field name (`{rust_name}`); set `rust_name`",
+                    field.wire.value
+                );
+                self.sink.error(field.wire.pos, message);
+            } else if !rust_names.insert(rust_name.clone()) {
                 let message = format!(
                     "`{}` gives the Rust field name `{rust_name}` a second time; set `rust_name`",
                     field.wire.value
