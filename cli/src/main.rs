@@ -199,8 +199,11 @@ fn fields(object: &Object, indent: &str, out: &mut String) {
         if field.auto.is_some() {
             notes.push("auto".into());
         }
-        if field.location == schema::Location::Path {
-            notes.push("in the path".into());
+        match field.location {
+            schema::Location::Body => {}
+            schema::Location::Path => notes.push("in the path".into()),
+            schema::Location::Query => notes.push("in the query".into()),
+            schema::Location::Header => notes.push("a header".into()),
         }
         if let Some(default) = &field.default {
             notes.push(format!("default {}", literal(default)));

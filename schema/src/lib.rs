@@ -289,10 +289,24 @@ pub static NO_RESPONSE: Object = Object {
 closed_set! {
     /// The HTTP method of an operation (the spec's `method`).
     pub enum Method {
-        /// `GET`: the request has path fields only.
+        /// `GET`: the request has no body; its fields travel in the path, query or headers.
         Get => "GET",
         /// `POST`: the request travels in the body.
         Post => "POST",
+        /// `PUT`: the request travels in the body.
+        Put => "PUT",
+        /// `PATCH`: the request travels in the body.
+        Patch => "PATCH",
+        /// `DELETE`: the request has no body; its fields travel in the path, query or headers.
+        Delete => "DELETE",
+    }
+}
+
+impl Method {
+    /// Whether the method carries a body: a GET or DELETE with a body is refused or dropped by
+    /// many servers and proxies, so the spec language gives them none.
+    pub const fn has_body(self) -> bool {
+        matches!(self, Method::Post | Method::Put | Method::Patch)
     }
 }
 
@@ -338,7 +352,7 @@ pub struct Field {
     pub kind: Kind,
     /// Whether every message carries it.
     pub required: bool,
-    /// Whether it travels in the body or in the URL path.
+    /// Whether it travels in the body, the URL path or query, or a header.
     pub location: Location,
     /// Set when the client fills the value itself; such a field is never taken from the caller.
     pub auto: Option<Auto>,
@@ -378,6 +392,18 @@ impl Field {
         self
     }
 
+    /// The field travels in the URL's query string.
+    pub const fn in_query(mut self) -> Self {
+        self.location = Location::Query;
+        self
+    }
+
+    /// The field travels as a request header.
+    pub const fn in_header(mut self) -> Self {
+        self.location = Location::Header;
+        self
+    }
+
     /// The client fills the field itself.
     pub const fn auto(mut self, auto: Auto) -> Self {
         self.auto = Some(auto);
@@ -412,6 +438,17 @@ closed_set! {
         Body => "body",
         /// In the URL path, in place of its `{wireName}` placeholder.
         Path => "path",
+        /// In the URL's query string, as `wireName=value`, percent-encoded, in spec order.
+        Query => "query",
+        /// As the request header named by the wire name.
+        Header => "header",
+    }
+}
+
+impl Location {
+    /// Whether the field travels outside the body, which only a request's top-level fields can.
+    pub const fn outside_body(self) -> bool {
+        !matches!(self, Location::Body)
     }
 }
 

@@ -203,6 +203,82 @@ fn pattern_without_samples() {
 }
 
 #[test]
+fn delete_request_with_a_body_field() {
+    let source = spec("", "", "").replace("method: POST", "method: DELETE");
+    assert_eq!(
+        diagnose(&source),
+        [
+            "demo.yaml:23:9: a DELETE request has no body: `id` must be a path field (`in: path`)",
+            "demo.yaml:24:9: a DELETE request has no body: `placeholder` must be a path field (`in: path`)",
+        ]
+    );
+}
+
+#[test]
+fn query_field_inside_a_nested_object() {
+    let types = "  Nested:\n    doc: Nested.\n    fields:\n      page: {type: integer, in: query, doc: Page.}\n";
+    let fields = "        nested: {type: Nested, doc: Nested.}\n";
+    assert_eq!(
+        diagnose(&spec("", types, fields)),
+        [
+            "demo.yaml:17:33: only a request's own fields can travel `in: query`; a nested object or an answer travels in the body"
+        ]
+    );
+}
+
+#[test]
+fn header_field_in_an_answer() {
+    let source = spec("", "", "").replace(
+        "ok: {type: boolean, required: true, doc: Ok.}",
+        "ok: {type: boolean, required: true, in: header, doc: Ok.}",
+    );
+    assert_eq!(
+        diagnose(&source),
+        [
+            "demo.yaml:28:49: only a request's own fields can travel `in: header`; a nested object or an answer travels in the body"
+        ]
+    );
+}
+
+#[test]
+fn header_field_on_a_redirect() {
+    let fields = "        Accept-Language: {type: string, in: header, rust_name: language, doc: Language.}\n";
+    let source = spec("", "", fields)
+        .replace("repeat: read\n", "delivery: redirect\n")
+        .replace(
+            "    response:\n      doc: Response.\n      fields:\n        ok: {type: boolean, required: true, doc: Ok.}\n",
+            "",
+        );
+    assert_eq!(
+        diagnose(&source),
+        [
+            "demo.yaml:25:45: a redirect is sent by the customer's browser, which sets no headers of ours: use `in: query` or the body"
+        ]
+    );
+}
+
+#[test]
+fn header_field_whose_name_is_no_header_name() {
+    let fields =
+        "        my header: {type: string, in: header, rust_name: my_header, doc: Mine.}\n";
+    assert_eq!(
+        diagnose(&spec("", "", fields)),
+        ["demo.yaml:25:9: `my header` is not an HTTP header name"]
+    );
+}
+
+#[test]
+fn query_field_that_is_no_scalar() {
+    let fields = "        ids: {type: list<string>, in: query, doc: Ids.}\n";
+    assert_eq!(
+        diagnose(&spec("", "", fields)),
+        [
+            "demo.yaml:25:21: `ids` travels `in: query` as text: give it a string, integer, boolean, scalar or enum type"
+        ]
+    );
+}
+
+#[test]
 fn path_parameter_without_a_field() {
     let source = spec("", "", "").replace("path: /ping", "path: /ping/{payId}");
     assert_eq!(
@@ -371,10 +447,10 @@ fn sensitive_plain_field_in_a_case() {
 
 #[test]
 fn unknown_method() {
-    let source = spec("", "", "").replace("method: POST", "method: PUT");
+    let source = spec("", "", "").replace("method: POST", "method: TRACE");
     assert_eq!(
         diagnose(&source),
-        ["demo.yaml:18:13: `method` is `GET` or `POST`, not `PUT`"]
+        ["demo.yaml:18:13: `method` is `GET`, `POST`, `PUT`, `PATCH` or `DELETE`, not `TRACE`"]
     );
 }
 
@@ -430,10 +506,10 @@ fn unknown_delivery() {
 
 #[test]
 fn unknown_field_location() {
-    let fields = "        code: {type: string, in: query, doc: Where.}\n";
+    let fields = "        code: {type: string, in: cookie, doc: Where.}\n";
     assert_eq!(
         diagnose(&spec("", "", fields)),
-        ["demo.yaml:25:34: `in` is `body` or `path`, not `query`"]
+        ["demo.yaml:25:34: `in` is `body`, `path`, `query` or `header`, not `cookie`"]
     );
 }
 

@@ -203,7 +203,10 @@ impl Engine {
         Ok(DryRun {
             method: prepared.method,
             url: prepared.shown_url().to_owned(),
-            headers: redact::masked_headers(self.gateway, op, headers),
+            headers: redact::masked_headers(self.gateway, op, headers)
+                .into_iter()
+                .chain(prepared.redacted.headers.iter().cloned())
+                .collect(),
             body: prepared.shown_body().cloned(),
             text_to_sign: prepared.shown_text().map(str::to_owned),
         })

@@ -17,6 +17,8 @@ use super::{Engine, PreparedRequest};
 #[derive(Clone, Default)]
 pub(super) struct Redacted {
     pub(super) url: Option<String>,
+    /// The header fields, sensitive values masked; always set, as it is short.
+    pub(super) headers: Vec<(&'static str, String)>,
     pub(super) body: Option<Value>,
     pub(super) text_to_sign: Option<String>,
 }
@@ -43,6 +45,7 @@ impl fmt::Debug for PreparedRequest {
         f.debug_struct("PreparedRequest")
             .field("method", &self.method)
             .field("url", &self.shown_url())
+            .field("headers", &self.redacted.headers)
             .field("body", &self.shown_body())
             .field("text_to_sign", &self.shown_text())
             .finish()
@@ -52,6 +55,9 @@ impl fmt::Debug for PreparedRequest {
 impl fmt::Display for PreparedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.method.as_str(), self.shown_url())?;
+        for (name, value) in &self.redacted.headers {
+            write!(f, "\n{name}: {value}")?;
+        }
         if let Some(body) = self.shown_body() {
             write!(f, "\n{body}")?;
         }
@@ -66,7 +72,8 @@ pub struct DryRun {
     pub method: Method,
     /// The full URL, sensitive path fields masked.
     pub url: String,
-    /// The gateway's and the operation's headers, sensitive values (API keys) masked.
+    /// The gateway's and the operation's headers, then the request's header fields; sensitive
+    /// values (API keys, sensitive fields) masked.
     pub headers: Vec<(&'static str, String)>,
     /// The body, sensitive fields masked; `None` when nothing travels in a body.
     pub body: Option<Value>,
