@@ -1,6 +1,7 @@
 //! The HTTP surface beside the body, over loopback HTTP: each method, query fields
 //! percent-encoded in spec order, header fields as request headers, no body for a GET or a
-//! DELETE; and dry runs and `PreparedRequest` that mask sensitive query and header values.
+//! DELETE, headers built from credentials (HTTP Basic, a bearer token, a prefixed login, a
+//! constant); and dry runs and `PreparedRequest` that mask sensitive query and header values.
 
 use oneclick_http::schema::{DELETE_PLAN, FIND_PLANS, GATEWAY};
 use oneclick_http::{
@@ -14,18 +15,26 @@ use serde_json::json;
 const API_KEY: &str = "live-key-9c1e";
 const APPROVAL_CODE: &str = "otp-553201";
 const CUSTOMER_TOKEN: &str = "cust tok/7+=";
+const LOGIN: &str = "shop-17";
+const PASSWORD: &str = "pa:ss wörd";
+const TOKEN: &str = "eyJhbGciOi.access-4411";
 
 fn client(server: &TestServer) -> Client {
     Client::new(
         Environment::Custom(server.url("")),
-        Credentials::new(API_KEY),
+        Credentials::new(API_KEY, LOGIN, PASSWORD, TOKEN),
     )
     .unwrap()
 }
 
 fn engine(server: &TestServer) -> Engine {
     let credentials = oneclick_runtime::Credentials {
-        values: vec![("api_key", Secret::new(API_KEY.into()))],
+        values: vec![
+            ("api_key", Secret::new(API_KEY.into())),
+            ("login", Secret::new(LOGIN.into())),
+            ("password", Secret::new(PASSWORD.into())),
+            ("token", Secret::new(TOKEN.into())),
+        ],
         keys: SigningKeys::None,
     };
     Engine::new(&GATEWAY, &server.url(""), credentials).unwrap()
@@ -56,6 +65,12 @@ async fn a_get_sends_its_query_in_spec_order_and_no_body() {
     );
     assert!(sent.body.is_empty());
     assert_eq!(sent.header("X-Api-Key"), Some(API_KEY));
+    assert_eq!(sent.header("X-Api-Version"), Some("2024-06-01"));
+    // RFC 7617: Base64 of "shop-17:pa:ss wörd", the password's UTF-8 bytes as they are.
+    assert_eq!(
+        sent.header("Authorization"),
+        Some("Basic c2hvcC0xNzpwYTpzcyB3w7ZyZA==")
+    );
 }
 
 #[tokio::test]
@@ -72,6 +87,10 @@ async fn a_put_sends_header_fields_as_headers_and_the_rest_as_its_body() {
     assert_eq!(sent.method, "PUT");
     assert_eq!(sent.target, "/plans/p%2F1%20x");
     assert_eq!(sent.header("If-Match"), Some("\"v1\""));
+    assert_eq!(
+        sent.header("Authorization"),
+        Some("Bearer eyJhbGciOi.access-4411")
+    );
     assert_eq!(
         sent.json(),
         json!({"plan": {"name": "Gold", "amount": 1990}})
@@ -101,6 +120,7 @@ async fn a_delete_sends_no_body() {
     assert_eq!(sent.method, "DELETE");
     assert_eq!(sent.target, "/plans/p%2F1%20x?reason=customer%20asked");
     assert_eq!(sent.header("X-Approval-Code"), Some(APPROVAL_CODE));
+    assert_eq!(sent.header("X-Merchant"), Some("Login shop-17"));
     assert!(sent.body.is_empty());
     assert_eq!(sent.header("Content-Type"), None);
 }
@@ -150,6 +170,8 @@ async fn dry_runs_and_prepared_requests_mask_sensitive_query_and_header_values()
         dry.headers,
         [
             ("X-Api-Key", "***".to_owned()),
+            ("X-Api-Version", "2024-06-01".to_owned()),
+            ("X-Merchant", "Login shop-17".to_owned()),
             ("X-Approval-Code", "***".to_owned())
         ]
     );
@@ -168,4 +190,23 @@ async fn dry_runs_and_prepared_requests_mask_sensitive_query_and_header_values()
     );
     assert!(!format!("{prepared:?}").contains(APPROVAL_CODE));
     assert!(server.received().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn a_gateway_that_echoes_the_authorization_header_has_it_scrubbed() {
+    let server = TestServer::start(|request| {
+        let echoed = format!(
+            "refused {} {}",
+            request.header("Authorization").unwrap_or_default(),
+            request.header("X-Api-Key").unwrap_or_default()
+        );
+        Reply::Status(401, echoed)
+    })
+    .await;
+    let request = FindPlansRequest::new("gold".try_into().unwrap());
+    let error = client(&server).find_plans(&request).await.unwrap_err();
+    let oneclick_http::Error::Http { body, .. } = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(body, "refused *** ***");
 }

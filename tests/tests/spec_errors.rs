@@ -563,6 +563,55 @@ fn header_from_an_undeclared_credential() {
 }
 
 #[test]
+fn header_text_naming_an_undeclared_credential() {
+    let top = "credentials:\n  login: {doc: Login.}\nheaders:\n  Authorization: {text: \"Bearer {credential.token}\", doc: Token.}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", "")),
+        ["demo.yaml:12:25: `token` is not listed under `credentials`"]
+    );
+}
+
+#[test]
+fn basic_header_naming_an_undeclared_credential() {
+    let top = "credentials:\n  login: {doc: Login.}\nheaders:\n  Authorization: {basic: [login, password], doc: Basic.}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", "")),
+        ["demo.yaml:12:26: `password` is not listed under `credentials`"]
+    );
+}
+
+#[test]
+fn basic_header_without_two_credentials() {
+    let top = "credentials:\n  login: {doc: Login.}\nheaders:\n  Authorization: {basic: [login], doc: Basic.}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", "")),
+        ["demo.yaml:12:26: `basic` names two credentials: the user and the password"]
+    );
+}
+
+#[test]
+fn header_text_with_a_placeholder_that_is_no_credential() {
+    let top = "headers:\n  Authorization: {text: \"Bearer {token}\", doc: Token.}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", "")),
+        [
+            "demo.yaml:10:25: `{token}` in a header's text: write `{credential.<name>}`, and no other braces"
+        ]
+    );
+}
+
+#[test]
+fn header_with_two_sources_of_its_value() {
+    let top = "headers:\n  X-Version: {value: uuid, text: \"1\", doc: Version.}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", "")),
+        [
+            "demo.yaml:10:14: a header takes its value from exactly one of `value`, `basic` or `text`"
+        ]
+    );
+}
+
+#[test]
 fn unknown_credential_type() {
     let top = "credentials:\n  merchant_id: {doc: Id., type: number}\n";
     assert_eq!(

@@ -520,6 +520,10 @@ fn headers(headers: &[crate::ir::Header]) -> TokenStream {
             crate::ir::HeaderValue::Credential(c) => quote! { HeaderValue::Credential(#c) },
             crate::ir::HeaderValue::Uuid => quote! { HeaderValue::Uuid },
             crate::ir::HeaderValue::IdempotencyKey => quote! { HeaderValue::IdempotencyKey },
+            crate::ir::HeaderValue::Basic(user, password) => {
+                quote! { HeaderValue::Basic(#user, #password) }
+            }
+            crate::ir::HeaderValue::Text(text) => quote! { HeaderValue::Text(#text) },
         };
         quote! { Header { name: #name, value: #value, sensitive: #sensitive } }
     });

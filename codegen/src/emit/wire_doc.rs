@@ -61,6 +61,10 @@ pub(super) fn on_the_wire(gateway: &Gateway, op: &Operation, request: &ObjectTyp
                 HeaderValue::IdempotencyKey => {
                     "a UUID per call, the same on its retries".to_string()
                 }
+                HeaderValue::Basic(user, password) => format!(
+                    "HTTP Basic authentication with the credentials `{user}` and `{password}`"
+                ),
+                HeaderValue::Text(text) => format!("`{text}`"),
             };
             format!("- `{}`: {value}", h.name)
         })

@@ -101,24 +101,32 @@ pub(super) fn masked_headers(
 }
 
 /// A scrubber of the client's secrets: sensitive credentials, credentials sent in sensitive
-/// headers (API keys) and the signing secret. Built once per engine; each request adds its own
+/// headers (API keys) and those headers' whole values (a Basic pair in Base64, a bearer token
+/// with its prefix), and the signing secret. Built once per engine; each request adds its own
 /// sensitive values to a copy.
 pub(super) fn secrets_scrubber(gateway: &Gateway, credentials: &Credentials) -> Scrubber {
     let mut scrubber = Scrubber::new();
-    let in_sensitive_header = |name: &str| {
+    let sensitive_headers = || {
         gateway
             .headers
             .iter()
             .chain(gateway.operations.iter().flat_map(|op| op.headers))
-            .any(|h| h.sensitive && matches!(h.value, HeaderValue::Credential(n) if n == name))
+            .filter(|h| h.sensitive)
     };
     for (name, value) in &credentials.values {
         let sensitive = gateway
             .credentials
             .iter()
             .any(|c| c.name == *name && c.sensitive);
-        if sensitive || in_sensitive_header(name) {
+        if sensitive || sensitive_headers().any(|h| h.value.credentials().contains(name)) {
             scrubber.add(value.expose());
+        }
+    }
+    for header in sensitive_headers() {
+        if matches!(header.value, HeaderValue::Basic(..) | HeaderValue::Text(_)) {
+            if let Ok(value) = credentials.header_value(&header.value) {
+                scrubber.add(&value);
+            }
         }
     }
     if let SigningKeys::FlatHmacSha512 { secret } = &credentials.keys {
