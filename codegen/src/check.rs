@@ -9,6 +9,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use oneclick_schema::{Auto, Delivery, Location, Repeat, ScalarBase, Scheme};
 
 use crate::diagnostics::Sink;
+use crate::ir::{UrlPart, url_parts};
 use crate::spec::{
     Constraints, EnumValueSpec, FieldSpec, ObjectSpec, RuleKindSpec, Samples, Scalar, Spanned,
     Spec, Text, TypeBody, TypeExpr,
@@ -103,6 +104,7 @@ impl Checker<'_, '_> {
                     "an environment url is an absolute http(s) URL without a trailing `/`",
                 );
             }
+            self.url_variables(env);
         }
         for credential in &spec.credentials {
             self.snake(&credential.name, "a credential name");
@@ -969,6 +971,42 @@ impl Checker<'_, '_> {
                         self.sink.error(equals.pos, message);
                     }
                 }
+            }
+        }
+    }
+
+    /// Every `{name}` in an environment's URL is a declared variable and every declared
+    /// variable is used: a merchant is never asked for a value that goes nowhere.
+    fn url_variables(&mut self, env: &crate::spec::EnvironmentSpec) {
+        let mut used = Vec::new();
+        for part in url_parts(&env.url.value) {
+            match part {
+                UrlPart::Variable(name) => {
+                    if !env.variables.iter().any(|(v, _)| v.value == name) {
+                        let message = format!(
+                            "unknown URL variable `{{{name}}}`: declare it under `variables`"
+                        );
+                        self.sink.error(env.url.pos, message);
+                    }
+                    used.push(name);
+                }
+                UrlPart::Malformed(text) => {
+                    let message = format!(
+                        "`{text}` in an environment url: a variable is `{{snake_case_name}}`"
+                    );
+                    self.sink.error(env.url.pos, message);
+                }
+                UrlPart::Fixed(_) => {}
+            }
+        }
+        for (variable, _) in &env.variables {
+            self.snake(variable, "a URL variable");
+            if !used.contains(&variable.value.as_str()) {
+                let message = format!(
+                    "URL variable `{}` does not appear in the url as `{{{}}}`",
+                    variable.value, variable.value
+                );
+                self.sink.error(variable.pos, message);
             }
         }
     }

@@ -46,6 +46,11 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
                     name: e.name.value.clone(),
                     variant: e.name.value.to_upper_camel_case(),
                     url: e.url.value.clone(),
+                    variables: e
+                        .variables
+                        .iter()
+                        .map(|(name, doc)| (name.value.clone(), doc.value.clone()))
+                        .collect(),
                     doc: e.doc.value.clone(),
                 })
                 .collect(),

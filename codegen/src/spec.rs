@@ -69,6 +69,8 @@ pub struct SourceDoc {
 pub struct EnvironmentSpec {
     pub name: Text,
     pub url: Text,
+    /// The `{name}` placeholders of `url` a client fills per merchant, with their docs.
+    pub variables: Vec<(Text, Text)>,
     pub doc: Text,
 }
 
@@ -674,11 +676,23 @@ impl<'s> Reader<'s> {
     fn environment(&mut self, name: Text, node: &Node) -> Option<EnvironmentSpec> {
         let mut keys = self.map(node, "an environment")?;
         let url = keys.required("url").and_then(|n| keys.r.text(n));
+        let variables = keys
+            .optional("variables")
+            .map(|n| {
+                keys.r.entries(n, "`variables`", |r, variable, value| {
+                    let mut keys = r.map(value, "a URL variable")?;
+                    let doc = keys.required("doc").and_then(|n| keys.r.text(n));
+                    keys.finish();
+                    Some((variable, doc?))
+                })
+            })
+            .unwrap_or_default();
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         keys.finish();
         Some(EnvironmentSpec {
             name,
             url: url?,
+            variables,
             doc: doc?,
         })
     }

@@ -1,7 +1,8 @@
 //! The HTTP surface beside the body, over loopback HTTP: each method, query fields
 //! percent-encoded in spec order, header fields as request headers, no body for a GET or a
 //! DELETE, headers built from credentials (HTTP Basic, a bearer token, a prefixed login, a
-//! constant); and dry runs and `PreparedRequest` that mask sensitive query and header values.
+//! constant), environments with per-merchant URL variables; and dry runs and `PreparedRequest`
+//! that mask sensitive query and header values.
 
 use oneclick_http::schema::{DELETE_PLAN, FIND_PLANS, GATEWAY};
 use oneclick_http::{
@@ -209,4 +210,53 @@ async fn a_gateway_that_echoes_the_authorization_header_has_it_scrubbed() {
         panic!("{error:?}");
     };
     assert_eq!(body, "refused *** ***");
+}
+
+#[tokio::test]
+async fn an_environment_url_is_built_from_the_merchant_s_values() {
+    let server = TestServer::start(|_| Reply::json(json!({"count": 0}).to_string())).await;
+    let base = server.url("");
+    let port = base.rsplit(':').next().unwrap().to_owned();
+    let environment = Environment::Loopback {
+        port,
+        tenant: "cz".to_owned(),
+    };
+    let client = Client::new(
+        environment,
+        Credentials::new(API_KEY, LOGIN, PASSWORD, TOKEN),
+    )
+    .unwrap();
+    let request = FindPlansRequest::new("gold".try_into().unwrap());
+    client.find_plans(&request).await.unwrap();
+    assert_eq!(only(&server).target, "/cz/plans?query=gold");
+
+    let production = Environment::Production {
+        merchant_host: "shop-7".to_owned(),
+    };
+    assert_eq!(
+        production.base_url().unwrap(),
+        "https://shop-7.gateway.example/api"
+    );
+}
+
+#[test]
+fn a_url_variable_that_would_change_host_or_path_is_refused() {
+    for host in [
+        "",
+        "evil.example/",
+        "evil.example?",
+        "evil.example#",
+        "me@evil.example",
+        "a b",
+    ] {
+        let environment = Environment::Production {
+            merchant_host: host.to_owned(),
+        };
+        let credentials = Credentials::new(API_KEY, LOGIN, PASSWORD, TOKEN);
+        let error = Client::new(environment, credentials).unwrap_err();
+        assert!(
+            matches!(error, oneclick_http::Error::Config(_)),
+            "{host}: {error:?}"
+        );
+    }
 }

@@ -612,6 +612,42 @@ fn header_with_two_sources_of_its_value() {
 }
 
 #[test]
+fn unknown_url_variable() {
+    let source = spec("", "", "").replace(
+        "sandbox: {url: \"https://sandbox.example\", doc: Sandbox.}",
+        "sandbox: {url: \"https://{shop}.example\", doc: Sandbox.}",
+    );
+    assert_eq!(
+        diagnose(&source),
+        ["demo.yaml:8:18: unknown URL variable `{shop}`: declare it under `variables`"]
+    );
+}
+
+#[test]
+fn url_variable_missing_from_the_url() {
+    let source = spec("", "", "").replace(
+        "sandbox: {url: \"https://sandbox.example\", doc: Sandbox.}",
+        "sandbox: {url: \"https://sandbox.example\", variables: {shop: {doc: Shop.}}, doc: Sandbox.}",
+    );
+    assert_eq!(
+        diagnose(&source),
+        ["demo.yaml:8:57: URL variable `shop` does not appear in the url as `{shop}`"]
+    );
+}
+
+#[test]
+fn unbalanced_brace_in_an_environment_url() {
+    let source = spec("", "", "").replace(
+        "sandbox: {url: \"https://sandbox.example\", doc: Sandbox.}",
+        "sandbox: {url: \"https://{shop.example\", doc: Sandbox.}",
+    );
+    assert_eq!(
+        diagnose(&source),
+        ["demo.yaml:8:18: `{` in an environment url: a variable is `{snake_case_name}`"]
+    );
+}
+
+#[test]
 fn unknown_credential_type() {
     let top = "credentials:\n  merchant_id: {doc: Id., type: number}\n";
     assert_eq!(

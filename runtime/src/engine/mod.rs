@@ -42,6 +42,7 @@ pub use redact::DryRun;
 pub use redirect::RedirectForm;
 pub use retry::{Retry, RetryPolicy};
 pub use transport::http_client_builder;
+pub use url::fill_base_url;
 
 use auto::uuid_v4;
 use decode::decode;

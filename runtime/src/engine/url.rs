@@ -142,6 +142,37 @@ fn scalar_text(field: &Field, value: &Value) -> Result<String, Error> {
     }
 }
 
+/// An environment's base URL with its `{name}` placeholders replaced by the merchant's values.
+///
+/// A value is a piece of a host name or a path segment: one that is empty or holds `/`, `?`,
+/// `#`, `@`, `\`, whitespace or a control character could move the request to another host or
+/// path, and is refused. Messages name the variable, not its value.
+pub fn fill_base_url(template: &str, values: &[(&str, &str)]) -> Result<String, Error> {
+    let mut url = String::new();
+    let mut rest = template;
+    while let Some((before, after)) = rest.split_once('{') {
+        let Some((name, after)) = after.split_once('}') else {
+            return Err(Error::Config("base URL: unbalanced `{`".to_owned()));
+        };
+        let Some((_, value)) = values.iter().find(|(n, _)| *n == name) else {
+            return Err(Error::Config(format!("base URL: no value for `{name}`")));
+        };
+        let unsafe_char = |c: char| {
+            matches!(c, '/' | '?' | '#' | '@' | '\\') || c.is_whitespace() || c.is_control()
+        };
+        if value.is_empty() || value.contains(unsafe_char) {
+            return Err(Error::Config(format!(
+                "base URL: `{name}` must be non-empty, without `/`, `?`, `#`, `@`, `\\` or whitespace"
+            )));
+        }
+        url.push_str(before);
+        url.push_str(value);
+        rest = after;
+    }
+    url.push_str(rest);
+    Ok(url)
+}
+
 /// Checks the base URL and returns it without a trailing slash, and whether it is plain HTTP to
 /// loopback. Messages never echo the URL: it may carry credentials in its user part.
 pub(super) fn check_base_url(base_url: &str) -> Result<(String, bool), Error> {
@@ -198,6 +229,30 @@ mod tests {
         let mut s = String::new();
         push_percent_encoded(&mut s, "aZ09-._~+/= @é");
         assert_eq!(s, "aZ09-._~%2B%2F%3D%20%40%C3%A9");
+    }
+
+    #[test]
+    fn base_url_variables_take_one_label_or_segment() {
+        let template = "https://{merchant_host}.gateway.example/api/{tenant}";
+        assert_eq!(
+            fill_base_url(template, &[("merchant_host", "shop-7"), ("tenant", "cz")]).unwrap(),
+            "https://shop-7.gateway.example/api/cz"
+        );
+        for bad in [
+            "",
+            "evil.example/x",
+            "a?b",
+            "a#b",
+            "user@evil",
+            "a b",
+            "a\tb",
+            "a\\b",
+        ] {
+            let err =
+                fill_base_url(template, &[("merchant_host", bad), ("tenant", "cz")]).unwrap_err();
+            assert!(err.to_string().contains("`merchant_host`"), "{bad}: {err}");
+        }
+        assert!(fill_base_url(template, &[("merchant_host", "shop-7")]).is_err());
     }
 
     #[test]
