@@ -4,15 +4,19 @@
 //! headers, credentials, environments) comes from the generated registry crate
 //! (`oneclick-gateways`) and the `schema` statics it lists; this file only maps the command
 //! line onto them, so a new spec is a new command without an edit here. Gateways are listed in
-//! the order of their spec files; the command name is the spec's gateway name.
+//! the order of their spec files; the command name is the spec's gateway name. The command
+//! line is clap's builder API, not its derive: the subcommands, their options and their help
+//! exist only at run time, in those statics.
 //!
-//! Exit codes: 0 success; 2 invalid input (nothing sent); 3 the gateway answered with an
-//! error; 4 transport failure, a signature that does not verify, or an unknown outcome (the
-//! payment may exist); 1 anything else.
+//! Exit codes: 0 success (help, --version and completions included); 2 invalid input (nothing
+//! sent); 3 the gateway answered with an error; 4 transport failure, a signature that does not
+//! verify, or an unknown outcome (the payment may exist); 1 anything else, a usage error too.
 
 use std::io::Read;
 use std::process::ExitCode;
 
+use clap::{Arg, ArgAction, ArgMatches, Command, builder::PossibleValuesParser, value_parser};
+use clap_complete::Shell;
 use oneclick_runtime::schema::{
     self, Constraint, Delivery, Kind, Object, Scheme, SignItem, SignShape,
 };
@@ -20,15 +24,46 @@ use oneclick_runtime::{
     Credentials, Engine, Error, RsaPrivateKey, RsaPublicKey, Secret, SigningKeys,
 };
 use serde_json::{Map, Value};
-
-const USAGE: &str = "usage: oneclick <gateway> <operation> [--request FILE|-] [--base-url URL] [--env NAME] [--dry-run]";
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::util::SubscriberInitExt as _;
 
 /// How a run ended: the exit code and what to print on stderr.
 struct Failure(u8, String);
 
+/// How a JSON value (an answer, a verified message, a dry run, an error's body) is printed.
+#[derive(Clone, Copy)]
+enum Output {
+    /// One line, for `jq` and scripts.
+    Json,
+    /// Indented, for a person.
+    Pretty,
+}
+
+impl Output {
+    fn render(self, value: &Value) -> String {
+        match self {
+            Output::Json => value.to_string(),
+            Output::Pretty => {
+                serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+            }
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    let matches = match command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) => {
+            // Help and --version go to stdout with exit 0. A usage error exits 1, as it did
+            // before clap: exit 2 means "the request breaks the spec" to scripts.
+            let _ = error.print();
+            return ExitCode::from(u8::from(error.use_stderr()));
+        }
+    };
+    init_tracing(matches.get_count("verbose"));
+    match run(&matches) {
         Ok(output) => {
             print!("{output}");
             ExitCode::SUCCESS
@@ -40,152 +75,220 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &[String]) -> Result<String, Failure> {
-    let words: Vec<&str> = args.iter().map(String::as_str).collect();
-    let help = words.contains(&"--help") || words.contains(&"-h");
-    let positional: Vec<&str> = positional(&words);
-    let usage = |message: String| Failure(1, format!("{message}\n{USAGE}"));
-    match positional.as_slice() {
-        [] => Ok(overview()),
-        [gateway] => {
-            let (name, title, gateway) = find_gateway(gateway)
-                .ok_or_else(|| usage(format!("unknown gateway `{gateway}`")))?;
-            if help || positional.len() == 1 {
-                return Ok(gateway_help(name, title, gateway));
-            }
-            Err(usage("missing operation".into()))
-        }
-        [gateway, command] => {
-            let (name, _, gateway) = find_gateway(gateway)
-                .ok_or_else(|| usage(format!("unknown gateway `{gateway}`")))?;
-            if let Some(callback) = gateway
-                .callbacks
-                .iter()
-                .find(|c| kebab(&format!("verify_{}", c.id)) == *command)
-            {
-                if help {
-                    return Ok(callback_help(name, callback));
-                }
-                return verify(name, gateway, callback, &words);
-            }
-            let op = gateway
-                .operations
-                .iter()
-                .find(|op| kebab(op.id) == *command)
-                .ok_or_else(|| {
-                    usage(format!(
-                        "unknown operation `{command}` of {name}; see `oneclick {name} --help`"
-                    ))
-                })?;
-            if help {
-                return Ok(operation_help(name, op));
-            }
-            call(name, gateway, op, &words)
-        }
-        _ => Err(usage("too many arguments".into())),
-    }
-}
+/// Where `-v` and `--output` are listed in every command's help: after its own options.
+const GLOBAL_OPTIONS_LAST: usize = 100;
 
-/// Arguments that are not options nor option values.
-fn positional<'a>(words: &[&'a str]) -> Vec<&'a str> {
-    let mut out = Vec::new();
-    let mut skip = false;
-    for word in words {
-        if skip {
-            skip = false;
-        } else if matches!(*word, "--request" | "--base-url" | "--env" | "--token") {
-            skip = true;
-        } else if !word.starts_with('-') || *word == "-" {
-            out.push(*word);
-        }
-    }
-    out
-}
-
-fn option<'a>(words: &[&'a str], name: &str) -> Option<&'a str> {
-    words
+/// The whole command line, built from the registry: a new spec is a new subcommand.
+fn command() -> Command {
+    let gateways = oneclick_gateways::GATEWAYS
         .iter()
-        .position(|w| *w == name)
-        .and_then(|i| words.get(i + 1).copied())
+        .map(|entry| gateway_command(entry.name(), entry.title, entry.schema));
+    Command::new("oneclick")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("Call a OneClick gateway from the command line.")
+        .after_help("`oneclick <gateway> --help` lists its operations.")
+        .arg(
+            Arg::new("verbose")
+                .short('v')
+                .long("verbose")
+                .action(ArgAction::Count)
+                .global(true)
+                .display_order(GLOBAL_OPTIONS_LAST)
+                .help("Log the client's calls on stderr: -v each call, -vv retries, -vvv everything; overrides RUST_LOG"),
+        )
+        .arg(
+            Arg::new("output")
+                .long("output")
+                .value_name("FORMAT")
+                .value_parser(PossibleValuesParser::new(["json", "pretty"]))
+                .default_value("pretty")
+                .global(true)
+                .display_order(GLOBAL_OPTIONS_LAST)
+                .help("How JSON is printed: json on one line, pretty indented"),
+        )
+        .subcommands(gateways)
+        .subcommand(
+            Command::new("completions")
+                .about("Print a completion script for a shell")
+                .after_help(
+                    "bash: oneclick completions bash > ~/.local/share/bash-completion/completions/oneclick\n\
+                     zsh:  oneclick completions zsh > \"${fpath[1]}/_oneclick\"\n\
+                     fish: oneclick completions fish > ~/.config/fish/completions/oneclick.fish\n\
+                     PowerShell: oneclick completions powershell >> $PROFILE",
+                )
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_parser(value_parser!(Shell)),
+                ),
+        )
 }
 
-fn find_gateway(name: &str) -> Option<(&'static str, &'static str, &'static schema::Gateway)> {
-    oneclick_gateways::find(name).map(|entry| (entry.name(), entry.title, entry.schema))
+fn gateway_command(name: &'static str, title: &'static str, gateway: &schema::Gateway) -> Command {
+    let mut after = format!(
+        "credentials (environment): {}",
+        credential_vars(name, gateway).join(", ")
+    );
+    if !gateway.environments.is_empty() {
+        let names: Vec<&str> = gateway.environments.iter().map(|(n, _)| *n).collect();
+        after.push_str(&format!("\nenvironments (--env): {}", names.join(", ")));
+    }
+    let operations = gateway
+        .operations
+        .iter()
+        .map(|op| operation_command(gateway, op));
+    let callbacks = gateway
+        .callbacks
+        .iter()
+        .map(|callback| callback_command(callback));
+    Command::new(name)
+        .about(title)
+        .after_help(after)
+        .disable_help_subcommand(true)
+        .subcommand_help_heading("operations")
+        .subcommand_value_name("OPERATION")
+        .subcommands(operations)
+        .subcommands(callbacks)
+}
+
+fn operation_command(gateway: &schema::Gateway, op: &schema::Operation) -> Command {
+    let mut after = String::new();
+    if op.delivery == Delivery::Redirect {
+        after.push_str(
+            "A redirect: the command prints the form for the customer's browser and sends nothing.\n\n",
+        );
+    }
+    after.push_str(
+        "request fields (wire names; * required; the client fills the ones marked auto):\n",
+    );
+    fields(op.request, "", &mut after);
+    let mut env = Arg::new("env")
+        .long("env")
+        .value_name("NAME")
+        .help("Call the spec's host of this name (default: the first)");
+    if !gateway.environments.is_empty() {
+        let names: Vec<&'static str> = gateway.environments.iter().map(|(n, _)| *n).collect();
+        env = env.value_parser(PossibleValuesParser::new(names));
+    }
+    Command::new(kebab(op.id))
+        .about(format!("{} {}\n{}", op.method.as_str(), op.path, op.summary))
+        .after_help(after.trim_end().to_owned())
+        .arg(request_arg().help(
+            "The request as JSON, a file or - for stdin; without it only the fields the client fills are sent",
+        ))
+        .arg(
+            Arg::new("base-url")
+                .long("base-url")
+                .value_name("URL")
+                .help("Call this host instead of the spec's (a simulator, a proxy)"),
+        )
+        .arg(env)
+        .arg(
+            Arg::new("dry-run")
+                .long("dry-run")
+                .action(ArgAction::SetTrue)
+                .help("Send nothing: print the request as it would go, secrets masked"),
+        )
+}
+
+fn callback_command(callback: &schema::Callback) -> Command {
+    let mut command = Command::new(kebab(&format!("verify_{}", callback.id)))
+        .about(format!(
+            "Checks a message from the gateway\n{}",
+            callback.summary
+        ))
+        .arg(request_arg().help("The message as received, a file or - for stdin"));
+    if callback.token_field.is_some() {
+        command = command.arg(
+            Arg::new("token")
+                .long("token")
+                .value_name("TOKEN")
+                .help("The securityToken the gateway gave for the order"),
+        );
+    }
+    command
+}
+
+fn request_arg() -> Arg {
+    Arg::new("request").long("request").value_name("FILE|-")
+}
+
+/// Logs on stderr, stdout stays the answer. Each call's span is printed when it closes, with
+/// the fields the runtime records (gateway, operation, attempt, result code, HTTP status,
+/// duration), which never hold message content.
+fn init_tracing(verbosity: u8) {
+    // `Targets` reads RUST_LOG's `target=level` directives without the regex engine that
+    // `EnvFilter` brings (three crates, about 30 s of a clean build); span-field filters,
+    // which nobody needs here, are what it leaves out. A RUST_LOG it cannot read logs errors.
+    let filter = match verbosity {
+        0 => std::env::var("RUST_LOG")
+            .ok()
+            .and_then(|directives| directives.parse::<Targets>().ok())
+            .unwrap_or_else(|| Targets::new().with_default(LevelFilter::ERROR)),
+        1 => Targets::new().with_default(LevelFilter::INFO),
+        2 => Targets::new().with_default(LevelFilter::DEBUG),
+        _ => Targets::new().with_default(LevelFilter::TRACE),
+    };
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_span_events(FmtSpan::CLOSE),
+        )
+        .with(filter)
+        .init();
+}
+
+fn run(matches: &ArgMatches) -> Result<String, Failure> {
+    let output = match matches.get_one::<String>("output").map(String::as_str) {
+        Some("json") => Output::Json,
+        _ => Output::Pretty,
+    };
+    let Some((name, gateway_matches)) = matches.subcommand() else {
+        return Ok(command().render_help().to_string());
+    };
+    if name == "completions" {
+        return completions(gateway_matches);
+    }
+    let entry = oneclick_gateways::find(name)
+        .ok_or_else(|| Failure(1, format!("unknown gateway `{name}`")))?;
+    let gateway = entry.schema;
+    let Some((command_name, args)) = gateway_matches.subcommand() else {
+        let mut root = command();
+        // Built first, so that the usage line names the whole command (`oneclick csob`).
+        root.build();
+        let help = root
+            .find_subcommand_mut(name)
+            .map(|c| c.render_help().to_string())
+            .unwrap_or_default();
+        return Ok(help);
+    };
+    if let Some(callback) = gateway
+        .callbacks
+        .iter()
+        .find(|c| kebab(&format!("verify_{}", c.id)) == command_name)
+    {
+        return verify(name, gateway, callback, args, output);
+    }
+    let op = gateway
+        .operations
+        .iter()
+        .find(|op| kebab(op.id) == command_name)
+        .ok_or_else(|| Failure(1, format!("unknown operation `{command_name}` of {name}")))?;
+    call(name, gateway, op, args, output)
+}
+
+fn completions(matches: &ArgMatches) -> Result<String, Failure> {
+    let shell = *matches
+        .get_one::<Shell>("shell")
+        .ok_or_else(|| Failure(1, "name a shell".into()))?;
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command(), "oneclick", &mut script);
+    String::from_utf8(script).map_err(|e| Failure(1, e.to_string()))
 }
 
 fn kebab(id: &str) -> String {
     id.replace('_', "-")
-}
-
-fn overview() -> String {
-    let mut out = format!(
-        "oneclick: call a OneClick gateway from the command line.\n\n{USAGE}\n\ngateways:\n"
-    );
-    for entry in oneclick_gateways::GATEWAYS {
-        out.push_str(&format!("  {:<10} {}\n", entry.name(), entry.title));
-    }
-    out.push_str("\n`oneclick <gateway> --help` lists its operations.\n");
-    out
-}
-
-fn gateway_help(name: &str, title: &str, gateway: &schema::Gateway) -> String {
-    let mut out = format!("{title} ({name})\n\noperations:\n");
-    for op in gateway.operations {
-        out.push_str(&format!(
-            "  {:<26} {} {}\n      {}\n",
-            kebab(op.id),
-            op.method.as_str(),
-            op.path,
-            op.summary
-        ));
-    }
-    for callback in gateway.callbacks {
-        out.push_str(&format!(
-            "  {:<26} checks a message from the gateway\n      {}\n",
-            kebab(&format!("verify_{}", callback.id)),
-            callback.summary
-        ));
-    }
-    out.push_str(&format!(
-        "\ncredentials (environment): {}\n",
-        credential_vars(name, gateway).join(", ")
-    ));
-    if !gateway.environments.is_empty() {
-        let names: Vec<&str> = gateway.environments.iter().map(|(n, _)| *n).collect();
-        out.push_str(&format!("environments (--env): {}\n", names.join(", ")));
-    }
-    out
-}
-
-fn operation_help(name: &str, op: &schema::Operation) -> String {
-    let mut out = format!(
-        "oneclick {name} {} [--request FILE|-] [--base-url URL] [--env NAME] [--dry-run]\n\n{} {}\n{}\n",
-        kebab(op.id),
-        op.method.as_str(),
-        op.path,
-        op.summary
-    );
-    if op.delivery == Delivery::Redirect {
-        out.push_str("\nA redirect: the command prints the form for the customer's browser and sends nothing.\n");
-    }
-    out.push_str(
-        "\nrequest fields (wire names; * required; the client fills the ones marked auto):\n",
-    );
-    fields(op.request, "", &mut out);
-    out
-}
-
-fn callback_help(name: &str, callback: &schema::Callback) -> String {
-    let token = if callback.token_field.is_some() {
-        " --token TOKEN"
-    } else {
-        ""
-    };
-    format!(
-        "oneclick {name} {} --request FILE|-{token}\n\n{}\n",
-        kebab(&format!("verify_{}", callback.id)),
-        callback.summary
-    )
 }
 
 /// One line per field, nested objects indented, with every constraint.
@@ -318,7 +421,7 @@ fn pem(var: &str) -> Result<String, Failure> {
 fn engine(
     name: &str,
     gateway: &'static schema::Gateway,
-    words: &[&str],
+    args: &ArgMatches,
 ) -> Result<Engine, Failure> {
     let prefix = name.to_uppercase();
     let mut values = Vec::new();
@@ -344,7 +447,7 @@ fn engine(
         },
         Scheme::None => SigningKeys::None,
     };
-    let base_url = match (option(words, "--base-url"), option(words, "--env")) {
+    let base_url = match (option(args, "base-url"), option(args, "env")) {
         (Some(url), _) => url.to_string(),
         (None, Some(env_name)) => gateway
             .environments
@@ -363,8 +466,8 @@ fn engine(
 }
 
 /// The text of `--request` (a file, or `-` for stdin); `None` when the option is absent.
-fn read_input(words: &[&str]) -> Result<Option<String>, Failure> {
-    match option(words, "--request") {
+fn read_input(args: &ArgMatches) -> Result<Option<String>, Failure> {
+    match option(args, "request") {
         None => Ok(None),
         Some("-") => {
             let mut text = String::new();
@@ -380,8 +483,8 @@ fn read_input(words: &[&str]) -> Result<Option<String>, Failure> {
 }
 
 /// The request as JSON; an operation called without `--request` sends no caller fields.
-fn read_request(words: &[&str]) -> Result<Value, Failure> {
-    let text = read_input(words)?.unwrap_or_else(|| "{}".to_owned());
+fn read_request(args: &ArgMatches) -> Result<Value, Failure> {
+    let text = read_input(args)?.unwrap_or_else(|| "{}".to_owned());
     serde_json::from_str(&text).map_err(|e| Failure(2, format!("/: the request is not JSON ({e})")))
 }
 
@@ -389,19 +492,37 @@ fn call(
     name: &str,
     gateway: &'static schema::Gateway,
     op: &'static schema::Operation,
-    words: &[&str],
+    args: &ArgMatches,
+    output: Output,
 ) -> Result<String, Failure> {
     // Configuration first: a missing credential is reported before any input is read.
-    let engine = engine(name, gateway, words)?;
-    let request = read_request(words)?;
-    if words.contains(&"--dry-run") || op.delivery == Delivery::Redirect {
-        let dry = engine.dry_run(op, &request).map_err(failure)?;
+    let engine = engine(name, gateway, args)?;
+    let request = read_request(args)?;
+    if args.get_flag("dry-run") || op.delivery == Delivery::Redirect {
+        let dry = engine
+            .dry_run(op, &request)
+            .map_err(|e| failure(e, output))?;
+        if let Output::Json = output {
+            let headers: Map<String, Value> = dry
+                .headers
+                .iter()
+                .map(|(header, value)| ((*header).to_owned(), Value::String(value.clone())))
+                .collect();
+            let shown = serde_json::json!({
+                "method": dry.method.as_str(),
+                "url": dry.url,
+                "headers": headers,
+                "body": dry.body,
+                "signed_text": dry.text_to_sign,
+            });
+            return Ok(format!("{}\n", output.render(&shown)));
+        }
         let mut out = format!("{} {}\n", dry.method.as_str(), dry.url);
         for (header, value) in &dry.headers {
             out.push_str(&format!("{header}: {value}\n"));
         }
         if let Some(body) = &dry.body {
-            out.push_str(&format!("\n{}\n", pretty(body)));
+            out.push_str(&format!("\n{}\n", output.render(body)));
         }
         if let Some(text) = &dry.text_to_sign {
             out.push_str(&format!("\nsigned text:\n{text}\n"));
@@ -413,8 +534,11 @@ fn call(
         .build()
         .map_err(|e| Failure(1, e.to_string()))?;
     let answer = runtime
-        .block_on(engine.call_value(op, request))
-        .map_err(failure)?;
+        .block_on(engine.call_value(op, request.clone()))
+        .map_err(|e| failure(e, output))?;
+    // A gateway may echo the card in a successful answer too; the terminal and its logs only
+    // ever see the scrubbed copy.
+    let answer = engine.shown_answer(op, &request, &answer);
     let shown = match gateway.scheme {
         // An ordered signature covers only the fields of its order: whatever else the answer
         // holds could have been added on the way, so it is kept apart rather than shown as
@@ -424,7 +548,7 @@ fn call(
         }
         _ => answer,
     };
-    Ok(format!("{}\n", pretty(&shown)))
+    Ok(format!("{}\n", output.render(&shown)))
 }
 
 /// The answer with the fields its signature order does not cover moved under `"unsigned"`, in
@@ -504,40 +628,53 @@ fn verify(
     name: &str,
     gateway: &'static schema::Gateway,
     callback: &'static schema::Callback,
-    words: &[&str],
+    args: &ArgMatches,
+    output: Output,
 ) -> Result<String, Failure> {
-    let engine = engine(name, gateway, words)?;
-    let text = read_input(words)?
+    let engine = engine(name, gateway, args)?;
+    let text = read_input(args)?
         .ok_or_else(|| Failure(1, "pass the message with --request FILE|-".into()))?;
     let message: Value = match callback.token_field {
         Some(_) => {
-            let token = option(words, "--token")
+            let token = option(args, "token")
                 .ok_or_else(|| Failure(1, "pass the order's securityToken with --token".into()))?;
             engine.verify_notification_as(callback, text.as_bytes(), token)
         }
         None => engine.verify_callback(callback, text.as_bytes()),
     }
-    .map_err(failure)?;
-    Ok(format!("{}\n", pretty(&message)))
+    .map_err(|e| failure(e, output))?;
+    Ok(format!(
+        "{}\n",
+        output.render(&engine.shown_message(callback, &message))
+    ))
 }
 
-fn pretty(value: &Value) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+/// An option's value; `None` also for an option the command does not have.
+fn option<'a>(args: &'a ArgMatches, id: &str) -> Option<&'a str> {
+    args.try_get_one::<String>(id)
+        .ok()
+        .flatten()
+        .map(String::as_str)
 }
 
-/// The exit code and message of an error. A gateway's answer is printed as the error holds it:
-/// scrubbed of the card data and secrets the request carried (it may echo them).
-fn failure(error: Error) -> Failure {
+/// The exit code and message of an error. A gateway's answer is printed whole, as the error
+/// holds it: scrubbed of the card data and secrets the request carried (it may echo them).
+fn failure(error: Error, output: Output) -> Failure {
     match &error {
         Error::Invalid(violations) => {
             let lines: Vec<String> = violations.iter().map(ToString::to_string).collect();
             Failure(2, lines.join("\n"))
         }
-        Error::Rejected { body, .. } => Failure(3, format!("{error}\n{}", pretty(body))),
-        Error::Fault { .. } | Error::Errors { .. } | Error::Unsuccessful { .. } => {
-            Failure(3, error.to_string())
+        Error::Rejected { .. } | Error::Http { .. } => {
+            let answer = match (error.body_json(), &error) {
+                (Some(json), _) => output.render(&json),
+                (None, Error::Http { body, .. }) => body.clone(),
+                (None, _) => String::new(),
+            };
+            Failure(3, format!("{error}\n{answer}"))
         }
-        Error::Http { body, .. } => Failure(3, format!("{error}\n{body}")),
+        Error::Fault { detail, .. } => Failure(3, format!("{error}\ndetail: {detail}")),
+        Error::Errors { .. } | Error::Unsuccessful { .. } => Failure(3, error.to_string()),
         Error::Signature { .. } | Error::Transport { .. } | Error::OutcomeUnknown { .. } => {
             Failure(4, error.to_string())
         }

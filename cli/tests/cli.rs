@@ -13,10 +13,22 @@ fn vectors(name: &str) -> String {
 
 /// Runs `oneclick` with the gateways' credentials in the environment and `stdin` as input.
 async fn oneclick(args: &[&str], stdin: &str) -> Output {
+    oneclick_with_rust_log(args, stdin, None).await
+}
+
+/// [`oneclick`] with `RUST_LOG` set to `rust_log`, or removed: the caller's own must not leak
+/// log lines into what a test reads.
+async fn oneclick_with_rust_log(args: &[&str], stdin: &str, rust_log: Option<&str>) -> Output {
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     let stdin = stdin.to_string();
+    let rust_log = rust_log.map(str::to_owned);
     tokio::task::spawn_blocking(move || {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_oneclick"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_oneclick"));
+        match rust_log {
+            Some(filter) => command.env("RUST_LOG", filter),
+            None => command.env_remove("RUST_LOG"),
+        };
+        let mut child = command
             .args(&args)
             .env("CSOB_MERCHANT_ID", "M1MIPS0000")
             .env("CSOB_PRIVATE_KEY", vectors("merchant-test.key"))
@@ -243,6 +255,11 @@ async fn gateway_errors_exit_3() {
     )
     .await;
     assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text(&out.stderr).contains("detail: no customer"),
+        "the fault's detail is part of the answer shown: {}",
+        text(&out.stderr)
+    );
 }
 
 #[tokio::test]
@@ -509,6 +526,36 @@ async fn echoed_secrets_never_reach_the_terminal() {
     }
 }
 
+/// A gateway may echo the request in a successful answer too: exit 0 prints it scrubbed.
+#[tokio::test]
+async fn a_successful_answer_echoing_the_card_is_printed_scrubbed() {
+    let card =
+        json!({"pan": PAN, "year": 2030, "month": 12, "card_holder": "JAN NOVAK", "cvv": "737"});
+    let server = TestServer::start(|request| {
+        let body = json!({"status": "success", "request_id": "r1", "echo": request.json()});
+        Reply::json(body.to_string())
+    })
+    .await;
+    let out = oneclick(
+        &[
+            "monetix",
+            "card-sale",
+            "--request",
+            "-",
+            "--base-url",
+            &server.url(""),
+        ],
+        &monetix_card_sale(card).to_string(),
+    )
+    .await;
+    let printed = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{printed}");
+    assert!(printed.contains("JAN NOVAK"), "{printed}");
+    for secret in [PAN, "\"737\"", "s3cr3t"] {
+        assert!(!printed.contains(secret), "{secret} in {printed}");
+    }
+}
+
 #[tokio::test]
 async fn unknown_fields_are_refused_at_every_depth_even_in_a_dry_run() {
     let server = TestServer::start(|_| Reply::json("{}")).await;
@@ -675,4 +722,212 @@ async fn answers_that_say_nothing_are_errors_on_every_gateway() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn version_and_usage_errors() {
+    let version = oneclick(&["--version"], "").await;
+    assert_eq!(version.status.code(), Some(0));
+    assert_eq!(
+        text(&version.stdout),
+        format!("oneclick {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    for args in [
+        &["paypal"][..],
+        &["csob", "oneclick-ini"],
+        &["csob", "oneclick-echo", "--no-such-flag"],
+        &["csob", "oneclick-echo", "--env", "staging"],
+    ] {
+        let out = oneclick(args, "").await;
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "a usage error is exit 1, never the 2 of an invalid request: {args:?}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let typo = oneclick(&["csob", "oneclick-ini"], "").await;
+    assert!(
+        text(&typo.stderr).contains("oneclick-init"),
+        "{}",
+        text(&typo.stderr)
+    );
+    let bare = oneclick(&["csob"], "").await;
+    assert_eq!(bare.status.code(), Some(0));
+    assert!(text(&bare.stdout).contains("operations:"));
+}
+
+#[tokio::test]
+async fn completions_for_every_shell() {
+    let bash = oneclick(&["completions", "bash"], "").await;
+    assert_eq!(bash.status.code(), Some(0), "{}", text(&bash.stderr));
+    insta::assert_snapshot!("completions_bash", text(&bash.stdout));
+    for shell in ["zsh", "fish", "powershell"] {
+        let out = oneclick(&["completions", shell], "").await;
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = text(&out.stdout);
+        assert!(
+            script.contains("oneclick-init") && script.contains("verify-notification"),
+            "{shell}: every operation is completed"
+        );
+    }
+    let unknown = oneclick(&["completions", "cmd.exe"], "").await;
+    assert_eq!(unknown.status.code(), Some(1));
+}
+
+fn csob_echo_server() -> impl Fn(&oneclick_tests::Received) -> Reply + Send + Sync + 'static {
+    |_| {
+        csob_answer(
+            &oneclick_gateways::csob::schema::ONECLICK_ECHO,
+            json!({"origPayId": "0e92dd54b133@HA", "dttm": "20220125131601", "resultCode": 0, "resultMessage": "OK"}),
+        )
+    }
+}
+
+#[tokio::test]
+async fn verbose_shows_each_call_span_on_stderr_and_nothing_by_default() {
+    let server = TestServer::start(csob_echo_server()).await;
+    let url = server.url("");
+    let args = [
+        "csob",
+        "oneclick-echo",
+        "--request",
+        "-",
+        "--base-url",
+        &url,
+    ];
+    let request = r#"{"origPayId":"0e92dd54b133@HA"}"#;
+
+    let quiet = oneclick(&args, request).await;
+    assert_eq!(quiet.status.code(), Some(0), "{}", text(&quiet.stderr));
+    assert!(quiet.stderr.is_empty(), "{}", text(&quiet.stderr));
+
+    let verbose = oneclick(&[&["-v"][..], &args].concat(), request).await;
+    assert_eq!(verbose.status.code(), Some(0), "{}", text(&verbose.stderr));
+    let stderr = text(&verbose.stderr);
+    let span = stderr
+        .lines()
+        .find(|line| line.contains("oneclick.call"))
+        .unwrap_or_else(|| panic!("no span line in {stderr}"));
+    for field in [
+        "gateway=\"csob\"",
+        "operation=\"oneclick_echo\"",
+        "attempt=1",
+        "result_code=0",
+        "http_status=200",
+    ] {
+        assert!(span.contains(field), "{field} in {span}");
+    }
+    let answer: Value = serde_json::from_slice(&verbose.stdout).unwrap();
+    assert_eq!(answer["resultCode"], 0, "stdout stays the answer");
+
+    let from_env = oneclick_with_rust_log(&args, request, Some("oneclick_runtime=info")).await;
+    assert!(
+        text(&from_env.stderr).contains("operation=\"oneclick_echo\""),
+        "RUST_LOG alone turns the spans on: {}",
+        text(&from_env.stderr)
+    );
+}
+
+/// At the most verbose level, with every dependency's events on, a card payment and an API-key
+/// call log nothing of the card, the keys or the secrets.
+#[tokio::test]
+async fn the_most_verbose_log_holds_no_secret() {
+    let card =
+        json!({"pan": PAN, "year": 2030, "month": 12, "card_holder": "JAN NOVAK", "cvv": "737"});
+    let monetix =
+        TestServer::start(|_| Reply::json(r#"{"status":"success","request_id":"r1"}"#)).await;
+    let xpay = TestServer::start(|_| Reply::json(r#"{"contracts":[{"contractId":"C1"}]}"#)).await;
+    for (gateway, operation, request, url, operation_id) in [
+        (
+            "monetix",
+            "card-sale",
+            monetix_card_sale(card.clone()).to_string(),
+            monetix.url(""),
+            "card_sale",
+        ),
+        (
+            "xpay",
+            "list-customer-contracts",
+            r#"{"customerId":"mcid1"}"#.to_owned(),
+            xpay.url(""),
+            "list_customer_contracts",
+        ),
+    ] {
+        let out = oneclick(
+            &[
+                "-vvv",
+                gateway,
+                operation,
+                "--request",
+                "-",
+                "--base-url",
+                &url,
+            ],
+            &request,
+        )
+        .await;
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{gateway}: {stderr}");
+        assert!(
+            stderr.contains(&format!("operation=\"{operation_id}\"")),
+            "{gateway}: {stderr}"
+        );
+        for secret in [PAN, "737", "JAN NOVAK", "s3cr3t", "xpay-key"] {
+            assert!(!stderr.contains(secret), "{gateway}: {secret} in {stderr}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn output_json_is_one_line_everywhere_json_is_printed() {
+    let server = TestServer::start(csob_echo_server()).await;
+    let url = server.url("");
+    let request = r#"{"origPayId":"0e92dd54b133@HA"}"#;
+    for extra in [&[][..], &["--dry-run"]] {
+        let args = [
+            &[
+                "csob",
+                "oneclick-echo",
+                "--output",
+                "json",
+                "--request",
+                "-",
+                "--base-url",
+                &url,
+            ][..],
+            extra,
+        ]
+        .concat();
+        let out = oneclick(&args, request).await;
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let printed = text(&out.stdout);
+        assert_eq!(printed.lines().count(), 1, "{printed}");
+        let value: Value = serde_json::from_str(&printed).unwrap();
+        assert!(value.is_object(), "{printed}");
+    }
+
+    let rejected = TestServer::start(|_| {
+        csob_answer(&oneclick_gateways::csob::schema::ONECLICK_ECHO, json!({"origPayId": "0e92dd54b133@HA", "dttm": "20220125131601", "resultCode": 700, "resultMessage": "Oneclick template not found"}))
+    })
+    .await;
+    let out = oneclick(
+        &[
+            "--output",
+            "json",
+            "csob",
+            "oneclick-echo",
+            "--request",
+            "-",
+            "--base-url",
+            &rejected.url(""),
+        ],
+        request,
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = text(&out.stderr);
+    let answer: Value = serde_json::from_str(stderr.lines().nth(1).unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    assert_eq!(answer["resultCode"], 700);
 }

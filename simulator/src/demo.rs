@@ -61,7 +61,12 @@ async fn csob(simulator: &Simulator) -> Result<()> {
     let status = client
         .poll_payment_status(&PaymentStatusRequest::new(pay_id), options)
         .await?;
-    println!("  payment/status    {:?}", status.payment_status);
+    let status = match status.payment_status {
+        Some(PaymentStatus::Unknown(code)) => format!("status {code}, unknown to the spec"),
+        Some(known) => words(&format!("{known:?}")),
+        None => "not reported".to_owned(),
+    };
+    println!("  payment/status    {status}");
     Ok(())
 }
 
@@ -83,14 +88,15 @@ async fn monetix(simulator: &Simulator, merchant: &Server) -> Result<()> {
         },
     );
     let ack = client.card_sale(&sale).await?;
-    println!("  card sale         accepted ({:?})", ack.status);
+    println!("  card sale         accepted ({})", ack.status);
     for _ in 0..100 {
         if let Some(callback) = merchant.received().first() {
             let verified = client.verify_callback(&callback.body)?;
-            println!(
-                "  callback          signature verified, payment {:?}",
-                verified.payment.and_then(|p| p.status)
-            );
+            let status = verified
+                .payment
+                .and_then(|p| p.status)
+                .map_or_else(|| "without a status".to_owned(), |s| s.to_string());
+            println!("  callback          signature verified, payment {status}");
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -111,10 +117,14 @@ async fn assist(simulator: &Simulator) -> Result<()> {
     let cards = client
         .list_cards(&ListCardsRequest::new(Merchant::new(), customer.clone()))
         .await?;
+    let last_digits = cards
+        .items
+        .first()
+        .and_then(|c| c.post.as_deref())
+        .unwrap_or("unknown");
     println!(
-        "  list cards        {} stored card(s), ending {:?}",
-        cards.items.len(),
-        cards.items.first().and_then(|c| c.post.clone())
+        "  list cards        {} stored card(s), the first ending {last_digits}",
+        cards.items.len()
     );
     let card = CardToken::try_from(token)?;
     let paid = client
@@ -126,10 +136,12 @@ async fn assist(simulator: &Simulator) -> Result<()> {
             PaymentToken::new(card.clone(), customer.clone()),
         ))
         .await?;
-    println!(
-        "  token payment     {}",
-        paid.other.get("orderstate").cloned().unwrap_or_default()
-    );
+    let order_state = paid
+        .other
+        .get("orderstate")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("not reported");
+    println!("  token payment     {order_state}");
     let removed = client
         .remove_card(&RemoveCardRequest::new(Merchant::new(), card, customer))
         .await?;
@@ -188,4 +200,28 @@ async fn xpay(simulator: &Simulator) -> Result<()> {
         .await?;
     println!("  deactivate        done");
     Ok(())
+}
+
+/// A variant name as words (`WaitingForSettlement` → `waiting for settlement`): ČSOB sends
+/// statuses as numbers, so the generated enum's names are the only readable form.
+fn words(variant: &str) -> String {
+    let mut spoken = String::with_capacity(variant.len() + 4);
+    for (i, letter) in variant.char_indices() {
+        if letter.is_uppercase() && i > 0 {
+            spoken.push(' ');
+        }
+        spoken.extend(letter.to_lowercase());
+    }
+    spoken
+}
+
+#[cfg(test)]
+mod tests {
+    use super::words;
+
+    #[test]
+    fn variant_names_read_as_words() {
+        assert_eq!(words("Confirmed"), "confirmed");
+        assert_eq!(words("WaitingForSettlement"), "waiting for settlement");
+    }
 }

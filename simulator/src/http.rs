@@ -1,11 +1,22 @@
-//! A small HTTP/1.1 server on tokio: enough for a gateway stand-in on loopback, and shared with
-//! the project's tests so that both see exactly the bytes on the wire.
+//! The simulator's HTTP/1.1 server on hyper (chunked bodies, `Expect: 100-continue`,
+//! keep-alive and pipelining as any client sends them), shared with the project's tests so that
+//! both see exactly the bytes on the wire.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Body, Bytes, Incoming};
+use hyper::header::{CONNECTION, CONTENT_TYPE, HOST, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode, Uri};
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+use tokio::task::JoinSet;
 
 use crate::bounded::Ring;
 
@@ -13,8 +24,8 @@ use crate::bounded::Ring;
 /// a long load run keeps its memory flat (a request with its body is one to a few kilobytes).
 pub const DEFAULT_LOG_CAPACITY: usize = 4096;
 
-/// A request head larger than this is refused (the connection closes): no gateway client sends
-/// one, and reading without a limit lets one peer exhaust the memory.
+/// A request head larger than this is refused: no gateway client sends one, and reading without
+/// a limit lets one peer exhaust the memory.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// The same for a body: gateway requests are a few kilobytes.
 const MAX_BODY_BYTES: usize = 1 << 20;
@@ -62,10 +73,31 @@ impl Reply {
 
 type Handler = dyn Fn(&Received) -> Reply + Send + Sync;
 
-/// A loopback HTTP server; it stops when dropped.
+/// How a [`Server`] keeps track of what it receives.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// How many requests [`Server::received`] remembers (the newest; 0: none).
+    pub log_capacity: usize,
+    /// One line on stderr per request: method, path (without its query, which may carry
+    /// customer data), status and duration; never a header or a body.
+    pub access_log: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            log_capacity: DEFAULT_LOG_CAPACITY,
+            access_log: false,
+        }
+    }
+}
+
+/// A loopback HTTP server; it stops when dropped, or finishing what it answers with
+/// [`Server::shutdown`].
 pub struct Server {
     addr: SocketAddr,
     received: Arc<Mutex<Ring<Received>>>,
+    stop: Option<oneshot::Sender<Duration>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -83,7 +115,7 @@ impl Server {
         addr: SocketAddr,
         handler: impl Fn(&Received) -> Reply + Send + Sync + 'static,
     ) -> std::io::Result<Self> {
-        Self::bind_with_log(addr, DEFAULT_LOG_CAPACITY, handler).await
+        Self::bind_with(addr, Options::default(), handler).await
     }
 
     /// Starts a server on `addr` that remembers the last `log_capacity` requests (0: none).
@@ -92,24 +124,33 @@ impl Server {
         log_capacity: usize,
         handler: impl Fn(&Received) -> Reply + Send + Sync + 'static,
     ) -> std::io::Result<Self> {
+        let options = Options {
+            log_capacity,
+            ..Options::default()
+        };
+        Self::bind_with(addr, options, handler).await
+    }
+
+    /// Starts a server on `addr` with `options`; `handler` answers every request.
+    pub async fn bind_with(
+        addr: SocketAddr,
+        options: Options,
+        handler: impl Fn(&Received) -> Reply + Send + Sync + 'static,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let received = Arc::new(Mutex::new(Ring::new(log_capacity)));
-        let handler: Arc<Handler> = Arc::new(handler);
-        let log = Arc::clone(&received);
-        let task = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                // Answers go out in one write each, so Nagle's algorithm has nothing to hold
-                // back; switching it off also spares clients that write a request in pieces.
-                let _ = stream.set_nodelay(true);
-                let handler = Arc::clone(&handler);
-                let log = Arc::clone(&log);
-                tokio::spawn(serve(stream, handler, log));
-            }
+        let received = Arc::new(Mutex::new(Ring::new(options.log_capacity)));
+        let answering = Arc::new(Answering {
+            handler: Box::new(handler),
+            log: Arc::clone(&received),
+            access_log: options.access_log,
         });
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(accept(listener, answering, stopped));
         Ok(Server {
             addr,
             received,
+            stop: Some(stop),
             task,
         })
     }
@@ -131,12 +172,162 @@ impl Server {
             .map(|r| r.iter().cloned().collect())
             .unwrap_or_default()
     }
+
+    /// Stops accepting connections and lets those open finish the request they are in, for at
+    /// most `grace`; idle kept-alive connections close at once.
+    pub async fn shutdown(mut self, grace: Duration) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(grace);
+        }
+        let _ = (&mut self.task).await;
+    }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+/// What every connection of one server shares.
+struct Answering {
+    handler: Box<Handler>,
+    log: Arc<Mutex<Ring<Received>>>,
+    access_log: bool,
+}
+
+/// The error that makes hyper close a connection without answering: the [`Reply::Drop`] fault.
+#[derive(Debug)]
+struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the connection is dropped without an answer")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+/// Accepts until told to stop; the connection tasks live in a set owned here, so aborting this
+/// task (dropping the [`Server`]) ends them too.
+async fn accept(
+    listener: TcpListener,
+    answering: Arc<Answering>,
+    mut stopped: oneshot::Receiver<Duration>,
+) {
+    let graceful = GracefulShutdown::new();
+    let mut connections = JoinSet::new();
+    let grace = loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else {
+                    // Out of file descriptors, most likely: give the open connections a moment
+                    // to end rather than spin on the error.
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                };
+                // Small answers go out at once instead of waiting for the client's delayed ACK.
+                let _ = stream.set_nodelay(true);
+                let answering = Arc::clone(&answering);
+                let service = service_fn(move |request| {
+                    let answering = Arc::clone(&answering);
+                    async move { answering.answer(request).await }
+                });
+                let connection = http1::Builder::new()
+                    .max_header_size(MAX_HEAD_BYTES)
+                    .serve_connection(TokioIo::new(stream), service);
+                let connection = graceful.watch(connection);
+                connections.spawn(async move {
+                    let _ = connection.await;
+                });
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            grace = &mut stopped => break grace.unwrap_or_default(),
+        }
+    };
+    drop(listener);
+    // Connections still open when the grace ends are aborted with the set.
+    let _ = tokio::time::timeout(grace, graceful.shutdown()).await;
+}
+
+impl Answering {
+    async fn answer(
+        &self,
+        request: Request<Incoming>,
+    ) -> Result<Response<Full<Bytes>>, DropConnection> {
+        let started = Instant::now();
+        let method = request.method().clone();
+        let path = request.uri().path().to_owned();
+        let answer = self.answer_request(request).await;
+        if self.access_log {
+            let status = match &answer {
+                Ok(response) => response.status().as_u16().to_string(),
+                Err(_) => "dropped".to_owned(),
+            };
+            eprintln!("{method} {path} {status} {:.1?}", started.elapsed());
+        }
+        answer
+    }
+
+    async fn answer_request(
+        &self,
+        request: Request<Incoming>,
+    ) -> Result<Response<Full<Bytes>>, DropConnection> {
+        let (head, body) = request.into_parts();
+        // A declared length over the limit is refused before any of it is read.
+        let too_long = body
+            .size_hint()
+            .upper()
+            .is_some_and(|length| length > MAX_BODY_BYTES as u64);
+        if too_long {
+            return Ok(respond(413, Bytes::new(), true));
+        }
+        let Ok(body) = Limited::new(body, MAX_BODY_BYTES).collect().await else {
+            // Too large, or the client went away inside it: nothing worth keeping the
+            // connection open for.
+            return Ok(respond(413, Bytes::new(), true));
+        };
+        let received = Received {
+            method: head.method.as_str().to_owned(),
+            target: head
+                .uri
+                .path_and_query()
+                .map_or_else(|| head.uri.path().to_owned(), |p| p.as_str().to_owned()),
+            headers: head
+                .headers
+                .iter()
+                .map(|(name, value)| {
+                    let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                    (name.as_str().to_owned(), value)
+                })
+                .collect(),
+            body: body.to_bytes().to_vec(),
+        };
+        if let Ok(mut log) = self.log.lock() {
+            log.push(received.clone());
+        }
+        let mut reply = (self.handler)(&received);
+        while let Reply::Delayed(pause, inner) = reply {
+            tokio::time::sleep(pause).await;
+            reply = *inner;
+        }
+        match reply {
+            Reply::Status(status, body) => Ok(respond(status, Bytes::from(body), false)),
+            Reply::Drop | Reply::Delayed(..) => Err(DropConnection),
+        }
+    }
+}
+
+fn respond(status: u16, body: Bytes, close: bool) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(body));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if close {
+        headers.insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }
 
 /// Decodes `%XX` escapes (and `+` as a space when `plus_is_space`, as in form bodies).
@@ -190,123 +381,37 @@ pub fn form_fields(body: &[u8]) -> Vec<(String, String)> {
 /// POSTs a JSON body to a plain-http URL (callbacks to a merchant on loopback); failures are
 /// the merchant's to notice, as with a real gateway.
 pub async fn post_json(url: String, body: String) {
-    let Some(rest) = url.strip_prefix("http://") else {
+    let Ok(uri) = url.parse::<Uri>() else {
         return;
     };
-    let (host, path) = rest
-        .split_once('/')
-        .map(|(h, p)| (h, format!("/{p}")))
-        .unwrap_or((rest, "/".into()));
-    let Ok(mut stream) = TcpStream::connect(host).await else {
+    let (Some("http"), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
         return;
     };
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
+    let address = format!(
+        "{}:{}",
+        authority.host(),
+        authority.port_u16().unwrap_or(80)
     );
-    if stream.write_all(request.as_bytes()).await.is_ok() {
-        let mut answer = Vec::new();
-        let _ = stream.read_to_end(&mut answer).await;
-    }
-}
-
-async fn serve(mut stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Ring<Received>>>) {
-    loop {
-        let Some(request) = read_request(&mut stream).await else {
-            return;
-        };
-        if let Ok(mut log) = log.lock() {
-            log.push(request.clone());
-        }
-        let mut reply = handler(&request);
-        while let Reply::Delayed(pause, inner) = reply {
-            tokio::time::sleep(pause).await;
-            reply = *inner;
-        }
-        match reply {
-            Reply::Drop | Reply::Delayed(..) => return,
-            Reply::Status(status, body) => {
-                // Head and body in one write: written apart, the body waits for the client's
-                // delayed ACK of the head (about 40 ms per answer on a kept-alive connection).
-                let mut answer = format!(
-                    "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-                    reason(status),
-                    body.len()
-                )
-                .into_bytes();
-                answer.extend_from_slice(body.as_bytes());
-                if stream.write_all(&answer).await.is_err() {
-                    return;
-                }
-            }
-        }
-    }
-}
-
-async fn read_request(stream: &mut TcpStream) -> Option<Received> {
-    let mut buffer = Vec::new();
-    let header_end = loop {
-        if let Some(end) = find(&buffer, b"\r\n\r\n") {
-            break end;
-        }
-        if buffer.len() > MAX_HEAD_BYTES {
-            return None;
-        }
-        let mut chunk = [0u8; 4096];
-        let read = stream.read(&mut chunk).await.ok()?;
-        if read == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..read]);
+    let Ok(stream) = TcpStream::connect(address).await else {
+        return;
     };
-    let head = String::from_utf8_lossy(&buffer[..header_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next()?.split(' ');
-    let method = request_line.next()?.to_string();
-    let target = request_line.next()?.to_string();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|line| line.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    let length = headers
-        .iter()
-        .find(|(n, _)| n == "content-length")
-        .and_then(|(_, v)| v.parse::<usize>().ok())
-        .unwrap_or(0);
-    if length > MAX_BODY_BYTES {
-        return None;
-    }
-    let mut body = buffer[header_end + 4..].to_vec();
-    while body.len() < length {
-        let mut chunk = [0u8; 4096];
-        let read = stream.read(&mut chunk).await.ok()?;
-        if read == 0 {
-            return None;
+    let _ = stream.set_nodelay(true);
+    let Ok((mut sender, connection)) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await
+    else {
+        return;
+    };
+    let driving = tokio::spawn(connection);
+    let target = uri.path_and_query().map_or("/", |p| p.as_str());
+    let request = Request::post(target)
+        .header(HOST, authority.as_str())
+        .header(CONTENT_TYPE, "application/json")
+        .body(Full::new(Bytes::from(body)));
+    if let Ok(request) = request {
+        if let Ok(answer) = sender.send_request(request).await {
+            let _ = answer.into_body().collect().await;
         }
-        body.extend_from_slice(&chunk[..read]);
     }
-    body.truncate(length);
-    Some(Received {
-        method,
-        target,
-        headers,
-        body,
-    })
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        404 => "Not Found",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        503 => "Service Unavailable",
-        _ => "Status",
-    }
+    drop(sender);
+    let _ = driving.await;
 }

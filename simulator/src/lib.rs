@@ -49,6 +49,8 @@ pub struct Config {
     pub xpay: xpay::Settings,
     /// How many requests the request logs keep (the newest).
     pub request_log: usize,
+    /// One line on stderr per request (method, path, status, duration; never a body).
+    pub access_log: bool,
     /// How many records of each kind the gateways keep (payments, orders, contracts, answers
     /// kept for idempotent replays), the oldest forgotten first. A replay or status call for a
     /// forgotten one is answered as if it were unknown.
@@ -70,6 +72,7 @@ impl Default for Config {
             monetix: monetix::Settings::default(),
             xpay: xpay::Settings::default(),
             request_log: http::DEFAULT_LOG_CAPACITY,
+            access_log: false,
             records: DEFAULT_RECORDS,
         }
     }
@@ -189,8 +192,11 @@ impl Simulator {
         })));
         let shared = Arc::clone(&state);
         let addr = ready.config.addr;
-        let request_log = ready.config.request_log;
-        let server = Server::bind_with_log(addr, request_log, move |request| {
+        let options = http::Options {
+            log_capacity: ready.config.request_log,
+            access_log: ready.config.access_log,
+        };
+        let server = Server::bind_with(addr, options, move |request| {
             route(&shared, &ready, request)
         })
         .await
@@ -200,6 +206,11 @@ impl Simulator {
 
     pub fn addr(&self) -> SocketAddr {
         self.server.addr()
+    }
+
+    /// Stops accepting and lets the requests in flight be answered, for at most `grace`.
+    pub async fn shutdown(self, grace: std::time::Duration) {
+        self.server.shutdown(grace).await;
     }
 
     /// `http://127.0.0.1:<port>` followed by `path`.

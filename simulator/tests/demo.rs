@@ -15,10 +15,17 @@ fn the_demo_runs_all_four_flows() {
     for step in [
         "oneclick/init",
         "callback          signature verified",
-        "token payment",
+        "payment/status    confirmed",
+        "token payment     Approved",
         "next payment",
         "all four OneClick flows completed",
     ] {
         assert!(printed.contains(step), "missing {step:?} in:\n{printed}");
+    }
+    for debug_form in ["Some(", "\"", "None"] {
+        assert!(
+            !printed.contains(debug_form),
+            "a Rust debug form {debug_form:?} in:\n{printed}"
+        );
     }
 }

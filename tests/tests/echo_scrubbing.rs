@@ -294,3 +294,28 @@ async fn unknown_fields_are_refused_and_nothing_is_sent() {
     }
     assert!(server.received().is_empty(), "nothing was sent");
 }
+
+#[tokio::test]
+async fn a_successful_answer_echoing_card_data_is_shown_scrubbed() {
+    let server = TestServer::start(|request: &Received| {
+        let echoed = request.json();
+        Reply::json(json!({"status": "success", "request_id": "r1", "echo": echoed}).to_string())
+    })
+    .await;
+    let engine = engine(&oneclick_monetix::schema::GATEWAY, &server);
+    let sale = &oneclick_monetix::schema::CARD_SALE;
+    let request = monetix_sale();
+    let answer = engine.call_value(sale, request.clone()).await.unwrap();
+    assert_eq!(
+        answer["echo"]["card"]["pan"], PAN,
+        "the answer itself is what the gateway sent"
+    );
+    let shown = engine.shown_answer(sale, &request, &answer).to_string();
+    for secret in [PAN, &format!("\"{CVV}\""), MONETIX_SECRET] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    assert!(
+        shown.contains("JAN NOVAK"),
+        "what is not secret stays: {shown}"
+    );
+}

@@ -9,10 +9,16 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::CONNECTION;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
 use oneclick_runtime::Configure;
 use oneclick_simulator::{Config, Simulator};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 /// The client's whole-call timeout; the proxy's slow answer comes after it.
@@ -56,11 +62,18 @@ impl ActingProxy {
         let log = Arc::clone(&forwarded);
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let log = Arc::clone(&log);
-                let failures_left = Arc::clone(&failures_left);
-                tokio::spawn(async move {
-                    relay(stream, upstream, failing_path, fault, log, failures_left).await;
+                let relay = Arc::new(Relay {
+                    upstream,
+                    failing_path,
+                    fault,
+                    log: Arc::clone(&log),
+                    failures_left: Arc::clone(&failures_left),
                 });
+                let service = service_fn(move |request| {
+                    let relay = Arc::clone(&relay);
+                    async move { relay.forward(request).await }
+                });
+                tokio::spawn(http1::Builder::new().serve_connection(TokioIo::new(stream), service));
             }
         });
         ActingProxy {
@@ -92,92 +105,82 @@ impl Drop for ActingProxy {
     }
 }
 
-async fn relay(
-    mut client: TcpStream,
+/// One proxied connection: what it forwards where, and how it fails.
+struct Relay {
     upstream: SocketAddr,
-    failing_path: &str,
+    failing_path: &'static str,
     fault: AfterActing,
     log: Arc<Mutex<Vec<Forwarded>>>,
     failures_left: Arc<Mutex<usize>>,
-) {
-    while let Some((head, body)) = read_message(&mut client).await {
-        let text = String::from_utf8_lossy(&head).into_owned();
-        let target = text.split(' ').nth(1).unwrap_or_default().to_owned();
-        let idempotency_key = text
-            .lines()
-            .filter_map(|line| line.split_once(':'))
-            .find(|(name, _)| name.trim().eq_ignore_ascii_case("idempotency-key"))
-            .map(|(_, value)| value.trim().to_owned());
-        log.lock().unwrap().push(Forwarded {
+}
+
+/// Makes hyper close the client's connection without an answer.
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the proxy dropped the connection")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+impl Relay {
+    async fn forward(&self, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Dropped> {
+        let (head, body) = request.into_parts();
+        let body = body.collect().await.map_err(|_| Dropped)?.to_bytes();
+        let target = head.uri.path_and_query().unwrap().as_str().to_owned();
+        let idempotency_key = head
+            .headers
+            .get("idempotency-key")
+            .map(|value| value.to_str().unwrap().to_owned());
+        self.log.lock().unwrap().push(Forwarded {
             target: target.clone(),
             idempotency_key,
-            body: body.clone(),
+            body: body.to_vec(),
         });
-        let mut gateway = TcpStream::connect(upstream).await.unwrap();
-        gateway.write_all(&head).await.unwrap();
-        gateway.write_all(&body).await.unwrap();
-        let Some((answer_head, answer_body)) = read_message(&mut gateway).await else {
-            return;
-        };
-        let fail_now = target.ends_with(failing_path) && {
-            let mut left = failures_left.lock().unwrap();
+        let answer = self
+            .gateway(Request::from_parts(head, Full::new(body)))
+            .await
+            .ok_or(Dropped)?;
+        let fail_now = target.ends_with(self.failing_path) && {
+            let mut left = self.failures_left.lock().unwrap();
             let fail = *left > 0;
             *left = left.saturating_sub(1);
             fail
         };
         if !fail_now {
-            if client.write_all(&answer_head).await.is_err()
-                || client.write_all(&answer_body).await.is_err()
-            {
-                return;
-            }
-            continue;
+            return Ok(answer);
         }
-        match fault {
+        match self.fault {
             AfterActing::Status(status) => {
-                let reply = format!(
-                    "HTTP/1.1 {status} Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
-                );
-                let _ = client.write_all(reply.as_bytes()).await;
+                let mut failed = Response::new(Full::new(Bytes::new()));
+                *failed.status_mut() = StatusCode::from_u16(status).unwrap();
+                failed
+                    .headers_mut()
+                    .insert(CONNECTION, "close".parse().unwrap());
+                Ok(failed)
             }
-            AfterActing::Timeout => tokio::time::sleep(CLIENT_TIMEOUT * 3).await,
-            AfterActing::Drop => {}
+            AfterActing::Timeout => {
+                tokio::time::sleep(CLIENT_TIMEOUT * 3).await;
+                Err(Dropped)
+            }
+            AfterActing::Drop => Err(Dropped),
         }
-        return;
     }
-}
 
-/// One HTTP/1.1 message with a `content-length` body: its head (blank line included) and body.
-async fn read_message(stream: &mut TcpStream) -> Option<(Vec<u8>, Vec<u8>)> {
-    let mut buffer = Vec::new();
-    let head_end = loop {
-        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break end + 4;
-        }
-        let mut chunk = [0u8; 4096];
-        let read = stream.read(&mut chunk).await.ok()?;
-        if read == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-    };
-    let head = buffer[..head_end].to_vec();
-    let length = String::from_utf8_lossy(&head)
-        .lines()
-        .filter_map(|line| line.split_once(':'))
-        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, value)| value.trim().parse::<usize>().ok())
-        .unwrap_or(0);
-    let mut body = buffer[head_end..].to_vec();
-    while body.len() < length {
-        let mut chunk = [0u8; 4096];
-        let read = stream.read(&mut chunk).await.ok()?;
-        if read == 0 {
-            return None;
-        }
-        body.extend_from_slice(&chunk[..read]);
+    /// The simulator's answer to `request`, over a connection of its own.
+    async fn gateway(&self, request: Request<Full<Bytes>>) -> Option<Response<Full<Bytes>>> {
+        let stream = TcpStream::connect(self.upstream).await.ok()?;
+        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .ok()?;
+        tokio::spawn(connection);
+        let (head, body) = sender.send_request(request).await.ok()?.into_parts();
+        let body = body.collect().await.ok()?.to_bytes();
+        Some(Response::from_parts(head, Full::new(body)))
     }
-    Some((head, body))
 }
 
 const FAULTS: [AfterActing; 3] = [

@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::schema::{Gateway, HeaderValue, Kind, Method, Object, Operation};
+use crate::schema::{self, Gateway, HeaderValue, Kind, Method, Object, Operation};
 use crate::scrub::Scrubber;
 
 use super::credentials::{Credentials, SigningKeys};
@@ -142,6 +142,25 @@ impl Engine {
         let mut scrubber = (*self.secrets).clone();
         scrubber.add_sensitive(op.request, body);
         scrubber
+    }
+
+    /// What may be printed or logged of `answer`, the gateway's reply to `request`: the
+    /// answer's own sensitive fields as `***`, and whatever the request sent in confidence (card
+    /// data, passwords) and the client's secrets taken out of every text, since a gateway may
+    /// echo them in a successful answer too. For showing only: act on `answer` itself.
+    pub fn shown_answer(&self, op: &'static Operation, request: &Value, answer: &Value) -> Value {
+        let mut shown = masked(op.response, answer).unwrap_or_else(|| answer.clone());
+        self.scrubber_for(op, request).scrub_json(&mut shown);
+        shown
+    }
+
+    /// What may be printed or logged of a message the gateway sent the merchant (a callback, a
+    /// notification): its sensitive fields as `***` and the client's secrets taken out of every
+    /// text. For showing only: act on `message` itself.
+    pub fn shown_message(&self, callback: &'static schema::Callback, message: &Value) -> Value {
+        let mut shown = masked(callback.message, message).unwrap_or_else(|| message.clone());
+        self.secrets.scrub_json(&mut shown);
+        shown
     }
 }
 

@@ -1,11 +1,18 @@
-//! A one-request-per-connection HTTP/1.1 server on 127.0.0.1, shared by the engine's HTTP
-//! tests: it answers scripted responses and records what the client sent.
+//! A one-request-per-connection HTTP/1.1 server on 127.0.0.1 (hyper), shared by the engine's
+//! HTTP tests: it answers scripted responses and records what the client sent.
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::CONTENT_TYPE;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 #[derive(Debug)]
@@ -43,18 +50,30 @@ impl Server {
         let log = received.clone();
         tokio::spawn(async move {
             for (status, body) in responses {
-                let Ok((mut stream, _)) = listener.accept().await else {
+                let Ok((stream, _)) = listener.accept().await else {
                     return;
                 };
-                let request = read_request(&mut stream).await;
-                log.lock().unwrap().push(request);
-                let head = format!(
-                    "HTTP/1.1 {status} Scripted\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                stream.write_all(head.as_bytes()).await.unwrap();
-                stream.write_all(body.as_bytes()).await.unwrap();
-                stream.shutdown().await.unwrap();
+                let log = log.clone();
+                let service = service_fn(move |request| {
+                    let log = log.clone();
+                    let body = body.clone();
+                    async move {
+                        let request = read_request(request).await;
+                        log.lock().unwrap().push(request);
+                        let mut response = Response::new(Full::new(Bytes::from(body)));
+                        *response.status_mut() = StatusCode::from_u16(status).unwrap();
+                        response
+                            .headers_mut()
+                            .insert(CONTENT_TYPE, "application/json".parse().unwrap());
+                        Ok::<_, Infallible>(response)
+                    }
+                });
+                // A client that gives up early (the timeout tests) ends its connection in an
+                // error that is the test's to judge, not the server's.
+                let _ = http1::Builder::new()
+                    .keep_alive(false)
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
             }
         });
         Server {
@@ -68,40 +87,16 @@ impl Server {
     }
 }
 
-async fn read_request(stream: &mut tokio::net::TcpStream) -> Received {
-    let mut data = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        let n = stream.read(&mut chunk).await.unwrap();
-        assert!(n > 0, "connection closed before the request head ended");
-        data.extend_from_slice(&chunk[..n]);
-        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i;
-        }
-    };
-    let head = String::from_utf8(data[..head_end].to_vec()).unwrap();
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next().unwrap().split(' ');
-    let method = request_line.next().unwrap().to_owned();
-    let path = request_line.next().unwrap().to_owned();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-        .map_or(0, |(_, v)| v.parse().unwrap());
-    let mut body = data[head_end + 4..].to_vec();
-    while body.len() < length {
-        let n = stream.read(&mut chunk).await.unwrap();
-        assert!(n > 0, "connection closed inside the body");
-        body.extend_from_slice(&chunk[..n]);
-    }
+async fn read_request(request: Request<Incoming>) -> Received {
+    let (head, body) = request.into_parts();
     Received {
-        method,
-        path,
-        headers,
-        body,
+        method: head.method.as_str().to_owned(),
+        path: head.uri.path_and_query().unwrap().as_str().to_owned(),
+        headers: head
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap().to_owned()))
+            .collect(),
+        body: body.collect().await.unwrap().to_bytes().to_vec(),
     }
 }
