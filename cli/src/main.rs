@@ -461,6 +461,13 @@ fn engine(
             .map(|(_, url)| url.to_string())
             .ok_or_else(|| Failure(1, format!("{name} has no public host: pass --base-url")))?,
     };
+    if option(args, "base-url").is_none() && base_url.contains('{') {
+        // The CLI has no option per URL variable: the merchant's URL is given whole.
+        return Err(Failure(
+            1,
+            format!("{base_url} holds per-merchant values: pass --base-url with them filled in"),
+        ));
+    }
     Engine::new(gateway, &base_url, Credentials { values, keys })
         .map_err(|e| Failure(1, e.to_string()))
 }

@@ -198,6 +198,25 @@ impl Checker<'_, '_> {
         if let Some(response) = &op.response {
             self.object(response, Side::Response);
         }
+        let header_fields = op
+            .request
+            .fields
+            .iter()
+            .filter(|f| f.location() == Location::Header);
+        for field in header_fields {
+            let declared = spec
+                .headers
+                .iter()
+                .chain(&op.headers)
+                .any(|h| h.name.value.eq_ignore_ascii_case(&field.wire.value));
+            if declared {
+                let message = format!(
+                    "`{}` is a header the client sets itself: a field of that name would send it twice",
+                    field.wire.value
+                );
+                self.sink.error(field.wire.pos, message);
+            }
+        }
         if !op.method.value.has_body() {
             for field in &op.request.fields {
                 if field.location() == Location::Body {

@@ -268,6 +268,18 @@ fn header_field_whose_name_is_no_header_name() {
 }
 
 #[test]
+fn header_field_named_like_a_declared_header() {
+    let top = "headers:\n  X-Request-Id: {value: uuid, doc: Trace.}\n";
+    let fields = "        x-request-id: {type: string, in: header, doc: Mine.}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", fields)),
+        [
+            "demo.yaml:27:9: `x-request-id` is a header the client sets itself: a field of that name would send it twice"
+        ]
+    );
+}
+
+#[test]
 fn query_field_that_is_no_scalar() {
     let fields = "        ids: {type: list<string>, in: query, doc: Ids.}\n";
     assert_eq!(
