@@ -6,8 +6,9 @@
 
 use oneclick_http::schema::{DELETE_PLAN, FIND_PLANS, GATEWAY};
 use oneclick_http::{
-    Client, Credentials, DeletePlanRequest, Environment, FindPlansRequest, IfMatch, Plan, PlanId,
-    PlanName, RenamePlanRequest, ReplacePlanRequest, XApprovalCode,
+    Client, Credentials, DeletePlanRequest, Environment, FindPlansRequest, IfMatch,
+    OpenCheckoutRequest, Plan, PlanId, PlanName, RenamePlanRequest, ReplacePlanRequest,
+    XApprovalCode,
 };
 use oneclick_runtime::{Engine, Secret, SigningKeys};
 use oneclick_tests::{Received, Reply, TestServer};
@@ -259,4 +260,31 @@ fn a_url_variable_that_would_change_host_or_path_is_refused() {
             "{host}: {error:?}"
         );
     }
+}
+
+#[test]
+fn a_redirect_keeps_its_query_fields_in_the_url_and_masks_the_sensitive_one() {
+    let client = Client::new(
+        Environment::Custom("https://pay.example".to_owned()),
+        Credentials::new(API_KEY, LOGIN, PASSWORD, TOKEN),
+    )
+    .unwrap();
+    let session = "sess-8f2a/71";
+    let mut request = OpenCheckoutRequest::new(session.try_into().unwrap(), plan_id());
+    request.lang = Some("cs".try_into().unwrap());
+    let form = client.open_checkout(&request).unwrap();
+    assert_eq!(
+        form.url,
+        "https://pay.example/checkout?lang=cs&session=sess-8f2a%2F71"
+    );
+    assert_eq!(
+        form.to_url(),
+        "https://pay.example/checkout?lang=cs&session=sess-8f2a%2F71&plan_id=p%2F1%20x"
+    );
+    let shown = format!("{form:?}");
+    assert!(
+        shown.contains("https://pay.example/checkout?lang=cs&session=***"),
+        "{shown}"
+    );
+    assert!(!shown.contains("sess-8f2a"), "{shown}");
 }

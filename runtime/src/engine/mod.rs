@@ -225,6 +225,7 @@ impl Engine {
         let shown = prepared.redacted.body.as_ref().map(form_fields);
         Ok(RedirectForm {
             method: prepared.method,
+            shown_url: prepared.redacted.url.clone(),
             url: prepared.url,
             fields,
             shown,
