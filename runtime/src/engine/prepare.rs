@@ -12,6 +12,7 @@ use crate::validate::{present, validate_request};
 
 use super::Engine;
 use super::redact::{Redacted, masked};
+use super::url::take_header_fields;
 
 /// A request exactly as it goes on the wire: automatic fields filled, signed, path built.
 ///
@@ -88,7 +89,7 @@ impl Engine {
 
         let built = self.build_url(op, &mut body)?;
         redacted.url = built.masked;
-        let header_fields = self.take_header_fields(op, &mut body)?;
+        let header_fields = take_header_fields(op, &mut body)?;
         redacted.headers = header_fields
             .iter()
             .map(|(field, value)| {

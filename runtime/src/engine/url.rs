@@ -84,29 +84,28 @@ impl Engine {
             masked: any_masked.then_some(masked),
         })
     }
+}
 
-    /// Moves the header fields out of `body`: their names and values, in spec order.
-    pub(super) fn take_header_fields(
-        &self,
-        op: &'static Operation,
-        body: &mut Value,
-    ) -> Result<Vec<(&'static Field, String)>, Error> {
-        take_fields(op, body, Location::Header)
-            .into_iter()
-            .map(|(field, value)| {
-                let text = scalar_text(field, &value)?;
-                // A line break would end the header and smuggle another one in after it.
-                if text.chars().any(|c| c.is_control()) {
-                    return Err(invalid(
-                        &pointer(field.wire),
-                        RuleKind::Format,
-                        "header value",
-                    ));
-                }
-                Ok((field, text))
-            })
-            .collect()
-    }
+/// Moves the header fields out of `body`: their names and values, in spec order.
+pub(super) fn take_header_fields(
+    op: &'static Operation,
+    body: &mut Value,
+) -> Result<Vec<(&'static Field, String)>, Error> {
+    take_fields(op, body, Location::Header)
+        .into_iter()
+        .map(|(field, value)| {
+            let text = scalar_text(field, &value)?;
+            // A line break would end the header and smuggle another one in after it.
+            if text.chars().any(|c| c.is_control()) {
+                return Err(invalid(
+                    &pointer(field.wire),
+                    RuleKind::Format,
+                    "header value",
+                ));
+            }
+            Ok((field, text))
+        })
+        .collect()
 }
 
 /// The request's fields at `location` that are present, taken out of `body`, in spec order.
