@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use oneclick_runtime::schema::{
@@ -915,8 +915,33 @@ async fn operations_marked_signed_never_pass_unsigned() {
     assert_eq!(server.received().len(), 1);
 }
 
-/// Every span field and event field recorded while it is installed, as `name=value` lines.
-struct Capture(Arc<Mutex<Vec<String>>>);
+/// Every span field and event field recorded on a thread that is capturing, as `name=value`
+/// lines. It is the global subscriber, installed once: a scoped one (`set_default`) races with
+/// the other tests of this binary over tracing's per-callsite interest cache, so an event first
+/// reached on another thread could go unrecorded here now and then.
+struct Capture;
+
+thread_local! {
+    static CAPTURED: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+fn capture_line(line: impl FnOnce() -> String) {
+    CAPTURED.with(|captured| {
+        if let Some(lines) = captured.borrow_mut().as_mut() {
+            lines.push(line());
+        }
+    });
+}
+
+/// Runs `body` with this thread's spans and events captured. The test runtime is
+/// current-thread, so the client's tasks (hyper's connection included) run here too.
+async fn captured<F: std::future::Future<Output = ()>>(body: F) -> Vec<String> {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| tracing::subscriber::set_global_default(Capture).unwrap());
+    CAPTURED.with(|captured| *captured.borrow_mut() = Some(Vec::new()));
+    body.await;
+    CAPTURED.with(|captured| captured.borrow_mut().take().unwrap_or_default())
+}
 
 struct Lines<'a>(&'a mut Vec<String>, &'a str);
 
@@ -927,25 +952,33 @@ impl tracing::field::Visit for Lines<'_> {
     }
 }
 
+fn visited(prefix: &str, record: impl FnOnce(&mut Lines<'_>)) {
+    let mut lines = Vec::new();
+    record(&mut Lines(&mut lines, prefix));
+    for line in lines {
+        capture_line(|| line);
+    }
+}
+
 impl tracing::Subscriber for Capture {
     fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
         true
     }
 
     fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        let mut lines = self.0.lock().unwrap();
-        span.record(&mut Lines(&mut lines, span.metadata().name()));
-        tracing::span::Id::from_u64(lines.len() as u64 + 1)
+        visited(span.metadata().name(), |lines| span.record(lines));
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        tracing::span::Id::from_u64(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
     }
 
     fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        values.record(&mut Lines(&mut self.0.lock().unwrap(), "record"));
+        visited("record", |lines| values.record(lines));
     }
 
     fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
 
     fn event(&self, event: &tracing::Event<'_>) {
-        event.record(&mut Lines(&mut self.0.lock().unwrap(), "event"));
+        visited("event", |lines| event.record(lines));
     }
 
     fn enter(&self, _: &tracing::span::Id) {}
@@ -955,20 +988,20 @@ impl tracing::Subscriber for Capture {
 
 #[tokio::test]
 async fn tracing_records_outcomes_but_no_message_data() {
-    let lines = Arc::new(Mutex::new(Vec::new()));
-    let _guard = tracing::subscriber::set_default(Capture(lines.clone()));
     let retry = signed(
         ECHO.response_signature,
         json!({"origPayId": "0e92dd54b133@HA", "dttm": "20220125131601", "resultCode": 900, "resultMessage": "x"}),
     );
     let server = Server::start(vec![(200, retry), (200, echo_ok())]).await;
     let engine = engine(&server.base_url, ECHO_INSTANT);
-    engine
-        .call_value(&ECHO, json!({"origPayId": "0e92dd54b133@HA"}))
-        .await
-        .unwrap();
+    let lines = captured(async {
+        engine
+            .call_value(&ECHO, json!({"origPayId": "0e92dd54b133@HA"}))
+            .await
+            .unwrap();
+    })
+    .await;
 
-    let lines = lines.lock().unwrap();
     for expected in [
         "oneclick.call gateway=\"csob\"",
         "oneclick.call operation=\"oneclick_echo\"",
