@@ -303,8 +303,11 @@ fn fields(object: &Object, indent: &str, out: &mut String) {
         if field.auto.is_some() {
             notes.push("auto".into());
         }
-        if field.location == schema::Location::Path {
-            notes.push("in the path".into());
+        match field.location {
+            schema::Location::Body => {}
+            schema::Location::Path => notes.push("in the path".into()),
+            schema::Location::Query => notes.push("in the query".into()),
+            schema::Location::Header => notes.push("a header".into()),
         }
         if let Some(default) = &field.default {
             notes.push(format!("default {}", literal(default)));
@@ -459,6 +462,13 @@ fn engine(
             .map(|(_, url)| url.to_string())
             .ok_or_else(|| Failure(1, format!("{name} has no public host: pass --base-url")))?,
     };
+    if option(args, "base-url").is_none() && base_url.contains('{') {
+        // The CLI has no option per URL variable: the merchant's URL is given whole.
+        return Err(Failure(
+            1,
+            format!("{base_url} holds per-merchant values: pass --base-url with them filled in"),
+        ));
+    }
     Engine::new(gateway, &base_url, Credentials { values, keys })
         .map_err(|e| Failure(1, e.to_string()))
 }

@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-use oneclick_schema::{Auto, Delivery, Location, Method, Repeat, ScalarBase, Scheme};
+use oneclick_schema::{Auto, Delivery, Location, Repeat, ScalarBase, Scheme};
 
 use crate::diagnostics::Sink;
+use crate::ir::{UrlPart, url_parts};
 use crate::spec::{
     Constraints, EnumValueSpec, FieldSpec, ObjectSpec, RuleKindSpec, Samples, Scalar, Spanned,
     Spec, Text, TypeBody, TypeExpr,
@@ -112,6 +113,7 @@ impl Checker<'_, '_> {
                     "an environment url is an absolute http(s) URL without a trailing `/`",
                 );
             }
+            self.url_variables(env);
         }
         for credential in &spec.credentials {
             self.snake(&credential.name, "a credential name");
@@ -222,12 +224,31 @@ impl Checker<'_, '_> {
         if let Some(response) = &op.response {
             self.object(response, Side::Response);
         }
-        if op.method.value == Method::Get {
+        let header_fields = op
+            .request
+            .fields
+            .iter()
+            .filter(|f| f.location() == Location::Header);
+        for field in header_fields {
+            let declared = spec
+                .headers
+                .iter()
+                .chain(&op.headers)
+                .any(|h| h.name.value.eq_ignore_ascii_case(&field.wire.value));
+            if declared {
+                let message = format!(
+                    "`{}` is a header the client sets itself: a field of that name would send it twice",
+                    field.wire.value
+                );
+                self.sink.error(field.wire.pos, message);
+            }
+        }
+        if !op.method.value.has_body() {
             for field in &op.request.fields {
-                if field.location() != Location::Path {
+                if field.location() == Location::Body {
                     let message = format!(
-                        "a GET request has no body: `{}` must be a path field (`in: path`)",
-                        field.wire.value
+                        "a {} request has no body: `{}` must be a path field (`in: path`)",
+                        op.method.value, field.wire.value
                     );
                     self.sink.error(field.wire.pos, message);
                 }
@@ -450,6 +471,19 @@ impl Checker<'_, '_> {
             ),
             _ => {}
         }
+        if redirect {
+            let in_header = op
+                .request
+                .fields
+                .iter()
+                .filter_map(|f| f.location.as_ref().filter(|l| l.value == Location::Header));
+            for location in in_header {
+                self.sink.error(
+                    location.pos,
+                    "a redirect is sent by the customer's browser, which sets no headers of ours: use `in: query` or the body",
+                );
+            }
+        }
     }
 
     fn callback(&mut self, callback: &crate::spec::CallbackSpec) {
@@ -579,6 +613,32 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// A field in the path, the query or a header travels as one piece of text: a scalar or an
+    /// enum, and a header's wire name must be an HTTP header name.
+    fn travels_as_text(&mut self, field: &FieldSpec, location: &Spanned<Location>) {
+        let scalar = match field.ty.value.as_ref() {
+            Some(TypeExpr::String | TypeExpr::Integer | TypeExpr::Boolean) | None => true,
+            Some(TypeExpr::Named(name)) => self.spec.types.iter().any(|t| {
+                &t.name.value == name && matches!(t.body, TypeBody::Scalar(_) | TypeBody::Enum(_))
+            }),
+            Some(TypeExpr::Json | TypeExpr::MonthYear | TypeExpr::List(_) | TypeExpr::Map(_)) => {
+                false
+            }
+        };
+        if !scalar {
+            let message = format!(
+                "`{}` travels `in: {}` as text: give it a string, integer, boolean, scalar or enum type",
+                field.wire.value, location.value
+            );
+            self.sink.error(field.ty.pos, message);
+        }
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if location.value == Location::Header && !field.wire.value.chars().all(token) {
+            let message = format!("`{}` is not an HTTP header name", field.wire.value);
+            self.sink.error(field.wire.pos, message);
+        }
+    }
+
     fn field(&mut self, field: &FieldSpec, side: Side) {
         let ty = field.ty.value.as_ref();
         let base = match ty {
@@ -591,9 +651,15 @@ impl Checker<'_, '_> {
             self.snake(name, "a rust_name");
         }
         if let Some(location) = &field.location {
-            if location.value == Location::Path && side != Side::Request {
-                self.sink
-                    .error(location.pos, "only request fields can be path parameters");
+            if location.value.outside_body() && side != Side::Request {
+                let message = format!(
+                    "only a request's own fields can travel `in: {}`; a nested object or an answer travels in the body",
+                    location.value
+                );
+                self.sink.error(location.pos, message);
+            }
+            if location.value.outside_body() {
+                self.travels_as_text(field, location);
             }
         }
         if let Some(auto) = &field.auto {
@@ -1000,6 +1066,42 @@ impl Checker<'_, '_> {
                     );
                     self.sink.error(def.name.pos, message);
                 }
+            }
+        }
+    }
+
+    /// Every `{name}` in an environment's URL is a declared variable and every declared
+    /// variable is used: a merchant is never asked for a value that goes nowhere.
+    fn url_variables(&mut self, env: &crate::spec::EnvironmentSpec) {
+        let mut used = Vec::new();
+        for part in url_parts(&env.url.value) {
+            match part {
+                UrlPart::Variable(name) => {
+                    if !env.variables.iter().any(|(v, _)| v.value == name) {
+                        let message = format!(
+                            "unknown URL variable `{{{name}}}`: declare it under `variables`"
+                        );
+                        self.sink.error(env.url.pos, message);
+                    }
+                    used.push(name);
+                }
+                UrlPart::Malformed(text) => {
+                    let message = format!(
+                        "`{text}` in an environment url: a variable is `{{snake_case_name}}`"
+                    );
+                    self.sink.error(env.url.pos, message);
+                }
+                UrlPart::Fixed(_) => {}
+            }
+        }
+        for (variable, _) in &env.variables {
+            self.snake(variable, "a URL variable");
+            if !used.contains(&variable.value.as_str()) {
+                let message = format!(
+                    "URL variable `{}` does not appear in the url as `{{{}}}`",
+                    variable.value, variable.value
+                );
+                self.sink.error(variable.pos, message);
             }
         }
     }

@@ -78,8 +78,54 @@ pub struct Environment {
     /// Spec name: `sandbox`; the Rust variant is its UpperCamelCase form.
     pub name: String,
     pub variant: String,
+    /// The base URL; `{name}` placeholders stand for `variables`.
     pub url: String,
+    /// The values a merchant gives for this environment, by snake_case name, with their docs.
+    pub variables: Vec<(String, String)>,
     pub doc: String,
+}
+
+/// A piece of an environment URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlPart<'u> {
+    Fixed(&'u str),
+    /// The name inside `{…}`.
+    Variable(&'u str),
+    /// A lone brace, or an empty `{}`.
+    Malformed(&'u str),
+}
+
+/// The pieces of an environment URL, in order.
+pub fn url_parts(url: &str) -> Vec<UrlPart<'_>> {
+    let mut parts = Vec::new();
+    let mut rest = url;
+    while !rest.is_empty() {
+        match rest.find(['{', '}']) {
+            None => {
+                parts.push(UrlPart::Fixed(rest));
+                rest = "";
+            }
+            Some(0) => {
+                let close = rest.find('}').filter(|_| rest.starts_with('{'));
+                match close {
+                    Some(close) if close > 1 && !rest[1..close].contains('{') => {
+                        parts.push(UrlPart::Variable(&rest[1..close]));
+                        rest = &rest[close + 1..];
+                    }
+                    _ => {
+                        let end = close.map_or(1, |c| c + 1);
+                        parts.push(UrlPart::Malformed(&rest[..end]));
+                        rest = &rest[end..];
+                    }
+                }
+            }
+            Some(at) => {
+                parts.push(UrlPart::Fixed(&rest[..at]));
+                rest = &rest[at..];
+            }
+        }
+    }
+    parts
 }
 
 #[derive(Debug, Clone)]

@@ -15,6 +15,7 @@ use crate::spec::{
     Spec, Text, TypeBody, TypeExpr,
 };
 use crate::yaml::Pos;
+use oneclick_schema::{TextPart, text_parts};
 
 /// Names the generated crate defines itself; spec types must not take them.
 /// Names the generated crate defines or uses unqualified (prelude types), and `Self`: a type
@@ -58,6 +59,11 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
                     name: e.name.value.clone(),
                     variant: e.name.value.to_upper_camel_case(),
                     url: e.url.value.clone(),
+                    variables: e
+                        .variables
+                        .iter()
+                        .map(|(name, doc)| (name.value.clone(), doc.value.clone()))
+                        .collect(),
                     doc: e.doc.value.clone(),
                 })
                 .collect(),
@@ -470,17 +476,37 @@ impl<'a> Lowering<'a, '_> {
     fn headers(&mut self, headers: &[crate::spec::HeaderSpec]) -> Vec<ir::Header> {
         let mut out = Vec::new();
         for header in headers {
-            if let HeaderValue::Credential(name) = &header.value.value {
-                if !self.spec.credentials.iter().any(|c| &c.name.value == name) {
-                    let message = format!("`{name}` is not listed under `credentials`");
-                    self.sink.error(header.value.pos, message);
-                    continue;
+            let value = &header.value.value;
+            if let HeaderValue::Text(text) = value {
+                for part in text_parts(text) {
+                    if let TextPart::Malformed(malformed) = part {
+                        let message = format!(
+                            "`{malformed}` in a header's text: write `{{credential.<name>}}`, and no other braces"
+                        );
+                        self.sink.error(header.value.pos, message);
+                    }
                 }
+            }
+            let mut sensitive = header.sensitive;
+            let mut listed = true;
+            for name in value.credentials() {
+                match self.spec.credentials.iter().find(|c| c.name.value == name) {
+                    // A header built from a secret shows the secret, whatever its own flag says.
+                    Some(credential) => sensitive |= credential.sensitive,
+                    None => {
+                        let message = format!("`{name}` is not listed under `credentials`");
+                        self.sink.error(header.value.pos, message);
+                        listed = false;
+                    }
+                }
+            }
+            if !listed {
+                continue;
             }
             out.push(ir::Header {
                 name: header.name.value.clone(),
-                value: header.value.value.clone(),
-                sensitive: header.sensitive,
+                value: value.clone(),
+                sensitive,
                 doc: header.doc.value.clone(),
             });
         }

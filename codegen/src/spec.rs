@@ -69,6 +69,8 @@ pub struct SourceDoc {
 pub struct EnvironmentSpec {
     pub name: Text,
     pub url: Text,
+    /// The `{name}` placeholders of `url` a client fills per merchant, with their docs.
+    pub variables: Vec<(Text, Text)>,
     pub doc: Text,
 }
 
@@ -674,11 +676,23 @@ impl<'s> Reader<'s> {
     fn environment(&mut self, name: Text, node: &Node) -> Option<EnvironmentSpec> {
         let mut keys = self.map(node, "an environment")?;
         let url = keys.required("url").and_then(|n| keys.r.text(n));
+        let variables = keys
+            .optional("variables")
+            .map(|n| {
+                keys.r.entries(n, "`variables`", |r, variable, value| {
+                    let mut keys = r.map(value, "a URL variable")?;
+                    let doc = keys.required("doc").and_then(|n| keys.r.text(n));
+                    keys.finish();
+                    Some((variable, doc?))
+                })
+            })
+            .unwrap_or_default();
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         keys.finish();
         Some(EnvironmentSpec {
             name,
             url: url?,
+            variables,
             doc: doc?,
         })
     }
@@ -763,10 +777,35 @@ impl<'s> Reader<'s> {
 
     fn header(&mut self, name: Text, node: &Node) -> Option<HeaderSpec> {
         let mut keys = self.map(node, "a header")?;
-        let value = keys.required("value").and_then(|n| {
-            keys.r
-                .word(n, |unknown| must_be("a header's value", unknown))
-        });
+        let word = keys.optional("value");
+        let basic = keys.optional("basic");
+        let text = keys.optional("text");
+        let value = match (word, basic, text) {
+            (Some(n), None, None) => keys
+                .r
+                .word(n, |unknown| must_be("a header's value", unknown)),
+            (None, Some(n), None) => match <[Text; 2]>::try_from(keys.r.texts(n)) {
+                Ok([user, password]) => Some(Spanned {
+                    pos: n.pos,
+                    value: HeaderValue::Basic(user.value, password.value),
+                }),
+                Err(_) => {
+                    let message = "`basic` names two credentials: the user and the password";
+                    keys.r.sink.error(n.pos, message);
+                    None
+                }
+            },
+            (None, None, Some(n)) => keys.r.text(n).map(|text| Spanned {
+                pos: text.pos,
+                value: HeaderValue::Text(text.value),
+            }),
+            _ => {
+                let message =
+                    "a header takes its value from exactly one of `value`, `basic` or `text`";
+                keys.r.sink.error(keys.pos, message);
+                None
+            }
+        };
         let sensitive = keys.flag("sensitive");
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         keys.finish();

@@ -29,7 +29,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use configure::Configure;
 pub use engine::{
     Credentials, DryRun, Engine, PollOptions, PreparedRequest, RedirectForm, Retry, RetryPolicy,
-    SigningKeys, http_client_builder,
+    SigningKeys, fill_base_url, http_client_builder,
 };
 pub use error::{Echoed, Error, RuleKind, SignatureError, Violation, Violations};
 pub use keys::{KeyError, RsaPrivateKey, RsaPublicKey};

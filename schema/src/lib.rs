@@ -187,7 +187,8 @@ pub struct Header {
     pub sensitive: bool,
 }
 
-/// Where a header's value comes from; written `credential.<name>`, `uuid` or `idempotency_key`.
+/// Where a header's value comes from: `value: credential.<name>`, `value: uuid`,
+/// `value: idempotency_key`, `basic: [<user>, <password>]` or `text: "Bearer {credential.<name>}"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HeaderValue<Name = &'static str> {
     /// A credential given to the client, by its spec name.
@@ -196,6 +197,78 @@ pub enum HeaderValue<Name = &'static str> {
     Uuid,
     /// A UUID v4 made once per call and sent again on every retry of it.
     IdempotencyKey,
+    /// HTTP Basic authentication: `Basic ` and the Base64 of `user:password`, from the
+    /// credentials named user and password.
+    Basic(Name, Name),
+    /// Fixed text with `{credential.<name>}` placeholders, each replaced by that credential:
+    /// `Bearer {credential.token}`; without placeholders, a constant.
+    Text(Name),
+}
+
+impl<Name: AsRef<str>> HeaderValue<Name> {
+    /// The credentials the value is made of, in the order they appear.
+    pub fn credentials(&self) -> Vec<&str> {
+        match self {
+            HeaderValue::Credential(name) => vec![name.as_ref()],
+            HeaderValue::Basic(user, password) => vec![user.as_ref(), password.as_ref()],
+            HeaderValue::Text(text) => text_parts(text.as_ref())
+                .filter_map(|part| match part {
+                    TextPart::Credential(name) => Some(name),
+                    TextPart::Fixed(_) | TextPart::Malformed(_) => None,
+                })
+                .collect(),
+            HeaderValue::Uuid | HeaderValue::IdempotencyKey => Vec::new(),
+        }
+    }
+}
+
+/// A piece of a header's [`HeaderValue::Text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextPart<'t> {
+    /// Sent as written.
+    Fixed(&'t str),
+    /// The credential of this name, from `{credential.<name>}`.
+    Credential(&'t str),
+    /// A `{…}` that names no credential, or a lone `{` or `}`; the generator refuses these.
+    Malformed(&'t str),
+}
+
+/// The pieces of a header text, in order.
+pub fn text_parts(text: &str) -> impl Iterator<Item = TextPart<'_>> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(open) = rest.find(['{', '}']) else {
+            return Some(TextPart::Fixed(std::mem::take(&mut rest)));
+        };
+        if open > 0 {
+            let (fixed, after) = rest.split_at(open);
+            rest = after;
+            return Some(TextPart::Fixed(fixed));
+        }
+        let end = if rest.starts_with('{') {
+            rest.find('}').map(|close| close + 1)
+        } else {
+            None
+        };
+        let Some(end) = end else {
+            return Some(TextPart::Malformed(std::mem::take(&mut rest)));
+        };
+        let (placeholder, after) = rest.split_at(end);
+        rest = after;
+        let inner = &placeholder[1..placeholder.len() - 1];
+        Some(
+            match inner
+                .strip_prefix(names::CREDENTIAL_PREFIX)
+                .filter(|name| !name.is_empty() && !name.contains('{'))
+            {
+                Some(name) => TextPart::Credential(name),
+                None => TextPart::Malformed(placeholder),
+            },
+        )
+    })
 }
 
 impl<Name> HeaderValue<Name> {
@@ -204,10 +277,10 @@ impl<Name> HeaderValue<Name> {
         [HeaderValue::Uuid, HeaderValue::IdempotencyKey]
     }
 
-    /// The word a value is written as; `None` for a credential, written with its name.
+    /// The word a value is written as; `None` for the values written with names.
     const fn keyword(&self) -> Option<&'static str> {
         match self {
-            HeaderValue::Credential(_) => None,
+            HeaderValue::Credential(_) | HeaderValue::Basic(..) | HeaderValue::Text(_) => None,
             HeaderValue::Uuid => Some("uuid"),
             HeaderValue::IdempotencyKey => Some("idempotency_key"),
         }
@@ -217,6 +290,8 @@ impl<Name> HeaderValue<Name> {
 impl FromStr for HeaderValue<String> {
     type Err = UnknownName;
 
+    /// The words of a header's `value`; [`HeaderValue::Basic`] and [`HeaderValue::Text`] have
+    /// keys of their own.
     fn from_str(text: &str) -> Result<Self, UnknownName> {
         if let Some(value) = Self::keywords()
             .into_iter()
@@ -235,8 +310,11 @@ impl FromStr for HeaderValue<String> {
 
 impl<Name: fmt::Display> fmt::Display for HeaderValue<Name> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let prefix = names::CREDENTIAL_PREFIX;
         match (self, self.keyword()) {
-            (HeaderValue::Credential(name), _) => write!(f, "{}{name}", names::CREDENTIAL_PREFIX),
+            (HeaderValue::Credential(name), _) => write!(f, "{prefix}{name}"),
+            (HeaderValue::Basic(user, password), _) => write!(f, "basic: [{user}, {password}]"),
+            (HeaderValue::Text(text), _) => write!(f, "text: {text}"),
             (_, keyword) => f.write_str(keyword.unwrap_or_default()),
         }
     }
@@ -289,10 +367,24 @@ pub static NO_RESPONSE: Object = Object {
 closed_set! {
     /// The HTTP method of an operation (the spec's `method`).
     pub enum Method {
-        /// `GET`: the request has path fields only.
+        /// `GET`: the request has no body; its fields travel in the path, query or headers.
         Get => "GET",
         /// `POST`: the request travels in the body.
         Post => "POST",
+        /// `PUT`: the request travels in the body.
+        Put => "PUT",
+        /// `PATCH`: the request travels in the body.
+        Patch => "PATCH",
+        /// `DELETE`: the request has no body; its fields travel in the path, query or headers.
+        Delete => "DELETE",
+    }
+}
+
+impl Method {
+    /// Whether the method carries a body: a GET or DELETE with a body is refused or dropped by
+    /// many servers and proxies, so the spec language gives them none.
+    pub const fn has_body(self) -> bool {
+        matches!(self, Method::Post | Method::Put | Method::Patch)
     }
 }
 
@@ -338,7 +430,7 @@ pub struct Field {
     pub kind: Kind,
     /// Whether every message carries it.
     pub required: bool,
-    /// Whether it travels in the body or in the URL path.
+    /// Whether it travels in the body, the URL path or query, or a header.
     pub location: Location,
     /// Set when the client fills the value itself; such a field is never taken from the caller.
     pub auto: Option<Auto>,
@@ -378,6 +470,18 @@ impl Field {
         self
     }
 
+    /// The field travels in the URL's query string.
+    pub const fn in_query(mut self) -> Self {
+        self.location = Location::Query;
+        self
+    }
+
+    /// The field travels as a request header.
+    pub const fn in_header(mut self) -> Self {
+        self.location = Location::Header;
+        self
+    }
+
     /// The client fills the field itself.
     pub const fn auto(mut self, auto: Auto) -> Self {
         self.auto = Some(auto);
@@ -412,6 +516,17 @@ closed_set! {
         Body => "body",
         /// In the URL path, in place of its `{wireName}` placeholder.
         Path => "path",
+        /// In the URL's query string, as `wireName=value`, percent-encoded, in spec order.
+        Query => "query",
+        /// As the request header named by the wire name.
+        Header => "header",
+    }
+}
+
+impl Location {
+    /// Whether the field travels outside the body, which only a request's top-level fields can.
+    pub const fn outside_body(self) -> bool {
+        !matches!(self, Location::Body)
     }
 }
 
@@ -841,6 +956,37 @@ mod tests {
         );
         let unknown = "credential.".parse::<Auto<String>>().unwrap_err();
         assert_eq!(unknown.allowed, ["credential.<name>", "dttm", "signature"]);
+    }
+
+    #[test]
+    fn header_texts_split_into_fixed_text_and_credentials() {
+        let parts: Vec<TextPart> =
+            text_parts("Bearer {credential.token}; v={credential.v}").collect();
+        assert_eq!(
+            parts,
+            [
+                TextPart::Fixed("Bearer "),
+                TextPart::Credential("token"),
+                TextPart::Fixed("; v="),
+                TextPart::Credential("v"),
+            ]
+        );
+        assert_eq!(
+            text_parts("2024-06-01").collect::<Vec<_>>(),
+            [TextPart::Fixed("2024-06-01")]
+        );
+        for malformed in ["{token}", "{credential.}", "a } b", "{credential.x"] {
+            assert!(
+                text_parts(malformed).any(|p| matches!(p, TextPart::Malformed(_))),
+                "{malformed}"
+            );
+        }
+        let value = HeaderValue::Text("Token {credential.api_key}");
+        assert_eq!(value.credentials(), ["api_key"]);
+        assert_eq!(
+            HeaderValue::Basic("login", "password").credentials(),
+            ["login", "password"]
+        );
     }
 
     #[test]

@@ -203,6 +203,94 @@ fn pattern_without_samples() {
 }
 
 #[test]
+fn delete_request_with_a_body_field() {
+    let source = spec("", "", "").replace("method: POST", "method: DELETE");
+    assert_eq!(
+        diagnose(&source),
+        [
+            "demo.yaml:23:9: a DELETE request has no body: `id` must be a path field (`in: path`)",
+            "demo.yaml:24:9: a DELETE request has no body: `placeholder` must be a path field (`in: path`)",
+        ]
+    );
+}
+
+#[test]
+fn query_field_inside_a_nested_object() {
+    let types = "  Nested:\n    doc: Nested.\n    fields:\n      page: {type: integer, in: query, doc: Page.}\n";
+    let fields = "        nested: {type: Nested, doc: Nested.}\n";
+    assert_eq!(
+        diagnose(&spec("", types, fields)),
+        [
+            "demo.yaml:17:33: only a request's own fields can travel `in: query`; a nested object or an answer travels in the body"
+        ]
+    );
+}
+
+#[test]
+fn header_field_in_an_answer() {
+    let source = spec("", "", "").replace(
+        "ok: {type: boolean, required: true, doc: Ok.}",
+        "ok: {type: boolean, required: true, in: header, doc: Ok.}",
+    );
+    assert_eq!(
+        diagnose(&source),
+        [
+            "demo.yaml:28:49: only a request's own fields can travel `in: header`; a nested object or an answer travels in the body"
+        ]
+    );
+}
+
+#[test]
+fn header_field_on_a_redirect() {
+    let fields = "        Accept-Language: {type: string, in: header, rust_name: language, doc: Language.}\n";
+    let source = spec("", "", fields)
+        .replace("repeat: read\n", "delivery: redirect\n")
+        .replace(
+            "    response:\n      doc: Response.\n      fields:\n        ok: {type: boolean, required: true, doc: Ok.}\n",
+            "",
+        );
+    assert_eq!(
+        diagnose(&source),
+        [
+            "demo.yaml:25:45: a redirect is sent by the customer's browser, which sets no headers of ours: use `in: query` or the body"
+        ]
+    );
+}
+
+#[test]
+fn header_field_whose_name_is_no_header_name() {
+    let fields =
+        "        my header: {type: string, in: header, rust_name: my_header, doc: Mine.}\n";
+    assert_eq!(
+        diagnose(&spec("", "", fields)),
+        ["demo.yaml:25:9: `my header` is not an HTTP header name"]
+    );
+}
+
+#[test]
+fn header_field_named_like_a_declared_header() {
+    let top = "headers:\n  X-Request-Id: {value: uuid, doc: Trace.}\n";
+    let fields = "        x-request-id: {type: string, in: header, doc: Mine.}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", fields)),
+        [
+            "demo.yaml:27:9: `x-request-id` is a header the client sets itself: a field of that name would send it twice"
+        ]
+    );
+}
+
+#[test]
+fn query_field_that_is_no_scalar() {
+    let fields = "        ids: {type: list<string>, in: query, doc: Ids.}\n";
+    assert_eq!(
+        diagnose(&spec("", "", fields)),
+        [
+            "demo.yaml:25:21: `ids` travels `in: query` as text: give it a string, integer, boolean, scalar or enum type"
+        ]
+    );
+}
+
+#[test]
 fn path_parameter_without_a_field() {
     let source = spec("", "", "").replace("path: /ping", "path: /ping/{payId}");
     assert_eq!(
@@ -371,10 +459,10 @@ fn sensitive_plain_field_in_a_case() {
 
 #[test]
 fn unknown_method() {
-    let source = spec("", "", "").replace("method: POST", "method: PUT");
+    let source = spec("", "", "").replace("method: POST", "method: TRACE");
     assert_eq!(
         diagnose(&source),
-        ["demo.yaml:18:13: `method` is `GET` or `POST`, not `PUT`"]
+        ["demo.yaml:18:13: `method` is `GET`, `POST`, `PUT`, `PATCH` or `DELETE`, not `TRACE`"]
     );
 }
 
@@ -430,10 +518,10 @@ fn unknown_delivery() {
 
 #[test]
 fn unknown_field_location() {
-    let fields = "        code: {type: string, in: query, doc: Where.}\n";
+    let fields = "        code: {type: string, in: cookie, doc: Where.}\n";
     assert_eq!(
         diagnose(&spec("", "", fields)),
-        ["demo.yaml:25:34: `in` is `body` or `path`, not `query`"]
+        ["demo.yaml:25:34: `in` is `body`, `path`, `query` or `header`, not `cookie`"]
     );
 }
 
@@ -483,6 +571,91 @@ fn header_from_an_undeclared_credential() {
     assert_eq!(
         diagnose(&spec(top, "", "")),
         ["demo.yaml:10:18: `api_key` is not listed under `credentials`"]
+    );
+}
+
+#[test]
+fn header_text_naming_an_undeclared_credential() {
+    let top = "credentials:\n  login: {doc: Login.}\nheaders:\n  Authorization: {text: \"Bearer {credential.token}\", doc: Token.}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", "")),
+        ["demo.yaml:12:25: `token` is not listed under `credentials`"]
+    );
+}
+
+#[test]
+fn basic_header_naming_an_undeclared_credential() {
+    let top = "credentials:\n  login: {doc: Login.}\nheaders:\n  Authorization: {basic: [login, password], doc: Basic.}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", "")),
+        ["demo.yaml:12:26: `password` is not listed under `credentials`"]
+    );
+}
+
+#[test]
+fn basic_header_without_two_credentials() {
+    let top = "credentials:\n  login: {doc: Login.}\nheaders:\n  Authorization: {basic: [login], doc: Basic.}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", "")),
+        ["demo.yaml:12:26: `basic` names two credentials: the user and the password"]
+    );
+}
+
+#[test]
+fn header_text_with_a_placeholder_that_is_no_credential() {
+    let top = "headers:\n  Authorization: {text: \"Bearer {token}\", doc: Token.}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", "")),
+        [
+            "demo.yaml:10:25: `{token}` in a header's text: write `{credential.<name>}`, and no other braces"
+        ]
+    );
+}
+
+#[test]
+fn header_with_two_sources_of_its_value() {
+    let top = "headers:\n  X-Version: {value: uuid, text: \"1\", doc: Version.}\n";
+    assert_eq!(
+        diagnose(&spec(top, "", "")),
+        [
+            "demo.yaml:10:14: a header takes its value from exactly one of `value`, `basic` or `text`"
+        ]
+    );
+}
+
+#[test]
+fn unknown_url_variable() {
+    let source = spec("", "", "").replace(
+        "sandbox: {url: \"https://sandbox.example\", doc: Sandbox.}",
+        "sandbox: {url: \"https://{shop}.example\", doc: Sandbox.}",
+    );
+    assert_eq!(
+        diagnose(&source),
+        ["demo.yaml:8:18: unknown URL variable `{shop}`: declare it under `variables`"]
+    );
+}
+
+#[test]
+fn url_variable_missing_from_the_url() {
+    let source = spec("", "", "").replace(
+        "sandbox: {url: \"https://sandbox.example\", doc: Sandbox.}",
+        "sandbox: {url: \"https://sandbox.example\", variables: {shop: {doc: Shop.}}, doc: Sandbox.}",
+    );
+    assert_eq!(
+        diagnose(&source),
+        ["demo.yaml:8:57: URL variable `shop` does not appear in the url as `{shop}`"]
+    );
+}
+
+#[test]
+fn unbalanced_brace_in_an_environment_url() {
+    let source = spec("", "", "").replace(
+        "sandbox: {url: \"https://sandbox.example\", doc: Sandbox.}",
+        "sandbox: {url: \"https://{shop.example\", doc: Sandbox.}",
+    );
+    assert_eq!(
+        diagnose(&source),
+        ["demo.yaml:8:18: `{` in an environment url: a variable is `{snake_case_name}`"]
     );
 }
 

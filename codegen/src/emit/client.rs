@@ -39,12 +39,26 @@ fn environment(gateway: &Gateway) -> TokenStream {
     let variants = gateway.environments.iter().map(|e| {
         let variant = ident(&e.variant);
         let docs = doc(&format!("{} (`{}`)", e.doc.trim(), e.url));
-        quote! { #docs #variant, }
+        if e.variables.is_empty() {
+            return quote! { #docs #variant, };
+        }
+        let fields = e.variables.iter().map(|(name, text)| {
+            let (name, docs) = (ident(name), doc(text));
+            quote! { #docs #name: String, }
+        });
+        quote! { #docs #variant { #(#fields)* }, }
     });
     let urls = gateway.environments.iter().map(|e| {
         let variant = ident(&e.variant);
         let url = &e.url;
-        quote! { Self::#variant => #url, }
+        if e.variables.is_empty() {
+            return quote! { Self::#variant => Ok(#url.to_owned()), };
+        }
+        let names: Vec<_> = e.variables.iter().map(|(name, _)| ident(name)).collect();
+        let wires = e.variables.iter().map(|(name, _)| name);
+        quote! {
+            Self::#variant { #(#names),* } => rt::fill_base_url(#url, &[#((#wires, #names.as_str())),*]),
+        }
     });
     quote! {
         /// Where the gateway is reached.
@@ -57,11 +71,12 @@ fn environment(gateway: &Gateway) -> TokenStream {
         }
 
         impl Environment {
-            /// The base URL that operation paths are appended to.
-            pub fn base_url(&self) -> &str {
+            /// The base URL that operation paths are appended to; fails on a per-merchant value
+            /// that is empty or holds `/`, `?`, `#`, `@` or whitespace.
+            pub fn base_url(&self) -> Result<String, rt::Error> {
                 match self {
                     #(#urls)*
-                    Self::Custom(url) => url,
+                    Self::Custom(url) => Ok(url.clone()),
                 }
             }
         }
@@ -256,7 +271,7 @@ fn client_struct(gateway: &Gateway) -> TokenStream {
         impl Client {
             /// A client for `environment`; fails on an unusable base URL or TLS setup.
             pub fn new(environment: Environment, credentials: Credentials) -> Result<Self, rt::Error> {
-                let engine = rt::Engine::new(&schema::GATEWAY, environment.base_url(), credentials.into_runtime())?;
+                let engine = rt::Engine::new(&schema::GATEWAY, &environment.base_url()?, credentials.into_runtime())?;
                 Ok(Self { engine })
             }
 

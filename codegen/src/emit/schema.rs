@@ -291,7 +291,12 @@ fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
             let wire = &f.wire;
             let kind = kind(gateway, &f.ty);
             let required = f.required.then(|| quote! { .required() });
-            let in_path = (f.location == Location::Path).then(|| quote! { .in_path() });
+            let location = match f.location {
+                Location::Body => None,
+                Location::Path => Some(quote! { .in_path() }),
+                Location::Query => Some(quote! { .in_query() }),
+                Location::Header => Some(quote! { .in_header() }),
+            };
             let auto = f.auto.as_ref().map(|auto| match auto {
                 Auto::Dttm => quote! { .auto(Auto::Dttm) },
                 Auto::Signature => quote! { .auto(Auto::Signature) },
@@ -317,7 +322,7 @@ fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
                 }
             };
             quote! {
-                Field::new(#wire, #kind) #required #in_path #auto #sensitive #default #constraints
+                Field::new(#wire, #kind) #required #location #auto #sensitive #default #constraints
             }
         })
         .collect();
@@ -523,6 +528,10 @@ fn headers(headers: &[crate::ir::Header]) -> TokenStream {
             crate::ir::HeaderValue::Credential(c) => quote! { HeaderValue::Credential(#c) },
             crate::ir::HeaderValue::Uuid => quote! { HeaderValue::Uuid },
             crate::ir::HeaderValue::IdempotencyKey => quote! { HeaderValue::IdempotencyKey },
+            crate::ir::HeaderValue::Basic(user, password) => {
+                quote! { HeaderValue::Basic(#user, #password) }
+            }
+            crate::ir::HeaderValue::Text(text) => quote! { HeaderValue::Text(#text) },
         };
         quote! { Header { name: #name, value: #value, sensitive: #sensitive } }
     });

@@ -20,16 +20,28 @@ pub(super) fn on_the_wire(gateway: &Gateway, op: &Operation, request: &ObjectTyp
         "the fields"
     };
     let delivery = match (in_body, in_path, op.response) {
-        (false, true, _) => {
+        (false, true, _) if request.fields.iter().all(|f| f.location == Location::Path) => {
             "The client sends it without a body: every field travels in the path".to_string()
         }
-        (false, false, _) => "The client sends it without a body".to_string(),
+        (false, _, _) => "The client sends it without a body".to_string(),
         (true, _, Some(_)) => format!("The client sends it: {body_fields} as {encoding}"),
         (true, _, None) => format!(
             "The client builds it for the customer's browser to send: {body_fields} as {encoding}"
         ),
     };
     let mut text = format!("# On the wire\n\n`{} {}`. {delivery}.", op.method, op.path);
+    let beside_the_body: Vec<String> = request
+        .fields
+        .iter()
+        .filter_map(|f| match f.location {
+            Location::Query => Some(format!("`{}` in the query string", f.wire)),
+            Location::Header => Some(format!("`{}` as a header", f.wire)),
+            Location::Body | Location::Path => None,
+        })
+        .collect();
+    if !beside_the_body.is_empty() {
+        text.push_str(&format!(" Also sent: {}.", beside_the_body.join(", ")));
+    }
     let mut automatic = Vec::new();
     automatic_fields(gateway, &request.fields, "", &mut automatic);
     if !automatic.is_empty() {
@@ -49,6 +61,10 @@ pub(super) fn on_the_wire(gateway: &Gateway, op: &Operation, request: &ObjectTyp
                 HeaderValue::IdempotencyKey => {
                     "a UUID per call, the same on its retries".to_string()
                 }
+                HeaderValue::Basic(user, password) => format!(
+                    "HTTP Basic authentication with the credentials `{user}` and `{password}`"
+                ),
+                HeaderValue::Text(text) => format!("`{text}`"),
             };
             format!("- `{}`: {value}", h.name)
         })

@@ -23,12 +23,17 @@ pub enum Environment {
 }
 
 impl Environment {
-    /// The base URL that operation paths are appended to.
-    pub fn base_url(&self) -> &str {
+    /// The base URL that operation paths are appended to; fails on a per-merchant value
+    /// that is empty or holds `/`, `?`, `#`, `@` or whitespace.
+    pub fn base_url(&self) -> Result<String, rt::Error> {
         match self {
-            Self::Sandbox => "https://iapi.iplatebnibrana.csob.cz/api/v1.9",
-            Self::Production => "https://api.platebnibrana.csob.cz/api/v1.9",
-            Self::Custom(url) => url,
+            Self::Sandbox => {
+                Ok("https://iapi.iplatebnibrana.csob.cz/api/v1.9".to_owned())
+            }
+            Self::Production => {
+                Ok("https://api.platebnibrana.csob.cz/api/v1.9".to_owned())
+            }
+            Self::Custom(url) => Ok(url.clone()),
         }
     }
 }
@@ -235,7 +240,7 @@ impl Client {
     ) -> Result<Self, rt::Error> {
         let engine = rt::Engine::new(
             &schema::GATEWAY,
-            environment.base_url(),
+            &environment.base_url()?,
             credentials.into_runtime(),
         )?;
         Ok(Self { engine })

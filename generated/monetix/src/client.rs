@@ -20,11 +20,12 @@ pub enum Environment {
 }
 
 impl Environment {
-    /// The base URL that operation paths are appended to.
-    pub fn base_url(&self) -> &str {
+    /// The base URL that operation paths are appended to; fails on a per-merchant value
+    /// that is empty or holds `/`, `?`, `#`, `@` or whitespace.
+    pub fn base_url(&self) -> Result<String, rt::Error> {
         match self {
-            Self::Ecommpay => "https://api.ecommpay.com",
-            Self::Custom(url) => url,
+            Self::Ecommpay => Ok("https://api.ecommpay.com".to_owned()),
+            Self::Custom(url) => Ok(url.clone()),
         }
     }
 }
@@ -86,7 +87,7 @@ impl Client {
     ) -> Result<Self, rt::Error> {
         let engine = rt::Engine::new(
             &schema::GATEWAY,
-            environment.base_url(),
+            &environment.base_url()?,
             credentials.into_runtime(),
         )?;
         Ok(Self { engine })

@@ -24,14 +24,20 @@ pub enum Environment {
 }
 
 impl Environment {
-    /// The base URL that operation paths are appended to.
-    pub fn base_url(&self) -> &str {
+    /// The base URL that operation paths are appended to; fails on a per-merchant value
+    /// that is empty or holds `/`, `?`, `#`, `@` or whitespace.
+    pub fn base_url(&self) -> Result<String, rt::Error> {
         match self {
             Self::Sandbox => {
-                "https://xpaysandbox.nexigroup.com/api/phoenix-0.0/psp/api/v1"
+                Ok(
+                    "https://xpaysandbox.nexigroup.com/api/phoenix-0.0/psp/api/v1"
+                        .to_owned(),
+                )
             }
-            Self::Production => "https://xpay.nexigroup.com/api/phoenix-0.0/psp/api/v1",
-            Self::Custom(url) => url,
+            Self::Production => {
+                Ok("https://xpay.nexigroup.com/api/phoenix-0.0/psp/api/v1".to_owned())
+            }
+            Self::Custom(url) => Ok(url.clone()),
         }
     }
 }
@@ -83,7 +89,7 @@ impl Client {
     ) -> Result<Self, rt::Error> {
         let engine = rt::Engine::new(
             &schema::GATEWAY,
-            environment.base_url(),
+            &environment.base_url()?,
             credentials.into_runtime(),
         )?;
         Ok(Self { engine })

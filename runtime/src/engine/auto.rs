@@ -79,9 +79,11 @@ impl Engine {
             .chain(op.headers)
             .map(|header| {
                 let value = match header.value {
-                    HeaderValue::Credential(name) => self.credential(name)?.expose().clone(),
                     HeaderValue::Uuid => uuid_v4()?,
                     HeaderValue::IdempotencyKey => idempotency_key.to_owned(),
+                    HeaderValue::Credential(_) | HeaderValue::Basic(..) | HeaderValue::Text(_) => {
+                        self.credentials.header_value(&header.value)?
+                    }
                 };
                 Ok((header.name, value))
             })

@@ -3,7 +3,7 @@
 
 use crate::error::Error;
 use crate::keys::{RsaPrivateKey, RsaPublicKey};
-use crate::schema::{Gateway, Scheme};
+use crate::schema::{Gateway, HeaderValue, Scheme, TextPart, text_parts};
 use crate::secret::Secret;
 
 use super::Engine;
@@ -72,13 +72,53 @@ pub(super) fn check_keys(gateway: &Gateway, keys: &SigningKeys) -> Result<(), Er
     Ok(())
 }
 
-impl Engine {
-    pub(super) fn credential(&self, name: &str) -> Result<&Secret<String>, Error> {
-        self.credentials
-            .values
+impl Credentials {
+    pub(super) fn value(&self, name: &str) -> Result<&Secret<String>, Error> {
+        self.values
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v)
             .ok_or_else(|| Error::Config(format!("missing credential {name}")))
+    }
+
+    /// The value of a header made of credentials and fixed text; a fresh UUID or an
+    /// idempotency key is made per request and call, not from credentials.
+    pub(super) fn header_value(&self, value: &HeaderValue) -> Result<String, Error> {
+        match *value {
+            HeaderValue::Credential(name) => Ok(self.value(name)?.expose().clone()),
+            HeaderValue::Basic(user, password) => {
+                use base64::Engine as _;
+                let pair = format!(
+                    "{}:{}",
+                    self.value(user)?.expose(),
+                    self.value(password)?.expose()
+                );
+                Ok(format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(pair)
+                ))
+            }
+            HeaderValue::Text(text) => {
+                let mut out = String::new();
+                for part in text_parts(text) {
+                    match part {
+                        TextPart::Credential(name) => out.push_str(self.value(name)?.expose()),
+                        // The generator refuses malformed placeholders; hand-written statics
+                        // get their text as written.
+                        TextPart::Fixed(fixed) | TextPart::Malformed(fixed) => out.push_str(fixed),
+                    }
+                }
+                Ok(out)
+            }
+            HeaderValue::Uuid | HeaderValue::IdempotencyKey => Err(Error::Config(
+                "a UUID header is made per request, not from credentials".to_owned(),
+            )),
+        }
+    }
+}
+
+impl Engine {
+    pub(super) fn credential(&self, name: &str) -> Result<&Secret<String>, Error> {
+        self.credentials.value(name)
     }
 }

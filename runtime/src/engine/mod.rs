@@ -42,6 +42,7 @@ pub use redact::DryRun;
 pub use redirect::RedirectForm;
 pub use retry::{Retry, RetryPolicy};
 pub use transport::http_client_builder;
+pub use url::fill_base_url;
 
 use auto::uuid_v4;
 use decode::decode;
@@ -203,7 +204,10 @@ impl Engine {
         Ok(DryRun {
             method: prepared.method,
             url: prepared.shown_url().to_owned(),
-            headers: redact::masked_headers(self.gateway, op, headers),
+            headers: redact::masked_headers(self.gateway, op, headers)
+                .into_iter()
+                .chain(prepared.redacted.headers.iter().cloned())
+                .collect(),
             body: prepared.shown_body().cloned(),
             text_to_sign: prepared.shown_text().map(str::to_owned),
         })
@@ -221,6 +225,7 @@ impl Engine {
         let shown = prepared.redacted.body.as_ref().map(form_fields);
         Ok(RedirectForm {
             method: prepared.method,
+            shown_url: prepared.redacted.url.clone(),
             url: prepared.url,
             fields,
             shown,

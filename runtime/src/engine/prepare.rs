@@ -1,5 +1,6 @@
 //! Turns the caller's request into the exact message of one attempt: known fields in the
-//! schema's order, automatic fields filled, validated, signed, path built.
+//! schema's order, automatic fields filled, validated, signed, path, query and header fields
+//! taken out of the body.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -11,6 +12,7 @@ use crate::validate::{present, validate_request};
 
 use super::Engine;
 use super::redact::{Redacted, masked};
+use super::url::take_header_fields;
 
 /// A request exactly as it goes on the wire: automatic fields filled, signed, path built.
 ///
@@ -20,9 +22,12 @@ use super::redact::{Redacted, masked};
 pub struct PreparedRequest {
     /// The HTTP method of the operation.
     pub method: Method,
-    /// The full URL, path fields percent-encoded in place.
+    /// The full URL, path fields percent-encoded in place, query fields in its query string.
     pub url: String,
-    /// The JSON body; `None` for a GET.
+    /// The request's header fields, by wire name; the gateway's and the operation's declared
+    /// headers are added when the request is sent.
+    pub headers: Vec<(&'static str, String)>,
+    /// The JSON body; `None` for a GET or DELETE, or when every field travels outside it.
     pub body: Option<Value>,
     /// The signed text, when the request is signed.
     pub text_to_sign: Option<String>,
@@ -82,28 +87,40 @@ impl Engine {
             None
         };
 
-        let (url, masked_url) = self.build_url(op, &mut body)?;
-        redacted.url = masked_url;
-        let body = match op.method {
-            // An operation whose fields all travel in the path sends no body at all.
-            Method::Post if body.as_object().is_some_and(Map::is_empty) => None,
-            Method::Post => {
-                redacted.body = masked(op.request, &body);
-                Some(body)
+        let built = self.build_url(op, &mut body)?;
+        redacted.url = built.masked;
+        let header_fields = take_header_fields(op, &mut body)?;
+        redacted.headers = header_fields
+            .iter()
+            .map(|(field, value)| {
+                let shown = if field.sensitive { "***" } else { value };
+                (field.wire, shown.to_owned())
+            })
+            .collect();
+        let headers = header_fields
+            .into_iter()
+            .map(|(field, value)| (field.wire, value))
+            .collect();
+        let body_is_empty = body.as_object().is_some_and(Map::is_empty);
+        let body = if !op.method.has_body() {
+            if !body_is_empty {
+                return Err(Error::Config(format!(
+                    "operation {}: a {} carries no body, but fields remain outside the path, query and headers",
+                    op.id, op.method
+                )));
             }
-            Method::Get => {
-                if body.as_object().is_some_and(|m| !m.is_empty()) {
-                    return Err(Error::Config(format!(
-                        "operation {}: a GET carries no body, but fields remain outside the path",
-                        op.id
-                    )));
-                }
-                None
-            }
+            None
+        } else if body_is_empty {
+            // An operation whose fields all travel outside the body sends no body at all.
+            None
+        } else {
+            redacted.body = masked(op.request, &body);
+            Some(body)
         };
         Ok(PreparedRequest {
             method: op.method,
-            url,
+            url: built.url,
+            headers,
             body,
             text_to_sign,
             redacted,

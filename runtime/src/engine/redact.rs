@@ -17,6 +17,8 @@ use super::{Engine, PreparedRequest};
 #[derive(Clone, Default)]
 pub(super) struct Redacted {
     pub(super) url: Option<String>,
+    /// The header fields, sensitive values masked; always set, as it is short.
+    pub(super) headers: Vec<(&'static str, String)>,
     pub(super) body: Option<Value>,
     pub(super) text_to_sign: Option<String>,
 }
@@ -43,6 +45,7 @@ impl fmt::Debug for PreparedRequest {
         f.debug_struct("PreparedRequest")
             .field("method", &self.method)
             .field("url", &self.shown_url())
+            .field("headers", &self.redacted.headers)
             .field("body", &self.shown_body())
             .field("text_to_sign", &self.shown_text())
             .finish()
@@ -52,6 +55,9 @@ impl fmt::Debug for PreparedRequest {
 impl fmt::Display for PreparedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.method.as_str(), self.shown_url())?;
+        for (name, value) in &self.redacted.headers {
+            write!(f, "\n{name}: {value}")?;
+        }
         if let Some(body) = self.shown_body() {
             write!(f, "\n{body}")?;
         }
@@ -66,7 +72,8 @@ pub struct DryRun {
     pub method: Method,
     /// The full URL, sensitive path fields masked.
     pub url: String,
-    /// The gateway's and the operation's headers, sensitive values (API keys) masked.
+    /// The gateway's and the operation's headers, then the request's header fields; sensitive
+    /// values (API keys, sensitive fields) masked.
     pub headers: Vec<(&'static str, String)>,
     /// The body, sensitive fields masked; `None` when nothing travels in a body.
     pub body: Option<Value>,
@@ -94,24 +101,32 @@ pub(super) fn masked_headers(
 }
 
 /// A scrubber of the client's secrets: sensitive credentials, credentials sent in sensitive
-/// headers (API keys) and the signing secret. Built once per engine; each request adds its own
+/// headers (API keys) and those headers' whole values (a Basic pair in Base64, a bearer token
+/// with its prefix), and the signing secret. Built once per engine; each request adds its own
 /// sensitive values to a copy.
 pub(super) fn secrets_scrubber(gateway: &Gateway, credentials: &Credentials) -> Scrubber {
     let mut scrubber = Scrubber::new();
-    let in_sensitive_header = |name: &str| {
+    let sensitive_headers = || {
         gateway
             .headers
             .iter()
             .chain(gateway.operations.iter().flat_map(|op| op.headers))
-            .any(|h| h.sensitive && matches!(h.value, HeaderValue::Credential(n) if n == name))
+            .filter(|h| h.sensitive)
     };
     for (name, value) in &credentials.values {
         let sensitive = gateway
             .credentials
             .iter()
             .any(|c| c.name == *name && c.sensitive);
-        if sensitive || in_sensitive_header(name) {
+        if sensitive || sensitive_headers().any(|h| h.value.credentials().contains(name)) {
             scrubber.add(value.expose());
+        }
+    }
+    for header in sensitive_headers() {
+        if matches!(header.value, HeaderValue::Basic(..) | HeaderValue::Text(_)) {
+            if let Ok(value) = credentials.header_value(&header.value) {
+                scrubber.add(&value);
+            }
         }
     }
     if let SigningKeys::FlatHmacSha512 { secret } = &credentials.keys {

@@ -14,8 +14,10 @@ use super::url::push_percent_encoded;
 pub struct RedirectForm {
     /// Whether the browser GETs the page with the fields in the query or POSTs them as a form.
     pub method: Method,
-    /// The gateway page (path fields already in place).
+    /// The gateway page (path and query fields already in place).
     pub url: String,
+    /// The URL with sensitive path and query values masked, when there are any.
+    pub(super) shown_url: Option<String>,
     /// The fields to post (or to put in the query string), in the spec's order.
     pub fields: Vec<(String, String)>,
     /// The fields with sensitive values masked, when there are any.
@@ -25,7 +27,11 @@ pub struct RedirectForm {
 impl RedirectForm {
     /// The page URL with the fields as its query string, for a GET redirect.
     pub fn to_url(&self) -> String {
-        format!("{}?{}", self.url, form_encode(&self.fields))
+        if self.fields.is_empty() {
+            return self.url.clone();
+        }
+        let separator = if self.url.contains('?') { '&' } else { '?' };
+        format!("{}{separator}{}", self.url, form_encode(&self.fields))
     }
 
     /// The fields as an `application/x-www-form-urlencoded` body, for a POSTed form.
@@ -34,12 +40,12 @@ impl RedirectForm {
     }
 }
 
-/// Passwords and card data in the fields print as `***`.
+/// Passwords and card data in the URL and the fields print as `***`.
 impl fmt::Debug for RedirectForm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedirectForm")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", self.shown_url.as_ref().unwrap_or(&self.url))
             .field("fields", self.shown.as_ref().unwrap_or(&self.fields))
             .finish()
     }

@@ -37,12 +37,15 @@ impl Engine {
         let method = match prepared.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Delete => reqwest::Method::DELETE,
         };
         let mut request = self
             .http
             .request(method, prepared.url.as_str())
             .header(reqwest::header::ACCEPT, "application/json");
-        for (name, value) in headers {
+        for (name, value) in headers.into_iter().chain(prepared.headers) {
             request = request.header(name, value);
         }
         if let Some(body) = &prepared.body {

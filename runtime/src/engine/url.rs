@@ -1,33 +1,31 @@
-//! Where a request goes: the checked base URL and the operation's path template, filled with
-//! percent-encoded path fields.
+//! Where a request goes and what travels beside its body: the checked base URL, the operation's
+//! path template filled with percent-encoded path fields, the query string and the header fields.
 
 use serde_json::Value;
 
 use crate::error::{Error, RuleKind};
-use crate::schema::{Location, Operation};
+use crate::schema::{Field, Location, Operation};
 use crate::validate::push_segment;
 
 use super::Engine;
 use super::prepare::invalid;
 
+/// The URL of one attempt, and the same with sensitive path and query values masked when any
+/// is present.
+pub(super) struct BuiltUrl {
+    pub(super) url: String,
+    pub(super) masked: Option<String>,
+}
+
 impl Engine {
-    /// Moves the path fields out of `body` into the operation's path template. Returns the URL
-    /// and, when a sensitive field sits in the path, the URL with that value masked.
+    /// Moves the path and query fields out of `body` into the operation's path template and
+    /// query string.
     pub(super) fn build_url(
         &self,
         op: &'static Operation,
         body: &mut Value,
-    ) -> Result<(String, Option<String>), Error> {
-        let mut path_values = Vec::new();
-        if let Value::Object(map) = body {
-            for field in op.request.fields {
-                if field.location == Location::Path {
-                    if let Some(value) = map.shift_remove(field.wire) {
-                        path_values.push((field.wire, field.sensitive, value));
-                    }
-                }
-            }
-        }
+    ) -> Result<BuiltUrl, Error> {
+        let path_values = take_fields(op, body, Location::Path);
         let mut url = String::from(&*self.base_url);
         let mut masked = url.clone();
         let mut any_masked = false;
@@ -41,28 +39,21 @@ impl Engine {
             };
             url.push_str(before);
             masked.push_str(before);
-            let pointer = || {
-                let mut pointer = String::new();
-                push_segment(&mut pointer, name);
-                pointer
+            let Some((field, value)) = path_values.iter().find(|(f, _)| f.wire == name) else {
+                return Err(invalid(
+                    &pointer(name),
+                    RuleKind::Required,
+                    "path parameter",
+                ));
             };
-            let Some((_, sensitive, value)) = path_values.iter().find(|(w, _, _)| *w == name)
-            else {
-                return Err(invalid(&pointer(), RuleKind::Required, "path parameter"));
-            };
-            let text = match value {
-                Value::String(s) => s.clone(),
-                Value::Number(n) => n.to_string(),
-                Value::Bool(b) => b.to_string(),
-                _ => return Err(invalid(&pointer(), RuleKind::Type, "string")),
-            };
+            let text = scalar_text(field, value)?;
             // URL parsers resolve "." and ".." segments (even percent-encoded), which would send
             // the request to another endpoint; an empty segment would shift the path.
             if matches!(text.as_str(), "" | "." | "..") {
-                return Err(invalid(&pointer(), RuleKind::Format, "path segment"));
+                return Err(invalid(&pointer(name), RuleKind::Format, "path segment"));
             }
             push_percent_encoded(&mut url, &text);
-            if *sensitive {
+            if field.sensitive {
                 masked.push_str("***");
                 any_masked = true;
             } else {
@@ -72,8 +63,113 @@ impl Engine {
         }
         url.push_str(rest);
         masked.push_str(rest);
-        Ok((url, any_masked.then_some(masked)))
+        for (i, (field, value)) in take_fields(op, body, Location::Query).iter().enumerate() {
+            let text = scalar_text(field, value)?;
+            let separator = if i == 0 { '?' } else { '&' };
+            for target in [&mut url, &mut masked] {
+                target.push(separator);
+                push_percent_encoded(target, field.wire);
+                target.push('=');
+            }
+            push_percent_encoded(&mut url, &text);
+            if field.sensitive {
+                masked.push_str("***");
+                any_masked = true;
+            } else {
+                push_percent_encoded(&mut masked, &text);
+            }
+        }
+        Ok(BuiltUrl {
+            url,
+            masked: any_masked.then_some(masked),
+        })
     }
+}
+
+/// Moves the header fields out of `body`: their names and values, in spec order.
+pub(super) fn take_header_fields(
+    op: &'static Operation,
+    body: &mut Value,
+) -> Result<Vec<(&'static Field, String)>, Error> {
+    take_fields(op, body, Location::Header)
+        .into_iter()
+        .map(|(field, value)| {
+            let text = scalar_text(field, &value)?;
+            // A line break would end the header and smuggle another one in after it.
+            if text.chars().any(|c| c.is_control()) {
+                return Err(invalid(
+                    &pointer(field.wire),
+                    RuleKind::Format,
+                    "header value",
+                ));
+            }
+            Ok((field, text))
+        })
+        .collect()
+}
+
+/// The request's fields at `location` that are present, taken out of `body`, in spec order.
+fn take_fields(
+    op: &'static Operation,
+    body: &mut Value,
+    location: Location,
+) -> Vec<(&'static Field, Value)> {
+    let Value::Object(map) = body else {
+        return Vec::new();
+    };
+    op.request
+        .fields
+        .iter()
+        .filter(|field| field.location == location)
+        .filter_map(|field| Some((field, map.shift_remove(field.wire)?)))
+        .collect()
+}
+
+fn pointer(wire: &str) -> String {
+    let mut pointer = String::new();
+    push_segment(&mut pointer, wire);
+    pointer
+}
+
+/// The text of a value that travels outside the body: only scalars have one.
+fn scalar_text(field: &Field, value: &Value) -> Result<String, Error> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        _ => Err(invalid(&pointer(field.wire), RuleKind::Type, "string")),
+    }
+}
+
+/// An environment's base URL with its `{name}` placeholders replaced by the merchant's values.
+///
+/// A value is a piece of a host name or a path segment: one that is empty or holds `/`, `?`,
+/// `#`, `@`, `\`, whitespace or a control character could move the request to another host or
+/// path, and is refused. Messages name the variable, not its value.
+pub fn fill_base_url(template: &str, values: &[(&str, &str)]) -> Result<String, Error> {
+    let mut url = String::new();
+    let mut rest = template;
+    while let Some((before, after)) = rest.split_once('{') {
+        let Some((name, after)) = after.split_once('}') else {
+            return Err(Error::Config("base URL: unbalanced `{`".to_owned()));
+        };
+        let Some((_, value)) = values.iter().find(|(n, _)| *n == name) else {
+            return Err(Error::Config(format!("base URL: no value for `{name}`")));
+        };
+        let unsafe_char = |c: char| {
+            matches!(c, '/' | '?' | '#' | '@' | '\\') || c.is_whitespace() || c.is_control()
+        };
+        if value.is_empty() || value.contains(unsafe_char) {
+            return Err(Error::Config(format!(
+                "base URL: `{name}` must be non-empty, without `/`, `?`, `#`, `@`, `\\` or whitespace"
+            )));
+        }
+        url.push_str(before);
+        url.push_str(value);
+        rest = after;
+    }
+    url.push_str(rest);
+    Ok(url)
 }
 
 /// Checks the base URL and returns it without a trailing slash, and whether it is plain HTTP to
@@ -108,7 +204,7 @@ pub(super) fn check_base_url(base_url: &str) -> Result<(String, bool), Error> {
     Ok((url.as_str().trim_end_matches('/').to_owned(), loopback_http))
 }
 
-/// RFC 3986 percent-encoding of a path segment: only unreserved characters stay as they are, so
+/// RFC 3986 percent-encoding of a path segment or a query name or value: only unreserved characters stay as they are, so
 /// Base64's `+`, `/` and `=` are encoded.
 pub(super) fn push_percent_encoded(url: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -132,6 +228,30 @@ mod tests {
         let mut s = String::new();
         push_percent_encoded(&mut s, "aZ09-._~+/= @é");
         assert_eq!(s, "aZ09-._~%2B%2F%3D%20%40%C3%A9");
+    }
+
+    #[test]
+    fn base_url_variables_take_one_label_or_segment() {
+        let template = "https://{merchant_host}.gateway.example/api/{tenant}";
+        assert_eq!(
+            fill_base_url(template, &[("merchant_host", "shop-7"), ("tenant", "cz")]).unwrap(),
+            "https://shop-7.gateway.example/api/cz"
+        );
+        for bad in [
+            "",
+            "evil.example/x",
+            "a?b",
+            "a#b",
+            "user@evil",
+            "a b",
+            "a\tb",
+            "a\\b",
+        ] {
+            let err =
+                fill_base_url(template, &[("merchant_host", bad), ("tenant", "cz")]).unwrap_err();
+            assert!(err.to_string().contains("`merchant_host`"), "{bad}: {err}");
+        }
+        assert!(fill_base_url(template, &[("merchant_host", "shop-7")]).is_err());
     }
 
     #[test]
