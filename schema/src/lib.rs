@@ -19,7 +19,7 @@ use std::str::FromStr;
 use std::sync::OnceLock;
 
 pub use names::{ClosedSet, UnknownName};
-use names::{closed_set, credential_name, with_credential};
+use names::{closed_set, keyword_or_credential};
 
 /// Gateway-wide facts the client engine needs.
 #[derive(Debug)]
@@ -293,18 +293,12 @@ impl FromStr for HeaderValue<String> {
     /// The words of a header's `value`; [`HeaderValue::Basic`] and [`HeaderValue::Text`] have
     /// keys of their own.
     fn from_str(text: &str) -> Result<Self, UnknownName> {
-        if let Some(value) = Self::keywords()
-            .into_iter()
-            .find(|value| value.keyword() == Some(text))
-        {
-            return Ok(value);
-        }
-        credential_name(text)
-            .map(HeaderValue::Credential)
-            .ok_or_else(|| UnknownName {
-                found: text.to_owned(),
-                allowed: with_credential(Self::keywords().iter().filter_map(Self::keyword)),
-            })
+        keyword_or_credential(
+            text,
+            Self::keywords(),
+            Self::keyword,
+            HeaderValue::Credential,
+        )
     }
 }
 
@@ -561,18 +555,7 @@ impl FromStr for Auto<String> {
     type Err = UnknownName;
 
     fn from_str(text: &str) -> Result<Self, UnknownName> {
-        if let Some(value) = Self::keywords()
-            .into_iter()
-            .find(|value| value.keyword() == Some(text))
-        {
-            return Ok(value);
-        }
-        credential_name(text)
-            .map(Auto::Credential)
-            .ok_or_else(|| UnknownName {
-                found: text.to_owned(),
-                allowed: with_credential(Self::keywords().iter().filter_map(Self::keyword)),
-            })
+        keyword_or_credential(text, Self::keywords(), Self::keyword, Auto::Credential)
     }
 }
 

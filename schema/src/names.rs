@@ -111,18 +111,28 @@ pub(crate) use closed_set;
 /// The prefix of a value taken from a client's credentials: `credential.merchant_id`.
 pub(crate) const CREDENTIAL_PREFIX: &str = "credential.";
 
-/// The name in `credential.<name>`; `None` for any other text.
-pub(crate) fn credential_name(text: &str) -> Option<String> {
+/// Reads a value of a set that names credentials besides its keywords (`Auto`,
+/// `HeaderValue`): the value whose `keyword` is `text`, or `credential.<name>`. The error lists
+/// every spelling.
+pub(crate) fn keyword_or_credential<T>(
+    text: &str,
+    keywords: impl IntoIterator<Item = T>,
+    keyword: fn(&T) -> Option<&'static str>,
+    credential: fn(String) -> T,
+) -> Result<T, UnknownName> {
+    let mut allowed = vec!["credential.<name>"];
+    for value in keywords {
+        let word = keyword(&value);
+        if word == Some(text) {
+            return Ok(value);
+        }
+        allowed.extend(word);
+    }
     text.strip_prefix(CREDENTIAL_PREFIX)
         .filter(|name| !name.is_empty())
-        .map(str::to_owned)
-}
-
-/// Every spelling of a set that holds credentials besides its keywords, for error messages.
-pub(crate) fn with_credential(
-    keywords: impl IntoIterator<Item = &'static str>,
-) -> Vec<&'static str> {
-    std::iter::once("credential.<name>")
-        .chain(keywords)
-        .collect()
+        .map(|name| credential(name.to_owned()))
+        .ok_or_else(|| UnknownName {
+            found: text.to_owned(),
+            allowed,
+        })
 }
