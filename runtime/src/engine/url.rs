@@ -52,13 +52,7 @@ impl Engine {
             if matches!(text.as_str(), "" | "." | "..") {
                 return Err(invalid(&pointer(name), RuleKind::Format, "path segment"));
             }
-            push_percent_encoded(&mut url, &text);
-            if field.sensitive {
-                masked.push_str("***");
-                any_masked = true;
-            } else {
-                push_percent_encoded(&mut masked, &text);
-            }
+            any_masked |= push_value(&mut url, &mut masked, field, &text);
             rest = after;
         }
         url.push_str(rest);
@@ -71,13 +65,7 @@ impl Engine {
                 push_percent_encoded(target, field.wire);
                 target.push('=');
             }
-            push_percent_encoded(&mut url, &text);
-            if field.sensitive {
-                masked.push_str("***");
-                any_masked = true;
-            } else {
-                push_percent_encoded(&mut masked, &text);
-            }
+            any_masked |= push_value(&mut url, &mut masked, field, &text);
         }
         Ok(BuiltUrl {
             url,
@@ -204,8 +192,20 @@ pub(super) fn check_base_url(base_url: &str) -> Result<(String, bool), Error> {
     Ok((url.as_str().trim_end_matches('/').to_owned(), loopback_http))
 }
 
-/// RFC 3986 percent-encoding of a path segment or a query name or value: only unreserved characters stay as they are, so
-/// Base64's `+`, `/` and `=` are encoded.
+/// Appends a path or query value to the URL and to its shown copy, where a sensitive value is
+/// `***`; says whether it was masked.
+fn push_value(url: &mut String, masked: &mut String, field: &Field, text: &str) -> bool {
+    push_percent_encoded(url, text);
+    if field.sensitive {
+        masked.push_str("***");
+    } else {
+        push_percent_encoded(masked, text);
+    }
+    field.sensitive
+}
+
+/// RFC 3986 percent-encoding of a path segment or a query name or value: only unreserved
+/// characters stay as they are, so Base64's `+`, `/` and `=` are encoded.
 pub(super) fn push_percent_encoded(url: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in text.bytes() {
