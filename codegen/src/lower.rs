@@ -470,6 +470,7 @@ impl<'a> Lowering<'a, '_> {
             }
         }
         self.variants(index, body);
+        self.presets(index, body);
         index
     }
 
@@ -557,7 +558,12 @@ impl<'a> Lowering<'a, '_> {
                     ));
                 }
             }
-            for field in object.fields.iter().filter(|f| f.required) {
+            // The client fills automatic fields itself; no constructor takes them.
+            for field in object
+                .fields
+                .iter()
+                .filter(|f| f.required && f.auto.is_none())
+            {
                 let covered = set.iter().any(|(w, _)| *w == field.wire)
                     || preset.args.iter().any(|a| a.value == field.wire);
                 if !covered {

@@ -1069,9 +1069,19 @@ impl<'s> Reader<'s> {
             signature: keys.optional("signature"),
             variants: keys.optional("variants"),
         };
+        // A request is built by the merchant, so it may have named constructors too; an answer
+        // is only ever decoded.
+        let presets = if what == "a request" {
+            keys.optional("presets")
+                .map(|n| keys.r.entries(n, "`presets`", Self::preset))
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let body = match (fields, items) {
             (Some(fields), None) => Some(ObjectSpec {
                 open,
+                presets,
                 ..keys.r.object_body(node.pos, doc, fields, parts)
             }),
             (None, Some(items)) => keys.r.text(items).map(|items| ObjectSpec {

@@ -7,8 +7,8 @@
 use oneclick_http::schema::{DELETE_PLAN, FIND_PLANS, GATEWAY};
 use oneclick_http::{
     Client, Credentials, DeletePlanRequest, Environment, FindPlansRequest, IfMatch,
-    OpenCheckoutRequest, Plan, PlanId, PlanName, RenamePlanRequest, ReplacePlanRequest,
-    XApprovalCode,
+    OpenCheckoutRequest, OpenReceiptRequest, Plan, PlanId, PlanName, RenamePlanRequest,
+    ReplacePlanRequest, XApprovalCode,
 };
 use oneclick_runtime::{Engine, Secret, SigningKeys};
 use oneclick_tests::{Received, Reply, TestServer};
@@ -287,4 +287,28 @@ fn a_redirect_keeps_its_query_fields_in_the_url_and_masks_the_sensitive_one() {
         "{shown}"
     );
     assert!(!shown.contains("sess-8f2a"), "{shown}");
+}
+
+#[test]
+fn a_get_redirect_is_its_url_and_a_request_preset_fills_its_values() {
+    let client = Client::new(
+        Environment::Custom("https://pay.example".to_owned()),
+        Credentials::new(API_KEY, LOGIN, PASSWORD, TOKEN),
+    )
+    .unwrap();
+    let printable = OpenReceiptRequest::printable(PlanId::try_from("p/1").unwrap());
+    assert_eq!(printable.print, Some(true));
+    assert_eq!(
+        client.open_receipt_url(&printable).unwrap(),
+        "https://pay.example/receipts/p%2F1?print=true"
+    );
+    let plain = OpenReceiptRequest::new(PlanId::try_from("p2").unwrap());
+    assert_eq!(
+        client.open_receipt_url(&plain).unwrap(),
+        client.open_receipt(&plain).unwrap().to_url()
+    );
+    assert_eq!(
+        client.open_receipt_url(&plain).unwrap(),
+        "https://pay.example/receipts/p2"
+    );
 }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc, ident, int};
-use crate::ir::{Callback, Gateway, Operation, Polling, Scheme};
+use crate::ir::{Callback, Gateway, Method, Operation, Polling, Scheme};
 
 pub(super) fn client(gateway: &Gateway) -> TokenStream {
     let environment = environment(gateway);
@@ -325,12 +325,35 @@ fn operation_method(gateway: &Gateway, op: &Operation) -> TokenStream {
             }
         }
         // The customer's browser carries this request to the gateway: build it, never send it.
-        None => quote! {
-            #docs
-            pub fn #name(&self, request: &#request) -> Result<rt::RedirectForm, rt::Error> {
-                self.engine.redirect(&schema::#schema, request)
+        None => {
+            let url_method = (op.method == Method::Get).then(|| redirect_url_method(gateway, op));
+            quote! {
+                #docs
+                pub fn #name(&self, request: &#request) -> Result<rt::RedirectForm, rt::Error> {
+                    self.engine.redirect(&schema::#schema, request)
+                }
+
+                #url_method
             }
-        },
+        }
+    }
+}
+
+/// `<id>_url`: a GET redirect is nothing but its URL, which is what a web framework's redirect
+/// response takes.
+fn redirect_url_method(gateway: &Gateway, op: &Operation) -> TokenStream {
+    let name = ident(&format!("{}_url", op.id));
+    let request = ident(&gateway.objects[op.request].name);
+    let schema = ident(&op.schema_const);
+    let docs = doc(&format!(
+        "The signed URL of [`Client::{}`] for the customer's browser; nothing is sent.",
+        op.id
+    ));
+    quote! {
+        #docs
+        pub fn #name(&self, request: &#request) -> Result<String, rt::Error> {
+            Ok(self.engine.redirect(&schema::#schema, request)?.to_url())
+        }
     }
 }
 

@@ -393,6 +393,9 @@ fn preset(
                 _ => None,
             }
         } else if preset.args.contains(&field.wire) {
+            if field.required {
+                return quote! { #name };
+            }
             Some(quote! { #name })
         } else {
             None
