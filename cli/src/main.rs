@@ -10,7 +10,8 @@
 //!
 //! Exit codes: 0 success (help, --version and completions included); 2 invalid input (nothing
 //! sent); 3 the gateway answered with an error; 4 transport failure, a signature that does not
-//! verify, or an unknown outcome (the payment may exist); 1 anything else, a usage error too.
+//! verify, an answer about another call, or an unknown outcome (the payment may exist); 1
+//! anything else, a usage error too.
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -683,9 +684,10 @@ fn failure(error: Error, output: Output) -> Failure {
         }
         Error::Fault { detail, .. } => Failure(3, format!("{error}\ndetail: {detail}")),
         Error::Errors { .. } | Error::Unsuccessful { .. } => Failure(3, error.to_string()),
-        Error::Signature { .. } | Error::Transport { .. } | Error::OutcomeUnknown { .. } => {
-            Failure(4, error.to_string())
-        }
+        Error::Signature { .. }
+        | Error::ForeignAnswer { .. }
+        | Error::Transport { .. }
+        | Error::OutcomeUnknown { .. } => Failure(4, error.to_string()),
         _ => Failure(1, error.to_string()),
     }
 }

@@ -212,6 +212,7 @@ impl Checker<'_, '_> {
             self.sink.error(op.source_document.pos, message);
         }
         self.path(op);
+        self.answer_matches(op);
         if let Some(items) = &op.request.items {
             self.sink.error(
                 items.pos,
@@ -405,6 +406,42 @@ impl Checker<'_, '_> {
                     when.field.pos,
                     "`success_when` needs at least one value that means success",
                 );
+            }
+        }
+    }
+
+    /// Each `answer_matches` name is a top-level field of both messages whose value the caller
+    /// gives: the client compares the answer with what the caller asked about.
+    fn answer_matches(&mut self, op: &crate::spec::OperationSpec) {
+        let Some(first) = op.answer_matches.first() else {
+            return;
+        };
+        let Some(response) = &op.response else {
+            self.sink.error(
+                first.pos,
+                "`answer_matches` needs a response: a redirect is answered in the customer's browser",
+            );
+            return;
+        };
+        for name in &op.answer_matches {
+            let in_request = op
+                .request
+                .fields
+                .iter()
+                .find(|f| f.wire.value == name.value);
+            let problem = match in_request {
+                None => Some("which is not a field of the request"),
+                Some(field) if field.auto.is_some() => {
+                    Some("which the client fills itself: name a value the caller gives")
+                }
+                Some(_) if !response.fields.iter().any(|f| f.wire.value == name.value) => {
+                    Some("which is not a field of the response")
+                }
+                Some(_) => None,
+            };
+            if let Some(problem) = problem {
+                let message = format!("`answer_matches` names `{}`, {problem}", name.value);
+                self.sink.error(name.pos, message);
             }
         }
     }

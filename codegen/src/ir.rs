@@ -377,6 +377,8 @@ pub struct Operation {
     pub reconcile: Vec<String>,
     /// An answer field and the values of it that mean success.
     pub success_when: Option<(String, Vec<Literal>)>,
+    /// Wire names of the top-level fields an answer must repeat as the request sent them.
+    pub answer_matches: Vec<String>,
     pub headers: Vec<Header>,
     pub examples: Vec<Example>,
     /// SCREAMING_SNAKE name of the `schema::Operation` static.

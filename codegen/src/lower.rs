@@ -247,6 +247,7 @@ impl<'a> Lowering<'a, '_> {
                     let values = w.values.iter().map(|v| literal(&v.value)).collect();
                     (w.field.value.clone(), values)
                 }),
+                answer_matches: op.answer_matches.iter().map(|f| f.value.clone()).collect(),
                 encoding: op.encoding(),
                 headers,
                 examples: Vec::new(),

@@ -306,6 +306,8 @@ pub struct OperationSpec {
     pub reconcile: Vec<Text>,
     /// The answer field that says whether an unsigned answer is a success, and its values.
     pub success_when: Option<SuccessWhenSpec>,
+    /// Fields of both request and response whose values an answer must repeat.
+    pub answer_matches: Vec<Text>,
     pub headers: Vec<HeaderSpec>,
     pub encoding: Option<Spanned<Encoding>>,
     pub delivery: Option<Spanned<Delivery>>,
@@ -1288,6 +1290,10 @@ impl<'s> Reader<'s> {
         let success_when = keys
             .optional("success_when")
             .and_then(|n| keys.r.success_when(n));
+        let answer_matches = keys
+            .optional("answer_matches")
+            .map(|n| keys.r.texts(n))
+            .unwrap_or_default();
         let examples = keys
             .optional("examples")
             .map(|n| keys.r.list(n, Self::example))
@@ -1295,6 +1301,7 @@ impl<'s> Reader<'s> {
         keys.finish();
         let (source_document, source_section) = source?;
         Some(OperationSpec {
+            answer_matches,
             id,
             doc: doc?,
             source_document,

@@ -67,6 +67,7 @@ static PING: Operation = Operation {
     repeat: Repeat::Read,
     reconcile: &[],
     success_when: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],

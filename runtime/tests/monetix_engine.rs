@@ -168,6 +168,7 @@ const fn operation(id: &'static str, request: &'static Object, response_signed: 
         repeat: Repeat::Idempotent,
         reconcile: &["general.payment_id"],
         success_when: None,
+        answer_matches: &[],
         encoding: Encoding::Json,
         delivery: Delivery::Call,
         headers: &[],

@@ -63,6 +63,7 @@ static ORDER: Operation = Operation {
     repeat: Repeat::Unsafe,
     reconcile: &[],
     success_when: None,
+    answer_matches: &[],
 };
 
 static GATEWAY: Gateway = Gateway {

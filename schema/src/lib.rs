@@ -137,6 +137,9 @@ pub struct Operation {
     /// For answers the gateway does not sign with a `result` code: the field that says whether
     /// the call succeeded, and the values that mean it did.
     pub success_when: Option<SuccessWhen>,
+    /// Top-level fields that identify what the call is about (`payId`): an answer that carries
+    /// one must carry the value the request sent, or it answers another call.
+    pub answer_matches: &'static [&'static str],
     /// How the request body travels.
     pub encoding: Encoding,
     /// Whether the client sends the request or hands it to the customer's browser.

@@ -112,6 +112,33 @@ async fn a_patch_sends_a_boolean_query_field() {
 }
 
 #[tokio::test]
+async fn an_answer_about_another_plan_is_not_this_call_s_answer() {
+    let rename = || RenamePlanRequest::new(plan_id(), PlanName::try_from("Platinum").unwrap());
+    let server = TestServer::start(|_| {
+        Reply::json(json!({"plan_id": "p/1 x", "version": "v3"}).to_string())
+    })
+    .await;
+    let renamed = client(&server).rename_plan(&rename()).await.unwrap();
+    assert_eq!(renamed.plan_id.as_deref(), Some("p/1 x"));
+
+    let server =
+        TestServer::start(|_| Reply::json(json!({"plan_id": "p2", "version": "v3"}).to_string()))
+            .await;
+    let err = client(&server).rename_plan(&rename()).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            oneclick_http::Error::ForeignAnswer {
+                operation: "rename_plan",
+                field: "plan_id"
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!err.to_string().contains("p2"), "{err}");
+}
+
+#[tokio::test]
 async fn a_delete_sends_no_body() {
     let server = TestServer::start(|_| Reply::json(json!({"deleted": true}).to_string())).await;
     let mut request =

@@ -468,6 +468,7 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
         }
         None => quote! { None },
     };
+    let answer_matches = &op.answer_matches;
     let docs = doc(&format!(
         "The `{}` operation: `{} {}`.",
         op.id,
@@ -491,6 +492,7 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
             repeat: #repeat,
             reconcile: &[#(#reconcile),*],
             success_when: #success_when,
+            answer_matches: &[#(#answer_matches),*],
             encoding: #encoding,
             delivery: #delivery,
             headers: #op_headers,

@@ -876,7 +876,7 @@ pub struct SdkChallenge {
 /// 2. `origPayId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 499 (operation `oneclick_echo`, line 486).
+/// From `spec/csob.yaml`, line 500 (operation `oneclick_echo`, line 486).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OneclickEchoRequest {
     /// PayID of the OneClick template.
@@ -946,7 +946,7 @@ pub struct OneclickEchoResponse {
 /// 17. `language`
 /// 18. `ttlSec`
 ///
-/// From `spec/csob.yaml`, line 573 (operation `oneclick_init`, line 556).
+/// From `spec/csob.yaml`, line 574 (operation `oneclick_init`, line 557).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OneclickInitRequest {
     /// PayID of the OneClick template created earlier.
@@ -1161,7 +1161,7 @@ pub struct OneclickInitResponse {
 /// 3. `dttm`
 /// 4. `fingerprint` (`browser` (`userAgent`, `acceptHeader`, `language`, `javascriptEnabled`, `colorDepth`, `screenHeight`, `screenWidth`, `timezone`, `javaEnabled`, `challengeWindowSize`), `sdk` (`appID`, `encData`, `ephemPubKey`, `maxTimeout`, `referenceNumber`, `transID`))
 ///
-/// From `spec/csob.yaml`, line 731 (operation `oneclick_process`, line 714).
+/// From `spec/csob.yaml`, line 733 (operation `oneclick_process`, line 715).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OneclickProcessRequest {
     /// PayID of the payment created by oneclick/init.
@@ -1237,7 +1237,7 @@ pub struct OneclickProcessResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 871 (operation `payment_status`, line 858).
+/// From `spec/csob.yaml`, line 874 (operation `payment_status`, line 860).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentStatusRequest {
     /// The payment's ID.
@@ -1321,7 +1321,7 @@ pub struct PaymentStatusResponse {
 /// 19. `colorSchemeVersion`
 /// 20. `customExpiry`
 ///
-/// From `spec/csob.yaml`, line 916 (operation `payment_init`, line 898).
+/// From `spec/csob.yaml`, line 919 (operation `payment_init`, line 901).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentInitRequest {
     /// The reference number of the order, up to 10 digits; also on the bank statement.
@@ -1565,7 +1565,7 @@ pub struct PaymentInitResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 997 (operation `payment_process`, line 984).
+/// From `spec/csob.yaml`, line 1000 (operation `payment_process`, line 987).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentProcessRequest {
     /// PayID of the payment created by payment_init.
@@ -1605,7 +1605,7 @@ impl PaymentProcessRequest {
 /// 3. `dttm`
 /// 4. `totalAmount`
 ///
-/// From `spec/csob.yaml`, line 1025 (operation `payment_close`, line 1011).
+/// From `spec/csob.yaml`, line 1029 (operation `payment_close`, line 1014).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentCloseRequest {
     /// The payment to close.
@@ -1678,7 +1678,7 @@ pub struct PaymentCloseResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1070 (operation `payment_reverse`, line 1057).
+/// From `spec/csob.yaml`, line 1075 (operation `payment_reverse`, line 1061).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentReverseRequest {
     /// The payment to reverse.
@@ -1743,7 +1743,7 @@ pub struct PaymentReverseResponse {
 /// 3. `dttm`
 /// 4. `amount`
 ///
-/// From `spec/csob.yaml`, line 1110 (operation `payment_refund`, line 1096).
+/// From `spec/csob.yaml`, line 1116 (operation `payment_refund`, line 1101).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentRefundRequest {
     /// The payment to refund.
@@ -1815,7 +1815,7 @@ pub struct PaymentRefundResponse {
 /// 1. `merchantId`
 /// 2. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1152 (operation `echo`, line 1142).
+/// From `spec/csob.yaml`, line 1158 (operation `echo`, line 1148).
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EchoRequest {}
 
@@ -1863,7 +1863,7 @@ pub struct EchoResponse {
 /// 2. `customerId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1190 (operation `echo_customer`, line 1178).
+/// From `spec/csob.yaml`, line 1197 (operation `echo_customer`, line 1184).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EchoCustomerRequest {
     /// The merchant's identifier of the customer.

@@ -27,6 +27,7 @@ impl Engine {
     pub(super) fn read_answer(
         &self,
         op: &'static Operation,
+        request: &Value,
         answer: RawAnswer,
         scrubber: &Scrubber,
         span: &tracing::Span,
@@ -85,6 +86,8 @@ impl Engine {
 
         self.verify_response(op, &response)
             .map_err(Failure::of_answer)?;
+        // Before the result code: a refusal about another payment says nothing about this one.
+        answers_this_call(op, request, &response).map_err(Failure::of_answer)?;
 
         if let Some(result) = self.gateway.result {
             let Some(code) = response.get(result.code_field).and_then(Value::as_i64) else {
@@ -182,6 +185,29 @@ fn scrubbed_text(object: &Value, key: &str, scrubber: &Scrubber) -> String {
         Some(Value::Null) | None => String::new(),
         Some(other) => scrubber.scrub(&other.to_string()),
     }
+}
+
+/// An answer that carries one of the operation's `answer_matches` fields carries the value the
+/// request sent: a verified answer about another payment is no answer to this call. An answer
+/// without the field (an early refusal) is left to the other checks.
+fn answers_this_call(
+    op: &'static Operation,
+    request: &Value,
+    response: &Value,
+) -> Result<(), Error> {
+    for &field in op.answer_matches {
+        let sent = request.get(field).filter(|v| !v.is_null());
+        let answered = response.get(field).filter(|v| !v.is_null());
+        if let (Some(sent), Some(answered)) = (sent, answered) {
+            if sent != answered {
+                return Err(Error::ForeignAnswer {
+                    operation: op.id,
+                    field,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A successful answer must carry what its spec requires, with the documented JSON types, and

@@ -310,12 +310,13 @@ impl Engine {
     async fn exchange(
         &self,
         op: &'static Operation,
+        request: &Value,
         mut prepared: PreparedRequest,
         headers: Vec<(&'static str, String)>,
         span: &tracing::Span,
     ) -> Result<Value, Failure> {
         let scrubber = std::mem::take(&mut prepared.scrubber);
         let answer = self.send(op, prepared, headers, span).await?;
-        self.read_answer(op, answer, &scrubber, span)
+        self.read_answer(op, request, answer, &scrubber, span)
     }
 }
