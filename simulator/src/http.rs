@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Body, Bytes, Incoming};
-use hyper::header::{CONNECTION, CONTENT_TYPE, HOST, HeaderValue};
+use hyper::header::{CONNECTION, CONTENT_TYPE, HOST, HeaderValue, LOCATION};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode, Uri};
@@ -63,6 +63,10 @@ pub enum Reply {
     Drop,
     /// Answer after a pause (a slow gateway).
     Delayed(std::time::Duration, Box<Reply>),
+    /// 303 See Other to this URL: a page sending the customer's browser on.
+    SeeOther(String),
+    /// 200 with an HTML page for the customer's browser.
+    Html(String),
 }
 
 impl Reply {
@@ -313,6 +317,15 @@ impl Answering {
         }
         match reply {
             Reply::Status(status, body) => Ok(respond(status, Bytes::from(body), false)),
+            Reply::SeeOther(location) => Ok(see_other(&location)),
+            Reply::Html(page) => {
+                let mut response = respond(200, Bytes::from(page), false);
+                response.headers_mut().insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                );
+                Ok(response)
+            }
             Reply::Drop | Reply::Delayed(..) => Err(DropConnection),
         }
     }
@@ -327,6 +340,16 @@ fn respond(status: u16, body: Bytes, close: bool) -> Response<Full<Bytes>> {
     if close {
         headers.insert(CONNECTION, HeaderValue::from_static("close"));
     }
+    response
+}
+
+/// A 303 to `location`; one that is no valid header value is a 500, never a redirect elsewhere.
+fn see_other(location: &str) -> Response<Full<Bytes>> {
+    let Ok(value) = HeaderValue::from_str(location) else {
+        return respond(500, Bytes::new(), false);
+    };
+    let mut response = respond(303, Bytes::new(), false);
+    response.headers_mut().insert(LOCATION, value);
     response
 }
 
@@ -361,6 +384,26 @@ pub fn percent_decode_with(text: &str, plus_is_space: bool) -> String {
 /// A path segment, percent-decoded.
 pub fn percent_decode(segment: &str) -> String {
     percent_decode_with(segment, false)
+}
+
+/// Fields as `application/x-www-form-urlencoded` text: everything but unreserved characters
+/// percent-encoded, so `+`, `/` and `=` of Base64 survive.
+pub fn form_encode(fields: &[(String, String)]) -> String {
+    let encode = |text: &str| -> String {
+        text.bytes()
+            .map(|byte| match byte {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    char::from(byte).to_string()
+                }
+                other => format!("%{other:02X}"),
+            })
+            .collect()
+    };
+    fields
+        .iter()
+        .map(|(key, value)| format!("{}={}", encode(key), encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// The fields of an `application/x-www-form-urlencoded` body.

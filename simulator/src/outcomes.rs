@@ -28,8 +28,11 @@ pub enum Outcome {
     Result900,
     /// ČSOB: process asks for a browser challenge (3-D Secure).
     Challenge,
-    /// Monetix: the sale is declined.
+    /// Monetix: the sale is declined. ČSOB: the customer's card is declined on the payment
+    /// page.
     Decline,
+    /// ČSOB: the customer cancels on the payment page.
+    Cancel,
 }
 
 impl Outcome {
@@ -44,6 +47,7 @@ impl Outcome {
             "result_900" => Outcome::Result900,
             "challenge" => Outcome::Challenge,
             "decline" => Outcome::Decline,
+            "cancel" => Outcome::Cancel,
             _ => return None,
         })
     }
