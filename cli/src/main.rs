@@ -528,6 +528,10 @@ fn call(
             });
             return Ok(format!("{}\n", output.render(&shown)));
         }
+        // A GET redirect is nothing but its URL: printed alone, it is what a script hands on.
+        if op.delivery == Delivery::Redirect && dry.method == schema::Method::Get {
+            return Ok(format!("{}\n", dry.url));
+        }
         let mut out = format!("{} {}\n", dry.method.as_str(), dry.url);
         for (header, value) in &dry.headers {
             out.push_str(&format!("{header}: {value}\n"));

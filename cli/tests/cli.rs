@@ -937,3 +937,81 @@ async fn output_json_is_one_line_everywhere_json_is_printed() {
         .unwrap_or_else(|e| panic!("{e}: {stderr}"));
     assert_eq!(answer["resultCode"], 700);
 }
+
+#[tokio::test]
+async fn a_first_payment_from_the_command_line_against_the_simulator() {
+    let simulator = oneclick_simulator::Simulator::start(Default::default())
+        .await
+        .unwrap();
+    let base_url = simulator.url("/csob");
+    let init = json!({
+        "orderNo": "5547", "payOperation": "oneclickPayment", "totalAmount": 1789600,
+        "currency": "CZK", "closePayment": false, "returnUrl": "https://shop.example.com/return",
+        "returnMethod": "GET", "language": "cs", "customerId": "cust-0042",
+        "cart": [{"name": "Wireless headphones", "quantity": 1, "amount": 1789600}]
+    });
+    let created = oneclick(
+        &[
+            "--output",
+            "json",
+            "csob",
+            "payment-init",
+            "--base-url",
+            &base_url,
+            "--request",
+            "-",
+        ],
+        &init.to_string(),
+    )
+    .await;
+    assert_eq!(created.status.code(), Some(0), "{}", text(&created.stderr));
+    let answer: Value = serde_json::from_slice(&created.stdout).unwrap();
+    let pay_id = answer["payId"].as_str().unwrap().to_owned();
+
+    let process = oneclick(
+        &[
+            "csob",
+            "payment-process",
+            "--base-url",
+            &base_url,
+            "--request",
+            "-",
+        ],
+        &json!({ "payId": pay_id }).to_string(),
+    )
+    .await;
+    assert_eq!(process.status.code(), Some(0), "{}", text(&process.stderr));
+    let url = text(&process.stdout);
+    let prefix = format!(
+        "{base_url}/payment/process/M1MIPS0000/{}/",
+        pay_id.replace('@', "%40")
+    );
+    assert!(url.starts_with(&prefix) && url.ends_with('\n'), "{url}");
+    assert_eq!(url.lines().count(), 1, "the URL alone: {url}");
+    assert_eq!(
+        simulator.csob_payments(),
+        [(pay_id.clone(), 1)],
+        "payment-process sends nothing"
+    );
+
+    let close = oneclick(
+        &[
+            "csob",
+            "payment-close",
+            "--base-url",
+            &base_url,
+            "--request",
+            "-",
+        ],
+        &json!({ "payId": pay_id }).to_string(),
+    )
+    .await;
+    assert_eq!(close.status.code(), Some(3), "not paid yet: 150");
+    assert!(
+        text(&close.stderr).contains("150"),
+        "{}",
+        text(&close.stderr)
+    );
+    let echo = oneclick(&["csob", "echo", "--base-url", &base_url], "").await;
+    assert_eq!(echo.status.code(), Some(0), "{}", text(&echo.stderr));
+}
