@@ -388,3 +388,20 @@ async fn a_cart_of_no_items_or_three_is_refused_before_sending() {
     }
     assert!(simulator.csob_payments().is_empty(), "nothing was sent");
 }
+
+#[tokio::test]
+async fn a_custom_payment_needs_its_expiry() {
+    let simulator = Simulator::start(Config::default()).await.unwrap();
+    let client = client(&simulator);
+    let custom = first_payment(100_000, HttpMethod::Get)
+        .pay_operation(oneclick_csob::PayOperation::CustomPayment);
+    let err = client.payment_init(&custom).await.unwrap_err();
+    let violations = err.violations().expect("refused before sending");
+    assert_eq!(
+        oneclick_tests::violation_lines(violations),
+        ["/customExpiry required_if"]
+    );
+    let with_expiry = custom.custom_expiry("20220201000000".try_into().unwrap());
+    let created = client.payment_init(&with_expiry).await.unwrap();
+    assert_eq!(created.payment_status, Some(PaymentStatus::Created));
+}
