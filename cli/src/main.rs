@@ -379,8 +379,6 @@ fn constraint(constraint: &Constraint) -> String {
         Constraint::MaxLength(n, unit) => format!("max_length {n} {unit:?}").to_lowercase(),
         Constraint::Pattern(p) => format!("pattern {}", p.source),
         Constraint::Format(f) => format!("format {}", oneclick_runtime::format::name(*f)),
-        Constraint::MinItems(n) => format!("min_items {n}"),
-        Constraint::MaxItems(n) => format!("max_items {n}"),
     }
 }
 

@@ -770,7 +770,6 @@ impl Checker<'_, '_> {
                 "`rust_type` names the newtype of a constrained field or inline enum",
             );
         }
-        self.item_counts(field);
         if field.samples.is_some() && field.constraints.is_empty() {
             self.sink.error(
                 field.wire.pos,
@@ -779,38 +778,6 @@ impl Checker<'_, '_> {
         }
         if let Some(default) = &field.default {
             self.default(field, default, base);
-        }
-    }
-
-    /// `min_items` and `max_items` bound how many items a list field holds.
-    fn item_counts(&mut self, field: &FieldSpec) {
-        let is_list = matches!(field.ty.value, Some(TypeExpr::List(_)));
-        for (count, key) in [
-            (&field.min_items, "min_items"),
-            (&field.max_items, "max_items"),
-        ] {
-            let Some(count) = count else {
-                continue;
-            };
-            if !is_list {
-                let message = format!("`{key}` applies to lists");
-                self.sink.error(count.pos, message);
-            }
-            if count.value < 0 {
-                self.sink
-                    .error(count.pos, "a count of items is not negative");
-            }
-            if count.value > MAX_LENGTH_BOUND {
-                let message = format!(
-                    "a count of items is at most {MAX_LENGTH_BOUND}: no gateway message holds more"
-                );
-                self.sink.error(count.pos, message);
-            }
-        }
-        if let (Some(min), Some(max)) = (&field.min_items, &field.max_items) {
-            if min.value > max.value {
-                self.sink.error(max.pos, "`max_items` is below `min_items`");
-            }
         }
     }
 

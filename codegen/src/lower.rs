@@ -733,13 +733,6 @@ impl<'a> Lowering<'a, '_> {
         if ty == ir::TypeRef::MonthYear {
             constraints.push(ir::Constraint::Format(ir::Format::MonthYear));
         }
-        let count = |v: &Spanned<i64>| usize::try_from(v.value).unwrap_or(0);
-        if let Some(min) = &field.min_items {
-            constraints.push(ir::Constraint::MinItems(count(min)));
-        }
-        if let Some(max) = &field.max_items {
-            constraints.push(ir::Constraint::MaxItems(count(max)));
-        }
         let sensitive = field.sensitive
             || matches!(ty, ir::TypeRef::Scalar(index) if self.gateway.scalars[index].sensitive);
         if let (Some(auto), ir::Direction::Response) = (&field.auto, direction) {

@@ -262,10 +262,6 @@ pub struct FieldSpec {
     pub enum_values: Option<Vec<EnumValueSpec>>,
     pub constraints: Constraints,
     pub samples: Option<Samples>,
-    /// `min_items` of a list field.
-    pub min_items: Option<Spanned<i64>>,
-    /// `max_items` of a list field.
-    pub max_items: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Clone)]
@@ -1191,12 +1187,8 @@ impl<'s> Reader<'s> {
         let mut nodes = keys_constraints(&mut keys);
         let constraints = keys.r.constraints(&mut nodes);
         let samples = keys.optional("samples").and_then(|n| keys.r.samples(n));
-        let min_items = keys.optional("min_items").and_then(|n| keys.r.int(n));
-        let max_items = keys.optional("max_items").and_then(|n| keys.r.int(n));
         keys.finish();
         Some(FieldSpec {
-            min_items,
-            max_items,
             wire,
             ty: ty?,
             required,

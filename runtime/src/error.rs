@@ -45,10 +45,6 @@ pub enum RuleKind {
     /// A field the spec does not know: sending it would go unchecked (a typo such as
     /// `closePayement` silently leaves the real field at its default).
     UnknownField,
-    /// A list has fewer items than allowed.
-    MinItems,
-    /// A list has more items than allowed.
-    MaxItems,
 }
 
 impl RuleKind {
@@ -71,8 +67,6 @@ impl RuleKind {
             RuleKind::NotGreater => "not_greater",
             RuleKind::RequiredUnless => "required_unless",
             RuleKind::UnknownField => "unknown_field",
-            RuleKind::MinItems => "min_items",
-            RuleKind::MaxItems => "max_items",
         }
     }
 }

@@ -212,17 +212,10 @@ fn check_kind(
         }
         Kind::List(inner) => match value.as_array() {
             Some(items) => {
-                check_count_at(constraints, items.len(), path, out);
-                // The counts are this list's; a list inside it is counted by its own.
-                let element: Vec<Constraint> = constraints
-                    .iter()
-                    .filter(|c| !matches!(c, Constraint::MinItems(_) | Constraint::MaxItems(_)))
-                    .cloned()
-                    .collect();
                 for (i, item) in items.iter().enumerate() {
                     let parent = path.len();
                     push_segment(path, &i.to_string());
-                    check_kind(inner, &element, item, unknown, path, out);
+                    check_kind(inner, constraints, item, unknown, path, out);
                     path.truncate(parent);
                 }
             }
@@ -266,20 +259,6 @@ fn check_str_at(constraints: &[Constraint], value: &str, path: &str, out: &mut V
             }
             Constraint::Format(f) if !format::check(*f, value) => {
                 out.push(violation(path, RuleKind::Format, format::name(*f)));
-            }
-            _ => {}
-        }
-    }
-}
-
-fn check_count_at(constraints: &[Constraint], count: usize, path: &str, out: &mut Vec<Violation>) {
-    for constraint in constraints {
-        match constraint {
-            Constraint::MinItems(min) if count < *min => {
-                out.push(violation(path, RuleKind::MinItems, min.to_string()));
-            }
-            Constraint::MaxItems(max) if count > *max => {
-                out.push(violation(path, RuleKind::MaxItems, max.to_string()));
             }
             _ => {}
         }

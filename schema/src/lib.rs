@@ -640,10 +640,6 @@ pub enum Constraint<Regex = &'static Pattern> {
     Pattern(Regex),
     /// A string in this format.
     Format(Format),
-    /// A list of at least this many items.
-    MinItems(usize),
-    /// A list of at most this many items.
-    MaxItems(usize),
 }
 
 /// A regular expression, compiled on first use.

@@ -366,30 +366,6 @@ async fn echo_customer_knows_whose_cards_are_saved() {
 }
 
 #[tokio::test]
-async fn a_cart_of_no_items_or_three_is_refused_before_sending() {
-    let simulator = Simulator::start(Config::default()).await.unwrap();
-    let client = client(&simulator);
-    let line = || {
-        CartItem::new(
-            CartItemName::try_from("Cable").unwrap(),
-            Quantity::try_from(1).unwrap(),
-            LineAmount::try_from(100).unwrap(),
-        )
-    };
-    for (cart, rule) in [
-        (vec![], "/cart min_items"),
-        (vec![line(), line(), line()], "/cart max_items"),
-    ] {
-        let mut request = first_payment(300, HttpMethod::Get);
-        request.cart = cart;
-        let err = client.payment_init(&request).await.unwrap_err();
-        let violations = err.violations().expect("refused before sending");
-        assert_eq!(oneclick_tests::violation_lines(violations), [rule]);
-    }
-    assert!(simulator.csob_payments().is_empty(), "nothing was sent");
-}
-
-#[tokio::test]
 async fn a_custom_payment_needs_its_expiry() {
     let simulator = Simulator::start(Config::default()).await.unwrap();
     let client = client(&simulator);

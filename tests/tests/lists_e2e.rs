@@ -1,9 +1,6 @@
-//! `items` answers (a JSON array decoded element by element), `fault` errors and request lists
-//! with a bounded number of items, over HTTP.
+//! `items` answers (a JSON array decoded element by element) and `fault` errors, over HTTP.
 
-use oneclick_lists::{
-    Client, Credentials, CustomerNumber, Environment, Error, ListCardsRequest, RemoveCardsRequest,
-};
+use oneclick_lists::{Client, Credentials, CustomerNumber, Environment, Error, ListCardsRequest};
 use oneclick_tests::{Reply, TestServer};
 use serde_json::json;
 
@@ -62,26 +59,4 @@ async fn an_object_where_a_list_belongs_is_a_decode_error() {
     let server = TestServer::start(|_| Reply::json(json!({"token": "t1"}).to_string())).await;
     let err = client(&server).list_cards(&request()).await.unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
-}
-
-#[tokio::test]
-async fn a_list_with_too_few_or_too_many_items_is_never_sent() {
-    let server = TestServer::start(|_| Reply::json(json!({"removed": 2}).to_string())).await;
-    let client = client(&server);
-    let tokens = |n: usize| (0..n).map(|i| format!("t{i}")).collect::<Vec<_>>();
-    for (count, rule) in [(0, "/tokens min_items"), (3, "/tokens max_items")] {
-        let err = client
-            .remove_cards(&RemoveCardsRequest::new(tokens(count)))
-            .await
-            .unwrap_err();
-        let violations = err.violations().expect("refused before sending");
-        assert_eq!(oneclick_tests::violation_lines(violations), [rule]);
-    }
-    assert!(server.received().is_empty(), "nothing was sent");
-    let removed = client
-        .remove_cards(&RemoveCardsRequest::new(tokens(2)))
-        .await
-        .unwrap();
-    assert_eq!(removed.removed, 2);
-    assert_eq!(server.received()[0].json(), json!({"tokens": ["t0", "t1"]}));
 }

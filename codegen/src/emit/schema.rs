@@ -238,14 +238,6 @@ fn constraint_list(prefix: &str, constraints: &[Constraint]) -> (TokenStream, To
                 let format = closed(*format);
                 quote! { Constraint::Format(#format) }
             }
-            Constraint::MinItems(n) => {
-                let n = proc_macro2::Literal::usize_unsuffixed(*n);
-                quote! { Constraint::MinItems(#n) }
-            }
-            Constraint::MaxItems(n) => {
-                let n = proc_macro2::Literal::usize_unsuffixed(*n);
-                quote! { Constraint::MaxItems(#n) }
-            }
         })
         .collect();
     (quote! { #(#patterns)* }, quote! { &[#(#items),*] })

@@ -1176,9 +1176,7 @@ pub static PAYMENT_INIT_REQUEST: Object = Object {
             .required()
             .constraints(RETURN_URL_CONSTRAINTS),
         Field::new("returnMethod", Kind::Enum(&HTTP_METHOD_VALUES)).required(),
-        Field::new("cart", Kind::List(&Kind::Object(&CART_ITEM)))
-            .required()
-            .constraints(&[Constraint::MinItems(1), Constraint::MaxItems(2)]),
+        Field::new("cart", Kind::List(&Kind::Object(&CART_ITEM))).required(),
         Field::new("customer", Kind::Object(&CUSTOMER)),
         Field::new("order", Kind::Object(&ORDER)),
         Field::new("merchantData", Kind::String).constraints(MERCHANT_DATA_CONSTRAINTS),
