@@ -12,6 +12,9 @@
 //! `cargo xtask diff [BASE]` lists the wire changes between BASE and the working tree with a
 //! semver verdict (see `diff.rs`).
 //!
+//! `cargo xtask package [cargo package options]` packages the schema, the runtime and every
+//! generated client as crates.io would receive them, verified by building each from its package.
+//!
 //! `cargo xtask bench` runs the criterion benchmarks of `bench/`.
 //!
 //! Both work on the checkout they run in: the repository root is the nearest directory at or
@@ -32,7 +35,7 @@ use std::time::Instant;
 use oneclick_codegen::workspace::{self, Change};
 
 const USAGE: &str =
-    "usage: cargo xtask codegen [--check] | cargo xtask diff [BASE] | cargo xtask bench";
+    "usage: cargo xtask codegen [--check] | cargo xtask diff [BASE] | cargo xtask package | cargo xtask bench";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
         ["bench"] => bench(),
+        ["package", rest @ ..] => package(rest),
         ["diff", rest @ ..] => match repository_root() {
             Ok(root) => diff::run(&root, rest),
             Err(code) => code,
@@ -168,6 +172,41 @@ fn bench() -> ExitCode {
         Ok(_) => ExitCode::FAILURE,
         Err(err) => {
             eprintln!("cannot run cargo bench: {err}");
+            ExitCode::from(3)
+        }
+    }
+}
+
+/// `cargo xtask package`: packages the crates a merchant depends on (the schema, the runtime
+/// and every generated client) as crates.io would receive them, each built on its own from the
+/// packaged sources. Nothing is published.
+fn package(extra: &[&str]) -> ExitCode {
+    let root = match repository_root() {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
+    let mut args = vec!["package", "-p", "oneclick-schema", "-p", "oneclick-runtime"];
+    let mut crates = Vec::new();
+    for target in workspace::targets(&root).iter().filter(|t| t.is_gateway()) {
+        match oneclick_codegen::load(&root.join(&target.spec), &target.spec.to_string_lossy()) {
+            Ok(gateway) => crates.push(gateway.crate_name),
+            Err(diagnostics) => {
+                eprintln!("{diagnostics}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    crates.push(oneclick_codegen::emit::registry::PACKAGE.to_owned());
+    for name in &crates {
+        args.extend(["-p", name]);
+    }
+    args.extend(extra);
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    match std::process::Command::new(cargo).current_dir(root).args(&args).status() {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("cannot run cargo package: {err}");
             ExitCode::from(3)
         }
     }
