@@ -10,7 +10,9 @@ use oneclick_codegen::release::{self, NoRelease, Since};
 const SPEC: &str = "spec/shop.yaml";
 
 fn fixture(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("diff").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("diff")
+        .join(name);
     std::fs::read_to_string(path).unwrap()
 }
 
@@ -22,7 +24,8 @@ struct Repo(PathBuf);
 
 impl Repo {
     fn new(name: &str) -> Repo {
-        let root = std::env::temp_dir().join(format!("oneclick-release-{name}-{}", std::process::id()));
+        let root =
+            std::env::temp_dir().join(format!("oneclick-release-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(root.join("spec")).unwrap();
         let repo = Repo(root);
@@ -33,7 +36,14 @@ impl Repo {
     fn git(&self, args: &[&str]) {
         let status = Command::new("git")
             .current_dir(&self.0)
-            .args(["-c", "user.name=Maintainer", "-c", "user.email=maintainer@example.test", "-c", "commit.gpgsign=false"])
+            .args([
+                "-c",
+                "user.name=Maintainer",
+                "-c",
+                "user.email=maintainer@example.test",
+                "-c",
+                "commit.gpgsign=false",
+            ])
             .args(args)
             .status()
             .unwrap();
@@ -80,9 +90,16 @@ fn a_breaking_change_needs_a_major_step_in_the_working_tree_and_after_the_commit
     assert_eq!(repo.check(), Ok(()), "nothing changed since 1.2.3 was set");
 
     repo.write(&breaking);
-    assert_eq!(repo.check(), Err("Some(\"1.2.3\") → 1.2.3".into()), "a field removed without a bump");
+    assert_eq!(
+        repo.check(),
+        Err("Some(\"1.2.3\") → 1.2.3".into()),
+        "a field removed without a bump"
+    );
     repo.write(&with_version(&breaking, "1.3.0"));
-    assert!(repo.check().is_err(), "a minor step does not cover a breaking change above 1.0");
+    assert!(
+        repo.check().is_err(),
+        "a minor step does not cover a breaking change above 1.0"
+    );
     repo.write(&with_version(&breaking, "2.0.0"));
     assert_eq!(repo.check(), Ok(()));
 
@@ -114,7 +131,10 @@ fn compatible_and_documentation_changes_may_wait_for_the_next_release() {
 #[test]
 fn below_one_a_minor_step_is_the_breaking_one() {
     let repo = Repo::new("zero");
-    repo.commit(&with_version(&fixture("base.yaml"), "0.4.1"), "release 0.4.1");
+    repo.commit(
+        &with_version(&fixture("base.yaml"), "0.4.1"),
+        "release 0.4.1",
+    );
     let breaking = fixture("constraint_narrowed.yaml");
     repo.write(&with_version(&breaking, "0.4.2"));
     assert!(repo.check().is_err());
@@ -126,19 +146,26 @@ fn below_one_a_minor_step_is_the_breaking_one() {
 fn the_changelog_gets_a_section_for_a_new_version_from_the_diff() {
     let repo = Repo::new("changelog");
     repo.commit(&fixture("base.yaml"), "release 1.2.3");
-    repo.write(&with_version(&fixture("request_field_removed.yaml"), "2.0.0"));
+    repo.write(&with_version(
+        &fixture("request_field_removed.yaml"),
+        "2.0.0",
+    ));
     let current = oneclick_codegen::load(&repo.0.join(SPEC), SPEC).unwrap();
-    let previous = release::previous_release(&repo.0, Path::new(SPEC))
-        .unwrap_or_else(|why| panic!("{why:?}"));
+    let previous =
+        release::previous_release(&repo.0, Path::new(SPEC)).unwrap_or_else(|why| panic!("{why:?}"));
     assert_eq!(previous.gateway.version.to_string(), "1.2.3");
     let diff = oneclick_codegen::diff::diff(Some(&previous.gateway), Some(&current));
     let existing = "# Changelog\n\n## 1.2.3\n\nFirst release.\n";
-    let changelog = release::updated_changelog(Some(existing), Since::Release(&diff), &current).unwrap();
+    let changelog =
+        release::updated_changelog(Some(existing), Since::Release(&diff), &current).unwrap();
     assert_eq!(
         changelog,
         "# Changelog\n\n## 2.0.0\n\nChanges on the wire since 1.2.3, as `cargo xtask diff` classifies them.\n\n### Breaking\n\n- operation `pay` · request field `description`: removed\n\n## 1.2.3\n\nFirst release.\n"
     );
-    assert!(release::updated_changelog(Some(&changelog), Since::First, &current).is_none(), "one section per version");
+    assert!(
+        release::updated_changelog(Some(&changelog), Since::First, &current).is_none(),
+        "one section per version"
+    );
 }
 
 #[test]
@@ -148,5 +175,9 @@ fn without_history_nothing_is_claimed_checked() {
     std::fs::write(root.join(SPEC), fixture("base.yaml")).unwrap();
     let outcome = release::previous_release(&root, Path::new(SPEC));
     let _ = std::fs::remove_dir_all(&root);
-    assert!(matches!(outcome, Err(NoRelease::NoHistory(_))), "{:?}", outcome.err());
+    assert!(
+        matches!(outcome, Err(NoRelease::NoHistory(_))),
+        "{:?}",
+        outcome.err()
+    );
 }

@@ -34,8 +34,7 @@ use std::time::Instant;
 
 use oneclick_codegen::workspace::{self, Change};
 
-const USAGE: &str =
-    "usage: cargo xtask codegen [--check] | cargo xtask diff [BASE] | cargo xtask package | cargo xtask bench";
+const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask diff [BASE] | cargo xtask package | cargo xtask bench";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -202,7 +201,11 @@ fn package(extra: &[&str]) -> ExitCode {
     }
     args.extend(extra);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    match std::process::Command::new(cargo).current_dir(root).args(&args).status() {
+    match std::process::Command::new(cargo)
+        .current_dir(root)
+        .args(&args)
+        .status()
+    {
         Ok(status) if status.success() => ExitCode::SUCCESS,
         Ok(_) => ExitCode::FAILURE,
         Err(err) => {
