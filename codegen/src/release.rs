@@ -87,7 +87,7 @@ pub fn git(root: &Path, args: &[&str]) -> Result<String, String> {
 
 /// Where a generated crate keeps its changelog.
 pub fn changelog_path(out_dir: &Path) -> std::path::PathBuf {
-    out_dir.join("CHANGELOG.md")
+    out_dir.join(crate::workspace::KEPT_CHANGELOG)
 }
 
 /// The newest version the changelog has a section for.
@@ -172,7 +172,7 @@ fn heading(class: Class) -> &'static str {
 
 /// A gateway whose version does not account for what changed since its last release.
 pub struct Unaccounted {
-    pub diff: GatewayDiff,
+    pub diff: Box<GatewayDiff>,
     pub revision: String,
 }
 
@@ -196,7 +196,7 @@ pub fn check_version(
                     .accounts_for(current.version, Bump::Major)
             {
                 Err(Unaccounted {
-                    diff,
+                    diff: Box::new(diff),
                     revision: release.revision,
                 })
             } else {

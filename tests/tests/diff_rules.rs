@@ -61,7 +61,7 @@ fn every_rule_reaches_its_verdict_and_prints_its_report() {
             mismatches.push(format!(
                 "{rule}: verdict {:?}, expected {verdict:?}\n{}",
                 diff.worst(),
-                diff::render_text(&[diff.clone()])
+                diff::render_text(std::slice::from_ref(&diff))
             ));
         }
         let report = diff::render_text(std::slice::from_ref(&diff));
