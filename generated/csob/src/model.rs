@@ -15,6 +15,7 @@ use crate::types::{
 
 /// Additional purchase data related to the customer.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Customer {
     /// Customer's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,6 +105,7 @@ impl Customer {
 
 /// The customer's account at the e-shop.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomerAccount {
     /// When the account was created.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
@@ -203,6 +205,7 @@ impl CustomerAccount {
 
 /// How the customer logged in to the e-shop.
 #[derive(Default, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomerLogin {
     /// Authentication method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -263,6 +266,7 @@ impl fmt::Debug for CustomerLogin {
 
 /// Additional purchase data related to the order.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Order {
     /// Type of the purchase.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -406,6 +410,7 @@ impl Order {
 
 /// A billing or shipping address.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Address {
     /// First address line.
     pub address1: AddressLine,
@@ -472,6 +477,7 @@ impl Address {
 
 /// Gift cards bought in the order.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Giftcards {
     /// Total amount of the gift cards in hundredths.
     #[serde(rename = "totalAmount", default, skip_serializing_if = "Option::is_none")]
@@ -522,6 +528,7 @@ impl Giftcards {
 /// Additional data for payment authentication. The merchant fills `browser` when the payment
 /// was initialised with sdkUsed = false, `sdk` when it was initialised with sdkUsed = true.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Fingerprint {
     /// Parameters obtained from the customer's browser.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -558,6 +565,7 @@ impl Fingerprint {
 
 /// Customer browser parameters used for payment authentication.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Browser {
     /// The User-Agent header as received from the customer's browser.
     #[serde(rename = "userAgent")]
@@ -661,6 +669,7 @@ impl Browser {
 
 /// Parameters obtained after initialising the 3DS SDK in the customer's mobile application.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Sdk {
     /// Identifier of the merchant application with the integrated 3DS SDK.
     #[serde(rename = "appID")]
@@ -716,6 +725,7 @@ impl Sdk {
 
 /// One line of the cart shown on the payment page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CartItem {
     /// Name of the item, at most 20 characters.
     pub name: CartItemName,
@@ -754,6 +764,7 @@ impl CartItem {
 
 /// Data for performing device fingerprint or the confirmation within payment authentication.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Actions {
     /// Data for device fingerprint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -767,6 +778,7 @@ pub struct Actions {
 /// `browserInit` in a 1px iframe; for an app (sdkUsed = true) it initialises the 3DS SDK with
 /// `sdkInit` and passes the result to oneclick/process in `fingerprint.sdk`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ActionsFingerprint {
     /// Data for device fingerprint in the customer's browser.
     #[serde(rename = "browserInit", default, skip_serializing_if = "Option::is_none")]
@@ -779,6 +791,7 @@ pub struct ActionsFingerprint {
 /// Parameters of the payment confirmation: `browserChallenge` is opened in an iframe or
 /// top.location; `sdkChallenge` runs the authentication in the 3DS SDK.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ActionsAuthenticate {
     /// Confirmation in the customer's browser.
     #[serde(
@@ -796,6 +809,7 @@ pub struct ActionsAuthenticate {
 /// string; with POST as an application/x-www-form-urlencoded body. The gateway currently
 /// uses GET only, without vars.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Endpoint {
     /// URL of the endpoint.
     pub url: String,
@@ -813,6 +827,7 @@ pub struct Endpoint {
 
 /// Parameters to initialise the 3DS SDK in the customer's mobile application.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SdkInit {
     /// Identifier of the directory server that processes the authentication request.
     #[serde(
@@ -831,6 +846,7 @@ pub struct SdkInit {
 
 /// Parameters to run the confirmation with the 3DS SDK in the customer's mobile application.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SdkChallenge {
     /// Payment authentication identifier.
     #[serde(
@@ -876,8 +892,9 @@ pub struct SdkChallenge {
 /// 2. `origPayId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 500 (operation `oneclick_echo`, line 486).
+/// From `spec/csob.yaml`, line 502 (operation `oneclick_echo`, line 488).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OneclickEchoRequest {
     /// PayID of the OneClick template.
     #[serde(rename = "origPayId")]
@@ -899,6 +916,7 @@ impl OneclickEchoRequest {
 
 /// The template's status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OneclickEchoResponse {
     /// PayID of the OneClick template (15 characters).
     #[serde(rename = "origPayId", default, skip_serializing_if = "Option::is_none")]
@@ -946,8 +964,9 @@ pub struct OneclickEchoResponse {
 /// 17. `language`
 /// 18. `ttlSec`
 ///
-/// From `spec/csob.yaml`, line 574 (operation `oneclick_init`, line 557).
+/// From `spec/csob.yaml`, line 576 (operation `oneclick_init`, line 559).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OneclickInitRequest {
     /// PayID of the OneClick template created earlier.
     #[serde(rename = "origPayId")]
@@ -1119,6 +1138,7 @@ impl OneclickInitRequest {
 
 /// The new payment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OneclickInitResponse {
     /// Unique payment ID (15 characters).
     #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
@@ -1161,8 +1181,9 @@ pub struct OneclickInitResponse {
 /// 3. `dttm`
 /// 4. `fingerprint` (`browser` (`userAgent`, `acceptHeader`, `language`, `javascriptEnabled`, `colorDepth`, `screenHeight`, `screenWidth`, `timezone`, `javaEnabled`, `challengeWindowSize`), `sdk` (`appID`, `encData`, `ephemPubKey`, `maxTimeout`, `referenceNumber`, `transID`))
 ///
-/// From `spec/csob.yaml`, line 733 (operation `oneclick_process`, line 715).
+/// From `spec/csob.yaml`, line 735 (operation `oneclick_process`, line 717).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OneclickProcessRequest {
     /// PayID of the payment created by oneclick/init.
     #[serde(rename = "payId")]
@@ -1193,6 +1214,7 @@ impl OneclickProcessRequest {
 
 /// The payment being processed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OneclickProcessResponse {
     /// Unique payment ID (15 characters).
     #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
@@ -1237,8 +1259,9 @@ pub struct OneclickProcessResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 874 (operation `payment_status`, line 860).
+/// From `spec/csob.yaml`, line 876 (operation `payment_status`, line 862).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentStatusRequest {
     /// The payment's ID.
     #[serde(rename = "payId")]
@@ -1260,6 +1283,7 @@ impl PaymentStatusRequest {
 
 /// The payment's state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentStatusResponse {
     /// Unique payment ID (15 characters).
     #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
@@ -1321,8 +1345,9 @@ pub struct PaymentStatusResponse {
 /// 19. `colorSchemeVersion`
 /// 20. `customExpiry`
 ///
-/// From `spec/csob.yaml`, line 919 (operation `payment_init`, line 901).
+/// From `spec/csob.yaml`, line 921 (operation `payment_init`, line 903).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentInitRequest {
     /// The reference number of the order, up to 10 digits; also on the bank statement.
     #[serde(rename = "orderNo")]
@@ -1521,6 +1546,7 @@ impl PaymentInitRequest {
 
 /// The new payment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentInitResponse {
     /// Unique payment ID (15 characters).
     #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
@@ -1565,8 +1591,9 @@ pub struct PaymentInitResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1000 (operation `payment_process`, line 987).
+/// From `spec/csob.yaml`, line 1002 (operation `payment_process`, line 989).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentProcessRequest {
     /// PayID of the payment created by payment_init.
     #[serde(rename = "payId")]
@@ -1605,8 +1632,9 @@ impl PaymentProcessRequest {
 /// 3. `dttm`
 /// 4. `totalAmount`
 ///
-/// From `spec/csob.yaml`, line 1029 (operation `payment_close`, line 1014).
+/// From `spec/csob.yaml`, line 1031 (operation `payment_close`, line 1016).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentCloseRequest {
     /// The payment to close.
     #[serde(rename = "payId")]
@@ -1637,6 +1665,7 @@ impl PaymentCloseRequest {
 
 /// The closed payment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentCloseResponse {
     /// Payment ID (15 characters).
     #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
@@ -1678,8 +1707,9 @@ pub struct PaymentCloseResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1075 (operation `payment_reverse`, line 1061).
+/// From `spec/csob.yaml`, line 1077 (operation `payment_reverse`, line 1063).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentReverseRequest {
     /// The payment to reverse.
     #[serde(rename = "payId")]
@@ -1701,6 +1731,7 @@ impl PaymentReverseRequest {
 
 /// The reversed payment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentReverseResponse {
     /// Payment ID (15 characters).
     #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
@@ -1743,8 +1774,9 @@ pub struct PaymentReverseResponse {
 /// 3. `dttm`
 /// 4. `amount`
 ///
-/// From `spec/csob.yaml`, line 1116 (operation `payment_refund`, line 1101).
+/// From `spec/csob.yaml`, line 1118 (operation `payment_refund`, line 1103).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentRefundRequest {
     /// The payment to refund.
     #[serde(rename = "payId")]
@@ -1775,6 +1807,7 @@ impl PaymentRefundRequest {
 
 /// The payment being refunded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentRefundResponse {
     /// Payment ID (15 characters).
     #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
@@ -1815,8 +1848,9 @@ pub struct PaymentRefundResponse {
 /// 1. `merchantId`
 /// 2. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1158 (operation `echo`, line 1148).
+/// From `spec/csob.yaml`, line 1160 (operation `echo`, line 1150).
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EchoRequest {}
 
 impl EchoRequest {
@@ -1834,6 +1868,7 @@ impl EchoRequest {
 
 /// The echo's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EchoResponse {
     /// Date and time of the response (YYYYMMDDHHMMSS).
     pub dttm: String,
@@ -1863,8 +1898,9 @@ pub struct EchoResponse {
 /// 2. `customerId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1197 (operation `echo_customer`, line 1184).
+/// From `spec/csob.yaml`, line 1199 (operation `echo_customer`, line 1186).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EchoCustomerRequest {
     /// The merchant's identifier of the customer.
     #[serde(rename = "customerId")]
@@ -1886,6 +1922,7 @@ impl EchoCustomerRequest {
 
 /// What the gateway knows of the customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EchoCustomerResponse {
     /// The customer asked about.
     #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
