@@ -9,6 +9,7 @@ mod example_tests;
 mod layout;
 mod manifest;
 mod objects;
+mod recipes;
 pub mod registry;
 mod scalars;
 mod schema;

@@ -488,7 +488,7 @@ pub struct RedirectData {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 208 (operation `card_sale`, line 191).
+/// From `spec/monetix.yaml`, line 230 (operation `card_sale`, line 213).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardSaleRequest {
     /// General request identification information.
@@ -584,7 +584,7 @@ pub struct CardSaleResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 303 (operation `payment_status`, line 293).
+/// From `spec/monetix.yaml`, line 325 (operation `payment_status`, line 315).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentStatusRequest {
     /// General request identification information; payment_id names the payment.
