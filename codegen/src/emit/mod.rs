@@ -9,6 +9,7 @@ mod example_tests;
 mod layout;
 mod manifest;
 mod objects;
+mod readme;
 mod recipes;
 pub mod registry;
 mod scalars;
@@ -54,6 +55,10 @@ pub fn emit(gateway: &Gateway) -> Vec<GeneratedFile> {
                 "{}# prettyplease formats this crate; rustfmt reformatting it would read as drift.\ndisable_all_formatting = true\n",
                 header(gateway, "#")
             ),
+        },
+        GeneratedFile {
+            path: "README.md".into(),
+            contents: readme::readme(gateway),
         },
         rust_file(gateway, "src/lib.rs", crate_root::crate_root(gateway)),
     ];
