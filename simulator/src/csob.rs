@@ -9,7 +9,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use oneclick_gateways::csob::schema;
 use oneclick_runtime::clock::format_dttm;
-use oneclick_runtime::schema::{Operation, SignItem, TimeZone};
+use oneclick_runtime::schema::recipe::Field;
+use oneclick_runtime::schema::{Operation, TimeZone};
 use oneclick_runtime::signature::{pipe, sign_rsa_sha256, verify_rsa_sha256};
 use oneclick_runtime::validate::validate_request;
 use oneclick_runtime::{KeyError, RsaPrivateKey, RsaPublicKey, Secret};
@@ -111,15 +112,15 @@ struct PagePayment {
 /// The signed return to the e-shop, in the order the gateway signs it (GATEWAYS.md, "The
 /// customer comes back"). Written out here rather than taken from the client's spec: the
 /// simulator stands for the gateway, so it checks the spec instead of repeating it.
-static RETURN_SIGNATURE: &[SignItem] = &[
-    SignItem::value("payId"),
-    SignItem::value("dttm"),
-    SignItem::value("resultCode"),
-    SignItem::value("resultMessage"),
-    SignItem::value("paymentStatus"),
-    SignItem::value("authCode"),
-    SignItem::value("merchantData"),
-    SignItem::value("statusDetail"),
+static RETURN_SIGNATURE: &[Field] = &[
+    Field::value("payId"),
+    Field::value("dttm"),
+    Field::value("resultCode"),
+    Field::value("resultMessage"),
+    Field::value("paymentStatus"),
+    Field::value("authCode"),
+    Field::value("merchantData"),
+    Field::value("statusDetail"),
 ];
 
 pub(crate) fn handle(
@@ -403,11 +404,11 @@ fn signed_return(keys: &Keys, mut result: Value) -> Option<Vec<(String, String)>
     let mut fields: Vec<(String, String)> = RETURN_SIGNATURE
         .iter()
         .filter_map(|item| {
-            let value = result.get(item.wire)?;
+            let value = result.get(item.name)?;
             let text = value
                 .as_str()
                 .map_or_else(|| value.to_string(), str::to_owned);
-            Some((item.wire.to_owned(), text))
+            Some((item.name.to_owned(), text))
         })
         .collect();
     fields.push(("signature".to_owned(), signature));

@@ -892,7 +892,7 @@ pub struct SdkChallenge {
 /// 2. `origPayId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 502 (operation `oneclick_echo`, line 488).
+/// From `spec/csob.yaml`, line 519 (operation `oneclick_echo`, line 505).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneclickEchoRequest {
@@ -964,7 +964,7 @@ pub struct OneclickEchoResponse {
 /// 17. `language`
 /// 18. `ttlSec`
 ///
-/// From `spec/csob.yaml`, line 576 (operation `oneclick_init`, line 559).
+/// From `spec/csob.yaml`, line 593 (operation `oneclick_init`, line 576).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneclickInitRequest {
@@ -1181,7 +1181,7 @@ pub struct OneclickInitResponse {
 /// 3. `dttm`
 /// 4. `fingerprint` (`browser` (`userAgent`, `acceptHeader`, `language`, `javascriptEnabled`, `colorDepth`, `screenHeight`, `screenWidth`, `timezone`, `javaEnabled`, `challengeWindowSize`), `sdk` (`appID`, `encData`, `ephemPubKey`, `maxTimeout`, `referenceNumber`, `transID`))
 ///
-/// From `spec/csob.yaml`, line 735 (operation `oneclick_process`, line 717).
+/// From `spec/csob.yaml`, line 752 (operation `oneclick_process`, line 734).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneclickProcessRequest {
@@ -1259,7 +1259,7 @@ pub struct OneclickProcessResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 876 (operation `payment_status`, line 862).
+/// From `spec/csob.yaml`, line 893 (operation `payment_status`, line 879).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentStatusRequest {
@@ -1345,7 +1345,7 @@ pub struct PaymentStatusResponse {
 /// 19. `colorSchemeVersion`
 /// 20. `customExpiry`
 ///
-/// From `spec/csob.yaml`, line 921 (operation `payment_init`, line 903).
+/// From `spec/csob.yaml`, line 938 (operation `payment_init`, line 920).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentInitRequest {
@@ -1591,7 +1591,7 @@ pub struct PaymentInitResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1002 (operation `payment_process`, line 989).
+/// From `spec/csob.yaml`, line 1019 (operation `payment_process`, line 1006).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentProcessRequest {
@@ -1632,7 +1632,7 @@ impl PaymentProcessRequest {
 /// 3. `dttm`
 /// 4. `totalAmount`
 ///
-/// From `spec/csob.yaml`, line 1031 (operation `payment_close`, line 1016).
+/// From `spec/csob.yaml`, line 1048 (operation `payment_close`, line 1033).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentCloseRequest {
@@ -1707,7 +1707,7 @@ pub struct PaymentCloseResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1077 (operation `payment_reverse`, line 1063).
+/// From `spec/csob.yaml`, line 1094 (operation `payment_reverse`, line 1080).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentReverseRequest {
@@ -1774,7 +1774,7 @@ pub struct PaymentReverseResponse {
 /// 3. `dttm`
 /// 4. `amount`
 ///
-/// From `spec/csob.yaml`, line 1118 (operation `payment_refund`, line 1103).
+/// From `spec/csob.yaml`, line 1135 (operation `payment_refund`, line 1120).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentRefundRequest {
@@ -1848,7 +1848,7 @@ pub struct PaymentRefundResponse {
 /// 1. `merchantId`
 /// 2. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1160 (operation `echo`, line 1150).
+/// From `spec/csob.yaml`, line 1177 (operation `echo`, line 1167).
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EchoRequest {}
@@ -1898,7 +1898,7 @@ pub struct EchoResponse {
 /// 2. `customerId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1199 (operation `echo_customer`, line 1186).
+/// From `spec/csob.yaml`, line 1216 (operation `echo_customer`, line 1203).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EchoCustomerRequest {

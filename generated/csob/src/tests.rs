@@ -91,9 +91,15 @@ fn oneclick_echo_example_vector_request() {
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ONECLICK_ECHO.request_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::ONECLICK_ECHO.request_signature, &
-        json), "M1MIPS0000|0e92dd54b133@HA|20220125131559"
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "M1MIPS0000|0e92dd54b133@HA|20220125131559"
     );
 }
 
@@ -111,9 +117,15 @@ fn oneclick_echo_example_vector_response() {
         .unwrap();
     let parsed: Result<OneclickEchoResponse, _> = serde_json::from_value(json.clone());
     parsed.expect("the example parses");
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ONECLICK_ECHO.response_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::ONECLICK_ECHO.response_signature, &
-        json), "0e92dd54b133@HA|20220125131601|700|Oneclick template not found"
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "0e92dd54b133@HA|20220125131601|700|Oneclick template not found"
     );
 }
 
@@ -270,9 +282,14 @@ fn oneclick_init_example_vector_request() {
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ONECLICK_INIT.request_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::ONECLICK_INIT.request_signature, &
-        json),
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
         "M1MIPS0000|0e92dd54b133@HA|51966|20220125131559|192.0.2.2|https://shop.example.com/return|POST|Jan Novák|jan.novak@example.com|+420.800300300|purchase|now|digital|0|jan.novak@example.com"
     );
 }
@@ -299,9 +316,14 @@ fn oneclick_init_example_vector_response() {
         .unwrap();
     let parsed: Result<OneclickInitResponse, _> = serde_json::from_value(json.clone());
     parsed.expect("the example parses");
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ONECLICK_INIT.response_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::ONECLICK_INIT.response_signature, &
-        json),
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
         "7624c5e60252@HA|20220125131601|0|OK|1|https://example.com/3ds-method-endpoint"
     );
 }
@@ -463,9 +485,14 @@ fn oneclick_process_example_vector_request() {
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ONECLICK_PROCESS.request_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::ONECLICK_PROCESS.request_signature, &
-        json),
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
         "M1MIPS0000|7624c5e60252@HA|20220125131615|Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/97.0.4692.99 Safari/537.36|text/html,application/xhtml+xml,application/xml;|en|false"
     );
 }
@@ -497,9 +524,14 @@ fn oneclick_process_example_vector_response() {
         json.clone(),
     );
     parsed.expect("the example parses");
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ONECLICK_PROCESS.response_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::ONECLICK_PROCESS.response_signature, &
-        json),
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
         "7624c5e60252@HA|20220125131618|0|OK|2|eeddda80-6ca7-4b22-9d6a-eb8e84791ec9|3DS_LOA_ACS_201_13579|7f3296a8-08c4-4afb-a3e2-8ce31b2e9069|base64-encoded-acs-signed-content"
     );
 }
@@ -520,9 +552,15 @@ fn payment_status_example_vector_request() {
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::PAYMENT_STATUS.request_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::PAYMENT_STATUS.request_signature, &
-        json), "M1MIPS0000|7624c5e60252@HA|20220125131618"
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "M1MIPS0000|7624c5e60252@HA|20220125131618"
     );
 }
 
@@ -561,9 +599,14 @@ fn payment_init_example_vector_request() {
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::PAYMENT_INIT.request_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::PAYMENT_INIT.request_signature, &
-        json),
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
         "M1MIPS0000|5547|20220125131559|oneclickPayment|card|1789600|CZK|true|https://shop.example.com/return|POST|Wireless headphones|1|1789600|Noise cancelling|c29tZS1iYXNlNjQtZW5jb2RlZC1tZXJjaGFudC1kYXRh|cust-0042|cs|1800"
     );
 }
@@ -583,9 +626,15 @@ fn payment_init_example_vector_response() {
         .unwrap();
     let parsed: Result<PaymentInitResponse, _> = serde_json::from_value(json.clone());
     parsed.expect("the example parses");
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::PAYMENT_INIT.response_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::PAYMENT_INIT.response_signature, &
-        json), "d165e3c4b624fBD|20220125131601|0|OK|1"
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "d165e3c4b624fBD|20220125131601|0|OK|1"
     );
 }
 
@@ -605,9 +654,15 @@ fn payment_process_example_vector_request() {
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::PAYMENT_PROCESS.request_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::PAYMENT_PROCESS.request_signature, &
-        json), "M1MIPS0000|d165e3c4b624fBD|20220125131602"
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "M1MIPS0000|d165e3c4b624fBD|20220125131602"
     );
 }
 
@@ -628,9 +683,15 @@ fn payment_close_example_vector_request() {
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::PAYMENT_CLOSE.request_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::PAYMENT_CLOSE.request_signature, &
-        json), "M1MIPS0000|d165e3c4b624fBD|20220125140000|1500000"
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "M1MIPS0000|d165e3c4b624fBD|20220125140000|1500000"
     );
 }
 
@@ -650,9 +711,15 @@ fn payment_close_example_vector_response() {
         .unwrap();
     let parsed: Result<PaymentCloseResponse, _> = serde_json::from_value(json.clone());
     parsed.expect("the example parses");
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::PAYMENT_CLOSE.response_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::PAYMENT_CLOSE.response_signature, &
-        json), "d165e3c4b624fBD|20220125140001|0|OK|7|637413"
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "d165e3c4b624fBD|20220125140001|0|OK|7|637413"
     );
 }
 
@@ -672,9 +739,15 @@ fn payment_reverse_example_vector_request() {
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::PAYMENT_REVERSE.request_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::PAYMENT_REVERSE.request_signature, &
-        json), "M1MIPS0000|d165e3c4b624fBD|20220125140100"
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "M1MIPS0000|d165e3c4b624fBD|20220125140100"
     );
 }
 
@@ -695,9 +768,15 @@ fn payment_refund_example_vector_request() {
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::PAYMENT_REFUND.request_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::PAYMENT_REFUND.request_signature, &
-        json), "M1MIPS0000|d165e3c4b624fBD|20220126090000|50000"
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "M1MIPS0000|d165e3c4b624fBD|20220126090000|50000"
     );
 }
 
@@ -716,9 +795,15 @@ fn payment_refund_example_vector_response() {
         .unwrap();
     let parsed: Result<PaymentRefundResponse, _> = serde_json::from_value(json.clone());
     parsed.expect("the example parses");
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::PAYMENT_REFUND.response_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::PAYMENT_REFUND.response_signature, &
-        json), "d165e3c4b624fBD|20220126090001|0|OK|9"
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "d165e3c4b624fBD|20220126090001|0|OK|9"
     );
 }
 
@@ -737,8 +822,14 @@ fn echo_example_vector_request() {
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ECHO.request_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::ECHO.request_signature, & json),
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
         "M1MIPS0000|20220125131559"
     );
 }
@@ -756,8 +847,14 @@ fn echo_example_vector_response() {
         .unwrap();
     let parsed: Result<EchoResponse, _> = serde_json::from_value(json.clone());
     parsed.expect("the example parses");
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ECHO.response_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::ECHO.response_signature, & json),
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
         "20220125131600|0|OK"
     );
 }
@@ -778,9 +875,15 @@ fn echo_customer_example_vector_request() {
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ECHO_CUSTOMER.request_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::ECHO_CUSTOMER.request_signature, &
-        json), "M1MIPS0000|cust-0042|20220125131559"
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "M1MIPS0000|cust-0042|20220125131559"
     );
 }
 
@@ -798,9 +901,15 @@ fn echo_customer_example_vector_response() {
         .unwrap();
     let parsed: Result<EchoCustomerResponse, _> = serde_json::from_value(json.clone());
     parsed.expect("the example parses");
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ECHO_CUSTOMER.response_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::ECHO_CUSTOMER.response_signature, &
-        json), "cust-0042|20220125131600|820|Customer found, saved cards found"
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "cust-0042|20220125131600|820|Customer found, saved cards found"
     );
 }
 

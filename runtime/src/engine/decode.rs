@@ -84,7 +84,7 @@ impl Engine {
             ));
         }
 
-        self.verify_response(op, &response)
+        self.verify_response(op, &response, &bytes)
             .map_err(Failure::of_answer)?;
         // Before the result code: a refusal about another payment says nothing about this one.
         answers_this_call(op, request, &response).map_err(Failure::of_answer)?;
