@@ -20,8 +20,8 @@ pub type Auto = oneclick_schema::Auto<String>;
 pub type HeaderValue = oneclick_schema::HeaderValue<String>;
 /// A constraint on one value; a pattern is its source text, compiled by the runtime.
 pub type Constraint = oneclick_schema::Constraint<String>;
-/// A rule over several fields of one object, by wire name.
-pub type Rule = oneclick_schema::Rule<String, Vec<String>>;
+/// A rule over several fields of one object, by wire name or path.
+pub type Rule = oneclick_schema::Rule<String, Vec<String>, Vec<Constraint>, Vec<Literal>>;
 
 /// A gateway, ready to emit.
 #[derive(Debug, Clone)]
