@@ -630,6 +630,7 @@ impl Checker<'_, '_> {
             Some(TypeExpr::Named(name)) => self.spec.types.iter().any(|t| {
                 &t.name.value == name && matches!(t.body, TypeBody::Scalar(_) | TypeBody::Enum(_))
             }),
+            Some(TypeExpr::Digits | TypeExpr::CommaList(_)) => true,
             Some(TypeExpr::Json | TypeExpr::MonthYear | TypeExpr::List(_) | TypeExpr::Map(_)) => {
                 false
             }
@@ -652,6 +653,14 @@ impl Checker<'_, '_> {
         let ty = field.ty.value.as_ref();
         let base = base_of(ty);
         self.container_bounds(field);
+        if let Some(TypeExpr::CommaList(item)) = ty {
+            if !matches!(item.as_ref(), TypeExpr::String | TypeExpr::Integer) {
+                self.sink.error(
+                    field.ty.pos,
+                    "a `comma_list` holds strings or integers: other values have no one text",
+                );
+            }
+        }
         if let Some(constant) = &field.constant {
             self.constant(field, constant, base);
         }
@@ -1197,7 +1206,8 @@ impl Checker<'_, '_> {
             matches!(
                 base_of(field.ty.value.as_ref()),
                 Base::Integer | Base::String
-            ) || matches!(&field.ty.value, Some(TypeExpr::Named(name)) if is_scalar(spec, name))
+            ) || matches!(&field.ty.value, Some(TypeExpr::Digits))
+                || matches!(&field.ty.value, Some(TypeExpr::Named(name)) if is_scalar(spec, name))
         };
         if let Some((field, through_list)) = self.path_field(body, of) {
             if !through_list {

@@ -331,6 +331,10 @@ pub enum TypeRef {
     Json,
     /// `MM.YYYY`, as `rt::MonthYear`.
     MonthYear,
+    /// An integer of any width as a string of digits, as `rt::Digits`.
+    Digits,
+    /// Items of a string or integer type joined with `,` into one string, as `rt::CommaList`.
+    CommaList(Box<TypeRef>),
     /// Index into `Gateway::scalars`.
     Scalar(usize),
     /// Index into `Gateway::enums`.

@@ -727,6 +727,9 @@ impl<'a> Lowering<'a, '_> {
         if ty == ir::TypeRef::MonthYear {
             constraints.push(ir::Constraint::Format(ir::Format::MonthYear));
         }
+        if ty == ir::TypeRef::Digits {
+            constraints.push(ir::Constraint::Format(ir::Format::Digits));
+        }
         let sensitive = field.sensitive
             || matches!(ty, ir::TypeRef::Scalar(index) if self.gateway.scalars[index].sensitive);
         if let (Some(auto), ir::Direction::Response) = (&field.auto, direction) {
@@ -767,6 +770,10 @@ impl<'a> Lowering<'a, '_> {
             TypeExpr::Boolean => ir::TypeRef::Boolean,
             TypeExpr::Json => ir::TypeRef::Json,
             TypeExpr::MonthYear => ir::TypeRef::MonthYear,
+            TypeExpr::Digits => ir::TypeRef::Digits,
+            TypeExpr::CommaList(inner) => {
+                ir::TypeRef::CommaList(Box::new(self.resolve(inner, pos)))
+            }
             TypeExpr::List(inner) => ir::TypeRef::List(Box::new(self.resolve(inner, pos))),
             TypeExpr::Map(inner) => ir::TypeRef::Map(Box::new(self.resolve(inner, pos))),
             TypeExpr::Named(name) => match self.named.get(name) {

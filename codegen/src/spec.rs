@@ -1593,6 +1593,10 @@ pub enum TypeExpr {
     Boolean,
     Json,
     MonthYear,
+    /// An integer of any width as its digits, `rt::Digits`.
+    Digits,
+    /// Items joined with `,` into one string: `comma_list<string>`.
+    CommaList(Box<TypeExpr>),
     Named(String),
     List(Box<TypeExpr>),
     Map(Box<TypeExpr>),
@@ -1614,6 +1618,8 @@ impl TypeExpr {
             "boolean" => TypeExpr::Boolean,
             "json" => TypeExpr::Json,
             "month_year" => TypeExpr::MonthYear,
+            "digits" => TypeExpr::Digits,
+            _ if text.starts_with("comma_list<") => TypeExpr::CommaList(generic("comma_list<")?),
             _ if text.starts_with("list<") => TypeExpr::List(generic("list<")?),
             _ if text.starts_with("map<") => TypeExpr::Map(generic("map<")?),
             _ if is_type_name(text) => TypeExpr::Named(text.to_string()),
@@ -1625,7 +1631,9 @@ impl TypeExpr {
     pub fn referenced(&self) -> Option<&str> {
         match self {
             TypeExpr::Named(name) => Some(name),
-            TypeExpr::List(inner) | TypeExpr::Map(inner) => inner.referenced(),
+            TypeExpr::List(inner) | TypeExpr::Map(inner) | TypeExpr::CommaList(inner) => {
+                inner.referenced()
+            }
             _ => None,
         }
     }
@@ -1661,6 +1669,11 @@ mod tests {
             )))))
         );
         assert_eq!(TypeExpr::parse("month_year"), Some(TypeExpr::MonthYear));
+        assert_eq!(TypeExpr::parse("digits"), Some(TypeExpr::Digits));
+        assert_eq!(
+            TypeExpr::parse("comma_list<integer>"),
+            Some(TypeExpr::CommaList(Box::new(TypeExpr::Integer)))
+        );
         for text in ["list<string", "list<>", "customer", "Map<string>", ""] {
             assert_eq!(TypeExpr::parse(text), None, "{text}");
         }

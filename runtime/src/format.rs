@@ -22,6 +22,10 @@ pub fn check(format: Format, value: &str) -> bool {
         Format::AppUrl => app_url(value),
         Format::Luhn => luhn(value),
         Format::MonthYear => crate::month_year::MonthYear::parse(value).is_some(),
+        Format::Digits => {
+            let unsigned = value.strip_prefix('-').unwrap_or(value);
+            !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit())
+        }
     }
 }
 

@@ -717,6 +717,8 @@ closed_set! {
         Luhn => "luhn",
         /// `MM.YYYY`, a month from 01 to 12.
         MonthYear => "month_year",
+        /// An integer of any width as decimal digits: an optional `-`, then ASCII digits.
+        Digits => "digits",
     }
 }
 

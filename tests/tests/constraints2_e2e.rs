@@ -7,7 +7,7 @@ use oneclick_constraints2::{
     Amount, CartItem, Client, Credentials, Currency, CurrencyCode, Customer, Environment, Error,
     Name, PaymentInitRequest, ReturnUrl,
 };
-use oneclick_runtime::{OrderedMap, validate};
+use oneclick_runtime::{CommaList, Digits, OrderedMap, validate};
 use oneclick_tests::{Reply, TestServer, violation_lines};
 use serde_json::json;
 
@@ -212,4 +212,47 @@ async fn an_answer_with_another_constant_is_kept_and_reported() {
     assert_eq!(violations.len(), 1);
     assert_eq!(violations[0].path, "/payOperation");
     assert_eq!(violations[0].rule.as_str(), "const");
+}
+
+#[tokio::test]
+async fn comma_lists_and_wide_integers_travel_as_text() {
+    let server = TestServer::start(|_| {
+        Reply::json(
+            json!({"payId": "p1", "settlementId": "123456789012345678901234567890"}).to_string(),
+        )
+    })
+    .await;
+    let methods = CommaList::new(vec!["card".to_owned(), "bank_transfer".to_owned()]).unwrap();
+    let request = payment()
+        .methods(methods)
+        .line_ids(CommaList::new(vec![7, 12]).unwrap())
+        .account_no(Digits::try_from("1234567890123456789012345").unwrap());
+    let answer = client(&server).payment_init(&request).await.unwrap();
+    assert_eq!(
+        answer.settlement_id.as_ref().map(Digits::as_str),
+        Some("123456789012345678901234567890")
+    );
+    let sent = &server.received()[0];
+    assert_eq!(sent.target, "/payment/init?methods=card%2Cbank_transfer");
+    assert_eq!(sent.json()["lineIds"], "7,12");
+    assert_eq!(sent.json()["accountNo"], "1234567890123456789012345");
+}
+
+#[test]
+fn a_list_item_with_a_comma_cannot_be_built_and_bad_digits_are_refused() {
+    let err = CommaList::new(vec!["card,bank".to_owned()]).unwrap_err();
+    assert_eq!(violation_lines(&err), ["/0 format"]);
+    assert_eq!(
+        violation_lines(&Digits::try_from("12.5").unwrap_err()),
+        [" format"]
+    );
+    // A JSON request (a CLI's) with a broken digit string is refused by the schema too.
+    let mut raw = serde_json::to_value(payment()).unwrap();
+    raw["accountNo"] = json!("12a");
+    let violations = validate::validate_value(&PAYMENT_INIT_REQUEST, &raw);
+    assert_eq!(violations.len(), 1);
+    assert_eq!(
+        (violations[0].path.as_str(), violations[0].limit.as_str()),
+        ("/accountNo", "digits")
+    );
 }

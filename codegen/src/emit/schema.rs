@@ -269,7 +269,8 @@ fn kind(gateway: &Gateway, ty: &TypeRef) -> TokenStream {
         TypeRef::Integer => quote! { Kind::Integer },
         TypeRef::Boolean => quote! { Kind::Boolean },
         TypeRef::Json => quote! { Kind::Any },
-        TypeRef::MonthYear => quote! { Kind::String },
+        // Both travel as one string; their Rust types keep the digits and the items.
+        TypeRef::MonthYear | TypeRef::Digits | TypeRef::CommaList(_) => quote! { Kind::String },
         TypeRef::Scalar(i) => match gateway.scalars[*i].base {
             crate::ir::ScalarBase::String => quote! { Kind::String },
             crate::ir::ScalarBase::Integer => quote! { Kind::Integer },
