@@ -1147,8 +1147,15 @@ impl Checker<'_, '_> {
                         self.sink.error(name.pos, "a field cannot require itself");
                     }
                 }
-                if let (Some(field), Some(equals)) = (known(self.sink, when), equals) {
-                    self.equals_fits(field, equals, when);
+                let decisive = self.path_field(body, when);
+                if let Some((_, true)) = decisive {
+                    self.sink.error(
+                        when.pos,
+                        "a `when` field is one value: its path goes through no list (`[]`)",
+                    );
+                }
+                if let (Some((field, _)), Some(equals)) = (decisive, equals) {
+                    self.equals_fits(&field, equals, when);
                 }
             }
             RuleKindSpec::Sum { of, equals } => self.sum_rule(body, of, equals),
@@ -1305,7 +1312,9 @@ impl Checker<'_, '_> {
             };
             let ty = field.ty.value.as_ref();
             let is_list = matches!(ty, Some(TypeExpr::List(_)));
-            if step.each != is_list {
+            let last = i + 1 == steps.len();
+            // A path may end at a list itself (its count, its presence), not go on through one.
+            if step.each != is_list && !(last && is_list) {
                 let message = if is_list {
                     format!(
                         "`{}` is a list: write `{}[]` to reach each item",

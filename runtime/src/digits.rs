@@ -2,9 +2,9 @@
 
 use std::fmt;
 
-use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::checked::Constrained;
 use crate::error::{RuleKind, Violation, Violations};
 use crate::format;
 use crate::schema::Format;
@@ -12,8 +12,8 @@ use crate::schema::Format;
 /// An integer of any width as its decimal digits (`-` then ASCII digits), sent as a JSON string.
 ///
 /// It never passes through `i64`, `u64` or `f64`: a 25-digit id arrives and leaves exactly as
-/// written. A JSON number in an answer is accepted while it is an exact integer; a wider one has
-/// already been rounded by the JSON parser and is refused rather than kept wrong.
+/// written. A JSON number is refused: the JSON parser may already have rounded it. An answer
+/// holds it as [`crate::Checked`], so a string that is no digits is kept as sent.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Digits(String);
 
@@ -74,29 +74,21 @@ impl Serialize for Digits {
 
 impl<'de> Deserialize<'de> for Digits {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct DigitsVisitor;
+        let text = String::deserialize(deserializer)?;
+        Digits::try_from(text).map_err(|_| serde::de::Error::custom("expected digits"))
+    }
+}
 
-        impl Visitor<'_> for DigitsVisitor {
-            type Value = Digits;
+impl Constrained for Digits {
+    type Raw = String;
+    const SENSITIVE: bool = false;
 
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an integer as a string of digits")
-            }
+    fn check(raw: String) -> Result<Self, Violations> {
+        Digits::try_from(raw)
+    }
 
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<Digits, E> {
-                Digits::try_from(text).map_err(|_| E::custom("expected digits"))
-            }
-
-            fn visit_i64<E: de::Error>(self, value: i64) -> Result<Digits, E> {
-                Ok(Digits::from(value))
-            }
-
-            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Digits, E> {
-                Ok(Digits::from(value))
-            }
-        }
-
-        deserializer.deserialize_any(DigitsVisitor)
+    fn raw(&self) -> &String {
+        &self.0
     }
 }
 
@@ -114,11 +106,9 @@ mod tests {
         );
         let back: Digits = serde_json::from_str(&format!("\"{wide}\"")).unwrap();
         assert_eq!(back.as_str(), wide);
-        let small: Digits = serde_json::from_str("18446744073709551615").unwrap();
-        assert_eq!(small.as_str(), "18446744073709551615");
-        // Wider than u64, the parser has made it a float: refused, never rounded.
+        // A JSON number may have been rounded by the parser already: refused, never kept wrong.
         assert!(serde_json::from_str::<Digits>("123456789012345678901234567890").is_err());
-        assert!(serde_json::from_str::<Digits>("1.5").is_err());
+        assert!(serde_json::from_str::<Digits>("15").is_err());
         for bad in ["", "-", "12a", "1.0", " 1", "+1"] {
             assert!(Digits::try_from(bad).is_err(), "{bad}");
         }

@@ -425,7 +425,8 @@ fn check_rule(
             }
         }
         Rule::RequiredUnless { field, when, value } => {
-            let other = present(map, when).is_some_and(|actual| !literal_matches(value, actual));
+            let decided = values_at(map, when, "").into_iter().next();
+            let other = decided.is_some_and(|(_, actual)| !literal_matches(value, actual));
             if other && present(map, field).is_none() {
                 let limit = format!("when {when} is not {}", literal_text(value));
                 out.push(violation(&at(field), RuleKind::RequiredUnless, limit));
@@ -448,7 +449,7 @@ fn check_rule(
             when,
             equals,
         } => {
-            let triggered = match (effective(object, map, when), equals) {
+            let triggered = match (decisive(object, map, when), equals) {
                 (None, _) => false,
                 (Some(_), None) => true,
                 (Some(actual), Some(expected)) => actual.matches(expected),

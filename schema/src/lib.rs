@@ -727,7 +727,8 @@ closed_set! {
 /// (`String`, `Vec<String>`) hold them, `Checks` and `Values` the same for constraints and
 /// literals.
 ///
-/// [`Rule::Sum`] and [`Rule::When`] name fields by path: wire names joined with `.` into nested
+/// [`Rule::Sum`], [`Rule::When`] and the `when` of [`Rule::RequiredIf`] and
+/// [`Rule::RequiredUnless`] name fields by path: wire names joined with `.` into nested
 /// objects, a list's name followed by `[]` for each of its items (`cart[].amount`).
 #[derive(Debug, Clone)]
 pub enum Rule<
@@ -746,7 +747,7 @@ pub enum Rule<
     RequiredUnless {
         /// The field that becomes required.
         field: Name,
-        /// The field whose value decides.
+        /// The path (see [`Rule`]) of the value that decides, through no list.
         when: Name,
         /// The one value of `when` that leaves `field` optional.
         value: Literal<Name>,
@@ -762,7 +763,7 @@ pub enum Rule<
     RequiredIf {
         /// The field that becomes required.
         field: Name,
-        /// The field whose value decides.
+        /// The path (see [`Rule`]) of the value that decides, through no list.
         when: Name,
         /// `None`: required whenever `when` has a value.
         equals: Option<Literal<Name>>,

@@ -229,7 +229,11 @@ async fn comma_lists_and_wide_integers_travel_as_text() {
         .account_no(Digits::try_from("1234567890123456789012345").unwrap());
     let answer = client(&server).payment_init(&request).await.unwrap();
     assert_eq!(
-        answer.settlement_id.as_ref().map(Digits::as_str),
+        answer
+            .settlement_id
+            .as_ref()
+            .and_then(|id| id.valid())
+            .map(Digits::as_str),
         Some("123456789012345678901234567890")
     );
     let sent = &server.received()[0];
@@ -255,4 +259,26 @@ fn a_list_item_with_a_comma_cannot_be_built_and_bad_digits_are_refused() {
         (violations[0].path.as_str(), violations[0].limit.as_str()),
         ("/accountNo", "digits")
     );
+}
+
+#[tokio::test]
+async fn an_answer_with_a_settlement_id_that_is_no_digits_still_decodes() {
+    let server = TestServer::start(|_| {
+        Reply::json(json!({"payId": "p1", "settlementId": "S-17"}).to_string())
+    })
+    .await;
+    let answer = client(&server).payment_init(&payment()).await.unwrap();
+    let id = answer.settlement_id.unwrap();
+    assert!(!id.is_valid());
+    assert_eq!(id.as_str(), "S-17");
+}
+
+#[tokio::test]
+async fn a_field_is_required_by_a_nested_fields_value() {
+    let without_language = payment().customer(Customer::new("Jan".into()).country("SK".into()));
+    assert_eq!(refused(without_language).await, ["/language required_if"]);
+    let server = accepting().await;
+    let no_country = payment().customer(Customer::new("Jan".into()));
+    client(&server).payment_init(&no_country).await.unwrap();
+    assert_eq!(server.received().len(), 1);
 }

@@ -152,7 +152,10 @@ fn rust_type(gateway: &Gateway, ty: &TypeRef, direction: Direction) -> TokenStre
         TypeRef::Boolean => quote! { bool },
         TypeRef::Json => quote! { serde_json::Value },
         TypeRef::MonthYear => quote! { rt::MonthYear },
-        TypeRef::Digits => quote! { rt::Digits },
+        TypeRef::Digits => match direction {
+            Direction::Request => quote! { rt::Digits },
+            Direction::Response => quote! { rt::Checked<rt::Digits> },
+        },
         TypeRef::CommaList(inner) => {
             let inner = rust_type(gateway, inner, direction);
             quote! { rt::CommaList<#inner> }
