@@ -381,3 +381,48 @@ async fn a_custom_payment_needs_its_expiry() {
     let created = client.payment_init(&with_expiry).await.unwrap();
     assert_eq!(created.payment_status, Some(PaymentStatus::Created));
 }
+#[tokio::test]
+async fn a_cart_of_no_items_or_three_is_refused_before_sending() {
+    let simulator = Simulator::start(Config::default()).await.unwrap();
+    let client = client(&simulator);
+    let line = || {
+        CartItem::new(
+            CartItemName::try_from("Cable").unwrap(),
+            Quantity::try_from(1).unwrap(),
+            LineAmount::try_from(100).unwrap(),
+        )
+    };
+    let empty: Vec<CartItem> = Vec::new();
+    for (cart, rules) in [
+        (empty, vec!["/cart min_items", "/totalAmount sum"]),
+        (vec![line(), line(), line()], vec!["/cart max_items"]),
+    ] {
+        let mut request = first_payment(300, HttpMethod::Get);
+        request.cart = cart;
+        let err = client.payment_init(&request).await.unwrap_err();
+        let violations = err.violations().expect("refused before sending");
+        assert_eq!(oneclick_tests::violation_lines(violations), rules);
+    }
+    assert!(simulator.csob_payments().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn a_cart_that_does_not_add_up_to_the_total_is_refused_before_sending() {
+    let simulator = Simulator::start(Config::default()).await.unwrap();
+    let client = client(&simulator);
+    let mut request = first_payment(100_000, HttpMethod::Get);
+    request.cart.push(CartItem::new(
+        CartItemName::try_from("Shipping").unwrap(),
+        Quantity::try_from(1).unwrap(),
+        LineAmount::try_from(9_900).unwrap(),
+    ));
+    let err = client.payment_init(&request).await.unwrap_err();
+    let violations = err.violations().expect("refused before sending");
+    assert_eq!(
+        oneclick_tests::violation_lines(violations),
+        ["/totalAmount sum"]
+    );
+    request.total_amount = amount(109_900);
+    let created = client.payment_init(&request).await.unwrap();
+    assert_eq!(created.payment_status, Some(PaymentStatus::Created));
+}

@@ -1591,7 +1591,7 @@ pub struct PaymentInitResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1019 (operation `payment_process`, line 1006).
+/// From `spec/csob.yaml`, line 1021 (operation `payment_process`, line 1008).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentProcessRequest {
@@ -1632,7 +1632,7 @@ impl PaymentProcessRequest {
 /// 3. `dttm`
 /// 4. `totalAmount`
 ///
-/// From `spec/csob.yaml`, line 1048 (operation `payment_close`, line 1033).
+/// From `spec/csob.yaml`, line 1050 (operation `payment_close`, line 1035).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentCloseRequest {
@@ -1707,7 +1707,7 @@ pub struct PaymentCloseResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1094 (operation `payment_reverse`, line 1080).
+/// From `spec/csob.yaml`, line 1096 (operation `payment_reverse`, line 1082).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentReverseRequest {
@@ -1774,7 +1774,7 @@ pub struct PaymentReverseResponse {
 /// 3. `dttm`
 /// 4. `amount`
 ///
-/// From `spec/csob.yaml`, line 1135 (operation `payment_refund`, line 1120).
+/// From `spec/csob.yaml`, line 1137 (operation `payment_refund`, line 1122).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentRefundRequest {
@@ -1848,7 +1848,7 @@ pub struct PaymentRefundResponse {
 /// 1. `merchantId`
 /// 2. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1177 (operation `echo`, line 1167).
+/// From `spec/csob.yaml`, line 1179 (operation `echo`, line 1169).
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EchoRequest {}
@@ -1898,7 +1898,7 @@ pub struct EchoResponse {
 /// 2. `customerId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1216 (operation `echo_customer`, line 1203).
+/// From `spec/csob.yaml`, line 1218 (operation `echo_customer`, line 1205).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EchoCustomerRequest {

@@ -1207,7 +1207,9 @@ pub static PAYMENT_INIT_REQUEST: Object = Object {
             .required()
             .constraints(RETURN_URL_CONSTRAINTS),
         Field::new("returnMethod", Kind::Enum(&HTTP_METHOD_VALUES)).required(),
-        Field::new("cart", Kind::List(&Kind::Object(&CART_ITEM))).required(),
+        Field::new("cart", Kind::List(&Kind::Object(&CART_ITEM)))
+            .required()
+            .constraints(&[Constraint::MinItems(1), Constraint::MaxItems(2)]),
         Field::new("customer", Kind::Object(&CUSTOMER)),
         Field::new("order", Kind::Object(&ORDER)),
         Field::new("merchantData", Kind::String).constraints(MERCHANT_DATA_CONSTRAINTS),
@@ -1222,6 +1224,10 @@ pub static PAYMENT_INIT_REQUEST: Object = Object {
         Field::new("signature", Kind::String).required().auto(Auto::Signature),
     ],
     rules: &[
+        Rule::Sum {
+            items: "cart[].amount",
+            total: "totalAmount",
+        },
         Rule::RequiredIf {
             field: "customExpiry",
             when: "payOperation",
