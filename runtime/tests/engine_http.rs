@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use oneclick_runtime::schema::{
-    Auto, Constraint, Delivery, Encoding, Field, Format, Gateway, Kind, LengthUnit, Location,
-    Method, Object, Operation, Polling, Repeat, ResultCodeInfo, ResultSpec, Scheme, SignItem,
-    SignShape, TimeZone,
+    Answer, Auto, Constraint, Delivery, Encoding, Field, Format, Gateway, Kind, LengthUnit,
+    Location, Method, Object, Operation, Polling, Repeat, ResultCodeInfo, ResultSpec, Scheme,
+    SignItem, SignShape, TimeZone,
 };
 use oneclick_runtime::signature::{pipe, sign_rsa_sha256, verify_rsa_sha256};
 use oneclick_runtime::{
@@ -151,6 +151,7 @@ static ECHO: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -212,6 +213,7 @@ static STATUS: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -258,6 +260,7 @@ static CARD: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1090,6 +1093,7 @@ static ITEM: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use oneclick_runtime::schema::{
-    Delivery, Encoding, Field, Gateway, Kind, Location, Method, Object, Operation, Repeat, Scheme,
-    TimeZone,
+    Answer, Delivery, Encoding, Field, Gateway, Kind, Location, Method, Object, Operation, Repeat,
+    Scheme, TimeZone,
 };
 use oneclick_runtime::{Credentials, Engine, Error, Retry, SigningKeys};
 use serde_json::json;
@@ -68,6 +68,7 @@ static PING: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };

@@ -10,8 +10,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use oneclick_runtime::schema::{
-    Auto, Callback, Constraint, CredentialSpec, Delivery, Encoding, Field, Format, Gateway, Kind,
-    LengthUnit, Method, Object, Operation, Pattern, Repeat, Scheme, TimeZone,
+    Answer, Auto, Callback, Charset, Constraint, CredentialSpec, Delivery, Encoding, Field, Format,
+    Gateway, Kind, LengthUnit, MessageEncoding, Method, Object, Operation, Pattern, Repeat, Scheme,
+    TimeZone,
 };
 use oneclick_runtime::signature::{flat, sign_hmac_sha512, verify_hmac_sha512};
 use oneclick_runtime::{
@@ -169,6 +170,7 @@ const fn operation(id: &'static str, request: &'static Object, response_signed: 
         reconcile: &["general.payment_id"],
         success_when: None,
         encoding: Encoding::Json,
+        answer: Answer::JSON,
         delivery: Delivery::Call,
         headers: &[],
     }
@@ -202,6 +204,8 @@ static CALLBACK: Callback = Callback {
     message: &CALLBACK_MESSAGE,
     signed: true,
     token_field: None,
+    delivery: MessageEncoding::Json,
+    charset: Charset::Utf8,
 };
 static UNSIGNED_CALLBACK: Callback = Callback {
     signed: false,
@@ -209,6 +213,8 @@ static UNSIGNED_CALLBACK: Callback = Callback {
     summary: "",
     message: &CALLBACK_MESSAGE,
     token_field: None,
+    delivery: MessageEncoding::Json,
+    charset: Charset::Utf8,
 };
 
 // --- Fixtures ----------------------------------------------------------------------------------

@@ -342,6 +342,7 @@ pub static LIST_CARDS: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -363,6 +364,7 @@ pub static REMOVE_CARD: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -384,6 +386,7 @@ pub static TOKEN_PAY: Operation = Operation {
     reconcile: &["OrderNumber"],
     success_when: None,
     encoding: Encoding::Form,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -405,6 +408,7 @@ pub static PAYMENT_PAGE_ORDER: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Form,
+    answer: Answer::JSON,
     delivery: Delivery::Redirect,
     headers: &[],
 };

@@ -1065,6 +1065,7 @@ pub static ONECLICK_ECHO: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1086,6 +1087,7 @@ pub static ONECLICK_INIT: Operation = Operation {
     reconcile: &["orderNo", "dttm"],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1107,6 +1109,7 @@ pub static ONECLICK_PROCESS: Operation = Operation {
     reconcile: &["payId", "dttm"],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1128,6 +1131,7 @@ pub static PAYMENT_STATUS: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };

@@ -384,6 +384,7 @@ pub static CARD_SALE: Operation = Operation {
         values: &[Literal::Str("success")],
     }),
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -405,6 +406,7 @@ pub static PAYMENT_STATUS: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -416,4 +418,6 @@ pub static VERIFY_CALLBACK: Callback = Callback {
     message: &CALLBACK,
     signed: true,
     token_field: None,
+    delivery: MessageEncoding::Json,
+    charset: Charset::Utf8,
 };

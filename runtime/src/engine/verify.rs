@@ -10,6 +10,7 @@ use crate::signature::{flat, pipe, verify_hmac_sha512, verify_rsa_sha256};
 
 use super::Engine;
 use super::SigningKeys;
+use super::received::{parse_message, typed_message};
 
 impl Engine {
     pub(super) fn verify_response(
@@ -65,21 +66,20 @@ impl Engine {
         verified.map_err(|source| Error::Signature { operation, source })
     }
 
-    /// Verifies a callback's raw body and returns it as JSON. A callback that does not verify
-    /// is an error, never a value; verification runs before anything is decoded into types.
+    /// Verifies a received message from its raw bytes exactly as they arrived (the body of a
+    /// JSON or form callback, the query string of a return, with or without its `?`) and
+    /// returns it as JSON. A message that does not verify is an error, never a value;
+    /// verification runs on the values as sent, before anything is decoded into types.
     pub fn verify_callback(
         &self,
         callback: &'static schema::Callback,
         raw: &[u8],
     ) -> Result<Value, Error> {
-        let message: Value = serde_json::from_slice(raw).map_err(|_| Error::Decode {
-            operation: callback.id,
-            message: "the callback is not JSON".into(),
-        })?;
+        let message = parse_message(callback, raw)?;
         if callback.signed {
             self.verify_message(callback.id, None, &message)?;
         }
-        Ok(message)
+        Ok(typed_message(callback, message))
     }
 
     /// [`Engine::verify_callback`], decoded into the callback's type.
@@ -120,10 +120,7 @@ impl Engine {
         raw: &[u8],
         expected_token: &str,
     ) -> Result<T, Error> {
-        let message: Value = serde_json::from_slice(raw).map_err(|_| Error::Decode {
-            operation: callback.id,
-            message: "the notification is not JSON".into(),
-        })?;
+        let message = parse_message(callback, raw)?;
         let field = callback.token_field.ok_or_else(|| {
             Error::Config(format!("callback {} names no token field", callback.id))
         })?;
@@ -140,7 +137,7 @@ impl Engine {
                 source: SignatureError::Mismatch,
             });
         }
-        serde_json::from_value(message).map_err(|_| Error::Decode {
+        serde_json::from_value(typed_message(callback, message)).map_err(|_| Error::Decode {
             operation: callback.id,
             message: format!("the notification does not match {}", callback.message.name),
         })
