@@ -428,10 +428,10 @@ fn received_input(callback: &Callback) -> String {
             "Takes the raw body as received (axum: a `Bytes` extractor; actix-web: `web::Bytes`), not a re-serialised value.".to_string()
         }
         MessageEncoding::Form => {
-            "Takes the raw `application/x-www-form-urlencoded` body as received (axum: a `Bytes` extractor, not `Form`; actix-web: `web::Bytes`, not `web::Form`): the signature covers the bytes as sent, and a repeated field is an error rather than last-wins.".to_string()
+            "Takes the raw `application/x-www-form-urlencoded` body as received (axum: a `Bytes` extractor, not `Form`; actix-web: `web::Bytes`, not `web::Form`): it is read from the bytes as sent, and a repeated field is an error rather than last-wins.".to_string()
         }
         MessageEncoding::Query => {
-            "Takes the URL's query string exactly as received, with or without its leading `?`, as `&str` or `&[u8]` (axum: `RawQuery`, or `uri.query()`; actix-web: `HttpRequest::query_string()`), not a deserialised `Query` map: the signature covers the text as sent, and a repeated field is an error rather than last-wins.".to_string()
+            "Takes the URL's query string exactly as received, with or without its leading `?`, as `&str` or `&[u8]` (axum: `RawQuery`, or `uri.query()`; actix-web: `HttpRequest::query_string()`), not a deserialised `Query` map: it is read from the text as sent, and a repeated field is an error rather than last-wins.".to_string()
         }
     };
     format!("{input}{charset}")
