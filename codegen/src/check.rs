@@ -125,13 +125,9 @@ impl Checker<'_, '_> {
                 .encoding
                 .as_ref()
                 .filter(|e| !e.value.carries_fields());
-            let positions = fixed
-                .map(|e| e.pos)
-                .into_iter()
-                .chain(answers.literal.as_ref().map(|l| l.pos));
-            for pos in positions {
+            if fixed.is_some() || answers.literal.is_some() {
                 self.sink.error(
-                    pos,
+                    answers.pos,
                     "`answers` sets how every operation answers: a `literal` or `empty` answer \
                      belongs to one operation's `answer`",
                 );
@@ -528,7 +524,8 @@ impl Checker<'_, '_> {
         let encoding = op.answer_encoding(spec.answers.as_ref());
         let literal = op.answer.as_ref().and_then(|a| a.literal.as_ref());
         match (encoding, literal) {
-            (AnswerEncoding::Literal, None) => {
+            // A literal inherited from `answers` is reported there, once.
+            (AnswerEncoding::Literal, None) if op.answer.is_some() => {
                 let pos = op.answer.as_ref().map_or(op.id.pos, |a| a.pos);
                 self.sink.error(
                     pos,
