@@ -5,7 +5,7 @@
 use oneclick_encodings::{
     Amount, CancelOrderRequest, Channel, Client, CreateOrderRequest, Credentials, Customer,
     Environment, Error, FindOrderRequest, ForgetCardRequest, HolderRequest, Lang, OrderNo,
-    OrderState, Pan, Token,
+    OrderState, Pan, Pin, Token,
 };
 use oneclick_runtime::Configure;
 use oneclick_tests::{Reply, TestServer};
@@ -140,12 +140,15 @@ async fn a_literal_answer_is_accepted_only_as_declared() {
     assert_eq!(sent.target, "/orders/17/cancel");
     assert_eq!(sent.header("accept"), Some("*/*"));
 
-    let server = TestServer::start(|_| Reply::json("[refused] order 17 is paid")).await;
+    // The gateway echoes the PIN: what the error shows of the body is scrubbed.
+    let server = TestServer::start(|_| Reply::json("[refused] bad pin 80417723")).await;
+    let request = request.pin(Pin::try_from("80417723").unwrap());
     let err = client(&server).cancel_order(&request).await.unwrap_err();
     let Error::Decode { message, .. } = &err else {
         panic!("expected a decode error, got {err:?}");
     };
-    assert!(message.contains("[refused]"), "{message}");
+    assert!(message.contains("[refused] bad pin"), "{message}");
+    assert!(!format!("{err}{err:?}").contains("80417723"), "{err:?}");
 }
 
 #[tokio::test]
