@@ -33,8 +33,9 @@ pub(super) fn parse_answer(answer: &Answer, bytes: &[u8]) -> Result<Value, Strin
         AnswerEncoding::Form => form(bytes, answer.charset).map(Value::Object),
         AnswerEncoding::Literal => {
             let expected = answer.literal.unwrap_or_default();
+            let text = charset::decode(answer.charset, bytes.trim_ascii());
             // A trailing newline is how many servers end any body; it says nothing.
-            if bytes.trim_ascii() == expected.as_bytes() {
+            if text.is_ok_and(|text| text == expected) {
                 Ok(Value::Object(Map::new()))
             } else {
                 Err(format!(
@@ -280,6 +281,13 @@ mod tests {
             ..literal
         };
         assert_eq!(parse_answer(&empty, b" \n").unwrap(), serde_json::json!({}));
+        let accepted_in_1250 = Answer {
+            literal: Some("přijato"),
+            charset: Charset::Windows1250,
+            ..literal
+        };
+        assert!(parse_answer(&accepted_in_1250, b"p\xf8ijato").is_ok());
+        assert!(parse_answer(&accepted_in_1250, "přijato".as_bytes()).is_err());
         assert!(parse_answer(&empty, b"error").is_err());
     }
 }
