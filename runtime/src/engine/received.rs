@@ -100,7 +100,7 @@ pub(super) fn typed_message(callback: &'static Callback, message: Value) -> Valu
 ///
 /// A name that appears twice is an error: which of two values a signature or a handler
 /// believes would depend on the parser, and a forged second value must not win.
-pub(crate) fn form(bytes: &[u8], charset: Charset) -> Result<Map<String, Value>, String> {
+fn form(bytes: &[u8], charset: Charset) -> Result<Map<String, Value>, String> {
     let mut fields = Map::new();
     for piece in bytes.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
         let (name, value) = match piece.iter().position(|b| *b == b'=') {
