@@ -1,0 +1,127 @@
+//! `encoding: query` on a signed GET, over real HTTP: the automatic fields and the signature
+//! travel in the query string with the caller's fields, nothing in a body, and the signature
+//! is the one the body would have carried.
+
+mod common;
+
+use oneclick_runtime::schema::{
+    Answer, Auto, CredentialSpec, Delivery, Encoding, Field, Gateway, Kind, Method, Object,
+    Operation, Repeat, Scheme, TimeZone,
+};
+use oneclick_runtime::signature::{flat, sign_hmac_sha512};
+use oneclick_runtime::{Credentials, Engine, Secret, SigningKeys};
+use serde_json::json;
+
+use common::Server;
+
+const SECRET: &str = "get-secret";
+
+static GATEWAY: Gateway = Gateway {
+    name: "signed_gets",
+    scheme: Scheme::FlatHmacSha512,
+    signature_field: Some("signature"),
+    dttm_zone: TimeZone::Utc,
+    result: None,
+    fault: None,
+    errors: None,
+    headers: &[],
+    environments: &[],
+    credentials: &[CredentialSpec {
+        name: "project_id",
+        sensitive: false,
+        integer: true,
+    }],
+    operations: &[&STATUS],
+    callbacks: &[],
+    retry_http_status: &[],
+    unprocessed_http_status: &[],
+};
+
+static STATUS_REQUEST: Object = Object {
+    name: "status request",
+    fields: &[
+        Field::new("project_id", Kind::Integer)
+            .required()
+            .auto(Auto::Credential("project_id")),
+        Field::new("order", Kind::String).required(),
+        Field::new("card", Kind::String).sensitive(),
+        Field::new("signature", Kind::String)
+            .required()
+            .auto(Auto::Signature),
+    ],
+    rules: &[],
+    items: None,
+};
+
+static STATUS_RESPONSE: Object = Object {
+    name: "status response",
+    fields: &[Field::new("status", Kind::String).required()],
+    rules: &[],
+    items: None,
+};
+
+static STATUS: Operation = Operation {
+    id: "status",
+    summary: "",
+    method: Method::Get,
+    path: "/status",
+    request: &STATUS_REQUEST,
+    response: &STATUS_RESPONSE,
+    request_signed: true,
+    response_signed: false,
+    request_signature: &[],
+    response_signature: &[],
+    retryable_result_codes: &[],
+    repeat: Repeat::Read,
+    reconcile: &[],
+    success_when: None,
+    encoding: Encoding::Query,
+    answer: Answer::JSON,
+    delivery: Delivery::Call,
+    headers: &[],
+};
+
+fn engine(base_url: &str) -> Engine {
+    let credentials = Credentials {
+        values: vec![("project_id", Secret::new("7".to_owned()))],
+        keys: SigningKeys::FlatHmacSha512 {
+            secret: Secret::new(SECRET.to_owned()),
+        },
+    };
+    Engine::new(&GATEWAY, base_url, credentials).unwrap()
+}
+
+fn percent(text: &str) -> String {
+    text.replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D")
+}
+
+#[tokio::test]
+async fn a_signed_get_carries_every_field_and_its_signature_in_the_query() {
+    let server = Server::start(vec![(200, json!({"status": "paid"}).to_string())]).await;
+    let engine = engine(&server.base_url);
+    let request = json!({"order": "A 1", "card": "4111111111111111"});
+    let answer = engine.call_value(&STATUS, request.clone()).await.unwrap();
+    assert_eq!(answer, json!({"status": "paid"}));
+
+    let signed = json!({"project_id": 7, "order": "A 1", "card": "4111111111111111"});
+    let signature = sign_hmac_sha512(
+        &Secret::new(SECRET.to_owned()),
+        &flat::text_to_sign(&signed, "signature"),
+    );
+    let received = &server.received()[0];
+    assert_eq!(received.method, "GET");
+    assert_eq!(
+        received.path,
+        format!(
+            "/api/v1.9/status?project_id=7&order=A%201&card=4111111111111111&signature={}",
+            percent(&signature)
+        )
+    );
+    assert!(received.body.is_empty());
+
+    let shown = engine.dry_run(&STATUS, &request).unwrap().url;
+    assert!(shown.contains("&card=***&signature="), "{shown}");
+    assert!(!shown.contains("4111111111111111"), "{shown}");
+}
