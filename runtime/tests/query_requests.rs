@@ -1,6 +1,6 @@
 //! `encoding: query` on a signed GET, over real HTTP: the automatic fields and the signature
 //! travel in the query string with the caller's fields, nothing in a body, and the signature
-//! is the one the body would have carried.
+//! is the one a JSON body would have carried.
 
 mod common;
 
@@ -8,7 +8,6 @@ use oneclick_runtime::schema::{
     Answer, Auto, CredentialSpec, Delivery, Encoding, Field, Gateway, Kind, Method, Object,
     Operation, Repeat, Scheme, TimeZone,
 };
-use oneclick_runtime::signature::{flat, sign_hmac_sha512};
 use oneclick_runtime::{Credentials, Engine, Secret, SigningKeys};
 use serde_json::json;
 
@@ -81,6 +80,13 @@ static STATUS: Operation = Operation {
     headers: &[],
 };
 
+/// The same request as a JSON POST: what the query string must carry, signature included.
+static STATUS_AS_JSON: Operation = Operation {
+    method: Method::Post,
+    encoding: Encoding::Json,
+    ..STATUS
+};
+
 fn engine(base_url: &str) -> Engine {
     let credentials = Credentials {
         values: vec![("project_id", Secret::new("7".to_owned()))],
@@ -99,27 +105,35 @@ fn percent(text: &str) -> String {
 
 #[tokio::test]
 async fn a_signed_get_carries_every_field_and_its_signature_in_the_query() {
-    let server = Server::start(vec![(200, json!({"status": "paid"}).to_string())]).await;
+    let answer = json!({"status": "paid"}).to_string();
+    let server = Server::start(vec![(200, answer.clone()), (200, answer)]).await;
     let engine = engine(&server.base_url);
     let request = json!({"order": "A 1", "card": "4111111111111111"});
-    let answer = engine.call_value(&STATUS, request.clone()).await.unwrap();
-    assert_eq!(answer, json!({"status": "paid"}));
+    let paid = engine.call_value(&STATUS, request.clone()).await.unwrap();
+    assert_eq!(paid, json!({"status": "paid"}));
+    engine
+        .call_value(&STATUS_AS_JSON, request.clone())
+        .await
+        .unwrap();
 
-    let signed = json!({"project_id": 7, "order": "A 1", "card": "4111111111111111"});
-    let signature = sign_hmac_sha512(
-        &Secret::new(SECRET.to_owned()),
-        &flat::text_to_sign(&signed, "signature"),
-    );
-    let received = &server.received()[0];
-    assert_eq!(received.method, "GET");
+    let received = server.received();
+    let (query, as_json) = (&received[0], &received[1]);
+    let body = as_json.json();
+    let signature = body["signature"].as_str().unwrap();
     assert_eq!(
-        received.path,
+        body,
+        json!({"project_id": 7, "order": "A 1", "card": "4111111111111111", "signature": signature})
+    );
+    assert_eq!(query.method, "GET");
+    assert_eq!(
+        query.path,
         format!(
             "/api/v1.9/status?project_id=7&order=A%201&card=4111111111111111&signature={}",
-            percent(&signature)
+            percent(signature)
         )
     );
-    assert!(received.body.is_empty());
+    assert!(query.body.is_empty());
+    assert_eq!(query.header("content-type"), None);
 
     let shown = engine.dry_run(&STATUS, &request).unwrap().url;
     assert!(shown.contains("&card=***&signature="), "{shown}");
