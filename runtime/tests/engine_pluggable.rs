@@ -7,17 +7,16 @@ use std::time::Duration;
 
 use oneclick_runtime::schema::{
     Answer, Delivery, Encoding, Field, Gateway, Kind, Location, Method, Object, Operation, Repeat,
-    Scheme, TimeZone,
+    TimeZone,
 };
-use oneclick_runtime::{Credentials, Engine, Error, Retry, SigningKeys};
+use oneclick_runtime::{Credentials, Engine, Error, Retry};
 use serde_json::json;
 
 use common::Server;
 
 static GATEWAY: Gateway = Gateway {
     name: "plain",
-    scheme: Scheme::None,
-    signature_field: None,
+    recipes: &[],
     dttm_zone: TimeZone::EuropePrague,
     result: None,
     fault: None,
@@ -59,8 +58,8 @@ static PING: Operation = Operation {
     path: "/ping",
     request: &PING_REQUEST,
     response: &PING_RESPONSE,
-    request_signed: false,
-    response_signed: false,
+    request_recipes: &[],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -76,7 +75,7 @@ static PING: Operation = Operation {
 fn engine(base_url: &str) -> Engine {
     let credentials = Credentials {
         values: Vec::new(),
-        keys: SigningKeys::None,
+        keys: vec![],
     };
     Engine::new(&GATEWAY, base_url, credentials).unwrap()
 }

@@ -4,32 +4,65 @@
 
 mod common;
 
-use oneclick_runtime::schema::{
-    Answer, Auto, CredentialSpec, Delivery, Encoding, Field, Gateway, Kind, Method, Object,
-    Operation, Repeat, Scheme, TimeZone,
+use oneclick_runtime::recipe::{
+    Algorithm, Booleans, Flat, FlatSort, HmacHash, KeyEncoding, KeyEscape, NamedRecipe, Output,
+    Piece, Placement, Recipe,
 };
-use oneclick_runtime::{Credentials, Engine, Secret, SigningKeys};
+use oneclick_runtime::schema::{
+    Answer, Auto, CredentialKind, CredentialSpec, Delivery, Encoding, Field, Gateway, Kind, Method,
+    Object, Operation, Repeat, TimeZone,
+};
+use oneclick_runtime::{Credentials, Engine, Secret};
 use serde_json::json;
 
 use common::Server;
 
 const SECRET: &str = "get-secret";
 
+/// Every field but `signature`, flattened and sorted by path bytes, HMAC-SHA512 in Base64.
+static SIGNED: NamedRecipe = NamedRecipe {
+    name: "signed",
+    recipe: Recipe {
+        text: &[Piece::Flat(Flat {
+            exclude: &["signature"],
+            nesting: ":",
+            assign: ":",
+            separator: ";",
+            sort: FlatSort::PathBytes,
+            escape: KeyEscape::Double,
+            booleans: Booleans::Digits,
+        })],
+        algorithm: Algorithm::Hmac(HmacHash::Sha512, KeyEncoding::Text),
+        output: Output::Base64,
+        placement: Placement::Field(&["signature"]),
+    },
+    sign_key: Some("secret_key"),
+    verify_key: None,
+};
+
 static GATEWAY: Gateway = Gateway {
     name: "signed_gets",
-    scheme: Scheme::FlatHmacSha512,
-    signature_field: Some("signature"),
+    recipes: &[&SIGNED],
     dttm_zone: TimeZone::Utc,
     result: None,
     fault: None,
     errors: None,
     headers: &[],
     environments: &[],
-    credentials: &[CredentialSpec {
-        name: "project_id",
-        sensitive: false,
-        integer: true,
-    }],
+    credentials: &[
+        CredentialSpec {
+            name: "project_id",
+            kind: CredentialKind::Text,
+            sensitive: false,
+            integer: true,
+        },
+        CredentialSpec {
+            name: "secret_key",
+            kind: CredentialKind::Secret,
+            sensitive: true,
+            integer: false,
+        },
+    ],
     operations: &[&STATUS],
     callbacks: &[],
     retry_http_status: &[],
@@ -66,8 +99,8 @@ static STATUS: Operation = Operation {
     path: "/status",
     request: &STATUS_REQUEST,
     response: &STATUS_RESPONSE,
-    request_signed: true,
-    response_signed: false,
+    request_recipes: &[&SIGNED],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -89,10 +122,11 @@ static STATUS_AS_JSON: Operation = Operation {
 
 fn engine(base_url: &str) -> Engine {
     let credentials = Credentials {
-        values: vec![("project_id", Secret::new("7".to_owned()))],
-        keys: SigningKeys::FlatHmacSha512 {
-            secret: Secret::new(SECRET.to_owned()),
-        },
+        values: vec![
+            ("project_id", Secret::new("7".to_owned())),
+            ("secret_key", Secret::new(SECRET.to_owned())),
+        ],
+        keys: vec![],
     };
     Engine::new(&GATEWAY, base_url, credentials).unwrap()
 }

@@ -2,29 +2,62 @@
 //! return signed with HMAC-SHA512 over the values as sent, then read into their types; a
 //! repeated field never wins, whichever copy the signature covers.
 
+use oneclick_runtime::recipe::{
+    Algorithm, Booleans, Flat, FlatSort, HmacHash, KeyEncoding, KeyEscape, NamedRecipe, Output,
+    Piece, Placement, Recipe,
+};
 use oneclick_runtime::schema::{
-    Callback, Charset, CredentialSpec, Field, Gateway, Kind, MessageEncoding, Object, Scheme,
-    TimeZone,
+    Callback, Charset, CredentialKind, CredentialSpec, Field, Gateway, Kind, MessageEncoding,
+    Object, TimeZone,
 };
 use oneclick_runtime::signature::{flat, sign_hmac_sha512};
-use oneclick_runtime::{Credentials, Engine, Error, Secret, SigningKeys};
+use oneclick_runtime::{Credentials, Engine, Error, Secret};
 use serde_json::{Map, Value, json};
+
+/// Every field but `signature`, flattened and sorted by path bytes, HMAC-SHA512 in Base64.
+static SIGNED: NamedRecipe = NamedRecipe {
+    name: "signed",
+    recipe: Recipe {
+        text: &[Piece::Flat(Flat {
+            exclude: &["signature"],
+            nesting: ":",
+            assign: ":",
+            separator: ";",
+            sort: FlatSort::PathBytes,
+            escape: KeyEscape::Double,
+            booleans: Booleans::Digits,
+        })],
+        algorithm: Algorithm::Hmac(HmacHash::Sha512, KeyEncoding::Text),
+        output: Output::Base64,
+        placement: Placement::Field(&["signature"]),
+    },
+    sign_key: None,
+    verify_key: Some("secret_key"),
+};
 
 static GATEWAY: Gateway = Gateway {
     name: "forms",
-    scheme: Scheme::FlatHmacSha512,
-    signature_field: Some("signature"),
+    recipes: &[&SIGNED],
     dttm_zone: TimeZone::Utc,
     result: None,
     fault: None,
     errors: None,
     headers: &[],
     environments: &[],
-    credentials: &[CredentialSpec {
-        name: "project_id",
-        sensitive: false,
-        integer: true,
-    }],
+    credentials: &[
+        CredentialSpec {
+            name: "project_id",
+            kind: CredentialKind::Text,
+            sensitive: false,
+            integer: true,
+        },
+        CredentialSpec {
+            name: "secret_key",
+            kind: CredentialKind::Secret,
+            sensitive: true,
+            integer: false,
+        },
+    ],
     operations: &[],
     callbacks: &[&NOTICE, &RETURN],
     retry_http_status: &[],
@@ -47,7 +80,8 @@ static NOTICE: Callback = Callback {
     id: "notice",
     summary: "",
     message: &MESSAGE,
-    signed: true,
+    recipes: &[&SIGNED],
+    signature: &[],
     token_field: None,
     delivery: MessageEncoding::Form,
     charset: Charset::Utf8,
@@ -57,7 +91,8 @@ static RETURN: Callback = Callback {
     id: "customer_return",
     summary: "",
     message: &MESSAGE,
-    signed: true,
+    recipes: &[&SIGNED],
+    signature: &[],
     token_field: None,
     delivery: MessageEncoding::Query,
     charset: Charset::Windows1250,
@@ -67,10 +102,11 @@ const SECRET: &str = "form-secret";
 
 fn engine() -> Engine {
     let credentials = Credentials {
-        values: vec![("project_id", Secret::new("7".to_owned()))],
-        keys: SigningKeys::FlatHmacSha512 {
-            secret: Secret::new(SECRET.to_owned()),
-        },
+        values: vec![
+            ("project_id", Secret::new("7".to_owned())),
+            ("secret_key", Secret::new(SECRET.to_owned())),
+        ],
+        keys: vec![],
     };
     Engine::new(&GATEWAY, "http://127.0.0.1:9", credentials).unwrap()
 }

@@ -78,7 +78,7 @@ impl Engine {
             ));
         }
 
-        self.verify_response(op, &response)
+        self.verify_response(op, &response, &bytes)
             .map_err(Failure::of_answer)?;
         let response = typed_answer(op, response);
 
