@@ -14,8 +14,9 @@ use oneclick_runtime::recipe::{
     Piece, Placement, Recipe,
 };
 use oneclick_runtime::schema::{
-    Auto, Callback, Constraint, CredentialKind, CredentialSpec, Delivery, Encoding, Field, Format,
-    Gateway, Kind, LengthUnit, Method, Object, Operation, Pattern, Repeat, TimeZone,
+    Answer, Auto, Callback, Charset, Constraint, CredentialKind, CredentialSpec, Delivery,
+    Encoding, Field, Format, Gateway, Kind, LengthUnit, MessageEncoding, Method, Object, Operation,
+    Pattern, Repeat, TimeZone,
 };
 use oneclick_runtime::signature::{flat, sign_hmac_sha512, verify_hmac_sha512};
 use oneclick_runtime::{
@@ -224,6 +225,7 @@ const fn operation(id: &'static str, request: &'static Object, response_signed: 
         success_when: None,
         answer_matches: &[],
         encoding: Encoding::Json,
+        answer: Answer::JSON,
         delivery: Delivery::Call,
         headers: &[],
     }
@@ -258,6 +260,8 @@ static CALLBACK: Callback = Callback {
     recipes: &[&ANSWER],
     signature: &[],
     token_field: None,
+    delivery: MessageEncoding::Json,
+    charset: Charset::Utf8,
 };
 static UNSIGNED_CALLBACK: Callback = Callback {
     recipes: &[],
@@ -266,6 +270,8 @@ static UNSIGNED_CALLBACK: Callback = Callback {
     summary: "",
     message: &CALLBACK_MESSAGE,
     token_field: None,
+    delivery: MessageEncoding::Json,
+    charset: Charset::Utf8,
 };
 
 // --- Fixtures ----------------------------------------------------------------------------------

@@ -345,6 +345,7 @@ pub static LIST_CARDS: Operation = Operation {
     success_when: None,
     answer_matches: &[],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -367,6 +368,7 @@ pub static REMOVE_CARD: Operation = Operation {
     success_when: None,
     answer_matches: &[],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -389,6 +391,7 @@ pub static TOKEN_PAY: Operation = Operation {
     success_when: None,
     answer_matches: &[],
     encoding: Encoding::Form,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -411,6 +414,7 @@ pub static PAYMENT_PAGE_ORDER: Operation = Operation {
     success_when: None,
     answer_matches: &[],
     encoding: Encoding::Form,
+    answer: Answer::JSON,
     delivery: Delivery::Redirect,
     headers: &[],
 };

@@ -1576,6 +1576,7 @@ pub static ONECLICK_ECHO: Operation = Operation {
     success_when: None,
     answer_matches: &["origPayId"],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1598,6 +1599,7 @@ pub static ONECLICK_INIT: Operation = Operation {
     success_when: None,
     answer_matches: &[],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1620,6 +1622,7 @@ pub static ONECLICK_PROCESS: Operation = Operation {
     success_when: None,
     answer_matches: &["payId"],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1642,6 +1645,7 @@ pub static PAYMENT_STATUS: Operation = Operation {
     success_when: None,
     answer_matches: &["payId"],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1664,6 +1668,7 @@ pub static PAYMENT_INIT: Operation = Operation {
     success_when: None,
     answer_matches: &[],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1686,6 +1691,7 @@ pub static PAYMENT_PROCESS: Operation = Operation {
     success_when: None,
     answer_matches: &[],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Redirect,
     headers: &[],
 };
@@ -1708,6 +1714,7 @@ pub static PAYMENT_CLOSE: Operation = Operation {
     success_when: None,
     answer_matches: &["payId"],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1730,6 +1737,7 @@ pub static PAYMENT_REVERSE: Operation = Operation {
     success_when: None,
     answer_matches: &["payId"],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1752,6 +1760,7 @@ pub static PAYMENT_REFUND: Operation = Operation {
     success_when: None,
     answer_matches: &["payId"],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1774,6 +1783,7 @@ pub static ECHO: Operation = Operation {
     success_when: None,
     answer_matches: &[],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1796,6 +1806,7 @@ pub static ECHO_CUSTOMER: Operation = Operation {
     success_when: None,
     answer_matches: &["customerId"],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };

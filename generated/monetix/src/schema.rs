@@ -443,6 +443,7 @@ pub static CARD_SALE: Operation = Operation {
     }),
     answer_matches: &[],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -465,6 +466,7 @@ pub static PAYMENT_STATUS: Operation = Operation {
     success_when: None,
     answer_matches: &[],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -477,4 +479,6 @@ pub static VERIFY_CALLBACK: Callback = Callback {
     recipes: &[&RECIPE_ANSWER],
     signature: &[],
     token_field: None,
+    delivery: MessageEncoding::Json,
+    charset: Charset::Utf8,
 };

@@ -362,6 +362,7 @@ pub static CREATE_HPP_ORDER: Operation = Operation {
     success_when: None,
     answer_matches: &[],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[
         Header {
@@ -390,6 +391,7 @@ pub static CREATE_PAY_BY_LINK: Operation = Operation {
     success_when: None,
     answer_matches: &[],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[
         Header {
@@ -418,6 +420,7 @@ pub static LIST_CUSTOMER_CONTRACTS: Operation = Operation {
     success_when: None,
     answer_matches: &[],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -440,6 +443,7 @@ pub static DEACTIVATE_CONTRACT: Operation = Operation {
     success_when: None,
     answer_matches: &[],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -462,6 +466,7 @@ pub static GET_ORDER: Operation = Operation {
     success_when: None,
     answer_matches: &[],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -474,4 +479,6 @@ pub static VERIFY_NOTIFICATION: Callback = Callback {
     recipes: &[],
     signature: &[],
     token_field: Some("securityToken"),
+    delivery: MessageEncoding::Json,
+    charset: Charset::Utf8,
 };
