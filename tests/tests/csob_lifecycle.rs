@@ -426,3 +426,107 @@ async fn a_cart_that_does_not_add_up_to_the_total_is_refused_before_sending() {
     let created = client.payment_init(&request).await.unwrap();
     assert_eq!(created.payment_status, Some(PaymentStatus::Created));
 }
+
+/// The fields of the auto-submitting form, as the browser POSTs them: a form body.
+fn submitted_form(page: &str) -> String {
+    let mut fields = Vec::new();
+    for input in page.split("<input ").skip(1) {
+        let attribute = |name: &str| {
+            let start = input.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            let end = start + input[start..].find('"').unwrap();
+            input[start..end]
+                .replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        };
+        fields.push((attribute("name"), attribute("value")));
+    }
+    oneclick_simulator::http::form_encode(&fields)
+}
+
+#[tokio::test]
+async fn the_customer_s_return_verifies_as_a_query_string_or_a_form_body() {
+    let simulator = Simulator::start(Config::default()).await.unwrap();
+    let client = client(&simulator);
+    for method in [HttpMethod::Get, HttpMethod::Post] {
+        let init = client
+            .payment_init(&first_payment(100_000, method.clone()).close_payment(false))
+            .await
+            .unwrap();
+        let pay_id = init.pay_id.unwrap().into_valid().unwrap();
+        let url = client
+            .payment_process_url(&PaymentProcessRequest::new(pay_id.clone()))
+            .unwrap();
+        let (_, back) = follow(&url).await;
+        let raw = match method {
+            HttpMethod::Get => returned_query(&back).to_owned(),
+            _ => submitted_form(&back),
+        };
+        let returned = client.verify_payment_response(raw.as_bytes()).unwrap();
+        assert_eq!(returned.pay_id.as_str(), pay_id.as_str());
+        assert_eq!(returned.payment_status, PaymentStatus::Confirmed);
+    }
+}
+
+#[tokio::test]
+async fn a_tampered_return_is_refused() {
+    let simulator = Simulator::start(Config::default()).await.unwrap();
+    let client = client(&simulator);
+    let init = client
+        .payment_init(&first_payment(100_000, HttpMethod::Get))
+        .await
+        .unwrap();
+    let pay_id = init.pay_id.unwrap().into_valid().unwrap();
+    let url = client
+        .payment_process_url(&PaymentProcessRequest::new(pay_id))
+        .unwrap();
+    let (_, back) = follow(&url).await;
+    let query = returned_query(&back).to_owned();
+    assert!(client.verify_payment_response(query.as_bytes()).is_ok());
+    let pairs: Vec<(String, String)> = query
+        .split('&')
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap();
+            (key.to_owned(), value.to_owned())
+        })
+        .collect();
+    let join = |pairs: &[(String, String)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    for (i, (key, _)) in pairs
+        .iter()
+        .enumerate()
+        .filter(|(_, (k, _))| k != "signature")
+    {
+        let mut changed = pairs.clone();
+        changed[i].1 = if key == "paymentStatus" {
+            "8".into()
+        } else {
+            format!("{}1", changed[i].1)
+        };
+        let err = client
+            .verify_payment_response(join(&changed).as_bytes())
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Signature { .. }),
+            "{key} changed: {err:?}"
+        );
+    }
+    let unsigned: Vec<_> = pairs
+        .iter()
+        .filter(|(k, _)| k != "signature")
+        .cloned()
+        .collect();
+    let err = client
+        .verify_payment_response(join(&unsigned).as_bytes())
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Signature { .. }),
+        "no signature: {err:?}"
+    );
+}

@@ -10,7 +10,7 @@ use crate::model::{
     PaymentProcessRequest, PaymentCloseRequest, PaymentCloseResponse,
     PaymentReverseRequest, PaymentReverseResponse, PaymentRefundRequest,
     PaymentRefundResponse, EchoRequest, EchoResponse, EchoCustomerRequest,
-    EchoCustomerResponse,
+    EchoCustomerResponse, PaymentResponse,
 };
 use crate::schema;
 
@@ -412,6 +412,19 @@ impl Client {
     /// The spec's polling advice for `payment_status`: first check after 2500 ms, then every 5000 ms, for at most 60000 ms.
     pub fn poll_payment_status_options() -> rt::PollOptions {
         rt::PollOptions::from_spec(&schema::POLL_PAYMENT_STATUS)
+    }
+
+    /// The customer's return to returnUrl after the payment page, signed by the gateway: a query
+    /// string when payment_init said returnMethod GET, a form body when it said POST. Pass the
+    /// bytes exactly as the web framework received them; only a verified return may be shown to
+    /// the customer as paid, and payment_status confirms it.
+    ///
+    /// Takes the raw `application/x-www-form-urlencoded` body as received (axum: a `Bytes` extractor, not `Form`; actix-web: `web::Bytes`, not `web::Form`): it is read from the bytes as sent, and a repeated field is an error rather than last-wins. Verifies its signature with the message's recipes in constant time and only then decodes it: a callback that does not verify is an error, never a value. Source: Gateway wire facts, ČSOB payment gateway eAPI 1.9 (`GATEWAYS.md`), section "ČSOB eAPI 1.9: the rest of a OneClick merchant's calls".
+    pub fn verify_payment_response(
+        &self,
+        raw: &[u8],
+    ) -> Result<PaymentResponse, rt::Error> {
+        self.engine.verify_callback_as(&schema::VERIFY_PAYMENT_RESPONSE, raw)
     }
 }
 

@@ -26,6 +26,10 @@
 //! | [`Client::echo`] | `echo` | `POST /echo` | Checks the connection to the gateway and that the merchant's signature verifies there. |
 //! | [`Client::echo_customer`] | `echo_customer` | `POST /echo/customer` | Tells whether the gateway knows a customer (customerId of payment_init) and has saved cards for them: 800 not found, 810 found without saved cards, 820 found with saved cards. |
 //!
+//! ## Callbacks
+//!
+//! - [`Client::verify_payment_response`]: The customer's return to returnUrl after the payment page, signed by the gateway: a query string when payment_init said returnMethod GET, a form body when it said POST.
+//!
 //! ## Sources
 //!
 //! - `004_9b2662d2030e1ac6.txt`: Methods for OneClick Payment - csob/paymentgateway GitHub Wiki

@@ -1936,3 +1936,32 @@ pub struct EchoCustomerResponse {
     #[serde(rename = "resultMessage")]
     pub result_message: String,
 }
+
+/// The payment's result as the gateway signed it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentResponse {
+    /// The payment (15 characters).
+    #[serde(rename = "payId")]
+    pub pay_id: rt::Checked<PayId>,
+    /// Date and time of the message (YYYYMMDDHHMMSS).
+    pub dttm: String,
+    /// The result of the payment page.
+    #[serde(rename = "resultCode")]
+    pub result_code: i64,
+    /// Text description of the result.
+    #[serde(rename = "resultMessage")]
+    pub result_message: String,
+    /// Payment status: 4 or 7 paid, 3 cancelled, 6 denied.
+    #[serde(rename = "paymentStatus")]
+    pub payment_status: PaymentStatus,
+    /// Authorisation code.
+    #[serde(rename = "authCode", default, skip_serializing_if = "Option::is_none")]
+    pub auth_code: Option<String>,
+    /// The merchantData of payment_init, Base64, as sent.
+    #[serde(rename = "merchantData", default, skip_serializing_if = "Option::is_none")]
+    pub merchant_data: Option<String>,
+    /// Detailed payment status, e.g. the reason of a rejection.
+    #[serde(rename = "statusDetail", default, skip_serializing_if = "Option::is_none")]
+    pub status_detail: Option<String>,
+}

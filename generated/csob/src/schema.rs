@@ -48,7 +48,7 @@ pub static GATEWAY: Gateway = Gateway {
         &ECHO,
         &ECHO_CUSTOMER,
     ],
-    callbacks: &[],
+    callbacks: &[&VERIFY_PAYMENT_RESPONSE],
     retry_http_status: &[429, 503],
     unprocessed_http_status: &[429],
 };
@@ -1558,6 +1558,36 @@ pub static ECHO_CUSTOMER_RESPONSE: Object = Object {
     items: None,
 };
 
+/// The order in which the fields of `payment_response callback` are signed.
+pub static PAYMENT_RESPONSE_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("payId"),
+    recipe::Field::value("dttm"),
+    recipe::Field::value("resultCode"),
+    recipe::Field::value("resultMessage"),
+    recipe::Field::value("paymentStatus"),
+    recipe::Field::value("authCode"),
+    recipe::Field::value("merchantData"),
+    recipe::Field::value("statusDetail"),
+];
+
+/// Fields and rules of [`crate::PaymentResponse`].
+pub static PAYMENT_RESPONSE: Object = Object {
+    name: "payment_response callback",
+    fields: &[
+        Field::new("payId", Kind::String).required().constraints(PAY_ID_CONSTRAINTS),
+        Field::new("dttm", Kind::String).required(),
+        Field::new("resultCode", Kind::Integer).required(),
+        Field::new("resultMessage", Kind::String).required(),
+        Field::new("paymentStatus", Kind::Enum(&PAYMENT_STATUS_VALUES)).required(),
+        Field::new("authCode", Kind::String),
+        Field::new("merchantData", Kind::String),
+        Field::new("statusDetail", Kind::String),
+        Field::new("signature", Kind::String).required(),
+    ],
+    rules: &[],
+    items: None,
+};
+
 /// The `oneclick_echo` operation: `POST /oneclick/echo`.
 pub static ONECLICK_ECHO: Operation = Operation {
     id: "oneclick_echo",
@@ -1809,6 +1839,18 @@ pub static ECHO_CUSTOMER: Operation = Operation {
     answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
+};
+
+/// The `payment_response` callback, verified by `Client::verify_payment_response`.
+pub static VERIFY_PAYMENT_RESPONSE: Callback = Callback {
+    id: "payment_response",
+    summary: "The customer's return to returnUrl after the payment page, signed by the gateway: a query string when payment_init said returnMethod GET, a form body when it said POST. Pass the bytes exactly as the web framework received them; only a verified return may be shown to the customer as paid, and payment_status confirms it.",
+    message: &PAYMENT_RESPONSE,
+    recipes: &[&RECIPE_PIPE],
+    signature: PAYMENT_RESPONSE_SIGNATURE,
+    token_field: None,
+    delivery: MessageEncoding::Form,
+    charset: Charset::Utf8,
 };
 
 /// Follows a OneClick payment after `oneclick_process` as the gateway advises: the first
