@@ -9,7 +9,8 @@
 //! is the generator's own: resolved Rust names, docs, and types referred to by index.
 
 pub use oneclick_schema::{
-    Delivery, Encoding, Format, LengthUnit, Location, Method, Repeat, ScalarBase, Scheme, TimeZone,
+    Delivery, Encoding, Format, LengthUnit, Location, Meaning, Method, Repeat, ScalarBase, Scheme,
+    TimeZone,
 };
 
 /// A value written in the spec: a default, an enum value, a sample.
@@ -150,8 +151,24 @@ pub struct Signature {
 pub struct ResultSpec {
     pub code_field: String,
     pub message_field: Option<String>,
-    pub success: Vec<i64>,
     pub codes: Vec<ResultCode>,
+    pub secondary: Option<SecondaryCode>,
+}
+
+/// The second field of a two-field result code.
+#[derive(Debug, Clone)]
+pub struct SecondaryCode {
+    pub field: String,
+    pub codes: Vec<ResultCode>,
+}
+
+/// Which result declaration a callback's message follows.
+#[derive(Debug, Clone)]
+pub enum ResultRef {
+    /// The gateway's, because the message carries its code field.
+    Gateway,
+    /// The callback's own.
+    Own(ResultSpec),
 }
 
 /// Where the gateway's error object keeps its parts.
@@ -194,7 +211,8 @@ pub struct Preset {
 
 #[derive(Debug, Clone)]
 pub struct ResultCode {
-    pub code: i64,
+    pub code: Literal,
+    pub meaning: Meaning,
     /// Spec name, snake_case: `template_not_found`.
     pub name: String,
     /// UpperCamelCase variant of the generated `ResultCode` enum.
@@ -371,12 +389,12 @@ pub struct Operation {
     /// customer's browser.
     pub response: Option<usize>,
     pub encoding: Encoding,
-    pub retryable_result_codes: Vec<i64>,
+    pub retryable_result_codes: Vec<Literal>,
     pub repeat: Repeat,
     /// Dotted request-field paths reported when the outcome is unknown.
     pub reconcile: Vec<String>,
-    /// An answer field and the values of it that mean success.
-    pub success_when: Option<(String, Vec<Literal>)>,
+    /// The operation's own result declaration; without one the gateway's applies.
+    pub result: Option<ResultSpec>,
     pub headers: Vec<Header>,
     pub examples: Vec<Example>,
     /// SCREAMING_SNAKE name of the `schema::Operation` static.
@@ -398,6 +416,8 @@ pub struct Callback {
     pub message: usize,
     /// A field that must equal a token the merchant got earlier (`verify_<id>` takes it).
     pub token_field: Option<String>,
+    /// The result declaration the message follows, if any.
+    pub result: Option<ResultRef>,
     pub examples: Vec<Example>,
     /// SCREAMING_SNAKE name of the `schema::Callback` static.
     pub schema_const: String,

@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use oneclick_schema::{
-    Auto, Delivery, Encoding, Format, HeaderValue, LengthUnit, Location, Method, Repeat,
+    Auto, Delivery, Encoding, Format, HeaderValue, LengthUnit, Location, Meaning, Method, Repeat,
     ScalarBase, Scheme, TimeZone, UnknownName,
 };
 
@@ -89,12 +89,21 @@ pub struct SignatureSpec {
     pub field: Text,
 }
 
+/// `result`: where a message carries its result code and what each code means; at the top
+/// level for every answer, on an operation or a callback for its own.
 #[derive(Debug, Clone)]
 pub struct ResultSpec {
     pub pos: Pos,
     pub code_field: Text,
     pub message_field: Option<Text>,
-    pub success: Vec<Spanned<i64>>,
+    pub codes: Vec<ResultCodeSpec>,
+    pub secondary: Option<SecondaryCodeSpec>,
+}
+
+/// `result.secondary`: a second code field refining the first.
+#[derive(Debug, Clone)]
+pub struct SecondaryCodeSpec {
+    pub field: Text,
     pub codes: Vec<ResultCodeSpec>,
 }
 
@@ -135,8 +144,9 @@ pub struct PresetSpec {
 
 #[derive(Debug, Clone)]
 pub struct ResultCodeSpec {
-    pub code: Spanned<i64>,
+    pub code: Spanned<Scalar>,
     pub name: Text,
+    pub meaning: Meaning,
     pub doc: Text,
 }
 
@@ -297,26 +307,19 @@ pub struct OperationSpec {
     pub request: ObjectSpec,
     /// Absent for a redirect: the gateway answers the customer's browser, not the client.
     pub response: Option<ObjectSpec>,
-    pub retryable_result_codes: Vec<Spanned<i64>>,
+    pub retryable_result_codes: Vec<Spanned<Scalar>>,
     /// `read`, `idempotent` or `unsafe`; required on a call, refused on a redirect. The outer
     /// `Option` says whether the key is written, the inner one holds its value when it is a
     /// word of the set (a bad word has been reported where it was read).
     pub repeat: Option<Option<Spanned<Repeat>>>,
     /// Dotted request-field paths that identify the call for reconciliation.
     pub reconcile: Vec<Text>,
-    /// The answer field that says whether an unsigned answer is a success, and its values.
-    pub success_when: Option<SuccessWhenSpec>,
+    /// The operation's own result declaration, instead of the gateway's.
+    pub result: Option<ResultSpec>,
     pub headers: Vec<HeaderSpec>,
     pub encoding: Option<Spanned<Encoding>>,
     pub delivery: Option<Spanned<Delivery>>,
     pub examples: Vec<ExampleSpec>,
-}
-
-/// `success_when: {field: status, values: [success]}`.
-#[derive(Debug, Clone)]
-pub struct SuccessWhenSpec {
-    pub field: Text,
-    pub values: Vec<Spanned<Scalar>>,
 }
 
 #[derive(Debug, Clone)]
@@ -328,6 +331,8 @@ pub struct CallbackSpec {
     pub source_document: Text,
     pub source_section: Text,
     pub message: ObjectSpec,
+    /// The message's own result declaration, instead of the gateway's.
+    pub result: Option<ResultSpec>,
     pub examples: Vec<ExampleSpec>,
 }
 
@@ -729,20 +734,33 @@ impl<'s> Reader<'s> {
         let mut keys = self.map(node, "`result`")?;
         let code_field = keys.required("code_field").and_then(|n| keys.r.text(n));
         let message_field = keys.optional("message_field").and_then(|n| keys.r.text(n));
-        let success = keys
-            .required("success")
-            .map(|n| keys.r.ints(n))
-            .unwrap_or_default();
         let codes = keys
             .required("codes")
             .map(|n| keys.r.list(n, Self::result_code))
             .unwrap_or_default();
+        let secondary = keys
+            .optional("secondary")
+            .and_then(|n| keys.r.secondary_code(n));
         keys.finish();
         Some(ResultSpec {
             pos: node.pos,
             code_field: code_field?,
             message_field,
-            success,
+            codes,
+            secondary,
+        })
+    }
+
+    fn secondary_code(&mut self, node: &Node) -> Option<SecondaryCodeSpec> {
+        let mut keys = self.map(node, "`result.secondary`")?;
+        let field = keys.required("field").and_then(|n| keys.r.text(n));
+        let codes = keys
+            .required("codes")
+            .map(|n| keys.r.list(n, Self::result_code))
+            .unwrap_or_default();
+        keys.finish();
+        Some(SecondaryCodeSpec {
+            field: field?,
             codes,
         })
     }
@@ -843,13 +861,17 @@ impl<'s> Reader<'s> {
 
     fn result_code(&mut self, node: &Node) -> Option<ResultCodeSpec> {
         let mut keys = self.map(node, "a result code")?;
-        let code = keys.required("code").and_then(|n| keys.r.int(n));
+        let code = keys.required("code").and_then(|n| keys.r.scalar(n));
         let name = keys.required("name").and_then(|n| keys.r.text(n));
+        let meaning = keys
+            .optional("means")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`means`", unknown)));
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         keys.finish();
         Some(ResultCodeSpec {
             code: code?,
             name: name?,
+            meaning: word_or_default(meaning.as_ref()),
             doc: doc?,
         })
     }
@@ -1041,6 +1063,7 @@ impl<'s> Reader<'s> {
         let message = keys
             .required("message")
             .and_then(|n| keys.r.message(n, "a callback message"));
+        let result = keys.optional("result").and_then(|n| keys.r.result(n));
         let examples = keys
             .optional("examples")
             .map(|n| keys.r.list(n, Self::example))
@@ -1054,6 +1077,7 @@ impl<'s> Reader<'s> {
             source_document,
             source_section,
             message: message?,
+            result,
             examples,
         })
     }
@@ -1266,7 +1290,7 @@ impl<'s> Reader<'s> {
             .and_then(|n| keys.r.word(n, |unknown| must_be("`delivery`", unknown)));
         let retryable_result_codes = keys
             .optional("retryable_result_codes")
-            .map(|n| keys.r.ints(n))
+            .map(|n| keys.r.list(n, Self::scalar))
             .unwrap_or_default();
         let repeat = keys
             .optional("repeat")
@@ -1275,9 +1299,7 @@ impl<'s> Reader<'s> {
             .optional("reconcile")
             .map(|n| keys.r.texts(n))
             .unwrap_or_default();
-        let success_when = keys
-            .optional("success_when")
-            .and_then(|n| keys.r.success_when(n));
+        let result = keys.optional("result").and_then(|n| keys.r.result(n));
         let examples = keys
             .optional("examples")
             .map(|n| keys.r.list(n, Self::example))
@@ -1296,25 +1318,11 @@ impl<'s> Reader<'s> {
             retryable_result_codes,
             repeat,
             reconcile,
-            success_when,
+            result,
             headers,
             encoding,
             delivery,
             examples,
-        })
-    }
-
-    fn success_when(&mut self, node: &Node) -> Option<SuccessWhenSpec> {
-        let mut keys = self.map(node, "`success_when`")?;
-        let field = keys.required("field").and_then(|n| keys.r.text(n));
-        let values = keys
-            .required("values")
-            .map(|n| keys.r.list(n, Self::scalar))
-            .unwrap_or_default();
-        keys.finish();
-        Some(SuccessWhenSpec {
-            field: field?,
-            values,
         })
     }
 

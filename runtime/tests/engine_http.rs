@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use oneclick_runtime::schema::{
-    Auto, Constraint, Delivery, Encoding, Field, Format, Gateway, Kind, LengthUnit, Location,
-    Method, Object, Operation, Polling, Repeat, ResultCodeInfo, ResultSpec, Scheme, SignItem,
-    SignShape, TimeZone,
+    Auto, Constraint, Delivery, Encoding, Field, Format, Gateway, Kind, LengthUnit, Literal,
+    Location, Meaning, Method, Object, Operation, Polling, Repeat, ResultCodeInfo, ResultSpec,
+    Scheme, SignItem, SignShape, TimeZone,
 };
 use oneclick_runtime::signature::{pipe, sign_rsa_sha256, verify_rsa_sha256};
 use oneclick_runtime::{
@@ -45,21 +45,24 @@ const fn v(wire: &'static str) -> SignItem {
 static RESULT: ResultSpec = ResultSpec {
     code_field: "resultCode",
     message_field: Some("resultMessage"),
-    success: &[0],
     codes: &[
         ResultCodeInfo {
-            code: 0,
+            code: Literal::Int(0),
             name: "ok",
+            meaning: Meaning::Success,
         },
         ResultCodeInfo {
-            code: 700,
+            code: Literal::Int(700),
             name: "template_not_found",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 900,
+            code: Literal::Int(900),
             name: "internal_error",
+            meaning: Meaning::Failure,
         },
     ],
+    secondary: None,
 };
 
 static GATEWAY: Gateway = Gateway {
@@ -146,10 +149,10 @@ static ECHO: Operation = Operation {
         v("resultCode"),
         v("resultMessage"),
     ],
-    retryable_result_codes: &[900],
+    retryable_result_codes: &[Literal::Int(900)],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
@@ -210,7 +213,7 @@ static STATUS: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
@@ -256,7 +259,7 @@ static CARD: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
@@ -1088,7 +1091,7 @@ static ITEM: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],

@@ -66,7 +66,7 @@ static PING: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],

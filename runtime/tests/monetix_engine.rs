@@ -167,7 +167,7 @@ const fn operation(id: &'static str, request: &'static Object, response_signed: 
         retryable_result_codes: &[],
         repeat: Repeat::Idempotent,
         reconcile: &["general.payment_id"],
-        success_when: None,
+        result: None,
         encoding: Encoding::Json,
         delivery: Delivery::Call,
         headers: &[],
@@ -202,6 +202,7 @@ static CALLBACK: Callback = Callback {
     message: &CALLBACK_MESSAGE,
     signed: true,
     token_field: None,
+    result: None,
 };
 static UNSIGNED_CALLBACK: Callback = Callback {
     signed: false,
@@ -209,6 +210,7 @@ static UNSIGNED_CALLBACK: Callback = Callback {
     summary: "",
     message: &CALLBACK_MESSAGE,
     token_field: None,
+    result: None,
 };
 
 // --- Fixtures ----------------------------------------------------------------------------------

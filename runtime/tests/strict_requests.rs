@@ -62,7 +62,7 @@ static ORDER: Operation = Operation {
     headers: &[],
     repeat: Repeat::Unsafe,
     reconcile: &[],
-    success_when: None,
+    result: None,
 };
 
 static GATEWAY: Gateway = Gateway {

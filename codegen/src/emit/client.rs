@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc, ident, int};
-use crate::ir::{Callback, Gateway, Operation, Polling, Scheme};
+use crate::ir::{Callback, Gateway, Literal, Meaning, Operation, Polling, ResultCode, Scheme};
 
 pub(super) fn client(gateway: &Gateway) -> TokenStream {
     let environment = environment(gateway);
@@ -185,26 +185,41 @@ fn credentials(gateway: &Gateway) -> TokenStream {
     }
 }
 
+/// The `ResultCode` enum, for a gateway whose codes are integers.
 fn result_code(gateway: &Gateway) -> TokenStream {
     let Some(result) = &gateway.result else {
         return quote! {};
     };
-    let variants = result.codes.iter().map(|c| {
+    let codes: Vec<(&ResultCode, i64)> = result
+        .codes
+        .iter()
+        .filter_map(|c| match c.code {
+            Literal::Int(code) => Some((c, code)),
+            _ => None,
+        })
+        .collect();
+    if codes.len() != result.codes.len() {
+        return quote! {};
+    }
+    let variants = codes.iter().map(|(c, code)| {
         let variant = ident(&c.variant);
-        let docs = doc(&format!("`{}`: {}", c.code, c.doc.trim()));
+        let docs = doc(&format!("`{code}`: {}", c.doc.trim()));
         quote! { #docs #variant, }
     });
-    let to_code = result.codes.iter().map(|c| {
+    let to_code = codes.iter().map(|(c, code)| {
         let variant = ident(&c.variant);
-        let code = int(c.code);
+        let code = int(*code);
         quote! { Self::#variant => #code, }
     });
-    let from_code = result.codes.iter().map(|c| {
+    let from_code = codes.iter().map(|(c, code)| {
         let variant = ident(&c.variant);
-        let code = int(c.code);
+        let code = int(*code);
         quote! { #code => Self::#variant, }
     });
-    let success = super::ints(&result.success);
+    let success = codes
+        .iter()
+        .filter(|(c, _)| c.meaning == Meaning::Success)
+        .map(|(_, code)| int(*code));
     quote! {
         /// The gateway's result codes; [`rt::Error::result_code`] gives the code of a rejection.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -306,7 +321,11 @@ fn operation_method(gateway: &Gateway, op: &Operation) -> TokenStream {
         let codes: Vec<String> = op
             .retryable_result_codes
             .iter()
-            .map(i64::to_string)
+            .map(|code| match code {
+                Literal::Str(text) => format!("`{text}`"),
+                Literal::Int(int) => int.to_string(),
+                Literal::Bool(flag) => flag.to_string(),
+            })
             .collect();
         text.push_str(&format!(
             "\n\nRetried with backoff on result code {} and on the gateway's retryable HTTP statuses.",

@@ -9,8 +9,8 @@ use quote::{format_ident, quote};
 use super::scalars::constraints_const;
 use super::{doc, ident, int, ints, literal};
 use crate::ir::{
-    Auto, Constraint, Delivery, Gateway, Location, ObjectType, Operation, Polling, Rule, SignItem,
-    SignShape, TypeRef,
+    Auto, Constraint, Delivery, Gateway, Location, ObjectType, Operation, Polling, ResultCode,
+    ResultRef, ResultSpec, Rule, SignItem, SignShape, TypeRef,
 };
 
 pub(super) fn schema(gateway: &Gateway) -> TokenStream {
@@ -52,6 +52,18 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
             Some(field) => quote! { Some(#field) },
             None => quote! { None },
         };
+        let (result_static, result_ref) = match &c.result {
+            Some(ResultRef::Own(result)) => {
+                let result_name = format_ident!("{}_RESULT", c.schema_const);
+                let docs = format!("What the result codes of the `{}` callback mean.", c.id);
+                (
+                    result_static(&result_name, &docs, result),
+                    quote! { Some(&#result_name) },
+                )
+            }
+            Some(ResultRef::Gateway) => (quote! {}, quote! { Some(&RESULT) }),
+            None => (quote! {}, quote! { None }),
+        };
         let method = super::callback_method_name(gateway, c);
         let docs = if method.starts_with("verify_") {
             doc(&format!("The `{}` callback, verified by `Client::{method}`.", c.id))
@@ -63,7 +75,8 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         };
         quote! {
             #docs
-            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, signed: #signed, token_field: #token_field };
+            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, signed: #signed, token_field: #token_field, result: #result_ref };
+            #result_static
         }
     });
     quote! {
@@ -101,31 +114,14 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
         .iter()
         .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
     let (result_static, result_ref) = match &gateway.result {
-        Some(result) => {
-            let code_field = &result.code_field;
-            let message_field = match &result.message_field {
-                Some(m) => quote! { Some(#m) },
-                None => quote! { None },
-            };
-            let success = ints(&result.success);
-            let codes = result.codes.iter().map(|c| {
-                let code = int(c.code);
-                let name = &c.name;
-                quote! { ResultCodeInfo { code: #code, name: #name } }
-            });
-            (
-                quote! {
-                    /// Where answers carry their result code, and what each code means.
-                    pub static RESULT: ResultSpec = ResultSpec {
-                        code_field: #code_field,
-                        message_field: #message_field,
-                        success: &[#(#success),*],
-                        codes: &[#(#codes),*],
-                    };
-                },
-                quote! { Some(&RESULT) },
-            )
-        }
+        Some(result) => (
+            result_static(
+                &format_ident!("RESULT"),
+                "Where answers carry their result code, and what each code means.",
+                result,
+            ),
+            quote! { Some(&RESULT) },
+        ),
         None => (quote! {}, quote! { None }),
     };
     let gateway_headers = headers(&gateway.headers);
@@ -201,6 +197,45 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
 
         #result_static
     }
+}
+
+/// A `ResultSpec` static.
+fn result_static(name: &Ident, docs: &str, result: &ResultSpec) -> TokenStream {
+    let code_field = &result.code_field;
+    let message_field = match &result.message_field {
+        Some(m) => quote! { Some(#m) },
+        None => quote! { None },
+    };
+    let codes = result_code_infos(&result.codes);
+    let secondary = match &result.secondary {
+        Some(second) => {
+            let field = &second.field;
+            let codes = result_code_infos(&second.codes);
+            quote! { Some(SecondaryCode { field: #field, codes: #codes }) }
+        }
+        None => quote! { None },
+    };
+    let docs = doc(docs);
+    quote! {
+        #docs
+        pub static #name: ResultSpec = ResultSpec {
+            code_field: #code_field,
+            message_field: #message_field,
+            codes: #codes,
+            secondary: #secondary,
+        };
+    }
+}
+
+/// The `&[ResultCodeInfo]` expression for a list of codes.
+fn result_code_infos(codes: &[ResultCode]) -> TokenStream {
+    let infos = codes.iter().map(|c| {
+        let code = literal(&c.code);
+        let name = &c.name;
+        let meaning = closed(c.meaning);
+        quote! { ResultCodeInfo { code: #code, name: #name, meaning: #meaning } }
+    });
+    quote! { &[#(#infos),*] }
 }
 
 /// Pattern statics and the `&[Constraint]` expression for a list of constraints.
@@ -458,15 +493,19 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
         Some(_) => Delivery::Call,
         None => Delivery::Redirect,
     });
-    let retryable = ints(&op.retryable_result_codes);
+    let retryable = op.retryable_result_codes.iter().map(literal);
     let repeat = closed(op.repeat);
     let reconcile = &op.reconcile;
-    let success_when = match &op.success_when {
-        Some((field, values)) => {
-            let values = values.iter().map(literal);
-            quote! { Some(SuccessWhen { field: #field, values: &[#(#values),*] }) }
+    let (result_static, result_ref) = match &op.result {
+        Some(result) => {
+            let result_name = format_ident!("{}_RESULT", op.schema_const);
+            let docs = format!("What the result codes of `{}` answers mean.", op.id);
+            (
+                result_static(&result_name, &docs, result),
+                quote! { Some(&#result_name) },
+            )
         }
-        None => quote! { None },
+        None => (quote! {}, quote! { None }),
     };
     let docs = doc(&format!(
         "The `{}` operation: `{} {}`.",
@@ -490,11 +529,12 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
             retryable_result_codes: &[#(#retryable),*],
             repeat: #repeat,
             reconcile: &[#(#reconcile),*],
-            success_when: #success_when,
+            result: #result_ref,
             encoding: #encoding,
             delivery: #delivery,
             headers: #op_headers,
         };
+        #result_static
     }
 }
 

@@ -837,7 +837,7 @@ pub struct SdkChallenge {
 /// 2. `origPayId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 460 (operation `oneclick_echo`, line 447).
+/// From `spec/csob.yaml`, line 459 (operation `oneclick_echo`, line 446).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OneclickEchoRequest {
     /// PayID of the OneClick template.
@@ -907,7 +907,7 @@ pub struct OneclickEchoResponse {
 /// 17. `language`
 /// 18. `ttlSec`
 ///
-/// From `spec/csob.yaml`, line 534 (operation `oneclick_init`, line 517).
+/// From `spec/csob.yaml`, line 533 (operation `oneclick_init`, line 516).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OneclickInitRequest {
     /// PayID of the OneClick template created earlier.
@@ -1122,7 +1122,7 @@ pub struct OneclickInitResponse {
 /// 3. `dttm`
 /// 4. `fingerprint` (`browser` (`userAgent`, `acceptHeader`, `language`, `javascriptEnabled`, `colorDepth`, `screenHeight`, `screenWidth`, `timezone`, `javaEnabled`, `challengeWindowSize`), `sdk` (`appID`, `encData`, `ephemPubKey`, `maxTimeout`, `referenceNumber`, `transID`))
 ///
-/// From `spec/csob.yaml`, line 692 (operation `oneclick_process`, line 675).
+/// From `spec/csob.yaml`, line 691 (operation `oneclick_process`, line 674).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OneclickProcessRequest {
     /// PayID of the payment created by oneclick/init.
@@ -1198,7 +1198,7 @@ pub struct OneclickProcessResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 832 (operation `payment_status`, line 819).
+/// From `spec/csob.yaml`, line 831 (operation `payment_status`, line 818).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentStatusRequest {
     /// The payment's ID.

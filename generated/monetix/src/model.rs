@@ -488,7 +488,7 @@ pub struct RedirectData {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 208 (operation `card_sale`, line 191).
+/// From `spec/monetix.yaml`, line 213 (operation `card_sale`, line 191).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardSaleRequest {
     /// General request identification information.
@@ -569,6 +569,9 @@ pub struct CardSaleResponse {
     /// Payment ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
+    /// Why the request was refused, with `status: error`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// Asks for a payment's state.
@@ -584,7 +587,7 @@ pub struct CardSaleResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 303 (operation `payment_status`, line 293).
+/// From `spec/monetix.yaml`, line 309 (operation `payment_status`, line 299).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentStatusRequest {
     /// General request identification information; payment_id names the payment.

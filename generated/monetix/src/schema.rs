@@ -319,6 +319,7 @@ pub static CARD_SALE_RESPONSE: Object = Object {
         Field::new("request_id", Kind::String).required(),
         Field::new("project_id", Kind::Integer),
         Field::new("payment_id", Kind::String),
+        Field::new("message", Kind::String),
     ],
     rules: &[],
     items: None,
@@ -379,13 +380,29 @@ pub static CARD_SALE: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &["general.payment_id"],
-    success_when: Some(SuccessWhen {
-        field: "status",
-        values: &[Literal::Str("success")],
-    }),
+    result: Some(&CARD_SALE_RESULT),
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
+};
+
+/// What the result codes of `card_sale` answers mean.
+pub static CARD_SALE_RESULT: ResultSpec = ResultSpec {
+    code_field: "status",
+    message_field: Some("message"),
+    codes: &[
+        ResultCodeInfo {
+            code: Literal::Str("success"),
+            name: "accepted",
+            meaning: Meaning::Success,
+        },
+        ResultCodeInfo {
+            code: Literal::Str("error"),
+            name: "error",
+            meaning: Meaning::Failure,
+        },
+    ],
+    secondary: None,
 };
 
 /// The `payment_status` operation: `POST /v2/payment/status`.
@@ -403,7 +420,7 @@ pub static PAYMENT_STATUS: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
@@ -416,4 +433,5 @@ pub static VERIFY_CALLBACK: Callback = Callback {
     message: &CALLBACK,
     signed: true,
     token_field: None,
+    result: None,
 };

@@ -5,9 +5,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{Echoed, Error, RuleKind, Violation, Violations};
-use crate::schema::Operation;
+use crate::outcome::{Code, CodeReading, read_result};
+use crate::schema::{Meaning, Operation};
 use crate::scrub::Scrubber;
-use crate::validate::{literal_matches, validate_value};
+use crate::validate::validate_value;
 
 use super::Engine;
 use super::retry::Failure;
@@ -15,12 +16,11 @@ use super::transport::{MAX_RESPONSE_BYTES, RawAnswer};
 
 /// How much of an HTTP error body [`Error::Http`] keeps.
 const MAX_ERROR_BODY_BYTES: usize = 2048;
-/// How much of a result field [`Error::Unsuccessful`] keeps: a status word, not a message.
-const MAX_FAILURE_VALUE_BYTES: usize = 64;
 
 impl Engine {
     /// Checks an attempt's answer: HTTP status, JSON, signature, result code, in that order, so
-    /// a result code is only believed from a verified message.
+    /// a result code is only believed from a verified message. A code that means pending is no
+    /// failure: the call was accepted and the answer says what is still open.
     ///
     /// Whatever of the answer goes into an error is scrubbed first: gateways echo requests, and
     /// an error's text reaches logs and terminals.
@@ -86,43 +86,48 @@ impl Engine {
         self.verify_response(op, &response)
             .map_err(Failure::of_answer)?;
 
-        if let Some(result) = self.gateway.result {
-            let Some(code) = response.get(result.code_field).and_then(Value::as_i64) else {
-                return Err(decode_error(format!("no integer {}", result.code_field)));
+        if let Some(result) = op.result.or(self.gateway.result) {
+            let reading = match read_result(result, &response) {
+                Ok(reading) => reading,
+                Err(missing) => {
+                    // An answer lacking more than its code is described by all it lacks.
+                    says_something(op, &response).map_err(Failure::of_answer)?;
+                    return Err(decode_error(missing.to_string()));
+                }
             };
-            span.record("result_code", code);
-            if !result.success.contains(&code) {
+            span.record(
+                "result_code",
+                tracing::field::display(&reading.primary.code),
+            );
+            if reading.meaning == Meaning::Failure {
                 let message = result
                     .message_field
                     .and_then(|f| response.get(f))
                     .and_then(Value::as_str)
                     .map(|m| scrubber.scrub(m));
+                let retryable = op
+                    .retryable_result_codes
+                    .iter()
+                    .any(|c| reading.primary.code.is(c));
                 let mut body = response;
                 scrubber.scrub_json(&mut body);
                 let error = Error::Rejected {
                     operation: op.id,
-                    code,
-                    name: result.name_of(code),
+                    field: result.code_field,
+                    name: reading.primary.name(),
+                    code: scrubbed_code(reading.primary.code, scrubber),
+                    secondary: reading.secondary.map(|s| CodeReading {
+                        code: scrubbed_code(s.code, scrubber),
+                        info: s.info,
+                    }),
                     message,
                     body: Box::new(body),
                     echoed: Echoed::new(&bytes),
                 };
-                return Err(Failure::of_rejection(op, code, error));
+                return Err(Failure::of_rejection(op, retryable, error));
             }
         }
         says_something(op, &response).map_err(Failure::of_answer)?;
-        if let Some(when) = &op.success_when {
-            let value = response.get(when.field).unwrap_or(&Value::Null);
-            if !when.values.iter().any(|l| literal_matches(l, value)) {
-                let mut value = value.to_string();
-                truncate_at_char(&mut value, MAX_FAILURE_VALUE_BYTES);
-                return Err(Failure::Final(Error::Unsuccessful {
-                    operation: op.id,
-                    field: when.field,
-                    value,
-                }));
-            }
-        }
         Ok(response)
     }
 
@@ -172,6 +177,14 @@ impl Engine {
             http_status: status,
             echoed: Echoed::new(bytes),
         })
+    }
+}
+
+/// A text code may be whatever the gateway chose to put there, an echoed value included.
+fn scrubbed_code(code: Code, scrubber: &Scrubber) -> Code {
+    match code {
+        Code::Text(text) => Code::Text(scrubber.scrub(&text)),
+        int => int,
     }
 }
 
