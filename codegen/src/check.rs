@@ -6,13 +6,13 @@ use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-use oneclick_schema::{Auto, Delivery, Location, Meaning, Repeat, ScalarBase, Scheme};
+use oneclick_schema::{Auto, Delivery, ErrorShape, Location, Meaning, Repeat, ScalarBase, Scheme};
 
 use crate::diagnostics::Sink;
 use crate::ir::{UrlPart, url_parts};
 use crate::spec::{
-    Constraints, EnumValueSpec, FieldSpec, ObjectSpec, ResultCodeSpec, ResultSpec, RuleKindSpec,
-    Samples, Scalar, Spanned, Spec, Text, TypeBody, TypeExpr,
+    Constraints, EnumValueSpec, ErrorBodySpec, FieldSpec, ObjectSpec, ResultCodeSpec, ResultSpec,
+    RuleKindSpec, Samples, Scalar, Spanned, Spec, Text, TypeBody, TypeExpr,
 };
 
 /// A result code as a diagnostic names it: `700`, `"error"`.
@@ -151,6 +151,9 @@ impl Checker<'_, '_> {
                 );
                 self.sink.error(result.pos, message);
             }
+        }
+        for body in &spec.errors {
+            self.error_body(body);
         }
         for status in &spec.retry_http_status {
             if !(400..=599).contains(&status.value) {
@@ -326,6 +329,53 @@ impl Checker<'_, '_> {
                     example.name.value
                 );
                 self.sink.error(example.name.pos, message);
+            }
+        }
+    }
+
+    /// An error body names the members its shape needs, and a body that could be taken for a
+    /// success (a flat object, a whole-body list) says with which statuses it comes.
+    fn error_body(&mut self, body: &ErrorBodySpec) {
+        let shape = body.shape.value;
+        match (shape, &body.field) {
+            (ErrorShape::Wrapped, None) => {
+                self.sink.error(
+                    body.pos,
+                    "a wrapped error body names the `field` holding it",
+                );
+            }
+            (ErrorShape::Flat, Some(field)) => {
+                self.sink.error(
+                    field.pos,
+                    "a flat error body has no `field`: its members are at the top level",
+                );
+            }
+            _ => {}
+        }
+        let whole_body =
+            shape == ErrorShape::Flat || (shape == ErrorShape::List && body.field.is_none());
+        if whole_body && body.http_status.is_empty() {
+            let message = format!(
+                "a {} error body needs `http_status`: without it any answer with `{}` would be an error",
+                if shape == ErrorShape::Flat {
+                    "flat"
+                } else {
+                    "whole-body list"
+                },
+                body.code.value
+            );
+            self.sink.error(body.pos, message);
+        }
+        if let (ErrorShape::List, Some(detail)) = (shape, &body.detail) {
+            self.sink.error(
+                detail.pos,
+                "the items of an error list carry a code and a message; `detail` is for wrapped and flat bodies",
+            );
+        }
+        for status in &body.http_status {
+            if !(100..=599).contains(&status.value) {
+                self.sink
+                    .error(status.pos, "an HTTP status is between 100 and 599");
             }
         }
     }

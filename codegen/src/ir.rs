@@ -9,8 +9,8 @@
 //! is the generator's own: resolved Rust names, docs, and types referred to by index.
 
 pub use oneclick_schema::{
-    Delivery, Encoding, Format, LengthUnit, Location, Meaning, Method, Repeat, ScalarBase, Scheme,
-    TimeZone,
+    Delivery, Encoding, ErrorShape, Format, LengthUnit, Location, Meaning, Method, Repeat,
+    ScalarBase, Scheme, TimeZone,
 };
 
 /// A value written in the spec: a default, an enum value, a sample.
@@ -41,8 +41,7 @@ pub struct Gateway {
     pub credentials: Vec<Credential>,
     pub signature: Option<Signature>,
     pub result: Option<ResultSpec>,
-    pub fault: Option<Fault>,
-    pub errors: Option<ErrorsList>,
+    pub errors: Vec<ErrorBody>,
     /// Headers on every request.
     pub headers: Vec<Header>,
     pub retry_http_status: Vec<u16>,
@@ -171,21 +170,15 @@ pub enum ResultRef {
     Own(ResultSpec),
 }
 
-/// Where the gateway's error object keeps its parts.
+/// An error body the gateway answers with, and where it keeps its parts.
 #[derive(Debug, Clone)]
-pub struct Fault {
-    pub field: String,
+pub struct ErrorBody {
+    pub shape: ErrorShape,
+    pub field: Option<String>,
     pub code: String,
     pub message: String,
-    pub detail: String,
-}
-
-/// Where the gateway's list of errors keeps its parts.
-#[derive(Debug, Clone)]
-pub struct ErrorsList {
-    pub field: String,
-    pub code: String,
-    pub message: String,
+    pub detail: Option<String>,
+    pub http_status: Vec<u16>,
 }
 
 /// A header the client sets itself.

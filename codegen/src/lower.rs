@@ -83,17 +83,22 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
                 field: s.field.value.clone(),
             }),
             result: spec.result.as_ref().map(result_spec),
-            fault: spec.fault.as_ref().map(|f| ir::Fault {
-                field: f.field.value.clone(),
-                code: f.code.value.clone(),
-                message: f.message.value.clone(),
-                detail: f.detail.value.clone(),
-            }),
-            errors: spec.errors.as_ref().map(|e| ir::ErrorsList {
-                field: e.field.value.clone(),
-                code: e.code.value.clone(),
-                message: e.message.value.clone(),
-            }),
+            errors: spec
+                .errors
+                .iter()
+                .map(|e| ir::ErrorBody {
+                    shape: e.shape.value,
+                    field: e.field.as_ref().map(|f| f.value.clone()),
+                    code: e.code.value.clone(),
+                    message: e.message.value.clone(),
+                    detail: e.detail.as_ref().map(|d| d.value.clone()),
+                    http_status: e
+                        .http_status
+                        .iter()
+                        .map(|s| u16::try_from(s.value).unwrap_or(0))
+                        .collect(),
+                })
+                .collect(),
             headers: Vec::new(),
             retry_http_status: spec
                 .retry_http_status

@@ -11,8 +11,8 @@ use std::str::FromStr;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use oneclick_schema::{
-    Auto, Delivery, Encoding, Format, HeaderValue, LengthUnit, Location, Meaning, Method, Repeat,
-    ScalarBase, Scheme, TimeZone, UnknownName,
+    Auto, Delivery, Encoding, ErrorShape, Format, HeaderValue, LengthUnit, Location, Meaning,
+    Method, Repeat, ScalarBase, Scheme, TimeZone, UnknownName,
 };
 
 use crate::diagnostics::Sink;
@@ -46,8 +46,7 @@ pub struct Spec {
     pub credentials: Vec<CredentialSpec>,
     pub signature: Option<SignatureSpec>,
     pub result: Option<ResultSpec>,
-    pub fault: Option<FaultSpec>,
-    pub errors: Option<ErrorsListSpec>,
+    pub errors: Vec<ErrorBodySpec>,
     pub headers: Vec<HeaderSpec>,
     pub retry_http_status: Vec<Spanned<i64>>,
     /// Statuses of `retry_http_status` the gateway gives before acting on a request.
@@ -107,21 +106,16 @@ pub struct SecondaryCodeSpec {
     pub codes: Vec<ResultCodeSpec>,
 }
 
-/// The gateway's error object: `{"<field>": {"<code>", "<message>", "<detail>"}}`.
+/// One of `errors`: an error body of a declared shape and the statuses it comes with.
 #[derive(Debug, Clone)]
-pub struct FaultSpec {
-    pub field: Text,
+pub struct ErrorBodySpec {
+    pub pos: Pos,
+    pub shape: Spanned<ErrorShape>,
+    pub field: Option<Text>,
     pub code: Text,
     pub message: Text,
-    pub detail: Text,
-}
-
-/// The gateway's error list: `{"<field>": [{"<code>", "<message>"}]}`.
-#[derive(Debug, Clone)]
-pub struct ErrorsListSpec {
-    pub field: Text,
-    pub code: Text,
-    pub message: Text,
+    pub detail: Option<Text>,
+    pub http_status: Vec<Spanned<i64>>,
 }
 
 /// A header the client sets.
@@ -376,8 +370,10 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         .unwrap_or_default();
     let signature = top.optional("signature").and_then(|n| top.r.signature(n));
     let result = top.optional("result").and_then(|n| top.r.result(n));
-    let fault = top.optional("fault").and_then(|n| top.r.fault(n));
-    let errors = top.optional("errors").and_then(|n| top.r.errors_list(n));
+    let errors = top
+        .optional("errors")
+        .map(|n| top.r.list(n, Reader::error_body))
+        .unwrap_or_default();
     let headers = top
         .optional("headers")
         .map(|n| top.r.entries(n, "`headers`", Reader::header))
@@ -414,7 +410,6 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         credentials,
         signature,
         result,
-        fault,
         errors,
         headers,
         retry_http_status,
@@ -765,31 +760,28 @@ impl<'s> Reader<'s> {
         })
     }
 
-    fn fault(&mut self, node: &Node) -> Option<FaultSpec> {
-        let mut keys = self.map(node, "`fault`")?;
-        let field = keys.required("field").and_then(|n| keys.r.text(n));
+    fn error_body(&mut self, node: &Node) -> Option<ErrorBodySpec> {
+        let mut keys = self.map(node, "an error body")?;
+        let shape = keys
+            .required("shape")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`shape`", unknown)));
+        let field = keys.optional("field").and_then(|n| keys.r.text(n));
         let code = keys.required("code").and_then(|n| keys.r.text(n));
         let message = keys.required("message").and_then(|n| keys.r.text(n));
-        let detail = keys.required("detail").and_then(|n| keys.r.text(n));
+        let detail = keys.optional("detail").and_then(|n| keys.r.text(n));
+        let http_status = keys
+            .optional("http_status")
+            .map(|n| keys.r.ints(n))
+            .unwrap_or_default();
         keys.finish();
-        Some(FaultSpec {
-            field: field?,
+        Some(ErrorBodySpec {
+            pos: node.pos,
+            shape: shape?,
+            field,
             code: code?,
             message: message?,
-            detail: detail?,
-        })
-    }
-
-    fn errors_list(&mut self, node: &Node) -> Option<ErrorsListSpec> {
-        let mut keys = self.map(node, "`errors`")?;
-        let field = keys.required("field").and_then(|n| keys.r.text(n));
-        let code = keys.required("code").and_then(|n| keys.r.text(n));
-        let message = keys.required("message").and_then(|n| keys.r.text(n));
-        keys.finish();
-        Some(ErrorsListSpec {
-            field: field?,
-            code: code?,
-            message: message?,
+            detail,
+            http_status,
         })
     }
 

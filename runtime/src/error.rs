@@ -226,7 +226,8 @@ pub enum Error {
         /// The answer as received, unscrubbed: see [`Error::echoed_body`].
         echoed: Echoed,
     },
-    /// The gateway answered with its documented fault object (on any HTTP status).
+    /// The gateway answered with one of its declared error objects, wrapped in a member
+    /// (`{"fault": {…}}`) or flat at the top level, on a status it comes with.
     Fault {
         /// The operation's spec id.
         operation: &'static str,
@@ -241,7 +242,8 @@ pub enum Error {
         /// The answer as received, unscrubbed: see [`Error::echoed_body`].
         echoed: Echoed,
     },
-    /// The gateway answered with its documented list of errors (on any HTTP status).
+    /// The gateway answered with one of its declared lists of errors, under a member or as
+    /// the whole body, on a status it comes with.
     Errors {
         /// The operation's spec id.
         operation: &'static str,

@@ -7,9 +7,10 @@
 
 use std::fmt;
 
+use serde::Serialize;
 use serde_json::Value;
 
-use crate::schema::{Literal, Meaning, ResultCodeInfo, ResultSpec};
+use crate::schema::{Callback, Literal, Meaning, ResultCodeInfo, ResultSpec};
 
 /// How much of a text code is kept: a status word, not a message the gateway may fill with
 /// echoed request data.
@@ -116,26 +117,31 @@ impl ResultReading {
 
 /// Why a message's result could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoResultCode {
-    /// The code field the spec names.
-    pub field: &'static str,
+pub enum NoResult {
+    /// The message lacks its code field, or holds neither an integer nor a string in it.
+    Missing {
+        /// The code field the spec names.
+        field: &'static str,
+    },
+    /// The spec declares no result for the message.
+    Undeclared,
 }
 
-impl fmt::Display for NoResultCode {
+impl fmt::Display for NoResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "no integer or string {}", self.field)
+        match self {
+            NoResult::Missing { field } => write!(f, "no integer or string {field}"),
+            NoResult::Undeclared => f.write_str("the spec declares no result for the message"),
+        }
     }
 }
 
 /// Applies `spec` to a message: its primary code must be there, an integer or a string.
-pub fn read_result(
-    spec: &'static ResultSpec,
-    message: &Value,
-) -> Result<ResultReading, NoResultCode> {
+pub fn read_result(spec: &'static ResultSpec, message: &Value) -> Result<ResultReading, NoResult> {
     let primary = message
         .get(spec.code_field)
         .and_then(Code::of)
-        .ok_or(NoResultCode {
+        .ok_or(NoResult::Missing {
             field: spec.code_field,
         })?;
     let primary = reading(primary, spec.codes);
@@ -152,6 +158,19 @@ pub fn read_result(
         primary,
         secondary,
     })
+}
+
+/// Applies a callback's result declaration to its decoded message, as the message serialises
+/// back to what the gateway sent.
+pub fn read_callback_result<T: Serialize>(
+    callback: &'static Callback,
+    message: &T,
+) -> Result<ResultReading, NoResult> {
+    let spec = callback.result.ok_or(NoResult::Undeclared)?;
+    let value = serde_json::to_value(message).map_err(|_| NoResult::Missing {
+        field: spec.code_field,
+    })?;
+    read_result(spec, &value)
 }
 
 fn reading(code: Code, codes: &'static [ResultCodeInfo]) -> CodeReading {
@@ -221,7 +240,7 @@ mod tests {
         assert!(read.is_success());
         assert_eq!(
             read_result(&STATUS, &json!({"status": true})),
-            Err(NoResultCode { field: "status" })
+            Err(NoResult::Missing { field: "status" })
         );
     }
 

@@ -34,10 +34,8 @@ pub struct Gateway {
     pub dttm_zone: TimeZone,
     /// Where answers carry their result code; `None` when the HTTP status says it all.
     pub result: Option<&'static ResultSpec>,
-    /// The error object the gateway may answer with, on any HTTP status.
-    pub fault: Option<&'static FaultSpec>,
-    /// The list of errors the gateway may answer with, on any HTTP status.
-    pub errors: Option<&'static ErrorsSpec>,
+    /// The error bodies the gateway may answer with, tried in spec order.
+    pub errors: &'static [ErrorBody],
     /// Headers on every request.
     pub headers: &'static [Header],
     /// Named base URLs: `("sandbox", "https://…")`.
@@ -305,15 +303,34 @@ impl<Name: fmt::Display> fmt::Display for HeaderValue<Name> {
     }
 }
 
-/// Where a gateway's list of errors keeps its parts: `{"errors": [{"code", "description"}]}`.
+/// An error body the gateway answers with, and where it keeps its parts.
 #[derive(Debug)]
-pub struct ErrorsSpec {
-    /// The top-level field holding the list: `errors`.
-    pub field: &'static str,
-    /// The field of an element holding its code.
+pub struct ErrorBody {
+    /// How the body holds the error.
+    pub shape: ErrorShape,
+    /// The top-level member holding the error object (`wrapped`) or the list (`list`); `None`
+    /// for a `flat` body and for a list that is the whole body.
+    pub field: Option<&'static str>,
+    /// The member of the error holding its code.
     pub code: &'static str,
-    /// The field of an element holding its text.
+    /// The member of the error holding its text.
     pub message: &'static str,
+    /// The member of the error holding its details, if any.
+    pub detail: Option<&'static str>,
+    /// The HTTP statuses the body comes with; empty for any status.
+    pub http_status: &'static [u16],
+}
+
+closed_set! {
+    /// How an error body holds its error (the spec's `errors[].shape`).
+    pub enum ErrorShape {
+        /// An object under a top-level member: `{"fault": {"faultcode", "faultstring"}}`.
+        Wrapped => "wrapped",
+        /// A list of errors under a top-level member, `{"errors": [{…}]}`, or as the whole body.
+        List => "list",
+        /// The error's members at the top level: `{"code", "message"}`.
+        Flat => "flat",
+    }
 }
 
 closed_set! {
@@ -384,19 +401,6 @@ pub struct Object {
     pub rules: &'static [Rule],
     /// Set when the message is a JSON array of these objects rather than an object.
     pub items: Option<&'static Object>,
-}
-
-/// Where a gateway's fault object keeps its parts: `{"fault": {"faultcode", "faultstring", "detail"}}`.
-#[derive(Debug)]
-pub struct FaultSpec {
-    /// The top-level field holding the fault object.
-    pub field: &'static str,
-    /// The field of the fault holding its code.
-    pub code: &'static str,
-    /// The field of the fault holding its text.
-    pub message: &'static str,
-    /// The field of the fault holding its details.
-    pub detail: &'static str,
 }
 
 impl Object {
@@ -955,6 +959,7 @@ mod tests {
         round_trips::<Format>();
         round_trips::<ScalarBase>();
         round_trips::<Meaning>();
+        round_trips::<ErrorShape>();
     }
 
     #[test]

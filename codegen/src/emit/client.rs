@@ -12,6 +12,10 @@ pub(super) fn client(gateway: &Gateway) -> TokenStream {
     let credentials = credentials(gateway);
     let result_code = result_code(gateway);
     let client = client_struct(gateway);
+    let outcomes = gateway
+        .callbacks
+        .iter()
+        .map(|c| callback_outcome(gateway, c));
     let fmt = quote! { use std::fmt; };
     let model_types: Vec<_> = gateway
         .operations
@@ -32,6 +36,29 @@ pub(super) fn client(gateway: &Gateway) -> TokenStream {
         #credentials
         #result_code
         #client
+        #(#outcomes)*
+    }
+}
+
+/// `<Message>::outcome()`, for a callback whose message carries a result code.
+fn callback_outcome(gateway: &Gateway, callback: &Callback) -> TokenStream {
+    if callback.result.is_none() {
+        return quote! {};
+    }
+    let schema = ident(&callback.schema_const);
+    let message = ident(&gateway.objects[callback.message].name);
+    let method = super::callback_method_name(gateway, callback);
+    let docs = doc(&format!(
+        "What the message's result code says, read with the spec's codes for the `{}` callback: a code the spec does not list is a failure. Call it on what `Client::{method}` returned.",
+        callback.id
+    ));
+    quote! {
+        impl #message {
+            #docs
+            pub fn outcome(&self) -> Result<rt::ResultReading, rt::outcome::NoResult> {
+                rt::outcome::read_callback_result(&schema::#schema, self)
+            }
+        }
     }
 }
 

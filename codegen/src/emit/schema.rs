@@ -9,8 +9,8 @@ use quote::{format_ident, quote};
 use super::scalars::constraints_const;
 use super::{doc, ident, int, ints, literal};
 use crate::ir::{
-    Auto, Constraint, Delivery, Gateway, Location, ObjectType, Operation, Polling, ResultCode,
-    ResultRef, ResultSpec, Rule, SignItem, SignShape, TypeRef,
+    Auto, Constraint, Delivery, ErrorBody, Gateway, Location, ObjectType, Operation, Polling,
+    ResultCode, ResultRef, ResultSpec, Rule, SignItem, SignShape, TypeRef,
 };
 
 pub(super) fn schema(gateway: &Gateway) -> TokenStream {
@@ -52,17 +52,13 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
             Some(field) => quote! { Some(#field) },
             None => quote! { None },
         };
-        let (result_static, result_ref) = match &c.result {
+        let result = match &c.result {
             Some(ResultRef::Own(result)) => {
-                let result_name = format_ident!("{}_RESULT", c.schema_const);
-                let docs = format!("What the result codes of the `{}` callback mean.", c.id);
-                (
-                    result_static(&result_name, &docs, result),
-                    quote! { Some(&#result_name) },
-                )
+                let spec = result_spec(result);
+                quote! { Some(&#spec) }
             }
-            Some(ResultRef::Gateway) => (quote! {}, quote! { Some(&RESULT) }),
-            None => (quote! {}, quote! { None }),
+            Some(ResultRef::Gateway) => quote! { Some(&RESULT) },
+            None => quote! { None },
         };
         let method = super::callback_method_name(gateway, c);
         let docs = if method.starts_with("verify_") {
@@ -75,8 +71,7 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         };
         quote! {
             #docs
-            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, signed: #signed, token_field: #token_field, result: #result_ref };
-            #result_static
+            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, signed: #signed, token_field: #token_field, result: #result };
         }
     });
     quote! {
@@ -114,14 +109,16 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
         .iter()
         .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
     let (result_static, result_ref) = match &gateway.result {
-        Some(result) => (
-            result_static(
-                &format_ident!("RESULT"),
-                "Where answers carry their result code, and what each code means.",
-                result,
-            ),
-            quote! { Some(&RESULT) },
-        ),
+        Some(result) => {
+            let spec = result_spec(result);
+            (
+                quote! {
+                    /// Where answers carry their result code, and what each code means.
+                    pub static RESULT: ResultSpec = #spec;
+                },
+                quote! { Some(&RESULT) },
+            )
+        }
         None => (quote! {}, quote! { None }),
     };
     let gateway_headers = headers(&gateway.headers);
@@ -141,38 +138,7 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
         let name = ident(&c.schema_const);
         quote! { &#name }
     });
-    let (errors_static, errors_ref) = match &gateway.errors {
-        Some(errors) => {
-            let (field, code, message) = (&errors.field, &errors.code, &errors.message);
-            (
-                quote! {
-                    /// The list of errors the gateway answers with, on any HTTP status.
-                    pub static ERRORS: ErrorsSpec = ErrorsSpec { field: #field, code: #code, message: #message };
-                },
-                quote! { Some(&ERRORS) },
-            )
-        }
-        None => (quote! {}, quote! { None }),
-    };
-    let (fault_static, fault_ref) = match &gateway.fault {
-        Some(fault) => {
-            let (field, code, message, detail) =
-                (&fault.field, &fault.code, &fault.message, &fault.detail);
-            (
-                quote! {
-                    /// The error object the gateway answers with, on any HTTP status.
-                    pub static FAULT: FaultSpec = FaultSpec {
-                        field: #field,
-                        code: #code,
-                        message: #message,
-                        detail: #detail,
-                    };
-                },
-                quote! { Some(&FAULT) },
-            )
-        }
-        None => (quote! {}, quote! { None }),
-    };
+    let errors = gateway.errors.iter().map(error_body);
     quote! {
         /// Gateway-wide facts: signature scheme, time zone, result codes, retryable statuses.
         pub static GATEWAY: Gateway = Gateway {
@@ -181,8 +147,7 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
             signature_field: #field,
             dttm_zone: #zone,
             result: #result_ref,
-            fault: #fault_ref,
-            errors: #errors_ref,
+            errors: &[#(#errors),*],
             headers: #gateway_headers,
             environments: &[#(#environments),*],
             credentials: &[#(#credentials),*],
@@ -192,15 +157,39 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
             unprocessed_http_status: &[#(#unprocessed),*],
         };
 
-        #fault_static
-        #errors_static
 
         #result_static
     }
 }
 
-/// A `ResultSpec` static.
-fn result_static(name: &Ident, docs: &str, result: &ResultSpec) -> TokenStream {
+/// An `ErrorBody` expression.
+fn error_body(body: &ErrorBody) -> TokenStream {
+    let shape = closed(body.shape);
+    let optional = |text: &Option<String>| match text {
+        Some(text) => quote! { Some(#text) },
+        None => quote! { None },
+    };
+    let field = optional(&body.field);
+    let detail = optional(&body.detail);
+    let (code, message) = (&body.code, &body.message);
+    let statuses = body
+        .http_status
+        .iter()
+        .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
+    quote! {
+        ErrorBody {
+            shape: #shape,
+            field: #field,
+            code: #code,
+            message: #message,
+            detail: #detail,
+            http_status: &[#(#statuses),*],
+        }
+    }
+}
+
+/// A `ResultSpec` expression.
+fn result_spec(result: &ResultSpec) -> TokenStream {
     let code_field = &result.code_field;
     let message_field = match &result.message_field {
         Some(m) => quote! { Some(#m) },
@@ -215,15 +204,13 @@ fn result_static(name: &Ident, docs: &str, result: &ResultSpec) -> TokenStream {
         }
         None => quote! { None },
     };
-    let docs = doc(docs);
     quote! {
-        #docs
-        pub static #name: ResultSpec = ResultSpec {
+        ResultSpec {
             code_field: #code_field,
             message_field: #message_field,
             codes: #codes,
             secondary: #secondary,
-        };
+        }
     }
 }
 
@@ -496,16 +483,12 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
     let retryable = op.retryable_result_codes.iter().map(literal);
     let repeat = closed(op.repeat);
     let reconcile = &op.reconcile;
-    let (result_static, result_ref) = match &op.result {
+    let result = match &op.result {
         Some(result) => {
-            let result_name = format_ident!("{}_RESULT", op.schema_const);
-            let docs = format!("What the result codes of `{}` answers mean.", op.id);
-            (
-                result_static(&result_name, &docs, result),
-                quote! { Some(&#result_name) },
-            )
+            let spec = result_spec(result);
+            quote! { Some(&#spec) }
         }
-        None => (quote! {}, quote! { None }),
+        None => quote! { None },
     };
     let docs = doc(&format!(
         "The `{}` operation: `{} {}`.",
@@ -529,12 +512,11 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
             retryable_result_codes: &[#(#retryable),*],
             repeat: #repeat,
             reconcile: &[#(#reconcile),*],
-            result: #result_ref,
+            result: #result,
             encoding: #encoding,
             delivery: #delivery,
             headers: #op_headers,
         };
-        #result_static
     }
 }
 

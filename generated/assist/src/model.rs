@@ -125,7 +125,7 @@ impl PaymentToken {
 /// - `merchant.login`: the credential `login`
 /// - `merchant.password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 131 (operation `list_cards`, line 121).
+/// From `spec/assist.yaml`, line 132 (operation `list_cards`, line 122).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListCardsRequest {
     /// The merchant's credentials.
@@ -198,7 +198,7 @@ impl<'de> Deserialize<'de> for ListCardsResponse {
 /// - `merchant.login`: the credential `login`
 /// - `merchant.password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 180 (operation `remove_card`, line 170).
+/// From `spec/assist.yaml`, line 181 (operation `remove_card`, line 171).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RemoveCardRequest {
     /// The merchant's credentials.
@@ -259,7 +259,7 @@ pub struct RemoveCardResponse {
 /// - `Login`: the credential `login`
 /// - `Password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 216 (operation `token_pay`, line 200).
+/// From `spec/assist.yaml`, line 217 (operation `token_pay`, line 201).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenPayRequest {
     /// The merchant's order number.
@@ -342,7 +342,7 @@ pub struct TokenPayResponse {
 ///
 /// - `Merchant_ID`: the credential `merchant_id`
 ///
-/// From `spec/assist.yaml`, line 250 (operation `payment_page_order`, line 237).
+/// From `spec/assist.yaml`, line 251 (operation `payment_page_order`, line 238).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentPageOrderRequest {
     /// The merchant's order number.

@@ -9,8 +9,16 @@ pub static GATEWAY: Gateway = Gateway {
     signature_field: None,
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: Some(&FAULT),
-    errors: None,
+    errors: &[
+        ErrorBody {
+            shape: ErrorShape::Wrapped,
+            field: Some("fault"),
+            code: "faultcode",
+            message: "faultstring",
+            detail: Some("detail"),
+            http_status: &[],
+        },
+    ],
     headers: &[],
     environments: &[],
     credentials: &[
@@ -34,14 +42,6 @@ pub static GATEWAY: Gateway = Gateway {
     callbacks: &[],
     retry_http_status: &[],
     unprocessed_http_status: &[],
-};
-
-/// The error object the gateway answers with, on any HTTP status.
-pub static FAULT: FaultSpec = FaultSpec {
-    field: "fault",
-    code: "faultcode",
-    message: "faultstring",
-    detail: "detail",
 };
 
 /// Values of [`crate::Language`].

@@ -9,8 +9,7 @@ pub static GATEWAY: Gateway = Gateway {
     signature_field: Some("signature"),
     dttm_zone: TimeZone::EuropePrague,
     result: Some(&RESULT),
-    fault: None,
-    errors: None,
+    errors: &[],
     headers: &[],
     environments: &[
         ("sandbox", "https://iapi.iplatebnibrana.csob.cz/api/v1.9"),

@@ -9,8 +9,7 @@ pub static GATEWAY: Gateway = Gateway {
     signature_field: Some("signature"),
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: None,
-    errors: None,
+    errors: &[],
     headers: &[],
     environments: &[("ecommpay", "https://api.ecommpay.com")],
     credentials: &[
@@ -380,29 +379,28 @@ pub static CARD_SALE: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &["general.payment_id"],
-    result: Some(&CARD_SALE_RESULT),
+    result: Some(
+        &ResultSpec {
+            code_field: "status",
+            message_field: Some("message"),
+            codes: &[
+                ResultCodeInfo {
+                    code: Literal::Str("success"),
+                    name: "accepted",
+                    meaning: Meaning::Success,
+                },
+                ResultCodeInfo {
+                    code: Literal::Str("error"),
+                    name: "error",
+                    meaning: Meaning::Failure,
+                },
+            ],
+            secondary: None,
+        },
+    ),
     encoding: Encoding::Json,
     delivery: Delivery::Call,
     headers: &[],
-};
-
-/// What the result codes of `card_sale` answers mean.
-pub static CARD_SALE_RESULT: ResultSpec = ResultSpec {
-    code_field: "status",
-    message_field: Some("message"),
-    codes: &[
-        ResultCodeInfo {
-            code: Literal::Str("success"),
-            name: "accepted",
-            meaning: Meaning::Success,
-        },
-        ResultCodeInfo {
-            code: Literal::Str("error"),
-            name: "error",
-            meaning: Meaning::Failure,
-        },
-    ],
-    secondary: None,
 };
 
 /// The `payment_status` operation: `POST /v2/payment/status`.

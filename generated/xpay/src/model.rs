@@ -229,7 +229,7 @@ pub struct Contract {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 142 (operation `create_hpp_order`, line 127).
+/// From `spec/xpay.yaml`, line 143 (operation `create_hpp_order`, line 128).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateHppOrderRequest {
     /// The order.
@@ -275,7 +275,7 @@ pub struct CreateHppOrderResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 188 (operation `create_pay_by_link`, line 173).
+/// From `spec/xpay.yaml`, line 189 (operation `create_pay_by_link`, line 174).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreatePayByLinkRequest {
     /// The order.
@@ -320,7 +320,7 @@ pub struct CreatePayByLinkResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 228 (operation `list_customer_contracts`, line 218).
+/// From `spec/xpay.yaml`, line 229 (operation `list_customer_contracts`, line 219).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListCustomerContractsRequest {
     /// The merchant's customer ID.
@@ -363,7 +363,7 @@ pub struct ListCustomerContractsResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 247 (operation `deactivate_contract`, line 237).
+/// From `spec/xpay.yaml`, line 248 (operation `deactivate_contract`, line 238).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeactivateContractRequest {
     /// The contract ID.
@@ -403,7 +403,7 @@ pub struct DeactivateContractResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 265 (operation `get_order`, line 255).
+/// From `spec/xpay.yaml`, line 266 (operation `get_order`, line 256).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetOrderRequest {
     /// The merchant's order ID.

@@ -9,8 +9,16 @@ pub static GATEWAY: Gateway = Gateway {
     signature_field: None,
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: None,
-    errors: Some(&ERRORS),
+    errors: &[
+        ErrorBody {
+            shape: ErrorShape::List,
+            field: Some("errors"),
+            code: "code",
+            message: "description",
+            detail: None,
+            http_status: &[],
+        },
+    ],
     headers: &[
         Header {
             name: "X-Api-Key",
@@ -44,13 +52,6 @@ pub static GATEWAY: Gateway = Gateway {
     callbacks: &[&VERIFY_NOTIFICATION],
     retry_http_status: &[429, 503],
     unprocessed_http_status: &[],
-};
-
-/// The list of errors the gateway answers with, on any HTTP status.
-pub static ERRORS: ErrorsSpec = ErrorsSpec {
-    field: "errors",
-    code: "code",
-    message: "description",
 };
 
 /// Values of [`crate::ActionType`].

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::error::{Echoed, Error, RuleKind, Violation, Violations};
 use crate::outcome::{Code, CodeReading, read_result};
-use crate::schema::{Meaning, Operation};
+use crate::schema::{ErrorShape, Meaning, Operation};
 use crate::scrub::Scrubber;
 use crate::validate::validate_value;
 
@@ -36,11 +36,8 @@ impl Engine {
             mut bytes,
             complete,
         } = answer;
-        if let Some(fault) = self.fault(op, status, &bytes, scrubber) {
-            return Err(Failure::Final(fault));
-        }
-        if let Some(errors) = self.errors(op, status, &bytes, scrubber) {
-            return Err(Failure::Final(errors));
+        if let Some(error) = self.error_body(op, status, &bytes, scrubber) {
+            return Err(Failure::Final(error));
         }
         if !(200..300).contains(&status) {
             // Scrubbed before it is cut, so that a value cut in half cannot slip through.
@@ -131,51 +128,67 @@ impl Engine {
         Ok(response)
     }
 
-    /// The gateway's documented list of errors, whatever the HTTP status it came with.
-    fn errors(
+    /// The first of the gateway's declared error bodies that the answer is, on one of the
+    /// statuses it comes with.
+    fn error_body(
         &self,
         op: &'static Operation,
         status: u16,
         bytes: &[u8],
         scrubber: &Scrubber,
     ) -> Option<Error> {
-        let spec = self.gateway.errors?;
+        let declared = self
+            .gateway
+            .errors
+            .iter()
+            .filter(|e| e.http_status.is_empty() || e.http_status.contains(&status));
+        let mut declared = declared.peekable();
+        declared.peek()?;
         let body: Value = serde_json::from_slice(bytes).ok()?;
-        let items = body.get(spec.field)?.as_array()?;
-        Some(Error::Errors {
-            operation: op.id,
-            http_status: status,
-            errors: items
-                .iter()
-                .map(|item| {
-                    (
-                        scrubbed_text(item, spec.code, scrubber),
-                        scrubbed_text(item, spec.message, scrubber),
-                    )
-                })
-                .collect(),
-            echoed: Echoed::new(bytes),
-        })
-    }
-
-    /// The gateway's documented fault object, whatever the HTTP status it came with.
-    fn fault(
-        &self,
-        op: &'static Operation,
-        status: u16,
-        bytes: &[u8],
-        scrubber: &Scrubber,
-    ) -> Option<Error> {
-        let spec = self.gateway.fault?;
-        let body: Value = serde_json::from_slice(bytes).ok()?;
-        let fault = body.get(spec.field).filter(|f| f.is_object())?;
-        Some(Error::Fault {
-            operation: op.id,
-            code: scrubbed_text(fault, spec.code, scrubber),
-            message: scrubbed_text(fault, spec.message, scrubber),
-            detail: scrubbed_text(fault, spec.detail, scrubber),
-            http_status: status,
-            echoed: Echoed::new(bytes),
+        declared.find_map(|spec| {
+            let fault = |error: &Value| Error::Fault {
+                operation: op.id,
+                code: scrubbed_text(error, spec.code, scrubber),
+                message: scrubbed_text(error, spec.message, scrubber),
+                detail: spec
+                    .detail
+                    .map(|d| scrubbed_text(error, d, scrubber))
+                    .unwrap_or_default(),
+                http_status: status,
+                echoed: Echoed::new(bytes),
+            };
+            match spec.shape {
+                ErrorShape::Wrapped => {
+                    let object = body.get(spec.field?).filter(|f| f.is_object())?;
+                    Some(fault(object))
+                }
+                ErrorShape::Flat => body.get(spec.code).map(|_| fault(&body)),
+                ErrorShape::List => {
+                    let items = match spec.field {
+                        Some(field) => body.get(field)?.as_array()?,
+                        // A whole-body list is only an error list when each item is an error:
+                        // a list answer must not be taken for one.
+                        None => body
+                            .as_array()
+                            .filter(|items| !items.is_empty())
+                            .filter(|items| items.iter().all(|i| i.get(spec.code).is_some()))?,
+                    };
+                    Some(Error::Errors {
+                        operation: op.id,
+                        http_status: status,
+                        errors: items
+                            .iter()
+                            .map(|item| {
+                                (
+                                    scrubbed_text(item, spec.code, scrubber),
+                                    scrubbed_text(item, spec.message, scrubber),
+                                )
+                            })
+                            .collect(),
+                        echoed: Echoed::new(bytes),
+                    })
+                }
+            }
         })
     }
 }
