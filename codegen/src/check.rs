@@ -452,9 +452,12 @@ impl Checker<'_, '_> {
                 _ => continue,
             };
             for code in codes {
+                // A boolean code has its own diagnostic.
                 let fits = matches!(
                     (&code.code.value, kind),
-                    (Scalar::Int(_), "an integer") | (Scalar::Str(_), "a string")
+                    (Scalar::Int(_), "an integer")
+                        | (Scalar::Str(_), "a string")
+                        | (Scalar::Bool(_), _)
                 );
                 if !fits {
                     let message = format!(

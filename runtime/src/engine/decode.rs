@@ -84,6 +84,7 @@ impl Engine {
             .map_err(Failure::of_answer)?;
 
         if let Some(result) = op.result.or(self.gateway.result) {
+            code_has_its_type(op, result.code_field, &response).map_err(Failure::of_answer)?;
             let reading = match read_result(result, &response) {
                 Ok(reading) => reading,
                 Err(missing) => {
@@ -208,6 +209,27 @@ fn scrubbed_text(object: &Value, key: &str, scrubber: &Scrubber) -> String {
         Some(Value::Null) | None => String::new(),
         Some(other) => scrubber.scrub(&other.to_string()),
     }
+}
+
+/// A code of another JSON type than its field's (a number where the spec says string) is no
+/// code of the spec's at all: the answer does not fit, and says nothing that can be believed.
+fn code_has_its_type(op: &'static Operation, field: &str, response: &Value) -> Result<(), Error> {
+    let pointer = format!("/{field}");
+    let wrong: Vec<Violation> = validate_value(op.response, response)
+        .into_iter()
+        .filter(|v| v.rule == RuleKind::Type && v.path == pointer)
+        .collect();
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Decode {
+        operation: op.id,
+        message: format!(
+            "the body does not fit {}: {}",
+            op.response.name,
+            Violations(wrong).to_string().replace('\n', "; ")
+        ),
+    })
 }
 
 /// A successful answer must carry what its spec requires, with the documented JSON types, and
