@@ -217,10 +217,10 @@ pub enum Error {
         /// The code's name in the spec, when the spec lists it.
         name: Option<&'static str>,
         /// The second code of a two-field result, when the spec declares one and the answer
-        /// carries it.
-        secondary: Option<CodeReading>,
+        /// carries it; boxed so that `Result<_, Error>` stays small.
+        secondary: Option<Box<CodeReading>>,
         /// The gateway's own explanation, when it sent one.
-        message: Option<String>,
+        message: Option<Box<str>>,
         /// The whole answer, scrubbed; boxed so that `Result<_, Error>` stays small.
         body: Box<serde_json::Value>,
         /// The answer as received, unscrubbed: see [`Error::echoed_body`].

@@ -22,7 +22,7 @@ pub enum Code {
     /// An integer code: ČSOB's `resultCode`.
     Int(i64),
     /// A text code: Monetix's `status`, at most 64 bytes.
-    Text(String),
+    Text(Box<str>),
 }
 
 impl Code {
@@ -35,7 +35,7 @@ impl Code {
                 while !s.is_char_boundary(cut) {
                     cut -= 1;
                 }
-                Some(Code::Text(s[..cut].to_owned()))
+                Some(Code::Text(s[..cut].into()))
             }
             _ => None,
         }
@@ -45,7 +45,7 @@ impl Code {
     pub fn is(&self, literal: &Literal) -> bool {
         match (self, literal) {
             (Code::Int(code), Literal::Int(l)) => code == l,
-            (Code::Text(code), Literal::Str(l)) => code == l,
+            (Code::Text(code), Literal::Str(l)) => &**code == *l,
             _ => false,
         }
     }
@@ -67,7 +67,7 @@ impl PartialEq<i64> for Code {
 
 impl PartialEq<&str> for Code {
     fn eq(&self, other: &&str) -> bool {
-        matches!(self, Code::Text(code) if code == other)
+        matches!(self, Code::Text(code) if &**code == *other)
     }
 }
 

@@ -102,7 +102,7 @@ impl Engine {
                     .message_field
                     .and_then(|f| response.get(f))
                     .and_then(Value::as_str)
-                    .map(|m| scrubber.scrub(m));
+                    .map(|m| scrubber.scrub(m).into());
                 let retryable = op
                     .retryable_result_codes
                     .iter()
@@ -114,9 +114,11 @@ impl Engine {
                     field: result.code_field,
                     name: reading.primary.name(),
                     code: scrubbed_code(reading.primary.code, scrubber),
-                    secondary: reading.secondary.map(|s| CodeReading {
-                        code: scrubbed_code(s.code, scrubber),
-                        info: s.info,
+                    secondary: reading.secondary.map(|s| {
+                        Box::new(CodeReading {
+                            code: scrubbed_code(s.code, scrubber),
+                            info: s.info,
+                        })
                     }),
                     message,
                     body: Box::new(body),
@@ -197,7 +199,7 @@ impl Engine {
 /// A text code may be whatever the gateway chose to put there, an echoed value included.
 fn scrubbed_code(code: Code, scrubber: &Scrubber) -> Code {
     match code {
-        Code::Text(text) => Code::Text(scrubber.scrub(&text)),
+        Code::Text(text) => Code::Text(scrubber.scrub(&text).into()),
         int => int,
     }
 }
