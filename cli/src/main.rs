@@ -17,12 +17,9 @@ use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, builder::PossibleValuesParser, value_parser};
 use clap_complete::Shell;
-use oneclick_runtime::schema::{
-    self, Constraint, Delivery, Kind, Object, Scheme, SignItem, SignShape,
-};
-use oneclick_runtime::{
-    Credentials, Engine, Error, RsaPrivateKey, RsaPublicKey, Secret, SigningKeys,
-};
+use oneclick_runtime::recipe::{Field as SignedField, Piece, Placement, Shape};
+use oneclick_runtime::schema::{self, Constraint, CredentialKind, Delivery, Kind, Object};
+use oneclick_runtime::{Credentials, Engine, Error, Key, RsaPrivateKey, RsaPublicKey, Secret};
 use serde_json::{Map, Value};
 use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::fmt::format::FmtSpan;
@@ -354,6 +351,25 @@ fn rule_text(rule: &schema::Rule) -> String {
             format!("{field} required when {when} is not {}", literal(value))
         }
         schema::Rule::NotGreater { lower, upper } => format!("{lower} not above {upper}"),
+        schema::Rule::Sum { items, total } => format!("{items} add up to {total}"),
+        schema::Rule::When {
+            when,
+            equals,
+            field,
+            constraints,
+            values,
+        } => {
+            let mut demands: Vec<String> = constraints.iter().map(constraint).collect();
+            if !values.is_empty() {
+                let allowed: Vec<String> = values.iter().map(literal).collect();
+                demands.push(format!("one of {}", allowed.join(", ")));
+            }
+            format!(
+                "when {when} = {}: {field} {}",
+                literal(equals),
+                demands.join(", ")
+            )
+        }
     }
 }
 
@@ -378,6 +394,9 @@ fn constraint(constraint: &Constraint) -> String {
         Constraint::MaxLength(n, unit) => format!("max_length {n} {unit:?}").to_lowercase(),
         Constraint::Pattern(p) => format!("pattern {}", p.source),
         Constraint::Format(f) => format!("format {}", oneclick_runtime::format::name(*f)),
+        Constraint::MinItems(n) => format!("min_items {n}"),
+        Constraint::MaxItems(n) => format!("max_items {n}"),
+        Constraint::MaxKeyLength(n, unit) => format!("max_key_length {n} {unit:?}").to_lowercase(),
     }
 }
 
@@ -392,20 +411,11 @@ fn literal(value: &schema::Literal) -> String {
 /// The environment variables a gateway's credentials come from.
 fn credential_vars(name: &str, gateway: &schema::Gateway) -> Vec<String> {
     let prefix = name.to_uppercase();
-    let mut vars: Vec<String> = gateway
+    gateway
         .credentials
         .iter()
         .map(|c| format!("{prefix}_{}", c.name.to_uppercase()))
-        .collect();
-    match gateway.scheme {
-        Scheme::PipeRsaSha256 => {
-            vars.push(format!("{prefix}_PRIVATE_KEY"));
-            vars.push(format!("{prefix}_GATEWAY_PUBLIC_KEY"));
-        }
-        Scheme::FlatHmacSha512 => vars.push(format!("{prefix}_SECRET_KEY")),
-        Scheme::None => {}
-    }
-    vars
+        .collect()
 }
 
 fn env(var: &str) -> Result<String, Failure> {
@@ -426,28 +436,25 @@ fn engine(
 ) -> Result<Engine, Failure> {
     let prefix = name.to_uppercase();
     let mut values = Vec::new();
+    let mut keys = Vec::new();
     for credential in gateway.credentials {
-        let value = env(&format!("{prefix}_{}", credential.name.to_uppercase()))?;
-        values.push((credential.name, Secret::new(value)));
-    }
-    let keys = match gateway.scheme {
-        Scheme::PipeRsaSha256 => {
-            let key_error = |var: String| {
-                move |e: oneclick_runtime::KeyError| Failure(1, format!("{var}: {e}"))
-            };
-            let private = format!("{prefix}_PRIVATE_KEY");
-            let public = format!("{prefix}_GATEWAY_PUBLIC_KEY");
-            SigningKeys::PipeRsaSha256 {
-                private_key: RsaPrivateKey::from_pem(&pem(&private)?)
-                    .map_err(key_error(private))?,
-                gateway_key: RsaPublicKey::from_pem(&pem(&public)?).map_err(key_error(public))?,
+        let var = format!("{prefix}_{}", credential.name.to_uppercase());
+        let key_error = |e: oneclick_runtime::KeyError| Failure(1, format!("{var}: {e}"));
+        // Keys come from PEM files named by the variable; other credentials are the value.
+        match credential.kind {
+            CredentialKind::Text | CredentialKind::Secret => {
+                values.push((credential.name, Secret::new(env(&var)?)));
+            }
+            CredentialKind::RsaPrivateKey => {
+                let key = RsaPrivateKey::from_pem(&pem(&var)?).map_err(key_error)?;
+                keys.push((credential.name, Key::RsaPrivate(key)));
+            }
+            CredentialKind::RsaPublicKey => {
+                let key = RsaPublicKey::from_pem(&pem(&var)?).map_err(key_error)?;
+                keys.push((credential.name, Key::RsaPublic(key)));
             }
         }
-        Scheme::FlatHmacSha512 => SigningKeys::FlatHmacSha512 {
-            secret: Secret::new(env(&format!("{prefix}_SECRET_KEY"))?),
-        },
-        Scheme::None => SigningKeys::None,
-    };
+    }
     let base_url = match (option(args, "base-url"), option(args, "env")) {
         (Some(url), _) => url.to_string(),
         (None, Some(env_name)) => gateway
@@ -475,16 +482,26 @@ fn engine(
 
 /// The text of `--request` (a file, or `-` for stdin); `None` when the option is absent.
 fn read_input(args: &ArgMatches) -> Result<Option<String>, Failure> {
+    read_raw_input(args)?
+        .map(|bytes| {
+            String::from_utf8(bytes).map_err(|_| Failure(1, "the input is not UTF-8 text".into()))
+        })
+        .transpose()
+}
+
+/// The input's bytes as they are: a received message is read in its declared charset, which
+/// need not be UTF-8.
+fn read_raw_input(args: &ArgMatches) -> Result<Option<Vec<u8>>, Failure> {
     match option(args, "request") {
         None => Ok(None),
         Some("-") => {
-            let mut text = String::new();
+            let mut bytes = Vec::new();
             std::io::stdin()
-                .read_to_string(&mut text)
+                .read_to_end(&mut bytes)
                 .map_err(|e| Failure(1, format!("cannot read stdin: {e}")))?;
-            Ok(Some(text))
+            Ok(Some(bytes))
         }
-        Some(path) => std::fs::read_to_string(path)
+        Some(path) => std::fs::read(path)
             .map(Some)
             .map_err(|e| Failure(1, format!("cannot read {path}: {e}"))),
     }
@@ -547,21 +564,32 @@ fn call(
     // A gateway may echo the card in a successful answer too; the terminal and its logs only
     // ever see the scrubbed copy.
     let answer = engine.shown_answer(op, &request, &answer);
-    let shown = match gateway.scheme {
-        // An ordered signature covers only the fields of its order: whatever else the answer
-        // holds could have been added on the way, so it is kept apart rather than shown as
-        // verified. The flat scheme covers every field.
-        Scheme::PipeRsaSha256 if op.response_signed => {
-            mark_unsigned(op.response_signature, gateway.signature_field, answer)
+    // A signature over an order covers only the fields of its order: whatever else the answer
+    // holds could have been added on the way, so it is kept apart rather than shown as
+    // verified. A flattened text covers every field.
+    let ordered = op.response_recipes.first().filter(|named| {
+        named
+            .recipe
+            .text
+            .iter()
+            .any(|piece| matches!(piece, Piece::Order(_)))
+    });
+    let shown = match ordered {
+        Some(named) => {
+            let signature_field = match named.recipe.placement {
+                Placement::Field(path) => path.last().copied(),
+                _ => None,
+            };
+            mark_unsigned(op.response_signature, signature_field, answer)
         }
-        _ => answer,
+        None => answer,
     };
     Ok(format!("{}\n", output.render(&shown)))
 }
 
 /// The answer with the fields its signature order does not cover moved under `"unsigned"`, in
 /// the same nesting; the signature itself stays where it is.
-fn mark_unsigned(order: &[SignItem], signature_field: Option<&str>, answer: Value) -> Value {
+fn mark_unsigned(order: &[SignedField], signature_field: Option<&str>, answer: Value) -> Value {
     let Value::Object(map) = answer else {
         return answer;
     };
@@ -586,13 +614,13 @@ fn mark_unsigned(order: &[SignItem], signature_field: Option<&str>, answer: Valu
 /// Splits an object into the fields `order` signs and the rest, nested objects and lists of
 /// objects by their own orders.
 fn split_covered(
-    order: &[SignItem],
+    order: &[SignedField],
     map: Map<String, Value>,
 ) -> (Map<String, Value>, Map<String, Value>) {
     let mut covered = Map::new();
     let mut uncovered = Map::new();
     for (key, value) in map {
-        let Some(item) = order.iter().find(|item| item.wire == key) else {
+        let Some(item) = order.iter().find(|item| item.name == key) else {
             uncovered.insert(key, value);
             continue;
         };
@@ -605,14 +633,14 @@ fn split_covered(
     (covered, uncovered)
 }
 
-fn split_value(shape: &SignShape, value: Value) -> (Value, Option<Value>) {
+fn split_value(shape: &Shape, value: Value) -> (Value, Option<Value>) {
     match (shape, value) {
-        (SignShape::Object(order), Value::Object(map)) => {
+        (Shape::Object(order), Value::Object(map)) => {
             let (covered, uncovered) = split_covered(order, map);
             let uncovered = (!uncovered.is_empty()).then_some(Value::Object(uncovered));
             (Value::Object(covered), uncovered)
         }
-        (SignShape::Each(element), Value::Array(items)) => {
+        (Shape::Each(element), Value::Array(items)) => {
             let (covered, uncovered): (Vec<Value>, Vec<Option<Value>>) = items
                 .into_iter()
                 .map(|item| split_value(element, item))
@@ -640,15 +668,15 @@ fn verify(
     output: Output,
 ) -> Result<String, Failure> {
     let engine = engine(name, gateway, args)?;
-    let text = read_input(args)?
+    let raw = read_raw_input(args)?
         .ok_or_else(|| Failure(1, "pass the message with --request FILE|-".into()))?;
     let message: Value = match callback.token_field {
         Some(_) => {
             let token = option(args, "token")
                 .ok_or_else(|| Failure(1, "pass the order's securityToken with --token".into()))?;
-            engine.verify_notification_as(callback, text.as_bytes(), token)
+            engine.verify_notification_as(callback, &raw, token)
         }
-        None => engine.verify_callback(callback, text.as_bytes()),
+        None => engine.verify_callback(callback, &raw),
     }
     .map_err(|e| failure(e, output))?;
     Ok(format!(

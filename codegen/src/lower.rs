@@ -9,13 +9,17 @@ use std::collections::BTreeMap;
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use crate::diagnostics::Sink;
-use crate::ir::{self, HeaderValue, Scheme};
+use crate::ir::{self, HeaderValue};
 use crate::spec::{
     self, Constraints, EnumValueSpec, ExampleKind, ExampleSpec, FieldSpec, ObjectSpec, Scalar,
     Spanned, Spec, Text, TypeBody, TypeExpr,
 };
 use crate::yaml::Pos;
 use oneclick_schema::{TextPart, text_parts};
+
+mod recipes;
+
+use recipes::Side;
 
 /// Names the generated crate defines itself; spec types must not take them.
 /// Names the generated crate defines or uses unqualified (prelude types), and `Self`: a type
@@ -80,12 +84,10 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
                     doc: c.doc.value.clone(),
                     sensitive: c.sensitive,
                     integer: c.base() == ir::ScalarBase::Integer,
+                    kind: c.kind(),
                 })
                 .collect(),
-            signature: spec.signature.as_ref().map(|s| ir::Signature {
-                scheme: s.scheme.value,
-                field: s.field.value.clone(),
-            }),
+            recipes: Vec::new(),
             result: spec.result.as_ref().map(result_spec),
             errors: spec
                 .errors
@@ -168,6 +170,7 @@ impl<'a> Lowering<'a, '_> {
                         rules: Vec::new(),
                         signature: None,
                         signed: false,
+                        recipes: Vec::new(),
                         variants: Vec::new(),
                         items: None,
                         open: false,
@@ -244,6 +247,15 @@ impl<'a> Lowering<'a, '_> {
                 reconcile: op.reconcile.iter().map(|p| p.value.clone()).collect(),
                 result: op.result.as_ref().map(result_spec),
                 encoding: op.encoding(),
+                answer: ir::Answer {
+                    encoding: op.answer_encoding(spec.answers.as_ref()),
+                    literal: op
+                        .answer
+                        .as_ref()
+                        .and_then(|a| a.literal.as_ref())
+                        .map(|l| l.value.clone()),
+                    charset: op.answer_charset(spec.answers.as_ref()),
+                },
                 headers,
                 examples: Vec::new(),
                 schema_const: op.id.value.to_shouty_snake_case(),
@@ -286,6 +298,8 @@ impl<'a> Lowering<'a, '_> {
                 message,
                 token_field: callback.token_field.as_ref().map(|t| t.value.clone()),
                 result,
+                delivery: callback.delivery(),
+                charset: callback.charset(),
                 examples: Vec::new(),
                 schema_const: format!("{verb}_{}", callback.id.value.to_shouty_snake_case()),
             });
@@ -304,6 +318,7 @@ impl<'a> Lowering<'a, '_> {
                 self.sink.error(spec_op.id.pos, message);
             }
         }
+        self.recipes();
         self.signatures();
         self.examples();
         self.polling();
@@ -457,6 +472,7 @@ impl<'a> Lowering<'a, '_> {
             rules: lower_rules(body),
             signature: None,
             signed: false,
+            recipes: Vec::new(),
             variants: Vec::new(),
             items: None,
             open: body.open,
@@ -711,7 +727,8 @@ impl<'a> Lowering<'a, '_> {
             // Responses are decoded leniently: their constraints document the value but no
             // newtype is made for them.
             // Automatic fields never reach a struct, so they need no newtype either.
-            if let (Some(base), ir::Direction::Request, None) = (base, direction, &field.auto) {
+            let filled = field.auto.is_some() || field.constant.is_some();
+            if let (Some(base), ir::Direction::Request, false) = (base, direction, filled) {
                 let name = inline_type_name(field);
                 if self.claim_rust_name(&name, field.wire.pos) {
                     self.gateway.scalars.push(ir::ScalarType {
@@ -733,6 +750,9 @@ impl<'a> Lowering<'a, '_> {
         if ty == ir::TypeRef::MonthYear {
             constraints.push(ir::Constraint::Format(ir::Format::MonthYear));
         }
+        if ty == ir::TypeRef::Digits {
+            constraints.push(ir::Constraint::Format(ir::Format::Digits));
+        }
         let sensitive = field.sensitive
             || matches!(ty, ir::TypeRef::Scalar(index) if self.gateway.scalars[index].sensitive);
         if let (Some(auto), ir::Direction::Response) = (&field.auto, direction) {
@@ -748,7 +768,10 @@ impl<'a> Lowering<'a, '_> {
             ty,
             required: field.required,
             location: field.location(),
-            auto: field.auto.as_ref().map(|a| a.value.clone()),
+            auto: match &field.constant {
+                Some(constant) => Some(ir::Auto::Const(literal(&constant.value))),
+                None => field.auto.as_ref().map(|a| a.value.clone()),
+            },
             sensitive,
             default: field.default.as_ref().map(|d| literal(&d.value)),
             constraints,
@@ -770,6 +793,10 @@ impl<'a> Lowering<'a, '_> {
             TypeExpr::Boolean => ir::TypeRef::Boolean,
             TypeExpr::Json => ir::TypeRef::Json,
             TypeExpr::MonthYear => ir::TypeRef::MonthYear,
+            TypeExpr::Digits => ir::TypeRef::Digits,
+            TypeExpr::CommaList(inner) => {
+                ir::TypeRef::CommaList(Box::new(self.resolve(inner, pos)))
+            }
             TypeExpr::List(inner) => ir::TypeRef::List(Box::new(self.resolve(inner, pos))),
             TypeExpr::Map(inner) => ir::TypeRef::Map(Box::new(self.resolve(inner, pos))),
             TypeExpr::Named(name) => match self.named.get(name) {
@@ -813,8 +840,7 @@ impl<'a> Lowering<'a, '_> {
         for (index, order) in orders.into_iter().enumerate() {
             self.gateway.objects[index].signature = order;
         }
-        let signed = spec.signature.is_some();
-        if !signed {
+        if spec.signature.is_none() {
             for def in &spec.types {
                 if let TypeBody::Object(ObjectSpec {
                     signature_pos: Some(pos),
@@ -823,90 +849,32 @@ impl<'a> Lowering<'a, '_> {
                 {
                     self.sink.error(
                         *pos,
-                        "a `signature` order needs a gateway-level `signature` scheme",
+                        "a `signature` order needs a gateway-level `signature` with its recipes",
                     );
                 }
             }
         }
-        let scheme = self.gateway.scheme();
         let mut messages = Vec::new();
         for (op_index, op) in spec.operations.iter().enumerate() {
             let lowered = &self.gateway.operations[op_index];
-            messages.push((lowered.request, &op.request, "request", &op.id));
+            messages.push((lowered.request, &op.request, Side::Request, &op.id));
             if let (Some(response), Some(body)) = (lowered.response, &op.response) {
-                messages.push((response, body, "response", &op.id));
+                messages.push((response, body, Side::Response, &op.id));
             }
         }
         for (callback, lowered) in spec.callbacks.iter().zip(&self.gateway.callbacks) {
-            messages.push((lowered.message, &callback.message, "callback", &callback.id));
+            messages.push((
+                lowered.message,
+                &callback.message,
+                Side::Callback,
+                &callback.id,
+            ));
         }
         for (index, body, side, id) in messages {
-            let at = body.signature_pos.unwrap_or(body.pos);
-            match scheme {
-                Scheme::None if body.signature.is_some() || body.signs_all => {
-                    self.sink
-                        .error(at, "a `signature` needs a gateway-level `signature` scheme");
-                }
-                Scheme::PipeRsaSha256 if body.signs_all => {
-                    self.sink.error(
-                        at,
-                        "pipe_rsa_sha256 signs fields in a documented order: list them",
-                    );
-                }
-                Scheme::PipeRsaSha256 if body.signature.is_none() && side != "callback" => {
-                    let message = format!(
-                        "the gateway signs messages, so the {side} of `{}` needs a `signature` order",
-                        id.value
-                    );
-                    self.sink.error(body.pos, message);
-                }
-                Scheme::FlatHmacSha512 if body.signature.is_some() => {
-                    self.sink.error(
-                        at,
-                        "flat_hmac_sha512 signs the whole message: write `signature: all`",
-                    );
-                }
-                Scheme::FlatHmacSha512 if side == "request" && !body.signs_all => {
-                    let message = format!(
-                        "the gateway signs requests, so the request of `{}` needs `signature: all`",
-                        id.value
-                    );
-                    self.sink.error(body.pos, message);
-                }
-                _ => {}
-            }
-            let signed = body.signature.is_some() || body.signs_all;
-            self.gateway.objects[index].signed = signed;
-            if signed && side == "request" && scheme == Scheme::FlatHmacSha512 {
-                let found = self.auto_signature_fields(index, &mut Vec::new());
-                if found != 1 {
-                    let message = format!(
-                        "the request of `{}` needs exactly one field with `auto: signature` (found {found})",
-                        id.value
-                    );
-                    self.sink.error(body.pos, message);
-                }
-            }
+            let recipes = self.message_recipes(index, body, side, id);
+            self.gateway.objects[index].signed = !recipes.is_empty();
+            self.gateway.objects[index].recipes = recipes;
         }
-    }
-
-    /// How many fields with `auto: signature` object `index` holds, nested objects included.
-    fn auto_signature_fields(&self, index: usize, visiting: &mut Vec<usize>) -> usize {
-        if visiting.contains(&index) {
-            return 0;
-        }
-        visiting.push(index);
-        let count = self.gateway.objects[index]
-            .fields
-            .iter()
-            .map(|f| match &f.ty {
-                _ if f.auto == Some(ir::Auto::Signature) => 1,
-                ir::TypeRef::Object(child) => self.auto_signature_fields(*child, visiting),
-                _ => 0,
-            })
-            .sum();
-        visiting.pop();
-        count
     }
 
     /// The resolved signature order of object `index`, or `None` when it declares none.
@@ -935,12 +903,20 @@ impl<'a> Lowering<'a, '_> {
             self.sink
                 .error(body.signature_pos.unwrap_or(body.pos), message);
         }
-        let signature_field = self.spec.signature.as_ref().map(|s| s.field.value.as_str());
+        let signature_fields: Vec<String> = self
+            .gateway
+            .recipes
+            .iter()
+            .filter_map(|r| match &r.placement {
+                ir::Placement::Field(path) => path.last().cloned(),
+                ir::Placement::Header { .. } => None,
+            })
+            .collect();
         visiting.push(index);
         let mut items = Vec::new();
         let mut seen: Vec<&str> = Vec::new();
         for name in names {
-            if Some(name.value.as_str()) == signature_field {
+            if signature_fields.contains(&name.value) {
                 let message = format!(
                     "the signature order names `{}`, the signature itself, which cannot sign itself",
                     name.value
@@ -1190,6 +1166,15 @@ pub(crate) fn lower_constraints(c: &Constraints) -> Vec<ir::Constraint> {
     if let Some(format) = &c.format {
         out.push(ir::Constraint::Format(format.value));
     }
+    if let Some(v) = &c.min_items {
+        out.push(ir::Constraint::MinItems(length(v)));
+    }
+    if let Some(v) = &c.max_items {
+        out.push(ir::Constraint::MaxItems(length(v)));
+    }
+    if let Some(v) = &c.max_key_length {
+        out.push(ir::Constraint::MaxKeyLength(length(v), unit));
+    }
     out
 }
 
@@ -1231,6 +1216,24 @@ fn lower_rules(body: &ObjectSpec) -> Vec<ir::Rule> {
                     });
                 }
             }
+            K::Sum { of, equals } => rules.push(ir::Rule::Sum {
+                items: of.value.clone(),
+                total: equals.value.clone(),
+            }),
+            K::When {
+                when,
+                equals,
+                field,
+                constraints,
+                values,
+                then_pos: _,
+            } => rules.push(ir::Rule::When {
+                when: when.value.clone(),
+                equals: literal(&equals.value),
+                field: field.value.clone(),
+                constraints: lower_constraints(constraints),
+                values: values.iter().map(|v| literal(&v.value)).collect(),
+            }),
         }
     }
     rules

@@ -11,13 +11,18 @@ use std::str::FromStr;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use oneclick_schema::{
-    Auto, Delivery, Encoding, ErrorShape, Format, HeaderValue, LengthUnit, Location, Meaning,
-    Method, Repeat, ScalarBase, Scheme, TimeZone, UnknownName,
+    AnswerEncoding, Auto, Charset, CredentialKind, Delivery, Encoding, ErrorShape, Format,
+    HeaderValue, LengthUnit, Location, Meaning, MessageEncoding, Method, Repeat, ScalarBase,
+    TimeZone, UnknownName,
 };
 
 use crate::diagnostics::Sink;
 use crate::version::Version;
 use crate::yaml::{Node, Pos, Value};
+
+mod recipe;
+
+pub use recipe::{FlatSpec, PieceSpec, PlacementSpec, RecipeSpec, SignatureSpec, ValuesFormat};
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +56,8 @@ pub struct Spec {
     pub result: Option<ResultSpec>,
     pub errors: Vec<ErrorBodySpec>,
     pub headers: Vec<HeaderSpec>,
+    /// How answers are read when an operation does not say (`answers:`).
+    pub answers: Option<AnswerSpec>,
     pub retry_http_status: Vec<Spanned<i64>>,
     /// Statuses of `retry_http_status` the gateway gives before acting on a request.
     pub unprocessed_http_status: Vec<Spanned<i64>>,
@@ -81,14 +88,8 @@ pub struct CredentialSpec {
     pub name: Text,
     pub doc: Text,
     pub sensitive: bool,
+    pub kind: Option<Spanned<CredentialKind>>,
     pub ty: Option<Spanned<ScalarBase>>,
-}
-
-#[derive(Debug, Clone)]
-pub struct SignatureSpec {
-    /// Never [`Scheme::None`]: the reader rejects it, a spec says "no signature" by omission.
-    pub scheme: Spanned<Scheme>,
-    pub field: Text,
 }
 
 /// `result`: where a message carries its result code and what each code means; at the top
@@ -119,6 +120,16 @@ pub struct ErrorBodySpec {
     pub message: Text,
     pub detail: Option<Text>,
     pub http_status: Vec<Spanned<i64>>,
+}
+
+/// How an answer is read: the gateway's `answers`, an operation's `answer`.
+#[derive(Debug, Clone)]
+pub struct AnswerSpec {
+    pub pos: Pos,
+    pub encoding: Option<Spanned<AnswerEncoding>>,
+    /// The exact body of a `literal` answer.
+    pub literal: Option<Text>,
+    pub charset: Option<Spanned<Charset>>,
 }
 
 /// A header the client sets.
@@ -182,8 +193,11 @@ pub struct ObjectSpec {
     pub signature: Option<Vec<Text>>,
     /// Position of the `signature` key, for "missing order" messages.
     pub signature_pos: Option<Pos>,
-    /// `signature: all`: the whole message is signed (flat schemes).
+    /// `signature: all`: the message is signed by recipes that need no order of its fields.
     pub signs_all: bool,
+    /// `recipes: [..]` on a request, response or callback message: its own recipes instead
+    /// of the gateway's defaults.
+    pub recipes: Option<Vec<Text>>,
     /// `items: Type`: the message is a JSON array of `Type` objects instead of an object.
     pub items: Option<Text>,
     /// `open: true`: fields the spec does not name are kept, not ignored (an answer whose
@@ -226,6 +240,11 @@ pub struct Constraints {
     pub length_unit: Option<Spanned<LengthUnit>>,
     pub pattern: Option<Text>,
     pub format: Option<Spanned<Format>>,
+    /// Bounds on the items of a list or the entries of a map.
+    pub min_items: Option<Spanned<i64>>,
+    pub max_items: Option<Spanned<i64>>,
+    /// A bound on the length of a map's keys, in `length_unit`.
+    pub max_key_length: Option<Spanned<i64>>,
 }
 
 impl Constraints {
@@ -236,6 +255,12 @@ impl Constraints {
             && self.max_length.is_none()
             && self.pattern.is_none()
             && self.format.is_none()
+            && !self.counts_a_container()
+    }
+
+    /// Whether a bound applies to a list or map as a whole rather than to its values.
+    pub fn counts_a_container(&self) -> bool {
+        self.min_items.is_some() || self.max_items.is_some() || self.max_key_length.is_some()
     }
 }
 
@@ -261,6 +286,8 @@ pub struct FieldSpec {
     pub required: bool,
     pub doc: Text,
     pub default: Option<Spanned<Scalar>>,
+    /// `const: value`: the value always sent, which the caller never gives.
+    pub constant: Option<Spanned<Scalar>>,
     pub sensitive: bool,
     pub location: Option<Spanned<Location>>,
     pub auto: Option<Spanned<Auto<String>>>,
@@ -291,6 +318,22 @@ pub enum RuleKindSpec {
         /// Required when `when` has a value other than this one.
         not_equals: Option<Spanned<Scalar>>,
     },
+    /// `sum: {of: cart[].amount, equals: totalAmount}`: paths whose values add up.
+    Sum {
+        of: Text,
+        equals: Text,
+    },
+    /// `when: {field, equals}` and `then: {field, <constraints>, values}`.
+    When {
+        when: Text,
+        equals: Spanned<Scalar>,
+        field: Text,
+        /// Boxed: most rules carry no constraints, and the enum stays small.
+        constraints: Box<Constraints>,
+        values: Vec<Spanned<Scalar>>,
+        /// Where `then` is written, for a `then` that demands nothing.
+        then_pos: Pos,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -315,6 +358,7 @@ pub struct OperationSpec {
     pub result: Option<ResultSpec>,
     pub headers: Vec<HeaderSpec>,
     pub encoding: Option<Spanned<Encoding>>,
+    pub answer: Option<AnswerSpec>,
     pub delivery: Option<Spanned<Delivery>>,
     pub examples: Vec<ExampleSpec>,
 }
@@ -330,6 +374,9 @@ pub struct CallbackSpec {
     pub message: ObjectSpec,
     /// The message's own result declaration, instead of the gateway's.
     pub result: Option<ResultSpec>,
+    /// `json`, `form` or `query`: how the message arrives.
+    pub delivery: Option<Spanned<MessageEncoding>>,
+    pub charset: Option<Spanned<Charset>>,
     pub examples: Vec<ExampleSpec>,
 }
 
@@ -382,6 +429,9 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         .optional("headers")
         .map(|n| top.r.entries(n, "`headers`", Reader::header))
         .unwrap_or_default();
+    let answers = top
+        .optional("answers")
+        .and_then(|n| top.r.answer(n, "`answers`"));
     let (retry_http_status, unprocessed_http_status) = match top.optional("retry") {
         Some(node) => top.r.retry(node),
         None => (Vec::new(), Vec::new()),
@@ -417,6 +467,7 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         result,
         errors,
         headers,
+        answers,
         retry_http_status,
         unprocessed_http_status,
         polling,
@@ -642,28 +693,6 @@ impl<'s> Reader<'s> {
         }
     }
 
-    /// A signature scheme that signs: a spec without signatures leaves `signature` out rather
-    /// than naming [`Scheme::None`].
-    fn scheme(&mut self, node: &Node) -> Option<Spanned<Scheme>> {
-        let unknown = |found: &str| {
-            let signing: Vec<String> = Scheme::ALL
-                .iter()
-                .filter(|scheme| **scheme != Scheme::None)
-                .map(|scheme| format!("`{scheme}`"))
-                .collect();
-            format!(
-                "unknown signature scheme `{found}`; this generator knows {}",
-                signing.join(" and ")
-            )
-        };
-        let scheme: Spanned<Scheme> = self.word(node, |name: &UnknownName| unknown(&name.found))?;
-        if scheme.value == Scheme::None {
-            self.sink.error(scheme.pos, unknown(scheme.value.as_str()));
-            return None;
-        }
-        Some(scheme)
-    }
-
     fn type_expr(&mut self, node: &Node) -> Option<Spanned<Option<TypeExpr>>> {
         let text = self.text(node)?;
         let parsed = TypeExpr::parse(&text.value);
@@ -720,6 +749,10 @@ impl<'s> Reader<'s> {
         let mut keys = self.map(node, "a credential")?;
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         let sensitive = keys.flag("sensitive");
+        let kind = keys.optional("kind").and_then(|n| {
+            keys.r
+                .word(n, |unknown| must_be("a credential's `kind`", unknown))
+        });
         let ty = keys.optional("type").and_then(|n| {
             keys.r
                 .word(n, |unknown| must_be("a credential's type", unknown))
@@ -729,18 +762,8 @@ impl<'s> Reader<'s> {
             name,
             doc: doc?,
             sensitive,
+            kind,
             ty,
-        })
-    }
-
-    fn signature(&mut self, node: &Node) -> Option<SignatureSpec> {
-        let mut keys = self.map(node, "`signature`")?;
-        let scheme = keys.required("scheme").and_then(|n| keys.r.scheme(n));
-        let field = keys.required("field").and_then(|n| keys.r.text(n));
-        keys.finish();
-        Some(SignatureSpec {
-            scheme: scheme?,
-            field: field?,
         })
     }
 
@@ -1018,6 +1041,7 @@ impl<'s> Reader<'s> {
             signature,
             signature_pos,
             signs_all,
+            recipes: None,
             items: None,
             open: false,
             presets: Vec::new(),
@@ -1075,6 +1099,13 @@ impl<'s> Reader<'s> {
             .required("message")
             .and_then(|n| keys.r.message(n, "a callback message"));
         let result = keys.optional("result").and_then(|n| keys.r.result(n));
+        let delivery = keys.optional("delivery").and_then(|n| {
+            keys.r
+                .word(n, |unknown| must_be("a callback's `delivery`", unknown))
+        });
+        let charset = keys
+            .optional("charset")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`charset`", unknown)));
         let examples = keys
             .optional("examples")
             .map(|n| keys.r.list(n, Self::example))
@@ -1089,7 +1120,28 @@ impl<'s> Reader<'s> {
             source_section,
             message: message?,
             result,
+            delivery,
+            charset,
             examples,
+        })
+    }
+
+    /// `{encoding, literal, charset}`, each optional.
+    fn answer(&mut self, node: &Node, what: &'static str) -> Option<AnswerSpec> {
+        let mut keys = self.map(node, what)?;
+        let encoding = keys
+            .optional("encoding")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`encoding`", unknown)));
+        let literal = keys.optional("literal").and_then(|n| keys.r.text(n));
+        let charset = keys
+            .optional("charset")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`charset`", unknown)));
+        keys.finish();
+        Some(AnswerSpec {
+            pos: node.pos,
+            encoding,
+            literal,
+            charset,
         })
     }
 
@@ -1104,9 +1156,11 @@ impl<'s> Reader<'s> {
             signature: keys.optional("signature"),
             variants: keys.optional("variants"),
         };
+        let recipes = keys.optional("recipes").map(|n| keys.r.texts(n));
         let body = match (fields, items) {
             (Some(fields), None) => Some(ObjectSpec {
                 open,
+                recipes,
                 ..keys.r.object_body(node.pos, doc, fields, parts)
             }),
             (None, Some(items)) => keys.r.text(items).map(|items| ObjectSpec {
@@ -1117,6 +1171,7 @@ impl<'s> Reader<'s> {
                 signature: None,
                 signature_pos: None,
                 signs_all: false,
+                recipes: None,
                 items: Some(items),
                 open: false,
                 presets: Vec::new(),
@@ -1172,6 +1227,9 @@ impl<'s> Reader<'s> {
                     )
                 })
             }),
+            min_items: found.min_items.and_then(|n| self.int(n)),
+            max_items: found.max_items.and_then(|n| self.int(n)),
+            max_key_length: found.max_key_length.and_then(|n| self.int(n)),
         }
     }
 
@@ -1195,6 +1253,7 @@ impl<'s> Reader<'s> {
         let required = keys.flag("required");
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         let default = keys.optional("default").and_then(|n| keys.r.scalar(n));
+        let constant = keys.optional("const").and_then(|n| keys.r.scalar(n));
         let sensitive = keys.flag("sensitive");
         let location = keys
             .optional("in")
@@ -1217,6 +1276,7 @@ impl<'s> Reader<'s> {
             required,
             doc: doc?,
             default,
+            constant,
             sensitive,
             location,
             auto,
@@ -1236,20 +1296,49 @@ impl<'s> Reader<'s> {
         let exclusive = keys.take("exclusive");
         let required_if = keys.take("required_if");
         let not_greater = keys.take("not_greater");
-        let kind = match (together, one_of, exclusive, required_if, not_greater) {
-            (Some(n), None, None, None, None) => Some(RuleKindSpec::Together(keys.r.texts(n))),
-            (None, Some(n), None, None, None) => Some(RuleKindSpec::OneOf(keys.r.texts(n))),
-            (None, None, Some(n), None, None) => Some(RuleKindSpec::Exclusive(keys.r.texts(n))),
-            (None, None, None, Some(n), None) => keys.r.required_if(n),
-            (None, None, None, None, Some(n)) => Some(RuleKindSpec::NotGreater(keys.r.texts(n))),
-            _ => {
+        let sum = keys.take("sum");
+        let when = keys.take("when");
+        let then = keys.take("then");
+        let given = [
+            together,
+            one_of,
+            exclusive,
+            required_if,
+            not_greater,
+            sum,
+            when,
+        ];
+        let kind = match given {
+            _ if given.iter().flatten().count() != 1 => {
                 keys.r.sink.error(
                     node.pos,
-                    "a rule needs exactly one of `together`, `one_of`, `exclusive`, `required_if`, `not_greater`",
+                    "a rule needs exactly one of `together`, `one_of`, `exclusive`, `required_if`, `not_greater`, `sum`, `when`",
                 );
                 None
             }
+            [Some(n), ..] => Some(RuleKindSpec::Together(keys.r.texts(n))),
+            [_, Some(n), ..] => Some(RuleKindSpec::OneOf(keys.r.texts(n))),
+            [_, _, Some(n), ..] => Some(RuleKindSpec::Exclusive(keys.r.texts(n))),
+            [_, _, _, Some(n), ..] => keys.r.required_if(n),
+            [_, _, _, _, Some(n), ..] => Some(RuleKindSpec::NotGreater(keys.r.texts(n))),
+            [_, _, _, _, _, Some(n), _] => keys.r.sum(n),
+            [.., Some(n)] => match then {
+                Some(then) => keys.r.when(n, then),
+                None => {
+                    keys.r.sink.error(
+                        node.pos,
+                        "a `when` rule needs `then`: what the condition demands",
+                    );
+                    None
+                }
+            },
+            _ => None,
         };
+        if let (Some(then), None) = (then, when) {
+            keys.r
+                .sink
+                .error(then.pos, "`then` belongs to a `when` rule");
+        }
         keys.finish();
         Some(RuleSpec {
             pos: node.pos,
@@ -1273,6 +1362,41 @@ impl<'s> Reader<'s> {
         })
     }
 
+    fn sum(&mut self, node: &Node) -> Option<RuleKindSpec> {
+        let mut keys = self.map(node, "`sum`")?;
+        let of = keys.required("of").and_then(|n| keys.r.text(n));
+        let equals = keys.required("equals").and_then(|n| keys.r.text(n));
+        keys.finish();
+        Some(RuleKindSpec::Sum {
+            of: of?,
+            equals: equals?,
+        })
+    }
+
+    fn when(&mut self, when: &Node, then: &Node) -> Option<RuleKindSpec> {
+        let mut keys = self.map(when, "`when`")?;
+        let decisive = keys.required("field").and_then(|n| keys.r.text(n));
+        let equals = keys.required("equals").and_then(|n| keys.r.scalar(n));
+        keys.finish();
+        let mut keys = self.map(then, "`then`")?;
+        let field = keys.required("field").and_then(|n| keys.r.text(n));
+        let values = keys
+            .optional("values")
+            .map(|n| keys.r.list(n, Self::scalar))
+            .unwrap_or_default();
+        let mut nodes = keys_constraints(&mut keys);
+        let constraints = keys.r.constraints(&mut nodes);
+        keys.finish();
+        Some(RuleKindSpec::When {
+            when: decisive?,
+            equals: equals?,
+            field: field?,
+            constraints: Box::new(constraints),
+            values,
+            then_pos: then.pos,
+        })
+    }
+
     fn operation(&mut self, id: Text, node: &Node) -> Option<OperationSpec> {
         let mut keys = self.map(node, "an operation")?;
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
@@ -1292,6 +1416,9 @@ impl<'s> Reader<'s> {
         let encoding = keys
             .optional("encoding")
             .and_then(|n| keys.r.word(n, |unknown| must_be("`encoding`", unknown)));
+        let answer = keys
+            .optional("answer")
+            .and_then(|n| keys.r.answer(n, "`answer`"));
         let headers = keys
             .optional("headers")
             .map(|n| keys.r.entries(n, "`headers`", Self::header))
@@ -1332,6 +1459,7 @@ impl<'s> Reader<'s> {
             result,
             headers,
             encoding,
+            answer,
             delivery,
             examples,
         })
@@ -1390,6 +1518,9 @@ struct ConstraintNodes<'n> {
     length_unit: Option<&'n Node>,
     pattern: Option<&'n Node>,
     format: Option<&'n Node>,
+    min_items: Option<&'n Node>,
+    max_items: Option<&'n Node>,
+    max_key_length: Option<&'n Node>,
 }
 
 fn keys_constraints<'n>(keys: &mut Keys<'n, '_, '_>) -> ConstraintNodes<'n> {
@@ -1401,6 +1532,9 @@ fn keys_constraints<'n>(keys: &mut Keys<'n, '_, '_>) -> ConstraintNodes<'n> {
         length_unit: keys.take("length_unit"),
         pattern: keys.take("pattern"),
         format: keys.take("format"),
+        min_items: keys.take("min_items"),
+        max_items: keys.take("max_items"),
+        max_key_length: keys.take("max_key_length"),
     }
 }
 
@@ -1431,6 +1565,10 @@ impl CredentialSpec {
     /// What the credential holds; a string when the spec does not say.
     pub fn base(&self) -> ScalarBase {
         word_or_default(self.ty.as_ref())
+    }
+
+    pub fn kind(&self) -> CredentialKind {
+        word_or_default(self.kind.as_ref())
     }
 }
 
@@ -1474,6 +1612,31 @@ impl OperationSpec {
     pub fn delivery(&self) -> Delivery {
         word_or_default(self.delivery.as_ref())
     }
+
+    /// How the answer is read: the operation's `answer`, else the gateway's `answers`, key by
+    /// key, else UTF-8 JSON.
+    pub fn answer_encoding(&self, gateway: Option<&AnswerSpec>) -> AnswerEncoding {
+        let own = self.answer.as_ref().and_then(|a| a.encoding.as_ref());
+        word_or_default(own.or(gateway.and_then(|a| a.encoding.as_ref())))
+    }
+
+    /// The answer's charset, chosen like [`OperationSpec::answer_encoding`].
+    pub fn answer_charset(&self, gateway: Option<&AnswerSpec>) -> Charset {
+        let own = self.answer.as_ref().and_then(|a| a.charset.as_ref());
+        word_or_default(own.or(gateway.and_then(|a| a.charset.as_ref())))
+    }
+}
+
+impl CallbackSpec {
+    /// How the message arrives; a JSON body when the spec does not say.
+    pub fn delivery(&self) -> MessageEncoding {
+        word_or_default(self.delivery.as_ref())
+    }
+
+    /// The message's charset; UTF-8 when the spec does not say.
+    pub fn charset(&self) -> Charset {
+        word_or_default(self.charset.as_ref())
+    }
 }
 
 /// The word written, or its set's default (the one the language reference documents) when the
@@ -1508,6 +1671,10 @@ pub enum TypeExpr {
     Boolean,
     Json,
     MonthYear,
+    /// An integer of any width as its digits, `rt::Digits`.
+    Digits,
+    /// Items joined with `,` into one string: `comma_list<string>`.
+    CommaList(Box<TypeExpr>),
     Named(String),
     List(Box<TypeExpr>),
     Map(Box<TypeExpr>),
@@ -1529,6 +1696,8 @@ impl TypeExpr {
             "boolean" => TypeExpr::Boolean,
             "json" => TypeExpr::Json,
             "month_year" => TypeExpr::MonthYear,
+            "digits" => TypeExpr::Digits,
+            _ if text.starts_with("comma_list<") => TypeExpr::CommaList(generic("comma_list<")?),
             _ if text.starts_with("list<") => TypeExpr::List(generic("list<")?),
             _ if text.starts_with("map<") => TypeExpr::Map(generic("map<")?),
             _ if is_type_name(text) => TypeExpr::Named(text.to_string()),
@@ -1540,7 +1709,9 @@ impl TypeExpr {
     pub fn referenced(&self) -> Option<&str> {
         match self {
             TypeExpr::Named(name) => Some(name),
-            TypeExpr::List(inner) | TypeExpr::Map(inner) => inner.referenced(),
+            TypeExpr::List(inner) | TypeExpr::Map(inner) | TypeExpr::CommaList(inner) => {
+                inner.referenced()
+            }
             _ => None,
         }
     }
@@ -1576,6 +1747,11 @@ mod tests {
             )))))
         );
         assert_eq!(TypeExpr::parse("month_year"), Some(TypeExpr::MonthYear));
+        assert_eq!(TypeExpr::parse("digits"), Some(TypeExpr::Digits));
+        assert_eq!(
+            TypeExpr::parse("comma_list<integer>"),
+            Some(TypeExpr::CommaList(Box::new(TypeExpr::Integer)))
+        );
         for text in ["list<string", "list<>", "customer", "Map<string>", ""] {
             assert_eq!(TypeExpr::parse(text), None, "{text}");
         }

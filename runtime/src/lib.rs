@@ -6,9 +6,12 @@
 
 #![deny(missing_docs)]
 
+pub mod charset;
 pub mod checked;
 pub mod clock;
+pub mod comma_list;
 pub mod configure;
+pub mod digits;
 pub mod engine;
 pub mod error;
 pub mod format;
@@ -27,10 +30,12 @@ pub mod validate;
 
 pub use checked::{Checked, Constrained};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use comma_list::CommaList;
 pub use configure::Configure;
+pub use digits::Digits;
 pub use engine::{
-    Credentials, DryRun, Engine, PollOptions, PreparedRequest, RedirectForm, Retry, RetryPolicy,
-    SigningKeys, fill_base_url, http_client_builder,
+    Credentials, DryRun, Engine, Key, PollOptions, PreparedRequest, RedirectForm, Retry,
+    RetryPolicy, fill_base_url, http_client_builder,
 };
 pub use error::{Echoed, Error, RuleKind, SignatureError, Violation, Violations};
 pub use keys::{KeyError, RsaPrivateKey, RsaPublicKey};

@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 mod names;
+pub mod recipe;
 
 use std::fmt;
 use std::str::FromStr;
@@ -20,16 +21,16 @@ use std::sync::OnceLock;
 
 pub use names::{ClosedSet, UnknownName};
 use names::{closed_set, keyword_or_credential};
+use recipe::NamedRecipe;
 
 /// Gateway-wide facts the client engine needs.
 #[derive(Debug)]
 pub struct Gateway {
     /// The spec's gateway name, e.g. `csob`.
     pub name: &'static str,
-    /// How messages are signed.
-    pub scheme: Scheme,
-    /// Wire name of the field that carries a message's signature.
-    pub signature_field: Option<&'static str>,
+    /// Every signature recipe of the spec, so that a client's keys are checked against all of
+    /// them when it is built.
+    pub recipes: &'static [&'static NamedRecipe],
     /// Time zone of `dttm` values the client fills in.
     pub dttm_zone: TimeZone,
     /// Where answers carry their result code; `None` when the HTTP status says it all.
@@ -51,19 +52,6 @@ pub struct Gateway {
     /// The subset of `retry_http_status` the gateway answers before it acts on a request: only
     /// these are repeated for an [`Repeat::Unsafe`] operation.
     pub unprocessed_http_status: &'static [u16],
-}
-
-closed_set! {
-    /// How a gateway signs its messages (the spec's `signature.scheme`).
-    pub enum Scheme {
-        /// No message signature: the spec has no `signature`.
-        None => "none",
-        /// Values of the signed fields joined with `|`, RSA PKCS#1 v1.5 SHA-256, Base64.
-        PipeRsaSha256 => "pipe_rsa_sha256",
-        /// Every field but the signature, flattened to sorted `path:value` pairs joined with
-        /// `;`, HMAC-SHA512 with the project's secret, Base64.
-        FlatHmacSha512 => "flat_hmac_sha512",
-    }
 }
 
 closed_set! {
@@ -90,11 +78,29 @@ closed_set! {
     }
 }
 
+closed_set! {
+    /// What a credential holds, which decides its Rust type and what a recipe may use it for.
+    #[derive(Default)]
+    pub enum CredentialKind {
+        /// A plain value (`merchant_id`): text, or an integer with `type: integer`.
+        #[default]
+        Text => "text",
+        /// A shared secret (an HMAC key, a salt): `Secret<String>`, never printed.
+        Secret => "secret",
+        /// The merchant's RSA private key, which signs.
+        RsaPrivateKey => "rsa_private_key",
+        /// The gateway's RSA public key, which verifies.
+        RsaPublicKey => "rsa_public_key",
+    }
+}
+
 /// A value a client is configured with.
 #[derive(Debug)]
 pub struct CredentialSpec {
     /// The spec name, also the field of the generated `Credentials`: `merchant_id`.
     pub name: &'static str,
+    /// What it holds.
+    pub kind: CredentialKind,
     /// A secret: never printed or logged.
     pub sensitive: bool,
     /// Sent as a JSON number.
@@ -116,14 +122,14 @@ pub struct Operation {
     pub request: &'static Object,
     /// What the gateway answers; [`NO_RESPONSE`] for a redirect.
     pub response: &'static Object,
-    /// Whether the client signs the request.
-    pub request_signed: bool,
-    /// Whether the response carries a signature the client must verify.
-    pub response_signed: bool,
-    /// Ordered fields of the request's signed text, for ordered schemes (`PipeRsaSha256`).
-    pub request_signature: &'static [SignItem],
-    /// Ordered fields of the response's signed text, for ordered schemes (`PipeRsaSha256`).
-    pub response_signature: &'static [SignItem],
+    /// The signatures the client puts on the request; empty when it is not signed.
+    pub request_recipes: &'static [&'static NamedRecipe],
+    /// The signatures the response must carry, each verified; empty when it is not signed.
+    pub response_recipes: &'static [&'static NamedRecipe],
+    /// The request's signature order, for recipes that write it ([`recipe::Piece::Order`]).
+    pub request_signature: &'static [recipe::Field],
+    /// The response's signature order, for recipes that write it.
+    pub response_signature: &'static [recipe::Field],
     /// Result codes after which the same call may be repeated. For an unsafe operation each
     /// must prove, in a verified answer, that the gateway did nothing.
     pub retryable_result_codes: &'static [Literal],
@@ -137,6 +143,8 @@ pub struct Operation {
     pub result: Option<&'static ResultSpec>,
     /// How the request body travels.
     pub encoding: Encoding,
+    /// How the answer is read.
+    pub answer: Answer,
     /// Whether the client sends the request or hands it to the customer's browser.
     pub delivery: Delivery,
     /// Headers of this operation, besides the gateway's.
@@ -342,6 +350,82 @@ closed_set! {
         Json => "json",
         /// `application/x-www-form-urlencoded`: top-level fields, nested values as JSON text.
         Form => "form",
+        /// No body: every body field goes to the URL's query string, form-encoded like `Form`,
+        /// after the `in: query` fields (GET-style APIs, signed GETs).
+        Query => "query",
+    }
+}
+
+/// How an operation's answer is read (the spec's `answer`, or the gateway's `answers`).
+#[derive(Debug, Clone, Copy)]
+pub struct Answer {
+    /// The body's format.
+    pub encoding: AnswerEncoding,
+    /// The exact body of a [`AnswerEncoding::Literal`] answer; `None` for the others.
+    pub literal: Option<&'static str>,
+    /// How the body's bytes are text.
+    pub charset: Charset,
+}
+
+impl Answer {
+    /// A UTF-8 JSON answer, the language's default.
+    pub const JSON: Answer = Answer {
+        encoding: AnswerEncoding::Json,
+        literal: None,
+        charset: Charset::Utf8,
+    };
+}
+
+closed_set! {
+    /// The format of an operation's answer (the spec's `answer.encoding`).
+    #[derive(Default)]
+    pub enum AnswerEncoding {
+        /// A JSON document, the default.
+        #[default]
+        Json => "json",
+        /// `code=0&message=OK`: each field's text decoded into the declared type.
+        Form => "form",
+        /// One declared exact body (`[accepted]`); any other is an error.
+        Literal => "literal",
+        /// No body at all; one that holds more than whitespace is an error.
+        Empty => "empty",
+    }
+}
+
+impl AnswerEncoding {
+    /// Whether the answer has fields (a result code, a success field) rather than a fixed shape.
+    pub const fn carries_fields(self) -> bool {
+        matches!(self, AnswerEncoding::Json | AnswerEncoding::Form)
+    }
+}
+
+closed_set! {
+    /// How a message the merchant receives arrives (a callback's `delivery`).
+    #[derive(Default)]
+    pub enum MessageEncoding {
+        /// A JSON body, the default.
+        #[default]
+        Json => "json",
+        /// An `application/x-www-form-urlencoded` body.
+        Form => "form",
+        /// A URL's query string (the customer's return to the merchant), form-encoded.
+        Query => "query",
+    }
+}
+
+closed_set! {
+    /// The character set of an answer's or a received message's text (the spec's `charset`).
+    #[derive(Default)]
+    pub enum Charset {
+        /// UTF-8, the default.
+        #[default]
+        Utf8 => "utf-8",
+        /// Windows code page 1250, Central European.
+        Windows1250 => "windows-1250",
+        /// ISO 8859-2, Latin-2.
+        Iso88592 => "iso-8859-2",
+        /// Windows code page 1252, Western European.
+        Windows1252 => "windows-1252",
     }
 }
 
@@ -519,8 +603,9 @@ impl Location {
     }
 }
 
-/// Values the client fills in itself; written `credential.<name>`, `dttm` or `signature`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Values the client fills in itself; written `auto: credential.<name>`, `auto: dttm`,
+/// `auto: signature`, or `const: <value>`.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Auto<Name = &'static str> {
     /// A credential given to the client, by its spec name (e.g. `merchant_id`).
     Credential(Name),
@@ -528,6 +613,8 @@ pub enum Auto<Name = &'static str> {
     Dttm,
     /// The request signature.
     Signature,
+    /// A value the spec fixes (`const: oneclickPayment`): always sent, never the caller's.
+    Const(Literal<Name>),
 }
 
 impl<Name> Auto<Name> {
@@ -539,7 +626,7 @@ impl<Name> Auto<Name> {
     /// The word a value is written as; `None` for a credential, written with its name.
     const fn keyword(&self) -> Option<&'static str> {
         match self {
-            Auto::Credential(_) => None,
+            Auto::Credential(_) | Auto::Const(_) => None,
             Auto::Dttm => Some("dttm"),
             Auto::Signature => Some("signature"),
         }
@@ -558,6 +645,7 @@ impl<Name: fmt::Display> fmt::Display for Auto<Name> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self, self.keyword()) {
             (Auto::Credential(name), _) => write!(f, "{}{name}", names::CREDENTIAL_PREFIX),
+            (Auto::Const(value), _) => write!(f, "const: {value}"),
             (_, keyword) => f.write_str(keyword.unwrap_or_default()),
         }
     }
@@ -604,6 +692,17 @@ pub enum Literal<Text = &'static str> {
     Bool(bool),
 }
 
+impl<Text: fmt::Display> fmt::Display for Literal<Text> {
+    /// The value as a spec writes it and a violation's limit quotes it: `EUR`, `100`, `true`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Literal::Str(text) => text.fmt(f),
+            Literal::Int(int) => int.fmt(f),
+            Literal::Bool(boolean) => boolean.fmt(f),
+        }
+    }
+}
+
 closed_set! {
     /// What a length bound counts (the spec's `length_unit`).
     #[derive(Default)]
@@ -632,6 +731,12 @@ pub enum Constraint<Regex = &'static Pattern> {
     Pattern(Regex),
     /// A string in this format.
     Format(Format),
+    /// A list or map with at least this many items or entries.
+    MinItems(usize),
+    /// A list or map with at most this many items or entries.
+    MaxItems(usize),
+    /// A map whose keys are at most this long.
+    MaxKeyLength(usize, LengthUnit),
 }
 
 /// A regular expression, compiled on first use.
@@ -674,6 +779,8 @@ closed_set! {
         Email => "email",
         /// ISO 4217 alphabetic code: three upper-case ASCII letters.
         Currency => "currency",
+        /// ISO 4217 numeric code of a currency in circulation: `978` for EUR, `203` for CZK.
+        CurrencyNumeric => "currency_numeric",
         /// `8-4-4-4-12` hexadecimal digits.
         Uuid => "uuid",
         /// `DD.MM.YYYY`, a real calendar date.
@@ -682,18 +789,33 @@ closed_set! {
         IsoDate => "iso_date",
         /// An absolute `http` or `https` URL.
         Url => "url",
+        /// An absolute URL of any scheme, such as an app's own `myapp://return`: a scheme, `://`,
+        /// and a host or path with no whitespace.
+        AppUrl => "app_url",
         /// Digits whose Luhn checksum is valid (card numbers).
         Luhn => "luhn",
         /// `MM.YYYY`, a month from 01 to 12.
         MonthYear => "month_year",
+        /// An integer of any width as decimal digits: an optional `-`, then ASCII digits.
+        Digits => "digits",
     }
 }
 
 /// A rule over several fields of one object; field names are wire names. `Name` and `Names`
 /// are how generated statics (`&'static str`, `&'static [&'static str]`) or the generator
-/// (`String`, `Vec<String>`) hold them.
+/// (`String`, `Vec<String>`) hold them, `Checks` and `Values` the same for constraints and
+/// literals.
+///
+/// [`Rule::Sum`], [`Rule::When`] and the `when` of [`Rule::RequiredIf`] and
+/// [`Rule::RequiredUnless`] name fields by path: wire names joined with `.` into nested
+/// objects, a list's name followed by `[]` for each of its items (`cart[].amount`).
 #[derive(Debug, Clone)]
-pub enum Rule<Name = &'static str, Names = &'static [&'static str]> {
+pub enum Rule<
+    Name = &'static str,
+    Names = &'static [&'static str],
+    Checks = &'static [Constraint],
+    Values = &'static [Literal],
+> {
     /// All present or all absent.
     Together(Names),
     /// Exactly one present.
@@ -704,7 +826,7 @@ pub enum Rule<Name = &'static str, Names = &'static [&'static str]> {
     RequiredUnless {
         /// The field that becomes required.
         field: Name,
-        /// The field whose value decides.
+        /// The path (see [`Rule`]) of the value that decides, through no list.
         when: Name,
         /// The one value of `when` that leaves `field` optional.
         value: Literal<Name>,
@@ -720,67 +842,53 @@ pub enum Rule<Name = &'static str, Names = &'static [&'static str]> {
     RequiredIf {
         /// The field that becomes required.
         field: Name,
-        /// The field whose value decides.
+        /// The path (see [`Rule`]) of the value that decides, through no list.
         when: Name,
         /// `None`: required whenever `when` has a value.
         equals: Option<Literal<Name>>,
     },
+    /// The values at path `items` (decimal numbers) add up exactly to the value at path
+    /// `total` when that is present.
+    Sum {
+        /// A path through a list: `cart[].amount`.
+        items: Name,
+        /// A path to one value: `totalAmount`.
+        total: Name,
+    },
+    /// While the value at path `when` (or its default) is `equals`, every value at path `field`
+    /// keeps `constraints` and, when `values` is not empty, is one of them.
+    When {
+        /// The path of the value that decides, through no list.
+        when: Name,
+        /// The value that applies the rule.
+        equals: Literal<Name>,
+        /// The path of the values the rule constrains.
+        field: Name,
+        /// What those values must keep.
+        constraints: Checks,
+        /// The values allowed; empty for any.
+        values: Values,
+    },
 }
 
-/// One element of a signature order.
-#[derive(Debug)]
-pub struct SignItem {
+/// One step of a rule's path (`cart[].amount` is `cart` for each item, then `amount`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathStep<'p> {
     /// The field's wire name.
-    pub wire: &'static str,
-    /// How its value enters the signed text.
-    pub shape: SignShape,
+    pub wire: &'p str,
+    /// The field is a list and the path goes on in each of its items (written `wire[]`).
+    pub each: bool,
 }
 
-impl SignItem {
-    /// A scalar field.
-    pub const fn value(wire: &'static str) -> Self {
-        SignItem {
-            wire,
-            shape: SignShape::Value,
-        }
-    }
-
-    /// A nested object, signed in its own order `items`.
-    pub const fn object(wire: &'static str, items: &'static [SignItem]) -> Self {
-        SignItem {
-            wire,
-            shape: SignShape::Object(items),
-        }
-    }
-
-    /// A list whose elements are each signed as `shape`.
-    pub const fn each(wire: &'static str, shape: &'static SignShape) -> Self {
-        SignItem {
-            wire,
-            shape: SignShape::Each(shape),
-        }
-    }
-
-    /// A map whose values are signed in message order.
-    pub const fn map_values(wire: &'static str) -> Self {
-        SignItem {
-            wire,
-            shape: SignShape::MapValues,
-        }
-    }
-}
-
-/// How a value enters a signed text.
-#[derive(Debug)]
-pub enum SignShape {
-    /// A scalar value.
-    Value,
-    /// A nested object, flattened in place in its own order.
-    Object(&'static [SignItem]),
-    /// A list: its elements in message order, each of the given shape.
-    Each(&'static SignShape),
-    /// A map: its values in message order.
-    MapValues,
+/// The steps of a rule's path, in order; a wire name holding `.` cannot be reached by a path.
+pub fn path_steps(path: &str) -> impl Iterator<Item = PathStep<'_>> {
+    path.split('.').map(|step| match step.strip_suffix("[]") {
+        Some(wire) => PathStep { wire, each: true },
+        None => PathStep {
+            wire: step,
+            each: false,
+        },
+    })
 }
 
 /// How a gateway reports the outcome of an operation or message inside a successful HTTP
@@ -859,8 +967,8 @@ impl Meaning {
     }
 }
 
-/// A message the gateway sends to the merchant (a callback or notification), verified with the
-/// gateway's scheme before it is trusted.
+/// A message the gateway sends to the merchant (a callback or notification), verified with its
+/// recipes before it is trusted.
 #[derive(Debug)]
 pub struct Callback {
     /// The spec's callback id, e.g. `payment_callback`.
@@ -869,10 +977,16 @@ pub struct Callback {
     pub summary: &'static str,
     /// The message's fields and rules.
     pub message: &'static Object,
-    /// Whether the message carries a signature that must verify.
-    pub signed: bool,
+    /// The signatures the message must carry, each verified; empty when it is not signed.
+    pub recipes: &'static [&'static NamedRecipe],
+    /// The message's signature order, for recipes that write it.
+    pub signature: &'static [recipe::Field],
     /// A field that must equal a token the merchant got earlier (compared in constant time).
     pub token_field: Option<&'static str>,
+    /// How the message arrives: a JSON or form body, or a query string.
+    pub delivery: MessageEncoding,
+    /// How the message's bytes are text.
+    pub charset: Charset,
     /// What the message's result code means: the callback's own declaration, or the gateway's
     /// when the message carries its code field.
     pub result: Option<&'static ResultSpec>,
@@ -883,7 +997,7 @@ impl Callback {
     /// came from the gateway, `decode` when nothing does, so no name promises a check that is
     /// not made. Client methods and CLI commands are named `<verb>_<id>`.
     pub fn verb(&self) -> &'static str {
-        if self.signed || self.token_field.is_some() {
+        if !self.recipes.is_empty() || self.token_field.is_some() {
             "verify"
         } else {
             "decode"
@@ -929,13 +1043,30 @@ mod tests {
         items: None,
     };
 
+    static DIGEST: NamedRecipe = NamedRecipe {
+        name: "digest",
+        recipe: recipe::Recipe {
+            text: &[recipe::Piece::RawBody],
+            algorithm: recipe::Algorithm::Digest(recipe::DigestAlgorithm::Sha256),
+            output: recipe::Output::HexLower,
+            placement: recipe::Placement::Query("check"),
+        },
+        sign_key: None,
+        verify_key: None,
+    };
+
+    static SIGNED: &[&NamedRecipe] = &[&DIGEST];
+
     fn callback(signed: bool, token_field: Option<&'static str>) -> Callback {
         Callback {
             id: "status",
             summary: "A status.",
             message: &MESSAGE,
-            signed,
+            recipes: if signed { SIGNED } else { &[] },
+            signature: &[],
             token_field,
+            delivery: MessageEncoding::Json,
+            charset: Charset::Utf8,
             result: None,
         }
     }
@@ -949,9 +1080,15 @@ mod tests {
 
     #[test]
     fn every_closed_set_parses_what_it_prints() {
-        round_trips::<Scheme>();
+        round_trips::<recipe::AlgorithmName>();
+        round_trips::<recipe::Output>();
+        round_trips::<recipe::FlatSort>();
+        round_trips::<CredentialKind>();
         round_trips::<TimeZone>();
         round_trips::<Encoding>();
+        round_trips::<AnswerEncoding>();
+        round_trips::<MessageEncoding>();
+        round_trips::<Charset>();
         round_trips::<Delivery>();
         round_trips::<Method>();
         round_trips::<Location>();
@@ -975,8 +1112,44 @@ mod tests {
     #[test]
     fn variant_names_are_the_rust_names() {
         assert_eq!(Format::IsoDate.variant_name(), "IsoDate");
-        assert_eq!(Scheme::FlatHmacSha512.variant_name(), "FlatHmacSha512");
+        assert_eq!(
+            recipe::AlgorithmName::HmacSha512.variant_name(),
+            "HmacSha512"
+        );
         assert_eq!(<TimeZone as ClosedSet>::TYPE_NAME, "TimeZone");
+    }
+
+    #[test]
+    fn paths_split_into_steps_through_lists() {
+        let steps: Vec<PathStep> = path_steps("order.cart[].amount").collect();
+        assert_eq!(
+            steps,
+            [
+                PathStep {
+                    wire: "order",
+                    each: false
+                },
+                PathStep {
+                    wire: "cart",
+                    each: true
+                },
+                PathStep {
+                    wire: "amount",
+                    each: false
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn literals_print_as_the_spec_writes_them() {
+        assert_eq!(Literal::Str("EUR").to_string(), "EUR");
+        assert_eq!(Literal::<&str>::Int(-100).to_string(), "-100");
+        assert_eq!(Literal::<&str>::Bool(true).to_string(), "true");
+        assert_eq!(
+            Auto::Const(Literal::Str("oneclickPayment")).to_string(),
+            "const: oneclickPayment"
+        );
     }
 
     #[test]

@@ -93,6 +93,12 @@ pub fn facts(gateway: &Gateway) -> Facts {
         if let Some(ResultRef::Own(result)) = &callback.result {
             collector.result(&format!("{key} · result"), Some(&key), result);
         }
+        let arrives = format!(
+            "{} in {}",
+            callback.delivery.as_str(),
+            callback.charset.as_str()
+        );
+        collector.add_child(&key, "delivery", Kind::Wire, &arrives);
         for example in &callback.examples {
             let value = example.json.to_string();
             collector.add_child(
@@ -177,6 +183,7 @@ impl Collector<'_> {
                 },
                 if credential.integer { ", integer" } else { "" }
             );
+            let value = format!("{value}, {}", credential.kind);
             self.add(&key, Kind::Authentication, &value, None);
             self.add_child(&key, "doc", Kind::Documentation, &credential.doc);
         }
@@ -190,13 +197,18 @@ impl Collector<'_> {
             );
             self.add_child(&key, "doc", Kind::Documentation, &header.doc);
         }
-        if let Some(signature) = &g.signature {
-            self.add(
-                "signature",
-                Kind::Signature,
-                &format!("{signature:?}"),
-                None,
+        for recipe in &g.recipes {
+            let key = format!("signature recipe `{}`", recipe.name);
+            let value = format!(
+                "{:?} {:?} {:?} {:?} sign {:?} verify {:?}",
+                recipe.text,
+                recipe.algorithm,
+                recipe.output,
+                recipe.placement,
+                recipe.sign_key,
+                recipe.verify_key
             );
+            self.add(&key, Kind::Signature, &value, None);
         }
         if let Some(result) = &g.result {
             self.result("result", None, result);
@@ -214,6 +226,15 @@ impl Collector<'_> {
             if let Some(order) = &object.signature {
                 let key = format!("signature order of `{}`", object.spec_name);
                 self.add(&key, Kind::Signature, &self.order(order), None);
+            }
+            if !object.recipes.is_empty() {
+                let names: Vec<&str> = object
+                    .recipes
+                    .iter()
+                    .map(|i| g.recipes[*i].name.as_str())
+                    .collect();
+                let key = format!("signature recipes of `{}`", object.spec_name);
+                self.add(&key, Kind::Signature, &names.join(", "), None);
             }
         }
     }
@@ -271,6 +292,20 @@ impl Collector<'_> {
             "redirect"
         };
         self.add_child(&key, "delivery", Kind::Wire, answered);
+        if operation.response.is_some() {
+            let answer = &operation.answer;
+            let literal = answer
+                .literal
+                .as_ref()
+                .map(|text| format!(" `{text}`"))
+                .unwrap_or_default();
+            let value = format!(
+                "{}{literal} in {}",
+                answer.encoding.as_str(),
+                answer.charset.as_str()
+            );
+            self.add_child(&key, "answer", Kind::Wire, &value);
+        }
         self.add_child(&key, "repeat", Kind::Behaviour, operation.repeat.as_str());
         self.add_child(
             &key,
@@ -458,6 +493,8 @@ impl Collector<'_> {
             TypeRef::Boolean => "boolean".into(),
             TypeRef::Json => "any JSON".into(),
             TypeRef::MonthYear => "month_year".into(),
+            TypeRef::Digits => "digits".into(),
+            TypeRef::CommaList(inner) => format!("comma_list<{}>", self.type_name(inner)),
             TypeRef::Scalar(i) => {
                 format!("{} ({})", g.scalars[*i].name, g.scalars[*i].base.as_str())
             }
@@ -522,15 +559,19 @@ fn constraint_limit(constraint: &Constraint) -> (&'static str, Limit) {
         Constraint::MaxLength(n, _) => ("max_length", Limit::Upper(clamp(*n))),
         Constraint::Pattern(_) => ("pattern", Limit::Shape),
         Constraint::Format(_) => ("format", Limit::Shape),
+        Constraint::MinItems(n) => ("min_items", Limit::Lower(clamp(*n))),
+        Constraint::MaxItems(n) => ("max_items", Limit::Upper(clamp(*n))),
+        Constraint::MaxKeyLength(n, _) => ("max_key_length", Limit::Upper(clamp(*n))),
     }
 }
 
 fn constraint_text(constraint: &Constraint) -> String {
     match constraint {
         Constraint::Min(n) | Constraint::Max(n) => n.to_string(),
-        Constraint::MinLength(n, unit) | Constraint::MaxLength(n, unit) => {
-            format!("{n} {}", unit.as_str())
-        }
+        Constraint::MinLength(n, unit)
+        | Constraint::MaxLength(n, unit)
+        | Constraint::MaxKeyLength(n, unit) => format!("{n} {}", unit.as_str()),
+        Constraint::MinItems(n) | Constraint::MaxItems(n) => n.to_string(),
         Constraint::Pattern(source) => format!("/{source}/"),
         Constraint::Format(format) => format.as_str().to_owned(),
     }

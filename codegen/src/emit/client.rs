@@ -5,7 +5,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc, ident, int};
-use crate::ir::{Callback, Gateway, Literal, Meaning, Operation, Polling, ResultCode, Scheme};
+use crate::ir::{
+    Callback, Charset, CredentialKind, Gateway, Literal, Meaning, MessageEncoding, Operation,
+    Placement, Polling, ResultCode,
+};
 
 pub(super) fn client(gateway: &Gateway) -> TokenStream {
     let environment = environment(gateway);
@@ -117,71 +120,66 @@ fn credentials(gateway: &Gateway) -> TokenStream {
     let mut inits = Vec::new();
     let mut debug = Vec::new();
     let mut values = Vec::new();
+    let mut keys = Vec::new();
     for credential in &gateway.credentials {
         let name = ident(&credential.name);
         let docs = doc(&credential.doc);
         let key = &credential.name;
-        // Integer credentials travel as JSON numbers; the engine holds every credential as text.
-        let (ty, param, value) = if credential.integer {
-            (
-                quote! { i64 },
-                quote! { #name: i64 },
-                quote! { self.#name.to_string() },
-            )
-        } else {
-            (
-                quote! { String },
-                quote! { #name: impl Into<String> },
-                quote! { self.#name },
-            )
+        let (ty, param, init) = match credential.kind {
+            // Integer credentials travel as JSON numbers; the engine holds every credential as
+            // text.
+            CredentialKind::Text if credential.integer => {
+                values.push(quote! { (#key, rt::Secret::new(self.#name.to_string())) });
+                (quote! { i64 }, quote! { #name: i64 }, quote! { #name })
+            }
+            CredentialKind::Text => {
+                values.push(quote! { (#key, rt::Secret::new(self.#name)) });
+                (
+                    quote! { String },
+                    quote! { #name: impl Into<String> },
+                    quote! { #name: #name.into() },
+                )
+            }
+            CredentialKind::Secret => {
+                values.push(quote! { (#key, self.#name) });
+                (
+                    quote! { rt::Secret<String> },
+                    quote! { #name: impl Into<String> },
+                    quote! { #name: rt::Secret::new(#name.into()) },
+                )
+            }
+            CredentialKind::RsaPrivateKey if gateway.signs_sha1_with(key) => {
+                keys.push(quote! { (#key, rt::Key::Sha1RsaPrivate(self.#name)) });
+                let ty = quote! { rt::recipe::Sha1RsaPrivateKey };
+                (ty.clone(), quote! { #name: #ty }, quote! { #name })
+            }
+            CredentialKind::RsaPrivateKey => {
+                keys.push(quote! { (#key, rt::Key::RsaPrivate(self.#name)) });
+                (
+                    quote! { rt::RsaPrivateKey },
+                    quote! { #name: rt::RsaPrivateKey },
+                    quote! { #name },
+                )
+            }
+            CredentialKind::RsaPublicKey => {
+                keys.push(quote! { (#key, rt::Key::RsaPublic(self.#name)) });
+                (
+                    quote! { rt::RsaPublicKey },
+                    quote! { #name: rt::RsaPublicKey },
+                    quote! { #name },
+                )
+            }
         };
         fields.push(quote! { #docs pub #name: #ty, });
         params.push(param);
-        inits.push(if credential.integer {
-            quote! { #name }
-        } else {
-            quote! { #name: #name.into() }
-        });
+        inits.push(init);
+        // Keys and secrets have a `Debug` of their own that hides them.
         debug.push(if credential.sensitive {
             quote! { .field(#key, &"***") }
         } else {
             quote! { .field(#key, &self.#name) }
         });
-        values.push(quote! { (#key, rt::Secret::new(#value)) });
     }
-    let keys = match gateway.scheme() {
-        Scheme::PipeRsaSha256 => {
-            fields.push(quote! {
-                /// The merchant's private key: signs every request.
-                pub private_key: rt::RsaPrivateKey,
-                /// The gateway's public key: every response must verify with it.
-                pub gateway_public_key: rt::RsaPublicKey,
-            });
-            params.push(quote! { private_key: rt::RsaPrivateKey });
-            params.push(quote! { gateway_public_key: rt::RsaPublicKey });
-            inits.push(quote! { private_key });
-            inits.push(quote! { gateway_public_key });
-            debug.push(quote! { .field("private_key", &self.private_key) });
-            debug.push(quote! { .field("gateway_public_key", &self.gateway_public_key) });
-            quote! {
-                rt::SigningKeys::PipeRsaSha256 {
-                    private_key: self.private_key,
-                    gateway_key: self.gateway_public_key,
-                }
-            }
-        }
-        Scheme::FlatHmacSha512 => {
-            fields.push(quote! {
-                /// The secret key shared with the gateway: signs requests, verifies callbacks.
-                pub secret_key: rt::Secret<String>,
-            });
-            params.push(quote! { secret_key: impl Into<String> });
-            inits.push(quote! { secret_key: rt::Secret::new(secret_key.into()) });
-            debug.push(quote! { .field("secret_key", &self.secret_key) });
-            quote! { rt::SigningKeys::FlatHmacSha512 { secret: self.secret_key } }
-        }
-        Scheme::None => quote! { rt::SigningKeys::None },
-    };
     let default = fields.is_empty().then(|| quote! { Default, });
     quote! {
         /// What the client signs with and fills into requests.
@@ -199,7 +197,7 @@ fn credentials(gateway: &Gateway) -> TokenStream {
             fn into_runtime(self) -> rt::Credentials {
                 rt::Credentials {
                     values: vec![#(#values),*],
-                    keys: #keys,
+                    keys: vec![#(#keys),*],
                 }
             }
         }
@@ -421,46 +419,85 @@ fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
     let message = ident(&gateway.objects[callback.message].name);
     let schema = ident(&callback.schema_const);
     let source = &gateway.sources[callback.source.source];
-    let docs = doc(&format!(
-        "{}\n\nTakes the raw body as received, verifies its signature with the gateway's scheme in constant time and only then decodes it: a callback that does not verify is an error, never a value. Source: {} (`{}`), section \"{}\".",
-        callback.doc.trim(),
-        source.title,
-        source.file,
-        callback.source.section
-    ));
+    let source = format!(
+        "Source: {} (`{}`), section \"{}\".",
+        source.title, source.file, callback.source.section
+    );
+    let what = received_input(callback);
+    let doc_text = callback.doc.trim();
+    let (raw_param, raw_arg) = match callback.delivery {
+        MessageEncoding::Query => (
+            quote! { query: impl AsRef<[u8]> },
+            quote! { query.as_ref() },
+        ),
+        MessageEncoding::Json | MessageEncoding::Form => (quote! { raw: &[u8] }, quote! { raw }),
+    };
     if let Some(field) = &callback.token_field {
         let docs = doc(&format!(
-            "{}\n\nTakes the raw body as received and checks its `{field}` against `expected_token` (the one returned when the order was created) in constant time before decoding it: a notification that does not match is an error, never a value. Source: {} (`{}`), section \"{}\".",
-            callback.doc.trim(),
-            source.title,
-            source.file,
-            callback.source.section
+            "{doc_text}\n\n{what} Checks its `{field}` against `expected_token` (the one returned when the order was created) in constant time before decoding it: a notification that does not match is an error, never a value. {source}"
         ));
         return quote! {
             #docs
-            pub fn #name(&self, raw: &[u8], expected_token: &str) -> Result<#message, rt::Error> {
-                self.engine.verify_notification_as(&schema::#schema, raw, expected_token)
+            pub fn #name(&self, #raw_param, expected_token: &str) -> Result<#message, rt::Error> {
+                self.engine.verify_notification_as(&schema::#schema, #raw_arg, expected_token)
             }
         };
     }
-    let (docs, call) = if gateway.objects[callback.message].signed {
+    let message_object = &gateway.objects[callback.message];
+    let verified_docs = || {
+        doc(&format!(
+            "{doc_text}\n\n{what} Verifies its signature with the message's recipes in constant time and only then decodes it: a callback that does not verify is an error, never a value. {source}"
+        ))
+    };
+    let in_header = message_object
+        .recipes
+        .iter()
+        .any(|i| matches!(gateway.recipes[*i].placement, Placement::Header { .. }));
+    if in_header {
+        let docs = verified_docs();
+        return quote! {
+            #docs
+            pub fn #name(&self, #raw_param, headers: &[(&str, &str)]) -> Result<#message, rt::Error> {
+                self.engine.verify_callback_with_headers_as(&schema::#schema, #raw_arg, headers)
+            }
+        };
+    }
+    let (docs, call) = if message_object.signed {
+        let docs = verified_docs();
         (docs, format_ident!("verify_callback_as"))
     } else {
         let docs = doc(&format!(
-            "{}\n\nDecodes the raw body as received. **Nothing is verified**: the gateway neither signs this message nor carries a token to check, so anyone who can reach the URL can send one. Confirm what it says with the gateway before acting on it. Source: {} (`{}`), section \"{}\".",
-            callback.doc.trim(),
-            source.title,
-            source.file,
-            callback.source.section
+            "{doc_text}\n\n{what} Only decodes it. **Nothing is verified**: the gateway neither signs this message nor carries a token to check, so anyone who can reach the URL can send one. Confirm what it says with the gateway before acting on it. {source}"
         ));
         (docs, format_ident!("decode_callback_as"))
     };
     quote! {
         #docs
-        pub fn #name(&self, raw: &[u8]) -> Result<#message, rt::Error> {
-            self.engine.#call(&schema::#schema, raw)
+        pub fn #name(&self, #raw_param) -> Result<#message, rt::Error> {
+            self.engine.#call(&schema::#schema, #raw_arg)
         }
     }
+}
+
+/// What a received-message method takes, and how to get it from the common web frameworks:
+/// the bytes as they arrived, because a signature covers those and nothing re-encoded.
+fn received_input(callback: &Callback) -> String {
+    let charset = match callback.charset {
+        Charset::Utf8 => String::new(),
+        other => format!(" It is read as {} text.", other.as_str()),
+    };
+    let input = match callback.delivery {
+        MessageEncoding::Json => {
+            "Takes the raw body as received (axum: a `Bytes` extractor; actix-web: `web::Bytes`), not a re-serialised value.".to_string()
+        }
+        MessageEncoding::Form => {
+            "Takes the raw `application/x-www-form-urlencoded` body as received (axum: a `Bytes` extractor, not `Form`; actix-web: `web::Bytes`, not `web::Form`): it is read from the bytes as sent, and a repeated field is an error rather than last-wins.".to_string()
+        }
+        MessageEncoding::Query => {
+            "Takes the URL's query string exactly as received, with or without its leading `?`, as `&str` or `&[u8]` (axum: `RawQuery`, or `uri.query()`; actix-web: `HttpRequest::query_string()`), not a deserialised `Query` map: it is read from the text as sent, and a repeated field is an error rather than last-wins.".to_string()
+        }
+    };
+    format!("{input}{charset}")
 }
 
 /// `` `2` `` or `` `1`, `2` or `7` ``: code spans, so rustdoc reads no link in a list of values.

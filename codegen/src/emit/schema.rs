@@ -6,15 +6,17 @@ use oneclick_schema::ClosedSet;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::recipes::{recipe_refs, recipe_statics};
 use super::scalars::constraints_const;
 use super::{doc, ident, int, ints, literal};
 use crate::ir::{
-    Auto, Constraint, Delivery, ErrorBody, Gateway, Location, ObjectType, Operation, Polling,
-    ResultCode, ResultRef, ResultSpec, Rule, SignItem, SignShape, TypeRef,
+    AnswerEncoding, Auto, Charset, Constraint, Delivery, ErrorBody, Gateway, Location, ObjectType,
+    Operation, Polling, ResultCode, ResultRef, ResultSpec, Rule, SignItem, SignShape, TypeRef,
 };
 
 pub(super) fn schema(gateway: &Gateway) -> TokenStream {
     let gateway_static = gateway_static(gateway);
+    let recipe_statics = recipe_statics(gateway);
     let enums = gateway.enums.iter().map(|e| {
         let name = ident(&e.schema_const);
         let spec_name = &e.name;
@@ -46,7 +48,14 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         let id = &c.id;
         let message = &gateway.objects[c.message];
         let message_const = ident(&message.schema_const);
-        let signed = message.signed;
+        let recipes = recipe_refs(gateway, &message.recipes);
+        let order = match message.signature {
+            Some(_) => {
+                let name = signature_const(message);
+                quote! { #name }
+            }
+            None => quote! { &[] },
+        };
         let summary = summary(&c.doc);
         let token_field = match &c.token_field {
             Some(field) => quote! { Some(#field) },
@@ -69,9 +78,11 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
                 c.id
             ))
         };
+        let delivery = closed(c.delivery);
+        let charset = closed(c.charset);
         quote! {
             #docs
-            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, signed: #signed, token_field: #token_field, result: #result };
+            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, recipes: #recipes, signature: #order, token_field: #token_field, delivery: #delivery, charset: #charset, result: #result };
         }
     });
     quote! {
@@ -80,6 +91,7 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         use oneclick_runtime::schema::*;
 
         #gateway_static
+        #recipe_statics
         #(#enums)*
         #(#scalars)*
         #(#objects)*
@@ -91,14 +103,7 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
 
 fn gateway_static(gateway: &Gateway) -> TokenStream {
     let name = &gateway.name;
-    let scheme = closed(gateway.scheme());
-    let field = match &gateway.signature {
-        Some(s) => {
-            let f = &s.field;
-            quote! { Some(#f) }
-        }
-        None => quote! { None },
-    };
+    let recipes = recipe_refs(gateway, &(0..gateway.recipes.len()).collect::<Vec<_>>());
     let zone = closed(gateway.time_zone);
     let retry = gateway
         .retry_http_status
@@ -128,7 +133,8 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
     });
     let credentials = gateway.credentials.iter().map(|c| {
         let (name, sensitive, integer) = (&c.name, c.sensitive, c.integer);
-        quote! { CredentialSpec { name: #name, sensitive: #sensitive, integer: #integer } }
+        let kind = closed(c.kind);
+        quote! { CredentialSpec { name: #name, kind: #kind, sensitive: #sensitive, integer: #integer } }
     });
     let operations = gateway.operations.iter().map(|op| {
         let name = ident(&op.schema_const);
@@ -140,11 +146,10 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
     });
     let errors = gateway.errors.iter().map(error_body);
     quote! {
-        /// Gateway-wide facts: signature scheme, time zone, result codes, retryable statuses.
+        /// Gateway-wide facts: signature recipes, time zone, result codes, retryable statuses.
         pub static GATEWAY: Gateway = Gateway {
             name: #name,
-            scheme: #scheme,
-            signature_field: #field,
+            recipes: #recipes,
             dttm_zone: #zone,
             result: #result_ref,
             errors: &[#(#errors),*],
@@ -260,6 +265,19 @@ fn constraint_list(prefix: &str, constraints: &[Constraint]) -> (TokenStream, To
                 let format = closed(*format);
                 quote! { Constraint::Format(#format) }
             }
+            Constraint::MinItems(n) => {
+                let n = proc_macro2::Literal::usize_unsuffixed(*n);
+                quote! { Constraint::MinItems(#n) }
+            }
+            Constraint::MaxItems(n) => {
+                let n = proc_macro2::Literal::usize_unsuffixed(*n);
+                quote! { Constraint::MaxItems(#n) }
+            }
+            Constraint::MaxKeyLength(n, unit) => {
+                let n = proc_macro2::Literal::usize_unsuffixed(*n);
+                let unit = closed(*unit);
+                quote! { Constraint::MaxKeyLength(#n, #unit) }
+            }
         })
         .collect();
     (quote! { #(#patterns)* }, quote! { &[#(#items),*] })
@@ -278,7 +296,8 @@ fn kind(gateway: &Gateway, ty: &TypeRef) -> TokenStream {
         TypeRef::Integer => quote! { Kind::Integer },
         TypeRef::Boolean => quote! { Kind::Boolean },
         TypeRef::Json => quote! { Kind::Any },
-        TypeRef::MonthYear => quote! { Kind::String },
+        // Both travel as one string; their Rust types keep the digits and the items.
+        TypeRef::MonthYear | TypeRef::Digits | TypeRef::CommaList(_) => quote! { Kind::String },
         TypeRef::Scalar(i) => match gateway.scalars[*i].base {
             crate::ir::ScalarBase::String => quote! { Kind::String },
             crate::ir::ScalarBase::Integer => quote! { Kind::Integer },
@@ -323,6 +342,10 @@ fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
                 Auto::Dttm => quote! { .auto(Auto::Dttm) },
                 Auto::Signature => quote! { .auto(Auto::Signature) },
                 Auto::Credential(c) => quote! { .auto(Auto::Credential(#c)) },
+                Auto::Const(value) => {
+                    let value = literal(value);
+                    quote! { .auto(Auto::Const(#value)) }
+                }
             });
             let sensitive = f.sensitive.then(|| quote! { .sensitive() });
             let default = f.default.as_ref().map(|value| {
@@ -348,32 +371,60 @@ fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
             }
         })
         .collect();
-    let rules = object.rules.iter().map(|r| match r {
-        Rule::Together(names) => quote! { Rule::Together(&[#(#names),*]) },
-        Rule::OneOf(names) => quote! { Rule::OneOf(&[#(#names),*]) },
-        Rule::Exclusive(names) => quote! { Rule::Exclusive(&[#(#names),*]) },
-        Rule::RequiredUnless { field, when, value } => {
-            let value = literal(value);
-            quote! { Rule::RequiredUnless { field: #field, when: #when, value: #value } }
-        }
-        Rule::NotGreater { lower, upper } => {
-            quote! { Rule::NotGreater { lower: #lower, upper: #upper } }
-        }
-        Rule::RequiredIf {
-            field,
-            when,
-            equals,
-        } => {
-            let equals = match equals {
-                Some(value) => {
-                    let value = literal(value);
-                    quote! { Some(#value) }
+    let rules: Vec<TokenStream> = object
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(index, r)| match r {
+            Rule::Together(names) => quote! { Rule::Together(&[#(#names),*]) },
+            Rule::OneOf(names) => quote! { Rule::OneOf(&[#(#names),*]) },
+            Rule::Exclusive(names) => quote! { Rule::Exclusive(&[#(#names),*]) },
+            Rule::RequiredUnless { field, when, value } => {
+                let value = literal(value);
+                quote! { Rule::RequiredUnless { field: #field, when: #when, value: #value } }
+            }
+            Rule::NotGreater { lower, upper } => {
+                quote! { Rule::NotGreater { lower: #lower, upper: #upper } }
+            }
+            Rule::RequiredIf {
+                field,
+                when,
+                equals,
+            } => {
+                let equals = match equals {
+                    Some(value) => {
+                        let value = literal(value);
+                        quote! { Some(#value) }
+                    }
+                    None => quote! { None },
+                };
+                quote! { Rule::RequiredIf { field: #field, when: #when, equals: #equals } }
+            }
+            Rule::Sum { items, total } => quote! { Rule::Sum { items: #items, total: #total } },
+            Rule::When {
+                when,
+                equals,
+                field,
+                constraints,
+                values,
+            } => {
+                let equals = literal(equals);
+                let prefix = format!("{}_RULE_{index}", object.schema_const);
+                let (statics, constraints) = constraint_list(&prefix, constraints);
+                patterns.push(statics);
+                let values = values.iter().map(literal);
+                quote! {
+                    Rule::When {
+                        when: #when,
+                        equals: #equals,
+                        field: #field,
+                        constraints: #constraints,
+                        values: &[#(#values),*],
+                    }
                 }
-                None => quote! { None },
-            };
-            quote! { Rule::RequiredIf { field: #field, when: #when, equals: #equals } }
-        }
-    });
+            }
+        })
+        .collect();
     let items = match object.items {
         Some(element) => {
             let element = ident(&gateway.objects[element].schema_const);
@@ -391,7 +442,7 @@ fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
         ));
         quote! {
             #docs
-            pub static #name: &[SignItem] = #items;
+            pub static #name: &[recipe::Field] = #items;
         }
     });
     quote! {
@@ -416,16 +467,16 @@ fn sign_items(gateway: &Gateway, items: &[SignItem]) -> TokenStream {
     let items = items.iter().map(|item| {
         let wire = &item.wire;
         match &item.shape {
-            SignShape::Value => quote! { SignItem::value(#wire) },
+            SignShape::Value => quote! { recipe::Field::value(#wire) },
             SignShape::Object(index) => {
                 let order = signature_const(&gateway.objects[*index]);
-                quote! { SignItem::object(#wire, #order) }
+                quote! { recipe::Field::object(#wire, #order) }
             }
             SignShape::Each(shape) => {
                 let shape = sign_shape(gateway, shape);
-                quote! { SignItem::each(#wire, &#shape) }
+                quote! { recipe::Field::each(#wire, &#shape) }
             }
-            SignShape::MapValues => quote! { SignItem::map_values(#wire) },
+            SignShape::MapValues => quote! { recipe::Field::map_values(#wire) },
         }
     });
     quote! { &[#(#items),*] }
@@ -433,16 +484,16 @@ fn sign_items(gateway: &Gateway, items: &[SignItem]) -> TokenStream {
 
 fn sign_shape(gateway: &Gateway, shape: &SignShape) -> TokenStream {
     match shape {
-        SignShape::Value => quote! { SignShape::Value },
+        SignShape::Value => quote! { recipe::Shape::Value },
         SignShape::Object(index) => {
             let order = signature_const(&gateway.objects[*index]);
-            quote! { SignShape::Object(#order) }
+            quote! { recipe::Shape::Object(#order) }
         }
         SignShape::Each(inner) => {
             let inner = sign_shape(gateway, inner);
-            quote! { SignShape::Each(&#inner) }
+            quote! { recipe::Shape::Each(&#inner) }
         }
-        SignShape::MapValues => quote! { SignShape::MapValues },
+        SignShape::MapValues => quote! { recipe::Shape::MapValues },
     }
 }
 
@@ -473,9 +524,14 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
     let response_signature = order(op.response);
     let op_headers = headers(&op.headers);
     let summary = summary(&op.doc);
-    let request_signed = gateway.objects[op.request].signed;
-    let response_signed = op.response.is_some_and(|i| gateway.objects[i].signed);
+    let request_recipes = recipe_refs(gateway, &gateway.objects[op.request].recipes);
+    let response_recipes = recipe_refs(
+        gateway,
+        op.response
+            .map_or(&[][..], |i| &gateway.objects[i].recipes[..]),
+    );
     let encoding = closed(op.encoding);
+    let answer = answer(&op.answer);
     let delivery = closed(match op.response {
         Some(_) => Delivery::Call,
         None => Delivery::Redirect,
@@ -505,8 +561,8 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
             path: #path,
             request: &#request,
             response: #response,
-            request_signed: #request_signed,
-            response_signed: #response_signed,
+            request_recipes: #request_recipes,
+            response_recipes: #response_recipes,
             request_signature: #request_signature,
             response_signature: #response_signature,
             retryable_result_codes: &[#(#retryable),*],
@@ -514,10 +570,26 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
             reconcile: &[#(#reconcile),*],
             result: #result,
             encoding: #encoding,
+            answer: #answer,
             delivery: #delivery,
             headers: #op_headers,
         };
     }
+}
+
+/// `Answer::JSON` for the default, so that most operations read as they did; the full value
+/// otherwise.
+fn answer(answer: &crate::ir::Answer) -> TokenStream {
+    if answer.encoding == AnswerEncoding::Json && answer.charset == Charset::Utf8 {
+        return quote! { Answer::JSON };
+    }
+    let encoding = closed(answer.encoding);
+    let charset = closed(answer.charset);
+    let literal = match &answer.literal {
+        Some(text) => quote! { Some(#text) },
+        None => quote! { None },
+    };
+    quote! { Answer { encoding: #encoding, literal: #literal, charset: #charset } }
 }
 
 fn polling_static(gateway: &Gateway, polling: &Polling) -> TokenStream {

@@ -1,9 +1,11 @@
 //! The "On the wire" section of a request type's docs: what the client adds to the value a
 //! caller builds, so nobody has to read the spec or the engine to know what leaves the machine.
 
+use oneclick_schema::recipe::{Algorithm, FlatSort, HmacHash, RsaHash};
+
 use crate::ir::{
-    Auto, Encoding, Field, Gateway, HeaderValue, Location, ObjectType, Operation, Scheme, SignItem,
-    SignShape, TypeRef,
+    AnswerEncoding, Auto, Charset, Encoding, Field, Gateway, HeaderValue, Location, ObjectType,
+    Operation, Piece, SignItem, SignShape, TypeRef,
 };
 
 /// The section for `request`, the request message of `op`.
@@ -11,6 +13,7 @@ pub(super) fn on_the_wire(gateway: &Gateway, op: &Operation, request: &ObjectTyp
     let encoding = match op.encoding {
         Encoding::Form => "form-encoded",
         Encoding::Json => "JSON",
+        Encoding::Query => "form-encoded text in the URL's query string, with no body",
     };
     let in_body = request.fields.iter().any(|f| f.location == Location::Body);
     let in_path = request.fields.iter().any(|f| f.location == Location::Path);
@@ -30,6 +33,10 @@ pub(super) fn on_the_wire(gateway: &Gateway, op: &Operation, request: &ObjectTyp
         ),
     };
     let mut text = format!("# On the wire\n\n`{} {}`. {delivery}.", op.method, op.path);
+    if let Some(answer) = answer(op) {
+        text.push(' ');
+        text.push_str(&answer);
+    }
     let beside_the_body: Vec<String> = request
         .fields
         .iter()
@@ -85,6 +92,31 @@ pub(super) fn on_the_wire(gateway: &Gateway, op: &Operation, request: &ObjectTyp
     text
 }
 
+/// How the answer is read, when it is not the usual UTF-8 JSON.
+fn answer(op: &Operation) -> Option<String> {
+    op.response?;
+    let charset = match op.answer.charset {
+        Charset::Utf8 => String::new(),
+        other => format!(" in {}", other.as_str()),
+    };
+    let text = match (op.answer.encoding, &op.answer.literal) {
+        (AnswerEncoding::Json, _) if charset.is_empty() => return None,
+        (AnswerEncoding::Json, _) => format!("The gateway answers JSON{charset}."),
+        (AnswerEncoding::Form, _) => format!(
+            "The gateway answers form-encoded (`code=0&message=OK`){charset}; each value is read \
+             into its field's type."
+        ),
+        (AnswerEncoding::Literal, literal) => format!(
+            "The gateway answers exactly `{}`{charset}; any other body is an error.",
+            literal.as_deref().unwrap_or_default()
+        ),
+        (AnswerEncoding::Empty, _) => {
+            "The gateway answers with no body; a body is an error.".to_string()
+        }
+    };
+    Some(text)
+}
+
 /// The automatic fields among `fields` and in the objects they contain, as list items.
 fn automatic_fields(gateway: &Gateway, fields: &[Field], prefix: &str, out: &mut Vec<String>) {
     for field in fields {
@@ -95,6 +127,7 @@ fn automatic_fields(gateway: &Gateway, fields: &[Field], prefix: &str, out: &mut
             }
             Some(Auto::Dttm) => out.push(format!("`{path}`: the current date and time")),
             Some(Auto::Signature) => out.push(format!("`{path}`: the signature")),
+            Some(Auto::Const(value)) => out.push(format!("`{path}`: always `{value}`")),
             None => {
                 if let Some(object) = contained_object(&field.ty) {
                     let fields = &gateway.objects[object].fields;
@@ -113,30 +146,63 @@ fn contained_object(ty: &TypeRef) -> Option<usize> {
     }
 }
 
-/// What the signature covers, in its order, or `None` for an unsigned message.
+/// What the first signature covers, or `None` for an unsigned message.
 fn signed(gateway: &Gateway, request: &ObjectType) -> Option<String> {
-    let signature = gateway.signature.as_ref().filter(|_| request.signed)?;
-    Some(match (signature.scheme, &request.signature) {
-        (Scheme::PipeRsaSha256, Some(order)) => {
-            let steps: Vec<String> = order
+    let recipe = &gateway.recipes[*request.recipes.first()?];
+    let algorithm = algorithm_name(recipe.algorithm);
+    let order = recipe.text.iter().find_map(|piece| match piece {
+        Piece::Order(format) => Some(format),
+        _ => None,
+    });
+    let flat = recipe.text.iter().find_map(|piece| match piece {
+        Piece::Flat(flat) => Some(flat),
+        _ => None,
+    });
+    Some(match (order, &request.signature, flat) {
+        (Some(format), Some(fields), _) => {
+            let steps: Vec<String> = fields
                 .iter()
                 .enumerate()
                 .map(|(i, item)| format!("{}. {}", i + 1, sign_item(gateway, item)))
                 .collect();
             format!(
-                "Signed with RSA (PKCS#1 v1.5, SHA-256) over these values joined with `|`, in \
-                 this order:\n\n{}",
+                "Signed with {algorithm} over these values joined with `{}`, in this order:\n\n{}",
+                format.separator,
                 steps.join("\n")
             )
         }
-        (Scheme::PipeRsaSha256, None) => "Signed with RSA over its fields.".to_string(),
-        (Scheme::FlatHmacSha512, _) => format!(
-            "Signed with HMAC-SHA512 over every field but `{}`, at any depth, flattened to \
-             `path:value` and sorted by path.",
-            signature.field
-        ),
-        (Scheme::None, _) => return None,
+        (_, _, Some(flat)) => {
+            let excluded: Vec<String> = flat.exclude.iter().map(|k| format!("`{k}`")).collect();
+            let sort = match flat.sort {
+                FlatSort::PathBytes => "sorted by path",
+                FlatSort::Natural => "sorted by path in natural order",
+                FlatSort::Lines => "sorted as whole lines",
+            };
+            format!(
+                "Signed with {algorithm} over every field but {}, at any depth, flattened to \
+                 `path{}value` and {sort}.",
+                excluded.join(", "),
+                flat.assign
+            )
+        }
+        _ => format!("Signed with {algorithm} by the recipe `{}`.", recipe.name),
     })
+}
+
+fn algorithm_name(algorithm: Algorithm) -> String {
+    match algorithm {
+        Algorithm::RsaPkcs1(hash) => format!(
+            "RSA (PKCS#1 v1.5, {})",
+            match hash {
+                RsaHash::Sha1 => "SHA-1",
+                RsaHash::Sha256 => "SHA-256",
+                RsaHash::Sha512 => "SHA-512",
+            }
+        ),
+        Algorithm::Hmac(HmacHash::Sha256, _) => "HMAC-SHA256".to_owned(),
+        Algorithm::Hmac(HmacHash::Sha512, _) => "HMAC-SHA512".to_owned(),
+        Algorithm::Digest(digest) => format!("a {digest} digest"),
+    }
 }
 
 fn sign_item(gateway: &Gateway, item: &SignItem) -> String {

@@ -2,11 +2,10 @@
 //! The spec as data: what the runtime validates, signs and sends.
 use oneclick_runtime::schema::*;
 
-/// Gateway-wide facts: signature scheme, time zone, result codes, retryable statuses.
+/// Gateway-wide facts: signature recipes, time zone, result codes, retryable statuses.
 pub static GATEWAY: Gateway = Gateway {
     name: "xpay",
-    scheme: Scheme::None,
-    signature_field: None,
+    recipes: &[],
     dttm_zone: TimeZone::Utc,
     result: None,
     errors: &[
@@ -38,6 +37,7 @@ pub static GATEWAY: Gateway = Gateway {
     credentials: &[
         CredentialSpec {
             name: "api_key",
+            kind: CredentialKind::Text,
             sensitive: true,
             integer: false,
         },
@@ -353,8 +353,8 @@ pub static CREATE_HPP_ORDER: Operation = Operation {
     path: "/orders/hpp",
     request: &CREATE_HPP_ORDER_REQUEST,
     response: &CREATE_HPP_ORDER_RESPONSE,
-    request_signed: false,
-    response_signed: false,
+    request_recipes: &[],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -362,6 +362,7 @@ pub static CREATE_HPP_ORDER: Operation = Operation {
     reconcile: &["order.orderId"],
     result: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[
         Header {
@@ -380,8 +381,8 @@ pub static CREATE_PAY_BY_LINK: Operation = Operation {
     path: "/orders/paybylink",
     request: &CREATE_PAY_BY_LINK_REQUEST,
     response: &CREATE_PAY_BY_LINK_RESPONSE,
-    request_signed: false,
-    response_signed: false,
+    request_recipes: &[],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -389,6 +390,7 @@ pub static CREATE_PAY_BY_LINK: Operation = Operation {
     reconcile: &["order.orderId"],
     result: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[
         Header {
@@ -407,8 +409,8 @@ pub static LIST_CUSTOMER_CONTRACTS: Operation = Operation {
     path: "/contracts/customers/{customerId}",
     request: &LIST_CUSTOMER_CONTRACTS_REQUEST,
     response: &LIST_CUSTOMER_CONTRACTS_RESPONSE,
-    request_signed: false,
-    response_signed: false,
+    request_recipes: &[],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -416,6 +418,7 @@ pub static LIST_CUSTOMER_CONTRACTS: Operation = Operation {
     reconcile: &[],
     result: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -428,8 +431,8 @@ pub static DEACTIVATE_CONTRACT: Operation = Operation {
     path: "/contracts/{contractId}/deactivation",
     request: &DEACTIVATE_CONTRACT_REQUEST,
     response: &DEACTIVATE_CONTRACT_RESPONSE,
-    request_signed: false,
-    response_signed: false,
+    request_recipes: &[],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -437,6 +440,7 @@ pub static DEACTIVATE_CONTRACT: Operation = Operation {
     reconcile: &[],
     result: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -449,8 +453,8 @@ pub static GET_ORDER: Operation = Operation {
     path: "/orders/{orderId}",
     request: &GET_ORDER_REQUEST,
     response: &GET_ORDER_RESPONSE,
-    request_signed: false,
-    response_signed: false,
+    request_recipes: &[],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -458,6 +462,7 @@ pub static GET_ORDER: Operation = Operation {
     reconcile: &[],
     result: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -467,7 +472,10 @@ pub static VERIFY_NOTIFICATION: Callback = Callback {
     id: "notification",
     summary: "The payment notification XPay sends to the order's notificationUrl.",
     message: &NOTIFICATION,
-    signed: false,
+    recipes: &[],
+    signature: &[],
     token_field: Some("securityToken"),
+    delivery: MessageEncoding::Json,
+    charset: Charset::Utf8,
     result: None,
 };

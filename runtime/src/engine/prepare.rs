@@ -6,13 +6,15 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, RuleKind, Violation, Violations};
-use crate::schema::{Method, Operation};
+use crate::recipe::Placement;
+use crate::schema::{Encoding, Method, Operation};
 use crate::scrub::Scrubber;
-use crate::validate::{present, validate_request};
+use crate::validate::{present, validate_request, with_constants};
 
 use super::Engine;
 use super::redact::{Redacted, masked};
-use super::url::take_header_fields;
+use super::redirect::{form_encode, form_fields};
+use super::url::{push_percent_encoded, take_header_fields};
 
 /// A request exactly as it goes on the wire: automatic fields filled, signed, path built.
 ///
@@ -59,12 +61,11 @@ impl Engine {
                 body.insert(field.wire.to_owned(), value);
             }
         }
-        let signature_field = self.gateway.signature_field;
         // Fields the schema does not know are kept only for validation to name them: such a
         // request is refused, never sent. The client never takes a value for an automatic field
         // from the caller.
         for (key, value) in given {
-            let known = op.request.field(key).is_some() || Some(key.as_str()) == signature_field;
+            let known = op.request.field(key).is_some() || signs_into(op, key);
             if !known && !value.is_null() {
                 let mut value = value.clone();
                 strip_nulls(&mut value);
@@ -73,6 +74,7 @@ impl Engine {
         }
         self.fill_nested(op.request, &mut body)?;
         let mut body = Value::Object(body);
+        with_constants(op.request, &mut body);
         let violations = validate_request(op.request, &body);
         if !violations.is_empty() {
             return Err(Error::Invalid(Violations(violations)));
@@ -81,10 +83,10 @@ impl Engine {
         let scrubber = self.scrubber_for(op, &body);
 
         let mut redacted = Redacted::default();
-        let text_to_sign = if op.request_signed {
-            Some(self.sign_request(op, &mut body, &mut redacted)?)
-        } else {
+        let signed = if op.request_recipes.is_empty() {
             None
+        } else {
+            Some(self.sign_request(op, &mut body, &mut redacted)?)
         };
 
         let built = self.build_url(op, &mut body)?;
@@ -97,10 +99,21 @@ impl Engine {
                 (field.wire, shown.to_owned())
             })
             .collect();
-        let headers = header_fields
+        let mut headers: Vec<(&'static str, String)> = header_fields
             .into_iter()
             .map(|(field, value)| (field.wire, value))
             .collect();
+        let text_to_sign = signed.map(|signed| {
+            // A signature is no secret: the gateway checks it, and it proves nothing elsewhere.
+            redacted.headers.extend(signed.headers.iter().cloned());
+            headers.extend(signed.headers);
+            signed.text
+        });
+        let url = if op.encoding == Encoding::Query {
+            body_into_query(op, built.url, &mut redacted, &mut body)
+        } else {
+            built.url
+        };
         let body_is_empty = body.as_object().is_some_and(Map::is_empty);
         let body = if !op.method.has_body() {
             if !body_is_empty {
@@ -119,7 +132,7 @@ impl Engine {
         };
         Ok(PreparedRequest {
             method: op.method,
-            url: built.url,
+            url,
             headers,
             body,
             text_to_sign,
@@ -127,6 +140,57 @@ impl Engine {
             scrubber,
         })
     }
+}
+
+/// Moves what is left of the body into the query string, after the `in: query` fields, for
+/// `encoding: query`: form-encoded like a form body, sensitive values `***` in the shown URL.
+fn body_into_query(
+    op: &'static Operation,
+    mut url: String,
+    redacted: &mut Redacted,
+    body: &mut Value,
+) -> String {
+    let fields = form_fields(body);
+    if fields.is_empty() {
+        return url;
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let shown_fields = masked(op.request, body).map(|shown| form_fields(&shown));
+    if shown_fields.is_some() || redacted.url.is_some() {
+        let mut shown = redacted.url.take().unwrap_or_else(|| url.clone());
+        shown.push(separator);
+        for (i, ((key, value), (_, real))) in shown_fields
+            .as_ref()
+            .unwrap_or(&fields)
+            .iter()
+            .zip(&fields)
+            .enumerate()
+        {
+            if i > 0 {
+                shown.push('&');
+            }
+            push_percent_encoded(&mut shown, key);
+            shown.push('=');
+            if value == "***" && real != "***" {
+                shown.push_str(value);
+            } else {
+                push_percent_encoded(&mut shown, value);
+            }
+        }
+        redacted.url = Some(shown);
+    }
+    url.push(separator);
+    url.push_str(&form_encode(&fields));
+    *body = Value::Object(Map::new());
+    url
+}
+
+/// Whether `key` names the field a request signature goes into: a caller's value for it is
+/// dropped rather than refused, since the signature replaces it.
+fn signs_into(op: &Operation, key: &str) -> bool {
+    op.request_recipes.iter().any(|named| {
+        matches!(named.recipe.placement, Placement::Field(path) if path.last() == Some(&key))
+    })
 }
 
 pub(super) fn to_request_value<Req: Serialize>(request: &Req) -> Result<Value, Error> {

@@ -106,7 +106,7 @@ impl Failure {
     /// A retryable result code in a verified answer is the gateway saying it did nothing; in an
     /// unsigned answer it is only a hint.
     pub(super) fn of_rejection(op: &'static Operation, retryable: bool, error: Error) -> Failure {
-        match (retryable, op.response_signed) {
+        match (retryable, !op.response_recipes.is_empty()) {
             (false, _) => Failure::Final(error),
             (true, true) => Failure::NothingDone(error),
             (true, false) => Failure::MaybeActed(error),
