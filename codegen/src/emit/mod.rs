@@ -85,18 +85,19 @@ fn header(gateway: &Gateway, comment: &str) -> String {
 }
 
 fn rust_file(gateway: &Gateway, path: &str, tokens: TokenStream) -> GeneratedFile {
-    let body = match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => layout::separate_items(&prettyplease::unparse(&file)),
+    let mut contents = header(gateway, "//");
+    match syn::parse2::<syn::File>(tokens) {
+        Ok(file) => layout::separate_items_into(&prettyplease::unparse(&file), &mut contents),
         // A bug in an emitter, not in the spec: make it loud at compile time of the
         // generated crate rather than panicking in the generator.
-        Err(err) => format!(
+        Err(err) => contents.push_str(&format!(
             "compile_error!({:?});\n",
             format!("the emitter produced invalid Rust in {path}: {err}")
-        ),
-    };
+        )),
+    }
     GeneratedFile {
         path: path.to_string(),
-        contents: format!("{}{body}", header(gateway, "//")),
+        contents,
     }
 }
 
