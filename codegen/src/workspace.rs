@@ -336,3 +336,22 @@ fn files_under(root: &Path, dir: &Path) -> Vec<PathBuf> {
     found.sort();
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::on_every_core;
+
+    #[test]
+    fn results_keep_the_items_order_and_a_panic_costs_only_its_item() {
+        let items: Vec<u64> = (0..100).collect();
+        let results = on_every_core(&items, |n| {
+            assert_ne!(*n, 42, "a generator bug on one item");
+            // Uneven durations, so that workers finish out of order.
+            std::thread::sleep(std::time::Duration::from_micros(n % 7 * 300));
+            n * 2
+        });
+        let expected: Vec<Option<u64>> =
+            items.iter().map(|n| (*n != 42).then_some(n * 2)).collect();
+        assert_eq!(results, expected);
+    }
+}
