@@ -9,6 +9,7 @@ mod example_tests;
 mod layout;
 mod manifest;
 mod objects;
+mod readme;
 pub mod registry;
 mod scalars;
 mod schema;
@@ -42,6 +43,7 @@ pub fn emit(gateway: &Gateway) -> Vec<GeneratedFile> {
 pub enum File {
     Manifest,
     RustfmtConfig,
+    Readme,
     CrateRoot,
     Types,
     Model,
@@ -52,7 +54,12 @@ pub enum File {
 
 /// The files of the crate generated from `gateway`, in the order [`emit`] returns them.
 pub fn files(gateway: &Gateway) -> Vec<File> {
-    let mut files = vec![File::Manifest, File::RustfmtConfig, File::CrateRoot];
+    let mut files = vec![
+        File::Manifest,
+        File::RustfmtConfig,
+        File::Readme,
+        File::CrateRoot,
+    ];
     if has_types(gateway) {
         files.push(File::Types);
     }
@@ -73,6 +80,10 @@ impl File {
                     "{}# prettyplease formats this crate; rustfmt reformatting it would read as drift.\ndisable_all_formatting = true\n",
                     header(gateway, "#")
                 ),
+            },
+            File::Readme => GeneratedFile {
+                path: "README.md".into(),
+                contents: readme::readme(gateway),
             },
             File::CrateRoot => rust_file(gateway, "src/lib.rs", crate_root::crate_root(gateway)),
             File::Types => rust_file(gateway, "src/types.rs", types(gateway)),
