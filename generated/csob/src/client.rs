@@ -433,3 +433,10 @@ impl rt::Configure for Client {
         (&self.engine, |engine| Self { engine })
     }
 }
+
+impl PaymentResponse {
+    /// What the message's result code says, read with the spec's codes for the `payment_response` callback: a code the spec does not list is a failure. Call it on what `Client::verify_payment_response` returned.
+    pub fn outcome(&self) -> Result<rt::ResultReading, rt::outcome::NoResult> {
+        rt::outcome::read_callback_result(&schema::VERIFY_PAYMENT_RESPONSE, self)
+    }
+}
