@@ -420,6 +420,12 @@ fn engine(
         let key_error = |e: oneclick_runtime::KeyError| Failure(1, format!("{var}: {e}"));
         // Keys come from PEM files named by the variable; other credentials are the value.
         match credential.kind {
+            // An optional credential left unset leaves out what reads it (Assist's salt).
+            CredentialKind::Text | CredentialKind::Secret if credential.optional => {
+                if let Ok(value) = std::env::var(&var) {
+                    values.push((credential.name, Secret::new(value)));
+                }
+            }
             CredentialKind::Text | CredentialKind::Secret => {
                 values.push((credential.name, Secret::new(env(&var)?)));
             }
