@@ -4,9 +4,8 @@
 //! byte for byte.
 
 use oneclick_assist::{
-    Amount, AnswerFormat, BillNumber, CancelOrderRequest, Client, Credentials, Currency,
-    Environment, Error, OrderNumber, OrderResultRequest, OrderState, PaymentPageOrderRequest,
-    RecurrentPaymentRequest,
+    Amount, BillNumber, CancelOrderRequest, Client, Credentials, Currency, Environment, Error,
+    OrderNumber, OrderResultRequest, OrderState, PaymentPageOrderRequest, RecurrentPaymentRequest,
 };
 use oneclick_runtime::SignatureError;
 use oneclick_tests::{Reply, TestServer};
@@ -61,8 +60,7 @@ fn order_result_answer(vector: &Value, checkvalue: &str) -> String {
 }
 
 fn by_billnumber() -> OrderResultRequest {
-    OrderResultRequest::new(AnswerFormat::Json)
-        .billnumber(BillNumber::try_from("5960220000000001").unwrap())
+    OrderResultRequest::new().billnumber(BillNumber::try_from("5960220000000001").unwrap())
 }
 
 #[test]
@@ -205,7 +203,7 @@ async fn cancel_and_recurrent_payment_are_form_posts_with_amounts_as_given() {
 
     let cancelled = client
         .cancel_order(
-            &CancelOrderRequest::new(AnswerFormat::Json, bill())
+            &CancelOrderRequest::new(bill())
                 .amount(amount())
                 .currency(rub()),
         )
@@ -213,12 +211,7 @@ async fn cancel_and_recurrent_payment_are_form_posts_with_amounts_as_given() {
         .unwrap();
     assert_eq!(cancelled.wscancel["orderstate"], "PartialCanceled");
     let paid = client
-        .recurrent_payment(&RecurrentPaymentRequest::new(
-            AnswerFormat::Json,
-            bill(),
-            amount(),
-            rub(),
-        ))
+        .recurrent_payment(&RecurrentPaymentRequest::new(bill(), amount(), rub()))
         .await
         .unwrap();
     assert_eq!(paid.rp.orderstate, Some(OrderState::Approved));
@@ -237,8 +230,7 @@ async fn cancel_and_recurrent_payment_are_form_posts_with_amounts_as_given() {
         ]
     );
 
-    let partial_without_currency =
-        CancelOrderRequest::new(AnswerFormat::Json, bill()).amount(amount());
+    let partial_without_currency = CancelOrderRequest::new(bill()).amount(amount());
     let err = client
         .cancel_order(&partial_without_currency)
         .await

@@ -8,10 +8,9 @@ use std::time::Duration;
 
 use oneclick_assist::schema;
 use oneclick_assist::{
-    Amount, AnswerFormat, BillNumber, CancelOrderRequest, Client, Credentials, Currency,
-    CustomerNumber, Environment, Error, OrderNumber, OrderResultRequest, OrderState,
-    PaymentPageOrderRequest, RecurrentPaymentRequest, RecurringIndicator, RecurringMaxDate,
-    RecurringPeriod, ResultOrder,
+    Amount, BillNumber, CancelOrderRequest, Client, Credentials, Currency, CustomerNumber,
+    Environment, Error, OrderNumber, OrderResultRequest, OrderState, PaymentPageOrderRequest,
+    RecurrentPaymentRequest, RecurringIndicator, RecurringMaxDate, RecurringPeriod, ResultOrder,
 };
 use oneclick_runtime::Secret;
 use oneclick_runtime::recipe::{Interpret, Message, VerifyingKey};
@@ -38,8 +37,7 @@ fn rub() -> Currency {
 }
 
 async fn result_of(client: &Client, bill: &str) -> ResultOrder {
-    let request =
-        OrderResultRequest::new(AnswerFormat::Json).billnumber(BillNumber::try_from(bill).unwrap());
+    let request = OrderResultRequest::new().billnumber(BillNumber::try_from(bill).unwrap());
     let mut result = client.order_result(&request).await.unwrap();
     assert_eq!(result.orderresult.orders.len(), 1);
     result.orderresult.orders.remove(0)
@@ -126,7 +124,6 @@ async fn a_recurring_order_from_payment_page_to_cancel() {
     assert_eq!(first.orderamount, "4.00");
 
     let inside = RecurrentPaymentRequest::new(
-        AnswerFormat::Json,
         BillNumber::try_from(bill.as_str()).unwrap(),
         amount("9.99"),
         rub(),
@@ -140,7 +137,6 @@ async fn a_recurring_order_from_payment_page_to_cancel() {
     );
 
     let outside = RecurrentPaymentRequest::new(
-        AnswerFormat::Json,
         BillNumber::try_from(bill.as_str()).unwrap(),
         amount("10.01"),
         rub(),
@@ -152,10 +148,7 @@ async fn a_recurring_order_from_payment_page_to_cancel() {
     );
 
     let cancel = |amount: Option<Amount>| {
-        let request = CancelOrderRequest::new(
-            AnswerFormat::Json,
-            BillNumber::try_from(bill.as_str()).unwrap(),
-        );
+        let request = CancelOrderRequest::new(BillNumber::try_from(bill.as_str()).unwrap());
         match amount {
             Some(amount) => request.amount(amount).currency(rub()),
             None => request,
@@ -187,7 +180,6 @@ async fn an_order_paid_with_a_saved_card_allows_no_recurrent_payment() {
         .customer_number(CustomerNumber::try_from("1234").unwrap());
     let bill = paid(&simulator, &order, &client);
     let request = RecurrentPaymentRequest::new(
-        AnswerFormat::Json,
         BillNumber::try_from(bill.as_str()).unwrap(),
         amount("4.00"),
         rub(),

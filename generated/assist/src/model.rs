@@ -5,9 +5,9 @@ use oneclick_runtime as rt;
 use serde::{Deserialize, Serialize};
 
 use crate::types::{
-    Amount, AnswerFormat, BillNumber, CardToken, ClientIp, Currency, CustomerNumber,
-    Language, OrderNumber, OrderState, RecurringIndicator, RecurringMaxDate,
-    RecurringPeriod, TokenType,
+    Amount, BillNumber, CardToken, ClientIp, Currency, CustomerNumber, Language,
+    OrderNumber, OrderState, RecurringIndicator, RecurringMaxDate, RecurringPeriod,
+    TokenType,
 };
 
 /// The merchant's web-service credentials; filled in by the client.
@@ -261,7 +261,7 @@ pub struct RecurrentResult {
 /// - `merchant.login`: the credential `login`
 /// - `merchant.password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 238 (operation `list_cards`, line 228).
+/// From `spec/assist.yaml`, line 234 (operation `list_cards`, line 224).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListCardsRequest {
@@ -336,7 +336,7 @@ impl<'de> Deserialize<'de> for ListCardsResponse {
 /// - `merchant.login`: the credential `login`
 /// - `merchant.password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 287 (operation `remove_card`, line 277).
+/// From `spec/assist.yaml`, line 283 (operation `remove_card`, line 273).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoveCardRequest {
@@ -399,7 +399,7 @@ pub struct RemoveCardResponse {
 /// - `Login`: the credential `login`
 /// - `Password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 323 (operation `token_pay`, line 307).
+/// From `spec/assist.yaml`, line 319 (operation `token_pay`, line 303).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TokenPayRequest {
@@ -487,7 +487,7 @@ pub struct TokenPayResponse {
 ///
 /// Signed with a md5 digest by the recipe `order_check_value`.
 ///
-/// From `spec/assist.yaml`, line 357 (operation `payment_page_order`, line 344).
+/// From `spec/assist.yaml`, line 353 (operation `payment_page_order`, line 340).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentPageOrderRequest {
@@ -626,14 +626,12 @@ impl PaymentPageOrderRequest {
 /// - `Merchant_ID`: the credential `merchant_id`
 /// - `Login`: the credential `login`
 /// - `Password`: the credential `password`
+/// - `Format`: always `5`
 ///
-/// From `spec/assist.yaml`, line 421 (operation `order_result`, line 408).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// From `spec/assist.yaml`, line 417 (operation `order_result`, line 404).
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OrderResultRequest {
-    /// The answer's format: JSON, `AnswerFormat::Json`.
-    #[serde(rename = "Format")]
-    pub format: AnswerFormat,
     /// The order's number in IPS Assist.
     #[serde(rename = "Billnumber", default, skip_serializing_if = "Option::is_none")]
     pub billnumber: Option<BillNumber>,
@@ -643,10 +641,9 @@ pub struct OrderResultRequest {
 }
 
 impl OrderResultRequest {
-    /// A value with the required fields; set optional ones with the setters.
-    pub fn new(format: AnswerFormat) -> Self {
+    /// An empty value; set fields with the setters.
+    pub fn new() -> Self {
         Self {
-            format,
             billnumber: None,
             ordernumber: None,
         }
@@ -690,14 +687,12 @@ pub struct OrderResultResponse {
 /// - `Merchant_ID`: the credential `merchant_id`
 /// - `Login`: the credential `login`
 /// - `Password`: the credential `password`
+/// - `Format`: always `5`
 ///
-/// From `spec/assist.yaml`, line 460 (operation `cancel_order`, line 446).
+/// From `spec/assist.yaml`, line 456 (operation `cancel_order`, line 442).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CancelOrderRequest {
-    /// The answer's format: JSON, `AnswerFormat::Json`.
-    #[serde(rename = "Format")]
-    pub format: AnswerFormat,
     /// The order's number in IPS Assist.
     #[serde(rename = "Billnumber")]
     pub billnumber: BillNumber,
@@ -711,9 +706,8 @@ pub struct CancelOrderRequest {
 
 impl CancelOrderRequest {
     /// A value with the required fields; set optional ones with the setters.
-    pub fn new(format: AnswerFormat, billnumber: BillNumber) -> Self {
+    pub fn new(billnumber: BillNumber) -> Self {
         Self {
-            format,
             billnumber,
             amount: None,
             currency: None,
@@ -758,14 +752,12 @@ pub struct CancelOrderResponse {
 /// - `Merchant_ID`: the credential `merchant_id`
 /// - `Login`: the credential `login`
 /// - `Password`: the credential `password`
+/// - `Format`: always `5`
 ///
-/// From `spec/assist.yaml`, line 491 (operation `recurrent_payment`, line 477).
+/// From `spec/assist.yaml`, line 487 (operation `recurrent_payment`, line 473).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecurrentPaymentRequest {
-    /// The answer's format: JSON, `AnswerFormat::Json`.
-    #[serde(rename = "Format")]
-    pub format: AnswerFormat,
     /// The billnumber of the first payment, made with RecurringIndicator=1.
     #[serde(rename = "BillNumber")]
     pub bill_number: BillNumber,
@@ -779,14 +771,8 @@ pub struct RecurrentPaymentRequest {
 
 impl RecurrentPaymentRequest {
     /// A value with the required fields; set optional ones with the setters.
-    pub fn new(
-        format: AnswerFormat,
-        bill_number: BillNumber,
-        amount: Amount,
-        currency: Currency,
-    ) -> Self {
+    pub fn new(bill_number: BillNumber, amount: Amount, currency: Currency) -> Self {
         Self {
-            format,
             bill_number,
             amount,
             currency,

@@ -156,12 +156,6 @@ pub static LANGUAGE_VALUES: Enum = Enum {
     values: &[Literal::Str("RU"), Literal::Str("EN")],
 };
 
-/// Values of [`crate::AnswerFormat`].
-pub static ANSWER_FORMAT_VALUES: Enum = Enum {
-    name: "AnswerFormat",
-    values: &[Literal::Int(5)],
-};
-
 /// Values of [`crate::OrderState`].
 pub static ORDER_STATE_VALUES: Enum = Enum {
     name: "OrderState",
@@ -549,7 +543,7 @@ pub static ORDER_RESULT_REQUEST: Object = Object {
             .auto(Auto::Credential("password"))
             .sensitive()
             .constraints(&[Constraint::MaxLength(30, LengthUnit::Chars)]),
-        Field::new("Format", Kind::Enum(&ANSWER_FORMAT_VALUES)).required(),
+        Field::new("Format", Kind::Integer).auto(Auto::Const(Literal::Int(5))),
         Field::new("Billnumber", Kind::String).constraints(BILL_NUMBER_CONSTRAINTS),
         Field::new("Ordernumber", Kind::String).constraints(ORDER_NUMBER_CONSTRAINTS),
     ],
@@ -581,7 +575,7 @@ pub static CANCEL_ORDER_REQUEST: Object = Object {
             .auto(Auto::Credential("password"))
             .sensitive()
             .constraints(&[Constraint::MaxLength(30, LengthUnit::Chars)]),
-        Field::new("Format", Kind::Enum(&ANSWER_FORMAT_VALUES)).required(),
+        Field::new("Format", Kind::Integer).auto(Auto::Const(Literal::Int(5))),
         Field::new("Billnumber", Kind::String)
             .required()
             .constraints(BILL_NUMBER_CONSTRAINTS),
@@ -616,7 +610,7 @@ pub static RECURRENT_PAYMENT_REQUEST: Object = Object {
             .auto(Auto::Credential("password"))
             .sensitive()
             .constraints(&[Constraint::MaxLength(30, LengthUnit::Chars)]),
-        Field::new("Format", Kind::Enum(&ANSWER_FORMAT_VALUES)).required(),
+        Field::new("Format", Kind::Integer).auto(Auto::Const(Literal::Int(5))),
         Field::new("BillNumber", Kind::String)
             .required()
             .constraints(BILL_NUMBER_CONSTRAINTS),

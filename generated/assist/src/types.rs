@@ -56,53 +56,6 @@ impl<'de> Deserialize<'de> for Language {
     }
 }
 
-/// The format of a web service's answer; this client reads JSON (`Format=5`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AnswerFormat {
-    /// `5`: JSON.
-    Json,
-    /// A value this version of the spec does not know: responses keep it, requests reject it.
-    Unknown(i64),
-}
-
-impl AnswerFormat {
-    /// The value as it travels on the wire.
-    pub fn code(self) -> i64 {
-        match self {
-            Self::Json => 5i64,
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<i64> for AnswerFormat {
-    fn from(value: i64) -> Self {
-        match value {
-            5i64 => Self::Json,
-            other => Self::Unknown(other),
-        }
-    }
-}
-
-impl fmt::Display for AnswerFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.code())
-    }
-}
-
-impl Serialize for AnswerFormat {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.code())
-    }
-}
-
-impl<'de> Deserialize<'de> for AnswerFormat {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        i64::deserialize(deserializer).map(Self::from)
-    }
-}
-
 /// The state of an order (GATEWAYS.md); a state not listed here is kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
