@@ -19,15 +19,30 @@ async fn oneclick(args: &[&str], stdin: &str) -> Output {
 /// [`oneclick`] with `RUST_LOG` set to `rust_log`, or removed: the caller's own must not leak
 /// log lines into what a test reads.
 async fn oneclick_with_rust_log(args: &[&str], stdin: &str, rust_log: Option<&str>) -> Output {
+    oneclick_with_env(args, stdin, rust_log, &[]).await
+}
+
+/// [`oneclick_with_rust_log`] with `more` environment variables, such as an optional credential.
+async fn oneclick_with_env(
+    args: &[&str],
+    stdin: &str,
+    rust_log: Option<&str>,
+    more: &[(&str, &str)],
+) -> Output {
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     let stdin = stdin.to_string();
     let rust_log = rust_log.map(str::to_owned);
+    let more: Vec<(String, String)> = more
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     tokio::task::spawn_blocking(move || {
         let mut command = Command::new(env!("CARGO_BIN_EXE_oneclick"));
         match rust_log {
             Some(filter) => command.env("RUST_LOG", filter),
             None => command.env_remove("RUST_LOG"),
         };
+        command.envs(more);
         let mut child = command
             .args(&args)
             .env("CSOB_MERCHANT_ID", "M1MIPS0000")
@@ -936,4 +951,44 @@ async fn output_json_is_one_line_everywhere_json_is_printed() {
     let answer: Value = serde_json::from_str(stderr.lines().nth(1).unwrap_or_default())
         .unwrap_or_else(|e| panic!("{e}: {stderr}"));
     assert_eq!(answer["resultCode"], 700);
+}
+
+/// Assist's orderresult with `ASSIST_SALT` set: an order whose check value is the vector's is
+/// printed, one with a changed state is refused and exits non-zero; without the salt nothing
+/// is checked.
+#[tokio::test]
+async fn assist_order_result_checks_each_order_with_the_salt_from_the_environment() {
+    let answer = |state: &str| {
+        json!({"orderresult": {"orders": [{"billnumber": "5960220000000001", "ordernumber": "A-1001", "orderamount": "10.00", "ordercurrency": "EUR", "orderstate": state, "checkdata": {"checkvalue": "4FEFB41721CAA3FEABC2A694822F6897"}}]}}).to_string()
+    };
+    let request = r#"{"Billnumber":"5960220000000001"}"#;
+    for (state, salt, exit) in [
+        ("Approved", Some("s4lt"), 0),
+        ("Canceled", Some("s4lt"), 4),
+        ("Canceled", None, 0),
+    ] {
+        let body = answer(state);
+        let server = TestServer::start(move |_| Reply::json(body.clone())).await;
+        let url = server.url("");
+        let args = [
+            "assist",
+            "order-result",
+            "--request",
+            "-",
+            "--base-url",
+            &url,
+        ];
+        let env: Vec<(&str, &str)> = salt.map(|s| ("ASSIST_SALT", s)).into_iter().collect();
+        let out = oneclick_with_env(&args, request, None, &env).await;
+        assert_eq!(
+            out.status.code(),
+            Some(exit),
+            "{state} {salt:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            !text(&out.stderr).contains("s4lt"),
+            "the salt is never printed"
+        );
+    }
 }
