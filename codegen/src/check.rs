@@ -381,10 +381,10 @@ impl Checker<'_, '_> {
             let named = op
                 .response
                 .as_ref()
-                .is_some_and(|r| r.fields.iter().any(|f| f.wire.value == when.field.value));
+                .is_some_and(|r| self.has_field_path(r, &when.field.value));
             if !named {
                 let message = format!(
-                    "`success_when` names `{}`, which is not a field of the response",
+                    "`success_when` names `{}`, which is not a field of the response (dotted through objects when nested)",
                     when.field.value
                 );
                 self.sink.error(when.field.pos, message);
@@ -400,6 +400,37 @@ impl Checker<'_, '_> {
 
     /// A reconcile path names a request field, through object types for dotted paths; what it
     /// names ends up in error messages, so it must not be sensitive.
+    /// Whether `path` (dotted through object types) names a field of `object`.
+    fn has_field_path(&self, object: &ObjectSpec, path: &str) -> bool {
+        let mut object = object;
+        let mut segments = path.split('.').peekable();
+        while let Some(segment) = segments.next() {
+            let Some(field) = object.fields.iter().find(|f| f.wire.value == segment) else {
+                return false;
+            };
+            if segments.peek().is_none() {
+                return true;
+            }
+            let inner = match &field.ty.value {
+                Some(TypeExpr::Named(name)) => self
+                    .spec
+                    .types
+                    .iter()
+                    .find(|t| &t.name.value == name)
+                    .and_then(|t| match &t.body {
+                        TypeBody::Object(inner) => Some(inner),
+                        _ => None,
+                    }),
+                _ => None,
+            };
+            match inner {
+                Some(inner) => object = inner,
+                None => return false,
+            }
+        }
+        false
+    }
+
     fn reconcile_path(&mut self, request: &ObjectSpec, path: &Text) {
         let spec = self.spec;
         let mut object = request;

@@ -156,7 +156,7 @@ pub struct Operation {
 /// An answer field and the values of it that mean success; any other value is a failure.
 #[derive(Debug, Clone, Copy)]
 pub struct SuccessWhen {
-    /// Wire name of the top-level answer field.
+    /// Wire name of the answer field, dotted through objects when nested (`rp.responsecode`).
     pub field: &'static str,
     /// The values that mean success.
     pub values: &'static [Literal],

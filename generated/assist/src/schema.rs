@@ -770,7 +770,10 @@ pub static RECURRENT_PAYMENT: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Unsafe,
     reconcile: &["BillNumber", "Amount"],
-    success_when: None,
+    success_when: Some(SuccessWhen {
+        field: "rp.responsecode",
+        values: &[Literal::Str("AS000")],
+    }),
     encoding: Encoding::Form,
     delivery: Delivery::Call,
     headers: &[],

@@ -112,7 +112,11 @@ impl Engine {
         }
         says_something(op, &response).map_err(Failure::of_answer)?;
         if let Some(when) = &op.success_when {
-            let value = response.get(when.field).unwrap_or(&Value::Null);
+            let value = when
+                .field
+                .split('.')
+                .try_fold(&response, |value, key| value.get(key))
+                .unwrap_or(&Value::Null);
             if !when.values.iter().any(|l| literal_matches(l, value)) {
                 let mut value = value.to_string();
                 truncate_at_char(&mut value, MAX_FAILURE_VALUE_BYTES);
