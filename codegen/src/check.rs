@@ -384,7 +384,7 @@ impl Checker<'_, '_> {
                 .is_some_and(|r| self.has_field_path(r, &when.field.value));
             if !named {
                 let message = format!(
-                    "`success_when` names `{}`, which is not a field of the response (dotted through objects when nested)",
+                    "`success_when` names `{}`, which is not a field of the response",
                     when.field.value
                 );
                 self.sink.error(when.field.pos, message);
