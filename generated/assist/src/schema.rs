@@ -646,6 +646,7 @@ pub static LIST_CARDS: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -667,6 +668,7 @@ pub static REMOVE_CARD: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -688,6 +690,7 @@ pub static TOKEN_PAY: Operation = Operation {
     reconcile: &["OrderNumber"],
     success_when: None,
     encoding: Encoding::Form,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -709,6 +712,7 @@ pub static PAYMENT_PAGE_ORDER: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Form,
+    answer: Answer::JSON,
     delivery: Delivery::Redirect,
     headers: &[],
 };
@@ -730,6 +734,7 @@ pub static ORDER_RESULT: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Form,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -751,6 +756,7 @@ pub static CANCEL_ORDER: Operation = Operation {
     reconcile: &["Billnumber"],
     success_when: None,
     encoding: Encoding::Form,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -775,6 +781,7 @@ pub static RECURRENT_PAYMENT: Operation = Operation {
         values: &[Literal::Str("AS000")],
     }),
     encoding: Encoding::Form,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };

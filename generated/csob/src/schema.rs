@@ -1100,6 +1100,7 @@ pub static ONECLICK_ECHO: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1121,6 +1122,7 @@ pub static ONECLICK_INIT: Operation = Operation {
     reconcile: &["orderNo", "dttm"],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1142,6 +1144,7 @@ pub static ONECLICK_PROCESS: Operation = Operation {
     reconcile: &["payId", "dttm"],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1163,6 +1166,7 @@ pub static PAYMENT_STATUS: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };

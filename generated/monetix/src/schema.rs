@@ -446,6 +446,7 @@ pub static CARD_SALE: Operation = Operation {
         values: &[Literal::Str("success")],
     }),
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -467,6 +468,7 @@ pub static PAYMENT_STATUS: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -479,4 +481,6 @@ pub static VERIFY_CALLBACK: Callback = Callback {
     recipes: &[&RECIPE_ANSWER],
     signature: &[],
     token_field: None,
+    delivery: MessageEncoding::Json,
+    charset: Charset::Utf8,
 };

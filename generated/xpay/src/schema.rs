@@ -362,6 +362,7 @@ pub static CREATE_HPP_ORDER: Operation = Operation {
     reconcile: &["order.orderId"],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[
         Header {
@@ -389,6 +390,7 @@ pub static CREATE_PAY_BY_LINK: Operation = Operation {
     reconcile: &["order.orderId"],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[
         Header {
@@ -416,6 +418,7 @@ pub static LIST_CUSTOMER_CONTRACTS: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -437,6 +440,7 @@ pub static DEACTIVATE_CONTRACT: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -458,6 +462,7 @@ pub static GET_ORDER: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -470,4 +475,6 @@ pub static VERIFY_NOTIFICATION: Callback = Callback {
     recipes: &[],
     signature: &[],
     token_field: Some("securityToken"),
+    delivery: MessageEncoding::Json,
+    charset: Charset::Utf8,
 };
