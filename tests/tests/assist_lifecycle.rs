@@ -263,3 +263,62 @@ async fn a_recurrent_payment_answered_with_another_code_than_as000_is_no_success
         "{err:?}"
     );
 }
+
+/// Each result vector as the form body of a notification: verified with its salt, refused with
+/// another one or with any checked field changed.
+#[test]
+fn notifications_verify_byte_for_byte_and_a_changed_field_is_refused() {
+    for vector in vectors("result") {
+        let fields: Vec<(String, String)> = vector["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(vector["values"].as_array().unwrap())
+            .map(|(f, v)| {
+                (
+                    f.as_str().unwrap().to_owned(),
+                    v.as_str().unwrap().to_owned(),
+                )
+            })
+            .chain([
+                ("billnumber".to_owned(), "5960220000000001".to_owned()),
+                ("packetdate".to_owned(), "20260601".to_owned()),
+                ("checkvalue".to_owned(), text(&vector, "checkvalue")),
+            ])
+            .collect();
+        let body = oneclick_runtime::engine::form_encode(&fields);
+        let merchant = value(&vector, "merchant_id");
+        let salted = client(
+            "http://127.0.0.1:9",
+            &merchant,
+            Some(&text(&vector, "salt")),
+        );
+        let notification = salted.verify_payment_notification(body.as_bytes()).unwrap();
+        assert_eq!(notification.orderamount, value(&vector, "orderamount"));
+
+        let other = client("http://127.0.0.1:9", &merchant, Some("another salt"));
+        assert!(matches!(
+            other.verify_payment_notification(body.as_bytes()),
+            Err(Error::Signature {
+                source: SignatureError::Mismatch,
+                ..
+            })
+        ));
+        for changed in 0..5 {
+            let mut tampered = fields.clone();
+            tampered[changed].1.push('0');
+            let tampered = oneclick_runtime::engine::form_encode(&tampered);
+            assert!(
+                matches!(
+                    salted.verify_payment_notification(tampered.as_bytes()),
+                    Err(Error::Signature {
+                        source: SignatureError::Mismatch,
+                        ..
+                    })
+                ),
+                "{} changed",
+                fields[changed].0
+            );
+        }
+    }
+}

@@ -6,17 +6,13 @@
 
 use std::time::Duration;
 
-use oneclick_assist::schema;
 use oneclick_assist::{
     Amount, BillNumber, CancelOrderRequest, Client, Credentials, Currency, CustomerNumber,
     Environment, Error, OrderNumber, OrderResultRequest, OrderState, PaymentPageOrderRequest,
     RecurrentPaymentRequest, RecurringIndicator, RecurringMaxDate, RecurringPeriod, ResultOrder,
 };
-use oneclick_runtime::Secret;
-use oneclick_runtime::recipe::{Interpret, Message, VerifyingKey};
 use oneclick_simulator::{Config, Simulator};
 use oneclick_tests::{Reply, TestServer};
-use serde_json::Value;
 
 const SALT: &str = "s4lt";
 
@@ -90,34 +86,60 @@ async fn a_recurring_order_from_payment_page_to_cancel() {
     assert_eq!(field("orderamount"), "4.00");
     assert_eq!(field("orderstate"), "Approved");
 
-    let fields: serde_json::Map<String, Value> = notification
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-        .collect();
-    let verifies = |salt: &str, fields: &serde_json::Map<String, Value>| {
-        let inputs = [
-            ("salt", Secret::new(salt.to_owned())),
-            ("merchant_id", Secret::new(field("merchant_id"))),
-        ];
-        let body = Value::Object(fields.clone());
-        let message = Message {
-            body: &body,
-            raw_body: "",
-            order: &[],
-            inputs: &inputs,
-        };
-        schema::RECIPE_ORDER_RESULT_CHECK_VALUE
-            .recipe
-            .verify(&message, VerifyingKey::None, &field("checkvalue"))
-            .is_ok()
-    };
-    assert!(verifies(SALT, &fields), "the notification's checkvalue");
-    assert!(!verifies("another salt", &fields));
-    for changed in ["ordernumber", "orderamount", "ordercurrency", "orderstate"] {
-        let mut tampered = fields.clone();
-        tampered.insert(changed.to_owned(), Value::String("9".to_owned()));
-        assert!(!verifies(SALT, &tampered), "{changed} changed");
+    let raw = &notifications[0].body;
+    let verified = client.verify_payment_notification(raw).unwrap();
+    assert_eq!(verified.billnumber, bill);
+    assert_eq!(verified.orderstate, OrderState::Approved);
+    assert!(
+        !format!("{verified:?}").contains("IVAN"),
+        "no cardholder in Debug"
+    );
+    for changed in [
+        "merchant_id",
+        "ordernumber",
+        "orderamount",
+        "ordercurrency",
+        "orderstate",
+    ] {
+        let tampered: Vec<(String, String)> = notification
+            .iter()
+            .map(|(k, v)| {
+                let v = if k == changed {
+                    format!("{v}0")
+                } else {
+                    v.clone()
+                };
+                (k.clone(), v)
+            })
+            .collect();
+        let tampered = oneclick_runtime::engine::form_encode(&tampered);
+        let refused = client.verify_payment_notification(tampered.as_bytes());
+        assert!(
+            matches!(refused, Err(Error::Signature { .. })),
+            "{changed} changed: {refused:?}"
+        );
     }
+    let other_salt = Client::new(
+        Environment::Custom(simulator.url("/assist")),
+        Credentials::new("452739", "LOGIN", "PASSWORD").with_salt("another salt"),
+    )
+    .unwrap();
+    assert!(matches!(
+        other_salt.verify_payment_notification(raw),
+        Err(Error::Signature { .. })
+    ));
+    let unsalted = Client::new(
+        Environment::Custom(simulator.url("/assist")),
+        Credentials::new("452739", "LOGIN", "PASSWORD"),
+    )
+    .unwrap();
+    assert!(
+        matches!(
+            unsalted.verify_payment_notification(raw),
+            Err(Error::Config(_))
+        ),
+        "without a salt a notification is refused, never taken unchecked"
+    );
 
     let first = result_of(&client, &bill).await;
     assert_eq!(first.orderstate, OrderState::Approved);

@@ -7,7 +7,7 @@ use crate::model::{
     ListCardsRequest, ListCardsResponse, RemoveCardRequest, RemoveCardResponse,
     TokenPayRequest, TokenPayResponse, PaymentPageOrderRequest, OrderResultRequest,
     OrderResultResponse, CancelOrderRequest, CancelOrderResponse,
-    RecurrentPaymentRequest, RecurrentPaymentResponse,
+    RecurrentPaymentRequest, RecurrentPaymentResponse, PaymentNotification,
 };
 use crate::schema;
 
@@ -193,6 +193,17 @@ impl Client {
         request: &RecurrentPaymentRequest,
     ) -> Result<RecurrentPaymentResponse, rt::Error> {
         self.engine.call(&schema::RECURRENT_PAYMENT, request).await
+    }
+
+    /// The payment result Assist POSTs as a form to the merchant's URL. Verified with the salt
+    /// (`Credentials::with_salt`): a client without one refuses every notification.
+    ///
+    /// Takes the raw `application/x-www-form-urlencoded` body as received (axum: a `Bytes` extractor, not `Form`; actix-web: `web::Bytes`, not `web::Form`): it is read from the bytes as sent, and a repeated field is an error rather than last-wins. Verifies its signature with the message's recipes in constant time and only then decodes it: a callback that does not verify is an error, never a value. Source: Gateway wire facts, IPS Assist OneClick (`GATEWAYS.md`), section "IPS Assist: results, notifications, refunds, recurring - payment-result notification".
+    pub fn verify_payment_notification(
+        &self,
+        raw: &[u8],
+    ) -> Result<PaymentNotification, rt::Error> {
+        self.engine.verify_callback_as(&schema::VERIFY_PAYMENT_NOTIFICATION, raw)
     }
 }
 

@@ -21,6 +21,10 @@
 //! | [`Client::cancel_order`] | `cancel_order` | `POST /cancel/wscancel.cfm` | Cancels or refunds an order: in full, or in part with `Amount`. |
 //! | [`Client::recurrent_payment`] | `recurrent_payment` | `POST /recurrent/rp.cfm` | Charges a card again without the customer (merchant-initiated): on the billnumber of a first payment made with `RecurringIndicator=1`, within the recurring limits it set. |
 //!
+//! ## Callbacks
+//!
+//! - [`Client::verify_payment_notification`]: The payment result Assist POSTs as a form to the merchant's URL.
+//!
 //! ## Sources
 //!
 //! - `001_9ef7cc55ce4c4bca.txt`: IPS Assist - One Click service (stored cards, removal)

@@ -261,7 +261,7 @@ pub struct RecurrentResult {
 /// - `merchant.login`: the credential `login`
 /// - `merchant.password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 234 (operation `list_cards`, line 224).
+/// From `spec/assist.yaml`, line 243 (operation `list_cards`, line 233).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListCardsRequest {
@@ -336,7 +336,7 @@ impl<'de> Deserialize<'de> for ListCardsResponse {
 /// - `merchant.login`: the credential `login`
 /// - `merchant.password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 283 (operation `remove_card`, line 273).
+/// From `spec/assist.yaml`, line 292 (operation `remove_card`, line 282).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoveCardRequest {
@@ -399,7 +399,7 @@ pub struct RemoveCardResponse {
 /// - `Login`: the credential `login`
 /// - `Password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 319 (operation `token_pay`, line 303).
+/// From `spec/assist.yaml`, line 328 (operation `token_pay`, line 312).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TokenPayRequest {
@@ -487,7 +487,7 @@ pub struct TokenPayResponse {
 ///
 /// Signed with a md5 digest by the recipe `order_check_value`.
 ///
-/// From `spec/assist.yaml`, line 353 (operation `payment_page_order`, line 340).
+/// From `spec/assist.yaml`, line 362 (operation `payment_page_order`, line 349).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentPageOrderRequest {
@@ -628,7 +628,7 @@ impl PaymentPageOrderRequest {
 /// - `Password`: the credential `password`
 /// - `Format`: always `5`
 ///
-/// From `spec/assist.yaml`, line 417 (operation `order_result`, line 404).
+/// From `spec/assist.yaml`, line 426 (operation `order_result`, line 413).
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OrderResultRequest {
@@ -689,7 +689,7 @@ pub struct OrderResultResponse {
 /// - `Password`: the credential `password`
 /// - `Format`: always `5`
 ///
-/// From `spec/assist.yaml`, line 456 (operation `cancel_order`, line 442).
+/// From `spec/assist.yaml`, line 465 (operation `cancel_order`, line 451).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CancelOrderRequest {
@@ -754,7 +754,7 @@ pub struct CancelOrderResponse {
 /// - `Password`: the credential `password`
 /// - `Format`: always `5`
 ///
-/// From `spec/assist.yaml`, line 487 (operation `recurrent_payment`, line 473).
+/// From `spec/assist.yaml`, line 496 (operation `recurrent_payment`, line 482).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecurrentPaymentRequest {
@@ -792,4 +792,79 @@ impl RecurrentPaymentRequest {
 pub struct RecurrentPaymentResponse {
     /// The new payment.
     pub rp: RecurrentResult,
+}
+
+/// A payment result.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentNotification {
+    /// The enterprise identifier in IPS Assist.
+    pub merchant_id: String,
+    /// The merchant's order number.
+    pub ordernumber: String,
+    /// The order's number in IPS Assist.
+    pub billnumber: String,
+    /// Whether the order was made in test mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub testmode: Option<String>,
+    /// Order amount, as sent (`4.00`).
+    pub orderamount: String,
+    /// Order currency.
+    pub ordercurrency: String,
+    /// Amount of the operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+    /// Currency of the operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The state of the order.
+    pub orderstate: OrderState,
+    /// Assist's response code; AS000 is approval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsecode: Option<String>,
+    /// The message of the response code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The issuer's approval code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approvalcode: Option<String>,
+    /// The masked card number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meannumber: Option<String>,
+    /// The cardholder's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cardholder: Option<String>,
+    /// The kind of operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operationtype: Option<String>,
+    /// When the notification was made; the answer repeats it.
+    pub packetdate: String,
+    /// Assist's RSA signature, kept as sent; this client does not check it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+}
+
+/// Card data and secrets print as `***`.
+impl fmt::Debug for PaymentNotification {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PaymentNotification")
+            .field("merchant_id", &self.merchant_id)
+            .field("ordernumber", &self.ordernumber)
+            .field("billnumber", &self.billnumber)
+            .field("testmode", &self.testmode)
+            .field("orderamount", &self.orderamount)
+            .field("ordercurrency", &self.ordercurrency)
+            .field("amount", &self.amount)
+            .field("currency", &self.currency)
+            .field("orderstate", &self.orderstate)
+            .field("responsecode", &self.responsecode)
+            .field("message", &self.message)
+            .field("approvalcode", &self.approvalcode)
+            .field("meannumber", &"***")
+            .field("cardholder", &"***")
+            .field("operationtype", &self.operationtype)
+            .field("packetdate", &self.packetdate)
+            .field("signature", &self.signature)
+            .finish()
+    }
 }

@@ -5,7 +5,11 @@ use oneclick_runtime::schema::*;
 /// Gateway-wide facts: signature recipes, time zone, result codes, retryable statuses.
 pub static GATEWAY: Gateway = Gateway {
     name: "assist",
-    recipes: &[&RECIPE_ORDER_CHECK_VALUE, &RECIPE_ORDER_RESULT_CHECK_VALUE],
+    recipes: &[
+        &RECIPE_ORDER_CHECK_VALUE,
+        &RECIPE_ORDER_RESULT_CHECK_VALUE,
+        &RECIPE_NOTIFICATION_CHECK_VALUE,
+    ],
     dttm_zone: TimeZone::Utc,
     result: None,
     fault: Some(&FAULT),
@@ -51,7 +55,7 @@ pub static GATEWAY: Gateway = Gateway {
         &CANCEL_ORDER,
         &RECURRENT_PAYMENT,
     ],
-    callbacks: &[],
+    callbacks: &[&VERIFY_PAYMENT_NOTIFICATION],
     retry_http_status: &[],
     unprocessed_http_status: &[],
 };
@@ -144,6 +148,48 @@ pub static RECIPE_ORDER_RESULT_CHECK_VALUE: recipe::NamedRecipe = recipe::NamedR
             list: &["orderresult", "orders"],
             field: &["checkdata", "checkvalue"],
         },
+    },
+    sign_key: None,
+    verify_key: None,
+    optional_credentials: &["salt"],
+};
+
+/// The signature recipe `notification_check_value`.
+pub static RECIPE_NOTIFICATION_CHECK_VALUE: recipe::NamedRecipe = recipe::NamedRecipe {
+    name: "notification_check_value",
+    recipe: recipe::Recipe {
+        text: &[
+            recipe::Piece::Upper(
+                &[
+                    recipe::Piece::Digest {
+                        algorithm: recipe::DigestAlgorithm::Md5,
+                        of: &[recipe::Piece::Input("salt")],
+                        output: recipe::Output::HexLower,
+                    },
+                    recipe::Piece::Digest {
+                        algorithm: recipe::DigestAlgorithm::Md5,
+                        of: &[
+                            recipe::Piece::Fields(recipe::FieldList {
+                                fields: &[
+                                    recipe::Field::value("merchant_id"),
+                                    recipe::Field::value("ordernumber"),
+                                    recipe::Field::value("orderamount"),
+                                    recipe::Field::value("ordercurrency"),
+                                    recipe::Field::value("orderstate"),
+                                ],
+                                separator: "",
+                                absent: recipe::Absent::Skip,
+                                booleans: recipe::Booleans::Words,
+                            }),
+                        ],
+                        output: recipe::Output::HexLower,
+                    },
+                ],
+            ),
+        ],
+        algorithm: recipe::Algorithm::Digest(recipe::DigestAlgorithm::Md5),
+        output: recipe::Output::HexUpper,
+        placement: recipe::Placement::Field(&["checkvalue"]),
     },
     sign_key: None,
     verify_key: None,
@@ -629,6 +675,33 @@ pub static RECURRENT_PAYMENT_RESPONSE: Object = Object {
     items: None,
 };
 
+/// Fields and rules of [`crate::PaymentNotification`].
+pub static PAYMENT_NOTIFICATION: Object = Object {
+    name: "payment_notification callback",
+    fields: &[
+        Field::new("merchant_id", Kind::String).required(),
+        Field::new("ordernumber", Kind::String).required(),
+        Field::new("billnumber", Kind::String).required(),
+        Field::new("testmode", Kind::String),
+        Field::new("orderamount", Kind::String).required(),
+        Field::new("ordercurrency", Kind::String).required(),
+        Field::new("amount", Kind::String),
+        Field::new("currency", Kind::String),
+        Field::new("orderstate", Kind::Enum(&ORDER_STATE_VALUES)).required(),
+        Field::new("responsecode", Kind::String),
+        Field::new("message", Kind::String),
+        Field::new("approvalcode", Kind::String),
+        Field::new("meannumber", Kind::String).sensitive(),
+        Field::new("cardholder", Kind::String).sensitive(),
+        Field::new("operationtype", Kind::String),
+        Field::new("packetdate", Kind::String).required(),
+        Field::new("signature", Kind::String),
+        Field::new("checkvalue", Kind::String).required(),
+    ],
+    rules: &[],
+    items: None,
+};
+
 /// The `list_cards` operation: `POST /pay/oneclick/v1/token.cfm`.
 pub static LIST_CARDS: Operation = Operation {
     id: "list_cards",
@@ -784,4 +857,16 @@ pub static RECURRENT_PAYMENT: Operation = Operation {
     answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
+};
+
+/// The `payment_notification` callback, verified by `Client::verify_payment_notification`.
+pub static VERIFY_PAYMENT_NOTIFICATION: Callback = Callback {
+    id: "payment_notification",
+    summary: "The payment result Assist POSTs as a form to the merchant's URL. Verified with the salt (`Credentials::with_salt`): a client without one refuses every notification.",
+    message: &PAYMENT_NOTIFICATION,
+    recipes: &[&RECIPE_NOTIFICATION_CHECK_VALUE],
+    signature: &[],
+    token_field: None,
+    delivery: MessageEncoding::Form,
+    charset: Charset::Utf8,
 };
