@@ -992,3 +992,34 @@ async fn assist_order_result_checks_each_order_with_the_salt_from_the_environmen
         );
     }
 }
+
+/// `oneclick assist verify-payment-notification` reads the raw form body: exit 0 only when its
+/// check value verifies with `ASSIST_SALT` (the vectors' second result).
+#[tokio::test]
+async fn assist_payment_notification_exits_0_only_when_its_check_value_verifies() {
+    let body = |state: &str| {
+        format!(
+            "merchant_id=452739&ordernumber=A-1001&billnumber=5960220000000001&orderamount=10.00&ordercurrency=EUR&orderstate={state}&packetdate=20260601&checkvalue=4FEFB41721CAA3FEABC2A694822F6897"
+        )
+    };
+    let args = ["assist", "verify-payment-notification", "--request", "-"];
+    for (state, salt, exit) in [
+        ("Approved", Some("s4lt"), 0),
+        ("Canceled", Some("s4lt"), 4),
+        ("Approved", Some("another salt"), 4),
+        ("Approved", None, 1),
+    ] {
+        let env: Vec<(&str, &str)> = salt.map(|s| ("ASSIST_SALT", s)).into_iter().collect();
+        let out = oneclick_with_env(&args, &body(state), None, &env).await;
+        assert_eq!(
+            out.status.code(),
+            Some(exit),
+            "{state} {salt:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            !text(&out.stderr).contains("s4lt"),
+            "the salt is never printed"
+        );
+    }
+}
