@@ -74,8 +74,7 @@ static MONETIX: Gateway = Gateway {
     recipes: &[&REQUEST, &ANSWER],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: None,
-    errors: None,
+    errors: &[],
     headers: &[],
     environments: &[],
     credentials: &[
@@ -226,7 +225,7 @@ const fn operation(id: &'static str, request: &'static Object, response_signed: 
         retryable_result_codes: &[],
         repeat: Repeat::Idempotent,
         reconcile: &["general.payment_id"],
-        success_when: None,
+        result: None,
         encoding: Encoding::Json,
         answer: Answer::JSON,
         delivery: Delivery::Call,
@@ -265,6 +264,7 @@ static CALLBACK: Callback = Callback {
     token_field: None,
     delivery: MessageEncoding::Json,
     charset: Charset::Utf8,
+    result: None,
 };
 static UNSIGNED_CALLBACK: Callback = Callback {
     recipes: &[],
@@ -275,6 +275,7 @@ static UNSIGNED_CALLBACK: Callback = Callback {
     token_field: None,
     delivery: MessageEncoding::Json,
     charset: Charset::Utf8,
+    result: None,
 };
 
 // --- Fixtures ----------------------------------------------------------------------------------
@@ -912,8 +913,7 @@ fn signed_callbacks_under_pipe_rsa_are_a_configuration_error() {
         recipes: &[],
         dttm_zone: TimeZone::EuropePrague,
         result: None,
-        fault: None,
-        errors: None,
+        errors: &[],
         headers: &[],
         environments: &[],
         credentials: &[],

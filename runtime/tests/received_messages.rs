@@ -41,8 +41,7 @@ static GATEWAY: Gateway = Gateway {
     recipes: &[&SIGNED],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: None,
-    errors: None,
+    errors: &[],
     headers: &[],
     environments: &[],
     credentials: &[
@@ -88,6 +87,7 @@ static NOTICE: Callback = Callback {
     token_field: None,
     delivery: MessageEncoding::Form,
     charset: Charset::Utf8,
+    result: None,
 };
 
 static RETURN: Callback = Callback {
@@ -99,6 +99,7 @@ static RETURN: Callback = Callback {
     token_field: None,
     delivery: MessageEncoding::Query,
     charset: Charset::Windows1250,
+    result: None,
 };
 
 const SECRET: &str = "form-secret";

@@ -243,27 +243,6 @@ async fn cancel_and_recurrent_payment_are_form_posts_with_amounts_as_given() {
     );
 }
 
-#[tokio::test]
-async fn a_recurrent_payment_answered_with_another_code_than_as000_is_no_success() {
-    let server = TestServer::start(|_| {
-        Reply::json(r#"{"rp": {"billnumber": "5960220000000003", "responsecode": "AS100", "message": "Declined", "orderstate": "Declined"}}"#)
-    })
-    .await;
-    let request = RecurrentPaymentRequest::new(
-        BillNumber::try_from("5960220000000001").unwrap(),
-        Amount::try_from("4.00").unwrap(),
-        Currency::try_from("RUB").unwrap(),
-    );
-    let err = client(&server.url(""), "452739", None)
-        .recurrent_payment(&request)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&err, Error::Unsuccessful { field: "rp.responsecode", value, .. } if value == "\"AS100\""),
-        "{err:?}"
-    );
-}
-
 /// Each result vector as the form body of a notification: verified with its salt, refused with
 /// another one or with any checked field changed.
 #[test]

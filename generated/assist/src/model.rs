@@ -261,7 +261,7 @@ pub struct RecurrentResult {
 /// - `merchant.login`: the credential `login`
 /// - `merchant.password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 243 (operation `list_cards`, line 233).
+/// From `spec/assist.yaml`, line 244 (operation `list_cards`, line 234).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListCardsRequest {
@@ -336,7 +336,7 @@ impl<'de> Deserialize<'de> for ListCardsResponse {
 /// - `merchant.login`: the credential `login`
 /// - `merchant.password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 292 (operation `remove_card`, line 282).
+/// From `spec/assist.yaml`, line 293 (operation `remove_card`, line 283).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoveCardRequest {
@@ -399,7 +399,7 @@ pub struct RemoveCardResponse {
 /// - `Login`: the credential `login`
 /// - `Password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 328 (operation `token_pay`, line 312).
+/// From `spec/assist.yaml`, line 329 (operation `token_pay`, line 313).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TokenPayRequest {
@@ -487,7 +487,7 @@ pub struct TokenPayResponse {
 ///
 /// Signed with a md5 digest by the recipe `order_check_value`.
 ///
-/// From `spec/assist.yaml`, line 362 (operation `payment_page_order`, line 349).
+/// From `spec/assist.yaml`, line 363 (operation `payment_page_order`, line 350).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentPageOrderRequest {
@@ -628,7 +628,7 @@ impl PaymentPageOrderRequest {
 /// - `Password`: the credential `password`
 /// - `Format`: always `5`
 ///
-/// From `spec/assist.yaml`, line 426 (operation `order_result`, line 413).
+/// From `spec/assist.yaml`, line 427 (operation `order_result`, line 414).
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OrderResultRequest {
@@ -689,7 +689,7 @@ pub struct OrderResultResponse {
 /// - `Password`: the credential `password`
 /// - `Format`: always `5`
 ///
-/// From `spec/assist.yaml`, line 465 (operation `cancel_order`, line 451).
+/// From `spec/assist.yaml`, line 466 (operation `cancel_order`, line 452).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CancelOrderRequest {
@@ -754,7 +754,7 @@ pub struct CancelOrderResponse {
 /// - `Password`: the credential `password`
 /// - `Format`: always `5`
 ///
-/// From `spec/assist.yaml`, line 496 (operation `recurrent_payment`, line 482).
+/// From `spec/assist.yaml`, line 497 (operation `recurrent_payment`, line 483).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecurrentPaymentRequest {

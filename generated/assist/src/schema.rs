@@ -12,8 +12,16 @@ pub static GATEWAY: Gateway = Gateway {
     ],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: Some(&FAULT),
-    errors: None,
+    errors: &[
+        ErrorBody {
+            shape: ErrorShape::Wrapped,
+            field: Some("fault"),
+            code: "faultcode",
+            message: "faultstring",
+            detail: Some("detail"),
+            http_status: &[],
+        },
+    ],
     headers: &[],
     environments: &[],
     credentials: &[
@@ -58,14 +66,6 @@ pub static GATEWAY: Gateway = Gateway {
     callbacks: &[&VERIFY_PAYMENT_NOTIFICATION],
     retry_http_status: &[],
     unprocessed_http_status: &[],
-};
-
-/// The error object the gateway answers with, on any HTTP status.
-pub static FAULT: FaultSpec = FaultSpec {
-    field: "fault",
-    code: "faultcode",
-    message: "faultstring",
-    detail: "detail",
 };
 
 /// The signature recipe `order_check_value`.
@@ -717,7 +717,7 @@ pub static LIST_CARDS: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -739,7 +739,7 @@ pub static REMOVE_CARD: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -761,7 +761,7 @@ pub static TOKEN_PAY: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Unsafe,
     reconcile: &["OrderNumber"],
-    success_when: None,
+    result: None,
     encoding: Encoding::Form,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -783,7 +783,7 @@ pub static PAYMENT_PAGE_ORDER: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Unsafe,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Form,
     answer: Answer::JSON,
     delivery: Delivery::Redirect,
@@ -805,7 +805,7 @@ pub static ORDER_RESULT: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Form,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -827,7 +827,7 @@ pub static CANCEL_ORDER: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Unsafe,
     reconcile: &["Billnumber"],
-    success_when: None,
+    result: None,
     encoding: Encoding::Form,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -849,10 +849,7 @@ pub static RECURRENT_PAYMENT: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Unsafe,
     reconcile: &["BillNumber", "Amount"],
-    success_when: Some(SuccessWhen {
-        field: "rp.responsecode",
-        values: &[Literal::Str("AS000")],
-    }),
+    result: None,
     encoding: Encoding::Form,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -869,4 +866,5 @@ pub static VERIFY_PAYMENT_NOTIFICATION: Callback = Callback {
     token_field: None,
     delivery: MessageEncoding::Form,
     charset: Charset::Utf8,
+    result: None,
 };
