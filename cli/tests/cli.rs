@@ -19,15 +19,30 @@ async fn oneclick(args: &[&str], stdin: &str) -> Output {
 /// [`oneclick`] with `RUST_LOG` set to `rust_log`, or removed: the caller's own must not leak
 /// log lines into what a test reads.
 async fn oneclick_with_rust_log(args: &[&str], stdin: &str, rust_log: Option<&str>) -> Output {
+    oneclick_with_env(args, stdin, rust_log, &[]).await
+}
+
+/// [`oneclick_with_rust_log`] with `more` environment variables, such as an optional credential.
+async fn oneclick_with_env(
+    args: &[&str],
+    stdin: &str,
+    rust_log: Option<&str>,
+    more: &[(&str, &str)],
+) -> Output {
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     let stdin = stdin.to_string();
     let rust_log = rust_log.map(str::to_owned);
+    let more: Vec<(String, String)> = more
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     tokio::task::spawn_blocking(move || {
         let mut command = Command::new(env!("CARGO_BIN_EXE_oneclick"));
         match rust_log {
             Some(filter) => command.env("RUST_LOG", filter),
             None => command.env_remove("RUST_LOG"),
         };
+        command.envs(more);
         let mut child = command
             .args(&args)
             .env("CSOB_MERCHANT_ID", "M1MIPS0000")
@@ -1014,4 +1029,75 @@ async fn a_first_payment_from_the_command_line_against_the_simulator() {
     );
     let echo = oneclick(&["csob", "echo", "--base-url", &base_url], "").await;
     assert_eq!(echo.status.code(), Some(0), "{}", text(&echo.stderr));
+}
+
+/// Assist's orderresult with `ASSIST_SALT` set: an order whose check value is the vector's is
+/// printed, one with a changed state is refused and exits non-zero; without the salt nothing
+/// is checked.
+#[tokio::test]
+async fn assist_order_result_checks_each_order_with_the_salt_from_the_environment() {
+    let answer = |state: &str| {
+        json!({"orderresult": {"orders": [{"billnumber": "5960220000000001", "ordernumber": "A-1001", "orderamount": "10.00", "ordercurrency": "EUR", "orderstate": state, "checkdata": {"checkvalue": "4FEFB41721CAA3FEABC2A694822F6897"}}]}}).to_string()
+    };
+    let request = r#"{"Billnumber":"5960220000000001"}"#;
+    for (state, salt, exit) in [
+        ("Approved", Some("s4lt"), 0),
+        ("Canceled", Some("s4lt"), 4),
+        ("Canceled", None, 0),
+    ] {
+        let body = answer(state);
+        let server = TestServer::start(move |_| Reply::json(body.clone())).await;
+        let url = server.url("");
+        let args = [
+            "assist",
+            "order-result",
+            "--request",
+            "-",
+            "--base-url",
+            &url,
+        ];
+        let env: Vec<(&str, &str)> = salt.map(|s| ("ASSIST_SALT", s)).into_iter().collect();
+        let out = oneclick_with_env(&args, request, None, &env).await;
+        assert_eq!(
+            out.status.code(),
+            Some(exit),
+            "{state} {salt:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            !text(&out.stderr).contains("s4lt"),
+            "the salt is never printed"
+        );
+    }
+}
+
+/// `oneclick assist verify-payment-notification` reads the raw form body: exit 0 only when its
+/// check value verifies with `ASSIST_SALT` (the vectors' second result).
+#[tokio::test]
+async fn assist_payment_notification_exits_0_only_when_its_check_value_verifies() {
+    let body = |state: &str| {
+        format!(
+            "merchant_id=452739&ordernumber=A-1001&billnumber=5960220000000001&orderamount=10.00&ordercurrency=EUR&orderstate={state}&packetdate=20260601&checkvalue=4FEFB41721CAA3FEABC2A694822F6897"
+        )
+    };
+    let args = ["assist", "verify-payment-notification", "--request", "-"];
+    for (state, salt, exit) in [
+        ("Approved", Some("s4lt"), 0),
+        ("Canceled", Some("s4lt"), 4),
+        ("Approved", Some("another salt"), 4),
+        ("Approved", None, 1),
+    ] {
+        let env: Vec<(&str, &str)> = salt.map(|s| ("ASSIST_SALT", s)).into_iter().collect();
+        let out = oneclick_with_env(&args, &body(state), None, &env).await;
+        assert_eq!(
+            out.status.code(),
+            Some(exit),
+            "{state} {salt:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            !text(&out.stderr).contains("s4lt"),
+            "the salt is never printed"
+        );
+    }
 }

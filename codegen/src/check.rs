@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use oneclick_schema::{
-    AnswerEncoding, Auto, Delivery, Encoding, ErrorShape, Location, Meaning, PathStep, Repeat,
-    ScalarBase, path_steps,
+    AnswerEncoding, Auto, CredentialKind, Delivery, Encoding, ErrorShape, Location, Meaning,
+    PathStep, Repeat, ScalarBase, path_steps,
 };
 
 use crate::diagnostics::Sink;
@@ -138,6 +138,16 @@ impl Checker<'_, '_> {
         }
         for credential in &spec.credentials {
             self.snake(&credential.name, "a credential name");
+            let text = matches!(
+                credential.kind(),
+                CredentialKind::Text | CredentialKind::Secret
+            );
+            if let (Some(at), false) = (credential.optional, text) {
+                self.sink.error(
+                    at,
+                    "only a `text` or `secret` credential can be optional: a key signs or verifies every message of its recipes",
+                );
+            }
         }
         if let Some(answers) = &spec.answers {
             let fixed = answers
@@ -926,6 +936,12 @@ impl Checker<'_, '_> {
                     let listed = self.spec.credentials.iter().find(|c| &c.name.value == name);
                     if listed.is_none() {
                         let message = format!("`{name}` is not listed under `credentials`");
+                        self.sink.error(auto.pos, message);
+                    }
+                    if listed.is_some_and(|c| c.optional.is_some()) {
+                        let message = format!(
+                            "`{name}` is optional: `auto` fills a field from a credential that is always configured"
+                        );
                         self.sink.error(auto.pos, message);
                     }
                     listed

@@ -73,7 +73,9 @@ impl Gateway {
     /// Whether `wire` is the name a recipe's signature field has, at any depth.
     pub fn is_signature_field(&self, wire: &str) -> bool {
         self.recipes.iter().any(|r| match &r.placement {
-            Placement::Field(path) => path.last().is_some_and(|last| last == wire),
+            Placement::Field(path) | Placement::EachItem { field: path, .. } => {
+                path.last().is_some_and(|last| last == wire)
+            }
             Placement::Header { .. } => false,
         })
     }
@@ -167,6 +169,8 @@ pub struct Credential {
     /// Sent as a JSON number (`i64` in `Credentials`) rather than a string.
     pub integer: bool,
     pub kind: CredentialKind,
+    /// The merchant may leave it out: `Option` in `Credentials`, set with `with_<name>`.
+    pub optional: bool,
 }
 
 /// A signature recipe of the spec.
@@ -182,6 +186,9 @@ pub struct Recipe {
     pub placement: Placement,
     pub sign_key: Option<String>,
     pub verify_key: Option<String>,
+    /// The optional credentials it reads: without them it signs and verifies no request or
+    /// response (a received message still needs them).
+    pub optional_credentials: Vec<String>,
 }
 
 impl Recipe {
@@ -242,6 +249,11 @@ pub enum SignedField {
 pub enum Placement {
     /// A body field by its path from the top.
     Field(Vec<String>),
+    /// A field of each item of the list at `list`, each item signed over its own fields.
+    EachItem {
+        list: Vec<String>,
+        field: Vec<String>,
+    },
     Header {
         name: String,
         /// Items in order: the item's name and `None` for the signature, or an input's name.

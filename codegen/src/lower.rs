@@ -85,6 +85,7 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
                     sensitive: c.sensitive,
                     integer: c.base() == ir::ScalarBase::Integer,
                     kind: c.kind(),
+                    optional: c.optional.is_some(),
                 })
                 .collect(),
             recipes: Vec::new(),
@@ -516,6 +517,13 @@ impl<'a> Lowering<'a, '_> {
             let mut listed = true;
             for name in value.credentials() {
                 match self.spec.credentials.iter().find(|c| c.name.value == name) {
+                    Some(credential) if credential.optional.is_some() => {
+                        let message = format!(
+                            "`{name}` is optional: a header is built from credentials that are always configured"
+                        );
+                        self.sink.error(header.value.pos, message);
+                        listed = false;
+                    }
                     // A header built from a secret shows the secret, whatever its own flag says.
                     Some(credential) => sensitive |= credential.sensitive,
                     None => {
@@ -915,7 +923,9 @@ impl<'a> Lowering<'a, '_> {
             .recipes
             .iter()
             .filter_map(|r| match &r.placement {
-                ir::Placement::Field(path) => path.last().cloned(),
+                ir::Placement::Field(path) | ir::Placement::EachItem { field: path, .. } => {
+                    path.last().cloned()
+                }
                 ir::Placement::Header { .. } => None,
             })
             .collect();

@@ -88,6 +88,9 @@ pub struct CredentialSpec {
     pub name: Text,
     pub doc: Text,
     pub sensitive: bool,
+    /// `optional: true`: the merchant may leave it out (a salt only some merchants have); at
+    /// the key's position, for diagnostics.
+    pub optional: Option<Pos>,
     pub kind: Option<Spanned<CredentialKind>>,
     pub ty: Option<Spanned<ScalarBase>>,
 }
@@ -751,6 +754,9 @@ impl<'s> Reader<'s> {
         let mut keys = self.map(node, "a credential")?;
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         let sensitive = keys.flag("sensitive");
+        let optional = keys
+            .optional("optional")
+            .and_then(|n| keys.r.boolean(n).filter(|b| *b).map(|_| n.pos));
         let kind = keys.optional("kind").and_then(|n| {
             keys.r
                 .word(n, |unknown| must_be("a credential's `kind`", unknown))
@@ -764,6 +770,7 @@ impl<'s> Reader<'s> {
             name,
             doc: doc?,
             sensitive,
+            optional,
             kind,
             ty,
         })

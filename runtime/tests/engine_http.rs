@@ -58,6 +58,7 @@ static PIPE: NamedRecipe = NamedRecipe {
     },
     sign_key: Some("private_key"),
     verify_key: Some("gateway_public_key"),
+    optional_credentials: &[],
 };
 
 fn rsa_keys() -> Vec<(&'static str, Key)> {

@@ -51,6 +51,7 @@ static REQUEST: NamedRecipe = NamedRecipe {
     },
     sign_key: Some("secret_key"),
     verify_key: None,
+    optional_credentials: &[],
 };
 
 /// What the platform sends carries it at the top.
@@ -62,6 +63,7 @@ static ANSWER: NamedRecipe = NamedRecipe {
     },
     sign_key: None,
     verify_key: Some("secret_key"),
+    optional_credentials: &[],
 };
 
 static SIGNED_BY_CLIENT: &[&NamedRecipe] = &[&REQUEST];
@@ -81,12 +83,14 @@ static MONETIX: Gateway = Gateway {
             kind: CredentialKind::Text,
             sensitive: false,
             integer: true,
+            optional: false,
         },
         CredentialSpec {
             name: "secret_key",
             kind: CredentialKind::Secret,
             sensitive: false,
             integer: false,
+            optional: false,
         },
     ],
     operations: &[],

@@ -38,6 +38,7 @@ static SIGNED: NamedRecipe = NamedRecipe {
     },
     sign_key: Some("secret_key"),
     verify_key: None,
+    optional_credentials: &[],
 };
 
 static GATEWAY: Gateway = Gateway {
@@ -54,12 +55,14 @@ static GATEWAY: Gateway = Gateway {
             kind: CredentialKind::Text,
             sensitive: false,
             integer: true,
+            optional: false,
         },
         CredentialSpec {
             name: "secret_key",
             kind: CredentialKind::Secret,
             sensitive: true,
             integer: false,
+            optional: false,
         },
     ],
     operations: &[&STATUS],

@@ -33,6 +33,7 @@ static SIGNED: NamedRecipe = NamedRecipe {
     },
     sign_key: None,
     verify_key: Some("secret_key"),
+    optional_credentials: &[],
 };
 
 static GATEWAY: Gateway = Gateway {
@@ -49,12 +50,14 @@ static GATEWAY: Gateway = Gateway {
             kind: CredentialKind::Text,
             sensitive: false,
             integer: true,
+            optional: false,
         },
         CredentialSpec {
             name: "secret_key",
             kind: CredentialKind::Secret,
             sensitive: true,
             integer: false,
+            optional: false,
         },
     ],
     operations: &[],

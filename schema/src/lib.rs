@@ -105,6 +105,8 @@ pub struct CredentialSpec {
     pub sensitive: bool,
     /// Sent as a JSON number.
     pub integer: bool,
+    /// The merchant may leave it out.
+    pub optional: bool,
 }
 
 /// One operation of a gateway API.
@@ -1056,6 +1058,7 @@ mod tests {
         },
         sign_key: None,
         verify_key: None,
+        optional_credentials: &[],
     };
 
     static SIGNED: &[&NamedRecipe] = &[&DIGEST];

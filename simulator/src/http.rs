@@ -427,6 +427,15 @@ pub fn form_fields(body: &[u8]) -> Vec<(String, String)> {
 /// POSTs a JSON body to a plain-http URL (callbacks to a merchant on loopback); failures are
 /// the merchant's to notice, as with a real gateway.
 pub async fn post_json(url: String, body: String) {
+    post(url, "application/json", body).await;
+}
+
+/// POSTs an `application/x-www-form-urlencoded` body, as [`post_json`] does JSON.
+pub async fn post_form(url: String, body: String) {
+    post(url, "application/x-www-form-urlencoded", body).await;
+}
+
+async fn post(url: String, content_type: &'static str, body: String) {
     let Ok(uri) = url.parse::<Uri>() else {
         return;
     };
@@ -451,7 +460,7 @@ pub async fn post_json(url: String, body: String) {
     let target = uri.path_and_query().map_or("/", |p| p.as_str());
     let request = Request::post(target)
         .header(HOST, authority.as_str())
-        .header(CONTENT_TYPE, "application/json")
+        .header(CONTENT_TYPE, content_type)
         .body(Full::new(Bytes::from(body)));
     if let Ok(request) = request {
         if let Ok(answer) = sender.send_request(request).await {

@@ -12,7 +12,8 @@
 //!
 //! Admin API: `POST /admin/csob/templates` `{"origPayId"}`, `POST /admin/assist/cards`
 //! `{"customernumber", "card"}` and `POST /admin/xpay/contracts` `{"contractId", "customerId"}`
-//! seed state; `POST /admin/outcomes` `{"gateway", "outcome", "count"}` queues outcomes;
+//! seed state; `POST /admin/assist/pay` `{"form", "orderstate"}` pays an Assist payment-page
+//! order (its form body as the client built it) and answers its `billnumber`; `POST /admin/outcomes` `{"gateway", "outcome", "count"}` queues outcomes;
 //! `GET /admin/requests` lists the newest requests received (at most [`Config::request_log`]);
 //! `POST /admin/reset` forgets everything.
 //!
@@ -178,6 +179,7 @@ impl State {
 pub struct Simulator {
     server: Server,
     state: Arc<Mutex<State>>,
+    ready: Arc<Ready>,
 }
 
 impl Simulator {
@@ -196,12 +198,17 @@ impl Simulator {
             log_capacity: ready.config.request_log,
             access_log: ready.config.access_log,
         };
+        let answering = Arc::clone(&ready);
         let server = Server::bind_with(addr, options, move |request| {
-            route(&shared, &ready, request)
+            route(&shared, &answering, request)
         })
         .await
         .map_err(StartError::Bind)?;
-        Ok(Simulator { server, state })
+        Ok(Simulator {
+            server,
+            state,
+            ready,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -230,6 +237,19 @@ impl Simulator {
     pub fn queue_outcome(&self, gateway: &str, outcome: outcomes::Outcome, count: usize) {
         if let Ok(mut state) = self.state.lock() {
             state.outcomes.push(gateway, outcome, count);
+        }
+    }
+
+    /// Pays an Assist payment-page order given as the form body the client built, as the admin
+    /// API does: answers `{"billnumber"}` or a fault.
+    pub fn pay_assist_order(&self, form: &str, orderstate: &str) -> Value {
+        let Ok(mut state) = self.state.lock() else {
+            return Value::Null;
+        };
+        let settings = &self.ready.config.assist;
+        match assist::pay(&mut state.assist, settings, form, orderstate) {
+            Reply::Status(_, body) => serde_json::from_str(&body).unwrap_or(Value::Null),
+            _ => Value::Null,
         }
     }
 
@@ -297,7 +317,7 @@ fn route(state: &Mutex<State>, ready: &Ready, request: &Received) -> Reply {
     };
     let path = request.target.split('?').next().unwrap_or_default();
     if let Some(admin) = path.strip_prefix("/admin") {
-        return admin_route(&mut state, admin, request);
+        return admin_route(&mut state, ready, admin, request);
     }
     state
         .requests
@@ -340,7 +360,7 @@ fn not_simulated(gateway: &str, generated: bool) -> Reply {
     }
 }
 
-fn admin_route(state: &mut State, path: &str, request: &Received) -> Reply {
+fn admin_route(state: &mut State, ready: &Ready, path: &str, request: &Received) -> Reply {
     match (request.method.as_str(), path) {
         ("POST", "/csob/templates") => match request.json()["origPayId"].as_str() {
             Some(id) => {
@@ -364,6 +384,21 @@ fn admin_route(state: &mut State, path: &str, request: &Received) -> Reply {
                 _ => Reply::Status(
                     400,
                     r#"{"error":"customernumber and card are required"}"#.into(),
+                ),
+            }
+        }
+        ("POST", "/assist/pay") => {
+            let body = request.json();
+            match body["form"].as_str() {
+                Some(form) => {
+                    let orderstate = body["orderstate"].as_str().unwrap_or("Approved");
+                    let settings = &ready.config.assist;
+                    assist::pay(&mut state.assist, settings, form, orderstate)
+                }
+                None => Reply::Status(
+                    400,
+                    r#"{"error":"form (the payment-page order as a form body) is required"}"#
+                        .into(),
                 ),
             }
         }

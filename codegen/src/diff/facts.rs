@@ -183,7 +183,10 @@ impl Collector<'_> {
                 },
                 if credential.integer { ", integer" } else { "" }
             );
-            let value = format!("{value}, {}", credential.kind);
+            let mut value = format!("{value}, {}", credential.kind);
+            if credential.optional {
+                value.push_str(", optional");
+            }
             self.add(&key, Kind::Authentication, &value, None);
             self.add_child(&key, "doc", Kind::Documentation, &credential.doc);
         }

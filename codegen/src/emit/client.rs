@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::{doc, ident, int};
 use crate::ir::{
-    Callback, Charset, CredentialKind, Gateway, Literal, Meaning, MessageEncoding, Method,
+    Callback, Charset, Credential, CredentialKind, Gateway, Literal, Meaning, MessageEncoding, Method,
     Operation, Placement, Polling, ResultCode,
 };
 
@@ -121,7 +121,21 @@ fn credentials(gateway: &Gateway) -> TokenStream {
     let mut debug = Vec::new();
     let mut values = Vec::new();
     let mut keys = Vec::new();
-    for credential in &gateway.credentials {
+    let mut setters = Vec::new();
+    let mut optional_values = Vec::new();
+    for credential in gateway.credentials.iter().filter(|c| c.optional) {
+        let (field, entry, setter) = optional_credential(credential);
+        fields.push(field);
+        optional_values.push(entry);
+        setters.push(setter);
+        let (key, name) = (&credential.name, ident(&credential.name));
+        debug.push(if credential.sensitive {
+            quote! { .field(#key, &self.#name.as_ref().map(|_| "***")) }
+        } else {
+            quote! { .field(#key, &self.#name) }
+        });
+    }
+    for credential in gateway.credentials.iter().filter(|c| !c.optional) {
         let name = ident(&credential.name);
         let docs = doc(&credential.doc);
         let key = &credential.name;
@@ -180,7 +194,30 @@ fn credentials(gateway: &Gateway) -> TokenStream {
             quote! { .field(#key, &self.#name) }
         });
     }
-    let default = fields.is_empty().then(|| quote! { Default, });
+    let default = params.is_empty().then(|| quote! { Default, });
+    let optional_inits = gateway.credentials.iter().filter(|c| c.optional).map(|c| {
+        let name = ident(&c.name);
+        quote! { #name: None }
+    });
+    let values = if optional_values.is_empty() {
+        quote! { vec![#(#values),*] }
+    } else {
+        quote! {{
+            let mut values = vec![#(#values),*];
+            #(#optional_values)*
+            values
+        }}
+    };
+    let new = if params.is_empty() && !setters.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            /// Credentials from their parts.
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits,)* #(#optional_inits),* }
+            }
+        }
+    };
     quote! {
         /// What the client signs with and fills into requests.
         #[derive(Clone, #default)]
@@ -189,14 +226,13 @@ fn credentials(gateway: &Gateway) -> TokenStream {
         }
 
         impl Credentials {
-            /// Credentials from their parts.
-            pub fn new(#(#params),*) -> Self {
-                Self { #(#inits),* }
-            }
+            #new
+
+            #(#setters)*
 
             fn into_runtime(self) -> rt::Credentials {
                 rt::Credentials {
-                    values: vec![#(#values),*],
+                    values: #values,
                     keys: vec![#(#keys),*],
                 }
             }
@@ -209,6 +245,46 @@ fn credentials(gateway: &Gateway) -> TokenStream {
             }
         }
     }
+}
+
+/// An optional credential's struct field, the statement that hands it to the runtime when it
+/// is set, and its `with_<name>` setter.
+fn optional_credential(credential: &Credential) -> (TokenStream, TokenStream, TokenStream) {
+    let name = ident(&credential.name);
+    let key = &credential.name;
+    let setter = format_ident!("with_{}", credential.name);
+    let docs = doc(&credential.doc);
+    let (ty, wrap, into_secret) = if credential.kind == CredentialKind::Secret {
+        (
+            quote! { rt::Secret<String> },
+            quote! { rt::Secret::new(value.into()) },
+            quote! { value },
+        )
+    } else {
+        (
+            quote! { String },
+            quote! { value.into() },
+            quote! { rt::Secret::new(value) },
+        )
+    };
+    let setter_doc = doc(&format!(
+        "Sets `{key}`, which the merchant may leave out: what reads it is skipped until it is set."
+    ));
+    (
+        quote! { #docs pub #name: Option<#ty>, },
+        quote! {
+            if let Some(value) = self.#name {
+                values.push((#key, #into_secret));
+            }
+        },
+        quote! {
+            #setter_doc
+            pub fn #setter(mut self, value: impl Into<String>) -> Self {
+                self.#name = Some(#wrap);
+                self
+            }
+        },
+    )
 }
 
 /// The `ResultCode` enum, for a gateway whose codes are integers.

@@ -132,9 +132,9 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
         quote! { (#name, #url) }
     });
     let credentials = gateway.credentials.iter().map(|c| {
-        let (name, sensitive, integer) = (&c.name, c.sensitive, c.integer);
+        let (name, sensitive, integer, optional) = (&c.name, c.sensitive, c.integer, c.optional);
         let kind = closed(c.kind);
-        quote! { CredentialSpec { name: #name, kind: #kind, sensitive: #sensitive, integer: #integer } }
+        quote! { CredentialSpec { name: #name, kind: #kind, sensitive: #sensitive, integer: #integer, optional: #optional } }
     });
     let operations = gateway.operations.iter().map(|op| {
         let name = ident(&op.schema_const);

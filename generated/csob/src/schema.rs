@@ -20,18 +20,21 @@ pub static GATEWAY: Gateway = Gateway {
             kind: CredentialKind::Text,
             sensitive: false,
             integer: false,
+            optional: false,
         },
         CredentialSpec {
             name: "private_key",
             kind: CredentialKind::RsaPrivateKey,
             sensitive: false,
             integer: false,
+            optional: false,
         },
         CredentialSpec {
             name: "gateway_public_key",
             kind: CredentialKind::RsaPublicKey,
             sensitive: false,
             integer: false,
+            optional: false,
         },
     ],
     operations: &[
@@ -203,6 +206,7 @@ pub static RECIPE_PIPE: recipe::NamedRecipe = recipe::NamedRecipe {
     },
     sign_key: Some("private_key"),
     verify_key: Some("gateway_public_key"),
+    optional_credentials: &[],
 };
 
 /// Values of [`crate::PayMethod`].

@@ -17,12 +17,14 @@ pub static GATEWAY: Gateway = Gateway {
             kind: CredentialKind::Text,
             sensitive: false,
             integer: true,
+            optional: false,
         },
         CredentialSpec {
             name: "secret_key",
             kind: CredentialKind::Secret,
             sensitive: false,
             integer: false,
+            optional: false,
         },
     ],
     operations: &[&CARD_SALE, &PAYMENT_STATUS],
@@ -55,6 +57,7 @@ pub static RECIPE_REQUEST: recipe::NamedRecipe = recipe::NamedRecipe {
     },
     sign_key: Some("secret_key"),
     verify_key: None,
+    optional_credentials: &[],
 };
 
 /// The signature recipe `answer`.
@@ -81,6 +84,7 @@ pub static RECIPE_ANSWER: recipe::NamedRecipe = recipe::NamedRecipe {
     },
     sign_key: None,
     verify_key: Some("secret_key"),
+    optional_credentials: &[],
 };
 
 /// Values of [`crate::PaymentState`].

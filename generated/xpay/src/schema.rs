@@ -40,6 +40,7 @@ pub static GATEWAY: Gateway = Gateway {
             kind: CredentialKind::Text,
             sensitive: true,
             integer: false,
+            optional: false,
         },
     ],
     operations: &[

@@ -40,7 +40,7 @@ use crate::scrub::Scrubber;
 pub use credentials::{Credentials, Key};
 pub use prepare::PreparedRequest;
 pub use redact::DryRun;
-pub use redirect::RedirectForm;
+pub use redirect::{RedirectForm, form_encode};
 pub use retry::{Retry, RetryPolicy};
 pub use transport::http_client_builder;
 pub use url::fill_base_url;

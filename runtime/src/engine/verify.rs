@@ -22,6 +22,15 @@ struct Received<'a> {
     headers: &'a [(&'a str, &'a str)],
 }
 
+/// What a recipe over an optional credential the merchant has not configured means.
+#[derive(Clone, Copy)]
+enum Optional {
+    /// An answer to the client's own call: the merchant chose not to check it.
+    SkipUnconfigured,
+    /// A message anyone may send to the merchant: it is never accepted unverified.
+    Required,
+}
+
 /// The non-empty text at `path`.
 fn field_at<'v>(body: &'v Value, path: &[&str]) -> Option<&'v str> {
     path.iter()
@@ -42,7 +51,13 @@ impl Engine {
             raw,
             headers: &[],
         };
-        self.verify_message(op.id, op.response_recipes, op.response_signature, &received)
+        self.verify_message(
+            op.id,
+            op.response_recipes,
+            Optional::SkipUnconfigured,
+            op.response_signature,
+            &received,
+        )
     }
 
     /// Verifies every signature `recipes` put on a message; `operation` names it in errors.
@@ -53,6 +68,7 @@ impl Engine {
         &self,
         operation: &'static str,
         recipes: &'static [&'static NamedRecipe],
+        optional: Optional,
         order: &'static [Field],
         received: &Received<'_>,
     ) -> Result<(), Error> {
@@ -60,11 +76,42 @@ impl Engine {
         let refused = |source| Error::Signature { operation, source };
         let raw_text = std::str::from_utf8(received.raw).ok();
         for named in recipes {
+            if let Some(missing) = self.credentials.missing_optional(named) {
+                match optional {
+                    Optional::SkipUnconfigured => continue,
+                    Optional::Required => {
+                        return Err(config(format!(
+                            "recipe {} needs the credential {missing}, which is not configured",
+                            named.name
+                        )));
+                    }
+                }
+            }
             let mut inputs = self.recipe_inputs();
-            let signature = match named.recipe.placement {
-                Placement::Field(path) => field_at(received.body, path)
-                    .ok_or(refused(SignatureError::Missing))?
-                    .to_owned(),
+            // Each signed part of the message: the whole body, or each item of a list, which
+            // is signed over its own fields.
+            let signed: Vec<(&Value, String)> = match named.recipe.placement {
+                Placement::Field(path) => {
+                    let signature = field_at(received.body, path)
+                        .ok_or(refused(SignatureError::Missing))?
+                        .to_owned();
+                    vec![(received.body, signature)]
+                }
+                Placement::EachItem { list, field } => {
+                    let items = list
+                        .iter()
+                        .try_fold(received.body, |value, key| value.get(*key))
+                        .and_then(Value::as_array)
+                        .ok_or(refused(SignatureError::Missing))?;
+                    items
+                        .iter()
+                        .map(|item| {
+                            field_at(item, field)
+                                .map(|signature| (item, signature.to_owned()))
+                                .ok_or(refused(SignatureError::Missing))
+                        })
+                        .collect::<Result<_, _>>()?
+                }
                 Placement::Header(header) => {
                     let value = received
                         .headers
@@ -78,9 +125,9 @@ impl Engine {
                     for (name, value) in parsed.inputs {
                         inputs.push((name, Secret::new(value.to_owned())));
                     }
-                    parsed.signature.to_owned()
+                    vec![(received.body, parsed.signature.to_owned())]
                 }
-                Placement::EachItem { .. } | Placement::PathSegment(_) | Placement::Query(_) => {
+                Placement::PathSegment(_) | Placement::Query(_) => {
                     return Err(config(format!(
                         "recipe {}: received signatures are read from a body field or a header",
                         named.name
@@ -96,24 +143,27 @@ impl Engine {
                 .text
                 .iter()
                 .any(|p| matches!(p, Piece::RawBody));
-            let message = Message {
-                body: received.body,
-                raw_body: match (uses_raw_body, raw_text) {
-                    (false, _) => "",
-                    (true, Some(text)) => text,
-                    // A raw body is signed as text; one that is not UTF-8 matches no text.
-                    (true, None) => return Err(refused(SignatureError::Mismatch)),
-                },
-                order,
-                inputs: &inputs,
+            let raw_body = match (uses_raw_body, raw_text) {
+                (false, _) => "",
+                (true, Some(text)) => text,
+                // A raw body is signed as text; one that is not UTF-8 matches no text.
+                (true, None) => return Err(refused(SignatureError::Mismatch)),
             };
-            named
-                .recipe
-                .verify(&message, key, &signature)
-                .map_err(|e| match e {
-                    RecipeError::Signature(source) => refused(source),
-                    other => config(format!("recipe {}: {other}", named.name)),
-                })?;
+            for (body, signature) in signed {
+                let message = Message {
+                    body,
+                    raw_body,
+                    order,
+                    inputs: &inputs,
+                };
+                named
+                    .recipe
+                    .verify(&message, key, &signature)
+                    .map_err(|e| match e {
+                        RecipeError::Signature(source) => refused(source),
+                        other => config(format!("recipe {}: {other}", named.name)),
+                    })?;
+            }
         }
         Ok(())
     }
@@ -144,7 +194,13 @@ impl Engine {
             raw,
             headers,
         };
-        self.verify_message(callback.id, callback.recipes, callback.signature, &received)?;
+        self.verify_message(
+            callback.id,
+            callback.recipes,
+            Optional::Required,
+            callback.signature,
+            &received,
+        )?;
         Ok(typed_message(callback, message))
     }
 
