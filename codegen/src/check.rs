@@ -11,8 +11,8 @@ use oneclick_schema::{Auto, Delivery, Location, Repeat, ScalarBase, Scheme};
 use crate::diagnostics::Sink;
 use crate::ir::{UrlPart, url_parts};
 use crate::spec::{
-    Constraints, EnumValueSpec, FieldSpec, ObjectSpec, RuleKindSpec, Samples, Scalar, Spanned,
-    Spec, Text, TypeBody, TypeExpr,
+    CallbackSpec, Constraints, EnumValueSpec, FieldSpec, ObjectSpec, RuleKindSpec, Samples, Scalar,
+    Spanned, Spec, Text, TypeBody, TypeExpr,
 };
 
 /// The largest `min_length`/`max_length`: card and payment fields are short, and a larger bound
@@ -486,7 +486,7 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn callback(&mut self, callback: &crate::spec::CallbackSpec) {
+    fn callback(&mut self, callback: &CallbackSpec) {
         let spec = self.spec;
         self.snake(&callback.id, "a callback id");
         if !spec
@@ -501,6 +501,9 @@ impl Checker<'_, '_> {
             self.sink.error(callback.source_document.pos, message);
         }
         self.object(&callback.message, Side::Response);
+        if let Some(token) = &callback.token_field {
+            self.token_field(callback, token);
+        }
         if let Some(signature) = &spec.signature {
             let carried = callback
                 .message
@@ -574,8 +577,36 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// The token is compared as text and a message without it cannot be checked, so it must be
+    /// a required string field of the message.
+    fn token_field(&mut self, callback: &CallbackSpec, token: &Text) {
+        let field = callback
+            .message
+            .fields
+            .iter()
+            .find(|f| f.wire.value == token.value);
+        let spec = self.spec;
+        let text = |ty: &TypeExpr| match ty {
+            TypeExpr::String => true,
+            TypeExpr::Named(name) => spec.types.iter().any(|t| {
+                t.name.value == *name
+                    && matches!(&t.body, TypeBody::Scalar(s) if s.base.value == ScalarBase::String)
+            }),
+            _ => false,
+        };
+        let usable = field.is_some_and(|f| f.required && f.ty.value.as_ref().is_some_and(text));
+        if !usable {
+            let message = format!(
+                "`token_field` names `{}`, which is not a required string field of the message",
+                token.value
+            );
+            self.sink.error(token.pos, message);
+        }
+    }
+
     fn object(&mut self, body: &ObjectSpec, side: Side) {
-        if body.open && side != Side::Response {
+        // A named type's side is known once its uses are: lowering refuses one in a request.
+        if body.open && side == Side::Request {
             self.sink.error(
                 body.pos,
                 "`open` is for answers: requests say every field they send",

@@ -388,6 +388,14 @@ pub struct Operation {
 /// A message the gateway sends to the merchant: verified before it is trusted when the spec
 /// gives a signature or a token, only decoded (and named so) when it gives neither.
 #[derive(Debug, Clone)]
+pub struct TokenField {
+    /// Wire name of the field in the message.
+    pub wire: String,
+    /// The `verify_<id>` parameter holding the expected value: `expected_<rust field>`.
+    pub parameter: String,
+}
+
+#[derive(Debug, Clone)]
 pub struct Callback {
     /// Spec id, snake_case: `callback`; the client method is `verify_<id>`, or `decode_<id>`
     /// when nothing proves the message came from the gateway.
@@ -397,7 +405,7 @@ pub struct Callback {
     /// Index into `Gateway::objects`.
     pub message: usize,
     /// A field that must equal a token the merchant got earlier (`verify_<id>` takes it).
-    pub token_field: Option<String>,
+    pub token_field: Option<TokenField>,
     pub examples: Vec<Example>,
     /// SCREAMING_SNAKE name of the `schema::Callback` static.
     pub schema_const: String,

@@ -159,11 +159,19 @@ impl<'a> Lowering<'a, '_> {
         for def in &spec.types {
             self.claim_rust_name(&def.name.value, def.name.pos);
             let named = match &def.body {
-                TypeBody::Object(_) => {
+                TypeBody::Object(body) => {
                     let direction = directions
                         .get(def.name.value.as_str())
                         .copied()
                         .unwrap_or(ir::Direction::Request);
+                    if body.open && direction == ir::Direction::Request {
+                        let message = format!(
+                            "`open` is for answers, and type `{}` is sent in a request, which \
+                             says every field it sends",
+                            def.name.value
+                        );
+                        self.sink.error(body.pos, message);
+                    }
                     self.gateway.objects.push(ir::ObjectType {
                         spec_name: def.name.value.clone(),
                         name: def.name.value.clone(),
@@ -175,7 +183,7 @@ impl<'a> Lowering<'a, '_> {
                         signed: false,
                         variants: Vec::new(),
                         items: None,
-                        open: false,
+                        open: body.open,
                         presets: Vec::new(),
                         schema_const: def.name.value.to_shouty_snake_case(),
                         line: def.name.pos.line,
@@ -278,7 +286,17 @@ impl<'a> Lowering<'a, '_> {
                     section: callback.source_section.value.clone(),
                 },
                 message,
-                token_field: callback.token_field.as_ref().map(|t| t.value.clone()),
+                token_field: callback.token_field.as_ref().map(|token| {
+                    let rust_name = body
+                        .fields
+                        .iter()
+                        .find(|f| f.wire.value == token.value)
+                        .map_or_else(|| token.value.to_snake_case(), FieldSpec::rust_name);
+                    ir::TokenField {
+                        wire: token.value.clone(),
+                        parameter: format!("expected_{rust_name}"),
+                    }
+                }),
                 examples: Vec::new(),
                 schema_const: format!("{verb}_{}", callback.id.value.to_shouty_snake_case()),
             });

@@ -914,8 +914,10 @@ impl<'s> Reader<'s> {
                     .optional("presets")
                     .map(|n| keys.r.entries(n, "`presets`", Self::preset))
                     .unwrap_or_default();
+                let open = keys.flag("open");
                 TypeBody::Object(ObjectSpec {
                     presets,
+                    open,
                     ..keys.r.object_body(node.pos, None, fields, parts)
                 })
             }

@@ -189,10 +189,7 @@ async fn xpay(simulator: &Simulator) -> Result<()> {
             PathCustomerId::try_from("mcid1")?,
         ))
         .await?;
-    println!(
-        "  contracts         {}",
-        contracts.contracts.unwrap_or_default().len()
-    );
+    println!("  contracts         {}", contracts.contracts.len());
     client
         .deactivate_contract(&DeactivateContractRequest::new(PathContractId::try_from(
             "C-demo",

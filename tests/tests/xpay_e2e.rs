@@ -9,8 +9,8 @@ use oneclick_tests::{Received, Reply, TestServer};
 use oneclick_xpay::{
     ActionType, Amount, CancelUrl, Client, Configure, ContractId, CreateHppOrderRequest,
     CreatePayByLinkRequest, Credentials, Currency, DeactivateContractRequest, Environment, Error,
-    ListCustomerContractsRequest, Order, OrderId, PathContractId, PathCustomerId, PaymentSession,
-    Recurrence, ResultUrl, RetryPolicy, SessionAmount,
+    ListCustomerContractsRequest, OperationResult, Order, OrderId, PathContractId, PathCustomerId,
+    PaymentSession, Recurrence, ResultUrl, RetryPolicy, SessionAmount,
 };
 use serde_json::json;
 
@@ -213,10 +213,11 @@ async fn contracts_are_listed_and_deactivated_without_a_body() {
         ))
         .await
         .unwrap();
-    assert_eq!(contracts.contracts.unwrap()[0].contract_id, "C1");
+    assert_eq!(contracts.contracts[0].contract_id, "C1");
+    assert_eq!(contracts.customer_id.as_deref(), Some("mcid1"));
     assert_eq!(
-        contracts.other.get("customerId"),
-        Some(&json!("mcid1")),
+        contracts.contracts[0].other.get("status"),
+        Some(&json!("ACTIVE")),
         "undescribed fields are kept"
     );
     client
@@ -244,11 +245,11 @@ async fn contracts_are_listed_and_deactivated_without_a_body() {
 #[test]
 fn notifications_are_checked_against_the_order_token() {
     let client = Client::new(Environment::Sandbox, Credentials::new(API_KEY)).unwrap();
-    let body = br#"{"securityToken":"2f0ea505","eventId":"e1","operation":{"operationResult":"AUTHORIZED"}}"#;
+    let body = br#"{"securityToken":"2f0ea505","eventId":"e1","operation":{"operationId":"op1","operationResult":"AUTHORIZED"}}"#;
     let notification = client.verify_notification(body, "2f0ea505").unwrap();
     assert_eq!(
-        notification.other["operation"]["operationResult"],
-        "AUTHORIZED"
+        notification.operation.operation_result,
+        Some(OperationResult::Authorized)
     );
     for (expected, raw) in [
         ("2f0ea506", &body[..]),

@@ -380,9 +380,10 @@ fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
         source.file,
         callback.source.section
     ));
-    if let Some(field) = &callback.token_field {
+    if let Some(token) = &callback.token_field {
+        let (field, expected) = (&token.wire, ident(&token.parameter));
         let docs = doc(&format!(
-            "{}\n\nTakes the raw body as received and checks its `{field}` against `expected_token` (the one returned when the order was created) in constant time before decoding it: a notification that does not match is an error, never a value. Source: {} (`{}`), section \"{}\".",
+            "{}\n\nTakes the raw body as received and checks its `{field}` against `{expected}` (the one returned when the order was created) in constant time before decoding it: a notification that does not match is an error, never a value. Source: {} (`{}`), section \"{}\".",
             callback.doc.trim(),
             source.title,
             source.file,
@@ -390,8 +391,8 @@ fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
         ));
         return quote! {
             #docs
-            pub fn #name(&self, raw: &[u8], expected_token: &str) -> Result<#message, rt::Error> {
-                self.engine.verify_notification_as(&schema::#schema, raw, expected_token)
+            pub fn #name(&self, raw: &[u8], #expected: &str) -> Result<#message, rt::Error> {
+                self.engine.verify_notification_as(&schema::#schema, raw, #expected)
             }
         };
     }

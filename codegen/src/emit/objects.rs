@@ -349,7 +349,8 @@ fn redacted_debug(object: &ObjectType, fields: &[&Field]) -> TokenStream {
             let field = ident(&v.rust_field);
             let key = &v.rust_field;
             quote! { .field(#key, &self.#field) }
-        }));
+        }))
+        .chain(object.open.then(|| quote! { .field("other", &self.other) }));
     quote! {
         /// Card data and secrets print as `***`.
         impl fmt::Debug for #name {

@@ -49,7 +49,10 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         let signed = message.signed;
         let summary = summary(&c.doc);
         let token_field = match &c.token_field {
-            Some(field) => quote! { Some(#field) },
+            Some(field) => {
+                let wire = &field.wire;
+                quote! { Some(#wire) }
+            }
             None => quote! { None },
         };
         let method = super::callback_method_name(gateway, c);

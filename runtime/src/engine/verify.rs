@@ -10,6 +10,7 @@ use crate::signature::{flat, pipe, verify_hmac_sha512, verify_rsa_sha256};
 
 use super::Engine;
 use super::SigningKeys;
+use super::decode::message_says_something;
 
 impl Engine {
     pub(super) fn verify_response(
@@ -79,6 +80,7 @@ impl Engine {
         if callback.signed {
             self.verify_message(callback.id, None, &message)?;
         }
+        message_says_something(callback.id, callback.message, &message)?;
         Ok(message)
     }
 
@@ -127,6 +129,13 @@ impl Engine {
         let field = callback.token_field.ok_or_else(|| {
             Error::Config(format!("callback {} names no token field", callback.id))
         })?;
+        // An order whose token was never stored must not match a notification carrying none.
+        if expected_token.is_empty() {
+            return Err(Error::Config(format!(
+                "callback {}: the expected {field} is empty",
+                callback.id
+            )));
+        }
         let received = message
             .get(field)
             .and_then(Value::as_str)
@@ -140,6 +149,7 @@ impl Engine {
                 source: SignatureError::Mismatch,
             });
         }
+        message_says_something(callback.id, callback.message, &message)?;
         serde_json::from_value(message).map_err(|_| Error::Decode {
             operation: callback.id,
             message: format!("the notification does not match {}", callback.message.name),
