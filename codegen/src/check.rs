@@ -604,6 +604,39 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// The other place of a field must hold a value of the same type, and the field cannot be
+    /// required where it may well be absent.
+    fn also_at(&mut self, body: &ObjectSpec, field: &FieldSpec, path: &Text, side: Side) {
+        if side != Side::Response {
+            let message = "`also_at` is for the fields of a response or a callback message";
+            self.sink.error(path.pos, message);
+            return;
+        }
+        if field.required {
+            let message = format!(
+                "`{}` may be sent at `{}` instead, so it cannot be `required`",
+                field.wire.value, path.value
+            );
+            self.sink.error(path.pos, message);
+        }
+        match self.spec.fields_along(body, &path.value) {
+            Err(why) => {
+                let message = format!("`also_at: {}` leads nowhere: {why}", path.value);
+                self.sink.error(path.pos, message);
+            }
+            Ok(along) => {
+                let other = along.last().map(|f| &f.ty.value);
+                if other != Some(&field.ty.value) || path.value == field.wire.value {
+                    let message = format!(
+                        "`{}` must be another field of the same type as `{}`",
+                        path.value, field.wire.value
+                    );
+                    self.sink.error(path.pos, message);
+                }
+            }
+        }
+    }
+
     fn object(&mut self, body: &ObjectSpec, side: Side) {
         // A named type's side is known once its uses are: lowering refuses one in a request.
         if body.open && side == Side::Request {
@@ -615,6 +648,11 @@ impl Checker<'_, '_> {
         if body.fields.is_empty() && body.items.is_none() && !body.open {
             self.sink
                 .error(body.pos, "an object has at least one field");
+        }
+        for field in &body.fields {
+            if let Some(path) = &field.also_at {
+                self.also_at(body, field, path, side);
+            }
         }
         let mut rust_names = BTreeSet::new();
         for field in &body.fields {

@@ -320,6 +320,19 @@ pub struct Field {
     pub default: Option<Literal>,
     /// Every constraint on the value, whether inline or from its scalar type.
     pub constraints: Vec<Constraint>,
+    /// The other place an answer may carry this field (`also_at`), from the same object; empty
+    /// when there is none.
+    pub also_at: Vec<PathStep>,
+}
+
+/// One field on the way to an `also_at` place.
+#[derive(Debug, Clone)]
+pub struct PathStep {
+    /// Wire name of the field.
+    pub wire: String,
+    pub rust_name: String,
+    /// Required fields are plain values in the Rust struct, the others `Option`s.
+    pub required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

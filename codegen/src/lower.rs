@@ -701,11 +701,16 @@ impl<'a> Lowering<'a, '_> {
     fn fields(&mut self, body: &ObjectSpec, direction: ir::Direction) -> Vec<ir::Field> {
         body.fields
             .iter()
-            .map(|field| self.field(field, direction))
+            .map(|field| self.field(body, field, direction))
             .collect()
     }
 
-    fn field(&mut self, field: &FieldSpec, direction: ir::Direction) -> ir::Field {
+    fn field(
+        &mut self,
+        body: &ObjectSpec,
+        field: &FieldSpec,
+        direction: ir::Direction,
+    ) -> ir::Field {
         let mut constraints = lower_constraints(&field.constraints);
         let mut ty = self.type_ref(&field.ty);
         if let Some(values) = &field.enum_values {
@@ -763,7 +768,29 @@ impl<'a> Lowering<'a, '_> {
             sensitive,
             default: field.default.as_ref().map(|d| literal(&d.value)),
             constraints,
+            also_at: self.also_at(body, field),
         }
+    }
+
+    /// The steps to a field's `also_at` place; none when it has none, or when the checker
+    /// has reported why the path leads nowhere.
+    fn also_at(&self, body: &ObjectSpec, field: &FieldSpec) -> Vec<ir::PathStep> {
+        let Some(path) = &field.also_at else {
+            return Vec::new();
+        };
+        self.spec
+            .fields_along(body, &path.value)
+            .map(|along| {
+                along
+                    .into_iter()
+                    .map(|f| ir::PathStep {
+                        wire: f.wire.value.clone(),
+                        rust_name: f.rust_name(),
+                        required: f.required,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     fn type_ref(&mut self, ty: &Spanned<Option<TypeExpr>>) -> ir::TypeRef {

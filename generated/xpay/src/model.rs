@@ -301,7 +301,7 @@ pub struct OrderStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_operation_time: Option<String>,
-    /// The order's operations, where one library reads them; see `GetOrderResponse::all_operations`.
+    /// The order's operations, where one library reads them; see `GetOrderResponse::operations_wherever_sent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<Operation>>,
     /// Fields the spec does not name, kept as the gateway sent them.
@@ -437,7 +437,7 @@ impl fmt::Debug for AdditionalData {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 262 (operation `create_hpp_order`, line 247).
+/// From `spec/xpay.yaml`, line 263 (operation `create_hpp_order`, line 248).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateHppOrderRequest {
     /// The order.
@@ -483,7 +483,7 @@ pub struct CreateHppOrderResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 308 (operation `create_pay_by_link`, line 293).
+/// From `spec/xpay.yaml`, line 309 (operation `create_pay_by_link`, line 294).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreatePayByLinkRequest {
     /// The order.
@@ -528,7 +528,7 @@ pub struct CreatePayByLinkResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 348 (operation `list_customer_contracts`, line 338).
+/// From `spec/xpay.yaml`, line 349 (operation `list_customer_contracts`, line 339).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListCustomerContractsRequest {
     /// The merchant's customer ID.
@@ -573,7 +573,7 @@ pub struct ListCustomerContractsResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 373 (operation `deactivate_contract`, line 363).
+/// From `spec/xpay.yaml`, line 374 (operation `deactivate_contract`, line 364).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeactivateContractRequest {
     /// The contract ID.
@@ -613,7 +613,7 @@ pub struct DeactivateContractResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 391 (operation `get_order`, line 381).
+/// From `spec/xpay.yaml`, line 392 (operation `get_order`, line 382).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetOrderRequest {
     /// The merchant's order ID.
@@ -640,7 +640,7 @@ pub struct GetOrderResponse {
     /// Where the order stands.
     #[serde(rename = "orderStatus")]
     pub order_status: OrderStatus,
-    /// The order's operations, oldest first, where the documentation puts them; see `all_operations`.
+    /// The order's operations, oldest first, where the documentation puts them; `operations_wherever_sent` reads either place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<Operation>>,
     /// The payment link of a Pay-by-Link order.
@@ -649,6 +649,13 @@ pub struct GetOrderResponse {
     /// Fields the spec does not name, kept as the gateway sent them.
     #[serde(flatten)]
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl GetOrderResponse {
+    /// `operations`, wherever the gateway sent it: here, or else at `orderStatus.operations`.
+    pub fn operations_wherever_sent(&self) -> Option<&Vec<Operation>> {
+        self.operations.as_ref().or(self.order_status.operations.as_ref())
+    }
 }
 
 /// The order and the contract to charge.
@@ -663,7 +670,7 @@ pub struct GetOrderResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 426 (operation `create_mit_order`, line 411).
+/// From `spec/xpay.yaml`, line 428 (operation `create_mit_order`, line 413).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateMitOrderRequest {
     /// The order.
@@ -721,7 +728,7 @@ pub struct CreateMitOrderResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 467 (operation `capture_operation`, line 452).
+/// From `spec/xpay.yaml`, line 469 (operation `capture_operation`, line 454).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaptureOperationRequest {
     /// The authorisation to capture.
@@ -786,7 +793,7 @@ pub struct CaptureOperationResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 504 (operation `refund_operation`, line 489).
+/// From `spec/xpay.yaml`, line 506 (operation `refund_operation`, line 491).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefundOperationRequest {
     /// The operation to refund or void.
@@ -850,7 +857,7 @@ pub struct RefundOperationResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 536 (operation `get_operation`, line 526).
+/// From `spec/xpay.yaml`, line 538 (operation `get_operation`, line 528).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetOperationRequest {
     /// The operation.
