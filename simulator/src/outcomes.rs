@@ -30,6 +30,9 @@ pub enum Outcome {
     Challenge,
     /// Monetix: the sale is declined.
     Decline,
+    /// XPay: the HPP or Pay-by-Link order this answer creates is paid at once (its
+    /// AUTHORIZATION and notification follow).
+    Paid,
 }
 
 impl Outcome {
@@ -44,6 +47,7 @@ impl Outcome {
             "result_900" => Outcome::Result900,
             "challenge" => Outcome::Challenge,
             "decline" => Outcome::Decline,
+            "paid" => Outcome::Paid,
             _ => return None,
         })
     }
