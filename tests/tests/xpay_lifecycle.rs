@@ -406,3 +406,98 @@ async fn the_paid_outcome_pays_a_pay_by_link_order_and_notifies_it() {
         Some(link.payment_link.link)
     );
 }
+
+#[tokio::test]
+async fn a_repeated_idempotency_key_captures_once_and_gets_the_first_answer() {
+    let simulator = Simulator::start(Config::default()).await.unwrap();
+    let merchant = TestServer::start(|_| Reply::json("{}")).await;
+    let client = client(&simulator);
+    client
+        .create_hpp_order(&CreateHppOrderRequest::new(
+            order("idem-1", "1000"),
+            session(
+                "1000",
+                Recurrence::first_payment(ContractId::try_from("C-idem").unwrap()),
+                &merchant,
+            ),
+        ))
+        .await
+        .unwrap();
+    let authorization = simulator.pay_xpay_order("idem-1").await.unwrap();
+    let url = simulator.url(&format!(
+        "/xpay/operations/{}/captures",
+        authorization["operationId"].as_str().unwrap()
+    ));
+    let http = oneclick_runtime::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
+    let capture = |key: &'static str| {
+        http.post(&url)
+            .header("x-api-key", "xpay-test-api-key")
+            .header("idempotency-key", key)
+            .header("content-type", "application/json")
+            .body(r#"{"amount":"400","currency":"EUR"}"#)
+            .send()
+    };
+    let first = capture("key-1").await.unwrap().text().await.unwrap();
+    let again = capture("key-1").await.unwrap().text().await.unwrap();
+    assert!(first.contains("operationId"), "{first}");
+    assert_eq!(first, again);
+    assert_eq!(
+        amounts(&order_status(&client, "idem-1").await),
+        (Some("1000"), Some("400")),
+        "captured once"
+    );
+    let other = capture("key-2").await.unwrap().text().await.unwrap();
+    assert_ne!(first, other, "another key is another capture");
+    assert_eq!(
+        amounts(&order_status(&client, "idem-1").await),
+        (Some("1000"), Some("800"))
+    );
+}
+
+#[tokio::test]
+async fn a_notification_with_a_wrong_or_missing_token_is_refused() {
+    let simulator = Simulator::start(Config::default()).await.unwrap();
+    let merchant = TestServer::start(|_| Reply::json("{}")).await;
+    let client = client(&simulator);
+    let created = client
+        .create_hpp_order(&CreateHppOrderRequest::new(
+            order("tok-1", "100"),
+            session(
+                "100",
+                Recurrence::new(oneclick_xpay::RecurrenceAction::NoRecurring),
+                &merchant,
+            ),
+        ))
+        .await
+        .unwrap();
+    simulator.pay_xpay_order("tok-1").await.unwrap();
+    let received = notification(&merchant).await;
+    let mut forged: serde_json::Value = serde_json::from_slice(&received.body).unwrap();
+    let token = created.security_token.clone();
+    let mut wrong = token.clone();
+    wrong.replace_range(..1, if token.starts_with('0') { "1" } else { "0" });
+    for expected in [wrong.as_str(), &token[1..], ""] {
+        assert!(
+            client
+                .verify_notification(&received.body, expected)
+                .is_err(),
+            "{expected:?}"
+        );
+    }
+    forged.as_object_mut().unwrap().remove("securityToken");
+    let missing = serde_json::to_vec(&forged).unwrap();
+    assert!(matches!(
+        client.verify_notification(&missing, &token),
+        Err(Error::Signature { .. })
+    ));
+    forged["securityToken"] = serde_json::Value::String(wrong);
+    let forged = serde_json::to_vec(&forged).unwrap();
+    assert!(matches!(
+        client.verify_notification(&forged, &token),
+        Err(Error::Signature { .. })
+    ));
+    assert!(client.verify_notification(&received.body, &token).is_ok());
+}
