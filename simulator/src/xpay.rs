@@ -300,10 +300,8 @@ fn create_order(state: &mut State, mode: &str, body: &Value) -> Reply {
                 },
             );
         }
-        Some("SUBSEQUENT_PAYMENT") => {
-            if !usable_contract(state, &contract, &customer) {
-                return errors("PS0015", "Contract not found or not active");
-            }
+        Some("SUBSEQUENT_PAYMENT") if !usable_contract(state, &contract, &customer) => {
+            return errors("PS0015", "Contract not found or not active");
         }
         _ => {}
     }
