@@ -158,8 +158,31 @@ impl Engine {
 }
 
 /// Compares two secrets without an early exit, so the time taken does not tell how much of a
-/// guess was right.
+/// guess was right. Their SHA-256 digests are compared rather than the tokens: digests all have
+/// one length, so the time does not tell the token's length either.
 fn same_secret(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len()
-        && std::hint::black_box(a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y))) == 0
+    let (a, b) = (
+        ring::digest::digest(&ring::digest::SHA256, a),
+        ring::digest::digest(&ring::digest::SHA256, b),
+    );
+    let difference = a
+        .as_ref()
+        .iter()
+        .zip(b.as_ref())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    std::hint::black_box(difference) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_secret;
+
+    #[test]
+    fn secrets_match_only_byte_for_byte() {
+        assert!(same_secret(b"2f0ea505", b"2f0ea505"));
+        assert!(!same_secret(b"2f0ea505", b"2f0ea506"));
+        assert!(!same_secret(b"2f0ea505", b"2f0ea50"));
+        assert!(!same_secret(b"2f0ea505", b"2f0ea5050"));
+        assert!(!same_secret(b"2f0ea505", b""));
+    }
 }
