@@ -310,7 +310,7 @@ pub struct OrderStatus {
 }
 
 /// One operation on an order (an authorisation, a capture, a void, a refund).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
     /// The merchant's order ID.
     #[serde(rename = "orderId", default, skip_serializing_if = "Option::is_none")]
@@ -375,7 +375,7 @@ pub struct Operation {
         skip_serializing_if = "Option::is_none"
     )]
     pub operation_currency: Option<String>,
-    /// The customer as XPay received it.
+    /// The customer as XPay received it, the cardholder's name among it; printed as ***.
     #[serde(rename = "customerInfo", default, skip_serializing_if = "Option::is_none")]
     pub customer_info: Option<serde_json::Value>,
     /// Warnings about the operation, as XPay sends them.
@@ -390,6 +390,32 @@ pub struct Operation {
     /// Fields the spec does not name, kept as the gateway sent them.
     #[serde(flatten)]
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// Card data and secrets print as `***`.
+impl fmt::Debug for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Operation")
+            .field("order_id", &self.order_id)
+            .field("operation_id", &self.operation_id)
+            .field("channel", &self.channel)
+            .field("operation_type", &self.operation_type)
+            .field("operation_result", &self.operation_result)
+            .field("operation_time", &self.operation_time)
+            .field("payment_method", &self.payment_method)
+            .field("payment_circuit", &self.payment_circuit)
+            .field("payment_instrument_info", &self.payment_instrument_info)
+            .field("payment_end_to_end_id", &self.payment_end_to_end_id)
+            .field("cancelled_operation_id", &self.cancelled_operation_id)
+            .field("operation_amount", &self.operation_amount)
+            .field("operation_currency", &self.operation_currency)
+            .field("customer_info", &"***")
+            .field("warnings", &self.warnings)
+            .field("payment_link_id", &self.payment_link_id)
+            .field("additional_data", &self.additional_data)
+            .field("other", &self.other)
+            .finish()
+    }
 }
 
 /// The card used by an operation.
@@ -879,7 +905,7 @@ impl GetOperationRequest {
 }
 
 /// The operation; fields the sources do not name are kept in `other`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetOperationResponse {
     /// The merchant's order ID.
     #[serde(rename = "orderId", default, skip_serializing_if = "Option::is_none")]
@@ -944,7 +970,7 @@ pub struct GetOperationResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub operation_currency: Option<String>,
-    /// The customer as XPay received it.
+    /// The customer as XPay received it, the cardholder's name among it; printed as ***.
     #[serde(rename = "customerInfo", default, skip_serializing_if = "Option::is_none")]
     pub customer_info: Option<serde_json::Value>,
     /// Warnings about the operation, as XPay sends them.
@@ -959,6 +985,32 @@ pub struct GetOperationResponse {
     /// Fields the spec does not name, kept as the gateway sent them.
     #[serde(flatten)]
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// Card data and secrets print as `***`.
+impl fmt::Debug for GetOperationResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GetOperationResponse")
+            .field("order_id", &self.order_id)
+            .field("operation_id", &self.operation_id)
+            .field("channel", &self.channel)
+            .field("operation_type", &self.operation_type)
+            .field("operation_result", &self.operation_result)
+            .field("operation_time", &self.operation_time)
+            .field("payment_method", &self.payment_method)
+            .field("payment_circuit", &self.payment_circuit)
+            .field("payment_instrument_info", &self.payment_instrument_info)
+            .field("payment_end_to_end_id", &self.payment_end_to_end_id)
+            .field("cancelled_operation_id", &self.cancelled_operation_id)
+            .field("operation_amount", &self.operation_amount)
+            .field("operation_currency", &self.operation_currency)
+            .field("customer_info", &"***")
+            .field("warnings", &self.warnings)
+            .field("payment_link_id", &self.payment_link_id)
+            .field("additional_data", &self.additional_data)
+            .field("other", &self.other)
+            .finish()
+    }
 }
 
 /// A payment event: what happened to which operation; fields the sources do not name are kept in `other`.
