@@ -441,7 +441,7 @@ async fn an_order_creation_answer_without_its_security_token_is_no_success() {
 
 #[tokio::test]
 async fn an_order_is_read_with_its_operations_at_either_place() {
-    let operation = json!({"operationId": "3470744", "operationType": "AUTHORIZATION", "operationResult": "AUTHORIZED", "operationAmount": "3545", "additionalData": {"maskedPan": "453997******0006", "cardExpiryDate": "2030-12"}});
+    let operation = json!({"operationId": "3470744", "operationType": "AUTHORIZATION", "operationResult": "AUTHORIZED", "operationAmount": "3545", "customerInfo": {"cardHolderName": "JAN NOVAK"}, "additionalData": {"maskedPan": "453997******0006", "cardExpiryDate": "2030-12"}});
     let status = json!({"order": {"orderId": "btid2384983", "amount": "3545", "currency": "EUR"}, "authorizedAmount": "3545", "capturedAmount": "0", "lastOperationType": "AUTHORIZATION"});
     let mut nested = status.clone();
     nested["operations"] = json!([operation]);
@@ -470,8 +470,8 @@ async fn an_order_is_read_with_its_operations_at_either_place() {
             "nothing is lost"
         );
         assert!(
-            !format!("{order:?}").contains("2030-12"),
-            "the expiry is hidden"
+            !format!("{order:?}").contains("2030-12") && !format!("{order:?}").contains("NOVAK"),
+            "the expiry and the cardholder are hidden"
         );
     }
 }
