@@ -11,6 +11,7 @@ use crate::types::{
 
 /// General request identification information.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct General {
     /// Payment ID unique within the project: the idempotency key, a retry resends the same one.
     pub payment_id: PaymentId,
@@ -31,6 +32,7 @@ impl General {
 
 /// Customer information.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Customer {
     /// The ID of the customer within the merchant project.
     pub id: String,
@@ -186,6 +188,7 @@ impl Customer {
 
 /// Payment information.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Payment {
     /// Payment amount in minor units, more than zero.
     pub amount: Amount,
@@ -221,6 +224,7 @@ impl Payment {
 
 /// Addresses for redirecting the customer back to the merchant's system.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReturnUrl {
     /// The URL for redirecting the customer after the payment is completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -270,6 +274,7 @@ impl ReturnUrl {
 
 /// Complete card details, as indicated on the card.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Card {
     /// Card number.
     pub pan: Pan,
@@ -324,6 +329,7 @@ impl fmt::Debug for Card {
 
 /// An amount and its currency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Sum {
     /// Amount in minor units.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -335,6 +341,7 @@ pub struct Sum {
 
 /// The payment a callback or status reports on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentInfo {
     /// Payment ID unique within the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -361,6 +368,7 @@ pub struct PaymentInfo {
 
 /// The card used, masked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Account {
     /// Masked card number, e.g. 424242******4243.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -387,6 +395,7 @@ pub struct Account {
 
 /// The customer as the platform reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CallbackCustomer {
     /// The ID of the customer within the merchant project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -398,6 +407,7 @@ pub struct CallbackCustomer {
 
 /// The provider that processed the operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Provider {
     /// Provider ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -418,6 +428,7 @@ pub struct Provider {
 
 /// The operation (e.g. the sale) the callback reports on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OperationInfo {
     /// Operation ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -459,6 +470,7 @@ pub struct OperationInfo {
 
 /// Where and how to redirect the customer to the payment system.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RedirectData {
     /// Additional data for the request to the payment system; sent as [] when empty.
     #[serde(
@@ -488,8 +500,9 @@ pub struct RedirectData {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 208 (operation `card_sale`, line 191).
+/// From `spec/monetix.yaml`, line 210 (operation `card_sale`, line 193).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CardSaleRequest {
     /// General request identification information.
     pub general: General,
@@ -532,6 +545,7 @@ impl CardSaleRequest {
 /// How the card is given: exactly one of full details, a saved account id or a token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PaymentInstrument {
     /// Complete card details collected from the customer.
     FullCard {
@@ -558,6 +572,7 @@ pub enum PaymentInstrument {
 
 /// The receipt confirmation; the result comes by callback.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CardSaleResponse {
     /// Request acceptance status, e.g. success.
     pub status: String,
@@ -584,8 +599,9 @@ pub struct CardSaleResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 303 (operation `payment_status`, line 293).
+/// From `spec/monetix.yaml`, line 305 (operation `payment_status`, line 295).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentStatusRequest {
     /// General request identification information; payment_id names the payment.
     pub general: General,
@@ -606,6 +622,7 @@ impl PaymentStatusRequest {
 
 /// The payment's state, in the format of the callbacks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentStatusResponse {
     /// Project ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -628,6 +645,7 @@ pub struct PaymentStatusResponse {
 
 /// A signed payment result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Callback {
     /// Project ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]

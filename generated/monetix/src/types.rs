@@ -6,6 +6,7 @@ use oneclick_runtime as rt;
 
 /// Status of a payment or an operation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentState {
     /// `success`: The payment succeeded.
     Success,

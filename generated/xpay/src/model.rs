@@ -12,6 +12,7 @@ use crate::types::{
 
 /// The order to pay.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Order {
     /// The merchant's order ID, at most 18 characters.
     #[serde(rename = "orderId")]
@@ -61,6 +62,7 @@ impl Order {
 
 /// How the payment is taken.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentSession {
     /// PAY takes the amount; VERIFY only checks the card.
     #[serde(rename = "actionType")]
@@ -134,6 +136,7 @@ impl PaymentSession {
 
 /// Recurring or OneClick use of the card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Recurrence {
     /// What the payment does with the contract.
     pub action: RecurrenceAction,
@@ -194,6 +197,7 @@ impl Recurrence {
 
 /// A payment link.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentLink {
     /// The link's ID.
     #[serde(rename = "linkId", default, skip_serializing_if = "Option::is_none")]
@@ -210,6 +214,7 @@ pub struct PaymentLink {
 
 /// A contract registered for the customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Contract {
     /// The contract ID.
     #[serde(rename = "contractId")]
@@ -251,6 +256,7 @@ pub struct Contract {
 
 /// The order as XPay keeps it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrderDetails {
     /// The merchant's order ID.
     #[serde(rename = "orderId")]
@@ -274,6 +280,7 @@ pub struct OrderDetails {
 
 /// Where an order stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrderStatus {
     /// The order.
     pub order: OrderDetails,
@@ -311,6 +318,7 @@ pub struct OrderStatus {
 
 /// One operation on an order (an authorisation, a capture, a void, a refund).
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Operation {
     /// The merchant's order ID.
     #[serde(rename = "orderId", default, skip_serializing_if = "Option::is_none")]
@@ -420,6 +428,7 @@ impl fmt::Debug for Operation {
 
 /// The card used by an operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AdditionalData {
     /// The card number, masked (e.g. 525599******9992).
     #[serde(rename = "maskedPan", default, skip_serializing_if = "Option::is_none")]
@@ -463,8 +472,9 @@ impl fmt::Debug for AdditionalData {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 263 (operation `create_hpp_order`, line 248).
+/// From `spec/xpay.yaml`, line 265 (operation `create_hpp_order`, line 250).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateHppOrderRequest {
     /// The order.
     pub order: Order,
@@ -488,6 +498,7 @@ impl CreateHppOrderRequest {
 
 /// Where to send the customer, and the token that identifies this order's notifications.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateHppOrderResponse {
     /// The URL of the payment page for the customer.
     #[serde(rename = "hostedPage")]
@@ -509,8 +520,9 @@ pub struct CreateHppOrderResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 309 (operation `create_pay_by_link`, line 294).
+/// From `spec/xpay.yaml`, line 311 (operation `create_pay_by_link`, line 296).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreatePayByLinkRequest {
     /// The order.
     pub order: Order,
@@ -534,6 +546,7 @@ impl CreatePayByLinkRequest {
 
 /// The link and the token that identifies this order's notifications.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreatePayByLinkResponse {
     /// The payment link.
     #[serde(rename = "paymentLink")]
@@ -554,8 +567,9 @@ pub struct CreatePayByLinkResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 349 (operation `list_customer_contracts`, line 339).
+/// From `spec/xpay.yaml`, line 351 (operation `list_customer_contracts`, line 341).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListCustomerContractsRequest {
     /// The merchant's customer ID.
     #[serde(rename = "customerId")]
@@ -577,6 +591,7 @@ impl ListCustomerContractsRequest {
 
 /// The customer's contracts; fields the sources do not name are kept in `other`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListCustomerContractsResponse {
     /// The merchant's customer ID.
     #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
@@ -599,8 +614,9 @@ pub struct ListCustomerContractsResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 374 (operation `deactivate_contract`, line 364).
+/// From `spec/xpay.yaml`, line 376 (operation `deactivate_contract`, line 366).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeactivateContractRequest {
     /// The contract ID.
     #[serde(rename = "contractId")]
@@ -622,6 +638,7 @@ impl DeactivateContractRequest {
 
 /// The answer, often empty; whatever it holds is kept in `other`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeactivateContractResponse {
     /// Fields the spec does not name, kept as the gateway sent them.
     #[serde(flatten)]
@@ -639,8 +656,9 @@ pub struct DeactivateContractResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 392 (operation `get_order`, line 382).
+/// From `spec/xpay.yaml`, line 394 (operation `get_order`, line 384).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetOrderRequest {
     /// The merchant's order ID.
     #[serde(rename = "orderId")]
@@ -662,6 +680,7 @@ impl GetOrderRequest {
 
 /// The order; fields the sources do not name are kept in `other`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetOrderResponse {
     /// Where the order stands.
     #[serde(rename = "orderStatus")]
@@ -696,8 +715,9 @@ impl GetOrderResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 428 (operation `create_mit_order`, line 413).
+/// From `spec/xpay.yaml`, line 430 (operation `create_mit_order`, line 415).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateMitOrderRequest {
     /// The order.
     pub order: Order,
@@ -734,6 +754,7 @@ impl CreateMitOrderRequest {
 
 /// The payment's operation; fields the sources do not name are kept in `other`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateMitOrderResponse {
     /// The authorisation of the payment.
     pub operation: Operation,
@@ -754,8 +775,9 @@ pub struct CreateMitOrderResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 469 (operation `capture_operation`, line 454).
+/// From `spec/xpay.yaml`, line 471 (operation `capture_operation`, line 456).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CaptureOperationRequest {
     /// The authorisation to capture.
     #[serde(rename = "operationId")]
@@ -795,6 +817,7 @@ impl CaptureOperationRequest {
 
 /// The capture; fields the sources do not name are kept in `other`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CaptureOperationResponse {
     /// The capture's own operation ID.
     #[serde(rename = "operationId")]
@@ -819,8 +842,9 @@ pub struct CaptureOperationResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 506 (operation `refund_operation`, line 491).
+/// From `spec/xpay.yaml`, line 508 (operation `refund_operation`, line 493).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RefundOperationRequest {
     /// The operation to refund or void.
     #[serde(rename = "operationId")]
@@ -860,6 +884,7 @@ impl RefundOperationRequest {
 
 /// The refund; fields the sources do not name are kept in `other`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RefundOperationResponse {
     /// The refund's own operation ID.
     #[serde(rename = "operationId")]
@@ -883,8 +908,9 @@ pub struct RefundOperationResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 538 (operation `get_operation`, line 528).
+/// From `spec/xpay.yaml`, line 540 (operation `get_operation`, line 530).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetOperationRequest {
     /// The operation.
     #[serde(rename = "operationId")]
@@ -906,6 +932,7 @@ impl GetOperationRequest {
 
 /// The operation; fields the sources do not name are kept in `other`.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetOperationResponse {
     /// The merchant's order ID.
     #[serde(rename = "orderId", default, skip_serializing_if = "Option::is_none")]
@@ -1015,6 +1042,7 @@ impl fmt::Debug for GetOperationResponse {
 
 /// A payment event: what happened to which operation; fields the sources do not name are kept in `other`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Notification {
     /// The event's ID; a repeated delivery has the same one.
     #[serde(rename = "eventId")]

@@ -6,6 +6,7 @@ use oneclick_runtime as rt;
 
 /// Who initiates the payments of the contract.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContractType {
     /// `MIT_SCHEDULED`: Merchant-initiated on a schedule.
     MitScheduled,
@@ -61,6 +62,7 @@ impl<'de> Deserialize<'de> for ContractType {
 
 /// What an operation did; XPay may add kinds, kept as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OperationType {
     /// `AUTHORIZATION`: The amount was authorised on the card.
     Authorization,
@@ -124,6 +126,7 @@ impl<'de> Deserialize<'de> for OperationType {
 
 /// How an operation ended.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OperationResult {
     /// `AUTHORIZED`: Authorised; a capture may follow.
     Authorized,
@@ -211,6 +214,7 @@ impl<'de> Deserialize<'de> for OperationResult {
 
 /// PAY takes the amount; VERIFY only checks the card.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ActionType {
     /// `PAY`
     Pay,
@@ -262,6 +266,7 @@ impl<'de> Deserialize<'de> for ActionType {
 
 /// What the payment does with the contract.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RecurrenceAction {
     /// `NO_RECURRING`: A one-off payment.
     NoRecurring,
@@ -317,6 +322,7 @@ impl<'de> Deserialize<'de> for RecurrenceAction {
 
 /// The link's state.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LinkStatus {
     /// `ACTIVE`
     Active,
@@ -376,6 +382,7 @@ impl<'de> Deserialize<'de> for LinkStatus {
 
 /// Whether the payment is captured at once.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CaptureType {
     /// `IMPLICIT`: The payment is captured at once.
     Implicit,
