@@ -161,8 +161,14 @@ fn card_sale_example_vector_token() {
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::CARD_SALE.request_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::flat::text_to_sign(& json, "signature"),
+        rt::recipe::Interpret::text(& schema::RECIPE_REQUEST.recipe, & message).unwrap(),
         "customer:id:customer_12;customer:ip_address:248.121.176.220;cvv:123;general:payment_id:456789;general:project_id:42;payment:amount:400000;payment:currency:USD;return_url:decline:http://example.com/decline;return_url:success:http://example.com/return;token:f365bb1729f9b72fd9c09703a751c979f3becc679f29c3e35c91d18070d15654"
     );
 }
