@@ -342,7 +342,9 @@ async fn callbacks_and_notifications_are_verified() {
     .await;
     assert_eq!(tampered.status.code(), Some(4));
 
-    let notification = r#"{"securityToken":"2f0ea505","eventId":"e1"}"#;
+    // A complete event: one without the operation it reports is refused whatever its token.
+    let notification =
+        r#"{"securityToken":"2f0ea505","eventId":"e1","operation":{"operationId":"3470744"}}"#;
     let ok = oneclick(
         &[
             "xpay",
