@@ -607,6 +607,7 @@ pub static CREATE_HPP_ORDER: Operation = Operation {
     reconcile: &["order.orderId"],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[
         Header {
@@ -634,6 +635,7 @@ pub static CREATE_PAY_BY_LINK: Operation = Operation {
     reconcile: &["order.orderId"],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[
         Header {
@@ -661,6 +663,7 @@ pub static LIST_CUSTOMER_CONTRACTS: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -682,6 +685,7 @@ pub static DEACTIVATE_CONTRACT: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -703,6 +707,7 @@ pub static GET_ORDER: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -724,6 +729,7 @@ pub static CREATE_MIT_ORDER: Operation = Operation {
     reconcile: &["order.orderId"],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[
         Header {
@@ -751,6 +757,7 @@ pub static CAPTURE_OPERATION: Operation = Operation {
     reconcile: &["operationId"],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[
         Header {
@@ -778,6 +785,7 @@ pub static REFUND_OPERATION: Operation = Operation {
     reconcile: &["operationId"],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[
         Header {
@@ -805,6 +813,7 @@ pub static GET_OPERATION: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -817,4 +826,6 @@ pub static VERIFY_NOTIFICATION: Callback = Callback {
     recipes: &[],
     signature: &[],
     token_field: Some("securityToken"),
+    delivery: MessageEncoding::Json,
+    charset: Charset::Utf8,
 };

@@ -13,6 +13,7 @@ use crate::secret::Secret;
 
 use super::Engine;
 use super::decode::message_says_something;
+use super::received::{parse_message, typed_message};
 
 /// A message as the gateway sent it: parsed, its raw bytes for [`Piece::RawBody`], and the
 /// headers it came with for header placements.
@@ -118,8 +119,10 @@ impl Engine {
         Ok(())
     }
 
-    /// Verifies a callback's raw body and returns it as JSON. A callback that does not verify
-    /// is an error, never a value; verification runs before anything is decoded into types.
+    /// Verifies a received message from its raw bytes exactly as they arrived (the body of a
+    /// JSON or form callback, the query string of a return, with or without its `?`) and
+    /// returns it as JSON. A message that does not verify is an error, never a value;
+    /// verification runs on the values as sent, before anything is decoded into types.
     pub fn verify_callback(
         &self,
         callback: &'static schema::Callback,
@@ -136,16 +139,14 @@ impl Engine {
         raw: &[u8],
         headers: &[(&str, &str)],
     ) -> Result<Value, Error> {
-        let message: Value = serde_json::from_slice(raw).map_err(|_| Error::Decode {
-            operation: callback.id,
-            message: "the callback is not JSON".into(),
-        })?;
+        let message = parse_message(callback, raw)?;
         let received = Received {
             body: &message,
             raw,
             headers,
         };
         self.verify_message(callback.id, callback.recipes, callback.signature, &received)?;
+        let message = typed_message(callback, message);
         message_says_something(callback.id, callback.message, &message)?;
         Ok(message)
     }
@@ -202,10 +203,7 @@ impl Engine {
         raw: &[u8],
         expected_token: &str,
     ) -> Result<T, Error> {
-        let message: Value = serde_json::from_slice(raw).map_err(|_| Error::Decode {
-            operation: callback.id,
-            message: "the notification is not JSON".into(),
-        })?;
+        let message = parse_message(callback, raw)?;
         let field = callback.token_field.ok_or_else(|| {
             Error::Config(format!("callback {} names no token field", callback.id))
         })?;
@@ -229,6 +227,7 @@ impl Engine {
                 source: SignatureError::Mismatch,
             });
         }
+        let message = typed_message(callback, message);
         message_says_something(callback.id, callback.message, &message)?;
         serde_json::from_value(message).map_err(|_| Error::Decode {
             operation: callback.id,
