@@ -472,7 +472,7 @@ impl fmt::Debug for AdditionalData {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 265 (operation `create_hpp_order`, line 250).
+/// From `spec/xpay.yaml`, line 266 (operation `create_hpp_order`, line 251).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateHppOrderRequest {
@@ -520,7 +520,7 @@ pub struct CreateHppOrderResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 311 (operation `create_pay_by_link`, line 296).
+/// From `spec/xpay.yaml`, line 312 (operation `create_pay_by_link`, line 297).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePayByLinkRequest {
@@ -567,7 +567,7 @@ pub struct CreatePayByLinkResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 351 (operation `list_customer_contracts`, line 341).
+/// From `spec/xpay.yaml`, line 352 (operation `list_customer_contracts`, line 342).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListCustomerContractsRequest {
@@ -614,7 +614,7 @@ pub struct ListCustomerContractsResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 376 (operation `deactivate_contract`, line 366).
+/// From `spec/xpay.yaml`, line 377 (operation `deactivate_contract`, line 367).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeactivateContractRequest {
@@ -656,7 +656,7 @@ pub struct DeactivateContractResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 394 (operation `get_order`, line 384).
+/// From `spec/xpay.yaml`, line 395 (operation `get_order`, line 385).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetOrderRequest {
@@ -715,7 +715,7 @@ impl GetOrderResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 430 (operation `create_mit_order`, line 415).
+/// From `spec/xpay.yaml`, line 431 (operation `create_mit_order`, line 416).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateMitOrderRequest {
@@ -775,7 +775,7 @@ pub struct CreateMitOrderResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 471 (operation `capture_operation`, line 456).
+/// From `spec/xpay.yaml`, line 472 (operation `capture_operation`, line 457).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CaptureOperationRequest {
@@ -842,7 +842,7 @@ pub struct CaptureOperationResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 508 (operation `refund_operation`, line 493).
+/// From `spec/xpay.yaml`, line 509 (operation `refund_operation`, line 494).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RefundOperationRequest {
@@ -908,7 +908,7 @@ pub struct RefundOperationResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 540 (operation `get_operation`, line 530).
+/// From `spec/xpay.yaml`, line 541 (operation `get_operation`, line 531).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetOperationRequest {

@@ -8,8 +8,16 @@ pub static GATEWAY: Gateway = Gateway {
     recipes: &[],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: None,
-    errors: Some(&ERRORS),
+    errors: &[
+        ErrorBody {
+            shape: ErrorShape::List,
+            field: Some("errors"),
+            code: "code",
+            message: "description",
+            detail: None,
+            http_status: &[],
+        },
+    ],
     headers: &[
         Header {
             name: "X-Api-Key",
@@ -48,13 +56,6 @@ pub static GATEWAY: Gateway = Gateway {
     callbacks: &[&VERIFY_NOTIFICATION],
     retry_http_status: &[429, 503],
     unprocessed_http_status: &[],
-};
-
-/// The list of errors the gateway answers with, on any HTTP status.
-pub static ERRORS: ErrorsSpec = ErrorsSpec {
-    field: "errors",
-    code: "code",
-    message: "description",
 };
 
 /// Values of [`crate::ContractType`].
@@ -605,7 +606,7 @@ pub static CREATE_HPP_ORDER: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &["order.orderId"],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -633,7 +634,7 @@ pub static CREATE_PAY_BY_LINK: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &["order.orderId"],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -661,7 +662,7 @@ pub static LIST_CUSTOMER_CONTRACTS: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -683,7 +684,7 @@ pub static DEACTIVATE_CONTRACT: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -705,7 +706,7 @@ pub static GET_ORDER: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -727,7 +728,7 @@ pub static CREATE_MIT_ORDER: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &["order.orderId"],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -755,7 +756,7 @@ pub static CAPTURE_OPERATION: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &["operationId"],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -783,7 +784,7 @@ pub static REFUND_OPERATION: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &["operationId"],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -811,7 +812,7 @@ pub static GET_OPERATION: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -828,4 +829,5 @@ pub static VERIFY_NOTIFICATION: Callback = Callback {
     token_field: Some("securityToken"),
     delivery: MessageEncoding::Json,
     charset: Charset::Utf8,
+    result: None,
 };
