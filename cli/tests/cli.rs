@@ -357,7 +357,9 @@ async fn callbacks_and_notifications_are_verified() {
     .await;
     assert_eq!(tampered.status.code(), Some(4));
 
-    let notification = r#"{"securityToken":"2f0ea505","eventId":"e1"}"#;
+    // A complete event: one without the operation it reports is refused whatever its token.
+    let notification =
+        r#"{"securityToken":"2f0ea505","eventId":"e1","operation":{"operationId":"3470744"}}"#;
     let ok = oneclick(
         &[
             "xpay",
@@ -1100,4 +1102,146 @@ async fn assist_payment_notification_exits_0_only_when_its_check_value_verifies(
             "the salt is never printed"
         );
     }
+}
+
+/// The XPay card-on-file lifecycle from the command line, against the simulator: order,
+/// payment, the notification checked against its token, capture, refund, the operation read
+/// back, a merchant-initiated payment.
+#[tokio::test]
+async fn xpay_lifecycle_from_the_command_line() {
+    use oneclick_simulator::{Config, Simulator, xpay};
+    let config = Config {
+        xpay: xpay::Settings {
+            api_key: Secret::new("xpay-key".to_owned()),
+        },
+        ..Config::default()
+    };
+    let simulator = Simulator::start(config).await.unwrap();
+    let merchant = TestServer::start(|_| Reply::json("{}")).await;
+    let base_url = simulator.url("/xpay");
+    let run = |operation: &'static str, request: String| {
+        let base_url = base_url.clone();
+        async move {
+            let out = oneclick(
+                &[
+                    "xpay",
+                    operation,
+                    "--request",
+                    "-",
+                    "--base-url",
+                    &base_url,
+                    "--output",
+                    "json",
+                ],
+                &request,
+            )
+            .await;
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{operation}: {}",
+                text(&out.stderr)
+            );
+            serde_json::from_slice::<Value>(&out.stdout).unwrap()
+        }
+    };
+    let created = run(
+        "create-hpp-order",
+        json!({"order": {"orderId": "cli-1", "amount": "3000", "currency": "EUR", "customerId": "mcid-cli"},
+            "paymentSession": {"actionType": "PAY", "amount": "3000", "resultUrl": "https://shop.example/r", "cancelUrl": "https://shop.example/c",
+                "notificationUrl": merchant.url("/notify"),
+                "recurrence": {"action": "CONTRACT_CREATION", "contractId": "C-cli", "contractType": "CIT"}}})
+        .to_string(),
+    )
+    .await;
+    let token = created["securityToken"].as_str().unwrap().to_owned();
+    simulator.pay_xpay_order("cli-1").await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let notification = loop {
+        if let Some(first) = merchant.received().into_iter().next() {
+            break text(&first.body);
+        }
+        assert!(std::time::Instant::now() < deadline, "no notification");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    };
+
+    let verify = |token: String| {
+        let notification = notification.clone();
+        async move {
+            oneclick(
+                &[
+                    "xpay",
+                    "verify-notification",
+                    "--request",
+                    "-",
+                    "--token",
+                    &token,
+                    "--output",
+                    "json",
+                ],
+                &notification,
+            )
+            .await
+        }
+    };
+    let verified = verify(token.clone()).await;
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}",
+        text(&verified.stderr)
+    );
+    let event: Value = serde_json::from_slice(&verified.stdout).unwrap();
+    assert_eq!(event["operation"]["operationType"], "AUTHORIZATION");
+    assert_eq!(
+        event["operation"]["additionalData"]["cardExpiryDate"], "***",
+        "card data is hidden"
+    );
+    let refused = verify(format!("x{}", &token[1..])).await;
+    assert_eq!(refused.status.code(), Some(4), "{}", text(&refused.stderr));
+    assert!(refused.stdout.is_empty());
+
+    let authorization = event["operation"]["operationId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let money = |amount: &str| {
+        json!({"operationId": authorization, "amount": amount, "currency": "EUR"}).to_string()
+    };
+    let captured = run("capture-operation", money("3000")).await;
+    assert!(captured["operationId"].is_string(), "{captured}");
+    let refunded = run("refund-operation", money("1000")).await;
+    let operation = run(
+        "get-operation",
+        json!({"operationId": refunded["operationId"]}).to_string(),
+    )
+    .await;
+    assert_eq!(operation["operationType"], "REFUND");
+    assert_eq!(operation["operationAmount"], "1000");
+    let charged = run(
+        "create-mit-order",
+        json!({"order": {"orderId": "cli-2", "amount": "500", "currency": "EUR", "customerId": "mcid-cli"}, "contractId": "C-cli"})
+            .to_string(),
+    )
+    .await;
+    assert_eq!(charged["operation"]["operationResult"], "EXECUTED");
+
+    let invalid = oneclick(
+        &[
+            "xpay",
+            "capture-operation",
+            "--request",
+            "-",
+            "--base-url",
+            &base_url,
+        ],
+        &money("30.00"),
+    )
+    .await;
+    assert_eq!(invalid.status.code(), Some(2), "nothing is sent");
+    assert!(
+        text(&invalid.stderr).contains("/amount"),
+        "{}",
+        text(&invalid.stderr)
+    );
 }

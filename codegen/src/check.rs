@@ -14,8 +14,8 @@ use oneclick_schema::{
 use crate::diagnostics::Sink;
 use crate::ir::{UrlPart, url_parts};
 use crate::spec::{
-    Constraints, EnumValueSpec, ErrorBodySpec, FieldSpec, ObjectSpec, ResultCodeSpec, ResultSpec,
-    RuleKindSpec, Samples, Scalar, Spanned, Spec, Text, TypeBody, TypeExpr,
+    CallbackSpec, Constraints, EnumValueSpec, ErrorBodySpec, FieldSpec, ObjectSpec, ResultCodeSpec,
+    ResultSpec, RuleKindSpec, Samples, Scalar, Spanned, Spec, Text, TypeBody, TypeExpr,
 };
 
 /// A result code as a diagnostic names it: `700`, `"error"`.
@@ -738,7 +738,7 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn callback(&mut self, callback: &crate::spec::CallbackSpec) {
+    fn callback(&mut self, callback: &CallbackSpec) {
         let spec = self.spec;
         self.snake(&callback.id, "a callback id");
         if !spec
@@ -753,6 +753,9 @@ impl Checker<'_, '_> {
             self.sink.error(callback.source_document.pos, message);
         }
         self.object(&callback.message, Side::Response);
+        if let Some(token) = &callback.token_field {
+            self.token_field(callback, token);
+        }
         if let Some(own) = &callback.result {
             self.result_declaration(own);
         }
@@ -828,8 +831,69 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// The token is compared as text and a message without it cannot be checked, so it must be
+    /// a required string field of the message.
+    fn token_field(&mut self, callback: &CallbackSpec, token: &Text) {
+        let field = callback
+            .message
+            .fields
+            .iter()
+            .find(|f| f.wire.value == token.value);
+        let spec = self.spec;
+        let text = |ty: &TypeExpr| match ty {
+            TypeExpr::String => true,
+            TypeExpr::Named(name) => spec.types.iter().any(|t| {
+                t.name.value == *name
+                    && matches!(&t.body, TypeBody::Scalar(s) if s.base.value == ScalarBase::String)
+            }),
+            _ => false,
+        };
+        let usable = field.is_some_and(|f| f.required && f.ty.value.as_ref().is_some_and(text));
+        if !usable {
+            let message = format!(
+                "`token_field` names `{}`, which is not a required string field of the message",
+                token.value
+            );
+            self.sink.error(token.pos, message);
+        }
+    }
+
+    /// The other place of a field must hold a value of the same type, and the field cannot be
+    /// required where it may well be absent.
+    fn also_at(&mut self, body: &ObjectSpec, field: &FieldSpec, path: &Text, side: Side) {
+        if side != Side::Response {
+            let message = "`also_at` is for the fields of a response or a callback message";
+            self.sink.error(path.pos, message);
+            return;
+        }
+        if field.required {
+            let message = format!(
+                "`{}` may be sent at `{}` instead, so it cannot be `required`",
+                field.wire.value, path.value
+            );
+            self.sink.error(path.pos, message);
+        }
+        match self.spec.fields_along(body, &path.value) {
+            Err(why) => {
+                let message = format!("`also_at: {}` leads nowhere: {why}", path.value);
+                self.sink.error(path.pos, message);
+            }
+            Ok(along) => {
+                let other = along.last().map(|f| &f.ty.value);
+                if other != Some(&field.ty.value) || path.value == field.wire.value {
+                    let message = format!(
+                        "`{}` must be another field of the same type as `{}`",
+                        path.value, field.wire.value
+                    );
+                    self.sink.error(path.pos, message);
+                }
+            }
+        }
+    }
+
     fn object(&mut self, body: &ObjectSpec, side: Side) {
-        if body.open && side != Side::Response {
+        // A named type's side is known once its uses are: lowering refuses one in a request.
+        if body.open && side == Side::Request {
             self.sink.error(
                 body.pos,
                 "`open` is for answers: requests say every field they send",
@@ -838,6 +902,11 @@ impl Checker<'_, '_> {
         if body.fields.is_empty() && body.items.is_none() && !body.open {
             self.sink
                 .error(body.pos, "an object has at least one field");
+        }
+        for field in &body.fields {
+            if let Some(path) = &field.also_at {
+                self.also_at(body, field, path, side);
+            }
         }
         let mut rust_names = BTreeSet::new();
         for field in &body.fields {

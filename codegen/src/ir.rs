@@ -450,6 +450,19 @@ pub struct Field {
     pub default: Option<Literal>,
     /// Every constraint on the value, whether inline or from its scalar type.
     pub constraints: Vec<Constraint>,
+    /// The other place an answer may carry this field (`also_at`), from the same object; empty
+    /// when there is none.
+    pub also_at: Vec<PathStep>,
+}
+
+/// One field on the way to an `also_at` place.
+#[derive(Debug, Clone)]
+pub struct PathStep {
+    /// Wire name of the field.
+    pub wire: String,
+    pub rust_name: String,
+    /// Required fields are plain values in the Rust struct, the others `Option`s.
+    pub required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -526,6 +539,14 @@ pub struct Operation {
 /// A message the gateway sends to the merchant: verified before it is trusted when the spec
 /// gives a signature or a token, only decoded (and named so) when it gives neither.
 #[derive(Debug, Clone)]
+pub struct TokenField {
+    /// Wire name of the field in the message.
+    pub wire: String,
+    /// The `verify_<id>` parameter holding the expected value: `expected_<rust field>`.
+    pub parameter: String,
+}
+
+#[derive(Debug, Clone)]
 pub struct Callback {
     /// Spec id, snake_case: `callback`; the client method is `verify_<id>`, or `decode_<id>`
     /// when nothing proves the message came from the gateway.
@@ -535,7 +556,7 @@ pub struct Callback {
     /// Index into `Gateway::objects`.
     pub message: usize,
     /// A field that must equal a token the merchant got earlier (`verify_<id>` takes it).
-    pub token_field: Option<String>,
+    pub token_field: Option<TokenField>,
     /// The result declaration the message follows, if any.
     pub result: Option<ResultRef>,
     /// A JSON or form body, or a query string.

@@ -157,11 +157,19 @@ impl<'a> Lowering<'a, '_> {
         for def in &spec.types {
             self.claim_rust_name(&def.name.value, def.name.pos);
             let named = match &def.body {
-                TypeBody::Object(_) => {
+                TypeBody::Object(body) => {
                     let direction = directions
                         .get(def.name.value.as_str())
                         .copied()
                         .unwrap_or(ir::Direction::Request);
+                    if body.open && direction == ir::Direction::Request {
+                        let message = format!(
+                            "`open` is for answers, and type `{}` is sent in a request, which \
+                             says every field it sends",
+                            def.name.value
+                        );
+                        self.sink.error(body.pos, message);
+                    }
                     self.gateway.objects.push(ir::ObjectType {
                         spec_name: def.name.value.clone(),
                         name: def.name.value.clone(),
@@ -174,7 +182,7 @@ impl<'a> Lowering<'a, '_> {
                         recipes: Vec::new(),
                         variants: Vec::new(),
                         items: None,
-                        open: false,
+                        open: body.open,
                         presets: Vec::new(),
                         schema_const: def.name.value.to_shouty_snake_case(),
                         line: def.name.pos.line,
@@ -298,7 +306,17 @@ impl<'a> Lowering<'a, '_> {
                     section: callback.source_section.value.clone(),
                 },
                 message,
-                token_field: callback.token_field.as_ref().map(|t| t.value.clone()),
+                token_field: callback.token_field.as_ref().map(|token| {
+                    let rust_name = body
+                        .fields
+                        .iter()
+                        .find(|f| f.wire.value == token.value)
+                        .map_or_else(|| token.value.to_snake_case(), FieldSpec::rust_name);
+                    ir::TokenField {
+                        wire: token.value.clone(),
+                        parameter: format!("expected_{rust_name}"),
+                    }
+                }),
                 result,
                 delivery: callback.delivery(),
                 charset: callback.charset(),
@@ -721,11 +739,16 @@ impl<'a> Lowering<'a, '_> {
     fn fields(&mut self, body: &ObjectSpec, direction: ir::Direction) -> Vec<ir::Field> {
         body.fields
             .iter()
-            .map(|field| self.field(field, direction))
+            .map(|field| self.field(body, field, direction))
             .collect()
     }
 
-    fn field(&mut self, field: &FieldSpec, direction: ir::Direction) -> ir::Field {
+    fn field(
+        &mut self,
+        body: &ObjectSpec,
+        field: &FieldSpec,
+        direction: ir::Direction,
+    ) -> ir::Field {
         let mut constraints = lower_constraints(&field.constraints);
         let mut ty = self.type_ref(&field.ty);
         if let Some(values) = &field.enum_values {
@@ -790,7 +813,29 @@ impl<'a> Lowering<'a, '_> {
             sensitive,
             default: field.default.as_ref().map(|d| literal(&d.value)),
             constraints,
+            also_at: self.also_at(body, field),
         }
+    }
+
+    /// The steps to a field's `also_at` place; none when it has none, or when the checker
+    /// has reported why the path leads nowhere.
+    fn also_at(&self, body: &ObjectSpec, field: &FieldSpec) -> Vec<ir::PathStep> {
+        let Some(path) = &field.also_at else {
+            return Vec::new();
+        };
+        self.spec
+            .fields_along(body, &path.value)
+            .map(|along| {
+                along
+                    .into_iter()
+                    .map(|f| ir::PathStep {
+                        wire: f.wire.value.clone(),
+                        rust_name: f.rust_name(),
+                        required: f.required,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     fn type_ref(&mut self, ty: &Spanned<Option<TypeExpr>>) -> ir::TypeRef {

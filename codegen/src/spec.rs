@@ -299,6 +299,9 @@ pub struct FieldSpec {
     pub enum_values: Option<Vec<EnumValueSpec>>,
     pub constraints: Constraints,
     pub samples: Option<Samples>,
+    /// `also_at: orderStatus.operations`: the other place, a dotted path of wire names from
+    /// the same object, where some gateways send this field.
+    pub also_at: Option<Text>,
 }
 
 #[derive(Debug, Clone)]
@@ -979,8 +982,10 @@ impl<'s> Reader<'s> {
                     .optional("presets")
                     .map(|n| keys.r.entries(n, "`presets`", Self::preset))
                     .unwrap_or_default();
+                let open = keys.flag("open");
                 TypeBody::Object(ObjectSpec {
                     presets,
+                    open,
                     ..keys.r.object_body(node.pos, None, fields, parts)
                 })
             }
@@ -1288,6 +1293,7 @@ impl<'s> Reader<'s> {
         let mut nodes = keys_constraints(&mut keys);
         let constraints = keys.r.constraints(&mut nodes);
         let samples = keys.optional("samples").and_then(|n| keys.r.samples(n));
+        let also_at = keys.optional("also_at").and_then(|n| keys.r.text(n));
         keys.finish();
         Some(FieldSpec {
             wire,
@@ -1304,6 +1310,7 @@ impl<'s> Reader<'s> {
             enum_values,
             constraints,
             samples,
+            also_at,
         })
     }
 
@@ -1575,6 +1582,41 @@ impl Spec {
     /// The zone of automatic `dttm` values; UTC when the spec names none.
     pub fn time_zone(&self) -> TimeZone {
         word_or_default(self.time_zone.as_ref())
+    }
+
+    /// The fields a dotted path of wire names (`orderStatus.operations`) goes through from
+    /// `object`, or why it goes nowhere.
+    pub fn fields_along<'s>(
+        &'s self,
+        object: &'s ObjectSpec,
+        path: &str,
+    ) -> Result<Vec<&'s FieldSpec>, String> {
+        let mut fields: Vec<&'s FieldSpec> = Vec::new();
+        let mut current = object;
+        for step in path.split('.') {
+            if let Some(through) = fields.last() {
+                let inner = match through.ty.value.as_ref() {
+                    Some(TypeExpr::Named(name)) => self.types.iter().find_map(|t| match &t.body {
+                        TypeBody::Object(body) if t.name.value == *name => Some(body),
+                        _ => None,
+                    }),
+                    _ => None,
+                };
+                current = inner.ok_or_else(|| {
+                    format!(
+                        "`{}` is not of an object type, so the path cannot go through it",
+                        through.wire.value
+                    )
+                })?;
+            }
+            let field = current
+                .fields
+                .iter()
+                .find(|f| f.wire.value == step)
+                .ok_or_else(|| format!("`{step}` is not a field there"))?;
+            fields.push(field);
+        }
+        Ok(fields)
     }
 }
 

@@ -13,7 +13,9 @@
 //! Admin API: `POST /admin/csob/templates` `{"origPayId"}`, `POST /admin/assist/cards`
 //! `{"customernumber", "card"}` and `POST /admin/xpay/contracts` `{"contractId", "customerId"}`
 //! seed state; `POST /admin/assist/pay` `{"form", "orderstate"}` pays an Assist payment-page
-//! order (its form body as the client built it) and answers its `billnumber`; `POST /admin/outcomes` `{"gateway", "outcome", "count"}` queues outcomes;
+//! order (its form body as the client built it) and answers its `billnumber`;
+//! `POST /admin/xpay/payments` `{"orderId"}` pays an XPay HPP or Pay-by-Link order as its
+//! customer would (the answer is its operation); `POST /admin/outcomes` `{"gateway", "outcome", "count"}` queues outcomes;
 //! `GET /admin/requests` lists the newest requests received (at most [`Config::request_log`]);
 //! `POST /admin/reset` forgets everything.
 //!
@@ -117,8 +119,9 @@ const SIMULATIONS: &[(&str, Simulate)] = &[
         let settings = &ready.config.monetix;
         monetix::handle(&mut state.monetix, settings, outcome, method, path, request)
     }),
-    ("xpay", |state, ready, _, method, path, request| {
-        xpay::handle(&mut state.xpay, &ready.config.xpay, method, path, request)
+    ("xpay", |state, ready, outcome, method, path, request| {
+        let settings = &ready.config.xpay;
+        xpay::handle(&mut state.xpay, settings, outcome, method, path, request)
     }),
 ];
 
@@ -251,6 +254,17 @@ impl Simulator {
             Reply::Status(_, body) => serde_json::from_str(&body).unwrap_or(Value::Null),
             _ => Value::Null,
         }
+    }
+
+    /// Pays an XPay HPP or Pay-by-Link order as its customer would, as the admin API does: its
+    /// AUTHORIZATION operation, or why it cannot be paid (unknown, paid already,
+    /// merchant-initiated). Async because the notification is sent from the runtime.
+    pub async fn pay_xpay_order(&self, order_id: &str) -> Result<Value, String> {
+        let mut state = self
+            .state
+            .lock()
+            .map_err(|_| "the simulator state is poisoned")?;
+        state.xpay.pay(order_id).map_err(str::to_owned)
     }
 
     /// Stores a card for an Assist customer, as the admin API does.
@@ -421,11 +435,13 @@ fn admin_route(state: &mut State, ready: &Ready, path: &str, request: &Received)
             let body = request.json();
             match (body["contractId"].as_str(), body["customerId"].as_str()) {
                 (Some(contract), Some(customer)) => {
-                    let kind = body["contractType"].as_str().unwrap_or("CIT").to_owned();
-                    state
-                        .xpay
-                        .contracts
-                        .insert(contract.to_owned(), (customer.to_owned(), kind, true));
+                    let contract_type = body["contractType"].as_str().unwrap_or("CIT").to_owned();
+                    let seeded = xpay::Contract {
+                        customer_id: customer.to_owned(),
+                        contract_type,
+                        active: true,
+                    };
+                    state.xpay.contracts.insert(contract.to_owned(), seeded);
                     Reply::json("{}")
                 }
                 _ => Reply::Status(
@@ -434,6 +450,13 @@ fn admin_route(state: &mut State, ready: &Ready, path: &str, request: &Received)
                 ),
             }
         }
+        ("POST", "/xpay/payments") => match request.json()["orderId"].as_str() {
+            Some(order_id) => match state.xpay.pay(order_id) {
+                Ok(operation) => Reply::json(operation.to_string()),
+                Err(why) => Reply::Status(409, json!({ "error": why }).to_string()),
+            },
+            None => Reply::Status(400, r#"{"error":"orderId is required"}"#.into()),
+        },
         ("GET", "/requests") => {
             Reply::json(Value::Array(state.requests.iter().cloned().collect()).to_string())
         }

@@ -33,6 +33,9 @@ pub enum Outcome {
     Decline,
     /// ČSOB: the customer cancels on the payment page.
     Cancel,
+    /// XPay: the HPP or Pay-by-Link order this answer creates is paid at once (its
+    /// AUTHORIZATION and notification follow).
+    Paid,
 }
 
 impl Outcome {
@@ -48,6 +51,7 @@ impl Outcome {
             "challenge" => Outcome::Challenge,
             "decline" => Outcome::Decline,
             "cancel" => Outcome::Cancel,
+            "paid" => Outcome::Paid,
             _ => return None,
         })
     }

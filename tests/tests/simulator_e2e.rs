@@ -310,7 +310,7 @@ mod xpay {
             ))
             .await
             .unwrap();
-        assert_eq!(listed.contracts.unwrap()[0].contract_id, "C1");
+        assert_eq!(listed.contracts[0].contract_id, "C1");
 
         client
             .deactivate_contract(&DeactivateContractRequest::new(
@@ -681,7 +681,7 @@ mod triggers {
             ))
             .await
             .expect("the 503 is retried, then the seeded contract is listed");
-        assert_eq!(listed.contracts.unwrap()[0].contract_id, "C7");
+        assert_eq!(listed.contracts[0].contract_id, "C7");
     }
 }
 

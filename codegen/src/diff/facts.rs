@@ -88,7 +88,7 @@ pub fn facts(gateway: &Gateway) -> Facts {
         collector.add(&key, Kind::Surface, "", None);
         collector.add_child(&key, "doc", Kind::Documentation, &callback.doc);
         if let Some(token) = &callback.token_field {
-            collector.add_child(&key, "token field", Kind::Authentication, token);
+            collector.add_child(&key, "token field", Kind::Authentication, &token.wire);
         }
         if let Some(ResultRef::Own(result)) = &callback.result {
             collector.result(&format!("{key} · result"), Some(&key), result);
@@ -481,6 +481,12 @@ impl Collector<'_> {
             &field.sensitive.to_string(),
         );
         self.add_child(key, "doc", Kind::Documentation, &field.doc);
+        if !field.also_at.is_empty() {
+            let accessor = format!("{key} · `{}_wherever_sent`", field.rust_name);
+            let path: Vec<&str> = field.also_at.iter().map(|s| s.wire.as_str()).collect();
+            self.add(&accessor, Kind::Surface, "", Some(key));
+            self.add_child(&accessor, "other place", Kind::Behaviour, &path.join("."));
+        }
         for constraint in &field.constraints {
             let (name, limit) = constraint_limit(constraint);
             let kind = Kind::Constraint(direction, limit);

@@ -531,14 +531,15 @@ fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
         ),
         MessageEncoding::Json | MessageEncoding::Form => (quote! { raw: &[u8] }, quote! { raw }),
     };
-    if let Some(field) = &callback.token_field {
+    if let Some(token) = &callback.token_field {
+        let (field, expected) = (&token.wire, ident(&token.parameter));
         let docs = doc(&format!(
-            "{doc_text}\n\n{what} Checks its `{field}` against `expected_token` (the one returned when the order was created) in constant time before decoding it: a notification that does not match is an error, never a value. {source}"
+            "{doc_text}\n\n{what} Checks its `{field}` against `{expected}` (the one returned when the order was created) in constant time before decoding it: a notification that does not match is an error, never a value. {source}"
         ));
         return quote! {
             #docs
-            pub fn #name(&self, #raw_param, expected_token: &str) -> Result<#message, rt::Error> {
-                self.engine.verify_notification_as(&schema::#schema, #raw_arg, expected_token)
+            pub fn #name(&self, #raw_param, #expected: &str) -> Result<#message, rt::Error> {
+                self.engine.verify_notification_as(&schema::#schema, #raw_arg, #expected)
             }
         };
     }

@@ -58,7 +58,10 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         };
         let summary = summary(&c.doc);
         let token_field = match &c.token_field {
-            Some(field) => quote! { Some(#field) },
+            Some(field) => {
+                let wire = &field.wire;
+                quote! { Some(#wire) }
+            }
             None => quote! { None },
         };
         let result = match &c.result {

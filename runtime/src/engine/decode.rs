@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::error::{Echoed, Error, RuleKind, Violation, Violations};
 use crate::outcome::{Code, CodeReading, read_result};
-use crate::schema::{ErrorShape, Meaning, Operation};
+use crate::schema::{ErrorShape, Meaning, Object, Operation};
 use crate::scrub::Scrubber;
 use crate::validate::validate_value;
 
@@ -267,11 +267,20 @@ fn code_has_its_type(op: &'static Operation, field: &str, response: &Value) -> R
 /// the raw JSON, before any typed decoding, so that callers of JSON values get the same errors.
 /// The elements of a list answer are checked one by one while decoding instead, where an odd
 /// one is kept aside.
+/// Callback messages are held to the same rule once verified (`message_says_something`).
 fn says_something(op: &'static Operation, response: &Value) -> Result<(), Error> {
-    if op.response.items.is_some() {
+    message_says_something(op.id, op.response, response)
+}
+
+pub(super) fn message_says_something(
+    id: &'static str,
+    object: &'static Object,
+    response: &Value,
+) -> Result<(), Error> {
+    if object.items.is_some() {
         return Ok(());
     }
-    let structural: Vec<Violation> = validate_value(op.response, response)
+    let structural: Vec<Violation> = validate_value(object, response)
         .into_iter()
         .filter(|v| match v.rule {
             RuleKind::Required => true,
@@ -285,10 +294,10 @@ fn says_something(op: &'static Operation, response: &Value) -> Result<(), Error>
         .collect();
     if !structural.is_empty() {
         return Err(Error::Decode {
-            operation: op.id,
+            operation: id,
             message: format!(
                 "the body does not fit {}: {}",
-                op.response.name,
+                object.name,
                 Violations(structural).to_string().replace('\n', "; ")
             ),
         });
@@ -297,12 +306,12 @@ fn says_something(op: &'static Operation, response: &Value) -> Result<(), Error>
         .as_object()
         .is_some_and(|map| map.values().all(Value::is_null));
     // A response that declares no fields is an acknowledgement that may well be empty.
-    if says_nothing && !op.response.fields.is_empty() {
+    if says_nothing && !object.fields.is_empty() {
         return Err(Error::Decode {
-            operation: op.id,
+            operation: id,
             message: format!(
                 "the body does not fit {}: every field is absent or null",
-                op.response.name
+                object.name
             ),
         });
     }

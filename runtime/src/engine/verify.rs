@@ -12,6 +12,7 @@ use crate::schema::{self, Operation};
 use crate::secret::Secret;
 
 use super::Engine;
+use super::decode::message_says_something;
 use super::received::{parse_message, typed_message};
 
 /// A message as the gateway sent it: parsed, its raw bytes for [`Piece::RawBody`], and the
@@ -201,7 +202,9 @@ impl Engine {
             callback.signature,
             &received,
         )?;
-        Ok(typed_message(callback, message))
+        let message = typed_message(callback, message);
+        message_says_something(callback.id, callback.message, &message)?;
+        Ok(message)
     }
 
     /// [`Engine::verify_callback_with_headers`], decoded into the callback's type.
@@ -260,6 +263,13 @@ impl Engine {
         let field = callback.token_field.ok_or_else(|| {
             Error::Config(format!("callback {} names no token field", callback.id))
         })?;
+        // An order whose token was never stored must not match a notification carrying none.
+        if expected_token.is_empty() {
+            return Err(Error::Config(format!(
+                "callback {}: the expected {field} is empty",
+                callback.id
+            )));
+        }
         let received = message
             .get(field)
             .and_then(Value::as_str)
@@ -273,7 +283,9 @@ impl Engine {
                 source: SignatureError::Mismatch,
             });
         }
-        serde_json::from_value(typed_message(callback, message)).map_err(|_| Error::Decode {
+        let message = typed_message(callback, message);
+        message_says_something(callback.id, callback.message, &message)?;
+        serde_json::from_value(message).map_err(|_| Error::Decode {
             operation: callback.id,
             message: format!("the notification does not match {}", callback.message.name),
         })
@@ -281,8 +293,31 @@ impl Engine {
 }
 
 /// Compares two secrets without an early exit, so the time taken does not tell how much of a
-/// guess was right.
+/// guess was right. Their SHA-256 digests are compared rather than the tokens: digests all have
+/// one length, so the time does not tell the token's length either.
 fn same_secret(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len()
-        && std::hint::black_box(a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y))) == 0
+    let (a, b) = (
+        ring::digest::digest(&ring::digest::SHA256, a),
+        ring::digest::digest(&ring::digest::SHA256, b),
+    );
+    let difference = a
+        .as_ref()
+        .iter()
+        .zip(b.as_ref())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    std::hint::black_box(difference) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_secret;
+
+    #[test]
+    fn secrets_match_only_byte_for_byte() {
+        assert!(same_secret(b"2f0ea505", b"2f0ea505"));
+        assert!(!same_secret(b"2f0ea505", b"2f0ea506"));
+        assert!(!same_secret(b"2f0ea505", b"2f0ea50"));
+        assert!(!same_secret(b"2f0ea505", b"2f0ea5050"));
+        assert!(!same_secret(b"2f0ea505", b""));
+    }
 }
