@@ -28,8 +28,11 @@ pub enum Outcome {
     Result900,
     /// ČSOB: process asks for a browser challenge (3-D Secure).
     Challenge,
-    /// Monetix: the sale is declined.
+    /// Monetix: the sale, refund, capture or cancel is declined by the provider (acknowledged,
+    /// then a callback with `operation.status` decline; the payment is left as it was).
     Decline,
+    /// Monetix: the sale is held for capture (`payment.status` awaiting capture).
+    Hold,
 }
 
 impl Outcome {
@@ -44,6 +47,7 @@ impl Outcome {
             "result_900" => Outcome::Result900,
             "challenge" => Outcome::Challenge,
             "decline" => Outcome::Decline,
+            "hold" => Outcome::Hold,
             _ => return None,
         })
     }

@@ -5,18 +5,51 @@ use oneclick_runtime as rt;
 use serde::{Deserialize, Serialize};
 
 use crate::types::{
-    Amount, CardHolder, Currency, Cvv, Decline, Email, IpAddress, Month, Pan, PaymentId,
-    PaymentState, Return, SavedAccountId, Success, Token, Year,
+    Amount, CardHolder, Currency, Cvv, Decline, Email, IpAddress, MerchantCallbackUrl,
+    Month, OperationType, Pan, PaymentId, PaymentState, Return, SavedAccountId, Success,
+    Token, Year,
 };
 
-/// General request identification information.
+/// General request identification information of a sale, refund, capture or cancel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct General {
-    /// Payment ID unique within the project: the idempotency key, a retry resends the same one.
+    /// Payment ID unique within the project. A sale creates the payment under it (the idempotency key: a retry resends the same one); a refund, capture or cancel names the sale's.
     pub payment_id: PaymentId,
+    /// Where the platform POSTs this operation's result callback, instead of the URL in the project settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_callback_url: Option<MerchantCallbackUrl>,
 }
 
 impl General {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(payment_id: PaymentId) -> Self {
+        Self {
+            payment_id,
+            merchant_callback_url: None,
+        }
+    }
+
+    /// Where the platform POSTs this operation's result callback, instead of the URL in the project settings.
+    pub fn merchant_callback_url(mut self, value: MerchantCallbackUrl) -> Self {
+        self.merchant_callback_url = Some(value);
+        self
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::GENERAL, self)
+    }
+}
+
+/// General request identification information of a status request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusGeneral {
+    /// The ID of the payment whose state is read.
+    pub payment_id: PaymentId,
+}
+
+impl StatusGeneral {
     /// A value with the required fields; set optional ones with the setters.
     pub fn new(payment_id: PaymentId) -> Self {
         Self { payment_id }
@@ -25,7 +58,7 @@ impl General {
     /// Checks every constraint and rule of the spec and returns all violations, each with
     /// its JSON-pointer path. Client calls do this before anything is sent.
     pub fn validate(&self) -> Result<(), rt::Violations> {
-        rt::validate::validate(&crate::schema::GENERAL, self)
+        rt::validate::validate(&crate::schema::STATUS_GENERAL, self)
     }
 }
 
@@ -216,6 +249,73 @@ impl Payment {
     /// its JSON-pointer path. Client calls do this before anything is sent.
     pub fn validate(&self) -> Result<(), rt::Violations> {
         rt::validate::validate(&crate::schema::PAYMENT, self)
+    }
+}
+
+/// What to refund.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefundPayment {
+    /// Amount to refund in minor units, more than zero; absent, the whole payment is refunded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Amount>,
+    /// Currency of the payment in the ISO-4217 alpha-3 format, upper case.
+    pub currency: Currency,
+    /// Why the money is given back.
+    pub description: String,
+    /// The merchant's own ID of this refund; give each refund of a payment its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_refund_id: Option<String>,
+}
+
+impl RefundPayment {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(currency: Currency, description: String) -> Self {
+        Self {
+            amount: None,
+            currency,
+            description,
+            merchant_refund_id: None,
+        }
+    }
+
+    /// Amount to refund in minor units, more than zero; absent, the whole payment is refunded.
+    pub fn amount(mut self, value: Amount) -> Self {
+        self.amount = Some(value);
+        self
+    }
+
+    /// The merchant's own ID of this refund; give each refund of a payment its own.
+    pub fn merchant_refund_id(mut self, value: String) -> Self {
+        self.merchant_refund_id = Some(value);
+        self
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::REFUND_PAYMENT, self)
+    }
+}
+
+/// The amount of a payment held for capture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeldPayment {
+    /// Amount in minor units, more than zero.
+    pub amount: Amount,
+    /// Currency of the payment in the ISO-4217 alpha-3 format, upper case.
+    pub currency: Currency,
+}
+
+impl HeldPayment {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(amount: Amount, currency: Currency) -> Self {
+        Self { amount, currency }
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::HELD_PAYMENT, self)
     }
 }
 
@@ -416,15 +516,15 @@ pub struct Provider {
     pub endpoint_id: Option<serde_json::Value>,
 }
 
-/// The operation (e.g. the sale) the callback reports on.
+/// The operation (a sale, refund, capture, cancel) the callback reports on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OperationInfo {
     /// Operation ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Operation type, e.g. sale.
+    /// Operation type: sale, refund, reversal, capture or cancel; any other is kept as `Unknown`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub operation_type: Option<String>,
+    pub operation_type: Option<OperationType>,
     /// Operation status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PaymentState>,
@@ -488,7 +588,7 @@ pub struct RedirectData {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 208 (operation `card_sale`, line 191).
+/// From `spec/monetix.yaml`, line 264 (operation `card_sale`, line 247).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardSaleRequest {
     /// General request identification information.
@@ -556,12 +656,162 @@ pub enum PaymentInstrument {
     },
 }
 
-/// The receipt confirmation; the result comes by callback.
+/// An acknowledgement only (the seed's receipt confirmation): the platform accepted the sale. Its result comes by callback (`operation.type` sale).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardSaleResponse {
-    /// Request acceptance status, e.g. success.
+    /// Request acceptance status: success; any other value is an error.
     pub status: String,
     /// ID of the accepted request.
+    pub request_id: String,
+    /// Project ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<i64>,
+    /// Payment ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+}
+
+/// A refund of a sale, whole or partial.
+///
+/// # On the wire
+///
+/// `POST /v2/payment/card/refund`. The client sends it: the fields as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `general.project_id`: the credential `project_id`
+/// - `general.signature`: the signature
+///
+/// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
+///
+/// From `spec/monetix.yaml`, line 367 (operation `card_refund`, line 349).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardRefundRequest {
+    /// General request identification information; payment_id is the sale's.
+    pub general: General,
+    /// What to refund.
+    pub payment: RefundPayment,
+}
+
+impl CardRefundRequest {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(general: General, payment: RefundPayment) -> Self {
+        Self { general, payment }
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::CARD_REFUND_REQUEST, self)
+    }
+}
+
+/// An acknowledgement only: the platform accepted the refund. Its result comes by callback (`operation.type` refund or reversal).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardRefundResponse {
+    /// Request acceptance status: success; any other value is an error.
+    pub status: String,
+    /// ID of the accepted request; the callback's operation.request_id.
+    pub request_id: String,
+    /// Project ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<i64>,
+    /// Payment ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+}
+
+/// The capture of a held payment.
+///
+/// # On the wire
+///
+/// `POST /v2/payment/card/capture`. The client sends it: the fields as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `general.project_id`: the credential `project_id`
+/// - `general.signature`: the signature
+///
+/// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
+///
+/// From `spec/monetix.yaml`, line 405 (operation `card_capture`, line 388).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardCaptureRequest {
+    /// General request identification information; payment_id is the held sale's.
+    pub general: General,
+    /// The amount to capture.
+    pub payment: HeldPayment,
+}
+
+impl CardCaptureRequest {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(general: General, payment: HeldPayment) -> Self {
+        Self { general, payment }
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::CARD_CAPTURE_REQUEST, self)
+    }
+}
+
+/// An acknowledgement only: the platform accepted the capture. Its result comes by callback (`operation.type` capture).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardCaptureResponse {
+    /// Request acceptance status: success; any other value is an error.
+    pub status: String,
+    /// ID of the accepted request; the callback's operation.request_id.
+    pub request_id: String,
+    /// Project ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<i64>,
+    /// Payment ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+}
+
+/// The cancellation of a held payment.
+///
+/// # On the wire
+///
+/// `POST /v2/payment/card/cancel`. The client sends it: the fields as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `general.project_id`: the credential `project_id`
+/// - `general.signature`: the signature
+///
+/// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
+///
+/// From `spec/monetix.yaml`, line 436 (operation `card_cancel`, line 419).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardCancelRequest {
+    /// General request identification information; payment_id is the held sale's.
+    pub general: General,
+    /// The held amount.
+    pub payment: HeldPayment,
+}
+
+impl CardCancelRequest {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(general: General, payment: HeldPayment) -> Self {
+        Self { general, payment }
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::CARD_CANCEL_REQUEST, self)
+    }
+}
+
+/// An acknowledgement only: the platform accepted the cancellation. Its result comes by callback (`operation.type` cancel).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardCancelResponse {
+    /// Request acceptance status: success; any other value is an error.
+    pub status: String,
+    /// ID of the accepted request; the callback's operation.request_id.
     pub request_id: String,
     /// Project ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -584,16 +834,16 @@ pub struct CardSaleResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 303 (operation `payment_status`, line 293).
+/// From `spec/monetix.yaml`, line 460 (operation `payment_status`, line 450).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentStatusRequest {
     /// General request identification information; payment_id names the payment.
-    pub general: General,
+    pub general: StatusGeneral,
 }
 
 impl PaymentStatusRequest {
     /// A value with the required fields; set optional ones with the setters.
-    pub fn new(general: General) -> Self {
+    pub fn new(general: StatusGeneral) -> Self {
         Self { general }
     }
 
@@ -626,7 +876,7 @@ pub struct PaymentStatusResponse {
     pub errors: Option<Vec<serde_json::Value>>,
 }
 
-/// A signed payment result.
+/// A signed result of a sale, refund, capture or cancel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Callback {
     /// Project ID.
