@@ -221,6 +221,7 @@ impl Checker<'_, '_> {
         self.object(&op.request, Side::Request);
         self.delivery(op);
         self.repeat(op);
+        self.result_by(op);
         if let Some(response) = &op.response {
             self.object(response, Side::Response);
         }
@@ -337,6 +338,32 @@ impl Checker<'_, '_> {
                 );
                 self.sink.error(example.name.pos, message);
             }
+        }
+    }
+
+    /// `result_by` names a callback of the spec, and an answer that acknowledges: a redirect's
+    /// answer goes to the customer's browser, so there is none to describe.
+    fn result_by(&mut self, op: &crate::spec::OperationSpec) {
+        let Some(callback) = &op.result_by else {
+            return;
+        };
+        if !self
+            .spec
+            .callbacks
+            .iter()
+            .any(|c| c.id.value == callback.value)
+        {
+            let message = format!(
+                "`result_by` names `{}`, which is not a callback of this spec",
+                callback.value
+            );
+            self.sink.error(callback.pos, message);
+        }
+        if op.delivery() == Delivery::Redirect {
+            self.sink.error(
+                callback.pos,
+                "a redirect has no answer that acknowledges: `result_by` does not apply",
+            );
         }
     }
 

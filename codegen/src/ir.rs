@@ -377,6 +377,9 @@ pub struct Operation {
     pub reconcile: Vec<String>,
     /// An answer field and the values of it that mean success.
     pub success_when: Option<(String, Vec<Literal>)>,
+    /// Index into `Gateway::callbacks`: the answer only acknowledges, this callback brings the
+    /// result.
+    pub result_by: Option<usize>,
     pub headers: Vec<Header>,
     pub examples: Vec<Example>,
     /// SCREAMING_SNAKE name of the `schema::Operation` static.

@@ -247,6 +247,10 @@ impl<'a> Lowering<'a, '_> {
                     let values = w.values.iter().map(|v| literal(&v.value)).collect();
                     (w.field.value.clone(), values)
                 }),
+                result_by: op
+                    .result_by
+                    .as_ref()
+                    .and_then(|id| spec.callbacks.iter().position(|c| c.id.value == id.value)),
                 encoding: op.encoding(),
                 headers,
                 examples: Vec::new(),

@@ -306,6 +306,8 @@ pub struct OperationSpec {
     pub reconcile: Vec<Text>,
     /// The answer field that says whether an unsigned answer is a success, and its values.
     pub success_when: Option<SuccessWhenSpec>,
+    /// The callback that brings the result when the answer only acknowledges the request.
+    pub result_by: Option<Text>,
     pub headers: Vec<HeaderSpec>,
     pub encoding: Option<Spanned<Encoding>>,
     pub delivery: Option<Spanned<Delivery>>,
@@ -1278,6 +1280,7 @@ impl<'s> Reader<'s> {
         let success_when = keys
             .optional("success_when")
             .and_then(|n| keys.r.success_when(n));
+        let result_by = keys.optional("result_by").and_then(|n| keys.r.text(n));
         let examples = keys
             .optional("examples")
             .map(|n| keys.r.list(n, Self::example))
@@ -1297,6 +1300,7 @@ impl<'s> Reader<'s> {
             repeat,
             reconcile,
             success_when,
+            result_by,
             headers,
             encoding,
             delivery,

@@ -99,6 +99,8 @@ impl Client {
     /// the issuer, and sends the result in a signed callback (see `verify_callback`).
     ///
     /// `POST /v2/payment/card/sale`. Source: One-step purchase - Monetix Gate documentation (`003_99869fa4caf8ef47.txt`), section "Request structure".
+    ///
+    /// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
     pub async fn card_sale(
         &self,
         request: &CardSaleRequest,
@@ -112,6 +114,8 @@ impl Client {
     /// `partially refunded`, `reversed` or `partially reversed`.
     ///
     /// `POST /v2/payment/card/refund`. Source: Gateway wire facts, the card-on-file lifecycle beyond the seed pages (`GATEWAYS.md`), section "Monetix / ECommPay Gate: after the sale".
+    ///
+    /// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
     pub async fn card_refund(
         &self,
         request: &CardRefundRequest,
@@ -124,6 +128,8 @@ impl Client {
     /// `operation.type` `capture`.
     ///
     /// `POST /v2/payment/card/capture`. Source: Gateway wire facts, the card-on-file lifecycle beyond the seed pages (`GATEWAYS.md`), section "Monetix / ECommPay Gate: after the sale".
+    ///
+    /// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
     pub async fn card_capture(
         &self,
         request: &CardCaptureRequest,
@@ -136,6 +142,8 @@ impl Client {
     /// comes by callback with `operation.type` `cancel`.
     ///
     /// `POST /v2/payment/card/cancel`. Source: Gateway wire facts, the card-on-file lifecycle beyond the seed pages (`GATEWAYS.md`), section "Monetix / ECommPay Gate: after the sale".
+    ///
+    /// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
     pub async fn card_cancel(
         &self,
         request: &CardCancelRequest,

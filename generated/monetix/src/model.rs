@@ -588,7 +588,7 @@ pub struct RedirectData {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 264 (operation `card_sale`, line 247).
+/// From `spec/monetix.yaml`, line 265 (operation `card_sale`, line 247).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardSaleRequest {
     /// General request identification information.
@@ -656,7 +656,9 @@ pub enum PaymentInstrument {
     },
 }
 
-/// An acknowledgement only (the seed's receipt confirmation): the platform accepted the sale. Its result comes by callback (`operation.type` sale).
+/// The seed's receipt confirmation: the platform accepted the sale; the callback reporting on it has `operation.type` sale.
+///
+/// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardSaleResponse {
     /// Request acceptance status: success; any other value is an error.
@@ -684,7 +686,7 @@ pub struct CardSaleResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 367 (operation `card_refund`, line 349).
+/// From `spec/monetix.yaml`, line 369 (operation `card_refund`, line 350).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardRefundRequest {
     /// General request identification information; payment_id is the sale's.
@@ -706,7 +708,9 @@ impl CardRefundRequest {
     }
 }
 
-/// An acknowledgement only: the platform accepted the refund. Its result comes by callback (`operation.type` refund or reversal).
+/// The platform accepted the refund; the callback reporting on it has `operation.type` refund or reversal.
+///
+/// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardRefundResponse {
     /// Request acceptance status: success; any other value is an error.
@@ -734,7 +738,7 @@ pub struct CardRefundResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 405 (operation `card_capture`, line 388).
+/// From `spec/monetix.yaml`, line 408 (operation `card_capture`, line 390).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardCaptureRequest {
     /// General request identification information; payment_id is the held sale's.
@@ -756,7 +760,9 @@ impl CardCaptureRequest {
     }
 }
 
-/// An acknowledgement only: the platform accepted the capture. Its result comes by callback (`operation.type` capture).
+/// The platform accepted the capture; the callback reporting on it has `operation.type` capture.
+///
+/// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardCaptureResponse {
     /// Request acceptance status: success; any other value is an error.
@@ -784,7 +790,7 @@ pub struct CardCaptureResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 436 (operation `card_cancel`, line 419).
+/// From `spec/monetix.yaml`, line 440 (operation `card_cancel`, line 422).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardCancelRequest {
     /// General request identification information; payment_id is the held sale's.
@@ -806,7 +812,9 @@ impl CardCancelRequest {
     }
 }
 
-/// An acknowledgement only: the platform accepted the cancellation. Its result comes by callback (`operation.type` cancel).
+/// The platform accepted the cancellation; the callback reporting on it has `operation.type` cancel.
+///
+/// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardCancelResponse {
     /// Request acceptance status: success; any other value is an error.
@@ -834,7 +842,7 @@ pub struct CardCancelResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 460 (operation `payment_status`, line 450).
+/// From `spec/monetix.yaml`, line 464 (operation `payment_status`, line 454).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentStatusRequest {
     /// General request identification information; payment_id names the payment.
