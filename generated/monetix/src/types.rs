@@ -110,7 +110,7 @@ pub enum OperationType {
     Sale,
     /// `refund`: A refund (`card_refund`).
     Refund,
-    /// `reversal`: A refund carried out as a reversal of the authorisation (`card_refund` before settlement).
+    /// `reversal`: A refund the platform carried out as a reversal (`card_refund`).
     Reversal,
     /// `capture`: The capture of a held payment (`card_capture`).
     Capture,
