@@ -30,6 +30,8 @@ pub struct Gateway {
     pub name: String,
     /// Cargo package name of the generated crate: `oneclick-csob`.
     pub crate_name: String,
+    /// The generated crate's version.
+    pub version: crate::version::Version,
     pub title: String,
     pub doc: String,
     /// The spec file, relative to the repository root: `spec/csob.yaml`.

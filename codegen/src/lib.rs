@@ -17,10 +17,13 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod lower;
+pub mod release;
 pub mod spec;
+pub mod version;
 pub mod workspace;
 pub mod yaml;
 

@@ -40,6 +40,10 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
         gateway: ir::Gateway {
             name: spec.gateway.value.clone(),
             crate_name: format!("oneclick-{}", spec.gateway.value.replace('_', "-")),
+            version: spec
+                .crate_version
+                .as_ref()
+                .map_or(crate::version::Version::INITIAL, |v| v.value),
             title: spec.title.value.clone(),
             doc: spec.doc.value.clone(),
             spec_path: spec_path.to_string(),

@@ -16,6 +16,7 @@ use oneclick_schema::{
 };
 
 use crate::diagnostics::Sink;
+use crate::version::Version;
 use crate::yaml::{Node, Pos, Value};
 
 /// A value and where it was written.
@@ -37,6 +38,8 @@ pub enum Scalar {
 #[derive(Debug, Clone)]
 pub struct Spec {
     pub version: Spanned<i64>,
+    /// The generated crate's version (`version: 0.3.1`); `None` when the spec names none.
+    pub crate_version: Option<Spanned<Version>>,
     pub gateway: Text,
     pub title: Text,
     pub doc: Text,
@@ -353,6 +356,7 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
     let mut r = Reader { sink };
     let mut top = r.map(root, "the spec")?;
     let version = top.required("spec").and_then(|n| top.r.int(n));
+    let crate_version = top.optional("version").and_then(|n| top.r.crate_version(n));
     let gateway = top.required("gateway").and_then(|n| top.r.text(n));
     let title = top.required("title").and_then(|n| top.r.text(n));
     let doc = top.required("doc").and_then(|n| top.r.text(n));
@@ -402,6 +406,7 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
     top.finish();
     Some(Spec {
         version: version?,
+        crate_version,
         gateway: gateway?,
         title: title?,
         doc: doc?,
@@ -547,6 +552,20 @@ impl<'s> Reader<'s> {
             _ => {
                 let message = format!("expected a string, found {}", node.kind());
                 self.sink.error(node.pos, message);
+                None
+            }
+        }
+    }
+
+    fn crate_version(&mut self, node: &Node) -> Option<Spanned<Version>> {
+        let text = self.text(node)?;
+        match text.value.parse() {
+            Ok(value) => Some(Spanned {
+                pos: text.pos,
+                value,
+            }),
+            Err(message) => {
+                self.sink.error(text.pos, format!("`version`: {message}"));
                 None
             }
         }

@@ -247,6 +247,11 @@ pub fn compare(root: &Path, targets: &[Target], outputs: &[Output]) -> Vec<Chang
         .chain([Path::new(REGISTRY_DIR)]);
     for dir in owned_dirs {
         for path in files_under(root, dir) {
+            // The changelog is kept, not generated: it grows a section per released version
+            // (see `release`), so it has history no spec alone reproduces.
+            if path.file_name().is_some_and(|name| name == KEPT_CHANGELOG) {
+                continue;
+            }
             if !outputs.iter().any(|o| o.path == path) {
                 let old = fs::read_to_string(root.join(&path)).unwrap_or_default();
                 changes.push(Change::Removed { path, old });
@@ -256,6 +261,9 @@ pub fn compare(root: &Path, targets: &[Target], outputs: &[Output]) -> Vec<Chang
     changes.sort_by(|a, b| a.path().cmp(b.path()));
     changes
 }
+
+/// The one file in a generated crate's directory that the generator keeps rather than owns.
+pub const KEPT_CHANGELOG: &str = "CHANGELOG.md";
 
 /// Writes the changes to disk.
 pub fn apply(root: &Path, changes: &[Change]) -> std::io::Result<()> {

@@ -5,6 +5,16 @@
 //! `cargo xtask codegen --check` changes nothing and exits non-zero with a unified diff when the
 //! checked-in code is stale.
 //!
+//! Beside the generated code, `codegen --check` checks that each gateway spec's `version`
+//! accounts for what changed on the wire since its last release, and that each crate's
+//! `CHANGELOG.md` has a section for it; `codegen` writes that section.
+//!
+//! `cargo xtask diff [BASE]` lists the wire changes between BASE and the working tree with a
+//! semver verdict (see `diff.rs`).
+//!
+//! `cargo xtask package [cargo package options]` packages the schema, the runtime and every
+//! generated client as crates.io would receive them, verified by building each from its package.
+//!
 //! `cargo xtask bench` runs the criterion benchmarks of `bench/`.
 //!
 //! Both work on the checkout they run in: the repository root is the nearest directory at or
@@ -15,13 +25,16 @@
 //! I/O error, 4 no repository or no gateway spec found (nothing was checked, so nothing can be
 //! reported up to date).
 
+mod diff;
+mod release;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use oneclick_codegen::workspace::{self, Change};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask bench";
+const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask diff [BASE] | cargo xtask package | cargo xtask bench";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +43,11 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
         ["bench"] => bench(),
+        ["package", rest @ ..] => package(rest),
+        ["diff", rest @ ..] => match repository_root() {
+            Ok(root) => diff::run(&root, rest),
+            Err(code) => code,
+        },
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(3)
@@ -85,22 +103,42 @@ fn codegen(check: bool) -> ExitCode {
         elapsed.as_secs_f64() * 1000.0
     );
     if check {
-        if changes.is_empty() {
+        let version_problems = release::check(&root, &targets);
+        for problem in &version_problems {
+            eprintln!("{problem}");
+        }
+        if changes.is_empty() && version_problems.is_empty() {
             println!("generated code is up to date ({summary})");
             return ExitCode::SUCCESS;
         }
         for change in &changes {
             print!("{}", change.unified_diff());
         }
-        eprintln!(
-            "\n{} generated file(s) differ from the specs; run `cargo xtask codegen` and commit the result",
-            changes.len()
-        );
+        if !changes.is_empty() {
+            eprintln!(
+                "\n{} generated file(s) differ from the specs; run `cargo xtask codegen` and commit the result",
+                changes.len()
+            );
+        }
         return ExitCode::from(1);
     }
     if let Err(err) = workspace::apply(&root, &changes) {
         eprintln!("cannot write the generated files: {err}");
         return ExitCode::from(3);
+    }
+    match release::update_changelogs(&root, &targets) {
+        Ok(written) => {
+            for path in written {
+                println!("{:>8} {path}", "updated");
+            }
+        }
+        Err(err) => {
+            eprintln!("cannot write a changelog: {err}");
+            return ExitCode::from(3);
+        }
+    }
+    for problem in release::check(&root, &targets) {
+        eprintln!("warning: {problem}");
     }
     for change in &changes {
         let verb = match change {
@@ -133,6 +171,45 @@ fn bench() -> ExitCode {
         Ok(_) => ExitCode::FAILURE,
         Err(err) => {
             eprintln!("cannot run cargo bench: {err}");
+            ExitCode::from(3)
+        }
+    }
+}
+
+/// `cargo xtask package`: packages the crates a merchant depends on (the schema, the runtime
+/// and every generated client) as crates.io would receive them, each built on its own from the
+/// packaged sources. Nothing is published.
+fn package(extra: &[&str]) -> ExitCode {
+    let root = match repository_root() {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
+    let mut args = vec!["package", "-p", "oneclick-schema", "-p", "oneclick-runtime"];
+    let mut crates = Vec::new();
+    for target in workspace::targets(&root).iter().filter(|t| t.is_gateway()) {
+        match oneclick_codegen::load(&root.join(&target.spec), &target.spec.to_string_lossy()) {
+            Ok(gateway) => crates.push(gateway.crate_name),
+            Err(diagnostics) => {
+                eprintln!("{diagnostics}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    crates.push(oneclick_codegen::emit::registry::PACKAGE.to_owned());
+    for name in &crates {
+        args.extend(["-p", name]);
+    }
+    args.extend(extra);
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    match std::process::Command::new(cargo)
+        .current_dir(root)
+        .args(&args)
+        .status()
+    {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("cannot run cargo package: {err}");
             ExitCode::from(3)
         }
     }

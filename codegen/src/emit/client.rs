@@ -63,6 +63,7 @@ fn environment(gateway: &Gateway) -> TokenStream {
     quote! {
         /// Where the gateway is reached.
         #[derive(Debug, Clone, PartialEq, Eq)]
+        #[non_exhaustive]
         pub enum Environment {
             #(#variants)*
             /// Any other base URL, e.g. a local simulator. Plain `http` is accepted for loopback
@@ -208,6 +209,7 @@ fn result_code(gateway: &Gateway) -> TokenStream {
     quote! {
         /// The gateway's result codes; [`rt::Error::result_code`] gives the code of a rejection.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum ResultCode {
             #(#variants)*
             /// A code this version of the spec does not know.

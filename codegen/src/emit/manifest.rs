@@ -6,13 +6,16 @@ pub(super) fn manifest(gateway: &Gateway) -> String {
     format!(
         r#"{header}[package]
 name = "{name}"
-version = "0.1.0"
-description = "Typed, validated, signed client for the {title} OneClick API."
+version = "{version}"
+description = "{description}"
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
-publish.workspace = true
-
+repository.workspace = true
+categories.workspace = true
+keywords = ["payments", "card-on-file", "oneclick", "{gateway}"]
+readme = "README.md"
+{publish}
 [dependencies]
 oneclick-runtime.workspace = true
 serde.workspace = true
@@ -20,6 +23,22 @@ serde_json.workspace = true
 "#,
         header = super::header(gateway, "#"),
         name = gateway.crate_name,
-        title = gateway.title.replace('"', "'"),
+        version = gateway.version,
+        // Focused test specs make fixture crates that exist only for this repository's tests.
+        publish = if gateway.spec_path.starts_with("tests/") {
+            "publish = false\n"
+        } else {
+            ""
+        },
+        gateway = gateway.name.replace('_', "-"),
+        description = description(gateway).replace('"', "'"),
+    )
+}
+
+/// The one-line description of the crate, on the registry and atop its README.
+pub(super) fn description(gateway: &Gateway) -> String {
+    format!(
+        "Typed, validated, signed client for the {} OneClick API.",
+        gateway.title
     )
 }

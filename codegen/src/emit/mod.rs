@@ -9,6 +9,7 @@ mod example_tests;
 mod layout;
 mod manifest;
 mod objects;
+mod readme;
 pub mod registry;
 mod scalars;
 mod schema;
@@ -53,6 +54,10 @@ pub fn emit(gateway: &Gateway) -> Vec<GeneratedFile> {
                 "{}# prettyplease formats this crate; rustfmt reformatting it would read as drift.\ndisable_all_formatting = true\n",
                 header(gateway, "#")
             ),
+        },
+        GeneratedFile {
+            path: "README.md".into(),
+            contents: readme::readme(gateway),
         },
         rust_file(gateway, "src/lib.rs", crate_root::crate_root(gateway)),
     ];

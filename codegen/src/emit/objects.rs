@@ -118,6 +118,7 @@ fn list_message(gateway: &Gateway, object: &ObjectType, element: usize) -> Token
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[non_exhaustive]
         pub struct #name {
             /// The elements, in the order the gateway sent them.
             pub items: Vec<#element>,
@@ -199,6 +200,7 @@ fn object(gateway: &Gateway, object: &ObjectType) -> TokenStream {
     quote! {
         #docs
         #[derive(#derive_debug #derive_default Clone, PartialEq, Serialize, Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#declarations)*
             #(#flattened)*
@@ -259,6 +261,7 @@ fn variants_enum(gateway: &Gateway, object: &ObjectType, variants: &Variants) ->
         #docs
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#cases)*
         }

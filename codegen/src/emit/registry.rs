@@ -43,7 +43,9 @@ description = "Every generated OneClick gateway client, listed with its schema."
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
-publish.workspace = true
+repository.workspace = true
+categories.workspace = true
+keywords = ["payments", "card-on-file", "oneclick"]
 
 [dependencies]
 oneclick-runtime.workspace = true
@@ -51,8 +53,8 @@ oneclick-runtime.workspace = true
     );
     for gateway in gateways {
         out.push_str(&format!(
-            "{} = {{ path = \"../{}\" }}\n",
-            gateway.crate_name, gateway.name
+            "{} = {{ version = \"{}\", path = \"../{}\" }}\n",
+            gateway.crate_name, gateway.version, gateway.name
         ));
     }
     out

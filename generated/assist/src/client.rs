@@ -11,6 +11,7 @@ use crate::schema;
 
 /// Where the gateway is reached.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Environment {
     /// Any other base URL, e.g. a local simulator. Plain `http` is accepted for loopback
     /// addresses only.

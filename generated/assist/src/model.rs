@@ -9,6 +9,7 @@ use crate::types::{
 
 /// The merchant's web-service credentials; filled in by the client.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Merchant {}
 
 impl Merchant {
@@ -26,6 +27,7 @@ impl Merchant {
 
 /// A card stored for a customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StoredCard {
     /// Token of the stored card.
     pub token: String,
@@ -57,6 +59,7 @@ pub struct StoredCard {
 
 /// A graphic component of the card's design.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CardAsset {
     /// Type of card design graphic component, e.g. ICON, BRAND_LOGO, CARD_BACKGROUND.
     #[serde(rename = "assetType", default, skip_serializing_if = "Option::is_none")]
@@ -74,6 +77,7 @@ pub struct CardAsset {
 
 /// A file of a card design component.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AssetData {
     /// URL of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,6 +95,7 @@ pub struct AssetData {
 
 /// The stored card to pay with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentToken {
     /// Token of the stored card.
     #[serde(rename = "Token")]
@@ -125,8 +130,9 @@ impl PaymentToken {
 /// - `merchant.login`: the credential `login`
 /// - `merchant.password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 131 (operation `list_cards`, line 121).
+/// From `spec/assist.yaml`, line 133 (operation `list_cards`, line 123).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListCardsRequest {
     /// The merchant's credentials.
     pub merchant: Merchant,
@@ -163,6 +169,7 @@ impl ListCardsRequest {
 /// The customer's cards, a JSON array. An element that is no card (seed 002 shows
 /// `{"":"4724"}`) lands in `unrecognized` instead of failing the list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ListCardsResponse {
     /// The elements, in the order the gateway sent them.
     pub items: Vec<StoredCard>,
@@ -198,8 +205,9 @@ impl<'de> Deserialize<'de> for ListCardsResponse {
 /// - `merchant.login`: the credential `login`
 /// - `merchant.password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 180 (operation `remove_card`, line 170).
+/// From `spec/assist.yaml`, line 182 (operation `remove_card`, line 172).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RemoveCardRequest {
     /// The merchant's credentials.
     pub merchant: Merchant,
@@ -242,6 +250,7 @@ impl RemoveCardRequest {
 
 /// The confirmation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RemoveCardResponse {
     /// The confirmation, e.g. "Token ... is removed".
     pub message: String,
@@ -259,8 +268,9 @@ pub struct RemoveCardResponse {
 /// - `Login`: the credential `login`
 /// - `Password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 216 (operation `token_pay`, line 200).
+/// From `spec/assist.yaml`, line 218 (operation `token_pay`, line 202).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TokenPayRequest {
     /// The merchant's order number.
     #[serde(rename = "OrderNumber")]
@@ -326,6 +336,7 @@ impl TokenPayRequest {
 
 /// The answer of the payment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TokenPayResponse {
     /// Fields the spec does not name, kept as the gateway sent them.
     #[serde(flatten)]
@@ -342,8 +353,9 @@ pub struct TokenPayResponse {
 ///
 /// - `Merchant_ID`: the credential `merchant_id`
 ///
-/// From `spec/assist.yaml`, line 250 (operation `payment_page_order`, line 237).
+/// From `spec/assist.yaml`, line 252 (operation `payment_page_order`, line 239).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentPageOrderRequest {
     /// The merchant's order number.
     #[serde(rename = "OrderNumber")]

@@ -6,6 +6,7 @@ use oneclick_runtime as rt;
 
 /// Language of the pages and messages.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Language {
     /// `RU`: Russian.
     Russian,
@@ -57,6 +58,7 @@ impl<'de> Deserialize<'de> for Language {
 
 /// The kind of token; 5 for a One Click stored card.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TokenType {
     /// `5`: A card stored with One Click.
     StoredCard,
@@ -103,6 +105,7 @@ impl<'de> Deserialize<'de> for TokenType {
 
 /// Recurring payment indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RecurringIndicator {
     /// `0`: Not a recurring payment.
     NotRecurring,

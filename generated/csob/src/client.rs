@@ -12,6 +12,7 @@ use crate::schema;
 
 /// Where the gateway is reached.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Environment {
     /// Integration environment; takes test cards only. (`https://iapi.iplatebnibrana.csob.cz/api/v1.9`)
     Sandbox,
@@ -87,6 +88,7 @@ impl fmt::Debug for Credentials {
 
 /// The gateway's result codes; [`rt::Error::result_code`] gives the code of a rejection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ResultCode {
     /// `0`: OK.
     Ok,

@@ -14,6 +14,7 @@ use crate::types::{
 
 /// Additional purchase data related to the customer.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Customer {
     /// Customer's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -103,6 +104,7 @@ impl Customer {
 
 /// The customer's account at the e-shop.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomerAccount {
     /// When the account was created.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
@@ -202,6 +204,7 @@ impl CustomerAccount {
 
 /// How the customer logged in to the e-shop.
 #[derive(Default, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomerLogin {
     /// Authentication method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -262,6 +265,7 @@ impl fmt::Debug for CustomerLogin {
 
 /// Additional purchase data related to the order.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Order {
     /// Type of the purchase.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -405,6 +409,7 @@ impl Order {
 
 /// A billing or shipping address.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Address {
     /// First address line.
     pub address1: AddressLine,
@@ -471,6 +476,7 @@ impl Address {
 
 /// Gift cards bought in the order.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Giftcards {
     /// Total amount of the gift cards in hundredths.
     #[serde(rename = "totalAmount", default, skip_serializing_if = "Option::is_none")]
@@ -521,6 +527,7 @@ impl Giftcards {
 /// Additional data for payment authentication. The merchant fills `browser` when the payment
 /// was initialised with sdkUsed = false, `sdk` when it was initialised with sdkUsed = true.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Fingerprint {
     /// Parameters obtained from the customer's browser.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -557,6 +564,7 @@ impl Fingerprint {
 
 /// Customer browser parameters used for payment authentication.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Browser {
     /// The User-Agent header as received from the customer's browser.
     #[serde(rename = "userAgent")]
@@ -660,6 +668,7 @@ impl Browser {
 
 /// Parameters obtained after initialising the 3DS SDK in the customer's mobile application.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Sdk {
     /// Identifier of the merchant application with the integrated 3DS SDK.
     #[serde(rename = "appID")]
@@ -715,6 +724,7 @@ impl Sdk {
 
 /// Data for performing device fingerprint or the confirmation within payment authentication.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Actions {
     /// Data for device fingerprint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -728,6 +738,7 @@ pub struct Actions {
 /// `browserInit` in a 1px iframe; for an app (sdkUsed = true) it initialises the 3DS SDK with
 /// `sdkInit` and passes the result to oneclick/process in `fingerprint.sdk`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ActionsFingerprint {
     /// Data for device fingerprint in the customer's browser.
     #[serde(rename = "browserInit", default, skip_serializing_if = "Option::is_none")]
@@ -740,6 +751,7 @@ pub struct ActionsFingerprint {
 /// Parameters of the payment confirmation: `browserChallenge` is opened in an iframe or
 /// top.location; `sdkChallenge` runs the authentication in the 3DS SDK.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ActionsAuthenticate {
     /// Confirmation in the customer's browser.
     #[serde(
@@ -757,6 +769,7 @@ pub struct ActionsAuthenticate {
 /// string; with POST as an application/x-www-form-urlencoded body. The gateway currently
 /// uses GET only, without vars.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Endpoint {
     /// URL of the endpoint.
     pub url: String,
@@ -774,6 +787,7 @@ pub struct Endpoint {
 
 /// Parameters to initialise the 3DS SDK in the customer's mobile application.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SdkInit {
     /// Identifier of the directory server that processes the authentication request.
     #[serde(
@@ -792,6 +806,7 @@ pub struct SdkInit {
 
 /// Parameters to run the confirmation with the 3DS SDK in the customer's mobile application.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SdkChallenge {
     /// Payment authentication identifier.
     #[serde(
@@ -837,8 +852,9 @@ pub struct SdkChallenge {
 /// 2. `origPayId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 460 (operation `oneclick_echo`, line 447).
+/// From `spec/csob.yaml`, line 462 (operation `oneclick_echo`, line 449).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OneclickEchoRequest {
     /// PayID of the OneClick template.
     #[serde(rename = "origPayId")]
@@ -860,6 +876,7 @@ impl OneclickEchoRequest {
 
 /// The template's status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OneclickEchoResponse {
     /// PayID of the OneClick template (15 characters).
     #[serde(rename = "origPayId", default, skip_serializing_if = "Option::is_none")]
@@ -907,8 +924,9 @@ pub struct OneclickEchoResponse {
 /// 17. `language`
 /// 18. `ttlSec`
 ///
-/// From `spec/csob.yaml`, line 534 (operation `oneclick_init`, line 517).
+/// From `spec/csob.yaml`, line 536 (operation `oneclick_init`, line 519).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OneclickInitRequest {
     /// PayID of the OneClick template created earlier.
     #[serde(rename = "origPayId")]
@@ -1080,6 +1098,7 @@ impl OneclickInitRequest {
 
 /// The new payment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OneclickInitResponse {
     /// Unique payment ID (15 characters).
     #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
@@ -1122,8 +1141,9 @@ pub struct OneclickInitResponse {
 /// 3. `dttm`
 /// 4. `fingerprint` (`browser` (`userAgent`, `acceptHeader`, `language`, `javascriptEnabled`, `colorDepth`, `screenHeight`, `screenWidth`, `timezone`, `javaEnabled`, `challengeWindowSize`), `sdk` (`appID`, `encData`, `ephemPubKey`, `maxTimeout`, `referenceNumber`, `transID`))
 ///
-/// From `spec/csob.yaml`, line 692 (operation `oneclick_process`, line 675).
+/// From `spec/csob.yaml`, line 694 (operation `oneclick_process`, line 677).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OneclickProcessRequest {
     /// PayID of the payment created by oneclick/init.
     #[serde(rename = "payId")]
@@ -1154,6 +1174,7 @@ impl OneclickProcessRequest {
 
 /// The payment being processed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OneclickProcessResponse {
     /// Unique payment ID (15 characters).
     #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
@@ -1198,8 +1219,9 @@ pub struct OneclickProcessResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 832 (operation `payment_status`, line 819).
+/// From `spec/csob.yaml`, line 834 (operation `payment_status`, line 821).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentStatusRequest {
     /// The payment's ID.
     #[serde(rename = "payId")]
@@ -1221,6 +1243,7 @@ impl PaymentStatusRequest {
 
 /// The payment's state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentStatusResponse {
     /// Unique payment ID (15 characters).
     #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]

@@ -6,6 +6,7 @@ use oneclick_runtime as rt;
 
 /// The type of implicit payment method offered to the customer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PayMethod {
     /// `card`: Card payment.
     Card,
@@ -57,6 +58,7 @@ impl<'de> Deserialize<'de> for PayMethod {
 
 /// Currency code; the gateway accepts these nine.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Currency {
     /// `CZK`
     Czk,
@@ -136,6 +138,7 @@ impl<'de> Deserialize<'de> for Currency {
 
 /// An HTTP method for returning to the e-shop or opening an endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum HttpMethod {
     /// `POST`
     Post,
@@ -187,6 +190,7 @@ impl<'de> Deserialize<'de> for HttpMethod {
 
 /// Language of the payment confirmation pages.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Language {
     /// `cs`
     Cs,
@@ -302,6 +306,7 @@ impl<'de> Deserialize<'de> for Language {
 
 /// How the customer logged in to the e-shop.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LoginAuth {
     /// `guest`
     Guest,
@@ -377,6 +382,7 @@ impl<'de> Deserialize<'de> for LoginAuth {
 
 /// Type of the purchase.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OrderType {
     /// `purchase`
     Purchase,
@@ -440,6 +446,7 @@ impl<'de> Deserialize<'de> for OrderType {
 
 /// How the goods are delivered.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Delivery {
     /// `shipping`
     Shipping,
@@ -507,6 +514,7 @@ impl<'de> Deserialize<'de> for Delivery {
 
 /// Delivery time frame.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DeliveryMode {
     /// `0`: Electronic delivery.
     Electronic,
@@ -566,6 +574,7 @@ impl<'de> Deserialize<'de> for DeliveryMode {
 
 /// Colour depth of the customer's screen in bits per pixel, from `screen.colorDepth`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ColorDepth {
     /// `1`
     Bits1,
@@ -640,6 +649,7 @@ impl<'de> Deserialize<'de> for ColorDepth {
 
 /// Dimensions of the window in which the authentication is performed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChallengeWindowSize {
     /// `01`: 250 x 400.
     W250x400,
@@ -703,6 +713,7 @@ impl<'de> Deserialize<'de> for ChallengeWindowSize {
 
 /// State of a payment in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentStatus {
     /// `1`: Payment created.
     Created,

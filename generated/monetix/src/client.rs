@@ -12,6 +12,7 @@ use crate::schema;
 
 /// Where the gateway is reached.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Environment {
     /// ECommPay's Gate host. (`https://api.ecommpay.com`)
     Ecommpay,

@@ -12,6 +12,7 @@ use crate::types::{
 
 /// General request identification information of a sale, refund, capture or cancel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct General {
     /// Payment ID unique within the project. A sale creates the payment under it (the idempotency key: a retry resends the same one); a refund, capture or cancel names the sale's.
     pub payment_id: PaymentId,
@@ -44,6 +45,7 @@ impl General {
 
 /// General request identification information of a status request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StatusGeneral {
     /// The ID of the payment whose state is read.
     pub payment_id: PaymentId,
@@ -64,6 +66,7 @@ impl StatusGeneral {
 
 /// Customer information.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Customer {
     /// The ID of the customer within the merchant project.
     pub id: String,
@@ -219,6 +222,7 @@ impl Customer {
 
 /// Payment information.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Payment {
     /// Payment amount in minor units, more than zero.
     pub amount: Amount,
@@ -254,6 +258,7 @@ impl Payment {
 
 /// What to refund.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RefundPayment {
     /// Amount to refund in minor units, more than zero; absent, the whole payment is refunded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -299,6 +304,7 @@ impl RefundPayment {
 
 /// The amount of a payment held for capture.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct HeldPayment {
     /// Amount in minor units, more than zero.
     pub amount: Amount,
@@ -321,6 +327,7 @@ impl HeldPayment {
 
 /// Addresses for redirecting the customer back to the merchant's system.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReturnUrl {
     /// The URL for redirecting the customer after the payment is completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -370,6 +377,7 @@ impl ReturnUrl {
 
 /// Complete card details, as indicated on the card.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Card {
     /// Card number.
     pub pan: Pan,
@@ -424,6 +432,7 @@ impl fmt::Debug for Card {
 
 /// An amount and its currency.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Sum {
     /// Amount in minor units.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -435,6 +444,7 @@ pub struct Sum {
 
 /// The payment a callback or status reports on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentInfo {
     /// Payment ID unique within the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -461,6 +471,7 @@ pub struct PaymentInfo {
 
 /// The card used, masked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Account {
     /// Masked card number, e.g. 424242******4243.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -487,6 +498,7 @@ pub struct Account {
 
 /// The customer as the platform reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CallbackCustomer {
     /// The ID of the customer within the merchant project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -498,6 +510,7 @@ pub struct CallbackCustomer {
 
 /// The provider that processed the operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Provider {
     /// Provider ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -518,6 +531,7 @@ pub struct Provider {
 
 /// The operation (a sale, refund, capture, cancel) the callback reports on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OperationInfo {
     /// Operation ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -559,6 +573,7 @@ pub struct OperationInfo {
 
 /// Where and how to redirect the customer to the payment system.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RedirectData {
     /// Additional data for the request to the payment system; sent as [] when empty.
     #[serde(
@@ -588,8 +603,9 @@ pub struct RedirectData {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 265 (operation `card_sale`, line 247).
+/// From `spec/monetix.yaml`, line 267 (operation `card_sale`, line 249).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CardSaleRequest {
     /// General request identification information.
     pub general: General,
@@ -632,6 +648,7 @@ impl CardSaleRequest {
 /// How the card is given: exactly one of full details, a saved account id or a token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PaymentInstrument {
     /// Complete card details collected from the customer.
     FullCard {
@@ -660,6 +677,7 @@ pub enum PaymentInstrument {
 ///
 /// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CardSaleResponse {
     /// Request acceptance status: success; any other value is an error.
     pub status: String,
@@ -686,8 +704,9 @@ pub struct CardSaleResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 369 (operation `card_refund`, line 350).
+/// From `spec/monetix.yaml`, line 371 (operation `card_refund`, line 352).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CardRefundRequest {
     /// General request identification information; payment_id is the sale's.
     pub general: General,
@@ -712,6 +731,7 @@ impl CardRefundRequest {
 ///
 /// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CardRefundResponse {
     /// Request acceptance status: success; any other value is an error.
     pub status: String,
@@ -738,8 +758,9 @@ pub struct CardRefundResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 408 (operation `card_capture`, line 390).
+/// From `spec/monetix.yaml`, line 410 (operation `card_capture`, line 392).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CardCaptureRequest {
     /// General request identification information; payment_id is the held sale's.
     pub general: General,
@@ -764,6 +785,7 @@ impl CardCaptureRequest {
 ///
 /// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CardCaptureResponse {
     /// Request acceptance status: success; any other value is an error.
     pub status: String,
@@ -790,8 +812,9 @@ pub struct CardCaptureResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 440 (operation `card_cancel`, line 422).
+/// From `spec/monetix.yaml`, line 442 (operation `card_cancel`, line 424).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CardCancelRequest {
     /// General request identification information; payment_id is the held sale's.
     pub general: General,
@@ -816,6 +839,7 @@ impl CardCancelRequest {
 ///
 /// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CardCancelResponse {
     /// Request acceptance status: success; any other value is an error.
     pub status: String,
@@ -842,8 +866,9 @@ pub struct CardCancelResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 464 (operation `payment_status`, line 454).
+/// From `spec/monetix.yaml`, line 466 (operation `payment_status`, line 456).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentStatusRequest {
     /// General request identification information; payment_id names the payment.
     pub general: StatusGeneral,
@@ -864,6 +889,7 @@ impl PaymentStatusRequest {
 
 /// The payment's state, in the format of the callbacks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentStatusResponse {
     /// Project ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -886,6 +912,7 @@ pub struct PaymentStatusResponse {
 
 /// A signed result of a sale, refund, capture or cancel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Callback {
     /// Project ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,6 +6,7 @@ use oneclick_runtime as rt;
 
 /// Status of a payment or an operation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentState {
     /// `success`: The payment succeeded.
     Success,
@@ -105,6 +106,7 @@ impl<'de> Deserialize<'de> for PaymentState {
 
 /// The kind of operation a callback or status reports on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OperationType {
     /// `sale`: A one-step purchase (`card_sale`).
     Sale,

@@ -13,6 +13,7 @@ use crate::schema;
 
 /// Where the gateway is reached.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Environment {
     /// Test environment. (`https://xpaysandbox.nexigroup.com/api/phoenix-0.0/psp/api/v1`)
     Sandbox,

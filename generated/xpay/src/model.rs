@@ -10,6 +10,7 @@ use crate::types::{
 
 /// The order to pay.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Order {
     /// The merchant's order ID, at most 18 characters.
     #[serde(rename = "orderId")]
@@ -59,6 +60,7 @@ impl Order {
 
 /// How the payment is taken.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentSession {
     /// PAY takes the amount; VERIFY only checks the card.
     #[serde(rename = "actionType")]
@@ -132,6 +134,7 @@ impl PaymentSession {
 
 /// Recurring or OneClick use of the card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Recurrence {
     /// What the payment does with the contract.
     pub action: RecurrenceAction,
@@ -192,6 +195,7 @@ impl Recurrence {
 
 /// A payment link.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaymentLink {
     /// The link's ID.
     #[serde(rename = "linkId", default, skip_serializing_if = "Option::is_none")]
@@ -208,6 +212,7 @@ pub struct PaymentLink {
 
 /// A contract registered for the customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Contract {
     /// The contract ID.
     #[serde(rename = "contractId")]
@@ -229,8 +234,9 @@ pub struct Contract {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 142 (operation `create_hpp_order`, line 127).
+/// From `spec/xpay.yaml`, line 144 (operation `create_hpp_order`, line 129).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateHppOrderRequest {
     /// The order.
     pub order: Order,
@@ -254,6 +260,7 @@ impl CreateHppOrderRequest {
 
 /// Where to send the customer, and the token that identifies this order's notifications.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateHppOrderResponse {
     /// The URL of the payment page for the customer.
     #[serde(rename = "hostedPage")]
@@ -275,8 +282,9 @@ pub struct CreateHppOrderResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 188 (operation `create_pay_by_link`, line 173).
+/// From `spec/xpay.yaml`, line 190 (operation `create_pay_by_link`, line 175).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreatePayByLinkRequest {
     /// The order.
     pub order: Order,
@@ -300,6 +308,7 @@ impl CreatePayByLinkRequest {
 
 /// The link and the token that identifies this order's notifications.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreatePayByLinkResponse {
     /// The payment link.
     #[serde(rename = "paymentLink")]
@@ -320,8 +329,9 @@ pub struct CreatePayByLinkResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 228 (operation `list_customer_contracts`, line 218).
+/// From `spec/xpay.yaml`, line 230 (operation `list_customer_contracts`, line 220).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListCustomerContractsRequest {
     /// The merchant's customer ID.
     #[serde(rename = "customerId")]
@@ -343,6 +353,7 @@ impl ListCustomerContractsRequest {
 
 /// The customer's contracts; fields the sources do not name are kept in `other`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListCustomerContractsResponse {
     /// The contracts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -363,8 +374,9 @@ pub struct ListCustomerContractsResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 247 (operation `deactivate_contract`, line 237).
+/// From `spec/xpay.yaml`, line 249 (operation `deactivate_contract`, line 239).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeactivateContractRequest {
     /// The contract ID.
     #[serde(rename = "contractId")]
@@ -386,6 +398,7 @@ impl DeactivateContractRequest {
 
 /// The answer, often empty; whatever it holds is kept in `other`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeactivateContractResponse {
     /// Fields the spec does not name, kept as the gateway sent them.
     #[serde(flatten)]
@@ -403,8 +416,9 @@ pub struct DeactivateContractResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 265 (operation `get_order`, line 255).
+/// From `spec/xpay.yaml`, line 267 (operation `get_order`, line 257).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetOrderRequest {
     /// The merchant's order ID.
     #[serde(rename = "orderId")]
@@ -426,6 +440,7 @@ impl GetOrderRequest {
 
 /// The order as XPay describes it; its fields are kept in `other`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetOrderResponse {
     /// Fields the spec does not name, kept as the gateway sent them.
     #[serde(flatten)]
@@ -434,6 +449,7 @@ pub struct GetOrderResponse {
 
 /// A payment notification; fields the sources do not name are kept in `other`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Notification {
     /// The token of the order it is about.
     #[serde(rename = "securityToken")]

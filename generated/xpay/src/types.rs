@@ -6,6 +6,7 @@ use oneclick_runtime as rt;
 
 /// PAY takes the amount; VERIFY only checks the card.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ActionType {
     /// `PAY`
     Pay,
@@ -57,6 +58,7 @@ impl<'de> Deserialize<'de> for ActionType {
 
 /// What the payment does with the contract.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RecurrenceAction {
     /// `NO_RECURRING`: A one-off payment.
     NoRecurring,
@@ -112,6 +114,7 @@ impl<'de> Deserialize<'de> for RecurrenceAction {
 
 /// Who initiates the payments of the contract.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContractType {
     /// `MIT_SCHEDULED`: Merchant-initiated on a schedule.
     MitScheduled,
@@ -167,6 +170,7 @@ impl<'de> Deserialize<'de> for ContractType {
 
 /// The link's state.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LinkStatus {
     /// `ACTIVE`
     Active,
