@@ -275,6 +275,11 @@ impl Collector<'_> {
             let value = format!("`{field}` is one of {}", values.join(", "));
             self.add_child(&key, "success when", Kind::ResultMeaning, &value);
         }
+        // Said in the docs only: the answer and its decoding stay the same.
+        if let Some(callback) = operation.result_by {
+            let callback = &self.gateway.callbacks[callback].id;
+            self.add_child(&key, "result by", Kind::Documentation, callback);
+        }
         for header in &operation.headers {
             let aspect = format!("header `{}`", header.name);
             self.add_child(
