@@ -17,12 +17,9 @@ use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, builder::PossibleValuesParser, value_parser};
 use clap_complete::Shell;
-use oneclick_runtime::schema::{
-    self, Constraint, Delivery, Kind, Object, Scheme, SignItem, SignShape,
-};
-use oneclick_runtime::{
-    Credentials, Engine, Error, RsaPrivateKey, RsaPublicKey, Secret, SigningKeys,
-};
+use oneclick_runtime::recipe::{Field as SignedField, Piece, Placement, Shape};
+use oneclick_runtime::schema::{self, Constraint, CredentialKind, Delivery, Kind, Object};
+use oneclick_runtime::{Credentials, Engine, Error, Key, RsaPrivateKey, RsaPublicKey, Secret};
 use serde_json::{Map, Value};
 use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::fmt::format::FmtSpan;
@@ -392,20 +389,11 @@ fn literal(value: &schema::Literal) -> String {
 /// The environment variables a gateway's credentials come from.
 fn credential_vars(name: &str, gateway: &schema::Gateway) -> Vec<String> {
     let prefix = name.to_uppercase();
-    let mut vars: Vec<String> = gateway
+    gateway
         .credentials
         .iter()
         .map(|c| format!("{prefix}_{}", c.name.to_uppercase()))
-        .collect();
-    match gateway.scheme {
-        Scheme::PipeRsaSha256 => {
-            vars.push(format!("{prefix}_PRIVATE_KEY"));
-            vars.push(format!("{prefix}_GATEWAY_PUBLIC_KEY"));
-        }
-        Scheme::FlatHmacSha512 => vars.push(format!("{prefix}_SECRET_KEY")),
-        Scheme::None => {}
-    }
-    vars
+        .collect()
 }
 
 fn env(var: &str) -> Result<String, Failure> {
@@ -426,28 +414,25 @@ fn engine(
 ) -> Result<Engine, Failure> {
     let prefix = name.to_uppercase();
     let mut values = Vec::new();
+    let mut keys = Vec::new();
     for credential in gateway.credentials {
-        let value = env(&format!("{prefix}_{}", credential.name.to_uppercase()))?;
-        values.push((credential.name, Secret::new(value)));
-    }
-    let keys = match gateway.scheme {
-        Scheme::PipeRsaSha256 => {
-            let key_error = |var: String| {
-                move |e: oneclick_runtime::KeyError| Failure(1, format!("{var}: {e}"))
-            };
-            let private = format!("{prefix}_PRIVATE_KEY");
-            let public = format!("{prefix}_GATEWAY_PUBLIC_KEY");
-            SigningKeys::PipeRsaSha256 {
-                private_key: RsaPrivateKey::from_pem(&pem(&private)?)
-                    .map_err(key_error(private))?,
-                gateway_key: RsaPublicKey::from_pem(&pem(&public)?).map_err(key_error(public))?,
+        let var = format!("{prefix}_{}", credential.name.to_uppercase());
+        let key_error = |e: oneclick_runtime::KeyError| Failure(1, format!("{var}: {e}"));
+        // Keys come from PEM files named by the variable; other credentials are the value.
+        match credential.kind {
+            CredentialKind::Text | CredentialKind::Secret => {
+                values.push((credential.name, Secret::new(env(&var)?)));
+            }
+            CredentialKind::RsaPrivateKey => {
+                let key = RsaPrivateKey::from_pem(&pem(&var)?).map_err(key_error)?;
+                keys.push((credential.name, Key::RsaPrivate(key)));
+            }
+            CredentialKind::RsaPublicKey => {
+                let key = RsaPublicKey::from_pem(&pem(&var)?).map_err(key_error)?;
+                keys.push((credential.name, Key::RsaPublic(key)));
             }
         }
-        Scheme::FlatHmacSha512 => SigningKeys::FlatHmacSha512 {
-            secret: Secret::new(env(&format!("{prefix}_SECRET_KEY"))?),
-        },
-        Scheme::None => SigningKeys::None,
-    };
+    }
     let base_url = match (option(args, "base-url"), option(args, "env")) {
         (Some(url), _) => url.to_string(),
         (None, Some(env_name)) => gateway
@@ -547,21 +532,32 @@ fn call(
     // A gateway may echo the card in a successful answer too; the terminal and its logs only
     // ever see the scrubbed copy.
     let answer = engine.shown_answer(op, &request, &answer);
-    let shown = match gateway.scheme {
-        // An ordered signature covers only the fields of its order: whatever else the answer
-        // holds could have been added on the way, so it is kept apart rather than shown as
-        // verified. The flat scheme covers every field.
-        Scheme::PipeRsaSha256 if op.response_signed => {
-            mark_unsigned(op.response_signature, gateway.signature_field, answer)
+    // A signature over an order covers only the fields of its order: whatever else the answer
+    // holds could have been added on the way, so it is kept apart rather than shown as
+    // verified. A flattened text covers every field.
+    let ordered = op.response_recipes.first().filter(|named| {
+        named
+            .recipe
+            .text
+            .iter()
+            .any(|piece| matches!(piece, Piece::Order(_)))
+    });
+    let shown = match ordered {
+        Some(named) => {
+            let signature_field = match named.recipe.placement {
+                Placement::Field(path) => path.last().copied(),
+                _ => None,
+            };
+            mark_unsigned(op.response_signature, signature_field, answer)
         }
-        _ => answer,
+        None => answer,
     };
     Ok(format!("{}\n", output.render(&shown)))
 }
 
 /// The answer with the fields its signature order does not cover moved under `"unsigned"`, in
 /// the same nesting; the signature itself stays where it is.
-fn mark_unsigned(order: &[SignItem], signature_field: Option<&str>, answer: Value) -> Value {
+fn mark_unsigned(order: &[SignedField], signature_field: Option<&str>, answer: Value) -> Value {
     let Value::Object(map) = answer else {
         return answer;
     };
@@ -586,13 +582,13 @@ fn mark_unsigned(order: &[SignItem], signature_field: Option<&str>, answer: Valu
 /// Splits an object into the fields `order` signs and the rest, nested objects and lists of
 /// objects by their own orders.
 fn split_covered(
-    order: &[SignItem],
+    order: &[SignedField],
     map: Map<String, Value>,
 ) -> (Map<String, Value>, Map<String, Value>) {
     let mut covered = Map::new();
     let mut uncovered = Map::new();
     for (key, value) in map {
-        let Some(item) = order.iter().find(|item| item.wire == key) else {
+        let Some(item) = order.iter().find(|item| item.name == key) else {
             uncovered.insert(key, value);
             continue;
         };
@@ -605,14 +601,14 @@ fn split_covered(
     (covered, uncovered)
 }
 
-fn split_value(shape: &SignShape, value: Value) -> (Value, Option<Value>) {
+fn split_value(shape: &Shape, value: Value) -> (Value, Option<Value>) {
     match (shape, value) {
-        (SignShape::Object(order), Value::Object(map)) => {
+        (Shape::Object(order), Value::Object(map)) => {
             let (covered, uncovered) = split_covered(order, map);
             let uncovered = (!uncovered.is_empty()).then_some(Value::Object(uncovered));
             (Value::Object(covered), uncovered)
         }
-        (SignShape::Each(element), Value::Array(items)) => {
+        (Shape::Each(element), Value::Array(items)) => {
             let (covered, uncovered): (Vec<Value>, Vec<Option<Value>>) = items
                 .into_iter()
                 .map(|item| split_value(element, item))

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-use oneclick_schema::{Auto, Delivery, Location, Repeat, ScalarBase, Scheme};
+use oneclick_schema::{Auto, Delivery, Location, Repeat, ScalarBase};
 
 use crate::diagnostics::Sink;
 use crate::ir::{UrlPart, url_parts};
@@ -255,38 +255,6 @@ impl Checker<'_, '_> {
                 }
             }
         }
-        let ordered = spec
-            .signature
-            .as_ref()
-            .filter(|s| s.scheme.value == Scheme::PipeRsaSha256);
-        if let Some(signature) = ordered {
-            let carried = op
-                .request
-                .fields
-                .iter()
-                .find(|f| f.wire.value == signature.field.value);
-            if carried
-                .and_then(|f| f.auto.as_ref())
-                .is_none_or(|a| a.value != Auto::Signature)
-            {
-                let message = format!(
-                    "the request of `{}` needs a `{}` field with `auto: signature`",
-                    op.id.value, signature.field.value
-                );
-                self.sink.error(op.request.pos, message);
-            }
-            if let Some(response) = op.response.as_ref().filter(|r| {
-                !r.fields
-                    .iter()
-                    .any(|f| f.wire.value == signature.field.value)
-            }) {
-                let message = format!(
-                    "the response of `{}` needs its `{}` field: responses are verified",
-                    op.id.value, signature.field.value
-                );
-                self.sink.error(response.pos, message);
-            }
-        }
         match &spec.result {
             Some(result) => {
                 for field in
@@ -528,20 +496,6 @@ impl Checker<'_, '_> {
             self.sink.error(callback.source_document.pos, message);
         }
         self.object(&callback.message, Side::Response);
-        if let Some(signature) = &spec.signature {
-            let carried = callback
-                .message
-                .fields
-                .iter()
-                .any(|f| f.wire.value == signature.field.value);
-            if callback.message.signs_all && !carried {
-                let message = format!(
-                    "the callback `{}` is signed, so it needs its `{}` field",
-                    callback.id.value, signature.field.value
-                );
-                self.sink.error(callback.message.pos, message);
-            }
-        }
         let mut names = BTreeSet::new();
         for example in &callback.examples {
             self.snake(&example.name, "an example name");

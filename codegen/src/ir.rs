@@ -8,9 +8,13 @@
 //! generated statics share with the runtime come from `oneclick_schema`; what is defined here
 //! is the generator's own: resolved Rust names, docs, and types referred to by index.
 
+pub use oneclick_schema::recipe::{Absent, Algorithm, Booleans, DigestAlgorithm, Output};
 pub use oneclick_schema::{
-    Delivery, Encoding, Format, LengthUnit, Location, Method, Repeat, ScalarBase, Scheme, TimeZone,
+    CredentialKind, Delivery, Encoding, Format, LengthUnit, Location, Method, Repeat, ScalarBase,
+    TimeZone,
 };
+
+pub use crate::spec::{FlatSpec, ValuesFormat};
 
 /// A value written in the spec: a default, an enum value, a sample.
 pub type Literal = oneclick_schema::Literal<String>;
@@ -40,7 +44,8 @@ pub struct Gateway {
     pub environments: Vec<Environment>,
     pub time_zone: TimeZone,
     pub credentials: Vec<Credential>,
-    pub signature: Option<Signature>,
+    /// Every signature recipe, in spec order; messages refer to them by index.
+    pub recipes: Vec<Recipe>,
     pub result: Option<ResultSpec>,
     pub fault: Option<Fault>,
     pub errors: Option<ErrorsList>,
@@ -60,11 +65,35 @@ pub struct Gateway {
 }
 
 impl Gateway {
-    /// How the gateway signs its messages; [`Scheme::None`] when it does not.
-    pub fn scheme(&self) -> Scheme {
-        self.signature
-            .as_ref()
-            .map_or(Scheme::None, |signature| signature.scheme)
+    /// Whether any recipe of the spec needs MD5 or RSA SHA-1 signing: the runtime features
+    /// `md5` and `rsa-sha1`.
+    pub fn needs_md5(&self) -> bool {
+        self.recipes.iter().any(Recipe::uses_md5)
+    }
+
+    /// Whether `wire` is the name a recipe's signature field has, at any depth.
+    pub fn is_signature_field(&self, wire: &str) -> bool {
+        self.recipes.iter().any(|r| match &r.placement {
+            Placement::Field(path) => path.last().is_some_and(|last| last == wire),
+            Placement::Header { .. } => false,
+        })
+    }
+
+    /// Whether a recipe signs with credential `key` over RSA SHA-1: its Rust type is then the
+    /// runtime's SHA-1 key.
+    pub fn signs_sha1_with(&self, key: &str) -> bool {
+        self.recipes.iter().any(|r| {
+            r.sign_key.as_deref() == Some(key)
+                && r.algorithm == Algorithm::RsaPkcs1(oneclick_schema::recipe::RsaHash::Sha1)
+        })
+    }
+
+    /// Whether a recipe signs with RSA over SHA-1, which ring cannot do.
+    pub fn needs_rsa_sha1(&self) -> bool {
+        self.recipes.iter().any(|r| {
+            r.sign_key.is_some()
+                && r.algorithm == Algorithm::RsaPkcs1(oneclick_schema::recipe::RsaHash::Sha1)
+        })
     }
 }
 
@@ -138,14 +167,89 @@ pub struct Credential {
     pub sensitive: bool,
     /// Sent as a JSON number (`i64` in `Credentials`) rather than a string.
     pub integer: bool,
+    pub kind: CredentialKind,
 }
 
+/// A signature recipe of the spec.
 #[derive(Debug, Clone)]
-pub struct Signature {
-    /// Never [`Scheme::None`]: a gateway that does not sign has no `Signature`.
-    pub scheme: Scheme,
-    /// Wire name of the field carrying the signature: `signature`.
-    pub field: String,
+pub struct Recipe {
+    /// Spec name: `request`.
+    pub name: String,
+    /// Name of its static: `RECIPE_REQUEST`.
+    pub const_name: String,
+    pub text: Vec<Piece>,
+    pub algorithm: Algorithm,
+    pub output: Output,
+    pub placement: Placement,
+    pub sign_key: Option<String>,
+    pub verify_key: Option<String>,
+}
+
+impl Recipe {
+    fn uses_md5(&self) -> bool {
+        self.algorithm == Algorithm::Digest(DigestAlgorithm::Md5) || pieces_use_md5(&self.text)
+    }
+
+    /// Whether the text writes the message's own signature order.
+    pub fn writes_order(&self) -> bool {
+        self.text.iter().any(|p| matches!(p, Piece::Order(_)))
+    }
+}
+
+fn pieces_use_md5(pieces: &[Piece]) -> bool {
+    pieces.iter().any(|piece| match piece {
+        Piece::Digest { algorithm, of, .. } => {
+            *algorithm == DigestAlgorithm::Md5 || pieces_use_md5(of)
+        }
+        Piece::Upper(of) => pieces_use_md5(of),
+        _ => false,
+    })
+}
+
+/// One piece of a recipe's text.
+#[derive(Debug, Clone)]
+pub enum Piece {
+    Literal(String),
+    /// A credential's value or an input the message brings, by name.
+    Input(String),
+    RawBody,
+    Order(ValuesFormat),
+    Fields(Vec<SignedField>, ValuesFormat),
+    Flat(FlatSpec),
+    Pairs {
+        fields: Vec<String>,
+        assign: String,
+        separator: String,
+        booleans: Booleans,
+    },
+    Json(Vec<String>),
+    Digest {
+        algorithm: DigestAlgorithm,
+        output: Output,
+        of: Vec<Piece>,
+    },
+    Upper(Vec<Piece>),
+}
+
+/// A field of a recipe's own field list: a value, or an object written in place.
+#[derive(Debug, Clone)]
+pub enum SignedField {
+    Value(String),
+    Object(String, Vec<SignedField>),
+}
+
+/// Where a recipe's signature travels.
+#[derive(Debug, Clone)]
+pub enum Placement {
+    /// A body field by its path from the top.
+    Field(Vec<String>),
+    Header {
+        name: String,
+        /// Items in order: the item's name and `None` for the signature, or an input's name.
+        items: Vec<(String, Option<String>)>,
+        separator: String,
+        assign: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -265,6 +369,8 @@ pub struct ObjectType {
     pub signature: Option<Vec<SignItem>>,
     /// Whether the message is signed (by an order, or whole under a flat scheme).
     pub signed: bool,
+    /// The recipes that sign or verify it, indexes into `Gateway::recipes`.
+    pub recipes: Vec<usize>,
     /// Alternatives among the fields, each a Rust enum; their fields are not struct fields.
     pub variants: Vec<Variants>,
     /// Index into `Gateway::objects` when the message is a JSON array of those objects.

@@ -9,13 +9,17 @@ use std::collections::BTreeMap;
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use crate::diagnostics::Sink;
-use crate::ir::{self, HeaderValue, Scheme};
+use crate::ir::{self, HeaderValue};
 use crate::spec::{
     Constraints, EnumValueSpec, ExampleKind, ExampleSpec, FieldSpec, ObjectSpec, Scalar, Spanned,
     Spec, Text, TypeBody, TypeExpr,
 };
 use crate::yaml::Pos;
 use oneclick_schema::{TextPart, text_parts};
+
+mod recipes;
+
+use recipes::Side;
 
 /// Names the generated crate defines itself; spec types must not take them.
 /// Names the generated crate defines or uses unqualified (prelude types), and `Self`: a type
@@ -80,12 +84,10 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
                     doc: c.doc.value.clone(),
                     sensitive: c.sensitive,
                     integer: c.base() == ir::ScalarBase::Integer,
+                    kind: c.kind(),
                 })
                 .collect(),
-            signature: spec.signature.as_ref().map(|s| ir::Signature {
-                scheme: s.scheme.value,
-                field: s.field.value.clone(),
-            }),
+            recipes: Vec::new(),
             result: spec.result.as_ref().map(|r| ir::ResultSpec {
                 code_field: r.code_field.value.clone(),
                 message_field: r.message_field.as_ref().map(|m| m.value.clone()),
@@ -177,6 +179,7 @@ impl<'a> Lowering<'a, '_> {
                         rules: Vec::new(),
                         signature: None,
                         signed: false,
+                        recipes: Vec::new(),
                         variants: Vec::new(),
                         items: None,
                         open: false,
@@ -305,6 +308,7 @@ impl<'a> Lowering<'a, '_> {
                 self.sink.error(spec_op.id.pos, message);
             }
         }
+        self.recipes();
         self.signatures();
         self.examples();
         self.polling();
@@ -458,6 +462,7 @@ impl<'a> Lowering<'a, '_> {
             rules: lower_rules(body),
             signature: None,
             signed: false,
+            recipes: Vec::new(),
             variants: Vec::new(),
             items: None,
             open: body.open,
@@ -814,8 +819,7 @@ impl<'a> Lowering<'a, '_> {
         for (index, order) in orders.into_iter().enumerate() {
             self.gateway.objects[index].signature = order;
         }
-        let signed = spec.signature.is_some();
-        if !signed {
+        if spec.signature.is_none() {
             for def in &spec.types {
                 if let TypeBody::Object(ObjectSpec {
                     signature_pos: Some(pos),
@@ -824,90 +828,32 @@ impl<'a> Lowering<'a, '_> {
                 {
                     self.sink.error(
                         *pos,
-                        "a `signature` order needs a gateway-level `signature` scheme",
+                        "a `signature` order needs a gateway-level `signature` with its recipes",
                     );
                 }
             }
         }
-        let scheme = self.gateway.scheme();
         let mut messages = Vec::new();
         for (op_index, op) in spec.operations.iter().enumerate() {
             let lowered = &self.gateway.operations[op_index];
-            messages.push((lowered.request, &op.request, "request", &op.id));
+            messages.push((lowered.request, &op.request, Side::Request, &op.id));
             if let (Some(response), Some(body)) = (lowered.response, &op.response) {
-                messages.push((response, body, "response", &op.id));
+                messages.push((response, body, Side::Response, &op.id));
             }
         }
         for (callback, lowered) in spec.callbacks.iter().zip(&self.gateway.callbacks) {
-            messages.push((lowered.message, &callback.message, "callback", &callback.id));
+            messages.push((
+                lowered.message,
+                &callback.message,
+                Side::Callback,
+                &callback.id,
+            ));
         }
         for (index, body, side, id) in messages {
-            let at = body.signature_pos.unwrap_or(body.pos);
-            match scheme {
-                Scheme::None if body.signature.is_some() || body.signs_all => {
-                    self.sink
-                        .error(at, "a `signature` needs a gateway-level `signature` scheme");
-                }
-                Scheme::PipeRsaSha256 if body.signs_all => {
-                    self.sink.error(
-                        at,
-                        "pipe_rsa_sha256 signs fields in a documented order: list them",
-                    );
-                }
-                Scheme::PipeRsaSha256 if body.signature.is_none() && side != "callback" => {
-                    let message = format!(
-                        "the gateway signs messages, so the {side} of `{}` needs a `signature` order",
-                        id.value
-                    );
-                    self.sink.error(body.pos, message);
-                }
-                Scheme::FlatHmacSha512 if body.signature.is_some() => {
-                    self.sink.error(
-                        at,
-                        "flat_hmac_sha512 signs the whole message: write `signature: all`",
-                    );
-                }
-                Scheme::FlatHmacSha512 if side == "request" && !body.signs_all => {
-                    let message = format!(
-                        "the gateway signs requests, so the request of `{}` needs `signature: all`",
-                        id.value
-                    );
-                    self.sink.error(body.pos, message);
-                }
-                _ => {}
-            }
-            let signed = body.signature.is_some() || body.signs_all;
-            self.gateway.objects[index].signed = signed;
-            if signed && side == "request" && scheme == Scheme::FlatHmacSha512 {
-                let found = self.auto_signature_fields(index, &mut Vec::new());
-                if found != 1 {
-                    let message = format!(
-                        "the request of `{}` needs exactly one field with `auto: signature` (found {found})",
-                        id.value
-                    );
-                    self.sink.error(body.pos, message);
-                }
-            }
+            let recipes = self.message_recipes(index, body, side, id);
+            self.gateway.objects[index].signed = !recipes.is_empty();
+            self.gateway.objects[index].recipes = recipes;
         }
-    }
-
-    /// How many fields with `auto: signature` object `index` holds, nested objects included.
-    fn auto_signature_fields(&self, index: usize, visiting: &mut Vec<usize>) -> usize {
-        if visiting.contains(&index) {
-            return 0;
-        }
-        visiting.push(index);
-        let count = self.gateway.objects[index]
-            .fields
-            .iter()
-            .map(|f| match &f.ty {
-                _ if f.auto == Some(ir::Auto::Signature) => 1,
-                ir::TypeRef::Object(child) => self.auto_signature_fields(*child, visiting),
-                _ => 0,
-            })
-            .sum();
-        visiting.pop();
-        count
     }
 
     /// The resolved signature order of object `index`, or `None` when it declares none.
@@ -936,12 +882,20 @@ impl<'a> Lowering<'a, '_> {
             self.sink
                 .error(body.signature_pos.unwrap_or(body.pos), message);
         }
-        let signature_field = self.spec.signature.as_ref().map(|s| s.field.value.as_str());
+        let signature_fields: Vec<String> = self
+            .gateway
+            .recipes
+            .iter()
+            .filter_map(|r| match &r.placement {
+                ir::Placement::Field(path) => path.last().cloned(),
+                ir::Placement::Header { .. } => None,
+            })
+            .collect();
         visiting.push(index);
         let mut items = Vec::new();
         let mut seen: Vec<&str> = Vec::new();
         for name in names {
-            if Some(name.value.as_str()) == signature_field {
+            if signature_fields.contains(&name.value) {
                 let message = format!(
                     "the signature order names `{}`, the signature itself, which cannot sign itself",
                     name.value

@@ -11,13 +11,17 @@ use std::str::FromStr;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use oneclick_schema::{
-    Auto, Delivery, Encoding, Format, HeaderValue, LengthUnit, Location, Method, Repeat,
-    ScalarBase, Scheme, TimeZone, UnknownName,
+    Auto, CredentialKind, Delivery, Encoding, Format, HeaderValue, LengthUnit, Location, Method,
+    Repeat, ScalarBase, TimeZone, UnknownName,
 };
 
 use crate::diagnostics::Sink;
 use crate::version::Version;
 use crate::yaml::{Node, Pos, Value};
+
+mod recipe;
+
+pub use recipe::{FlatSpec, PieceSpec, PlacementSpec, RecipeSpec, SignatureSpec, ValuesFormat};
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,14 +86,8 @@ pub struct CredentialSpec {
     pub name: Text,
     pub doc: Text,
     pub sensitive: bool,
+    pub kind: Option<Spanned<CredentialKind>>,
     pub ty: Option<Spanned<ScalarBase>>,
-}
-
-#[derive(Debug, Clone)]
-pub struct SignatureSpec {
-    /// Never [`Scheme::None`]: the reader rejects it, a spec says "no signature" by omission.
-    pub scheme: Spanned<Scheme>,
-    pub field: Text,
 }
 
 #[derive(Debug, Clone)]
@@ -178,8 +176,11 @@ pub struct ObjectSpec {
     pub signature: Option<Vec<Text>>,
     /// Position of the `signature` key, for "missing order" messages.
     pub signature_pos: Option<Pos>,
-    /// `signature: all`: the whole message is signed (flat schemes).
+    /// `signature: all`: the message is signed by recipes that need no order of its fields.
     pub signs_all: bool,
+    /// `recipes: [..]` on a request, response or callback message: its own recipes instead
+    /// of the gateway's defaults.
+    pub recipes: Option<Vec<Text>>,
     /// `items: Type`: the message is a JSON array of `Type` objects instead of an object.
     pub items: Option<Text>,
     /// `open: true`: fields the spec does not name are kept, not ignored (an answer whose
@@ -644,28 +645,6 @@ impl<'s> Reader<'s> {
         }
     }
 
-    /// A signature scheme that signs: a spec without signatures leaves `signature` out rather
-    /// than naming [`Scheme::None`].
-    fn scheme(&mut self, node: &Node) -> Option<Spanned<Scheme>> {
-        let unknown = |found: &str| {
-            let signing: Vec<String> = Scheme::ALL
-                .iter()
-                .filter(|scheme| **scheme != Scheme::None)
-                .map(|scheme| format!("`{scheme}`"))
-                .collect();
-            format!(
-                "unknown signature scheme `{found}`; this generator knows {}",
-                signing.join(" and ")
-            )
-        };
-        let scheme: Spanned<Scheme> = self.word(node, |name: &UnknownName| unknown(&name.found))?;
-        if scheme.value == Scheme::None {
-            self.sink.error(scheme.pos, unknown(scheme.value.as_str()));
-            return None;
-        }
-        Some(scheme)
-    }
-
     fn type_expr(&mut self, node: &Node) -> Option<Spanned<Option<TypeExpr>>> {
         let text = self.text(node)?;
         let parsed = TypeExpr::parse(&text.value);
@@ -722,6 +701,10 @@ impl<'s> Reader<'s> {
         let mut keys = self.map(node, "a credential")?;
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         let sensitive = keys.flag("sensitive");
+        let kind = keys.optional("kind").and_then(|n| {
+            keys.r
+                .word(n, |unknown| must_be("a credential's `kind`", unknown))
+        });
         let ty = keys.optional("type").and_then(|n| {
             keys.r
                 .word(n, |unknown| must_be("a credential's type", unknown))
@@ -731,18 +714,8 @@ impl<'s> Reader<'s> {
             name,
             doc: doc?,
             sensitive,
+            kind,
             ty,
-        })
-    }
-
-    fn signature(&mut self, node: &Node) -> Option<SignatureSpec> {
-        let mut keys = self.map(node, "`signature`")?;
-        let scheme = keys.required("scheme").and_then(|n| keys.r.scheme(n));
-        let field = keys.required("field").and_then(|n| keys.r.text(n));
-        keys.finish();
-        Some(SignatureSpec {
-            scheme: scheme?,
-            field: field?,
         })
     }
 
@@ -1006,6 +979,7 @@ impl<'s> Reader<'s> {
             signature,
             signature_pos,
             signs_all,
+            recipes: None,
             items: None,
             open: false,
             presets: Vec::new(),
@@ -1090,9 +1064,11 @@ impl<'s> Reader<'s> {
             signature: keys.optional("signature"),
             variants: keys.optional("variants"),
         };
+        let recipes = keys.optional("recipes").map(|n| keys.r.texts(n));
         let body = match (fields, items) {
             (Some(fields), None) => Some(ObjectSpec {
                 open,
+                recipes,
                 ..keys.r.object_body(node.pos, doc, fields, parts)
             }),
             (None, Some(items)) => keys.r.text(items).map(|items| ObjectSpec {
@@ -1103,6 +1079,7 @@ impl<'s> Reader<'s> {
                 signature: None,
                 signature_pos: None,
                 signs_all: false,
+                recipes: None,
                 items: Some(items),
                 open: false,
                 presets: Vec::new(),
@@ -1435,6 +1412,10 @@ impl CredentialSpec {
     /// What the credential holds; a string when the spec does not say.
     pub fn base(&self) -> ScalarBase {
         word_or_default(self.ty.as_ref())
+    }
+
+    pub fn kind(&self) -> CredentialKind {
+        word_or_default(self.kind.as_ref())
     }
 }
 

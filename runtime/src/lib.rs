@@ -28,8 +28,8 @@ pub use checked::{Checked, Constrained};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use configure::Configure;
 pub use engine::{
-    Credentials, DryRun, Engine, PollOptions, PreparedRequest, RedirectForm, Retry, RetryPolicy,
-    SigningKeys, fill_base_url, http_client_builder,
+    Credentials, DryRun, Engine, Key, PollOptions, PreparedRequest, RedirectForm, Retry,
+    RetryPolicy, fill_base_url, http_client_builder,
 };
 pub use error::{Echoed, Error, RuleKind, SignatureError, Violation, Violations};
 pub use keys::{KeyError, RsaPrivateKey, RsaPublicKey};

@@ -76,7 +76,7 @@ pub mod pipe {
 
     use serde_json::Value;
 
-    use crate::schema::{SignItem, SignShape};
+    use crate::recipe::{Field, Shape};
 
     /// Values of the order's fields joined with '|': absent/null skipped; "" kept (→ "||");
     /// bools true/false; numbers as serde_json prints them; strings raw; nested objects
@@ -86,7 +86,7 @@ pub mod pipe {
     /// A value whose JSON type differs from its shape (possible only in a message that breaks
     /// its schema) contributes all of its scalars in message order, so that nothing under a
     /// signed field can change without changing the text.
-    pub fn text_to_sign(order: &[SignItem], message: &Value) -> String {
+    pub fn text_to_sign(order: &[Field], message: &Value) -> String {
         let mut parts = Vec::new();
         push_items(order, message, &mut parts);
         let mut text = String::new();
@@ -115,18 +115,18 @@ pub mod pipe {
         }
     }
 
-    fn push_items<'a>(items: &[SignItem], object: &'a Value, parts: &mut Vec<Part<'a>>) {
+    fn push_items<'a>(items: &[Field], object: &'a Value, parts: &mut Vec<Part<'a>>) {
         for item in items {
-            if let Some(value) = object.get(item.wire) {
+            if let Some(value) = object.get(item.name) {
                 push_shape(&item.shape, value, parts);
             }
         }
     }
 
-    fn push_shape<'a>(shape: &SignShape, value: &'a Value, parts: &mut Vec<Part<'a>>) {
+    fn push_shape<'a>(shape: &Shape, value: &'a Value, parts: &mut Vec<Part<'a>>) {
         match (shape, value) {
-            (SignShape::Object(items), Value::Object(_)) => push_items(items, value, parts),
-            (SignShape::Each(inner), Value::Array(elements)) => {
+            (Shape::Object(items), Value::Object(_)) => push_items(items, value, parts),
+            (Shape::Each(inner), Value::Array(elements)) => {
                 for element in elements {
                     push_shape(inner, element, parts);
                 }

@@ -3,35 +3,35 @@
 //! The signature orders below are written out by hand from GATEWAYS.md, independently of the
 //! spec and the generator, so these tests check the runtime alone.
 
-use oneclick_runtime::schema::{SignItem, SignShape};
+use oneclick_runtime::recipe::{Field, Shape};
 use oneclick_runtime::signature::{pipe, sign_rsa_sha256, verify_rsa_sha256};
 use oneclick_runtime::{RsaPrivateKey, RsaPublicKey, SignatureError};
 use serde_json::Value;
 
-const fn v(wire: &'static str) -> SignItem {
-    SignItem {
-        wire,
-        shape: SignShape::Value,
+const fn v(wire: &'static str) -> Field {
+    Field {
+        name: wire,
+        shape: Shape::Value,
     }
 }
 
-const fn obj(wire: &'static str, items: &'static [SignItem]) -> SignItem {
-    SignItem {
-        wire,
-        shape: SignShape::Object(items),
+const fn obj(wire: &'static str, items: &'static [Field]) -> Field {
+    Field {
+        name: wire,
+        shape: Shape::Object(items),
     }
 }
 
-const fn map_values(wire: &'static str) -> SignItem {
-    SignItem {
-        wire,
-        shape: SignShape::MapValues,
+const fn map_values(wire: &'static str) -> Field {
+    Field {
+        name: wire,
+        shape: Shape::MapValues,
     }
 }
 
-static ECHO_REQUEST: [SignItem; 3] = [v("merchantId"), v("origPayId"), v("dttm")];
+static ECHO_REQUEST: [Field; 3] = [v("merchantId"), v("origPayId"), v("dttm")];
 
-static ADDRESS: [SignItem; 7] = [
+static ADDRESS: [Field; 7] = [
     v("address1"),
     v("address2"),
     v("address3"),
@@ -40,7 +40,7 @@ static ADDRESS: [SignItem; 7] = [
     v("state"),
     v("country"),
 ];
-static CUSTOMER: [SignItem; 7] = [
+static CUSTOMER: [Field; 7] = [
     v("name"),
     v("email"),
     v("homePhone"),
@@ -61,7 +61,7 @@ static CUSTOMER: [SignItem; 7] = [
     ),
     obj("login", &[v("auth"), v("authAt"), v("authData")]),
 ];
-static ORDER: [SignItem; 12] = [
+static ORDER: [Field; 12] = [
     v("type"),
     v("availability"),
     v("delivery"),
@@ -78,7 +78,7 @@ static ORDER: [SignItem; 12] = [
         &[v("totalAmount"), v("currency"), v("quantity")],
     ),
 ];
-static INIT_REQUEST: [SignItem; 18] = [
+static INIT_REQUEST: [Field; 18] = [
     v("merchantId"),
     v("origPayId"),
     v("orderNo"),
@@ -98,7 +98,7 @@ static INIT_REQUEST: [SignItem; 18] = [
     v("language"),
     v("ttlSec"),
 ];
-static PROCESS_REQUEST: [SignItem; 4] = [
+static PROCESS_REQUEST: [Field; 4] = [
     v("merchantId"),
     v("payId"),
     v("dttm"),
@@ -134,15 +134,15 @@ static PROCESS_REQUEST: [SignItem; 4] = [
         ],
     ),
 ];
-static STATUS_REQUEST: [SignItem; 3] = [v("merchantId"), v("payId"), v("dttm")];
+static STATUS_REQUEST: [Field; 3] = [v("merchantId"), v("payId"), v("dttm")];
 
-static ECHO_RESPONSE: [SignItem; 4] = [
+static ECHO_RESPONSE: [Field; 4] = [
     v("origPayId"),
     v("dttm"),
     v("resultCode"),
     v("resultMessage"),
 ];
-static ACTIONS: [SignItem; 2] = [
+static ACTIONS: [Field; 2] = [
     obj(
         "fingerprint",
         &[
@@ -172,7 +172,7 @@ static ACTIONS: [SignItem; 2] = [
         ],
     ),
 ];
-static INIT_RESPONSE: [SignItem; 7] = [
+static INIT_RESPONSE: [Field; 7] = [
     v("payId"),
     v("dttm"),
     v("resultCode"),
@@ -181,7 +181,7 @@ static INIT_RESPONSE: [SignItem; 7] = [
     v("statusDetail"),
     obj("actions", &ACTIONS),
 ];
-static PROCESS_RESPONSE: [SignItem; 8] = [
+static PROCESS_RESPONSE: [Field; 8] = [
     v("payId"),
     v("dttm"),
     v("resultCode"),
@@ -192,7 +192,7 @@ static PROCESS_RESPONSE: [SignItem; 8] = [
     obj("actions", &ACTIONS),
 ];
 
-fn order_of(message: &str) -> &'static [SignItem] {
+fn order_of(message: &str) -> &'static [Field] {
     match message {
         "oneclick/echo request" => &ECHO_REQUEST,
         "oneclick/init request" => &INIT_REQUEST,
@@ -379,13 +379,13 @@ fn any_tampered_signed_field_or_signature_is_rejected() {
 #[test]
 fn pipe_rules_beyond_the_vectors() {
     use serde_json::json;
-    static ORDER: [SignItem; 6] = [
+    static ORDER: [Field; 6] = [
         v("a"),
         v("b"),
         obj("o", &[v("x"), v("y")]),
-        SignItem {
-            wire: "list",
-            shape: SignShape::Each(&SignShape::Object(&[v("k")])),
+        Field {
+            name: "list",
+            shape: Shape::Each(&Shape::Object(&[v("k")])),
         },
         map_values("vars"),
         v("z"),

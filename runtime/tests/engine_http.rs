@@ -5,15 +5,18 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
+use oneclick_runtime::recipe::{
+    Absent, Algorithm, Booleans, Field as SignedField, NamedRecipe, OrderFormat, Output, Piece,
+    Placement, Recipe, RsaHash,
+};
 use oneclick_runtime::schema::{
     Auto, Constraint, Delivery, Encoding, Field, Format, Gateway, Kind, LengthUnit, Location,
-    Method, Object, Operation, Polling, Repeat, ResultCodeInfo, ResultSpec, Scheme, SignItem,
-    SignShape, TimeZone,
+    Method, Object, Operation, Polling, Repeat, ResultCodeInfo, ResultSpec, TimeZone,
 };
 use oneclick_runtime::signature::{pipe, sign_rsa_sha256, verify_rsa_sha256};
 use oneclick_runtime::{
-    Credentials, Engine, Error, FixedClock, PollOptions, RetryPolicy, RsaPrivateKey, RsaPublicKey,
-    RuleKind, Secret, SignatureError, SigningKeys,
+    Credentials, Engine, Error, FixedClock, Key, PollOptions, RetryPolicy, RsaPrivateKey,
+    RsaPublicKey, RuleKind, Secret, SignatureError,
 };
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -35,11 +38,38 @@ const fn field(wire: &'static str, kind: Kind) -> Field {
     }
 }
 
-const fn v(wire: &'static str) -> SignItem {
-    SignItem {
-        wire,
-        shape: SignShape::Value,
-    }
+const fn v(wire: &'static str) -> SignedField {
+    SignedField::value(wire)
+}
+
+/// ČSOB's signature: the message's order joined with `|`, RSA SHA-256, Base64 in `signature`.
+static PIPE: NamedRecipe = NamedRecipe {
+    name: "pipe",
+    recipe: Recipe {
+        text: &[Piece::Order(OrderFormat {
+            separator: "|",
+            absent: Absent::Skip,
+            booleans: Booleans::Words,
+        })],
+        algorithm: Algorithm::RsaPkcs1(RsaHash::Sha256),
+        output: Output::Base64,
+        placement: Placement::Field(&["signature"]),
+    },
+    sign_key: Some("private_key"),
+    verify_key: Some("gateway_public_key"),
+};
+
+fn rsa_keys() -> Vec<(&'static str, Key)> {
+    vec![
+        (
+            "private_key",
+            Key::RsaPrivate(RsaPrivateKey::from_pem(MERCHANT_KEY).unwrap()),
+        ),
+        (
+            "gateway_public_key",
+            Key::RsaPublic(RsaPublicKey::from_pem(GATEWAY_PUB).unwrap()),
+        ),
+    ]
 }
 
 static RESULT: ResultSpec = ResultSpec {
@@ -64,8 +94,7 @@ static RESULT: ResultSpec = ResultSpec {
 
 static GATEWAY: Gateway = Gateway {
     name: "csob",
-    scheme: Scheme::PipeRsaSha256,
-    signature_field: Some("signature"),
+    recipes: &[&PIPE],
     dttm_zone: TimeZone::EuropePrague,
     result: Some(&RESULT),
     fault: None,
@@ -137,8 +166,8 @@ static ECHO: Operation = Operation {
     path: "/oneclick/echo",
     request: &ECHO_REQUEST,
     response: &ECHO_RESPONSE,
-    request_signed: true,
-    response_signed: true,
+    request_recipes: &[&PIPE],
+    response_recipes: &[&PIPE],
     request_signature: &[v("merchantId"), v("origPayId"), v("dttm")],
     response_signature: &[
         v("origPayId"),
@@ -189,7 +218,7 @@ static STATUS_RESPONSE: Object = Object {
     ],
     rules: &[],
 };
-static STATUS_ORDER: [SignItem; 5] = [
+static STATUS_ORDER: [SignedField; 5] = [
     v("payId"),
     v("dttm"),
     v("resultCode"),
@@ -203,8 +232,8 @@ static STATUS: Operation = Operation {
     path: "/payment/status/{merchantId}/{payId}/{dttm}/{signature}",
     request: &STATUS_REQUEST,
     response: &STATUS_RESPONSE,
-    request_signed: true,
-    response_signed: true,
+    request_recipes: &[&PIPE],
+    response_recipes: &[&PIPE],
     request_signature: &[v("merchantId"), v("payId"), v("dttm")],
     response_signature: &STATUS_ORDER,
     retryable_result_codes: &[],
@@ -249,8 +278,8 @@ static CARD: Operation = Operation {
     path: "/card",
     request: &CARD_REQUEST,
     response: &ECHO_RESPONSE,
-    request_signed: true,
-    response_signed: false,
+    request_recipes: &[&PIPE],
+    response_recipes: &[],
     request_signature: &[v("merchantId"), v("cardNumber"), v("dttm")],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -288,10 +317,7 @@ fn vector(message: &str) -> Value {
 fn engine(base_url: &str, instant: u64) -> Engine {
     let credentials = Credentials {
         values: vec![("merchant_id", Secret::new("M1MIPS0000".to_owned()))],
-        keys: SigningKeys::PipeRsaSha256 {
-            private_key: RsaPrivateKey::from_pem(MERCHANT_KEY).unwrap(),
-            gateway_key: RsaPublicKey::from_pem(GATEWAY_PUB).unwrap(),
-        },
+        keys: rsa_keys(),
     };
     Engine::new(&GATEWAY, base_url, credentials)
         .unwrap()
@@ -304,7 +330,7 @@ fn engine(base_url: &str, instant: u64) -> Engine {
 }
 
 /// A response body signed the way the gateway signs, with the test gateway key.
-fn signed(order: &[SignItem], mut body: Value) -> String {
+fn signed(order: &[SignedField], mut body: Value) -> String {
     let key = RsaPrivateKey::from_pem(GATEWAY_KEY).unwrap();
     let signature = sign_rsa_sha256(&key, &pipe::text_to_sign(order, &body)).unwrap();
     body["signature"] = Value::String(signature);
@@ -637,13 +663,10 @@ async fn invalid_request_sends_nothing() {
 
 #[tokio::test]
 async fn configuration_errors() {
-    let keys = || SigningKeys::PipeRsaSha256 {
-        private_key: RsaPrivateKey::from_pem(MERCHANT_KEY).unwrap(),
-        gateway_key: RsaPublicKey::from_pem(GATEWAY_PUB).unwrap(),
-    };
+    let keys = rsa_keys;
     let no_keys = Credentials {
         values: vec![],
-        keys: SigningKeys::None,
+        keys: vec![],
     };
     assert!(matches!(
         Engine::new(&GATEWAY, "http://127.0.0.1:1", no_keys),
@@ -659,10 +682,8 @@ async fn configuration_errors() {
     ));
     // Keys of the other scheme: ČSOB signs with RSA, not with a shared secret.
     let hmac_keys = Credentials {
-        values: vec![],
-        keys: SigningKeys::FlatHmacSha512 {
-            secret: Secret::new("s3cr3t".to_owned()),
-        },
+        values: vec![("private_key", Secret::new("s3cr3t".to_owned()))],
+        keys: vec![],
     };
     let error = Engine::new(&GATEWAY, "http://127.0.0.1:1", hmac_keys).unwrap_err();
     assert!(matches!(error, Error::Config(_)), "{error:?}");
@@ -850,10 +871,7 @@ fn prepared_request_and_engine_debug_mask_secrets() {
     assert!(!shown.contains("BEGIN"), "{shown}");
     let credentials = Credentials {
         values: vec![("merchant_id", Secret::new("M1MIPS0000".to_owned()))],
-        keys: SigningKeys::PipeRsaSha256 {
-            private_key: RsaPrivateKey::from_pem(MERCHANT_KEY).unwrap(),
-            gateway_key: RsaPublicKey::from_pem(GATEWAY_PUB).unwrap(),
-        },
+        keys: rsa_keys(),
     };
     let shown = format!("{credentials:?}");
     assert!(!shown.contains("M1MIPS0000"), "{shown}");
@@ -881,24 +899,24 @@ async fn operations_marked_signed_never_pass_unsigned() {
     // hand-written schema bug): the engine refuses rather than sending or trusting them unsigned.
     static UNSIGNED_GATEWAY: Gateway = Gateway {
         name: "unsigned",
-        scheme: Scheme::None,
+        recipes: &[],
         result: None,
         retry_http_status: &[],
         unprocessed_http_status: &[],
         ..GATEWAY
     };
     static SIGNED_REQUEST: Operation = Operation {
-        response_signed: false,
+        response_recipes: &[],
         ..CARD
     };
     static SIGNED_RESPONSE: Operation = Operation {
-        request_signed: false,
+        request_recipes: &[],
         ..ECHO
     };
     let server = Server::start(vec![(200, echo_ok())]).await;
     let no_keys = Credentials {
         values: vec![("merchant_id", Secret::new("M1MIPS0000".to_owned()))],
-        keys: SigningKeys::None,
+        keys: vec![],
     };
     let unsigned = Engine::new(&UNSIGNED_GATEWAY, &server.base_url, no_keys).unwrap();
     let error = unsigned
@@ -1050,10 +1068,7 @@ fn https_engine_builds_on_ring_and_the_platform_roots() {
         "https://iapi.iplatebnibrana.csob.cz/api/v1.9",
         Credentials {
             values: vec![],
-            keys: SigningKeys::PipeRsaSha256 {
-                private_key: RsaPrivateKey::from_pem(MERCHANT_KEY).unwrap(),
-                gateway_key: RsaPublicKey::from_pem(GATEWAY_PUB).unwrap(),
-            },
+            keys: rsa_keys(),
         },
     )
     .unwrap();
@@ -1081,8 +1096,8 @@ static ITEM: Operation = Operation {
     path: "/items/{id}/{token}",
     request: &ITEM_REQUEST,
     response: &ECHO_RESPONSE,
-    request_signed: false,
-    response_signed: false,
+    request_recipes: &[],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],

@@ -6,18 +6,16 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use oneclick_runtime::schema::{
-    Delivery, Encoding, Field, Gateway, Kind, Location, Method, Object, Operation, Repeat, Scheme,
-    TimeZone,
+    Delivery, Encoding, Field, Gateway, Kind, Location, Method, Object, Operation, Repeat, TimeZone,
 };
-use oneclick_runtime::{Credentials, Engine, Error, Retry, SigningKeys};
+use oneclick_runtime::{Credentials, Engine, Error, Retry};
 use serde_json::json;
 
 use common::Server;
 
 static GATEWAY: Gateway = Gateway {
     name: "plain",
-    scheme: Scheme::None,
-    signature_field: None,
+    recipes: &[],
     dttm_zone: TimeZone::EuropePrague,
     result: None,
     fault: None,
@@ -59,8 +57,8 @@ static PING: Operation = Operation {
     path: "/ping",
     request: &PING_REQUEST,
     response: &PING_RESPONSE,
-    request_signed: false,
-    response_signed: false,
+    request_recipes: &[],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -75,7 +73,7 @@ static PING: Operation = Operation {
 fn engine(base_url: &str) -> Engine {
     let credentials = Credentials {
         values: Vec::new(),
-        keys: SigningKeys::None,
+        keys: vec![],
     };
     Engine::new(&GATEWAY, base_url, credentials).unwrap()
 }

@@ -9,14 +9,18 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use oneclick_runtime::recipe::{
+    Algorithm, Booleans, Flat, FlatSort, HmacHash, KeyEncoding, KeyEscape, NamedRecipe, Output,
+    Piece, Placement, Recipe,
+};
 use oneclick_runtime::schema::{
-    Auto, Callback, Constraint, CredentialSpec, Delivery, Encoding, Field, Format, Gateway, Kind,
-    LengthUnit, Method, Object, Operation, Pattern, Repeat, Scheme, TimeZone,
+    Auto, Callback, Constraint, CredentialKind, CredentialSpec, Delivery, Encoding, Field, Format,
+    Gateway, Kind, LengthUnit, Method, Object, Operation, Pattern, Repeat, TimeZone,
 };
 use oneclick_runtime::signature::{flat, sign_hmac_sha512, verify_hmac_sha512};
 use oneclick_runtime::{
-    Credentials, Engine, Error, FixedClock, RetryPolicy, RsaPrivateKey, RsaPublicKey, RuleKind,
-    Secret, SignatureError, SigningKeys,
+    Credentials, Engine, Error, FixedClock, Key, RetryPolicy, RsaPrivateKey, RsaPublicKey,
+    RuleKind, Secret, SignatureError,
 };
 use serde_json::{Value, json};
 
@@ -24,21 +28,67 @@ use common::Server;
 
 // --- A Monetix-like gateway, written out by hand ----------------------------------------------
 
+/// Monetix's text: every field but `signature`, flattened and sorted by path bytes.
+const FLAT: &[Piece] = &[Piece::Flat(Flat {
+    exclude: &["signature"],
+    nesting: ":",
+    assign: ":",
+    separator: ";",
+    sort: FlatSort::PathBytes,
+    escape: KeyEscape::Double,
+    booleans: Booleans::Digits,
+})];
+
+/// Requests carry the signature in `general.signature`.
+static REQUEST: NamedRecipe = NamedRecipe {
+    name: "request",
+    recipe: Recipe {
+        text: FLAT,
+        algorithm: Algorithm::Hmac(HmacHash::Sha512, KeyEncoding::Text),
+        output: Output::Base64,
+        placement: Placement::Field(&["general", "signature"]),
+    },
+    sign_key: Some("secret_key"),
+    verify_key: None,
+};
+
+/// What the platform sends carries it at the top.
+static ANSWER: NamedRecipe = NamedRecipe {
+    name: "answer",
+    recipe: Recipe {
+        placement: Placement::Field(&["signature"]),
+        ..REQUEST.recipe
+    },
+    sign_key: None,
+    verify_key: Some("secret_key"),
+};
+
+static SIGNED_BY_CLIENT: &[&NamedRecipe] = &[&REQUEST];
+static SIGNED_BY_PLATFORM: &[&NamedRecipe] = &[&ANSWER];
+
 static MONETIX: Gateway = Gateway {
     name: "monetix",
-    scheme: Scheme::FlatHmacSha512,
-    signature_field: Some("signature"),
+    recipes: &[&REQUEST, &ANSWER],
     dttm_zone: TimeZone::Utc,
     result: None,
     fault: None,
     errors: None,
     headers: &[],
     environments: &[],
-    credentials: &[CredentialSpec {
-        name: "project_id",
-        sensitive: false,
-        integer: true,
-    }],
+    credentials: &[
+        CredentialSpec {
+            name: "project_id",
+            kind: CredentialKind::Text,
+            sensitive: false,
+            integer: true,
+        },
+        CredentialSpec {
+            name: "secret_key",
+            kind: CredentialKind::Secret,
+            sensitive: false,
+            integer: false,
+        },
+    ],
     operations: &[],
     callbacks: &[],
     retry_http_status: &[500],
@@ -160,8 +210,12 @@ const fn operation(id: &'static str, request: &'static Object, response_signed: 
         path: "/v2/payment/card/sale",
         request,
         response: &SALE_RESPONSE,
-        request_signed: true,
-        response_signed,
+        request_recipes: SIGNED_BY_CLIENT,
+        response_recipes: if response_signed {
+            SIGNED_BY_PLATFORM
+        } else {
+            &[]
+        },
         request_signature: &[],
         response_signature: &[],
         retryable_result_codes: &[],
@@ -200,11 +254,13 @@ static CALLBACK: Callback = Callback {
     id: "payment_callback",
     summary: "",
     message: &CALLBACK_MESSAGE,
-    signed: true,
+    recipes: &[&ANSWER],
+    signature: &[],
     token_field: None,
 };
 static UNSIGNED_CALLBACK: Callback = Callback {
-    signed: false,
+    recipes: &[],
+    signature: &[],
     id: "unsigned_callback",
     summary: "",
     message: &CALLBACK_MESSAGE,
@@ -241,10 +297,11 @@ fn callback_vector() -> Value {
 
 fn engine_with(base_url: &str, project_id: &str, secret: &str) -> Engine {
     let credentials = Credentials {
-        values: vec![("project_id", Secret::new(project_id.to_owned()))],
-        keys: SigningKeys::FlatHmacSha512 {
-            secret: Secret::new(secret.to_owned()),
-        },
+        values: vec![
+            ("project_id", Secret::new(project_id.to_owned())),
+            ("secret_key", Secret::new(secret.to_owned())),
+        ],
+        keys: vec![],
     };
     Engine::new(&MONETIX, base_url, credentials)
         .unwrap()
@@ -535,13 +592,21 @@ async fn non_numeric_integer_credential_is_named_never_shown() {
 
 #[test]
 fn keys_must_match_the_scheme() {
-    let rsa = SigningKeys::PipeRsaSha256 {
-        private_key: RsaPrivateKey::from_pem(include_str!("../../vectors/merchant-test.key"))
-            .unwrap(),
-        gateway_key: RsaPublicKey::from_pem(include_str!("../../vectors/gateway-test.pub"))
-            .unwrap(),
-    };
-    for keys in [rsa, SigningKeys::None] {
+    let rsa = vec![
+        (
+            "secret_key",
+            Key::RsaPrivate(
+                RsaPrivateKey::from_pem(include_str!("../../vectors/merchant-test.key")).unwrap(),
+            ),
+        ),
+        (
+            "gateway_public_key",
+            Key::RsaPublic(
+                RsaPublicKey::from_pem(include_str!("../../vectors/gateway-test.pub")).unwrap(),
+            ),
+        ),
+    ];
+    for keys in [rsa, vec![]] {
         let credentials = Credentials {
             values: vec![("project_id", Secret::new("42".to_owned()))],
             keys,
@@ -834,8 +899,7 @@ fn decoding_never_skips_a_signature() {
 fn signed_callbacks_under_pipe_rsa_are_a_configuration_error() {
     static CSOB: Gateway = Gateway {
         name: "csob",
-        scheme: Scheme::PipeRsaSha256,
-        signature_field: Some("signature"),
+        recipes: &[],
         dttm_zone: TimeZone::EuropePrague,
         result: None,
         fault: None,
@@ -850,12 +914,21 @@ fn signed_callbacks_under_pipe_rsa_are_a_configuration_error() {
     };
     let credentials = Credentials {
         values: vec![],
-        keys: SigningKeys::PipeRsaSha256 {
-            private_key: RsaPrivateKey::from_pem(include_str!("../../vectors/merchant-test.key"))
-                .unwrap(),
-            gateway_key: RsaPublicKey::from_pem(include_str!("../../vectors/gateway-test.pub"))
-                .unwrap(),
-        },
+        keys: vec![
+            (
+                "private_key",
+                Key::RsaPrivate(
+                    RsaPrivateKey::from_pem(include_str!("../../vectors/merchant-test.key"))
+                        .unwrap(),
+                ),
+            ),
+            (
+                "gateway_public_key",
+                Key::RsaPublic(
+                    RsaPublicKey::from_pem(include_str!("../../vectors/gateway-test.pub")).unwrap(),
+                ),
+            ),
+        ],
     };
     let engine = Engine::new(&CSOB, "http://127.0.0.1:1", credentials).unwrap();
     let raw = callback_raw().to_string();

@@ -6,9 +6,9 @@ mod common;
 
 use oneclick_runtime::schema::{
     Auto, Delivery, Encoding, Field, Gateway, Kind, Method, NO_RESPONSE, Object, Operation, Repeat,
-    Scheme, TimeZone,
+    TimeZone,
 };
-use oneclick_runtime::{Credentials, Engine, Error, RuleKind, Secret, SigningKeys};
+use oneclick_runtime::{Credentials, Engine, Error, RuleKind, Secret};
 use serde_json::{Value, json};
 
 use common::Server;
@@ -52,8 +52,8 @@ static ORDER: Operation = Operation {
     path: "/orders",
     request: &REQUEST,
     response: &NO_RESPONSE,
-    request_signed: false,
-    response_signed: false,
+    request_recipes: &[],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -67,8 +67,7 @@ static ORDER: Operation = Operation {
 
 static GATEWAY: Gateway = Gateway {
     name: "shop",
-    scheme: Scheme::None,
-    signature_field: None,
+    recipes: &[],
     dttm_zone: TimeZone::Utc,
     result: None,
     fault: None,
@@ -85,7 +84,7 @@ static GATEWAY: Gateway = Gateway {
 fn engine(server: &Server) -> Engine {
     let credentials = Credentials {
         values: vec![("account", Secret::new("acc-1".into()))],
-        keys: SigningKeys::None,
+        keys: vec![],
     };
     Engine::new(&GATEWAY, &server.base_url, credentials).unwrap()
 }

@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 mod names;
+pub mod recipe;
 
 use std::fmt;
 use std::str::FromStr;
@@ -20,16 +21,16 @@ use std::sync::OnceLock;
 
 pub use names::{ClosedSet, UnknownName};
 use names::{closed_set, keyword_or_credential};
+use recipe::NamedRecipe;
 
 /// Gateway-wide facts the client engine needs.
 #[derive(Debug)]
 pub struct Gateway {
     /// The spec's gateway name, e.g. `csob`.
     pub name: &'static str,
-    /// How messages are signed.
-    pub scheme: Scheme,
-    /// Wire name of the field that carries a message's signature.
-    pub signature_field: Option<&'static str>,
+    /// Every signature recipe of the spec, so that a client's keys are checked against all of
+    /// them when it is built.
+    pub recipes: &'static [&'static NamedRecipe],
     /// Time zone of `dttm` values the client fills in.
     pub dttm_zone: TimeZone,
     /// Where answers carry their result code; `None` when the HTTP status says it all.
@@ -56,19 +57,6 @@ pub struct Gateway {
 }
 
 closed_set! {
-    /// How a gateway signs its messages (the spec's `signature.scheme`).
-    pub enum Scheme {
-        /// No message signature: the spec has no `signature`.
-        None => "none",
-        /// Values of the signed fields joined with `|`, RSA PKCS#1 v1.5 SHA-256, Base64.
-        PipeRsaSha256 => "pipe_rsa_sha256",
-        /// Every field but the signature, flattened to sorted `path:value` pairs joined with
-        /// `;`, HMAC-SHA512 with the project's secret, Base64.
-        FlatHmacSha512 => "flat_hmac_sha512",
-    }
-}
-
-closed_set! {
     /// The time zone of `dttm` values the client fills in (the spec's `time_zone`).
     #[derive(Default)]
     pub enum TimeZone {
@@ -92,11 +80,29 @@ closed_set! {
     }
 }
 
+closed_set! {
+    /// What a credential holds, which decides its Rust type and what a recipe may use it for.
+    #[derive(Default)]
+    pub enum CredentialKind {
+        /// A plain value (`merchant_id`): text, or an integer with `type: integer`.
+        #[default]
+        Text => "text",
+        /// A shared secret (an HMAC key, a salt): `Secret<String>`, never printed.
+        Secret => "secret",
+        /// The merchant's RSA private key, which signs.
+        RsaPrivateKey => "rsa_private_key",
+        /// The gateway's RSA public key, which verifies.
+        RsaPublicKey => "rsa_public_key",
+    }
+}
+
 /// A value a client is configured with.
 #[derive(Debug)]
 pub struct CredentialSpec {
     /// The spec name, also the field of the generated `Credentials`: `merchant_id`.
     pub name: &'static str,
+    /// What it holds.
+    pub kind: CredentialKind,
     /// A secret: never printed or logged.
     pub sensitive: bool,
     /// Sent as a JSON number.
@@ -118,14 +124,14 @@ pub struct Operation {
     pub request: &'static Object,
     /// What the gateway answers; [`NO_RESPONSE`] for a redirect.
     pub response: &'static Object,
-    /// Whether the client signs the request.
-    pub request_signed: bool,
-    /// Whether the response carries a signature the client must verify.
-    pub response_signed: bool,
-    /// Ordered fields of the request's signed text, for ordered schemes (`PipeRsaSha256`).
-    pub request_signature: &'static [SignItem],
-    /// Ordered fields of the response's signed text, for ordered schemes (`PipeRsaSha256`).
-    pub response_signature: &'static [SignItem],
+    /// The signatures the client puts on the request; empty when it is not signed.
+    pub request_recipes: &'static [&'static NamedRecipe],
+    /// The signatures the response must carry, each verified; empty when it is not signed.
+    pub response_recipes: &'static [&'static NamedRecipe],
+    /// The request's signature order, for recipes that write it ([`recipe::Piece::Order`]).
+    pub request_signature: &'static [recipe::Field],
+    /// The response's signature order, for recipes that write it.
+    pub response_signature: &'static [recipe::Field],
     /// Result codes after which the same call may be repeated. For an unsafe operation each
     /// must prove, in a verified answer, that the gateway did nothing.
     pub retryable_result_codes: &'static [i64],
@@ -732,62 +738,6 @@ pub enum Rule<Name = &'static str, Names = &'static [&'static str]> {
     },
 }
 
-/// One element of a signature order.
-#[derive(Debug)]
-pub struct SignItem {
-    /// The field's wire name.
-    pub wire: &'static str,
-    /// How its value enters the signed text.
-    pub shape: SignShape,
-}
-
-impl SignItem {
-    /// A scalar field.
-    pub const fn value(wire: &'static str) -> Self {
-        SignItem {
-            wire,
-            shape: SignShape::Value,
-        }
-    }
-
-    /// A nested object, signed in its own order `items`.
-    pub const fn object(wire: &'static str, items: &'static [SignItem]) -> Self {
-        SignItem {
-            wire,
-            shape: SignShape::Object(items),
-        }
-    }
-
-    /// A list whose elements are each signed as `shape`.
-    pub const fn each(wire: &'static str, shape: &'static SignShape) -> Self {
-        SignItem {
-            wire,
-            shape: SignShape::Each(shape),
-        }
-    }
-
-    /// A map whose values are signed in message order.
-    pub const fn map_values(wire: &'static str) -> Self {
-        SignItem {
-            wire,
-            shape: SignShape::MapValues,
-        }
-    }
-}
-
-/// How a value enters a signed text.
-#[derive(Debug)]
-pub enum SignShape {
-    /// A scalar value.
-    Value,
-    /// A nested object, flattened in place in its own order.
-    Object(&'static [SignItem]),
-    /// A list: its elements in message order, each of the given shape.
-    Each(&'static SignShape),
-    /// A map: its values in message order.
-    MapValues,
-}
-
 /// How a gateway reports the outcome of an operation inside a successful HTTP answer.
 #[derive(Debug)]
 pub struct ResultSpec {
@@ -817,8 +767,8 @@ impl ResultSpec {
     }
 }
 
-/// A message the gateway sends to the merchant (a callback or notification), verified with the
-/// gateway's scheme before it is trusted.
+/// A message the gateway sends to the merchant (a callback or notification), verified with its
+/// recipes before it is trusted.
 #[derive(Debug)]
 pub struct Callback {
     /// The spec's callback id, e.g. `payment_callback`.
@@ -827,8 +777,10 @@ pub struct Callback {
     pub summary: &'static str,
     /// The message's fields and rules.
     pub message: &'static Object,
-    /// Whether the message carries a signature that must verify.
-    pub signed: bool,
+    /// The signatures the message must carry, each verified; empty when it is not signed.
+    pub recipes: &'static [&'static NamedRecipe],
+    /// The message's signature order, for recipes that write it.
+    pub signature: &'static [recipe::Field],
     /// A field that must equal a token the merchant got earlier (compared in constant time).
     pub token_field: Option<&'static str>,
 }
@@ -838,7 +790,7 @@ impl Callback {
     /// came from the gateway, `decode` when nothing does, so no name promises a check that is
     /// not made. Client methods and CLI commands are named `<verb>_<id>`.
     pub fn verb(&self) -> &'static str {
-        if self.signed || self.token_field.is_some() {
+        if !self.recipes.is_empty() || self.token_field.is_some() {
             "verify"
         } else {
             "decode"
@@ -884,12 +836,27 @@ mod tests {
         items: None,
     };
 
+    static DIGEST: NamedRecipe = NamedRecipe {
+        name: "digest",
+        recipe: recipe::Recipe {
+            text: &[recipe::Piece::RawBody],
+            algorithm: recipe::Algorithm::Digest(recipe::DigestAlgorithm::Sha256),
+            output: recipe::Output::HexLower,
+            placement: recipe::Placement::Query("check"),
+        },
+        sign_key: None,
+        verify_key: None,
+    };
+
+    static SIGNED: &[&NamedRecipe] = &[&DIGEST];
+
     fn callback(signed: bool, token_field: Option<&'static str>) -> Callback {
         Callback {
             id: "status",
             summary: "A status.",
             message: &MESSAGE,
-            signed,
+            recipes: if signed { SIGNED } else { &[] },
+            signature: &[],
             token_field,
         }
     }
@@ -903,7 +870,10 @@ mod tests {
 
     #[test]
     fn every_closed_set_parses_what_it_prints() {
-        round_trips::<Scheme>();
+        round_trips::<recipe::AlgorithmName>();
+        round_trips::<recipe::Output>();
+        round_trips::<recipe::FlatSort>();
+        round_trips::<CredentialKind>();
         round_trips::<TimeZone>();
         round_trips::<Encoding>();
         round_trips::<Delivery>();
@@ -917,7 +887,10 @@ mod tests {
     #[test]
     fn variant_names_are_the_rust_names() {
         assert_eq!(Format::IsoDate.variant_name(), "IsoDate");
-        assert_eq!(Scheme::FlatHmacSha512.variant_name(), "FlatHmacSha512");
+        assert_eq!(
+            recipe::AlgorithmName::HmacSha512.variant_name(),
+            "HmacSha512"
+        );
         assert_eq!(<TimeZone as ClosedSet>::TYPE_NAME, "TimeZone");
     }
 

@@ -3,7 +3,7 @@
 //! the responses verified with the gateway key, and every tampered copy rejected.
 
 use oneclick_csob::{RsaPrivateKey, RsaPublicKey, schema};
-use oneclick_runtime::schema::SignItem;
+use oneclick_runtime::recipe::Field;
 use oneclick_runtime::signature::{pipe, sign_rsa_sha256, verify_rsa_sha256};
 use serde_json::Value;
 
@@ -12,7 +12,7 @@ fn vectors_file(name: &str) -> String {
     std::fs::read_to_string(format!("{path}{name}")).expect("vector file")
 }
 
-fn order(message: &str) -> &'static [SignItem] {
+fn order(message: &str) -> &'static [Field] {
     match message {
         "oneclick/echo request" => schema::ONECLICK_ECHO.request_signature,
         "oneclick/init request" => schema::ONECLICK_INIT.request_signature,

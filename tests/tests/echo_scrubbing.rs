@@ -6,7 +6,7 @@
 use oneclick_runtime::schema::Operation;
 use oneclick_runtime::signature::{pipe, sign_rsa_sha256};
 use oneclick_runtime::{Credentials, Engine, Error, RetryPolicy, RsaPrivateKey, RsaPublicKey};
-use oneclick_runtime::{Secret, SigningKeys};
+use oneclick_runtime::{Key, Secret};
 use oneclick_tests::{Received, Reply, TestServer};
 use serde_json::{Value, json};
 
@@ -29,7 +29,10 @@ fn raw(request: &Received) -> String {
 fn engine(gateway: &'static oneclick_runtime::schema::Gateway, server: &TestServer) -> Engine {
     let values: Vec<(&'static str, Secret<String>)> = match gateway.name {
         "csob" => vec![("merchant_id", Secret::new("M1MIPS0000".into()))],
-        "monetix" => vec![("project_id", Secret::new("42".into()))],
+        "monetix" => vec![
+            ("project_id", Secret::new("42".into())),
+            ("secret_key", Secret::new(MONETIX_SECRET.into())),
+        ],
         "assist" => vec![
             ("merchant_id", Secret::new("452739".into())),
             ("login", Secret::new("LOGIN".into())),
@@ -38,14 +41,17 @@ fn engine(gateway: &'static oneclick_runtime::schema::Gateway, server: &TestServ
         _ => vec![("api_key", Secret::new(XPAY_API_KEY.into()))],
     };
     let keys = match gateway.name {
-        "csob" => SigningKeys::PipeRsaSha256 {
-            private_key: RsaPrivateKey::from_pem(&key("merchant-test.key")).unwrap(),
-            gateway_key: RsaPublicKey::from_pem(&key("gateway-test.pub")).unwrap(),
-        },
-        "monetix" => SigningKeys::FlatHmacSha512 {
-            secret: Secret::new(MONETIX_SECRET.into()),
-        },
-        _ => SigningKeys::None,
+        "csob" => vec![
+            (
+                "private_key",
+                Key::RsaPrivate(RsaPrivateKey::from_pem(&key("merchant-test.key")).unwrap()),
+            ),
+            (
+                "gateway_public_key",
+                Key::RsaPublic(RsaPublicKey::from_pem(&key("gateway-test.pub")).unwrap()),
+            ),
+        ],
+        _ => vec![],
     };
     Engine::new(gateway, &server.url(""), Credentials { values, keys })
         .unwrap()

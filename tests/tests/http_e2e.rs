@@ -10,7 +10,7 @@ use oneclick_http::{
     OpenCheckoutRequest, Plan, PlanId, PlanName, RenamePlanRequest, ReplacePlanRequest,
     XApprovalCode,
 };
-use oneclick_runtime::{Engine, Secret, SigningKeys};
+use oneclick_runtime::{Engine, Secret};
 use oneclick_tests::{Received, Reply, TestServer};
 use serde_json::json;
 
@@ -37,7 +37,7 @@ fn engine(server: &TestServer) -> Engine {
             ("password", Secret::new(PASSWORD.into())),
             ("token", Secret::new(TOKEN.into())),
         ],
-        keys: SigningKeys::None,
+        keys: vec![],
     };
     Engine::new(&GATEWAY, &server.url(""), credentials).unwrap()
 }

@@ -105,7 +105,8 @@ fn unknown_type() {
 
 #[test]
 fn signature_order_naming_a_missing_field() {
-    let top = "credentials:\n  merchant_id: {doc: Id.}\nsignature: {scheme: pipe_rsa_sha256, field: signature}\n";
+    // ČSOB's recipe; the comment keeps the lines where they were under named schemes.
+    let top = "credentials: {merchant_id: {doc: Id.}, private_key: {kind: rsa_private_key, doc: Signs.}, gateway_public_key: {kind: rsa_public_key, doc: Verifies.}}\nsignature: {sign: [pipe], verify: [pipe], recipes: {pipe: {text: [{order: {separator: \"|\"}}], algorithm: rsa_pkcs1_sha256, sign_key: private_key, verify_key: gateway_public_key, output: base64, placement: {field: signature}}}}\n# the pipe recipe\n";
     let source = spec(top, "", "        signature: {type: string, required: true, auto: signature, doc: Sig.}\n      signature: [id, ghost]\n")
         .replace(
             "        ok: {type: boolean, required: true, doc: Ok.}\n",
@@ -121,7 +122,7 @@ fn signature_order_naming_a_missing_field() {
 
 #[test]
 fn signed_gateway_without_an_order() {
-    let top = "signature: {scheme: pipe_rsa_sha256, field: signature}\n";
+    let top = "credentials: {merchant_id: {doc: Id.}, private_key: {kind: rsa_private_key, doc: Signs.}, gateway_public_key: {kind: rsa_public_key, doc: Verifies.}}\nsignature: {sign: [pipe], verify: [pipe], recipes: {pipe: {text: [{order: {separator: \"|\"}}], algorithm: rsa_pkcs1_sha256, sign_key: private_key, verify_key: gateway_public_key, output: base64, placement: {field: signature}}}}\n";
     let source = spec(top, "", "        signature: {type: string, required: true, auto: signature, doc: Sig.}\n")
         .replace(
             "        ok: {type: boolean, required: true, doc: Ok.}\n",
@@ -130,8 +131,8 @@ fn signed_gateway_without_an_order() {
     assert_eq!(
         diagnose(&source),
         [
-            "demo.yaml:22:7: the gateway signs messages, so the request of `ping` needs a `signature` order",
-            "demo.yaml:28:7: the gateway signs messages, so the response of `ping` needs a `signature` order",
+            "demo.yaml:23:7: the gateway signs every request, so the request of `ping` needs a `signature` (an order, or `all`)",
+            "demo.yaml:29:7: the gateway signs every response, so the response of `ping` needs a `signature` (an order, or `all`)",
         ]
     );
 }
@@ -438,11 +439,13 @@ fn variant_case_naming_a_missing_field() {
 
 #[test]
 fn flat_scheme_takes_no_field_order() {
-    let top = "signature: {scheme: flat_hmac_sha512, field: signature}\n";
+    let top = "credentials: {secret_key: {kind: secret, doc: Shared.}}\nsignature: {sign: [flat], recipes: {flat: {text: [{flat: {exclude: [signature], nesting: \":\", assign: \":\", separator: \";\", sort: path_bytes}}], algorithm: hmac_sha512, sign_key: secret_key, output: base64, placement: {field: signature}}}}\n";
     let fields = "        signature: {type: string, required: true, auto: signature, doc: Sig.}\n      signature: [id]\n";
     assert_eq!(
         diagnose(&spec(top, "", fields)),
-        ["demo.yaml:27:18: flat_hmac_sha512 signs the whole message: write `signature: all`"]
+        [
+            "demo.yaml:28:18: no recipe of the request of `ping` writes a signature order: write `signature: all`"
+        ]
     );
 }
 
@@ -467,23 +470,23 @@ fn unknown_method() {
 }
 
 #[test]
-fn unknown_signature_scheme() {
-    let top = "signature: {scheme: pipe_rsa, field: signature}\n";
+fn unknown_signature_algorithm() {
+    let top = "signature: {recipes: {r: {text: [raw_body], algorithm: pipe_rsa, output: base64, placement: {field: s}}}}\n";
     assert_eq!(
         diagnose(&spec(top, "", "")),
         [
-            "demo.yaml:9:21: unknown signature scheme `pipe_rsa`; this generator knows `pipe_rsa_sha256` and `flat_hmac_sha512`"
+            "demo.yaml:9:56: `algorithm` is `rsa_pkcs1_sha1`, `rsa_pkcs1_sha256`, `rsa_pkcs1_sha512`, `hmac_sha256`, `hmac_sha512`, `sha256`, `sha384`, `sha512` or `md5`, not `pipe_rsa`"
         ]
     );
 }
 
 #[test]
-fn signature_scheme_none() {
-    let top = "signature: {scheme: none, field: signature}\n";
+fn named_signature_scheme() {
+    let top = "signature: {scheme: none, recipes: {}}\n";
     assert_eq!(
         diagnose(&spec(top, "", "")),
         [
-            "demo.yaml:9:21: unknown signature scheme `none`; this generator knows `pipe_rsa_sha256` and `flat_hmac_sha512`"
+            "demo.yaml:9:21: named schemes are gone: declare the signature as a recipe under `recipes` (spec/README.md, Signature recipes)"
         ]
     );
 }

@@ -173,6 +173,7 @@ impl Collector<'_> {
                 },
                 if credential.integer { ", integer" } else { "" }
             );
+            let value = format!("{value}, {}", credential.kind);
             self.add(&key, Kind::Authentication, &value, None);
             self.add_child(&key, "doc", Kind::Documentation, &credential.doc);
         }
@@ -186,13 +187,18 @@ impl Collector<'_> {
             );
             self.add_child(&key, "doc", Kind::Documentation, &header.doc);
         }
-        if let Some(signature) = &g.signature {
-            self.add(
-                "signature",
-                Kind::Signature,
-                &format!("{signature:?}"),
-                None,
+        for recipe in &g.recipes {
+            let key = format!("signature recipe `{}`", recipe.name);
+            let value = format!(
+                "{:?} {:?} {:?} {:?} sign {:?} verify {:?}",
+                recipe.text,
+                recipe.algorithm,
+                recipe.output,
+                recipe.placement,
+                recipe.sign_key,
+                recipe.verify_key
             );
+            self.add(&key, Kind::Signature, &value, None);
         }
         if let Some(result) = &g.result {
             let value = format!(
@@ -227,6 +233,15 @@ impl Collector<'_> {
             if let Some(order) = &object.signature {
                 let key = format!("signature order of `{}`", object.spec_name);
                 self.add(&key, Kind::Signature, &self.order(order), None);
+            }
+            if !object.recipes.is_empty() {
+                let names: Vec<&str> = object
+                    .recipes
+                    .iter()
+                    .map(|i| g.recipes[*i].name.as_str())
+                    .collect();
+                let key = format!("signature recipes of `{}`", object.spec_name);
+                self.add(&key, Kind::Signature, &names.join(", "), None);
             }
         }
     }

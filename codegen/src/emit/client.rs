@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc, ident, int};
-use crate::ir::{Callback, Gateway, Operation, Polling, Scheme};
+use crate::ir::{Callback, CredentialKind, Gateway, Operation, Placement, Polling};
 
 pub(super) fn client(gateway: &Gateway) -> TokenStream {
     let environment = environment(gateway);
@@ -90,71 +90,66 @@ fn credentials(gateway: &Gateway) -> TokenStream {
     let mut inits = Vec::new();
     let mut debug = Vec::new();
     let mut values = Vec::new();
+    let mut keys = Vec::new();
     for credential in &gateway.credentials {
         let name = ident(&credential.name);
         let docs = doc(&credential.doc);
         let key = &credential.name;
-        // Integer credentials travel as JSON numbers; the engine holds every credential as text.
-        let (ty, param, value) = if credential.integer {
-            (
-                quote! { i64 },
-                quote! { #name: i64 },
-                quote! { self.#name.to_string() },
-            )
-        } else {
-            (
-                quote! { String },
-                quote! { #name: impl Into<String> },
-                quote! { self.#name },
-            )
+        let (ty, param, init) = match credential.kind {
+            // Integer credentials travel as JSON numbers; the engine holds every credential as
+            // text.
+            CredentialKind::Text if credential.integer => {
+                values.push(quote! { (#key, rt::Secret::new(self.#name.to_string())) });
+                (quote! { i64 }, quote! { #name: i64 }, quote! { #name })
+            }
+            CredentialKind::Text => {
+                values.push(quote! { (#key, rt::Secret::new(self.#name)) });
+                (
+                    quote! { String },
+                    quote! { #name: impl Into<String> },
+                    quote! { #name: #name.into() },
+                )
+            }
+            CredentialKind::Secret => {
+                values.push(quote! { (#key, self.#name) });
+                (
+                    quote! { rt::Secret<String> },
+                    quote! { #name: impl Into<String> },
+                    quote! { #name: rt::Secret::new(#name.into()) },
+                )
+            }
+            CredentialKind::RsaPrivateKey if gateway.signs_sha1_with(key) => {
+                keys.push(quote! { (#key, rt::Key::Sha1RsaPrivate(self.#name)) });
+                let ty = quote! { rt::recipe::Sha1RsaPrivateKey };
+                (ty.clone(), quote! { #name: #ty }, quote! { #name })
+            }
+            CredentialKind::RsaPrivateKey => {
+                keys.push(quote! { (#key, rt::Key::RsaPrivate(self.#name)) });
+                (
+                    quote! { rt::RsaPrivateKey },
+                    quote! { #name: rt::RsaPrivateKey },
+                    quote! { #name },
+                )
+            }
+            CredentialKind::RsaPublicKey => {
+                keys.push(quote! { (#key, rt::Key::RsaPublic(self.#name)) });
+                (
+                    quote! { rt::RsaPublicKey },
+                    quote! { #name: rt::RsaPublicKey },
+                    quote! { #name },
+                )
+            }
         };
         fields.push(quote! { #docs pub #name: #ty, });
         params.push(param);
-        inits.push(if credential.integer {
-            quote! { #name }
-        } else {
-            quote! { #name: #name.into() }
-        });
+        inits.push(init);
+        // Keys and secrets have a `Debug` of their own that hides them.
         debug.push(if credential.sensitive {
             quote! { .field(#key, &"***") }
         } else {
             quote! { .field(#key, &self.#name) }
         });
-        values.push(quote! { (#key, rt::Secret::new(#value)) });
     }
-    let keys = match gateway.scheme() {
-        Scheme::PipeRsaSha256 => {
-            fields.push(quote! {
-                /// The merchant's private key: signs every request.
-                pub private_key: rt::RsaPrivateKey,
-                /// The gateway's public key: every response must verify with it.
-                pub gateway_public_key: rt::RsaPublicKey,
-            });
-            params.push(quote! { private_key: rt::RsaPrivateKey });
-            params.push(quote! { gateway_public_key: rt::RsaPublicKey });
-            inits.push(quote! { private_key });
-            inits.push(quote! { gateway_public_key });
-            debug.push(quote! { .field("private_key", &self.private_key) });
-            debug.push(quote! { .field("gateway_public_key", &self.gateway_public_key) });
-            quote! {
-                rt::SigningKeys::PipeRsaSha256 {
-                    private_key: self.private_key,
-                    gateway_key: self.gateway_public_key,
-                }
-            }
-        }
-        Scheme::FlatHmacSha512 => {
-            fields.push(quote! {
-                /// The secret key shared with the gateway: signs requests, verifies callbacks.
-                pub secret_key: rt::Secret<String>,
-            });
-            params.push(quote! { secret_key: impl Into<String> });
-            inits.push(quote! { secret_key: rt::Secret::new(secret_key.into()) });
-            debug.push(quote! { .field("secret_key", &self.secret_key) });
-            quote! { rt::SigningKeys::FlatHmacSha512 { secret: self.secret_key } }
-        }
-        Scheme::None => quote! { rt::SigningKeys::None },
-    };
     let default = fields.is_empty().then(|| quote! { Default, });
     quote! {
         /// What the client signs with and fills into requests.
@@ -172,7 +167,7 @@ fn credentials(gateway: &Gateway) -> TokenStream {
             fn into_runtime(self) -> rt::Credentials {
                 rt::Credentials {
                     values: vec![#(#values),*],
-                    keys: #keys,
+                    keys: vec![#(#keys),*],
                 }
             }
         }
@@ -379,7 +374,7 @@ fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
     let schema = ident(&callback.schema_const);
     let source = &gateway.sources[callback.source.source];
     let docs = doc(&format!(
-        "{}\n\nTakes the raw body as received, verifies its signature with the gateway's scheme in constant time and only then decodes it: a callback that does not verify is an error, never a value. Source: {} (`{}`), section \"{}\".",
+        "{}\n\nTakes the raw body as received, verifies its signature with the message's recipes in constant time and only then decodes it: a callback that does not verify is an error, never a value. Source: {} (`{}`), section \"{}\".",
         callback.doc.trim(),
         source.title,
         source.file,
@@ -400,7 +395,20 @@ fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
             }
         };
     }
-    let (docs, call) = if gateway.objects[callback.message].signed {
+    let message_object = &gateway.objects[callback.message];
+    let in_header = message_object
+        .recipes
+        .iter()
+        .any(|i| matches!(gateway.recipes[*i].placement, Placement::Header { .. }));
+    if in_header {
+        return quote! {
+            #docs
+            pub fn #name(&self, raw: &[u8], headers: &[(&str, &str)]) -> Result<#message, rt::Error> {
+                self.engine.verify_callback_with_headers_as(&schema::#schema, raw, headers)
+            }
+        };
+    }
+    let (docs, call) = if message_object.signed {
         (docs, format_ident!("verify_callback_as"))
     } else {
         let docs = doc(&format!(

@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use super::{ident, int};
 use crate::ir::{
     Callback, Constraint, Direction, EnumRepr, Example, Gateway, LengthUnit, Literal, Operation,
-    ScalarBase, ScalarType, Scheme, Signature, TypeRef,
+    ScalarBase, ScalarType, TypeRef,
 };
 
 pub(super) fn example_tests(gateway: &Gateway) -> TokenStream {
@@ -89,7 +89,12 @@ fn example_test(gateway: &Gateway, op: &Operation, example: &Example) -> TokenSt
             let mut automatic = Vec::new();
             automatic_pointers(gateway, op.request, "", Some(&example.json), &mut automatic);
             let signed = example.text_to_sign.as_ref().map(|text| {
-                signed_text_check(gateway, quote! { schema::#schema.request_signature }, text)
+                signed_text_check(
+                    gateway,
+                    op.request,
+                    quote! { schema::#schema.request_signature },
+                    text,
+                )
             });
             quote! {
                 #[doc = #doc]
@@ -105,12 +110,17 @@ fn example_test(gateway: &Gateway, op: &Operation, example: &Example) -> TokenSt
             }
         }
         Direction::Response => {
-            let Some(response) = op.response else {
+            let Some(response_index) = op.response else {
                 return quote! {};
             };
-            let response = ident(&gateway.objects[response].name);
+            let response = ident(&gateway.objects[response_index].name);
             let signed = example.text_to_sign.as_ref().map(|text| {
-                signed_text_check(gateway, quote! { schema::#schema.response_signature }, text)
+                signed_text_check(
+                    gateway,
+                    response_index,
+                    quote! { schema::#schema.response_signature },
+                    text,
+                )
             });
             quote! {
                 #[doc = #doc]
@@ -181,18 +191,20 @@ fn value_pointers(
     }
 }
 
-/// The assertion that `json` signs as `text` under the gateway's scheme.
-fn signed_text_check(gateway: &Gateway, order: TokenStream, text: &str) -> TokenStream {
-    match gateway.signature.as_ref() {
-        Some(Signature {
-            scheme: Scheme::FlatHmacSha512,
-            field,
-        }) => quote! {
-            assert_eq!(rt::signature::flat::text_to_sign(&json, #field), #text);
-        },
-        _ => quote! {
-            assert_eq!(rt::signature::pipe::text_to_sign(#order, &json), #text);
-        },
+/// The assertion that `json` signs as `text` under the first recipe of message `object`.
+fn signed_text_check(
+    gateway: &Gateway,
+    object: usize,
+    order: TokenStream,
+    text: &str,
+) -> TokenStream {
+    let Some(first) = gateway.objects[object].recipes.first() else {
+        return quote! {};
+    };
+    let recipe = ident(&gateway.recipes[*first].const_name);
+    quote! {
+        let message = rt::recipe::Message { body: &json, raw_body: "", order: #order, inputs: &[] };
+        assert_eq!(rt::recipe::Interpret::text(&schema::#recipe.recipe, &message).unwrap(), #text);
     }
 }
 
@@ -201,10 +213,15 @@ fn callback_example_test(gateway: &Gateway, callback: &Callback, example: &Examp
     let json = raw_json(&example.json);
     let message = ident(&gateway.objects[callback.message].name);
     let doc = format!(" {}", example.doc.trim().replace('\n', " "));
-    let signed = example
-        .text_to_sign
-        .as_ref()
-        .map(|text| signed_text_check(gateway, quote! { &[] }, text));
+    let signed = example.text_to_sign.as_ref().map(|text| {
+        let schema = ident(&callback.schema_const);
+        signed_text_check(
+            gateway,
+            callback.message,
+            quote! { schema::#schema.signature },
+            text,
+        )
+    });
     quote! {
         #[doc = #doc]
         #[test]

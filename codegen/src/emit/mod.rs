@@ -10,6 +10,7 @@ mod layout;
 mod manifest;
 mod objects;
 mod readme;
+mod recipes;
 pub mod registry;
 mod scalars;
 mod schema;

@@ -92,11 +92,9 @@ fn struct_fields<'g>(
     gateway: &'g Gateway,
     object: &'g ObjectType,
 ) -> impl Iterator<Item = &'g Field> {
-    let signature_field = gateway.signature.as_ref().map(|s| s.field.as_str());
     object.fields.iter().filter(move |f| {
         f.auto.is_none()
-            && !(object.direction == Direction::Response
-                && Some(f.wire.as_str()) == signature_field)
+            && !(object.direction == Direction::Response && gateway.is_signature_field(&f.wire))
             && !object.variants.iter().any(|v| v.contains(&f.wire))
     })
 }

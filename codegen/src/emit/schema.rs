@@ -6,6 +6,7 @@ use oneclick_schema::ClosedSet;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::recipes::{recipe_refs, recipe_statics};
 use super::scalars::constraints_const;
 use super::{doc, ident, int, ints, literal};
 use crate::ir::{
@@ -15,6 +16,7 @@ use crate::ir::{
 
 pub(super) fn schema(gateway: &Gateway) -> TokenStream {
     let gateway_static = gateway_static(gateway);
+    let recipe_statics = recipe_statics(gateway);
     let enums = gateway.enums.iter().map(|e| {
         let name = ident(&e.schema_const);
         let spec_name = &e.name;
@@ -46,7 +48,14 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         let id = &c.id;
         let message = &gateway.objects[c.message];
         let message_const = ident(&message.schema_const);
-        let signed = message.signed;
+        let recipes = recipe_refs(gateway, &message.recipes);
+        let order = match message.signature {
+            Some(_) => {
+                let name = signature_const(message);
+                quote! { #name }
+            }
+            None => quote! { &[] },
+        };
         let summary = summary(&c.doc);
         let token_field = match &c.token_field {
             Some(field) => quote! { Some(#field) },
@@ -63,7 +72,7 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         };
         quote! {
             #docs
-            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, signed: #signed, token_field: #token_field };
+            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, recipes: #recipes, signature: #order, token_field: #token_field };
         }
     });
     quote! {
@@ -72,6 +81,7 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         use oneclick_runtime::schema::*;
 
         #gateway_static
+        #recipe_statics
         #(#enums)*
         #(#scalars)*
         #(#objects)*
@@ -83,14 +93,7 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
 
 fn gateway_static(gateway: &Gateway) -> TokenStream {
     let name = &gateway.name;
-    let scheme = closed(gateway.scheme());
-    let field = match &gateway.signature {
-        Some(s) => {
-            let f = &s.field;
-            quote! { Some(#f) }
-        }
-        None => quote! { None },
-    };
+    let recipes = recipe_refs(gateway, &(0..gateway.recipes.len()).collect::<Vec<_>>());
     let zone = closed(gateway.time_zone);
     let retry = gateway
         .retry_http_status
@@ -135,7 +138,8 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
     });
     let credentials = gateway.credentials.iter().map(|c| {
         let (name, sensitive, integer) = (&c.name, c.sensitive, c.integer);
-        quote! { CredentialSpec { name: #name, sensitive: #sensitive, integer: #integer } }
+        let kind = closed(c.kind);
+        quote! { CredentialSpec { name: #name, kind: #kind, sensitive: #sensitive, integer: #integer } }
     });
     let operations = gateway.operations.iter().map(|op| {
         let name = ident(&op.schema_const);
@@ -178,11 +182,10 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
         None => (quote! {}, quote! { None }),
     };
     quote! {
-        /// Gateway-wide facts: signature scheme, time zone, result codes, retryable statuses.
+        /// Gateway-wide facts: signature recipes, time zone, result codes, retryable statuses.
         pub static GATEWAY: Gateway = Gateway {
             name: #name,
-            scheme: #scheme,
-            signature_field: #field,
+            recipes: #recipes,
             dttm_zone: #zone,
             result: #result_ref,
             fault: #fault_ref,
@@ -369,7 +372,7 @@ fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
         ));
         quote! {
             #docs
-            pub static #name: &[SignItem] = #items;
+            pub static #name: &[recipe::Field] = #items;
         }
     });
     quote! {
@@ -394,16 +397,16 @@ fn sign_items(gateway: &Gateway, items: &[SignItem]) -> TokenStream {
     let items = items.iter().map(|item| {
         let wire = &item.wire;
         match &item.shape {
-            SignShape::Value => quote! { SignItem::value(#wire) },
+            SignShape::Value => quote! { recipe::Field::value(#wire) },
             SignShape::Object(index) => {
                 let order = signature_const(&gateway.objects[*index]);
-                quote! { SignItem::object(#wire, #order) }
+                quote! { recipe::Field::object(#wire, #order) }
             }
             SignShape::Each(shape) => {
                 let shape = sign_shape(gateway, shape);
-                quote! { SignItem::each(#wire, &#shape) }
+                quote! { recipe::Field::each(#wire, &#shape) }
             }
-            SignShape::MapValues => quote! { SignItem::map_values(#wire) },
+            SignShape::MapValues => quote! { recipe::Field::map_values(#wire) },
         }
     });
     quote! { &[#(#items),*] }
@@ -411,16 +414,16 @@ fn sign_items(gateway: &Gateway, items: &[SignItem]) -> TokenStream {
 
 fn sign_shape(gateway: &Gateway, shape: &SignShape) -> TokenStream {
     match shape {
-        SignShape::Value => quote! { SignShape::Value },
+        SignShape::Value => quote! { recipe::Shape::Value },
         SignShape::Object(index) => {
             let order = signature_const(&gateway.objects[*index]);
-            quote! { SignShape::Object(#order) }
+            quote! { recipe::Shape::Object(#order) }
         }
         SignShape::Each(inner) => {
             let inner = sign_shape(gateway, inner);
-            quote! { SignShape::Each(&#inner) }
+            quote! { recipe::Shape::Each(&#inner) }
         }
-        SignShape::MapValues => quote! { SignShape::MapValues },
+        SignShape::MapValues => quote! { recipe::Shape::MapValues },
     }
 }
 
@@ -451,8 +454,12 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
     let response_signature = order(op.response);
     let op_headers = headers(&op.headers);
     let summary = summary(&op.doc);
-    let request_signed = gateway.objects[op.request].signed;
-    let response_signed = op.response.is_some_and(|i| gateway.objects[i].signed);
+    let request_recipes = recipe_refs(gateway, &gateway.objects[op.request].recipes);
+    let response_recipes = recipe_refs(
+        gateway,
+        op.response
+            .map_or(&[][..], |i| &gateway.objects[i].recipes[..]),
+    );
     let encoding = closed(op.encoding);
     let delivery = closed(match op.response {
         Some(_) => Delivery::Call,
@@ -483,8 +490,8 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
             path: #path,
             request: &#request,
             response: #response,
-            request_signed: #request_signed,
-            response_signed: #response_signed,
+            request_recipes: #request_recipes,
+            response_recipes: #response_recipes,
             request_signature: #request_signature,
             response_signature: #response_signature,
             retryable_result_codes: &[#(#retryable),*],

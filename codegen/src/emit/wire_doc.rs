@@ -1,8 +1,10 @@
 //! The "On the wire" section of a request type's docs: what the client adds to the value a
 //! caller builds, so nobody has to read the spec or the engine to know what leaves the machine.
 
+use oneclick_schema::recipe::{Algorithm, FlatSort, HmacHash, RsaHash};
+
 use crate::ir::{
-    Auto, Encoding, Field, Gateway, HeaderValue, Location, ObjectType, Operation, Scheme, SignItem,
+    Auto, Encoding, Field, Gateway, HeaderValue, Location, ObjectType, Operation, Piece, SignItem,
     SignShape, TypeRef,
 };
 
@@ -113,30 +115,63 @@ fn contained_object(ty: &TypeRef) -> Option<usize> {
     }
 }
 
-/// What the signature covers, in its order, or `None` for an unsigned message.
+/// What the first signature covers, or `None` for an unsigned message.
 fn signed(gateway: &Gateway, request: &ObjectType) -> Option<String> {
-    let signature = gateway.signature.as_ref().filter(|_| request.signed)?;
-    Some(match (signature.scheme, &request.signature) {
-        (Scheme::PipeRsaSha256, Some(order)) => {
-            let steps: Vec<String> = order
+    let recipe = &gateway.recipes[*request.recipes.first()?];
+    let algorithm = algorithm_name(recipe.algorithm);
+    let order = recipe.text.iter().find_map(|piece| match piece {
+        Piece::Order(format) => Some(format),
+        _ => None,
+    });
+    let flat = recipe.text.iter().find_map(|piece| match piece {
+        Piece::Flat(flat) => Some(flat),
+        _ => None,
+    });
+    Some(match (order, &request.signature, flat) {
+        (Some(format), Some(fields), _) => {
+            let steps: Vec<String> = fields
                 .iter()
                 .enumerate()
                 .map(|(i, item)| format!("{}. {}", i + 1, sign_item(gateway, item)))
                 .collect();
             format!(
-                "Signed with RSA (PKCS#1 v1.5, SHA-256) over these values joined with `|`, in \
-                 this order:\n\n{}",
+                "Signed with {algorithm} over these values joined with `{}`, in this order:\n\n{}",
+                format.separator,
                 steps.join("\n")
             )
         }
-        (Scheme::PipeRsaSha256, None) => "Signed with RSA over its fields.".to_string(),
-        (Scheme::FlatHmacSha512, _) => format!(
-            "Signed with HMAC-SHA512 over every field but `{}`, at any depth, flattened to \
-             `path:value` and sorted by path.",
-            signature.field
-        ),
-        (Scheme::None, _) => return None,
+        (_, _, Some(flat)) => {
+            let excluded: Vec<String> = flat.exclude.iter().map(|k| format!("`{k}`")).collect();
+            let sort = match flat.sort {
+                FlatSort::PathBytes => "sorted by path",
+                FlatSort::Natural => "sorted by path in natural order",
+                FlatSort::Lines => "sorted as whole lines",
+            };
+            format!(
+                "Signed with {algorithm} over every field but {}, at any depth, flattened to \
+                 `path{}value` and {sort}.",
+                excluded.join(", "),
+                flat.assign
+            )
+        }
+        _ => format!("Signed with {algorithm} by the recipe `{}`.", recipe.name),
     })
+}
+
+fn algorithm_name(algorithm: Algorithm) -> String {
+    match algorithm {
+        Algorithm::RsaPkcs1(hash) => format!(
+            "RSA (PKCS#1 v1.5, {})",
+            match hash {
+                RsaHash::Sha1 => "SHA-1",
+                RsaHash::Sha256 => "SHA-256",
+                RsaHash::Sha512 => "SHA-512",
+            }
+        ),
+        Algorithm::Hmac(HmacHash::Sha256, _) => "HMAC-SHA256".to_owned(),
+        Algorithm::Hmac(HmacHash::Sha512, _) => "HMAC-SHA512".to_owned(),
+        Algorithm::Digest(digest) => format!("a {digest} digest"),
+    }
 }
 
 fn sign_item(gateway: &Gateway, item: &SignItem) -> String {

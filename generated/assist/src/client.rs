@@ -60,7 +60,7 @@ impl Credentials {
                 rt::Secret::new(self.login)), ("password", rt::Secret::new(self
                 .password))
             ],
-            keys: rt::SigningKeys::None,
+            keys: vec![],
         }
     }
 }

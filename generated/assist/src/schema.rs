@@ -2,11 +2,10 @@
 //! The spec as data: what the runtime validates, signs and sends.
 use oneclick_runtime::schema::*;
 
-/// Gateway-wide facts: signature scheme, time zone, result codes, retryable statuses.
+/// Gateway-wide facts: signature recipes, time zone, result codes, retryable statuses.
 pub static GATEWAY: Gateway = Gateway {
     name: "assist",
-    scheme: Scheme::None,
-    signature_field: None,
+    recipes: &[],
     dttm_zone: TimeZone::Utc,
     result: None,
     fault: Some(&FAULT),
@@ -16,16 +15,19 @@ pub static GATEWAY: Gateway = Gateway {
     credentials: &[
         CredentialSpec {
             name: "merchant_id",
+            kind: CredentialKind::Text,
             sensitive: false,
             integer: false,
         },
         CredentialSpec {
             name: "login",
+            kind: CredentialKind::Text,
             sensitive: false,
             integer: false,
         },
         CredentialSpec {
             name: "password",
+            kind: CredentialKind::Text,
             sensitive: true,
             integer: false,
         },
@@ -333,8 +335,8 @@ pub static LIST_CARDS: Operation = Operation {
     path: "/pay/oneclick/v1/token.cfm",
     request: &LIST_CARDS_REQUEST,
     response: &LIST_CARDS_RESPONSE,
-    request_signed: false,
-    response_signed: false,
+    request_recipes: &[],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -354,8 +356,8 @@ pub static REMOVE_CARD: Operation = Operation {
     path: "/pay/oneclick/v1/rem_token.cfm",
     request: &REMOVE_CARD_REQUEST,
     response: &REMOVE_CARD_RESPONSE,
-    request_signed: false,
-    response_signed: false,
+    request_recipes: &[],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -375,8 +377,8 @@ pub static TOKEN_PAY: Operation = Operation {
     path: "/pay/tokenpay.cfm",
     request: &TOKEN_PAY_REQUEST,
     response: &TOKEN_PAY_RESPONSE,
-    request_signed: false,
-    response_signed: false,
+    request_recipes: &[],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -396,8 +398,8 @@ pub static PAYMENT_PAGE_ORDER: Operation = Operation {
     path: "/pay/order.cfm",
     request: &PAYMENT_PAGE_ORDER_REQUEST,
     response: &NO_RESPONSE,
-    request_signed: false,
-    response_signed: false,
+    request_recipes: &[],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],

@@ -67,10 +67,10 @@ impl Credentials {
     fn into_runtime(self) -> rt::Credentials {
         rt::Credentials {
             values: vec![("merchant_id", rt::Secret::new(self.merchant_id))],
-            keys: rt::SigningKeys::PipeRsaSha256 {
-                private_key: self.private_key,
-                gateway_key: self.gateway_public_key,
-            },
+            keys: vec![
+                ("private_key", rt::Key::RsaPrivate(self.private_key)),
+                ("gateway_public_key", rt::Key::RsaPublic(self.gateway_public_key))
+            ],
         }
     }
 }

@@ -2,11 +2,10 @@
 //! The spec as data: what the runtime validates, signs and sends.
 use oneclick_runtime::schema::*;
 
-/// Gateway-wide facts: signature scheme, time zone, result codes, retryable statuses.
+/// Gateway-wide facts: signature recipes, time zone, result codes, retryable statuses.
 pub static GATEWAY: Gateway = Gateway {
     name: "csob",
-    scheme: Scheme::PipeRsaSha256,
-    signature_field: Some("signature"),
+    recipes: &[&RECIPE_PIPE],
     dttm_zone: TimeZone::EuropePrague,
     result: Some(&RESULT),
     fault: None,
@@ -19,6 +18,19 @@ pub static GATEWAY: Gateway = Gateway {
     credentials: &[
         CredentialSpec {
             name: "merchant_id",
+            kind: CredentialKind::Text,
+            sensitive: false,
+            integer: false,
+        },
+        CredentialSpec {
+            name: "private_key",
+            kind: CredentialKind::RsaPrivateKey,
+            sensitive: false,
+            integer: false,
+        },
+        CredentialSpec {
+            name: "gateway_public_key",
+            kind: CredentialKind::RsaPublicKey,
             sensitive: false,
             integer: false,
         },
@@ -136,6 +148,25 @@ pub static RESULT: ResultSpec = ResultSpec {
             name: "general_error",
         },
     ],
+};
+
+/// The signature recipe `pipe`.
+pub static RECIPE_PIPE: recipe::NamedRecipe = recipe::NamedRecipe {
+    name: "pipe",
+    recipe: recipe::Recipe {
+        text: &[
+            recipe::Piece::Order(recipe::OrderFormat {
+                separator: "|",
+                absent: recipe::Absent::Skip,
+                booleans: recipe::Booleans::Words,
+            }),
+        ],
+        algorithm: recipe::Algorithm::RsaPkcs1(recipe::RsaHash::Sha256),
+        output: recipe::Output::Base64,
+        placement: recipe::Placement::Field(&["signature"]),
+    },
+    sign_key: Some("private_key"),
+    verify_key: Some("gateway_public_key"),
 };
 
 /// Values of [`crate::PayMethod`].
@@ -407,14 +438,14 @@ pub static SCREEN_HEIGHT_CONSTRAINTS: &[Constraint] = &[Constraint::Min(0)];
 pub static SCREEN_WIDTH_CONSTRAINTS: &[Constraint] = &[Constraint::Min(0)];
 
 /// The order in which the fields of `Customer` are signed.
-pub static CUSTOMER_SIGNATURE: &[SignItem] = &[
-    SignItem::value("name"),
-    SignItem::value("email"),
-    SignItem::value("homePhone"),
-    SignItem::value("workPhone"),
-    SignItem::value("mobilePhone"),
-    SignItem::object("account", CUSTOMER_ACCOUNT_SIGNATURE),
-    SignItem::object("login", CUSTOMER_LOGIN_SIGNATURE),
+pub static CUSTOMER_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("name"),
+    recipe::Field::value("email"),
+    recipe::Field::value("homePhone"),
+    recipe::Field::value("workPhone"),
+    recipe::Field::value("mobilePhone"),
+    recipe::Field::object("account", CUSTOMER_ACCOUNT_SIGNATURE),
+    recipe::Field::object("login", CUSTOMER_LOGIN_SIGNATURE),
 ];
 
 /// Fields and rules of [`crate::Customer`].
@@ -434,15 +465,15 @@ pub static CUSTOMER: Object = Object {
 };
 
 /// The order in which the fields of `CustomerAccount` are signed.
-pub static CUSTOMER_ACCOUNT_SIGNATURE: &[SignItem] = &[
-    SignItem::value("createdAt"),
-    SignItem::value("changedAt"),
-    SignItem::value("changedPwdAt"),
-    SignItem::value("orderHistory"),
-    SignItem::value("paymentsDay"),
-    SignItem::value("paymentsYear"),
-    SignItem::value("oneclickAdds"),
-    SignItem::value("suspicious"),
+pub static CUSTOMER_ACCOUNT_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("createdAt"),
+    recipe::Field::value("changedAt"),
+    recipe::Field::value("changedPwdAt"),
+    recipe::Field::value("orderHistory"),
+    recipe::Field::value("paymentsDay"),
+    recipe::Field::value("paymentsYear"),
+    recipe::Field::value("oneclickAdds"),
+    recipe::Field::value("suspicious"),
 ];
 
 /// Fields and rules of [`crate::CustomerAccount`].
@@ -463,10 +494,10 @@ pub static CUSTOMER_ACCOUNT: Object = Object {
 };
 
 /// The order in which the fields of `CustomerLogin` are signed.
-pub static CUSTOMER_LOGIN_SIGNATURE: &[SignItem] = &[
-    SignItem::value("auth"),
-    SignItem::value("authAt"),
-    SignItem::value("authData"),
+pub static CUSTOMER_LOGIN_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("auth"),
+    recipe::Field::value("authAt"),
+    recipe::Field::value("authData"),
 ];
 
 /// Fields and rules of [`crate::CustomerLogin`].
@@ -482,19 +513,19 @@ pub static CUSTOMER_LOGIN: Object = Object {
 };
 
 /// The order in which the fields of `Order` are signed.
-pub static ORDER_SIGNATURE: &[SignItem] = &[
-    SignItem::value("type"),
-    SignItem::value("availability"),
-    SignItem::value("delivery"),
-    SignItem::value("deliveryMode"),
-    SignItem::value("deliveryEmail"),
-    SignItem::value("nameMatch"),
-    SignItem::value("addressMatch"),
-    SignItem::object("billing", ADDRESS_SIGNATURE),
-    SignItem::object("shipping", ADDRESS_SIGNATURE),
-    SignItem::value("shippingAddedAt"),
-    SignItem::value("reorder"),
-    SignItem::object("giftcards", GIFTCARDS_SIGNATURE),
+pub static ORDER_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("type"),
+    recipe::Field::value("availability"),
+    recipe::Field::value("delivery"),
+    recipe::Field::value("deliveryMode"),
+    recipe::Field::value("deliveryEmail"),
+    recipe::Field::value("nameMatch"),
+    recipe::Field::value("addressMatch"),
+    recipe::Field::object("billing", ADDRESS_SIGNATURE),
+    recipe::Field::object("shipping", ADDRESS_SIGNATURE),
+    recipe::Field::value("shippingAddedAt"),
+    recipe::Field::value("reorder"),
+    recipe::Field::object("giftcards", GIFTCARDS_SIGNATURE),
 ];
 
 /// Fields and rules of [`crate::Order`].
@@ -520,14 +551,14 @@ pub static ORDER: Object = Object {
 };
 
 /// The order in which the fields of `Address` are signed.
-pub static ADDRESS_SIGNATURE: &[SignItem] = &[
-    SignItem::value("address1"),
-    SignItem::value("address2"),
-    SignItem::value("address3"),
-    SignItem::value("city"),
-    SignItem::value("zip"),
-    SignItem::value("state"),
-    SignItem::value("country"),
+pub static ADDRESS_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("address1"),
+    recipe::Field::value("address2"),
+    recipe::Field::value("address3"),
+    recipe::Field::value("city"),
+    recipe::Field::value("zip"),
+    recipe::Field::value("state"),
+    recipe::Field::value("country"),
 ];
 
 /// Fields and rules of [`crate::Address`].
@@ -551,10 +582,10 @@ pub static ADDRESS: Object = Object {
 };
 
 /// The order in which the fields of `Giftcards` are signed.
-pub static GIFTCARDS_SIGNATURE: &[SignItem] = &[
-    SignItem::value("totalAmount"),
-    SignItem::value("currency"),
-    SignItem::value("quantity"),
+pub static GIFTCARDS_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("totalAmount"),
+    recipe::Field::value("currency"),
+    recipe::Field::value("quantity"),
 ];
 
 /// Fields and rules of [`crate::Giftcards`].
@@ -570,9 +601,9 @@ pub static GIFTCARDS: Object = Object {
 };
 
 /// The order in which the fields of `Fingerprint` are signed.
-pub static FINGERPRINT_SIGNATURE: &[SignItem] = &[
-    SignItem::object("browser", BROWSER_SIGNATURE),
-    SignItem::object("sdk", SDK_SIGNATURE),
+pub static FINGERPRINT_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::object("browser", BROWSER_SIGNATURE),
+    recipe::Field::object("sdk", SDK_SIGNATURE),
 ];
 
 /// Fields and rules of [`crate::Fingerprint`].
@@ -587,17 +618,17 @@ pub static FINGERPRINT: Object = Object {
 };
 
 /// The order in which the fields of `Browser` are signed.
-pub static BROWSER_SIGNATURE: &[SignItem] = &[
-    SignItem::value("userAgent"),
-    SignItem::value("acceptHeader"),
-    SignItem::value("language"),
-    SignItem::value("javascriptEnabled"),
-    SignItem::value("colorDepth"),
-    SignItem::value("screenHeight"),
-    SignItem::value("screenWidth"),
-    SignItem::value("timezone"),
-    SignItem::value("javaEnabled"),
-    SignItem::value("challengeWindowSize"),
+pub static BROWSER_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("userAgent"),
+    recipe::Field::value("acceptHeader"),
+    recipe::Field::value("language"),
+    recipe::Field::value("javascriptEnabled"),
+    recipe::Field::value("colorDepth"),
+    recipe::Field::value("screenHeight"),
+    recipe::Field::value("screenWidth"),
+    recipe::Field::value("timezone"),
+    recipe::Field::value("javaEnabled"),
+    recipe::Field::value("challengeWindowSize"),
 ];
 
 /// Fields and rules of [`crate::Browser`].
@@ -648,13 +679,13 @@ pub static BROWSER: Object = Object {
 };
 
 /// The order in which the fields of `Sdk` are signed.
-pub static SDK_SIGNATURE: &[SignItem] = &[
-    SignItem::value("appID"),
-    SignItem::value("encData"),
-    SignItem::value("ephemPubKey"),
-    SignItem::value("maxTimeout"),
-    SignItem::value("referenceNumber"),
-    SignItem::value("transID"),
+pub static SDK_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("appID"),
+    recipe::Field::value("encData"),
+    recipe::Field::value("ephemPubKey"),
+    recipe::Field::value("maxTimeout"),
+    recipe::Field::value("referenceNumber"),
+    recipe::Field::value("transID"),
 ];
 
 /// Fields and rules of [`crate::Sdk`].
@@ -677,9 +708,9 @@ pub static SDK: Object = Object {
 };
 
 /// The order in which the fields of `Actions` are signed.
-pub static ACTIONS_SIGNATURE: &[SignItem] = &[
-    SignItem::object("fingerprint", ACTIONS_FINGERPRINT_SIGNATURE),
-    SignItem::object("authenticate", ACTIONS_AUTHENTICATE_SIGNATURE),
+pub static ACTIONS_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::object("fingerprint", ACTIONS_FINGERPRINT_SIGNATURE),
+    recipe::Field::object("authenticate", ACTIONS_AUTHENTICATE_SIGNATURE),
 ];
 
 /// Fields and rules of [`crate::Actions`].
@@ -694,9 +725,9 @@ pub static ACTIONS: Object = Object {
 };
 
 /// The order in which the fields of `ActionsFingerprint` are signed.
-pub static ACTIONS_FINGERPRINT_SIGNATURE: &[SignItem] = &[
-    SignItem::object("browserInit", ENDPOINT_SIGNATURE),
-    SignItem::object("sdkInit", SDK_INIT_SIGNATURE),
+pub static ACTIONS_FINGERPRINT_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::object("browserInit", ENDPOINT_SIGNATURE),
+    recipe::Field::object("sdkInit", SDK_INIT_SIGNATURE),
 ];
 
 /// Fields and rules of [`crate::ActionsFingerprint`].
@@ -711,9 +742,9 @@ pub static ACTIONS_FINGERPRINT: Object = Object {
 };
 
 /// The order in which the fields of `ActionsAuthenticate` are signed.
-pub static ACTIONS_AUTHENTICATE_SIGNATURE: &[SignItem] = &[
-    SignItem::object("browserChallenge", ENDPOINT_SIGNATURE),
-    SignItem::object("sdkChallenge", SDK_CHALLENGE_SIGNATURE),
+pub static ACTIONS_AUTHENTICATE_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::object("browserChallenge", ENDPOINT_SIGNATURE),
+    recipe::Field::object("sdkChallenge", SDK_CHALLENGE_SIGNATURE),
 ];
 
 /// Fields and rules of [`crate::ActionsAuthenticate`].
@@ -728,10 +759,10 @@ pub static ACTIONS_AUTHENTICATE: Object = Object {
 };
 
 /// The order in which the fields of `Endpoint` are signed.
-pub static ENDPOINT_SIGNATURE: &[SignItem] = &[
-    SignItem::value("url"),
-    SignItem::value("method"),
-    SignItem::map_values("vars"),
+pub static ENDPOINT_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("url"),
+    recipe::Field::value("method"),
+    recipe::Field::map_values("vars"),
 ];
 
 /// Fields and rules of [`crate::Endpoint`].
@@ -748,10 +779,10 @@ pub static ENDPOINT: Object = Object {
 };
 
 /// The order in which the fields of `SdkInit` are signed.
-pub static SDK_INIT_SIGNATURE: &[SignItem] = &[
-    SignItem::value("directoryServerID"),
-    SignItem::value("schemeId"),
-    SignItem::value("messageVersion"),
+pub static SDK_INIT_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("directoryServerID"),
+    recipe::Field::value("schemeId"),
+    recipe::Field::value("messageVersion"),
 ];
 
 /// Fields and rules of [`crate::SdkInit`].
@@ -767,11 +798,11 @@ pub static SDK_INIT: Object = Object {
 };
 
 /// The order in which the fields of `SdkChallenge` are signed.
-pub static SDK_CHALLENGE_SIGNATURE: &[SignItem] = &[
-    SignItem::value("threeDSServerTransID"),
-    SignItem::value("acsReferenceNumber"),
-    SignItem::value("acsTransID"),
-    SignItem::value("acsSignedContent"),
+pub static SDK_CHALLENGE_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("threeDSServerTransID"),
+    recipe::Field::value("acsReferenceNumber"),
+    recipe::Field::value("acsTransID"),
+    recipe::Field::value("acsSignedContent"),
 ];
 
 /// Fields and rules of [`crate::SdkChallenge`].
@@ -788,10 +819,10 @@ pub static SDK_CHALLENGE: Object = Object {
 };
 
 /// The order in which the fields of `oneclick_echo request` are signed.
-pub static ONECLICK_ECHO_REQUEST_SIGNATURE: &[SignItem] = &[
-    SignItem::value("merchantId"),
-    SignItem::value("origPayId"),
-    SignItem::value("dttm"),
+pub static ONECLICK_ECHO_REQUEST_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("merchantId"),
+    recipe::Field::value("origPayId"),
+    recipe::Field::value("dttm"),
 ];
 
 /// Fields and rules of [`crate::OneclickEchoRequest`].
@@ -814,11 +845,11 @@ pub static ONECLICK_ECHO_REQUEST: Object = Object {
 };
 
 /// The order in which the fields of `oneclick_echo response` are signed.
-pub static ONECLICK_ECHO_RESPONSE_SIGNATURE: &[SignItem] = &[
-    SignItem::value("origPayId"),
-    SignItem::value("dttm"),
-    SignItem::value("resultCode"),
-    SignItem::value("resultMessage"),
+pub static ONECLICK_ECHO_RESPONSE_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("origPayId"),
+    recipe::Field::value("dttm"),
+    recipe::Field::value("resultCode"),
+    recipe::Field::value("resultMessage"),
 ];
 
 /// Fields and rules of [`crate::OneclickEchoResponse`].
@@ -836,25 +867,25 @@ pub static ONECLICK_ECHO_RESPONSE: Object = Object {
 };
 
 /// The order in which the fields of `oneclick_init request` are signed.
-pub static ONECLICK_INIT_REQUEST_SIGNATURE: &[SignItem] = &[
-    SignItem::value("merchantId"),
-    SignItem::value("origPayId"),
-    SignItem::value("orderNo"),
-    SignItem::value("dttm"),
-    SignItem::value("payMethod"),
-    SignItem::value("clientIp"),
-    SignItem::value("totalAmount"),
-    SignItem::value("currency"),
-    SignItem::value("closePayment"),
-    SignItem::value("returnUrl"),
-    SignItem::value("returnMethod"),
-    SignItem::object("customer", CUSTOMER_SIGNATURE),
-    SignItem::object("order", ORDER_SIGNATURE),
-    SignItem::value("clientInitiated"),
-    SignItem::value("sdkUsed"),
-    SignItem::value("merchantData"),
-    SignItem::value("language"),
-    SignItem::value("ttlSec"),
+pub static ONECLICK_INIT_REQUEST_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("merchantId"),
+    recipe::Field::value("origPayId"),
+    recipe::Field::value("orderNo"),
+    recipe::Field::value("dttm"),
+    recipe::Field::value("payMethod"),
+    recipe::Field::value("clientIp"),
+    recipe::Field::value("totalAmount"),
+    recipe::Field::value("currency"),
+    recipe::Field::value("closePayment"),
+    recipe::Field::value("returnUrl"),
+    recipe::Field::value("returnMethod"),
+    recipe::Field::object("customer", CUSTOMER_SIGNATURE),
+    recipe::Field::object("order", ORDER_SIGNATURE),
+    recipe::Field::value("clientInitiated"),
+    recipe::Field::value("sdkUsed"),
+    recipe::Field::value("merchantData"),
+    recipe::Field::value("language"),
+    recipe::Field::value("ttlSec"),
 ];
 
 /// Fields and rules of [`crate::OneclickInitRequest`].
@@ -902,14 +933,14 @@ pub static ONECLICK_INIT_REQUEST: Object = Object {
 };
 
 /// The order in which the fields of `oneclick_init response` are signed.
-pub static ONECLICK_INIT_RESPONSE_SIGNATURE: &[SignItem] = &[
-    SignItem::value("payId"),
-    SignItem::value("dttm"),
-    SignItem::value("resultCode"),
-    SignItem::value("resultMessage"),
-    SignItem::value("paymentStatus"),
-    SignItem::value("statusDetail"),
-    SignItem::object("actions", ACTIONS_SIGNATURE),
+pub static ONECLICK_INIT_RESPONSE_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("payId"),
+    recipe::Field::value("dttm"),
+    recipe::Field::value("resultCode"),
+    recipe::Field::value("resultMessage"),
+    recipe::Field::value("paymentStatus"),
+    recipe::Field::value("statusDetail"),
+    recipe::Field::object("actions", ACTIONS_SIGNATURE),
 ];
 
 /// Fields and rules of [`crate::OneclickInitResponse`].
@@ -930,11 +961,11 @@ pub static ONECLICK_INIT_RESPONSE: Object = Object {
 };
 
 /// The order in which the fields of `oneclick_process request` are signed.
-pub static ONECLICK_PROCESS_REQUEST_SIGNATURE: &[SignItem] = &[
-    SignItem::value("merchantId"),
-    SignItem::value("payId"),
-    SignItem::value("dttm"),
-    SignItem::object("fingerprint", FINGERPRINT_SIGNATURE),
+pub static ONECLICK_PROCESS_REQUEST_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("merchantId"),
+    recipe::Field::value("payId"),
+    recipe::Field::value("dttm"),
+    recipe::Field::object("fingerprint", FINGERPRINT_SIGNATURE),
 ];
 
 /// Fields and rules of [`crate::OneclickProcessRequest`].
@@ -958,15 +989,15 @@ pub static ONECLICK_PROCESS_REQUEST: Object = Object {
 };
 
 /// The order in which the fields of `oneclick_process response` are signed.
-pub static ONECLICK_PROCESS_RESPONSE_SIGNATURE: &[SignItem] = &[
-    SignItem::value("payId"),
-    SignItem::value("dttm"),
-    SignItem::value("resultCode"),
-    SignItem::value("resultMessage"),
-    SignItem::value("paymentStatus"),
-    SignItem::value("authCode"),
-    SignItem::value("statusDetail"),
-    SignItem::object("actions", ACTIONS_SIGNATURE),
+pub static ONECLICK_PROCESS_RESPONSE_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("payId"),
+    recipe::Field::value("dttm"),
+    recipe::Field::value("resultCode"),
+    recipe::Field::value("resultMessage"),
+    recipe::Field::value("paymentStatus"),
+    recipe::Field::value("authCode"),
+    recipe::Field::value("statusDetail"),
+    recipe::Field::object("actions", ACTIONS_SIGNATURE),
 ];
 
 /// Fields and rules of [`crate::OneclickProcessResponse`].
@@ -988,10 +1019,10 @@ pub static ONECLICK_PROCESS_RESPONSE: Object = Object {
 };
 
 /// The order in which the fields of `payment_status request` are signed.
-pub static PAYMENT_STATUS_REQUEST_SIGNATURE: &[SignItem] = &[
-    SignItem::value("merchantId"),
-    SignItem::value("payId"),
-    SignItem::value("dttm"),
+pub static PAYMENT_STATUS_REQUEST_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("merchantId"),
+    recipe::Field::value("payId"),
+    recipe::Field::value("dttm"),
 ];
 
 /// Fields and rules of [`crate::PaymentStatusRequest`].
@@ -1019,15 +1050,15 @@ pub static PAYMENT_STATUS_REQUEST: Object = Object {
 };
 
 /// The order in which the fields of `payment_status response` are signed.
-pub static PAYMENT_STATUS_RESPONSE_SIGNATURE: &[SignItem] = &[
-    SignItem::value("payId"),
-    SignItem::value("dttm"),
-    SignItem::value("resultCode"),
-    SignItem::value("resultMessage"),
-    SignItem::value("paymentStatus"),
-    SignItem::value("authCode"),
-    SignItem::value("statusDetail"),
-    SignItem::object("actions", ACTIONS_SIGNATURE),
+pub static PAYMENT_STATUS_RESPONSE_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("payId"),
+    recipe::Field::value("dttm"),
+    recipe::Field::value("resultCode"),
+    recipe::Field::value("resultMessage"),
+    recipe::Field::value("paymentStatus"),
+    recipe::Field::value("authCode"),
+    recipe::Field::value("statusDetail"),
+    recipe::Field::object("actions", ACTIONS_SIGNATURE),
 ];
 
 /// Fields and rules of [`crate::PaymentStatusResponse`].
@@ -1056,8 +1087,8 @@ pub static ONECLICK_ECHO: Operation = Operation {
     path: "/oneclick/echo",
     request: &ONECLICK_ECHO_REQUEST,
     response: &ONECLICK_ECHO_RESPONSE,
-    request_signed: true,
-    response_signed: true,
+    request_recipes: &[&RECIPE_PIPE],
+    response_recipes: &[&RECIPE_PIPE],
     request_signature: ONECLICK_ECHO_REQUEST_SIGNATURE,
     response_signature: ONECLICK_ECHO_RESPONSE_SIGNATURE,
     retryable_result_codes: &[],
@@ -1077,8 +1108,8 @@ pub static ONECLICK_INIT: Operation = Operation {
     path: "/oneclick/init",
     request: &ONECLICK_INIT_REQUEST,
     response: &ONECLICK_INIT_RESPONSE,
-    request_signed: true,
-    response_signed: true,
+    request_recipes: &[&RECIPE_PIPE],
+    response_recipes: &[&RECIPE_PIPE],
     request_signature: ONECLICK_INIT_REQUEST_SIGNATURE,
     response_signature: ONECLICK_INIT_RESPONSE_SIGNATURE,
     retryable_result_codes: &[900],
@@ -1098,8 +1129,8 @@ pub static ONECLICK_PROCESS: Operation = Operation {
     path: "/oneclick/process",
     request: &ONECLICK_PROCESS_REQUEST,
     response: &ONECLICK_PROCESS_RESPONSE,
-    request_signed: true,
-    response_signed: true,
+    request_recipes: &[&RECIPE_PIPE],
+    response_recipes: &[&RECIPE_PIPE],
     request_signature: ONECLICK_PROCESS_REQUEST_SIGNATURE,
     response_signature: ONECLICK_PROCESS_RESPONSE_SIGNATURE,
     retryable_result_codes: &[900],
@@ -1119,8 +1150,8 @@ pub static PAYMENT_STATUS: Operation = Operation {
     path: "/payment/status/{merchantId}/{payId}/{dttm}/{signature}",
     request: &PAYMENT_STATUS_REQUEST,
     response: &PAYMENT_STATUS_RESPONSE,
-    request_signed: true,
-    response_signed: true,
+    request_recipes: &[&RECIPE_PIPE],
+    response_recipes: &[&RECIPE_PIPE],
     request_signature: PAYMENT_STATUS_REQUEST_SIGNATURE,
     response_signature: PAYMENT_STATUS_RESPONSE_SIGNATURE,
     retryable_result_codes: &[],

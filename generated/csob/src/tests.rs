@@ -91,9 +91,15 @@ fn oneclick_echo_example_vector_request() {
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ONECLICK_ECHO.request_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::ONECLICK_ECHO.request_signature, &
-        json), "M1MIPS0000|0e92dd54b133@HA|20220125131559"
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "M1MIPS0000|0e92dd54b133@HA|20220125131559"
     );
 }
 
@@ -111,9 +117,15 @@ fn oneclick_echo_example_vector_response() {
         .unwrap();
     let parsed: Result<OneclickEchoResponse, _> = serde_json::from_value(json.clone());
     parsed.expect("the example parses");
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ONECLICK_ECHO.response_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::ONECLICK_ECHO.response_signature, &
-        json), "0e92dd54b133@HA|20220125131601|700|Oneclick template not found"
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "0e92dd54b133@HA|20220125131601|700|Oneclick template not found"
     );
 }
 
@@ -270,9 +282,14 @@ fn oneclick_init_example_vector_request() {
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ONECLICK_INIT.request_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::ONECLICK_INIT.request_signature, &
-        json),
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
         "M1MIPS0000|0e92dd54b133@HA|51966|20220125131559|192.0.2.2|https://shop.example.com/return|POST|Jan Novák|jan.novak@example.com|+420.800300300|purchase|now|digital|0|jan.novak@example.com"
     );
 }
@@ -299,9 +316,14 @@ fn oneclick_init_example_vector_response() {
         .unwrap();
     let parsed: Result<OneclickInitResponse, _> = serde_json::from_value(json.clone());
     parsed.expect("the example parses");
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ONECLICK_INIT.response_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::ONECLICK_INIT.response_signature, &
-        json),
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
         "7624c5e60252@HA|20220125131601|0|OK|1|https://example.com/3ds-method-endpoint"
     );
 }
@@ -463,9 +485,14 @@ fn oneclick_process_example_vector_request() {
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ONECLICK_PROCESS.request_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::ONECLICK_PROCESS.request_signature, &
-        json),
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
         "M1MIPS0000|7624c5e60252@HA|20220125131615|Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/97.0.4692.99 Safari/537.36|text/html,application/xhtml+xml,application/xml;|en|false"
     );
 }
@@ -497,9 +524,14 @@ fn oneclick_process_example_vector_response() {
         json.clone(),
     );
     parsed.expect("the example parses");
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ONECLICK_PROCESS.response_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::ONECLICK_PROCESS.response_signature, &
-        json),
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
         "7624c5e60252@HA|20220125131618|0|OK|2|eeddda80-6ca7-4b22-9d6a-eb8e84791ec9|3DS_LOA_ACS_201_13579|7f3296a8-08c4-4afb-a3e2-8ce31b2e9069|base64-encoded-acs-signed-content"
     );
 }
@@ -520,9 +552,15 @@ fn payment_status_example_vector_request() {
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::PAYMENT_STATUS.request_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::pipe::text_to_sign(schema::PAYMENT_STATUS.request_signature, &
-        json), "M1MIPS0000|7624c5e60252@HA|20220125131618"
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "M1MIPS0000|7624c5e60252@HA|20220125131618"
     );
 }
 

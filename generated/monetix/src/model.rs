@@ -603,7 +603,7 @@ pub struct RedirectData {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 267 (operation `card_sale`, line 249).
+/// From `spec/monetix.yaml`, line 289 (operation `card_sale`, line 271).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardSaleRequest {
@@ -704,7 +704,7 @@ pub struct CardSaleResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 371 (operation `card_refund`, line 352).
+/// From `spec/monetix.yaml`, line 393 (operation `card_refund`, line 374).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardRefundRequest {
@@ -758,7 +758,7 @@ pub struct CardRefundResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 410 (operation `card_capture`, line 392).
+/// From `spec/monetix.yaml`, line 432 (operation `card_capture`, line 414).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardCaptureRequest {
@@ -812,7 +812,7 @@ pub struct CardCaptureResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 442 (operation `card_cancel`, line 424).
+/// From `spec/monetix.yaml`, line 464 (operation `card_cancel`, line 446).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardCancelRequest {
@@ -866,7 +866,7 @@ pub struct CardCancelResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 466 (operation `payment_status`, line 456).
+/// From `spec/monetix.yaml`, line 488 (operation `payment_status`, line 478).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentStatusRequest {

@@ -2,11 +2,10 @@
 //! The spec as data: what the runtime validates, signs and sends.
 use oneclick_runtime::schema::*;
 
-/// Gateway-wide facts: signature scheme, time zone, result codes, retryable statuses.
+/// Gateway-wide facts: signature recipes, time zone, result codes, retryable statuses.
 pub static GATEWAY: Gateway = Gateway {
     name: "monetix",
-    scheme: Scheme::FlatHmacSha512,
-    signature_field: Some("signature"),
+    recipes: &[&RECIPE_REQUEST, &RECIPE_ANSWER],
     dttm_zone: TimeZone::Utc,
     result: None,
     fault: None,
@@ -16,8 +15,15 @@ pub static GATEWAY: Gateway = Gateway {
     credentials: &[
         CredentialSpec {
             name: "project_id",
+            kind: CredentialKind::Text,
             sensitive: false,
             integer: true,
+        },
+        CredentialSpec {
+            name: "secret_key",
+            kind: CredentialKind::Secret,
+            sensitive: false,
+            integer: false,
         },
     ],
     operations: &[
@@ -30,6 +36,58 @@ pub static GATEWAY: Gateway = Gateway {
     callbacks: &[&VERIFY_CALLBACK],
     retry_http_status: &[500],
     unprocessed_http_status: &[],
+};
+
+/// The signature recipe `request`.
+pub static RECIPE_REQUEST: recipe::NamedRecipe = recipe::NamedRecipe {
+    name: "request",
+    recipe: recipe::Recipe {
+        text: &[
+            recipe::Piece::Flat(recipe::Flat {
+                exclude: &["signature"],
+                nesting: ":",
+                assign: ":",
+                separator: ";",
+                sort: recipe::FlatSort::PathBytes,
+                escape: recipe::KeyEscape::Double,
+                booleans: recipe::Booleans::Digits,
+            }),
+        ],
+        algorithm: recipe::Algorithm::Hmac(
+            recipe::HmacHash::Sha512,
+            recipe::KeyEncoding::Text,
+        ),
+        output: recipe::Output::Base64,
+        placement: recipe::Placement::Field(&["general", "signature"]),
+    },
+    sign_key: Some("secret_key"),
+    verify_key: None,
+};
+
+/// The signature recipe `answer`.
+pub static RECIPE_ANSWER: recipe::NamedRecipe = recipe::NamedRecipe {
+    name: "answer",
+    recipe: recipe::Recipe {
+        text: &[
+            recipe::Piece::Flat(recipe::Flat {
+                exclude: &["signature"],
+                nesting: ":",
+                assign: ":",
+                separator: ";",
+                sort: recipe::FlatSort::PathBytes,
+                escape: recipe::KeyEscape::Double,
+                booleans: recipe::Booleans::Digits,
+            }),
+        ],
+        algorithm: recipe::Algorithm::Hmac(
+            recipe::HmacHash::Sha512,
+            recipe::KeyEncoding::Text,
+        ),
+        output: recipe::Output::Base64,
+        placement: recipe::Placement::Field(&["signature"]),
+    },
+    sign_key: None,
+    verify_key: Some("secret_key"),
 };
 
 /// Values of [`crate::PaymentState`].
@@ -511,8 +569,8 @@ pub static CARD_SALE: Operation = Operation {
     path: "/v2/payment/card/sale",
     request: &CARD_SALE_REQUEST,
     response: &CARD_SALE_RESPONSE,
-    request_signed: true,
-    response_signed: false,
+    request_recipes: &[&RECIPE_REQUEST],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -535,8 +593,8 @@ pub static CARD_REFUND: Operation = Operation {
     path: "/v2/payment/card/refund",
     request: &CARD_REFUND_REQUEST,
     response: &CARD_REFUND_RESPONSE,
-    request_signed: true,
-    response_signed: false,
+    request_recipes: &[&RECIPE_REQUEST],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -559,8 +617,8 @@ pub static CARD_CAPTURE: Operation = Operation {
     path: "/v2/payment/card/capture",
     request: &CARD_CAPTURE_REQUEST,
     response: &CARD_CAPTURE_RESPONSE,
-    request_signed: true,
-    response_signed: false,
+    request_recipes: &[&RECIPE_REQUEST],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -583,8 +641,8 @@ pub static CARD_CANCEL: Operation = Operation {
     path: "/v2/payment/card/cancel",
     request: &CARD_CANCEL_REQUEST,
     response: &CARD_CANCEL_RESPONSE,
-    request_signed: true,
-    response_signed: false,
+    request_recipes: &[&RECIPE_REQUEST],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -607,8 +665,8 @@ pub static PAYMENT_STATUS: Operation = Operation {
     path: "/v2/payment/status",
     request: &PAYMENT_STATUS_REQUEST,
     response: &PAYMENT_STATUS_RESPONSE,
-    request_signed: true,
-    response_signed: false,
+    request_recipes: &[&RECIPE_REQUEST],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -625,6 +683,7 @@ pub static VERIFY_CALLBACK: Callback = Callback {
     id: "callback",
     summary: "The result of an operation, POSTed by the platform to the request's `general.merchant_callback_url`, or else to the URL in the project settings. `operation.type` says which: a sale (success, decline, or `redirect_data` when the customer must be redirected), a refund or reversal (`payment.status` refunded, partially refunded, reversed or partially reversed when it succeeded), a capture or a cancel. Every kind is verified the same way before it is decoded.",
     message: &CALLBACK,
-    signed: true,
+    recipes: &[&RECIPE_ANSWER],
+    signature: &[],
     token_field: None,
 };

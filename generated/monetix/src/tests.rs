@@ -161,8 +161,14 @@ fn card_sale_example_vector_token() {
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::CARD_SALE.request_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::flat::text_to_sign(& json, "signature"),
+        rt::recipe::Interpret::text(& schema::RECIPE_REQUEST.recipe, & message).unwrap(),
         "customer:id:customer_12;customer:ip_address:248.121.176.220;cvv:123;general:payment_id:456789;general:project_id:42;payment:amount:400000;payment:currency:USD;return_url:decline:http://example.com/decline;return_url:success:http://example.com/return;token:f365bb1729f9b72fd9c09703a751c979f3becc679f29c3e35c91d18070d15654"
     );
 }
@@ -191,8 +197,14 @@ fn card_refund_example_vector_partial_refund() {
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::CARD_REFUND.request_signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::flat::text_to_sign(& json, "signature"),
+        rt::recipe::Interpret::text(& schema::RECIPE_REQUEST.recipe, & message).unwrap(),
         "general:payment_id:456789;general:project_id:42;payment:amount:10000;payment:currency:USD;payment:description:Partial refund;payment:merchant_refund_id:refund-1"
     );
 }
@@ -339,8 +351,14 @@ fn callback_example_vector_php_sdk() {
         .unwrap();
     let parsed: Result<Callback, _> = serde_json::from_value(json.clone());
     parsed.expect("the example parses");
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::VERIFY_CALLBACK.signature,
+        inputs: &[],
+    };
     assert_eq!(
-        rt::signature::flat::text_to_sign(& json, "signature"),
+        rt::recipe::Interpret::text(& schema::RECIPE_ANSWER.recipe, & message).unwrap(),
         "payment:id:000049;payment:status:success"
     );
 }

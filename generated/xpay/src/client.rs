@@ -59,7 +59,7 @@ impl Credentials {
     fn into_runtime(self) -> rt::Credentials {
         rt::Credentials {
             values: vec![("api_key", rt::Secret::new(self.api_key))],
-            keys: rt::SigningKeys::None,
+            keys: vec![],
         }
     }
 }

@@ -2,11 +2,10 @@
 //! The spec as data: what the runtime validates, signs and sends.
 use oneclick_runtime::schema::*;
 
-/// Gateway-wide facts: signature scheme, time zone, result codes, retryable statuses.
+/// Gateway-wide facts: signature recipes, time zone, result codes, retryable statuses.
 pub static GATEWAY: Gateway = Gateway {
     name: "xpay",
-    scheme: Scheme::None,
-    signature_field: None,
+    recipes: &[],
     dttm_zone: TimeZone::Utc,
     result: None,
     fault: None,
@@ -30,6 +29,7 @@ pub static GATEWAY: Gateway = Gateway {
     credentials: &[
         CredentialSpec {
             name: "api_key",
+            kind: CredentialKind::Text,
             sensitive: true,
             integer: false,
         },
@@ -352,8 +352,8 @@ pub static CREATE_HPP_ORDER: Operation = Operation {
     path: "/orders/hpp",
     request: &CREATE_HPP_ORDER_REQUEST,
     response: &CREATE_HPP_ORDER_RESPONSE,
-    request_signed: false,
-    response_signed: false,
+    request_recipes: &[],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -379,8 +379,8 @@ pub static CREATE_PAY_BY_LINK: Operation = Operation {
     path: "/orders/paybylink",
     request: &CREATE_PAY_BY_LINK_REQUEST,
     response: &CREATE_PAY_BY_LINK_RESPONSE,
-    request_signed: false,
-    response_signed: false,
+    request_recipes: &[],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -406,8 +406,8 @@ pub static LIST_CUSTOMER_CONTRACTS: Operation = Operation {
     path: "/contracts/customers/{customerId}",
     request: &LIST_CUSTOMER_CONTRACTS_REQUEST,
     response: &LIST_CUSTOMER_CONTRACTS_RESPONSE,
-    request_signed: false,
-    response_signed: false,
+    request_recipes: &[],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -427,8 +427,8 @@ pub static DEACTIVATE_CONTRACT: Operation = Operation {
     path: "/contracts/{contractId}/deactivation",
     request: &DEACTIVATE_CONTRACT_REQUEST,
     response: &DEACTIVATE_CONTRACT_RESPONSE,
-    request_signed: false,
-    response_signed: false,
+    request_recipes: &[],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -448,8 +448,8 @@ pub static GET_ORDER: Operation = Operation {
     path: "/orders/{orderId}",
     request: &GET_ORDER_REQUEST,
     response: &GET_ORDER_RESPONSE,
-    request_signed: false,
-    response_signed: false,
+    request_recipes: &[],
+    response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
@@ -466,6 +466,7 @@ pub static VERIFY_NOTIFICATION: Callback = Callback {
     id: "notification",
     summary: "The payment notification XPay sends to the order's notificationUrl.",
     message: &NOTIFICATION,
-    signed: false,
+    recipes: &[],
+    signature: &[],
     token_field: Some("securityToken"),
 };

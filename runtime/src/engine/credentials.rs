@@ -1,78 +1,117 @@
-//! What the client holds to fill credential fields and to sign, and the check that it fits the
-//! gateway's signature scheme.
+//! What the client holds to fill credential fields, sign and verify, and the check that it
+//! fits every recipe of the gateway.
 
 use crate::error::Error;
 use crate::keys::{RsaPrivateKey, RsaPublicKey};
-use crate::schema::{Gateway, HeaderValue, Scheme, TextPart, text_parts};
+#[cfg(feature = "rsa-sha1")]
+use crate::recipe::Sha1RsaPrivateKey;
+use crate::recipe::{Algorithm, NamedRecipe, RsaHash, SigningKey, VerifyingKey};
+use crate::schema::{Gateway, HeaderValue, TextPart, text_parts};
 use crate::secret::Secret;
 
 use super::Engine;
 
-/// Keys of the gateway's signature scheme.
+/// A key credential, named in a recipe's `key`.
 #[derive(Debug, Clone)]
-pub enum SigningKeys {
-    /// For a gateway that signs nothing; refused for one that does.
-    None,
-    /// ČSOB's scheme: the merchant signs with RSA, the gateway answers signed with its own key.
-    PipeRsaSha256 {
-        /// Signs requests.
-        private_key: RsaPrivateKey,
-        /// Verifies responses.
-        gateway_key: RsaPublicKey,
-    },
-    /// Monetix's scheme: one shared secret signs both directions.
-    FlatHmacSha512 {
-        /// Signs requests and verifies what the gateway sends.
-        secret: Secret<String>,
-    },
+pub enum Key {
+    /// The merchant's RSA private key, for SHA-256 and SHA-512 signatures.
+    RsaPrivate(RsaPrivateKey),
+    /// The merchant's RSA private key, for SHA-1 signatures.
+    #[cfg(feature = "rsa-sha1")]
+    Sha1RsaPrivate(Sha1RsaPrivateKey),
+    /// The gateway's RSA public key.
+    RsaPublic(RsaPublicKey),
 }
 
-/// What the client fills into `auto` fields and signs with.
+/// What the client fills into `auto` fields, signs and verifies with.
 #[derive(Debug, Clone)]
 pub struct Credentials {
-    /// Credential values by their spec name (`merchant_id`).
+    /// Text and secret credential values by their spec name (`merchant_id`, `secret_key`).
     pub values: Vec<(&'static str, Secret<String>)>,
-    /// Keys of the gateway's signature scheme; checked against it when the engine is built.
-    pub keys: SigningKeys,
+    /// Key credentials by their spec name (`private_key`); checked against the recipes when
+    /// the engine is built.
+    pub keys: Vec<(&'static str, Key)>,
 }
 
-/// Refuses keys that do not fit the gateway's scheme, so a misconfigured client fails when it is
-/// built rather than on its first payment.
-pub(super) fn check_keys(gateway: &Gateway, keys: &SigningKeys) -> Result<(), Error> {
-    match (gateway.scheme, keys) {
-        (Scheme::PipeRsaSha256, SigningKeys::PipeRsaSha256 { .. })
-        | (Scheme::FlatHmacSha512, SigningKeys::FlatHmacSha512 { .. }) => {
-            if gateway.signature_field.is_none() {
-                return Err(Error::Config(format!(
-                    "gateway {} signs messages but names no signature field",
-                    gateway.name
-                )));
-            }
-        }
-        (Scheme::None, SigningKeys::None) => {}
-        (_, SigningKeys::None) => {
-            return Err(Error::Config(format!(
-                "gateway {} signs its messages: signing keys are required",
-                gateway.name
-            )));
-        }
-        (Scheme::None, _) => {
-            return Err(Error::Config(format!(
-                "gateway {} does not sign messages, but signing keys were given",
-                gateway.name
-            )));
-        }
-        (_, _) => {
-            return Err(Error::Config(format!(
-                "gateway {} signs with another scheme than these keys",
-                gateway.name
-            )));
-        }
+/// Refuses credentials that do not fit the gateway's recipes, so a misconfigured client fails
+/// when it is built rather than on its first payment.
+pub(super) fn check_keys(gateway: &Gateway, credentials: &Credentials) -> Result<(), Error> {
+    for recipe in gateway.recipes {
+        credentials.signing_key(recipe)?;
+        credentials.verifying_key(recipe)?;
     }
     Ok(())
 }
 
 impl Credentials {
+    fn key(&self, name: &str) -> Option<&Key> {
+        self.keys.iter().find(|(n, _)| *n == name).map(|(_, k)| k)
+    }
+
+    /// The key `recipe` signs with; `None` when it names none (a plain digest).
+    pub(super) fn signing_key(
+        &self,
+        recipe: &NamedRecipe,
+    ) -> Result<Option<SigningKey<'_>>, Error> {
+        let Some(name) = recipe.sign_key else {
+            return Ok(None);
+        };
+        let wrong = |expected: &str| {
+            Error::Config(format!(
+                "recipe {}: credential {name} must be {expected}",
+                recipe.name
+            ))
+        };
+        Ok(Some(match recipe.recipe.algorithm {
+            #[cfg(feature = "rsa-sha1")]
+            Algorithm::RsaPkcs1(RsaHash::Sha1) => match self.key(name) {
+                Some(Key::Sha1RsaPrivate(key)) => SigningKey::RsaSha1(key),
+                _ => return Err(wrong("an RSA private key for SHA-1 (Sha1RsaPrivateKey)")),
+            },
+            #[cfg(not(feature = "rsa-sha1"))]
+            Algorithm::RsaPkcs1(RsaHash::Sha1) => {
+                return Err(Error::Config(format!(
+                    "recipe {}: RSA SHA-1 signing needs the runtime's `rsa-sha1` feature",
+                    recipe.name
+                )));
+            }
+            Algorithm::RsaPkcs1(_) => match self.key(name) {
+                Some(Key::RsaPrivate(key)) => SigningKey::Rsa(key),
+                _ => return Err(wrong("an RSA private key")),
+            },
+            Algorithm::Hmac(..) => SigningKey::Secret(self.value(name)?),
+            Algorithm::Digest(_) => return Err(wrong("left out: a digest's secret is a piece")),
+        }))
+    }
+
+    /// The key `recipe` verifies with; `None` when it names none (a plain digest).
+    pub(super) fn verifying_key(
+        &self,
+        recipe: &NamedRecipe,
+    ) -> Result<Option<VerifyingKey<'_>>, Error> {
+        let Some(name) = recipe.verify_key else {
+            return Ok(None);
+        };
+        Ok(Some(match recipe.recipe.algorithm {
+            Algorithm::RsaPkcs1(_) => match self.key(name) {
+                Some(Key::RsaPublic(key)) => VerifyingKey::Rsa(key),
+                _ => {
+                    return Err(Error::Config(format!(
+                        "recipe {}: credential {name} must be an RSA public key",
+                        recipe.name
+                    )));
+                }
+            },
+            Algorithm::Hmac(..) => VerifyingKey::Secret(self.value(name)?),
+            Algorithm::Digest(_) => {
+                return Err(Error::Config(format!(
+                    "recipe {}: a digest's secret is a piece, not a key",
+                    recipe.name
+                )));
+            }
+        }))
+    }
+
     pub(super) fn value(&self, name: &str) -> Result<&Secret<String>, Error> {
         self.values
             .iter()

@@ -83,7 +83,7 @@ impl Engine {
             ));
         }
 
-        self.verify_response(op, &response)
+        self.verify_response(op, &response, &bytes)
             .map_err(Failure::of_answer)?;
 
         if let Some(result) = self.gateway.result {

@@ -36,7 +36,7 @@ use crate::error::Error;
 use crate::schema::{self, Operation};
 use crate::scrub::Scrubber;
 
-pub use credentials::{Credentials, SigningKeys};
+pub use credentials::{Credentials, Key};
 pub use prepare::PreparedRequest;
 pub use redact::DryRun;
 pub use redirect::RedirectForm;
@@ -116,7 +116,7 @@ impl Engine {
         credentials: Credentials,
     ) -> Result<Self, Error> {
         let (base_url, loopback_http) = url::check_base_url(base_url)?;
-        credentials::check_keys(gateway, &credentials.keys)?;
+        credentials::check_keys(gateway, &credentials)?;
         let http = transport::build_http(
             loopback_http,
             transport::DEFAULT_CONNECT_TIMEOUT,

@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, RuleKind, Violation, Violations};
+use crate::recipe::Placement;
 use crate::schema::{Method, Operation};
 use crate::scrub::Scrubber;
 use crate::validate::{present, validate_request};
@@ -59,12 +60,11 @@ impl Engine {
                 body.insert(field.wire.to_owned(), value);
             }
         }
-        let signature_field = self.gateway.signature_field;
         // Fields the schema does not know are kept only for validation to name them: such a
         // request is refused, never sent. The client never takes a value for an automatic field
         // from the caller.
         for (key, value) in given {
-            let known = op.request.field(key).is_some() || Some(key.as_str()) == signature_field;
+            let known = op.request.field(key).is_some() || signs_into(op, key);
             if !known && !value.is_null() {
                 let mut value = value.clone();
                 strip_nulls(&mut value);
@@ -81,10 +81,10 @@ impl Engine {
         let scrubber = self.scrubber_for(op, &body);
 
         let mut redacted = Redacted::default();
-        let text_to_sign = if op.request_signed {
-            Some(self.sign_request(op, &mut body, &mut redacted)?)
-        } else {
+        let signed = if op.request_recipes.is_empty() {
             None
+        } else {
+            Some(self.sign_request(op, &mut body, &mut redacted)?)
         };
 
         let built = self.build_url(op, &mut body)?;
@@ -97,10 +97,16 @@ impl Engine {
                 (field.wire, shown.to_owned())
             })
             .collect();
-        let headers = header_fields
+        let mut headers: Vec<(&'static str, String)> = header_fields
             .into_iter()
             .map(|(field, value)| (field.wire, value))
             .collect();
+        let text_to_sign = signed.map(|signed| {
+            // A signature is no secret: the gateway checks it, and it proves nothing elsewhere.
+            redacted.headers.extend(signed.headers.iter().cloned());
+            headers.extend(signed.headers);
+            signed.text
+        });
         let body_is_empty = body.as_object().is_some_and(Map::is_empty);
         let body = if !op.method.has_body() {
             if !body_is_empty {
@@ -127,6 +133,14 @@ impl Engine {
             scrubber,
         })
     }
+}
+
+/// Whether `key` names the field a request signature goes into: a caller's value for it is
+/// dropped rather than refused, since the signature replaces it.
+fn signs_into(op: &Operation, key: &str) -> bool {
+    op.request_recipes.iter().any(|named| {
+        matches!(named.recipe.placement, Placement::Field(path) if path.last() == Some(&key))
+    })
 }
 
 pub(super) fn to_request_value<Req: Serialize>(request: &Req) -> Result<Value, Error> {

@@ -7,10 +7,10 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::schema::{self, Gateway, HeaderValue, Kind, Method, Object, Operation};
+use crate::schema::{self, CredentialKind, Gateway, HeaderValue, Kind, Method, Object, Operation};
 use crate::scrub::Scrubber;
 
-use super::credentials::{Credentials, SigningKeys};
+use super::credentials::Credentials;
 use super::{Engine, PreparedRequest};
 
 /// The masked copies of a prepared request; `None` where nothing needed masking.
@@ -102,7 +102,7 @@ pub(super) fn masked_headers(
 
 /// A scrubber of the client's secrets: sensitive credentials, credentials sent in sensitive
 /// headers (API keys) and those headers' whole values (a Basic pair in Base64, a bearer token
-/// with its prefix), and the signing secret. Built once per engine; each request adds its own
+/// with its prefix), and the secrets that sign (an HMAC key, a salt). Built once per engine; each request adds its own
 /// sensitive values to a copy.
 pub(super) fn secrets_scrubber(gateway: &Gateway, credentials: &Credentials) -> Scrubber {
     let mut scrubber = Scrubber::new();
@@ -117,7 +117,7 @@ pub(super) fn secrets_scrubber(gateway: &Gateway, credentials: &Credentials) -> 
         let sensitive = gateway
             .credentials
             .iter()
-            .any(|c| c.name == *name && c.sensitive);
+            .any(|c| c.name == *name && (c.sensitive || c.kind == CredentialKind::Secret));
         if sensitive || sensitive_headers().any(|h| h.value.credentials().contains(name)) {
             scrubber.add(value.expose());
         }
@@ -128,9 +128,6 @@ pub(super) fn secrets_scrubber(gateway: &Gateway, credentials: &Credentials) -> 
                 scrubber.add(&value);
             }
         }
-    }
-    if let SigningKeys::FlatHmacSha512 { secret } = &credentials.keys {
-        scrubber.add(secret.expose());
     }
     scrubber
 }

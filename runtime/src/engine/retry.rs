@@ -108,7 +108,7 @@ impl Failure {
     pub(super) fn of_rejection(op: &'static Operation, code: i64, error: Error) -> Failure {
         match (
             op.retryable_result_codes.contains(&code),
-            op.response_signed,
+            !op.response_recipes.is_empty(),
         ) {
             (false, _) => Failure::Final(error),
             (true, true) => Failure::NothingDone(error),

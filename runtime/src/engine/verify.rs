@@ -5,64 +5,116 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{Error, SignatureError};
-use crate::schema::{self, Operation, SignItem};
-use crate::signature::{flat, pipe, verify_hmac_sha512, verify_rsa_sha256};
+use crate::recipe::{
+    Field, Interpret, Message, NamedRecipe, Piece, Placement, RecipeError, VerifyingKey,
+};
+use crate::schema::{self, Operation};
+use crate::secret::Secret;
 
 use super::Engine;
-use super::SigningKeys;
+
+/// A message as the gateway sent it: parsed, its raw bytes for [`Piece::RawBody`], and the
+/// headers it came with for header placements.
+struct Received<'a> {
+    body: &'a Value,
+    raw: &'a [u8],
+    headers: &'a [(&'a str, &'a str)],
+}
+
+/// The non-empty text at `path`.
+fn field_at<'v>(body: &'v Value, path: &[&str]) -> Option<&'v str> {
+    path.iter()
+        .try_fold(body, |value, key| value.get(*key))
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
 
 impl Engine {
     pub(super) fn verify_response(
         &self,
         op: &'static Operation,
         response: &Value,
+        raw: &[u8],
     ) -> Result<(), Error> {
-        if !op.response_signed {
-            return Ok(());
-        }
-        self.verify_message(op.id, Some(op.response_signature), response)
+        let received = Received {
+            body: response,
+            raw,
+            headers: &[],
+        };
+        self.verify_message(op.id, op.response_recipes, op.response_signature, &received)
     }
 
-    /// Verifies a message the gateway signed: under `pipe_rsa_sha256` over `order`, under
-    /// `flat_hmac_sha512` over the whole message but its top-level signature field. `operation`
-    /// names the message in errors.
+    /// Verifies every signature `recipes` put on a message; `operation` names it in errors.
     ///
-    /// A message that must be signed is never accepted unverified: missing keys, a missing
-    /// signature field or a missing order are configuration errors, never a pass.
+    /// A message that must be signed is never accepted unverified: a missing key or a
+    /// signature the engine cannot find is an error, never a pass.
     fn verify_message(
         &self,
         operation: &'static str,
-        order: Option<&[SignItem]>,
-        message: &Value,
+        recipes: &'static [&'static NamedRecipe],
+        order: &'static [Field],
+        received: &Received<'_>,
     ) -> Result<(), Error> {
-        let config = |why: &str| Error::Config(format!("{operation}: {why}"));
-        let Some(field) = self.gateway.signature_field else {
-            return Err(config("signed, but the gateway names no signature field"));
-        };
-        let signature = message
-            .get(field)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .ok_or(SignatureError::Missing);
-        let verified = match &self.credentials.keys {
-            SigningKeys::None => {
-                return Err(config("signed, but the client has no keys to verify with"));
-            }
-            SigningKeys::PipeRsaSha256 { gateway_key, .. } => {
-                let Some(order) = order else {
-                    return Err(config(
-                        "pipe_rsa_sha256 callbacks have no documented order to verify",
-                    ));
-                };
-                signature.and_then(|signature| {
-                    verify_rsa_sha256(gateway_key, &pipe::text_to_sign(order, message), signature)
-                })
-            }
-            SigningKeys::FlatHmacSha512 { secret } => signature.and_then(|signature| {
-                verify_hmac_sha512(secret, &flat::text_to_sign(message, field), signature)
-            }),
-        };
-        verified.map_err(|source| Error::Signature { operation, source })
+        let config = |why: String| Error::Config(format!("{operation}: {why}"));
+        let refused = |source| Error::Signature { operation, source };
+        let raw_text = std::str::from_utf8(received.raw).ok();
+        for named in recipes {
+            let mut inputs = self.recipe_inputs();
+            let signature = match named.recipe.placement {
+                Placement::Field(path) => field_at(received.body, path)
+                    .ok_or(refused(SignatureError::Missing))?
+                    .to_owned(),
+                Placement::Header(header) => {
+                    let value = received
+                        .headers
+                        .iter()
+                        .find(|(name, _)| name.eq_ignore_ascii_case(header.name))
+                        .map(|(_, value)| *value)
+                        .ok_or(refused(SignatureError::Missing))?;
+                    let parsed = header
+                        .parse(value)
+                        .ok_or(refused(SignatureError::Malformed))?;
+                    for (name, value) in parsed.inputs {
+                        inputs.push((name, Secret::new(value.to_owned())));
+                    }
+                    parsed.signature.to_owned()
+                }
+                Placement::EachItem { .. } | Placement::PathSegment(_) | Placement::Query(_) => {
+                    return Err(config(format!(
+                        "recipe {}: received signatures are read from a body field or a header",
+                        named.name
+                    )));
+                }
+            };
+            let key = self
+                .credentials
+                .verifying_key(named)?
+                .unwrap_or(VerifyingKey::None);
+            let uses_raw_body = named
+                .recipe
+                .text
+                .iter()
+                .any(|p| matches!(p, Piece::RawBody));
+            let message = Message {
+                body: received.body,
+                raw_body: match (uses_raw_body, raw_text) {
+                    (false, _) => "",
+                    (true, Some(text)) => text,
+                    // A raw body is signed as text; one that is not UTF-8 matches no text.
+                    (true, None) => return Err(refused(SignatureError::Mismatch)),
+                },
+                order,
+                inputs: &inputs,
+            };
+            named
+                .recipe
+                .verify(&message, key, &signature)
+                .map_err(|e| match e {
+                    RecipeError::Signature(source) => refused(source),
+                    other => config(format!("recipe {}: {other}", named.name)),
+                })?;
+        }
+        Ok(())
     }
 
     /// Verifies a callback's raw body and returns it as JSON. A callback that does not verify
@@ -72,14 +124,42 @@ impl Engine {
         callback: &'static schema::Callback,
         raw: &[u8],
     ) -> Result<Value, Error> {
+        self.verify_callback_with_headers(callback, raw, &[])
+    }
+
+    /// [`Engine::verify_callback`] for a message whose signature travels in a header: `headers`
+    /// are the request's headers as received (names in any case).
+    pub fn verify_callback_with_headers(
+        &self,
+        callback: &'static schema::Callback,
+        raw: &[u8],
+        headers: &[(&str, &str)],
+    ) -> Result<Value, Error> {
         let message: Value = serde_json::from_slice(raw).map_err(|_| Error::Decode {
             operation: callback.id,
             message: "the callback is not JSON".into(),
         })?;
-        if callback.signed {
-            self.verify_message(callback.id, None, &message)?;
-        }
+        let received = Received {
+            body: &message,
+            raw,
+            headers,
+        };
+        self.verify_message(callback.id, callback.recipes, callback.signature, &received)?;
         Ok(message)
+    }
+
+    /// [`Engine::verify_callback_with_headers`], decoded into the callback's type.
+    pub fn verify_callback_with_headers_as<T: DeserializeOwned>(
+        &self,
+        callback: &'static schema::Callback,
+        raw: &[u8],
+        headers: &[(&str, &str)],
+    ) -> Result<T, Error> {
+        let message = self.verify_callback_with_headers(callback, raw, headers)?;
+        serde_json::from_value(message).map_err(|_| Error::Decode {
+            operation: callback.id,
+            message: format!("the callback does not match {}", callback.message.name),
+        })
     }
 
     /// [`Engine::verify_callback`], decoded into the callback's type.

@@ -24,8 +24,11 @@ pub(super) fn sign(
         }
         #[cfg(feature = "rsa-sha1")]
         (Algorithm::RsaPkcs1(RsaHash::Sha1), SigningKey::RsaSha1(key)) => Ok(key.sign(text)?),
+        #[cfg(not(feature = "rsa-sha1"))]
+        (Algorithm::RsaPkcs1(RsaHash::Sha1), _) => Err(RecipeError::Unavailable("rsa-sha1")),
+        #[cfg(feature = "rsa-sha1")]
         (Algorithm::RsaPkcs1(RsaHash::Sha1), _) => Err(RecipeError::WrongKey {
-            expected: "an RSA key for SHA-1 signing (runtime feature `rsa-sha1`)",
+            expected: "an RSA key for SHA-1 signing",
         }),
         (Algorithm::RsaPkcs1(_), _) => Err(RecipeError::WrongKey {
             expected: "an RSA private key",
@@ -37,7 +40,7 @@ pub(super) fn sign(
         (Algorithm::Hmac(..), _) => Err(RecipeError::WrongKey {
             expected: "an HMAC secret",
         }),
-        (Algorithm::Digest(algorithm), SigningKey::None) => Ok(self::digest(algorithm, text)),
+        (Algorithm::Digest(algorithm), SigningKey::None) => self::digest(algorithm, text),
         (Algorithm::Digest(_), _) => Err(RecipeError::WrongKey {
             expected: "no key: a plain digest",
         }),
@@ -78,7 +81,7 @@ pub(super) fn verify(
             expected: "an HMAC secret",
         }),
         (Algorithm::Digest(algorithm), VerifyingKey::None) => {
-            let expected = self::digest(algorithm, text);
+            let expected = self::digest(algorithm, text)?;
             if received.len() != expected.len() {
                 return Err(SignatureError::Malformed.into());
             }
@@ -94,18 +97,25 @@ pub(super) fn verify(
     }
 }
 
-pub(super) fn digest(algorithm: DigestAlgorithm, bytes: &[u8]) -> Vec<u8> {
+pub(super) fn digest(algorithm: DigestAlgorithm, bytes: &[u8]) -> Result<Vec<u8>, RecipeError> {
     let ring_algorithm = match algorithm {
         DigestAlgorithm::Sha256 => &digest::SHA256,
         DigestAlgorithm::Sha384 => &digest::SHA384,
         DigestAlgorithm::Sha512 => &digest::SHA512,
-        #[cfg(feature = "md5")]
-        DigestAlgorithm::Md5 => {
-            use md5::Digest as _;
-            return md5::Md5::digest(bytes).to_vec();
-        }
+        DigestAlgorithm::Md5 => return md5(bytes),
     };
-    digest::digest(ring_algorithm, bytes).as_ref().to_vec()
+    Ok(digest::digest(ring_algorithm, bytes).as_ref().to_vec())
+}
+
+#[cfg(feature = "md5")]
+fn md5(bytes: &[u8]) -> Result<Vec<u8>, RecipeError> {
+    use md5::Digest as _;
+    Ok(md5::Md5::digest(bytes).to_vec())
+}
+
+#[cfg(not(feature = "md5"))]
+fn md5(_: &[u8]) -> Result<Vec<u8>, RecipeError> {
+    Err(RecipeError::Unavailable("md5"))
 }
 
 fn hmac_key(

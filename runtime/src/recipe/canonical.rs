@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use serde_json::Value;
 
 use super::{
-    Absent, Booleans, Field, FieldList, Flat, FlatSort, JsonObject, KeyEscape, Message, Pairs,
+    Absent, Booleans, Field, Flat, FlatSort, JsonObject, KeyEscape, Message, OrderFormat, Pairs,
     Piece, RecipeError, Shape, algorithm, output,
 };
 
@@ -29,7 +29,8 @@ fn write_piece(piece: &Piece, message: &Message<'_>, text: &mut String) -> Resul
             text.push_str(value.expose());
         }
         Piece::RawBody => text.push_str(message.raw_body),
-        Piece::Fields(list) => write_field_list(list, message.body, text),
+        Piece::Fields(list) => write_field_list(list.fields, &list.format(), message.body, text),
+        Piece::Order(format) => write_field_list(message.order, format, message.body, text),
         Piece::Flat(flat) => write_flat(flat, message.body, text),
         Piece::Pairs(pairs) => write_pairs(pairs, message.body, text),
         Piece::Json(object) => write_json(object, message.body, text),
@@ -39,7 +40,7 @@ fn write_piece(piece: &Piece, message: &Message<'_>, text: &mut String) -> Resul
             output,
         } => {
             let inner = write_pieces(of, message)?;
-            let digest = algorithm::digest(*algorithm, inner.as_bytes());
+            let digest = algorithm::digest(*algorithm, inner.as_bytes())?;
             text.push_str(&output::encode(*output, &digest));
         }
         Piece::Upper(of) => text.push_str(&write_pieces(of, message)?.to_ascii_uppercase()),
@@ -50,9 +51,9 @@ fn write_piece(piece: &Piece, message: &Message<'_>, text: &mut String) -> Resul
 /// One value of a field list, borrowed from the message; `None` is an empty slot.
 type Slot<'a> = Option<&'a Value>;
 
-fn write_field_list(list: &FieldList, body: &Value, text: &mut String) {
+fn write_field_list(fields: &[Field], list: &OrderFormat, body: &Value, text: &mut String) {
     let mut slots = Vec::new();
-    push_fields(list.fields, list.absent, body, &mut slots);
+    push_fields(fields, list.absent, body, &mut slots);
     for (i, slot) in slots.iter().enumerate() {
         if i > 0 {
             text.push_str(list.separator);

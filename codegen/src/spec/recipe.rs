@@ -1,0 +1,334 @@
+//! Reading `signature:`: the gateway's named recipes and which of them sign requests and
+//! verify answers by default.
+
+use oneclick_schema::recipe::{
+    Absent, AlgorithmName, Booleans, DigestAlgorithm, FlatSort, KeyEncoding, KeyEscape, Output,
+};
+
+use super::{Keys, Pos, Reader, Spanned, Text, must_be};
+use crate::yaml::{Node, Value};
+
+#[derive(Debug, Clone)]
+pub struct SignatureSpec {
+    /// Recipes that sign every request that names none of its own.
+    pub sign: Vec<Text>,
+    /// Recipes every signed response and callback verifies with unless it names its own.
+    pub verify: Vec<Text>,
+    pub recipes: Vec<RecipeSpec>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RecipeSpec {
+    pub name: Text,
+    pub text: Vec<PieceSpec>,
+    pub algorithm: Spanned<AlgorithmName>,
+    pub key_encoding: Option<Spanned<KeyEncoding>>,
+    pub sign_key: Option<Text>,
+    pub verify_key: Option<Text>,
+    pub output: Spanned<Output>,
+    pub placement: PlacementSpec,
+}
+
+#[derive(Debug, Clone)]
+pub enum PieceSpec {
+    Literal(Text),
+    /// A credential's value, by name.
+    Credential(Text),
+    /// A value the message brings beside its body (an item of a structured header).
+    Input(Text),
+    RawBody(Pos),
+    /// The message's own signature order.
+    Order(Pos, ValuesFormat),
+    /// Declared fields, dotted paths for nested ones.
+    Fields(Vec<Text>, ValuesFormat),
+    Flat(FlatSpec),
+    Pairs {
+        fields: Vec<Text>,
+        assign: String,
+        separator: String,
+        booleans: Booleans,
+    },
+    Json(Vec<Text>),
+    Digest {
+        algorithm: Spanned<DigestAlgorithm>,
+        output: Output,
+        of: Vec<PieceSpec>,
+    },
+    Upper(Vec<PieceSpec>),
+}
+
+#[derive(Debug, Clone)]
+pub struct ValuesFormat {
+    pub separator: String,
+    pub absent: Absent,
+    pub booleans: Booleans,
+}
+
+#[derive(Debug, Clone)]
+pub struct FlatSpec {
+    pub exclude: Vec<String>,
+    pub nesting: String,
+    pub assign: String,
+    pub separator: String,
+    pub sort: FlatSort,
+    pub escape: KeyEscape,
+    pub booleans: Booleans,
+}
+
+#[derive(Debug, Clone)]
+pub enum PlacementSpec {
+    /// A body field, dotted for a nested one.
+    Field(Text),
+    Header {
+        name: Text,
+        /// `name=value` items in order: `signature`, or the name of an input.
+        items: Vec<(Text, Text)>,
+        separator: String,
+        assign: String,
+    },
+}
+
+impl Reader<'_> {
+    pub(super) fn signature(&mut self, node: &Node) -> Option<SignatureSpec> {
+        let mut keys = self.map(node, "`signature`")?;
+        if let Some(scheme) = keys.take("scheme") {
+            keys.r.sink.error(
+                scheme.pos,
+                "named schemes are gone: declare the signature as a recipe under `recipes` (spec/README.md, Signature recipes)",
+            );
+        }
+        let sign = keys
+            .optional("sign")
+            .map(|n| keys.r.texts(n))
+            .unwrap_or_default();
+        let verify = keys
+            .optional("verify")
+            .map(|n| keys.r.texts(n))
+            .unwrap_or_default();
+        let recipes = keys
+            .required("recipes")
+            .map(|n| keys.r.entries(n, "`recipes`", Self::recipe))
+            .unwrap_or_default();
+        keys.finish();
+        Some(SignatureSpec {
+            sign,
+            verify,
+            recipes,
+        })
+    }
+
+    fn recipe(&mut self, name: Text, node: &Node) -> Option<RecipeSpec> {
+        let mut keys = self.map(node, "a recipe")?;
+        let text = keys
+            .required("text")
+            .map(|n| keys.r.pieces(n))
+            .unwrap_or_default();
+        let algorithm = keys
+            .required("algorithm")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`algorithm`", unknown)));
+        let key_encoding = keys
+            .optional("key_encoding")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`key_encoding`", unknown)));
+        let sign_key = keys.optional("sign_key").and_then(|n| keys.r.text(n));
+        let verify_key = keys.optional("verify_key").and_then(|n| keys.r.text(n));
+        let output = keys
+            .required("output")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`output`", unknown)));
+        let placement = keys.required("placement").and_then(|n| keys.r.placement(n));
+        keys.finish();
+        Some(RecipeSpec {
+            name,
+            text,
+            algorithm: algorithm?,
+            key_encoding,
+            sign_key,
+            verify_key,
+            output: output?,
+            placement: placement?,
+        })
+    }
+
+    fn pieces(&mut self, node: &Node) -> Vec<PieceSpec> {
+        self.list(node, Self::piece)
+    }
+
+    fn piece(&mut self, node: &Node) -> Option<PieceSpec> {
+        if matches!(&node.value, Value::Str { text, .. } if text == "raw_body") {
+            return Some(PieceSpec::RawBody(node.pos));
+        }
+        let mut keys = self.map(node, "a text piece")?;
+        let found: Vec<&str> = keys.entries.iter().map(|(k, _, _)| *k).collect();
+        let piece = match found.as_slice() {
+            ["literal"] => keys
+                .take("literal")
+                .and_then(|n| keys.r.text(n))
+                .map(PieceSpec::Literal),
+            ["credential"] => keys
+                .take("credential")
+                .and_then(|n| keys.r.text(n))
+                .map(PieceSpec::Credential),
+            ["input"] => keys
+                .take("input")
+                .and_then(|n| keys.r.text(n))
+                .map(PieceSpec::Input),
+            ["order"] => keys.take("order").and_then(|n| {
+                let format = keys.r.values_format(n, "`order`", None)?;
+                Some(PieceSpec::Order(n.pos, format))
+            }),
+            ["fields"] => keys.take("fields").and_then(|n| {
+                let mut fields = Vec::new();
+                let format = keys.r.values_format(n, "`fields`", Some(&mut fields))?;
+                Some(PieceSpec::Fields(fields, format))
+            }),
+            ["flat"] => keys.take("flat").and_then(|n| keys.r.flat(n)),
+            ["pairs"] => keys.take("pairs").and_then(|n| keys.r.pairs(n)),
+            ["json"] => keys.take("json").map(|n| PieceSpec::Json(keys.r.texts(n))),
+            ["digest"] => keys.take("digest").and_then(|n| keys.r.digest(n)),
+            ["upper"] => keys
+                .take("upper")
+                .map(|n| PieceSpec::Upper(keys.r.pieces(n))),
+            _ => {
+                keys.r.sink.error(
+                    node.pos,
+                    "a text piece is `raw_body` or a mapping with one of `literal`, `credential`, `input`, `order`, `fields`, `flat`, `pairs`, `json`, `digest` or `upper`",
+                );
+                return None;
+            }
+        };
+        keys.finish();
+        piece
+    }
+
+    /// `separator`, `absent` and `booleans`, and with `fields` the field list too.
+    fn values_format(
+        &mut self,
+        node: &Node,
+        what: &'static str,
+        fields: Option<&mut Vec<Text>>,
+    ) -> Option<ValuesFormat> {
+        let mut keys = self.map(node, what)?;
+        if let Some(fields) = fields {
+            *fields = keys
+                .required("names")
+                .map(|n| keys.r.texts(n))
+                .unwrap_or_default();
+        }
+        let separator = keys.required("separator").and_then(|n| keys.r.text(n));
+        let absent = words(&mut keys, "absent");
+        let booleans = words(&mut keys, "booleans");
+        keys.finish();
+        Some(ValuesFormat {
+            separator: separator?.value,
+            absent: absent.unwrap_or(Absent::Skip),
+            booleans: booleans.unwrap_or(Booleans::Words),
+        })
+    }
+
+    fn flat(&mut self, node: &Node) -> Option<PieceSpec> {
+        let mut keys = self.map(node, "`flat`")?;
+        let exclude = keys
+            .optional("exclude")
+            .map(|n| keys.r.texts(n))
+            .unwrap_or_default();
+        let nesting = keys.required("nesting").and_then(|n| keys.r.text(n));
+        let assign = keys.required("assign").and_then(|n| keys.r.text(n));
+        let separator = keys.required("separator").and_then(|n| keys.r.text(n));
+        let sort = keys
+            .required("sort")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`sort`", unknown)));
+        let escape = words(&mut keys, "escape");
+        let booleans = words(&mut keys, "booleans");
+        keys.finish();
+        Some(PieceSpec::Flat(FlatSpec {
+            exclude: exclude.into_iter().map(|t| t.value).collect(),
+            nesting: nesting?.value,
+            assign: assign?.value,
+            separator: separator?.value,
+            sort: sort?.value,
+            escape: escape.unwrap_or(KeyEscape::None),
+            booleans: booleans.unwrap_or(Booleans::Words),
+        }))
+    }
+
+    fn pairs(&mut self, node: &Node) -> Option<PieceSpec> {
+        let mut keys = self.map(node, "`pairs`")?;
+        let fields = keys
+            .required("names")
+            .map(|n| keys.r.texts(n))
+            .unwrap_or_default();
+        let assign = keys.required("assign").and_then(|n| keys.r.text(n));
+        let separator = keys.required("separator").and_then(|n| keys.r.text(n));
+        let booleans = words(&mut keys, "booleans");
+        keys.finish();
+        Some(PieceSpec::Pairs {
+            fields,
+            assign: assign?.value,
+            separator: separator?.value,
+            booleans: booleans.unwrap_or(Booleans::Words),
+        })
+    }
+
+    fn digest(&mut self, node: &Node) -> Option<PieceSpec> {
+        let mut keys = self.map(node, "`digest`")?;
+        let algorithm = keys.required("algorithm").and_then(|n| {
+            keys.r
+                .word(n, |unknown| must_be("a digest's `algorithm`", unknown))
+        });
+        let output = keys
+            .required("output")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`output`", unknown)));
+        let of = keys
+            .required("of")
+            .map(|n| keys.r.pieces(n))
+            .unwrap_or_default();
+        keys.finish();
+        Some(PieceSpec::Digest {
+            algorithm: algorithm?,
+            output: output?.value,
+            of,
+        })
+    }
+
+    fn placement(&mut self, node: &Node) -> Option<PlacementSpec> {
+        let mut keys = self.map(node, "`placement`")?;
+        let placement = if let Some(field) = keys.take("field") {
+            keys.r.text(field).map(PlacementSpec::Field)
+        } else if let Some(header) = keys.take("header") {
+            let name = keys.r.text(header);
+            let items = keys
+                .optional("items")
+                .map(|n| {
+                    keys.r
+                        .entries(n, "`items`", |r, item, value| Some((item, r.text(value)?)))
+                })
+                .unwrap_or_default();
+            let separator = keys.optional("separator").and_then(|n| keys.r.text(n));
+            let assign = keys.optional("assign").and_then(|n| keys.r.text(n));
+            name.map(|name| PlacementSpec::Header {
+                name,
+                items,
+                separator: separator.map_or_else(|| ",".to_owned(), |t| t.value),
+                assign: assign.map_or_else(|| "=".to_owned(), |t| t.value),
+            })
+        } else {
+            keys.r.sink.error(
+                node.pos,
+                "`placement` needs `field` (a body field, dotted when nested) or `header`",
+            );
+            None
+        };
+        keys.finish();
+        placement
+    }
+}
+
+/// An optional word of a closed set under `key`.
+fn words<T: std::str::FromStr<Err = oneclick_schema::UnknownName>>(
+    keys: &mut Keys<'_, '_, '_>,
+    key: &'static str,
+) -> Option<T> {
+    let node = keys.take(key)?;
+    keys.r
+        .word(node, |unknown| must_be(&format!("`{key}`"), unknown))
+        .map(|word| word.value)
+}

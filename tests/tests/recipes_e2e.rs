@@ -1,0 +1,229 @@
+//! Signature recipes declared in `tests/specs/recipes.yaml`, run through the generated client:
+//! every case of `vectors/signature-families.json` and `vectors/assist-checkvalue.json`, the
+//! requests signed over loopback HTTP byte for byte, the received messages verified, and a
+//! changed or forged message refused.
+
+use oneclick_recipes::{
+    AssistOrderRequest, Client, CreateOrderRequest, Credentials, Environment, Error,
+    RegisterRequest,
+};
+use oneclick_runtime::SignatureError;
+use oneclick_runtime::recipe::Sha1RsaPrivateKey;
+use oneclick_tests::{Reply, TestServer};
+use serde_json::{Value, json};
+
+fn vectors(name: &str) -> Vec<Value> {
+    let path = format!("{}/../vectors/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str::<Value>(&text)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn family(index: usize) -> Value {
+    let families = vectors("signature-families.json");
+    assert_eq!(families.len(), 5, "vectors/signature-families.json changed");
+    families[index].clone()
+}
+
+fn text(vector: &Value, key: &str) -> String {
+    vector[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {key}"))
+        .to_owned()
+}
+
+fn client(base_url: &str, salt: &str) -> Client {
+    let pem = std::fs::read_to_string(format!(
+        "{}/../vectors/merchant-test.key",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let credentials = Credentials::new(
+        text(&family(0), "key_hex"),
+        Sha1RsaPrivateKey::from_pem(&pem).unwrap(),
+        "11111111",
+        text(&family(4), "secret"),
+        salt,
+    );
+    Client::new(Environment::Custom(base_url.to_owned()), credentials).unwrap()
+}
+
+fn offline() -> Client {
+    client("http://127.0.0.1:9", "s4lt")
+}
+
+fn refused(result: Result<impl std::fmt::Debug, Error>) -> SignatureError {
+    match result {
+        Err(Error::Signature { source, .. }) => source,
+        other => panic!("expected a refused signature, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_order_carries_both_sha1_signatures() {
+    let server = TestServer::start(|_| Reply::json(json!({"ok": true}).to_string())).await;
+    let request = CreateOrderRequest::new(
+        "11111111".into(),
+        "CREATE_ORDER".into(),
+        "123456".into(),
+        10000,
+        "203".into(),
+        1,
+        "https://shop.example.com/result".into(),
+    );
+    client(&server.url(""), "s4lt")
+        .create_order(&request)
+        .await
+        .unwrap();
+    let sent = server.received()[0].json();
+    assert_eq!(sent["signature"], json!(text(&family(1), "signature")));
+    assert_eq!(sent["signature2"], json!(text(&family(2), "signature")));
+}
+
+#[tokio::test]
+async fn a_registration_carries_its_sha384_check_sum() {
+    let server = TestServer::start(|_| Reply::json(json!({"token": "t"}).to_string())).await;
+    let vector = family(3);
+    let chosen: Value = serde_json::from_str(&text(&vector, "text_to_sign")).unwrap();
+    let mut request = RegisterRequest::new(
+        chosen["sessionId"].as_str().unwrap().into(),
+        chosen["merchantId"].as_i64().unwrap(),
+        chosen["amount"].as_i64().unwrap(),
+        chosen["currency"].as_str().unwrap().into(),
+        chosen["crc"].as_str().unwrap().into(),
+    );
+    // A field outside the chosen ones is sent but not covered.
+    request.description = Some("Order 1001".to_owned());
+    client(&server.url(""), "s4lt")
+        .register(&request)
+        .await
+        .unwrap();
+    assert_eq!(
+        server.received()[0].json()["sign"],
+        json!(text(&vector, "signature"))
+    );
+}
+
+#[tokio::test]
+async fn an_assist_order_carries_its_check_value() {
+    let vector = vectors("assist-checkvalue.json")
+        .into_iter()
+        .find(|v| v["use"] == "order")
+        .unwrap();
+    let server = TestServer::start(|_| Reply::json(json!({"ok": true}).to_string())).await;
+    let values: Vec<String> = vector["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    let request = AssistOrderRequest::new(
+        values[0].clone(),
+        values[1].clone(),
+        values[2].clone(),
+        values[3].clone(),
+    );
+    client(&server.url(""), &text(&vector, "salt"))
+        .assist_order(&request)
+        .await
+        .unwrap();
+    assert_eq!(
+        server.received()[0].json()["checkvalue"],
+        json!(text(&vector, "checkvalue"))
+    );
+}
+
+#[test]
+fn a_notification_verifies_with_its_hex_key_and_a_changed_one_does_not() {
+    let vector = family(0);
+    let mut message = json!({
+        "eventCode": "AUTHORISATION",
+        "pspReference": "7914073381342284",
+        "merchantAccountCode": "TestMerchant",
+        "merchantReference": "TestPayment-1407325143704",
+        "amount": {"currency": "EUR", "value": 1130},
+        "success": true,
+        "additionalData": {"hmacSignature": text(&vector, "signature")},
+    });
+    let client = offline();
+    let verified = client
+        .verify_notification(message.to_string().as_bytes())
+        .unwrap();
+    assert_eq!(verified.amount.value, 1130);
+
+    message["amount"]["value"] = json!(113000);
+    assert!(matches!(
+        refused(client.verify_notification(message.to_string().as_bytes())),
+        SignatureError::Mismatch
+    ));
+    message["additionalData"] = json!({});
+    assert!(matches!(
+        refused(client.verify_notification(message.to_string().as_bytes())),
+        SignatureError::Missing
+    ));
+}
+
+#[test]
+fn a_webhook_verifies_from_its_raw_body_and_header() {
+    let vector = family(4);
+    let raw = text(&vector, "raw_body");
+    let header = text(&vector, "header");
+    let client = offline();
+    let event = client
+        .verify_webhook(raw.as_bytes(), &[("webhook-signature", header.as_str())])
+        .unwrap();
+    assert_eq!(event.amount, 1000);
+
+    // The same JSON written otherwise is another raw body.
+    let respaced = raw.replace(",", ", ");
+    assert!(matches!(
+        refused(client.verify_webhook(
+            respaced.as_bytes(),
+            &[("Webhook-Signature", header.as_str())]
+        )),
+        SignatureError::Mismatch
+    ));
+    let replayed = header.replace("t=1700000000", "t=1700000001");
+    assert!(matches!(
+        refused(client.verify_webhook(raw.as_bytes(), &[("Webhook-Signature", replayed.as_str())])),
+        SignatureError::Mismatch
+    ));
+    assert!(matches!(
+        refused(client.verify_webhook(raw.as_bytes(), &[])),
+        SignatureError::Missing
+    ));
+}
+
+#[test]
+fn assist_results_verify_with_their_salt_and_a_changed_state_does_not() {
+    let results: Vec<Value> = vectors("assist-checkvalue.json")
+        .into_iter()
+        .filter(|v| v["use"] == "result")
+        .collect();
+    assert_eq!(results.len(), 2);
+    for vector in results {
+        let mut message = serde_json::Map::new();
+        for (field, value) in vector["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(vector["values"].as_array().unwrap())
+        {
+            message.insert(field.as_str().unwrap().to_owned(), value.clone());
+        }
+        message.insert("checkvalue".to_owned(), vector["checkvalue"].clone());
+        let mut message = Value::Object(message);
+        let client = client("http://127.0.0.1:9", &text(&vector, "salt"));
+        client
+            .verify_assist_result(message.to_string().as_bytes())
+            .unwrap();
+        message["orderstate"] = json!("Approved!");
+        assert!(matches!(
+            refused(client.verify_assist_result(message.to_string().as_bytes())),
+            SignatureError::Mismatch
+        ));
+    }
+}
