@@ -1,16 +1,21 @@
 //! The Monetix operations after the sale over real HTTP against a loopback Gate stand-in:
 //! `vectors/monetix-lifecycle.json` byte for byte, acknowledgements whose `status` says failure,
 //! refunds that are never repeated blindly, and callbacks of every operation verified and typed
-//! (a refund callback tampered every way is rejected).
+//! (a refund callback tampered every way is rejected), and the signature's sort order, which
+//! the sources leave open, tried in each of its three forms on a list of 12 items.
 
 use std::time::Duration;
 
+use oneclick_monetix::schema;
 use oneclick_monetix::{
     Amount, CardCancelRequest, CardCaptureRequest, CardRefundRequest, Client, Configure,
     Credentials, Currency, Environment, Error, General, HeldPayment, MerchantCallbackUrl,
     OperationType, PaymentId, PaymentState, RefundPayment, RetryPolicy,
 };
 use oneclick_runtime::Secret;
+use oneclick_runtime::recipe::{
+    Flat, FlatSort, Interpret, Message, NamedRecipe, Piece, Recipe, SigningKey,
+};
 use oneclick_runtime::signature::{flat, sign_hmac_sha512};
 use oneclick_tests::{Received, Reply, TestServer};
 use serde_json::{Value, json};
@@ -250,7 +255,7 @@ async fn invalid_operations_are_never_sent() {
     });
     let err = client
         .engine()
-        .call_value(&oneclick_monetix::schema::CARD_REFUND, refund)
+        .call_value(&schema::CARD_REFUND, refund)
         .await
         .unwrap_err();
     assert_eq!(
@@ -462,4 +467,121 @@ async fn an_acknowledgement_is_only_an_acknowledgement() {
         };
         assert!(matches!(**cause, Error::Decode { .. }), "{answer}: {err:?}");
     }
+}
+
+/// The recipe `named` as the spec declares it, but sorting its flattened text in `sort`.
+fn sorted_by(named: &'static NamedRecipe, sort: FlatSort) -> Recipe {
+    let Piece::Flat(flat) = named.recipe.text[0] else {
+        panic!("Monetix signs a flattened text");
+    };
+    let text: &'static [Piece] = Box::leak(Box::new([Piece::Flat(Flat { sort, ..flat })]));
+    Recipe {
+        text,
+        ..named.recipe
+    }
+}
+
+fn message(body: &Value) -> Message<'_> {
+    Message {
+        body,
+        raw_body: "",
+        order: &[],
+        inputs: &[],
+    }
+}
+
+const ORDERS: [FlatSort; 3] = [FlatSort::PathBytes, FlatSort::Natural, FlatSort::Lines];
+
+/// The sources disagree on the sort (GATEWAYS.md) and the vectors cannot tell the orders apart:
+/// each order reproduces both lifecycle vectors, the refund through the declared request recipe
+/// and the PHP SDK's callback through the declared answer recipe.
+#[test]
+fn every_sort_order_reproduces_the_lifecycle_vectors() {
+    let vectors = lifecycle_vectors();
+    for (vector, named) in vectors
+        .iter()
+        .zip([&schema::RECIPE_REQUEST, &schema::RECIPE_ANSWER])
+    {
+        let key = Secret::new(vector["secret"].as_str().unwrap().to_owned());
+        for sort in ORDERS {
+            let recipe = sorted_by(named, sort);
+            let body = message(&vector["body"]);
+            assert_eq!(
+                recipe.text(&body).unwrap(),
+                vector["text_to_sign"].as_str().unwrap(),
+                "{sort:?}"
+            );
+            assert_eq!(
+                recipe.sign(&body, SigningKey::Secret(&key)).unwrap(),
+                vector["signature"].as_str().unwrap(),
+                "{sort:?}"
+            );
+        }
+    }
+}
+
+/// A refund callback whose `errors` list has 12 items: the three orders the SDKs use write
+/// three texts, and the client verifies only the one signed in the order the spec declares.
+#[test]
+fn twelve_items_tell_the_orders_apart_and_only_the_declared_one_verifies() {
+    let Piece::Flat(declared) = schema::RECIPE_ANSWER.recipe.text[0] else {
+        panic!("Monetix signs a flattened text");
+    };
+    assert_eq!(declared.sort, FlatSort::PathBytes, "today's order is kept");
+    let Piece::Flat(request) = schema::RECIPE_REQUEST.recipe.text[0] else {
+        panic!("Monetix signs a flattened text");
+    };
+    assert_eq!(
+        request.sort, declared.sort,
+        "requests and callbacks are sorted alike: a switch changes both recipes' `sort`"
+    );
+    let mut callback = refund_callback("refund", "partially refunded");
+    callback["errors"] = json!(('a'..='l').map(String::from).collect::<Vec<_>>());
+    let key = Secret::new(SECRET.to_owned());
+    let client = offline_client(SECRET);
+    let mut texts = Vec::new();
+    for sort in ORDERS {
+        let recipe = sorted_by(&schema::RECIPE_ANSWER, sort);
+        let body = message(&callback);
+        texts.push(recipe.text(&body).unwrap());
+        let mut signed = callback.clone();
+        signed["signature"] = json!(recipe.sign(&body, SigningKey::Secret(&key)).unwrap());
+        let verified = client.verify_callback(signed.to_string().as_bytes());
+        if sort == declared.sort {
+            let errors = verified.unwrap().errors.unwrap();
+            assert_eq!(errors.len(), 12);
+        } else {
+            assert!(
+                matches!(verified, Err(Error::Signature { .. })),
+                "{sort:?}: {verified:?}"
+            );
+        }
+    }
+    let errors_part = |text: &String| -> Vec<String> {
+        text.split(';')
+            .filter(|pair| pair.starts_with("errors:"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let expected = |order: &[usize]| -> Vec<String> {
+        order
+            .iter()
+            .map(|&i| format!("errors:{i}:{}", (b'a' + i as u8) as char))
+            .collect()
+    };
+    assert_eq!(
+        errors_part(&texts[0]),
+        expected(&[0, 1, 10, 11, 2, 3, 4, 5, 6, 7, 8, 9]),
+        "path bytes: a path sorts before the paths it is a prefix of"
+    );
+    assert_eq!(
+        errors_part(&texts[1]),
+        expected(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]),
+        "natural order"
+    );
+    assert_eq!(
+        errors_part(&texts[2]),
+        expected(&[0, 10, 11, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
+        "whole lines: `0` sorts before `:`"
+    );
 }
