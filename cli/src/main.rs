@@ -351,6 +351,25 @@ fn rule_text(rule: &schema::Rule) -> String {
             format!("{field} required when {when} is not {}", literal(value))
         }
         schema::Rule::NotGreater { lower, upper } => format!("{lower} not above {upper}"),
+        schema::Rule::Sum { items, total } => format!("{items} add up to {total}"),
+        schema::Rule::When {
+            when,
+            equals,
+            field,
+            constraints,
+            values,
+        } => {
+            let mut demands: Vec<String> = constraints.iter().map(constraint).collect();
+            if !values.is_empty() {
+                let allowed: Vec<String> = values.iter().map(literal).collect();
+                demands.push(format!("one of {}", allowed.join(", ")));
+            }
+            format!(
+                "when {when} = {}: {field} {}",
+                literal(equals),
+                demands.join(", ")
+            )
+        }
     }
 }
 
@@ -375,6 +394,9 @@ fn constraint(constraint: &Constraint) -> String {
         Constraint::MaxLength(n, unit) => format!("max_length {n} {unit:?}").to_lowercase(),
         Constraint::Pattern(p) => format!("pattern {}", p.source),
         Constraint::Format(f) => format!("format {}", oneclick_runtime::format::name(*f)),
+        Constraint::MinItems(n) => format!("min_items {n}"),
+        Constraint::MaxItems(n) => format!("max_items {n}"),
+        Constraint::MaxKeyLength(n, unit) => format!("max_key_length {n} {unit:?}").to_lowercase(),
     }
 }
 

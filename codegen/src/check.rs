@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-use oneclick_schema::{Auto, Delivery, Location, Repeat, ScalarBase};
+use oneclick_schema::{Auto, Delivery, Location, PathStep, Repeat, ScalarBase, path_steps};
 
 use crate::diagnostics::Sink;
 use crate::ir::{UrlPart, url_parts};
@@ -43,6 +43,15 @@ pub(crate) fn check(spec: &Spec, sink: &mut Sink) {
                     checker
                         .sink
                         .error(def.name.pos, "a scalar type needs at least one constraint");
+                }
+                let (_, counts) = split_counts(&scalar.constraints);
+                for bound in [&counts.min_items, &counts.max_items, &counts.max_key_length]
+                    .into_iter()
+                    .flatten()
+                {
+                    checker
+                        .sink
+                        .error(bound.pos, "counts and key lengths apply to lists and maps");
                 }
                 checker.constraints(
                     &scalar.constraints,
@@ -602,6 +611,7 @@ impl Checker<'_, '_> {
             Some(TypeExpr::Named(name)) => self.spec.types.iter().any(|t| {
                 &t.name.value == name && matches!(t.body, TypeBody::Scalar(_) | TypeBody::Enum(_))
             }),
+            Some(TypeExpr::Digits | TypeExpr::CommaList(_)) => true,
             Some(TypeExpr::Json | TypeExpr::MonthYear | TypeExpr::List(_) | TypeExpr::Map(_)) => {
                 false
             }
@@ -622,12 +632,19 @@ impl Checker<'_, '_> {
 
     fn field(&mut self, field: &FieldSpec, side: Side) {
         let ty = field.ty.value.as_ref();
-        let base = match ty {
-            Some(TypeExpr::String) => Base::String,
-            Some(TypeExpr::Integer) => Base::Integer,
-            Some(TypeExpr::Boolean) => Base::Boolean,
-            _ => Base::Other,
-        };
+        let base = base_of(ty);
+        self.container_bounds(field);
+        if let Some(TypeExpr::CommaList(item)) = ty {
+            if !matches!(item.as_ref(), TypeExpr::String | TypeExpr::Integer) {
+                self.sink.error(
+                    field.ty.pos,
+                    "a `comma_list` holds strings or integers: other values have no one text",
+                );
+            }
+        }
+        if let Some(constant) = &field.constant {
+            self.constant(field, constant, base);
+        }
         if let Some(name) = &field.rust_name {
             self.snake(name, "a rust_name");
         }
@@ -659,7 +676,7 @@ impl Checker<'_, '_> {
                     }
                     listed
                 }
-                Auto::Dttm | Auto::Signature => None,
+                Auto::Dttm | Auto::Signature | Auto::Const(_) => None,
             };
             let string_scalar =
                 matches!(ty, Some(TypeExpr::Named(name)) if self.is_string_scalar(name));
@@ -692,7 +709,39 @@ impl Checker<'_, '_> {
             self.enum_values(values, &field.wire);
             let name = field.rust_type.as_ref().map(|t| t.value.clone());
             self.rust_type(field, name);
-        } else if !field.constraints.is_empty() {
+        } else if let Some(TypeExpr::List(values) | TypeExpr::Map(values)) = ty {
+            if field.constraints.pattern.is_some() || field.samples.is_some() {
+                self.sink.error(
+                    field.wire.pos,
+                    "a pattern on the values of a list or map belongs on a named scalar type (`list<OrderNo>`), where its samples are tested",
+                );
+            }
+            let value_base = base_of(Some(values));
+            let (values_constrained, counts) = split_counts(&field.constraints);
+            let values_constrained = Constraints {
+                pattern: None,
+                ..values_constrained
+            };
+            if !values_constrained.is_empty() {
+                if value_base == Base::String || value_base == Base::Integer {
+                    self.constraints(&values_constrained, value_base, None, &field.wire);
+                } else {
+                    let message = format!(
+                        "constraints on the values of `{}` need values of type string or integer",
+                        field.wire.value
+                    );
+                    self.sink.error(field.wire.pos, message);
+                }
+            }
+            if let Some(unit) = &counts.length_unit {
+                if counts.max_key_length.is_none() && values_constrained.is_empty() {
+                    self.sink.error(
+                        unit.pos,
+                        "`length_unit` needs `min_length`, `max_length` or `max_key_length`",
+                    );
+                }
+            }
+        } else if !split_counts(&field.constraints).0.is_empty() {
             if base == Base::Other || base == Base::Boolean {
                 let message = format!(
                     "constraints on `{}` need type string or integer; put them on the named type instead",
@@ -725,6 +774,86 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// `min_items`, `max_items` count a list's items or a map's entries and `max_key_length`
+    /// bounds a map's keys; on anything else they mean nothing, and an absurd bound is a typo.
+    fn container_bounds(&mut self, field: &FieldSpec) {
+        let c = &field.constraints;
+        let ty = field.ty.value.as_ref();
+        let container = matches!(ty, Some(TypeExpr::List(_) | TypeExpr::Map(_)));
+        for (bound, key) in [(&c.min_items, "min_items"), (&c.max_items, "max_items")] {
+            if let Some(bound) = bound {
+                if !container {
+                    let message = format!("`{key}` applies to lists and maps");
+                    self.sink.error(bound.pos, message);
+                }
+            }
+        }
+        if let Some(bound) = &c.max_key_length {
+            if !matches!(ty, Some(TypeExpr::Map(_))) {
+                self.sink
+                    .error(bound.pos, "`max_key_length` applies to maps");
+            }
+        }
+        for bound in [&c.min_items, &c.max_items, &c.max_key_length]
+            .into_iter()
+            .flatten()
+        {
+            if bound.value < 0 {
+                self.sink
+                    .error(bound.pos, "a count or length is not negative");
+            }
+            if bound.value > MAX_LENGTH_BOUND {
+                let message = format!(
+                    "a count or length is at most {MAX_LENGTH_BOUND}: no gateway message is larger"
+                );
+                self.sink.error(bound.pos, message);
+            }
+        }
+        if let (Some(min), Some(max)) = (&c.min_items, &c.max_items) {
+            if min.value > max.value {
+                self.sink.error(max.pos, "`max_items` is below `min_items`");
+            }
+        }
+    }
+
+    /// A `const` is a value the client sends itself: of the field's type, and neither filled
+    /// another way (`auto`) nor assumed when absent (`default`).
+    fn constant(&mut self, field: &FieldSpec, constant: &Spanned<Scalar>, base: Base) {
+        if field.auto.is_some() {
+            self.sink.error(
+                constant.pos,
+                "a field is `const` or `auto`, not both: the client fills it one way",
+            );
+        }
+        if field.default.is_some() {
+            self.sink.error(
+                constant.pos,
+                "a `const` field is always sent, so it has no `default`",
+            );
+        }
+        if !self.literal_fits(field, &constant.value, base) {
+            self.sink
+                .error(constant.pos, "the constant does not fit the field's type");
+        }
+    }
+
+    /// Whether `value` is a value of the field's type: its base type, or a value of its enum.
+    fn literal_fits(&self, field: &FieldSpec, value: &Scalar, base: Base) -> bool {
+        match (value, base) {
+            (Scalar::Str(_), Base::String)
+            | (Scalar::Int(_), Base::Integer)
+            | (Scalar::Bool(_), Base::Boolean) => true,
+            (value, Base::Other) => match &field.enum_values {
+                Some(values) => values.iter().any(|v| &v.value.value == value),
+                None => match &field.ty.value {
+                    Some(TypeExpr::Named(ty)) => self.named_enum_contains(ty, value),
+                    _ => false,
+                },
+            },
+            _ => false,
+        }
+    }
+
     fn rust_type(&mut self, field: &FieldSpec, name: Option<String>) {
         if let (Some(name), Some(text)) = (name, &field.rust_type) {
             if name.to_upper_camel_case() != name {
@@ -741,20 +870,7 @@ impl Checker<'_, '_> {
                 "a required field has no default: the caller always sends it",
             );
         }
-        let fits = match (&default.value, base) {
-            (Scalar::Str(_), Base::String)
-            | (Scalar::Int(_), Base::Integer)
-            | (Scalar::Bool(_), Base::Boolean) => true,
-            (value, Base::Other) => match &field.enum_values {
-                Some(values) => values.iter().any(|v| &v.value.value == value),
-                None => match &field.ty.value {
-                    Some(TypeExpr::Named(ty)) => self.named_enum_contains(ty, value),
-                    _ => false,
-                },
-            },
-            _ => false,
-        };
-        if !fits {
+        if !self.literal_fits(field, &default.value, base) {
             self.sink
                 .error(default.pos, "the default does not fit the field's type");
         }
@@ -1012,21 +1128,223 @@ impl Checker<'_, '_> {
                         self.sink.error(name.pos, "a field cannot require itself");
                     }
                 }
-                if let (Some(field), Some(equals)) = (known(self.sink, when), equals) {
-                    let fits = match (&equals.value, &field.ty.value) {
-                        (Scalar::Str(_), Some(TypeExpr::String))
-                        | (Scalar::Int(_), Some(TypeExpr::Integer))
-                        | (Scalar::Bool(_), Some(TypeExpr::Boolean)) => true,
-                        (value, Some(TypeExpr::Named(ty))) => self.named_enum_contains(ty, value),
-                        _ => false,
-                    };
-                    if !fits {
-                        let message = format!("`equals` does not fit the type of `{}`", when.value);
-                        self.sink.error(equals.pos, message);
+                let decisive = self.path_field(body, when);
+                if let Some((_, true)) = decisive {
+                    self.sink.error(
+                        when.pos,
+                        "a `when` field is one value: its path goes through no list (`[]`)",
+                    );
+                }
+                if let (Some((field, _)), Some(equals)) = (decisive, equals) {
+                    self.equals_fits(&field, equals, when);
+                }
+            }
+            RuleKindSpec::Sum { of, equals } => self.sum_rule(body, of, equals),
+            RuleKindSpec::When {
+                when,
+                equals,
+                field,
+                constraints,
+                values,
+                then_pos,
+            } => {
+                if let Some((decisive, through_list)) = self.path_field(body, when) {
+                    if through_list {
+                        self.sink.error(
+                            when.pos,
+                            "a `when` field is one value: its path goes through no list (`[]`)",
+                        );
                     }
+                    self.equals_fits(&decisive, equals, when);
+                }
+                if let Some((target, _)) = self.path_field(body, field) {
+                    self.then_demands(&target, constraints, values, field);
+                }
+                if constraints.is_empty() && values.is_empty() {
+                    self.sink.error(
+                        *then_pos,
+                        "`then` demands nothing: give constraints or `values`",
+                    );
                 }
             }
         }
+    }
+
+    fn equals_fits(&mut self, field: &FieldSpec, equals: &Spanned<Scalar>, when: &Text) {
+        let fits = match (&equals.value, &field.ty.value) {
+            (Scalar::Str(_), Some(TypeExpr::String))
+            | (Scalar::Int(_), Some(TypeExpr::Integer))
+            | (Scalar::Bool(_), Some(TypeExpr::Boolean)) => true,
+            (value, Some(TypeExpr::Named(ty))) => self.named_enum_contains(ty, value),
+            (value, _) => field
+                .enum_values
+                .as_ref()
+                .is_some_and(|values| values.iter().any(|v| &v.value.value == value)),
+        };
+        if !fits {
+            let message = format!("`equals` does not fit the type of `{}`", when.value);
+            self.sink.error(equals.pos, message);
+        }
+    }
+
+    /// `sum: {of, equals}` adds the numbers of a list's items up to one total.
+    fn sum_rule(&mut self, body: &ObjectSpec, of: &Text, equals: &Text) {
+        let spec = self.spec;
+        let numeric = |field: &FieldSpec| {
+            matches!(
+                base_of(field.ty.value.as_ref()),
+                Base::Integer | Base::String
+            ) || matches!(&field.ty.value, Some(TypeExpr::Digits))
+                || matches!(&field.ty.value, Some(TypeExpr::Named(name)) if is_scalar(spec, name))
+        };
+        if let Some((field, through_list)) = self.path_field(body, of) {
+            if !through_list {
+                self.sink.error(
+                    of.pos,
+                    "`sum` adds up the items of a list: `of` goes through one (`cart[].amount`)",
+                );
+            }
+            if !numeric(&field) {
+                self.sink
+                    .error(of.pos, "`sum` adds numbers: integers or decimal strings");
+            }
+        }
+        if let Some((field, through_list)) = self.path_field(body, equals) {
+            if through_list {
+                self.sink.error(
+                    equals.pos,
+                    "the total of a `sum` is one value: its path goes through no list",
+                );
+            }
+            if !numeric(&field) {
+                self.sink.error(
+                    equals.pos,
+                    "`sum` adds numbers: integers or decimal strings",
+                );
+            }
+        }
+    }
+
+    /// What a `when` rule's `then` demands must fit the field it names.
+    fn then_demands(
+        &mut self,
+        target: &FieldSpec,
+        constraints: &Constraints,
+        values: &[Spanned<Scalar>],
+        path: &Text,
+    ) {
+        let ty = target.ty.value.as_ref();
+        let base = match ty {
+            Some(TypeExpr::Named(name)) if self.is_string_scalar(name) => Base::String,
+            Some(TypeExpr::Named(name)) if self.is_scalar(name) => Base::Integer,
+            _ => base_of(ty),
+        };
+        if let Some(pattern) = &constraints.pattern {
+            self.sink.error(
+                pattern.pos,
+                "a rule's `then` takes no `pattern`: give the field a named scalar type, where samples test it",
+            );
+        }
+        let (value_bounds, counts) = split_counts(constraints);
+        let value_bounds = Constraints {
+            pattern: None,
+            ..value_bounds
+        };
+        if !value_bounds.is_empty() {
+            self.constraints(&value_bounds, base, None, path);
+        }
+        let container = matches!(ty, Some(TypeExpr::List(_) | TypeExpr::Map(_)));
+        for bound in [&counts.min_items, &counts.max_items, &counts.max_key_length]
+            .into_iter()
+            .flatten()
+        {
+            if !container {
+                self.sink
+                    .error(bound.pos, "counts and key lengths apply to lists and maps");
+            }
+        }
+        for value in values {
+            if !self.literal_fits(target, &value.value, base) {
+                let message = format!("this value does not fit the type of `{}`", path.value);
+                self.sink.error(value.pos, message);
+            }
+        }
+    }
+
+    /// The field a rule's path ends at, and whether the path goes through a list; `None` after
+    /// saying why the path names nothing.
+    fn path_field(&mut self, body: &ObjectSpec, path: &Text) -> Option<(FieldSpec, bool)> {
+        let steps: Vec<PathStep> = path_steps(&path.value).collect();
+        let mut fields: Vec<FieldSpec> = body.fields.clone();
+        let mut through_list = false;
+        for (i, step) in steps.iter().enumerate() {
+            let Some(field) = fields.iter().find(|f| f.wire.value == step.wire) else {
+                let message = format!(
+                    "the rule names `{}`, which is not a field {}",
+                    step.wire,
+                    if i == 0 {
+                        "of this object".to_owned()
+                    } else {
+                        format!("of `{}`", steps[i - 1].wire)
+                    }
+                );
+                self.sink.error(path.pos, message);
+                return None;
+            };
+            let ty = field.ty.value.as_ref();
+            let is_list = matches!(ty, Some(TypeExpr::List(_)));
+            let last = i + 1 == steps.len();
+            // A path may end at a list itself (its count, its presence), not go on through one.
+            if step.each != is_list && !(last && is_list) {
+                let message = if is_list {
+                    format!(
+                        "`{}` is a list: write `{}[]` to reach each item",
+                        step.wire, step.wire
+                    )
+                } else {
+                    format!(
+                        "`{}` is not a list, so `{}[]` names nothing",
+                        step.wire, step.wire
+                    )
+                };
+                self.sink.error(path.pos, message);
+                return None;
+            }
+            through_list |= step.each;
+            if i + 1 == steps.len() {
+                return Some((field.clone(), through_list));
+            }
+            let named = match ty {
+                Some(TypeExpr::Named(name)) => Some(name.as_str()),
+                Some(TypeExpr::List(inner)) => inner
+                    .referenced()
+                    .filter(|_| matches!(inner.as_ref(), TypeExpr::Named(_))),
+                _ => None,
+            };
+            let object = named.and_then(|name| self.object_named(name));
+            let Some(object) = object else {
+                let message = format!(
+                    "`{}` is no object, so the path cannot go on below it",
+                    step.wire
+                );
+                self.sink.error(path.pos, message);
+                return None;
+            };
+            fields = object.fields.clone();
+        }
+        None
+    }
+
+    /// The object type of this name.
+    fn object_named(&self, name: &str) -> Option<&ObjectSpec> {
+        self.spec.types.iter().find_map(|t| match &t.body {
+            TypeBody::Object(body) if t.name.value == name => Some(body),
+            _ => None,
+        })
+    }
+
+    fn is_scalar(&self, name: &str) -> bool {
+        is_scalar(self.spec, name)
     }
 
     /// A type that contains itself, directly or through other types, has no finite Rust
@@ -1114,6 +1432,42 @@ impl Checker<'_, '_> {
 }
 
 /// The named type a field's type refers to, inside lists and maps too.
+/// Whether `name` is a named scalar type of `spec`.
+fn is_scalar(spec: &Spec, name: &str) -> bool {
+    spec.types
+        .iter()
+        .any(|t| t.name.value == name && matches!(t.body, TypeBody::Scalar(_)))
+}
+
+/// What a field's value is, as far as constraints care.
+fn base_of(ty: Option<&TypeExpr>) -> Base {
+    match ty {
+        Some(TypeExpr::String) => Base::String,
+        Some(TypeExpr::Integer) => Base::Integer,
+        Some(TypeExpr::Boolean) => Base::Boolean,
+        _ => Base::Other,
+    }
+}
+
+/// A container's constraints split into those on its values and those on the container itself
+/// (counts, key length, with the length unit they share).
+fn split_counts(c: &Constraints) -> (Constraints, Constraints) {
+    let values = Constraints {
+        min_items: None,
+        max_items: None,
+        max_key_length: None,
+        ..c.clone()
+    };
+    let counts = Constraints {
+        min_items: c.min_items.clone(),
+        max_items: c.max_items.clone(),
+        max_key_length: c.max_key_length.clone(),
+        length_unit: c.length_unit.clone(),
+        ..Constraints::default()
+    };
+    (values, counts)
+}
+
 fn named_inside(ty: &TypeExpr) -> Option<&str> {
     match ty {
         TypeExpr::Named(name) => Some(name),

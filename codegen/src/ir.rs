@@ -24,8 +24,8 @@ pub type Auto = oneclick_schema::Auto<String>;
 pub type HeaderValue = oneclick_schema::HeaderValue<String>;
 /// A constraint on one value; a pattern is its source text, compiled by the runtime.
 pub type Constraint = oneclick_schema::Constraint<String>;
-/// A rule over several fields of one object, by wire name.
-pub type Rule = oneclick_schema::Rule<String, Vec<String>>;
+/// A rule over several fields of one object, by wire name or path.
+pub type Rule = oneclick_schema::Rule<String, Vec<String>, Vec<Constraint>, Vec<Literal>>;
 
 /// A gateway, ready to emit.
 #[derive(Debug, Clone)]
@@ -439,6 +439,10 @@ pub enum TypeRef {
     Json,
     /// `MM.YYYY`, as `rt::MonthYear`.
     MonthYear,
+    /// An integer of any width as a string of digits, as `rt::Digits`.
+    Digits,
+    /// Items of a string or integer type joined with `,` into one string, as `rt::CommaList`.
+    CommaList(Box<TypeRef>),
     /// Index into `Gateway::scalars`.
     Scalar(usize),
     /// Index into `Gateway::enums`.

@@ -717,7 +717,8 @@ impl<'a> Lowering<'a, '_> {
             // Responses are decoded leniently: their constraints document the value but no
             // newtype is made for them.
             // Automatic fields never reach a struct, so they need no newtype either.
-            if let (Some(base), ir::Direction::Request, None) = (base, direction, &field.auto) {
+            let filled = field.auto.is_some() || field.constant.is_some();
+            if let (Some(base), ir::Direction::Request, false) = (base, direction, filled) {
                 let name = inline_type_name(field);
                 if self.claim_rust_name(&name, field.wire.pos) {
                     self.gateway.scalars.push(ir::ScalarType {
@@ -739,6 +740,9 @@ impl<'a> Lowering<'a, '_> {
         if ty == ir::TypeRef::MonthYear {
             constraints.push(ir::Constraint::Format(ir::Format::MonthYear));
         }
+        if ty == ir::TypeRef::Digits {
+            constraints.push(ir::Constraint::Format(ir::Format::Digits));
+        }
         let sensitive = field.sensitive
             || matches!(ty, ir::TypeRef::Scalar(index) if self.gateway.scalars[index].sensitive);
         if let (Some(auto), ir::Direction::Response) = (&field.auto, direction) {
@@ -754,7 +758,10 @@ impl<'a> Lowering<'a, '_> {
             ty,
             required: field.required,
             location: field.location(),
-            auto: field.auto.as_ref().map(|a| a.value.clone()),
+            auto: match &field.constant {
+                Some(constant) => Some(ir::Auto::Const(literal(&constant.value))),
+                None => field.auto.as_ref().map(|a| a.value.clone()),
+            },
             sensitive,
             default: field.default.as_ref().map(|d| literal(&d.value)),
             constraints,
@@ -776,6 +783,10 @@ impl<'a> Lowering<'a, '_> {
             TypeExpr::Boolean => ir::TypeRef::Boolean,
             TypeExpr::Json => ir::TypeRef::Json,
             TypeExpr::MonthYear => ir::TypeRef::MonthYear,
+            TypeExpr::Digits => ir::TypeRef::Digits,
+            TypeExpr::CommaList(inner) => {
+                ir::TypeRef::CommaList(Box::new(self.resolve(inner, pos)))
+            }
             TypeExpr::List(inner) => ir::TypeRef::List(Box::new(self.resolve(inner, pos))),
             TypeExpr::Map(inner) => ir::TypeRef::Map(Box::new(self.resolve(inner, pos))),
             TypeExpr::Named(name) => match self.named.get(name) {
@@ -1120,6 +1131,15 @@ pub(crate) fn lower_constraints(c: &Constraints) -> Vec<ir::Constraint> {
     if let Some(format) = &c.format {
         out.push(ir::Constraint::Format(format.value));
     }
+    if let Some(v) = &c.min_items {
+        out.push(ir::Constraint::MinItems(length(v)));
+    }
+    if let Some(v) = &c.max_items {
+        out.push(ir::Constraint::MaxItems(length(v)));
+    }
+    if let Some(v) = &c.max_key_length {
+        out.push(ir::Constraint::MaxKeyLength(length(v), unit));
+    }
     out
 }
 
@@ -1161,6 +1181,24 @@ fn lower_rules(body: &ObjectSpec) -> Vec<ir::Rule> {
                     });
                 }
             }
+            K::Sum { of, equals } => rules.push(ir::Rule::Sum {
+                items: of.value.clone(),
+                total: equals.value.clone(),
+            }),
+            K::When {
+                when,
+                equals,
+                field,
+                constraints,
+                values,
+                then_pos: _,
+            } => rules.push(ir::Rule::When {
+                when: when.value.clone(),
+                equals: literal(&equals.value),
+                field: field.value.clone(),
+                constraints: lower_constraints(constraints),
+                values: values.iter().map(|v| literal(&v.value)).collect(),
+            }),
         }
     }
     rules

@@ -223,6 +223,11 @@ pub struct Constraints {
     pub length_unit: Option<Spanned<LengthUnit>>,
     pub pattern: Option<Text>,
     pub format: Option<Spanned<Format>>,
+    /// Bounds on the items of a list or the entries of a map.
+    pub min_items: Option<Spanned<i64>>,
+    pub max_items: Option<Spanned<i64>>,
+    /// A bound on the length of a map's keys, in `length_unit`.
+    pub max_key_length: Option<Spanned<i64>>,
 }
 
 impl Constraints {
@@ -233,6 +238,12 @@ impl Constraints {
             && self.max_length.is_none()
             && self.pattern.is_none()
             && self.format.is_none()
+            && !self.counts_a_container()
+    }
+
+    /// Whether a bound applies to a list or map as a whole rather than to its values.
+    pub fn counts_a_container(&self) -> bool {
+        self.min_items.is_some() || self.max_items.is_some() || self.max_key_length.is_some()
     }
 }
 
@@ -258,6 +269,8 @@ pub struct FieldSpec {
     pub required: bool,
     pub doc: Text,
     pub default: Option<Spanned<Scalar>>,
+    /// `const: value`: the value always sent, which the caller never gives.
+    pub constant: Option<Spanned<Scalar>>,
     pub sensitive: bool,
     pub location: Option<Spanned<Location>>,
     pub auto: Option<Spanned<Auto<String>>>,
@@ -287,6 +300,22 @@ pub enum RuleKindSpec {
         equals: Option<Spanned<Scalar>>,
         /// Required when `when` has a value other than this one.
         not_equals: Option<Spanned<Scalar>>,
+    },
+    /// `sum: {of: cart[].amount, equals: totalAmount}`: paths whose values add up.
+    Sum {
+        of: Text,
+        equals: Text,
+    },
+    /// `when: {field, equals}` and `then: {field, <constraints>, values}`.
+    When {
+        when: Text,
+        equals: Spanned<Scalar>,
+        field: Text,
+        /// Boxed: most rules carry no constraints, and the enum stays small.
+        constraints: Box<Constraints>,
+        values: Vec<Spanned<Scalar>>,
+        /// Where `then` is written, for a `then` that demands nothing.
+        then_pos: Pos,
     },
 }
 
@@ -1135,6 +1164,9 @@ impl<'s> Reader<'s> {
                     )
                 })
             }),
+            min_items: found.min_items.and_then(|n| self.int(n)),
+            max_items: found.max_items.and_then(|n| self.int(n)),
+            max_key_length: found.max_key_length.and_then(|n| self.int(n)),
         }
     }
 
@@ -1158,6 +1190,7 @@ impl<'s> Reader<'s> {
         let required = keys.flag("required");
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         let default = keys.optional("default").and_then(|n| keys.r.scalar(n));
+        let constant = keys.optional("const").and_then(|n| keys.r.scalar(n));
         let sensitive = keys.flag("sensitive");
         let location = keys
             .optional("in")
@@ -1180,6 +1213,7 @@ impl<'s> Reader<'s> {
             required,
             doc: doc?,
             default,
+            constant,
             sensitive,
             location,
             auto,
@@ -1199,20 +1233,49 @@ impl<'s> Reader<'s> {
         let exclusive = keys.take("exclusive");
         let required_if = keys.take("required_if");
         let not_greater = keys.take("not_greater");
-        let kind = match (together, one_of, exclusive, required_if, not_greater) {
-            (Some(n), None, None, None, None) => Some(RuleKindSpec::Together(keys.r.texts(n))),
-            (None, Some(n), None, None, None) => Some(RuleKindSpec::OneOf(keys.r.texts(n))),
-            (None, None, Some(n), None, None) => Some(RuleKindSpec::Exclusive(keys.r.texts(n))),
-            (None, None, None, Some(n), None) => keys.r.required_if(n),
-            (None, None, None, None, Some(n)) => Some(RuleKindSpec::NotGreater(keys.r.texts(n))),
-            _ => {
+        let sum = keys.take("sum");
+        let when = keys.take("when");
+        let then = keys.take("then");
+        let given = [
+            together,
+            one_of,
+            exclusive,
+            required_if,
+            not_greater,
+            sum,
+            when,
+        ];
+        let kind = match given {
+            _ if given.iter().flatten().count() != 1 => {
                 keys.r.sink.error(
                     node.pos,
-                    "a rule needs exactly one of `together`, `one_of`, `exclusive`, `required_if`, `not_greater`",
+                    "a rule needs exactly one of `together`, `one_of`, `exclusive`, `required_if`, `not_greater`, `sum`, `when`",
                 );
                 None
             }
+            [Some(n), ..] => Some(RuleKindSpec::Together(keys.r.texts(n))),
+            [_, Some(n), ..] => Some(RuleKindSpec::OneOf(keys.r.texts(n))),
+            [_, _, Some(n), ..] => Some(RuleKindSpec::Exclusive(keys.r.texts(n))),
+            [_, _, _, Some(n), ..] => keys.r.required_if(n),
+            [_, _, _, _, Some(n), ..] => Some(RuleKindSpec::NotGreater(keys.r.texts(n))),
+            [_, _, _, _, _, Some(n), _] => keys.r.sum(n),
+            [.., Some(n)] => match then {
+                Some(then) => keys.r.when(n, then),
+                None => {
+                    keys.r.sink.error(
+                        node.pos,
+                        "a `when` rule needs `then`: what the condition demands",
+                    );
+                    None
+                }
+            },
+            _ => None,
         };
+        if let (Some(then), None) = (then, when) {
+            keys.r
+                .sink
+                .error(then.pos, "`then` belongs to a `when` rule");
+        }
         keys.finish();
         Some(RuleSpec {
             pos: node.pos,
@@ -1233,6 +1296,41 @@ impl<'s> Reader<'s> {
             when: when?,
             equals,
             not_equals,
+        })
+    }
+
+    fn sum(&mut self, node: &Node) -> Option<RuleKindSpec> {
+        let mut keys = self.map(node, "`sum`")?;
+        let of = keys.required("of").and_then(|n| keys.r.text(n));
+        let equals = keys.required("equals").and_then(|n| keys.r.text(n));
+        keys.finish();
+        Some(RuleKindSpec::Sum {
+            of: of?,
+            equals: equals?,
+        })
+    }
+
+    fn when(&mut self, when: &Node, then: &Node) -> Option<RuleKindSpec> {
+        let mut keys = self.map(when, "`when`")?;
+        let decisive = keys.required("field").and_then(|n| keys.r.text(n));
+        let equals = keys.required("equals").and_then(|n| keys.r.scalar(n));
+        keys.finish();
+        let mut keys = self.map(then, "`then`")?;
+        let field = keys.required("field").and_then(|n| keys.r.text(n));
+        let values = keys
+            .optional("values")
+            .map(|n| keys.r.list(n, Self::scalar))
+            .unwrap_or_default();
+        let mut nodes = keys_constraints(&mut keys);
+        let constraints = keys.r.constraints(&mut nodes);
+        keys.finish();
+        Some(RuleKindSpec::When {
+            when: decisive?,
+            equals: equals?,
+            field: field?,
+            constraints: Box::new(constraints),
+            values,
+            then_pos: then.pos,
         })
     }
 
@@ -1371,6 +1469,9 @@ struct ConstraintNodes<'n> {
     length_unit: Option<&'n Node>,
     pattern: Option<&'n Node>,
     format: Option<&'n Node>,
+    min_items: Option<&'n Node>,
+    max_items: Option<&'n Node>,
+    max_key_length: Option<&'n Node>,
 }
 
 fn keys_constraints<'n>(keys: &mut Keys<'n, '_, '_>) -> ConstraintNodes<'n> {
@@ -1382,6 +1483,9 @@ fn keys_constraints<'n>(keys: &mut Keys<'n, '_, '_>) -> ConstraintNodes<'n> {
         length_unit: keys.take("length_unit"),
         pattern: keys.take("pattern"),
         format: keys.take("format"),
+        min_items: keys.take("min_items"),
+        max_items: keys.take("max_items"),
+        max_key_length: keys.take("max_key_length"),
     }
 }
 
@@ -1493,6 +1597,10 @@ pub enum TypeExpr {
     Boolean,
     Json,
     MonthYear,
+    /// An integer of any width as its digits, `rt::Digits`.
+    Digits,
+    /// Items joined with `,` into one string: `comma_list<string>`.
+    CommaList(Box<TypeExpr>),
     Named(String),
     List(Box<TypeExpr>),
     Map(Box<TypeExpr>),
@@ -1514,6 +1622,8 @@ impl TypeExpr {
             "boolean" => TypeExpr::Boolean,
             "json" => TypeExpr::Json,
             "month_year" => TypeExpr::MonthYear,
+            "digits" => TypeExpr::Digits,
+            _ if text.starts_with("comma_list<") => TypeExpr::CommaList(generic("comma_list<")?),
             _ if text.starts_with("list<") => TypeExpr::List(generic("list<")?),
             _ if text.starts_with("map<") => TypeExpr::Map(generic("map<")?),
             _ if is_type_name(text) => TypeExpr::Named(text.to_string()),
@@ -1525,7 +1635,9 @@ impl TypeExpr {
     pub fn referenced(&self) -> Option<&str> {
         match self {
             TypeExpr::Named(name) => Some(name),
-            TypeExpr::List(inner) | TypeExpr::Map(inner) => inner.referenced(),
+            TypeExpr::List(inner) | TypeExpr::Map(inner) | TypeExpr::CommaList(inner) => {
+                inner.referenced()
+            }
             _ => None,
         }
     }
@@ -1561,6 +1673,11 @@ mod tests {
             )))))
         );
         assert_eq!(TypeExpr::parse("month_year"), Some(TypeExpr::MonthYear));
+        assert_eq!(TypeExpr::parse("digits"), Some(TypeExpr::Digits));
+        assert_eq!(
+            TypeExpr::parse("comma_list<integer>"),
+            Some(TypeExpr::CommaList(Box::new(TypeExpr::Integer)))
+        );
         for text in ["list<string", "list<>", "customer", "Map<string>", ""] {
             assert_eq!(TypeExpr::parse(text), None, "{text}");
         }

@@ -45,6 +45,18 @@ pub enum RuleKind {
     /// A field the spec does not know: sending it would go unchecked (a typo such as
     /// `closePayement` silently leaves the real field at its default).
     UnknownField,
+    /// A field the spec fixes (`const`) holds another value.
+    Const,
+    /// Values that must add up to a total (a cart's amounts, `totalAmount`) do not.
+    Sum,
+    /// A list or map has fewer items or entries than allowed.
+    MinItems,
+    /// A list or map has more items or entries than allowed.
+    MaxItems,
+    /// A map's key is longer than allowed, counted in the field's length unit.
+    MaxKeyLength,
+    /// A value is none of those another field's value allows (a `when` rule's `values`).
+    Values,
 }
 
 impl RuleKind {
@@ -67,6 +79,12 @@ impl RuleKind {
             RuleKind::NotGreater => "not_greater",
             RuleKind::RequiredUnless => "required_unless",
             RuleKind::UnknownField => "unknown_field",
+            RuleKind::Const => "const",
+            RuleKind::Sum => "sum",
+            RuleKind::MinItems => "min_items",
+            RuleKind::MaxItems => "max_items",
+            RuleKind::MaxKeyLength => "max_key_length",
+            RuleKind::Values => "values",
         }
     }
 }

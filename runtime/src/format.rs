@@ -14,12 +14,18 @@ pub fn check(format: Format, value: &str) -> bool {
         Format::Ip => value.parse::<std::net::IpAddr>().is_ok(),
         Format::Email => email(value),
         Format::Currency => value.len() == 3 && value.bytes().all(|b| b.is_ascii_uppercase()),
+        Format::CurrencyNumeric => currency_numeric(value),
         Format::Uuid => uuid(value),
         Format::Date => date_dmy(value),
         Format::IsoDate => date_iso(value),
         Format::Url => url(value),
+        Format::AppUrl => app_url(value),
         Format::Luhn => luhn(value),
         Format::MonthYear => crate::month_year::MonthYear::parse(value).is_some(),
+        Format::Digits => {
+            let unsigned = value.strip_prefix('-').unwrap_or(value);
+            !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit())
+        }
     }
 }
 
@@ -141,6 +147,46 @@ fn url(value: &str) -> bool {
     !host.is_empty() && host != "[]"
 }
 
+/// ISO 4217 numeric codes of the currencies in circulation (list of 2024), sorted. Fund codes
+/// (`979` MXV), precious metals, test codes and withdrawn currencies (`191` HRK) are left out:
+/// a payment is made in none of them.
+const CURRENCY_NUMERIC: [u16; 156] = [
+    8, 12, 32, 36, 44, 48, 50, 51, 52, 60, 64, 68, 72, 84, 90, 96, 104, 108, 116, 124, 132, 136,
+    144, 152, 156, 170, 174, 188, 192, 203, 208, 214, 222, 230, 232, 238, 242, 262, 270, 292, 320,
+    324, 328, 332, 340, 344, 348, 352, 356, 360, 364, 368, 376, 388, 392, 398, 400, 404, 408, 410,
+    414, 417, 418, 422, 426, 430, 434, 446, 454, 458, 462, 480, 484, 496, 498, 504, 512, 516, 524,
+    532, 533, 548, 554, 558, 566, 578, 586, 590, 598, 600, 604, 608, 634, 643, 646, 654, 682, 690,
+    702, 704, 706, 710, 728, 748, 752, 756, 760, 764, 776, 780, 784, 788, 800, 807, 818, 826, 834,
+    840, 858, 860, 882, 886, 901, 924, 925, 926, 928, 929, 930, 933, 934, 936, 938, 941, 943, 944,
+    946, 949, 950, 951, 952, 953, 967, 968, 969, 971, 972, 973, 975, 976, 977, 978, 980, 981, 985,
+    986,
+];
+
+/// Exactly three ASCII digits naming a currency of [`CURRENCY_NUMERIC`]: `978`, `203`, `008`.
+fn currency_numeric(value: &str) -> bool {
+    value.len() == 3
+        && digits(value)
+            .and_then(|code| u16::try_from(code).ok())
+            .is_some_and(|code| CURRENCY_NUMERIC.binary_search(&code).is_ok())
+}
+
+/// `scheme://rest`: an RFC 3986 scheme (a letter, then letters, digits, `+`, `-`, `.`), then
+/// something besides slashes, no whitespace. An `http` or `https` one must also be a [`url`], so
+/// the looser format never lets a broken web address through.
+fn app_url(value: &str) -> bool {
+    let Some((scheme, rest)) = value.split_once("://") else {
+        return false;
+    };
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let rest_ok = !rest.trim_start_matches('/').is_empty()
+        && !rest.chars().any(|c| c.is_whitespace() || c.is_control());
+    let web = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+    scheme_ok && rest_ok && (!web || url(value))
+}
+
 /// ASCII digits whose Luhn checksum is valid: the check digit of card numbers.
 fn luhn(value: &str) -> bool {
     if value.len() < 2 || !value.bytes().all(|b| b.is_ascii_digit()) {
@@ -164,6 +210,48 @@ fn luhn(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn numeric_currency_codes_come_from_the_table() {
+        use super::{CURRENCY_NUMERIC, Format, check};
+        assert!(CURRENCY_NUMERIC.windows(2).all(|w| w[0] < w[1]), "sorted");
+        for good in ["978", "203", "840", "008", "986"] {
+            assert!(check(Format::CurrencyNumeric, good), "{good}");
+        }
+        // 191 is the withdrawn kuna, 999 the test code, 000 nothing; 2-digit and signed forms
+        // are not the three digits the standard writes.
+        for bad in ["191", "999", "000", "97", "0978", "+97", "EUR", "", "97a"] {
+            assert!(!check(Format::CurrencyNumeric, bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn app_urls_take_any_scheme_but_keep_a_url_shape() {
+        use super::{Format, check};
+        for good in [
+            "myapp://return",
+            "com.example.shop://pay/done?id=1",
+            "my-app+v2://x",
+            "https://shop.example/return",
+            "myapp:///callback",
+        ] {
+            assert!(check(Format::AppUrl, good), "{good}");
+        }
+        for bad in [
+            "myapp:return",
+            "://return",
+            "1app://return",
+            "my app://return",
+            "myapp://",
+            "myapp:///",
+            "myapp://re turn",
+            "https://",
+            "https:///path",
+            "",
+        ] {
+            assert!(!check(Format::AppUrl, bad), "{bad}");
+        }
+    }
+
     #[test]
     fn luhn_card_numbers() {
         use super::{Format, check};

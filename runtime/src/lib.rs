@@ -8,7 +8,9 @@
 
 pub mod checked;
 pub mod clock;
+pub mod comma_list;
 pub mod configure;
+pub mod digits;
 pub mod engine;
 pub mod error;
 pub mod format;
@@ -26,7 +28,9 @@ pub mod validate;
 
 pub use checked::{Checked, Constrained};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use comma_list::CommaList;
 pub use configure::Configure;
+pub use digits::Digits;
 pub use engine::{
     Credentials, DryRun, Engine, Key, PollOptions, PreparedRequest, RedirectForm, Retry,
     RetryPolicy, fill_base_url, http_client_builder,

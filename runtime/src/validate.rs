@@ -8,12 +8,18 @@ use serde_json::{Map, Value};
 
 use crate::error::{RuleKind, Violation, Violations};
 use crate::format;
-use crate::schema::{Constraint, Kind, LengthUnit, Literal, Object, Rule};
+use crate::schema::{
+    Auto, Constraint, Kind, LengthUnit, Literal, Object, PathStep, Rule, path_steps,
+};
 
-/// Serialize `value` and validate it against `object`; every violation, JSON-pointer paths.
+/// Serialize `value` and validate it against `object` as it will be sent: with the spec's
+/// `const` values in place, which no request type holds. Every violation, JSON-pointer paths.
 pub fn validate<T: Serialize>(object: &'static Object, value: &T) -> Result<(), Violations> {
     match serde_json::to_value(value) {
-        Ok(json) => into_result(validate_value(object, &json)),
+        Ok(mut json) => {
+            with_constants(object, &mut json);
+            into_result(validate_value(object, &json))
+        }
         Err(_) => Err(Violations(vec![violation(
             "",
             RuleKind::Type,
@@ -77,6 +83,43 @@ pub fn check_int(constraints: &[Constraint], value: i64) -> Result<(), Violation
     into_result(out)
 }
 
+/// Puts every `const` value of `object` and of the objects inside it into `value`, replacing
+/// what was there: the client sends these, never the caller's.
+pub fn with_constants(object: &'static Object, value: &mut Value) {
+    let Some(map) = value.as_object_mut() else {
+        return;
+    };
+    for field in object.fields {
+        match (field.auto, field.kind) {
+            (Some(Auto::Const(constant)), _) => {
+                map.insert(field.wire.to_owned(), literal_value(&constant));
+            }
+            (None, Kind::Object(child)) => {
+                if let Some(inner) = map.get_mut(field.wire) {
+                    with_constants(child, inner);
+                }
+            }
+            (None, Kind::List(Kind::Object(child))) => {
+                if let Some(Value::Array(items)) = map.get_mut(field.wire) {
+                    items
+                        .iter_mut()
+                        .for_each(|item| with_constants(child, item));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A spec's literal as the JSON value that carries it.
+pub fn literal_value(literal: &Literal) -> Value {
+    match literal {
+        Literal::Str(text) => Value::String((*text).to_owned()),
+        Literal::Int(int) => Value::from(*int),
+        Literal::Bool(boolean) => Value::Bool(*boolean),
+    }
+}
+
 /// The field's value, with JSON `null` treated as absent.
 pub(crate) fn present<'a>(map: &'a Map<String, Value>, wire: &str) -> Option<&'a Value> {
     map.get(wire).filter(|v| !v.is_null())
@@ -104,11 +147,7 @@ pub(crate) fn literal_matches(literal: &Literal, value: &Value) -> bool {
 }
 
 fn literal_text(literal: &Literal) -> String {
-    match literal {
-        Literal::Str(s) => (*s).to_owned(),
-        Literal::Int(i) => i.to_string(),
-        Literal::Bool(b) => b.to_string(),
-    }
+    literal.to_string()
 }
 
 fn into_result(violations: Vec<Violation>) -> Result<(), Violations> {
@@ -142,8 +181,17 @@ fn check_object(
         let parent = path.len();
         push_segment(path, field.wire);
         match present(map, field.wire) {
-            Some(v) => check_kind(&field.kind, field.constraints, v, unknown, path, out),
-            None if field.required && field.auto.is_none() => {
+            Some(v) => {
+                if let Some(Auto::Const(constant)) = field.auto {
+                    if !literal_matches(&constant, v) {
+                        out.push(violation(path, RuleKind::Const, constant.to_string()));
+                    }
+                }
+                check_kind(&field.kind, field.constraints, v, unknown, path, out);
+            }
+            // The client fills its automatic fields after the caller is done; a `const` is
+            // filled before validation, so an answer without it is caught too.
+            None if field.required && matches!(field.auto, None | Some(Auto::Const(_))) => {
                 out.push(violation(path, RuleKind::Required, ""));
             }
             None => {}
@@ -212,6 +260,7 @@ fn check_kind(
         }
         Kind::List(inner) => match value.as_array() {
             Some(items) => {
+                check_count(constraints, items.len(), path, out);
                 for (i, item) in items.iter().enumerate() {
                     let parent = path.len();
                     push_segment(path, &i.to_string());
@@ -223,25 +272,60 @@ fn check_kind(
         },
         Kind::Map(inner) => match value.as_object() {
             Some(entries) => {
+                check_count(constraints, entries.len(), path, out);
                 for (key, item) in entries {
                     let parent = path.len();
                     push_segment(path, key);
+                    check_key(constraints, key, path, out);
                     check_kind(inner, constraints, item, unknown, path, out);
                     path.truncate(parent);
                 }
             }
             // Platforms that serialise an empty object as `[]` send maps that way.
-            None if value.as_array().is_some_and(Vec::is_empty) => {}
+            None if value.as_array().is_some_and(Vec::is_empty) => {
+                check_count(constraints, 0, path, out);
+            }
             None => out.push(violation(path, RuleKind::Type, "map")),
         },
     }
 }
 
-fn check_str_at(constraints: &[Constraint], value: &str, path: &str, out: &mut Vec<Violation>) {
-    let length = |unit: LengthUnit| match unit {
+/// The number of items of a list or entries of a map against `min_items` and `max_items`.
+fn check_count(constraints: &[Constraint], count: usize, path: &str, out: &mut Vec<Violation>) {
+    for constraint in constraints {
+        match constraint {
+            Constraint::MinItems(min) if count < *min => {
+                out.push(violation(path, RuleKind::MinItems, min.to_string()));
+            }
+            Constraint::MaxItems(max) if count > *max => {
+                out.push(violation(path, RuleKind::MaxItems, max.to_string()));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A map's key against `max_key_length`; reported at the entry, whose path names the key.
+fn check_key(constraints: &[Constraint], key: &str, path: &str, out: &mut Vec<Violation>) {
+    for constraint in constraints {
+        if let Constraint::MaxKeyLength(max, unit) = constraint {
+            if length_in(key, *unit) > *max {
+                let limit = format!("{max} {}", unit.as_str());
+                out.push(violation(path, RuleKind::MaxKeyLength, limit));
+            }
+        }
+    }
+}
+
+fn length_in(value: &str, unit: LengthUnit) -> usize {
+    match unit {
         LengthUnit::Chars => value.chars().count(),
         LengthUnit::Bytes => value.len(),
-    };
+    }
+}
+
+fn check_str_at(constraints: &[Constraint], value: &str, path: &str, out: &mut Vec<Violation>) {
+    let length = |unit: LengthUnit| length_in(value, unit);
     for constraint in constraints {
         match constraint {
             Constraint::MinLength(min, unit) if length(*unit) < *min => out.push(violation(
@@ -341,7 +425,8 @@ fn check_rule(
             }
         }
         Rule::RequiredUnless { field, when, value } => {
-            let other = present(map, when).is_some_and(|actual| !literal_matches(value, actual));
+            let decided = values_at(map, when, "").into_iter().next();
+            let other = decided.is_some_and(|(_, actual)| !literal_matches(value, actual));
             if other && present(map, field).is_none() {
                 let limit = format!("when {when} is not {}", literal_text(value));
                 out.push(violation(&at(field), RuleKind::RequiredUnless, limit));
@@ -364,7 +449,7 @@ fn check_rule(
             when,
             equals,
         } => {
-            let triggered = match (effective(object, map, when), equals) {
+            let triggered = match (decisive(object, map, when), equals) {
                 (None, _) => false,
                 (Some(_), None) => true,
                 (Some(actual), Some(expected)) => actual.matches(expected),
@@ -376,6 +461,149 @@ fn check_rule(
                 };
                 out.push(violation(&at(field), RuleKind::RequiredIf, limit));
             }
+        }
+        Rule::Sum { items, total } => check_sum(map, items, total, path, out),
+        Rule::When {
+            when,
+            equals,
+            field,
+            constraints,
+            values,
+        } => {
+            let applies = decisive(object, map, when).is_some_and(|actual| actual.matches(equals));
+            if applies {
+                let condition = format!("when {when} = {equals}");
+                check_when(map, field, constraints, values, &condition, path, out);
+            }
+        }
+    }
+}
+
+/// The values at `path` (see [`Rule`]) below `map`, each with its JSON pointer below
+/// `pointer`; absent and null values are left out, and so is what is not the object or list
+/// the path expects (its field's own check reports the type).
+fn values_at<'v>(
+    map: &'v Map<String, Value>,
+    path: &str,
+    pointer: &str,
+) -> Vec<(String, &'v Value)> {
+    let steps: Vec<PathStep> = path_steps(path).collect();
+    let mut out = Vec::new();
+    walk(map, &steps, pointer.to_owned(), &mut out);
+    out
+}
+
+fn walk<'v>(
+    map: &'v Map<String, Value>,
+    steps: &[PathStep],
+    mut pointer: String,
+    out: &mut Vec<(String, &'v Value)>,
+) {
+    let [step, rest @ ..] = steps else {
+        return;
+    };
+    let Some(value) = present(map, step.wire) else {
+        return;
+    };
+    push_segment(&mut pointer, step.wire);
+    let mut follow = |value: &'v Value, pointer: String| match rest {
+        [] => out.push((pointer, value)),
+        _ => {
+            if let Some(inner) = value.as_object() {
+                walk(inner, rest, pointer, out);
+            }
+        }
+    };
+    if step.each {
+        for (i, item) in value.as_array().into_iter().flatten().enumerate() {
+            if !item.is_null() {
+                let mut at = pointer.clone();
+                push_segment(&mut at, &i.to_string());
+                follow(item, at);
+            }
+        }
+    } else {
+        follow(value, pointer);
+    }
+}
+
+/// The value at a path through no list, or else the default of the field it ends at.
+fn decisive<'v>(
+    object: &'static Object,
+    map: &'v Map<String, Value>,
+    path: &str,
+) -> Option<Effective<'v>> {
+    if let Some((_, value)) = values_at(map, path, "").into_iter().next() {
+        return Some(Effective::Value(value));
+    }
+    let mut current = object;
+    let mut field = None;
+    for step in path_steps(path) {
+        let found = current.field(step.wire)?;
+        if let Kind::Object(child) = found.kind {
+            current = child;
+        }
+        field = Some(found);
+    }
+    field?.default.map(Effective::Default)
+}
+
+/// `items` add up to `total`, compared exactly as decimals; a value that is no number is its own
+/// field's type error, not a wrong sum, so the sum is then left alone.
+fn check_sum(
+    map: &Map<String, Value>,
+    items: &str,
+    total: &str,
+    path: &str,
+    out: &mut Vec<Violation>,
+) {
+    let Some((at, total_value)) = values_at(map, total, path).into_iter().next() else {
+        return;
+    };
+    let amounts: Option<Vec<i128>> = values_at(map, items, path)
+        .into_iter()
+        .map(|(_, value)| decimal(value))
+        .collect();
+    let (Some(expected), Some(amounts)) = (decimal(total_value), amounts) else {
+        return;
+    };
+    let sum = amounts.into_iter().try_fold(0i128, i128::checked_add);
+    if sum != Some(expected) {
+        out.push(violation(&at, RuleKind::Sum, format!("of {items}")));
+    }
+}
+
+/// A `when` rule's constraints and allowed values on every value at `field`, each violation's
+/// limit followed by the condition that applied it.
+fn check_when(
+    map: &Map<String, Value>,
+    field: &str,
+    constraints: &[Constraint],
+    values: &[Literal],
+    condition: &str,
+    path: &str,
+    out: &mut Vec<Violation>,
+) {
+    for (at, value) in values_at(map, field, path) {
+        let mut found = Vec::new();
+        match value {
+            Value::String(text) => check_str_at(constraints, text, &at, &mut found),
+            Value::Number(number) => {
+                if let Some(int) = number.as_i64() {
+                    check_int_at(constraints, int, &at, &mut found);
+                }
+            }
+            Value::Array(items) => check_count(constraints, items.len(), &at, &mut found),
+            Value::Object(entries) => check_count(constraints, entries.len(), &at, &mut found),
+            _ => {}
+        }
+        if !values.is_empty() && !values.iter().any(|allowed| literal_matches(allowed, value)) {
+            let allowed: Vec<String> = values.iter().map(literal_text).collect();
+            found.push(violation(&at, RuleKind::Values, allowed.join(", ")));
+        }
+        for mut v in found {
+            v.limit = format!("{} {condition}", v.limit);
+            out.push(v);
         }
     }
 }
@@ -964,6 +1192,111 @@ mod tests {
             "one side only"
         );
     }
+    static LINE: Object = Object {
+        name: "Line",
+        items: None,
+        fields: &[Field::new("amount", Kind::String)],
+        rules: &[],
+    };
+    static ORDER: Object = Object {
+        name: "Order",
+        items: None,
+        fields: &[
+            Field::new("kind", Kind::String).auto(Auto::Const(Literal::Str("sale"))),
+            Field::new("total", Kind::String),
+            Field::new("currency", Kind::String).default(Literal::Str("EUR")),
+            Field::new("lines", Kind::List(&Kind::Object(&LINE)))
+                .constraints(&[MinItems(1), MaxItems(2)]),
+            Field::new("tags", Kind::Map(&Kind::String))
+                .constraints(&[MinItems(1), MaxKeyLength(2, LengthUnit::Bytes)]),
+        ],
+        rules: &[
+            Rule::Sum {
+                items: "lines[].amount",
+                total: "total",
+            },
+            Rule::When {
+                when: "currency",
+                equals: Literal::Str("EUR"),
+                field: "lines[].amount",
+                constraints: &[MaxLength(4, LengthUnit::Chars)],
+                values: &[],
+            },
+        ],
+    };
+
+    #[test]
+    fn sums_add_decimal_strings_exactly() {
+        let order = |total: &str, amounts: &[&str]| {
+            let lines: Vec<Value> = amounts.iter().map(|a| json!({"amount": a})).collect();
+            validate_value(
+                &ORDER,
+                &json!({"total": total, "lines": lines, "currency": "CZK"}),
+            )
+        };
+        assert_eq!(order("0.3", &["0.1", "0.2"]), vec![]);
+        assert_eq!(order("10", &["9.99", "0.01"]), vec![]);
+        assert_eq!(
+            order("10", &["9.99", "0.02"]),
+            vec![v("/total", RuleKind::Sum, "of lines[].amount")]
+        );
+        // A value that is no number is its own field's problem, not a wrong sum.
+        assert_eq!(order("10", &["ten"]), vec![]);
+    }
+
+    #[test]
+    fn when_rules_see_defaults_and_reach_into_lists() {
+        // `currency` is absent: its default EUR applies the rule to each line.
+        let found = validate_value(
+            &ORDER,
+            &json!({"total": "12345.6", "lines": [{"amount": "1"}, {"amount": "12344.6"}]}),
+        );
+        assert_eq!(
+            found,
+            vec![v(
+                "/lines/1/amount",
+                RuleKind::MaxLength,
+                "4 chars when currency = EUR"
+            )]
+        );
+        let czk = json!({"currency": "CZK", "lines": [{"amount": "12345.6"}]});
+        assert_eq!(validate_value(&ORDER, &czk), vec![]);
+    }
+
+    #[test]
+    fn counts_and_keys_of_lists_and_maps() {
+        assert_eq!(
+            validate_value(&ORDER, &json!({"currency": "CZK", "lines": [], "tags": []})),
+            vec![
+                v("/lines", RuleKind::MinItems, "1"),
+                v("/tags", RuleKind::MinItems, "1")
+            ]
+        );
+        let three = json!([{"amount": "1"}, {"amount": "1"}, {"amount": "1"}]);
+        assert_eq!(
+            validate_value(
+                &ORDER,
+                &json!({"currency": "CZK", "lines": three, "tags": {"žž": "x"}})
+            ),
+            vec![
+                v("/lines", RuleKind::MaxItems, "2"),
+                v("/tags/žž", RuleKind::MaxKeyLength, "2 bytes")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_constant_is_filled_before_validation_and_checked_when_sent() {
+        assert_eq!(
+            validate_request(&ORDER, &json!({"kind": "refund", "currency": "CZK"})),
+            vec![v("/kind", RuleKind::Const, "sale")]
+        );
+        let mut filled = json!({"kind": "refund", "currency": "CZK"});
+        with_constants(&ORDER, &mut filled);
+        assert_eq!(filled["kind"], "sale");
+        assert_eq!(validate_request(&ORDER, &filled), vec![]);
+    }
+
     #[test]
     fn requests_refuse_unknown_fields_at_every_depth() {
         let req = with(json!({

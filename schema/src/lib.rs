@@ -530,8 +530,9 @@ impl Location {
     }
 }
 
-/// Values the client fills in itself; written `credential.<name>`, `dttm` or `signature`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Values the client fills in itself; written `auto: credential.<name>`, `auto: dttm`,
+/// `auto: signature`, or `const: <value>`.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Auto<Name = &'static str> {
     /// A credential given to the client, by its spec name (e.g. `merchant_id`).
     Credential(Name),
@@ -539,6 +540,8 @@ pub enum Auto<Name = &'static str> {
     Dttm,
     /// The request signature.
     Signature,
+    /// A value the spec fixes (`const: oneclickPayment`): always sent, never the caller's.
+    Const(Literal<Name>),
 }
 
 impl<Name> Auto<Name> {
@@ -550,7 +553,7 @@ impl<Name> Auto<Name> {
     /// The word a value is written as; `None` for a credential, written with its name.
     const fn keyword(&self) -> Option<&'static str> {
         match self {
-            Auto::Credential(_) => None,
+            Auto::Credential(_) | Auto::Const(_) => None,
             Auto::Dttm => Some("dttm"),
             Auto::Signature => Some("signature"),
         }
@@ -569,6 +572,7 @@ impl<Name: fmt::Display> fmt::Display for Auto<Name> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self, self.keyword()) {
             (Auto::Credential(name), _) => write!(f, "{}{name}", names::CREDENTIAL_PREFIX),
+            (Auto::Const(value), _) => write!(f, "const: {value}"),
             (_, keyword) => f.write_str(keyword.unwrap_or_default()),
         }
     }
@@ -615,6 +619,17 @@ pub enum Literal<Text = &'static str> {
     Bool(bool),
 }
 
+impl<Text: fmt::Display> fmt::Display for Literal<Text> {
+    /// The value as a spec writes it and a violation's limit quotes it: `EUR`, `100`, `true`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Literal::Str(text) => text.fmt(f),
+            Literal::Int(int) => int.fmt(f),
+            Literal::Bool(boolean) => boolean.fmt(f),
+        }
+    }
+}
+
 closed_set! {
     /// What a length bound counts (the spec's `length_unit`).
     #[derive(Default)]
@@ -643,6 +658,12 @@ pub enum Constraint<Regex = &'static Pattern> {
     Pattern(Regex),
     /// A string in this format.
     Format(Format),
+    /// A list or map with at least this many items or entries.
+    MinItems(usize),
+    /// A list or map with at most this many items or entries.
+    MaxItems(usize),
+    /// A map whose keys are at most this long.
+    MaxKeyLength(usize, LengthUnit),
 }
 
 /// A regular expression, compiled on first use.
@@ -685,6 +706,8 @@ closed_set! {
         Email => "email",
         /// ISO 4217 alphabetic code: three upper-case ASCII letters.
         Currency => "currency",
+        /// ISO 4217 numeric code of a currency in circulation: `978` for EUR, `203` for CZK.
+        CurrencyNumeric => "currency_numeric",
         /// `8-4-4-4-12` hexadecimal digits.
         Uuid => "uuid",
         /// `DD.MM.YYYY`, a real calendar date.
@@ -693,18 +716,33 @@ closed_set! {
         IsoDate => "iso_date",
         /// An absolute `http` or `https` URL.
         Url => "url",
+        /// An absolute URL of any scheme, such as an app's own `myapp://return`: a scheme, `://`,
+        /// and a host or path with no whitespace.
+        AppUrl => "app_url",
         /// Digits whose Luhn checksum is valid (card numbers).
         Luhn => "luhn",
         /// `MM.YYYY`, a month from 01 to 12.
         MonthYear => "month_year",
+        /// An integer of any width as decimal digits: an optional `-`, then ASCII digits.
+        Digits => "digits",
     }
 }
 
 /// A rule over several fields of one object; field names are wire names. `Name` and `Names`
 /// are how generated statics (`&'static str`, `&'static [&'static str]`) or the generator
-/// (`String`, `Vec<String>`) hold them.
+/// (`String`, `Vec<String>`) hold them, `Checks` and `Values` the same for constraints and
+/// literals.
+///
+/// [`Rule::Sum`], [`Rule::When`] and the `when` of [`Rule::RequiredIf`] and
+/// [`Rule::RequiredUnless`] name fields by path: wire names joined with `.` into nested
+/// objects, a list's name followed by `[]` for each of its items (`cart[].amount`).
 #[derive(Debug, Clone)]
-pub enum Rule<Name = &'static str, Names = &'static [&'static str]> {
+pub enum Rule<
+    Name = &'static str,
+    Names = &'static [&'static str],
+    Checks = &'static [Constraint],
+    Values = &'static [Literal],
+> {
     /// All present or all absent.
     Together(Names),
     /// Exactly one present.
@@ -715,7 +753,7 @@ pub enum Rule<Name = &'static str, Names = &'static [&'static str]> {
     RequiredUnless {
         /// The field that becomes required.
         field: Name,
-        /// The field whose value decides.
+        /// The path (see [`Rule`]) of the value that decides, through no list.
         when: Name,
         /// The one value of `when` that leaves `field` optional.
         value: Literal<Name>,
@@ -731,11 +769,53 @@ pub enum Rule<Name = &'static str, Names = &'static [&'static str]> {
     RequiredIf {
         /// The field that becomes required.
         field: Name,
-        /// The field whose value decides.
+        /// The path (see [`Rule`]) of the value that decides, through no list.
         when: Name,
         /// `None`: required whenever `when` has a value.
         equals: Option<Literal<Name>>,
     },
+    /// The values at path `items` (decimal numbers) add up exactly to the value at path
+    /// `total` when that is present.
+    Sum {
+        /// A path through a list: `cart[].amount`.
+        items: Name,
+        /// A path to one value: `totalAmount`.
+        total: Name,
+    },
+    /// While the value at path `when` (or its default) is `equals`, every value at path `field`
+    /// keeps `constraints` and, when `values` is not empty, is one of them.
+    When {
+        /// The path of the value that decides, through no list.
+        when: Name,
+        /// The value that applies the rule.
+        equals: Literal<Name>,
+        /// The path of the values the rule constrains.
+        field: Name,
+        /// What those values must keep.
+        constraints: Checks,
+        /// The values allowed; empty for any.
+        values: Values,
+    },
+}
+
+/// One step of a rule's path (`cart[].amount` is `cart` for each item, then `amount`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathStep<'p> {
+    /// The field's wire name.
+    pub wire: &'p str,
+    /// The field is a list and the path goes on in each of its items (written `wire[]`).
+    pub each: bool,
+}
+
+/// The steps of a rule's path, in order; a wire name holding `.` cannot be reached by a path.
+pub fn path_steps(path: &str) -> impl Iterator<Item = PathStep<'_>> {
+    path.split('.').map(|step| match step.strip_suffix("[]") {
+        Some(wire) => PathStep { wire, each: true },
+        None => PathStep {
+            wire: step,
+            each: false,
+        },
+    })
 }
 
 /// How a gateway reports the outcome of an operation inside a successful HTTP answer.
@@ -892,6 +972,39 @@ mod tests {
             "HmacSha512"
         );
         assert_eq!(<TimeZone as ClosedSet>::TYPE_NAME, "TimeZone");
+    }
+
+    #[test]
+    fn paths_split_into_steps_through_lists() {
+        let steps: Vec<PathStep> = path_steps("order.cart[].amount").collect();
+        assert_eq!(
+            steps,
+            [
+                PathStep {
+                    wire: "order",
+                    each: false
+                },
+                PathStep {
+                    wire: "cart",
+                    each: true
+                },
+                PathStep {
+                    wire: "amount",
+                    each: false
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn literals_print_as_the_spec_writes_them() {
+        assert_eq!(Literal::Str("EUR").to_string(), "EUR");
+        assert_eq!(Literal::<&str>::Int(-100).to_string(), "-100");
+        assert_eq!(Literal::<&str>::Bool(true).to_string(), "true");
+        assert_eq!(
+            Auto::Const(Literal::Str("oneclickPayment")).to_string(),
+            "const: oneclickPayment"
+        );
     }
 
     #[test]

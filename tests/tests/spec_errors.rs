@@ -165,7 +165,7 @@ fn constraint_the_generator_cannot_enforce() {
     assert_eq!(found.len(), 2, "{found:#?}");
     assert_eq!(
         found[0],
-        "demo.yaml:25:38: the generator cannot enforce format `dttmz`; known formats: dttm, base64, ip, email, currency, uuid, date, iso_date, url, luhn, month_year"
+        "demo.yaml:25:38: the generator cannot enforce format `dttmz`; known formats: dttm, base64, ip, email, currency, currency_numeric, uuid, date, iso_date, url, app_url, luhn, month_year, digits"
     );
     assert!(
         found[1].starts_with("demo.yaml:26:39: the generator cannot enforce this pattern: "),

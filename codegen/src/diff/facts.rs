@@ -470,6 +470,8 @@ impl Collector<'_> {
             TypeRef::Boolean => "boolean".into(),
             TypeRef::Json => "any JSON".into(),
             TypeRef::MonthYear => "month_year".into(),
+            TypeRef::Digits => "digits".into(),
+            TypeRef::CommaList(inner) => format!("comma_list<{}>", self.type_name(inner)),
             TypeRef::Scalar(i) => {
                 format!("{} ({})", g.scalars[*i].name, g.scalars[*i].base.as_str())
             }
@@ -534,15 +536,19 @@ fn constraint_limit(constraint: &Constraint) -> (&'static str, Limit) {
         Constraint::MaxLength(n, _) => ("max_length", Limit::Upper(clamp(*n))),
         Constraint::Pattern(_) => ("pattern", Limit::Shape),
         Constraint::Format(_) => ("format", Limit::Shape),
+        Constraint::MinItems(n) => ("min_items", Limit::Lower(clamp(*n))),
+        Constraint::MaxItems(n) => ("max_items", Limit::Upper(clamp(*n))),
+        Constraint::MaxKeyLength(n, _) => ("max_key_length", Limit::Upper(clamp(*n))),
     }
 }
 
 fn constraint_text(constraint: &Constraint) -> String {
     match constraint {
         Constraint::Min(n) | Constraint::Max(n) => n.to_string(),
-        Constraint::MinLength(n, unit) | Constraint::MaxLength(n, unit) => {
-            format!("{n} {}", unit.as_str())
-        }
+        Constraint::MinLength(n, unit)
+        | Constraint::MaxLength(n, unit)
+        | Constraint::MaxKeyLength(n, unit) => format!("{n} {}", unit.as_str()),
+        Constraint::MinItems(n) | Constraint::MaxItems(n) => n.to_string(),
         Constraint::Pattern(source) => format!("/{source}/"),
         Constraint::Format(format) => format.as_str().to_owned(),
     }

@@ -169,6 +169,14 @@ fn rust_type(gateway: &Gateway, ty: &TypeRef, direction: Direction) -> TokenStre
         TypeRef::Boolean => quote! { bool },
         TypeRef::Json => quote! { serde_json::Value },
         TypeRef::MonthYear => quote! { rt::MonthYear },
+        TypeRef::Digits => match direction {
+            Direction::Request => quote! { rt::Digits },
+            Direction::Response => quote! { rt::Checked<rt::Digits> },
+        },
+        TypeRef::CommaList(inner) => {
+            let inner = rust_type(gateway, inner, direction);
+            quote! { rt::CommaList<#inner> }
+        }
         TypeRef::Scalar(index) => {
             let scalar = &gateway.scalars[*index];
             let name = ident(&scalar.name);

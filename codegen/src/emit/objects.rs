@@ -9,7 +9,9 @@ use quote::quote;
 use syn::ext::IdentExt;
 
 use super::{doc, ident, rust_type, wire_doc};
-use crate::ir::{Case, Direction, Field, Gateway, Literal, ObjectType, Preset, TypeRef, Variants};
+use crate::ir::{
+    Auto, Case, Direction, Field, Gateway, Literal, ObjectType, Preset, TypeRef, Variants,
+};
 
 pub(super) fn objects(gateway: &Gateway) -> TokenStream {
     let items: Vec<TokenStream> = gateway.objects.iter().map(|o| object(gateway, o)).collect();
@@ -86,14 +88,15 @@ fn has_sensitive_field(gateway: &Gateway, object: &ObjectType) -> bool {
     struct_fields(gateway, object).any(|f| f.sensitive)
 }
 
-/// The fields that become struct fields: the client fills automatic ones, and a response's
-/// signature has been verified before the struct is built.
+/// The fields that become struct fields: the client fills a request's automatic ones (`const`
+/// included), and a response's signature has been verified before the struct is built. An
+/// answer's `const` field is a struct field: what the gateway said stays visible.
 fn struct_fields<'g>(
     gateway: &'g Gateway,
     object: &'g ObjectType,
 ) -> impl Iterator<Item = &'g Field> {
     object.fields.iter().filter(move |f| {
-        f.auto.is_none()
+        (f.auto.is_none() || object.direction == Direction::Response)
             && !(object.direction == Direction::Response && gateway.is_signature_field(&f.wire))
             && !object.variants.iter().any(|v| v.contains(&f.wire))
     })
@@ -219,7 +222,15 @@ fn field_declaration(
     visibility: TokenStream,
 ) -> TokenStream {
     let name = ident(&field.rust_name);
-    let docs = doc(&field.doc);
+    let docs = match &field.auto {
+        // Only a `const` reaches an answer's struct: the value as sent, never replaced.
+        Some(Auto::Const(constant)) => doc(&format!(
+            "{}\n\nThe spec fixes this value to `{constant}`; an answer with another keeps it \
+             as sent here, and `validate_value` reports it (rule `const`).",
+            field.doc.trim_end()
+        )),
+        _ => doc(&field.doc),
+    };
     let ty = rust_type(gateway, &field.ty, direction);
     let wire = &field.wire;
     // Serde names a field after its identifier without `r#`; a `self_` still needs a rename.

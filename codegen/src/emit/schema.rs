@@ -241,6 +241,19 @@ fn constraint_list(prefix: &str, constraints: &[Constraint]) -> (TokenStream, To
                 let format = closed(*format);
                 quote! { Constraint::Format(#format) }
             }
+            Constraint::MinItems(n) => {
+                let n = proc_macro2::Literal::usize_unsuffixed(*n);
+                quote! { Constraint::MinItems(#n) }
+            }
+            Constraint::MaxItems(n) => {
+                let n = proc_macro2::Literal::usize_unsuffixed(*n);
+                quote! { Constraint::MaxItems(#n) }
+            }
+            Constraint::MaxKeyLength(n, unit) => {
+                let n = proc_macro2::Literal::usize_unsuffixed(*n);
+                let unit = closed(*unit);
+                quote! { Constraint::MaxKeyLength(#n, #unit) }
+            }
         })
         .collect();
     (quote! { #(#patterns)* }, quote! { &[#(#items),*] })
@@ -259,7 +272,8 @@ fn kind(gateway: &Gateway, ty: &TypeRef) -> TokenStream {
         TypeRef::Integer => quote! { Kind::Integer },
         TypeRef::Boolean => quote! { Kind::Boolean },
         TypeRef::Json => quote! { Kind::Any },
-        TypeRef::MonthYear => quote! { Kind::String },
+        // Both travel as one string; their Rust types keep the digits and the items.
+        TypeRef::MonthYear | TypeRef::Digits | TypeRef::CommaList(_) => quote! { Kind::String },
         TypeRef::Scalar(i) => match gateway.scalars[*i].base {
             crate::ir::ScalarBase::String => quote! { Kind::String },
             crate::ir::ScalarBase::Integer => quote! { Kind::Integer },
@@ -304,6 +318,10 @@ fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
                 Auto::Dttm => quote! { .auto(Auto::Dttm) },
                 Auto::Signature => quote! { .auto(Auto::Signature) },
                 Auto::Credential(c) => quote! { .auto(Auto::Credential(#c)) },
+                Auto::Const(value) => {
+                    let value = literal(value);
+                    quote! { .auto(Auto::Const(#value)) }
+                }
             });
             let sensitive = f.sensitive.then(|| quote! { .sensitive() });
             let default = f.default.as_ref().map(|value| {
@@ -329,32 +347,60 @@ fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
             }
         })
         .collect();
-    let rules = object.rules.iter().map(|r| match r {
-        Rule::Together(names) => quote! { Rule::Together(&[#(#names),*]) },
-        Rule::OneOf(names) => quote! { Rule::OneOf(&[#(#names),*]) },
-        Rule::Exclusive(names) => quote! { Rule::Exclusive(&[#(#names),*]) },
-        Rule::RequiredUnless { field, when, value } => {
-            let value = literal(value);
-            quote! { Rule::RequiredUnless { field: #field, when: #when, value: #value } }
-        }
-        Rule::NotGreater { lower, upper } => {
-            quote! { Rule::NotGreater { lower: #lower, upper: #upper } }
-        }
-        Rule::RequiredIf {
-            field,
-            when,
-            equals,
-        } => {
-            let equals = match equals {
-                Some(value) => {
-                    let value = literal(value);
-                    quote! { Some(#value) }
+    let rules: Vec<TokenStream> = object
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(index, r)| match r {
+            Rule::Together(names) => quote! { Rule::Together(&[#(#names),*]) },
+            Rule::OneOf(names) => quote! { Rule::OneOf(&[#(#names),*]) },
+            Rule::Exclusive(names) => quote! { Rule::Exclusive(&[#(#names),*]) },
+            Rule::RequiredUnless { field, when, value } => {
+                let value = literal(value);
+                quote! { Rule::RequiredUnless { field: #field, when: #when, value: #value } }
+            }
+            Rule::NotGreater { lower, upper } => {
+                quote! { Rule::NotGreater { lower: #lower, upper: #upper } }
+            }
+            Rule::RequiredIf {
+                field,
+                when,
+                equals,
+            } => {
+                let equals = match equals {
+                    Some(value) => {
+                        let value = literal(value);
+                        quote! { Some(#value) }
+                    }
+                    None => quote! { None },
+                };
+                quote! { Rule::RequiredIf { field: #field, when: #when, equals: #equals } }
+            }
+            Rule::Sum { items, total } => quote! { Rule::Sum { items: #items, total: #total } },
+            Rule::When {
+                when,
+                equals,
+                field,
+                constraints,
+                values,
+            } => {
+                let equals = literal(equals);
+                let prefix = format!("{}_RULE_{index}", object.schema_const);
+                let (statics, constraints) = constraint_list(&prefix, constraints);
+                patterns.push(statics);
+                let values = values.iter().map(literal);
+                quote! {
+                    Rule::When {
+                        when: #when,
+                        equals: #equals,
+                        field: #field,
+                        constraints: #constraints,
+                        values: &[#(#values),*],
+                    }
                 }
-                None => quote! { None },
-            };
-            quote! { Rule::RequiredIf { field: #field, when: #when, equals: #equals } }
-        }
-    });
+            }
+        })
+        .collect();
     let items = match object.items {
         Some(element) => {
             let element = ident(&gateway.objects[element].schema_const);

@@ -97,6 +97,7 @@ fn automatic_fields(gateway: &Gateway, fields: &[Field], prefix: &str, out: &mut
             }
             Some(Auto::Dttm) => out.push(format!("`{path}`: the current date and time")),
             Some(Auto::Signature) => out.push(format!("`{path}`: the signature")),
+            Some(Auto::Const(value)) => out.push(format!("`{path}`: always `{value}`")),
             None => {
                 if let Some(object) = contained_object(&field.ty) {
                     let fields = &gateway.objects[object].fields;

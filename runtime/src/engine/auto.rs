@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use crate::clock::format_dttm;
 use crate::error::Error;
 use crate::schema::{Auto, Field, HeaderValue, Kind, Object, Operation};
+use crate::validate::literal_value;
 
 use super::Engine;
 
@@ -32,6 +33,7 @@ impl Engine {
                 self.gateway.dttm_zone,
             ))),
             Auto::Signature => None,
+            Auto::Const(constant) => Some(literal_value(&constant)),
         })
     }
 
@@ -54,7 +56,7 @@ impl Engine {
                 .or_insert_with(|| Value::Object(Map::new()));
             if let Value::Object(inner) = entry {
                 for nested in child.fields {
-                    if let Some(auto) = nested.auto {
+                    if let Some(auto) = nested.auto.filter(|auto| fills_parent(*auto)) {
                         match self.auto_value(nested, auto)? {
                             Some(value) => inner.insert(nested.wire.to_owned(), value),
                             None => inner.remove(nested.wire),
@@ -91,12 +93,18 @@ impl Engine {
     }
 }
 
-/// Whether `object` or an object inside it has automatic fields.
+/// Whether `object` or an object inside it has automatic fields that make the client create it.
 pub(super) fn has_auto(object: &'static Object) -> bool {
-    object
-        .fields
-        .iter()
-        .any(|f| f.auto.is_some() || matches!(f.kind, Kind::Object(child) if has_auto(child)))
+    object.fields.iter().any(|f| {
+        f.auto.is_some_and(fills_parent) || matches!(f.kind, Kind::Object(child) if has_auto(child))
+    })
+}
+
+/// Whether the client creates an absent parent object to hold the value. A `const` goes only
+/// where the caller's message has its parent: an optional object the caller left out stays out,
+/// as it would without the constant.
+fn fills_parent(auto: Auto) -> bool {
+    !matches!(auto, Auto::Const(_))
 }
 
 /// A random UUID version 4, from the system's secure random source.

@@ -9,7 +9,7 @@ use crate::error::{Error, RuleKind, Violation, Violations};
 use crate::recipe::Placement;
 use crate::schema::{Method, Operation};
 use crate::scrub::Scrubber;
-use crate::validate::{present, validate_request};
+use crate::validate::{present, validate_request, with_constants};
 
 use super::Engine;
 use super::redact::{Redacted, masked};
@@ -73,6 +73,7 @@ impl Engine {
         }
         self.fill_nested(op.request, &mut body)?;
         let mut body = Value::Object(body);
+        with_constants(op.request, &mut body);
         let violations = validate_request(op.request, &body);
         if !violations.is_empty() {
             return Err(Error::Invalid(Violations(violations)));
