@@ -581,6 +581,7 @@ pub static CARD_SALE: Operation = Operation {
         values: &[Literal::Str("success")],
     }),
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -605,6 +606,7 @@ pub static CARD_REFUND: Operation = Operation {
         values: &[Literal::Str("success")],
     }),
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -629,6 +631,7 @@ pub static CARD_CAPTURE: Operation = Operation {
         values: &[Literal::Str("success")],
     }),
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -653,6 +656,7 @@ pub static CARD_CANCEL: Operation = Operation {
         values: &[Literal::Str("success")],
     }),
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -674,6 +678,7 @@ pub static PAYMENT_STATUS: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -686,4 +691,6 @@ pub static VERIFY_CALLBACK: Callback = Callback {
     recipes: &[&RECIPE_ANSWER],
     signature: &[],
     token_field: None,
+    delivery: MessageEncoding::Json,
+    charset: Charset::Utf8,
 };
