@@ -8,8 +8,7 @@
 //! [`Settings::callback_url`]. A refund is one refund per payment_id and `merchant_refund_id`
 //! (or per payment_id alone when it has none): repeated, it is acknowledged again and refunds
 //! nothing more. A request the payment's state refuses (a refund beyond what is left, a capture
-//! of a payment not held) is answered HTTP 200 with `{"status": "error", "request_id", "code",
-//! "message"}`.
+//! of a payment not held) is answered HTTP 200 with `{"status": "error", "code", "message"}`.
 //! A callback's `payment.sum` is what the payment still holds: the amount paid less refunds.
 
 use oneclick_gateways::monetix::schema;
@@ -216,7 +215,6 @@ fn refund(state: &mut State, request: &Checked<'_>) -> Reply {
             acknowledged(request, request_id)
         } else {
             refused(
-                request,
                 "merchant_refund_id_used",
                 "This refund was already asked for with other details",
             )
@@ -227,22 +225,16 @@ fn refund(state: &mut State, request: &Checked<'_>) -> Reply {
     };
     if !matches!(payment.status.as_str(), "success" | "partially refunded") {
         return refused(
-            request,
             "not_refundable",
             &format!("A payment in status {} cannot be refunded", payment.status),
         );
     }
     if asked["currency"].as_str() != Some(payment.currency.as_str()) {
-        return refused(
-            request,
-            "currency_mismatch",
-            "The currency is not the payment's",
-        );
+        return refused("currency_mismatch", "The currency is not the payment's");
     }
     let amount = asked["amount"].as_i64().unwrap_or(payment.left());
     if amount > payment.left() {
         return refused(
-            request,
             "amount_exceeded",
             "The refund exceeds what is left of the payment",
         );
@@ -276,23 +268,15 @@ fn refund(state: &mut State, request: &Checked<'_>) -> Reply {
 
 fn capture(state: &mut State, request: &Checked<'_>) -> Reply {
     let Some(payment) = held(state, request) else {
-        return refused(request, "not_held", "The payment is not awaiting capture");
+        return refused("not_held", "The payment is not awaiting capture");
     };
     let asked = &request.body["payment"];
     if asked["currency"].as_str() != Some(payment.currency.as_str()) {
-        return refused(
-            request,
-            "currency_mismatch",
-            "The currency is not the payment's",
-        );
+        return refused("currency_mismatch", "The currency is not the payment's");
     }
     let amount = asked["amount"].as_i64().unwrap_or_default();
     if amount > payment.amount {
-        return refused(
-            request,
-            "amount_exceeded",
-            "The capture exceeds the amount held",
-        );
+        return refused("amount_exceeded", "The capture exceeds the amount held");
     }
     let request_id = format!("sim-{}-capture", request.payment_id);
     let result = if request.outcome == Some(Outcome::Decline) {
@@ -313,17 +297,13 @@ fn capture(state: &mut State, request: &Checked<'_>) -> Reply {
 
 fn cancel(state: &mut State, request: &Checked<'_>) -> Reply {
     let Some(payment) = held(state, request) else {
-        return refused(request, "not_held", "The payment is not awaiting capture");
+        return refused("not_held", "The payment is not awaiting capture");
     };
     let asked = &request.body["payment"];
     if asked["currency"].as_str() != Some(payment.currency.as_str())
         || asked["amount"].as_i64() != Some(payment.amount)
     {
-        return refused(
-            request,
-            "amount_mismatch",
-            "The amount is not the amount held",
-        );
+        return refused("amount_mismatch", "The amount is not the amount held");
     }
     let request_id = format!("sim-{}-cancel", request.payment_id);
     let result = if request.outcome == Some(Outcome::Decline) {
@@ -407,20 +387,9 @@ fn acknowledged(request: &Checked<'_>, request_id: &str) -> Reply {
     )
 }
 
-/// A request the payment's state refuses: the platform answers 200 with an error status, and
-/// names the request as it does every request it read.
-fn refused(request: &Checked<'_>, code: &str, message: &str) -> Reply {
-    Reply::json(
-        json!({
-            "status": "error",
-            "request_id": format!("sim-{}-refused", request.payment_id),
-            "project_id": request.body["general"]["project_id"],
-            "payment_id": request.payment_id,
-            "code": code,
-            "message": message,
-        })
-        .to_string(),
-    )
+/// A request the payment's state refuses: the platform answers 200 with an error status.
+fn refused(code: &str, message: &str) -> Reply {
+    Reply::json(json!({"status": "error", "code": code, "message": message}).to_string())
 }
 
 fn not_found() -> Reply {

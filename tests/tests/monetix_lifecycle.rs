@@ -12,11 +12,11 @@ use oneclick_monetix::{
     Credentials, Currency, Environment, Error, General, HeldPayment, MerchantCallbackUrl,
     OperationType, PaymentId, PaymentState, RefundPayment, RetryPolicy,
 };
-use oneclick_runtime::Secret;
 use oneclick_runtime::recipe::{
     Flat, FlatSort, Interpret, Message, NamedRecipe, Piece, Recipe, SigningKey,
 };
 use oneclick_runtime::signature::{flat, sign_hmac_sha512};
+use oneclick_runtime::{Code, Secret};
 use oneclick_tests::{Received, Reply, TestServer};
 use serde_json::{Value, json};
 
@@ -170,11 +170,26 @@ async fn the_callback_url_is_sent_and_signed_on_every_operation() {
     );
 }
 
-/// HTTP 200 whose `status` is not success is an error on every operation, and a definite
-/// answer is not repeated.
+/// HTTP 200 whose `status` is not success is an error on every operation, carrying the
+/// platform's message, and a definite answer is not repeated.
 #[tokio::test]
 async fn a_200_answer_whose_status_says_error_is_an_error() {
     let refused = json!({"status": "error", "code": "amount_exceeded", "message": "The refund exceeds what is left of the payment", "request_id": "r-2"});
+    refused_on_every_operation(refused).await;
+}
+
+/// A refusal without `request_id` is read by its declared result before the answer is checked
+/// for what an acknowledgement needs: a definite error with the message, not an unknown outcome.
+#[tokio::test]
+async fn a_200_refusal_without_request_id_is_an_error_with_its_message() {
+    let refused =
+        json!({"status": "error", "message": "The refund exceeds what is left of the payment"});
+    refused_on_every_operation(refused).await;
+}
+
+/// Every operation after the sale answered with `refused`: each is `Error::Rejected` on
+/// `status` with the code `error` and the platform's message, each sent once.
+async fn refused_on_every_operation(refused: Value) {
     let server = TestServer::start(move |_| Reply::json(refused.to_string())).await;
     let client = client(&server);
     let results = [
@@ -199,17 +214,25 @@ async fn a_200_answer_whose_status_says_error_is_an_error() {
     ];
     for (id, result) in results {
         let err = result.unwrap_err();
-        let Error::Unsuccessful {
+        let Error::Rejected {
             operation,
             field,
-            value,
+            code,
+            name,
+            message,
+            ..
         } = &err
         else {
             panic!("{id}: {err:?}");
         };
         assert_eq!(
-            (*operation, *field, value.as_str()),
-            (id, "status", "\"error\"")
+            (*operation, *field, code, *name),
+            (id, "status", &Code::Text("error".into()), Some("error"))
+        );
+        assert_eq!(
+            message.as_deref(),
+            Some("The refund exceeds what is left of the payment"),
+            "{id}: the platform's message"
         );
     }
     assert_eq!(server.received().len(), 3, "each sent once");

@@ -123,7 +123,7 @@ fn refused_with(err: &Error, why: &str) {
     assert!(
         matches!(
             err,
-            Error::Unsuccessful {
+            Error::Rejected {
                 field: "status",
                 ..
             }

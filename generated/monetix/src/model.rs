@@ -603,7 +603,7 @@ pub struct RedirectData {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 289 (operation `card_sale`, line 271).
+/// From `spec/monetix.yaml`, line 294 (operation `card_sale`, line 271).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardSaleRequest {
@@ -689,6 +689,9 @@ pub struct CardSaleResponse {
     /// Payment ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
+    /// Why the request was refused, with `status: error`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// A refund of a sale, whole or partial.
@@ -704,7 +707,7 @@ pub struct CardSaleResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 393 (operation `card_refund`, line 374).
+/// From `spec/monetix.yaml`, line 404 (operation `card_refund`, line 380).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardRefundRequest {
@@ -743,6 +746,9 @@ pub struct CardRefundResponse {
     /// Payment ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
+    /// Why the request was refused, with `status: error`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// The capture of a held payment.
@@ -758,7 +764,7 @@ pub struct CardRefundResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 432 (operation `card_capture`, line 414).
+/// From `spec/monetix.yaml`, line 449 (operation `card_capture`, line 426).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardCaptureRequest {
@@ -797,6 +803,9 @@ pub struct CardCaptureResponse {
     /// Payment ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
+    /// Why the request was refused, with `status: error`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// The cancellation of a held payment.
@@ -812,7 +821,7 @@ pub struct CardCaptureResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 464 (operation `card_cancel`, line 446).
+/// From `spec/monetix.yaml`, line 487 (operation `card_cancel`, line 464).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardCancelRequest {
@@ -851,6 +860,9 @@ pub struct CardCancelResponse {
     /// Payment ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
+    /// Why the request was refused, with `status: error`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// Asks for a payment's state.
@@ -866,7 +878,7 @@ pub struct CardCancelResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 488 (operation `payment_status`, line 478).
+/// From `spec/monetix.yaml`, line 512 (operation `payment_status`, line 502).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentStatusRequest {

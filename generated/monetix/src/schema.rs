@@ -8,8 +8,7 @@ pub static GATEWAY: Gateway = Gateway {
     recipes: &[&RECIPE_REQUEST, &RECIPE_ANSWER],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: None,
-    errors: None,
+    errors: &[],
     headers: &[],
     environments: &[("ecommpay", "https://api.ecommpay.com")],
     credentials: &[
@@ -444,6 +443,7 @@ pub static CARD_SALE_RESPONSE: Object = Object {
         Field::new("request_id", Kind::String).required(),
         Field::new("project_id", Kind::Integer),
         Field::new("payment_id", Kind::String),
+        Field::new("message", Kind::String),
     ],
     rules: &[],
     items: None,
@@ -468,6 +468,7 @@ pub static CARD_REFUND_RESPONSE: Object = Object {
         Field::new("request_id", Kind::String).required(),
         Field::new("project_id", Kind::Integer),
         Field::new("payment_id", Kind::String),
+        Field::new("message", Kind::String),
     ],
     rules: &[],
     items: None,
@@ -492,6 +493,7 @@ pub static CARD_CAPTURE_RESPONSE: Object = Object {
         Field::new("request_id", Kind::String).required(),
         Field::new("project_id", Kind::Integer),
         Field::new("payment_id", Kind::String),
+        Field::new("message", Kind::String),
     ],
     rules: &[],
     items: None,
@@ -516,6 +518,7 @@ pub static CARD_CANCEL_RESPONSE: Object = Object {
         Field::new("request_id", Kind::String).required(),
         Field::new("project_id", Kind::Integer),
         Field::new("payment_id", Kind::String),
+        Field::new("message", Kind::String),
     ],
     rules: &[],
     items: None,
@@ -576,10 +579,25 @@ pub static CARD_SALE: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &["general.payment_id"],
-    success_when: Some(SuccessWhen {
-        field: "status",
-        values: &[Literal::Str("success")],
-    }),
+    result: Some(
+        &ResultSpec {
+            code_field: "status",
+            message_field: Some("message"),
+            codes: &[
+                ResultCodeInfo {
+                    code: Literal::Str("success"),
+                    name: "accepted",
+                    meaning: Meaning::Success,
+                },
+                ResultCodeInfo {
+                    code: Literal::Str("error"),
+                    name: "error",
+                    meaning: Meaning::Failure,
+                },
+            ],
+            secondary: None,
+        },
+    ),
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -601,10 +619,25 @@ pub static CARD_REFUND: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Unsafe,
     reconcile: &["general.payment_id", "payment.merchant_refund_id"],
-    success_when: Some(SuccessWhen {
-        field: "status",
-        values: &[Literal::Str("success")],
-    }),
+    result: Some(
+        &ResultSpec {
+            code_field: "status",
+            message_field: Some("message"),
+            codes: &[
+                ResultCodeInfo {
+                    code: Literal::Str("success"),
+                    name: "accepted",
+                    meaning: Meaning::Success,
+                },
+                ResultCodeInfo {
+                    code: Literal::Str("error"),
+                    name: "error",
+                    meaning: Meaning::Failure,
+                },
+            ],
+            secondary: None,
+        },
+    ),
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -626,10 +659,25 @@ pub static CARD_CAPTURE: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Unsafe,
     reconcile: &["general.payment_id"],
-    success_when: Some(SuccessWhen {
-        field: "status",
-        values: &[Literal::Str("success")],
-    }),
+    result: Some(
+        &ResultSpec {
+            code_field: "status",
+            message_field: Some("message"),
+            codes: &[
+                ResultCodeInfo {
+                    code: Literal::Str("success"),
+                    name: "accepted",
+                    meaning: Meaning::Success,
+                },
+                ResultCodeInfo {
+                    code: Literal::Str("error"),
+                    name: "error",
+                    meaning: Meaning::Failure,
+                },
+            ],
+            secondary: None,
+        },
+    ),
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -651,10 +699,25 @@ pub static CARD_CANCEL: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Unsafe,
     reconcile: &["general.payment_id"],
-    success_when: Some(SuccessWhen {
-        field: "status",
-        values: &[Literal::Str("success")],
-    }),
+    result: Some(
+        &ResultSpec {
+            code_field: "status",
+            message_field: Some("message"),
+            codes: &[
+                ResultCodeInfo {
+                    code: Literal::Str("success"),
+                    name: "accepted",
+                    meaning: Meaning::Success,
+                },
+                ResultCodeInfo {
+                    code: Literal::Str("error"),
+                    name: "error",
+                    meaning: Meaning::Failure,
+                },
+            ],
+            secondary: None,
+        },
+    ),
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -676,7 +739,7 @@ pub static PAYMENT_STATUS: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -693,4 +756,5 @@ pub static VERIFY_CALLBACK: Callback = Callback {
     token_field: None,
     delivery: MessageEncoding::Json,
     charset: Charset::Utf8,
+    result: None,
 };
