@@ -1245,3 +1245,133 @@ async fn xpay_lifecycle_from_the_command_line() {
         text(&invalid.stderr)
     );
 }
+
+/// A Monetix merchant's refund, capture and cancel from the command line against the
+/// simulator, each callback checked with `verify-callback`, which shows what operation it
+/// reports on.
+#[tokio::test]
+async fn monetix_after_the_sale_from_the_command_line() {
+    use oneclick_simulator::outcomes::Outcome;
+    let merchant = TestServer::start(|_| Reply::json("{}")).await;
+    let mut config = oneclick_simulator::Config::default();
+    config.monetix.callback_url = Some(merchant.url("/callback"));
+    let simulator = oneclick_simulator::Simulator::start(config).await.unwrap();
+    let base_url = simulator.url("/monetix");
+    let run = |operation: &'static str, request: Value| {
+        let base_url = base_url.clone();
+        async move {
+            oneclick(
+                &[
+                    "monetix",
+                    operation,
+                    "--request",
+                    "-",
+                    "--base-url",
+                    &base_url,
+                    "--output",
+                    "json",
+                ],
+                &request.to_string(),
+            )
+            .await
+        }
+    };
+    let callback = |count: usize| {
+        let merchant = &merchant;
+        async move {
+            for _ in 0..300 {
+                if let Some(received) = merchant.received().get(count - 1) {
+                    return text(&received.body);
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            panic!("no callback number {count}");
+        }
+    };
+    let verified_operation = |raw: String| async move {
+        let out = oneclick(
+            &[
+                "monetix",
+                "verify-callback",
+                "--request",
+                "-",
+                "--output",
+                "json",
+            ],
+            &raw,
+        )
+        .await;
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (
+            shown["operation"]["type"].as_str().unwrap().to_owned(),
+            shown["payment"]["status"].as_str().unwrap().to_owned(),
+        )
+    };
+    let sale = |payment_id: &str| {
+        json!({"general": {"payment_id": payment_id}, "customer": {"id": "c", "ip_address": "10.0.0.1"},
+               "payment": {"amount": 1000, "currency": "EUR"}, "return_url": {}, "token": "t"})
+    };
+
+    assert_eq!(run("card-sale", sale("cli-1")).await.status.code(), Some(0));
+    verified_operation(callback(1).await).await;
+    let refund = |amount: i64, id: &str| {
+        json!({"general": {"payment_id": "cli-1"},
+               "payment": {"amount": amount, "currency": "EUR", "description": "Returned", "merchant_refund_id": id}})
+    };
+    let out = run("card-refund", refund(400, "r1")).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let ack: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(ack["status"], "success");
+    assert_eq!(
+        verified_operation(callback(2).await).await,
+        ("refund".to_owned(), "partially refunded".to_owned())
+    );
+    let out = run("card-refund", refund(601, "r2")).await;
+    assert_eq!(out.status.code(), Some(3), "refused: {}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+
+    simulator.queue_outcome("monetix", Outcome::Hold, 2);
+    run("card-sale", sale("cli-2")).await;
+    run("card-sale", sale("cli-3")).await;
+    callback(4).await;
+    let held = |payment_id: &str| json!({"general": {"payment_id": payment_id}, "payment": {"amount": 1000, "currency": "EUR"}});
+    assert_eq!(
+        run("card-capture", held("cli-2")).await.status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        verified_operation(callback(5).await).await,
+        ("capture".to_owned(), "success".to_owned())
+    );
+    assert_eq!(
+        run("card-cancel", held("cli-3")).await.status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        verified_operation(callback(6).await).await,
+        ("cancel".to_owned(), "canceled".to_owned())
+    );
+
+    let invalid = oneclick(
+        &[
+            "monetix",
+            "card-refund",
+            "--request",
+            "-",
+            "--base-url",
+            &base_url,
+        ],
+        &json!({"general": {"payment_id": "cli-1", "merchant_callback_url": "nowhere"},
+                "payment": {"amount": 0, "currency": "EUR", "description": "x"}})
+        .to_string(),
+    )
+    .await;
+    assert_eq!(invalid.status.code(), Some(2));
+    let complaint = text(&invalid.stderr);
+    assert!(complaint.contains("/payment/amount"), "{complaint}");
+    assert!(
+        complaint.contains("/general/merchant_callback_url"),
+        "{complaint}"
+    );
+}

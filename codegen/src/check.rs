@@ -251,6 +251,7 @@ impl Checker<'_, '_> {
         self.object(&op.request, Side::Request);
         self.delivery(op);
         self.repeat(op);
+        self.result_by(op);
         // A literal or empty answer's response declares no fields: its shape is the whole
         // answer, so the rule that an object has a field does not apply.
         let fixed_shape = !op.answer_encoding(spec.answers.as_ref()).carries_fields();
@@ -350,6 +351,32 @@ impl Checker<'_, '_> {
                 );
                 self.sink.error(example.name.pos, message);
             }
+        }
+    }
+
+    /// `result_by` names a callback of the spec, and an answer that acknowledges: a redirect's
+    /// answer goes to the customer's browser, so there is none to describe.
+    fn result_by(&mut self, op: &crate::spec::OperationSpec) {
+        let Some(callback) = &op.result_by else {
+            return;
+        };
+        if !self
+            .spec
+            .callbacks
+            .iter()
+            .any(|c| c.id.value == callback.value)
+        {
+            let message = format!(
+                "`result_by` names `{}`, which is not a callback of this spec",
+                callback.value
+            );
+            self.sink.error(callback.pos, message);
+        }
+        if op.delivery() == Delivery::Redirect {
+            self.sink.error(
+                callback.pos,
+                "a redirect has no answer that acknowledges: `result_by` does not apply",
+            );
         }
     }
 

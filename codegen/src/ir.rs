@@ -524,6 +524,9 @@ pub struct Operation {
     pub repeat: Repeat,
     /// Dotted request-field paths reported when the outcome is unknown.
     pub reconcile: Vec<String>,
+    /// Index into `Gateway::callbacks`: the answer only acknowledges, this callback brings the
+    /// result.
+    pub result_by: Option<usize>,
     /// The operation's own result declaration; without one the gateway's applies.
     pub result: Option<ResultSpec>,
     /// Wire names of the top-level fields an answer must repeat as the request sent them.

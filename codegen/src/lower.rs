@@ -254,6 +254,10 @@ impl<'a> Lowering<'a, '_> {
                     .and_then(Option::as_ref)
                     .map_or(ir::Repeat::Unsafe, |r| r.value),
                 reconcile: op.reconcile.iter().map(|p| p.value.clone()).collect(),
+                result_by: op
+                    .result_by
+                    .as_ref()
+                    .and_then(|id| spec.callbacks.iter().position(|c| c.id.value == id.value)),
                 result: op.result.as_ref().map(result_spec),
                 answer_matches: op.answer_matches.iter().map(|f| f.value.clone()).collect(),
                 encoding: op.encoding(),

@@ -360,6 +360,8 @@ pub struct OperationSpec {
     pub repeat: Option<Option<Spanned<Repeat>>>,
     /// Dotted request-field paths that identify the call for reconciliation.
     pub reconcile: Vec<Text>,
+    /// The callback that brings the result when the answer only acknowledges the request.
+    pub result_by: Option<Text>,
     /// The operation's own result declaration, instead of the gateway's.
     pub result: Option<ResultSpec>,
     /// Fields of both request and response whose values an answer must repeat.
@@ -1463,6 +1465,7 @@ impl<'s> Reader<'s> {
             .optional("reconcile")
             .map(|n| keys.r.texts(n))
             .unwrap_or_default();
+        let result_by = keys.optional("result_by").and_then(|n| keys.r.text(n));
         let result = keys.optional("result").and_then(|n| keys.r.result(n));
         let answer_matches = keys
             .optional("answer_matches")
@@ -1487,6 +1490,7 @@ impl<'s> Reader<'s> {
             retryable_result_codes,
             repeat,
             reconcile,
+            result_by,
             result,
             headers,
             encoding,

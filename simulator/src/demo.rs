@@ -89,19 +89,63 @@ async fn monetix(simulator: &Simulator, merchant: &Server) -> Result<()> {
     );
     let ack = client.card_sale(&sale).await?;
     println!("  card sale         accepted ({})", ack.status);
+    let sold = verified_callback(&client, merchant, 1).await?;
+    println!("  callback          signature verified, {}", outcome(&sold));
+    let refund = CardRefundRequest::new(
+        General::new(PaymentId::try_from("demo-1")?),
+        RefundPayment::new(Currency::try_from("USD")?, "Returned goods".into())
+            .amount(Amount::try_from(100_000)?)
+            .merchant_refund_id("demo-refund-1".into()),
+    );
+    let ack = client.card_refund(&refund).await?;
+    println!("  card refund       accepted ({})", ack.status);
+    let refunded = verified_callback(&client, merchant, 2).await?;
+    println!(
+        "  callback          signature verified, {}",
+        outcome(&refunded)
+    );
+    Ok(())
+}
+
+/// Waits for the `count`-th callback the merchant received and verifies it.
+async fn verified_callback(
+    client: &oneclick_gateways::monetix::Client,
+    merchant: &Server,
+    count: usize,
+) -> Result<oneclick_gateways::monetix::Callback> {
     for _ in 0..100 {
-        if let Some(callback) = merchant.received().first() {
-            let verified = client.verify_callback(&callback.body)?;
-            let status = verified
-                .payment
-                .and_then(|p| p.status)
-                .map_or_else(|| "without a status".to_owned(), |s| s.to_string());
-            println!("  callback          signature verified, payment {status}");
-            return Ok(());
+        if let Some(callback) = merchant.received().get(count - 1) {
+            return Ok(client.verify_callback(&callback.body)?);
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     Err("no callback arrived".into())
+}
+
+/// "refund success, payment partially refunded": what a callback reports.
+fn outcome(callback: &oneclick_gateways::monetix::Callback) -> String {
+    let shown = |value: Option<String>| value.unwrap_or_else(|| "unknown".to_owned());
+    let operation = callback.operation.as_ref();
+    format!(
+        "{} {}, payment {}",
+        shown(
+            operation
+                .and_then(|o| o.operation_type.as_ref())
+                .map(ToString::to_string)
+        ),
+        shown(
+            operation
+                .and_then(|o| o.status.as_ref())
+                .map(ToString::to_string)
+        ),
+        shown(
+            callback
+                .payment
+                .as_ref()
+                .and_then(|p| p.status.as_ref())
+                .map(ToString::to_string)
+        ),
+    )
 }
 
 async fn assist(simulator: &Simulator) -> Result<()> {

@@ -279,7 +279,7 @@ impl Simulator {
         }
     }
 
-    /// The Monetix payments and the status their callback reported, by payment_id.
+    /// The Monetix payments and the status their last callback reported, by payment_id.
     pub fn monetix_payments(&self) -> Vec<(String, String)> {
         self.state
             .lock()
@@ -287,7 +287,7 @@ impl Simulator {
                 s.monetix
                     .payments
                     .iter()
-                    .map(|(id, st)| (id.clone(), st.clone()))
+                    .map(|(id, payment)| (id.clone(), payment.status.clone()))
                     .collect()
             })
             .unwrap_or_default()

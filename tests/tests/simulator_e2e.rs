@@ -154,7 +154,7 @@ mod monetix {
     use oneclick_monetix::{
         Amount, CardSaleRequest, Client, Credentials, Currency, Customer, Environment, General,
         IpAddress, Payment, PaymentId, PaymentInstrument, PaymentState, PaymentStatusRequest,
-        ReturnUrl, Token,
+        ReturnUrl, StatusGeneral, Token,
     };
     use oneclick_simulator::{Config, Simulator};
     use oneclick_tests::{Reply, TestServer};
@@ -231,7 +231,7 @@ mod monetix {
         );
 
         let status = client
-            .payment_status(&PaymentStatusRequest::new(General::new(
+            .payment_status(&PaymentStatusRequest::new(StatusGeneral::new(
                 PaymentId::try_from("order-2").unwrap(),
             )))
             .await

@@ -321,6 +321,11 @@ impl Collector<'_> {
         if let Some(result) = &operation.result {
             self.result(&format!("{key} · result"), Some(&key), result);
         }
+        // Said in the docs only: the answer and its decoding stay the same.
+        if let Some(callback) = operation.result_by {
+            let callback = &self.gateway.callbacks[callback].id;
+            self.add_child(&key, "result by", Kind::Documentation, callback);
+        }
         for header in &operation.headers {
             let aspect = format!("header `{}`", header.name);
             self.add_child(

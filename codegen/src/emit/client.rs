@@ -435,6 +435,9 @@ fn operation_method(gateway: &Gateway, op: &Operation) -> TokenStream {
             codes.join(", ")
         ));
     }
+    if let Some(note) = super::acknowledgement(gateway, op) {
+        text.push_str(&format!("\n\n{note}"));
+    }
     let docs = doc(&text);
     match op.response {
         Some(response) => {

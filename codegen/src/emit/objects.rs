@@ -152,13 +152,22 @@ fn object(gateway: &Gateway, object: &ObjectType) -> TokenStream {
         .operations
         .iter()
         .find(|op| gateway.objects[op.request].name == object.name);
-    let docs = match sent_by {
-        Some(op) => doc(&format!(
+    let acknowledgement = gateway
+        .operations
+        .iter()
+        .filter(|op| {
+            op.response
+                .is_some_and(|r| gateway.objects[r].name == object.name)
+        })
+        .find_map(|op| super::acknowledgement(gateway, op));
+    let docs = match (sent_by, acknowledgement) {
+        (Some(op), _) => doc(&format!(
             "{}\n\n{}",
             object.doc.trim(),
             wire_doc::on_the_wire(gateway, op, object)
         )),
-        None => doc(&object.doc),
+        (None, Some(note)) => doc(&format!("{}\n\n{note}", object.doc.trim())),
+        (None, None) => doc(&object.doc),
     };
     let fields: Vec<&Field> = struct_fields(gateway, object).collect();
     let declarations = fields
