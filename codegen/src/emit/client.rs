@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 
 use super::{doc, ident, int};
 use crate::ir::{
-    Callback, Charset, Credential, CredentialKind, Gateway, Literal, Meaning, MessageEncoding, Method,
-    Operation, Placement, Polling, ResultCode,
+    Callback, Charset, Credential, CredentialKind, Gateway, Literal, Meaning, MessageEncoding,
+    Method, Operation, Placement, Polling, ResultCode,
 };
 
 pub(super) fn client(gateway: &Gateway) -> TokenStream {
