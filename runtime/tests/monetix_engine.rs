@@ -4,15 +4,17 @@
 //! verified, tampering rejected.
 
 mod common;
+mod flat_text;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use oneclick_runtime::recipe::{
-    Algorithm, Booleans, Flat, FlatSort, HmacHash, KeyEncoding, KeyEscape, NamedRecipe, Output,
-    Piece, Placement, Recipe,
+    Algorithm, HmacHash, KeyEncoding, NamedRecipe, Output, Placement, Recipe,
 };
+
+use flat_text::FLAT;
 use oneclick_runtime::schema::{
     Answer, Auto, Callback, Charset, Constraint, CredentialKind, CredentialSpec, Delivery,
     Encoding, Field, Format, Gateway, Kind, LengthUnit, MessageEncoding, Method, Object, Operation,
@@ -28,17 +30,6 @@ use serde_json::{Value, json};
 use common::Server;
 
 // --- A Monetix-like gateway, written out by hand ----------------------------------------------
-
-/// Monetix's text: every field but `signature`, flattened and sorted by path bytes.
-const FLAT: &[Piece] = &[Piece::Flat(Flat {
-    exclude: &["signature"],
-    nesting: ":",
-    assign: ":",
-    separator: ";",
-    sort: FlatSort::PathBytes,
-    escape: KeyEscape::Double,
-    booleans: Booleans::Digits,
-})];
 
 /// Requests carry the signature in `general.signature`.
 static REQUEST: NamedRecipe = NamedRecipe {

@@ -3,11 +3,13 @@
 //! is the one a JSON body would have carried.
 
 mod common;
+mod flat_text;
 
 use oneclick_runtime::recipe::{
-    Algorithm, Booleans, Flat, FlatSort, HmacHash, KeyEncoding, KeyEscape, NamedRecipe, Output,
-    Piece, Placement, Recipe,
+    Algorithm, HmacHash, KeyEncoding, NamedRecipe, Output, Placement, Recipe,
 };
+
+use flat_text::FLAT;
 use oneclick_runtime::schema::{
     Answer, Auto, CredentialKind, CredentialSpec, Delivery, Encoding, Field, Gateway, Kind, Method,
     Object, Operation, Repeat, TimeZone,
@@ -23,15 +25,7 @@ const SECRET: &str = "get-secret";
 static SIGNED: NamedRecipe = NamedRecipe {
     name: "signed",
     recipe: Recipe {
-        text: &[Piece::Flat(Flat {
-            exclude: &["signature"],
-            nesting: ":",
-            assign: ":",
-            separator: ";",
-            sort: FlatSort::PathBytes,
-            escape: KeyEscape::Double,
-            booleans: Booleans::Digits,
-        })],
+        text: FLAT,
         algorithm: Algorithm::Hmac(HmacHash::Sha512, KeyEncoding::Text),
         output: Output::Base64,
         placement: Placement::Field(&["signature"]),
