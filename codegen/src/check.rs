@@ -106,9 +106,9 @@ struct Checker<'a, 's> {
 impl Checker<'_, '_> {
     fn top_level(&mut self) {
         let spec = self.spec;
-        if spec.version.value != 1 {
+        if spec.version.value != 2 {
             let message = format!(
-                "unsupported spec version {}; this generator reads version 1",
+                "unsupported spec version {}; this generator reads version 2 (see spec/README.md)",
                 spec.version.value
             );
             self.sink.error(spec.version.pos, message);

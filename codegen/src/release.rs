@@ -60,7 +60,7 @@ pub fn previous_release(root: &Path, spec: &Path) -> Result<Release, NoRelease> 
     };
     let source = git(root, &["show", &format!("{revision}:{spec_path}")])
         .map_err(|_| NoRelease::FirstVersion)?;
-    match crate::load_str(&source, &spec_path) {
+    match crate::load_base_str(&source, &spec_path) {
         Ok(gateway) => Ok(Release { revision, gateway }),
         Err(diagnostics) => Err(NoRelease::Unreadable {
             revision,
