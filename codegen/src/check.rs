@@ -167,7 +167,7 @@ impl Checker<'_, '_> {
             let carries_code = |body: &ObjectSpec| {
                 body.fields
                     .iter()
-                    .any(|f| f.wire.value == result.code_field.value)
+                    .any(|f| f.wire.value == result.code_root())
             };
             let applies = spec.operations.iter().any(|op| {
                 op.result.is_none()
@@ -478,19 +478,14 @@ impl Checker<'_, '_> {
     /// The fields a result declaration names are in `body`, and its codes are of their type.
     fn result_fields(&mut self, result: &ResultSpec, body: &ObjectSpec, owner: &str) {
         let secondary = result.secondary.as_ref();
-        let named = std::iter::once(&result.code_field)
-            .chain(result.message_field.as_ref())
-            .chain(secondary.map(|s| &s.field));
-        for field in named {
-            if !body.fields.iter().any(|f| f.wire.value == field.value) {
-                let message = format!("{owner} lacks `{}`, which `result` names", field.value);
-                self.sink.error(body.pos, message);
-            }
-        }
-        let coded = std::iter::once((&result.code_field, &result.codes))
-            .chain(secondary.map(|s| (&s.field, &s.codes)));
+        let coded = std::iter::once((&result.code_field, Some(&result.codes)))
+            .chain(result.message_field.as_ref().map(|m| (m, None)))
+            .chain(secondary.map(|s| (&s.field, Some(&s.codes))));
         for (field, codes) in coded {
-            let Some(declared) = body.fields.iter().find(|f| f.wire.value == field.value) else {
+            let Some(declared) = self.result_path_field(body, field, owner) else {
+                continue;
+            };
+            let Some(codes) = codes else {
                 continue;
             };
             let kind = match declared.ty.value.as_ref() {
@@ -516,6 +511,68 @@ impl Checker<'_, '_> {
                 }
             }
         }
+    }
+
+    /// The field a result's `path` (a wire name, or dotted names down through objects) ends
+    /// at in `body`; `None` after saying why it names no field a code or message can be read
+    /// from.
+    fn result_path_field(
+        &mut self,
+        body: &ObjectSpec,
+        path: &Text,
+        owner: &str,
+    ) -> Option<FieldSpec> {
+        let steps: Vec<&str> = path.value.split('.').collect();
+        let mut fields = body.fields.clone();
+        for (i, step) in steps.iter().enumerate() {
+            let Some(field) = fields.iter().find(|f| f.wire.value == *step).cloned() else {
+                if i == 0 {
+                    let message = format!("{owner} lacks `{step}`, which `result` names");
+                    self.sink.error(body.pos, message);
+                } else {
+                    let message = format!(
+                        "`{}` names `{step}`, which is not a field of `{}`",
+                        path.value,
+                        steps[..i].join(".")
+                    );
+                    self.sink.error(path.pos, message);
+                }
+                return None;
+            };
+            let ty = field.ty.value.as_ref();
+            let object = match ty {
+                Some(TypeExpr::Named(name)) => self.object_named(name).cloned(),
+                _ => None,
+            };
+            let container = match ty {
+                Some(TypeExpr::List(_) | TypeExpr::CommaList(_)) => Some("a list"),
+                Some(TypeExpr::Map(_)) => Some("a map"),
+                _ if object.is_some() => Some("an object"),
+                _ => None,
+            };
+            if i + 1 == steps.len() {
+                if let Some(container) = container {
+                    let message = format!(
+                        "`{}` is {container}: `result` reads a code or a message from an integer or string field",
+                        path.value
+                    );
+                    self.sink.error(path.pos, message);
+                    return None;
+                }
+                return Some(field);
+            }
+            let Some(object) = object else {
+                let what = container.unwrap_or("no object");
+                let message = format!(
+                    "`{step}` is {what}, so `{}` cannot go on below it: a result path goes down through objects only",
+                    path.value
+                );
+                self.sink.error(path.pos, message);
+                return None;
+            };
+            fields = object.fields;
+        }
+        None
     }
 
     /// Every call says whether sending it twice may act twice, because retries and the report of
@@ -794,7 +851,7 @@ impl Checker<'_, '_> {
                 .message
                 .fields
                 .iter()
-                .any(|f| f.wire.value == r.code_field.value)
+                .any(|f| f.wire.value == r.code_root())
         }) {
             let owner = format!("the message of `{}`", callback.id.value);
             self.result_fields(result, &callback.message, &owner);

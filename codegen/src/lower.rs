@@ -288,11 +288,10 @@ impl<'a> Lowering<'a, '_> {
             let verified =
                 body.signs_all || body.signature.is_some() || callback.token_field.is_some();
             let verb = if verified { "VERIFY" } else { "DECODE" };
-            let carries_gateway_code = spec.result.as_ref().is_some_and(|r| {
-                body.fields
-                    .iter()
-                    .any(|f| f.wire.value == r.code_field.value)
-            });
+            let carries_gateway_code = spec
+                .result
+                .as_ref()
+                .is_some_and(|r| body.fields.iter().any(|f| f.wire.value == r.code_root()));
             let result = match &callback.result {
                 Some(own) => Some(ir::ResultRef::Own(result_spec(own))),
                 None if carries_gateway_code => Some(ir::ResultRef::Gateway),

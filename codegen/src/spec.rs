@@ -106,6 +106,14 @@ pub struct ResultSpec {
     pub secondary: Option<SecondaryCodeSpec>,
 }
 
+impl ResultSpec {
+    /// The top-level field the code is in: the first name of a dotted `code_field`.
+    pub fn code_root(&self) -> &str {
+        let path = self.code_field.value.as_str();
+        path.split('.').next().unwrap_or(path)
+    }
+}
+
 /// `result.secondary`: a second code field refining the first.
 #[derive(Debug, Clone)]
 pub struct SecondaryCodeSpec {

@@ -228,7 +228,8 @@ pub enum Error {
     Rejected {
         /// The operation's spec id.
         operation: &'static str,
-        /// The answer field holding the code: `resultCode`, `status`.
+        /// The answer field holding the code: `resultCode`, `status`, or a dotted path to a
+        /// nested one, `rp.responsecode`.
         field: &'static str,
         /// The gateway's result code.
         code: Code,

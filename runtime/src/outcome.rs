@@ -138,8 +138,7 @@ impl fmt::Display for NoResult {
 
 /// Applies `spec` to a message: its primary code must be there, an integer or a string.
 pub fn read_result(spec: &'static ResultSpec, message: &Value) -> Result<ResultReading, NoResult> {
-    let primary = message
-        .get(spec.code_field)
+    let primary = field_at(message, spec.code_field)
         .and_then(Code::of)
         .ok_or(NoResult::Missing {
             field: spec.code_field,
@@ -147,7 +146,7 @@ pub fn read_result(spec: &'static ResultSpec, message: &Value) -> Result<ResultR
     let primary = reading(primary, spec.codes);
     let mut meaning = primary.info.map_or(Meaning::Failure, |i| i.meaning);
     let secondary = spec.secondary.as_ref().and_then(|second| {
-        let code = message.get(second.field).and_then(Code::of)?;
+        let code = field_at(message, second.field).and_then(Code::of)?;
         Some(reading(code, second.codes))
     });
     if let Some(info) = secondary.as_ref().and_then(|s| s.info) {
@@ -158,6 +157,13 @@ pub fn read_result(spec: &'static ResultSpec, message: &Value) -> Result<ResultR
         primary,
         secondary,
     })
+}
+
+/// The value a result's field path names in `message`: a top-level wire name, or dotted names
+/// down through nested objects (`rp.responsecode`).
+pub fn field_at<'m>(message: &'m Value, path: &str) -> Option<&'m Value> {
+    path.split('.')
+        .try_fold(message, |value, step| value.get(step))
 }
 
 /// Applies a callback's result declaration to its decoded message, as the message serialises
@@ -241,6 +247,30 @@ mod tests {
         assert_eq!(
             read_result(&STATUS, &json!({"status": true})),
             Err(NoResult::Missing { field: "status" })
+        );
+    }
+
+    #[test]
+    fn a_dotted_field_is_read_down_through_objects() {
+        static NESTED: ResultSpec = ResultSpec {
+            code_field: "rp.outcome.code",
+            message_field: None,
+            codes: &[ResultCodeInfo {
+                code: Literal::Str("AS000"),
+                name: "approved",
+                meaning: Meaning::Success,
+            }],
+            secondary: None,
+        };
+        let read = read_result(&NESTED, &json!({"rp": {"outcome": {"code": "AS000"}}}));
+        assert!(read.unwrap().is_success());
+        let read = read_result(&NESTED, &json!({"rp": {"outcome": {"code": "AS100"}}}));
+        assert_eq!(read.unwrap().meaning, Meaning::Failure);
+        assert_eq!(
+            read_result(&NESTED, &json!({"rp": {"code": "AS000"}})),
+            Err(NoResult::Missing {
+                field: "rp.outcome.code"
+            })
         );
     }
 

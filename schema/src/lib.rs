@@ -900,9 +900,10 @@ pub fn path_steps(path: &str) -> impl Iterator<Item = PathStep<'_>> {
 /// answer: a code field, an optional second code field refining it, and what each code means.
 #[derive(Debug)]
 pub struct ResultSpec {
-    /// The top-level field holding the primary code: `resultCode`, `status`.
+    /// The field holding the primary code: a top-level wire name (`resultCode`, `status`) or
+    /// dotted names down through nested objects (`rp.responsecode`).
     pub code_field: &'static str,
-    /// The field holding the result text, if any.
+    /// The field holding the result text, if any, named like `code_field`.
     pub message_field: Option<&'static str>,
     /// Every primary code the spec names, with its meaning. A code not listed means failure.
     pub codes: &'static [ResultCodeInfo],
@@ -913,7 +914,7 @@ pub struct ResultSpec {
 /// The second field of a two-field result code.
 #[derive(Debug)]
 pub struct SecondaryCode {
-    /// The top-level field holding the code.
+    /// The field holding the code, named like `ResultSpec::code_field`.
     pub field: &'static str,
     /// Every code the spec names, with its meaning.
     pub codes: &'static [ResultCodeInfo],

@@ -1,7 +1,9 @@
 //! IPS Assist One Click: stored cards per customer, listed, removed and paid with; payment-page
 //! orders paid on demand (`POST /admin/assist/pay`), reported by `orderresult` and in a signed
 //! form notification to the merchant, cancelled in full or in part, and charged again within
-//! their recurring limits; errors in the documented `{"fault": …}` shape.
+//! their recurring limits; errors in the documented `{"fault": …}` shape. The `decline`
+//! outcome makes the issuer decline the next recurrent payment: HTTP 200 with a refusing
+//! `rp.responsecode`.
 
 use std::collections::BTreeMap;
 use std::time::SystemTime;
@@ -17,6 +19,7 @@ use serde_json::{Value, json};
 
 use crate::bounded::{BoundedMap, Ring};
 use crate::http::{Received, Reply, form_fields};
+use crate::outcomes::Outcome;
 
 #[derive(Debug)]
 pub(crate) struct State {
@@ -102,6 +105,7 @@ fn fault(code: &str, message: &str, detail: &str) -> Reply {
 pub(crate) fn handle(
     state: &mut State,
     settings: &Settings,
+    outcome: Option<Outcome>,
     method: &str,
     path: &str,
     request: &Received,
@@ -198,7 +202,10 @@ pub(crate) fn handle(
             match path {
                 "/orderresult/orderresult.cfm" => order_result(state, settings, &fields),
                 "/cancel/wscancel.cfm" => cancel(state, &fields),
-                _ => recurrent_payment(state, settings, &fields),
+                _ => {
+                    let declined = outcome == Some(Outcome::Decline);
+                    recurrent_payment(state, settings, &fields, declined)
+                }
             }
         }
         _ => Reply::Status(404, String::new()),
@@ -287,6 +294,9 @@ fn notify(settings: &Settings, billnumber: &str, order: &Order) {
     tokio::spawn(crate::http::post_form(url.clone(), form_encode(&fields)));
 }
 
+/// The simulator's response code of an order in `orderstate`: AS000, the approval GATEWAYS.md
+/// documents, or AS100 for a declined one (the sources name no refusal code; any other than
+/// AS000 refuses).
 fn response_code(orderstate: &str) -> &'static str {
     if orderstate == "Declined" {
         "AS100"
@@ -369,6 +379,7 @@ fn recurrent_payment(
     state: &mut State,
     settings: &Settings,
     fields: &BTreeMap<String, String>,
+    declined: bool,
 ) -> Reply {
     let first = fields.get("BillNumber").cloned().unwrap_or_default();
     let Some(recurring) = state.orders.get(&first).and_then(|o| o.recurring.clone()) else {
@@ -397,21 +408,24 @@ fn recurrent_payment(
         );
     }
     let first_order = state.orders.get(&first).cloned();
+    let orderstate = if declined { "Declined" } else { "Approved" };
     let order = Order {
         ordernumber: first_order.map(|o| o.ordernumber).unwrap_or_default(),
         amount,
         currency: fields.get("Currency").cloned().unwrap_or_default(),
-        state: "Approved".to_owned(),
+        state: orderstate.to_owned(),
         cancelled: 0,
         recurring: None,
     };
     let billnumber = state.next_billnumber();
     notify(settings, &billnumber, &order);
     state.orders.insert(billnumber.clone(), order);
-    Reply::json(
-        json!({"rp": {"billnumber": billnumber, "responsecode": "AS000", "approvalcode": "654321", "orderstate": "Approved"}})
-            .to_string(),
-    )
+    let answer = if declined {
+        json!({"billnumber": billnumber, "responsecode": response_code(orderstate), "message": "Declined by the issuer", "orderstate": orderstate})
+    } else {
+        json!({"billnumber": billnumber, "responsecode": response_code(orderstate), "approvalcode": "654321", "orderstate": orderstate})
+    };
+    Reply::json(json!({ "rp": answer }).to_string())
 }
 
 /// The check value of a result: the spec's own recipe, with the simulator's merchant and salt.

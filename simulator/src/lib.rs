@@ -94,10 +94,11 @@ type Simulate = fn(&mut State, &Ready, Option<Outcome>, &str, &str, &Received) -
 /// through `oneclick_gateways`, so one whose spec is gone does not compile; a generated gateway
 /// missing here is listed by [`unsimulated`] and answered with 501, never a silent 404.
 const SIMULATIONS: &[(&str, Simulate)] = &[
-    ("assist", |state, ready, _, method, path, request| {
+    ("assist", |state, ready, outcome, method, path, request| {
         assist::handle(
             &mut state.assist,
             &ready.config.assist,
+            outcome,
             method,
             path,
             request,

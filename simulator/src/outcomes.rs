@@ -30,7 +30,8 @@ pub enum Outcome {
     Challenge,
     /// Monetix: the sale, refund, capture or cancel is declined by the provider (acknowledged,
     /// then a callback with `operation.status` decline; the payment is left as it was). ČSOB:
-    /// the customer's card is declined on the payment page.
+    /// the customer's card is declined on the payment page. Assist: the issuer declines the
+    /// recurrent payment (`rp.responsecode` AS100 on HTTP 200, a Declined order).
     Decline,
     /// Monetix: the sale is held for capture (`payment.status` awaiting capture).
     Hold,

@@ -1,7 +1,8 @@
 //! The generated IPS Assist client against the in-process simulator, as a merchant with a salt
 //! uses it: a payment-page order with recurring parameters is paid, its signed notification
 //! reaches the merchant, `order_result` reports it (check value verified), a recurrent payment
-//! inside the limits is charged and one outside them refused, and the order is cancelled in
+//! inside the limits is charged, one outside them refused, one the issuer declines is
+//! `Error::Rejected` with Assist's code and message, and the order is cancelled in
 //! part and then in full. An order paid with a saved card allows no recurrent payment.
 
 use std::time::Duration;
@@ -11,6 +12,8 @@ use oneclick_assist::{
     Environment, Error, OrderNumber, OrderResultRequest, OrderState, PaymentPageOrderRequest,
     RecurrentPaymentRequest, RecurringIndicator, RecurringMaxDate, RecurringPeriod, ResultOrder,
 };
+use oneclick_runtime::Code;
+use oneclick_simulator::outcomes::Outcome;
 use oneclick_simulator::{Config, Simulator};
 use oneclick_tests::{Reply, TestServer};
 
@@ -167,6 +170,29 @@ async fn a_recurring_order_from_payment_page_to_cancel() {
     assert!(
         matches!(&refused, Error::Fault { message, .. } if message == "Recurring payment refused"),
         "{refused:?}"
+    );
+
+    // Only the next answer declines: a repeated charge would come back approved.
+    simulator.queue_outcome("assist", Outcome::Decline, 1);
+    let declined = client.recurrent_payment(&inside).await.unwrap_err();
+    let Error::Rejected {
+        field,
+        code,
+        name,
+        message,
+        ..
+    } = &declined
+    else {
+        panic!("a declined charge is a refusal: {declined:?}");
+    };
+    assert_eq!(
+        (*field, code, *name, message.as_deref()),
+        (
+            "rp.responsecode",
+            &Code::Text("AS100".into()),
+            None,
+            Some("Declined by the issuer")
+        )
     );
 
     let cancel = |amount: Option<Amount>| {

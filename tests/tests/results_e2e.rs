@@ -1,9 +1,11 @@
 //! Result codes and error bodies of `tests/specs/results.yaml`, over loopback HTTP: string
-//! codes, a second code field, an operation's and a callback's own declarations, and error
+//! codes, a second code field, an operation's and a callback's own declarations, codes in
+//! nested objects, and error
 //! bodies of every shape with the statuses they come with.
 
 use oneclick_results::{
-    Client, Credentials, Environment, Error, Order, Pan, PayRequest, Payment, RefundRequest, schema,
+    ChargeCardRequest, Client, Credentials, Environment, Error, Order, Pan, PayRequest, Payment,
+    RefundRequest, schema,
 };
 use oneclick_runtime::Code;
 use oneclick_runtime::schema::Meaning;
@@ -159,6 +161,80 @@ async fn an_answer_without_its_code_is_a_decode_error() {
     let server = TestServer::start(|_| Reply::json(json!({"resultText": "hm"}).to_string())).await;
     let err = client(&server).refund(&refund()).await.unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+}
+
+async fn charge_answered(body: serde_json::Value) -> (Result<(), Error>, usize) {
+    let server = TestServer::start(move |_| Reply::json(body.to_string())).await;
+    let request = ChargeCardRequest::new("c-1".to_owned());
+    let result = client(&server).charge_card(&request).await.map(|_| ());
+    (result, server.received().len())
+}
+
+#[tokio::test]
+async fn codes_in_nested_objects_decide_like_top_level_ones() {
+    let charged = json!({"charge": {"id": "c-1", "outcome": {"code": "OK"}}});
+    charge_answered(charged).await.0.unwrap();
+
+    let refused = json!({"charge": {"outcome": {"code": "NO", "text": "no", "reason": 51}}});
+    let (result, sent) = charge_answered(refused).await;
+    let err = result.unwrap_err();
+    let Error::Rejected {
+        field,
+        name,
+        secondary,
+        message,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(
+        (*field, *name, message.as_deref()),
+        ("charge.outcome.code", Some("refused"), Some("no"))
+    );
+    assert_eq!(
+        secondary.as_ref().and_then(|s| s.name()),
+        Some("insufficient_funds")
+    );
+    assert_eq!(sent, 1, "a refused charge is not sent again");
+
+    let worsened = json!({"charge": {"outcome": {"code": "OK", "reason": 51}}});
+    let err = charge_answered(worsened).await.0.unwrap_err();
+    assert!(matches!(err, Error::Rejected { .. }), "{err:?}");
+
+    let unlisted = json!({"charge": {"outcome": {"code": "MAYBE"}}});
+    let err = charge_answered(unlisted).await.0.unwrap_err();
+    assert_eq!(err.gateway_code(), Some(&Code::Text("MAYBE".into())));
+}
+
+#[tokio::test]
+async fn a_nested_code_of_the_wrong_type_or_missing_leaves_the_charge_unknown() {
+    for body in [
+        json!({"charge": {"outcome": {"code": 7}}}),
+        json!({"charge": {"outcome": {}}}),
+        json!({"charge": {"id": "c-1"}}),
+    ] {
+        let err = charge_answered(body.clone()).await.0.unwrap_err();
+        let unknown = matches!(&err, Error::OutcomeUnknown { cause, .. } if matches!(**cause, Error::Decode { .. }));
+        assert!(unknown, "{body}: {err:?}");
+    }
+}
+
+#[test]
+fn a_callback_reads_its_code_from_nested_objects() {
+    let client = Client::new(Environment::Local, Credentials::new()).unwrap();
+    let charged = client
+        .decode_charge_result(br#"{"charge": {"outcome": {"code": "OK"}}}"#)
+        .unwrap();
+    assert!(charged.outcome().unwrap().is_success());
+    let refused = client
+        .decode_charge_result(br#"{"charge": {"outcome": {"code": "NO"}}}"#)
+        .unwrap();
+    let outcome = refused.outcome().unwrap();
+    assert_eq!(
+        (outcome.meaning, outcome.primary.code),
+        (Meaning::Failure, Code::Text("NO".into()))
+    );
 }
 
 #[test]

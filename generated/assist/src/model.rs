@@ -754,7 +754,7 @@ pub struct CancelOrderResponse {
 /// - `Password`: the credential `password`
 /// - `Format`: always `5`
 ///
-/// From `spec/assist.yaml`, line 497 (operation `recurrent_payment`, line 483).
+/// From `spec/assist.yaml`, line 505 (operation `recurrent_payment`, line 483).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecurrentPaymentRequest {

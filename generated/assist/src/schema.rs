@@ -855,7 +855,20 @@ pub static RECURRENT_PAYMENT: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Unsafe,
     reconcile: &["BillNumber", "Amount"],
-    result: None,
+    result: Some(
+        &ResultSpec {
+            code_field: "rp.responsecode",
+            message_field: Some("rp.message"),
+            codes: &[
+                ResultCodeInfo {
+                    code: Literal::Str("AS000"),
+                    name: "approved",
+                    meaning: Meaning::Success,
+                },
+            ],
+            secondary: None,
+        },
+    ),
     answer_matches: &[],
     encoding: Encoding::Form,
     answer: Answer::JSON,

@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{Echoed, Error, RuleKind, Violation, Violations};
-use crate::outcome::{Code, CodeReading, read_result};
+use crate::outcome::{Code, CodeReading, field_at, read_result};
 use crate::schema::{ErrorShape, Meaning, Object, Operation};
 use crate::scrub::Scrubber;
 use crate::validate::validate_value;
@@ -105,7 +105,7 @@ impl Engine {
             if reading.meaning == Meaning::Failure {
                 let message = result
                     .message_field
-                    .and_then(|f| response.get(f))
+                    .and_then(|f| field_at(&response, f))
                     .and_then(Value::as_str)
                     .map(|m| scrubber.scrub(m).into());
                 let retryable = op
@@ -244,7 +244,7 @@ fn answers_this_call(
 /// A code of another JSON type than its field's (a number where the spec says string) is no
 /// code of the spec's at all: the answer does not fit, and says nothing that can be believed.
 fn code_has_its_type(op: &'static Operation, field: &str, response: &Value) -> Result<(), Error> {
-    let pointer = format!("/{field}");
+    let pointer = format!("/{}", field.replace('.', "/"));
     let wrong: Vec<Violation> = validate_value(op.response, response)
         .into_iter()
         .filter(|v| v.rule == RuleKind::Type && v.path == pointer)
