@@ -19,6 +19,7 @@ use std::process::ExitCode;
 use clap::{Arg, ArgAction, ArgMatches, Command, builder::PossibleValuesParser, value_parser};
 use clap_complete::Shell;
 use oneclick_runtime::recipe::{Field as SignedField, Piece, Placement, Shape};
+use oneclick_runtime::reply::merchant_reply;
 use oneclick_runtime::schema::{self, Constraint, CredentialKind, Delivery, Kind, Object};
 use oneclick_runtime::{Credentials, Engine, Error, Key, RsaPrivateKey, RsaPublicKey, Secret};
 use serde_json::{Map, Value};
@@ -197,6 +198,14 @@ fn callback_command(callback: &schema::Callback) -> Command {
     let mut command = Command::new(kebab(&format!("{}_{}", callback.verb(), callback.id)))
         .about(format!("{what}\n{}", callback.summary))
         .arg(request_arg().help("The message as received, a file or - for stdin"));
+    if callback.reply.is_some() {
+        command = command.arg(
+            Arg::new("reply")
+                .long("reply")
+                .action(ArgAction::SetTrue)
+                .help("Print the answer the gateway waits for, instead of the message, once it verifies"),
+        );
+    }
     if callback.token_field.is_some() {
         command = command.arg(
             Arg::new("token")
@@ -713,6 +722,10 @@ fn verify(
         None => engine.verify_callback(callback, &raw),
     }
     .map_err(|e| failure(e, output))?;
+    if args.try_get_one::<bool>("reply").ok().flatten() == Some(&true) {
+        let reply = merchant_reply(callback, &message).map_err(|e| failure(e, output))?;
+        return Ok(format!("{}\n", reply.body));
+    }
     Ok(format!(
         "{}\n",
         output.render(&engine.shown_message(callback, &message))

@@ -1104,6 +1104,62 @@ async fn assist_payment_notification_exits_0_only_when_its_check_value_verifies(
     }
 }
 
+/// `--reply` prints the `pushpaymentresult` Assist waits for, only for a notification that
+/// verifies: a tampered one prints nothing on stdout and exits 4.
+#[tokio::test]
+async fn assist_payment_notification_reply_only_for_a_verified_notification() {
+    let body = |state: &str| {
+        format!(
+            "merchant_id=452739&ordernumber=A-1001&billnumber=5960220000000001&orderamount=10.00&ordercurrency=EUR&orderstate={state}&packetdate=20260601&checkvalue=4FEFB41721CAA3FEABC2A694822F6897"
+        )
+    };
+    let args = [
+        "assist",
+        "verify-payment-notification",
+        "--request",
+        "-",
+        "--reply",
+    ];
+    let env = [("ASSIST_SALT", "s4lt")];
+    let out = oneclick_with_env(&args, &body("Approved"), None, &env).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "<pushpaymentresult firstcode=\"0\" secondcode=\"0\"><order><billnumber>5960220000000001</billnumber><packetdate>20260601</packetdate></order></pushpaymentresult>\n"
+    );
+    let out = oneclick_with_env(&args, &body("Canceled"), None, &env).await;
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "");
+}
+
+/// A recurrent payment Assist answers with a refusing `rp.responsecode` exits 3 with the code,
+/// never 0.
+#[tokio::test]
+async fn assist_declined_recurrent_payment_exits_3() {
+    let server = TestServer::start(|_| {
+        Reply::json(json!({"rp": {"billnumber": "5960220000000002", "responsecode": "AS100", "message": "Declined"}}).to_string())
+    })
+    .await;
+    let url = server.url("");
+    let args = [
+        "assist",
+        "recurrent-payment",
+        "--request",
+        "-",
+        "--base-url",
+        &url,
+    ];
+    let request = r#"{"BillNumber":"5960220000000001","Amount":"4.00","Currency":"RUB"}"#;
+    let out = oneclick_with_env(&args, request, None, &[]).await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("AS100"), "{}", text(&out.stderr));
+    assert_eq!(
+        server.received().len(),
+        1,
+        "a declined charge is not sent again"
+    );
+}
+
 /// The XPay card-on-file lifecycle from the command line, against the simulator: order,
 /// payment, the notification checked against its token, capture, refund, the operation read
 /// back, a merchant-initiated payment.

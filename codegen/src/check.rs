@@ -14,8 +14,9 @@ use oneclick_schema::{
 use crate::diagnostics::Sink;
 use crate::ir::{UrlPart, url_parts};
 use crate::spec::{
-    CallbackSpec, Constraints, EnumValueSpec, ErrorBodySpec, FieldSpec, ObjectSpec, ResultCodeSpec,
-    ResultSpec, RuleKindSpec, Samples, Scalar, Spanned, Spec, Text, TypeBody, TypeExpr,
+    CallbackSpec, Constraints, EnumValueSpec, ErrorBodySpec, FieldSpec, ObjectSpec, ReplyPiece,
+    ReplySpec, ResultCodeSpec, ResultSpec, RuleKindSpec, Samples, Scalar, Spanned, Spec, Text,
+    TypeBody, TypeExpr, reply_pieces,
 };
 
 /// A result code as a diagnostic names it: `700`, `"error"`.
@@ -575,6 +576,65 @@ impl Checker<'_, '_> {
         None
     }
 
+    /// A reply repeats only what the message surely carries and may be shown: each `{wire}`
+    /// is a required, non-sensitive message field holding one value, and no brace is stray.
+    fn reply(&mut self, callback: &CallbackSpec, reply: &ReplySpec) {
+        let pos = reply.body.pos;
+        for piece in reply_pieces(&reply.body.value) {
+            let wire = match piece {
+                ReplyPiece::Text(_) => continue,
+                ReplyPiece::Stray(brace) => {
+                    let message = format!(
+                        "a stray `{brace}` in the reply body: a message field is written `{{wire_name}}`"
+                    );
+                    self.sink.error(pos, message);
+                    continue;
+                }
+                ReplyPiece::Field(wire) => wire,
+            };
+            let Some(field) = callback
+                .message
+                .fields
+                .iter()
+                .find(|f| f.wire.value == wire)
+            else {
+                let message = format!(
+                    "the reply names `{{{wire}}}`, which is not a field of the message of `{}`",
+                    callback.id.value
+                );
+                self.sink.error(pos, message);
+                continue;
+            };
+            let named = match &field.ty.value {
+                Some(TypeExpr::Named(name)) => {
+                    self.spec.types.iter().find(|t| &t.name.value == name)
+                }
+                _ => None,
+            };
+            let sensitive_type =
+                named.is_some_and(|t| matches!(&t.body, TypeBody::Scalar(s) if s.sensitive));
+            let one_value = match &field.ty.value {
+                Some(
+                    TypeExpr::List(_) | TypeExpr::Map(_) | TypeExpr::CommaList(_) | TypeExpr::Json,
+                ) => false,
+                _ => !named.is_some_and(|t| matches!(t.body, TypeBody::Object(_))),
+            };
+            let problem = if field.sensitive || sensitive_type {
+                Some("is sensitive: a reply never carries it")
+            } else if !one_value {
+                Some("holds no single value to write")
+            } else if !field.required {
+                Some("is optional: the reply would lack it whenever the message does")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                let message = format!("the reply names `{{{wire}}}`, which {problem}");
+                self.sink.error(pos, message);
+            }
+        }
+    }
+
     /// Every call says whether sending it twice may act twice, because retries and the report of
     /// an unknown outcome depend on it; there is no default that could quietly pay twice.
     fn repeat(&mut self, op: &crate::spec::OperationSpec) {
@@ -855,6 +915,9 @@ impl Checker<'_, '_> {
         }) {
             let owner = format!("the message of `{}`", callback.id.value);
             self.result_fields(result, &callback.message, &owner);
+        }
+        if let Some(reply) = &callback.reply {
+            self.reply(callback, reply);
         }
         let mut names = BTreeSet::new();
         for example in &callback.examples {

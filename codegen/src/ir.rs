@@ -11,7 +11,7 @@
 pub use oneclick_schema::recipe::{Absent, Algorithm, Booleans, DigestAlgorithm, Output};
 pub use oneclick_schema::{
     AnswerEncoding, Charset, CredentialKind, Delivery, Encoding, ErrorShape, Format, LengthUnit,
-    Location, Meaning, MessageEncoding, Method, Repeat, ScalarBase, TimeZone,
+    Location, Meaning, MessageEncoding, Method, Repeat, ReplyFormat, ScalarBase, TimeZone,
 };
 
 pub use crate::spec::{FlatSpec, ValuesFormat};
@@ -568,6 +568,36 @@ pub struct Callback {
     pub examples: Vec<Example>,
     /// SCREAMING_SNAKE name of the `schema::Callback` static.
     pub schema_const: String,
+    /// The body the merchant answers the message with, when the spec declares one.
+    pub reply: Option<CallbackReply>,
+}
+
+/// A callback's `reply`: the documented body the merchant answers the message with.
+#[derive(Debug, Clone)]
+pub struct CallbackReply {
+    pub doc: String,
+    pub format: ReplyFormat,
+    pub body: Vec<ReplyPart>,
+}
+
+impl CallbackReply {
+    /// The body as the spec writes it, `{wire}` for each field.
+    pub fn template(&self) -> String {
+        self.body
+            .iter()
+            .map(|part| match part {
+                ReplyPart::Text(text) => text.clone(),
+                ReplyPart::Field(wire) => format!("{{{wire}}}"),
+            })
+            .collect()
+    }
+}
+
+/// A piece of a reply body: fixed text or the value of a message field (its wire name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplyPart {
+    Text(String),
+    Field(String),
 }
 
 /// How an operation's answer is read.

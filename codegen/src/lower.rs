@@ -325,6 +325,7 @@ impl<'a> Lowering<'a, '_> {
                 charset: callback.charset(),
                 examples: Vec::new(),
                 schema_const: format!("{verb}_{}", callback.id.value.to_shouty_snake_case()),
+                reply: callback.reply.as_ref().map(callback_reply),
             });
         }
         for (op, spec_op) in self.gateway.operations.iter().zip(&spec.operations) {
@@ -1168,6 +1169,23 @@ fn inline_type_name(field: &FieldSpec) -> String {
         .as_ref()
         .map(|t| t.value.clone())
         .unwrap_or_else(|| field.wire.value.to_upper_camel_case())
+}
+
+/// A reply as pieces; the checker has refused stray braces, so none is left here.
+fn callback_reply(reply: &spec::ReplySpec) -> ir::CallbackReply {
+    let body = spec::reply_pieces(&reply.body.value)
+        .into_iter()
+        .filter_map(|piece| match piece {
+            spec::ReplyPiece::Text(text) => Some(ir::ReplyPart::Text(text.to_owned())),
+            spec::ReplyPiece::Field(wire) => Some(ir::ReplyPart::Field(wire.to_owned())),
+            spec::ReplyPiece::Stray(_) => None,
+        })
+        .collect();
+    ir::CallbackReply {
+        doc: reply.doc.value.clone(),
+        format: reply.format.value,
+        body,
+    }
 }
 
 fn result_spec(spec: &spec::ResultSpec) -> ir::ResultSpec {

@@ -12,8 +12,8 @@ use std::str::FromStr;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use oneclick_schema::{
     AnswerEncoding, Auto, Charset, CredentialKind, Delivery, Encoding, ErrorShape, Format,
-    HeaderValue, LengthUnit, Location, Meaning, MessageEncoding, Method, Repeat, ScalarBase,
-    TimeZone, UnknownName,
+    HeaderValue, LengthUnit, Location, Meaning, MessageEncoding, Method, Repeat, ReplyFormat,
+    ScalarBase, TimeZone, UnknownName,
 };
 
 use crate::diagnostics::Sink;
@@ -396,6 +396,58 @@ pub struct CallbackSpec {
     pub delivery: Option<Spanned<MessageEncoding>>,
     pub charset: Option<Spanned<Charset>>,
     pub examples: Vec<ExampleSpec>,
+    /// The body the merchant answers the message with, when the gateway waits for one.
+    pub reply: Option<ReplySpec>,
+}
+
+/// A callback's `reply`: the documented body the merchant answers the message with.
+#[derive(Debug, Clone)]
+pub struct ReplySpec {
+    pub pos: Pos,
+    pub doc: Text,
+    pub format: Spanned<ReplyFormat>,
+    /// The body, `{wire}` standing for the value of the message's field `wire`.
+    pub body: Text,
+}
+
+/// A piece of a reply body as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplyPiece<'t> {
+    Text(&'t str),
+    /// `{wire}`: the value of a message field.
+    Field(&'t str),
+    /// A `{` or `}` that opens or closes no `{wire}`.
+    Stray(&'t str),
+}
+
+/// The pieces of a reply body: `{wire}` where `wire` is letters, digits and `_`; any other
+/// brace is stray, so that no brace is taken for text by mistake.
+pub fn reply_pieces(body: &str) -> Vec<ReplyPiece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = body;
+    while let Some(brace) = rest.find(['{', '}']) {
+        if brace > 0 {
+            pieces.push(ReplyPiece::Text(&rest[..brace]));
+        }
+        let after = &rest[brace..];
+        let name_end = after[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map(|i| i + 1);
+        match name_end {
+            Some(end) if after.starts_with('{') && end > 1 && after[end..].starts_with('}') => {
+                pieces.push(ReplyPiece::Field(&after[1..end]));
+                rest = &after[end + 1..];
+            }
+            _ => {
+                pieces.push(ReplyPiece::Stray(&after[..1]));
+                rest = &after[1..];
+            }
+        }
+    }
+    if !rest.is_empty() {
+        pieces.push(ReplyPiece::Text(rest));
+    }
+    pieces
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1134,6 +1186,7 @@ impl<'s> Reader<'s> {
             .optional("examples")
             .map(|n| keys.r.list(n, Self::example))
             .unwrap_or_default();
+        let reply = keys.optional("reply").and_then(|n| keys.r.reply(n));
         keys.finish();
         let (source_document, source_section) = source?;
         Some(CallbackSpec {
@@ -1147,6 +1200,25 @@ impl<'s> Reader<'s> {
             delivery,
             charset,
             examples,
+            reply,
+        })
+    }
+
+    /// `{doc, format, body}`, each required.
+    fn reply(&mut self, node: &Node) -> Option<ReplySpec> {
+        let mut keys = self.map(node, "a callback's `reply`")?;
+        let doc = keys.required("doc").and_then(|n| keys.r.text(n));
+        let format = keys.required("format").and_then(|n| {
+            keys.r
+                .word(n, |unknown| must_be("a reply's `format`", unknown))
+        });
+        let body = keys.required("body").and_then(|n| keys.r.text(n));
+        keys.finish();
+        Some(ReplySpec {
+            pos: node.pos,
+            doc: doc?,
+            format: format?,
+            body: body?,
         })
     }
 
@@ -1815,6 +1887,27 @@ impl EnumValueSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reply_bodies_split_into_text_fields_and_stray_braces() {
+        assert_eq!(
+            reply_pieces("<a>{bill_no}</a>{x-y}}"),
+            [
+                ReplyPiece::Text("<a>"),
+                ReplyPiece::Field("bill_no"),
+                ReplyPiece::Text("</a>"),
+                ReplyPiece::Stray("{"),
+                ReplyPiece::Text("x-y"),
+                ReplyPiece::Stray("}"),
+                ReplyPiece::Stray("}"),
+            ]
+        );
+        assert_eq!(
+            reply_pieces("{}"),
+            [ReplyPiece::Stray("{"), ReplyPiece::Stray("}")]
+        );
+        assert_eq!(reply_pieces("OK"), [ReplyPiece::Text("OK")]);
+    }
 
     #[test]
     fn type_expressions_nest() {

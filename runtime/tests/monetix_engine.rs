@@ -257,6 +257,7 @@ static CALLBACK: Callback = Callback {
     delivery: MessageEncoding::Json,
     charset: Charset::Utf8,
     result: None,
+    reply: None,
 };
 static UNSIGNED_CALLBACK: Callback = Callback {
     recipes: &[],
@@ -268,6 +269,7 @@ static UNSIGNED_CALLBACK: Callback = Callback {
     delivery: MessageEncoding::Json,
     charset: Charset::Utf8,
     result: None,
+    reply: None,
 };
 
 // --- Fixtures ----------------------------------------------------------------------------------

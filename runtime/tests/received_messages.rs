@@ -83,6 +83,7 @@ static NOTICE: Callback = Callback {
     delivery: MessageEncoding::Form,
     charset: Charset::Utf8,
     result: None,
+    reply: None,
 };
 
 static RETURN: Callback = Callback {
@@ -95,6 +96,7 @@ static RETURN: Callback = Callback {
     delivery: MessageEncoding::Query,
     charset: Charset::Windows1250,
     result: None,
+    reply: None,
 };
 
 const SECRET: &str = "form-secret";

@@ -419,6 +419,46 @@ closed_set! {
 }
 
 closed_set! {
+    /// How the merchant's reply to a received message is written (its `reply.format`): which
+    /// content type it is sent as and how the message's values are escaped in it.
+    pub enum ReplyFormat {
+        /// XML: `&`, `<`, `>`, `"` and `'` in values become entities.
+        Xml => "xml",
+        /// Plain text: values as the message carried them.
+        Text => "text",
+    }
+}
+
+impl ReplyFormat {
+    /// The `Content-Type` the reply is sent with.
+    pub const fn content_type(self) -> &'static str {
+        match self {
+            ReplyFormat::Xml => "application/xml; charset=utf-8",
+            ReplyFormat::Text => "text/plain; charset=utf-8",
+        }
+    }
+}
+
+/// The body a merchant answers a received message with, when the gateway waits for a
+/// documented one (IPS Assist sends its notification again until it gets `pushpaymentresult`).
+#[derive(Debug)]
+pub struct CallbackReply {
+    /// How the body is written and sent.
+    pub format: ReplyFormat,
+    /// The body, in order: fixed text and the message's fields.
+    pub body: &'static [ReplyPart],
+}
+
+/// A piece of a reply body.
+#[derive(Debug, PartialEq)]
+pub enum ReplyPart {
+    /// Text written as it is.
+    Text(&'static str),
+    /// The value of the message's field of this wire name, escaped for the reply's format.
+    Field(&'static str),
+}
+
+closed_set! {
     /// The character set of an answer's or a received message's text (the spec's `charset`).
     #[derive(Default)]
     pub enum Charset {
@@ -996,6 +1036,8 @@ pub struct Callback {
     /// What the message's result code means: the callback's own declaration, or the gateway's
     /// when the message carries its code field.
     pub result: Option<&'static ResultSpec>,
+    /// The body the merchant answers the message with, when the spec declares one.
+    pub reply: Option<&'static CallbackReply>,
 }
 
 impl Callback {
@@ -1075,6 +1117,7 @@ mod tests {
             delivery: MessageEncoding::Json,
             charset: Charset::Utf8,
             result: None,
+            reply: None,
         }
     }
 
@@ -1096,6 +1139,7 @@ mod tests {
         round_trips::<AnswerEncoding>();
         round_trips::<MessageEncoding>();
         round_trips::<Charset>();
+        round_trips::<ReplyFormat>();
         round_trips::<Delivery>();
         round_trips::<Method>();
         round_trips::<Location>();

@@ -1,12 +1,13 @@
 //! IPS Assist One Click: stored cards per customer, listed, removed and paid with; payment-page
 //! orders paid on demand (`POST /admin/assist/pay`), reported by `orderresult` and in a signed
-//! form notification to the merchant, cancelled in full or in part, and charged again within
+//! form notification to the merchant (sent again until the merchant answers with its
+//! `pushpaymentresult`), cancelled in full or in part, and charged again within
 //! their recurring limits; errors in the documented `{"fault": …}` shape. The `decline`
 //! outcome makes the issuer decline the next recurrent payment: HTTP 200 with a refusing
 //! `rp.responsecode`.
 
 use std::collections::BTreeMap;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use oneclick_gateways::assist::schema;
 use oneclick_runtime::Secret;
@@ -271,6 +272,7 @@ fn notify(settings: &Settings, billnumber: &str, order: &Order) {
         return;
     };
     let checkvalue = result_check_value(settings, order);
+    let packetdate = now()[..8].to_owned();
     let fields: Vec<(String, String)> = [
         ("merchant_id", settings.merchant_id.as_str()),
         ("ordernumber", &order.ordernumber),
@@ -285,13 +287,38 @@ fn notify(settings: &Settings, billnumber: &str, order: &Order) {
         ("meannumber", "411111****1111"),
         ("cardholder", "IVAN IVANOV"),
         ("operationtype", "100"),
-        ("packetdate", &now()[..8]),
+        ("packetdate", &packetdate),
         ("checkvalue", &checkvalue),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
-    tokio::spawn(crate::http::post_form(url.clone(), form_encode(&fields)));
+    let acknowledgement = [
+        format!("<billnumber>{billnumber}</billnumber>"),
+        format!("<packetdate>{packetdate}</packetdate>"),
+    ];
+    tokio::spawn(deliver(url.clone(), form_encode(&fields), acknowledgement));
+}
+
+/// How often a notification is sent when the merchant does not acknowledge it; the real
+/// Assist keeps trying for longer, which no test waits for.
+const NOTIFICATION_ATTEMPTS: usize = 3;
+const NOTIFICATION_PAUSE: Duration = Duration::from_millis(50);
+
+/// POSTs a notification until the merchant answers with the `pushpaymentresult` naming its
+/// order and packetdate, as Assist does (GATEWAYS.md), at most [`NOTIFICATION_ATTEMPTS`] times.
+async fn deliver(url: String, body: String, acknowledgement: [String; 2]) {
+    for _ in 0..NOTIFICATION_ATTEMPTS {
+        let answer = crate::http::post_form_answered(url.clone(), body.clone()).await;
+        let answer = answer.map(|a| String::from_utf8_lossy(&a).into_owned());
+        let acknowledged = answer.is_some_and(|a| {
+            a.contains("<pushpaymentresult") && acknowledgement.iter().all(|part| a.contains(part))
+        });
+        if acknowledged {
+            return;
+        }
+        tokio::time::sleep(NOTIFICATION_PAUSE).await;
+    }
 }
 
 /// The simulator's response code of an order in `orderstate`: AS000, the approval GATEWAYS.md

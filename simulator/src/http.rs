@@ -435,38 +435,45 @@ pub async fn post_form(url: String, body: String) {
     post(url, "application/x-www-form-urlencoded", body).await;
 }
 
-async fn post(url: String, content_type: &'static str, body: String) {
-    let Ok(uri) = url.parse::<Uri>() else {
-        return;
-    };
+/// POSTs a form body as [`post_form`] does and hands back the body of the answer, `None` when
+/// none came.
+pub async fn post_form_answered(url: String, body: String) -> Option<Bytes> {
+    post(url, "application/x-www-form-urlencoded", body).await
+}
+
+async fn post(url: String, content_type: &'static str, body: String) -> Option<Bytes> {
+    let uri = url.parse::<Uri>().ok()?;
     let (Some("http"), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
-        return;
+        return None;
     };
     let address = format!(
         "{}:{}",
         authority.host(),
         authority.port_u16().unwrap_or(80)
     );
-    let Ok(stream) = TcpStream::connect(address).await else {
-        return;
-    };
+    let stream = TcpStream::connect(address).await.ok()?;
     let _ = stream.set_nodelay(true);
-    let Ok((mut sender, connection)) =
-        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await
-    else {
-        return;
-    };
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .ok()?;
     let driving = tokio::spawn(connection);
     let target = uri.path_and_query().map_or("/", |p| p.as_str());
     let request = Request::post(target)
         .header(HOST, authority.as_str())
         .header(CONTENT_TYPE, content_type)
         .body(Full::new(Bytes::from(body)));
+    let mut answered = None;
     if let Ok(request) = request {
         if let Ok(answer) = sender.send_request(request).await {
-            let _ = answer.into_body().collect().await;
+            answered = answer
+                .into_body()
+                .collect()
+                .await
+                .ok()
+                .map(|b| b.to_bytes());
         }
     }
     drop(sender);
     let _ = driving.await;
+    answered
 }

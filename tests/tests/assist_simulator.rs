@@ -3,7 +3,9 @@
 //! reaches the merchant, `order_result` reports it (check value verified), a recurrent payment
 //! inside the limits is charged, one outside them refused, one the issuer declines is
 //! `Error::Rejected` with Assist's code and message, and the order is cancelled in
-//! part and then in full. An order paid with a saved card allows no recurrent payment.
+//! part and then in full. An order paid with a saved card allows no recurrent payment. A
+//! merchant answering a notification with its `reply()` gets it once; one answering anything
+//! else gets it again.
 
 use std::time::Duration;
 
@@ -249,4 +251,58 @@ async fn an_order_whose_check_value_another_salt_made_is_not_paid() {
     let form = other.payment_page_order(&order).unwrap();
     let answer = simulator.pay_assist_order(&form.to_form_body(), "Approved");
     assert_eq!(answer["fault"]["faultstring"], "Checkvalue error");
+}
+
+/// The notifications `merchant` received once the simulator stopped sending (it pauses 50 ms
+/// between attempts).
+async fn notifications_after_delivery(merchant: &TestServer) -> Vec<oneclick_tests::Received> {
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    merchant.received()
+}
+
+#[tokio::test]
+async fn a_notification_answered_with_its_reply_is_not_sent_again() {
+    let acknowledging = TestServer::start(|received| {
+        let client = Client::new(
+            Environment::Custom("http://127.0.0.1:9".to_owned()),
+            Credentials::new("452739", "LOGIN", "PASSWORD").with_salt(SALT),
+        )
+        .unwrap();
+        match client
+            .verify_payment_notification(&received.body)
+            .and_then(|n| n.reply())
+        {
+            Ok(reply) => {
+                assert_eq!(reply.content_type, "application/xml; charset=utf-8");
+                Reply::Status(200, reply.body)
+            }
+            Err(_) => Reply::Status(400, String::new()),
+        }
+    })
+    .await;
+    let silent = TestServer::start(|_| Reply::Status(200, "OK".to_owned())).await;
+    for (merchant, expected) in [(&acknowledging, 1), (&silent, 3)] {
+        let mut config = Config::default();
+        config.assist.notification_url = Some(merchant.url("/assist/result"));
+        let simulator = Simulator::start(config).await.unwrap();
+        let client = client(&simulator);
+        let order =
+            PaymentPageOrderRequest::new(OrderNumber::try_from("N-1").unwrap(), amount("4.00"))
+                .order_currency(rub());
+        let bill = paid(&simulator, &order, &client);
+        let received = notifications_after_delivery(merchant).await;
+        assert_eq!(received.len(), expected, "{}", merchant.url(""));
+        let notification = client
+            .verify_payment_notification(&received[0].body)
+            .unwrap();
+        assert_eq!(notification.billnumber, bill);
+        let reply = notification.reply().unwrap();
+        assert_eq!(
+            reply.body,
+            format!(
+                "<pushpaymentresult firstcode=\"0\" secondcode=\"0\"><order><billnumber>{bill}</billnumber><packetdate>{}</packetdate></order></pushpaymentresult>",
+                notification.packetdate
+            )
+        );
+    }
 }

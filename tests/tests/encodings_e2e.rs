@@ -1,6 +1,7 @@
 //! Encodings both ways over loopback HTTP (`tests/specs/encodings.yaml`): a form request with a
 //! form answer, a GET whose fields travel in the query string, a literal answer, an empty
-//! answer, a JSON answer in windows-1250, and received messages read from their raw bytes.
+//! answer, a JSON answer in windows-1250, and received messages read from their raw bytes
+//! (a form notice with the text reply the gateway waits for).
 
 use oneclick_encodings::{
     Amount, CancelOrderRequest, Channel, Client, CreateOrderRequest, Credentials, Customer,
@@ -205,6 +206,11 @@ fn a_form_notification_is_decoded_from_its_raw_body_and_typed() {
     assert!(notice.paid);
     assert_eq!(notice.state, Some(OrderState::Paid));
     assert_eq!(notice.channel, Some(Channel::Web));
+    let reply = notice.reply().unwrap();
+    assert_eq!(
+        (reply.content_type, reply.body.as_str()),
+        ("text/plain; charset=utf-8", "OK 17 1250")
+    );
 
     for forged in [
         &b"orderNo=17&amount=1250&paid=true&amount=1"[..],

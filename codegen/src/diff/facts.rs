@@ -99,6 +99,11 @@ pub fn facts(gateway: &Gateway) -> Facts {
             callback.charset.as_str()
         );
         collector.add_child(&key, "delivery", Kind::Wire, &arrives);
+        if let Some(reply) = &callback.reply {
+            // A new reply is a new method; a changed one answers the gateway differently.
+            let value = format!("{}: {}", reply.format.as_str(), reply.template());
+            collector.add_child(&key, "reply", Kind::Surface, &value);
+        }
         for example in &callback.examples {
             let value = example.json.to_string();
             collector.add_child(

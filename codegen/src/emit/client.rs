@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::{doc, ident, int};
 use crate::ir::{
     Callback, Charset, Credential, CredentialKind, Gateway, Literal, Meaning, MessageEncoding,
-    Method, Operation, Placement, Polling, ResultCode,
+    Method, Operation, Placement, Polling, ReplyFormat, ResultCode,
 };
 
 pub(super) fn client(gateway: &Gateway) -> TokenStream {
@@ -19,6 +19,7 @@ pub(super) fn client(gateway: &Gateway) -> TokenStream {
         .callbacks
         .iter()
         .map(|c| callback_outcome(gateway, c));
+    let replies = gateway.callbacks.iter().map(|c| callback_reply(gateway, c));
     let fmt = quote! { use std::fmt; };
     let model_types: Vec<_> = gateway
         .operations
@@ -40,6 +41,7 @@ pub(super) fn client(gateway: &Gateway) -> TokenStream {
         #result_code
         #client
         #(#outcomes)*
+        #(#replies)*
     }
 }
 
@@ -60,6 +62,34 @@ fn callback_outcome(gateway: &Gateway, callback: &Callback) -> TokenStream {
             #docs
             pub fn outcome(&self) -> Result<rt::ResultReading, rt::outcome::NoResult> {
                 rt::outcome::read_callback_result(&schema::#schema, self)
+            }
+        }
+    }
+}
+
+/// `<Message>::reply()`, for a callback whose gateway waits for a documented answer.
+fn callback_reply(gateway: &Gateway, callback: &Callback) -> TokenStream {
+    let Some(reply) = &callback.reply else {
+        return quote! {};
+    };
+    let schema = ident(&callback.schema_const);
+    let message = ident(&gateway.objects[callback.message].name);
+    let method = super::callback_method_name(gateway, callback);
+    let body = reply.template();
+    let docs = doc(&format!(
+        "{}\n\nThe answer to send back for the `{}` message, once `Client::{method}` accepted it: `content_type` and `body` `{body}`, each `{{field}}` the message's value, {}. Fails only when the message lacks one of those values.",
+        reply.doc.trim(),
+        callback.id,
+        match reply.format {
+            ReplyFormat::Xml => "XML-escaped",
+            ReplyFormat::Text => "as received",
+        },
+    ));
+    quote! {
+        impl #message {
+            #docs
+            pub fn reply(&self) -> Result<rt::MerchantReply, rt::Error> {
+                rt::reply::merchant_reply(&schema::#schema, self)
             }
         }
     }

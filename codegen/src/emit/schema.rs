@@ -10,8 +10,9 @@ use super::recipes::{recipe_refs, recipe_statics};
 use super::scalars::constraints_const;
 use super::{doc, ident, int, ints, literal};
 use crate::ir::{
-    AnswerEncoding, Auto, Charset, Constraint, Delivery, ErrorBody, Gateway, Location, ObjectType,
-    Operation, Polling, ResultCode, ResultRef, ResultSpec, Rule, SignItem, SignShape, TypeRef,
+    AnswerEncoding, Auto, CallbackReply, Charset, Constraint, Delivery, ErrorBody, Gateway,
+    Location, ObjectType, Operation, Polling, ReplyPart, ResultCode, ResultRef, ResultSpec, Rule,
+    SignItem, SignShape, TypeRef,
 };
 
 pub(super) fn schema(gateway: &Gateway) -> TokenStream {
@@ -83,9 +84,16 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         };
         let delivery = closed(c.delivery);
         let charset = closed(c.charset);
+        let reply = match &c.reply {
+            Some(reply) => {
+                let reply = callback_reply(reply);
+                quote! { Some(&#reply) }
+            }
+            None => quote! { None },
+        };
         quote! {
             #docs
-            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, recipes: #recipes, signature: #order, token_field: #token_field, delivery: #delivery, charset: #charset, result: #result };
+            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, recipes: #recipes, signature: #order, token_field: #token_field, delivery: #delivery, charset: #charset, result: #result, reply: #reply };
         }
     });
     quote! {
@@ -192,6 +200,21 @@ fn error_body(body: &ErrorBody) -> TokenStream {
             message: #message,
             detail: #detail,
             http_status: &[#(#statuses),*],
+        }
+    }
+}
+
+/// A `CallbackReply` expression.
+fn callback_reply(reply: &CallbackReply) -> TokenStream {
+    let format = closed(reply.format);
+    let parts = reply.body.iter().map(|part| match part {
+        ReplyPart::Text(text) => quote! { ReplyPart::Text(#text) },
+        ReplyPart::Field(wire) => quote! { ReplyPart::Field(#wire) },
+    });
+    quote! {
+        CallbackReply {
+            format: #format,
+            body: &[#(#parts),*],
         }
     }
 }

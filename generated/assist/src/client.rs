@@ -196,7 +196,8 @@ impl Client {
     }
 
     /// The payment result Assist POSTs as a form to the merchant's URL. Verified with the salt
-    /// (`Credentials::with_salt`): a client without one refuses every notification.
+    /// (`Credentials::with_salt`): a client without one refuses every notification. Answer a
+    /// verified one with its `reply()`, the `pushpaymentresult` Assist waits for.
     ///
     /// Takes the raw `application/x-www-form-urlencoded` body as received (axum: a `Bytes` extractor, not `Form`; actix-web: `web::Bytes`, not `web::Form`): it is read from the bytes as sent, and a repeated field is an error rather than last-wins. Verifies its signature with the message's recipes in constant time and only then decodes it: a callback that does not verify is an error, never a value. Source: Gateway wire facts, IPS Assist OneClick (`GATEWAYS.md`), section "IPS Assist: results, notifications, refunds, recurring - payment-result notification".
     pub fn verify_payment_notification(
@@ -210,5 +211,14 @@ impl Client {
 impl rt::Configure for Client {
     fn engine_and_rebuild(&self) -> (&rt::Engine, fn(rt::Engine) -> Self) {
         (&self.engine, |engine| Self { engine })
+    }
+}
+
+impl PaymentNotification {
+    /// The answer that tells Assist the notification arrived, so it stops sending it again.
+    ///
+    /// The answer to send back for the `payment_notification` message, once `Client::verify_payment_notification` accepted it: `content_type` and `body` `<pushpaymentresult firstcode="0" secondcode="0"><order><billnumber>{billnumber}</billnumber><packetdate>{packetdate}</packetdate></order></pushpaymentresult>`, each `{field}` the message's value, XML-escaped. Fails only when the message lacks one of those values.
+    pub fn reply(&self) -> Result<rt::MerchantReply, rt::Error> {
+        rt::reply::merchant_reply(&schema::VERIFY_PAYMENT_NOTIFICATION, self)
     }
 }

@@ -879,7 +879,7 @@ pub static RECURRENT_PAYMENT: Operation = Operation {
 /// The `payment_notification` callback, verified by `Client::verify_payment_notification`.
 pub static VERIFY_PAYMENT_NOTIFICATION: Callback = Callback {
     id: "payment_notification",
-    summary: "The payment result Assist POSTs as a form to the merchant's URL. Verified with the salt (`Credentials::with_salt`): a client without one refuses every notification.",
+    summary: "The payment result Assist POSTs as a form to the merchant's URL. Verified with the salt (`Credentials::with_salt`): a client without one refuses every notification. Answer a verified one with its `reply()`, the `pushpaymentresult` Assist waits for.",
     message: &PAYMENT_NOTIFICATION,
     recipes: &[&RECIPE_NOTIFICATION_CHECK_VALUE],
     signature: &[],
@@ -887,4 +887,18 @@ pub static VERIFY_PAYMENT_NOTIFICATION: Callback = Callback {
     delivery: MessageEncoding::Form,
     charset: Charset::Utf8,
     result: None,
+    reply: Some(
+        &CallbackReply {
+            format: ReplyFormat::Xml,
+            body: &[
+                ReplyPart::Text(
+                    "<pushpaymentresult firstcode=\"0\" secondcode=\"0\"><order><billnumber>",
+                ),
+                ReplyPart::Field("billnumber"),
+                ReplyPart::Text("</billnumber><packetdate>"),
+                ReplyPart::Field("packetdate"),
+                ReplyPart::Text("</packetdate></order></pushpaymentresult>"),
+            ],
+        },
+    ),
 };

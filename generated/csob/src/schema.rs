@@ -1928,6 +1928,7 @@ pub static VERIFY_PAYMENT_RESPONSE: Callback = Callback {
     delivery: MessageEncoding::Form,
     charset: Charset::Utf8,
     result: Some(&RESULT),
+    reply: None,
 };
 
 /// Follows a OneClick payment after `oneclick_process` as the gateway advises: the first

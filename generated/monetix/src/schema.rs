@@ -766,4 +766,5 @@ pub static VERIFY_CALLBACK: Callback = Callback {
     delivery: MessageEncoding::Json,
     charset: Charset::Utf8,
     result: None,
+    reply: None,
 };

@@ -840,4 +840,5 @@ pub static VERIFY_NOTIFICATION: Callback = Callback {
     delivery: MessageEncoding::Json,
     charset: Charset::Utf8,
     result: None,
+    reply: None,
 };
