@@ -5,7 +5,8 @@
 //! `Error::Rejected` with Assist's code and message, and the order is cancelled in
 //! part and then in full. An order paid with a saved card allows no recurrent payment. A
 //! merchant answering a notification with its `reply()` gets it once; one answering anything
-//! else gets it again.
+//! else gets it again. Over the admin API, an order is paid in the state asked for, and a
+//! recurrent payment below RecurringMinAmount or after RecurringMaxDate is refused.
 
 use std::time::Duration;
 
@@ -305,4 +306,103 @@ async fn a_notification_answered_with_its_reply_is_not_sent_again() {
             )
         );
     }
+}
+
+/// POSTs `body` to the simulator's admin `path` and answers the HTTP answer's body.
+async fn admin(simulator: &Simulator, path: &str, body: &str) -> serde_json::Value {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(simulator.addr())
+        .await
+        .unwrap();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8(answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{path}: {answer}");
+    let (_, json) = answer.split_once("\r\n\r\n").unwrap();
+    serde_json::from_str(json).unwrap()
+}
+
+#[tokio::test]
+async fn over_the_admin_api_orders_are_paid_as_asked_and_recurring_limits_hold() {
+    let simulator = Simulator::start(Config::default()).await.unwrap();
+    let client = client(&simulator);
+    let recurring = |number: &str, max_date: &str| {
+        PaymentPageOrderRequest::new(OrderNumber::try_from(number).unwrap(), amount("4.00"))
+            .order_currency(rub())
+            .recurring_indicator(RecurringIndicator::Recurring)
+            .recurring_min_amount(amount("2.00"))
+            .recurring_max_amount(amount("10.00"))
+            .recurring_period(RecurringPeriod::try_from(30).unwrap())
+            .recurring_max_date(RecurringMaxDate::try_from(max_date).unwrap())
+    };
+    let pay = |order: PaymentPageOrderRequest, state: &'static str| {
+        let form = client.payment_page_order(&order).unwrap().to_form_body();
+        serde_json::json!({ "form": form, "orderstate": state }).to_string()
+    };
+
+    let declined = admin(
+        &simulator,
+        "/admin/assist/pay",
+        &pay(recurring("A-1", "31.12.2099"), "Declined"),
+    )
+    .await;
+    let declined = declined["billnumber"].as_str().unwrap();
+    assert_eq!(
+        result_of(&client, declined).await.orderstate,
+        OrderState::Declined
+    );
+
+    let current = admin(
+        &simulator,
+        "/admin/assist/pay",
+        &pay(recurring("A-2", "31.12.2099"), "Approved"),
+    )
+    .await;
+    let current = current["billnumber"].as_str().unwrap();
+    let below_min = RecurrentPaymentRequest::new(
+        BillNumber::try_from(current).unwrap(),
+        amount("1.99"),
+        rub(),
+    );
+    let refused = client.recurrent_payment(&below_min).await.unwrap_err();
+    assert!(matches!(refused, Error::Fault { .. }), "{refused:?}");
+
+    let expired = admin(
+        &simulator,
+        "/admin/assist/pay",
+        &pay(recurring("A-3", "01.01.2020"), "Approved"),
+    )
+    .await;
+    let expired = expired["billnumber"].as_str().unwrap();
+    let after_max_date = RecurrentPaymentRequest::new(
+        BillNumber::try_from(expired).unwrap(),
+        amount("4.00"),
+        rub(),
+    );
+    let refused = client.recurrent_payment(&after_max_date).await.unwrap_err();
+    assert!(
+        matches!(&refused, Error::Fault { detail, .. } if detail == "RecurringMaxDate has passed"),
+        "{refused:?}"
+    );
+
+    admin(
+        &simulator,
+        "/admin/outcomes",
+        r#"{"gateway":"assist","outcome":"decline","count":1}"#,
+    )
+    .await;
+    let inside = RecurrentPaymentRequest::new(
+        BillNumber::try_from(current).unwrap(),
+        amount("2.00"),
+        rub(),
+    );
+    let refused = client.recurrent_payment(&inside).await.unwrap_err();
+    assert!(matches!(refused, Error::Rejected { .. }), "{refused:?}");
+    let charged = client.recurrent_payment(&inside).await.unwrap();
+    assert_eq!(charged.rp.responsecode, "AS000");
 }

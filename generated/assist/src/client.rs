@@ -185,7 +185,9 @@ impl Client {
     }
 
     /// Charges a card again without the customer (merchant-initiated): on the billnumber of a
-    /// first payment made with `RecurringIndicator=1`, within the recurring limits it set.
+    /// first payment made with `RecurringIndicator=1`, within the recurring limits it set. Assist
+    /// answers HTTP 200 whether the card was charged or not: a `responsecode` other than AS000 is
+    /// `Error::Rejected` with the code and Assist's message.
     ///
     /// `POST /recurrent/rp.cfm`. Source: Gateway wire facts, IPS Assist OneClick (`GATEWAYS.md`), section "IPS Assist: results, notifications, refunds, recurring - recurring".
     pub async fn recurrent_payment(

@@ -6,6 +6,12 @@
 //! the Assist payment page (`payment_page_order`), either to pay with a saved card
 //! (CustomerNumber) or to set up recurring payments, never both.
 //!
+//! Afterwards: `verify_payment_notification` checks the result Assist POSTs (answer it with the
+//! notification's `reply()`, or Assist sends it again), `order_result` reports an order's state,
+//! `cancel_order` cancels or refunds it, and `recurrent_payment` charges a recurring order's card
+//! again. A merchant with a salt configured passes it with `Credentials::with_salt`: orders then
+//! carry their `Checkvalue` and every result is checked against its `checkvalue`.
+//!
 //! The merchant's credentials travel in the body; the client fills them in. Errors arrive as
 //! `{"fault": {...}}` on any endpoint and HTTP status and become `Error::Fault`.
 //!

@@ -261,7 +261,7 @@ pub struct RecurrentResult {
 /// - `merchant.login`: the credential `login`
 /// - `merchant.password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 244 (operation `list_cards`, line 234).
+/// From `spec/assist.yaml`, line 251 (operation `list_cards`, line 241).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListCardsRequest {
@@ -336,7 +336,7 @@ impl<'de> Deserialize<'de> for ListCardsResponse {
 /// - `merchant.login`: the credential `login`
 /// - `merchant.password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 293 (operation `remove_card`, line 283).
+/// From `spec/assist.yaml`, line 300 (operation `remove_card`, line 290).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoveCardRequest {
@@ -399,7 +399,7 @@ pub struct RemoveCardResponse {
 /// - `Login`: the credential `login`
 /// - `Password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 329 (operation `token_pay`, line 313).
+/// From `spec/assist.yaml`, line 336 (operation `token_pay`, line 320).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TokenPayRequest {
@@ -487,7 +487,7 @@ pub struct TokenPayResponse {
 ///
 /// Signed with a md5 digest by the recipe `order_check_value`.
 ///
-/// From `spec/assist.yaml`, line 363 (operation `payment_page_order`, line 350).
+/// From `spec/assist.yaml`, line 370 (operation `payment_page_order`, line 357).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentPageOrderRequest {
@@ -628,7 +628,7 @@ impl PaymentPageOrderRequest {
 /// - `Password`: the credential `password`
 /// - `Format`: always `5`
 ///
-/// From `spec/assist.yaml`, line 427 (operation `order_result`, line 414).
+/// From `spec/assist.yaml`, line 434 (operation `order_result`, line 421).
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OrderResultRequest {
@@ -689,7 +689,7 @@ pub struct OrderResultResponse {
 /// - `Password`: the credential `password`
 /// - `Format`: always `5`
 ///
-/// From `spec/assist.yaml`, line 466 (operation `cancel_order`, line 452).
+/// From `spec/assist.yaml`, line 473 (operation `cancel_order`, line 459).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CancelOrderRequest {
@@ -754,7 +754,7 @@ pub struct CancelOrderResponse {
 /// - `Password`: the credential `password`
 /// - `Format`: always `5`
 ///
-/// From `spec/assist.yaml`, line 505 (operation `recurrent_payment`, line 483).
+/// From `spec/assist.yaml`, line 514 (operation `recurrent_payment`, line 490).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecurrentPaymentRequest {

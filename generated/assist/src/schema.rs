@@ -843,7 +843,7 @@ pub static CANCEL_ORDER: Operation = Operation {
 /// The `recurrent_payment` operation: `POST /recurrent/rp.cfm`.
 pub static RECURRENT_PAYMENT: Operation = Operation {
     id: "recurrent_payment",
-    summary: "Charges a card again without the customer (merchant-initiated): on the billnumber of a first payment made with `RecurringIndicator=1`, within the recurring limits it set.",
+    summary: "Charges a card again without the customer (merchant-initiated): on the billnumber of a first payment made with `RecurringIndicator=1`, within the recurring limits it set. Assist answers HTTP 200 whether the card was charged or not: a `responsecode` other than AS000 is `Error::Rejected` with the code and Assist's message.",
     method: Method::Post,
     path: "/recurrent/rp.cfm",
     request: &RECURRENT_PAYMENT_REQUEST,
