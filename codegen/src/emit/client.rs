@@ -88,7 +88,7 @@ fn callback_reply(gateway: &Gateway, callback: &Callback) -> TokenStream {
     quote! {
         impl #message {
             #docs
-            pub fn reply(&self) -> Result<rt::MerchantReply, rt::Error> {
+            pub fn reply(&self) -> Result<crate::MerchantReply, rt::Error> {
                 rt::reply::merchant_reply(&schema::#schema, self)
             }
         }

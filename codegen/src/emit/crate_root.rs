@@ -9,6 +9,12 @@ pub(super) fn crate_root(gateway: &Gateway) -> TokenStream {
     let docs = super::inner_doc(&crate_doc(gateway));
     let types = super::has_types(gateway).then(|| quote! { mod types; });
     let types_export = super::has_types(gateway).then(|| quote! { pub use types::*; });
+    // What a message's `reply()` returns, named by the crate that has one.
+    let reply_export = gateway
+        .callbacks
+        .iter()
+        .any(|c| c.reply.is_some())
+        .then(|| quote! { pub use oneclick_runtime::MerchantReply; });
     quote! {
         #docs
         #![forbid(unsafe_code)]
@@ -26,6 +32,7 @@ pub(super) fn crate_root(gateway: &Gateway) -> TokenStream {
         pub use model::*;
         #types_export
         pub use oneclick_runtime::{Checked, Clock, Configure, Error, PollOptions, RetryPolicy, RsaPrivateKey, RsaPublicKey, RuleKind, Violation, Violations};
+        #reply_export
     }
 }
 

@@ -220,7 +220,7 @@ impl PaymentNotification {
     /// The answer that tells Assist the notification arrived, so it stops sending it again.
     ///
     /// The answer to send back for the `payment_notification` message, once `Client::verify_payment_notification` accepted it: `content_type` and `body` `<pushpaymentresult firstcode="0" secondcode="0"><order><billnumber>{billnumber}</billnumber><packetdate>{packetdate}</packetdate></order></pushpaymentresult>`, each `{field}` the message's value, XML-escaped. Fails only when the message lacks one of those values.
-    pub fn reply(&self) -> Result<rt::MerchantReply, rt::Error> {
+    pub fn reply(&self) -> Result<crate::MerchantReply, rt::Error> {
         rt::reply::merchant_reply(&schema::VERIFY_PAYMENT_NOTIFICATION, self)
     }
 }

@@ -56,3 +56,4 @@ pub use oneclick_runtime::{
     Checked, Clock, Configure, Error, PollOptions, RetryPolicy, RsaPrivateKey,
     RsaPublicKey, RuleKind, Violation, Violations,
 };
+pub use oneclick_runtime::MerchantReply;
