@@ -203,7 +203,10 @@ fn callback_command(callback: &schema::Callback) -> Command {
             Arg::new("reply")
                 .long("reply")
                 .action(ArgAction::SetTrue)
-                .help("Print the answer the gateway waits for, instead of the message, once it verifies"),
+                .help(match callback.verb() {
+                    "verify" => "Print the answer the gateway waits for instead of the message, once it verifies",
+                    _ => "Print the answer the gateway waits for instead of the message, once it decodes",
+                }),
         );
     }
     if callback.token_field.is_some() {

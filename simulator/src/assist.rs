@@ -1,9 +1,10 @@
 //! IPS Assist One Click: stored cards per customer, listed, removed and paid with; payment-page
-//! orders paid on demand (`POST /admin/assist/pay`), reported by `orderresult` and in a signed
+//! orders paid on demand (`POST /admin/assist/pay`) or by the customer's browser posting them
+//! to the payment page (`/pay/order.cfm`; the `decline` outcome declines the card), reported by `orderresult` and in a signed
 //! form notification to the merchant (sent again until the merchant answers with its
 //! `pushpaymentresult`), cancelled in full or in part, and charged again within
 //! their recurring limits; errors in the documented `{"fault": …}` shape. The `decline`
-//! outcome makes the issuer decline the next recurrent payment: HTTP 200 with a refusing
+//! outcome also makes the issuer decline the next recurrent payment: HTTP 200 with a refusing
 //! `rp.responsecode`.
 
 use std::collections::BTreeMap;
@@ -189,6 +190,17 @@ pub(crate) fn handle(
                     .to_string(),
             )
         }
+        "/pay/order.cfm" => {
+            // The customer's browser posting the order to the payment page, who pays; the
+            // `decline` outcome makes the card decline.
+            let orderstate = if outcome == Some(Outcome::Decline) {
+                "Declined"
+            } else {
+                "Approved"
+            };
+            let form = String::from_utf8_lossy(&request.body);
+            payment_page(state, settings, &form, orderstate)
+        }
         "/orderresult/orderresult.cfm" | "/cancel/wscancel.cfm" | "/recurrent/rp.cfm" => {
             let fields: BTreeMap<String, String> = form_fields(&request.body).into_iter().collect();
             let field = |name: &str| Value::String(fields.get(name).cloned().unwrap_or_default());
@@ -214,21 +226,46 @@ pub(crate) fn handle(
 }
 
 /// Pays a payment-page order as the customer would, from the form the merchant's client built:
-/// the order is then known to `orderresult` and its notification is sent. Answers its
-/// billnumber.
+/// the order is then known to `orderresult` and its notification is sent. Answers
+/// `{"billnumber"}` or the fault that refused the order.
 pub(crate) fn pay(state: &mut State, settings: &Settings, form: &str, orderstate: &str) -> Reply {
+    match take_order(state, settings, form, orderstate) {
+        Ok(billnumber) => Reply::json(json!({ "billnumber": billnumber }).to_string()),
+        Err(fault) => fault,
+    }
+}
+
+/// The page the customer's browser gets from the payment page: the order's billnumber once
+/// paid, or the fault that refused it.
+fn payment_page(state: &mut State, settings: &Settings, form: &str, orderstate: &str) -> Reply {
+    match take_order(state, settings, form, orderstate) {
+        Ok(billnumber) => Reply::Html(format!(
+            "<!doctype html><title>Assist</title><p>Order <span id=\"billnumber\">{billnumber}</span>: {orderstate}.</p>"
+        )),
+        Err(fault) => fault,
+    }
+}
+
+/// Records a payment-page order in `orderstate` and sends its notification; its billnumber, or
+/// the fault that refuses it.
+fn take_order(
+    state: &mut State,
+    settings: &Settings,
+    form: &str,
+    orderstate: &str,
+) -> Result<String, Reply> {
     let fields: BTreeMap<String, String> = form_fields(form.as_bytes()).into_iter().collect();
     let get = |name: &str| fields.get(name).cloned().unwrap_or_default();
     if get("Merchant_ID") != settings.merchant_id {
-        return fault("5", "Authorization error", "unknown Merchant_ID");
+        return Err(fault("5", "Authorization error", "unknown Merchant_ID"));
     }
     if let Some(sent) = fields.get("Checkvalue") {
         if *sent != order_check_value(settings, &fields) {
-            return fault(
+            return Err(fault(
                 "7",
                 "Checkvalue error",
                 "the order's Checkvalue does not match",
-            );
+            ));
         }
     }
     let recurring = if get("RecurringIndicator") == "1" {
@@ -238,7 +275,7 @@ pub(crate) fn pay(state: &mut State, settings: &Settings, form: &str, orderstate
             yyyymmdd(&get("RecurringMaxDate")),
         );
         let (Some(min_cents), Some(max_cents), Some(until)) = limits else {
-            return fault("1", "Invalid parameter", "recurring parameters");
+            return Err(fault("1", "Invalid parameter", "recurring parameters"));
         };
         Some(Recurring {
             min_cents,
@@ -263,7 +300,7 @@ pub(crate) fn pay(state: &mut State, settings: &Settings, form: &str, orderstate
     let billnumber = state.next_billnumber();
     notify(settings, &billnumber, &order);
     state.orders.insert(billnumber.clone(), order);
-    Reply::json(json!({ "billnumber": billnumber }).to_string())
+    Ok(billnumber)
 }
 
 /// POSTs the payment-result notification of `order` to the merchant, as a form.

@@ -30,8 +30,9 @@ pub enum Outcome {
     Challenge,
     /// Monetix: the sale, refund, capture or cancel is declined by the provider (acknowledged,
     /// then a callback with `operation.status` decline; the payment is left as it was). ČSOB:
-    /// the customer's card is declined on the payment page. Assist: the issuer declines the
-    /// recurrent payment (`rp.responsecode` AS100 on HTTP 200, a Declined order).
+    /// the customer's card is declined on the payment page. Assist: the order posted to the
+    /// payment page, or the recurrent payment, is declined (a Declined order; for the
+    /// recurrent payment `rp.responsecode` AS100 on HTTP 200).
     Decline,
     /// Monetix: the sale is held for capture (`payment.status` awaiting capture).
     Hold,

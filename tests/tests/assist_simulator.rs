@@ -5,7 +5,8 @@
 //! `Error::Rejected` with Assist's code and message, and the order is cancelled in
 //! part and then in full. An order paid with a saved card allows no recurrent payment. A
 //! merchant answering a notification with its `reply()` gets it once; one answering anything
-//! else gets it again. Over the admin API, an order is paid in the state asked for, and a
+//! else gets it again. The customer's browser posting the order to the simulator's payment
+//! page pays it, or has the card declined on demand. Over the admin API, an order is paid in the state asked for, and a
 //! recurrent payment below RecurringMinAmount or after RecurringMaxDate is refused.
 
 use std::time::Duration;
@@ -405,4 +406,41 @@ async fn over_the_admin_api_orders_are_paid_as_asked_and_recurring_limits_hold()
     assert!(matches!(refused, Error::Rejected { .. }), "{refused:?}");
     let charged = client.recurrent_payment(&inside).await.unwrap();
     assert_eq!(charged.rp.responsecode, "AS000");
+}
+
+#[tokio::test]
+async fn the_customer_pays_on_the_payment_page_or_is_declined_on_demand() {
+    let simulator = Simulator::start(Config::default()).await.unwrap();
+    let client = client(&simulator);
+    let browser = oneclick_runtime::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
+    for (number, declined, state) in [
+        ("P-1", false, OrderState::Approved),
+        ("P-2", true, OrderState::Declined),
+    ] {
+        if declined {
+            simulator.queue_outcome("assist", Outcome::Decline, 1);
+        }
+        let order =
+            PaymentPageOrderRequest::new(OrderNumber::try_from(number).unwrap(), amount("4.00"))
+                .order_currency(rub());
+        let form = client.payment_page_order(&order).unwrap();
+        let page = browser
+            .post(&form.url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.to_form_body())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        let page = page.text().await.unwrap();
+        let bill = page
+            .split_once("<span id=\"billnumber\">")
+            .and_then(|(_, rest)| rest.split_once("</span>"))
+            .map(|(bill, _)| bill.to_owned())
+            .unwrap_or_else(|| panic!("{page}"));
+        assert_eq!(result_of(&client, &bill).await.orderstate, state);
+    }
 }
