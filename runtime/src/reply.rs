@@ -17,8 +17,9 @@ pub struct MerchantReply {
 }
 
 /// The reply `callback` declares, written for `message` (a verified or decoded message of it).
-/// Fails only when the message lacks a value the reply repeats, or holds no text or number in
-/// it: the spec allows only required scalar fields, so a generated message always has them.
+/// Fails only when the message lacks a value the reply repeats, or holds no text, number or
+/// boolean in it: the spec allows only required scalar fields, so a generated message always
+/// has them.
 pub fn merchant_reply<T: Serialize>(
     callback: &'static Callback,
     message: &T,
@@ -39,6 +40,7 @@ pub fn merchant_reply<T: Serialize>(
                 let value = match message.get(wire) {
                     Some(Value::String(text)) => text.clone(),
                     Some(Value::Number(number)) => number.to_string(),
+                    Some(Value::Bool(flag)) => flag.to_string(),
                     _ => {
                         return Err(no_reply(format!(
                             "no text or number `{wire}` to reply with"

@@ -209,7 +209,7 @@ fn a_form_notification_is_decoded_from_its_raw_body_and_typed() {
     let reply = notice.reply().unwrap();
     assert_eq!(
         (reply.content_type, reply.body.as_str()),
-        ("text/plain; charset=utf-8", "OK 17 1250")
+        ("text/plain; charset=utf-8", "OK 17 1250 true")
     );
 
     for forged in [
