@@ -1,4 +1,5 @@
-//! `oneclick-simulator [--bind ADDR] [--port P] [-v]`: the gateway simulator until interrupted.
+//! `oneclick-simulator [--bind ADDR] [--port P] [--assist-notification-url URL] [-v]`: the
+//! gateway simulator until interrupted.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
@@ -7,13 +8,15 @@ use std::time::Duration;
 use oneclick_simulator::{Config, Simulator};
 
 const USAGE: &str = "\
-usage: oneclick-simulator [--bind ADDR] [--port P] [-v]
+usage: oneclick-simulator [--bind ADDR] [--port P] [--assist-notification-url URL] [-v]
 
 A local stand-in for the OneClick payment gateways, each under its own path prefix.
 
 options:
   --bind ADDR    address to listen on (default 127.0.0.1)
   --port P       port to listen on (default: any free port, printed at start)
+  --assist-notification-url URL
+                 where Assist payment-result notifications are POSTed (plain http)
   -v, --verbose  one line on stderr per request: method, path, status, duration
   -h, --help     print this help
   -V, --version  print the version";
@@ -24,7 +27,11 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// What the command line asks for.
 #[derive(Debug, PartialEq)]
 enum Command {
-    Serve { addr: SocketAddr, verbose: bool },
+    Serve {
+        addr: SocketAddr,
+        verbose: bool,
+        assist_notification_url: Option<String>,
+    },
     Help,
     Version,
 }
@@ -33,6 +40,7 @@ fn parse(args: &[String]) -> Result<Command, String> {
     let mut ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let mut port = 0;
     let mut verbose = false;
+    let mut assist_notification_url = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -51,20 +59,36 @@ fn parse(args: &[String]) -> Result<Command, String> {
                     .parse()
                     .map_err(|_| format!("--bind {value}: not an IP address"))?;
             }
+            "--assist-notification-url" => {
+                let value = args
+                    .next()
+                    .ok_or("--assist-notification-url needs a value")?;
+                if !value.starts_with("http://") {
+                    return Err(format!(
+                        "--assist-notification-url {value}: the simulator POSTs to plain http:// URLs"
+                    ));
+                }
+                assist_notification_url = Some(value.clone());
+            }
             other => return Err(format!("unknown argument {other}")),
         }
     }
     Ok(Command::Serve {
         addr: SocketAddr::new(ip, port),
         verbose,
+        assist_notification_url,
     })
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (addr, verbose) = match parse(&args) {
-        Ok(Command::Serve { addr, verbose }) => (addr, verbose),
+    let (addr, verbose, assist_notification_url) = match parse(&args) {
+        Ok(Command::Serve {
+            addr,
+            verbose,
+            assist_notification_url,
+        }) => (addr, verbose, assist_notification_url),
         Ok(Command::Help) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -78,11 +102,12 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let config = Config {
+    let mut config = Config {
         addr,
         access_log: verbose,
         ..Config::default()
     };
+    config.assist.notification_url = assist_notification_url;
     let simulator = match Simulator::start(config).await {
         Ok(simulator) => simulator,
         Err(e) => {
@@ -124,14 +149,26 @@ mod tests {
             parse(&args("--bind 0.0.0.0 --port 8080 -v")),
             Ok(Command::Serve {
                 addr: SocketAddr::from(([0, 0, 0, 0], 8080)),
-                verbose: true
+                verbose: true,
+                assist_notification_url: None,
             })
         );
         assert_eq!(
             parse(&[]),
             Ok(Command::Serve {
                 addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-                verbose: false
+                verbose: false,
+                assist_notification_url: None,
+            })
+        );
+        assert_eq!(
+            parse(&args(
+                "--assist-notification-url http://127.0.0.1:9000/assist"
+            )),
+            Ok(Command::Serve {
+                addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+                verbose: false,
+                assist_notification_url: Some("http://127.0.0.1:9000/assist".to_owned()),
             })
         );
     }
@@ -145,6 +182,10 @@ mod tests {
         assert_eq!(
             parse(&args("--bind")),
             Err("--bind needs a value".to_owned())
+        );
+        assert_eq!(
+            parse(&args("--assist-notification-url https://shop.example/n")),
+            Err("--assist-notification-url https://shop.example/n: the simulator POSTs to plain http:// URLs".to_owned())
         );
         assert_eq!(
             parse(&args("--quiet")),
