@@ -43,7 +43,7 @@ pub fn merchant_reply<T: Serialize>(
                     Some(Value::Bool(flag)) => flag.to_string(),
                     _ => {
                         return Err(no_reply(format!(
-                            "no text or number `{wire}` to reply with"
+                            "no text, number or boolean `{wire}` to reply with"
                         )));
                     }
                 };
