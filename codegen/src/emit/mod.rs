@@ -104,15 +104,13 @@ impl File {
 fn types(gateway: &Gateway) -> TokenStream {
     let enums = enums::enums(gateway);
     let scalars = scalars::scalars(gateway);
-    let runtime = (!gateway.scalars.is_empty()).then(|| quote! { use oneclick_runtime as rt; });
-    let common = (!gateway.enums.is_empty() || !gateway.scalars.is_empty()).then(|| {
-        quote! {
-            use std::fmt;
+    let schema = (!gateway.scalars.is_empty()).then(|| quote! { use crate::schema; });
+    quote! {
+        use oneclick_runtime as rt;
+        #schema
 
-            use serde::{Deserialize, Deserializer, Serialize, Serializer};
-        }
-    });
-    quote! { #common #runtime #enums #scalars }
+        #enums #scalars
+    }
 }
 
 /// Whether the crate has enums or newtypes, i.e. a `types` module.
