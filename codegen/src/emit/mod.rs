@@ -186,14 +186,38 @@ fn callback_method_name(gateway: &Gateway, callback: &crate::ir::Callback) -> St
 }
 
 fn ident(name: &str) -> Ident {
-    if syn::parse_str::<Ident>(name).is_ok() {
-        format_ident!("{}", name)
+    if usable_as_is(name) {
+        Ident::new(name, Span::call_site())
     } else if matches!(name, "self" | "Self" | "super" | "crate" | "_") {
         format_ident!("{}_", name)
     } else {
         Ident::new_raw(name, Span::call_site())
     }
 }
+
+/// Whether `name` is an identifier as it stands. Every generated item's names pass here, so
+/// the common ASCII case is decided by looking at the bytes rather than by running a lexer.
+fn usable_as_is(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    let ascii_shaped = bytes
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if ascii_shaped {
+        !RESERVED.contains(&name)
+    } else {
+        syn::parse_str::<Ident>(name).is_ok()
+    }
+}
+
+/// The words syn refuses as an identifier: Rust's keywords, reserved words and `_`.
+const RESERVED: &[&str] = &[
+    "_", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
+    "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "Self", "self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
 
 /// The Rust type of a value of `ty` on the given side of the wire. Responses carry constrained
 /// scalars as `rt::Checked`: typed when the value keeps the constraints, kept as sent when not,
@@ -258,5 +282,42 @@ fn literal(value: &Literal) -> TokenStream {
             quote! { Literal::Int(#i) }
         }
         Literal::Bool(b) => quote! { Literal::Bool(#b) },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RESERVED, ident, usable_as_is};
+
+    #[test]
+    fn names_are_judged_as_syn_judges_them() {
+        let names = RESERVED.iter().copied().chain([
+            "PayId",
+            "pay_id",
+            "_private",
+            "r#type",
+            "3ds",
+            "x3ds",
+            "Ünïcode",
+            "name-with-dash",
+            "",
+            "gen",
+            "union",
+            "raw",
+        ]);
+        for name in names {
+            assert_eq!(
+                usable_as_is(name),
+                syn::parse_str::<syn::Ident>(name).is_ok(),
+                "{name:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn keywords_become_raw_or_get_an_underscore() {
+        assert_eq!(ident("type").to_string(), "r#type");
+        assert_eq!(ident("self").to_string(), "self_");
+        assert_eq!(ident("PayId").to_string(), "PayId");
     }
 }
