@@ -89,10 +89,15 @@ struct Header {
     /// The first word that is no qualifier: what the item is.
     kind: Option<Word>,
     has_brace: bool,
+    /// Nothing read any more can change what the header says: an item's body need not be read.
+    settled: bool,
 }
 
 impl Header {
     fn push(&mut self, byte: u8) {
+        if self.settled {
+            return;
+        }
         self.lead = match self.lead {
             Lead::Nothing if byte.is_ascii_whitespace() => Lead::Nothing,
             Lead::Nothing if byte == b'#' => Lead::Hash,
@@ -121,6 +126,10 @@ impl Header {
         if byte == b'[' || restricts_visibility {
             self.skipped_depth = 1;
         }
+        self.settled = self.has_brace
+            && matches!(self.lead, Lead::InnerAttribute | Lead::Other)
+            && self.words[1].is_some()
+            && self.kind.is_some();
     }
 
     fn finish_word(&mut self) {
@@ -342,7 +351,9 @@ impl Scanner {
                     }
                 },
             }
-            if self.state == Lexed::Code && !matches!(c, b'{' | b'}') {
+            // Only a brace opened directly in an item list can open another list.
+            let header_counts = self.braces.last().copied().unwrap_or(true);
+            if header_counts && self.state == Lexed::Code && !matches!(c, b'{' | b'}') {
                 self.brace_header.push(c);
             }
             i += 1;
