@@ -416,17 +416,22 @@ fn is_ident(byte: u8) -> bool {
 
 /// Appends `source` to `out` with a blank line between consecutive items of every item list
 /// (the file, `impl`, `trait` and `mod` bodies), except inside runs of `use` declarations of one
-/// origin, of `mod` declarations and of inner attributes.
-pub(super) fn separate_items_into(source: &str, out: &mut String) {
+/// origin, of `mod` declarations and of inner attributes; doc markers become the doc lines of
+/// `doc_blocks` (see [`super::docs`]). A marker stands where its doc lines go, so it places
+/// blank lines as they would.
+pub(super) fn separate_items_into(source: &str, doc_blocks: &[String], out: &mut String) {
     let blank_before = blank_lines(source);
-    out.reserve(source.len() + blank_before.len() + 1);
+    let doc_len: usize = doc_blocks.iter().map(String::len).sum();
+    out.reserve(source.len() + doc_len + blank_before.len() + 1);
     let mut blanks = blank_before.iter().peekable();
     for (index, text) in source.lines().enumerate() {
         if blanks.next_if(|at| **at == index).is_some() {
             out.push('\n');
         }
-        out.push_str(text);
-        out.push('\n');
+        if !super::docs::expand_into(text, doc_blocks, out) {
+            out.push_str(text);
+            out.push('\n');
+        }
     }
 }
 
@@ -434,7 +439,7 @@ pub(super) fn separate_items_into(source: &str, out: &mut String) {
 #[cfg(test)]
 fn separate_items(source: &str) -> String {
     let mut out = String::new();
-    separate_items_into(source, &mut out);
+    separate_items_into(source, &[], &mut out);
     out
 }
 

@@ -4,6 +4,7 @@
 
 mod client;
 mod crate_root;
+mod docs;
 mod enums;
 mod example_tests;
 mod layout;
@@ -20,6 +21,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{Direction, Gateway, Literal, TypeRef};
+use docs::{doc, inner_doc};
 
 /// One file of a generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,8 +129,11 @@ fn header(gateway: &Gateway, comment: &str) -> String {
 
 fn rust_file(gateway: &Gateway, path: &str, tokens: TokenStream) -> GeneratedFile {
     let mut contents = header(gateway, "//");
+    let doc_blocks = docs::take();
     match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => layout::separate_items_into(&prettyplease::unparse(&file), &mut contents),
+        Ok(file) => {
+            layout::separate_items_into(&prettyplease::unparse(&file), &doc_blocks, &mut contents)
+        }
         // A bug in an emitter, not in the spec: make it loud at compile time of the
         // generated crate rather than panicking in the generator.
         Err(err) => contents.push_str(&format!(
@@ -140,28 +145,6 @@ fn rust_file(gateway: &Gateway, path: &str, tokens: TokenStream) -> GeneratedFil
         path: path.to_string(),
         contents,
     }
-}
-
-/// `#[doc]` attributes, one per line, rendered by prettyplease as `///` comments.
-fn doc(text: &str) -> TokenStream {
-    doc_lines(text, |line| quote! { #[doc = #line] })
-}
-
-/// Inner `#![doc]` attributes, one per line, rendered as `//!` comments.
-fn inner_doc(text: &str) -> TokenStream {
-    doc_lines(text, |line| quote! { #![doc = #line] })
-}
-
-fn doc_lines(text: &str, attribute: impl Fn(String) -> TokenStream) -> TokenStream {
-    let lines = text.trim().lines().map(|line| {
-        let line = line.trim_end();
-        attribute(if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        })
-    });
-    quote! { #(#lines)* }
 }
 
 /// An identifier, raw when the name is a Rust keyword (`type` → `r#type`). The few keywords
