@@ -2,7 +2,7 @@
 //! pattern samples are accepted or rejected, every numeric and length bound holds at its edge,
 //! and every enum value travels as the spec writes it.
 
-use heck::ToSnakeCase;
+use crate::case::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 

@@ -3,7 +3,7 @@
 //! the newtype through `rt::Checked`, which keeps a value that breaks them instead. The impls,
 //! the same for every scalar but for its constraints, come from one runtime macro per scalar.
 
-use heck::ToShoutySnakeCase;
+use crate::case::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
