@@ -5,6 +5,11 @@
 //! path, the cheapest attribute to parse), the texts wait in a table of the thread that emits
 //! the file, and the printed file gets its `///` (or `//!`) lines back in place of each marker,
 //! at the marker's indentation: the lines prettyplease would have printed.
+//!
+//! prettyplease puts an attribute on a line of its own before an item, an impl item, a struct
+//! field and an enum variant, which is where markers go; a field of an enum variant is printed
+//! in line, so it takes [`variant_field_doc`]. A marker anywhere else would stay in the file and
+//! fail its compilation, loudly.
 
 use std::cell::RefCell;
 
