@@ -48,7 +48,9 @@ struct PartialRecipe {
 }
 
 impl PartialRecipe {
-    /// Takes from `base` every key this recipe does not give.
+    /// Takes from `base` every key this recipe does not give, but the keys: which credential
+    /// signs or verifies is each recipe's own word, so copying a request's text never makes
+    /// a verifying recipe sign.
     fn inherit(&mut self, base: &PartialRecipe) {
         fn or<T: Clone>(own: &mut Option<T>, base: &Option<T>) {
             if own.is_none() {
@@ -58,8 +60,6 @@ impl PartialRecipe {
         or(&mut self.text, &base.text);
         or(&mut self.algorithm, &base.algorithm);
         or(&mut self.key_encoding, &base.key_encoding);
-        or(&mut self.sign_key, &base.sign_key);
-        or(&mut self.verify_key, &base.verify_key);
         or(&mut self.output, &base.output);
         or(&mut self.placement, &base.placement);
     }
@@ -132,6 +132,10 @@ pub enum PlacementSpec {
     /// `{each: orders, field: checkdata.checkvalue}`: a signature in each item of a list,
     /// over that item's fields.
     EachItem { list: Text, field: Text },
+    /// `{path: signature}`: the `{signature}` placeholder of the request's path.
+    Path(Text),
+    /// `{query: sig}`: a query parameter.
+    Query(Text),
     Header {
         name: Text,
         /// `name=value` items in order: `signature`, or the name of an input.
@@ -171,8 +175,8 @@ impl Reader<'_> {
         })
     }
 
-    /// One recipe as written: with `like`, every key it leaves out comes from the recipe named
-    /// there, once all recipes are read.
+    /// One recipe as written: with `like`, every key it leaves out but `sign_key` and
+    /// `verify_key` comes from the recipe named there, once all recipes are read.
     fn recipe(&mut self, name: Text, node: &Node) -> Option<RecipeDraft> {
         let mut keys = self.map(node, "a recipe")?;
         let like = keys.optional("like").and_then(|n| keys.r.text(n));
@@ -398,6 +402,10 @@ impl Reader<'_> {
                 "`each` names the list whose items carry the signature: add the `field` inside an item",
             );
             None
+        } else if let Some(name) = keys.take("path") {
+            keys.r.text(name).map(PlacementSpec::Path)
+        } else if let Some(name) = keys.take("query") {
+            keys.r.text(name).map(PlacementSpec::Query)
         } else if let Some(header) = keys.take("header") {
             let name = keys.r.text(header);
             let items = keys
@@ -418,7 +426,7 @@ impl Reader<'_> {
         } else {
             keys.r.sink.error(
                 node.pos,
-                "`placement` needs `field` (a body field, dotted when nested) or `header`",
+                "`placement` needs `field` (a body field, dotted when nested), `each` with `field`, `path`, `query` or `header`",
             );
             None
         };

@@ -88,7 +88,7 @@ pub static RECIPE_ANSWER: recipe::NamedRecipe = recipe::NamedRecipe {
         output: recipe::Output::Base64,
         placement: recipe::Placement::Field(&["signature"]),
     },
-    sign_key: Some("secret_key"),
+    sign_key: None,
     verify_key: Some("secret_key"),
     optional_credentials: &[],
 };

@@ -128,9 +128,16 @@ impl Engine {
                     }
                     vec![(received.body, parsed.signature.to_owned())]
                 }
-                Placement::PathSegment(_) | Placement::Query(_) => {
+                // A message that arrives as a query string is read into the body's fields.
+                Placement::Query(name) => {
+                    let signature = field_at(received.body, &[name])
+                        .ok_or(refused(SignatureError::Missing))?
+                        .to_owned();
+                    vec![(received.body, signature)]
+                }
+                Placement::Path(_) => {
                     return Err(config(format!(
-                        "recipe {}: received signatures are read from a body field or a header",
+                        "recipe {}: a received message has no path the client sees",
                         named.name
                     )));
                 }
