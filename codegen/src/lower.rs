@@ -15,7 +15,7 @@ use crate::spec::{
     Spanned, Spec, Text, TypeBody, TypeExpr,
 };
 use crate::yaml::Pos;
-use oneclick_schema::{Location, MessageEncoding, TextPart, text_parts};
+use oneclick_schema::{Delivery, Location, MessageEncoding, TextPart, text_parts};
 
 mod recipes;
 
@@ -934,6 +934,7 @@ impl<'a> Lowering<'a, '_> {
             path: None,
             outside_body: &[],
             query: false,
+            redirect: false,
         };
         let mut messages = Vec::new();
         for (op_index, op) in spec.operations.iter().enumerate() {
@@ -942,6 +943,7 @@ impl<'a> Lowering<'a, '_> {
                 path: Some(&op.path.value),
                 outside_body: &outside_body[op_index],
                 query: false,
+                redirect: op.delivery() == Delivery::Redirect,
             };
             messages.push((lowered.request, &op.request, Side::Request, &op.id, request));
             if let (Some(response), Some(body)) = (lowered.response, &op.response) {

@@ -37,6 +37,9 @@ pub(super) struct Envelope<'s> {
     pub(super) outside_body: &'s [String],
     /// Whether a received message arrives as a query string.
     pub(super) query: bool,
+    /// Whether a request is a redirect the customer's browser carries, without the client's
+    /// headers.
+    pub(super) redirect: bool,
 }
 
 impl Lowering<'_, '_> {
@@ -476,6 +479,13 @@ impl Lowering<'_, '_> {
             ir::Placement::Header { .. } if side == Side::Response => {
                 let message = format!(
                     "recipe `{}` reads the signature from a header, but the client verifies responses from their body",
+                    recipe.name
+                );
+                self.sink.error(at, message);
+            }
+            ir::Placement::Header { .. } if envelope.redirect => {
+                let message = format!(
+                    "recipe `{}` puts the signature into a header, but {what} is a redirect the customer's browser carries without it",
                     recipe.name
                 );
                 self.sink.error(at, message);
