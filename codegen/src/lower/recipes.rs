@@ -314,12 +314,17 @@ impl Lowering<'_, '_> {
         if side == Side::Request {
             let placed = indexes
                 .iter()
-                .filter(|i| matches!(self.gateway.recipes[**i].placement, ir::Placement::Field(_)))
+                .filter(|i| {
+                    matches!(
+                        self.gateway.recipes[**i].placement,
+                        ir::Placement::Field(_) | ir::Placement::EachItem { .. }
+                    )
+                })
                 .count();
             let found = self.auto_signature_fields(index, &mut Vec::new());
             if found != placed {
                 let message = format!(
-                    "the request of `{}` needs exactly {placed} field(s) with `auto: signature`, one for each signature its recipes put in a field (found {found})",
+                    "the request of `{}` needs exactly {placed} field(s) with `auto: signature`, one for each signature its recipes put in a field or in each item of a list (found {found})",
                     id.value
                 );
                 self.sink.error(body.pos, message);
@@ -522,7 +527,8 @@ impl Lowering<'_, '_> {
         }
     }
 
-    /// How many fields with `auto: signature` object `index` holds, nested objects included.
+    /// How many fields with `auto: signature` object `index` holds, nested objects and the
+    /// item type of a list of objects included.
     fn auto_signature_fields(&self, index: usize, visiting: &mut Vec<usize>) -> usize {
         if visiting.contains(&index) {
             return 0;
@@ -534,6 +540,10 @@ impl Lowering<'_, '_> {
             .map(|f| match &f.ty {
                 _ if f.auto == Some(ir::Auto::Signature) => 1,
                 ir::TypeRef::Object(child) => self.auto_signature_fields(*child, visiting),
+                ir::TypeRef::List(item) => match item.as_ref() {
+                    ir::TypeRef::Object(child) => self.auto_signature_fields(*child, visiting),
+                    _ => 0,
+                },
                 _ => 0,
             })
             .sum();

@@ -32,7 +32,8 @@ pub struct PreparedRequest {
     pub headers: Vec<(&'static str, String)>,
     /// The JSON body; `None` for a GET or DELETE, or when every field travels outside it.
     pub body: Option<Value>,
-    /// The signed text, when the request is signed.
+    /// The text the first recipe signed, when the request is signed; a recipe that signs each
+    /// item of a list signed one text per item, written one a line.
     pub text_to_sign: Option<String>,
     /// The same with sensitive values masked; `None` where nothing needed masking.
     pub(super) redacted: Redacted,
