@@ -5,15 +5,14 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{Error, SignatureError};
-use crate::recipe::{
-    Field, Interpret, Message, NamedRecipe, Piece, Placement, RecipeError, VerifyingKey,
-};
+use crate::recipe::{Field, Interpret, Message, NamedRecipe, Placement, RecipeError, VerifyingKey};
 use crate::schema::{self, Operation};
 use crate::secret::Secret;
 
 use super::Engine;
 use super::decode::message_says_something;
 use super::received::{parse_message, typed_message};
+use super::sign::signs_raw_body;
 
 /// A message as the gateway sent it: parsed, its raw bytes for [`Piece::RawBody`], and the
 /// headers it came with for header placements.
@@ -146,12 +145,8 @@ impl Engine {
                 .credentials
                 .verifying_key(named)?
                 .unwrap_or(VerifyingKey::None);
-            let uses_raw_body = named
-                .recipe
-                .text
-                .iter()
-                .any(|p| matches!(p, Piece::RawBody));
-            let raw_body = match (uses_raw_body, raw_text) {
+            // A digest of the raw body reads it too.
+            let raw_body = match (signs_raw_body(&named), raw_text) {
                 (false, _) => "",
                 (true, Some(text)) => text,
                 // A raw body is signed as text; one that is not UTF-8 matches no text.
