@@ -427,6 +427,13 @@ impl Lowering<'_, '_> {
                     self.sink.error(at, message);
                 }
             }
+            ir::Placement::EachItem { .. } if side == Side::Request && recipe.writes_order() => {
+                let message = format!(
+                    "recipe `{}` signs each item of a list over the message's signature order, which names the message's fields, not an item's: list the item's fields with `fields`",
+                    recipe.name
+                );
+                self.sink.error(at, message);
+            }
             ir::Placement::EachItem { list, field } => {
                 let request = side == Side::Request;
                 let item = self.list_item_object(index, list);
