@@ -146,7 +146,7 @@ impl Engine {
                 .verifying_key(named)?
                 .unwrap_or(VerifyingKey::None);
             // A digest of the raw body reads it too.
-            let raw_body = match (signs_raw_body(&named), raw_text) {
+            let raw_body = match (signs_raw_body(named), raw_text) {
                 (false, _) => "",
                 (true, Some(text)) => text,
                 // A raw body is signed as text; one that is not UTF-8 matches no text.
