@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use oneclick_recipes::{
     Client, Credentials, Environment, Error, FindOrderRequest, Line, ReadOrderRequest,
-    SortedSaleRequest, SubmitLinesRequest, TimedOrderRequest,
+    SortedSaleRequest, SubmitLinesRequest, TimedOrderRequest, schema,
 };
 use oneclick_runtime::clock::{Clock, FixedClock};
 use oneclick_runtime::recipe::Sha1RsaPrivateKey;
@@ -289,4 +289,50 @@ fn a_callback_of_twelve_lines_verifies_in_the_declared_order_only() {
         refused(client.verify_sorted_result(signed_in(&NATURAL).as_bytes())),
         SignatureError::Mismatch
     ));
+}
+
+#[test]
+fn a_dry_run_shows_each_signed_text_and_where_each_signature_goes() {
+    let client =
+        client("http://127.0.0.1:9").with_clock(Arc::new(FixedClock::from_unix(1_700_000_000)));
+    let engine = client.engine();
+
+    let timed = engine
+        .dry_run(
+            &schema::TIMED_ORDER,
+            &json!({"id": "evt_1", "type": "payment.succeeded", "amount": 1000}),
+        )
+        .unwrap();
+    let vector = family(4);
+    assert_eq!(
+        timed.text_to_sign.as_deref(),
+        vector["text_to_sign"].as_str()
+    );
+    assert!(
+        timed
+            .headers
+            .iter()
+            .any(|(name, value)| *name == "Webhook-Signature"
+                && Some(value.as_str()) == vector["header"].as_str())
+    );
+
+    let lines = engine
+        .dry_run(
+            &schema::SUBMIT_LINES,
+            &json!({"batch": "B1", "lines": [{"id": "L1", "amount": 100}, {"id": "L2", "amount": 250}]}),
+        )
+        .unwrap();
+    assert_eq!(lines.text_to_sign.as_deref(), Some("L1;100\nL2;250"));
+
+    let read = engine
+        .dry_run(&schema::READ_ORDER, &json!({"id": "A1"}))
+        .unwrap();
+    assert_eq!(
+        read.url,
+        format!(
+            "http://127.0.0.1:9/orders/A1/{}",
+            percent_encoded(&base64(&hmac_sha256("A1")))
+        )
+    );
+    assert_eq!(read.text_to_sign.as_deref(), Some("A1"));
 }
