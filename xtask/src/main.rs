@@ -26,6 +26,7 @@
 //! reported up to date).
 
 mod diff;
+mod doc_check;
 mod release;
 
 use std::path::PathBuf;
@@ -34,7 +35,7 @@ use std::time::Instant;
 
 use oneclick_codegen::workspace::{self, Change};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask diff [BASE] | cargo xtask package | cargo xtask bench";
+const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask diff [BASE] | cargo xtask doc-check <gateway> <document> | cargo xtask package | cargo xtask bench";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,6 +45,10 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen(true),
         ["bench"] => bench(),
         ["package", rest @ ..] => package(rest),
+        ["doc-check", rest @ ..] => match repository_root() {
+            Ok(root) => doc_check::run(&root, rest),
+            Err(code) => code,
+        },
         ["diff", rest @ ..] => match repository_root() {
             Ok(root) => diff::run(&root, rest),
             Err(code) => code,

@@ -1,0 +1,389 @@
+//! `cargo xtask doc-check`: what a vendor document says that the spec lacks or contradicts.
+//!
+//! Three kinds of finding, each on the document's line:
+//! - a JSON example that does not build (a request) or decode (an answer or a callback) against
+//!   the message it belongs to, with every violation the runtime's validator reports;
+//! - a wire name, in an example or in the first column of a field table, that no object of the
+//!   spec has;
+//! - a limit stated beside a field name ("maximum length is 10", "min. allowed value 300") that
+//!   the spec's constraints on that wire name do not state.
+//!
+//! An example belongs to the operation whose path the text since the previous example names
+//! last (`/oneclick/init`, `rem_token.cfm`); without one, every operation and callback is a
+//! candidate. Among the candidates' messages the example goes to the one whose fields cover the
+//! most of its keys; on a tie, "request" or "response" in the nearest lines decides.
+//!
+//! Validation is the runtime's own ([`oneclick_runtime::validate`]), on the spec's objects built
+//! from the IR ([`statics`]): requests as the client sends them (unknown fields, enums and
+//! constraints refused), answers as a client decodes them (types and required fields only).
+
+mod extract;
+mod statics;
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use oneclick_runtime::RuleKind;
+use oneclick_runtime::validate::{validate_request, validate_value};
+use oneclick_schema::{Constraint, Kind, Object};
+use regex_lite::Regex;
+use serde_json::Value;
+
+use crate::ir::{Direction, Gateway};
+use extract::LimitKind;
+use statics::Statics;
+
+/// One thing the document says that the spec does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// 1-based line of the document.
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.line, self.message)
+    }
+}
+
+/// Every finding of one document, in document order.
+pub fn check(gateway: &Gateway, document: &str) -> Vec<Finding> {
+    let statics = Statics::build(gateway);
+    let lines = extract::plain_lines(document);
+    let known = spec_wire_names(gateway);
+    let mut findings = Vec::new();
+    for example in extract::examples(&lines) {
+        example_findings(gateway, &statics, &example, &known, &mut findings);
+    }
+    for row in extract::table_names(&lines) {
+        table_row_findings(gateway, &row, &known, &mut findings);
+    }
+    findings.sort_by_key(|f| f.line);
+    findings.dedup();
+    findings
+}
+
+/// A message an example may be: its object, its direction and what to call it.
+struct Message {
+    object: &'static Object,
+    direction: Direction,
+    name: String,
+}
+
+fn example_findings(
+    gateway: &Gateway,
+    statics: &Statics,
+    example: &extract::Example,
+    known: &BTreeSet<String>,
+    findings: &mut Vec<Finding>,
+) {
+    let mut report = |message: String| {
+        findings.push(Finding {
+            line: example.line,
+            message,
+        })
+    };
+    let json = match &example.json {
+        Ok(json) => json,
+        Err(err) => return report(format!("example is not JSON: {err}")),
+    };
+    let Some(message) = best_message(candidates(gateway, statics, &example.context), json) else {
+        return report("example matches no message of the spec".to_owned());
+    };
+    let violations = match message.direction {
+        Direction::Request => validate_request(message.object, json),
+        Direction::Response => validate_answer(message.object, json),
+    };
+    for violation in violations
+        .iter()
+        .filter(|v| v.rule != RuleKind::UnknownField)
+    {
+        report(format!("{}: {violation}", message.name));
+    }
+    let mut unknown = Vec::new();
+    unknown_names(message.object, json, &mut String::new(), &mut unknown);
+    for path in unknown {
+        let wire = path.rsplit('/').next().unwrap_or(&path);
+        let hint = if known.contains(wire) {
+            "not a field of this message"
+        } else {
+            "not in the spec"
+        };
+        report(format!("{}: wire name `{path}` {hint}", message.name));
+    }
+}
+
+/// An answer or a callback decodes when its values have the spec's types and its required
+/// fields are there; the client keeps values it does not know and does not enforce limits.
+fn validate_answer(object: &'static Object, json: &Value) -> Vec<oneclick_runtime::Violation> {
+    let element = match (object.items, json) {
+        (Some(_), Value::Array(_)) => return validate_list(object, json),
+        _ => object,
+    };
+    validate_value(element, json)
+        .into_iter()
+        .filter(|v| matches!(v.rule, RuleKind::Type | RuleKind::Required))
+        .collect()
+}
+
+fn validate_list(object: &'static Object, json: &Value) -> Vec<oneclick_runtime::Violation> {
+    let (Some(element), Some(items)) = (object.items, json.as_array()) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .enumerate()
+        .flat_map(|(index, item)| {
+            validate_answer(element, item)
+                .into_iter()
+                .map(move |mut v| {
+                    v.path = format!("/{index}{}", v.path);
+                    v
+                })
+        })
+        .collect()
+}
+
+/// The messages the example may be: those of the operation whose path the context names last,
+/// or all of them.
+fn candidates(gateway: &Gateway, statics: &Statics, context: &[String]) -> Vec<Message> {
+    let named = named_operation(gateway, context);
+    let mut messages = Vec::new();
+    for (index, op) in gateway.operations.iter().enumerate() {
+        if named.is_some_and(|n| n != index) {
+            continue;
+        }
+        let sides = [
+            (Some(op.request), Direction::Request, "request"),
+            (op.response, Direction::Response, "response"),
+        ];
+        for (object, direction, side) in sides {
+            if let Some(object) = object.and_then(|i| statics.object(i)) {
+                messages.push(Message {
+                    object,
+                    direction,
+                    name: format!("{} {side}", op.id),
+                });
+            }
+        }
+    }
+    if named.is_none() {
+        for callback in &gateway.callbacks {
+            if let Some(object) = statics.object(callback.message) {
+                messages.push(Message {
+                    object,
+                    direction: Direction::Response,
+                    name: format!("{} callback", callback.id),
+                });
+            }
+        }
+    }
+    let answer_named_last = answer_named_last(context);
+    messages.sort_by_key(|m| (m.direction == Direction::Response) != answer_named_last);
+    messages
+}
+
+/// The operation whose path the context names last; placeholders match any segment.
+fn named_operation(gateway: &Gateway, context: &[String]) -> Option<usize> {
+    let patterns: Vec<Regex> = gateway
+        .operations
+        .iter()
+        .filter_map(|op| {
+            let literal_parts: Vec<String> = op
+                .path
+                .trim_start_matches('/')
+                .split('/')
+                .map(|segment| {
+                    if segment.starts_with('{') {
+                        r"[^\s/]+".to_owned()
+                    } else {
+                        regex_escape(segment)
+                    }
+                })
+                .collect();
+            Regex::new(&format!(r"(^|[^A-Za-z0-9_]){}\b", literal_parts.join("/"))).ok()
+        })
+        .collect();
+    context.iter().rev().find_map(|line| {
+        // The longest path named on the line: `/oneclick/init` and not a shorter prefix of it.
+        patterns
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.is_match(line))
+            .max_by_key(|(i, _)| gateway.operations[*i].path.len())
+            .map(|(i, _)| i)
+    })
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let escape = "\\.+*?()|[]{}^$".contains(c).then_some('\\');
+            escape.into_iter().chain(std::iter::once(c))
+        })
+        .collect()
+}
+
+/// Whether, in the last lines before the example, an answer ("response", "return", "callback")
+/// is named after the last "request".
+fn answer_named_last(context: &[String]) -> bool {
+    let recent = context.iter().rev().take(3);
+    for line in recent {
+        let lower = line.to_lowercase();
+        let answer = ["response", "return", "callback", "answer", "result"]
+            .iter()
+            .filter_map(|w| lower.rfind(w))
+            .max();
+        let request = lower.rfind("request");
+        match (answer, request) {
+            (Some(a), Some(r)) => return a > r,
+            (Some(_), None) => return true,
+            (None, Some(_)) => return false,
+            (None, None) => {}
+        }
+    }
+    false
+}
+
+/// The candidate covering most of the example's keys, then most of its own required fields;
+/// the candidates come ordered by the direction the text names, which breaks the last tie.
+fn best_message(candidates: Vec<Message>, json: &Value) -> Option<Message> {
+    let mut best: Option<(usize, usize, Message)> = None;
+    for message in candidates {
+        let (object, sample) = match (message.object.items, json) {
+            (Some(element), Value::Array(items)) => (element, items.iter().find(|i| i.is_object())),
+            (None, Value::Object(_)) => (message.object, Some(json)),
+            _ => continue,
+        };
+        let Some(map) = sample.and_then(Value::as_object) else {
+            continue;
+        };
+        let covered = map.keys().filter(|k| object.field(k).is_some()).count();
+        let required = object
+            .fields
+            .iter()
+            .filter(|f| f.required && map.contains_key(f.wire))
+            .count();
+        if covered == 0 {
+            continue;
+        }
+        let better = match &best {
+            Some((c, r, _)) => (covered, required) > (*c, *r),
+            None => true,
+        };
+        if better {
+            best = Some((covered, required, message));
+        }
+    }
+    best.map(|(_, _, m)| m)
+}
+
+/// Keys of the example that its message does not have, as JSON pointers. Values of free-form
+/// fields (`Any`, maps) are not looked into.
+fn unknown_names(object: &'static Object, json: &Value, path: &mut String, out: &mut Vec<String>) {
+    if let (Some(element), Value::Array(items)) = (object.items, json) {
+        for (index, item) in items.iter().enumerate() {
+            let parent = path.len();
+            path.push_str(&format!("/{index}"));
+            unknown_names(element, item, path, out);
+            path.truncate(parent);
+        }
+        return;
+    }
+    let Some(map) = json.as_object() else { return };
+    for (key, value) in map {
+        let parent = path.len();
+        path.push('/');
+        path.push_str(key);
+        match object.field(key) {
+            Some(field) => unknown_in_kind(&field.kind, value, path, out),
+            None => out.push(path.clone()),
+        }
+        path.truncate(parent);
+    }
+}
+
+fn unknown_in_kind(kind: &Kind, value: &Value, path: &mut String, out: &mut Vec<String>) {
+    match (kind, value) {
+        (Kind::Object(object), _) => unknown_names(object, value, path, out),
+        (Kind::List(inner), Value::Array(items)) => {
+            for (index, item) in items.iter().enumerate() {
+                let parent = path.len();
+                path.push_str(&format!("/{index}"));
+                unknown_in_kind(inner, item, path, out);
+                path.truncate(parent);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every wire name of the spec: fields of every object, the result and fault fields.
+fn spec_wire_names(gateway: &Gateway) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = gateway
+        .objects
+        .iter()
+        .flat_map(|o| o.fields.iter().map(|f| f.wire.clone()))
+        .collect();
+    if let Some(result) = &gateway.result {
+        names.insert(result.code_field.clone());
+        names.extend(result.message_field.clone());
+    }
+    if let Some(fault) = &gateway.fault {
+        names.extend([&fault.field, &fault.code, &fault.message, &fault.detail].map(Clone::clone));
+    }
+    names
+}
+
+fn table_row_findings(
+    gateway: &Gateway,
+    row: &extract::TableName,
+    known: &BTreeSet<String>,
+    findings: &mut Vec<Finding>,
+) {
+    if !known.contains(&row.wire) {
+        findings.push(Finding {
+            line: row.line,
+            message: format!("field table names `{}`, not in the spec", row.wire),
+        });
+        return;
+    }
+    for (kind, stated) in extract::limits(&row.text) {
+        let in_spec = spec_limits(gateway, &row.wire, kind);
+        if !in_spec.contains(&stated) {
+            let spec_says = if in_spec.is_empty() {
+                "states none".to_owned()
+            } else {
+                let values: Vec<String> = in_spec.iter().map(u64::to_string).collect();
+                format!("states {}", values.join(", "))
+            };
+            findings.push(Finding {
+                line: row.line,
+                message: format!(
+                    "`{}`: the text states {} {stated}, the spec {spec_says}",
+                    row.wire,
+                    kind.words()
+                ),
+            });
+        }
+    }
+}
+
+/// The values of one kind of limit that the spec puts on fields named `wire`, in any object.
+fn spec_limits(gateway: &Gateway, wire: &str, kind: LimitKind) -> BTreeSet<u64> {
+    gateway
+        .objects
+        .iter()
+        .flat_map(|o| o.fields.iter().filter(|f| f.wire == wire))
+        .flat_map(|f| f.constraints.iter())
+        .filter_map(|c| match (kind, c) {
+            (LimitKind::MinLength, Constraint::MinLength(n, _))
+            | (LimitKind::MaxLength, Constraint::MaxLength(n, _)) => Some(*n as u64),
+            (LimitKind::Min, Constraint::Min(v)) | (LimitKind::Max, Constraint::Max(v)) => {
+                u64::try_from(*v).ok()
+            }
+            _ => None,
+        })
+        .collect()
+}

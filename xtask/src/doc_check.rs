@@ -1,0 +1,44 @@
+//! `cargo xtask doc-check <gateway> <document>`: checks a vendor document against the spec
+//! `spec/<gateway>.yaml` as it is on disk (see `oneclick_codegen::doc_check`). It never builds
+//! the generated crates, which may not compile while the spec is being edited.
+//!
+//! Exit codes: 0 the document agrees with the spec, 1 findings, 2 the spec has errors, 3 usage
+//! or I/O error, 4 no repository.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use oneclick_codegen::{doc_check, workspace};
+
+pub fn run(root: &Path, args: &[&str]) -> ExitCode {
+    let [gateway, document] = args else {
+        eprintln!("usage: cargo xtask doc-check <gateway> <document>");
+        return ExitCode::from(3);
+    };
+    let file = format!("{}/{gateway}.yaml", workspace::GATEWAY_SPECS);
+    let spec = match oneclick_codegen::load(&root.join(&file), &file) {
+        Ok(spec) => spec,
+        Err(diagnostics) => {
+            eprint!("{diagnostics}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = match std::fs::read(document) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(err) => {
+            eprintln!("cannot read {document}: {err}");
+            return ExitCode::from(3);
+        }
+    };
+    let findings = doc_check::check(&spec, &text);
+    for finding in &findings {
+        println!("{document}:{finding}");
+    }
+    if findings.is_empty() {
+        println!("{document}: agrees with {file}");
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{} finding(s) in {document} against {file}", findings.len());
+        ExitCode::from(1)
+    }
+}
