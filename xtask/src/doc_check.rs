@@ -8,6 +8,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use oneclick_codegen::ir::{DocCheckException, Gateway};
 use oneclick_codegen::{doc_check, workspace};
 
 pub fn run(root: &Path, args: &[&str]) -> ExitCode {
@@ -30,10 +31,15 @@ pub fn run(root: &Path, args: &[&str]) -> ExitCode {
             return ExitCode::from(3);
         }
     };
-    let findings = doc_check::check(&spec, &text);
-    for finding in &findings {
+    let exceptions = declared_exceptions(&spec, Path::new(document));
+    let report = doc_check::check(&spec, &text, exceptions);
+    for (finding, reason) in &report.excused {
+        println!("{document}:{finding} (accepted by the spec: {reason})");
+    }
+    for finding in &report.findings {
         println!("{document}:{finding}");
     }
+    let findings = &report.findings;
     if findings.is_empty() {
         println!("{document}: agrees with {file}");
         ExitCode::SUCCESS
@@ -41,4 +47,14 @@ pub fn run(root: &Path, args: &[&str]) -> ExitCode {
         eprintln!("{} finding(s) in {document} against {file}", findings.len());
         ExitCode::from(1)
     }
+}
+
+/// The exceptions the spec declares for the source whose `file` is the document's file name; a
+/// document the spec does not list has none.
+fn declared_exceptions<'s>(spec: &'s Gateway, document: &Path) -> &'s [DocCheckException] {
+    let name = document.file_name().and_then(|n| n.to_str());
+    spec.sources
+        .iter()
+        .find(|source| Some(source.file.as_str()) == name)
+        .map_or(&[], |source| source.doc_check_exceptions.as_slice())
 }

@@ -11,8 +11,10 @@ use serde_json::Value;
 pub struct Example {
     /// 1-based line of the document where the example's first bracket is.
     pub line: usize,
-    /// The lines of text since the previous example, nearest last: where its operation is named.
-    pub context: Vec<String>,
+    /// The document's lines before the example, nearest last: where its operation is named.
+    pub preceding: Vec<String>,
+    /// The lines since the previous example, nearest last: whether it is a request or an answer.
+    pub since_previous: Vec<String>,
     /// The example, or why it is not JSON.
     pub json: Result<Value, String>,
 }
@@ -65,8 +67,21 @@ pub fn plain_lines(document: &str) -> Vec<String> {
 /// Every JSON example: an object whose first key follows its brace, or an array of such objects.
 /// Text that starts like one but does not parse is reported, not skipped: a broken example in a
 /// document is a finding too.
+///
+/// A line inside an example that starts with `//` is the document's annotation ("when indicating
+/// complete card details:") and is read as blank.
 pub fn examples(lines: &[String]) -> Vec<Example> {
-    let text = lines.join("\n");
+    let text = lines
+        .iter()
+        .map(|line| {
+            if line.trim_start().starts_with("//") {
+                ""
+            } else {
+                line.as_str()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
@@ -84,17 +99,20 @@ pub fn examples(lines: &[String]) -> Vec<Example> {
         let mut stream = serde_json::Deserializer::from_str(&text[start..]).into_iter::<Value>();
         let (json, end) = match stream.next() {
             Some(Ok(value)) => (Ok(value), start + stream.byte_offset()),
-            Some(Err(err)) => (Err(err.to_string()), end_of_line(&text, start)),
-            None => (Err("empty".to_owned()), end_of_line(&text, start)),
+            Some(Err(err)) => (Err(err.to_string()), balanced_end(&text, start)),
+            None => (Err("empty".to_owned()), balanced_end(&text, start)),
         };
-        let context = lines[context_from..line - 1]
-            .iter()
-            .filter(|l| !l.trim().is_empty())
-            .cloned()
-            .collect();
+        let before = |from: usize| -> Vec<String> {
+            lines[from..line - 1]
+                .iter()
+                .filter(|l| !l.trim().is_empty())
+                .cloned()
+                .collect()
+        };
         found.push(Example {
             line,
-            context,
+            preceding: before(0),
+            since_previous: before(context_from),
             json,
         });
         context_from = line_of(end.saturating_sub(1));
@@ -114,8 +132,30 @@ fn starts_example(text: &str) -> bool {
     }
 }
 
-fn end_of_line(text: &str, from: usize) -> usize {
-    text[from..].find('\n').map_or(text.len(), |i| from + i)
+/// Where the brackets opened at `from` close, strings skipped: the end of a broken example, so
+/// that the objects inside it are not read as examples of their own.
+fn balanced_end(text: &str, from: usize) -> usize {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in text[from..].char_indices() {
+        match (in_string, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (true, false, '"') => in_string = false,
+            (true, false, _) => {}
+            (false, _, '"') => in_string = true,
+            (false, _, '{' | '[') => depth += 1,
+            (false, _, '}' | ']') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return from + i + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    text.len()
 }
 
 /// The first cells of field tables: Markdown or text rows (`name | …`) and typed rows
@@ -124,7 +164,7 @@ fn end_of_line(text: &str, from: usize) -> usize {
 pub fn table_names(lines: &[String]) -> Vec<TableName> {
     static TYPED: OnceLock<Regex> = OnceLock::new();
     let typed = TYPED.get_or_init(|| {
-        Regex::new(r"^\s*([A-Za-z_][A-Za-z0-9_.\[\]]*)\*?\s+(String|Number|Boolean|Object|Array|Integer)\b\s*(.*)$")
+        Regex::new(r"^\s*\*?([A-Za-z_][A-Za-z0-9_.\[\]]*)\*?\s+(String|Number|Boolean|Object|Array|Integer)\b\s*(.*)$")
             .expect("valid pattern")
     });
     let mut names = Vec::new();

@@ -8,10 +8,13 @@
 //! - a limit stated beside a field name ("maximum length is 10", "min. allowed value 300") that
 //!   the spec's constraints on that wire name do not state.
 //!
-//! An example belongs to the operation whose path the text since the previous example names
-//! last (`/oneclick/init`, `rem_token.cfm`); without one, every operation and callback is a
+//! An example belongs to the operation whose path the text before it names last (`/oneclick/init`, `rem_token.cfm`); without one, every operation and callback is a
 //! candidate. Among the candidates' messages the example goes to the one whose fields cover the
 //! most of its keys; on a tie, "request" or "response" in the nearest lines decides.
+//!
+//! A finding the spec knowingly differs in (a typo in the document, an obfuscated e-mail
+//! address) is declared under the source's `doc_check_exceptions` with its line, part of its
+//! message and the reason, and is listed apart instead of failing the check.
 //!
 //! Validation is the runtime's own ([`oneclick_runtime::validate`]), on the spec's objects built
 //! from the IR ([`statics`]): requests as the client sends them (unknown fields, enums and
@@ -29,7 +32,7 @@ use oneclick_schema::{Constraint, Kind, Object};
 use regex_lite::Regex;
 use serde_json::Value;
 
-use crate::ir::{Direction, Gateway};
+use crate::ir::{Direction, DocCheckException, Gateway};
 use extract::LimitKind;
 use statics::Statics;
 
@@ -47,21 +50,57 @@ impl fmt::Display for Finding {
     }
 }
 
-/// Every finding of one document, in document order.
-pub fn check(gateway: &Gateway, document: &str) -> Vec<Finding> {
+/// What the check found in one document, in document order.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// What the spec lacks or contradicts: a CI failure.
+    pub findings: Vec<Finding>,
+    /// Findings the spec accepts, each with its exception's reason.
+    pub excused: Vec<(Finding, String)>,
+}
+
+/// Checks `document` against the spec; `exceptions` are those the spec declares for it. An
+/// exception that accepts no finding is itself a finding: the document changed under it.
+pub fn check(gateway: &Gateway, document: &str, exceptions: &[DocCheckException]) -> Report {
     let statics = Statics::build(gateway);
     let lines = extract::plain_lines(document);
     let known = spec_wire_names(gateway);
-    let mut findings = Vec::new();
+    let mut found = Vec::new();
     for example in extract::examples(&lines) {
-        example_findings(gateway, &statics, &example, &known, &mut findings);
+        example_findings(gateway, &statics, &example, &known, &mut found);
     }
     for row in extract::table_names(&lines) {
-        table_row_findings(gateway, &row, &known, &mut findings);
+        table_row_findings(gateway, &row, &known, &mut found);
     }
-    findings.sort_by_key(|f| f.line);
-    findings.dedup();
-    findings
+    found.sort_by_key(|f| f.line);
+    found.dedup();
+    let mut report = Report::default();
+    let mut used = vec![false; exceptions.len()];
+    for finding in found {
+        let accepting = exceptions
+            .iter()
+            .position(|e| e.line == finding.line && finding.message.contains(&e.finding));
+        match accepting {
+            Some(index) => {
+                used[index] = true;
+                report
+                    .excused
+                    .push((finding, exceptions[index].reason.clone()));
+            }
+            None => report.findings.push(finding),
+        }
+    }
+    for (exception, _) in exceptions.iter().zip(used).filter(|(_, used)| !used) {
+        report.findings.push(Finding {
+            line: exception.line,
+            message: format!(
+                "the spec's doc-check exception `{}` accepts no finding on this line",
+                exception.finding
+            ),
+        });
+    }
+    report.findings.sort_by_key(|f| f.line);
+    report
 }
 
 /// A message an example may be: its object, its direction and what to call it.
@@ -88,8 +127,10 @@ fn example_findings(
         Ok(json) => json,
         Err(err) => return report(format!("example is not JSON: {err}")),
     };
-    let Some(message) = best_message(candidates(gateway, statics, &example.context), json) else {
-        return report("example matches no message of the spec".to_owned());
+    let message = best_message(candidates(gateway, statics, example), json)
+        .or_else(|| best_message(every_type(gateway, statics), json));
+    let Some(message) = message else {
+        return report("example matches no message or type of the spec".to_owned());
     };
     let violations = match message.direction {
         Direction::Request => validate_request(message.object, json),
@@ -145,10 +186,10 @@ fn validate_list(object: &'static Object, json: &Value) -> Vec<oneclick_runtime:
         .collect()
 }
 
-/// The messages the example may be: those of the operation whose path the context names last,
-/// or all of them.
-fn candidates(gateway: &Gateway, statics: &Statics, context: &[String]) -> Vec<Message> {
-    let named = named_operation(gateway, context);
+/// The messages the example may be: those of the operation whose path the text before it names
+/// last, or all of them.
+fn candidates(gateway: &Gateway, statics: &Statics, example: &extract::Example) -> Vec<Message> {
+    let named = named_operation(gateway, &example.preceding);
     let mut messages = Vec::new();
     for (index, op) in gateway.operations.iter().enumerate() {
         if named.is_some_and(|n| n != index) {
@@ -179,33 +220,57 @@ fn candidates(gateway: &Gateway, statics: &Statics, context: &[String]) -> Vec<M
             }
         }
     }
-    let answer_named_last = answer_named_last(context);
+    let answer_named_last = answer_named_last(&example.since_previous);
     messages.sort_by_key(|m| (m.direction == Direction::Response) != answer_named_last);
     messages
 }
 
-/// The operation whose path the context names last; placeholders match any segment.
-fn named_operation(gateway: &Gateway, context: &[String]) -> Option<usize> {
+/// Every object of the spec, for a snippet of a message ("Callback snippet with redirection
+/// data") that no whole message matches.
+fn every_type(gateway: &Gateway, statics: &Statics) -> Vec<Message> {
+    gateway
+        .objects
+        .iter()
+        .enumerate()
+        .filter_map(|(index, spec)| {
+            Some(Message {
+                object: statics.object(index)?,
+                direction: spec.direction,
+                name: spec.spec_name.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The operation whose path the text names last: on a line that starts with it (a heading,
+/// `oneclick/init method`) or after an HTTP method (`POST https://…/oneclick/init`,
+/// `(GET /contracts/customers/{customerId})`). A path mentioned in prose ("the id from
+/// oneclick/init") names nothing. Placeholders match any segment.
+fn named_operation(gateway: &Gateway, preceding: &[String]) -> Option<usize> {
     let patterns: Vec<Regex> = gateway
         .operations
         .iter()
         .filter_map(|op| {
-            let literal_parts: Vec<String> = op
+            let segments: Vec<String> = op
                 .path
                 .trim_start_matches('/')
                 .split('/')
                 .map(|segment| {
                     if segment.starts_with('{') {
-                        r"[^\s/]+".to_owned()
+                        r"[^\s/)]+".to_owned()
                     } else {
                         regex_escape(segment)
                     }
                 })
                 .collect();
-            Regex::new(&format!(r"(^|[^A-Za-z0-9_]){}\b", literal_parts.join("/"))).ok()
+            Regex::new(&format!(
+                r"(?:^[#\s]*|\b(?:GET|POST|PUT|PATCH|DELETE)\s+\S*?)/?{}(?:[^A-Za-z0-9_/]|$)",
+                segments.join("/")
+            ))
+            .ok()
         })
         .collect();
-    context.iter().rev().find_map(|line| {
+    preceding.iter().rev().find_map(|line| {
         // The longest path named on the line: `/oneclick/init` and not a shorter prefix of it.
         patterns
             .iter()
@@ -383,7 +448,41 @@ fn spec_limits(gateway: &Gateway, wire: &str, kind: LimitKind) -> BTreeSet<u64> 
             (LimitKind::Min, Constraint::Min(v)) | (LimitKind::Max, Constraint::Max(v)) => {
                 u64::try_from(*v).ok()
             }
+            (LimitKind::MinLength, Constraint::Pattern(source)) => {
+                pattern_length(source).map(|(min, _)| min)
+            }
+            (LimitKind::MaxLength, Constraint::Pattern(source)) => {
+                pattern_length(source).and_then(|(_, max)| max)
+            }
             _ => None,
         })
         .collect()
+}
+
+/// The length bounds of a pattern that is one repeated character class, `^[0-9]{1,10}$` or
+/// `^\d{6}$`: such a pattern is how a spec states the length of a numeric string.
+fn pattern_length(source: &str) -> Option<(u64, Option<u64>)> {
+    let inner = source.strip_prefix('^')?.strip_suffix('$')?;
+    let class_end = if inner.starts_with('[') {
+        inner.find(']')? + 1
+    } else if inner.starts_with('\\') {
+        2
+    } else {
+        return None;
+    };
+    let counts = inner[class_end..].strip_prefix('{')?.strip_suffix('}')?;
+    match counts.split_once(',') {
+        Some((min, max)) => Some((
+            if min.is_empty() { 0 } else { min.parse().ok()? },
+            if max.is_empty() {
+                None
+            } else {
+                Some(max.parse().ok()?)
+            },
+        )),
+        None => {
+            let exact = counts.parse().ok()?;
+            Some((exact, Some(exact)))
+        }
+    }
 }

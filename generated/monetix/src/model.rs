@@ -500,7 +500,7 @@ pub struct RedirectData {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 232 (operation `card_sale`, line 215).
+/// From `spec/monetix.yaml`, line 236 (operation `card_sale`, line 219).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardSaleRequest {
@@ -599,7 +599,7 @@ pub struct CardSaleResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 327 (operation `payment_status`, line 317).
+/// From `spec/monetix.yaml`, line 331 (operation `payment_status`, line 321).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentStatusRequest {
