@@ -12,6 +12,9 @@
 //! `cargo xtask diff [BASE]` lists the wire changes between BASE and the working tree with a
 //! semver verdict (see `diff.rs`).
 //!
+//! `cargo xtask doc-check <gateway> <document>` lists what a vendor document says that the spec
+//! lacks or contradicts (see `doc_check.rs`).
+//!
 //! `cargo xtask package [cargo package options]` packages the schema, the runtime and every
 //! generated client as crates.io would receive them, verified by building each from its package.
 //!
