@@ -92,6 +92,19 @@ fn a_changed_limit_in_the_text_is_listed_with_the_spec_value() {
 }
 
 #[test]
+fn a_length_in_characters_is_a_limit_too() {
+    let seed = document("004_9b2662d2030e1ac6.txt");
+    let line = line_of(&seed, "referenceNumber String");
+    let findings = csob_with(|text| text.replace("max. 32 characters", "max. 40 characters"));
+    assert_eq!(
+        findings,
+        [format!(
+            "{line}: `referenceNumber`: the text states maximum length 40, the spec states 32"
+        )]
+    );
+}
+
+#[test]
 fn a_request_example_that_breaks_a_constraint_names_its_line_and_rule() {
     let seed = document("004_9b2662d2030e1ac6.txt");
     // The oneclick/init example opens three lines above its orderNo.

@@ -34,6 +34,8 @@ pub enum LimitKind {
     MaxLength,
     Min,
     Max,
+    MinItems,
+    MaxItems,
 }
 
 impl LimitKind {
@@ -43,6 +45,8 @@ impl LimitKind {
             LimitKind::MaxLength => "maximum length",
             LimitKind::Min => "minimum value",
             LimitKind::Max => "maximum value",
+            LimitKind::MinItems => "minimum count",
+            LimitKind::MaxItems => "maximum count",
         }
     }
 }
@@ -207,25 +211,37 @@ fn is_wire_name(cell: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'))
 }
 
-/// The limits a row's text states: "maximum length is 10", "min. allowed value 300".
+/// The limits a row's text states: "maximum length is 10", "min. allowed value 300",
+/// "max. 32 characters", "maximum 5 items".
 pub fn limits(text: &str) -> Vec<(LimitKind, u64)> {
     static LIMIT: OnceLock<Regex> = OnceLock::new();
     let limit = LIMIT.get_or_init(|| {
-        Regex::new(r"(?i)\b(min|max)(?:imum|\.)?\s+(length|allowed\s+value)(?:\s+is)?\s+(\d+)")
-            .expect("valid pattern")
+        Regex::new(concat!(
+            r"(?i)\b(min|max)(?:imum|\.)?\s+",
+            r"(?:(length|allowed\s+value)(?:\s+is)?\s+(\d+)",
+            r"|(\d+)\s+(characters|chars|digits|symbols|items|elements|entries)\b)",
+        ))
+        .expect("valid pattern")
     });
     limit
         .captures_iter(text)
         .filter_map(|captures| {
             let minimum = captures[1].eq_ignore_ascii_case("min");
-            let length = captures[2].eq_ignore_ascii_case("length");
-            let kind = match (minimum, length) {
-                (true, true) => LimitKind::MinLength,
-                (false, true) => LimitKind::MaxLength,
-                (true, false) => LimitKind::Min,
-                (false, false) => LimitKind::Max,
+            let what = captures
+                .get(2)
+                .or_else(|| captures.get(5))?
+                .as_str()
+                .to_ascii_lowercase();
+            let value = captures.get(3).or_else(|| captures.get(4))?.as_str();
+            let kind = match (minimum, what.as_str()) {
+                (true, "items" | "elements" | "entries") => LimitKind::MinItems,
+                (false, "items" | "elements" | "entries") => LimitKind::MaxItems,
+                (true, word) if word.starts_with("allowed") => LimitKind::Min,
+                (false, word) if word.starts_with("allowed") => LimitKind::Max,
+                (true, _) => LimitKind::MinLength,
+                (false, _) => LimitKind::MaxLength,
             };
-            Some((kind, captures[3].parse().ok()?))
+            Some((kind, value.parse().ok()?))
         })
         .collect()
 }

@@ -5,8 +5,9 @@
 //!   the message it belongs to, with every violation the runtime's validator reports;
 //! - a wire name, in an example or in the first column of a field table, that no object of the
 //!   spec has;
-//! - a limit stated beside a field name ("maximum length is 10", "min. allowed value 300") that
-//!   the spec's constraints on that wire name do not state.
+//! - a limit stated beside a field name ("maximum length is 10", "min. allowed value 300",
+//!   "max. 32 characters", "maximum 5 items") that the spec's constraints on that wire name do
+//!   not state.
 //!
 //! An example belongs to the operation whose path the text before it names last (`/oneclick/init`, `rem_token.cfm`); without one, every operation and callback is a
 //! candidate. Among the candidates' messages the example goes to the one whose fields cover the
@@ -448,6 +449,8 @@ fn spec_limits(gateway: &Gateway, wire: &str, kind: LimitKind) -> BTreeSet<u64> 
             (LimitKind::Min, Constraint::Min(v)) | (LimitKind::Max, Constraint::Max(v)) => {
                 u64::try_from(*v).ok()
             }
+            (LimitKind::MinItems, Constraint::MinItems(n))
+            | (LimitKind::MaxItems, Constraint::MaxItems(n)) => Some(*n as u64),
             (LimitKind::MinLength, Constraint::Pattern(source)) => {
                 pattern_length(source).map(|(min, _)| min)
             }
