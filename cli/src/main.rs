@@ -710,7 +710,7 @@ fn failure(error: Error, output: Output) -> Failure {
             Failure(3, format!("{error}\n{answer}"))
         }
         Error::Fault { detail, .. } => Failure(3, format!("{error}\ndetail: {detail}")),
-        Error::Errors { .. } | Error::Unsuccessful { .. } => Failure(3, error.to_string()),
+        Error::Errors { .. } => Failure(3, error.to_string()),
         Error::Signature { .. } | Error::Transport { .. } | Error::OutcomeUnknown { .. } => {
             Failure(4, error.to_string())
         }

@@ -10,8 +10,8 @@
 
 pub use oneclick_schema::recipe::{Absent, Algorithm, Booleans, DigestAlgorithm, Output};
 pub use oneclick_schema::{
-    AnswerEncoding, Charset, CredentialKind, Delivery, Encoding, Format, LengthUnit, Location,
-    MessageEncoding, Method, Repeat, ScalarBase, TimeZone,
+    AnswerEncoding, Charset, CredentialKind, Delivery, Encoding, ErrorShape, Format, LengthUnit,
+    Location, Meaning, MessageEncoding, Method, Repeat, ScalarBase, TimeZone,
 };
 
 pub use crate::spec::{FlatSpec, ValuesFormat};
@@ -47,8 +47,7 @@ pub struct Gateway {
     /// Every signature recipe, in spec order; messages refer to them by index.
     pub recipes: Vec<Recipe>,
     pub result: Option<ResultSpec>,
-    pub fault: Option<Fault>,
-    pub errors: Option<ErrorsList>,
+    pub errors: Vec<ErrorBody>,
     /// Headers on every request.
     pub headers: Vec<Header>,
     pub retry_http_status: Vec<u16>,
@@ -267,25 +266,35 @@ pub enum Placement {
 pub struct ResultSpec {
     pub code_field: String,
     pub message_field: Option<String>,
-    pub success: Vec<i64>,
+    pub codes: Vec<ResultCode>,
+    pub secondary: Option<SecondaryCode>,
+}
+
+/// The second field of a two-field result code.
+#[derive(Debug, Clone)]
+pub struct SecondaryCode {
+    pub field: String,
     pub codes: Vec<ResultCode>,
 }
 
-/// Where the gateway's error object keeps its parts.
+/// Which result declaration a callback's message follows.
 #[derive(Debug, Clone)]
-pub struct Fault {
-    pub field: String,
-    pub code: String,
-    pub message: String,
-    pub detail: String,
+pub enum ResultRef {
+    /// The gateway's, because the message carries its code field.
+    Gateway,
+    /// The callback's own.
+    Own(ResultSpec),
 }
 
-/// Where the gateway's list of errors keeps its parts.
+/// An error body the gateway answers with, and where it keeps its parts.
 #[derive(Debug, Clone)]
-pub struct ErrorsList {
-    pub field: String,
+pub struct ErrorBody {
+    pub shape: ErrorShape,
+    pub field: Option<String>,
     pub code: String,
     pub message: String,
+    pub detail: Option<String>,
+    pub http_status: Vec<u16>,
 }
 
 /// A header the client sets itself.
@@ -311,7 +320,8 @@ pub struct Preset {
 
 #[derive(Debug, Clone)]
 pub struct ResultCode {
-    pub code: i64,
+    pub code: Literal,
+    pub meaning: Meaning,
     /// Spec name, snake_case: `template_not_found`.
     pub name: String,
     /// UpperCamelCase variant of the generated `ResultCode` enum.
@@ -496,12 +506,12 @@ pub struct Operation {
     pub encoding: Encoding,
     /// How the answer is read; UTF-8 JSON for a redirect, which has none.
     pub answer: Answer,
-    pub retryable_result_codes: Vec<i64>,
+    pub retryable_result_codes: Vec<Literal>,
     pub repeat: Repeat,
     /// Dotted request-field paths reported when the outcome is unknown.
     pub reconcile: Vec<String>,
-    /// An answer field and the values of it that mean success.
-    pub success_when: Option<(String, Vec<Literal>)>,
+    /// The operation's own result declaration; without one the gateway's applies.
+    pub result: Option<ResultSpec>,
     pub headers: Vec<Header>,
     pub examples: Vec<Example>,
     /// SCREAMING_SNAKE name of the `schema::Operation` static.
@@ -523,6 +533,8 @@ pub struct Callback {
     pub message: usize,
     /// A field that must equal a token the merchant got earlier (`verify_<id>` takes it).
     pub token_field: Option<String>,
+    /// The result declaration the message follows, if any.
+    pub result: Option<ResultRef>,
     /// A JSON or form body, or a query string.
     pub delivery: MessageEncoding,
     pub charset: Charset,

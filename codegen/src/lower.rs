@@ -11,8 +11,8 @@ use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use crate::diagnostics::Sink;
 use crate::ir::{self, HeaderValue};
 use crate::spec::{
-    Constraints, EnumValueSpec, ExampleKind, ExampleSpec, FieldSpec, ObjectSpec, Scalar, Spanned,
-    Spec, Text, TypeBody, TypeExpr,
+    self, Constraints, EnumValueSpec, ExampleKind, ExampleSpec, FieldSpec, ObjectSpec, Scalar,
+    Spanned, Spec, Text, TypeBody, TypeExpr,
 };
 use crate::yaml::Pos;
 use oneclick_schema::{TextPart, text_parts};
@@ -97,32 +97,23 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
                 })
                 .collect(),
             recipes: Vec::new(),
-            result: spec.result.as_ref().map(|r| ir::ResultSpec {
-                code_field: r.code_field.value.clone(),
-                message_field: r.message_field.as_ref().map(|m| m.value.clone()),
-                success: r.success.iter().map(|s| s.value).collect(),
-                codes: r
-                    .codes
-                    .iter()
-                    .map(|c| ir::ResultCode {
-                        code: c.code.value,
-                        name: c.name.value.clone(),
-                        variant: c.name.value.to_upper_camel_case(),
-                        doc: c.doc.value.clone(),
-                    })
-                    .collect(),
-            }),
-            fault: spec.fault.as_ref().map(|f| ir::Fault {
-                field: f.field.value.clone(),
-                code: f.code.value.clone(),
-                message: f.message.value.clone(),
-                detail: f.detail.value.clone(),
-            }),
-            errors: spec.errors.as_ref().map(|e| ir::ErrorsList {
-                field: e.field.value.clone(),
-                code: e.code.value.clone(),
-                message: e.message.value.clone(),
-            }),
+            result: spec.result.as_ref().map(result_spec),
+            errors: spec
+                .errors
+                .iter()
+                .map(|e| ir::ErrorBody {
+                    shape: e.shape.value,
+                    field: e.field.as_ref().map(|f| f.value.clone()),
+                    code: e.code.value.clone(),
+                    message: e.message.value.clone(),
+                    detail: e.detail.as_ref().map(|d| d.value.clone()),
+                    http_status: e
+                        .http_status
+                        .iter()
+                        .map(|s| u16::try_from(s.value).unwrap_or(0))
+                        .collect(),
+                })
+                .collect(),
             headers: Vec::new(),
             retry_http_status: spec
                 .retry_http_status
@@ -250,7 +241,11 @@ impl<'a> Lowering<'a, '_> {
                 path: op.path.value.clone(),
                 request,
                 response,
-                retryable_result_codes: op.retryable_result_codes.iter().map(|c| c.value).collect(),
+                retryable_result_codes: op
+                    .retryable_result_codes
+                    .iter()
+                    .map(|c| literal(&c.value))
+                    .collect(),
                 // A redirect has no `repeat`: the client never sends it, and unsafe keeps anything
                 // from ever repeating it.
                 repeat: op
@@ -259,10 +254,7 @@ impl<'a> Lowering<'a, '_> {
                     .and_then(Option::as_ref)
                     .map_or(ir::Repeat::Unsafe, |r| r.value),
                 reconcile: op.reconcile.iter().map(|p| p.value.clone()).collect(),
-                success_when: op.success_when.as_ref().map(|w| {
-                    let values = w.values.iter().map(|v| literal(&v.value)).collect();
-                    (w.field.value.clone(), values)
-                }),
+                result: op.result.as_ref().map(result_spec),
                 encoding: op.encoding(),
                 answer: ir::Answer {
                     encoding: op.answer_encoding(spec.answers.as_ref()),
@@ -291,6 +283,16 @@ impl<'a> Lowering<'a, '_> {
             let verified =
                 body.signs_all || body.signature.is_some() || callback.token_field.is_some();
             let verb = if verified { "VERIFY" } else { "DECODE" };
+            let carries_gateway_code = spec.result.as_ref().is_some_and(|r| {
+                body.fields
+                    .iter()
+                    .any(|f| f.wire.value == r.code_field.value)
+            });
+            let result = match &callback.result {
+                Some(own) => Some(ir::ResultRef::Own(result_spec(own))),
+                None if carries_gateway_code => Some(ir::ResultRef::Gateway),
+                None => None,
+            };
             self.gateway.callbacks.push(ir::Callback {
                 id: callback.id.value.clone(),
                 doc: callback.doc.value.clone(),
@@ -304,6 +306,7 @@ impl<'a> Lowering<'a, '_> {
                 },
                 message,
                 token_field: callback.token_field.as_ref().map(|t| t.value.clone()),
+                result,
                 delivery: callback.delivery(),
                 charset: callback.charset(),
                 examples: Vec::new(),
@@ -1109,6 +1112,31 @@ fn inline_type_name(field: &FieldSpec) -> String {
         .as_ref()
         .map(|t| t.value.clone())
         .unwrap_or_else(|| field.wire.value.to_upper_camel_case())
+}
+
+fn result_spec(spec: &spec::ResultSpec) -> ir::ResultSpec {
+    ir::ResultSpec {
+        code_field: spec.code_field.value.clone(),
+        message_field: spec.message_field.as_ref().map(|m| m.value.clone()),
+        codes: result_codes(&spec.codes),
+        secondary: spec.secondary.as_ref().map(|s| ir::SecondaryCode {
+            field: s.field.value.clone(),
+            codes: result_codes(&s.codes),
+        }),
+    }
+}
+
+fn result_codes(codes: &[spec::ResultCodeSpec]) -> Vec<ir::ResultCode> {
+    codes
+        .iter()
+        .map(|c| ir::ResultCode {
+            code: literal(&c.code.value),
+            meaning: c.meaning,
+            name: c.name.value.clone(),
+            variant: c.name.value.to_upper_camel_case(),
+            doc: c.doc.value.clone(),
+        })
+        .collect()
 }
 
 fn literal(value: &Scalar) -> ir::Literal {

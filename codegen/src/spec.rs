@@ -11,8 +11,9 @@ use std::str::FromStr;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use oneclick_schema::{
-    AnswerEncoding, Auto, Charset, CredentialKind, Delivery, Encoding, Format, HeaderValue,
-    LengthUnit, Location, MessageEncoding, Method, Repeat, ScalarBase, TimeZone, UnknownName,
+    AnswerEncoding, Auto, Charset, CredentialKind, Delivery, Encoding, ErrorShape, Format,
+    HeaderValue, LengthUnit, Location, Meaning, MessageEncoding, Method, Repeat, ScalarBase,
+    TimeZone, UnknownName,
 };
 
 use crate::diagnostics::Sink;
@@ -53,8 +54,7 @@ pub struct Spec {
     pub credentials: Vec<CredentialSpec>,
     pub signature: Option<SignatureSpec>,
     pub result: Option<ResultSpec>,
-    pub fault: Option<FaultSpec>,
-    pub errors: Option<ErrorsListSpec>,
+    pub errors: Vec<ErrorBodySpec>,
     pub headers: Vec<HeaderSpec>,
     /// How answers are read when an operation does not say (`answers:`).
     pub answers: Option<AnswerSpec>,
@@ -104,30 +104,34 @@ pub struct CredentialSpec {
     pub ty: Option<Spanned<ScalarBase>>,
 }
 
+/// `result`: where a message carries its result code and what each code means; at the top
+/// level for every answer, on an operation or a callback for its own.
 #[derive(Debug, Clone)]
 pub struct ResultSpec {
     pub pos: Pos,
     pub code_field: Text,
     pub message_field: Option<Text>,
-    pub success: Vec<Spanned<i64>>,
+    pub codes: Vec<ResultCodeSpec>,
+    pub secondary: Option<SecondaryCodeSpec>,
+}
+
+/// `result.secondary`: a second code field refining the first.
+#[derive(Debug, Clone)]
+pub struct SecondaryCodeSpec {
+    pub field: Text,
     pub codes: Vec<ResultCodeSpec>,
 }
 
-/// The gateway's error object: `{"<field>": {"<code>", "<message>", "<detail>"}}`.
+/// One of `errors`: an error body of a declared shape and the statuses it comes with.
 #[derive(Debug, Clone)]
-pub struct FaultSpec {
-    pub field: Text,
+pub struct ErrorBodySpec {
+    pub pos: Pos,
+    pub shape: Spanned<ErrorShape>,
+    pub field: Option<Text>,
     pub code: Text,
     pub message: Text,
-    pub detail: Text,
-}
-
-/// The gateway's error list: `{"<field>": [{"<code>", "<message>"}]}`.
-#[derive(Debug, Clone)]
-pub struct ErrorsListSpec {
-    pub field: Text,
-    pub code: Text,
-    pub message: Text,
+    pub detail: Option<Text>,
+    pub http_status: Vec<Spanned<i64>>,
 }
 
 /// How an answer is read: the gateway's `answers`, an operation's `answer`.
@@ -160,8 +164,9 @@ pub struct PresetSpec {
 
 #[derive(Debug, Clone)]
 pub struct ResultCodeSpec {
-    pub code: Spanned<i64>,
+    pub code: Spanned<Scalar>,
     pub name: Text,
+    pub meaning: Meaning,
     pub doc: Text,
 }
 
@@ -354,27 +359,20 @@ pub struct OperationSpec {
     pub request: ObjectSpec,
     /// Absent for a redirect: the gateway answers the customer's browser, not the client.
     pub response: Option<ObjectSpec>,
-    pub retryable_result_codes: Vec<Spanned<i64>>,
+    pub retryable_result_codes: Vec<Spanned<Scalar>>,
     /// `read`, `idempotent` or `unsafe`; required on a call, refused on a redirect. The outer
     /// `Option` says whether the key is written, the inner one holds its value when it is a
     /// word of the set (a bad word has been reported where it was read).
     pub repeat: Option<Option<Spanned<Repeat>>>,
     /// Dotted request-field paths that identify the call for reconciliation.
     pub reconcile: Vec<Text>,
-    /// The answer field that says whether an unsigned answer is a success, and its values.
-    pub success_when: Option<SuccessWhenSpec>,
+    /// The operation's own result declaration, instead of the gateway's.
+    pub result: Option<ResultSpec>,
     pub headers: Vec<HeaderSpec>,
     pub encoding: Option<Spanned<Encoding>>,
     pub answer: Option<AnswerSpec>,
     pub delivery: Option<Spanned<Delivery>>,
     pub examples: Vec<ExampleSpec>,
-}
-
-/// `success_when: {field: status, values: [success]}`.
-#[derive(Debug, Clone)]
-pub struct SuccessWhenSpec {
-    pub field: Text,
-    pub values: Vec<Spanned<Scalar>>,
 }
 
 #[derive(Debug, Clone)]
@@ -386,6 +384,8 @@ pub struct CallbackSpec {
     pub source_document: Text,
     pub source_section: Text,
     pub message: ObjectSpec,
+    /// The message's own result declaration, instead of the gateway's.
+    pub result: Option<ResultSpec>,
     /// `json`, `form` or `query`: how the message arrives.
     pub delivery: Option<Spanned<MessageEncoding>>,
     pub charset: Option<Spanned<Charset>>,
@@ -433,8 +433,10 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         .unwrap_or_default();
     let signature = top.optional("signature").and_then(|n| top.r.signature(n));
     let result = top.optional("result").and_then(|n| top.r.result(n));
-    let fault = top.optional("fault").and_then(|n| top.r.fault(n));
-    let errors = top.optional("errors").and_then(|n| top.r.errors_list(n));
+    let errors = top
+        .optional("errors")
+        .map(|n| top.r.list(n, Reader::error_body))
+        .unwrap_or_default();
     let headers = top
         .optional("headers")
         .map(|n| top.r.entries(n, "`headers`", Reader::header))
@@ -475,7 +477,6 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         credentials,
         signature,
         result,
-        fault,
         errors,
         headers,
         answers,
@@ -800,49 +801,59 @@ impl<'s> Reader<'s> {
         let mut keys = self.map(node, "`result`")?;
         let code_field = keys.required("code_field").and_then(|n| keys.r.text(n));
         let message_field = keys.optional("message_field").and_then(|n| keys.r.text(n));
-        let success = keys
-            .required("success")
-            .map(|n| keys.r.ints(n))
-            .unwrap_or_default();
         let codes = keys
             .required("codes")
             .map(|n| keys.r.list(n, Self::result_code))
             .unwrap_or_default();
+        let secondary = keys
+            .optional("secondary")
+            .and_then(|n| keys.r.secondary_code(n));
         keys.finish();
         Some(ResultSpec {
             pos: node.pos,
             code_field: code_field?,
             message_field,
-            success,
+            codes,
+            secondary,
+        })
+    }
+
+    fn secondary_code(&mut self, node: &Node) -> Option<SecondaryCodeSpec> {
+        let mut keys = self.map(node, "`result.secondary`")?;
+        let field = keys.required("field").and_then(|n| keys.r.text(n));
+        let codes = keys
+            .required("codes")
+            .map(|n| keys.r.list(n, Self::result_code))
+            .unwrap_or_default();
+        keys.finish();
+        Some(SecondaryCodeSpec {
+            field: field?,
             codes,
         })
     }
 
-    fn fault(&mut self, node: &Node) -> Option<FaultSpec> {
-        let mut keys = self.map(node, "`fault`")?;
-        let field = keys.required("field").and_then(|n| keys.r.text(n));
+    fn error_body(&mut self, node: &Node) -> Option<ErrorBodySpec> {
+        let mut keys = self.map(node, "an error body")?;
+        let shape = keys
+            .required("shape")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`shape`", unknown)));
+        let field = keys.optional("field").and_then(|n| keys.r.text(n));
         let code = keys.required("code").and_then(|n| keys.r.text(n));
         let message = keys.required("message").and_then(|n| keys.r.text(n));
-        let detail = keys.required("detail").and_then(|n| keys.r.text(n));
+        let detail = keys.optional("detail").and_then(|n| keys.r.text(n));
+        let http_status = keys
+            .optional("http_status")
+            .map(|n| keys.r.ints(n))
+            .unwrap_or_default();
         keys.finish();
-        Some(FaultSpec {
-            field: field?,
+        Some(ErrorBodySpec {
+            pos: node.pos,
+            shape: shape?,
+            field,
             code: code?,
             message: message?,
-            detail: detail?,
-        })
-    }
-
-    fn errors_list(&mut self, node: &Node) -> Option<ErrorsListSpec> {
-        let mut keys = self.map(node, "`errors`")?;
-        let field = keys.required("field").and_then(|n| keys.r.text(n));
-        let code = keys.required("code").and_then(|n| keys.r.text(n));
-        let message = keys.required("message").and_then(|n| keys.r.text(n));
-        keys.finish();
-        Some(ErrorsListSpec {
-            field: field?,
-            code: code?,
-            message: message?,
+            detail,
+            http_status,
         })
     }
 
@@ -914,13 +925,17 @@ impl<'s> Reader<'s> {
 
     fn result_code(&mut self, node: &Node) -> Option<ResultCodeSpec> {
         let mut keys = self.map(node, "a result code")?;
-        let code = keys.required("code").and_then(|n| keys.r.int(n));
+        let code = keys.required("code").and_then(|n| keys.r.scalar(n));
         let name = keys.required("name").and_then(|n| keys.r.text(n));
+        let meaning = keys
+            .optional("means")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`means`", unknown)));
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         keys.finish();
         Some(ResultCodeSpec {
             code: code?,
             name: name?,
+            meaning: word_or_default(meaning.as_ref()),
             doc: doc?,
         })
     }
@@ -1113,6 +1128,7 @@ impl<'s> Reader<'s> {
         let message = keys
             .required("message")
             .and_then(|n| keys.r.message(n, "a callback message"));
+        let result = keys.optional("result").and_then(|n| keys.r.result(n));
         let delivery = keys.optional("delivery").and_then(|n| {
             keys.r
                 .word(n, |unknown| must_be("a callback's `delivery`", unknown))
@@ -1133,6 +1149,7 @@ impl<'s> Reader<'s> {
             source_document,
             source_section,
             message: message?,
+            result,
             delivery,
             charset,
             examples,
@@ -1441,7 +1458,7 @@ impl<'s> Reader<'s> {
             .and_then(|n| keys.r.word(n, |unknown| must_be("`delivery`", unknown)));
         let retryable_result_codes = keys
             .optional("retryable_result_codes")
-            .map(|n| keys.r.ints(n))
+            .map(|n| keys.r.list(n, Self::scalar))
             .unwrap_or_default();
         let repeat = keys
             .optional("repeat")
@@ -1450,9 +1467,7 @@ impl<'s> Reader<'s> {
             .optional("reconcile")
             .map(|n| keys.r.texts(n))
             .unwrap_or_default();
-        let success_when = keys
-            .optional("success_when")
-            .and_then(|n| keys.r.success_when(n));
+        let result = keys.optional("result").and_then(|n| keys.r.result(n));
         let examples = keys
             .optional("examples")
             .map(|n| keys.r.list(n, Self::example))
@@ -1471,26 +1486,12 @@ impl<'s> Reader<'s> {
             retryable_result_codes,
             repeat,
             reconcile,
-            success_when,
+            result,
             headers,
             encoding,
             answer,
             delivery,
             examples,
-        })
-    }
-
-    fn success_when(&mut self, node: &Node) -> Option<SuccessWhenSpec> {
-        let mut keys = self.map(node, "`success_when`")?;
-        let field = keys.required("field").and_then(|n| keys.r.text(n));
-        let values = keys
-            .required("values")
-            .map(|n| keys.r.list(n, Self::scalar))
-            .unwrap_or_default();
-        keys.finish();
-        Some(SuccessWhenSpec {
-            field: field?,
-            values,
         })
     }
 

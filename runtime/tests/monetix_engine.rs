@@ -72,8 +72,7 @@ static MONETIX: Gateway = Gateway {
     recipes: &[&REQUEST, &ANSWER],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: None,
-    errors: None,
+    errors: &[],
     headers: &[],
     environments: &[],
     credentials: &[
@@ -222,7 +221,7 @@ const fn operation(id: &'static str, request: &'static Object, response_signed: 
         retryable_result_codes: &[],
         repeat: Repeat::Idempotent,
         reconcile: &["general.payment_id"],
-        success_when: None,
+        result: None,
         encoding: Encoding::Json,
         answer: Answer::JSON,
         delivery: Delivery::Call,
@@ -261,6 +260,7 @@ static CALLBACK: Callback = Callback {
     token_field: None,
     delivery: MessageEncoding::Json,
     charset: Charset::Utf8,
+    result: None,
 };
 static UNSIGNED_CALLBACK: Callback = Callback {
     recipes: &[],
@@ -271,6 +271,7 @@ static UNSIGNED_CALLBACK: Callback = Callback {
     token_field: None,
     delivery: MessageEncoding::Json,
     charset: Charset::Utf8,
+    result: None,
 };
 
 // --- Fixtures ----------------------------------------------------------------------------------
@@ -908,8 +909,7 @@ fn signed_callbacks_under_pipe_rsa_are_a_configuration_error() {
         recipes: &[],
         dttm_zone: TimeZone::EuropePrague,
         result: None,
-        fault: None,
-        errors: None,
+        errors: &[],
         headers: &[],
         environments: &[],
         credentials: &[],

@@ -45,8 +45,7 @@ static GATEWAY: Gateway = Gateway {
     recipes: &[&SIGNED],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: None,
-    errors: None,
+    errors: &[],
     headers: &[],
     environments: &[],
     credentials: &[
@@ -106,7 +105,7 @@ static STATUS: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Query,
     answer: Answer::JSON,
     delivery: Delivery::Call,

@@ -40,8 +40,7 @@ static GATEWAY: Gateway = Gateway {
     recipes: &[&SIGNED],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: None,
-    errors: None,
+    errors: &[],
     headers: &[],
     environments: &[],
     credentials: &[
@@ -85,6 +84,7 @@ static NOTICE: Callback = Callback {
     token_field: None,
     delivery: MessageEncoding::Form,
     charset: Charset::Utf8,
+    result: None,
 };
 
 static RETURN: Callback = Callback {
@@ -96,6 +96,7 @@ static RETURN: Callback = Callback {
     token_field: None,
     delivery: MessageEncoding::Query,
     charset: Charset::Windows1250,
+    result: None,
 };
 
 const SECRET: &str = "form-secret";

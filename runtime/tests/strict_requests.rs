@@ -63,7 +63,7 @@ static ORDER: Operation = Operation {
     headers: &[],
     repeat: Repeat::Unsafe,
     reconcile: &[],
-    success_when: None,
+    result: None,
 };
 
 static GATEWAY: Gateway = Gateway {
@@ -71,8 +71,7 @@ static GATEWAY: Gateway = Gateway {
     recipes: &[],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: None,
-    errors: None,
+    errors: &[],
     headers: &[],
     environments: &[],
     credentials: &[],

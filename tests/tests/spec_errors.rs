@@ -754,16 +754,16 @@ fn unprocessed_status_that_is_not_retried() {
 }
 
 #[test]
-fn success_when_naming_a_missing_field() {
+fn operation_result_naming_a_missing_field() {
     let source = spec("", "", "").replace(
         "repeat: read",
-        "repeat: read\n    success_when: {field: status, values: []}",
+        "repeat: read\n    result: {code_field: status, codes: [{code: error, name: error, doc: No.}]}",
     );
     assert_eq!(
         diagnose(&source),
         [
-            "demo.yaml:30:27: `success_when` names `status`, which is not a field of the response",
-            "demo.yaml:30:27: `success_when` needs at least one value that means success",
+            "demo.yaml:26:7: the response of `ping` lacks `status`, which `result` names",
+            "demo.yaml:30:13: no code of `result.codes` means success: every answer would be an error",
         ]
     );
 }

@@ -385,19 +385,29 @@ fn unknown_in_kind(kind: &Kind, value: &Value, path: &mut String, out: &mut Vec<
     }
 }
 
-/// Every wire name of the spec: fields of every object, the result and fault fields.
+/// Every wire name of the spec: fields of every object, the result and error-body fields.
 fn spec_wire_names(gateway: &Gateway) -> BTreeSet<String> {
     let mut names: BTreeSet<String> = gateway
         .objects
         .iter()
         .flat_map(|o| o.fields.iter().map(|f| f.wire.clone()))
         .collect();
-    if let Some(result) = &gateway.result {
+    let results = gateway.result.iter().chain(
+        gateway
+            .operations
+            .iter()
+            .filter_map(|op| op.result.as_ref()),
+    );
+    for result in results {
         names.insert(result.code_field.clone());
         names.extend(result.message_field.clone());
+        names.extend(result.secondary.as_ref().map(|s| s.field.clone()));
     }
-    if let Some(fault) = &gateway.fault {
-        names.extend([&fault.field, &fault.code, &fault.message, &fault.detail].map(Clone::clone));
+    for body in &gateway.errors {
+        names.extend(body.field.clone());
+        names.insert(body.code.clone());
+        names.insert(body.message.clone());
+        names.extend(body.detail.clone());
     }
     names
 }

@@ -6,7 +6,8 @@ use quote::{format_ident, quote};
 
 use super::{doc, ident, int};
 use crate::ir::{
-    Callback, Charset, CredentialKind, Gateway, MessageEncoding, Operation, Placement, Polling,
+    Callback, Charset, CredentialKind, Gateway, Literal, Meaning, MessageEncoding, Operation,
+    Placement, Polling, ResultCode,
 };
 
 pub(super) fn client(gateway: &Gateway) -> TokenStream {
@@ -14,6 +15,10 @@ pub(super) fn client(gateway: &Gateway) -> TokenStream {
     let credentials = credentials(gateway);
     let result_code = result_code(gateway);
     let client = client_struct(gateway);
+    let outcomes = gateway
+        .callbacks
+        .iter()
+        .map(|c| callback_outcome(gateway, c));
     let fmt = quote! { use std::fmt; };
     let model_types: Vec<_> = gateway
         .operations
@@ -34,6 +39,29 @@ pub(super) fn client(gateway: &Gateway) -> TokenStream {
         #credentials
         #result_code
         #client
+        #(#outcomes)*
+    }
+}
+
+/// `<Message>::outcome()`, for a callback whose message carries a result code.
+fn callback_outcome(gateway: &Gateway, callback: &Callback) -> TokenStream {
+    if callback.result.is_none() {
+        return quote! {};
+    }
+    let schema = ident(&callback.schema_const);
+    let message = ident(&gateway.objects[callback.message].name);
+    let method = super::callback_method_name(gateway, callback);
+    let docs = doc(&format!(
+        "What the message's result code says, read with the spec's codes for the `{}` callback: a code the spec does not list is a failure. Call it on what `Client::{method}` returned.",
+        callback.id
+    ));
+    quote! {
+        impl #message {
+            #docs
+            pub fn outcome(&self) -> Result<rt::ResultReading, rt::outcome::NoResult> {
+                rt::outcome::read_callback_result(&schema::#schema, self)
+            }
+        }
     }
 }
 
@@ -183,26 +211,41 @@ fn credentials(gateway: &Gateway) -> TokenStream {
     }
 }
 
+/// The `ResultCode` enum, for a gateway whose codes are integers.
 fn result_code(gateway: &Gateway) -> TokenStream {
     let Some(result) = &gateway.result else {
         return quote! {};
     };
-    let variants = result.codes.iter().map(|c| {
+    let codes: Vec<(&ResultCode, i64)> = result
+        .codes
+        .iter()
+        .filter_map(|c| match c.code {
+            Literal::Int(code) => Some((c, code)),
+            _ => None,
+        })
+        .collect();
+    if codes.len() != result.codes.len() {
+        return quote! {};
+    }
+    let variants = codes.iter().map(|(c, code)| {
         let variant = ident(&c.variant);
-        let docs = doc(&format!("`{}`: {}", c.code, c.doc.trim()));
+        let docs = doc(&format!("`{code}`: {}", c.doc.trim()));
         quote! { #docs #variant, }
     });
-    let to_code = result.codes.iter().map(|c| {
+    let to_code = codes.iter().map(|(c, code)| {
         let variant = ident(&c.variant);
-        let code = int(c.code);
+        let code = int(*code);
         quote! { Self::#variant => #code, }
     });
-    let from_code = result.codes.iter().map(|c| {
+    let from_code = codes.iter().map(|(c, code)| {
         let variant = ident(&c.variant);
-        let code = int(c.code);
+        let code = int(*code);
         quote! { #code => Self::#variant, }
     });
-    let success = super::ints(&result.success);
+    let success = codes
+        .iter()
+        .filter(|(c, _)| c.meaning == Meaning::Success)
+        .map(|(_, code)| int(*code));
     quote! {
         /// The gateway's result codes; [`rt::Error::result_code`] gives the code of a rejection.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -305,7 +348,11 @@ fn operation_method(gateway: &Gateway, op: &Operation) -> TokenStream {
         let codes: Vec<String> = op
             .retryable_result_codes
             .iter()
-            .map(i64::to_string)
+            .map(|code| match code {
+                Literal::Str(text) => format!("`{text}`"),
+                Literal::Int(int) => int.to_string(),
+                Literal::Bool(flag) => flag.to_string(),
+            })
             .collect();
         text.push_str(&format!(
             "\n\nRetried with backoff on result code {} and on the gateway's retryable HTTP statuses.",

@@ -130,7 +130,7 @@ impl PaymentToken {
 /// - `merchant.login`: the credential `login`
 /// - `merchant.password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 144 (operation `list_cards`, line 134).
+/// From `spec/assist.yaml`, line 145 (operation `list_cards`, line 135).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListCardsRequest {
@@ -205,7 +205,7 @@ impl<'de> Deserialize<'de> for ListCardsResponse {
 /// - `merchant.login`: the credential `login`
 /// - `merchant.password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 193 (operation `remove_card`, line 183).
+/// From `spec/assist.yaml`, line 194 (operation `remove_card`, line 184).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoveCardRequest {
@@ -268,7 +268,7 @@ pub struct RemoveCardResponse {
 /// - `Login`: the credential `login`
 /// - `Password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 229 (operation `token_pay`, line 213).
+/// From `spec/assist.yaml`, line 230 (operation `token_pay`, line 214).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TokenPayRequest {
@@ -353,7 +353,7 @@ pub struct TokenPayResponse {
 ///
 /// - `Merchant_ID`: the credential `merchant_id`
 ///
-/// From `spec/assist.yaml`, line 263 (operation `payment_page_order`, line 250).
+/// From `spec/assist.yaml`, line 264 (operation `payment_page_order`, line 251).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentPageOrderRequest {

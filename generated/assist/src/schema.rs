@@ -8,8 +8,16 @@ pub static GATEWAY: Gateway = Gateway {
     recipes: &[],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: Some(&FAULT),
-    errors: None,
+    errors: &[
+        ErrorBody {
+            shape: ErrorShape::Wrapped,
+            field: Some("fault"),
+            code: "faultcode",
+            message: "faultstring",
+            detail: Some("detail"),
+            http_status: &[],
+        },
+    ],
     headers: &[],
     environments: &[],
     credentials: &[
@@ -36,14 +44,6 @@ pub static GATEWAY: Gateway = Gateway {
     callbacks: &[],
     retry_http_status: &[],
     unprocessed_http_status: &[],
-};
-
-/// The error object the gateway answers with, on any HTTP status.
-pub static FAULT: FaultSpec = FaultSpec {
-    field: "fault",
-    code: "faultcode",
-    message: "faultstring",
-    detail: "detail",
 };
 
 /// Values of [`crate::Language`].
@@ -342,7 +342,7 @@ pub static LIST_CARDS: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -364,7 +364,7 @@ pub static REMOVE_CARD: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -386,7 +386,7 @@ pub static TOKEN_PAY: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Unsafe,
     reconcile: &["OrderNumber"],
-    success_when: None,
+    result: None,
     encoding: Encoding::Form,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -408,7 +408,7 @@ pub static PAYMENT_PAGE_ORDER: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Unsafe,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Form,
     answer: Answer::JSON,
     delivery: Delivery::Redirect,

@@ -8,8 +8,7 @@ pub static GATEWAY: Gateway = Gateway {
     recipes: &[&RECIPE_REQUEST, &RECIPE_ANSWER],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: None,
-    errors: None,
+    errors: &[],
     headers: &[],
     environments: &[("ecommpay", "https://api.ecommpay.com")],
     credentials: &[
@@ -377,6 +376,7 @@ pub static CARD_SALE_RESPONSE: Object = Object {
         Field::new("request_id", Kind::String).required(),
         Field::new("project_id", Kind::Integer),
         Field::new("payment_id", Kind::String),
+        Field::new("message", Kind::String),
     ],
     rules: &[],
     items: None,
@@ -437,10 +437,25 @@ pub static CARD_SALE: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &["general.payment_id"],
-    success_when: Some(SuccessWhen {
-        field: "status",
-        values: &[Literal::Str("success")],
-    }),
+    result: Some(
+        &ResultSpec {
+            code_field: "status",
+            message_field: Some("message"),
+            codes: &[
+                ResultCodeInfo {
+                    code: Literal::Str("success"),
+                    name: "accepted",
+                    meaning: Meaning::Success,
+                },
+                ResultCodeInfo {
+                    code: Literal::Str("error"),
+                    name: "error",
+                    meaning: Meaning::Failure,
+                },
+            ],
+            secondary: None,
+        },
+    ),
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -462,7 +477,7 @@ pub static PAYMENT_STATUS: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -479,4 +494,5 @@ pub static VERIFY_CALLBACK: Callback = Callback {
     token_field: None,
     delivery: MessageEncoding::Json,
     charset: Charset::Utf8,
+    result: None,
 };

@@ -234,7 +234,7 @@ pub struct Contract {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 144 (operation `create_hpp_order`, line 129).
+/// From `spec/xpay.yaml`, line 145 (operation `create_hpp_order`, line 130).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateHppOrderRequest {
@@ -282,7 +282,7 @@ pub struct CreateHppOrderResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
-/// From `spec/xpay.yaml`, line 190 (operation `create_pay_by_link`, line 175).
+/// From `spec/xpay.yaml`, line 191 (operation `create_pay_by_link`, line 176).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePayByLinkRequest {
@@ -329,7 +329,7 @@ pub struct CreatePayByLinkResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 230 (operation `list_customer_contracts`, line 220).
+/// From `spec/xpay.yaml`, line 231 (operation `list_customer_contracts`, line 221).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListCustomerContractsRequest {
@@ -374,7 +374,7 @@ pub struct ListCustomerContractsResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 249 (operation `deactivate_contract`, line 239).
+/// From `spec/xpay.yaml`, line 250 (operation `deactivate_contract`, line 240).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeactivateContractRequest {
@@ -416,7 +416,7 @@ pub struct DeactivateContractResponse {
 /// - `X-Api-Key`: the credential `api_key`
 /// - `Correlation-Id`: a fresh UUID per request
 ///
-/// From `spec/xpay.yaml`, line 267 (operation `get_order`, line 257).
+/// From `spec/xpay.yaml`, line 268 (operation `get_order`, line 258).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GetOrderRequest {

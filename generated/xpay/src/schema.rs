@@ -8,8 +8,16 @@ pub static GATEWAY: Gateway = Gateway {
     recipes: &[],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: None,
-    errors: Some(&ERRORS),
+    errors: &[
+        ErrorBody {
+            shape: ErrorShape::List,
+            field: Some("errors"),
+            code: "code",
+            message: "description",
+            detail: None,
+            http_status: &[],
+        },
+    ],
     headers: &[
         Header {
             name: "X-Api-Key",
@@ -44,13 +52,6 @@ pub static GATEWAY: Gateway = Gateway {
     callbacks: &[&VERIFY_NOTIFICATION],
     retry_http_status: &[429, 503],
     unprocessed_http_status: &[],
-};
-
-/// The list of errors the gateway answers with, on any HTTP status.
-pub static ERRORS: ErrorsSpec = ErrorsSpec {
-    field: "errors",
-    code: "code",
-    message: "description",
 };
 
 /// Values of [`crate::ActionType`].
@@ -359,7 +360,7 @@ pub static CREATE_HPP_ORDER: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &["order.orderId"],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -387,7 +388,7 @@ pub static CREATE_PAY_BY_LINK: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &["order.orderId"],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -415,7 +416,7 @@ pub static LIST_CUSTOMER_CONTRACTS: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -437,7 +438,7 @@ pub static DEACTIVATE_CONTRACT: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -459,7 +460,7 @@ pub static GET_ORDER: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -476,4 +477,5 @@ pub static VERIFY_NOTIFICATION: Callback = Callback {
     token_field: Some("securityToken"),
     delivery: MessageEncoding::Json,
     charset: Charset::Utf8,
+    result: None,
 };
