@@ -18,7 +18,6 @@
 pub mod check;
 pub mod diagnostics;
 pub mod diff;
-pub mod doc_check;
 pub mod emit;
 pub mod ir;
 pub mod lower;

@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use oneclick_codegen::doc_check::{self, Report};
 use oneclick_codegen::ir::Gateway;
+use oneclick_doc_check::Report;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -29,7 +29,7 @@ fn check(gateway: &Gateway, file: &str, text: &str) -> Report {
         .iter()
         .find(|s| s.file == file)
         .expect("the spec lists the document");
-    doc_check::check(gateway, text, &source.doc_check_exceptions)
+    oneclick_doc_check::check(gateway, text, &source.doc_check_exceptions)
 }
 
 const SEEDS: [(&str, &str); 5] = [

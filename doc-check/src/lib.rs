@@ -9,7 +9,8 @@
 //!   "max. 32 characters", "maximum 5 items") that the spec's constraints on that wire name do
 //!   not state.
 //!
-//! An example belongs to the operation whose path the text before it names last (`/oneclick/init`, `rem_token.cfm`); without one, every operation and callback is a
+//! An example belongs to the operation whose path the text before it names last
+//! (`/oneclick/init`, `rem_token.cfm`); without one, every operation and callback is a
 //! candidate. Among the candidates' messages the example goes to the one whose fields cover the
 //! most of its keys; on a tie, "request" or "response" in the nearest lines decides.
 //!
@@ -33,8 +34,8 @@ use oneclick_schema::{Constraint, Kind, Object};
 use regex_lite::Regex;
 use serde_json::Value;
 
-use crate::ir::{Direction, DocCheckException, Gateway};
 use extract::LimitKind;
+use oneclick_codegen::ir::{Direction, DocCheckException, Gateway};
 use statics::Statics;
 
 /// One thing the document says that the spec does not.

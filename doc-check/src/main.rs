@@ -1,6 +1,7 @@
-//! `cargo xtask doc-check <gateway> <document>`: checks a vendor document against the spec
-//! `spec/<gateway>.yaml` as it is on disk (see `oneclick_codegen::doc_check`). It never builds
-//! the generated crates, which may not compile while the spec is being edited.
+//! `cargo xtask doc-check <gateway> <document>` runs this binary: it checks a vendor document
+//! against the spec `spec/<gateway>.yaml` of the checkout it runs in, as the spec is on disk
+//! (see the library). It never builds the generated crates, which may not compile while the
+//! spec is being edited.
 //!
 //! Exit codes: 0 the document agrees with the spec, 1 findings, 2 the spec has errors, 3 usage
 //! or I/O error, 4 no repository.
@@ -9,12 +10,29 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use oneclick_codegen::ir::{DocCheckException, Gateway};
-use oneclick_codegen::{doc_check, workspace};
+use oneclick_codegen::workspace;
 
-pub fn run(root: &Path, args: &[&str]) -> ExitCode {
-    let [gateway, document] = args else {
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [gateway, document] = args.as_slice() else {
         eprintln!("usage: cargo xtask doc-check <gateway> <document>");
         return ExitCode::from(3);
+    };
+    let root = match std::env::current_dir() {
+        Ok(here) => match workspace::find_root(&here) {
+            Some(root) => root,
+            None => {
+                eprintln!(
+                    "no OneClick repository at or above {}: run this inside a checkout",
+                    here.display()
+                );
+                return ExitCode::from(4);
+            }
+        },
+        Err(err) => {
+            eprintln!("cannot read the current directory: {err}");
+            return ExitCode::from(3);
+        }
     };
     let file = format!("{}/{gateway}.yaml", workspace::GATEWAY_SPECS);
     let spec = match oneclick_codegen::load(&root.join(&file), &file) {
@@ -32,7 +50,7 @@ pub fn run(root: &Path, args: &[&str]) -> ExitCode {
         }
     };
     let exceptions = declared_exceptions(&spec, Path::new(document));
-    let report = doc_check::check(&spec, &text, exceptions);
+    let report = oneclick_doc_check::check(&spec, &text, exceptions);
     for (finding, reason) in &report.excused {
         println!("{document}:{finding} (accepted by the spec: {reason})");
     }

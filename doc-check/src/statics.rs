@@ -6,7 +6,7 @@
 
 use oneclick_schema::{Constraint, Enum, Field, Kind, Literal, Object, Pattern, Rule};
 
-use crate::ir::{self, Gateway, ScalarBase, TypeRef};
+use oneclick_codegen::ir::{self, Gateway, ScalarBase, TypeRef};
 
 /// Every object of a gateway as a `schema::Object`, by index into `Gateway::objects`.
 pub struct Statics {
