@@ -7,15 +7,15 @@ use std::collections::BTreeSet;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use oneclick_schema::{
-    AnswerEncoding, Auto, Delivery, Encoding, ErrorShape, Location, Meaning, PathStep, Repeat,
-    ScalarBase, path_steps,
+    AnswerEncoding, Auto, CredentialKind, Delivery, Encoding, ErrorShape, Location, Meaning,
+    PathStep, Repeat, ScalarBase, path_steps,
 };
 
 use crate::diagnostics::Sink;
 use crate::ir::{UrlPart, url_parts};
 use crate::spec::{
-    Constraints, EnumValueSpec, ErrorBodySpec, FieldSpec, ObjectSpec, ResultCodeSpec, ResultSpec,
-    RuleKindSpec, Samples, Scalar, Spanned, Spec, Text, TypeBody, TypeExpr,
+    CallbackSpec, Constraints, EnumValueSpec, ErrorBodySpec, FieldSpec, ObjectSpec, ResultCodeSpec,
+    ResultSpec, RuleKindSpec, Samples, Scalar, Spanned, Spec, Text, TypeBody, TypeExpr,
 };
 
 /// A result code as a diagnostic names it: `700`, `"error"`.
@@ -106,9 +106,9 @@ struct Checker<'a, 's> {
 impl Checker<'_, '_> {
     fn top_level(&mut self) {
         let spec = self.spec;
-        if spec.version.value != 1 {
+        if spec.version.value != 2 {
             let message = format!(
-                "unsupported spec version {}; this generator reads version 1",
+                "unsupported spec version {}; this generator reads version 2 (see spec/README.md)",
                 spec.version.value
             );
             self.sink.error(spec.version.pos, message);
@@ -139,6 +139,16 @@ impl Checker<'_, '_> {
         }
         for credential in &spec.credentials {
             self.snake(&credential.name, "a credential name");
+            let text = matches!(
+                credential.kind(),
+                CredentialKind::Text | CredentialKind::Secret
+            );
+            if let (Some(at), false) = (credential.optional, text) {
+                self.sink.error(
+                    at,
+                    "only a `text` or `secret` credential can be optional: a key signs or verifies every message of its recipes",
+                );
+            }
         }
         if let Some(answers) = &spec.answers {
             let fixed = answers
@@ -232,6 +242,7 @@ impl Checker<'_, '_> {
             self.sink.error(op.source_document.pos, message);
         }
         self.path(op);
+        self.answer_matches(op);
         if let Some(items) = &op.request.items {
             self.sink.error(
                 items.pos,
@@ -241,6 +252,7 @@ impl Checker<'_, '_> {
         self.object(&op.request, Side::Request);
         self.delivery(op);
         self.repeat(op);
+        self.result_by(op);
         // A literal or empty answer's response declares no fields: its shape is the whole
         // answer, so the rule that an object has a field does not apply.
         let fixed_shape = !op.answer_encoding(spec.answers.as_ref()).carries_fields();
@@ -340,6 +352,32 @@ impl Checker<'_, '_> {
                 );
                 self.sink.error(example.name.pos, message);
             }
+        }
+    }
+
+    /// `result_by` names a callback of the spec, and an answer that acknowledges: a redirect's
+    /// answer goes to the customer's browser, so there is none to describe.
+    fn result_by(&mut self, op: &crate::spec::OperationSpec) {
+        let Some(callback) = &op.result_by else {
+            return;
+        };
+        if !self
+            .spec
+            .callbacks
+            .iter()
+            .any(|c| c.id.value == callback.value)
+        {
+            let message = format!(
+                "`result_by` names `{}`, which is not a callback of this spec",
+                callback.value
+            );
+            self.sink.error(callback.pos, message);
+        }
+        if op.delivery() == Delivery::Redirect {
+            self.sink.error(
+                callback.pos,
+                "a redirect has no answer that acknowledges: `result_by` does not apply",
+            );
         }
     }
 
@@ -531,6 +569,42 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// Each `answer_matches` name is a top-level field of both messages whose value the caller
+    /// gives: the client compares the answer with what the caller asked about.
+    fn answer_matches(&mut self, op: &crate::spec::OperationSpec) {
+        let Some(first) = op.answer_matches.first() else {
+            return;
+        };
+        let Some(response) = &op.response else {
+            self.sink.error(
+                first.pos,
+                "`answer_matches` needs a response: a redirect is answered in the customer's browser",
+            );
+            return;
+        };
+        for name in &op.answer_matches {
+            let in_request = op
+                .request
+                .fields
+                .iter()
+                .find(|f| f.wire.value == name.value);
+            let problem = match in_request {
+                None => Some("which is not a field of the request"),
+                Some(field) if field.auto.is_some() => {
+                    Some("which the client fills itself: name a value the caller gives")
+                }
+                Some(_) if !response.fields.iter().any(|f| f.wire.value == name.value) => {
+                    Some("which is not a field of the response")
+                }
+                Some(_) => None,
+            };
+            if let Some(problem) = problem {
+                let message = format!("`answer_matches` names `{}`, {problem}", name.value);
+                self.sink.error(name.pos, message);
+            }
+        }
+    }
+
     /// A reconcile path names a request field, through object types for dotted paths; what it
     /// names ends up in error messages, so it must not be sensitive.
     fn reconcile_path(&mut self, request: &ObjectSpec, path: &Text) {
@@ -692,7 +766,7 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn callback(&mut self, callback: &crate::spec::CallbackSpec) {
+    fn callback(&mut self, callback: &CallbackSpec) {
         let spec = self.spec;
         self.snake(&callback.id, "a callback id");
         if !spec
@@ -707,6 +781,9 @@ impl Checker<'_, '_> {
             self.sink.error(callback.source_document.pos, message);
         }
         self.object(&callback.message, Side::Response);
+        if let Some(token) = &callback.token_field {
+            self.token_field(callback, token);
+        }
         if let Some(own) = &callback.result {
             self.result_declaration(own);
         }
@@ -782,8 +859,69 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// The token is compared as text and a message without it cannot be checked, so it must be
+    /// a required string field of the message.
+    fn token_field(&mut self, callback: &CallbackSpec, token: &Text) {
+        let field = callback
+            .message
+            .fields
+            .iter()
+            .find(|f| f.wire.value == token.value);
+        let spec = self.spec;
+        let text = |ty: &TypeExpr| match ty {
+            TypeExpr::String => true,
+            TypeExpr::Named(name) => spec.types.iter().any(|t| {
+                t.name.value == *name
+                    && matches!(&t.body, TypeBody::Scalar(s) if s.base.value == ScalarBase::String)
+            }),
+            _ => false,
+        };
+        let usable = field.is_some_and(|f| f.required && f.ty.value.as_ref().is_some_and(text));
+        if !usable {
+            let message = format!(
+                "`token_field` names `{}`, which is not a required string field of the message",
+                token.value
+            );
+            self.sink.error(token.pos, message);
+        }
+    }
+
+    /// The other place of a field must hold a value of the same type, and the field cannot be
+    /// required where it may well be absent.
+    fn also_at(&mut self, body: &ObjectSpec, field: &FieldSpec, path: &Text, side: Side) {
+        if side != Side::Response {
+            let message = "`also_at` is for the fields of a response or a callback message";
+            self.sink.error(path.pos, message);
+            return;
+        }
+        if field.required {
+            let message = format!(
+                "`{}` may be sent at `{}` instead, so it cannot be `required`",
+                field.wire.value, path.value
+            );
+            self.sink.error(path.pos, message);
+        }
+        match self.spec.fields_along(body, &path.value) {
+            Err(why) => {
+                let message = format!("`also_at: {}` leads nowhere: {why}", path.value);
+                self.sink.error(path.pos, message);
+            }
+            Ok(along) => {
+                let other = along.last().map(|f| &f.ty.value);
+                if other != Some(&field.ty.value) || path.value == field.wire.value {
+                    let message = format!(
+                        "`{}` must be another field of the same type as `{}`",
+                        path.value, field.wire.value
+                    );
+                    self.sink.error(path.pos, message);
+                }
+            }
+        }
+    }
+
     fn object(&mut self, body: &ObjectSpec, side: Side) {
-        if body.open && side != Side::Response {
+        // A named type's side is known once its uses are: lowering refuses one in a request.
+        if body.open && side == Side::Request {
             self.sink.error(
                 body.pos,
                 "`open` is for answers: requests say every field they send",
@@ -792,6 +930,11 @@ impl Checker<'_, '_> {
         if body.fields.is_empty() && body.items.is_none() && !body.open {
             self.sink
                 .error(body.pos, "an object has at least one field");
+        }
+        for field in &body.fields {
+            if let Some(path) = &field.also_at {
+                self.also_at(body, field, path, side);
+            }
         }
         let mut rust_names = BTreeSet::new();
         for field in &body.fields {
@@ -890,6 +1033,12 @@ impl Checker<'_, '_> {
                     let listed = self.spec.credentials.iter().find(|c| &c.name.value == name);
                     if listed.is_none() {
                         let message = format!("`{name}` is not listed under `credentials`");
+                        self.sink.error(auto.pos, message);
+                    }
+                    if listed.is_some_and(|c| c.optional.is_some()) {
+                        let message = format!(
+                            "`{name}` is optional: `auto` fills a field from a credential that is always configured"
+                        );
                         self.sink.error(auto.pos, message);
                     }
                     listed

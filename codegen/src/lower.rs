@@ -94,6 +94,7 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
                     sensitive: c.sensitive,
                     integer: c.base() == ir::ScalarBase::Integer,
                     kind: c.kind(),
+                    optional: c.optional.is_some(),
                 })
                 .collect(),
             recipes: Vec::new(),
@@ -165,11 +166,19 @@ impl<'a> Lowering<'a, '_> {
         for def in &spec.types {
             self.claim_rust_name(&def.name.value, def.name.pos);
             let named = match &def.body {
-                TypeBody::Object(_) => {
+                TypeBody::Object(body) => {
                     let direction = directions
                         .get(def.name.value.as_str())
                         .copied()
                         .unwrap_or(ir::Direction::Request);
+                    if body.open && direction == ir::Direction::Request {
+                        let message = format!(
+                            "`open` is for answers, and type `{}` is sent in a request, which \
+                             says every field it sends",
+                            def.name.value
+                        );
+                        self.sink.error(body.pos, message);
+                    }
                     self.gateway.objects.push(ir::ObjectType {
                         spec_name: def.name.value.clone(),
                         name: def.name.value.clone(),
@@ -182,7 +191,7 @@ impl<'a> Lowering<'a, '_> {
                         recipes: Vec::new(),
                         variants: Vec::new(),
                         items: None,
-                        open: false,
+                        open: body.open,
                         presets: Vec::new(),
                         schema_const: def.name.value.to_shouty_snake_case(),
                         line: def.name.pos.line,
@@ -254,7 +263,12 @@ impl<'a> Lowering<'a, '_> {
                     .and_then(Option::as_ref)
                     .map_or(ir::Repeat::Unsafe, |r| r.value),
                 reconcile: op.reconcile.iter().map(|p| p.value.clone()).collect(),
+                result_by: op
+                    .result_by
+                    .as_ref()
+                    .and_then(|id| spec.callbacks.iter().position(|c| c.id.value == id.value)),
                 result: op.result.as_ref().map(result_spec),
+                answer_matches: op.answer_matches.iter().map(|f| f.value.clone()).collect(),
                 encoding: op.encoding(),
                 answer: ir::Answer {
                     encoding: op.answer_encoding(spec.answers.as_ref()),
@@ -305,7 +319,17 @@ impl<'a> Lowering<'a, '_> {
                     section: callback.source_section.value.clone(),
                 },
                 message,
-                token_field: callback.token_field.as_ref().map(|t| t.value.clone()),
+                token_field: callback.token_field.as_ref().map(|token| {
+                    let rust_name = body
+                        .fields
+                        .iter()
+                        .find(|f| f.wire.value == token.value)
+                        .map_or_else(|| token.value.to_snake_case(), FieldSpec::rust_name);
+                    ir::TokenField {
+                        wire: token.value.clone(),
+                        parameter: format!("expected_{rust_name}"),
+                    }
+                }),
                 result,
                 delivery: callback.delivery(),
                 charset: callback.charset(),
@@ -502,6 +526,7 @@ impl<'a> Lowering<'a, '_> {
             }
         }
         self.variants(index, body);
+        self.presets(index, body);
         index
     }
 
@@ -523,6 +548,13 @@ impl<'a> Lowering<'a, '_> {
             let mut listed = true;
             for name in value.credentials() {
                 match self.spec.credentials.iter().find(|c| c.name.value == name) {
+                    Some(credential) if credential.optional.is_some() => {
+                        let message = format!(
+                            "`{name}` is optional: a header is built from credentials that are always configured"
+                        );
+                        self.sink.error(header.value.pos, message);
+                        listed = false;
+                    }
                     // A header built from a secret shows the secret, whatever its own flag says.
                     Some(credential) => sensitive |= credential.sensitive,
                     None => {
@@ -589,7 +621,12 @@ impl<'a> Lowering<'a, '_> {
                     ));
                 }
             }
-            for field in object.fields.iter().filter(|f| f.required) {
+            // The client fills automatic fields itself; no constructor takes them.
+            for field in object
+                .fields
+                .iter()
+                .filter(|f| f.required && f.auto.is_none())
+            {
                 let covered = set.iter().any(|(w, _)| *w == field.wire)
                     || preset.args.iter().any(|a| a.value == field.wire);
                 if !covered {
@@ -715,11 +752,16 @@ impl<'a> Lowering<'a, '_> {
     fn fields(&mut self, body: &ObjectSpec, direction: ir::Direction) -> Vec<ir::Field> {
         body.fields
             .iter()
-            .map(|field| self.field(field, direction))
+            .map(|field| self.field(body, field, direction))
             .collect()
     }
 
-    fn field(&mut self, field: &FieldSpec, direction: ir::Direction) -> ir::Field {
+    fn field(
+        &mut self,
+        body: &ObjectSpec,
+        field: &FieldSpec,
+        direction: ir::Direction,
+    ) -> ir::Field {
         let mut constraints = lower_constraints(&field.constraints);
         let mut ty = self.type_ref(&field.ty);
         if let Some(values) = &field.enum_values {
@@ -784,7 +826,29 @@ impl<'a> Lowering<'a, '_> {
             sensitive,
             default: field.default.as_ref().map(|d| literal(&d.value)),
             constraints,
+            also_at: self.also_at(body, field),
         }
+    }
+
+    /// The steps to a field's `also_at` place; none when it has none, or when the checker
+    /// has reported why the path leads nowhere.
+    fn also_at(&self, body: &ObjectSpec, field: &FieldSpec) -> Vec<ir::PathStep> {
+        let Some(path) = &field.also_at else {
+            return Vec::new();
+        };
+        self.spec
+            .fields_along(body, &path.value)
+            .map(|along| {
+                along
+                    .into_iter()
+                    .map(|f| ir::PathStep {
+                        wire: f.wire.value.clone(),
+                        rust_name: f.rust_name(),
+                        required: f.required,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     fn type_ref(&mut self, ty: &Spanned<Option<TypeExpr>>) -> ir::TypeRef {
@@ -917,7 +981,9 @@ impl<'a> Lowering<'a, '_> {
             .recipes
             .iter()
             .filter_map(|r| match &r.placement {
-                ir::Placement::Field(path) => path.last().cloned(),
+                ir::Placement::Field(path) | ir::Placement::EachItem { field: path, .. } => {
+                    path.last().cloned()
+                }
                 ir::Placement::Header { .. } => None,
             })
             .collect();

@@ -100,6 +100,9 @@ pub struct CredentialSpec {
     pub name: Text,
     pub doc: Text,
     pub sensitive: bool,
+    /// `optional: true`: the merchant may leave it out (a salt only some merchants have); at
+    /// the key's position, for diagnostics.
+    pub optional: Option<Pos>,
     pub kind: Option<Spanned<CredentialKind>>,
     pub ty: Option<Spanned<ScalarBase>>,
 }
@@ -308,6 +311,9 @@ pub struct FieldSpec {
     pub enum_values: Option<Vec<EnumValueSpec>>,
     pub constraints: Constraints,
     pub samples: Option<Samples>,
+    /// `also_at: orderStatus.operations`: the other place, a dotted path of wire names from
+    /// the same object, where some gateways send this field.
+    pub also_at: Option<Text>,
 }
 
 #[derive(Debug, Clone)]
@@ -366,8 +372,12 @@ pub struct OperationSpec {
     pub repeat: Option<Option<Spanned<Repeat>>>,
     /// Dotted request-field paths that identify the call for reconciliation.
     pub reconcile: Vec<Text>,
+    /// The callback that brings the result when the answer only acknowledges the request.
+    pub result_by: Option<Text>,
     /// The operation's own result declaration, instead of the gateway's.
     pub result: Option<ResultSpec>,
+    /// Fields of both request and response whose values an answer must repeat.
+    pub answer_matches: Vec<Text>,
     pub headers: Vec<HeaderSpec>,
     pub encoding: Option<Spanned<Encoding>>,
     pub answer: Option<AnswerSpec>,
@@ -779,6 +789,9 @@ impl<'s> Reader<'s> {
         let mut keys = self.map(node, "a credential")?;
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         let sensitive = keys.flag("sensitive");
+        let optional = keys
+            .optional("optional")
+            .and_then(|n| keys.r.boolean(n).filter(|b| *b).map(|_| n.pos));
         let kind = keys.optional("kind").and_then(|n| {
             keys.r
                 .word(n, |unknown| must_be("a credential's `kind`", unknown))
@@ -792,6 +805,7 @@ impl<'s> Reader<'s> {
             name,
             doc: doc?,
             sensitive,
+            optional,
             kind,
             ty,
         })
@@ -1000,8 +1014,10 @@ impl<'s> Reader<'s> {
                     .optional("presets")
                     .map(|n| keys.r.entries(n, "`presets`", Self::preset))
                     .unwrap_or_default();
+                let open = keys.flag("open");
                 TypeBody::Object(ObjectSpec {
                     presets,
+                    open,
                     ..keys.r.object_body(node.pos, None, fields, parts)
                 })
             }
@@ -1186,10 +1202,20 @@ impl<'s> Reader<'s> {
             signature: keys.optional("signature"),
             variants: keys.optional("variants"),
         };
+        // A request is built by the merchant, so it may have named constructors too; an answer
+        // is only ever decoded.
+        let presets = if what == "a request" {
+            keys.optional("presets")
+                .map(|n| keys.r.entries(n, "`presets`", Self::preset))
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let recipes = keys.optional("recipes").map(|n| keys.r.texts(n));
         let body = match (fields, items) {
             (Some(fields), None) => Some(ObjectSpec {
                 open,
+                presets,
                 recipes,
                 ..keys.r.object_body(node.pos, doc, fields, parts)
             }),
@@ -1299,6 +1325,7 @@ impl<'s> Reader<'s> {
         let mut nodes = keys_constraints(&mut keys);
         let constraints = keys.r.constraints(&mut nodes);
         let samples = keys.optional("samples").and_then(|n| keys.r.samples(n));
+        let also_at = keys.optional("also_at").and_then(|n| keys.r.text(n));
         keys.finish();
         Some(FieldSpec {
             wire,
@@ -1315,6 +1342,7 @@ impl<'s> Reader<'s> {
             enum_values,
             constraints,
             samples,
+            also_at,
         })
     }
 
@@ -1467,7 +1495,12 @@ impl<'s> Reader<'s> {
             .optional("reconcile")
             .map(|n| keys.r.texts(n))
             .unwrap_or_default();
+        let result_by = keys.optional("result_by").and_then(|n| keys.r.text(n));
         let result = keys.optional("result").and_then(|n| keys.r.result(n));
+        let answer_matches = keys
+            .optional("answer_matches")
+            .map(|n| keys.r.texts(n))
+            .unwrap_or_default();
         let examples = keys
             .optional("examples")
             .map(|n| keys.r.list(n, Self::example))
@@ -1475,6 +1508,7 @@ impl<'s> Reader<'s> {
         keys.finish();
         let (source_document, source_section) = source?;
         Some(OperationSpec {
+            answer_matches,
             id,
             doc: doc?,
             source_document,
@@ -1486,6 +1520,7 @@ impl<'s> Reader<'s> {
             retryable_result_codes,
             repeat,
             reconcile,
+            result_by,
             result,
             headers,
             encoding,
@@ -1581,6 +1616,41 @@ impl Spec {
     /// The zone of automatic `dttm` values; UTC when the spec names none.
     pub fn time_zone(&self) -> TimeZone {
         word_or_default(self.time_zone.as_ref())
+    }
+
+    /// The fields a dotted path of wire names (`orderStatus.operations`) goes through from
+    /// `object`, or why it goes nowhere.
+    pub fn fields_along<'s>(
+        &'s self,
+        object: &'s ObjectSpec,
+        path: &str,
+    ) -> Result<Vec<&'s FieldSpec>, String> {
+        let mut fields: Vec<&'s FieldSpec> = Vec::new();
+        let mut current = object;
+        for step in path.split('.') {
+            if let Some(through) = fields.last() {
+                let inner = match through.ty.value.as_ref() {
+                    Some(TypeExpr::Named(name)) => self.types.iter().find_map(|t| match &t.body {
+                        TypeBody::Object(body) if t.name.value == *name => Some(body),
+                        _ => None,
+                    }),
+                    _ => None,
+                };
+                current = inner.ok_or_else(|| {
+                    format!(
+                        "`{}` is not of an object type, so the path cannot go through it",
+                        through.wire.value
+                    )
+                })?;
+            }
+            let field = current
+                .fields
+                .iter()
+                .find(|f| f.wire.value == step)
+                .ok_or_else(|| format!("`{step}` is not a field there"))?;
+            fields.push(field);
+        }
+        Ok(fields)
     }
 }
 

@@ -291,6 +291,14 @@ pub enum Error {
         /// What is wrong with the signature.
         source: SignatureError,
     },
+    /// The answer names another call's identifier (a signed answer about another payment):
+    /// it is no answer to this call, whether or not its signature verifies.
+    ForeignAnswer {
+        /// The operation's spec id.
+        operation: &'static str,
+        /// The answer field (the spec's `answer_matches`) whose value is not the request's.
+        field: &'static str,
+    },
     /// The response body is not what the spec describes.
     Decode {
         /// The operation's or callback's spec id.
@@ -446,6 +454,11 @@ impl fmt::Debug for Error {
                 .field("operation", operation)
                 .field("source", source)
                 .finish(),
+            Error::ForeignAnswer { operation, field } => f
+                .debug_struct("ForeignAnswer")
+                .field("operation", operation)
+                .field("field", field)
+                .finish(),
             Error::Decode { operation, message } => f
                 .debug_struct("Decode")
                 .field("operation", operation)
@@ -529,6 +542,11 @@ impl fmt::Display for Error {
             Error::Signature { operation, source } => {
                 write!(f, "{operation}: response not trusted: {source}")
             }
+            Error::ForeignAnswer { operation, field } => write!(
+                f,
+                "{operation}: response not trusted: its {field} is not the one the request sent, \
+                 so it answers another call"
+            ),
             Error::Decode { operation, message } => {
                 write!(f, "{operation}: unexpected response: {message}")
             }

@@ -58,6 +58,7 @@ static PIPE: NamedRecipe = NamedRecipe {
     },
     sign_key: Some("private_key"),
     verify_key: Some("gateway_public_key"),
+    optional_credentials: &[],
 };
 
 fn rsa_keys() -> Vec<(&'static str, Key)> {
@@ -182,6 +183,7 @@ static ECHO: Operation = Operation {
     repeat: Repeat::Read,
     reconcile: &[],
     result: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -244,6 +246,7 @@ static STATUS: Operation = Operation {
     repeat: Repeat::Read,
     reconcile: &[],
     result: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -291,6 +294,7 @@ static CARD: Operation = Operation {
     repeat: Repeat::Idempotent,
     reconcile: &[],
     result: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -1110,6 +1114,7 @@ static ITEM: Operation = Operation {
     repeat: Repeat::Read,
     reconcile: &[],
     result: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,

@@ -65,6 +65,7 @@ static PING: Operation = Operation {
     repeat: Repeat::Read,
     reconcile: &[],
     result: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,

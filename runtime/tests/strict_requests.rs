@@ -64,6 +64,7 @@ static ORDER: Operation = Operation {
     repeat: Repeat::Unsafe,
     reconcile: &[],
     result: None,
+    answer_matches: &[],
 };
 
 static GATEWAY: Gateway = Gateway {

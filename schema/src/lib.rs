@@ -105,6 +105,8 @@ pub struct CredentialSpec {
     pub sensitive: bool,
     /// Sent as a JSON number.
     pub integer: bool,
+    /// The merchant may leave it out.
+    pub optional: bool,
 }
 
 /// One operation of a gateway API.
@@ -141,6 +143,9 @@ pub struct Operation {
     /// The operation's own result declaration, which replaces the gateway's
     /// [`Gateway::result`] for its answers.
     pub result: Option<&'static ResultSpec>,
+    /// Top-level fields that identify what the call is about (`payId`): an answer that carries
+    /// one must carry the value the request sent, or it answers another call.
+    pub answer_matches: &'static [&'static str],
     /// How the request body travels.
     pub encoding: Encoding,
     /// How the answer is read.
@@ -1053,6 +1058,7 @@ mod tests {
         },
         sign_key: None,
         verify_key: None,
+        optional_credentials: &[],
     };
 
     static SIGNED: &[&NamedRecipe] = &[&DIGEST];

@@ -7,7 +7,7 @@ use std::time::Duration;
 use oneclick_monetix::{
     Amount, CardSaleRequest, Client, Configure, Credentials, Currency, Customer, Environment,
     Error, General, IpAddress, Payment, PaymentId, PaymentInstrument, PaymentState,
-    PaymentStatusRequest, RetryPolicy, ReturnUrl, schema,
+    PaymentStatusRequest, RetryPolicy, ReturnUrl, StatusGeneral, schema,
 };
 use oneclick_runtime::signature::{flat, sign_hmac_sha512, verify_hmac_sha512};
 use oneclick_runtime::{Code, Secret};
@@ -202,7 +202,7 @@ async fn payment_status_reads_the_payment() {
     })
     .await;
     let status = client(&server)
-        .payment_status(&PaymentStatusRequest::new(General::new(
+        .payment_status(&PaymentStatusRequest::new(StatusGeneral::new(
             PaymentId::try_from("456789").unwrap(),
         )))
         .await

@@ -6,7 +6,7 @@ use oneclick_codegen::load_str;
 /// A valid spec with room for extra top-level keys, types and request fields.
 fn spec(top: &str, types: &str, request_fields: &str) -> String {
     format!(
-        "spec: 1
+        "spec: 2
 gateway: demo
 title: Demo
 doc: Demo gateway.
@@ -54,7 +54,7 @@ fn the_base_spec_is_valid() {
 #[test]
 fn invalid_yaml() {
     assert_eq!(
-        diagnose("spec: 1\ngateway: [unclosed\n"),
+        diagnose("spec: 2\ngateway: [unclosed\n"),
         ["demo.yaml:3:1: invalid YAML: while parsing a flow sequence, expected ',' or ']'"]
     );
 }
@@ -377,10 +377,12 @@ fn example_that_is_not_json() {
 
 #[test]
 fn unsupported_version() {
-    let source = spec("", "", "").replace("spec: 1", "spec: 2");
+    let source = spec("", "", "").replace("spec: 2", "spec: 1");
     assert_eq!(
         diagnose(&source),
-        ["demo.yaml:1:7: unsupported spec version 2; this generator reads version 1"]
+        [
+            "demo.yaml:1:7: unsupported spec version 1; this generator reads version 2 (see spec/README.md)"
+        ]
     );
 }
 
@@ -417,7 +419,7 @@ fn garbage_never_panics() {
         "- a\n- b",
         "spec: {}",
         ":",
-        "spec: 1\noperations: 7",
+        "spec: 2\noperations: 7",
         "\u{feff}x: [",
         "a: !tag b",
     ] {

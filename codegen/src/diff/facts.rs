@@ -88,7 +88,7 @@ pub fn facts(gateway: &Gateway) -> Facts {
         collector.add(&key, Kind::Surface, "", None);
         collector.add_child(&key, "doc", Kind::Documentation, &callback.doc);
         if let Some(token) = &callback.token_field {
-            collector.add_child(&key, "token field", Kind::Authentication, token);
+            collector.add_child(&key, "token field", Kind::Authentication, &token.wire);
         }
         if let Some(ResultRef::Own(result)) = &callback.result {
             collector.result(&format!("{key} · result"), Some(&key), result);
@@ -183,7 +183,10 @@ impl Collector<'_> {
                 },
                 if credential.integer { ", integer" } else { "" }
             );
-            let value = format!("{value}, {}", credential.kind);
+            let mut value = format!("{value}, {}", credential.kind);
+            if credential.optional {
+                value.push_str(", optional");
+            }
             self.add(&key, Kind::Authentication, &value, None);
             self.add_child(&key, "doc", Kind::Documentation, &credential.doc);
         }
@@ -317,6 +320,11 @@ impl Collector<'_> {
         self.add_child(&key, "retryable result codes", Kind::Behaviour, &retryable);
         if let Some(result) = &operation.result {
             self.result(&format!("{key} · result"), Some(&key), result);
+        }
+        // Said in the docs only: the answer and its decoding stay the same.
+        if let Some(callback) = operation.result_by {
+            let callback = &self.gateway.callbacks[callback].id;
+            self.add_child(&key, "result by", Kind::Documentation, callback);
         }
         for header in &operation.headers {
             let aspect = format!("header `{}`", header.name);
@@ -478,6 +486,12 @@ impl Collector<'_> {
             &field.sensitive.to_string(),
         );
         self.add_child(key, "doc", Kind::Documentation, &field.doc);
+        if !field.also_at.is_empty() {
+            let accessor = format!("{key} · `{}_wherever_sent`", field.rust_name);
+            let path: Vec<&str> = field.also_at.iter().map(|s| s.wire.as_str()).collect();
+            self.add(&accessor, Kind::Surface, "", Some(key));
+            self.add_child(&accessor, "other place", Kind::Behaviour, &path.join("."));
+        }
         for constraint in &field.constraints {
             let (name, limit) = constraint_limit(constraint);
             let kind = Kind::Constraint(direction, limit);

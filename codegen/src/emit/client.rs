@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 
 use super::{doc, ident, int};
 use crate::ir::{
-    Callback, Charset, CredentialKind, Gateway, Literal, Meaning, MessageEncoding, Operation,
-    Placement, Polling, ResultCode,
+    Callback, Charset, Credential, CredentialKind, Gateway, Literal, Meaning, MessageEncoding,
+    Method, Operation, Placement, Polling, ResultCode,
 };
 
 pub(super) fn client(gateway: &Gateway) -> TokenStream {
@@ -121,7 +121,21 @@ fn credentials(gateway: &Gateway) -> TokenStream {
     let mut debug = Vec::new();
     let mut values = Vec::new();
     let mut keys = Vec::new();
-    for credential in &gateway.credentials {
+    let mut setters = Vec::new();
+    let mut optional_values = Vec::new();
+    for credential in gateway.credentials.iter().filter(|c| c.optional) {
+        let (field, entry, setter) = optional_credential(credential);
+        fields.push(field);
+        optional_values.push(entry);
+        setters.push(setter);
+        let (key, name) = (&credential.name, ident(&credential.name));
+        debug.push(if credential.sensitive {
+            quote! { .field(#key, &self.#name.as_ref().map(|_| "***")) }
+        } else {
+            quote! { .field(#key, &self.#name) }
+        });
+    }
+    for credential in gateway.credentials.iter().filter(|c| !c.optional) {
         let name = ident(&credential.name);
         let docs = doc(&credential.doc);
         let key = &credential.name;
@@ -180,7 +194,30 @@ fn credentials(gateway: &Gateway) -> TokenStream {
             quote! { .field(#key, &self.#name) }
         });
     }
-    let default = fields.is_empty().then(|| quote! { Default, });
+    let default = params.is_empty().then(|| quote! { Default, });
+    let optional_inits = gateway.credentials.iter().filter(|c| c.optional).map(|c| {
+        let name = ident(&c.name);
+        quote! { #name: None }
+    });
+    let values = if optional_values.is_empty() {
+        quote! { vec![#(#values),*] }
+    } else {
+        quote! {{
+            let mut values = vec![#(#values),*];
+            #(#optional_values)*
+            values
+        }}
+    };
+    let new = if params.is_empty() && !setters.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            /// Credentials from their parts.
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits,)* #(#optional_inits),* }
+            }
+        }
+    };
     quote! {
         /// What the client signs with and fills into requests.
         #[derive(Clone, #default)]
@@ -189,14 +226,13 @@ fn credentials(gateway: &Gateway) -> TokenStream {
         }
 
         impl Credentials {
-            /// Credentials from their parts.
-            pub fn new(#(#params),*) -> Self {
-                Self { #(#inits),* }
-            }
+            #new
+
+            #(#setters)*
 
             fn into_runtime(self) -> rt::Credentials {
                 rt::Credentials {
-                    values: vec![#(#values),*],
+                    values: #values,
                     keys: vec![#(#keys),*],
                 }
             }
@@ -209,6 +245,46 @@ fn credentials(gateway: &Gateway) -> TokenStream {
             }
         }
     }
+}
+
+/// An optional credential's struct field, the statement that hands it to the runtime when it
+/// is set, and its `with_<name>` setter.
+fn optional_credential(credential: &Credential) -> (TokenStream, TokenStream, TokenStream) {
+    let name = ident(&credential.name);
+    let key = &credential.name;
+    let setter = format_ident!("with_{}", credential.name);
+    let docs = doc(&credential.doc);
+    let (ty, wrap, into_secret) = if credential.kind == CredentialKind::Secret {
+        (
+            quote! { rt::Secret<String> },
+            quote! { rt::Secret::new(value.into()) },
+            quote! { value },
+        )
+    } else {
+        (
+            quote! { String },
+            quote! { value.into() },
+            quote! { rt::Secret::new(value) },
+        )
+    };
+    let setter_doc = doc(&format!(
+        "Sets `{key}`, which the merchant may leave out: what reads it is skipped until it is set."
+    ));
+    (
+        quote! { #docs pub #name: Option<#ty>, },
+        quote! {
+            if let Some(value) = self.#name {
+                values.push((#key, #into_secret));
+            }
+        },
+        quote! {
+            #setter_doc
+            pub fn #setter(mut self, value: impl Into<String>) -> Self {
+                self.#name = Some(#wrap);
+                self
+            }
+        },
+    )
 }
 
 /// The `ResultCode` enum, for a gateway whose codes are integers.
@@ -359,6 +435,9 @@ fn operation_method(gateway: &Gateway, op: &Operation) -> TokenStream {
             codes.join(", ")
         ));
     }
+    if let Some(note) = super::acknowledgement(gateway, op) {
+        text.push_str(&format!("\n\n{note}"));
+    }
     let docs = doc(&text);
     match op.response {
         Some(response) => {
@@ -371,12 +450,35 @@ fn operation_method(gateway: &Gateway, op: &Operation) -> TokenStream {
             }
         }
         // The customer's browser carries this request to the gateway: build it, never send it.
-        None => quote! {
-            #docs
-            pub fn #name(&self, request: &#request) -> Result<rt::RedirectForm, rt::Error> {
-                self.engine.redirect(&schema::#schema, request)
+        None => {
+            let url_method = (op.method == Method::Get).then(|| redirect_url_method(gateway, op));
+            quote! {
+                #docs
+                pub fn #name(&self, request: &#request) -> Result<rt::RedirectForm, rt::Error> {
+                    self.engine.redirect(&schema::#schema, request)
+                }
+
+                #url_method
             }
-        },
+        }
+    }
+}
+
+/// `<id>_url`: a GET redirect is nothing but its URL, which is what a web framework's redirect
+/// response takes.
+fn redirect_url_method(gateway: &Gateway, op: &Operation) -> TokenStream {
+    let name = ident(&format!("{}_url", op.id));
+    let request = ident(&gateway.objects[op.request].name);
+    let schema = ident(&op.schema_const);
+    let docs = doc(&format!(
+        "The signed URL of [`Client::{}`] for the customer's browser; nothing is sent.",
+        op.id
+    ));
+    quote! {
+        #docs
+        pub fn #name(&self, request: &#request) -> Result<String, rt::Error> {
+            Ok(self.engine.redirect(&schema::#schema, request)?.to_url())
+        }
     }
 }
 
@@ -432,14 +534,15 @@ fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
         ),
         MessageEncoding::Json | MessageEncoding::Form => (quote! { raw: &[u8] }, quote! { raw }),
     };
-    if let Some(field) = &callback.token_field {
+    if let Some(token) = &callback.token_field {
+        let (field, expected) = (&token.wire, ident(&token.parameter));
         let docs = doc(&format!(
-            "{doc_text}\n\n{what} Checks its `{field}` against `expected_token` (the one returned when the order was created) in constant time before decoding it: a notification that does not match is an error, never a value. {source}"
+            "{doc_text}\n\n{what} Checks its `{field}` against `{expected}` (the one returned when the order was created) in constant time before decoding it: a notification that does not match is an error, never a value. {source}"
         ));
         return quote! {
             #docs
-            pub fn #name(&self, #raw_param, expected_token: &str) -> Result<#message, rt::Error> {
-                self.engine.verify_notification_as(&schema::#schema, #raw_arg, expected_token)
+            pub fn #name(&self, #raw_param, #expected: &str) -> Result<#message, rt::Error> {
+                self.engine.verify_notification_as(&schema::#schema, #raw_arg, #expected)
             }
         };
     }

@@ -168,6 +168,17 @@ fn doc_lines(text: &str, attribute: impl Fn(String) -> TokenStream) -> TokenStre
 
 /// An identifier, raw when the name is a Rust keyword (`type` → `r#type`). The few keywords
 /// that cannot be raw (`self`, `Self`, `super`, `crate`) get a trailing `_` instead.
+/// The paragraph that says an operation's answer only acknowledges the request, for its client
+/// method and its response type; `None` when the answer is the result itself.
+fn acknowledgement(gateway: &Gateway, op: &crate::ir::Operation) -> Option<String> {
+    let callback = &gateway.callbacks[op.result_by?];
+    let message = &gateway.objects[callback.message].name;
+    let method = callback_method_name(gateway, callback);
+    Some(format!(
+        "**An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`{message}`](crate::{message}) message; check it with [`Client::{method}`](crate::Client::{method}) before acting on it."
+    ))
+}
+
 /// The client method of a callback: `verify_<id>` when a signature or token check proves the
 /// message came from the gateway, `decode_<id>` when nothing does (as `schema::Callback::verb`).
 fn callback_method_name(gateway: &Gateway, callback: &crate::ir::Callback) -> String {

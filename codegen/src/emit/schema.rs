@@ -58,7 +58,10 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         };
         let summary = summary(&c.doc);
         let token_field = match &c.token_field {
-            Some(field) => quote! { Some(#field) },
+            Some(field) => {
+                let wire = &field.wire;
+                quote! { Some(#wire) }
+            }
             None => quote! { None },
         };
         let result = match &c.result {
@@ -132,9 +135,9 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
         quote! { (#name, #url) }
     });
     let credentials = gateway.credentials.iter().map(|c| {
-        let (name, sensitive, integer) = (&c.name, c.sensitive, c.integer);
+        let (name, sensitive, integer, optional) = (&c.name, c.sensitive, c.integer, c.optional);
         let kind = closed(c.kind);
-        quote! { CredentialSpec { name: #name, kind: #kind, sensitive: #sensitive, integer: #integer } }
+        quote! { CredentialSpec { name: #name, kind: #kind, sensitive: #sensitive, integer: #integer, optional: #optional } }
     });
     let operations = gateway.operations.iter().map(|op| {
         let name = ident(&op.schema_const);
@@ -546,6 +549,7 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
         }
         None => quote! { None },
     };
+    let answer_matches = &op.answer_matches;
     let docs = doc(&format!(
         "The `{}` operation: `{} {}`.",
         op.id,
@@ -569,6 +573,7 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
             repeat: #repeat,
             reconcile: &[#(#reconcile),*],
             result: #result,
+            answer_matches: &[#(#answer_matches),*],
             encoding: #encoding,
             answer: #answer,
             delivery: #delivery,

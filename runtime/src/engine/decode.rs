@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::error::{Echoed, Error, RuleKind, Violation, Violations};
 use crate::outcome::{Code, CodeReading, read_result};
-use crate::schema::{ErrorShape, Meaning, Operation};
+use crate::schema::{ErrorShape, Meaning, Object, Operation};
 use crate::scrub::Scrubber;
 use crate::validate::validate_value;
 
@@ -29,6 +29,7 @@ impl Engine {
     pub(super) fn read_answer(
         &self,
         op: &'static Operation,
+        request: &Value,
         answer: RawAnswer,
         scrubber: &Scrubber,
         span: &tracing::Span,
@@ -79,6 +80,8 @@ impl Engine {
         self.verify_response(op, &response, &bytes)
             .map_err(Failure::of_answer)?;
         let response = typed_answer(op, response);
+        // Before the result code: a refusal about another payment says nothing about this one.
+        answers_this_call(op, request, &response).map_err(Failure::of_answer)?;
 
         // A literal or empty answer has no field to carry a code: its shape is the outcome.
         let result = op
@@ -215,6 +218,29 @@ fn scrubbed_text(object: &Value, key: &str, scrubber: &Scrubber) -> String {
     }
 }
 
+/// An answer that carries one of the operation's `answer_matches` fields carries the value the
+/// request sent: a verified answer about another payment is no answer to this call. An answer
+/// without the field (an early refusal) is left to the other checks.
+fn answers_this_call(
+    op: &'static Operation,
+    request: &Value,
+    response: &Value,
+) -> Result<(), Error> {
+    for &field in op.answer_matches {
+        let sent = request.get(field).filter(|v| !v.is_null());
+        let answered = response.get(field).filter(|v| !v.is_null());
+        if let (Some(sent), Some(answered)) = (sent, answered) {
+            if sent != answered {
+                return Err(Error::ForeignAnswer {
+                    operation: op.id,
+                    field,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A code of another JSON type than its field's (a number where the spec says string) is no
 /// code of the spec's at all: the answer does not fit, and says nothing that can be believed.
 fn code_has_its_type(op: &'static Operation, field: &str, response: &Value) -> Result<(), Error> {
@@ -241,11 +267,20 @@ fn code_has_its_type(op: &'static Operation, field: &str, response: &Value) -> R
 /// the raw JSON, before any typed decoding, so that callers of JSON values get the same errors.
 /// The elements of a list answer are checked one by one while decoding instead, where an odd
 /// one is kept aside.
+/// Callback messages are held to the same rule once verified (`message_says_something`).
 fn says_something(op: &'static Operation, response: &Value) -> Result<(), Error> {
-    if op.response.items.is_some() {
+    message_says_something(op.id, op.response, response)
+}
+
+pub(super) fn message_says_something(
+    id: &'static str,
+    object: &'static Object,
+    response: &Value,
+) -> Result<(), Error> {
+    if object.items.is_some() {
         return Ok(());
     }
-    let structural: Vec<Violation> = validate_value(op.response, response)
+    let structural: Vec<Violation> = validate_value(object, response)
         .into_iter()
         .filter(|v| match v.rule {
             RuleKind::Required => true,
@@ -259,10 +294,10 @@ fn says_something(op: &'static Operation, response: &Value) -> Result<(), Error>
         .collect();
     if !structural.is_empty() {
         return Err(Error::Decode {
-            operation: op.id,
+            operation: id,
             message: format!(
                 "the body does not fit {}: {}",
-                op.response.name,
+                object.name,
                 Violations(structural).to_string().replace('\n', "; ")
             ),
         });
@@ -271,12 +306,12 @@ fn says_something(op: &'static Operation, response: &Value) -> Result<(), Error>
         .as_object()
         .is_some_and(|map| map.values().all(Value::is_null));
     // A response that declares no fields is an acknowledgement that may well be empty.
-    if says_nothing && !op.response.fields.is_empty() {
+    if says_nothing && !object.fields.is_empty() {
         return Err(Error::Decode {
-            operation: op.id,
+            operation: id,
             message: format!(
                 "the body does not fit {}: every field is absent or null",
-                op.response.name
+                object.name
             ),
         });
     }

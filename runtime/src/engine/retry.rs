@@ -220,7 +220,7 @@ impl Engine {
             );
             let started = Instant::now();
             let outcome = self
-                .exchange(op, prepared, headers, &span)
+                .exchange(op, request, prepared, headers, &span)
                 .instrument(span.clone())
                 .await;
             let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
