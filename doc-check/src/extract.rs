@@ -162,13 +162,19 @@ fn balanced_end(text: &str, from: usize) -> usize {
     text.len()
 }
 
-/// The first cells of field tables: Markdown or text rows (`name | …`) and typed rows
-/// (`name String …`, the `Item Type Description` tables). A row just above a `---` separator is
-/// a header, and so is a cell that is a column title.
+/// The first cells of field tables: Markdown or text rows (`name | …`), typed rows
+/// (`name String …`, the `Item Type Description` tables) and field lists (`• name—text`, a
+/// bullet whose first word is joined to its description by a dash, as Monetix lists fields). A
+/// row just above a `---` separator is a header, and so is a cell that is a column title.
 pub fn table_names(lines: &[String]) -> Vec<TableName> {
     static TYPED: OnceLock<Regex> = OnceLock::new();
     let typed = TYPED.get_or_init(|| {
         Regex::new(r"^\s*\*?([A-Za-z_][A-Za-z0-9_.\[\]]*)\*?\s+(String|Number|Boolean|Object|Array|Integer)\b\s*(.*)$")
+            .expect("valid pattern")
+    });
+    static LISTED: OnceLock<Regex> = OnceLock::new();
+    let listed = LISTED.get_or_init(|| {
+        Regex::new(r"^\s*[•*-]\s+`?([A-Za-z_][A-Za-z0-9_.]*)`?\s*[—–]\s*(.*)$")
             .expect("valid pattern")
     });
     let mut names = Vec::new();
@@ -178,6 +184,8 @@ pub fn table_names(lines: &[String]) -> Vec<TableName> {
             .is_some_and(|next| next.trim_start().starts_with("---"));
         let row = if let Some(captures) = typed.captures(line) {
             Some((captures[1].to_owned(), captures[3].to_owned()))
+        } else if let Some(captures) = listed.captures(line) {
+            Some((captures[1].to_owned(), captures[2].to_owned()))
         } else if let Some((first, rest)) = line.split_once('|') {
             Some((
                 first.trim().trim_end_matches('*').to_owned(),

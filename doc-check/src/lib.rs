@@ -59,6 +59,11 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Findings the spec accepts, each with its exception's reason.
     pub excused: Vec<(Finding, String)>,
+    /// Each JSON example's line and the message it was checked as, so that a maintainer sees
+    /// how examples were matched to operations.
+    pub matched: Vec<(usize, String)>,
+    /// How many names the document's field tables hold, each looked up in the spec.
+    pub table_names: usize,
 }
 
 /// Checks `document` against the spec; `exceptions` are those the spec declares for it. An
@@ -68,15 +73,18 @@ pub fn check(gateway: &Gateway, document: &str, exceptions: &[DocCheckException]
     let lines = extract::plain_lines(document);
     let known = spec_wire_names(gateway);
     let mut found = Vec::new();
+    let mut report = Report::default();
     for example in extract::examples(&lines) {
-        example_findings(gateway, &statics, &example, &known, &mut found);
+        if let Some(message) = example_findings(gateway, &statics, &example, &known, &mut found) {
+            report.matched.push((example.line, message));
+        }
     }
     for row in extract::table_names(&lines) {
+        report.table_names += 1;
         table_row_findings(gateway, &row, &known, &mut found);
     }
     found.sort_by_key(|f| f.line);
     found.dedup();
-    let mut report = Report::default();
     let mut used = vec![false; exceptions.len()];
     for finding in found {
         let accepting = exceptions
@@ -112,13 +120,14 @@ struct Message {
     name: String,
 }
 
+/// Reports what is wrong with one example; returns the name of the message it was checked as.
 fn example_findings(
     gateway: &Gateway,
     statics: &Statics,
     example: &extract::Example,
     known: &BTreeSet<String>,
     findings: &mut Vec<Finding>,
-) {
+) -> Option<String> {
     let mut report = |message: String| {
         findings.push(Finding {
             line: example.line,
@@ -127,12 +136,16 @@ fn example_findings(
     };
     let json = match &example.json {
         Ok(json) => json,
-        Err(err) => return report(format!("example is not JSON: {err}")),
+        Err(err) => {
+            report(format!("example is not JSON: {err}"));
+            return None;
+        }
     };
     let message = best_message(candidates(gateway, statics, example), json)
         .or_else(|| best_message(every_type(gateway, statics), json));
     let Some(message) = message else {
-        return report("example matches no message or type of the spec".to_owned());
+        report("example matches no message or type of the spec".to_owned());
+        return None;
     };
     let violations = match message.direction {
         Direction::Request => validate_request(message.object, json),
@@ -155,6 +168,7 @@ fn example_findings(
         };
         report(format!("{}: wire name `{path}` {hint}", message.name));
     }
+    Some(message.name)
 }
 
 /// An answer or a callback decodes when its values have the spec's types and its required
@@ -217,7 +231,7 @@ fn candidates(gateway: &Gateway, statics: &Statics, example: &extract::Example) 
                 messages.push(Message {
                     object,
                     direction: Direction::Response,
-                    name: format!("{} callback", callback.id),
+                    name: format!("received message {}", callback.id),
                 });
             }
         }

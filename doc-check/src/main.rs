@@ -51,18 +51,29 @@ fn main() -> ExitCode {
     };
     let exceptions = declared_exceptions(&spec, Path::new(document));
     let report = oneclick_doc_check::check(&spec, &text, exceptions);
+    for (line, message) in &report.matched {
+        println!("{document}:{line}: example checked as {message}");
+    }
     for (finding, reason) in &report.excused {
         println!("{document}:{finding} (accepted by the spec: {reason})");
     }
     for finding in &report.findings {
         println!("{document}:{finding}");
     }
+    let checked = format!(
+        "{} JSON example(s) and {} field-table name(s) checked",
+        report.matched.len(),
+        report.table_names
+    );
     let findings = &report.findings;
     if findings.is_empty() {
-        println!("{document}: agrees with {file}");
+        println!("{document}: agrees with {file} ({checked})");
         ExitCode::SUCCESS
     } else {
-        eprintln!("{} finding(s) in {document} against {file}", findings.len());
+        eprintln!(
+            "{} finding(s) in {document} against {file} ({checked})",
+            findings.len()
+        );
         ExitCode::from(1)
     }
 }
