@@ -176,3 +176,121 @@ fn an_exception_the_document_moved_away_from_is_a_finding() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn each_example_is_checked_as_the_message_its_text_names() {
+    let expected = [
+        (
+            "csob",
+            "004_9b2662d2030e1ac6.txt",
+            43,
+            "oneclick_echo request",
+        ),
+        (
+            "csob",
+            "004_9b2662d2030e1ac6.txt",
+            113,
+            "oneclick_init request",
+        ),
+        (
+            "csob",
+            "004_9b2662d2030e1ac6.txt",
+            215,
+            "oneclick_init response",
+        ),
+        (
+            "csob",
+            "004_9b2662d2030e1ac6.txt",
+            336,
+            "oneclick_process request",
+        ),
+        (
+            "csob",
+            "004_9b2662d2030e1ac6.txt",
+            386,
+            "oneclick_process response",
+        ),
+        (
+            "assist",
+            "001_9ef7cc55ce4c4bca.txt",
+            24,
+            "list_cards response",
+        ),
+        (
+            "assist",
+            "001_9ef7cc55ce4c4bca.txt",
+            128,
+            "remove_card request",
+        ),
+        (
+            "assist",
+            "001_9ef7cc55ce4c4bca.txt",
+            136,
+            "remove_card response",
+        ),
+        ("monetix", "003_99869fa4caf8ef47.txt", 148, "RedirectData"),
+        (
+            "monetix",
+            "003_99869fa4caf8ef47.txt",
+            228,
+            "received message callback",
+        ),
+    ];
+    for (gateway, file, line, message) in expected {
+        let report = check(&spec(gateway), file, &document(file));
+        let matched = report
+            .matched
+            .iter()
+            .find(|(at, _)| *at == line)
+            .map(|(_, name)| name.as_str());
+        assert_eq!(matched, Some(message), "{file}:{line}");
+    }
+}
+
+fn monetix_with(edit: impl FnOnce(String) -> String) -> Vec<String> {
+    let file = "003_99869fa4caf8ef47.txt";
+    let spec = spec("monetix");
+    let report = check(&spec, file, &edit(document(file)));
+    report.findings.iter().map(ToString::to_string).collect()
+}
+
+#[test]
+fn a_new_field_in_a_field_list_is_listed_as_not_in_the_spec() {
+    let seed = document("003_99869fa4caf8ef47.txt");
+    let line = line_of(&seed, "• district—district of residence");
+    let findings = monetix_with(|text| {
+        text.replacen(
+            "• district—district of residence",
+            "• county—county of residence",
+            1,
+        )
+    });
+    assert_eq!(
+        findings,
+        [format!(
+            "{line}: field table names `county`, not in the spec"
+        )]
+    );
+}
+
+#[test]
+fn a_callback_of_the_wrong_type_does_not_decode() {
+    let seed = document("003_99869fa4caf8ef47.txt");
+    let declined = seed
+        .find("Figure 5.")
+        .expect("the declined callback is there");
+    let line = line_of(&seed, "Figure 5.") + 1;
+    let findings = monetix_with(|text| {
+        let (before, after) = text.split_at(declined);
+        format!(
+            "{before}{}",
+            after.replacen("\"project_id\": 42,", "\"project_id\": \"42\",", 1)
+        )
+    });
+    assert_eq!(
+        findings,
+        [format!(
+            "{line}: received message callback: /project_id: type integer"
+        )]
+    );
+}
