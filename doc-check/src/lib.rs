@@ -14,6 +14,9 @@
 //! candidate. Among the candidates' messages the example goes to the one whose fields cover the
 //! most of its keys; on a tie, "request" or "response" in the nearest lines decides.
 //!
+//! An example with the shape of one of the spec's error bodies is checked as that error: its
+//! errors must carry their code and message members.
+//!
 //! A finding the spec knowingly differs in (a typo in the document, an obfuscated e-mail
 //! address) is declared under the source's `doc_check_exceptions` with its line, part of its
 //! message and the reason, and is listed apart instead of failing the check.
@@ -35,7 +38,7 @@ use regex_lite::Regex;
 use serde_json::Value;
 
 use extract::LimitKind;
-use oneclick_codegen::ir::{Direction, DocCheckException, Gateway};
+use oneclick_codegen::ir::{Direction, DocCheckException, ErrorBody, ErrorShape, Gateway};
 use statics::Statics;
 
 /// One thing the document says that the spec does not.
@@ -141,6 +144,12 @@ fn example_findings(
             return None;
         }
     };
+    if let Some(body) = declared_error_body(gateway, json) {
+        for member in missing_error_members(body, json) {
+            report(format!("{}: lacks `{member}`", error_body_name(body)));
+        }
+        return Some(error_body_name(body));
+    }
     let message = best_message(candidates(gateway, statics, example), json)
         .or_else(|| best_message(every_type(gateway, statics), json));
     let Some(message) = message else {
@@ -169,6 +178,58 @@ fn example_findings(
         report(format!("{}: wire name `{path}` {hint}", message.name));
     }
     Some(message.name)
+}
+
+/// The first of the spec's error bodies that the example has the shape of, tried in order as
+/// the client tries them on an answer: an error example is read as that error, not as a message.
+fn declared_error_body<'g>(gateway: &'g Gateway, json: &Value) -> Option<&'g ErrorBody> {
+    gateway.errors.iter().find(|body| match body.shape {
+        ErrorShape::Wrapped => body
+            .field
+            .as_ref()
+            .and_then(|field| json.get(field))
+            .is_some_and(Value::is_object),
+        ErrorShape::Flat => json.get(&body.code).is_some(),
+        ErrorShape::List => match &body.field {
+            Some(field) => json.get(field).is_some_and(Value::is_array),
+            // A list answer is not an error list unless every item has the error's code.
+            None => json.as_array().is_some_and(|items| {
+                !items.is_empty() && items.iter().all(|item| item.get(&body.code).is_some())
+            }),
+        },
+    })
+}
+
+/// The code and message members that an error example's errors lack: without them the client
+/// reports an error with an empty code or text. A detail is not always given, so it may lack one.
+fn missing_error_members(body: &ErrorBody, json: &Value) -> Vec<String> {
+    let errors: Vec<&Value> = match (body.shape, &body.field) {
+        (ErrorShape::Wrapped, Some(field)) => json.get(field).into_iter().collect(),
+        (ErrorShape::List, Some(field)) => json
+            .get(field)
+            .and_then(Value::as_array)
+            .map_or_else(Vec::new, |items| items.iter().collect()),
+        (ErrorShape::List, None) => json
+            .as_array()
+            .map_or_else(Vec::new, |items| items.iter().collect()),
+        _ => vec![json],
+    };
+    let mut missing = Vec::new();
+    for error in errors {
+        for member in [&body.code, &body.message] {
+            if error.get(member).is_none() && !missing.contains(member) {
+                missing.push(member.clone());
+            }
+        }
+    }
+    missing
+}
+
+fn error_body_name(body: &ErrorBody) -> String {
+    match &body.field {
+        Some(field) => format!("error body `{field}`"),
+        None => format!("error body with `{}`", body.code),
+    }
 }
 
 /// An answer or a callback decodes when its values have the spec's types and its required

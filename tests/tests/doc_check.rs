@@ -294,3 +294,31 @@ fn a_callback_of_the_wrong_type_does_not_decode() {
         )]
     );
 }
+
+#[test]
+fn an_error_example_is_read_as_the_declared_error_body_and_needs_its_code_and_text() {
+    let file = "001_9ef7cc55ce4c4bca.txt";
+    let complete = r#"{"fault":{"detail":"","faultcode":7,"faultstring":"Token not found"}}"#;
+    let without_text = r#"{"fault":{"faultcode":7}}"#;
+    let text = format!(
+        "{}\nIn case of an error:\n{complete}\n{without_text}\n",
+        document(file)
+    );
+    let first = line_of(&text, complete);
+    let report = check(&spec("assist"), file, &text);
+    let findings: Vec<String> = report.findings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        findings,
+        [format!(
+            "{}: error body `fault`: lacks `faultstring`",
+            line_of(&text, without_text)
+        )]
+    );
+    assert!(
+        report
+            .matched
+            .contains(&(first, "error body `fault`".to_owned())),
+        "{:?}",
+        report.matched
+    );
+}
