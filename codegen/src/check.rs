@@ -123,6 +123,7 @@ impl Checker<'_, '_> {
         }
         for source in &spec.sources {
             self.snake(&source.id, "a source id");
+            self.doc_check_exceptions(source);
         }
         // A gateway whose hosts are per merchant lists none: clients pass `Environment::Custom`.
         for env in &spec.environments {
@@ -1906,6 +1907,31 @@ impl Checker<'_, '_> {
                     variable.value, variable.value
                 );
                 self.sink.error(variable.pos, message);
+            }
+        }
+    }
+
+    /// An exception names a line of the document, part of the finding it accepts and why: an
+    /// empty `finding` would accept every finding on its line.
+    fn doc_check_exceptions(&mut self, source: &crate::spec::SourceDoc) {
+        for exception in &source.doc_check_exceptions {
+            if exception.line.value < 1 {
+                self.sink.error(
+                    exception.line.pos,
+                    "a doc-check exception's `line` is a line of the document, 1 or more",
+                );
+            }
+            if exception.finding.value.trim().is_empty() {
+                self.sink.error(
+                    exception.finding.pos,
+                    "a doc-check exception's `finding` quotes part of the finding it accepts",
+                );
+            }
+            if exception.reason.value.trim().is_empty() {
+                self.sink.error(
+                    exception.reason.pos,
+                    "a doc-check exception's `reason` says why the spec differs from the document",
+                );
             }
         }
     }

@@ -105,6 +105,17 @@ pub struct Source {
     pub id: String,
     pub file: String,
     pub title: String,
+    pub doc_check_exceptions: Vec<DocCheckException>,
+}
+
+/// A finding of `cargo xtask doc-check` on a source document that the spec accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocCheckException {
+    /// 1-based line of the document.
+    pub line: usize,
+    /// Text the finding's message contains.
+    pub finding: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone)]

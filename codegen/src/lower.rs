@@ -58,6 +58,15 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
                     id: s.id.value.clone(),
                     file: s.file.value.clone(),
                     title: s.title.value.clone(),
+                    doc_check_exceptions: s
+                        .doc_check_exceptions
+                        .iter()
+                        .map(|e| ir::DocCheckException {
+                            line: usize::try_from(e.line.value).unwrap_or_default(),
+                            finding: e.finding.value.clone(),
+                            reason: e.reason.value.clone(),
+                        })
+                        .collect(),
                 })
                 .collect(),
             environments: spec

@@ -72,6 +72,18 @@ pub struct SourceDoc {
     pub id: Text,
     pub file: Text,
     pub title: Text,
+    /// What `cargo xtask doc-check` reports on the document that the spec knowingly differs in.
+    pub doc_check_exceptions: Vec<DocCheckException>,
+}
+
+/// A doc-check finding the spec accepts, and why (a typo in the document, an obfuscated value).
+#[derive(Debug, Clone)]
+pub struct DocCheckException {
+    /// Line of the document the finding is on.
+    pub line: Spanned<i64>,
+    /// Text the finding's message contains.
+    pub finding: Text,
+    pub reason: Text,
 }
 
 #[derive(Debug, Clone)]
@@ -783,11 +795,29 @@ impl<'s> Reader<'s> {
         let mut keys = self.map(node, "a source")?;
         let file = keys.required("file").and_then(|n| keys.r.text(n));
         let title = keys.required("title").and_then(|n| keys.r.text(n));
+        let doc_check_exceptions = keys
+            .optional("doc_check_exceptions")
+            .map(|n| keys.r.list(n, Self::doc_check_exception))
+            .unwrap_or_default();
         keys.finish();
         Some(SourceDoc {
             id,
             file: file?,
             title: title?,
+            doc_check_exceptions,
+        })
+    }
+
+    fn doc_check_exception(&mut self, node: &Node) -> Option<DocCheckException> {
+        let mut keys = self.map(node, "a doc-check exception")?;
+        let line = keys.required("line").and_then(|n| keys.r.int(n));
+        let finding = keys.required("finding").and_then(|n| keys.r.text(n));
+        let reason = keys.required("reason").and_then(|n| keys.r.text(n));
+        keys.finish();
+        Some(DocCheckException {
+            line: line?,
+            finding: finding?,
+            reason: reason?,
         })
     }
 

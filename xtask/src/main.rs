@@ -12,6 +12,11 @@
 //! `cargo xtask diff [BASE]` lists the wire changes between BASE and the working tree with a
 //! semver verdict (see `diff.rs`).
 //!
+//! `cargo xtask doc-check <gateway> <document>` lists what a vendor document says that the spec
+//! lacks or contradicts. It runs the `oneclick-doc-check` package through cargo, with that
+//! tool's exit codes: the check validates with the runtime, and building the runtime (reqwest,
+//! rustls, ring, tokio) into this binary would slow down every `cargo xtask codegen`.
+//!
 //! `cargo xtask package [cargo package options]` packages the schema, the runtime and every
 //! generated client as crates.io would receive them, verified by building each from its package.
 //!
@@ -43,7 +48,7 @@ use oneclick_codegen::workspace::{self, Change};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask diff [BASE] | cargo xtask package | cargo xtask bench | cargo xtask build-cost [--runs N]";
+const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask diff [BASE] | cargo xtask doc-check <gateway> <document> | cargo xtask package | cargo xtask bench | cargo xtask build-cost [--runs N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -61,6 +66,10 @@ fn main() -> ExitCode {
             }
         },
         ["package", rest @ ..] => package(rest),
+        ["doc-check", rest @ ..] => match repository_root() {
+            Ok(root) => doc_check(&root, rest),
+            Err(code) => code,
+        },
         ["diff", rest @ ..] => match repository_root() {
             Ok(root) => diff::run(&root, rest),
             Err(code) => code,
@@ -171,6 +180,33 @@ fn codegen(check: bool) -> ExitCode {
         println!("{} file(s) changed ({summary})", changes.len());
     }
     ExitCode::SUCCESS
+}
+
+/// Runs the doc-check tool of the checkout at `root` in the current directory, where the
+/// document's path is relative to, and exits as it does.
+fn doc_check(root: &Path, args: &[&str]) -> ExitCode {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .arg("run")
+        .arg("--quiet")
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"))
+        .args(["--package", "oneclick-doc-check", "--"])
+        .args(args)
+        .status();
+    match status {
+        Ok(status) => match status.code().and_then(|code| u8::try_from(code).ok()) {
+            Some(code) => ExitCode::from(code),
+            None => {
+                eprintln!("the doc-check ended without an exit code ({status})");
+                ExitCode::from(3)
+            }
+        },
+        Err(err) => {
+            eprintln!("cannot run cargo for the doc-check: {err}");
+            ExitCode::from(3)
+        }
+    }
 }
 
 fn bench() -> ExitCode {

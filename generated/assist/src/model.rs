@@ -261,7 +261,7 @@ pub struct RecurrentResult {
 /// - `merchant.login`: the credential `login`
 /// - `merchant.password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 251 (operation `list_cards`, line 241).
+/// From `spec/assist.yaml`, line 262 (operation `list_cards`, line 252).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListCardsRequest {
@@ -336,7 +336,7 @@ impl<'de> Deserialize<'de> for ListCardsResponse {
 /// - `merchant.login`: the credential `login`
 /// - `merchant.password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 300 (operation `remove_card`, line 290).
+/// From `spec/assist.yaml`, line 311 (operation `remove_card`, line 301).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RemoveCardRequest {
@@ -399,7 +399,7 @@ pub struct RemoveCardResponse {
 /// - `Login`: the credential `login`
 /// - `Password`: the credential `password`
 ///
-/// From `spec/assist.yaml`, line 336 (operation `token_pay`, line 320).
+/// From `spec/assist.yaml`, line 347 (operation `token_pay`, line 331).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TokenPayRequest {
@@ -487,7 +487,7 @@ pub struct TokenPayResponse {
 ///
 /// Signed with a md5 digest by the recipe `order_check_value`.
 ///
-/// From `spec/assist.yaml`, line 370 (operation `payment_page_order`, line 357).
+/// From `spec/assist.yaml`, line 381 (operation `payment_page_order`, line 368).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentPageOrderRequest {
@@ -628,7 +628,7 @@ impl PaymentPageOrderRequest {
 /// - `Password`: the credential `password`
 /// - `Format`: always `5`
 ///
-/// From `spec/assist.yaml`, line 434 (operation `order_result`, line 421).
+/// From `spec/assist.yaml`, line 445 (operation `order_result`, line 432).
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OrderResultRequest {
@@ -689,7 +689,7 @@ pub struct OrderResultResponse {
 /// - `Password`: the credential `password`
 /// - `Format`: always `5`
 ///
-/// From `spec/assist.yaml`, line 473 (operation `cancel_order`, line 459).
+/// From `spec/assist.yaml`, line 484 (operation `cancel_order`, line 470).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CancelOrderRequest {
@@ -754,7 +754,7 @@ pub struct CancelOrderResponse {
 /// - `Password`: the credential `password`
 /// - `Format`: always `5`
 ///
-/// From `spec/assist.yaml`, line 514 (operation `recurrent_payment`, line 490).
+/// From `spec/assist.yaml`, line 525 (operation `recurrent_payment`, line 501).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RecurrentPaymentRequest {

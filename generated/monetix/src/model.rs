@@ -603,7 +603,7 @@ pub struct RedirectData {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 293 (operation `card_sale`, line 270).
+/// From `spec/monetix.yaml`, line 297 (operation `card_sale`, line 274).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardSaleRequest {
@@ -707,7 +707,7 @@ pub struct CardSaleResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 403 (operation `card_refund`, line 379).
+/// From `spec/monetix.yaml`, line 407 (operation `card_refund`, line 383).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardRefundRequest {
@@ -764,7 +764,7 @@ pub struct CardRefundResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 448 (operation `card_capture`, line 425).
+/// From `spec/monetix.yaml`, line 452 (operation `card_capture`, line 429).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardCaptureRequest {
@@ -821,7 +821,7 @@ pub struct CardCaptureResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 486 (operation `card_cancel`, line 463).
+/// From `spec/monetix.yaml`, line 490 (operation `card_cancel`, line 467).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardCancelRequest {
@@ -878,7 +878,7 @@ pub struct CardCancelResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 511 (operation `payment_status`, line 501).
+/// From `spec/monetix.yaml`, line 515 (operation `payment_status`, line 505).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentStatusRequest {
