@@ -81,11 +81,15 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
                 c.id
             ))
         };
+        let only_signed = match &c.only_signed {
+            Some(unsigned) => quote! { Some(&[#(#unsigned),*]) },
+            None => quote! { None },
+        };
         let delivery = closed(c.delivery);
         let charset = closed(c.charset);
         quote! {
             #docs
-            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, recipes: #recipes, signature: #order, token_field: #token_field, delivery: #delivery, charset: #charset, result: #result };
+            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, recipes: #recipes, signature: #order, token_field: #token_field, only_signed: #only_signed, delivery: #delivery, charset: #charset, result: #result };
         }
     });
     quote! {

@@ -1925,6 +1925,7 @@ pub static VERIFY_PAYMENT_RESPONSE: Callback = Callback {
     recipes: &[&RECIPE_PIPE],
     signature: PAYMENT_RESPONSE_SIGNATURE,
     token_field: None,
+    only_signed: Some(&[]),
     delivery: MessageEncoding::Form,
     charset: Charset::Utf8,
     result: Some(&RESULT),

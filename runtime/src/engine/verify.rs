@@ -202,6 +202,7 @@ impl Engine {
             callback.signature,
             &received,
         )?;
+        only_signed_fields(callback, &message)?;
         let message = typed_message(callback, message);
         message_says_something(callback.id, callback.message, &message)?;
         Ok(message)
@@ -289,6 +290,33 @@ impl Engine {
             operation: callback.id,
             message: format!("the notification does not match {}", callback.message.name),
         })
+    }
+}
+
+/// A message that declares it carries only signed fields: every top-level field is in its
+/// signature order, holds a signature its recipes read, or is one of the declared unsigned
+/// ones. A value no signature covers is one anybody on the way could have added, and a
+/// handler that reads it would act on it as if the gateway had said it.
+fn only_signed_fields(callback: &'static schema::Callback, message: &Value) -> Result<(), Error> {
+    let (Some(unsigned), Some(fields)) = (callback.only_signed, message.as_object()) else {
+        return Ok(());
+    };
+    let signature_field = |name: &str| {
+        callback.recipes.iter().any(|named| {
+            matches!(named.recipe.placement, Placement::Field(path) if path.first() == Some(&name))
+        })
+    };
+    let foreign = fields.keys().find(|name| {
+        !callback.signature.iter().any(|f| f.name == name.as_str())
+            && !unsigned.contains(&name.as_str())
+            && !signature_field(name)
+    });
+    match foreign {
+        Some(name) => Err(Error::Signature {
+            operation: callback.id,
+            source: SignatureError::unsigned(name),
+        }),
+        None => Ok(()),
     }
 }
 
