@@ -629,3 +629,41 @@ async fn a_return_signed_by_another_key_is_refused() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_return_url_s_own_query_arrives_unsigned_and_is_refused() {
+    let simulator = Simulator::start(Config::default()).await.unwrap();
+    let client = client(&simulator);
+    let mut request = first_payment(100_000, HttpMethod::Get);
+    request.return_url = ReturnUrl::try_from("https://shop.example.com/return?order=5547").unwrap();
+    let init = client.payment_init(&request).await.unwrap();
+    let pay_id = init.pay_id.unwrap().into_valid().unwrap();
+    let url = client
+        .payment_process_url(&PaymentProcessRequest::new(pay_id))
+        .unwrap();
+    let (_, back) = follow(&url).await;
+    let query = back
+        .strip_prefix("https://shop.example.com/return?")
+        .unwrap();
+    assert!(query.starts_with("order=5547&payId="), "{query}");
+    let err = client
+        .verify_payment_response(query.as_bytes())
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::Signature {
+                source: SignatureError::Unsigned { field },
+                ..
+            } if field == "order"
+        ),
+        "{err:?}"
+    );
+    // The gateway's part alone verifies: the merchant's data belongs in merchantData.
+    let gateways_part = query.strip_prefix("order=5547&").unwrap();
+    assert!(
+        client
+            .verify_payment_response(gateways_part.as_bytes())
+            .is_ok()
+    );
+}
