@@ -1471,6 +1471,14 @@ async fn csob_payment_response_exits_0_only_when_the_return_verifies() {
         assert_eq!(ok.status.code(), Some(0), "{method}: {}", text(&ok.stderr));
         let shown: Value = serde_json::from_slice(&ok.stdout).unwrap();
         assert_eq!(shown["paymentStatus"], 7, "{method}: {shown}");
+        // `echo` ends what it pipes with a line end that no form text carries.
+        let echoed = verify(format!("{raw}\n")).await;
+        assert_eq!(
+            echoed.status.code(),
+            Some(0),
+            "{method}: {}",
+            text(&echoed.stderr)
+        );
 
         let tampered = verify(raw.replace("paymentStatus=7", "paymentStatus=4")).await;
         assert_eq!(tampered.status.code(), Some(4), "{method}: tampered");
