@@ -667,3 +667,62 @@ async fn a_return_url_s_own_query_arrives_unsigned_and_is_refused() {
             .is_ok()
     );
 }
+
+#[tokio::test]
+async fn settlement_runs_when_asked_and_a_settled_payment_is_refunded_not_reversed() {
+    let simulator = Simulator::start(Config::default()).await.unwrap();
+    let client = client(&simulator);
+    let pay_id = paid_first_payment(&simulator, &client, 100_000).await;
+    client
+        .payment_close(&PaymentCloseRequest::new(pay_id.clone()))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    assert_eq!(
+        status(&client, &pay_id).await,
+        Some(PaymentStatus::WaitingForSettlement),
+        "nothing settles on its own"
+    );
+    let admin = oneclick_runtime::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
+    let settled = admin
+        .post(simulator.url("/admin/csob/settle"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(settled, r#"{"settled":1}"#);
+    assert_eq!(status(&client, &pay_id).await, Some(PaymentStatus::Settled));
+
+    let reversed = client
+        .payment_reverse(&PaymentReverseRequest::new(pay_id.clone()))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        reversed.result_code(),
+        Some(150),
+        "a settled payment is refunded"
+    );
+    let partial = client
+        .payment_refund(&PaymentRefundRequest::new(pay_id.clone()).amount(amount(60_000)))
+        .await
+        .unwrap();
+    assert_eq!(
+        partial.payment_status,
+        Some(PaymentStatus::RefundProcessing)
+    );
+    let beyond = client
+        .payment_refund(&PaymentRefundRequest::new(pay_id.clone()).amount(amount(40_001)))
+        .await
+        .unwrap_err();
+    assert_eq!(beyond.result_code(), Some(110), "40,000 are left: {beyond}");
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    assert_eq!(
+        status(&client, &pay_id).await,
+        Some(PaymentStatus::Refunded)
+    );
+}
