@@ -894,6 +894,16 @@ impl Checker<'_, '_> {
             self.sink.error(name.pos, text);
         }
         let signature_fields = signature_fields(self.spec);
+        let mut seen = BTreeSet::new();
+        for field in message
+            .fields
+            .iter()
+            .filter(|f| order.iter().any(|o| o.value == f.wire.value))
+        {
+            if let Some(ty) = &field.ty.value {
+                self.only_signed_inside(ty, &mut seen);
+            }
+        }
         for field in &message.fields {
             let wire = &field.wire.value;
             let accepted = order.iter().any(|o| &o.value == wire)
@@ -904,6 +914,41 @@ impl Checker<'_, '_> {
                     "`{wire}` is neither signed nor listed under `unsigned`, so with `only_signed` a message that carries it never verifies"
                 );
                 self.sink.error(field.wire.pos, text);
+            }
+        }
+    }
+
+    /// Inside a signed object every key must be one its type's order writes, so a declared
+    /// field that order leaves out could never arrive in a message that verifies. Each named
+    /// type is looked at once.
+    fn only_signed_inside(&mut self, ty: &TypeExpr, seen: &mut BTreeSet<String>) {
+        let spec = self.spec;
+        let name = match ty {
+            TypeExpr::Named(name) => name,
+            TypeExpr::List(inner) => return self.only_signed_inside(inner, seen),
+            _ => return,
+        };
+        if !seen.insert(name.clone()) {
+            return;
+        }
+        let Some(TypeBody::Object(object)) = spec
+            .types
+            .iter()
+            .find(|t| &t.name.value == name)
+            .map(|t| &t.body)
+        else {
+            return;
+        };
+        let order = object.signature.as_deref().unwrap_or_default();
+        for field in &object.fields {
+            if !order.iter().any(|o| o.value == field.wire.value) {
+                let text = format!(
+                    "`{name}.{}` is not in `{name}`'s signature order, so with `only_signed` a message that carries it never verifies",
+                    field.wire.value
+                );
+                self.sink.error(field.wire.pos, text);
+            } else if let Some(inner) = &field.ty.value {
+                self.only_signed_inside(inner, seen);
             }
         }
     }
