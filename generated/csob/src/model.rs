@@ -892,7 +892,7 @@ pub struct SdkChallenge {
 /// 2. `origPayId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 523 (operation `oneclick_echo`, line 509).
+/// From `spec/csob.yaml`, line 530 (operation `oneclick_echo`, line 516).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneclickEchoRequest {
@@ -964,7 +964,7 @@ pub struct OneclickEchoResponse {
 /// 17. `language`
 /// 18. `ttlSec`
 ///
-/// From `spec/csob.yaml`, line 597 (operation `oneclick_init`, line 580).
+/// From `spec/csob.yaml`, line 604 (operation `oneclick_init`, line 587).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneclickInitRequest {
@@ -1181,7 +1181,7 @@ pub struct OneclickInitResponse {
 /// 3. `dttm`
 /// 4. `fingerprint` (`browser` (`userAgent`, `acceptHeader`, `language`, `javascriptEnabled`, `colorDepth`, `screenHeight`, `screenWidth`, `timezone`, `javaEnabled`, `challengeWindowSize`), `sdk` (`appID`, `encData`, `ephemPubKey`, `maxTimeout`, `referenceNumber`, `transID`))
 ///
-/// From `spec/csob.yaml`, line 756 (operation `oneclick_process`, line 738).
+/// From `spec/csob.yaml`, line 763 (operation `oneclick_process`, line 745).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneclickProcessRequest {
@@ -1259,7 +1259,7 @@ pub struct OneclickProcessResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 897 (operation `payment_status`, line 883).
+/// From `spec/csob.yaml`, line 904 (operation `payment_status`, line 890).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentStatusRequest {
@@ -1345,7 +1345,7 @@ pub struct PaymentStatusResponse {
 /// 19. `colorSchemeVersion`
 /// 20. `customExpiry`
 ///
-/// From `spec/csob.yaml`, line 942 (operation `payment_init`, line 924).
+/// From `spec/csob.yaml`, line 949 (operation `payment_init`, line 931).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentInitRequest {
@@ -1591,7 +1591,7 @@ pub struct PaymentInitResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1025 (operation `payment_process`, line 1012).
+/// From `spec/csob.yaml`, line 1032 (operation `payment_process`, line 1019).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentProcessRequest {
@@ -1632,7 +1632,7 @@ impl PaymentProcessRequest {
 /// 3. `dttm`
 /// 4. `totalAmount`
 ///
-/// From `spec/csob.yaml`, line 1054 (operation `payment_close`, line 1039).
+/// From `spec/csob.yaml`, line 1061 (operation `payment_close`, line 1046).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentCloseRequest {
@@ -1707,7 +1707,7 @@ pub struct PaymentCloseResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1100 (operation `payment_reverse`, line 1086).
+/// From `spec/csob.yaml`, line 1107 (operation `payment_reverse`, line 1093).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentReverseRequest {
@@ -1774,7 +1774,7 @@ pub struct PaymentReverseResponse {
 /// 3. `dttm`
 /// 4. `amount`
 ///
-/// From `spec/csob.yaml`, line 1141 (operation `payment_refund`, line 1126).
+/// From `spec/csob.yaml`, line 1148 (operation `payment_refund`, line 1133).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentRefundRequest {
@@ -1848,7 +1848,7 @@ pub struct PaymentRefundResponse {
 /// 1. `merchantId`
 /// 2. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1183 (operation `echo`, line 1173).
+/// From `spec/csob.yaml`, line 1190 (operation `echo`, line 1180).
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EchoRequest {}
@@ -1898,7 +1898,7 @@ pub struct EchoResponse {
 /// 2. `customerId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1236 (operation `echo_customer`, line 1209).
+/// From `spec/csob.yaml`, line 1243 (operation `echo_customer`, line 1216).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EchoCustomerRequest {
