@@ -284,6 +284,7 @@ impl Engine {
                 source: SignatureError::Mismatch,
             });
         }
+        only_signed_fields(callback, &message)?;
         let message = typed_message(callback, message);
         message_says_something(callback.id, callback.message, &message)?;
         serde_json::from_value(message).map_err(|_| Error::Decode {
