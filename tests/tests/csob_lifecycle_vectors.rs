@@ -282,6 +282,40 @@ fn refusal(client: &Client, raw: &str) -> oneclick_runtime::SignatureError {
 }
 
 #[tokio::test]
+async fn the_return_vector_with_any_signed_field_changed_or_without_signature_is_refused() {
+    let server = answering(json!({})).await;
+    let client = client(&server, 166);
+    let vector = vector("payment/response message");
+    let signature = vector["signature"].as_str().unwrap();
+    let raw = vector_return(signature, &[]);
+    for (name, value) in vector["body"].as_object().unwrap() {
+        let sent = value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_owned);
+        // Another value that still reads as the field's type, so only the signature can tell.
+        let changed = if value.is_number() {
+            "3".to_owned()
+        } else {
+            format!("{sent}A")
+        };
+        let tampered = raw.replacen(&format!("{name}={sent}&"), &format!("{name}={changed}&"), 1);
+        assert_ne!(tampered, raw, "{name}");
+        assert!(
+            matches!(
+                refusal(&client, &tampered),
+                oneclick_runtime::SignatureError::Mismatch
+            ),
+            "{name} changed"
+        );
+    }
+    let unsigned = raw.split("&signature=").next().unwrap();
+    assert!(matches!(
+        refusal(&client, unsigned),
+        oneclick_runtime::SignatureError::Missing
+    ));
+}
+
+#[tokio::test]
 async fn the_return_vector_signed_by_another_key_is_refused() {
     let server = answering(json!({})).await;
     let client = client(&server, 166);
