@@ -820,8 +820,8 @@ fn echo_customer_example_vector_response() {
 /// vectors/csob-lifecycle.json, "payment/response message".
 #[test]
 fn payment_response_example_vector_return() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "payId": "d165e3c4b624fBD",
   "dttm": "20220125131845",
   "resultCode": 0,
@@ -830,19 +830,13 @@ fn payment_response_example_vector_return() {
   "authCode": "637413",
   "merchantData": "c29tZS1iYXNlNjQtZW5jb2RlZC1tZXJjaGFudC1kYXRh"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<PaymentResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::VERIFY_PAYMENT_RESPONSE.signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "d165e3c4b624fBD|20220125131845|0|OK|7|637413|c29tZS1iYXNlNjQtZW5jb2RlZC1tZXJjaGFudC1kYXRh"
+    );
+    parses::<PaymentResponse>(&json);
+    signs_as(
+        &json,
+        schema::VERIFY_PAYMENT_RESPONSE.signature,
+        &schema::RECIPE_PIPE.recipe,
+        "d165e3c4b624fBD|20220125131845|0|OK|7|637413|c29tZS1iYXNlNjQtZW5jb2RlZC1tZXJjaGFudC1kYXRh",
     );
 }
 
