@@ -892,7 +892,7 @@ pub struct SdkChallenge {
 /// 2. `origPayId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 530 (operation `oneclick_echo`, line 516).
+/// From `spec/csob.yaml`, line 535 (operation `oneclick_echo`, line 521).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneclickEchoRequest {
@@ -964,7 +964,7 @@ pub struct OneclickEchoResponse {
 /// 17. `language`
 /// 18. `ttlSec`
 ///
-/// From `spec/csob.yaml`, line 604 (operation `oneclick_init`, line 587).
+/// From `spec/csob.yaml`, line 609 (operation `oneclick_init`, line 592).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneclickInitRequest {
@@ -1181,7 +1181,7 @@ pub struct OneclickInitResponse {
 /// 3. `dttm`
 /// 4. `fingerprint` (`browser` (`userAgent`, `acceptHeader`, `language`, `javascriptEnabled`, `colorDepth`, `screenHeight`, `screenWidth`, `timezone`, `javaEnabled`, `challengeWindowSize`), `sdk` (`appID`, `encData`, `ephemPubKey`, `maxTimeout`, `referenceNumber`, `transID`))
 ///
-/// From `spec/csob.yaml`, line 763 (operation `oneclick_process`, line 745).
+/// From `spec/csob.yaml`, line 768 (operation `oneclick_process`, line 750).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneclickProcessRequest {
@@ -1251,7 +1251,6 @@ pub struct OneclickProcessResponse {
 ///
 /// - `merchantId`: the credential `merchant_id`
 /// - `dttm`: the current date and time
-/// - `signature`: the signature
 ///
 /// Signed with RSA (PKCS#1 v1.5, SHA-256) over these values joined with `|`, in this order:
 ///
@@ -1259,7 +1258,9 @@ pub struct OneclickProcessResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 904 (operation `payment_status`, line 890).
+/// The signature fills `{signature}` in the path, percent-encoded.
+///
+/// From `spec/csob.yaml`, line 909 (operation `payment_status`, line 895).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentStatusRequest {
@@ -1345,7 +1346,7 @@ pub struct PaymentStatusResponse {
 /// 19. `colorSchemeVersion`
 /// 20. `customExpiry`
 ///
-/// From `spec/csob.yaml`, line 949 (operation `payment_init`, line 931).
+/// From `spec/csob.yaml`, line 954 (operation `payment_init`, line 936).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentInitRequest {
@@ -1583,7 +1584,6 @@ pub struct PaymentInitResponse {
 ///
 /// - `merchantId`: the credential `merchant_id`
 /// - `dttm`: the current date and time
-/// - `signature`: the signature
 ///
 /// Signed with RSA (PKCS#1 v1.5, SHA-256) over these values joined with `|`, in this order:
 ///
@@ -1591,7 +1591,9 @@ pub struct PaymentInitResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1032 (operation `payment_process`, line 1019).
+/// The signature fills `{signature}` in the path, percent-encoded.
+///
+/// From `spec/csob.yaml`, line 1037 (operation `payment_process`, line 1024).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentProcessRequest {
@@ -1632,7 +1634,7 @@ impl PaymentProcessRequest {
 /// 3. `dttm`
 /// 4. `totalAmount`
 ///
-/// From `spec/csob.yaml`, line 1061 (operation `payment_close`, line 1046).
+/// From `spec/csob.yaml`, line 1066 (operation `payment_close`, line 1051).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentCloseRequest {
@@ -1707,7 +1709,7 @@ pub struct PaymentCloseResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1107 (operation `payment_reverse`, line 1093).
+/// From `spec/csob.yaml`, line 1112 (operation `payment_reverse`, line 1098).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentReverseRequest {
@@ -1774,7 +1776,7 @@ pub struct PaymentReverseResponse {
 /// 3. `dttm`
 /// 4. `amount`
 ///
-/// From `spec/csob.yaml`, line 1148 (operation `payment_refund`, line 1133).
+/// From `spec/csob.yaml`, line 1153 (operation `payment_refund`, line 1138).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentRefundRequest {
@@ -1848,7 +1850,7 @@ pub struct PaymentRefundResponse {
 /// 1. `merchantId`
 /// 2. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1190 (operation `echo`, line 1180).
+/// From `spec/csob.yaml`, line 1195 (operation `echo`, line 1185).
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EchoRequest {}
@@ -1898,7 +1900,7 @@ pub struct EchoResponse {
 /// 2. `customerId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1243 (operation `echo_customer`, line 1216).
+/// From `spec/csob.yaml`, line 1248 (operation `echo_customer`, line 1221).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EchoCustomerRequest {
