@@ -714,8 +714,17 @@ fn verify(
     output: Output,
 ) -> Result<String, Failure> {
     let engine = receiving_engine(name, gateway)?;
-    let raw = read_raw_input(args)?
+    let mut raw = read_raw_input(args)?
         .ok_or_else(|| Failure(1, "pass the message with --request FILE|-".into()))?;
+    // Form text writes a line end as %0A, so a raw one after a form body or query string is
+    // the shell's (`echo`, a saved file), never part of what the gateway signed.
+    if matches!(
+        callback.delivery,
+        schema::MessageEncoding::Form | schema::MessageEncoding::Query
+    ) {
+        let kept = raw.trim_ascii_end().len();
+        raw.truncate(kept);
+    }
     let message: Value = match callback.token_field {
         Some(_) => {
             let token = option(args, "token")

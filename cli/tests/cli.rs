@@ -1431,3 +1431,172 @@ async fn monetix_after_the_sale_from_the_command_line() {
         "{complaint}"
     );
 }
+
+/// The customer's return from the simulator's payment page, as the browser brings it back: the
+/// query string of the 303's `Location` for returnMethod GET, the auto-submitting form's fields
+/// as a form body for POST.
+async fn csob_return(simulator: &oneclick_simulator::Simulator, return_method: &str) -> String {
+    let base_url = simulator.url("/csob");
+    let init = json!({
+        "orderNo": "5547", "payOperation": "oneclickPayment", "totalAmount": 100000,
+        "currency": "CZK", "returnUrl": "https://shop.example.com/return",
+        "returnMethod": return_method, "language": "cs",
+        "cart": [{"name": "Wireless headphones", "quantity": 1, "amount": 100000}]
+    });
+    let args = [
+        "--output",
+        "json",
+        "csob",
+        "payment-init",
+        "--base-url",
+        &base_url,
+        "--request",
+        "-",
+    ];
+    let created = oneclick(&args, &init.to_string()).await;
+    assert_eq!(created.status.code(), Some(0), "{}", text(&created.stderr));
+    let pay_id = serde_json::from_slice::<Value>(&created.stdout).unwrap()["payId"].clone();
+    let args = [
+        "csob",
+        "payment-process",
+        "--base-url",
+        &base_url,
+        "--request",
+        "-",
+    ];
+    let process = oneclick(&args, &json!({ "payId": pay_id }).to_string()).await;
+    let url = text(&process.stdout).trim().to_owned();
+    let browser = oneclick_runtime::http_client_builder()
+        .unwrap()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = browser.get(&url).send().await.unwrap();
+    match page.headers().get("location") {
+        Some(location) => {
+            let location = location.to_str().unwrap();
+            location.split_once('?').unwrap().1.to_owned()
+        }
+        None => {
+            let html = page.text().await.unwrap();
+            let fields: Vec<(String, String)> = html
+                .split("<input ")
+                .skip(1)
+                .map(|input| {
+                    let attribute = |name: &str| {
+                        let start = input.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                        let end = start + input[start..].find('"').unwrap();
+                        input[start..end]
+                            .replace("&quot;", "\"")
+                            .replace("&amp;", "&")
+                    };
+                    (attribute("name"), attribute("value"))
+                })
+                .collect();
+            oneclick_simulator::http::form_encode(&fields)
+        }
+    }
+}
+
+/// `oneclick csob verify-payment-response --request FILE|-` reads the customer's return as
+/// received, a query string or a form body: exit 0 and the typed return only when it verifies
+/// with the gateway key, 4 when a signed value was changed, the signature was made by another
+/// key, or a field the signature does not cover was added.
+#[tokio::test]
+async fn csob_payment_response_exits_0_only_when_the_return_verifies() {
+    let simulator = oneclick_simulator::Simulator::start(Default::default())
+        .await
+        .unwrap();
+    let verify = |raw: String| async move {
+        oneclick(
+            &[
+                "--output",
+                "json",
+                "csob",
+                "verify-payment-response",
+                "--request",
+                "-",
+            ],
+            &raw,
+        )
+        .await
+    };
+    for method in ["GET", "POST"] {
+        let raw = csob_return(&simulator, method).await;
+        let ok = verify(raw.clone()).await;
+        assert_eq!(ok.status.code(), Some(0), "{method}: {}", text(&ok.stderr));
+        let shown: Value = serde_json::from_slice(&ok.stdout).unwrap();
+        assert_eq!(shown["paymentStatus"], 7, "{method}: {shown}");
+        // `echo` ends what it pipes with a line end that no form text carries.
+        let echoed = verify(format!("{raw}\n")).await;
+        assert_eq!(
+            echoed.status.code(),
+            Some(0),
+            "{method}: {}",
+            text(&echoed.stderr)
+        );
+
+        let tampered = verify(raw.replace("paymentStatus=7", "paymentStatus=4")).await;
+        assert_eq!(tampered.status.code(), Some(4), "{method}: tampered");
+        assert!(tampered.stdout.is_empty(), "nothing unverified is printed");
+        let added = verify(format!("{raw}&refunded=false")).await;
+        assert_eq!(added.status.code(), Some(4), "{method}: unsigned field");
+        assert!(
+            text(&added.stderr).contains("`refunded`"),
+            "{}",
+            text(&added.stderr)
+        );
+    }
+
+    // The vector's return, from a file; and the same text signed by the merchant's key.
+    let all: Value =
+        serde_json::from_str(&std::fs::read_to_string(vectors("csob-lifecycle.json")).unwrap())
+            .unwrap();
+    let vector = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["message"] == "payment/response message")
+        .unwrap();
+    let query = |signature: &str| {
+        let mut fields: Vec<(String, String)> = vector["body"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.as_str().map_or_else(|| v.to_string(), str::to_owned),
+                )
+            })
+            .collect();
+        fields.push(("signature".into(), signature.into()));
+        oneclick_simulator::http::form_encode(&fields)
+    };
+    let file = std::env::temp_dir().join(format!("csob-return-{}.txt", std::process::id()));
+    std::fs::write(&file, query(vector["signature"].as_str().unwrap())).unwrap();
+    let from_file = oneclick(
+        &[
+            "csob",
+            "verify-payment-response",
+            "--request",
+            file.to_str().unwrap(),
+        ],
+        "",
+    )
+    .await;
+    std::fs::remove_file(&file).unwrap();
+    assert_eq!(
+        from_file.status.code(),
+        Some(0),
+        "{}",
+        text(&from_file.stderr)
+    );
+    assert!(text(&from_file.stdout).contains("d165e3c4b624fBD"));
+    let merchant =
+        RsaPrivateKey::from_pem(&std::fs::read_to_string(vectors("merchant-test.key")).unwrap())
+            .unwrap();
+    let by_merchant = sign_rsa_sha256(&merchant, vector["text_to_sign"].as_str().unwrap()).unwrap();
+    let other_key = verify(query(&by_merchant)).await;
+    assert_eq!(other_key.status.code(), Some(4), "signed by another key");
+}

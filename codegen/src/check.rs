@@ -14,9 +14,9 @@ use oneclick_schema::{
 use crate::diagnostics::Sink;
 use crate::ir::{UrlPart, url_parts};
 use crate::spec::{
-    CallbackSpec, Constraints, EnumValueSpec, ErrorBodySpec, FieldSpec, ObjectSpec, ReplyPiece,
-    ReplySpec, ResultCodeSpec, ResultSpec, RuleKindSpec, Samples, Scalar, Spanned, Spec, Text,
-    TypeBody, TypeExpr, reply_pieces,
+    CallbackSpec, Constraints, EnumValueSpec, ErrorBodySpec, FieldSpec, ObjectSpec, PlacementSpec,
+    ReplyPiece, ReplySpec, ResultCodeSpec, ResultSpec, RuleKindSpec, Samples, Scalar, Spanned, Spec,
+    Text, TypeBody, TypeExpr, reply_pieces,
 };
 
 /// A result code as a diagnostic names it: `700`, `"error"`.
@@ -901,6 +901,7 @@ impl Checker<'_, '_> {
         if let Some(token) = &callback.token_field {
             self.token_field(callback, token);
         }
+        self.only_signed(callback);
         if let Some(own) = &callback.result {
             self.result_declaration(own);
         }
@@ -994,6 +995,99 @@ impl Checker<'_, '_> {
             if in_path && !field.required && field.auto.is_none() {
                 let message = format!("path field `{}` must be required", field.wire.value);
                 self.sink.error(field.wire.pos, message);
+            }
+        }
+    }
+
+    /// `only_signed` needs an order to tell signed fields from others, and every name of
+    /// `unsigned` must be a field the order leaves out; a declared field that neither covers
+    /// could never arrive in a message that verifies.
+    fn only_signed(&mut self, callback: &CallbackSpec) {
+        let message = &callback.message;
+        let Some(at) = callback.only_signed else {
+            if let Some(unsigned) = &callback.unsigned {
+                self.sink
+                    .error(unsigned.pos, "`unsigned` lists exceptions to `only_signed: true`, which this callback does not say");
+            }
+            return;
+        };
+        let Some(order) = &message.signature else {
+            let problem = if message.signs_all {
+                "`signature: all` covers whatever the message carries, so there is nothing to refuse"
+            } else {
+                "the message has no `signature` order, so nothing says which fields are signed"
+            };
+            self.sink.error(at, format!("`only_signed`: {problem}"));
+            return;
+        };
+        let unsigned = callback.unsigned.as_ref().map_or(&[][..], |u| &u.value[..]);
+        for name in unsigned {
+            let problem = if !message.fields.iter().any(|f| f.wire.value == name.value) {
+                "which is not a field of the message"
+            } else if order.iter().any(|o| o.value == name.value) {
+                "which the signature order covers"
+            } else {
+                continue;
+            };
+            let text = format!("`unsigned` names `{}`, {problem}", name.value);
+            self.sink.error(name.pos, text);
+        }
+        let signature_fields = signature_fields(self.spec);
+        let mut seen = BTreeSet::new();
+        for field in message
+            .fields
+            .iter()
+            .filter(|f| order.iter().any(|o| o.value == f.wire.value))
+        {
+            if let Some(ty) = &field.ty.value {
+                self.only_signed_inside(ty, &mut seen);
+            }
+        }
+        for field in &message.fields {
+            let wire = &field.wire.value;
+            let accepted = order.iter().any(|o| &o.value == wire)
+                || unsigned.iter().any(|u| &u.value == wire)
+                || signature_fields.contains(wire.as_str());
+            if !accepted {
+                let text = format!(
+                    "`{wire}` is neither signed nor listed under `unsigned`, so with `only_signed` a message that carries it never verifies"
+                );
+                self.sink.error(field.wire.pos, text);
+            }
+        }
+    }
+
+    /// Inside a signed object every key must be one its type's order writes, so a declared
+    /// field that order leaves out could never arrive in a message that verifies. Each named
+    /// type is looked at once.
+    fn only_signed_inside(&mut self, ty: &TypeExpr, seen: &mut BTreeSet<String>) {
+        let spec = self.spec;
+        let name = match ty {
+            TypeExpr::Named(name) => name,
+            TypeExpr::List(inner) => return self.only_signed_inside(inner, seen),
+            _ => return,
+        };
+        if !seen.insert(name.clone()) {
+            return;
+        }
+        let Some(TypeBody::Object(object)) = spec
+            .types
+            .iter()
+            .find(|t| &t.name.value == name)
+            .map(|t| &t.body)
+        else {
+            return;
+        };
+        let order = object.signature.as_deref().unwrap_or_default();
+        for field in &object.fields {
+            if !order.iter().any(|o| o.value == field.wire.value) {
+                let text = format!(
+                    "`{name}.{}` is not in `{name}`'s signature order, so with `only_signed` a message that carries it never verifies",
+                    field.wire.value
+                );
+                self.sink.error(field.wire.pos, text);
+            } else if let Some(inner) = &field.ty.value {
+                self.only_signed_inside(inner, seen);
             }
         }
     }
@@ -2038,4 +2132,19 @@ fn cycle_from<'a>(spec: &'a Spec, path: &mut Vec<&'a str>) -> Option<Vec<&'a str
         }
     }
     None
+}
+
+/// The top-level fields recipes read a signature from.
+fn signature_fields(spec: &Spec) -> BTreeSet<&str> {
+    spec.signature
+        .iter()
+        .flat_map(|s| &s.recipes)
+        .filter_map(|recipe| match &recipe.placement {
+            PlacementSpec::Field(path) => path.value.split('.').next(),
+            PlacementSpec::EachItem { .. }
+            | PlacementSpec::Header { .. }
+            | PlacementSpec::Path(_)
+            | PlacementSpec::Query(_) => None,
+        })
+        .collect()
 }

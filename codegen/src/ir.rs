@@ -581,6 +581,9 @@ pub struct Callback {
     pub message: usize,
     /// A field that must equal a token the merchant got earlier (`verify_<id>` takes it).
     pub token_field: Option<TokenField>,
+    /// `Some(unsigned)` when the message carries only its signed fields, its signature and
+    /// the `unsigned` ones.
+    pub only_signed: Option<Vec<String>>,
     /// The result declaration the message follows, if any.
     pub result: Option<ResultRef>,
     /// A JSON or form body, or a query string.

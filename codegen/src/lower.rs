@@ -329,6 +329,14 @@ impl<'a> Lowering<'a, '_> {
                         parameter: format!("expected_{rust_name}"),
                     }
                 }),
+                only_signed: callback.only_signed.map(|_| {
+                    callback
+                        .unsigned
+                        .iter()
+                        .flat_map(|u| &u.value)
+                        .map(|name| name.value.clone())
+                        .collect()
+                }),
                 result,
                 delivery: callback.delivery(),
                 charset: callback.charset(),

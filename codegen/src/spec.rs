@@ -399,6 +399,11 @@ pub struct CallbackSpec {
     pub doc: Text,
     /// A field that must equal a token the merchant got earlier.
     pub token_field: Option<Text>,
+    /// `only_signed: true`: a field that neither the signature order nor `unsigned` names (nor
+    /// the signature itself) makes verification fail. Holds where the key was written.
+    pub only_signed: Option<Pos>,
+    /// The fields an `only_signed` message may carry without its signature covering them.
+    pub unsigned: Option<Spanned<Vec<Text>>>,
     pub source_document: Text,
     pub source_section: Text,
     pub message: ObjectSpec,
@@ -1198,6 +1203,13 @@ impl<'s> Reader<'s> {
         let mut keys = self.map(node, "a callback")?;
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         let token_field = keys.optional("token_field").and_then(|n| keys.r.text(n));
+        let only_signed = keys
+            .optional("only_signed")
+            .and_then(|n| keys.r.boolean(n).filter(|on| *on).map(|_| n.pos));
+        let unsigned = keys.optional("unsigned").map(|n| Spanned {
+            pos: n.pos,
+            value: keys.r.texts(n),
+        });
         let source = keys
             .required("source")
             .and_then(|n| keys.r.operation_source(n));
@@ -1223,6 +1235,8 @@ impl<'s> Reader<'s> {
             id,
             doc: doc?,
             token_field,
+            only_signed,
+            unsigned,
             source_document,
             source_section,
             message: message?,

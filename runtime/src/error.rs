@@ -171,15 +171,53 @@ pub enum SignatureError {
     Malformed,
     /// The signature does not match the signed text.
     Mismatch,
+    /// The message declares that it carries only what its signature covers, and this field is
+    /// not covered: the gateway did not vouch for its value.
+    Unsigned {
+        /// The field's name as received, or a description of it when the name could hold
+        /// data rather than a name (see [`SignatureError::unsigned`]).
+        field: String,
+    },
+}
+
+/// The longest field name an unsigned-field error repeats.
+const MAX_SHOWN_FIELD_NAME: usize = 64;
+
+impl SignatureError {
+    /// The error for an unsigned field named `name` as it arrived. Anyone can add a field to a
+    /// message, so the name is repeated only when it looks like a name: short, of letters,
+    /// digits, `_`, `-`, `.`, `[` and `]`, with no run of 7 digits that could be part of a
+    /// card number.
+    pub fn unsigned(name: &str) -> Self {
+        let name_like = name.len() <= MAX_SHOWN_FIELD_NAME
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.[]".contains(c))
+            && name
+                .split(|c: char| !c.is_ascii_digit())
+                .all(|digits| digits.len() < 7);
+        let field = if name_like {
+            name.to_owned()
+        } else {
+            format!("<a field name of {} bytes>", name.len())
+        };
+        SignatureError::Unsigned { field }
+    }
 }
 
 impl fmt::Display for SignatureError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            SignatureError::Missing => "the message carries no signature",
-            SignatureError::Malformed => "the signature is not valid Base64 of the right length",
-            SignatureError::Mismatch => "the signature does not match the message",
-        })
+        match self {
+            SignatureError::Missing => f.write_str("the message carries no signature"),
+            SignatureError::Malformed => {
+                f.write_str("the signature is not valid Base64 of the right length")
+            }
+            SignatureError::Mismatch => f.write_str("the signature does not match the message"),
+            SignatureError::Unsigned { field } => write!(
+                f,
+                "field `{field}` is not covered by the signature, and the message carries only signed fields"
+            ),
+        }
     }
 }
 

@@ -109,6 +109,7 @@ mod tests {
         recipes: &[],
         signature: &[],
         token_field: None,
+        only_signed: None,
         delivery: MessageEncoding::Form,
         charset: Charset::Utf8,
         result: None,

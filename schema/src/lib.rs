@@ -1029,6 +1029,10 @@ pub struct Callback {
     pub signature: &'static [recipe::Field],
     /// A field that must equal a token the merchant got earlier (compared in constant time).
     pub token_field: Option<&'static str>,
+    /// `Some` when the message carries only what its signature covers: the fields listed here
+    /// may also come unsigned, and any other field outside the signature order and the
+    /// signature itself makes verification fail.
+    pub only_signed: Option<&'static [&'static str]>,
     /// How the message arrives: a JSON or form body, or a query string.
     pub delivery: MessageEncoding,
     /// How the message's bytes are text.
@@ -1114,6 +1118,7 @@ mod tests {
             recipes: if signed { SIGNED } else { &[] },
             signature: &[],
             token_field,
+            only_signed: None,
             delivery: MessageEncoding::Json,
             charset: Charset::Utf8,
             result: None,

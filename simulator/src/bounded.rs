@@ -102,6 +102,11 @@ impl<K: Ord + Clone, V> BoundedMap<K, V> {
         self.entries.iter()
     }
 
+    /// Values in key order, to change in place; the keys and their ages stay.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.entries.values_mut()
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

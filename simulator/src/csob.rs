@@ -1,7 +1,8 @@
 //! The ČSOB payment gateway: templates that can be seeded or made by a paid first payment,
 //! OneClick payments that move from created (1) through in progress (2) to confirmed (4),
 //! payment-page payments whose customer the simulator plays, and their close, reverse and
-//! refund. Requests are checked with the generated schema and signature orders; answers are
+//! refund. Closed payments (7) are settled (8) only when asked (`POST /admin/csob/settle`), so
+//! tests decide when the bank's settlement runs. Requests are checked with the generated schema and signature orders; answers are
 //! signed with the gateway key.
 
 use std::collections::BTreeSet;
@@ -80,6 +81,17 @@ impl State {
     fn new_pay_id(&mut self) -> String {
         self.next_id += 1;
         format!("{:012x}@SM", self.next_id)
+    }
+
+    /// The bank's daily settlement: every payment closed for settlement (7) becomes settled
+    /// (8). Run on demand, so that a test decides when it happens. Returns how many moved.
+    pub fn settle_closed(&mut self) -> usize {
+        let mut settled = 0;
+        for payment in self.payments.values_mut().filter(|p| p.status == 7) {
+            payment.status = 8;
+            settled += 1;
+        }
+        settled
     }
 }
 

@@ -15,7 +15,9 @@
 //! seed state; `POST /admin/assist/pay` `{"form", "orderstate"}` pays an Assist payment-page
 //! order (its form body as the client built it) and answers its `billnumber`;
 //! `POST /admin/xpay/payments` `{"orderId"}` pays an XPay HPP or Pay-by-Link order as its
-//! customer would (the answer is its operation); `POST /admin/outcomes` `{"gateway", "outcome", "count"}` queues outcomes;
+//! customer would (the answer is its operation); `POST /admin/csob/settle` runs ČSOB's
+//! settlement (closed payments, 7, become settled, 8; the answer counts them);
+//! `POST /admin/outcomes` `{"gateway", "outcome", "count"}` queues outcomes;
 //! `GET /admin/requests` lists the newest requests received (at most [`Config::request_log`]);
 //! `POST /admin/reset` forgets everything.
 //!
@@ -294,6 +296,15 @@ impl Simulator {
             .unwrap_or_default()
     }
 
+    /// Runs ČSOB's settlement now: every closed payment (7) becomes settled (8), as
+    /// `POST /admin/csob/settle` does. Returns how many moved.
+    pub fn settle_csob(&self) -> usize {
+        self.state
+            .lock()
+            .map(|mut s| s.csob.settle_closed())
+            .unwrap_or_default()
+    }
+
     /// The ČSOB payments and their paymentStatus, by payId.
     pub fn csob_payments(&self) -> Vec<(String, i64)> {
         self.state
@@ -377,6 +388,10 @@ fn not_simulated(gateway: &str, generated: bool) -> Reply {
 
 fn admin_route(state: &mut State, ready: &Ready, path: &str, request: &Received) -> Reply {
     match (request.method.as_str(), path) {
+        ("POST", "/csob/settle") => {
+            let settled = state.csob.settle_closed();
+            Reply::json(json!({ "settled": settled }).to_string())
+        }
         ("POST", "/csob/templates") => match request.json()["origPayId"].as_str() {
             Some(id) => {
                 state.csob.templates.insert(id.to_owned());

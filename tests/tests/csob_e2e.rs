@@ -342,6 +342,7 @@ async fn a_response_that_does_not_verify_is_never_a_success() {
                 let found = match source {
                     SignatureError::Missing => "missing",
                     SignatureError::Mismatch | SignatureError::Malformed => "mismatch",
+                    SignatureError::Unsigned { .. } => "unsigned",
                 };
                 assert_eq!(found, expected, "{case}");
             }

@@ -13,6 +13,7 @@ use oneclick_csob::{
     PaymentStatus, PaymentStatusRequest, PollOptions, Quantity, ReturnUrl, RsaPrivateKey,
     RsaPublicKey,
 };
+use oneclick_runtime::{Secret, SignatureError};
 use oneclick_simulator::outcomes::Outcome;
 use oneclick_simulator::{Config, Simulator};
 
@@ -118,8 +119,10 @@ async fn paid_first_payment(simulator: &Simulator, client: &Client, total: i64) 
     pay_id
 }
 
-#[tokio::test]
-async fn the_first_payment_stores_the_card_for_later_oneclick_payments() {
+/// The whole life of a card whose customer comes back by `return_method`: the first payment
+/// stores it, its verified return and status 4, the template's OneClick payment, close,
+/// settlement, refund, 9 then 10.
+async fn whole_life_of_a_card(return_method: HttpMethod) {
     let simulator = Simulator::start(Config::default()).await.unwrap();
     let client = client(&simulator);
     assert_eq!(
@@ -128,7 +131,7 @@ async fn the_first_payment_stores_the_card_for_later_oneclick_payments() {
     );
 
     let init = client
-        .payment_init(&first_payment(1_789_600, HttpMethod::Get).close_payment(false))
+        .payment_init(&first_payment(1_789_600, return_method.clone()).close_payment(false))
         .await
         .unwrap();
     assert_eq!(init.payment_status, Some(PaymentStatus::Created));
@@ -151,12 +154,25 @@ async fn the_first_payment_stores_the_card_for_later_oneclick_payments() {
         "building the URL sends nothing"
     );
 
-    let (code, location) = follow(&url).await;
-    assert_eq!(code, 303);
-    let query = returned_query(&location);
-    assert!(query.starts_with(&format!("payId={}", pay_id.as_str().replace('@', "%40"))));
-    assert!(query.contains("&paymentStatus=4&"), "{query}");
-    assert!(query.contains("&signature="), "{query}");
+    let (code, back) = follow(&url).await;
+    let raw = match return_method {
+        HttpMethod::Get => {
+            assert_eq!(code, 303);
+            let query = returned_query(&back);
+            assert!(query.starts_with(&format!("payId={}", pay_id.as_str().replace('@', "%40"))));
+            assert!(query.contains("&paymentStatus=4&"), "{query}");
+            assert!(query.contains("&signature="), "{query}");
+            query.to_owned()
+        }
+        _ => {
+            assert_eq!(code, 200);
+            submitted_form(&back)
+        }
+    };
+    let returned = client.verify_payment_response(raw.as_bytes()).unwrap();
+    assert_eq!(returned.pay_id.as_str(), pay_id.as_str());
+    assert_eq!(returned.result_code, 0);
+    assert_eq!(returned.payment_status, PaymentStatus::Confirmed);
 
     assert_eq!(
         status(&client, &pay_id).await,
@@ -165,7 +181,9 @@ async fn the_first_payment_stores_the_card_for_later_oneclick_payments() {
 
     // The payId of the first payment is the template: the same PayId value, no conversion.
     let echo = client
-        .oneclick_echo(&OneclickEchoRequest::new(pay_id.clone()))
+        .oneclick_echo(&OneclickEchoRequest::new(
+            returned.pay_id.into_valid().unwrap(),
+        ))
         .await
         .unwrap();
     assert_eq!(echo.result_code, 0);
@@ -197,6 +215,16 @@ async fn the_first_payment_stores_the_card_for_later_oneclick_payments() {
         closed.payment_status,
         Some(PaymentStatus::WaitingForSettlement)
     );
+    assert_eq!(simulator.settle_csob(), 1);
+    assert_eq!(
+        status(&client, &oneclick).await,
+        Some(PaymentStatus::Settled)
+    );
+    let reverse_settled = client
+        .payment_reverse(&PaymentReverseRequest::new(oneclick.clone()))
+        .await
+        .unwrap_err();
+    assert_eq!(reverse_settled.result_code(), Some(150));
     let refunded = client
         .payment_refund(&PaymentRefundRequest::new(oneclick.clone()))
         .await
@@ -210,6 +238,16 @@ async fn the_first_payment_stores_the_card_for_later_oneclick_payments() {
         status(&client, &oneclick).await,
         Some(PaymentStatus::Refunded)
     );
+}
+
+#[tokio::test]
+async fn the_first_payment_stores_the_card_for_later_oneclick_payments() {
+    whole_life_of_a_card(HttpMethod::Get).await;
+}
+
+#[tokio::test]
+async fn a_card_stored_with_a_post_return_lives_the_same_life() {
+    whole_life_of_a_card(HttpMethod::Post).await;
 }
 
 #[tokio::test]
@@ -525,5 +563,166 @@ async fn a_tampered_return_is_refused() {
     assert!(
         matches!(err, Error::Signature { .. }),
         "no signature: {err:?}"
+    );
+    let added = format!("{query}&paid=true");
+    let err = client
+        .verify_payment_response(added.as_bytes())
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::Signature {
+                source: SignatureError::Unsigned { field },
+                ..
+            } if field == "paid"
+        ),
+        "unsigned field added: {err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_return_signed_by_another_key_is_refused() {
+    // A gateway that signs with the merchant's key: a sound signature by the wrong signer.
+    let mut config = Config::default();
+    config.csob.gateway_key = Secret::new(key("merchant-test.key"));
+    let rogue = Simulator::start(config).await.unwrap();
+    let trusting_rogue = Client::new(
+        Environment::Custom(rogue.url("/csob")),
+        Credentials::new(
+            "M1MIPS0000",
+            RsaPrivateKey::from_pem(&key("merchant-test.key")).unwrap(),
+            RsaPublicKey::from_pem(&key("merchant-test.pub")).unwrap(),
+        ),
+    )
+    .unwrap();
+    for method in [HttpMethod::Get, HttpMethod::Post] {
+        let init = trusting_rogue
+            .payment_init(&first_payment(100_000, method.clone()))
+            .await
+            .unwrap();
+        let pay_id = init.pay_id.unwrap().into_valid().unwrap();
+        let url = trusting_rogue
+            .payment_process_url(&PaymentProcessRequest::new(pay_id))
+            .unwrap();
+        let (_, back) = follow(&url).await;
+        let raw = match method {
+            HttpMethod::Get => returned_query(&back).to_owned(),
+            _ => submitted_form(&back),
+        };
+        assert!(
+            trusting_rogue
+                .verify_payment_response(raw.as_bytes())
+                .is_ok()
+        );
+        let err = client(&rogue)
+            .verify_payment_response(raw.as_bytes())
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Signature {
+                    source: SignatureError::Mismatch,
+                    ..
+                }
+            ),
+            "{method:?}: {err:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_return_url_s_own_query_arrives_unsigned_and_is_refused() {
+    let simulator = Simulator::start(Config::default()).await.unwrap();
+    let client = client(&simulator);
+    let mut request = first_payment(100_000, HttpMethod::Get);
+    request.return_url = ReturnUrl::try_from("https://shop.example.com/return?order=5547").unwrap();
+    let init = client.payment_init(&request).await.unwrap();
+    let pay_id = init.pay_id.unwrap().into_valid().unwrap();
+    let url = client
+        .payment_process_url(&PaymentProcessRequest::new(pay_id))
+        .unwrap();
+    let (_, back) = follow(&url).await;
+    let query = back
+        .strip_prefix("https://shop.example.com/return?")
+        .unwrap();
+    assert!(query.starts_with("order=5547&payId="), "{query}");
+    let err = client
+        .verify_payment_response(query.as_bytes())
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::Signature {
+                source: SignatureError::Unsigned { field },
+                ..
+            } if field == "order"
+        ),
+        "{err:?}"
+    );
+    // The gateway's part alone verifies: the merchant's data belongs in merchantData.
+    let gateways_part = query.strip_prefix("order=5547&").unwrap();
+    assert!(
+        client
+            .verify_payment_response(gateways_part.as_bytes())
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn settlement_runs_when_asked_and_a_settled_payment_is_refunded_not_reversed() {
+    let simulator = Simulator::start(Config::default()).await.unwrap();
+    let client = client(&simulator);
+    let pay_id = paid_first_payment(&simulator, &client, 100_000).await;
+    client
+        .payment_close(&PaymentCloseRequest::new(pay_id.clone()))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    assert_eq!(
+        status(&client, &pay_id).await,
+        Some(PaymentStatus::WaitingForSettlement),
+        "nothing settles on its own"
+    );
+    let admin = oneclick_runtime::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
+    let settled = admin
+        .post(simulator.url("/admin/csob/settle"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(settled, r#"{"settled":1}"#);
+    assert_eq!(status(&client, &pay_id).await, Some(PaymentStatus::Settled));
+
+    let reversed = client
+        .payment_reverse(&PaymentReverseRequest::new(pay_id.clone()))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        reversed.result_code(),
+        Some(150),
+        "a settled payment is refunded"
+    );
+    let partial = client
+        .payment_refund(&PaymentRefundRequest::new(pay_id.clone()).amount(amount(60_000)))
+        .await
+        .unwrap();
+    assert_eq!(
+        partial.payment_status,
+        Some(PaymentStatus::RefundProcessing)
+    );
+    let beyond = client
+        .payment_refund(&PaymentRefundRequest::new(pay_id.clone()).amount(amount(40_001)))
+        .await
+        .unwrap_err();
+    assert_eq!(beyond.result_code(), Some(110), "40,000 are left: {beyond}");
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    assert_eq!(
+        status(&client, &pay_id).await,
+        Some(PaymentStatus::Refunded)
     );
 }

@@ -1,7 +1,9 @@
 //! `vectors/csob-lifecycle.json` through the generated client over loopback HTTP: with the clock
 //! at each vector's dttm, every request the client sends is the vector's body with the vector's
 //! signature byte for byte, every response vector is accepted as the answer, and an answer about
-//! another payment is refused even though its signature verifies.
+//! another payment or customer is refused even though its signature verifies. The customer's
+//! return verifies byte for byte, and is refused signed by another key or carrying a field its
+//! signature does not cover.
 
 use std::sync::Arc;
 
@@ -219,6 +221,184 @@ async fn a_verified_answer_about_another_payment_is_refused() {
         .unwrap_err();
     assert!(
         matches!(err, Error::ForeignAnswer { field: "payId", .. }),
+        "{err:?}"
+    );
+}
+
+/// The return vector as the customer's browser brings it back, form-encoded in the order the
+/// gateway signs (a query string for returnMethod GET, the same text as a POST body), with
+/// `signature` and then `extra` fields.
+fn vector_return(signature: &str, extra: &[(&str, &str)]) -> String {
+    let body = vector("payment/response message")["body"].clone();
+    let mut fields: Vec<(String, String)> = body
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(name, value)| {
+            let text = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_owned);
+            (name.clone(), text)
+        })
+        .collect();
+    fields.push(("signature".to_owned(), signature.to_owned()));
+    fields.extend(
+        extra
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    oneclick_simulator::http::form_encode(&fields)
+}
+
+#[tokio::test]
+async fn the_return_vector_verifies_byte_for_byte() {
+    let server = answering(json!({})).await;
+    let client = client(&server, 166);
+    let vector = vector("payment/response message");
+    let raw = vector_return(vector["signature"].as_str().unwrap(), &[]);
+    assert!(raw.starts_with("payId=d165e3c4b624fBD&dttm=20220125131845&resultCode=0&"));
+    let returned = client.verify_payment_response(raw.as_bytes()).unwrap();
+    assert_eq!(returned.pay_id.as_str(), PAY_ID);
+    assert_eq!(returned.dttm, "20220125131845");
+    assert_eq!(returned.result_code, 0);
+    assert_eq!(returned.payment_status, PaymentStatus::WaitingForSettlement);
+    assert_eq!(returned.auth_code.as_deref(), Some("637413"));
+    assert_eq!(
+        returned.merchant_data.as_deref(),
+        Some("c29tZS1iYXNlNjQtZW5jb2RlZC1tZXJjaGFudC1kYXRh")
+    );
+    assert_eq!(returned.status_detail, None);
+    assert!(server.received().is_empty(), "verifying sends nothing");
+}
+
+fn refusal(client: &Client, raw: &str) -> oneclick_runtime::SignatureError {
+    match client.verify_payment_response(raw.as_bytes()) {
+        Err(Error::Signature {
+            operation: "payment_response",
+            source,
+        }) => source,
+        other => panic!("not refused by its signature: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_return_vector_with_any_signed_field_changed_or_without_signature_is_refused() {
+    let server = answering(json!({})).await;
+    let client = client(&server, 166);
+    let vector = vector("payment/response message");
+    let signature = vector["signature"].as_str().unwrap();
+    let raw = vector_return(signature, &[]);
+    for (name, value) in vector["body"].as_object().unwrap() {
+        let sent = value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_owned);
+        // Another value that still reads as the field's type, so only the signature can tell.
+        let changed = if value.is_number() {
+            "3".to_owned()
+        } else {
+            format!("{sent}A")
+        };
+        let tampered = raw.replacen(&format!("{name}={sent}&"), &format!("{name}={changed}&"), 1);
+        assert_ne!(tampered, raw, "{name}");
+        assert!(
+            matches!(
+                refusal(&client, &tampered),
+                oneclick_runtime::SignatureError::Mismatch
+            ),
+            "{name} changed"
+        );
+    }
+    let unsigned = raw.split("&signature=").next().unwrap();
+    assert!(matches!(
+        refusal(&client, unsigned),
+        oneclick_runtime::SignatureError::Missing
+    ));
+}
+
+#[tokio::test]
+async fn the_return_vector_signed_by_another_key_is_refused() {
+    let server = answering(json!({})).await;
+    let client = client(&server, 166);
+    let vector = vector("payment/response message");
+    let text = vector["text_to_sign"].as_str().unwrap();
+    // The merchant's own key signs the very same text: a valid signature, by the wrong signer.
+    let merchant = RsaPrivateKey::from_pem(&vectors_file("merchant-test.key")).unwrap();
+    let by_merchant = sign_rsa_sha256(&merchant, text).unwrap();
+    assert!(matches!(
+        refusal(&client, &vector_return(&by_merchant, &[])),
+        oneclick_runtime::SignatureError::Mismatch
+    ));
+}
+
+#[tokio::test]
+async fn the_return_vector_with_a_field_its_signature_does_not_cover_is_refused() {
+    let server = answering(json!({})).await;
+    let client = client(&server, 166);
+    let signature = vector("payment/response message")["signature"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (name, value) in [("statusDetail", "OK"), ("amount", "100"), ("paid", "true")] {
+        let source = refusal(&client, &vector_return(&signature, &[(name, value)]));
+        match (name, source) {
+            // statusDetail is signed: adding it changes the signed text.
+            ("statusDetail", oneclick_runtime::SignatureError::Mismatch) => {}
+            (_, oneclick_runtime::SignatureError::Unsigned { field }) => assert_eq!(field, name),
+            (_, other) => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn verified_answers_about_another_payment_or_customer_are_refused() {
+    let other = PayId::try_from("0e92dd54b133@HA").unwrap();
+    // Each answer is correctly signed, for payment d165e3c4b624fBD; each call moves money, so
+    // a foreign answer leaves its outcome unknown.
+    for (answer, operation) in [
+        ("payment/close response", "payment_close"),
+        ("payment/close response", "payment_reverse"),
+        ("payment/refund response", "payment_refund"),
+    ] {
+        let server = answering(signed_body(answer)).await;
+        let client = client(&server, 0);
+        let result = match operation {
+            "payment_close" => client
+                .payment_close(&PaymentCloseRequest::new(other.clone()))
+                .await
+                .map(drop),
+            "payment_reverse" => client
+                .payment_reverse(&PaymentReverseRequest::new(other.clone()))
+                .await
+                .map(drop),
+            _ => client
+                .payment_refund(&PaymentRefundRequest::new(other.clone()))
+                .await
+                .map(drop),
+        };
+        let Err(Error::OutcomeUnknown { cause, .. }) = result else {
+            panic!("{operation}: expected OutcomeUnknown, got {result:?}");
+        };
+        assert!(
+            matches!(*cause, Error::ForeignAnswer { operation: op, field: "payId" } if op == operation),
+            "{operation}: {cause:?}"
+        );
+    }
+
+    let server = answering(signed_body("echo/customer response")).await;
+    let err = client(&server, 0)
+        .echo_customer(&EchoCustomerRequest::new(
+            CustomerId::try_from("cust-0043").unwrap(),
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::ForeignAnswer {
+                operation: "echo_customer",
+                field: "customerId"
+            }
+        ),
         "{err:?}"
     );
 }

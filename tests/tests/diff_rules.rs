@@ -156,6 +156,31 @@ fn the_json_report_carries_the_verdict_and_the_bump() {
     assert_eq!(gateway["changes"][0]["class"], "breaking");
 }
 
+/// Refusing the unsigned fields a received message carries turns away messages that verified
+/// before, and relaxing it takes a check away: both are signature changes, breaking.
+#[test]
+fn only_signed_on_a_received_message_is_a_signature_change() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs/signing.yaml");
+    let strict = std::fs::read_to_string(path).unwrap();
+    let lenient = strict
+        .replace("    only_signed: true\n", "")
+        .replace("    unsigned: [lang]\n", "");
+    assert_ne!(strict, lenient);
+    let strict = oneclick_codegen::load_str(&strict, "signing.yaml").unwrap();
+    let lenient = oneclick_codegen::load_str(&lenient, "signing.yaml").unwrap();
+    for (old, new, what) in [(&lenient, &strict, "added"), (&strict, &lenient, "removed")] {
+        let diff = diff::diff(Some(old), Some(new));
+        assert_eq!(diff.changes.len(), 1, "{:?}", diff.changes);
+        let change = &diff.changes[0];
+        assert_eq!(change.class, Class::Breaking, "{what}: {change:?}");
+        assert_eq!(
+            change.subject,
+            "received message `order_return` · only signed"
+        );
+        assert!(change.what.starts_with(what), "{change:?}");
+    }
+}
+
 /// A signed GET whose signature travels in the path, declared as `pipe_in_path`.
 fn signed_get(recipes: &str, request_fields: &str, request_recipes: &str) -> Gateway {
     let source = format!(

@@ -90,6 +90,10 @@ pub fn facts(gateway: &Gateway) -> Facts {
         if let Some(token) = &callback.token_field {
             collector.add_child(&key, "token field", Kind::Authentication, &token.wire);
         }
+        if let Some(unsigned) = &callback.only_signed {
+            let value = format!("only signed fields, unsigned allowed: {unsigned:?}");
+            collector.add_child(&key, "only signed", Kind::Signature, &value);
+        }
         if let Some(ResultRef::Own(result)) = &callback.result {
             collector.result(&format!("{key} · result"), Some(&key), result);
         }

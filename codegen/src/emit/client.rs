@@ -577,9 +577,10 @@ fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
         };
     }
     let message_object = &gateway.objects[callback.message];
+    let only_signed = only_signed_doc(callback);
     let verified_docs = || {
         doc(&format!(
-            "{doc_text}\n\n{what} Verifies its signature with the message's recipes in constant time and only then decodes it: a callback that does not verify is an error, never a value. {source}"
+            "{doc_text}\n\n{what} Verifies its signature with the message's recipes in constant time and only then decodes it: a callback that does not verify is an error, never a value.{only_signed} {source}"
         ))
     };
     let in_header = message_object
@@ -609,6 +610,18 @@ fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
         pub fn #name(&self, #raw_param) -> Result<#message, rt::Error> {
             self.engine.#call(&schema::#schema, #raw_arg)
         }
+    }
+}
+
+/// What `only_signed` adds to the verification, for the method's rustdoc.
+fn only_signed_doc(callback: &Callback) -> String {
+    match callback.only_signed.as_deref() {
+        None => String::new(),
+        Some([]) => " A message carrying any field its signature does not cover is refused (`SignatureError::Unsigned` naming the field).".to_string(),
+        Some(unsigned) => format!(
+            " A message carrying any field its signature does not cover, other than {}, is refused (`SignatureError::Unsigned` naming the field).",
+            unsigned.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", ")
+        ),
     }
 }
 

@@ -82,6 +82,10 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
                 c.id
             ))
         };
+        let only_signed = match &c.only_signed {
+            Some(unsigned) => quote! { Some(&[#(#unsigned),*]) },
+            None => quote! { None },
+        };
         let delivery = closed(c.delivery);
         let charset = closed(c.charset);
         let reply = match &c.reply {
@@ -93,7 +97,7 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         };
         quote! {
             #docs
-            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, recipes: #recipes, signature: #order, token_field: #token_field, delivery: #delivery, charset: #charset, result: #result, reply: #reply };
+            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, recipes: #recipes, signature: #order, token_field: #token_field, only_signed: #only_signed, delivery: #delivery, charset: #charset, result: #result, reply: #reply };
         }
     });
     quote! {

@@ -884,6 +884,7 @@ pub static VERIFY_PAYMENT_NOTIFICATION: Callback = Callback {
     recipes: &[&RECIPE_NOTIFICATION_CHECK_VALUE],
     signature: &[],
     token_field: None,
+    only_signed: None,
     delivery: MessageEncoding::Form,
     charset: Charset::Utf8,
     result: None,

@@ -417,9 +417,11 @@ impl Client {
     /// The customer's return to returnUrl after the payment page, signed by the gateway: a query
     /// string when payment_init said returnMethod GET, a form body when it said POST. Pass the
     /// bytes exactly as the web framework received them; only a verified return may be shown to
-    /// the customer as paid, and payment_status confirms it.
+    /// the customer as paid, and payment_status confirms it. The return carries only signed
+    /// fields: one that its signature does not cover (a parameter of returnUrl's own query
+    /// string included) makes verification fail.
     ///
-    /// Takes the raw `application/x-www-form-urlencoded` body as received (axum: a `Bytes` extractor, not `Form`; actix-web: `web::Bytes`, not `web::Form`): it is read from the bytes as sent, and a repeated field is an error rather than last-wins. Verifies its signature with the message's recipes in constant time and only then decodes it: a callback that does not verify is an error, never a value. Source: Gateway wire facts, ČSOB payment gateway eAPI 1.9 (`GATEWAYS.md`), section "ČSOB eAPI 1.9: the rest of a OneClick merchant's calls".
+    /// Takes the raw `application/x-www-form-urlencoded` body as received (axum: a `Bytes` extractor, not `Form`; actix-web: `web::Bytes`, not `web::Form`): it is read from the bytes as sent, and a repeated field is an error rather than last-wins. Verifies its signature with the message's recipes in constant time and only then decodes it: a callback that does not verify is an error, never a value. A message carrying any field its signature does not cover is refused (`SignatureError::Unsigned` naming the field). Source: Gateway wire facts, ČSOB payment gateway eAPI 1.9 (`GATEWAYS.md`), section "ČSOB eAPI 1.9: the rest of a OneClick merchant's calls".
     pub fn verify_payment_response(
         &self,
         raw: &[u8],

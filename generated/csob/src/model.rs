@@ -892,7 +892,7 @@ pub struct SdkChallenge {
 /// 2. `origPayId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 536 (operation `oneclick_echo`, line 522).
+/// From `spec/csob.yaml`, line 548 (operation `oneclick_echo`, line 534).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneclickEchoRequest {
@@ -964,7 +964,7 @@ pub struct OneclickEchoResponse {
 /// 17. `language`
 /// 18. `ttlSec`
 ///
-/// From `spec/csob.yaml`, line 610 (operation `oneclick_init`, line 593).
+/// From `spec/csob.yaml`, line 622 (operation `oneclick_init`, line 605).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneclickInitRequest {
@@ -1181,7 +1181,7 @@ pub struct OneclickInitResponse {
 /// 3. `dttm`
 /// 4. `fingerprint` (`browser` (`userAgent`, `acceptHeader`, `language`, `javascriptEnabled`, `colorDepth`, `screenHeight`, `screenWidth`, `timezone`, `javaEnabled`, `challengeWindowSize`), `sdk` (`appID`, `encData`, `ephemPubKey`, `maxTimeout`, `referenceNumber`, `transID`))
 ///
-/// From `spec/csob.yaml`, line 769 (operation `oneclick_process`, line 751).
+/// From `spec/csob.yaml`, line 781 (operation `oneclick_process`, line 763).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneclickProcessRequest {
@@ -1260,7 +1260,7 @@ pub struct OneclickProcessResponse {
 ///
 /// The signature fills `{signature}` in the path, percent-encoded.
 ///
-/// From `spec/csob.yaml`, line 910 (operation `payment_status`, line 896).
+/// From `spec/csob.yaml`, line 922 (operation `payment_status`, line 908).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentStatusRequest {
@@ -1346,7 +1346,7 @@ pub struct PaymentStatusResponse {
 /// 19. `colorSchemeVersion`
 /// 20. `customExpiry`
 ///
-/// From `spec/csob.yaml`, line 955 (operation `payment_init`, line 937).
+/// From `spec/csob.yaml`, line 967 (operation `payment_init`, line 949).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentInitRequest {
@@ -1593,7 +1593,7 @@ pub struct PaymentInitResponse {
 ///
 /// The signature fills `{signature}` in the path, percent-encoded.
 ///
-/// From `spec/csob.yaml`, line 1038 (operation `payment_process`, line 1025).
+/// From `spec/csob.yaml`, line 1050 (operation `payment_process`, line 1037).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentProcessRequest {
@@ -1634,7 +1634,7 @@ impl PaymentProcessRequest {
 /// 3. `dttm`
 /// 4. `totalAmount`
 ///
-/// From `spec/csob.yaml`, line 1067 (operation `payment_close`, line 1052).
+/// From `spec/csob.yaml`, line 1079 (operation `payment_close`, line 1064).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentCloseRequest {
@@ -1709,7 +1709,7 @@ pub struct PaymentCloseResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1113 (operation `payment_reverse`, line 1099).
+/// From `spec/csob.yaml`, line 1125 (operation `payment_reverse`, line 1111).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentReverseRequest {
@@ -1776,7 +1776,7 @@ pub struct PaymentReverseResponse {
 /// 3. `dttm`
 /// 4. `amount`
 ///
-/// From `spec/csob.yaml`, line 1154 (operation `payment_refund`, line 1139).
+/// From `spec/csob.yaml`, line 1166 (operation `payment_refund`, line 1151).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentRefundRequest {
@@ -1850,7 +1850,7 @@ pub struct PaymentRefundResponse {
 /// 1. `merchantId`
 /// 2. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1196 (operation `echo`, line 1186).
+/// From `spec/csob.yaml`, line 1208 (operation `echo`, line 1198).
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EchoRequest {}
@@ -1900,7 +1900,7 @@ pub struct EchoResponse {
 /// 2. `customerId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1249 (operation `echo_customer`, line 1222).
+/// From `spec/csob.yaml`, line 1261 (operation `echo_customer`, line 1234).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EchoCustomerRequest {

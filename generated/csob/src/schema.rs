@@ -1938,11 +1938,12 @@ pub static ECHO_CUSTOMER: Operation = Operation {
 /// The `payment_response` callback, verified by `Client::verify_payment_response`.
 pub static VERIFY_PAYMENT_RESPONSE: Callback = Callback {
     id: "payment_response",
-    summary: "The customer's return to returnUrl after the payment page, signed by the gateway: a query string when payment_init said returnMethod GET, a form body when it said POST. Pass the bytes exactly as the web framework received them; only a verified return may be shown to the customer as paid, and payment_status confirms it.",
+    summary: "The customer's return to returnUrl after the payment page, signed by the gateway: a query string when payment_init said returnMethod GET, a form body when it said POST. Pass the bytes exactly as the web framework received them; only a verified return may be shown to the customer as paid, and payment_status confirms it. The return carries only signed fields: one that its signature does not cover (a parameter of returnUrl's own query string included) makes verification fail.",
     message: &PAYMENT_RESPONSE,
     recipes: &[&RECIPE_PIPE],
     signature: PAYMENT_RESPONSE_SIGNATURE,
     token_field: None,
+    only_signed: Some(&[]),
     delivery: MessageEncoding::Form,
     charset: Charset::Utf8,
     result: Some(&RESULT),

@@ -809,6 +809,29 @@ fn echo_customer_example_vector_response() {
     );
 }
 
+/// vectors/csob-lifecycle.json, "payment/response message".
+#[test]
+fn payment_response_example_vector_return() {
+    let json = example(
+        r#"{
+  "payId": "d165e3c4b624fBD",
+  "dttm": "20220125131845",
+  "resultCode": 0,
+  "resultMessage": "OK",
+  "paymentStatus": 7,
+  "authCode": "637413",
+  "merchantData": "c29tZS1iYXNlNjQtZW5jb2RlZC1tZXJjaGFudC1kYXRh"
+}"#,
+    );
+    parses::<PaymentResponse>(&json);
+    signs_as(
+        &json,
+        schema::VERIFY_PAYMENT_RESPONSE.signature,
+        &schema::RECIPE_PIPE.recipe,
+        "d165e3c4b624fBD|20220125131845|0|OK|7|637413|c29tZS1iYXNlNjQtZW5jb2RlZC1tZXJjaGFudC1kYXRh",
+    );
+}
+
 #[test]
 fn merchant_id_boundaries() {
     assert!(MerchantId::try_from("a").is_ok());

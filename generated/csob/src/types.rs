@@ -672,7 +672,7 @@ pub struct Amount(i64);
 
 rt::integer_scalar!(Amount, schema::AMOUNT_CONSTRAINTS);
 
-/// URL the customer returns to after confirming the payment. Maximum length 300 characters.
+/// URL the customer returns to after confirming the payment. Maximum length 300 characters. For returnMethod GET give it no query string of its own: the gateway appends its signed fields, the merchant's own parameters arrive unsigned, and `verify_payment_response` refuses a return that carries them. Carry the merchant's own data in merchantData, which the gateway signs and returns.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ReturnUrl(String);
 

@@ -763,6 +763,7 @@ pub static VERIFY_CALLBACK: Callback = Callback {
     recipes: &[&RECIPE_ANSWER],
     signature: &[],
     token_field: None,
+    only_signed: None,
     delivery: MessageEncoding::Json,
     charset: Charset::Utf8,
     result: None,

@@ -837,6 +837,7 @@ pub static VERIFY_NOTIFICATION: Callback = Callback {
     recipes: &[],
     signature: &[],
     token_field: Some("securityToken"),
+    only_signed: None,
     delivery: MessageEncoding::Json,
     charset: Charset::Utf8,
     result: None,

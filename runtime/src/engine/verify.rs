@@ -5,7 +5,9 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{Error, SignatureError};
-use crate::recipe::{Field, Interpret, Message, NamedRecipe, Placement, RecipeError, VerifyingKey};
+use crate::recipe::{
+    Field, Interpret, Message, NamedRecipe, Placement, RecipeError, Shape, VerifyingKey,
+};
 use crate::schema::{self, Operation};
 use crate::secret::Secret;
 
@@ -204,6 +206,7 @@ impl Engine {
             callback.signature,
             &received,
         )?;
+        only_signed_fields(callback, &message)?;
         let message = typed_message(callback, message);
         message_says_something(callback.id, callback.message, &message)?;
         Ok(message)
@@ -285,12 +288,61 @@ impl Engine {
                 source: SignatureError::Mismatch,
             });
         }
+        only_signed_fields(callback, &message)?;
         let message = typed_message(callback, message);
         message_says_something(callback.id, callback.message, &message)?;
         serde_json::from_value(message).map_err(|_| Error::Decode {
             operation: callback.id,
             message: format!("the notification does not match {}", callback.message.name),
         })
+    }
+}
+
+/// A message that declares it carries only signed fields: every top-level field is in its
+/// signature order, holds a signature its recipes read, or is one of the declared unsigned
+/// ones, and every key inside a signed object (of a list's items too) is one its order
+/// writes. A value no signature covers is one anybody on the way could have added, and a
+/// handler that reads it would act on it as if the gateway had said it.
+fn only_signed_fields(callback: &'static schema::Callback, message: &Value) -> Result<(), Error> {
+    let (Some(unsigned), Some(fields)) = (callback.only_signed, message.as_object()) else {
+        return Ok(());
+    };
+    let signature_field = |name: &str| {
+        callback.recipes.iter().any(|named| {
+            matches!(named.recipe.placement, Placement::Field(path) if path.first() == Some(&name))
+        })
+    };
+    let refused = |path: &str| Error::Signature {
+        operation: callback.id,
+        source: SignatureError::unsigned(path),
+    };
+    for (name, value) in fields {
+        match callback.signature.iter().find(|f| f.name == name.as_str()) {
+            Some(signed) => unsigned_inside(name, &signed.shape, value).map_err(|p| refused(&p))?,
+            None if unsigned.contains(&name.as_str()) || signature_field(name) => {}
+            None => return Err(refused(name)),
+        }
+    }
+    Ok(())
+}
+
+/// The dotted path of the first key inside `value` that `shape` does not write, if any.
+fn unsigned_inside(path: &str, shape: &Shape, value: &Value) -> Result<(), String> {
+    match (shape, value) {
+        (Shape::Object(fields), Value::Object(keys)) => {
+            for (key, inner) in keys {
+                let inner_path = format!("{path}.{key}");
+                match fields.iter().find(|f| f.name == key.as_str()) {
+                    Some(field) => unsigned_inside(&inner_path, &field.shape, inner)?,
+                    None => return Err(inner_path),
+                }
+            }
+            Ok(())
+        }
+        (Shape::Each(element), Value::Array(items)) => items
+            .iter()
+            .try_for_each(|item| unsigned_inside(path, element, item)),
+        _ => Ok(()),
     }
 }
 
@@ -312,7 +364,26 @@ fn same_secret(a: &[u8], b: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::same_secret;
+    use super::{Shape, same_secret, unsigned_inside};
+    use crate::recipe::Field;
+
+    #[test]
+    fn keys_inside_signed_objects_and_list_items_must_be_signed_too() {
+        static ITEM: &[Field] = &[Field::value("name"), Field::value("amount")];
+        static CART: Shape = Shape::Object(ITEM);
+        let cart = Shape::Each(&CART);
+        let signed = serde_json::json!([{"name": "Headphones", "amount": 100}, {"name": "Case"}]);
+        assert_eq!(unsigned_inside("cart", &cart, &signed), Ok(()));
+        let added = serde_json::json!([{"name": "Headphones"}, {"name": "Case", "discount": 5}]);
+        assert_eq!(
+            unsigned_inside("cart", &cart, &added),
+            Err("cart.discount".to_owned())
+        );
+        // A map's values are signed whatever their keys; a scalar has nothing inside.
+        let map = serde_json::json!({"any": "value"});
+        assert_eq!(unsigned_inside("vars", &Shape::MapValues, &map), Ok(()));
+        assert_eq!(unsigned_inside("note", &Shape::Value, &map), Ok(()));
+    }
 
     #[test]
     fn secrets_match_only_byte_for_byte() {
