@@ -84,7 +84,8 @@ pub struct Output {
 
 /// Generates every target; all specs' diagnostics are reported together. Specs are independent,
 /// so each is generated on its own thread; results are gathered in target order, so the output
-/// stays deterministic. The gateway specs' IR then feeds the registry crate.
+/// stays deterministic. The gateway specs' IR then feeds their OpenAPI documents and the
+/// registry crate.
 pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnostics> {
     let results: Vec<Result<Generated, Vec<Diagnostic>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = targets
@@ -122,6 +123,10 @@ pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnost
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
     }
+    outputs.extend(gateways.iter().map(|gateway| Output {
+        path: PathBuf::from(crate::openapi::file_name(gateway)),
+        contents: crate::openapi::render(gateway),
+    }));
     if !gateways.is_empty() {
         let gateways: Vec<&Gateway> = gateways.iter().collect();
         outputs.extend(
@@ -222,7 +227,7 @@ impl Change {
 }
 
 /// How the files on disk differ from `outputs`. Every file under a target's output directory
-/// (and the registry crate's) belongs to the generator, so one it no longer produces is
+/// (and the registry crate's, and `openapi/`) belongs to the generator, so one it no longer produces is
 /// reported as removed. Line endings do not count: a checkout that turned LF into CRLF
 /// (`core.autocrlf`) holds the same code.
 pub fn compare(root: &Path, targets: &[Target], outputs: &[Output]) -> Vec<Change> {
@@ -244,7 +249,7 @@ pub fn compare(root: &Path, targets: &[Target], outputs: &[Output]) -> Vec<Chang
     let owned_dirs = targets
         .iter()
         .map(|t| t.out_dir.as_path())
-        .chain([Path::new(REGISTRY_DIR)]);
+        .chain([Path::new(REGISTRY_DIR), Path::new(crate::openapi::DIR)]);
     for dir in owned_dirs {
         for path in files_under(root, dir) {
             // The changelog is kept, not generated: it grows a section per released version

@@ -15,6 +15,9 @@
 //! `cargo xtask package [cargo package options]` packages the schema, the runtime and every
 //! generated client as crates.io would receive them, verified by building each from its package.
 //!
+//! `cargo xtask openapi [--check]` writes (or checks) only the OpenAPI 3.1 documents
+//! `openapi/<gateway>.json`, which `codegen` also writes (see `openapi.rs`).
+//!
 //! `cargo xtask bench` runs the criterion benchmarks of `bench/`.
 //!
 //! Both work on the checkout they run in: the repository root is the nearest directory at or
@@ -26,6 +29,7 @@
 //! reported up to date).
 
 mod diff;
+mod openapi;
 mod release;
 
 use std::path::PathBuf;
@@ -34,7 +38,7 @@ use std::time::Instant;
 
 use oneclick_codegen::workspace::{self, Change};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask diff [BASE] | cargo xtask package | cargo xtask bench";
+const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask diff [BASE] | cargo xtask openapi [--check] | cargo xtask package | cargo xtask bench";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,6 +48,10 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen(true),
         ["bench"] => bench(),
         ["package", rest @ ..] => package(rest),
+        ["openapi", rest @ ..] => match repository_root() {
+            Ok(root) => openapi::run(&root, rest),
+            Err(code) => code,
+        },
         ["diff", rest @ ..] => match repository_root() {
             Ok(root) => diff::run(&root, rest),
             Err(code) => code,

@@ -1,0 +1,366 @@
+//! Operations as OpenAPI paths, and the messages the gateway sends as webhooks.
+
+use serde_json::{Map, Value, json};
+
+use crate::ir::{
+    Callback, Direction, Encoding, Example, Field, Gateway, Header, HeaderValue, Location,
+    ObjectType, Operation,
+};
+
+use super::schemas::{body_fields, field_schema, literal, reference};
+use super::security;
+
+/// Every operation under its path, each path holding its methods.
+pub fn paths(gateway: &Gateway) -> Map<String, Value> {
+    let mut paths = Map::new();
+    for operation in &gateway.operations {
+        let item = paths
+            .entry(operation.path.clone())
+            .or_insert_with(|| json!({}));
+        if let Value::Object(item) = item {
+            item.insert(
+                operation.method.as_str().to_ascii_lowercase(),
+                operation_object(gateway, operation),
+            );
+        }
+    }
+    paths
+}
+
+fn operation_object(gateway: &Gateway, operation: &Operation) -> Value {
+    let request = &gateway.objects[operation.request];
+    let request_examples: Vec<&Example> = examples_of(&operation.examples, Direction::Request);
+    let mut object = Map::new();
+    object.insert("operationId".into(), json!(operation.id));
+    object.insert("summary".into(), json!(summary(&operation.doc)));
+    object.insert("description".into(), json!(operation.doc));
+    let parameters = parameters(gateway, operation, request, &request_examples);
+    if !parameters.is_empty() {
+        object.insert("parameters".into(), Value::Array(parameters));
+    }
+    if operation.method.has_body() {
+        object.insert(
+            "requestBody".into(),
+            request_body(operation, request, &request_examples),
+        );
+    }
+    object.insert("responses".into(), responses(gateway, operation));
+    let requirement = security::requirement(gateway, &operation.headers);
+    if !requirement.is_empty() {
+        object.insert("security".into(), json!([requirement]));
+    }
+    object.insert("x-oneclick-repeat".into(), json!(operation.repeat.as_str()));
+    if !operation.retryable_result_codes.is_empty() {
+        object.insert(
+            "x-oneclick-retryable-result-codes".into(),
+            json!(operation.retryable_result_codes),
+        );
+    }
+    if !operation.reconcile.is_empty() {
+        object.insert("x-oneclick-reconcile".into(), json!(operation.reconcile));
+    }
+    if let Some((field, values)) = &operation.success_when {
+        object.insert(
+            "x-oneclick-success-when".into(),
+            json!({ "field": field, "values": values.iter().map(literal).collect::<Value>() }),
+        );
+    }
+    let mut signatures = Map::new();
+    insert_recipes(&mut signatures, "request", gateway, request);
+    if let Some(response) = operation.response {
+        insert_recipes(
+            &mut signatures,
+            "response",
+            gateway,
+            &gateway.objects[response],
+        );
+    }
+    if !signatures.is_empty() {
+        object.insert("x-oneclick-signatures".into(), Value::Object(signatures));
+    }
+    if operation.response.is_none() {
+        object.insert("x-oneclick-delivery".into(), json!("redirect"));
+    }
+    Value::Object(object)
+}
+
+/// The names of the recipes that sign or verify `message`, under `key`.
+fn insert_recipes(
+    into: &mut Map<String, Value>,
+    key: &str,
+    gateway: &Gateway,
+    message: &ObjectType,
+) {
+    if !message.recipes.is_empty() {
+        let names: Vec<&str> = message
+            .recipes
+            .iter()
+            .map(|&index| gateway.recipes[index].name.as_str())
+            .collect();
+        into.insert(key.into(), json!(names));
+    }
+}
+
+fn examples_of(examples: &[Example], direction: Direction) -> Vec<&Example> {
+    examples
+        .iter()
+        .filter(|e| e.direction == direction)
+        .collect()
+}
+
+/// The request's path, query and header fields, then the headers the client sets itself
+/// (those made of credentials are security schemes instead).
+fn parameters(
+    gateway: &Gateway,
+    operation: &Operation,
+    request: &ObjectType,
+    examples: &[&Example],
+) -> Vec<Value> {
+    let fields = request
+        .fields
+        .iter()
+        .filter(|f| f.location.outside_body())
+        .map(|field| field_parameter(gateway, field, examples));
+    let headers = gateway
+        .headers
+        .iter()
+        .chain(&operation.headers)
+        .filter(|h| h.value.credentials().is_empty())
+        .map(header_parameter);
+    fields.chain(headers).collect()
+}
+
+fn field_parameter(gateway: &Gateway, field: &Field, examples: &[&Example]) -> Value {
+    let mut parameter = Map::new();
+    parameter.insert("name".into(), json!(field.wire));
+    parameter.insert("in".into(), json!(field.location.as_str()));
+    if !field.doc.is_empty() {
+        parameter.insert("description".into(), json!(field.doc));
+    }
+    // OpenAPI requires every path parameter; a path cannot be built without its fields.
+    parameter.insert(
+        "required".into(),
+        json!(field.required || field.location == Location::Path),
+    );
+    parameter.insert("schema".into(), field_schema(gateway, field));
+    let values: Map<String, Value> = examples
+        .iter()
+        .filter_map(|example| {
+            let value = example.json.get(&field.wire)?;
+            Some((example.name.clone(), json!({ "value": value })))
+        })
+        .collect();
+    if !values.is_empty() {
+        parameter.insert("examples".into(), Value::Object(values));
+    }
+    Value::Object(parameter)
+}
+
+fn header_parameter(header: &Header) -> Value {
+    let schema = match &header.value {
+        HeaderValue::Uuid | HeaderValue::IdempotencyKey => {
+            json!({ "type": "string", "format": "uuid" })
+        }
+        HeaderValue::Text(text) => json!({ "type": "string", "const": text }),
+        HeaderValue::Credential(_) | HeaderValue::Basic(..) => json!({ "type": "string" }),
+    };
+    json!({
+        "name": header.name,
+        "in": "header",
+        "description": header.doc,
+        "required": true,
+        "schema": schema,
+        "x-oneclick-value": header.value.to_string(),
+    })
+}
+
+fn request_body(operation: &Operation, request: &ObjectType, examples: &[&Example]) -> Value {
+    let mut media = Map::new();
+    media.insert("schema".into(), reference(&request.name));
+    let body_examples = body_examples(request, examples);
+    if !body_examples.is_empty() {
+        media.insert("examples".into(), Value::Object(body_examples));
+    }
+    let media_type = match operation.encoding {
+        Encoding::Json => "application/json",
+        Encoding::Form => {
+            let nested = form_json_fields(request);
+            if !nested.is_empty() {
+                media.insert("encoding".into(), Value::Object(nested));
+            }
+            "application/x-www-form-urlencoded"
+        }
+    };
+    json!({
+        "required": true,
+        "content": { media_type: media },
+    })
+}
+
+/// A form carries nested values as JSON text; OpenAPI says so per property.
+fn form_json_fields(request: &ObjectType) -> Map<String, Value> {
+    body_fields(request)
+        .filter(|field| {
+            matches!(
+                field.ty,
+                crate::ir::TypeRef::Object(_)
+                    | crate::ir::TypeRef::List(_)
+                    | crate::ir::TypeRef::Map(_)
+                    | crate::ir::TypeRef::Json
+            )
+        })
+        .map(|field| {
+            (
+                field.wire.clone(),
+                json!({ "contentType": "application/json" }),
+            )
+        })
+        .collect()
+}
+
+/// The examples of a message without the fields that travel outside its body.
+fn body_examples(message: &ObjectType, examples: &[&Example]) -> Map<String, Value> {
+    examples
+        .iter()
+        .map(|example| {
+            let mut value = example.json.clone();
+            if let Value::Object(map) = &mut value {
+                for field in message.fields.iter().filter(|f| f.location.outside_body()) {
+                    map.remove(&field.wire);
+                }
+            }
+            (example.name.clone(), example_object(example, value))
+        })
+        .collect()
+}
+
+fn example_object(example: &Example, value: Value) -> Value {
+    let mut object = Map::new();
+    if !example.doc.is_empty() {
+        object.insert("summary".into(), json!(example.doc));
+    }
+    object.insert("value".into(), value);
+    if let Some(text) = &example.text_to_sign {
+        object.insert("x-oneclick-text-to-sign".into(), json!(text));
+    }
+    Value::Object(object)
+}
+
+/// The answer on success, the statuses the client repeats after, and the gateway's error shape
+/// for every other status.
+fn responses(gateway: &Gateway, operation: &Operation) -> Value {
+    let mut responses = Map::new();
+    match operation.response {
+        Some(index) => {
+            let response = &gateway.objects[index];
+            let mut media = Map::new();
+            media.insert("schema".into(), reference(&response.name));
+            let examples = body_examples(
+                response,
+                &examples_of(&operation.examples, Direction::Response),
+            );
+            if !examples.is_empty() {
+                media.insert("examples".into(), Value::Object(examples));
+            }
+            responses.insert(
+                "200".into(),
+                json!({
+                    "description": response_description(gateway, response),
+                    "content": { "application/json": media },
+                }),
+            );
+        }
+        None => {
+            responses.insert(
+                "default".into(),
+                json!({ "description": "The gateway answers the customer's browser, not the client." }),
+            );
+            return Value::Object(responses);
+        }
+    }
+    for status in &gateway.retry_http_status {
+        let description = if gateway.unprocessed_http_status.contains(status) {
+            "The gateway did not act on the request; the client repeats it."
+        } else if operation.repeat.is_safe() {
+            "The client repeats the call."
+        } else {
+            "The outcome is unknown; the client does not repeat an unsafe call after it."
+        };
+        responses.insert(status.to_string(), json!({ "description": description }));
+    }
+    let mut error = json!({ "description": "Any other status: the call failed." });
+    if let (Some(schema), Value::Object(map)) =
+        (super::extensions::error_schema(gateway), &mut error)
+    {
+        map.insert(
+            "content".into(),
+            json!({ "application/json": { "schema": schema } }),
+        );
+    }
+    responses.insert("default".into(), error);
+    Value::Object(responses)
+}
+
+fn response_description(gateway: &Gateway, response: &ObjectType) -> String {
+    let first = summary(&response.doc);
+    match &gateway.result {
+        Some(result) => format!(
+            "{first} Success only with `{}` in {:?} (see `x-oneclick-result`).",
+            result.code_field, result.success
+        ),
+        None => first,
+    }
+}
+
+/// Every message the gateway sends to the merchant, as a webhook POSTed with a JSON body.
+pub fn webhooks(gateway: &Gateway) -> Map<String, Value> {
+    gateway
+        .callbacks
+        .iter()
+        .map(|callback| (callback.id.clone(), webhook(gateway, callback)))
+        .collect()
+}
+
+fn webhook(gateway: &Gateway, callback: &Callback) -> Value {
+    let message = &gateway.objects[callback.message];
+    let mut media = Map::new();
+    media.insert("schema".into(), reference(&message.name));
+    let examples: Vec<&Example> = callback.examples.iter().collect();
+    let examples = body_examples(message, &examples);
+    if !examples.is_empty() {
+        media.insert("examples".into(), Value::Object(examples));
+    }
+    let mut operation = Map::new();
+    operation.insert("operationId".into(), json!(callback.id));
+    operation.insert("summary".into(), json!(summary(&callback.doc)));
+    operation.insert("description".into(), json!(callback.doc));
+    operation.insert(
+        "requestBody".into(),
+        json!({ "required": true, "content": { "application/json": media } }),
+    );
+    operation.insert(
+        "responses".into(),
+        json!({ "200": { "description": "The merchant took the message." } }),
+    );
+    let mut checks = Map::new();
+    insert_recipes(&mut checks, "message", gateway, message);
+    if let Some(token) = &callback.token_field {
+        checks.insert("token_field".into(), json!(token));
+    }
+    if checks.is_empty() {
+        operation.insert("x-oneclick-unverified".into(), json!(true));
+    } else {
+        operation.insert("x-oneclick-signatures".into(), Value::Object(checks));
+    }
+    json!({ "post": operation })
+}
+
+/// The first paragraph of a doc text, on one line.
+fn summary(doc: &str) -> String {
+    doc.split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
