@@ -97,7 +97,17 @@ fn object_schema(gateway: &Gateway, object: &ObjectType) -> Value {
     schema.insert(
         "properties".into(),
         body.iter()
-            .map(|field| (field.wire.clone(), field_schema(gateway, field)))
+            .map(|field| {
+                let schema = field_schema(gateway, field);
+                // Answers decode leniently: an optional field the gateway sends as null is
+                // taken as absent.
+                let schema = if object.direction == Direction::Response && !field.required {
+                    json!({ "anyOf": [schema, { "type": "null" }] })
+                } else {
+                    schema
+                };
+                (field.wire.clone(), schema)
+            })
             .collect::<Map<_, _>>()
             .into(),
     );
