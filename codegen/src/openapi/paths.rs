@@ -142,7 +142,10 @@ fn field_parameter(gateway: &Gateway, field: &Field, examples: &[&Example]) -> V
         "required".into(),
         json!(field.required || field.location == Location::Path),
     );
-    parameter.insert("schema".into(), field_schema(gateway, field));
+    parameter.insert(
+        "schema".into(),
+        field_schema(gateway, field, Direction::Request),
+    );
     let values: Map<String, Value> = examples
         .iter()
         .filter_map(|example| {
@@ -229,12 +232,22 @@ fn body_examples(message: &ObjectType, examples: &[&Example]) -> Map<String, Val
                     map.remove(&field.wire);
                 }
             }
-            (example.name.clone(), example_object(example, value))
+            let unsigned = message.fields.iter().any(|field| {
+                field.required
+                    && field.auto == Some(crate::ir::Auto::Signature)
+                    && value.get(&field.wire).is_none()
+            });
+            (
+                example.name.clone(),
+                example_object(example, value, unsigned),
+            )
         })
         .collect()
 }
 
-fn example_object(example: &Example, value: Value) -> Value {
+/// An example object; `unsigned` for a signing vector that shows the message before the
+/// client adds its signature.
+fn example_object(example: &Example, value: Value, unsigned: bool) -> Value {
     let mut object = Map::new();
     if !example.doc.is_empty() {
         object.insert("summary".into(), json!(example.doc));
@@ -242,6 +255,9 @@ fn example_object(example: &Example, value: Value) -> Value {
     object.insert("value".into(), value);
     if let Some(text) = &example.text_to_sign {
         object.insert("x-oneclick-text-to-sign".into(), json!(text));
+    }
+    if unsigned {
+        object.insert("x-oneclick-unsigned".into(), json!(true));
     }
     Value::Object(object)
 }

@@ -84,11 +84,19 @@ fn scalar_type(base: ScalarBase) -> &'static str {
 
 fn object_schema(gateway: &Gateway, object: &ObjectType) -> Value {
     if let Some(items) = object.items {
-        return json!({
-            "type": "array",
-            "description": object.doc,
-            "items": reference(&gateway.objects[items].name),
-        });
+        let item = &gateway.objects[items].name;
+        // An answer's list is decoded element by element: one that is no item is kept aside,
+        // not an error.
+        let items = match object.direction {
+            Direction::Request => reference(item),
+            Direction::Response => json!({
+                "anyOf": [
+                    reference(item),
+                    { "description": format!("An element that is no {item} is kept aside.") },
+                ],
+            }),
+        };
+        return json!({ "type": "array", "description": object.doc, "items": items });
     }
     let body: Vec<&Field> = body_fields(object).collect();
     let mut schema = Map::new();
@@ -98,7 +106,7 @@ fn object_schema(gateway: &Gateway, object: &ObjectType) -> Value {
         "properties".into(),
         body.iter()
             .map(|field| {
-                let schema = field_schema(gateway, field);
+                let schema = field_schema(gateway, field, object.direction);
                 // Answers decode leniently: an optional field the gateway sends as null is
                 // taken as absent.
                 let schema = if object.direction == Direction::Response && !field.required {
@@ -154,11 +162,24 @@ pub fn body_fields(object: &ObjectType) -> impl Iterator<Item = &Field> {
 }
 
 /// The schema of one field: its type, its constraints, its default and what fills it.
-pub fn field_schema(gateway: &Gateway, field: &Field) -> Value {
-    let mut schema = type_schema(gateway, &field.ty);
-    let own = scalar_constraints(gateway, &field.ty);
-    for constraint in field.constraints.iter().filter(|c| !own.contains(c)) {
-        constrain_field(&mut schema, constraint, &field.ty, gateway);
+///
+/// An answer's field keeps its constraints as `x-oneclick-constraints` only, and takes any value
+/// of an enum's type: the client never rejects an answer for them, so neither does the schema.
+pub fn field_schema(gateway: &Gateway, field: &Field, direction: Direction) -> Value {
+    let lenient = direction == Direction::Response;
+    let mut schema = type_schema(gateway, &field.ty, lenient);
+    if lenient {
+        if !field.constraints.is_empty() {
+            schema.insert(
+                "x-oneclick-constraints".into(),
+                Value::Object(field.constraints.iter().map(spec_constraint).collect()),
+            );
+        }
+    } else {
+        let own = scalar_constraints(gateway, &field.ty);
+        for constraint in field.constraints.iter().filter(|c| !own.contains(c)) {
+            constrain_field(&mut schema, constraint, &field.ty, gateway);
+        }
     }
     if !field.doc.is_empty() {
         schema.insert("description".into(), json!(field.doc));
@@ -192,8 +213,27 @@ fn scalar_constraints<'g>(gateway: &'g Gateway, ty: &TypeRef) -> &'g [Constraint
     }
 }
 
-fn type_schema(gateway: &Gateway, ty: &TypeRef) -> Map<String, Value> {
+/// The schema of a type; `lenient` for answers, which take a named scalar's base type whatever
+/// its constraints, and any value of an enum's type.
+fn type_schema(gateway: &Gateway, ty: &TypeRef, lenient: bool) -> Map<String, Value> {
     let schema = match ty {
+        TypeRef::Scalar(index) if lenient => {
+            let scalar = &gateway.scalars[*index];
+            json!({ "type": scalar_type(scalar.base), "x-oneclick-scalar": scalar.name })
+        }
+        // Platforms that write an empty map as `[]` are understood (the runtime's decode).
+        TypeRef::Map(inner) if lenient => json!({
+            "anyOf": [
+                { "type": "object", "additionalProperties": type_schema(gateway, inner, lenient) },
+                { "type": "array", "maxItems": 0 },
+            ],
+        }),
+        TypeRef::Enum(index) if lenient => json!({
+            "anyOf": [
+                reference(&gateway.enums[*index].name),
+                { "type": json_type(gateway, ty) },
+            ],
+        }),
         TypeRef::String => json!({ "type": "string" }),
         TypeRef::Integer => json!({ "type": "integer" }),
         TypeRef::Boolean => json!({ "type": "boolean" }),
@@ -202,15 +242,17 @@ fn type_schema(gateway: &Gateway, ty: &TypeRef) -> Map<String, Value> {
         TypeRef::Digits => format_schema(Format::Digits, "string"),
         TypeRef::CommaList(inner) => json!({
             "type": "string",
-            "x-oneclick-comma-list": type_schema(gateway, inner),
+            "x-oneclick-comma-list": type_schema(gateway, inner, lenient),
         }),
         TypeRef::Scalar(index) => reference(&gateway.scalars[*index].name),
         TypeRef::Enum(index) => reference(&gateway.enums[*index].name),
         TypeRef::Object(index) => reference(&gateway.objects[*index].name),
-        TypeRef::List(inner) => json!({ "type": "array", "items": type_schema(gateway, inner) }),
+        TypeRef::List(inner) => {
+            json!({ "type": "array", "items": type_schema(gateway, inner, lenient) })
+        }
         TypeRef::Map(inner) => json!({
             "type": "object",
-            "additionalProperties": type_schema(gateway, inner),
+            "additionalProperties": type_schema(gateway, inner, lenient),
         }),
     };
     match schema {
