@@ -482,16 +482,26 @@ fn engine(
 
 /// The text of `--request` (a file, or `-` for stdin); `None` when the option is absent.
 fn read_input(args: &ArgMatches) -> Result<Option<String>, Failure> {
+    read_raw_input(args)?
+        .map(|bytes| {
+            String::from_utf8(bytes).map_err(|_| Failure(1, "the input is not UTF-8 text".into()))
+        })
+        .transpose()
+}
+
+/// The input's bytes as they are: a received message is read in its declared charset, which
+/// need not be UTF-8.
+fn read_raw_input(args: &ArgMatches) -> Result<Option<Vec<u8>>, Failure> {
     match option(args, "request") {
         None => Ok(None),
         Some("-") => {
-            let mut text = String::new();
+            let mut bytes = Vec::new();
             std::io::stdin()
-                .read_to_string(&mut text)
+                .read_to_end(&mut bytes)
                 .map_err(|e| Failure(1, format!("cannot read stdin: {e}")))?;
-            Ok(Some(text))
+            Ok(Some(bytes))
         }
-        Some(path) => std::fs::read_to_string(path)
+        Some(path) => std::fs::read(path)
             .map(Some)
             .map_err(|e| Failure(1, format!("cannot read {path}: {e}"))),
     }
@@ -658,15 +668,15 @@ fn verify(
     output: Output,
 ) -> Result<String, Failure> {
     let engine = engine(name, gateway, args)?;
-    let text = read_input(args)?
+    let raw = read_raw_input(args)?
         .ok_or_else(|| Failure(1, "pass the message with --request FILE|-".into()))?;
     let message: Value = match callback.token_field {
         Some(_) => {
             let token = option(args, "token")
                 .ok_or_else(|| Failure(1, "pass the order's securityToken with --token".into()))?;
-            engine.verify_notification_as(callback, text.as_bytes(), token)
+            engine.verify_notification_as(callback, &raw, token)
         }
-        None => engine.verify_callback(callback, text.as_bytes()),
+        None => engine.verify_callback(callback, &raw),
     }
     .map_err(|e| failure(e, output))?;
     Ok(format!(

@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-use oneclick_schema::{Auto, Delivery, Location, PathStep, Repeat, ScalarBase, path_steps};
+use oneclick_schema::{
+    AnswerEncoding, Auto, Delivery, Encoding, Location, PathStep, Repeat, ScalarBase, path_steps,
+};
 
 use crate::diagnostics::Sink;
 use crate::ir::{UrlPart, url_parts};
@@ -127,6 +129,19 @@ impl Checker<'_, '_> {
         for credential in &spec.credentials {
             self.snake(&credential.name, "a credential name");
         }
+        if let Some(answers) = &spec.answers {
+            let fixed = answers
+                .encoding
+                .as_ref()
+                .filter(|e| !e.value.carries_fields());
+            if fixed.is_some() || answers.literal.is_some() {
+                self.sink.error(
+                    answers.pos,
+                    "`answers` sets how every operation answers: a `literal` or `empty` answer \
+                     belongs to one operation's `answer`",
+                );
+            }
+        }
         if let Some(result) = &spec.result {
             if result.codes.is_empty() {
                 self.sink
@@ -230,7 +245,14 @@ impl Checker<'_, '_> {
         self.object(&op.request, Side::Request);
         self.delivery(op);
         self.repeat(op);
-        if let Some(response) = &op.response {
+        // A literal or empty answer's response declares no fields: its shape is the whole
+        // answer, so the rule that an object has a field does not apply.
+        let fixed_shape = !op.answer_encoding(spec.answers.as_ref()).carries_fields();
+        if let Some(response) = op
+            .response
+            .as_ref()
+            .filter(|r| !(fixed_shape && r.fields.is_empty() && r.items.is_none()))
+        {
             self.object(response, Side::Response);
         }
         let header_fields = op
@@ -252,7 +274,9 @@ impl Checker<'_, '_> {
                 self.sink.error(field.wire.pos, message);
             }
         }
-        if !op.method.value.has_body() {
+        self.encoding(op);
+        self.answer(op);
+        if !op.method.value.has_body() && op.encoding() != Encoding::Query {
             for field in &op.request.fields {
                 if field.location() == Location::Body {
                     let message = format!(
@@ -268,8 +292,13 @@ impl Checker<'_, '_> {
                 for field in
                     std::iter::once(&result.code_field).chain(result.message_field.as_ref())
                 {
+                    // A literal or empty answer has no field to carry a code: its shape is the
+                    // outcome.
+                    let carries_fields = op.answer_encoding(spec.answers.as_ref()).carries_fields();
                     if let Some(response) = op.response.as_ref().filter(|r| {
-                        r.items.is_none() && !r.fields.iter().any(|f| f.wire.value == field.value)
+                        carries_fields
+                            && r.items.is_none()
+                            && !r.fields.iter().any(|f| f.wire.value == field.value)
                     }) {
                         let message = format!(
                             "the response of `{}` lacks `{}`, which `result` names",
@@ -428,6 +457,90 @@ impl Checker<'_, '_> {
                     }
                 }
             }
+        }
+    }
+
+    /// A request encoding that has something to encode: a GET or DELETE sends no body, and a
+    /// redirect's fields travel as its method says (a GET's query string, a POST's form).
+    fn encoding(&mut self, op: &crate::spec::OperationSpec) {
+        let Some(encoding) = &op.encoding else {
+            return;
+        };
+        let redirect = op.delivery() == Delivery::Redirect;
+        match encoding.value {
+            Encoding::Query if redirect => self.sink.error(
+                encoding.pos,
+                "a redirect's fields travel as its method says (a GET's query string, a \
+                 POST's form): `encoding: query` does not apply",
+            ),
+            Encoding::Json | Encoding::Form if !op.method.value.has_body() => {
+                let message = format!(
+                    "a {} request has no body: `encoding: {}` has nothing to encode; \
+                     `encoding: query` sends its fields in the query string",
+                    op.method.value,
+                    encoding.value.as_str()
+                );
+                self.sink.error(encoding.pos, message);
+            }
+            Encoding::Json | Encoding::Form | Encoding::Query => {}
+        }
+    }
+
+    /// An answer declaration the runtime can read: a literal with its text, fixed answers without
+    /// fields to promise, a form answer that is one object, and no answer on a redirect.
+    fn answer(&mut self, op: &crate::spec::OperationSpec) {
+        let spec = self.spec;
+        if let (Some(answer), None) = (&op.answer, &op.response) {
+            self.sink.error(
+                answer.pos,
+                "a redirect has no answer: the gateway answers the customer's browser, so \
+                 `answer` does not apply",
+            );
+            return;
+        }
+        let encoding = op.answer_encoding(spec.answers.as_ref());
+        let literal = op.answer.as_ref().and_then(|a| a.literal.as_ref());
+        match (encoding, literal) {
+            // A literal inherited from `answers` is reported there, once.
+            (AnswerEncoding::Literal, None) if op.answer.is_some() => {
+                let pos = op.answer.as_ref().map_or(op.id.pos, |a| a.pos);
+                self.sink.error(
+                    pos,
+                    "a `literal` answer needs `literal`: the exact body the gateway sends",
+                );
+            }
+            (AnswerEncoding::Literal, Some(text)) if text.value.trim().is_empty() => {
+                self.sink.error(
+                    text.pos,
+                    "a `literal` answer of nothing is `encoding: empty`",
+                );
+            }
+            (AnswerEncoding::Json | AnswerEncoding::Form | AnswerEncoding::Empty, Some(text)) => {
+                self.sink
+                    .error(text.pos, "`literal` applies only to `encoding: literal`");
+            }
+            _ => {}
+        }
+        let Some(response) = &op.response else {
+            return;
+        };
+        if !encoding.carries_fields() && (!response.fields.is_empty() || response.items.is_some()) {
+            let article = if encoding == AnswerEncoding::Empty {
+                "an"
+            } else {
+                "a"
+            };
+            let message = format!(
+                "{article} `{}` answer has no fields: the response must declare none",
+                encoding.as_str()
+            );
+            self.sink.error(response.pos, message);
+        }
+        if let (AnswerEncoding::Form, Some(items)) = (encoding, &response.items) {
+            self.sink.error(
+                items.pos,
+                "a form-encoded answer is one object: `items` needs a JSON answer",
+            );
         }
     }
 

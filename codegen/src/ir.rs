@@ -10,8 +10,8 @@
 
 pub use oneclick_schema::recipe::{Absent, Algorithm, Booleans, DigestAlgorithm, Output};
 pub use oneclick_schema::{
-    CredentialKind, Delivery, Encoding, Format, LengthUnit, Location, Method, Repeat, ScalarBase,
-    TimeZone,
+    AnswerEncoding, Charset, CredentialKind, Delivery, Encoding, Format, LengthUnit, Location,
+    MessageEncoding, Method, Repeat, ScalarBase, TimeZone,
 };
 
 pub use crate::spec::{FlatSpec, ValuesFormat};
@@ -483,6 +483,8 @@ pub struct Operation {
     /// customer's browser.
     pub response: Option<usize>,
     pub encoding: Encoding,
+    /// How the answer is read; UTF-8 JSON for a redirect, which has none.
+    pub answer: Answer,
     pub retryable_result_codes: Vec<i64>,
     pub repeat: Repeat,
     /// Dotted request-field paths reported when the outcome is unknown.
@@ -510,9 +512,21 @@ pub struct Callback {
     pub message: usize,
     /// A field that must equal a token the merchant got earlier (`verify_<id>` takes it).
     pub token_field: Option<String>,
+    /// A JSON or form body, or a query string.
+    pub delivery: MessageEncoding,
+    pub charset: Charset,
     pub examples: Vec<Example>,
     /// SCREAMING_SNAKE name of the `schema::Callback` static.
     pub schema_const: String,
+}
+
+/// How an operation's answer is read.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub encoding: AnswerEncoding,
+    /// The exact body of a `literal` answer.
+    pub literal: Option<String>,
+    pub charset: Charset,
 }
 
 #[derive(Debug, Clone)]

@@ -255,6 +255,15 @@ impl<'a> Lowering<'a, '_> {
                     (w.field.value.clone(), values)
                 }),
                 encoding: op.encoding(),
+                answer: ir::Answer {
+                    encoding: op.answer_encoding(spec.answers.as_ref()),
+                    literal: op
+                        .answer
+                        .as_ref()
+                        .and_then(|a| a.literal.as_ref())
+                        .map(|l| l.value.clone()),
+                    charset: op.answer_charset(spec.answers.as_ref()),
+                },
                 headers,
                 examples: Vec::new(),
                 schema_const: op.id.value.to_shouty_snake_case(),
@@ -286,6 +295,8 @@ impl<'a> Lowering<'a, '_> {
                 },
                 message,
                 token_field: callback.token_field.as_ref().map(|t| t.value.clone()),
+                delivery: callback.delivery(),
+                charset: callback.charset(),
                 examples: Vec::new(),
                 schema_const: format!("{verb}_{}", callback.id.value.to_shouty_snake_case()),
             });

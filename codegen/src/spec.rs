@@ -11,8 +11,8 @@ use std::str::FromStr;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use oneclick_schema::{
-    Auto, CredentialKind, Delivery, Encoding, Format, HeaderValue, LengthUnit, Location, Method,
-    Repeat, ScalarBase, TimeZone, UnknownName,
+    AnswerEncoding, Auto, Charset, CredentialKind, Delivery, Encoding, Format, HeaderValue,
+    LengthUnit, Location, MessageEncoding, Method, Repeat, ScalarBase, TimeZone, UnknownName,
 };
 
 use crate::diagnostics::Sink;
@@ -56,6 +56,8 @@ pub struct Spec {
     pub fault: Option<FaultSpec>,
     pub errors: Option<ErrorsListSpec>,
     pub headers: Vec<HeaderSpec>,
+    /// How answers are read when an operation does not say (`answers:`).
+    pub answers: Option<AnswerSpec>,
     pub retry_http_status: Vec<Spanned<i64>>,
     /// Statuses of `retry_http_status` the gateway gives before acting on a request.
     pub unprocessed_http_status: Vec<Spanned<i64>>,
@@ -114,6 +116,16 @@ pub struct ErrorsListSpec {
     pub field: Text,
     pub code: Text,
     pub message: Text,
+}
+
+/// How an answer is read: the gateway's `answers`, an operation's `answer`.
+#[derive(Debug, Clone)]
+pub struct AnswerSpec {
+    pub pos: Pos,
+    pub encoding: Option<Spanned<AnswerEncoding>>,
+    /// The exact body of a `literal` answer.
+    pub literal: Option<Text>,
+    pub charset: Option<Spanned<Charset>>,
 }
 
 /// A header the client sets.
@@ -341,6 +353,7 @@ pub struct OperationSpec {
     pub success_when: Option<SuccessWhenSpec>,
     pub headers: Vec<HeaderSpec>,
     pub encoding: Option<Spanned<Encoding>>,
+    pub answer: Option<AnswerSpec>,
     pub delivery: Option<Spanned<Delivery>>,
     pub examples: Vec<ExampleSpec>,
 }
@@ -361,6 +374,9 @@ pub struct CallbackSpec {
     pub source_document: Text,
     pub source_section: Text,
     pub message: ObjectSpec,
+    /// `json`, `form` or `query`: how the message arrives.
+    pub delivery: Option<Spanned<MessageEncoding>>,
+    pub charset: Option<Spanned<Charset>>,
     pub examples: Vec<ExampleSpec>,
 }
 
@@ -411,6 +427,9 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         .optional("headers")
         .map(|n| top.r.entries(n, "`headers`", Reader::header))
         .unwrap_or_default();
+    let answers = top
+        .optional("answers")
+        .and_then(|n| top.r.answer(n, "`answers`"));
     let (retry_http_status, unprocessed_http_status) = match top.optional("retry") {
         Some(node) => top.r.retry(node),
         None => (Vec::new(), Vec::new()),
@@ -447,6 +466,7 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         fault,
         errors,
         headers,
+        answers,
         retry_http_status,
         unprocessed_http_status,
         polling,
@@ -1063,6 +1083,13 @@ impl<'s> Reader<'s> {
         let message = keys
             .required("message")
             .and_then(|n| keys.r.message(n, "a callback message"));
+        let delivery = keys.optional("delivery").and_then(|n| {
+            keys.r
+                .word(n, |unknown| must_be("a callback's `delivery`", unknown))
+        });
+        let charset = keys
+            .optional("charset")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`charset`", unknown)));
         let examples = keys
             .optional("examples")
             .map(|n| keys.r.list(n, Self::example))
@@ -1076,7 +1103,28 @@ impl<'s> Reader<'s> {
             source_document,
             source_section,
             message: message?,
+            delivery,
+            charset,
             examples,
+        })
+    }
+
+    /// `{encoding, literal, charset}`, each optional.
+    fn answer(&mut self, node: &Node, what: &'static str) -> Option<AnswerSpec> {
+        let mut keys = self.map(node, what)?;
+        let encoding = keys
+            .optional("encoding")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`encoding`", unknown)));
+        let literal = keys.optional("literal").and_then(|n| keys.r.text(n));
+        let charset = keys
+            .optional("charset")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`charset`", unknown)));
+        keys.finish();
+        Some(AnswerSpec {
+            pos: node.pos,
+            encoding,
+            literal,
+            charset,
         })
     }
 
@@ -1351,6 +1399,9 @@ impl<'s> Reader<'s> {
         let encoding = keys
             .optional("encoding")
             .and_then(|n| keys.r.word(n, |unknown| must_be("`encoding`", unknown)));
+        let answer = keys
+            .optional("answer")
+            .and_then(|n| keys.r.answer(n, "`answer`"));
         let headers = keys
             .optional("headers")
             .map(|n| keys.r.entries(n, "`headers`", Self::header))
@@ -1393,6 +1444,7 @@ impl<'s> Reader<'s> {
             success_when,
             headers,
             encoding,
+            answer,
             delivery,
             examples,
         })
@@ -1558,6 +1610,31 @@ impl OperationSpec {
     /// Who sends the request; the client (a call) when the spec does not say.
     pub fn delivery(&self) -> Delivery {
         word_or_default(self.delivery.as_ref())
+    }
+
+    /// How the answer is read: the operation's `answer`, else the gateway's `answers`, key by
+    /// key, else UTF-8 JSON.
+    pub fn answer_encoding(&self, gateway: Option<&AnswerSpec>) -> AnswerEncoding {
+        let own = self.answer.as_ref().and_then(|a| a.encoding.as_ref());
+        word_or_default(own.or(gateway.and_then(|a| a.encoding.as_ref())))
+    }
+
+    /// The answer's charset, chosen like [`OperationSpec::answer_encoding`].
+    pub fn answer_charset(&self, gateway: Option<&AnswerSpec>) -> Charset {
+        let own = self.answer.as_ref().and_then(|a| a.charset.as_ref());
+        word_or_default(own.or(gateway.and_then(|a| a.charset.as_ref())))
+    }
+}
+
+impl CallbackSpec {
+    /// How the message arrives; a JSON body when the spec does not say.
+    pub fn delivery(&self) -> MessageEncoding {
+        word_or_default(self.delivery.as_ref())
+    }
+
+    /// The message's charset; UTF-8 when the spec does not say.
+    pub fn charset(&self) -> Charset {
+        word_or_default(self.charset.as_ref())
     }
 }
 

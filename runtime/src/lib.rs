@@ -6,6 +6,7 @@
 
 #![deny(missing_docs)]
 
+pub mod charset;
 pub mod checked;
 pub mod clock;
 pub mod comma_list;

@@ -10,8 +10,8 @@ use oneclick_runtime::recipe::{
     Placement, Recipe, RsaHash,
 };
 use oneclick_runtime::schema::{
-    Auto, Constraint, Delivery, Encoding, Field, Format, Gateway, Kind, LengthUnit, Location,
-    Method, Object, Operation, Polling, Repeat, ResultCodeInfo, ResultSpec, TimeZone,
+    Answer, Auto, Constraint, Delivery, Encoding, Field, Format, Gateway, Kind, LengthUnit,
+    Location, Method, Object, Operation, Polling, Repeat, ResultCodeInfo, ResultSpec, TimeZone,
 };
 use oneclick_runtime::signature::{pipe, sign_rsa_sha256, verify_rsa_sha256};
 use oneclick_runtime::{
@@ -180,6 +180,7 @@ static ECHO: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -241,6 +242,7 @@ static STATUS: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -287,6 +289,7 @@ static CARD: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1105,6 +1108,7 @@ static ITEM: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };

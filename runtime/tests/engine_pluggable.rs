@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use oneclick_runtime::schema::{
-    Delivery, Encoding, Field, Gateway, Kind, Location, Method, Object, Operation, Repeat, TimeZone,
+    Answer, Delivery, Encoding, Field, Gateway, Kind, Location, Method, Object, Operation, Repeat,
+    TimeZone,
 };
 use oneclick_runtime::{Credentials, Engine, Error, Retry};
 use serde_json::json;
@@ -66,6 +67,7 @@ static PING: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };

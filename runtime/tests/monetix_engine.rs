@@ -14,8 +14,9 @@ use oneclick_runtime::recipe::{
     Piece, Placement, Recipe,
 };
 use oneclick_runtime::schema::{
-    Auto, Callback, Constraint, CredentialKind, CredentialSpec, Delivery, Encoding, Field, Format,
-    Gateway, Kind, LengthUnit, Method, Object, Operation, Pattern, Repeat, TimeZone,
+    Answer, Auto, Callback, Charset, Constraint, CredentialKind, CredentialSpec, Delivery,
+    Encoding, Field, Format, Gateway, Kind, LengthUnit, MessageEncoding, Method, Object, Operation,
+    Pattern, Repeat, TimeZone,
 };
 use oneclick_runtime::signature::{flat, sign_hmac_sha512, verify_hmac_sha512};
 use oneclick_runtime::{
@@ -223,6 +224,7 @@ const fn operation(id: &'static str, request: &'static Object, response_signed: 
         reconcile: &["general.payment_id"],
         success_when: None,
         encoding: Encoding::Json,
+        answer: Answer::JSON,
         delivery: Delivery::Call,
         headers: &[],
     }
@@ -257,6 +259,8 @@ static CALLBACK: Callback = Callback {
     recipes: &[&ANSWER],
     signature: &[],
     token_field: None,
+    delivery: MessageEncoding::Json,
+    charset: Charset::Utf8,
 };
 static UNSIGNED_CALLBACK: Callback = Callback {
     recipes: &[],
@@ -265,6 +269,8 @@ static UNSIGNED_CALLBACK: Callback = Callback {
     summary: "",
     message: &CALLBACK_MESSAGE,
     token_field: None,
+    delivery: MessageEncoding::Json,
+    charset: Charset::Utf8,
 };
 
 // --- Fixtures ----------------------------------------------------------------------------------

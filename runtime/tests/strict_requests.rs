@@ -5,8 +5,8 @@
 mod common;
 
 use oneclick_runtime::schema::{
-    Auto, Delivery, Encoding, Field, Gateway, Kind, Method, NO_RESPONSE, Object, Operation, Repeat,
-    TimeZone,
+    Answer, Auto, Delivery, Encoding, Field, Gateway, Kind, Method, NO_RESPONSE, Object, Operation,
+    Repeat, TimeZone,
 };
 use oneclick_runtime::{Credentials, Engine, Error, RuleKind, Secret};
 use serde_json::{Value, json};
@@ -58,6 +58,7 @@ static ORDER: Operation = Operation {
     response_signature: &[],
     retryable_result_codes: &[],
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
     repeat: Repeat::Unsafe,

@@ -145,6 +145,8 @@ pub struct Operation {
     pub success_when: Option<SuccessWhen>,
     /// How the request body travels.
     pub encoding: Encoding,
+    /// How the answer is read.
+    pub answer: Answer,
     /// Whether the client sends the request or hands it to the customer's browser.
     pub delivery: Delivery,
     /// Headers of this operation, besides the gateway's.
@@ -340,6 +342,82 @@ closed_set! {
         Json => "json",
         /// `application/x-www-form-urlencoded`: top-level fields, nested values as JSON text.
         Form => "form",
+        /// No body: every body field goes to the URL's query string, form-encoded like `Form`,
+        /// after the `in: query` fields (GET-style APIs, signed GETs).
+        Query => "query",
+    }
+}
+
+/// How an operation's answer is read (the spec's `answer`, or the gateway's `answers`).
+#[derive(Debug, Clone, Copy)]
+pub struct Answer {
+    /// The body's format.
+    pub encoding: AnswerEncoding,
+    /// The exact body of a [`AnswerEncoding::Literal`] answer; `None` for the others.
+    pub literal: Option<&'static str>,
+    /// How the body's bytes are text.
+    pub charset: Charset,
+}
+
+impl Answer {
+    /// A UTF-8 JSON answer, the language's default.
+    pub const JSON: Answer = Answer {
+        encoding: AnswerEncoding::Json,
+        literal: None,
+        charset: Charset::Utf8,
+    };
+}
+
+closed_set! {
+    /// The format of an operation's answer (the spec's `answer.encoding`).
+    #[derive(Default)]
+    pub enum AnswerEncoding {
+        /// A JSON document, the default.
+        #[default]
+        Json => "json",
+        /// `code=0&message=OK`: each field's text decoded into the declared type.
+        Form => "form",
+        /// One declared exact body (`[accepted]`); any other is an error.
+        Literal => "literal",
+        /// No body at all; one that holds more than whitespace is an error.
+        Empty => "empty",
+    }
+}
+
+impl AnswerEncoding {
+    /// Whether the answer has fields (a result code, a success field) rather than a fixed shape.
+    pub const fn carries_fields(self) -> bool {
+        matches!(self, AnswerEncoding::Json | AnswerEncoding::Form)
+    }
+}
+
+closed_set! {
+    /// How a message the merchant receives arrives (a callback's `delivery`).
+    #[derive(Default)]
+    pub enum MessageEncoding {
+        /// A JSON body, the default.
+        #[default]
+        Json => "json",
+        /// An `application/x-www-form-urlencoded` body.
+        Form => "form",
+        /// A URL's query string (the customer's return to the merchant), form-encoded.
+        Query => "query",
+    }
+}
+
+closed_set! {
+    /// The character set of an answer's or a received message's text (the spec's `charset`).
+    #[derive(Default)]
+    pub enum Charset {
+        /// UTF-8, the default.
+        #[default]
+        Utf8 => "utf-8",
+        /// Windows code page 1250, Central European.
+        Windows1250 => "windows-1250",
+        /// ISO 8859-2, Latin-2.
+        Iso88592 => "iso-8859-2",
+        /// Windows code page 1252, Western European.
+        Windows1252 => "windows-1252",
     }
 }
 
@@ -863,6 +941,10 @@ pub struct Callback {
     pub signature: &'static [recipe::Field],
     /// A field that must equal a token the merchant got earlier (compared in constant time).
     pub token_field: Option<&'static str>,
+    /// How the message arrives: a JSON or form body, or a query string.
+    pub delivery: MessageEncoding,
+    /// How the message's bytes are text.
+    pub charset: Charset,
 }
 
 impl Callback {
@@ -938,6 +1020,8 @@ mod tests {
             recipes: if signed { SIGNED } else { &[] },
             signature: &[],
             token_field,
+            delivery: MessageEncoding::Json,
+            charset: Charset::Utf8,
         }
     }
 
@@ -956,6 +1040,9 @@ mod tests {
         round_trips::<CredentialKind>();
         round_trips::<TimeZone>();
         round_trips::<Encoding>();
+        round_trips::<AnswerEncoding>();
+        round_trips::<MessageEncoding>();
+        round_trips::<Charset>();
         round_trips::<Delivery>();
         round_trips::<Method>();
         round_trips::<Location>();

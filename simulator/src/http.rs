@@ -59,6 +59,8 @@ impl Received {
 pub enum Reply {
     /// Answer with a status and a JSON (or any) body.
     Status(u16, String),
+    /// Answer with a status and a body of raw bytes (text in a charset other than UTF-8).
+    Bytes(u16, Vec<u8>),
     /// Close the connection without answering.
     Drop,
     /// Answer after a pause (a slow gateway).
@@ -313,6 +315,7 @@ impl Answering {
         }
         match reply {
             Reply::Status(status, body) => Ok(respond(status, Bytes::from(body), false)),
+            Reply::Bytes(status, body) => Ok(respond(status, Bytes::from(body), false)),
             Reply::Drop | Reply::Delayed(..) => Err(DropConnection),
         }
     }

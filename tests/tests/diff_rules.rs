@@ -20,6 +20,7 @@ fn load(name: &str) -> Gateway {
 
 /// Every rule and the verdict it must reach.
 const VERDICTS: &[(&str, Option<Class>)] = &[
+    ("answer_encoding_changed", Some(Class::Breaking)),
     ("answer_field_made_optional", Some(Class::Breaking)),
     ("authentication_changed", Some(Class::Breaking)),
     ("constraint_narrowed", Some(Class::Breaking)),

@@ -505,7 +505,7 @@ fn unknown_encoding() {
         spec("", "", "").replace("    path: /ping\n", "    path: /ping\n    encoding: xml\n");
     assert_eq!(
         diagnose(&source),
-        ["demo.yaml:20:15: `encoding` is `json` or `form`, not `xml`"]
+        ["demo.yaml:20:15: `encoding` is `json`, `form` or `query`, not `xml`"]
     );
 }
 

@@ -89,6 +89,12 @@ pub fn facts(gateway: &Gateway) -> Facts {
         if let Some(token) = &callback.token_field {
             collector.add_child(&key, "token field", Kind::Authentication, token);
         }
+        let arrives = format!(
+            "{} in {}",
+            callback.delivery.as_str(),
+            callback.charset.as_str()
+        );
+        collector.add_child(&key, "delivery", Kind::Wire, &arrives);
         for example in &callback.examples {
             let value = example.json.to_string();
             collector.add_child(
@@ -276,6 +282,20 @@ impl Collector<'_> {
             "redirect"
         };
         self.add_child(&key, "delivery", Kind::Wire, answered);
+        if operation.response.is_some() {
+            let answer = &operation.answer;
+            let literal = answer
+                .literal
+                .as_ref()
+                .map(|text| format!(" `{text}`"))
+                .unwrap_or_default();
+            let value = format!(
+                "{}{literal} in {}",
+                answer.encoding.as_str(),
+                answer.charset.as_str()
+            );
+            self.add_child(&key, "answer", Kind::Wire, &value);
+        }
         self.add_child(&key, "repeat", Kind::Behaviour, operation.repeat.as_str());
         self.add_child(
             &key,

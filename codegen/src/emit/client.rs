@@ -5,7 +5,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc, ident, int};
-use crate::ir::{Callback, CredentialKind, Gateway, Operation, Placement, Polling};
+use crate::ir::{
+    Callback, Charset, CredentialKind, Gateway, MessageEncoding, Operation, Placement, Polling,
+};
 
 pub(super) fn client(gateway: &Gateway) -> TokenStream {
     let environment = environment(gateway);
@@ -370,59 +372,85 @@ fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
     let message = ident(&gateway.objects[callback.message].name);
     let schema = ident(&callback.schema_const);
     let source = &gateway.sources[callback.source.source];
-    let docs = doc(&format!(
-        "{}\n\nTakes the raw body as received, verifies its signature with the message's recipes in constant time and only then decodes it: a callback that does not verify is an error, never a value. Source: {} (`{}`), section \"{}\".",
-        callback.doc.trim(),
-        source.title,
-        source.file,
-        callback.source.section
-    ));
+    let source = format!(
+        "Source: {} (`{}`), section \"{}\".",
+        source.title, source.file, callback.source.section
+    );
+    let what = received_input(callback);
+    let doc_text = callback.doc.trim();
+    let (raw_param, raw_arg) = match callback.delivery {
+        MessageEncoding::Query => (
+            quote! { query: impl AsRef<[u8]> },
+            quote! { query.as_ref() },
+        ),
+        MessageEncoding::Json | MessageEncoding::Form => (quote! { raw: &[u8] }, quote! { raw }),
+    };
     if let Some(field) = &callback.token_field {
         let docs = doc(&format!(
-            "{}\n\nTakes the raw body as received and checks its `{field}` against `expected_token` (the one returned when the order was created) in constant time before decoding it: a notification that does not match is an error, never a value. Source: {} (`{}`), section \"{}\".",
-            callback.doc.trim(),
-            source.title,
-            source.file,
-            callback.source.section
+            "{doc_text}\n\n{what} Checks its `{field}` against `expected_token` (the one returned when the order was created) in constant time before decoding it: a notification that does not match is an error, never a value. {source}"
         ));
         return quote! {
             #docs
-            pub fn #name(&self, raw: &[u8], expected_token: &str) -> Result<#message, rt::Error> {
-                self.engine.verify_notification_as(&schema::#schema, raw, expected_token)
+            pub fn #name(&self, #raw_param, expected_token: &str) -> Result<#message, rt::Error> {
+                self.engine.verify_notification_as(&schema::#schema, #raw_arg, expected_token)
             }
         };
     }
     let message_object = &gateway.objects[callback.message];
+    let verified_docs = || {
+        doc(&format!(
+            "{doc_text}\n\n{what} Verifies its signature with the message's recipes in constant time and only then decodes it: a callback that does not verify is an error, never a value. {source}"
+        ))
+    };
     let in_header = message_object
         .recipes
         .iter()
         .any(|i| matches!(gateway.recipes[*i].placement, Placement::Header { .. }));
     if in_header {
+        let docs = verified_docs();
         return quote! {
             #docs
-            pub fn #name(&self, raw: &[u8], headers: &[(&str, &str)]) -> Result<#message, rt::Error> {
-                self.engine.verify_callback_with_headers_as(&schema::#schema, raw, headers)
+            pub fn #name(&self, #raw_param, headers: &[(&str, &str)]) -> Result<#message, rt::Error> {
+                self.engine.verify_callback_with_headers_as(&schema::#schema, #raw_arg, headers)
             }
         };
     }
     let (docs, call) = if message_object.signed {
+        let docs = verified_docs();
         (docs, format_ident!("verify_callback_as"))
     } else {
         let docs = doc(&format!(
-            "{}\n\nDecodes the raw body as received. **Nothing is verified**: the gateway neither signs this message nor carries a token to check, so anyone who can reach the URL can send one. Confirm what it says with the gateway before acting on it. Source: {} (`{}`), section \"{}\".",
-            callback.doc.trim(),
-            source.title,
-            source.file,
-            callback.source.section
+            "{doc_text}\n\n{what} Only decodes it. **Nothing is verified**: the gateway neither signs this message nor carries a token to check, so anyone who can reach the URL can send one. Confirm what it says with the gateway before acting on it. {source}"
         ));
         (docs, format_ident!("decode_callback_as"))
     };
     quote! {
         #docs
-        pub fn #name(&self, raw: &[u8]) -> Result<#message, rt::Error> {
-            self.engine.#call(&schema::#schema, raw)
+        pub fn #name(&self, #raw_param) -> Result<#message, rt::Error> {
+            self.engine.#call(&schema::#schema, #raw_arg)
         }
     }
+}
+
+/// What a received-message method takes, and how to get it from the common web frameworks:
+/// the bytes as they arrived, because a signature covers those and nothing re-encoded.
+fn received_input(callback: &Callback) -> String {
+    let charset = match callback.charset {
+        Charset::Utf8 => String::new(),
+        other => format!(" It is read as {} text.", other.as_str()),
+    };
+    let input = match callback.delivery {
+        MessageEncoding::Json => {
+            "Takes the raw body as received (axum: a `Bytes` extractor; actix-web: `web::Bytes`), not a re-serialised value.".to_string()
+        }
+        MessageEncoding::Form => {
+            "Takes the raw `application/x-www-form-urlencoded` body as received (axum: a `Bytes` extractor, not `Form`; actix-web: `web::Bytes`, not `web::Form`): it is read from the bytes as sent, and a repeated field is an error rather than last-wins.".to_string()
+        }
+        MessageEncoding::Query => {
+            "Takes the URL's query string exactly as received, with or without its leading `?`, as `&str` or `&[u8]` (axum: `RawQuery`, or `uri.query()`; actix-web: `HttpRequest::query_string()`), not a deserialised `Query` map: it is read from the text as sent, and a repeated field is an error rather than last-wins.".to_string()
+        }
+    };
+    format!("{input}{charset}")
 }
 
 /// `` `2` `` or `` `1`, `2` or `7` ``: code spans, so rustdoc reads no link in a list of values.

@@ -10,8 +10,8 @@ use super::recipes::{recipe_refs, recipe_statics};
 use super::scalars::constraints_const;
 use super::{doc, ident, int, ints, literal};
 use crate::ir::{
-    Auto, Constraint, Delivery, Gateway, Location, ObjectType, Operation, Polling, Rule, SignItem,
-    SignShape, TypeRef,
+    AnswerEncoding, Auto, Charset, Constraint, Delivery, Gateway, Location, ObjectType, Operation,
+    Polling, Rule, SignItem, SignShape, TypeRef,
 };
 
 pub(super) fn schema(gateway: &Gateway) -> TokenStream {
@@ -70,9 +70,11 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
                 c.id
             ))
         };
+        let delivery = closed(c.delivery);
+        let charset = closed(c.charset);
         quote! {
             #docs
-            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, recipes: #recipes, signature: #order, token_field: #token_field };
+            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, recipes: #recipes, signature: #order, token_field: #token_field, delivery: #delivery, charset: #charset };
         }
     });
     quote! {
@@ -507,6 +509,7 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
             .map_or(&[][..], |i| &gateway.objects[i].recipes[..]),
     );
     let encoding = closed(op.encoding);
+    let answer = answer(&op.answer);
     let delivery = closed(match op.response {
         Some(_) => Delivery::Call,
         None => Delivery::Redirect,
@@ -545,10 +548,26 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
             reconcile: &[#(#reconcile),*],
             success_when: #success_when,
             encoding: #encoding,
+            answer: #answer,
             delivery: #delivery,
             headers: #op_headers,
         };
     }
+}
+
+/// `Answer::JSON` for the default, so that most operations read as they did; the full value
+/// otherwise.
+fn answer(answer: &crate::ir::Answer) -> TokenStream {
+    if answer.encoding == AnswerEncoding::Json && answer.charset == Charset::Utf8 {
+        return quote! { Answer::JSON };
+    }
+    let encoding = closed(answer.encoding);
+    let charset = closed(answer.charset);
+    let literal = match &answer.literal {
+        Some(text) => quote! { Some(#text) },
+        None => quote! { None },
+    };
+    quote! { Answer { encoding: #encoding, literal: #literal, charset: #charset } }
 }
 
 fn polling_static(gateway: &Gateway, polling: &Polling) -> TokenStream {

@@ -4,8 +4,8 @@
 use oneclick_schema::recipe::{Algorithm, FlatSort, HmacHash, RsaHash};
 
 use crate::ir::{
-    Auto, Encoding, Field, Gateway, HeaderValue, Location, ObjectType, Operation, Piece, SignItem,
-    SignShape, TypeRef,
+    AnswerEncoding, Auto, Charset, Encoding, Field, Gateway, HeaderValue, Location, ObjectType,
+    Operation, Piece, SignItem, SignShape, TypeRef,
 };
 
 /// The section for `request`, the request message of `op`.
@@ -13,6 +13,7 @@ pub(super) fn on_the_wire(gateway: &Gateway, op: &Operation, request: &ObjectTyp
     let encoding = match op.encoding {
         Encoding::Form => "form-encoded",
         Encoding::Json => "JSON",
+        Encoding::Query => "form-encoded text in the URL's query string, with no body",
     };
     let in_body = request.fields.iter().any(|f| f.location == Location::Body);
     let in_path = request.fields.iter().any(|f| f.location == Location::Path);
@@ -32,6 +33,10 @@ pub(super) fn on_the_wire(gateway: &Gateway, op: &Operation, request: &ObjectTyp
         ),
     };
     let mut text = format!("# On the wire\n\n`{} {}`. {delivery}.", op.method, op.path);
+    if let Some(answer) = answer(op) {
+        text.push(' ');
+        text.push_str(&answer);
+    }
     let beside_the_body: Vec<String> = request
         .fields
         .iter()
@@ -85,6 +90,31 @@ pub(super) fn on_the_wire(gateway: &Gateway, op: &Operation, request: &ObjectTyp
         gateway.spec_path, request.line, op.id, op.line
     ));
     text
+}
+
+/// How the answer is read, when it is not the usual UTF-8 JSON.
+fn answer(op: &Operation) -> Option<String> {
+    op.response?;
+    let charset = match op.answer.charset {
+        Charset::Utf8 => String::new(),
+        other => format!(" in {}", other.as_str()),
+    };
+    let text = match (op.answer.encoding, &op.answer.literal) {
+        (AnswerEncoding::Json, _) if charset.is_empty() => return None,
+        (AnswerEncoding::Json, _) => format!("The gateway answers JSON{charset}."),
+        (AnswerEncoding::Form, _) => format!(
+            "The gateway answers form-encoded (`code=0&message=OK`){charset}; each value is read \
+             into its field's type."
+        ),
+        (AnswerEncoding::Literal, literal) => format!(
+            "The gateway answers exactly `{}`{charset}; any other body is an error.",
+            literal.as_deref().unwrap_or_default()
+        ),
+        (AnswerEncoding::Empty, _) => {
+            "The gateway answers with no body; a body is an error.".to_string()
+        }
+    };
+    Some(text)
 }
 
 /// The automatic fields among `fields` and in the objects they contain, as list items.

@@ -344,6 +344,7 @@ pub static LIST_CARDS: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -365,6 +366,7 @@ pub static REMOVE_CARD: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -386,6 +388,7 @@ pub static TOKEN_PAY: Operation = Operation {
     reconcile: &["OrderNumber"],
     success_when: None,
     encoding: Encoding::Form,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -407,6 +410,7 @@ pub static PAYMENT_PAGE_ORDER: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Form,
+    answer: Answer::JSON,
     delivery: Delivery::Redirect,
     headers: &[],
 };

@@ -1096,6 +1096,7 @@ pub static ONECLICK_ECHO: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1117,6 +1118,7 @@ pub static ONECLICK_INIT: Operation = Operation {
     reconcile: &["orderNo", "dttm"],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1138,6 +1140,7 @@ pub static ONECLICK_PROCESS: Operation = Operation {
     reconcile: &["payId", "dttm"],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -1159,6 +1162,7 @@ pub static PAYMENT_STATUS: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };

@@ -120,7 +120,7 @@ impl Client {
     /// The result of a payment, POSTed by the platform to the URL in the project settings: a
     /// success, a decline, or `redirect_data` when the customer must be redirected.
     ///
-    /// Takes the raw body as received, verifies its signature with the message's recipes in constant time and only then decodes it: a callback that does not verify is an error, never a value. Source: One-step purchase - Monetix Gate documentation (`003_99869fa4caf8ef47.txt`), section "Callback structure".
+    /// Takes the raw body as received (axum: a `Bytes` extractor; actix-web: `web::Bytes`), not a re-serialised value. Verifies its signature with the message's recipes in constant time and only then decodes it: a callback that does not verify is an error, never a value. Source: One-step purchase - Monetix Gate documentation (`003_99869fa4caf8ef47.txt`), section "Callback structure".
     pub fn verify_callback(&self, raw: &[u8]) -> Result<Callback, rt::Error> {
         self.engine.verify_callback_as(&schema::VERIFY_CALLBACK, raw)
     }

@@ -442,6 +442,7 @@ pub static CARD_SALE: Operation = Operation {
         values: &[Literal::Str("success")],
     }),
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -463,6 +464,7 @@ pub static PAYMENT_STATUS: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -475,4 +477,6 @@ pub static VERIFY_CALLBACK: Callback = Callback {
     recipes: &[&RECIPE_ANSWER],
     signature: &[],
     token_field: None,
+    delivery: MessageEncoding::Json,
+    charset: Charset::Utf8,
 };

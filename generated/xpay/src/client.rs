@@ -150,7 +150,7 @@ impl Client {
 
     /// The payment notification XPay sends to the order's notificationUrl.
     ///
-    /// Takes the raw body as received and checks its `securityToken` against `expected_token` (the one returned when the order was created) in constant time before decoding it: a notification that does not match is an error, never a value. Source: Gateway wire facts, Nexi XPay (REST API v1) (`GATEWAYS.md`), section "Nexi XPay (REST API v1) - notifications".
+    /// Takes the raw body as received (axum: a `Bytes` extractor; actix-web: `web::Bytes`), not a re-serialised value. Checks its `securityToken` against `expected_token` (the one returned when the order was created) in constant time before decoding it: a notification that does not match is an error, never a value. Source: Gateway wire facts, Nexi XPay (REST API v1) (`GATEWAYS.md`), section "Nexi XPay (REST API v1) - notifications".
     pub fn verify_notification(
         &self,
         raw: &[u8],

@@ -361,6 +361,7 @@ pub static CREATE_HPP_ORDER: Operation = Operation {
     reconcile: &["order.orderId"],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[
         Header {
@@ -388,6 +389,7 @@ pub static CREATE_PAY_BY_LINK: Operation = Operation {
     reconcile: &["order.orderId"],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[
         Header {
@@ -415,6 +417,7 @@ pub static LIST_CUSTOMER_CONTRACTS: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -436,6 +439,7 @@ pub static DEACTIVATE_CONTRACT: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -457,6 +461,7 @@ pub static GET_ORDER: Operation = Operation {
     reconcile: &[],
     success_when: None,
     encoding: Encoding::Json,
+    answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
 };
@@ -469,4 +474,6 @@ pub static VERIFY_NOTIFICATION: Callback = Callback {
     recipes: &[],
     signature: &[],
     token_field: Some("securityToken"),
+    delivery: MessageEncoding::Json,
+    charset: Charset::Utf8,
 };

@@ -10,6 +10,7 @@ use crate::scrub::Scrubber;
 use crate::validate::{literal_matches, validate_value};
 
 use super::Engine;
+use super::received::{parse_answer, typed_answer};
 use super::retry::Failure;
 use super::transport::{MAX_RESPONSE_BYTES, RawAnswer};
 
@@ -19,8 +20,8 @@ const MAX_ERROR_BODY_BYTES: usize = 2048;
 const MAX_FAILURE_VALUE_BYTES: usize = 64;
 
 impl Engine {
-    /// Checks an attempt's answer: HTTP status, JSON, signature, result code, in that order, so
-    /// a result code is only believed from a verified message.
+    /// Checks an attempt's answer: HTTP status, body in its declared encoding, signature, result
+    /// code, in that order, so a result code is only believed from a verified message.
     ///
     /// Whatever of the answer goes into an error is scrubbed first: gateways echo requests, and
     /// an error's text reaches logs and terminals.
@@ -33,7 +34,7 @@ impl Engine {
     ) -> Result<Value, Failure> {
         let RawAnswer {
             status,
-            mut bytes,
+            bytes,
             complete,
         } = answer;
         if let Some(fault) = self.fault(op, status, &bytes, scrubber) {
@@ -65,13 +66,7 @@ impl Engine {
                 "the body exceeds {MAX_RESPONSE_BYTES} bytes"
             )));
         }
-        // An empty answer (a 204, an acknowledgement without content) is an empty object.
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            bytes = b"{}".to_vec();
-        }
-        // serde_json's syntax errors name a position, never the content.
-        let response: Value = serde_json::from_slice(&bytes)
-            .map_err(|e| decode_error(format!("the body is not JSON: {e}")))?;
+        let response = parse_answer(&op.answer, &bytes).map_err(decode_error)?;
         let expected_shape = if op.response.items.is_some() {
             response.is_array()
         } else {
@@ -85,8 +80,14 @@ impl Engine {
 
         self.verify_response(op, &response, &bytes)
             .map_err(Failure::of_answer)?;
+        let response = typed_answer(op, response);
 
-        if let Some(result) = self.gateway.result {
+        // A literal or empty answer has no field to carry a code: its shape is the outcome.
+        let result = self
+            .gateway
+            .result
+            .filter(|_| op.answer.encoding.carries_fields());
+        if let Some(result) = result {
             let Some(code) = response.get(result.code_field).and_then(Value::as_i64) else {
                 return Err(decode_error(format!("no integer {}", result.code_field)));
             };

@@ -15,6 +15,7 @@ mod auto;
 mod credentials;
 mod decode;
 mod prepare;
+mod received;
 mod redact;
 mod redirect;
 mod retry;

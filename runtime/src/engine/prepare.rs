@@ -7,13 +7,14 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, RuleKind, Violation, Violations};
 use crate::recipe::Placement;
-use crate::schema::{Method, Operation};
+use crate::schema::{Encoding, Method, Operation};
 use crate::scrub::Scrubber;
 use crate::validate::{present, validate_request, with_constants};
 
 use super::Engine;
 use super::redact::{Redacted, masked};
-use super::url::take_header_fields;
+use super::redirect::{form_encode, form_fields};
+use super::url::{push_percent_encoded, take_header_fields};
 
 /// A request exactly as it goes on the wire: automatic fields filled, signed, path built.
 ///
@@ -108,6 +109,11 @@ impl Engine {
             headers.extend(signed.headers);
             signed.text
         });
+        let url = if op.encoding == Encoding::Query {
+            body_into_query(op, built.url, &mut redacted, &mut body)
+        } else {
+            built.url
+        };
         let body_is_empty = body.as_object().is_some_and(Map::is_empty);
         let body = if !op.method.has_body() {
             if !body_is_empty {
@@ -126,7 +132,7 @@ impl Engine {
         };
         Ok(PreparedRequest {
             method: op.method,
-            url: built.url,
+            url,
             headers,
             body,
             text_to_sign,
@@ -134,6 +140,49 @@ impl Engine {
             scrubber,
         })
     }
+}
+
+/// Moves what is left of the body into the query string, after the `in: query` fields, for
+/// `encoding: query`: form-encoded like a form body, sensitive values `***` in the shown URL.
+fn body_into_query(
+    op: &'static Operation,
+    mut url: String,
+    redacted: &mut Redacted,
+    body: &mut Value,
+) -> String {
+    let fields = form_fields(body);
+    if fields.is_empty() {
+        return url;
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let shown_fields = masked(op.request, body).map(|shown| form_fields(&shown));
+    if shown_fields.is_some() || redacted.url.is_some() {
+        let mut shown = redacted.url.take().unwrap_or_else(|| url.clone());
+        shown.push(separator);
+        for (i, ((key, value), (_, real))) in shown_fields
+            .as_ref()
+            .unwrap_or(&fields)
+            .iter()
+            .zip(&fields)
+            .enumerate()
+        {
+            if i > 0 {
+                shown.push('&');
+            }
+            push_percent_encoded(&mut shown, key);
+            shown.push('=');
+            if value == "***" && real != "***" {
+                shown.push_str(value);
+            } else {
+                push_percent_encoded(&mut shown, value);
+            }
+        }
+        redacted.url = Some(shown);
+    }
+    url.push(separator);
+    url.push_str(&form_encode(&fields));
+    *body = Value::Object(Map::new());
+    url
 }
 
 /// Whether `key` names the field a request signature goes into: a caller's value for it is

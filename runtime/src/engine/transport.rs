@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::Error;
-use crate::schema::{Encoding, Method, Operation};
+use crate::schema::{AnswerEncoding, Encoding, Method, Operation};
 
 use super::Engine;
 use super::PreparedRequest;
@@ -41,10 +41,15 @@ impl Engine {
             Method::Patch => reqwest::Method::PATCH,
             Method::Delete => reqwest::Method::DELETE,
         };
+        let accept = match op.answer.encoding {
+            AnswerEncoding::Json => "application/json",
+            AnswerEncoding::Form => "application/x-www-form-urlencoded",
+            AnswerEncoding::Literal | AnswerEncoding::Empty => "*/*",
+        };
         let mut request = self
             .http
             .request(method, prepared.url.as_str())
-            .header(reqwest::header::ACCEPT, "application/json");
+            .header(reqwest::header::ACCEPT, accept);
         for (name, value) in headers.into_iter().chain(prepared.headers) {
             request = request.header(name, value);
         }
@@ -57,6 +62,8 @@ impl Engine {
                         "application/x-www-form-urlencoded",
                     )
                     .body(form_encode(&form_fields(body))),
+                // Its fields went to the query string when the request was prepared.
+                Encoding::Query => request,
             };
         }
         let mut response = request

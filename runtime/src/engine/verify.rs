@@ -12,6 +12,7 @@ use crate::schema::{self, Operation};
 use crate::secret::Secret;
 
 use super::Engine;
+use super::received::{parse_message, typed_message};
 
 /// A message as the gateway sent it: parsed, its raw bytes for [`Piece::RawBody`], and the
 /// headers it came with for header placements.
@@ -117,8 +118,10 @@ impl Engine {
         Ok(())
     }
 
-    /// Verifies a callback's raw body and returns it as JSON. A callback that does not verify
-    /// is an error, never a value; verification runs before anything is decoded into types.
+    /// Verifies a received message from its raw bytes exactly as they arrived (the body of a
+    /// JSON or form callback, the query string of a return, with or without its `?`) and
+    /// returns it as JSON. A message that does not verify is an error, never a value;
+    /// verification runs on the values as sent, before anything is decoded into types.
     pub fn verify_callback(
         &self,
         callback: &'static schema::Callback,
@@ -135,17 +138,14 @@ impl Engine {
         raw: &[u8],
         headers: &[(&str, &str)],
     ) -> Result<Value, Error> {
-        let message: Value = serde_json::from_slice(raw).map_err(|_| Error::Decode {
-            operation: callback.id,
-            message: "the callback is not JSON".into(),
-        })?;
+        let message = parse_message(callback, raw)?;
         let received = Received {
             body: &message,
             raw,
             headers,
         };
         self.verify_message(callback.id, callback.recipes, callback.signature, &received)?;
-        Ok(message)
+        Ok(typed_message(callback, message))
     }
 
     /// [`Engine::verify_callback_with_headers`], decoded into the callback's type.
@@ -200,10 +200,7 @@ impl Engine {
         raw: &[u8],
         expected_token: &str,
     ) -> Result<T, Error> {
-        let message: Value = serde_json::from_slice(raw).map_err(|_| Error::Decode {
-            operation: callback.id,
-            message: "the notification is not JSON".into(),
-        })?;
+        let message = parse_message(callback, raw)?;
         let field = callback.token_field.ok_or_else(|| {
             Error::Config(format!("callback {} names no token field", callback.id))
         })?;
@@ -220,7 +217,7 @@ impl Engine {
                 source: SignatureError::Mismatch,
             });
         }
-        serde_json::from_value(message).map_err(|_| Error::Decode {
+        serde_json::from_value(typed_message(callback, message)).map_err(|_| Error::Decode {
             operation: callback.id,
             message: format!("the notification does not match {}", callback.message.name),
         })
