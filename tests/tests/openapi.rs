@@ -84,13 +84,18 @@ fn exported_examples(document: &Value) -> Vec<Exported> {
         for (method, operation) in item.as_object().unwrap() {
             let place = format!("{method} {path}");
             for parameter in operation["parameters"].as_array().into_iter().flatten() {
-                for (name, example) in parameter["examples"].as_object().into_iter().flatten() {
+                // A parameter holding JSON text describes it under `content`.
+                let described = parameter["content"]
+                    .as_object()
+                    .and_then(|content| content.values().next())
+                    .unwrap_or(parameter);
+                for (name, example) in described["examples"].as_object().into_iter().flatten() {
                     found.push(Exported {
                         unsigned: false,
                         place: format!("{place} parameter {}", parameter["name"]),
                         name: name.clone(),
                         value: example["value"].clone(),
-                        schema: parameter["schema"].clone(),
+                        schema: described["schema"].clone(),
                     });
                 }
             }
@@ -279,4 +284,51 @@ fn a_value_past_a_limit_fails_the_exported_schema() {
             "{errors:?}"
         );
     }
+}
+
+/// The operation `id` of a document, wherever it is.
+fn operation<'d>(document: &'d Value, id: &str) -> &'d Value {
+    ["paths", "webhooks"]
+        .iter()
+        .filter_map(|key| document[key].as_object())
+        .flat_map(|items| items.values())
+        .flat_map(|item| item.as_object().unwrap().values())
+        .find(|operation| operation["operationId"] == id)
+        .unwrap_or_else(|| panic!("no operation {id}"))
+}
+
+#[test]
+fn encodings_choose_media_types_parameters_and_methods() {
+    let (_, document) = focused_documents()
+        .into_iter()
+        .find(|(gateway, _)| gateway.name == "encodings")
+        .unwrap();
+    let find_order = operation(&document, "find_order");
+    assert!(find_order.get("requestBody").is_none());
+    assert!(
+        find_order["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["in"] == "query" || p["in"] == "header")
+    );
+    let cancel = operation(&document, "cancel_order");
+    assert!(cancel["requestBody"]["content"]["application/x-www-form-urlencoded"].is_object());
+    assert_eq!(
+        cancel["responses"]["200"]["content"]["text/plain"]["schema"]["const"],
+        "[accepted]"
+    );
+    assert!(
+        operation(&document, "forget_card")["responses"]["200"]
+            .get("content")
+            .is_none()
+    );
+    let holder = &operation(&document, "holder")["responses"]["200"]["content"];
+    assert!(holder["application/json; charset=windows-1250"].is_object());
+    assert!(
+        operation(&document, "payment_notice")["requestBody"]["content"]
+            ["application/x-www-form-urlencoded"]
+            .is_object()
+    );
+    assert!(document["webhooks"]["customer_return"]["get"]["parameters"].is_array());
 }

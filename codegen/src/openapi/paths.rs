@@ -3,8 +3,8 @@
 use serde_json::{Map, Value, json};
 
 use crate::ir::{
-    Callback, Direction, Encoding, Example, Field, Gateway, Header, HeaderValue, Location,
-    ObjectType, Operation,
+    AnswerEncoding, Callback, Charset, Direction, Encoding, Example, Field, Gateway, Header,
+    HeaderValue, Location, MessageEncoding, ObjectType, Operation, TypeRef,
 };
 
 use super::schemas::{body_fields, field_schema, literal, reference};
@@ -38,7 +38,7 @@ fn operation_object(gateway: &Gateway, operation: &Operation) -> Value {
     if !parameters.is_empty() {
         object.insert("parameters".into(), Value::Array(parameters));
     }
-    if operation.method.has_body() {
+    if operation.method.has_body() && operation.encoding != Encoding::Query {
         object.insert(
             "requestBody".into(),
             request_body(operation, request, &request_examples),
@@ -116,11 +116,30 @@ fn parameters(
     request: &ObjectType,
     examples: &[&Example],
 ) -> Vec<Value> {
-    let fields = request
+    let outside = request
         .fields
         .iter()
         .filter(|f| f.location.outside_body())
-        .map(|field| field_parameter(gateway, field, examples));
+        .map(|field| {
+            field_parameter(
+                gateway,
+                field,
+                (field.location, Direction::Request),
+                examples,
+            )
+        });
+    // A query-encoded request has no body: its body fields follow in the query string.
+    let query_body = body_fields(request)
+        .filter(|_| operation.encoding == Encoding::Query)
+        .map(|field| {
+            field_parameter(
+                gateway,
+                field,
+                (Location::Query, Direction::Request),
+                examples,
+            )
+        });
+    let fields = outside.chain(query_body);
     let headers = gateway
         .headers
         .iter()
@@ -130,22 +149,24 @@ fn parameters(
     fields.chain(headers).collect()
 }
 
-fn field_parameter(gateway: &Gateway, field: &Field, examples: &[&Example]) -> Value {
+fn field_parameter(
+    gateway: &Gateway,
+    field: &Field,
+    (location, direction): (Location, Direction),
+    examples: &[&Example],
+) -> Value {
     let mut parameter = Map::new();
     parameter.insert("name".into(), json!(field.wire));
-    parameter.insert("in".into(), json!(field.location.as_str()));
+    parameter.insert("in".into(), json!(location.as_str()));
     if !field.doc.is_empty() {
         parameter.insert("description".into(), json!(field.doc));
     }
     // OpenAPI requires every path parameter; a path cannot be built without its fields.
     parameter.insert(
         "required".into(),
-        json!(field.required || field.location == Location::Path),
+        json!(field.required || location == Location::Path),
     );
-    parameter.insert(
-        "schema".into(),
-        field_schema(gateway, field, Direction::Request),
-    );
+    let schema = field_schema(gateway, field, direction);
     let values: Map<String, Value> = examples
         .iter()
         .filter_map(|example| {
@@ -153,10 +174,30 @@ fn field_parameter(gateway: &Gateway, field: &Field, examples: &[&Example]) -> V
             Some((example.name.clone(), json!({ "value": value })))
         })
         .collect();
+    let mut described = Map::new();
+    described.insert("schema".into(), schema);
     if !values.is_empty() {
-        parameter.insert("examples".into(), Value::Object(values));
+        described.insert("examples".into(), Value::Object(values));
+    }
+    if is_nested(field) {
+        // A nested value travels in the URL as JSON text.
+        parameter.insert(
+            "content".into(),
+            json!({ "application/json": Value::Object(described) }),
+        );
+    } else {
+        parameter.extend(described);
     }
     Value::Object(parameter)
+}
+
+/// Whether a field holds an object, a list, a map or any JSON, which a form or a query string
+/// carries as JSON text.
+fn is_nested(field: &Field) -> bool {
+    matches!(
+        field.ty,
+        TypeRef::Object(_) | TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Json
+    )
 }
 
 fn header_parameter(header: &Header) -> Value {
@@ -185,13 +226,13 @@ fn request_body(operation: &Operation, request: &ObjectType, examples: &[&Exampl
         media.insert("examples".into(), Value::Object(body_examples));
     }
     let media_type = match operation.encoding {
-        Encoding::Json => "application/json",
+        Encoding::Json | Encoding::Query => "application/json",
         Encoding::Form => {
             let nested = form_json_fields(request);
             if !nested.is_empty() {
                 media.insert("encoding".into(), Value::Object(nested));
             }
-            "application/x-www-form-urlencoded"
+            FORM
         }
     };
     json!({
@@ -200,18 +241,20 @@ fn request_body(operation: &Operation, request: &ObjectType, examples: &[&Exampl
     })
 }
 
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// A media type with its character set when that is not UTF-8, JSON's own.
+fn with_charset(media_type: &str, charset: Charset) -> String {
+    match charset {
+        Charset::Utf8 => media_type.to_owned(),
+        other => format!("{media_type}; charset={}", other.as_str()),
+    }
+}
+
 /// A form carries nested values as JSON text; OpenAPI says so per property.
 fn form_json_fields(request: &ObjectType) -> Map<String, Value> {
     body_fields(request)
-        .filter(|field| {
-            matches!(
-                field.ty,
-                crate::ir::TypeRef::Object(_)
-                    | crate::ir::TypeRef::List(_)
-                    | crate::ir::TypeRef::Map(_)
-                    | crate::ir::TypeRef::Json
-            )
-        })
+        .filter(|field| is_nested(field))
         .map(|field| {
             (
                 field.wire.clone(),
@@ -269,22 +312,15 @@ fn responses(gateway: &Gateway, operation: &Operation) -> Value {
     match operation.response {
         Some(index) => {
             let response = &gateway.objects[index];
-            let mut media = Map::new();
-            media.insert("schema".into(), reference(&response.name));
-            let examples = body_examples(
-                response,
-                &examples_of(&operation.examples, Direction::Response),
+            let mut answer = Map::new();
+            answer.insert(
+                "description".into(),
+                json!(response_description(gateway, response)),
             );
-            if !examples.is_empty() {
-                media.insert("examples".into(), Value::Object(examples));
+            if let Some((media_type, media)) = answer_media(operation, response) {
+                answer.insert("content".into(), json!({ media_type: media }));
             }
-            responses.insert(
-                "200".into(),
-                json!({
-                    "description": response_description(gateway, response),
-                    "content": { "application/json": media },
-                }),
-            );
+            responses.insert("200".into(), Value::Object(answer));
         }
         None => {
             responses.insert(
@@ -317,6 +353,35 @@ fn responses(gateway: &Gateway, operation: &Operation) -> Value {
     Value::Object(responses)
 }
 
+/// The answer's media type and its schema and examples; `None` for an empty answer.
+fn answer_media(operation: &Operation, response: &ObjectType) -> Option<(String, Value)> {
+    let answer = &operation.answer;
+    let (media_type, schema) = match answer.encoding {
+        AnswerEncoding::Json => ("application/json", reference(&response.name)),
+        AnswerEncoding::Form => (FORM, reference(&response.name)),
+        AnswerEncoding::Literal => (
+            "text/plain",
+            json!({ "type": "string", "const": answer.literal.clone().unwrap_or_default() }),
+        ),
+        AnswerEncoding::Empty => return None,
+    };
+    let mut media = Map::new();
+    media.insert("schema".into(), schema);
+    if answer.encoding.carries_fields() {
+        let examples = body_examples(
+            response,
+            &examples_of(&operation.examples, Direction::Response),
+        );
+        if !examples.is_empty() {
+            media.insert("examples".into(), Value::Object(examples));
+        }
+    }
+    Some((
+        with_charset(media_type, answer.charset),
+        Value::Object(media),
+    ))
+}
+
 fn response_description(gateway: &Gateway, response: &ObjectType) -> String {
     let first = summary(&response.doc);
     match &gateway.result {
@@ -337,23 +402,56 @@ pub fn webhooks(gateway: &Gateway) -> Map<String, Value> {
         .collect()
 }
 
+/// A received message: POSTed as a JSON or form body, or, for the customer's return, a GET
+/// whose query string carries the fields.
 fn webhook(gateway: &Gateway, callback: &Callback) -> Value {
     let message = &gateway.objects[callback.message];
-    let mut media = Map::new();
-    media.insert("schema".into(), reference(&message.name));
     let examples: Vec<&Example> = callback.examples.iter().collect();
-    let examples = body_examples(message, &examples);
-    if !examples.is_empty() {
-        media.insert("examples".into(), Value::Object(examples));
-    }
     let mut operation = Map::new();
     operation.insert("operationId".into(), json!(callback.id));
     operation.insert("summary".into(), json!(summary(&callback.doc)));
     operation.insert("description".into(), json!(callback.doc));
-    operation.insert(
-        "requestBody".into(),
-        json!({ "required": true, "content": { "application/json": media } }),
-    );
+    let media_type = match callback.delivery {
+        MessageEncoding::Json => Some("application/json"),
+        MessageEncoding::Form => Some(FORM),
+        MessageEncoding::Query => None,
+    };
+    match media_type {
+        Some(media_type) => {
+            let mut media = Map::new();
+            media.insert("schema".into(), reference(&message.name));
+            let examples = body_examples(message, &examples);
+            if !examples.is_empty() {
+                media.insert("examples".into(), Value::Object(examples));
+            }
+            if callback.delivery == MessageEncoding::Form {
+                let nested = form_json_fields(message);
+                if !nested.is_empty() {
+                    media.insert("encoding".into(), Value::Object(nested));
+                }
+            }
+            let media_type = with_charset(media_type, callback.charset);
+            operation.insert(
+                "requestBody".into(),
+                json!({ "required": true, "content": { media_type: media } }),
+            );
+        }
+        None => {
+            let parameters: Vec<Value> = message
+                .fields
+                .iter()
+                .map(|field| {
+                    field_parameter(
+                        gateway,
+                        field,
+                        (Location::Query, Direction::Response),
+                        &examples,
+                    )
+                })
+                .collect();
+            operation.insert("parameters".into(), Value::Array(parameters));
+        }
+    }
     operation.insert(
         "responses".into(),
         json!({ "200": { "description": "The merchant took the message." } }),
@@ -368,7 +466,11 @@ fn webhook(gateway: &Gateway, callback: &Callback) -> Value {
     } else {
         operation.insert("x-oneclick-signatures".into(), Value::Object(checks));
     }
-    json!({ "post": operation })
+    let method = match callback.delivery {
+        MessageEncoding::Query => "get",
+        MessageEncoding::Json | MessageEncoding::Form => "post",
+    };
+    json!({ method: operation })
 }
 
 /// The first paragraph of a doc text, on one line.
