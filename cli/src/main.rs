@@ -10,7 +10,8 @@
 //!
 //! Exit codes: 0 success (help, --version and completions included); 2 invalid input (nothing
 //! sent); 3 the gateway answered with an error; 4 transport failure, a signature that does not
-//! verify, or an unknown outcome (the payment may exist); 1 anything else, a usage error too.
+//! verify, an answer about another call, or an unknown outcome (the payment may exist); 1
+//! anything else, a usage error too.
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -434,6 +435,21 @@ fn engine(
     gateway: &'static schema::Gateway,
     args: &ArgMatches,
 ) -> Result<Engine, Failure> {
+    let credentials = credentials(name, gateway)?;
+    let base_url = base_url(name, gateway, args)?;
+    Engine::new(gateway, &base_url, credentials).map_err(|e| Failure(1, e.to_string()))
+}
+
+/// An engine that only checks messages the gateway sent: it calls nobody, so a gateway whose
+/// hosts are per merchant needs no `--base-url` for it.
+fn receiving_engine(name: &str, gateway: &'static schema::Gateway) -> Result<Engine, Failure> {
+    const NEVER_CALLED: &str = "http://127.0.0.1:9";
+    Engine::new(gateway, NEVER_CALLED, credentials(name, gateway)?)
+        .map_err(|e| Failure(1, e.to_string()))
+}
+
+/// The credentials from the environment: `<GATEWAY>_<NAME>`.
+fn credentials(name: &str, gateway: &'static schema::Gateway) -> Result<Credentials, Failure> {
     let prefix = name.to_uppercase();
     let mut values = Vec::new();
     let mut keys = Vec::new();
@@ -442,6 +458,12 @@ fn engine(
         let key_error = |e: oneclick_runtime::KeyError| Failure(1, format!("{var}: {e}"));
         // Keys come from PEM files named by the variable; other credentials are the value.
         match credential.kind {
+            // An optional credential left unset leaves out what reads it (Assist's salt).
+            CredentialKind::Text | CredentialKind::Secret if credential.optional => {
+                if let Ok(value) = std::env::var(&var) {
+                    values.push((credential.name, Secret::new(value)));
+                }
+            }
             CredentialKind::Text | CredentialKind::Secret => {
                 values.push((credential.name, Secret::new(env(&var)?)));
             }
@@ -455,6 +477,15 @@ fn engine(
             }
         }
     }
+    Ok(Credentials { values, keys })
+}
+
+/// The host calls go to: `--base-url`, the spec's environment `--env`, or its first one.
+fn base_url(
+    name: &str,
+    gateway: &'static schema::Gateway,
+    args: &ArgMatches,
+) -> Result<String, Failure> {
     let base_url = match (option(args, "base-url"), option(args, "env")) {
         (Some(url), _) => url.to_string(),
         (None, Some(env_name)) => gateway
@@ -476,8 +507,7 @@ fn engine(
             format!("{base_url} holds per-merchant values: pass --base-url with them filled in"),
         ));
     }
-    Engine::new(gateway, &base_url, Credentials { values, keys })
-        .map_err(|e| Failure(1, e.to_string()))
+    Ok(base_url)
 }
 
 /// The text of `--request` (a file, or `-` for stdin); `None` when the option is absent.
@@ -541,6 +571,10 @@ fn call(
                 "signed_text": dry.text_to_sign,
             });
             return Ok(format!("{}\n", output.render(&shown)));
+        }
+        // A GET redirect is nothing but its URL: printed alone, it is what a script hands on.
+        if op.delivery == Delivery::Redirect && dry.method == schema::Method::Get {
+            return Ok(format!("{}\n", dry.url));
         }
         let mut out = format!("{} {}\n", dry.method.as_str(), dry.url);
         for (header, value) in &dry.headers {
@@ -667,7 +701,7 @@ fn verify(
     args: &ArgMatches,
     output: Output,
 ) -> Result<String, Failure> {
-    let engine = engine(name, gateway, args)?;
+    let engine = receiving_engine(name, gateway)?;
     let raw = read_raw_input(args)?
         .ok_or_else(|| Failure(1, "pass the message with --request FILE|-".into()))?;
     let message: Value = match callback.token_field {
@@ -710,10 +744,11 @@ fn failure(error: Error, output: Output) -> Failure {
             Failure(3, format!("{error}\n{answer}"))
         }
         Error::Fault { detail, .. } => Failure(3, format!("{error}\ndetail: {detail}")),
-        Error::Errors { .. } | Error::Unsuccessful { .. } => Failure(3, error.to_string()),
-        Error::Signature { .. } | Error::Transport { .. } | Error::OutcomeUnknown { .. } => {
-            Failure(4, error.to_string())
-        }
+        Error::Errors { .. } => Failure(3, error.to_string()),
+        Error::Signature { .. }
+        | Error::ForeignAnswer { .. }
+        | Error::Transport { .. }
+        | Error::OutcomeUnknown { .. } => Failure(4, error.to_string()),
         _ => Failure(1, error.to_string()),
     }
 }

@@ -19,15 +19,30 @@ async fn oneclick(args: &[&str], stdin: &str) -> Output {
 /// [`oneclick`] with `RUST_LOG` set to `rust_log`, or removed: the caller's own must not leak
 /// log lines into what a test reads.
 async fn oneclick_with_rust_log(args: &[&str], stdin: &str, rust_log: Option<&str>) -> Output {
+    oneclick_with_env(args, stdin, rust_log, &[]).await
+}
+
+/// [`oneclick_with_rust_log`] with `more` environment variables, such as an optional credential.
+async fn oneclick_with_env(
+    args: &[&str],
+    stdin: &str,
+    rust_log: Option<&str>,
+    more: &[(&str, &str)],
+) -> Output {
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
     let stdin = stdin.to_string();
     let rust_log = rust_log.map(str::to_owned);
+    let more: Vec<(String, String)> = more
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     tokio::task::spawn_blocking(move || {
         let mut command = Command::new(env!("CARGO_BIN_EXE_oneclick"));
         match rust_log {
             Some(filter) => command.env("RUST_LOG", filter),
             None => command.env_remove("RUST_LOG"),
         };
+        command.envs(more);
         let mut child = command
             .args(&args)
             .env("CSOB_MERCHANT_ID", "M1MIPS0000")
@@ -342,7 +357,9 @@ async fn callbacks_and_notifications_are_verified() {
     .await;
     assert_eq!(tampered.status.code(), Some(4));
 
-    let notification = r#"{"securityToken":"2f0ea505","eventId":"e1"}"#;
+    // A complete event: one without the operation it reports is refused whatever its token.
+    let notification =
+        r#"{"securityToken":"2f0ea505","eventId":"e1","operation":{"operationId":"3470744"}}"#;
     let ok = oneclick(
         &[
             "xpay",
@@ -936,4 +953,425 @@ async fn output_json_is_one_line_everywhere_json_is_printed() {
     let answer: Value = serde_json::from_str(stderr.lines().nth(1).unwrap_or_default())
         .unwrap_or_else(|e| panic!("{e}: {stderr}"));
     assert_eq!(answer["resultCode"], 700);
+}
+
+#[tokio::test]
+async fn a_first_payment_from_the_command_line_against_the_simulator() {
+    let simulator = oneclick_simulator::Simulator::start(Default::default())
+        .await
+        .unwrap();
+    let base_url = simulator.url("/csob");
+    let init = json!({
+        "orderNo": "5547", "payOperation": "oneclickPayment", "totalAmount": 1789600,
+        "currency": "CZK", "closePayment": false, "returnUrl": "https://shop.example.com/return",
+        "returnMethod": "GET", "language": "cs", "customerId": "cust-0042",
+        "cart": [{"name": "Wireless headphones", "quantity": 1, "amount": 1789600}]
+    });
+    let created = oneclick(
+        &[
+            "--output",
+            "json",
+            "csob",
+            "payment-init",
+            "--base-url",
+            &base_url,
+            "--request",
+            "-",
+        ],
+        &init.to_string(),
+    )
+    .await;
+    assert_eq!(created.status.code(), Some(0), "{}", text(&created.stderr));
+    let answer: Value = serde_json::from_slice(&created.stdout).unwrap();
+    let pay_id = answer["payId"].as_str().unwrap().to_owned();
+
+    let process = oneclick(
+        &[
+            "csob",
+            "payment-process",
+            "--base-url",
+            &base_url,
+            "--request",
+            "-",
+        ],
+        &json!({ "payId": pay_id }).to_string(),
+    )
+    .await;
+    assert_eq!(process.status.code(), Some(0), "{}", text(&process.stderr));
+    let url = text(&process.stdout);
+    let prefix = format!(
+        "{base_url}/payment/process/M1MIPS0000/{}/",
+        pay_id.replace('@', "%40")
+    );
+    assert!(url.starts_with(&prefix) && url.ends_with('\n'), "{url}");
+    assert_eq!(url.lines().count(), 1, "the URL alone: {url}");
+    assert_eq!(
+        simulator.csob_payments(),
+        [(pay_id.clone(), 1)],
+        "payment-process sends nothing"
+    );
+
+    let close = oneclick(
+        &[
+            "csob",
+            "payment-close",
+            "--base-url",
+            &base_url,
+            "--request",
+            "-",
+        ],
+        &json!({ "payId": pay_id }).to_string(),
+    )
+    .await;
+    assert_eq!(close.status.code(), Some(3), "not paid yet: 150");
+    assert!(
+        text(&close.stderr).contains("150"),
+        "{}",
+        text(&close.stderr)
+    );
+    let echo = oneclick(&["csob", "echo", "--base-url", &base_url], "").await;
+    assert_eq!(echo.status.code(), Some(0), "{}", text(&echo.stderr));
+}
+
+/// Assist's orderresult with `ASSIST_SALT` set: an order whose check value is the vector's is
+/// printed, one with a changed state is refused and exits non-zero; without the salt nothing
+/// is checked.
+#[tokio::test]
+async fn assist_order_result_checks_each_order_with_the_salt_from_the_environment() {
+    let answer = |state: &str| {
+        json!({"orderresult": {"orders": [{"billnumber": "5960220000000001", "ordernumber": "A-1001", "orderamount": "10.00", "ordercurrency": "EUR", "orderstate": state, "checkdata": {"checkvalue": "4FEFB41721CAA3FEABC2A694822F6897"}}]}}).to_string()
+    };
+    let request = r#"{"Billnumber":"5960220000000001"}"#;
+    for (state, salt, exit) in [
+        ("Approved", Some("s4lt"), 0),
+        ("Canceled", Some("s4lt"), 4),
+        ("Canceled", None, 0),
+    ] {
+        let body = answer(state);
+        let server = TestServer::start(move |_| Reply::json(body.clone())).await;
+        let url = server.url("");
+        let args = [
+            "assist",
+            "order-result",
+            "--request",
+            "-",
+            "--base-url",
+            &url,
+        ];
+        let env: Vec<(&str, &str)> = salt.map(|s| ("ASSIST_SALT", s)).into_iter().collect();
+        let out = oneclick_with_env(&args, request, None, &env).await;
+        assert_eq!(
+            out.status.code(),
+            Some(exit),
+            "{state} {salt:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            !text(&out.stderr).contains("s4lt"),
+            "the salt is never printed"
+        );
+    }
+}
+
+/// `oneclick assist verify-payment-notification` reads the raw form body: exit 0 only when its
+/// check value verifies with `ASSIST_SALT` (the vectors' second result).
+#[tokio::test]
+async fn assist_payment_notification_exits_0_only_when_its_check_value_verifies() {
+    let body = |state: &str| {
+        format!(
+            "merchant_id=452739&ordernumber=A-1001&billnumber=5960220000000001&orderamount=10.00&ordercurrency=EUR&orderstate={state}&packetdate=20260601&checkvalue=4FEFB41721CAA3FEABC2A694822F6897"
+        )
+    };
+    let args = ["assist", "verify-payment-notification", "--request", "-"];
+    for (state, salt, exit) in [
+        ("Approved", Some("s4lt"), 0),
+        ("Canceled", Some("s4lt"), 4),
+        ("Approved", Some("another salt"), 4),
+        ("Approved", None, 1),
+    ] {
+        let env: Vec<(&str, &str)> = salt.map(|s| ("ASSIST_SALT", s)).into_iter().collect();
+        let out = oneclick_with_env(&args, &body(state), None, &env).await;
+        assert_eq!(
+            out.status.code(),
+            Some(exit),
+            "{state} {salt:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            !text(&out.stderr).contains("s4lt"),
+            "the salt is never printed"
+        );
+    }
+}
+
+/// The XPay card-on-file lifecycle from the command line, against the simulator: order,
+/// payment, the notification checked against its token, capture, refund, the operation read
+/// back, a merchant-initiated payment.
+#[tokio::test]
+async fn xpay_lifecycle_from_the_command_line() {
+    use oneclick_simulator::{Config, Simulator, xpay};
+    let config = Config {
+        xpay: xpay::Settings {
+            api_key: Secret::new("xpay-key".to_owned()),
+        },
+        ..Config::default()
+    };
+    let simulator = Simulator::start(config).await.unwrap();
+    let merchant = TestServer::start(|_| Reply::json("{}")).await;
+    let base_url = simulator.url("/xpay");
+    let run = |operation: &'static str, request: String| {
+        let base_url = base_url.clone();
+        async move {
+            let out = oneclick(
+                &[
+                    "xpay",
+                    operation,
+                    "--request",
+                    "-",
+                    "--base-url",
+                    &base_url,
+                    "--output",
+                    "json",
+                ],
+                &request,
+            )
+            .await;
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{operation}: {}",
+                text(&out.stderr)
+            );
+            serde_json::from_slice::<Value>(&out.stdout).unwrap()
+        }
+    };
+    let created = run(
+        "create-hpp-order",
+        json!({"order": {"orderId": "cli-1", "amount": "3000", "currency": "EUR", "customerId": "mcid-cli"},
+            "paymentSession": {"actionType": "PAY", "amount": "3000", "resultUrl": "https://shop.example/r", "cancelUrl": "https://shop.example/c",
+                "notificationUrl": merchant.url("/notify"),
+                "recurrence": {"action": "CONTRACT_CREATION", "contractId": "C-cli", "contractType": "CIT"}}})
+        .to_string(),
+    )
+    .await;
+    let token = created["securityToken"].as_str().unwrap().to_owned();
+    simulator.pay_xpay_order("cli-1").await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let notification = loop {
+        if let Some(first) = merchant.received().into_iter().next() {
+            break text(&first.body);
+        }
+        assert!(std::time::Instant::now() < deadline, "no notification");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    };
+
+    let verify = |token: String| {
+        let notification = notification.clone();
+        async move {
+            oneclick(
+                &[
+                    "xpay",
+                    "verify-notification",
+                    "--request",
+                    "-",
+                    "--token",
+                    &token,
+                    "--output",
+                    "json",
+                ],
+                &notification,
+            )
+            .await
+        }
+    };
+    let verified = verify(token.clone()).await;
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}",
+        text(&verified.stderr)
+    );
+    let event: Value = serde_json::from_slice(&verified.stdout).unwrap();
+    assert_eq!(event["operation"]["operationType"], "AUTHORIZATION");
+    assert_eq!(
+        event["operation"]["additionalData"]["cardExpiryDate"], "***",
+        "card data is hidden"
+    );
+    let refused = verify(format!("x{}", &token[1..])).await;
+    assert_eq!(refused.status.code(), Some(4), "{}", text(&refused.stderr));
+    assert!(refused.stdout.is_empty());
+
+    let authorization = event["operation"]["operationId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let money = |amount: &str| {
+        json!({"operationId": authorization, "amount": amount, "currency": "EUR"}).to_string()
+    };
+    let captured = run("capture-operation", money("3000")).await;
+    assert!(captured["operationId"].is_string(), "{captured}");
+    let refunded = run("refund-operation", money("1000")).await;
+    let operation = run(
+        "get-operation",
+        json!({"operationId": refunded["operationId"]}).to_string(),
+    )
+    .await;
+    assert_eq!(operation["operationType"], "REFUND");
+    assert_eq!(operation["operationAmount"], "1000");
+    let charged = run(
+        "create-mit-order",
+        json!({"order": {"orderId": "cli-2", "amount": "500", "currency": "EUR", "customerId": "mcid-cli"}, "contractId": "C-cli"})
+            .to_string(),
+    )
+    .await;
+    assert_eq!(charged["operation"]["operationResult"], "EXECUTED");
+
+    let invalid = oneclick(
+        &[
+            "xpay",
+            "capture-operation",
+            "--request",
+            "-",
+            "--base-url",
+            &base_url,
+        ],
+        &money("30.00"),
+    )
+    .await;
+    assert_eq!(invalid.status.code(), Some(2), "nothing is sent");
+    assert!(
+        text(&invalid.stderr).contains("/amount"),
+        "{}",
+        text(&invalid.stderr)
+    );
+}
+
+/// A Monetix merchant's refund, capture and cancel from the command line against the
+/// simulator, each callback checked with `verify-callback`, which shows what operation it
+/// reports on.
+#[tokio::test]
+async fn monetix_after_the_sale_from_the_command_line() {
+    use oneclick_simulator::outcomes::Outcome;
+    let merchant = TestServer::start(|_| Reply::json("{}")).await;
+    let mut config = oneclick_simulator::Config::default();
+    config.monetix.callback_url = Some(merchant.url("/callback"));
+    let simulator = oneclick_simulator::Simulator::start(config).await.unwrap();
+    let base_url = simulator.url("/monetix");
+    let run = |operation: &'static str, request: Value| {
+        let base_url = base_url.clone();
+        async move {
+            oneclick(
+                &[
+                    "monetix",
+                    operation,
+                    "--request",
+                    "-",
+                    "--base-url",
+                    &base_url,
+                    "--output",
+                    "json",
+                ],
+                &request.to_string(),
+            )
+            .await
+        }
+    };
+    let callback = |count: usize| {
+        let merchant = &merchant;
+        async move {
+            for _ in 0..300 {
+                if let Some(received) = merchant.received().get(count - 1) {
+                    return text(&received.body);
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            panic!("no callback number {count}");
+        }
+    };
+    let verified_operation = |raw: String| async move {
+        let out = oneclick(
+            &[
+                "monetix",
+                "verify-callback",
+                "--request",
+                "-",
+                "--output",
+                "json",
+            ],
+            &raw,
+        )
+        .await;
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (
+            shown["operation"]["type"].as_str().unwrap().to_owned(),
+            shown["payment"]["status"].as_str().unwrap().to_owned(),
+        )
+    };
+    let sale = |payment_id: &str| {
+        json!({"general": {"payment_id": payment_id}, "customer": {"id": "c", "ip_address": "10.0.0.1"},
+               "payment": {"amount": 1000, "currency": "EUR"}, "return_url": {}, "token": "t"})
+    };
+
+    assert_eq!(run("card-sale", sale("cli-1")).await.status.code(), Some(0));
+    verified_operation(callback(1).await).await;
+    let refund = |amount: i64, id: &str| {
+        json!({"general": {"payment_id": "cli-1"},
+               "payment": {"amount": amount, "currency": "EUR", "description": "Returned", "merchant_refund_id": id}})
+    };
+    let out = run("card-refund", refund(400, "r1")).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let ack: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(ack["status"], "success");
+    assert_eq!(
+        verified_operation(callback(2).await).await,
+        ("refund".to_owned(), "partially refunded".to_owned())
+    );
+    let out = run("card-refund", refund(601, "r2")).await;
+    assert_eq!(out.status.code(), Some(3), "refused: {}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+
+    simulator.queue_outcome("monetix", Outcome::Hold, 2);
+    run("card-sale", sale("cli-2")).await;
+    run("card-sale", sale("cli-3")).await;
+    callback(4).await;
+    let held = |payment_id: &str| json!({"general": {"payment_id": payment_id}, "payment": {"amount": 1000, "currency": "EUR"}});
+    assert_eq!(
+        run("card-capture", held("cli-2")).await.status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        verified_operation(callback(5).await).await,
+        ("capture".to_owned(), "success".to_owned())
+    );
+    assert_eq!(
+        run("card-cancel", held("cli-3")).await.status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        verified_operation(callback(6).await).await,
+        ("cancel".to_owned(), "canceled".to_owned())
+    );
+
+    let invalid = oneclick(
+        &[
+            "monetix",
+            "card-refund",
+            "--request",
+            "-",
+            "--base-url",
+            &base_url,
+        ],
+        &json!({"general": {"payment_id": "cli-1", "merchant_callback_url": "nowhere"},
+                "payment": {"amount": 0, "currency": "EUR", "description": "x"}})
+        .to_string(),
+    )
+    .await;
+    assert_eq!(invalid.status.code(), Some(2));
+    let complaint = text(&invalid.stderr);
+    assert!(complaint.contains("/payment/amount"), "{complaint}");
+    assert!(
+        complaint.contains("/general/merchant_callback_url"),
+        "{complaint}"
+    );
 }

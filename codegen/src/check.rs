@@ -7,15 +7,25 @@ use std::collections::BTreeSet;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use oneclick_schema::{
-    AnswerEncoding, Auto, Delivery, Encoding, Location, PathStep, Repeat, ScalarBase, path_steps,
+    AnswerEncoding, Auto, CredentialKind, Delivery, Encoding, ErrorShape, Location, Meaning,
+    PathStep, Repeat, ScalarBase, path_steps,
 };
 
 use crate::diagnostics::Sink;
 use crate::ir::{UrlPart, url_parts};
 use crate::spec::{
-    Constraints, EnumValueSpec, FieldSpec, ObjectSpec, RuleKindSpec, Samples, Scalar, Spanned,
-    Spec, Text, TypeBody, TypeExpr,
+    CallbackSpec, Constraints, EnumValueSpec, ErrorBodySpec, FieldSpec, ObjectSpec, ResultCodeSpec,
+    ResultSpec, RuleKindSpec, Samples, Scalar, Spanned, Spec, Text, TypeBody, TypeExpr,
 };
+
+/// A result code as a diagnostic names it: `700`, `"error"`.
+fn code_text(code: &Scalar) -> String {
+    match code {
+        Scalar::Str(text) => format!("{text:?}"),
+        Scalar::Int(int) => int.to_string(),
+        Scalar::Bool(flag) => flag.to_string(),
+    }
+}
 
 /// The largest `min_length`/`max_length`: card and payment fields are short, and a larger bound
 /// is a typo that would make generated boundary tests build huge strings.
@@ -96,9 +106,9 @@ struct Checker<'a, 's> {
 impl Checker<'_, '_> {
     fn top_level(&mut self) {
         let spec = self.spec;
-        if spec.version.value != 1 {
+        if spec.version.value != 2 {
             let message = format!(
-                "unsupported spec version {}; this generator reads version 1",
+                "unsupported spec version {}; this generator reads version 2 (see spec/README.md)",
                 spec.version.value
             );
             self.sink.error(spec.version.pos, message);
@@ -128,6 +138,16 @@ impl Checker<'_, '_> {
         }
         for credential in &spec.credentials {
             self.snake(&credential.name, "a credential name");
+            let text = matches!(
+                credential.kind(),
+                CredentialKind::Text | CredentialKind::Secret
+            );
+            if let (Some(at), false) = (credential.optional, text) {
+                self.sink.error(
+                    at,
+                    "only a `text` or `secret` credential can be optional: a key signs or verifies every message of its recipes",
+                );
+            }
         }
         if let Some(answers) = &spec.answers {
             let fixed = answers
@@ -143,33 +163,22 @@ impl Checker<'_, '_> {
             }
         }
         if let Some(result) = &spec.result {
-            if result.codes.is_empty() {
-                self.sink
-                    .error(result.pos, "`result.codes` lists at least one code");
-            }
-            let mut codes = BTreeSet::new();
-            let mut names = BTreeSet::new();
-            for code in &result.codes {
-                if !codes.insert(code.code.value) {
-                    let message = format!("result code {} is listed twice", code.code.value);
-                    self.sink.error(code.code.pos, message);
-                }
-                self.snake(&code.name, "a result code name");
-                if !names.insert(code.name.value.clone()) {
-                    let message = format!("result code name `{}` is used twice", code.name.value);
-                    self.sink.error(code.name.pos, message);
-                }
-            }
+            self.result_declaration(result);
             let carries_code = |body: &ObjectSpec| {
                 body.fields
                     .iter()
                     .any(|f| f.wire.value == result.code_field.value)
             };
             let applies = spec.operations.iter().any(|op| {
-                op.response
-                    .as_ref()
-                    .is_some_and(|r| r.items.is_some() || carries_code(r))
-            }) || spec.callbacks.iter().any(|c| carries_code(&c.message));
+                op.result.is_none()
+                    && op
+                        .response
+                        .as_ref()
+                        .is_some_and(|r| r.items.is_some() || carries_code(r))
+            }) || spec
+                .callbacks
+                .iter()
+                .any(|c| c.result.is_none() && carries_code(&c.message));
             if !applies {
                 let message = format!(
                     "`result` applies to nothing: no response or callback has `{}`",
@@ -177,13 +186,9 @@ impl Checker<'_, '_> {
                 );
                 self.sink.error(result.pos, message);
             }
-            for success in &result.success {
-                if !codes.contains(&success.value) {
-                    let message =
-                        format!("success code {} is not in `result.codes`", success.value);
-                    self.sink.error(success.pos, message);
-                }
-            }
+        }
+        for body in &spec.errors {
+            self.error_body(body);
         }
         for status in &spec.retry_http_status {
             if !(400..=599).contains(&status.value) {
@@ -236,6 +241,7 @@ impl Checker<'_, '_> {
             self.sink.error(op.source_document.pos, message);
         }
         self.path(op);
+        self.answer_matches(op);
         if let Some(items) = &op.request.items {
             self.sink.error(
                 items.pos,
@@ -245,6 +251,7 @@ impl Checker<'_, '_> {
         self.object(&op.request, Side::Request);
         self.delivery(op);
         self.repeat(op);
+        self.result_by(op);
         // A literal or empty answer's response declares no fields: its shape is the whole
         // answer, so the rule that an object has a field does not apply.
         let fixed_shape = !op.answer_encoding(spec.answers.as_ref()).carries_fields();
@@ -287,49 +294,50 @@ impl Checker<'_, '_> {
                 }
             }
         }
-        match &spec.result {
+        if let Some(own) = &op.result {
+            self.result_declaration(own);
+            if op.response.is_none() {
+                self.sink
+                    .error(own.pos, "a redirect has no answer, so it has no `result`");
+            }
+        }
+        match op.result.as_ref().or(spec.result.as_ref()) {
             Some(result) => {
-                for field in
-                    std::iter::once(&result.code_field).chain(result.message_field.as_ref())
+                // A literal or empty answer has no field to carry a code: its shape is the
+                // outcome.
+                let carries_fields = op.answer_encoding(spec.answers.as_ref()).carries_fields();
+                if let Some(response) = op
+                    .response
+                    .as_ref()
+                    .filter(|r| carries_fields && r.items.is_none())
                 {
-                    // A literal or empty answer has no field to carry a code: its shape is the
-                    // outcome.
-                    let carries_fields = op.answer_encoding(spec.answers.as_ref()).carries_fields();
-                    if let Some(response) = op.response.as_ref().filter(|r| {
-                        carries_fields
-                            && r.items.is_none()
-                            && !r.fields.iter().any(|f| f.wire.value == field.value)
-                    }) {
-                        let message = format!(
-                            "the response of `{}` lacks `{}`, which `result` names",
-                            op.id.value, field.value
-                        );
-                        self.sink.error(response.pos, message);
-                    }
+                    let owner = format!("the response of `{}`", op.id.value);
+                    self.result_fields(result, response, &owner);
                 }
                 for code in &op.retryable_result_codes {
-                    if !result.codes.iter().any(|c| c.code.value == code.value) {
-                        let message = format!(
-                            "retryable result code {} is not in `result.codes`",
-                            code.value
-                        );
-                        self.sink.error(code.pos, message);
-                    }
-                    if result.success.iter().any(|s| s.value == code.value) {
-                        let message = format!(
-                            "result code {} means success, so it is never retried",
-                            code.value
-                        );
-                        self.sink.error(code.pos, message);
+                    match result.codes.iter().find(|c| c.code.value == code.value) {
+                        None => {
+                            let message = format!(
+                                "retryable result code {} is not in `result.codes`",
+                                code_text(&code.value)
+                            );
+                            self.sink.error(code.pos, message);
+                        }
+                        Some(listed) if listed.meaning == Meaning::Success => {
+                            let message = format!(
+                                "result code {} means success, so it is never retried",
+                                code_text(&code.value)
+                            );
+                            self.sink.error(code.pos, message);
+                        }
+                        Some(_) => {}
                     }
                 }
             }
             None => {
                 if let Some(code) = op.retryable_result_codes.first() {
-                    self.sink.error(
-                        code.pos,
-                        "retryable result codes need a gateway-level `result`",
-                    );
+                    self.sink
+                        .error(code.pos, "retryable result codes need a `result`");
                 }
             }
         }
@@ -342,6 +350,170 @@ impl Checker<'_, '_> {
                     example.name.value
                 );
                 self.sink.error(example.name.pos, message);
+            }
+        }
+    }
+
+    /// `result_by` names a callback of the spec, and an answer that acknowledges: a redirect's
+    /// answer goes to the customer's browser, so there is none to describe.
+    fn result_by(&mut self, op: &crate::spec::OperationSpec) {
+        let Some(callback) = &op.result_by else {
+            return;
+        };
+        if !self
+            .spec
+            .callbacks
+            .iter()
+            .any(|c| c.id.value == callback.value)
+        {
+            let message = format!(
+                "`result_by` names `{}`, which is not a callback of this spec",
+                callback.value
+            );
+            self.sink.error(callback.pos, message);
+        }
+        if op.delivery() == Delivery::Redirect {
+            self.sink.error(
+                callback.pos,
+                "a redirect has no answer that acknowledges: `result_by` does not apply",
+            );
+        }
+    }
+
+    /// An error body names the members its shape needs, and a body that could be taken for a
+    /// success (a flat object, a whole-body list) says with which statuses it comes.
+    fn error_body(&mut self, body: &ErrorBodySpec) {
+        let shape = body.shape.value;
+        match (shape, &body.field) {
+            (ErrorShape::Wrapped, None) => {
+                self.sink.error(
+                    body.pos,
+                    "a wrapped error body names the `field` holding it",
+                );
+            }
+            (ErrorShape::Flat, Some(field)) => {
+                self.sink.error(
+                    field.pos,
+                    "a flat error body has no `field`: its members are at the top level",
+                );
+            }
+            _ => {}
+        }
+        let whole_body =
+            shape == ErrorShape::Flat || (shape == ErrorShape::List && body.field.is_none());
+        if whole_body && body.http_status.is_empty() {
+            let message = format!(
+                "a {} error body needs `http_status`: without it any answer with `{}` would be an error",
+                if shape == ErrorShape::Flat {
+                    "flat"
+                } else {
+                    "whole-body list"
+                },
+                body.code.value
+            );
+            self.sink.error(body.pos, message);
+        }
+        if let (ErrorShape::List, Some(detail)) = (shape, &body.detail) {
+            self.sink.error(
+                detail.pos,
+                "the items of an error list carry a code and a message; `detail` is for wrapped and flat bodies",
+            );
+        }
+        for status in &body.http_status {
+            if !(100..=599).contains(&status.value) {
+                self.sink
+                    .error(status.pos, "an HTTP status is between 100 and 599");
+            }
+        }
+    }
+
+    /// A result declaration on its own: its codes are unique integers or strings with unique
+    /// snake_case names, and at least one of them means success.
+    fn result_declaration(&mut self, result: &ResultSpec) {
+        if result.codes.is_empty() {
+            self.sink
+                .error(result.pos, "`result.codes` lists at least one code");
+        } else if !result.codes.iter().any(|c| c.meaning == Meaning::Success) {
+            self.sink.error(
+                result.pos,
+                "no code of `result.codes` means success: every answer would be an error",
+            );
+        }
+        self.code_list(&result.codes);
+        if let Some(second) = &result.secondary {
+            self.code_list(&second.codes);
+            if second.field.value == result.code_field.value {
+                let message = format!(
+                    "`{}` is the code field already; the secondary code is another field",
+                    second.field.value
+                );
+                self.sink.error(second.field.pos, message);
+            }
+        }
+    }
+
+    fn code_list(&mut self, codes: &[ResultCodeSpec]) {
+        let mut seen = Vec::new();
+        let mut names = BTreeSet::new();
+        for code in codes {
+            if matches!(code.code.value, Scalar::Bool(_)) {
+                self.sink
+                    .error(code.code.pos, "a result code is an integer or a string");
+            } else if seen.contains(&&code.code.value) {
+                let message = format!(
+                    "result code {} is listed twice",
+                    code_text(&code.code.value)
+                );
+                self.sink.error(code.code.pos, message);
+            }
+            seen.push(&code.code.value);
+            self.snake(&code.name, "a result code name");
+            if !names.insert(code.name.value.clone()) {
+                let message = format!("result code name `{}` is used twice", code.name.value);
+                self.sink.error(code.name.pos, message);
+            }
+        }
+    }
+
+    /// The fields a result declaration names are in `body`, and its codes are of their type.
+    fn result_fields(&mut self, result: &ResultSpec, body: &ObjectSpec, owner: &str) {
+        let secondary = result.secondary.as_ref();
+        let named = std::iter::once(&result.code_field)
+            .chain(result.message_field.as_ref())
+            .chain(secondary.map(|s| &s.field));
+        for field in named {
+            if !body.fields.iter().any(|f| f.wire.value == field.value) {
+                let message = format!("{owner} lacks `{}`, which `result` names", field.value);
+                self.sink.error(body.pos, message);
+            }
+        }
+        let coded = std::iter::once((&result.code_field, &result.codes))
+            .chain(secondary.map(|s| (&s.field, &s.codes)));
+        for (field, codes) in coded {
+            let Some(declared) = body.fields.iter().find(|f| f.wire.value == field.value) else {
+                continue;
+            };
+            let kind = match declared.ty.value.as_ref() {
+                Some(TypeExpr::Integer) => "an integer",
+                Some(TypeExpr::String) => "a string",
+                _ => continue,
+            };
+            for code in codes {
+                // A boolean code has its own diagnostic.
+                let fits = matches!(
+                    (&code.code.value, kind),
+                    (Scalar::Int(_), "an integer")
+                        | (Scalar::Str(_), "a string")
+                        | (Scalar::Bool(_), _)
+                );
+                if !fits {
+                    let message = format!(
+                        "result code {} does not fit `{}`, {kind} field of {owner}",
+                        code_text(&code.code.value),
+                        field.value
+                    );
+                    self.sink.error(code.code.pos, message);
+                }
             }
         }
     }
@@ -394,23 +566,40 @@ impl Checker<'_, '_> {
         for path in &op.reconcile {
             self.reconcile_path(&op.request, path);
         }
-        if let Some(when) = &op.success_when {
-            let named = op
-                .response
-                .as_ref()
-                .is_some_and(|r| r.fields.iter().any(|f| f.wire.value == when.field.value));
-            if !named {
-                let message = format!(
-                    "`success_when` names `{}`, which is not a field of the response",
-                    when.field.value
-                );
-                self.sink.error(when.field.pos, message);
-            }
-            if when.values.is_empty() {
-                self.sink.error(
-                    when.field.pos,
-                    "`success_when` needs at least one value that means success",
-                );
+    }
+
+    /// Each `answer_matches` name is a top-level field of both messages whose value the caller
+    /// gives: the client compares the answer with what the caller asked about.
+    fn answer_matches(&mut self, op: &crate::spec::OperationSpec) {
+        let Some(first) = op.answer_matches.first() else {
+            return;
+        };
+        let Some(response) = &op.response else {
+            self.sink.error(
+                first.pos,
+                "`answer_matches` needs a response: a redirect is answered in the customer's browser",
+            );
+            return;
+        };
+        for name in &op.answer_matches {
+            let in_request = op
+                .request
+                .fields
+                .iter()
+                .find(|f| f.wire.value == name.value);
+            let problem = match in_request {
+                None => Some("which is not a field of the request"),
+                Some(field) if field.auto.is_some() => {
+                    Some("which the client fills itself: name a value the caller gives")
+                }
+                Some(_) if !response.fields.iter().any(|f| f.wire.value == name.value) => {
+                    Some("which is not a field of the response")
+                }
+                Some(_) => None,
+            };
+            if let Some(problem) = problem {
+                let message = format!("`answer_matches` names `{}`, {problem}", name.value);
+                self.sink.error(name.pos, message);
             }
         }
     }
@@ -576,7 +765,7 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn callback(&mut self, callback: &crate::spec::CallbackSpec) {
+    fn callback(&mut self, callback: &CallbackSpec) {
         let spec = self.spec;
         self.snake(&callback.id, "a callback id");
         if !spec
@@ -591,6 +780,25 @@ impl Checker<'_, '_> {
             self.sink.error(callback.source_document.pos, message);
         }
         self.object(&callback.message, Side::Response);
+        if let Some(token) = &callback.token_field {
+            self.token_field(callback, token);
+        }
+        if let Some(own) = &callback.result {
+            self.result_declaration(own);
+        }
+        if let Some(result) = &callback.result {
+            let owner = format!("the message of `{}`", callback.id.value);
+            self.result_fields(result, &callback.message, &owner);
+        } else if let Some(result) = spec.result.as_ref().filter(|r| {
+            callback
+                .message
+                .fields
+                .iter()
+                .any(|f| f.wire.value == r.code_field.value)
+        }) {
+            let owner = format!("the message of `{}`", callback.id.value);
+            self.result_fields(result, &callback.message, &owner);
+        }
         let mut names = BTreeSet::new();
         for example in &callback.examples {
             self.snake(&example.name, "an example name");
@@ -650,8 +858,69 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// The token is compared as text and a message without it cannot be checked, so it must be
+    /// a required string field of the message.
+    fn token_field(&mut self, callback: &CallbackSpec, token: &Text) {
+        let field = callback
+            .message
+            .fields
+            .iter()
+            .find(|f| f.wire.value == token.value);
+        let spec = self.spec;
+        let text = |ty: &TypeExpr| match ty {
+            TypeExpr::String => true,
+            TypeExpr::Named(name) => spec.types.iter().any(|t| {
+                t.name.value == *name
+                    && matches!(&t.body, TypeBody::Scalar(s) if s.base.value == ScalarBase::String)
+            }),
+            _ => false,
+        };
+        let usable = field.is_some_and(|f| f.required && f.ty.value.as_ref().is_some_and(text));
+        if !usable {
+            let message = format!(
+                "`token_field` names `{}`, which is not a required string field of the message",
+                token.value
+            );
+            self.sink.error(token.pos, message);
+        }
+    }
+
+    /// The other place of a field must hold a value of the same type, and the field cannot be
+    /// required where it may well be absent.
+    fn also_at(&mut self, body: &ObjectSpec, field: &FieldSpec, path: &Text, side: Side) {
+        if side != Side::Response {
+            let message = "`also_at` is for the fields of a response or a callback message";
+            self.sink.error(path.pos, message);
+            return;
+        }
+        if field.required {
+            let message = format!(
+                "`{}` may be sent at `{}` instead, so it cannot be `required`",
+                field.wire.value, path.value
+            );
+            self.sink.error(path.pos, message);
+        }
+        match self.spec.fields_along(body, &path.value) {
+            Err(why) => {
+                let message = format!("`also_at: {}` leads nowhere: {why}", path.value);
+                self.sink.error(path.pos, message);
+            }
+            Ok(along) => {
+                let other = along.last().map(|f| &f.ty.value);
+                if other != Some(&field.ty.value) || path.value == field.wire.value {
+                    let message = format!(
+                        "`{}` must be another field of the same type as `{}`",
+                        path.value, field.wire.value
+                    );
+                    self.sink.error(path.pos, message);
+                }
+            }
+        }
+    }
+
     fn object(&mut self, body: &ObjectSpec, side: Side) {
-        if body.open && side != Side::Response {
+        // A named type's side is known once its uses are: lowering refuses one in a request.
+        if body.open && side == Side::Request {
             self.sink.error(
                 body.pos,
                 "`open` is for answers: requests say every field they send",
@@ -660,6 +929,11 @@ impl Checker<'_, '_> {
         if body.fields.is_empty() && body.items.is_none() && !body.open {
             self.sink
                 .error(body.pos, "an object has at least one field");
+        }
+        for field in &body.fields {
+            if let Some(path) = &field.also_at {
+                self.also_at(body, field, path, side);
+            }
         }
         let mut rust_names = BTreeSet::new();
         for field in &body.fields {
@@ -758,6 +1032,12 @@ impl Checker<'_, '_> {
                     let listed = self.spec.credentials.iter().find(|c| &c.name.value == name);
                     if listed.is_none() {
                         let message = format!("`{name}` is not listed under `credentials`");
+                        self.sink.error(auto.pos, message);
+                    }
+                    if listed.is_some_and(|c| c.optional.is_some()) {
+                        let message = format!(
+                            "`{name}` is optional: `auto` fills a field from a credential that is always configured"
+                        );
                         self.sink.error(auto.pos, message);
                     }
                     listed

@@ -10,8 +10,8 @@
 
 pub use oneclick_schema::recipe::{Absent, Algorithm, Booleans, DigestAlgorithm, Output};
 pub use oneclick_schema::{
-    AnswerEncoding, Charset, CredentialKind, Delivery, Encoding, Format, LengthUnit, Location,
-    MessageEncoding, Method, Repeat, ScalarBase, TimeZone,
+    AnswerEncoding, Charset, CredentialKind, Delivery, Encoding, ErrorShape, Format, LengthUnit,
+    Location, Meaning, MessageEncoding, Method, Repeat, ScalarBase, TimeZone,
 };
 
 pub use crate::spec::{FlatSpec, ValuesFormat};
@@ -47,8 +47,7 @@ pub struct Gateway {
     /// Every signature recipe, in spec order; messages refer to them by index.
     pub recipes: Vec<Recipe>,
     pub result: Option<ResultSpec>,
-    pub fault: Option<Fault>,
-    pub errors: Option<ErrorsList>,
+    pub errors: Vec<ErrorBody>,
     /// Headers on every request.
     pub headers: Vec<Header>,
     pub retry_http_status: Vec<u16>,
@@ -74,7 +73,9 @@ impl Gateway {
     /// Whether `wire` is the name a recipe's signature field has, at any depth.
     pub fn is_signature_field(&self, wire: &str) -> bool {
         self.recipes.iter().any(|r| match &r.placement {
-            Placement::Field(path) => path.last().is_some_and(|last| last == wire),
+            Placement::Field(path) | Placement::EachItem { field: path, .. } => {
+                path.last().is_some_and(|last| last == wire)
+            }
             Placement::Header { .. } => false,
         })
     }
@@ -168,6 +169,8 @@ pub struct Credential {
     /// Sent as a JSON number (`i64` in `Credentials`) rather than a string.
     pub integer: bool,
     pub kind: CredentialKind,
+    /// The merchant may leave it out: `Option` in `Credentials`, set with `with_<name>`.
+    pub optional: bool,
 }
 
 /// A signature recipe of the spec.
@@ -183,6 +186,9 @@ pub struct Recipe {
     pub placement: Placement,
     pub sign_key: Option<String>,
     pub verify_key: Option<String>,
+    /// The optional credentials it reads: without them it signs and verifies no request or
+    /// response (a received message still needs them).
+    pub optional_credentials: Vec<String>,
 }
 
 impl Recipe {
@@ -243,6 +249,11 @@ pub enum SignedField {
 pub enum Placement {
     /// A body field by its path from the top.
     Field(Vec<String>),
+    /// A field of each item of the list at `list`, each item signed over its own fields.
+    EachItem {
+        list: Vec<String>,
+        field: Vec<String>,
+    },
     Header {
         name: String,
         /// Items in order: the item's name and `None` for the signature, or an input's name.
@@ -256,25 +267,35 @@ pub enum Placement {
 pub struct ResultSpec {
     pub code_field: String,
     pub message_field: Option<String>,
-    pub success: Vec<i64>,
+    pub codes: Vec<ResultCode>,
+    pub secondary: Option<SecondaryCode>,
+}
+
+/// The second field of a two-field result code.
+#[derive(Debug, Clone)]
+pub struct SecondaryCode {
+    pub field: String,
     pub codes: Vec<ResultCode>,
 }
 
-/// Where the gateway's error object keeps its parts.
+/// Which result declaration a callback's message follows.
 #[derive(Debug, Clone)]
-pub struct Fault {
-    pub field: String,
-    pub code: String,
-    pub message: String,
-    pub detail: String,
+pub enum ResultRef {
+    /// The gateway's, because the message carries its code field.
+    Gateway,
+    /// The callback's own.
+    Own(ResultSpec),
 }
 
-/// Where the gateway's list of errors keeps its parts.
+/// An error body the gateway answers with, and where it keeps its parts.
 #[derive(Debug, Clone)]
-pub struct ErrorsList {
-    pub field: String,
+pub struct ErrorBody {
+    pub shape: ErrorShape,
+    pub field: Option<String>,
     pub code: String,
     pub message: String,
+    pub detail: Option<String>,
+    pub http_status: Vec<u16>,
 }
 
 /// A header the client sets itself.
@@ -300,7 +321,8 @@ pub struct Preset {
 
 #[derive(Debug, Clone)]
 pub struct ResultCode {
-    pub code: i64,
+    pub code: Literal,
+    pub meaning: Meaning,
     /// Spec name, snake_case: `template_not_found`.
     pub name: String,
     /// UpperCamelCase variant of the generated `ResultCode` enum.
@@ -428,6 +450,19 @@ pub struct Field {
     pub default: Option<Literal>,
     /// Every constraint on the value, whether inline or from its scalar type.
     pub constraints: Vec<Constraint>,
+    /// The other place an answer may carry this field (`also_at`), from the same object; empty
+    /// when there is none.
+    pub also_at: Vec<PathStep>,
+}
+
+/// One field on the way to an `also_at` place.
+#[derive(Debug, Clone)]
+pub struct PathStep {
+    /// Wire name of the field.
+    pub wire: String,
+    pub rust_name: String,
+    /// Required fields are plain values in the Rust struct, the others `Option`s.
+    pub required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -485,12 +520,17 @@ pub struct Operation {
     pub encoding: Encoding,
     /// How the answer is read; UTF-8 JSON for a redirect, which has none.
     pub answer: Answer,
-    pub retryable_result_codes: Vec<i64>,
+    pub retryable_result_codes: Vec<Literal>,
     pub repeat: Repeat,
     /// Dotted request-field paths reported when the outcome is unknown.
     pub reconcile: Vec<String>,
-    /// An answer field and the values of it that mean success.
-    pub success_when: Option<(String, Vec<Literal>)>,
+    /// Index into `Gateway::callbacks`: the answer only acknowledges, this callback brings the
+    /// result.
+    pub result_by: Option<usize>,
+    /// The operation's own result declaration; without one the gateway's applies.
+    pub result: Option<ResultSpec>,
+    /// Wire names of the top-level fields an answer must repeat as the request sent them.
+    pub answer_matches: Vec<String>,
     pub headers: Vec<Header>,
     pub examples: Vec<Example>,
     /// SCREAMING_SNAKE name of the `schema::Operation` static.
@@ -502,6 +542,14 @@ pub struct Operation {
 /// A message the gateway sends to the merchant: verified before it is trusted when the spec
 /// gives a signature or a token, only decoded (and named so) when it gives neither.
 #[derive(Debug, Clone)]
+pub struct TokenField {
+    /// Wire name of the field in the message.
+    pub wire: String,
+    /// The `verify_<id>` parameter holding the expected value: `expected_<rust field>`.
+    pub parameter: String,
+}
+
+#[derive(Debug, Clone)]
 pub struct Callback {
     /// Spec id, snake_case: `callback`; the client method is `verify_<id>`, or `decode_<id>`
     /// when nothing proves the message came from the gateway.
@@ -511,7 +559,9 @@ pub struct Callback {
     /// Index into `Gateway::objects`.
     pub message: usize,
     /// A field that must equal a token the merchant got earlier (`verify_<id>` takes it).
-    pub token_field: Option<String>,
+    pub token_field: Option<TokenField>,
+    /// The result declaration the message follows, if any.
+    pub result: Option<ResultRef>,
     /// A JSON or form body, or a query string.
     pub delivery: MessageEncoding,
     pub charset: Charset,

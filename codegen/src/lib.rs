@@ -55,6 +55,23 @@ pub fn load_str(source: &str, file: &str) -> Result<ir::Gateway, Diagnostics> {
     Ok(gateway)
 }
 
+/// Reads a spec from history as the base of a comparison (`cargo xtask diff`, the release
+/// check). Language 2 only renamed the marker of the language-1 specs that already used its
+/// keys, so a `spec: 1` file is read as language 2: one that still uses keys language 2
+/// dropped fails on those keys, with their positions.
+pub fn load_base_str(source: &str, file: &str) -> Result<ir::Gateway, Diagnostics> {
+    let marker_renamed = source
+        .split_inclusive('\n')
+        .map(|line| match line.strip_prefix("spec: 1") {
+            Some(rest) if rest.trim().is_empty() || rest.trim_start().starts_with('#') => {
+                format!("spec: 2{rest}")
+            }
+            _ => line.to_owned(),
+        })
+        .collect::<String>();
+    load_str(&marker_renamed, file)
+}
+
 /// Reads the spec at `path`; diagnostics name it as `file`.
 pub fn load(path: &std::path::Path, file: &str) -> Result<ir::Gateway, Diagnostics> {
     match std::fs::read_to_string(path) {

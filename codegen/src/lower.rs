@@ -11,8 +11,8 @@ use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use crate::diagnostics::Sink;
 use crate::ir::{self, HeaderValue};
 use crate::spec::{
-    Constraints, EnumValueSpec, ExampleKind, ExampleSpec, FieldSpec, ObjectSpec, Scalar, Spanned,
-    Spec, Text, TypeBody, TypeExpr,
+    self, Constraints, EnumValueSpec, ExampleKind, ExampleSpec, FieldSpec, ObjectSpec, Scalar,
+    Spanned, Spec, Text, TypeBody, TypeExpr,
 };
 use crate::yaml::Pos;
 use oneclick_schema::{TextPart, text_parts};
@@ -85,35 +85,27 @@ pub(crate) fn lower(spec: &Spec, spec_path: &str, sink: &mut Sink) -> ir::Gatewa
                     sensitive: c.sensitive,
                     integer: c.base() == ir::ScalarBase::Integer,
                     kind: c.kind(),
+                    optional: c.optional.is_some(),
                 })
                 .collect(),
             recipes: Vec::new(),
-            result: spec.result.as_ref().map(|r| ir::ResultSpec {
-                code_field: r.code_field.value.clone(),
-                message_field: r.message_field.as_ref().map(|m| m.value.clone()),
-                success: r.success.iter().map(|s| s.value).collect(),
-                codes: r
-                    .codes
-                    .iter()
-                    .map(|c| ir::ResultCode {
-                        code: c.code.value,
-                        name: c.name.value.clone(),
-                        variant: c.name.value.to_upper_camel_case(),
-                        doc: c.doc.value.clone(),
-                    })
-                    .collect(),
-            }),
-            fault: spec.fault.as_ref().map(|f| ir::Fault {
-                field: f.field.value.clone(),
-                code: f.code.value.clone(),
-                message: f.message.value.clone(),
-                detail: f.detail.value.clone(),
-            }),
-            errors: spec.errors.as_ref().map(|e| ir::ErrorsList {
-                field: e.field.value.clone(),
-                code: e.code.value.clone(),
-                message: e.message.value.clone(),
-            }),
+            result: spec.result.as_ref().map(result_spec),
+            errors: spec
+                .errors
+                .iter()
+                .map(|e| ir::ErrorBody {
+                    shape: e.shape.value,
+                    field: e.field.as_ref().map(|f| f.value.clone()),
+                    code: e.code.value.clone(),
+                    message: e.message.value.clone(),
+                    detail: e.detail.as_ref().map(|d| d.value.clone()),
+                    http_status: e
+                        .http_status
+                        .iter()
+                        .map(|s| u16::try_from(s.value).unwrap_or(0))
+                        .collect(),
+                })
+                .collect(),
             headers: Vec::new(),
             retry_http_status: spec
                 .retry_http_status
@@ -165,11 +157,19 @@ impl<'a> Lowering<'a, '_> {
         for def in &spec.types {
             self.claim_rust_name(&def.name.value, def.name.pos);
             let named = match &def.body {
-                TypeBody::Object(_) => {
+                TypeBody::Object(body) => {
                     let direction = directions
                         .get(def.name.value.as_str())
                         .copied()
                         .unwrap_or(ir::Direction::Request);
+                    if body.open && direction == ir::Direction::Request {
+                        let message = format!(
+                            "`open` is for answers, and type `{}` is sent in a request, which \
+                             says every field it sends",
+                            def.name.value
+                        );
+                        self.sink.error(body.pos, message);
+                    }
                     self.gateway.objects.push(ir::ObjectType {
                         spec_name: def.name.value.clone(),
                         name: def.name.value.clone(),
@@ -182,7 +182,7 @@ impl<'a> Lowering<'a, '_> {
                         recipes: Vec::new(),
                         variants: Vec::new(),
                         items: None,
-                        open: false,
+                        open: body.open,
                         presets: Vec::new(),
                         schema_const: def.name.value.to_shouty_snake_case(),
                         line: def.name.pos.line,
@@ -241,7 +241,11 @@ impl<'a> Lowering<'a, '_> {
                 path: op.path.value.clone(),
                 request,
                 response,
-                retryable_result_codes: op.retryable_result_codes.iter().map(|c| c.value).collect(),
+                retryable_result_codes: op
+                    .retryable_result_codes
+                    .iter()
+                    .map(|c| literal(&c.value))
+                    .collect(),
                 // A redirect has no `repeat`: the client never sends it, and unsafe keeps anything
                 // from ever repeating it.
                 repeat: op
@@ -250,10 +254,12 @@ impl<'a> Lowering<'a, '_> {
                     .and_then(Option::as_ref)
                     .map_or(ir::Repeat::Unsafe, |r| r.value),
                 reconcile: op.reconcile.iter().map(|p| p.value.clone()).collect(),
-                success_when: op.success_when.as_ref().map(|w| {
-                    let values = w.values.iter().map(|v| literal(&v.value)).collect();
-                    (w.field.value.clone(), values)
-                }),
+                result_by: op
+                    .result_by
+                    .as_ref()
+                    .and_then(|id| spec.callbacks.iter().position(|c| c.id.value == id.value)),
+                result: op.result.as_ref().map(result_spec),
+                answer_matches: op.answer_matches.iter().map(|f| f.value.clone()).collect(),
                 encoding: op.encoding(),
                 answer: ir::Answer {
                     encoding: op.answer_encoding(spec.answers.as_ref()),
@@ -282,6 +288,16 @@ impl<'a> Lowering<'a, '_> {
             let verified =
                 body.signs_all || body.signature.is_some() || callback.token_field.is_some();
             let verb = if verified { "VERIFY" } else { "DECODE" };
+            let carries_gateway_code = spec.result.as_ref().is_some_and(|r| {
+                body.fields
+                    .iter()
+                    .any(|f| f.wire.value == r.code_field.value)
+            });
+            let result = match &callback.result {
+                Some(own) => Some(ir::ResultRef::Own(result_spec(own))),
+                None if carries_gateway_code => Some(ir::ResultRef::Gateway),
+                None => None,
+            };
             self.gateway.callbacks.push(ir::Callback {
                 id: callback.id.value.clone(),
                 doc: callback.doc.value.clone(),
@@ -294,7 +310,18 @@ impl<'a> Lowering<'a, '_> {
                     section: callback.source_section.value.clone(),
                 },
                 message,
-                token_field: callback.token_field.as_ref().map(|t| t.value.clone()),
+                token_field: callback.token_field.as_ref().map(|token| {
+                    let rust_name = body
+                        .fields
+                        .iter()
+                        .find(|f| f.wire.value == token.value)
+                        .map_or_else(|| token.value.to_snake_case(), FieldSpec::rust_name);
+                    ir::TokenField {
+                        wire: token.value.clone(),
+                        parameter: format!("expected_{rust_name}"),
+                    }
+                }),
+                result,
                 delivery: callback.delivery(),
                 charset: callback.charset(),
                 examples: Vec::new(),
@@ -490,6 +517,7 @@ impl<'a> Lowering<'a, '_> {
             }
         }
         self.variants(index, body);
+        self.presets(index, body);
         index
     }
 
@@ -511,6 +539,13 @@ impl<'a> Lowering<'a, '_> {
             let mut listed = true;
             for name in value.credentials() {
                 match self.spec.credentials.iter().find(|c| c.name.value == name) {
+                    Some(credential) if credential.optional.is_some() => {
+                        let message = format!(
+                            "`{name}` is optional: a header is built from credentials that are always configured"
+                        );
+                        self.sink.error(header.value.pos, message);
+                        listed = false;
+                    }
                     // A header built from a secret shows the secret, whatever its own flag says.
                     Some(credential) => sensitive |= credential.sensitive,
                     None => {
@@ -577,7 +612,12 @@ impl<'a> Lowering<'a, '_> {
                     ));
                 }
             }
-            for field in object.fields.iter().filter(|f| f.required) {
+            // The client fills automatic fields itself; no constructor takes them.
+            for field in object
+                .fields
+                .iter()
+                .filter(|f| f.required && f.auto.is_none())
+            {
                 let covered = set.iter().any(|(w, _)| *w == field.wire)
                     || preset.args.iter().any(|a| a.value == field.wire);
                 if !covered {
@@ -703,11 +743,16 @@ impl<'a> Lowering<'a, '_> {
     fn fields(&mut self, body: &ObjectSpec, direction: ir::Direction) -> Vec<ir::Field> {
         body.fields
             .iter()
-            .map(|field| self.field(field, direction))
+            .map(|field| self.field(body, field, direction))
             .collect()
     }
 
-    fn field(&mut self, field: &FieldSpec, direction: ir::Direction) -> ir::Field {
+    fn field(
+        &mut self,
+        body: &ObjectSpec,
+        field: &FieldSpec,
+        direction: ir::Direction,
+    ) -> ir::Field {
         let mut constraints = lower_constraints(&field.constraints);
         let mut ty = self.type_ref(&field.ty);
         if let Some(values) = &field.enum_values {
@@ -772,7 +817,29 @@ impl<'a> Lowering<'a, '_> {
             sensitive,
             default: field.default.as_ref().map(|d| literal(&d.value)),
             constraints,
+            also_at: self.also_at(body, field),
         }
+    }
+
+    /// The steps to a field's `also_at` place; none when it has none, or when the checker
+    /// has reported why the path leads nowhere.
+    fn also_at(&self, body: &ObjectSpec, field: &FieldSpec) -> Vec<ir::PathStep> {
+        let Some(path) = &field.also_at else {
+            return Vec::new();
+        };
+        self.spec
+            .fields_along(body, &path.value)
+            .map(|along| {
+                along
+                    .into_iter()
+                    .map(|f| ir::PathStep {
+                        wire: f.wire.value.clone(),
+                        rust_name: f.rust_name(),
+                        required: f.required,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     fn type_ref(&mut self, ty: &Spanned<Option<TypeExpr>>) -> ir::TypeRef {
@@ -905,7 +972,9 @@ impl<'a> Lowering<'a, '_> {
             .recipes
             .iter()
             .filter_map(|r| match &r.placement {
-                ir::Placement::Field(path) => path.last().cloned(),
+                ir::Placement::Field(path) | ir::Placement::EachItem { field: path, .. } => {
+                    path.last().cloned()
+                }
                 ir::Placement::Header { .. } => None,
             })
             .collect();
@@ -1100,6 +1169,31 @@ fn inline_type_name(field: &FieldSpec) -> String {
         .as_ref()
         .map(|t| t.value.clone())
         .unwrap_or_else(|| field.wire.value.to_upper_camel_case())
+}
+
+fn result_spec(spec: &spec::ResultSpec) -> ir::ResultSpec {
+    ir::ResultSpec {
+        code_field: spec.code_field.value.clone(),
+        message_field: spec.message_field.as_ref().map(|m| m.value.clone()),
+        codes: result_codes(&spec.codes),
+        secondary: spec.secondary.as_ref().map(|s| ir::SecondaryCode {
+            field: s.field.value.clone(),
+            codes: result_codes(&s.codes),
+        }),
+    }
+}
+
+fn result_codes(codes: &[spec::ResultCodeSpec]) -> Vec<ir::ResultCode> {
+    codes
+        .iter()
+        .map(|c| ir::ResultCode {
+            code: literal(&c.code.value),
+            meaning: c.meaning,
+            name: c.name.value.clone(),
+            variant: c.name.value.to_upper_camel_case(),
+            doc: c.doc.value.clone(),
+        })
+        .collect()
 }
 
 fn literal(value: &Scalar) -> ir::Literal {

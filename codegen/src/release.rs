@@ -2,7 +2,8 @@
 //! that a breaking change since then comes with a breaking version step, and the changelog
 //! written from the diff.
 //!
-//! A version is released from the commit that set it: the newest commit that changed the
+//! A version is released from the commit that set it: the newest commit on the first-parent
+//! line (a merge counts as the commit that brought its branch's change) that changed the
 //! spec's `version:` line. Whatever changed since (in later commits or in the working tree)
 //! is measured against that spec. So a maintainer who bumps the version in the working tree is
 //! measured against the previous release, and a clean clone in CI is measured against the
@@ -41,7 +42,16 @@ pub fn previous_release(root: &Path, spec: &Path) -> Result<Release, NoRelease> 
     let spec_path = spec.to_string_lossy().replace('\\', "/");
     let log = git(
         root,
-        &["log", "-G^version:", "--format=%H", "-1", "--", &spec_path],
+        &[
+            "log",
+            "--first-parent",
+            "-m",
+            "-G^version:",
+            "--format=%H",
+            "-1",
+            "--",
+            &spec_path,
+        ],
     )
     .map_err(NoRelease::NoHistory)?;
     let revision = match log.trim() {
@@ -50,7 +60,7 @@ pub fn previous_release(root: &Path, spec: &Path) -> Result<Release, NoRelease> 
     };
     let source = git(root, &["show", &format!("{revision}:{spec_path}")])
         .map_err(|_| NoRelease::FirstVersion)?;
-    match crate::load_str(&source, &spec_path) {
+    match crate::load_base_str(&source, &spec_path) {
         Ok(gateway) => Ok(Release { revision, gateway }),
         Err(diagnostics) => Err(NoRelease::Unreadable {
             revision,

@@ -11,8 +11,9 @@ use std::str::FromStr;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use oneclick_schema::{
-    AnswerEncoding, Auto, Charset, CredentialKind, Delivery, Encoding, Format, HeaderValue,
-    LengthUnit, Location, MessageEncoding, Method, Repeat, ScalarBase, TimeZone, UnknownName,
+    AnswerEncoding, Auto, Charset, CredentialKind, Delivery, Encoding, ErrorShape, Format,
+    HeaderValue, LengthUnit, Location, Meaning, MessageEncoding, Method, Repeat, ScalarBase,
+    TimeZone, UnknownName,
 };
 
 use crate::diagnostics::Sink;
@@ -53,8 +54,7 @@ pub struct Spec {
     pub credentials: Vec<CredentialSpec>,
     pub signature: Option<SignatureSpec>,
     pub result: Option<ResultSpec>,
-    pub fault: Option<FaultSpec>,
-    pub errors: Option<ErrorsListSpec>,
+    pub errors: Vec<ErrorBodySpec>,
     pub headers: Vec<HeaderSpec>,
     /// How answers are read when an operation does not say (`answers:`).
     pub answers: Option<AnswerSpec>,
@@ -88,34 +88,41 @@ pub struct CredentialSpec {
     pub name: Text,
     pub doc: Text,
     pub sensitive: bool,
+    /// `optional: true`: the merchant may leave it out (a salt only some merchants have); at
+    /// the key's position, for diagnostics.
+    pub optional: Option<Pos>,
     pub kind: Option<Spanned<CredentialKind>>,
     pub ty: Option<Spanned<ScalarBase>>,
 }
 
+/// `result`: where a message carries its result code and what each code means; at the top
+/// level for every answer, on an operation or a callback for its own.
 #[derive(Debug, Clone)]
 pub struct ResultSpec {
     pub pos: Pos,
     pub code_field: Text,
     pub message_field: Option<Text>,
-    pub success: Vec<Spanned<i64>>,
+    pub codes: Vec<ResultCodeSpec>,
+    pub secondary: Option<SecondaryCodeSpec>,
+}
+
+/// `result.secondary`: a second code field refining the first.
+#[derive(Debug, Clone)]
+pub struct SecondaryCodeSpec {
+    pub field: Text,
     pub codes: Vec<ResultCodeSpec>,
 }
 
-/// The gateway's error object: `{"<field>": {"<code>", "<message>", "<detail>"}}`.
+/// One of `errors`: an error body of a declared shape and the statuses it comes with.
 #[derive(Debug, Clone)]
-pub struct FaultSpec {
-    pub field: Text,
+pub struct ErrorBodySpec {
+    pub pos: Pos,
+    pub shape: Spanned<ErrorShape>,
+    pub field: Option<Text>,
     pub code: Text,
     pub message: Text,
-    pub detail: Text,
-}
-
-/// The gateway's error list: `{"<field>": [{"<code>", "<message>"}]}`.
-#[derive(Debug, Clone)]
-pub struct ErrorsListSpec {
-    pub field: Text,
-    pub code: Text,
-    pub message: Text,
+    pub detail: Option<Text>,
+    pub http_status: Vec<Spanned<i64>>,
 }
 
 /// How an answer is read: the gateway's `answers`, an operation's `answer`.
@@ -148,8 +155,9 @@ pub struct PresetSpec {
 
 #[derive(Debug, Clone)]
 pub struct ResultCodeSpec {
-    pub code: Spanned<i64>,
+    pub code: Spanned<Scalar>,
     pub name: Text,
+    pub meaning: Meaning,
     pub doc: Text,
 }
 
@@ -291,6 +299,9 @@ pub struct FieldSpec {
     pub enum_values: Option<Vec<EnumValueSpec>>,
     pub constraints: Constraints,
     pub samples: Option<Samples>,
+    /// `also_at: orderStatus.operations`: the other place, a dotted path of wire names from
+    /// the same object, where some gateways send this field.
+    pub also_at: Option<Text>,
 }
 
 #[derive(Debug, Clone)]
@@ -342,27 +353,24 @@ pub struct OperationSpec {
     pub request: ObjectSpec,
     /// Absent for a redirect: the gateway answers the customer's browser, not the client.
     pub response: Option<ObjectSpec>,
-    pub retryable_result_codes: Vec<Spanned<i64>>,
+    pub retryable_result_codes: Vec<Spanned<Scalar>>,
     /// `read`, `idempotent` or `unsafe`; required on a call, refused on a redirect. The outer
     /// `Option` says whether the key is written, the inner one holds its value when it is a
     /// word of the set (a bad word has been reported where it was read).
     pub repeat: Option<Option<Spanned<Repeat>>>,
     /// Dotted request-field paths that identify the call for reconciliation.
     pub reconcile: Vec<Text>,
-    /// The answer field that says whether an unsigned answer is a success, and its values.
-    pub success_when: Option<SuccessWhenSpec>,
+    /// The callback that brings the result when the answer only acknowledges the request.
+    pub result_by: Option<Text>,
+    /// The operation's own result declaration, instead of the gateway's.
+    pub result: Option<ResultSpec>,
+    /// Fields of both request and response whose values an answer must repeat.
+    pub answer_matches: Vec<Text>,
     pub headers: Vec<HeaderSpec>,
     pub encoding: Option<Spanned<Encoding>>,
     pub answer: Option<AnswerSpec>,
     pub delivery: Option<Spanned<Delivery>>,
     pub examples: Vec<ExampleSpec>,
-}
-
-/// `success_when: {field: status, values: [success]}`.
-#[derive(Debug, Clone)]
-pub struct SuccessWhenSpec {
-    pub field: Text,
-    pub values: Vec<Spanned<Scalar>>,
 }
 
 #[derive(Debug, Clone)]
@@ -374,6 +382,8 @@ pub struct CallbackSpec {
     pub source_document: Text,
     pub source_section: Text,
     pub message: ObjectSpec,
+    /// The message's own result declaration, instead of the gateway's.
+    pub result: Option<ResultSpec>,
     /// `json`, `form` or `query`: how the message arrives.
     pub delivery: Option<Spanned<MessageEncoding>>,
     pub charset: Option<Spanned<Charset>>,
@@ -421,8 +431,10 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         .unwrap_or_default();
     let signature = top.optional("signature").and_then(|n| top.r.signature(n));
     let result = top.optional("result").and_then(|n| top.r.result(n));
-    let fault = top.optional("fault").and_then(|n| top.r.fault(n));
-    let errors = top.optional("errors").and_then(|n| top.r.errors_list(n));
+    let errors = top
+        .optional("errors")
+        .map(|n| top.r.list(n, Reader::error_body))
+        .unwrap_or_default();
     let headers = top
         .optional("headers")
         .map(|n| top.r.entries(n, "`headers`", Reader::header))
@@ -463,7 +475,6 @@ pub(crate) fn read(root: &Node, sink: &mut Sink) -> Option<Spec> {
         credentials,
         signature,
         result,
-        fault,
         errors,
         headers,
         answers,
@@ -748,6 +759,9 @@ impl<'s> Reader<'s> {
         let mut keys = self.map(node, "a credential")?;
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         let sensitive = keys.flag("sensitive");
+        let optional = keys
+            .optional("optional")
+            .and_then(|n| keys.r.boolean(n).filter(|b| *b).map(|_| n.pos));
         let kind = keys.optional("kind").and_then(|n| {
             keys.r
                 .word(n, |unknown| must_be("a credential's `kind`", unknown))
@@ -761,6 +775,7 @@ impl<'s> Reader<'s> {
             name,
             doc: doc?,
             sensitive,
+            optional,
             kind,
             ty,
         })
@@ -770,49 +785,59 @@ impl<'s> Reader<'s> {
         let mut keys = self.map(node, "`result`")?;
         let code_field = keys.required("code_field").and_then(|n| keys.r.text(n));
         let message_field = keys.optional("message_field").and_then(|n| keys.r.text(n));
-        let success = keys
-            .required("success")
-            .map(|n| keys.r.ints(n))
-            .unwrap_or_default();
         let codes = keys
             .required("codes")
             .map(|n| keys.r.list(n, Self::result_code))
             .unwrap_or_default();
+        let secondary = keys
+            .optional("secondary")
+            .and_then(|n| keys.r.secondary_code(n));
         keys.finish();
         Some(ResultSpec {
             pos: node.pos,
             code_field: code_field?,
             message_field,
-            success,
+            codes,
+            secondary,
+        })
+    }
+
+    fn secondary_code(&mut self, node: &Node) -> Option<SecondaryCodeSpec> {
+        let mut keys = self.map(node, "`result.secondary`")?;
+        let field = keys.required("field").and_then(|n| keys.r.text(n));
+        let codes = keys
+            .required("codes")
+            .map(|n| keys.r.list(n, Self::result_code))
+            .unwrap_or_default();
+        keys.finish();
+        Some(SecondaryCodeSpec {
+            field: field?,
             codes,
         })
     }
 
-    fn fault(&mut self, node: &Node) -> Option<FaultSpec> {
-        let mut keys = self.map(node, "`fault`")?;
-        let field = keys.required("field").and_then(|n| keys.r.text(n));
+    fn error_body(&mut self, node: &Node) -> Option<ErrorBodySpec> {
+        let mut keys = self.map(node, "an error body")?;
+        let shape = keys
+            .required("shape")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`shape`", unknown)));
+        let field = keys.optional("field").and_then(|n| keys.r.text(n));
         let code = keys.required("code").and_then(|n| keys.r.text(n));
         let message = keys.required("message").and_then(|n| keys.r.text(n));
-        let detail = keys.required("detail").and_then(|n| keys.r.text(n));
+        let detail = keys.optional("detail").and_then(|n| keys.r.text(n));
+        let http_status = keys
+            .optional("http_status")
+            .map(|n| keys.r.ints(n))
+            .unwrap_or_default();
         keys.finish();
-        Some(FaultSpec {
-            field: field?,
+        Some(ErrorBodySpec {
+            pos: node.pos,
+            shape: shape?,
+            field,
             code: code?,
             message: message?,
-            detail: detail?,
-        })
-    }
-
-    fn errors_list(&mut self, node: &Node) -> Option<ErrorsListSpec> {
-        let mut keys = self.map(node, "`errors`")?;
-        let field = keys.required("field").and_then(|n| keys.r.text(n));
-        let code = keys.required("code").and_then(|n| keys.r.text(n));
-        let message = keys.required("message").and_then(|n| keys.r.text(n));
-        keys.finish();
-        Some(ErrorsListSpec {
-            field: field?,
-            code: code?,
-            message: message?,
+            detail,
+            http_status,
         })
     }
 
@@ -884,13 +909,17 @@ impl<'s> Reader<'s> {
 
     fn result_code(&mut self, node: &Node) -> Option<ResultCodeSpec> {
         let mut keys = self.map(node, "a result code")?;
-        let code = keys.required("code").and_then(|n| keys.r.int(n));
+        let code = keys.required("code").and_then(|n| keys.r.scalar(n));
         let name = keys.required("name").and_then(|n| keys.r.text(n));
+        let meaning = keys
+            .optional("means")
+            .and_then(|n| keys.r.word(n, |unknown| must_be("`means`", unknown)));
         let doc = keys.required("doc").and_then(|n| keys.r.text(n));
         keys.finish();
         Some(ResultCodeSpec {
             code: code?,
             name: name?,
+            meaning: word_or_default(meaning.as_ref()),
             doc: doc?,
         })
     }
@@ -955,8 +984,10 @@ impl<'s> Reader<'s> {
                     .optional("presets")
                     .map(|n| keys.r.entries(n, "`presets`", Self::preset))
                     .unwrap_or_default();
+                let open = keys.flag("open");
                 TypeBody::Object(ObjectSpec {
                     presets,
+                    open,
                     ..keys.r.object_body(node.pos, None, fields, parts)
                 })
             }
@@ -1083,6 +1114,7 @@ impl<'s> Reader<'s> {
         let message = keys
             .required("message")
             .and_then(|n| keys.r.message(n, "a callback message"));
+        let result = keys.optional("result").and_then(|n| keys.r.result(n));
         let delivery = keys.optional("delivery").and_then(|n| {
             keys.r
                 .word(n, |unknown| must_be("a callback's `delivery`", unknown))
@@ -1103,6 +1135,7 @@ impl<'s> Reader<'s> {
             source_document,
             source_section,
             message: message?,
+            result,
             delivery,
             charset,
             examples,
@@ -1139,10 +1172,20 @@ impl<'s> Reader<'s> {
             signature: keys.optional("signature"),
             variants: keys.optional("variants"),
         };
+        // A request is built by the merchant, so it may have named constructors too; an answer
+        // is only ever decoded.
+        let presets = if what == "a request" {
+            keys.optional("presets")
+                .map(|n| keys.r.entries(n, "`presets`", Self::preset))
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let recipes = keys.optional("recipes").map(|n| keys.r.texts(n));
         let body = match (fields, items) {
             (Some(fields), None) => Some(ObjectSpec {
                 open,
+                presets,
                 recipes,
                 ..keys.r.object_body(node.pos, doc, fields, parts)
             }),
@@ -1252,6 +1295,7 @@ impl<'s> Reader<'s> {
         let mut nodes = keys_constraints(&mut keys);
         let constraints = keys.r.constraints(&mut nodes);
         let samples = keys.optional("samples").and_then(|n| keys.r.samples(n));
+        let also_at = keys.optional("also_at").and_then(|n| keys.r.text(n));
         keys.finish();
         Some(FieldSpec {
             wire,
@@ -1268,6 +1312,7 @@ impl<'s> Reader<'s> {
             enum_values,
             constraints,
             samples,
+            also_at,
         })
     }
 
@@ -1411,7 +1456,7 @@ impl<'s> Reader<'s> {
             .and_then(|n| keys.r.word(n, |unknown| must_be("`delivery`", unknown)));
         let retryable_result_codes = keys
             .optional("retryable_result_codes")
-            .map(|n| keys.r.ints(n))
+            .map(|n| keys.r.list(n, Self::scalar))
             .unwrap_or_default();
         let repeat = keys
             .optional("repeat")
@@ -1420,9 +1465,12 @@ impl<'s> Reader<'s> {
             .optional("reconcile")
             .map(|n| keys.r.texts(n))
             .unwrap_or_default();
-        let success_when = keys
-            .optional("success_when")
-            .and_then(|n| keys.r.success_when(n));
+        let result_by = keys.optional("result_by").and_then(|n| keys.r.text(n));
+        let result = keys.optional("result").and_then(|n| keys.r.result(n));
+        let answer_matches = keys
+            .optional("answer_matches")
+            .map(|n| keys.r.texts(n))
+            .unwrap_or_default();
         let examples = keys
             .optional("examples")
             .map(|n| keys.r.list(n, Self::example))
@@ -1430,6 +1478,7 @@ impl<'s> Reader<'s> {
         keys.finish();
         let (source_document, source_section) = source?;
         Some(OperationSpec {
+            answer_matches,
             id,
             doc: doc?,
             source_document,
@@ -1441,26 +1490,13 @@ impl<'s> Reader<'s> {
             retryable_result_codes,
             repeat,
             reconcile,
-            success_when,
+            result_by,
+            result,
             headers,
             encoding,
             answer,
             delivery,
             examples,
-        })
-    }
-
-    fn success_when(&mut self, node: &Node) -> Option<SuccessWhenSpec> {
-        let mut keys = self.map(node, "`success_when`")?;
-        let field = keys.required("field").and_then(|n| keys.r.text(n));
-        let values = keys
-            .required("values")
-            .map(|n| keys.r.list(n, Self::scalar))
-            .unwrap_or_default();
-        keys.finish();
-        Some(SuccessWhenSpec {
-            field: field?,
-            values,
         })
     }
 
@@ -1550,6 +1586,41 @@ impl Spec {
     /// The zone of automatic `dttm` values; UTC when the spec names none.
     pub fn time_zone(&self) -> TimeZone {
         word_or_default(self.time_zone.as_ref())
+    }
+
+    /// The fields a dotted path of wire names (`orderStatus.operations`) goes through from
+    /// `object`, or why it goes nowhere.
+    pub fn fields_along<'s>(
+        &'s self,
+        object: &'s ObjectSpec,
+        path: &str,
+    ) -> Result<Vec<&'s FieldSpec>, String> {
+        let mut fields: Vec<&'s FieldSpec> = Vec::new();
+        let mut current = object;
+        for step in path.split('.') {
+            if let Some(through) = fields.last() {
+                let inner = match through.ty.value.as_ref() {
+                    Some(TypeExpr::Named(name)) => self.types.iter().find_map(|t| match &t.body {
+                        TypeBody::Object(body) if t.name.value == *name => Some(body),
+                        _ => None,
+                    }),
+                    _ => None,
+                };
+                current = inner.ok_or_else(|| {
+                    format!(
+                        "`{}` is not of an object type, so the path cannot go through it",
+                        through.wire.value
+                    )
+                })?;
+            }
+            let field = current
+                .fields
+                .iter()
+                .find(|f| f.wire.value == step)
+                .ok_or_else(|| format!("`{step}` is not a field there"))?;
+            fields.push(field);
+        }
+        Ok(fields)
     }
 }
 

@@ -3,7 +3,10 @@
 //! the drift test, so both judge staleness the same way.
 
 use std::fs;
+use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
 
 use crate::ir::Gateway;
 use crate::{Diagnostic, Diagnostics, emit, yaml::Pos};
@@ -82,53 +85,60 @@ pub struct Output {
     pub contents: String,
 }
 
-/// Generates every target; all specs' diagnostics are reported together. Specs are independent,
-/// so each is generated on its own thread; results are gathered in target order, so the output
-/// stays deterministic. The gateway specs' IR then feeds their OpenAPI documents and the
-/// registry crate.
+/// Generates every target; all specs' diagnostics are reported together. Specs are loaded,
+/// then their files rendered, each step spread over the cores ([`on_every_core`]); results are
+/// gathered in target order, so the output stays deterministic. The gateway specs' IR then
+/// feeds their OpenAPI documents and the registry crate.
 pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnostics> {
-    let results: Vec<Result<Generated, Vec<Diagnostic>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = targets
-            .iter()
-            .map(|target| scope.spawn(move || generate_one(root, target)))
-            .collect();
-        handles
-            .into_iter()
-            .zip(targets)
-            .map(|(handle, target)| {
-                handle.join().unwrap_or_else(|_| {
-                    Err(vec![Diagnostic {
-                        file: target.spec.to_string_lossy().into_owned(),
-                        pos: Pos { line: 1, col: 1 },
-                        message: "the generator failed on this spec; please report it".into(),
-                    }])
-                })
-            })
-            .collect()
-    });
-    let mut outputs = Vec::new();
-    let mut gateways = Vec::new();
+    let loaded = on_every_core(targets, |target| load_one(root, target));
+    let mut gateways = Vec::with_capacity(targets.len());
     let mut problems = Vec::new();
-    for (result, target) in results.into_iter().zip(targets) {
+    for (result, target) in loaded.into_iter().zip(targets) {
         match result {
-            Ok(generated) => {
-                outputs.extend(generated.files);
-                if target.is_gateway() {
-                    gateways.push(generated.gateway);
-                }
-            }
-            Err(found) => problems.extend(found),
+            Some(Ok(gateway)) => gateways.push((target, gateway)),
+            Some(Err(found)) => problems.extend(found),
+            None => problems.push(generator_failed(target)),
         }
     }
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
     }
+    let jobs: Vec<(&Target, &Gateway, emit::File)> = gateways
+        .iter()
+        .flat_map(|(target, gateway)| {
+            emit::files(gateway)
+                .into_iter()
+                .map(move |file| (*target, gateway, file))
+        })
+        .collect();
+    let rendered = on_every_core(&jobs, |(target, gateway, file)| {
+        let file = file.render(gateway);
+        Output {
+            path: target.out_dir.join(&file.path),
+            contents: file.contents,
+        }
+    });
+    let mut outputs = Vec::with_capacity(rendered.len() + 3);
+    for (output, (target, ..)) in rendered.into_iter().zip(&jobs) {
+        match output {
+            Some(output) => outputs.push(output),
+            None => problems.push(generator_failed(target)),
+        }
+    }
+    if !problems.is_empty() {
+        problems.dedup();
+        return Err(Diagnostics(problems));
+    }
+    let gateways: Vec<&Gateway> = gateways
+        .iter()
+        .filter(|(target, _)| target.is_gateway())
+        .map(|(_, gateway)| gateway)
+        .collect();
     outputs.extend(gateways.iter().map(|gateway| Output {
         path: PathBuf::from(crate::openapi::file_name(gateway)),
         contents: crate::openapi::render(gateway),
     }));
     if !gateways.is_empty() {
-        let gateways: Vec<&Gateway> = gateways.iter().collect();
         outputs.extend(
             emit::registry::registry(&gateways)
                 .into_iter()
@@ -141,13 +151,51 @@ pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnost
     Ok(outputs)
 }
 
-/// One spec's crate, and the IR it came from.
-struct Generated {
-    gateway: Gateway,
-    files: Vec<Output>,
+/// `work` applied to every item, in the items' order, with one thread per core taking the
+/// next item whenever it is done: items differ in cost a hundredfold, so fixed shares would
+/// leave a core idle, and more threads than cores only add start-up and allocator arenas.
+/// An item whose work panicked (a generator bug) yields `None`.
+fn on_every_core<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<Option<R>> {
+    let next = AtomicUsize::new(0);
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(index) else {
+                return done;
+            };
+            done.push((
+                index,
+                panic::catch_unwind(AssertUnwindSafe(|| work(item))).ok(),
+            ));
+        }
+    };
+    let cores = thread::available_parallelism().map_or(1, usize::from);
+    let helpers = cores.min(items.len()).saturating_sub(1);
+    let mut results: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    thread::scope(|scope| {
+        let handles: Vec<_> = (0..helpers).map(|_| scope.spawn(worker)).collect();
+        let mine = worker();
+        // A worker's own panics are caught per item, so joining cannot fail.
+        let theirs = handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default());
+        for (index, result) in mine.into_iter().chain(theirs) {
+            results[index] = result;
+        }
+    });
+    results
 }
 
-fn generate_one(root: &Path, target: &Target) -> Result<Generated, Vec<Diagnostic>> {
+fn generator_failed(target: &Target) -> Diagnostic {
+    Diagnostic {
+        file: target.spec.to_string_lossy().into_owned(),
+        pos: Pos { line: 1, col: 1 },
+        message: "the generator failed on this spec; please report it".into(),
+    }
+}
+
+fn load_one(root: &Path, target: &Target) -> Result<Gateway, Vec<Diagnostic>> {
     let file = target.spec.to_string_lossy().replace('\\', "/");
     if target.is_gateway() && target.out_dir == Path::new(REGISTRY_DIR) {
         return Err(vec![Diagnostic {
@@ -174,14 +222,7 @@ fn generate_one(root: &Path, target: &Target) -> Result<Generated, Vec<Diagnosti
             ),
         }]);
     }
-    let files = emit::emit(&gateway)
-        .into_iter()
-        .map(|f| Output {
-            path: target.out_dir.join(&f.path),
-            contents: f.contents,
-        })
-        .collect();
-    Ok(Generated { gateway, files })
+    Ok(gateway)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -306,4 +347,23 @@ fn files_under(root: &Path, dir: &Path) -> Vec<PathBuf> {
     }
     found.sort();
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::on_every_core;
+
+    #[test]
+    fn results_keep_the_items_order_and_a_panic_costs_only_its_item() {
+        let items: Vec<u64> = (0..100).collect();
+        let results = on_every_core(&items, |n| {
+            assert_ne!(*n, 42, "a generator bug on one item");
+            // Uneven durations, so that workers finish out of order.
+            std::thread::sleep(std::time::Duration::from_micros(n % 7 * 300));
+            n * 2
+        });
+        let expected: Vec<Option<u64>> =
+            items.iter().map(|n| (*n != 42).then_some(n * 2)).collect();
+        assert_eq!(results, expected);
+    }
 }

@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use crate::outcome::{Code, CodeReading};
+
 /// The kind of constraint a value broke; callers match on it to tell a user which input to fix
 /// without parsing messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,31 +223,29 @@ pub enum Error {
     Invalid(Violations),
     /// Bad client configuration (unparsable key, bad base URL, missing credential).
     Config(String),
-    /// The gateway answered with a result code other than success.
+    /// The gateway answered with a result code that does not mean success or pending: one the
+    /// spec says is a failure, or one it does not list.
     Rejected {
         /// The operation's spec id.
         operation: &'static str,
+        /// The answer field holding the code: `resultCode`, `status`.
+        field: &'static str,
         /// The gateway's result code.
-        code: i64,
+        code: Code,
         /// The code's name in the spec, when the spec lists it.
         name: Option<&'static str>,
+        /// The second code of a two-field result, when the spec declares one and the answer
+        /// carries it; boxed so that `Result<_, Error>` stays small.
+        secondary: Option<Box<CodeReading>>,
         /// The gateway's own explanation, when it sent one.
-        message: Option<String>,
+        message: Option<Box<str>>,
         /// The whole answer, scrubbed; boxed so that `Result<_, Error>` stays small.
         body: Box<serde_json::Value>,
         /// The answer as received, unscrubbed: see [`Error::echoed_body`].
         echoed: Echoed,
     },
-    /// An answer without a result code said, in the field its spec names, that the call failed.
-    Unsuccessful {
-        /// The operation's spec id.
-        operation: &'static str,
-        /// The answer field the spec's `success_when` names.
-        field: &'static str,
-        /// The field's value, as JSON text, at most 64 bytes.
-        value: String,
-    },
-    /// The gateway answered with its documented fault object (on any HTTP status).
+    /// The gateway answered with one of its declared error objects, wrapped in a member
+    /// (`{"fault": {…}}`) or flat at the top level, on a status it comes with.
     Fault {
         /// The operation's spec id.
         operation: &'static str,
@@ -260,7 +260,8 @@ pub enum Error {
         /// The answer as received, unscrubbed: see [`Error::echoed_body`].
         echoed: Echoed,
     },
-    /// The gateway answered with its documented list of errors (on any HTTP status).
+    /// The gateway answered with one of its declared lists of errors, under a member or as
+    /// the whole body, on a status it comes with.
     Errors {
         /// The operation's spec id.
         operation: &'static str,
@@ -289,6 +290,14 @@ pub enum Error {
         operation: &'static str,
         /// What is wrong with the signature.
         source: SignatureError,
+    },
+    /// The answer names another call's identifier (a signed answer about another payment):
+    /// it is no answer to this call, whether or not its signature verifies.
+    ForeignAnswer {
+        /// The operation's spec id.
+        operation: &'static str,
+        /// The answer field (the spec's `answer_matches`) whose value is not the request's.
+        field: &'static str,
     },
     /// The response body is not what the spec describes.
     Decode {
@@ -327,10 +336,18 @@ pub enum Error {
 }
 
 impl Error {
-    /// The gateway's result code, for a rejected call.
+    /// The gateway's integer result code, for a call rejected with one.
     pub fn result_code(&self) -> Option<i64> {
         match self {
-            Error::Rejected { code, .. } => Some(*code),
+            Error::Rejected { code, .. } => code.as_int(),
+            _ => None,
+        }
+    }
+
+    /// The gateway's result code, integer or text, for a rejected call.
+    pub fn gateway_code(&self) -> Option<&Code> {
+        match self {
+            Error::Rejected { code, .. } => Some(code),
             _ => None,
         }
     }
@@ -382,15 +399,19 @@ impl fmt::Debug for Error {
             Error::Config(m) => f.debug_tuple("Config").field(m).finish(),
             Error::Rejected {
                 operation,
+                field,
                 code,
                 name,
+                secondary,
                 message,
                 ..
             } => f
                 .debug_struct("Rejected")
                 .field("operation", operation)
+                .field("field", field)
                 .field("code", code)
                 .field("name", name)
+                .field("secondary", secondary)
                 .field("message", message)
                 .finish_non_exhaustive(),
             Error::Fault {
@@ -406,16 +427,6 @@ impl fmt::Debug for Error {
                 .field("message", message)
                 .field("http_status", http_status)
                 .finish_non_exhaustive(),
-            Error::Unsuccessful {
-                operation,
-                field,
-                value,
-            } => f
-                .debug_struct("Unsuccessful")
-                .field("operation", operation)
-                .field("field", field)
-                .field("value", value)
-                .finish(),
             Error::Errors {
                 operation,
                 http_status,
@@ -442,6 +453,11 @@ impl fmt::Debug for Error {
                 .debug_struct("Signature")
                 .field("operation", operation)
                 .field("source", source)
+                .finish(),
+            Error::ForeignAnswer { operation, field } => f
+                .debug_struct("ForeignAnswer")
+                .field("operation", operation)
+                .field("field", field)
                 .finish(),
             Error::Decode { operation, message } => f
                 .debug_struct("Decode")
@@ -480,6 +496,7 @@ impl fmt::Display for Error {
                 operation,
                 code,
                 name,
+                secondary,
                 message,
                 ..
             } => {
@@ -490,19 +507,17 @@ impl fmt::Display for Error {
                 if let Some(name) = name {
                     write!(f, " ({name})")?;
                 }
+                if let Some(second) = secondary {
+                    write!(f, ", code {}", second.code)?;
+                    if let Some(name) = second.name() {
+                        write!(f, " ({name})")?;
+                    }
+                }
                 if let Some(message) = message {
                     write!(f, ": {message}")?;
                 }
                 Ok(())
             }
-            Error::Unsuccessful {
-                operation,
-                field,
-                value,
-            } => write!(
-                f,
-                "{operation}: the gateway answered that the call failed: {field} is {value}"
-            ),
             Error::Fault {
                 operation,
                 code,
@@ -527,6 +542,11 @@ impl fmt::Display for Error {
             Error::Signature { operation, source } => {
                 write!(f, "{operation}: response not trusted: {source}")
             }
+            Error::ForeignAnswer { operation, field } => write!(
+                f,
+                "{operation}: response not trusted: its {field} is not the one the request sent, \
+                 so it answers another call"
+            ),
             Error::Decode { operation, message } => {
                 write!(f, "{operation}: unexpected response: {message}")
             }

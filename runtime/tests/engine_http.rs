@@ -11,7 +11,8 @@ use oneclick_runtime::recipe::{
 };
 use oneclick_runtime::schema::{
     Answer, Auto, Constraint, Delivery, Encoding, Field, Format, Gateway, Kind, LengthUnit,
-    Location, Method, Object, Operation, Polling, Repeat, ResultCodeInfo, ResultSpec, TimeZone,
+    Literal, Location, Meaning, Method, Object, Operation, Polling, Repeat, ResultCodeInfo,
+    ResultSpec, TimeZone,
 };
 use oneclick_runtime::signature::{pipe, sign_rsa_sha256, verify_rsa_sha256};
 use oneclick_runtime::{
@@ -57,6 +58,7 @@ static PIPE: NamedRecipe = NamedRecipe {
     },
     sign_key: Some("private_key"),
     verify_key: Some("gateway_public_key"),
+    optional_credentials: &[],
 };
 
 fn rsa_keys() -> Vec<(&'static str, Key)> {
@@ -75,21 +77,24 @@ fn rsa_keys() -> Vec<(&'static str, Key)> {
 static RESULT: ResultSpec = ResultSpec {
     code_field: "resultCode",
     message_field: Some("resultMessage"),
-    success: &[0],
     codes: &[
         ResultCodeInfo {
-            code: 0,
+            code: Literal::Int(0),
             name: "ok",
+            meaning: Meaning::Success,
         },
         ResultCodeInfo {
-            code: 700,
+            code: Literal::Int(700),
             name: "template_not_found",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 900,
+            code: Literal::Int(900),
             name: "internal_error",
+            meaning: Meaning::Failure,
         },
     ],
+    secondary: None,
 };
 
 static GATEWAY: Gateway = Gateway {
@@ -97,8 +102,7 @@ static GATEWAY: Gateway = Gateway {
     recipes: &[&PIPE],
     dttm_zone: TimeZone::EuropePrague,
     result: Some(&RESULT),
-    fault: None,
-    errors: None,
+    errors: &[],
     headers: &[],
     environments: &[],
     credentials: &[],
@@ -175,10 +179,11 @@ static ECHO: Operation = Operation {
         v("resultCode"),
         v("resultMessage"),
     ],
-    retryable_result_codes: &[900],
+    retryable_result_codes: &[Literal::Int(900)],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -240,7 +245,8 @@ static STATUS: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -287,7 +293,8 @@ static CARD: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &[],
-    success_when: None,
+    result: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -1106,7 +1113,8 @@ static ITEM: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,

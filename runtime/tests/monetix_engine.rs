@@ -4,15 +4,17 @@
 //! verified, tampering rejected.
 
 mod common;
+mod flat_text;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use oneclick_runtime::recipe::{
-    Algorithm, Booleans, Flat, FlatSort, HmacHash, KeyEncoding, KeyEscape, NamedRecipe, Output,
-    Piece, Placement, Recipe,
+    Algorithm, HmacHash, KeyEncoding, NamedRecipe, Output, Placement, Recipe,
 };
+
+use flat_text::FLAT;
 use oneclick_runtime::schema::{
     Answer, Auto, Callback, Charset, Constraint, CredentialKind, CredentialSpec, Delivery,
     Encoding, Field, Format, Gateway, Kind, LengthUnit, MessageEncoding, Method, Object, Operation,
@@ -29,17 +31,6 @@ use common::Server;
 
 // --- A Monetix-like gateway, written out by hand ----------------------------------------------
 
-/// Monetix's text: every field but `signature`, flattened and sorted by path bytes.
-const FLAT: &[Piece] = &[Piece::Flat(Flat {
-    exclude: &["signature"],
-    nesting: ":",
-    assign: ":",
-    separator: ";",
-    sort: FlatSort::PathBytes,
-    escape: KeyEscape::Double,
-    booleans: Booleans::Digits,
-})];
-
 /// Requests carry the signature in `general.signature`.
 static REQUEST: NamedRecipe = NamedRecipe {
     name: "request",
@@ -51,6 +42,7 @@ static REQUEST: NamedRecipe = NamedRecipe {
     },
     sign_key: Some("secret_key"),
     verify_key: None,
+    optional_credentials: &[],
 };
 
 /// What the platform sends carries it at the top.
@@ -62,6 +54,7 @@ static ANSWER: NamedRecipe = NamedRecipe {
     },
     sign_key: None,
     verify_key: Some("secret_key"),
+    optional_credentials: &[],
 };
 
 static SIGNED_BY_CLIENT: &[&NamedRecipe] = &[&REQUEST];
@@ -72,8 +65,7 @@ static MONETIX: Gateway = Gateway {
     recipes: &[&REQUEST, &ANSWER],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: None,
-    errors: None,
+    errors: &[],
     headers: &[],
     environments: &[],
     credentials: &[
@@ -82,12 +74,14 @@ static MONETIX: Gateway = Gateway {
             kind: CredentialKind::Text,
             sensitive: false,
             integer: true,
+            optional: false,
         },
         CredentialSpec {
             name: "secret_key",
             kind: CredentialKind::Secret,
             sensitive: false,
             integer: false,
+            optional: false,
         },
     ],
     operations: &[],
@@ -222,7 +216,8 @@ const fn operation(id: &'static str, request: &'static Object, response_signed: 
         retryable_result_codes: &[],
         repeat: Repeat::Idempotent,
         reconcile: &["general.payment_id"],
-        success_when: None,
+        result: None,
+        answer_matches: &[],
         encoding: Encoding::Json,
         answer: Answer::JSON,
         delivery: Delivery::Call,
@@ -261,6 +256,7 @@ static CALLBACK: Callback = Callback {
     token_field: None,
     delivery: MessageEncoding::Json,
     charset: Charset::Utf8,
+    result: None,
 };
 static UNSIGNED_CALLBACK: Callback = Callback {
     recipes: &[],
@@ -271,6 +267,7 @@ static UNSIGNED_CALLBACK: Callback = Callback {
     token_field: None,
     delivery: MessageEncoding::Json,
     charset: Charset::Utf8,
+    result: None,
 };
 
 // --- Fixtures ----------------------------------------------------------------------------------
@@ -908,8 +905,7 @@ fn signed_callbacks_under_pipe_rsa_are_a_configuration_error() {
         recipes: &[],
         dttm_zone: TimeZone::EuropePrague,
         result: None,
-        fault: None,
-        errors: None,
+        errors: &[],
         headers: &[],
         environments: &[],
         credentials: &[],

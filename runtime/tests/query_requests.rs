@@ -3,11 +3,13 @@
 //! is the one a JSON body would have carried.
 
 mod common;
+mod flat_text;
 
 use oneclick_runtime::recipe::{
-    Algorithm, Booleans, Flat, FlatSort, HmacHash, KeyEncoding, KeyEscape, NamedRecipe, Output,
-    Piece, Placement, Recipe,
+    Algorithm, HmacHash, KeyEncoding, NamedRecipe, Output, Placement, Recipe,
 };
+
+use flat_text::FLAT;
 use oneclick_runtime::schema::{
     Answer, Auto, CredentialKind, CredentialSpec, Delivery, Encoding, Field, Gateway, Kind, Method,
     Object, Operation, Repeat, TimeZone,
@@ -23,21 +25,14 @@ const SECRET: &str = "get-secret";
 static SIGNED: NamedRecipe = NamedRecipe {
     name: "signed",
     recipe: Recipe {
-        text: &[Piece::Flat(Flat {
-            exclude: &["signature"],
-            nesting: ":",
-            assign: ":",
-            separator: ";",
-            sort: FlatSort::PathBytes,
-            escape: KeyEscape::Double,
-            booleans: Booleans::Digits,
-        })],
+        text: FLAT,
         algorithm: Algorithm::Hmac(HmacHash::Sha512, KeyEncoding::Text),
         output: Output::Base64,
         placement: Placement::Field(&["signature"]),
     },
     sign_key: Some("secret_key"),
     verify_key: None,
+    optional_credentials: &[],
 };
 
 static GATEWAY: Gateway = Gateway {
@@ -45,8 +40,7 @@ static GATEWAY: Gateway = Gateway {
     recipes: &[&SIGNED],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: None,
-    errors: None,
+    errors: &[],
     headers: &[],
     environments: &[],
     credentials: &[
@@ -55,12 +49,14 @@ static GATEWAY: Gateway = Gateway {
             kind: CredentialKind::Text,
             sensitive: false,
             integer: true,
+            optional: false,
         },
         CredentialSpec {
             name: "secret_key",
             kind: CredentialKind::Secret,
             sensitive: true,
             integer: false,
+            optional: false,
         },
     ],
     operations: &[&STATUS],
@@ -106,7 +102,8 @@ static STATUS: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
+    answer_matches: &[],
     encoding: Encoding::Query,
     answer: Answer::JSON,
     delivery: Delivery::Call,

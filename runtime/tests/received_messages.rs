@@ -2,10 +2,13 @@
 //! return signed with HMAC-SHA512 over the values as sent, then read into their types; a
 //! repeated field never wins, whichever copy the signature covers.
 
+mod flat_text;
+
 use oneclick_runtime::recipe::{
-    Algorithm, Booleans, Flat, FlatSort, HmacHash, KeyEncoding, KeyEscape, NamedRecipe, Output,
-    Piece, Placement, Recipe,
+    Algorithm, HmacHash, KeyEncoding, NamedRecipe, Output, Placement, Recipe,
 };
+
+use flat_text::FLAT;
 use oneclick_runtime::schema::{
     Callback, Charset, CredentialKind, CredentialSpec, Field, Gateway, Kind, MessageEncoding,
     Object, TimeZone,
@@ -18,21 +21,14 @@ use serde_json::{Map, Value, json};
 static SIGNED: NamedRecipe = NamedRecipe {
     name: "signed",
     recipe: Recipe {
-        text: &[Piece::Flat(Flat {
-            exclude: &["signature"],
-            nesting: ":",
-            assign: ":",
-            separator: ";",
-            sort: FlatSort::PathBytes,
-            escape: KeyEscape::Double,
-            booleans: Booleans::Digits,
-        })],
+        text: FLAT,
         algorithm: Algorithm::Hmac(HmacHash::Sha512, KeyEncoding::Text),
         output: Output::Base64,
         placement: Placement::Field(&["signature"]),
     },
     sign_key: None,
     verify_key: Some("secret_key"),
+    optional_credentials: &[],
 };
 
 static GATEWAY: Gateway = Gateway {
@@ -40,8 +36,7 @@ static GATEWAY: Gateway = Gateway {
     recipes: &[&SIGNED],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: None,
-    errors: None,
+    errors: &[],
     headers: &[],
     environments: &[],
     credentials: &[
@@ -50,12 +45,14 @@ static GATEWAY: Gateway = Gateway {
             kind: CredentialKind::Text,
             sensitive: false,
             integer: true,
+            optional: false,
         },
         CredentialSpec {
             name: "secret_key",
             kind: CredentialKind::Secret,
             sensitive: true,
             integer: false,
+            optional: false,
         },
     ],
     operations: &[],
@@ -85,6 +82,7 @@ static NOTICE: Callback = Callback {
     token_field: None,
     delivery: MessageEncoding::Form,
     charset: Charset::Utf8,
+    result: None,
 };
 
 static RETURN: Callback = Callback {
@@ -96,6 +94,7 @@ static RETURN: Callback = Callback {
     token_field: None,
     delivery: MessageEncoding::Query,
     charset: Charset::Windows1250,
+    result: None,
 };
 
 const SECRET: &str = "form-secret";

@@ -63,7 +63,8 @@ static ORDER: Operation = Operation {
     headers: &[],
     repeat: Repeat::Unsafe,
     reconcile: &[],
-    success_when: None,
+    result: None,
+    answer_matches: &[],
 };
 
 static GATEWAY: Gateway = Gateway {
@@ -71,8 +72,7 @@ static GATEWAY: Gateway = Gateway {
     recipes: &[],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: None,
-    errors: None,
+    errors: &[],
     headers: &[],
     environments: &[],
     credentials: &[],

@@ -35,10 +35,8 @@ pub struct Gateway {
     pub dttm_zone: TimeZone,
     /// Where answers carry their result code; `None` when the HTTP status says it all.
     pub result: Option<&'static ResultSpec>,
-    /// The error object the gateway may answer with, on any HTTP status.
-    pub fault: Option<&'static FaultSpec>,
-    /// The list of errors the gateway may answer with, on any HTTP status.
-    pub errors: Option<&'static ErrorsSpec>,
+    /// The error bodies the gateway may answer with, tried in spec order.
+    pub errors: &'static [ErrorBody],
     /// Headers on every request.
     pub headers: &'static [Header],
     /// Named base URLs: `("sandbox", "https://…")`.
@@ -107,6 +105,8 @@ pub struct CredentialSpec {
     pub sensitive: bool,
     /// Sent as a JSON number.
     pub integer: bool,
+    /// The merchant may leave it out.
+    pub optional: bool,
 }
 
 /// One operation of a gateway API.
@@ -134,15 +134,18 @@ pub struct Operation {
     pub response_signature: &'static [recipe::Field],
     /// Result codes after which the same call may be repeated. For an unsafe operation each
     /// must prove, in a verified answer, that the gateway did nothing.
-    pub retryable_result_codes: &'static [i64],
+    pub retryable_result_codes: &'static [Literal],
     /// Whether sending the request twice may act twice.
     pub repeat: Repeat,
     /// Request fields (dotted paths, `general.payment_id`) that identify a call at the gateway,
     /// reported when a call's outcome is unknown so the merchant can reconcile.
     pub reconcile: &'static [&'static str],
-    /// For answers the gateway does not sign with a `result` code: the field that says whether
-    /// the call succeeded, and the values that mean it did.
-    pub success_when: Option<SuccessWhen>,
+    /// The operation's own result declaration, which replaces the gateway's
+    /// [`Gateway::result`] for its answers.
+    pub result: Option<&'static ResultSpec>,
+    /// Top-level fields that identify what the call is about (`payId`): an answer that carries
+    /// one must carry the value the request sent, or it answers another call.
+    pub answer_matches: &'static [&'static str],
     /// How the request body travels.
     pub encoding: Encoding,
     /// How the answer is read.
@@ -151,15 +154,6 @@ pub struct Operation {
     pub delivery: Delivery,
     /// Headers of this operation, besides the gateway's.
     pub headers: &'static [Header],
-}
-
-/// An answer field and the values of it that mean success; any other value is a failure.
-#[derive(Debug, Clone, Copy)]
-pub struct SuccessWhen {
-    /// Wire name of the top-level answer field.
-    pub field: &'static str,
-    /// The values that mean success.
-    pub values: &'static [Literal],
 }
 
 closed_set! {
@@ -322,15 +316,34 @@ impl<Name: fmt::Display> fmt::Display for HeaderValue<Name> {
     }
 }
 
-/// Where a gateway's list of errors keeps its parts: `{"errors": [{"code", "description"}]}`.
+/// An error body the gateway answers with, and where it keeps its parts.
 #[derive(Debug)]
-pub struct ErrorsSpec {
-    /// The top-level field holding the list: `errors`.
-    pub field: &'static str,
-    /// The field of an element holding its code.
+pub struct ErrorBody {
+    /// How the body holds the error.
+    pub shape: ErrorShape,
+    /// The top-level member holding the error object (`wrapped`) or the list (`list`); `None`
+    /// for a `flat` body and for a list that is the whole body.
+    pub field: Option<&'static str>,
+    /// The member of the error holding its code.
     pub code: &'static str,
-    /// The field of an element holding its text.
+    /// The member of the error holding its text.
     pub message: &'static str,
+    /// The member of the error holding its details, if any.
+    pub detail: Option<&'static str>,
+    /// The HTTP statuses the body comes with; empty for any status.
+    pub http_status: &'static [u16],
+}
+
+closed_set! {
+    /// How an error body holds its error (the spec's `errors[].shape`).
+    pub enum ErrorShape {
+        /// An object under a top-level member: `{"fault": {"faultcode", "faultstring"}}`.
+        Wrapped => "wrapped",
+        /// A list of errors under a top-level member, `{"errors": [{…}]}`, or as the whole body.
+        List => "list",
+        /// The error's members at the top level: `{"code", "message"}`.
+        Flat => "flat",
+    }
 }
 
 closed_set! {
@@ -477,19 +490,6 @@ pub struct Object {
     pub rules: &'static [Rule],
     /// Set when the message is a JSON array of these objects rather than an object.
     pub items: Option<&'static Object>,
-}
-
-/// Where a gateway's fault object keeps its parts: `{"fault": {"faultcode", "faultstring", "detail"}}`.
-#[derive(Debug)]
-pub struct FaultSpec {
-    /// The top-level field holding the fault object.
-    pub field: &'static str,
-    /// The field of the fault holding its code.
-    pub code: &'static str,
-    /// The field of the fault holding its text.
-    pub message: &'static str,
-    /// The field of the fault holding its details.
-    pub detail: &'static str,
 }
 
 impl Object {
@@ -896,32 +896,79 @@ pub fn path_steps(path: &str) -> impl Iterator<Item = PathStep<'_>> {
     })
 }
 
-/// How a gateway reports the outcome of an operation inside a successful HTTP answer.
+/// How a gateway reports the outcome of an operation or message inside a successful HTTP
+/// answer: a code field, an optional second code field refining it, and what each code means.
 #[derive(Debug)]
 pub struct ResultSpec {
-    /// The field holding the result code.
+    /// The top-level field holding the primary code: `resultCode`, `status`.
     pub code_field: &'static str,
     /// The field holding the result text, if any.
     pub message_field: Option<&'static str>,
-    /// The codes that mean success.
-    pub success: &'static [i64],
-    /// Every code the spec names.
+    /// Every primary code the spec names, with its meaning. A code not listed means failure.
+    pub codes: &'static [ResultCodeInfo],
+    /// A second code field (Monetix's `code` beside `status`) and its codes.
+    pub secondary: Option<SecondaryCode>,
+}
+
+/// The second field of a two-field result code.
+#[derive(Debug)]
+pub struct SecondaryCode {
+    /// The top-level field holding the code.
+    pub field: &'static str,
+    /// Every code the spec names, with its meaning.
     pub codes: &'static [ResultCodeInfo],
 }
 
-/// A result code and its name.
-#[derive(Debug)]
+/// A result code, its name and what it means.
+#[derive(Debug, PartialEq)]
 pub struct ResultCodeInfo {
-    /// The code as the gateway sends it.
-    pub code: i64,
+    /// The code as the gateway sends it: an integer or a string.
+    pub code: Literal,
     /// The spec name: `template_not_found`.
     pub name: &'static str,
+    /// What the code says about the call or message.
+    pub meaning: Meaning,
+}
+
+closed_set! {
+    /// What a result code says (the spec's `means`).
+    #[derive(Default)]
+    pub enum Meaning {
+        /// The call or the payment failed; the default, so that no code is a success unless
+        /// the spec says so.
+        #[default]
+        Failure => "failure",
+        /// The call succeeded.
+        Success => "success",
+        /// The call was accepted and its outcome is not decided yet.
+        Pending => "pending",
+    }
 }
 
 impl ResultSpec {
-    /// The spec name of `code`.
+    /// The spec name of the integer primary code `code`.
     pub fn name_of(&self, code: i64) -> Option<&'static str> {
-        self.codes.iter().find(|c| c.code == code).map(|c| c.name)
+        self.codes
+            .iter()
+            .find(|c| c.code == Literal::Int(code))
+            .map(|c| c.name)
+    }
+}
+
+impl Meaning {
+    /// The less favourable of two meanings: a failure beats a pending outcome, which beats a
+    /// success, so that a second code can never turn a failure into a success.
+    pub fn worst(self, other: Meaning) -> Meaning {
+        let rank = |m: Meaning| match m {
+            Meaning::Success => 0,
+            Meaning::Pending => 1,
+            Meaning::Failure => 2,
+        };
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
     }
 }
 
@@ -945,6 +992,9 @@ pub struct Callback {
     pub delivery: MessageEncoding,
     /// How the message's bytes are text.
     pub charset: Charset,
+    /// What the message's result code means: the callback's own declaration, or the gateway's
+    /// when the message carries its code field.
+    pub result: Option<&'static ResultSpec>,
 }
 
 impl Callback {
@@ -1008,6 +1058,7 @@ mod tests {
         },
         sign_key: None,
         verify_key: None,
+        optional_credentials: &[],
     };
 
     static SIGNED: &[&NamedRecipe] = &[&DIGEST];
@@ -1022,6 +1073,7 @@ mod tests {
             token_field,
             delivery: MessageEncoding::Json,
             charset: Charset::Utf8,
+            result: None,
         }
     }
 
@@ -1049,6 +1101,18 @@ mod tests {
         round_trips::<LengthUnit>();
         round_trips::<Format>();
         round_trips::<ScalarBase>();
+        round_trips::<Meaning>();
+        round_trips::<ErrorShape>();
+    }
+
+    #[test]
+    fn a_second_code_never_makes_a_failure_better() {
+        use Meaning::*;
+        assert_eq!(Success.worst(Failure), Failure);
+        assert_eq!(Failure.worst(Success), Failure);
+        assert_eq!(Success.worst(Pending), Pending);
+        assert_eq!(Pending.worst(Failure), Failure);
+        assert_eq!(Success.worst(Success), Success);
     }
 
     #[test]

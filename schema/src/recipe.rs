@@ -408,6 +408,10 @@ pub struct NamedRecipe {
     pub sign_key: Option<&'static str>,
     /// The credential that verifies: the gateway's RSA public key or the HMAC secret.
     pub verify_key: Option<&'static str>,
+    /// The optional credentials it reads (a salt only some merchants have). Until all are
+    /// configured it leaves requests unsigned and answers unverified; a received message that
+    /// names it is refused without them.
+    pub optional_credentials: &'static [&'static str],
 }
 
 /// What a received structured header carries, borrowed from it.

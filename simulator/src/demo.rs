@@ -89,19 +89,63 @@ async fn monetix(simulator: &Simulator, merchant: &Server) -> Result<()> {
     );
     let ack = client.card_sale(&sale).await?;
     println!("  card sale         accepted ({})", ack.status);
+    let sold = verified_callback(&client, merchant, 1).await?;
+    println!("  callback          signature verified, {}", outcome(&sold));
+    let refund = CardRefundRequest::new(
+        General::new(PaymentId::try_from("demo-1")?),
+        RefundPayment::new(Currency::try_from("USD")?, "Returned goods".into())
+            .amount(Amount::try_from(100_000)?)
+            .merchant_refund_id("demo-refund-1".into()),
+    );
+    let ack = client.card_refund(&refund).await?;
+    println!("  card refund       accepted ({})", ack.status);
+    let refunded = verified_callback(&client, merchant, 2).await?;
+    println!(
+        "  callback          signature verified, {}",
+        outcome(&refunded)
+    );
+    Ok(())
+}
+
+/// Waits for the `count`-th callback the merchant received and verifies it.
+async fn verified_callback(
+    client: &oneclick_gateways::monetix::Client,
+    merchant: &Server,
+    count: usize,
+) -> Result<oneclick_gateways::monetix::Callback> {
     for _ in 0..100 {
-        if let Some(callback) = merchant.received().first() {
-            let verified = client.verify_callback(&callback.body)?;
-            let status = verified
-                .payment
-                .and_then(|p| p.status)
-                .map_or_else(|| "without a status".to_owned(), |s| s.to_string());
-            println!("  callback          signature verified, payment {status}");
-            return Ok(());
+        if let Some(callback) = merchant.received().get(count - 1) {
+            return Ok(client.verify_callback(&callback.body)?);
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     Err("no callback arrived".into())
+}
+
+/// "refund success, payment partially refunded": what a callback reports.
+fn outcome(callback: &oneclick_gateways::monetix::Callback) -> String {
+    let shown = |value: Option<String>| value.unwrap_or_else(|| "unknown".to_owned());
+    let operation = callback.operation.as_ref();
+    format!(
+        "{} {}, payment {}",
+        shown(
+            operation
+                .and_then(|o| o.operation_type.as_ref())
+                .map(ToString::to_string)
+        ),
+        shown(
+            operation
+                .and_then(|o| o.status.as_ref())
+                .map(ToString::to_string)
+        ),
+        shown(
+            callback
+                .payment
+                .as_ref()
+                .and_then(|p| p.status.as_ref())
+                .map(ToString::to_string)
+        ),
+    )
 }
 
 async fn assist(simulator: &Simulator) -> Result<()> {
@@ -152,54 +196,129 @@ async fn assist(simulator: &Simulator) -> Result<()> {
 async fn xpay(simulator: &Simulator) -> Result<()> {
     use oneclick_gateways::xpay::*;
     println!("Nexi XPay");
+    // The notifications of this flow only: the Monetix callbacks went to the other merchant.
+    let merchant = Server::start(|_| Reply::json("{}")).await;
     let client = Client::new(
         Environment::Custom(simulator.url("/xpay")),
         Credentials::new("xpay-test-api-key"),
     )?;
     let contract = ContractId::try_from("C-demo")?;
-    let order = |id: &str, recurrence| -> Result<(Order, PaymentSession)> {
-        Ok((
-            Order::new(
-                OrderId::try_from(id)?,
-                Amount::try_from("3545")?,
-                Currency::try_from("EUR")?,
-            )
-            .customer_id(CustomerId::try_from("mcid1")?),
-            PaymentSession::new(
-                ActionType::Pay,
-                SessionAmount::try_from("3545")?,
-                ResultUrl::try_from("https://shop.example/r")?,
-                CancelUrl::try_from("https://shop.example/c")?,
-            )
-            .recurrence(recurrence),
-        ))
+    let order = |id: &str, amount: &str| -> Result<Order> {
+        Ok(Order::new(
+            OrderId::try_from(id)?,
+            Amount::try_from(amount)?,
+            Currency::try_from("EUR")?,
+        )
+        .customer_id(CustomerId::try_from("mcid1")?))
     };
-    let (o, s) = order("demo-1", Recurrence::first_payment(contract.clone()))?;
+    let session = |recurrence| -> Result<PaymentSession> {
+        Ok(PaymentSession::new(
+            ActionType::Pay,
+            SessionAmount::try_from("3545")?,
+            ResultUrl::try_from("https://shop.example/r")?,
+            CancelUrl::try_from("https://shop.example/c")?,
+        )
+        .notification_url(NotificationUrl::try_from(merchant.url("/notify"))?)
+        .recurrence(recurrence))
+    };
     let first = client
-        .create_hpp_order(&CreateHppOrderRequest::new(o, s))
+        .create_hpp_order(&CreateHppOrderRequest::new(
+            order("demo-1", "3545")?,
+            session(Recurrence::first_payment(contract.clone()))?,
+        ))
         .await?;
     println!("  first payment     hosted page {}", first.hosted_page);
-    let (o, s) = order("demo-2", Recurrence::subsequent_payment(contract))?;
+    simulator.pay_xpay_order("demo-1").await?;
+    let authorization = verified_notification(&client, &merchant, &first.security_token).await?;
+    println!(
+        "  notification      token matches, operation {} {}",
+        authorization.operation_id,
+        authorization
+            .operation_result
+            .map_or_else(|| "without a result".to_owned(), |r| r.to_string())
+    );
+    let authorized = OperationId::try_from(authorization.operation_id.as_str())?;
+    client
+        .capture_operation(&CaptureOperationRequest::new(
+            authorized.clone(),
+            Amount::try_from("3545")?,
+            Currency::try_from("EUR")?,
+        ))
+        .await?;
+    client
+        .refund_operation(&RefundOperationRequest::new(
+            authorized,
+            Amount::try_from("1000")?,
+            Currency::try_from("EUR")?,
+        ))
+        .await?;
+    let paid = client
+        .get_order(&GetOrderRequest::new(OrderId::try_from("demo-1")?))
+        .await?;
+    println!(
+        "  capture, refund   captured {} of {} authorised",
+        paid.order_status.captured_amount.as_deref().unwrap_or("?"),
+        paid.order_status
+            .authorized_amount
+            .as_deref()
+            .unwrap_or("?")
+    );
     let link = client
-        .create_pay_by_link(&CreatePayByLinkRequest::new(o, s))
+        .create_pay_by_link(&CreatePayByLinkRequest::new(
+            order("demo-2", "3545")?,
+            session(Recurrence::subsequent_payment(contract.clone()))?,
+        ))
         .await?;
     println!("  next payment      pay-by-link {}", link.payment_link.link);
+    let charged = client
+        .create_mit_order(&CreateMitOrderRequest::new(
+            order("demo-3", "990")?,
+            contract.clone(),
+        ))
+        .await?;
+    println!(
+        "  merchant-initiated operation {}",
+        charged.operation.operation_id
+    );
     let contracts = client
         .list_customer_contracts(&ListCustomerContractsRequest::new(
             PathCustomerId::try_from("mcid1")?,
         ))
         .await?;
-    println!(
-        "  contracts         {}",
-        contracts.contracts.unwrap_or_default().len()
-    );
+    println!("  contracts         {}", contracts.contracts.len());
     client
         .deactivate_contract(&DeactivateContractRequest::new(PathContractId::try_from(
             "C-demo",
         )?))
         .await?;
-    println!("  deactivate        done");
+    let later = client
+        .create_mit_order(&CreateMitOrderRequest::new(
+            order("demo-4", "990")?,
+            contract,
+        ))
+        .await;
+    if later.is_ok() {
+        return Err("the deactivated contract was charged".into());
+    }
+    println!("  deactivate        done; a later charge is refused");
     Ok(())
+}
+
+/// The first notification the merchant received, believed only with the order's token.
+async fn verified_notification(
+    client: &oneclick_gateways::xpay::Client,
+    merchant: &Server,
+    token: &str,
+) -> Result<oneclick_gateways::xpay::Operation> {
+    for _ in 0..100 {
+        if let Some(notification) = merchant.received().first() {
+            return Ok(client
+                .verify_notification(&notification.body, token)?
+                .operation);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Err("no notification arrived".into())
 }
 
 /// A variant name as words (`WaitingForSettlement` → `waiting for settlement`): ČSOB sends

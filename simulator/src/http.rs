@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Body, Bytes, Incoming};
-use hyper::header::{CONNECTION, CONTENT_TYPE, HOST, HeaderValue};
+use hyper::header::{CONNECTION, CONTENT_TYPE, HOST, HeaderValue, LOCATION};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode, Uri};
@@ -65,6 +65,10 @@ pub enum Reply {
     Drop,
     /// Answer after a pause (a slow gateway).
     Delayed(std::time::Duration, Box<Reply>),
+    /// 303 See Other to this URL: a page sending the customer's browser on.
+    SeeOther(String),
+    /// 200 with an HTML page for the customer's browser.
+    Html(String),
 }
 
 impl Reply {
@@ -316,6 +320,15 @@ impl Answering {
         match reply {
             Reply::Status(status, body) => Ok(respond(status, Bytes::from(body), false)),
             Reply::Bytes(status, body) => Ok(respond(status, Bytes::from(body), false)),
+            Reply::SeeOther(location) => Ok(see_other(&location)),
+            Reply::Html(page) => {
+                let mut response = respond(200, Bytes::from(page), false);
+                response.headers_mut().insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                );
+                Ok(response)
+            }
             Reply::Drop | Reply::Delayed(..) => Err(DropConnection),
         }
     }
@@ -330,6 +343,16 @@ fn respond(status: u16, body: Bytes, close: bool) -> Response<Full<Bytes>> {
     if close {
         headers.insert(CONNECTION, HeaderValue::from_static("close"));
     }
+    response
+}
+
+/// A 303 to `location`; one that is no valid header value is a 500, never a redirect elsewhere.
+fn see_other(location: &str) -> Response<Full<Bytes>> {
+    let Ok(value) = HeaderValue::from_str(location) else {
+        return respond(500, Bytes::new(), false);
+    };
+    let mut response = respond(303, Bytes::new(), false);
+    response.headers_mut().insert(LOCATION, value);
     response
 }
 
@@ -366,6 +389,26 @@ pub fn percent_decode(segment: &str) -> String {
     percent_decode_with(segment, false)
 }
 
+/// Fields as `application/x-www-form-urlencoded` text: everything but unreserved characters
+/// percent-encoded, so `+`, `/` and `=` of Base64 survive.
+pub fn form_encode(fields: &[(String, String)]) -> String {
+    let encode = |text: &str| -> String {
+        text.bytes()
+            .map(|byte| match byte {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    char::from(byte).to_string()
+                }
+                other => format!("%{other:02X}"),
+            })
+            .collect()
+    };
+    fields
+        .iter()
+        .map(|(key, value)| format!("{}={}", encode(key), encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// The fields of an `application/x-www-form-urlencoded` body.
 pub fn form_fields(body: &[u8]) -> Vec<(String, String)> {
     String::from_utf8_lossy(body)
@@ -384,6 +427,15 @@ pub fn form_fields(body: &[u8]) -> Vec<(String, String)> {
 /// POSTs a JSON body to a plain-http URL (callbacks to a merchant on loopback); failures are
 /// the merchant's to notice, as with a real gateway.
 pub async fn post_json(url: String, body: String) {
+    post(url, "application/json", body).await;
+}
+
+/// POSTs an `application/x-www-form-urlencoded` body, as [`post_json`] does JSON.
+pub async fn post_form(url: String, body: String) {
+    post(url, "application/x-www-form-urlencoded", body).await;
+}
+
+async fn post(url: String, content_type: &'static str, body: String) {
     let Ok(uri) = url.parse::<Uri>() else {
         return;
     };
@@ -408,7 +460,7 @@ pub async fn post_json(url: String, body: String) {
     let target = uri.path_and_query().map_or("/", |p| p.as_str());
     let request = Request::post(target)
         .header(HOST, authority.as_str())
-        .header(CONTENT_TYPE, "application/json")
+        .header(CONTENT_TYPE, content_type)
         .body(Full::new(Bytes::from(body)));
     if let Ok(request) = request {
         if let Ok(answer) = sender.send_request(request).await {

@@ -12,7 +12,10 @@
 //!
 //! Admin API: `POST /admin/csob/templates` `{"origPayId"}`, `POST /admin/assist/cards`
 //! `{"customernumber", "card"}` and `POST /admin/xpay/contracts` `{"contractId", "customerId"}`
-//! seed state; `POST /admin/outcomes` `{"gateway", "outcome", "count"}` queues outcomes;
+//! seed state; `POST /admin/assist/pay` `{"form", "orderstate"}` pays an Assist payment-page
+//! order (its form body as the client built it) and answers its `billnumber`;
+//! `POST /admin/xpay/payments` `{"orderId"}` pays an XPay HPP or Pay-by-Link order as its
+//! customer would (the answer is its operation); `POST /admin/outcomes` `{"gateway", "outcome", "count"}` queues outcomes;
 //! `GET /admin/requests` lists the newest requests received (at most [`Config::request_log`]);
 //! `POST /admin/reset` forgets everything.
 //!
@@ -116,8 +119,9 @@ const SIMULATIONS: &[(&str, Simulate)] = &[
         let settings = &ready.config.monetix;
         monetix::handle(&mut state.monetix, settings, outcome, method, path, request)
     }),
-    ("xpay", |state, ready, _, method, path, request| {
-        xpay::handle(&mut state.xpay, &ready.config.xpay, method, path, request)
+    ("xpay", |state, ready, outcome, method, path, request| {
+        let settings = &ready.config.xpay;
+        xpay::handle(&mut state.xpay, settings, outcome, method, path, request)
     }),
 ];
 
@@ -178,6 +182,7 @@ impl State {
 pub struct Simulator {
     server: Server,
     state: Arc<Mutex<State>>,
+    ready: Arc<Ready>,
 }
 
 impl Simulator {
@@ -196,12 +201,17 @@ impl Simulator {
             log_capacity: ready.config.request_log,
             access_log: ready.config.access_log,
         };
+        let answering = Arc::clone(&ready);
         let server = Server::bind_with(addr, options, move |request| {
-            route(&shared, &ready, request)
+            route(&shared, &answering, request)
         })
         .await
         .map_err(StartError::Bind)?;
-        Ok(Simulator { server, state })
+        Ok(Simulator {
+            server,
+            state,
+            ready,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -233,6 +243,30 @@ impl Simulator {
         }
     }
 
+    /// Pays an Assist payment-page order given as the form body the client built, as the admin
+    /// API does: answers `{"billnumber"}` or a fault.
+    pub fn pay_assist_order(&self, form: &str, orderstate: &str) -> Value {
+        let Ok(mut state) = self.state.lock() else {
+            return Value::Null;
+        };
+        let settings = &self.ready.config.assist;
+        match assist::pay(&mut state.assist, settings, form, orderstate) {
+            Reply::Status(_, body) => serde_json::from_str(&body).unwrap_or(Value::Null),
+            _ => Value::Null,
+        }
+    }
+
+    /// Pays an XPay HPP or Pay-by-Link order as its customer would, as the admin API does: its
+    /// AUTHORIZATION operation, or why it cannot be paid (unknown, paid already,
+    /// merchant-initiated). Async because the notification is sent from the runtime.
+    pub async fn pay_xpay_order(&self, order_id: &str) -> Result<Value, String> {
+        let mut state = self
+            .state
+            .lock()
+            .map_err(|_| "the simulator state is poisoned")?;
+        state.xpay.pay(order_id).map_err(str::to_owned)
+    }
+
     /// Stores a card for an Assist customer, as the admin API does.
     pub fn seed_assist_card(&self, customer_number: &str, card: Value) {
         if let Ok(mut state) = self.state.lock() {
@@ -245,7 +279,7 @@ impl Simulator {
         }
     }
 
-    /// The Monetix payments and the status their callback reported, by payment_id.
+    /// The Monetix payments and the status their last callback reported, by payment_id.
     pub fn monetix_payments(&self) -> Vec<(String, String)> {
         self.state
             .lock()
@@ -253,7 +287,7 @@ impl Simulator {
                 s.monetix
                     .payments
                     .iter()
-                    .map(|(id, st)| (id.clone(), st.clone()))
+                    .map(|(id, payment)| (id.clone(), payment.status.clone()))
                     .collect()
             })
             .unwrap_or_default()
@@ -297,7 +331,7 @@ fn route(state: &Mutex<State>, ready: &Ready, request: &Received) -> Reply {
     };
     let path = request.target.split('?').next().unwrap_or_default();
     if let Some(admin) = path.strip_prefix("/admin") {
-        return admin_route(&mut state, admin, request);
+        return admin_route(&mut state, ready, admin, request);
     }
     state
         .requests
@@ -340,7 +374,7 @@ fn not_simulated(gateway: &str, generated: bool) -> Reply {
     }
 }
 
-fn admin_route(state: &mut State, path: &str, request: &Received) -> Reply {
+fn admin_route(state: &mut State, ready: &Ready, path: &str, request: &Received) -> Reply {
     match (request.method.as_str(), path) {
         ("POST", "/csob/templates") => match request.json()["origPayId"].as_str() {
             Some(id) => {
@@ -367,6 +401,21 @@ fn admin_route(state: &mut State, path: &str, request: &Received) -> Reply {
                 ),
             }
         }
+        ("POST", "/assist/pay") => {
+            let body = request.json();
+            match body["form"].as_str() {
+                Some(form) => {
+                    let orderstate = body["orderstate"].as_str().unwrap_or("Approved");
+                    let settings = &ready.config.assist;
+                    assist::pay(&mut state.assist, settings, form, orderstate)
+                }
+                None => Reply::Status(
+                    400,
+                    r#"{"error":"form (the payment-page order as a form body) is required"}"#
+                        .into(),
+                ),
+            }
+        }
         ("POST", "/outcomes") => {
             let body = request.json();
             let outcome = body["outcome"].as_str().and_then(outcomes::Outcome::parse);
@@ -386,11 +435,13 @@ fn admin_route(state: &mut State, path: &str, request: &Received) -> Reply {
             let body = request.json();
             match (body["contractId"].as_str(), body["customerId"].as_str()) {
                 (Some(contract), Some(customer)) => {
-                    let kind = body["contractType"].as_str().unwrap_or("CIT").to_owned();
-                    state
-                        .xpay
-                        .contracts
-                        .insert(contract.to_owned(), (customer.to_owned(), kind, true));
+                    let contract_type = body["contractType"].as_str().unwrap_or("CIT").to_owned();
+                    let seeded = xpay::Contract {
+                        customer_id: customer.to_owned(),
+                        contract_type,
+                        active: true,
+                    };
+                    state.xpay.contracts.insert(contract.to_owned(), seeded);
                     Reply::json("{}")
                 }
                 _ => Reply::Status(
@@ -399,6 +450,13 @@ fn admin_route(state: &mut State, path: &str, request: &Received) -> Reply {
                 ),
             }
         }
+        ("POST", "/xpay/payments") => match request.json()["orderId"].as_str() {
+            Some(order_id) => match state.xpay.pay(order_id) {
+                Ok(operation) => Reply::json(operation.to_string()),
+                Err(why) => Reply::Status(409, json!({ "error": why }).to_string()),
+            },
+            None => Reply::Status(400, r#"{"error":"orderId is required"}"#.into()),
+        },
         ("GET", "/requests") => {
             Reply::json(Value::Array(state.requests.iter().cloned().collect()).to_string())
         }

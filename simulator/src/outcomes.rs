@@ -28,8 +28,17 @@ pub enum Outcome {
     Result900,
     /// ČSOB: process asks for a browser challenge (3-D Secure).
     Challenge,
-    /// Monetix: the sale is declined.
+    /// Monetix: the sale, refund, capture or cancel is declined by the provider (acknowledged,
+    /// then a callback with `operation.status` decline; the payment is left as it was). ČSOB:
+    /// the customer's card is declined on the payment page.
     Decline,
+    /// Monetix: the sale is held for capture (`payment.status` awaiting capture).
+    Hold,
+    /// ČSOB: the customer cancels on the payment page.
+    Cancel,
+    /// XPay: the HPP or Pay-by-Link order this answer creates is paid at once (its
+    /// AUTHORIZATION and notification follow).
+    Paid,
 }
 
 impl Outcome {
@@ -44,6 +53,9 @@ impl Outcome {
             "result_900" => Outcome::Result900,
             "challenge" => Outcome::Challenge,
             "decline" => Outcome::Decline,
+            "cancel" => Outcome::Cancel,
+            "paid" => Outcome::Paid,
+            "hold" => Outcome::Hold,
             _ => return None,
         })
     }

@@ -1,6 +1,7 @@
-//! `vectors/csob.json`, computed outside the project, reproduced through the signature orders of
-//! `spec/csob.yaml` (not hand-written ones): the signed text and the RSA signature byte for byte,
-//! the responses verified with the gateway key, and every tampered copy rejected.
+//! `vectors/csob.json` and `vectors/csob-lifecycle.json`, computed outside the project,
+//! reproduced through the signature orders of `spec/csob.yaml` (not hand-written ones): the
+//! signed text and the RSA signature byte for byte, the responses verified with the gateway key,
+//! and every tampered copy rejected.
 
 use oneclick_csob::{RsaPrivateKey, RsaPublicKey, schema};
 use oneclick_runtime::recipe::Field;
@@ -21,12 +22,24 @@ fn order(message: &str) -> &'static [Field] {
         "oneclick/echo response" => schema::ONECLICK_ECHO.response_signature,
         "oneclick/init response" => schema::ONECLICK_INIT.response_signature,
         "oneclick/process response" => schema::ONECLICK_PROCESS.response_signature,
+        "payment/init request" => schema::PAYMENT_INIT.request_signature,
+        "payment/init response" => schema::PAYMENT_INIT.response_signature,
+        "payment/process request" => schema::PAYMENT_PROCESS.request_signature,
+        "payment/close request" => schema::PAYMENT_CLOSE.request_signature,
+        "payment/close response" => schema::PAYMENT_CLOSE.response_signature,
+        "payment/reverse request" => schema::PAYMENT_REVERSE.request_signature,
+        "payment/refund request" => schema::PAYMENT_REFUND.request_signature,
+        "payment/refund response" => schema::PAYMENT_REFUND.response_signature,
+        "echo request" => schema::ECHO.request_signature,
+        "echo response" => schema::ECHO.response_signature,
+        "echo/customer request" => schema::ECHO_CUSTOMER.request_signature,
+        "echo/customer response" => schema::ECHO_CUSTOMER.response_signature,
         other => panic!("a vector for an unknown message: {other}"),
     }
 }
 
-fn vectors() -> Vec<Value> {
-    serde_json::from_str::<Value>(&vectors_file("csob.json"))
+fn vectors(file: &str) -> Vec<Value> {
+    serde_json::from_str::<Value>(&vectors_file(file))
         .unwrap()
         .as_array()
         .unwrap()
@@ -44,12 +57,27 @@ fn tamper(value: &mut Value) {
 
 #[test]
 fn spec_orders_reproduce_every_vector() {
+    let all = vectors("csob.json");
+    assert_eq!(all.len(), 7);
+    reproduce(all);
+}
+
+#[test]
+fn spec_orders_reproduce_every_lifecycle_vector_but_the_customer_s_return() {
+    let all = vectors("csob-lifecycle.json");
+    assert_eq!(all.len(), 13);
+    let (returns, calls): (Vec<Value>, Vec<Value>) = all
+        .into_iter()
+        .partition(|v| v["message"] == "payment/response message");
+    assert_eq!(returns.len(), 1);
+    reproduce(calls);
+}
+
+fn reproduce(all: Vec<Value>) {
     let merchant_pkcs8 = RsaPrivateKey::from_pem(&vectors_file("merchant-test.key")).unwrap();
     let merchant_pkcs1 = RsaPrivateKey::from_pem(&vectors_file("merchant-test-pkcs1.key")).unwrap();
     let merchant_public = RsaPublicKey::from_pem(&vectors_file("merchant-test.pub")).unwrap();
     let gateway_public = RsaPublicKey::from_pem(&vectors_file("gateway-test.pub")).unwrap();
-    let all = vectors();
-    assert_eq!(all.len(), 7);
     for vector in all {
         let message = vector["message"].as_str().unwrap();
         let body = &vector["body"];

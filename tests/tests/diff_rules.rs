@@ -20,6 +20,7 @@ fn load(name: &str) -> Gateway {
 
 /// Every rule and the verdict it must reach.
 const VERDICTS: &[(&str, Option<Class>)] = &[
+    ("also_at_added", Some(Class::Compatible)),
     ("answer_encoding_changed", Some(Class::Breaking)),
     ("answer_field_made_optional", Some(Class::Breaking)),
     ("authentication_changed", Some(Class::Breaking)),
@@ -45,6 +46,7 @@ const VERDICTS: &[(&str, Option<Class>)] = &[
     ("required_response_field_removed", Some(Class::Breaking)),
     ("response_enum_value_added", Some(Class::Compatible)),
     ("response_field_added", Some(Class::Compatible)),
+    ("result_by_added", Some(Class::Compatible)),
     ("result_code_added", Some(Class::Compatible)),
     ("result_code_meaning_changed", Some(Class::Breaking)),
     ("type_changed", Some(Class::Breaking)),

@@ -7,8 +7,8 @@
 use oneclick_http::schema::{DELETE_PLAN, FIND_PLANS, GATEWAY};
 use oneclick_http::{
     Client, Credentials, DeletePlanRequest, Environment, FindPlansRequest, IfMatch,
-    OpenCheckoutRequest, Plan, PlanId, PlanName, RenamePlanRequest, ReplacePlanRequest,
-    XApprovalCode,
+    OpenCheckoutRequest, OpenReceiptRequest, Plan, PlanId, PlanName, RenamePlanRequest,
+    ReplacePlanRequest, XApprovalCode,
 };
 use oneclick_runtime::{Engine, Secret};
 use oneclick_tests::{Received, Reply, TestServer};
@@ -109,6 +109,33 @@ async fn a_patch_sends_a_boolean_query_field() {
     assert_eq!(sent.method, "PATCH");
     assert_eq!(sent.target, "/plans/p%2F1%20x?notify=false");
     assert_eq!(sent.json(), json!({"name": "Platinum"}));
+}
+
+#[tokio::test]
+async fn an_answer_about_another_plan_is_not_this_call_s_answer() {
+    let rename = || RenamePlanRequest::new(plan_id(), PlanName::try_from("Platinum").unwrap());
+    let server = TestServer::start(|_| {
+        Reply::json(json!({"plan_id": "p/1 x", "version": "v3"}).to_string())
+    })
+    .await;
+    let renamed = client(&server).rename_plan(&rename()).await.unwrap();
+    assert_eq!(renamed.plan_id.as_deref(), Some("p/1 x"));
+
+    let server =
+        TestServer::start(|_| Reply::json(json!({"plan_id": "p2", "version": "v3"}).to_string()))
+            .await;
+    let err = client(&server).rename_plan(&rename()).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            oneclick_http::Error::ForeignAnswer {
+                operation: "rename_plan",
+                field: "plan_id"
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!err.to_string().contains("p2"), "{err}");
 }
 
 #[tokio::test]
@@ -287,4 +314,28 @@ fn a_redirect_keeps_its_query_fields_in_the_url_and_masks_the_sensitive_one() {
         "{shown}"
     );
     assert!(!shown.contains("sess-8f2a"), "{shown}");
+}
+
+#[test]
+fn a_get_redirect_is_its_url_and_a_request_preset_fills_its_values() {
+    let client = Client::new(
+        Environment::Custom("https://pay.example".to_owned()),
+        Credentials::new(API_KEY, LOGIN, PASSWORD, TOKEN),
+    )
+    .unwrap();
+    let printable = OpenReceiptRequest::printable(PlanId::try_from("p/1").unwrap());
+    assert_eq!(printable.print, Some(true));
+    assert_eq!(
+        client.open_receipt_url(&printable).unwrap(),
+        "https://pay.example/receipts/p%2F1?print=true"
+    );
+    let plain = OpenReceiptRequest::new(PlanId::try_from("p2").unwrap());
+    assert_eq!(
+        client.open_receipt_url(&plain).unwrap(),
+        client.open_receipt(&plain).unwrap().to_url()
+    );
+    assert_eq!(
+        client.open_receipt_url(&plain).unwrap(),
+        "https://pay.example/receipts/p2"
+    );
 }

@@ -145,3 +145,129 @@ fn required_parts_of_a_sale() {
         );
     }
 }
+
+fn refund() -> Value {
+    json!({
+        "general": {"payment_id": "456789", "merchant_callback_url": "https://shop.example/cb"},
+        "payment": {"amount": 1, "currency": "USD", "description": "Partial refund", "merchant_refund_id": "refund-1"}
+    })
+}
+
+fn held() -> Value {
+    json!({
+        "general": {"payment_id": "456789", "merchant_callback_url": "http://127.0.0.1:8080/cb"},
+        "payment": {"amount": 1, "currency": "EUR"}
+    })
+}
+
+#[test]
+fn every_constraint_of_the_operations_after_the_sale() {
+    let common = |prefix: &str| -> Vec<(String, Vec<Value>, Value, &'static str)> {
+        vec![
+            (
+                "/general/payment_id".into(),
+                vec![json!("1")],
+                json!(""),
+                "min_length",
+            ),
+            (
+                "/general/merchant_callback_url".into(),
+                vec![json!("http://x.example"), json!("https://x.example/a?b=c")],
+                json!("x.example/cb"),
+                "format",
+            ),
+            (
+                format!("{prefix}/amount"),
+                vec![json!(1), json!(i64::MAX)],
+                json!(0),
+                "min",
+            ),
+            (
+                format!("{prefix}/currency"),
+                vec![json!("CZK")],
+                json!("US"),
+                "format",
+            ),
+        ]
+    };
+    for (object, base) in [
+        (&schema::CARD_REFUND_REQUEST, refund()),
+        (&schema::CARD_CAPTURE_REQUEST, held()),
+        (&schema::CARD_CANCEL_REQUEST, held()),
+    ] {
+        let cases = common("/payment");
+        let cases = cases
+            .iter()
+            .map(|(p, ok, bad, rule)| (p.as_str(), ok.clone(), bad.clone(), *rule))
+            .collect();
+        oneclick_tests::check_boundaries(object, &base, cases);
+    }
+    // The sale takes the callback URL too.
+    oneclick_tests::check_boundaries(
+        &schema::CARD_SALE_REQUEST,
+        &base(),
+        vec![(
+            "/general/merchant_callback_url",
+            vec![json!("https://shop.example/cb")],
+            json!("ftp://shop.example/cb"),
+            "format",
+        )],
+    );
+}
+
+#[test]
+fn what_a_refund_capture_and_cancel_need() {
+    let lines = |object, json: &Value| -> Vec<String> {
+        oneclick_runtime::validate::validate_request(object, json)
+            .iter()
+            .map(|v| format!("{} {}", v.path, v.rule.as_str()))
+            .collect()
+    };
+    // Without an amount the whole payment is refunded; without a merchant_refund_id the
+    // refund is still a refund.
+    let whole = with(
+        with(refund(), "/payment/amount", Value::Null),
+        "/payment/merchant_refund_id",
+        Value::Null,
+    );
+    assert!(lines(&schema::CARD_REFUND_REQUEST, &whole).is_empty());
+    for field in [
+        "/general",
+        "/payment",
+        "/payment/currency",
+        "/payment/description",
+    ] {
+        assert_eq!(
+            lines(
+                &schema::CARD_REFUND_REQUEST,
+                &with(refund(), field, Value::Null)
+            ),
+            [format!("{field} required")]
+        );
+    }
+    for object in [&schema::CARD_CAPTURE_REQUEST, &schema::CARD_CANCEL_REQUEST] {
+        for field in [
+            "/payment/amount",
+            "/payment/currency",
+            "/general/payment_id",
+        ] {
+            assert_eq!(
+                lines(object, &with(held(), field, Value::Null)),
+                [format!("{field} required")]
+            );
+        }
+        assert_eq!(
+            lines(object, &with(held(), "/payment/description", json!("x"))),
+            ["/payment/description unknown_field"],
+            "a capture or cancel carries no description"
+        );
+    }
+    // A status request starts nothing that calls back.
+    assert_eq!(
+        lines(
+            &schema::PAYMENT_STATUS_REQUEST,
+            &json!({"general": {"payment_id": "1", "merchant_callback_url": "https://shop.example/cb"}}),
+        ),
+        ["/general/merchant_callback_url unknown_field"]
+    );
+}

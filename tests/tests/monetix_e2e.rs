@@ -7,10 +7,10 @@ use std::time::Duration;
 use oneclick_monetix::{
     Amount, CardSaleRequest, Client, Configure, Credentials, Currency, Customer, Environment,
     Error, General, IpAddress, Payment, PaymentId, PaymentInstrument, PaymentState,
-    PaymentStatusRequest, RetryPolicy, ReturnUrl, schema,
+    PaymentStatusRequest, RetryPolicy, ReturnUrl, StatusGeneral, schema,
 };
-use oneclick_runtime::Secret;
 use oneclick_runtime::signature::{flat, sign_hmac_sha512, verify_hmac_sha512};
+use oneclick_runtime::{Code, Secret};
 use oneclick_tests::{Received, Reply, TestServer};
 use serde_json::{Value, json};
 
@@ -202,7 +202,7 @@ async fn payment_status_reads_the_payment() {
     })
     .await;
     let status = client(&server)
-        .payment_status(&PaymentStatusRequest::new(General::new(
+        .payment_status(&PaymentStatusRequest::new(StatusGeneral::new(
             PaymentId::try_from("456789").unwrap(),
         )))
         .await
@@ -331,22 +331,56 @@ async fn an_answer_whose_status_says_failure_is_an_error() {
     })
     .await;
     let err = client(&server).card_sale(&sale(token())).await.unwrap_err();
-    let Error::Unsuccessful {
+    let Error::Rejected {
         operation,
         field,
-        value,
+        code,
+        ..
     } = &err
     else {
         panic!("{err:?}");
     };
     assert_eq!(
-        (*operation, *field, value.as_str()),
-        ("card_sale", "status", "\"error\"")
+        (*operation, *field, code),
+        ("card_sale", "status", &Code::Text("error".into()))
     );
     assert_eq!(
         server.received().len(),
         1,
         "a definite answer is not repeated"
+    );
+}
+
+/// The platform's refusal on HTTP 200 carries no `request_id`: the declared result says what
+/// it is before the answer is checked for what a success needs.
+#[tokio::test]
+async fn a_refusal_on_http_200_carries_its_scrubbed_message() {
+    let server = TestServer::start(|_| {
+        Reply::json(json!({"status": "error", "message": "cvv 123 refused"}).to_string())
+    })
+    .await;
+    let err = client(&server).card_sale(&sale(token())).await.unwrap_err();
+    let Error::Rejected {
+        code,
+        name,
+        message,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!((code, *name), (&Code::Text("error".into()), Some("error")));
+    let message = message.as_deref().unwrap();
+    assert!(message.contains("refused"), "{message}");
+    assert!(!message.contains("123"), "{message}");
+    assert!(!err.to_string().contains("123"), "{err}");
+    assert!(!format!("{err:?}").contains("123"), "{err:?}");
+    assert_eq!(err.result_code(), None, "a text code is no integer code");
+    assert_eq!(err.gateway_code(), Some(&Code::Text("error".into())));
+    assert_eq!(
+        server.received().len(),
+        1,
+        "a definite refusal is not repeated"
     );
 }
 

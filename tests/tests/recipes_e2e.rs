@@ -5,7 +5,7 @@
 
 use oneclick_recipes::{
     AssistOrderRequest, Client, CreateOrderRequest, Credentials, Environment, Error,
-    RegisterRequest,
+    ListOrdersRequest, RegisterRequest,
 };
 use oneclick_runtime::SignatureError;
 use oneclick_runtime::recipe::Sha1RsaPrivateKey;
@@ -35,20 +35,31 @@ fn text(vector: &Value, key: &str) -> String {
         .to_owned()
 }
 
-fn client(base_url: &str, salt: &str) -> Client {
+fn credentials(salt: &str) -> Credentials {
     let pem = std::fs::read_to_string(format!(
         "{}/../vectors/merchant-test.key",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap();
-    let credentials = Credentials::new(
+    Credentials::new(
         text(&family(0), "key_hex"),
         Sha1RsaPrivateKey::from_pem(&pem).unwrap(),
         "11111111",
         text(&family(4), "secret"),
         salt,
-    );
-    Client::new(Environment::Custom(base_url.to_owned()), credentials).unwrap()
+    )
+}
+
+fn client(base_url: &str, salt: &str) -> Client {
+    Client::new(Environment::Custom(base_url.to_owned()), credentials(salt)).unwrap()
+}
+
+fn client_with_list_salt(base_url: &str, list_salt: &str) -> Client {
+    Client::new(
+        Environment::Custom(base_url.to_owned()),
+        credentials("s4lt").with_list_salt(list_salt),
+    )
+    .unwrap()
 }
 
 fn offline() -> Client {
@@ -226,4 +237,60 @@ fn assist_results_verify_with_their_salt_and_a_changed_state_does_not() {
             SignatureError::Mismatch
         ));
     }
+}
+
+/// Each listed order verifies with the salt over its own fields, as Assist's orderresult orders
+/// do: the vectors' second result, whose text is merchant, order, amount, currency and state
+/// run together, is split here into `id` and `state`.
+#[tokio::test]
+async fn each_listed_order_verifies_only_when_the_optional_salt_is_configured() {
+    let vector = vectors("assist-checkvalue.json")
+        .into_iter()
+        .filter(|v| v["use"] == "result")
+        .nth(1)
+        .unwrap();
+    let values: Vec<&str> = vector["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let id = values[..4].concat();
+    let order = |state: &str, check: Value| json!({"id": id, "state": state, "check": check});
+    let good = json!({"page": {"orders": [
+        order(values[4], json!({"sum": vector["checkvalue"]})),
+        order(values[4], json!({"made": "today", "sum": vector["checkvalue"]})),
+    ]}});
+    let list = |answer: Value, salt: Option<String>| async move {
+        let server = TestServer::start(move |_| Reply::json(answer.to_string())).await;
+        let client = match salt {
+            Some(salt) => client_with_list_salt(&server.url(""), &salt),
+            None => client(&server.url(""), "s4lt"),
+        };
+        client
+            .list_orders(&ListOrdersRequest::new("c1".into()))
+            .await
+    };
+    let salt = text(&vector, "salt");
+    let listed = list(good.clone(), Some(salt.clone())).await.unwrap();
+    assert_eq!(listed.page.orders.len(), 2);
+
+    let mut changed = good.clone();
+    changed["page"]["orders"][1]["state"] = json!("Canceled");
+    assert!(matches!(
+        refused(list(changed.clone(), Some(salt.clone())).await),
+        SignatureError::Mismatch
+    ));
+    assert!(matches!(
+        refused(list(good.clone(), Some("another salt".to_owned())).await),
+        SignatureError::Mismatch
+    ));
+    let mut unsigned = good.clone();
+    unsigned["page"]["orders"][0]["check"] = json!({"made": "today"});
+    assert!(matches!(
+        refused(list(unsigned, Some(salt.clone())).await),
+        SignatureError::Missing
+    ));
+    let unchecked = list(changed, None).await.unwrap();
+    assert_eq!(unchecked.page.orders[1].state, "Canceled");
 }

@@ -154,7 +154,7 @@ mod monetix {
     use oneclick_monetix::{
         Amount, CardSaleRequest, Client, Credentials, Currency, Customer, Environment, General,
         IpAddress, Payment, PaymentId, PaymentInstrument, PaymentState, PaymentStatusRequest,
-        ReturnUrl, Token,
+        ReturnUrl, StatusGeneral, Token,
     };
     use oneclick_simulator::{Config, Simulator};
     use oneclick_tests::{Reply, TestServer};
@@ -231,7 +231,7 @@ mod monetix {
         );
 
         let status = client
-            .payment_status(&PaymentStatusRequest::new(General::new(
+            .payment_status(&PaymentStatusRequest::new(StatusGeneral::new(
                 PaymentId::try_from("order-2").unwrap(),
             )))
             .await
@@ -310,7 +310,7 @@ mod xpay {
             ))
             .await
             .unwrap();
-        assert_eq!(listed.contracts.unwrap()[0].contract_id, "C1");
+        assert_eq!(listed.contracts[0].contract_id, "C1");
 
         client
             .deactivate_contract(&DeactivateContractRequest::new(
@@ -681,7 +681,7 @@ mod triggers {
             ))
             .await
             .expect("the 503 is retried, then the seeded contract is listed");
-        assert_eq!(listed.contracts.unwrap()[0].contract_id, "C7");
+        assert_eq!(listed.contracts[0].contract_id, "C7");
     }
 }
 

@@ -6,7 +6,7 @@ use oneclick_codegen::load_str;
 /// A valid spec with room for extra top-level keys, types and request fields.
 fn spec(top: &str, types: &str, request_fields: &str) -> String {
     format!(
-        "spec: 1
+        "spec: 2
 gateway: demo
 title: Demo
 doc: Demo gateway.
@@ -54,7 +54,7 @@ fn the_base_spec_is_valid() {
 #[test]
 fn invalid_yaml() {
     assert_eq!(
-        diagnose("spec: 1\ngateway: [unclosed\n"),
+        diagnose("spec: 2\ngateway: [unclosed\n"),
         ["demo.yaml:3:1: invalid YAML: while parsing a flow sequence, expected ',' or ']'"]
     );
 }
@@ -377,10 +377,12 @@ fn example_that_is_not_json() {
 
 #[test]
 fn unsupported_version() {
-    let source = spec("", "", "").replace("spec: 1", "spec: 2");
+    let source = spec("", "", "").replace("spec: 2", "spec: 1");
     assert_eq!(
         diagnose(&source),
-        ["demo.yaml:1:7: unsupported spec version 2; this generator reads version 1"]
+        [
+            "demo.yaml:1:7: unsupported spec version 1; this generator reads version 2 (see spec/README.md)"
+        ]
     );
 }
 
@@ -417,7 +419,7 @@ fn garbage_never_panics() {
         "- a\n- b",
         "spec: {}",
         ":",
-        "spec: 1\noperations: 7",
+        "spec: 2\noperations: 7",
         "\u{feff}x: [",
         "a: !tag b",
     ] {
@@ -754,16 +756,16 @@ fn unprocessed_status_that_is_not_retried() {
 }
 
 #[test]
-fn success_when_naming_a_missing_field() {
+fn operation_result_naming_a_missing_field() {
     let source = spec("", "", "").replace(
         "repeat: read",
-        "repeat: read\n    success_when: {field: status, values: []}",
+        "repeat: read\n    result: {code_field: status, codes: [{code: error, name: error, doc: No.}]}",
     );
     assert_eq!(
         diagnose(&source),
         [
-            "demo.yaml:30:27: `success_when` names `status`, which is not a field of the response",
-            "demo.yaml:30:27: `success_when` needs at least one value that means success",
+            "demo.yaml:26:7: the response of `ping` lacks `status`, which `result` names",
+            "demo.yaml:30:13: no code of `result.codes` means success: every answer would be an error",
         ]
     );
 }

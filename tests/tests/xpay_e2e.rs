@@ -7,10 +7,12 @@ use std::time::Duration;
 
 use oneclick_tests::{Received, Reply, TestServer};
 use oneclick_xpay::{
-    ActionType, Amount, CancelUrl, Client, Configure, ContractId, CreateHppOrderRequest,
-    CreatePayByLinkRequest, Credentials, Currency, DeactivateContractRequest, Environment, Error,
-    ListCustomerContractsRequest, Order, OrderId, PathContractId, PathCustomerId, PaymentSession,
-    Recurrence, ResultUrl, RetryPolicy, SessionAmount,
+    ActionType, Amount, CancelUrl, CaptureOperationRequest, CaptureType, Client, Configure,
+    ContractId, CreateHppOrderRequest, CreateMitOrderRequest, CreatePayByLinkRequest, Credentials,
+    Currency, DeactivateContractRequest, Environment, Error, GetOperationRequest, GetOrderRequest,
+    ListCustomerContractsRequest, OperationId, OperationResult, OperationType, Order, OrderId,
+    PathContractId, PathCustomerId, PaymentSession, Recurrence, RefundOperationRequest, ResultUrl,
+    RetryPolicy, SessionAmount,
 };
 use serde_json::json;
 
@@ -213,10 +215,11 @@ async fn contracts_are_listed_and_deactivated_without_a_body() {
         ))
         .await
         .unwrap();
-    assert_eq!(contracts.contracts.unwrap()[0].contract_id, "C1");
+    assert_eq!(contracts.contracts[0].contract_id, "C1");
+    assert_eq!(contracts.customer_id.as_deref(), Some("mcid1"));
     assert_eq!(
-        contracts.other.get("customerId"),
-        Some(&json!("mcid1")),
+        contracts.contracts[0].other.get("status"),
+        Some(&json!("ACTIVE")),
         "undescribed fields are kept"
     );
     client
@@ -244,11 +247,11 @@ async fn contracts_are_listed_and_deactivated_without_a_body() {
 #[test]
 fn notifications_are_checked_against_the_order_token() {
     let client = Client::new(Environment::Sandbox, Credentials::new(API_KEY)).unwrap();
-    let body = br#"{"securityToken":"2f0ea505","eventId":"e1","operation":{"operationResult":"AUTHORIZED"}}"#;
+    let body = br#"{"securityToken":"2f0ea505","eventId":"e1","operation":{"operationId":"op1","operationResult":"AUTHORIZED"}}"#;
     let notification = client.verify_notification(body, "2f0ea505").unwrap();
     assert_eq!(
-        notification.other["operation"]["operationResult"],
-        "AUTHORIZED"
+        notification.operation.operation_result,
+        Some(OperationResult::Authorized)
     );
     for (expected, raw) in [
         ("2f0ea506", &body[..]),
@@ -313,4 +316,222 @@ async fn a_generated_client_sends_through_the_callers_http_client() {
         Some(API_KEY),
         "the client's own headers still travel"
     );
+}
+
+fn capture(operation: &str, amount: &str) -> CaptureOperationRequest {
+    CaptureOperationRequest::new(
+        OperationId::try_from(operation).unwrap(),
+        Amount::try_from(amount).unwrap(),
+        Currency::try_from("EUR").unwrap(),
+    )
+}
+
+fn refund(operation: &str, amount: &str) -> RefundOperationRequest {
+    RefundOperationRequest::new(
+        OperationId::try_from(operation).unwrap(),
+        Amount::try_from(amount).unwrap(),
+        Currency::try_from("EUR").unwrap(),
+    )
+}
+
+/// A stand-in that answers 503 first, then `answer`.
+async fn busy_once(answer: &'static str) -> TestServer {
+    let attempts = Arc::new(Mutex::new(0));
+    TestServer::start(move |_| {
+        let mut seen = attempts.lock().unwrap();
+        *seen += 1;
+        if *seen == 1 {
+            Reply::Status(503, String::new())
+        } else {
+            Reply::json(answer)
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn captures_and_refunds_send_the_amount_as_digits_and_reuse_their_key_on_a_retry() {
+    let answer = r#"{"operationId":"3470745","operationTime":"2026-11-30T08:05:00.000Z"}"#;
+    let server = busy_once(answer).await;
+    let client = client(&server);
+    let captured = client
+        .capture_operation(&capture("3470744", "2000").description("First shipment".to_owned()))
+        .await
+        .unwrap();
+    assert_eq!(captured.operation_id, "3470745");
+    client
+        .refund_operation(&refund("3470744", "500"))
+        .await
+        .unwrap();
+    let received = server.received();
+    assert_eq!(received.len(), 3, "one retry of the capture after the 503");
+    assert_eq!(received[0].target, "/operations/3470744/captures");
+    assert_eq!(
+        received[0].json(),
+        json!({"amount": "2000", "currency": "EUR", "description": "First shipment"}),
+        "the path's operationId is not repeated in the body"
+    );
+    assert_eq!(received[0].body, received[1].body);
+    let (_, correlation_1, key_1) = headers(&received[0]);
+    let (_, correlation_2, key_2) = headers(&received[1]);
+    let (_, _, refund_key) = headers(&received[2]);
+    assert!(is_uuid_v4(key_1.as_deref().unwrap()));
+    assert_eq!(key_1, key_2, "the retry reuses the capture's key");
+    assert_ne!(correlation_1, correlation_2);
+    assert_eq!(received[2].target, "/operations/3470744/refunds");
+    assert_eq!(
+        received[2].json(),
+        json!({"amount": "500", "currency": "EUR"})
+    );
+    assert_ne!(refund_key, key_1, "each money movement has its own key");
+}
+
+#[tokio::test]
+async fn a_capture_whose_outcome_is_unknown_says_so_with_its_key() {
+    let server = TestServer::start(|_| Reply::Status(503, String::new())).await;
+    let err = client(&server)
+        .capture_operation(&capture("3470744", "2000"))
+        .await
+        .unwrap_err();
+    let sent_key = server.received()[0]
+        .header("idempotency-key")
+        .unwrap()
+        .to_owned();
+    match err {
+        Error::OutcomeUnknown { reconcile, .. } => {
+            assert!(
+                reconcile.contains(&("operationId".to_owned(), "3470744".to_owned())),
+                "{reconcile:?}"
+            );
+            assert!(
+                reconcile.iter().any(|(_, value)| *value == sent_key),
+                "{reconcile:?}"
+            );
+        }
+        other => panic!("a capture that may have happened is no plain error: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_order_creation_answer_without_its_security_token_is_no_success() {
+    for answer in [
+        r#"{"hostedPage":"https://xpay.example/page/1"}"#,
+        r#"{"hostedPage":"https://xpay.example/page/1","securityToken":null}"#,
+        "{}",
+    ] {
+        let server = TestServer::start(move |_| Reply::json(answer)).await;
+        let (o, s) = order(Recurrence::first_payment(
+            ContractId::try_from("C1").unwrap(),
+        ));
+        let err = client(&server)
+            .create_hpp_order(&CreateHppOrderRequest::new(o, s))
+            .await
+            .unwrap_err();
+        let cause = match &err {
+            Error::OutcomeUnknown { cause, .. } => cause.as_ref(),
+            other => other,
+        };
+        assert!(matches!(cause, Error::Decode { .. }), "{answer}: {err:?}");
+        assert!(
+            cause.to_string().contains("securityToken"),
+            "{answer}: {cause}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_order_is_read_with_its_operations_at_either_place() {
+    let operation = json!({"operationId": "3470744", "operationType": "AUTHORIZATION", "operationResult": "AUTHORIZED", "operationAmount": "3545", "customerInfo": {"cardHolderName": "JAN NOVAK"}, "additionalData": {"maskedPan": "453997******0006", "cardExpiryDate": "2030-12"}});
+    let status = json!({"order": {"orderId": "btid2384983", "amount": "3545", "currency": "EUR"}, "authorizedAmount": "3545", "capturedAmount": "0", "lastOperationType": "AUTHORIZATION"});
+    let mut nested = status.clone();
+    nested["operations"] = json!([operation]);
+    for answer in [
+        json!({"orderStatus": status, "operations": [operation]}),
+        json!({"orderStatus": nested}),
+    ] {
+        let body = answer.to_string();
+        let server = TestServer::start(move |_| Reply::json(body.clone())).await;
+        let order = client(&server)
+            .get_order(&GetOrderRequest::new(
+                OrderId::try_from("btid2384983").unwrap(),
+            ))
+            .await
+            .unwrap();
+        let operations = order.operations_wherever_sent().expect("operations");
+        assert_eq!(operations[0].operation_id, "3470744");
+        assert_eq!(
+            operations[0].operation_type,
+            Some(OperationType::Authorization)
+        );
+        assert_eq!(order.order_status.order.order_id, "btid2384983");
+        assert_eq!(
+            serde_json::to_value(&order).unwrap(),
+            answer,
+            "nothing is lost"
+        );
+        assert!(
+            !format!("{order:?}").contains("2030-12") && !format!("{order:?}").contains("NOVAK"),
+            "the expiry and the cardholder are hidden"
+        );
+    }
+}
+
+#[tokio::test]
+async fn new_operation_results_and_fields_are_kept() {
+    let server = TestServer::start(|_| Reply::json(r#"{"operationId":"1","operationType":"PREAUTH_TOPUP","operationResult":"PARTIALLY_EXECUTED","newField":{"a":1}}"#)).await;
+    let operation = client(&server)
+        .get_operation(&GetOperationRequest::new(
+            OperationId::try_from("1").unwrap(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        operation.operation_type,
+        Some(OperationType::Unknown("PREAUTH_TOPUP".into()))
+    );
+    assert_eq!(
+        operation.operation_result,
+        Some(OperationResult::Unknown("PARTIALLY_EXECUTED".into()))
+    );
+    assert_eq!(operation.other["newField"], json!({"a": 1}));
+    assert_eq!(server.received()[0].target, "/operations/1");
+}
+
+#[tokio::test]
+async fn a_merchant_initiated_payment_carries_its_contract_and_key() {
+    let server = TestServer::start(|_| Reply::json(r#"{"operation":{"operationId":"3470790","operationType":"AUTHORIZATION","operationResult":"AUTHORIZED"}}"#)).await;
+    let (o, _) = order(Recurrence::new(
+        oneclick_xpay::RecurrenceAction::NoRecurring,
+    ));
+    let charged = client(&server)
+        .create_mit_order(
+            &CreateMitOrderRequest::new(o, ContractId::try_from("C2834987").unwrap())
+                .capture_type(CaptureType::Explicit),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        charged.operation.operation_result,
+        Some(OperationResult::Authorized)
+    );
+    let received = &server.received()[0];
+    assert_eq!(received.target, "/orders/mit");
+    assert_eq!(
+        received.json(),
+        json!({"order": {"orderId": "btid2384983", "amount": "3545", "currency": "EUR", "customerId": "mcid97295873"}, "contractId": "C2834987", "captureType": "EXPLICIT"})
+    );
+    assert!(is_uuid_v4(received.header("idempotency-key").unwrap()));
+
+    let empty = TestServer::start(|_| Reply::json(r#"{"operation":{}}"#)).await;
+    let (o, _) = order(Recurrence::new(
+        oneclick_xpay::RecurrenceAction::NoRecurring,
+    ));
+    let err = client(&empty)
+        .create_mit_order(&CreateMitOrderRequest::new(
+            o,
+            ContractId::try_from("C1").unwrap(),
+        ))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("operationId"), "{err}");
 }

@@ -166,7 +166,7 @@ fn load_revision(root: &Path, revision: &str, spec: &str) -> Result<Option<Gatew
         return Ok(None);
     };
     let file = format!("{revision}:{spec}");
-    oneclick_codegen::load_str(&source, &file)
+    oneclick_codegen::load_base_str(&source, &file)
         .map(Some)
         .map_err(|d| {
             (

@@ -20,7 +20,12 @@
 //!
 //! `cargo xtask bench` runs the criterion benchmarks of `bench/`.
 //!
-//! Both work on the checkout they run in: the repository root is the nearest directory at or
+//! `cargo xtask build-cost [--runs N]` builds the two small programs of `bench/build-cost/` from
+//! clean in debug mode, one using only the ČSOB client and one using only reqwest, rustls, tokio
+//! and serde_json, and prints both times (the median of N runs) and their ratio; it exits 1 when
+//! the ČSOB program takes more than 15% longer.
+//!
+//! All work on the checkout they run in: the repository root is the nearest directory at or
 //! above the current one with `spec/` beside a workspace `Cargo.toml`, never the checkout the
 //! binary was built from (worktrees may share one target directory).
 //!
@@ -32,13 +37,13 @@ mod diff;
 mod openapi;
 mod release;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use oneclick_codegen::workspace::{self, Change};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask diff [BASE] | cargo xtask openapi [--check] | cargo xtask package | cargo xtask bench";
+const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask diff [BASE] | cargo xtask openapi [--check] | cargo xtask package | cargo xtask bench | cargo xtask build-cost [--runs N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -47,6 +52,14 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
         ["bench"] => bench(),
+        ["build-cost"] => build_cost(1),
+        ["build-cost", "--runs", runs] => match runs.parse() {
+            Ok(runs) if runs > 0 => build_cost(runs),
+            _ => {
+                eprintln!("--runs takes a positive number\n{USAGE}");
+                ExitCode::from(3)
+            }
+        },
         ["package", rest @ ..] => package(rest),
         ["openapi", rest @ ..] => match repository_root() {
             Ok(root) => openapi::run(&root, rest),
@@ -221,4 +234,81 @@ fn package(extra: &[&str]) -> ExitCode {
             ExitCode::from(3)
         }
     }
+}
+
+/// How much longer than the reference a clean build of the ČSOB program may take.
+const BUILD_COST_BOUND: f64 = 1.15;
+
+/// The programs of `bench/build-cost/`: the reference first.
+const BUILD_COST_PROGRAMS: [&str; 2] = ["baseline", "csob"];
+
+fn build_cost(runs: usize) -> ExitCode {
+    let root = match repository_root() {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
+    let targets = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root.join("target"), PathBuf::from)
+        .join("build-cost");
+    let mut times: [Vec<Duration>; 2] = [Vec::new(), Vec::new()];
+    // Alternating the two spreads a change in the machine's load over both.
+    for run in 1..=runs {
+        for (program, times) in BUILD_COST_PROGRAMS.iter().zip(&mut times) {
+            eprintln!("build-cost: run {run}/{runs}, {program}");
+            let manifest = root
+                .join("bench/build-cost")
+                .join(program)
+                .join("Cargo.toml");
+            match clean_build(&manifest, &targets.join(program)) {
+                Ok(took) => times.push(took),
+                Err(message) => {
+                    eprintln!("build-cost: {program}: {message}");
+                    return ExitCode::from(3);
+                }
+            }
+        }
+    }
+    let [baseline, csob] = times.map(median);
+    let ratio = csob.as_secs_f64() / baseline.as_secs_f64();
+    println!(
+        "clean debug build, median of {runs} run(s): reqwest + rustls + tokio + serde_json {:.1} s, ČSOB client {:.1} s, ratio {ratio:.3} (bound {BUILD_COST_BOUND})",
+        baseline.as_secs_f64(),
+        csob.as_secs_f64()
+    );
+    if ratio > BUILD_COST_BOUND {
+        eprintln!("the ČSOB client costs more than 15% over the reference build");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+/// The wall time of `cargo build` for `manifest` in an emptied `target_dir`.
+fn clean_build(manifest: &Path, target_dir: &Path) -> Result<Duration, String> {
+    match std::fs::remove_dir_all(target_dir) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+            return Err(format!("cannot empty {}: {err}", target_dir.display()));
+        }
+        _ => {}
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let started = Instant::now();
+    let status = std::process::Command::new(cargo)
+        .arg("build")
+        .arg("--locked")
+        .arg("--manifest-path")
+        .arg(manifest)
+        .arg("--target-dir")
+        .arg(target_dir)
+        .status()
+        .map_err(|err| format!("cannot run cargo build: {err}"))?;
+    let took = started.elapsed();
+    if !status.success() {
+        return Err(format!("cargo build failed ({status})"));
+    }
+    Ok(took)
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
 }

@@ -8,7 +8,8 @@
 use std::collections::BTreeMap;
 
 use crate::ir::{
-    Constraint, Direction, Field, Gateway, Literal, ObjectType, SignItem, SignShape, TypeRef,
+    Constraint, Direction, Field, Gateway, Literal, ObjectType, ResultRef, ResultSpec, SignItem,
+    SignShape, TypeRef,
 };
 
 /// What a fact is about, which decides how a change to it is classified.
@@ -87,7 +88,10 @@ pub fn facts(gateway: &Gateway) -> Facts {
         collector.add(&key, Kind::Surface, "", None);
         collector.add_child(&key, "doc", Kind::Documentation, &callback.doc);
         if let Some(token) = &callback.token_field {
-            collector.add_child(&key, "token field", Kind::Authentication, token);
+            collector.add_child(&key, "token field", Kind::Authentication, &token.wire);
+        }
+        if let Some(ResultRef::Own(result)) = &callback.result {
+            collector.result(&format!("{key} · result"), Some(&key), result);
         }
         let arrives = format!(
             "{} in {}",
@@ -179,7 +183,10 @@ impl Collector<'_> {
                 },
                 if credential.integer { ", integer" } else { "" }
             );
-            let value = format!("{value}, {}", credential.kind);
+            let mut value = format!("{value}, {}", credential.kind);
+            if credential.optional {
+                value.push_str(", optional");
+            }
             self.add(&key, Kind::Authentication, &value, None);
             self.add_child(&key, "doc", Kind::Documentation, &credential.doc);
         }
@@ -207,28 +214,11 @@ impl Collector<'_> {
             self.add(&key, Kind::Signature, &value, None);
         }
         if let Some(result) = &g.result {
-            let value = format!(
-                "code in `{}`, message in {:?}, success {:?}",
-                result.code_field, result.message_field, result.success
-            );
-            self.add("result", Kind::ResultMeaning, &value, None);
-            for code in &result.codes {
-                let key = format!("result code {}", code.code);
-                let success = result.success.contains(&code.code);
-                let value = format!(
-                    "{} ({})",
-                    code.name,
-                    if success { "success" } else { "failure" }
-                );
-                self.add(&key, Kind::ResultCode, &value, None);
-                self.add_child(&key, "doc", Kind::Documentation, &code.doc);
-            }
+            self.result("result", None, result);
         }
-        if let Some(fault) = &g.fault {
-            self.add("error object", Kind::Wire, &format!("{fault:?}"), None);
-        }
-        if let Some(errors) = &g.errors {
-            self.add("error list", Kind::Wire, &format!("{errors:?}"), None);
+        for (i, body) in g.errors.iter().enumerate() {
+            let key = format!("error body {}", i + 1);
+            self.add(&key, Kind::Wire, &format!("{body:?}"), None);
         }
         let retry = format!(
             "retried {:?}, unprocessed {:?}",
@@ -249,6 +239,29 @@ impl Collector<'_> {
                 let key = format!("signature recipes of `{}`", object.spec_name);
                 self.add(&key, Kind::Signature, &names.join(", "), None);
             }
+        }
+    }
+
+    /// A result declaration under `key`, and each of its codes with what it means.
+    fn result(&mut self, key: &str, parent: Option<&str>, result: &ResultSpec) {
+        let value = format!(
+            "code in `{}`, message in {:?}, second code in {:?}",
+            result.code_field,
+            result.message_field,
+            result.secondary.as_ref().map(|s| &s.field)
+        );
+        self.add(key, Kind::ResultMeaning, &value, parent);
+        let second = result.secondary.iter().flat_map(|s| &s.codes);
+        let codes = result
+            .codes
+            .iter()
+            .map(|c| ("code", c))
+            .chain(second.map(|c| ("second code", c)));
+        for (which, code) in codes {
+            let code_key = format!("{key} {which} {}", literal(&code.code));
+            let value = format!("{} ({})", code.name, code.meaning.as_str());
+            self.add(&code_key, Kind::ResultCode, &value, Some(key));
+            self.add_child(&code_key, "doc", Kind::Documentation, &code.doc);
         }
     }
 
@@ -305,10 +318,13 @@ impl Collector<'_> {
         );
         let retryable = format!("{:?}", operation.retryable_result_codes);
         self.add_child(&key, "retryable result codes", Kind::Behaviour, &retryable);
-        if let Some((field, values)) = &operation.success_when {
-            let values: Vec<String> = values.iter().map(literal).collect();
-            let value = format!("`{field}` is one of {}", values.join(", "));
-            self.add_child(&key, "success when", Kind::ResultMeaning, &value);
+        if let Some(result) = &operation.result {
+            self.result(&format!("{key} · result"), Some(&key), result);
+        }
+        // Said in the docs only: the answer and its decoding stay the same.
+        if let Some(callback) = operation.result_by {
+            let callback = &self.gateway.callbacks[callback].id;
+            self.add_child(&key, "result by", Kind::Documentation, callback);
         }
         for header in &operation.headers {
             let aspect = format!("header `{}`", header.name);
@@ -470,6 +486,12 @@ impl Collector<'_> {
             &field.sensitive.to_string(),
         );
         self.add_child(key, "doc", Kind::Documentation, &field.doc);
+        if !field.also_at.is_empty() {
+            let accessor = format!("{key} · `{}_wherever_sent`", field.rust_name);
+            let path: Vec<&str> = field.also_at.iter().map(|s| s.wire.as_str()).collect();
+            self.add(&accessor, Kind::Surface, "", Some(key));
+            self.add_child(&accessor, "other place", Kind::Behaviour, &path.join("."));
+        }
         for constraint in &field.constraints {
             let (name, limit) = constraint_limit(constraint);
             let kind = Kind::Constraint(direction, limit);

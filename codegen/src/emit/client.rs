@@ -6,7 +6,8 @@ use quote::{format_ident, quote};
 
 use super::{doc, ident, int};
 use crate::ir::{
-    Callback, Charset, CredentialKind, Gateway, MessageEncoding, Operation, Placement, Polling,
+    Callback, Charset, Credential, CredentialKind, Gateway, Literal, Meaning, MessageEncoding,
+    Method, Operation, Placement, Polling, ResultCode,
 };
 
 pub(super) fn client(gateway: &Gateway) -> TokenStream {
@@ -14,6 +15,10 @@ pub(super) fn client(gateway: &Gateway) -> TokenStream {
     let credentials = credentials(gateway);
     let result_code = result_code(gateway);
     let client = client_struct(gateway);
+    let outcomes = gateway
+        .callbacks
+        .iter()
+        .map(|c| callback_outcome(gateway, c));
     let fmt = quote! { use std::fmt; };
     let model_types: Vec<_> = gateway
         .operations
@@ -34,6 +39,29 @@ pub(super) fn client(gateway: &Gateway) -> TokenStream {
         #credentials
         #result_code
         #client
+        #(#outcomes)*
+    }
+}
+
+/// `<Message>::outcome()`, for a callback whose message carries a result code.
+fn callback_outcome(gateway: &Gateway, callback: &Callback) -> TokenStream {
+    if callback.result.is_none() {
+        return quote! {};
+    }
+    let schema = ident(&callback.schema_const);
+    let message = ident(&gateway.objects[callback.message].name);
+    let method = super::callback_method_name(gateway, callback);
+    let docs = doc(&format!(
+        "What the message's result code says, read with the spec's codes for the `{}` callback: a code the spec does not list is a failure. Call it on what `Client::{method}` returned.",
+        callback.id
+    ));
+    quote! {
+        impl #message {
+            #docs
+            pub fn outcome(&self) -> Result<rt::ResultReading, rt::outcome::NoResult> {
+                rt::outcome::read_callback_result(&schema::#schema, self)
+            }
+        }
     }
 }
 
@@ -93,7 +121,21 @@ fn credentials(gateway: &Gateway) -> TokenStream {
     let mut debug = Vec::new();
     let mut values = Vec::new();
     let mut keys = Vec::new();
-    for credential in &gateway.credentials {
+    let mut setters = Vec::new();
+    let mut optional_values = Vec::new();
+    for credential in gateway.credentials.iter().filter(|c| c.optional) {
+        let (field, entry, setter) = optional_credential(credential);
+        fields.push(field);
+        optional_values.push(entry);
+        setters.push(setter);
+        let (key, name) = (&credential.name, ident(&credential.name));
+        debug.push(if credential.sensitive {
+            quote! { .field(#key, &self.#name.as_ref().map(|_| "***")) }
+        } else {
+            quote! { .field(#key, &self.#name) }
+        });
+    }
+    for credential in gateway.credentials.iter().filter(|c| !c.optional) {
         let name = ident(&credential.name);
         let docs = doc(&credential.doc);
         let key = &credential.name;
@@ -152,7 +194,30 @@ fn credentials(gateway: &Gateway) -> TokenStream {
             quote! { .field(#key, &self.#name) }
         });
     }
-    let default = fields.is_empty().then(|| quote! { Default, });
+    let default = params.is_empty().then(|| quote! { Default, });
+    let optional_inits = gateway.credentials.iter().filter(|c| c.optional).map(|c| {
+        let name = ident(&c.name);
+        quote! { #name: None }
+    });
+    let values = if optional_values.is_empty() {
+        quote! { vec![#(#values),*] }
+    } else {
+        quote! {{
+            let mut values = vec![#(#values),*];
+            #(#optional_values)*
+            values
+        }}
+    };
+    let new = if params.is_empty() && !setters.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            /// Credentials from their parts.
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits,)* #(#optional_inits),* }
+            }
+        }
+    };
     quote! {
         /// What the client signs with and fills into requests.
         #[derive(Clone, #default)]
@@ -161,14 +226,13 @@ fn credentials(gateway: &Gateway) -> TokenStream {
         }
 
         impl Credentials {
-            /// Credentials from their parts.
-            pub fn new(#(#params),*) -> Self {
-                Self { #(#inits),* }
-            }
+            #new
+
+            #(#setters)*
 
             fn into_runtime(self) -> rt::Credentials {
                 rt::Credentials {
-                    values: vec![#(#values),*],
+                    values: #values,
                     keys: vec![#(#keys),*],
                 }
             }
@@ -183,26 +247,81 @@ fn credentials(gateway: &Gateway) -> TokenStream {
     }
 }
 
+/// An optional credential's struct field, the statement that hands it to the runtime when it
+/// is set, and its `with_<name>` setter.
+fn optional_credential(credential: &Credential) -> (TokenStream, TokenStream, TokenStream) {
+    let name = ident(&credential.name);
+    let key = &credential.name;
+    let setter = format_ident!("with_{}", credential.name);
+    let docs = doc(&credential.doc);
+    let (ty, wrap, into_secret) = if credential.kind == CredentialKind::Secret {
+        (
+            quote! { rt::Secret<String> },
+            quote! { rt::Secret::new(value.into()) },
+            quote! { value },
+        )
+    } else {
+        (
+            quote! { String },
+            quote! { value.into() },
+            quote! { rt::Secret::new(value) },
+        )
+    };
+    let setter_doc = doc(&format!(
+        "Sets `{key}`, which the merchant may leave out: what reads it is skipped until it is set."
+    ));
+    (
+        quote! { #docs pub #name: Option<#ty>, },
+        quote! {
+            if let Some(value) = self.#name {
+                values.push((#key, #into_secret));
+            }
+        },
+        quote! {
+            #setter_doc
+            pub fn #setter(mut self, value: impl Into<String>) -> Self {
+                self.#name = Some(#wrap);
+                self
+            }
+        },
+    )
+}
+
+/// The `ResultCode` enum, for a gateway whose codes are integers.
 fn result_code(gateway: &Gateway) -> TokenStream {
     let Some(result) = &gateway.result else {
         return quote! {};
     };
-    let variants = result.codes.iter().map(|c| {
+    let codes: Vec<(&ResultCode, i64)> = result
+        .codes
+        .iter()
+        .filter_map(|c| match c.code {
+            Literal::Int(code) => Some((c, code)),
+            _ => None,
+        })
+        .collect();
+    if codes.len() != result.codes.len() {
+        return quote! {};
+    }
+    let variants = codes.iter().map(|(c, code)| {
         let variant = ident(&c.variant);
-        let docs = doc(&format!("`{}`: {}", c.code, c.doc.trim()));
+        let docs = doc(&format!("`{code}`: {}", c.doc.trim()));
         quote! { #docs #variant, }
     });
-    let to_code = result.codes.iter().map(|c| {
+    let to_code = codes.iter().map(|(c, code)| {
         let variant = ident(&c.variant);
-        let code = int(c.code);
+        let code = int(*code);
         quote! { Self::#variant => #code, }
     });
-    let from_code = result.codes.iter().map(|c| {
+    let from_code = codes.iter().map(|(c, code)| {
         let variant = ident(&c.variant);
-        let code = int(c.code);
+        let code = int(*code);
         quote! { #code => Self::#variant, }
     });
-    let success = super::ints(&result.success);
+    let success = codes
+        .iter()
+        .filter(|(c, _)| c.meaning == Meaning::Success)
+        .map(|(_, code)| int(*code));
     quote! {
         /// The gateway's result codes; [`rt::Error::result_code`] gives the code of a rejection.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -305,12 +424,19 @@ fn operation_method(gateway: &Gateway, op: &Operation) -> TokenStream {
         let codes: Vec<String> = op
             .retryable_result_codes
             .iter()
-            .map(i64::to_string)
+            .map(|code| match code {
+                Literal::Str(text) => format!("`{text}`"),
+                Literal::Int(int) => int.to_string(),
+                Literal::Bool(flag) => flag.to_string(),
+            })
             .collect();
         text.push_str(&format!(
             "\n\nRetried with backoff on result code {} and on the gateway's retryable HTTP statuses.",
             codes.join(", ")
         ));
+    }
+    if let Some(note) = super::acknowledgement(gateway, op) {
+        text.push_str(&format!("\n\n{note}"));
     }
     let docs = doc(&text);
     match op.response {
@@ -324,12 +450,35 @@ fn operation_method(gateway: &Gateway, op: &Operation) -> TokenStream {
             }
         }
         // The customer's browser carries this request to the gateway: build it, never send it.
-        None => quote! {
-            #docs
-            pub fn #name(&self, request: &#request) -> Result<rt::RedirectForm, rt::Error> {
-                self.engine.redirect(&schema::#schema, request)
+        None => {
+            let url_method = (op.method == Method::Get).then(|| redirect_url_method(gateway, op));
+            quote! {
+                #docs
+                pub fn #name(&self, request: &#request) -> Result<rt::RedirectForm, rt::Error> {
+                    self.engine.redirect(&schema::#schema, request)
+                }
+
+                #url_method
             }
-        },
+        }
+    }
+}
+
+/// `<id>_url`: a GET redirect is nothing but its URL, which is what a web framework's redirect
+/// response takes.
+fn redirect_url_method(gateway: &Gateway, op: &Operation) -> TokenStream {
+    let name = ident(&format!("{}_url", op.id));
+    let request = ident(&gateway.objects[op.request].name);
+    let schema = ident(&op.schema_const);
+    let docs = doc(&format!(
+        "The signed URL of [`Client::{}`] for the customer's browser; nothing is sent.",
+        op.id
+    ));
+    quote! {
+        #docs
+        pub fn #name(&self, request: &#request) -> Result<String, rt::Error> {
+            Ok(self.engine.redirect(&schema::#schema, request)?.to_url())
+        }
     }
 }
 
@@ -385,14 +534,15 @@ fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
         ),
         MessageEncoding::Json | MessageEncoding::Form => (quote! { raw: &[u8] }, quote! { raw }),
     };
-    if let Some(field) = &callback.token_field {
+    if let Some(token) = &callback.token_field {
+        let (field, expected) = (&token.wire, ident(&token.parameter));
         let docs = doc(&format!(
-            "{doc_text}\n\n{what} Checks its `{field}` against `expected_token` (the one returned when the order was created) in constant time before decoding it: a notification that does not match is an error, never a value. {source}"
+            "{doc_text}\n\n{what} Checks its `{field}` against `{expected}` (the one returned when the order was created) in constant time before decoding it: a notification that does not match is an error, never a value. {source}"
         ));
         return quote! {
             #docs
-            pub fn #name(&self, #raw_param, expected_token: &str) -> Result<#message, rt::Error> {
-                self.engine.verify_notification_as(&schema::#schema, #raw_arg, expected_token)
+            pub fn #name(&self, #raw_param, #expected: &str) -> Result<#message, rt::Error> {
+                self.engine.verify_notification_as(&schema::#schema, #raw_arg, #expected)
             }
         };
     }

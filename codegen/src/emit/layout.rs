@@ -2,6 +2,10 @@
 //! reader expects them apart, as rustfmt keeps them in hand-written code. The pass reads the
 //! printed text with a lexer small enough to know where literals and comments are, so a `}` or
 //! `;` inside a string (an embedded JSON example, say) never counts as the end of an item.
+//!
+//! It runs on every generated file, so it walks the bytes of the text once and keeps only what
+//! grouping needs (a few words per item header, a few bytes per line) instead of a copy of each
+//! line: generation time is spent in parsing and printing, not here.
 
 /// What a run of consecutive items of the same kind has in common: such runs stay together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,20 +25,193 @@ enum UseRoot {
     Local,
 }
 
+/// A word of an item header, as far as grouping and item lists care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Word {
+    Pub,
+    Use,
+    Mod,
+    Impl,
+    Trait,
+    Extern,
+    /// `unsafe`, `default` or `auto`: they qualify an item without saying what it is.
+    Qualifier,
+    /// `std`, `core` or `alloc`.
+    StdRoot,
+    /// `crate`, `self` or `super`.
+    LocalRoot,
+    Other,
+}
+
+/// The longest word [`Word::of`] tells apart (`default`) fits.
+const WORD_CAPACITY: usize = 8;
+
+impl Word {
+    fn of(word: &[u8]) -> Word {
+        match word {
+            b"pub" => Word::Pub,
+            b"use" => Word::Use,
+            b"mod" => Word::Mod,
+            b"impl" => Word::Impl,
+            b"trait" => Word::Trait,
+            b"extern" => Word::Extern,
+            b"unsafe" | b"default" | b"auto" => Word::Qualifier,
+            b"std" | b"core" | b"alloc" => Word::StdRoot,
+            b"crate" | b"self" | b"super" => Word::LocalRoot,
+            _ => Word::Other,
+        }
+    }
+}
+
+/// How an item header begins, once leading whitespace is skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Lead {
+    #[default]
+    Nothing,
+    Hash,
+    InnerAttribute,
+    Other,
+}
+
+/// What an item header (its code outside literals and comments, up to the end of the item or
+/// the brace that opens its body) says about the item, read one byte at a time. Words inside
+/// attributes and `pub(…)` do not count, and neither does `pub`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Header {
+    lead: Lead,
+    /// Brackets and parentheses open inside a skipped attribute or visibility restriction.
+    skipped_depth: usize,
+    word: [u8; WORD_CAPACITY],
+    word_len: usize,
+    last_word_was_pub: bool,
+    /// The first two words.
+    words: [Option<Word>; 2],
+    /// The first word that is no qualifier: what the item is.
+    kind: Option<Word>,
+    has_brace: bool,
+}
+
+impl Header {
+    fn push(&mut self, byte: u8) {
+        self.lead = match self.lead {
+            Lead::Nothing if byte.is_ascii_whitespace() => Lead::Nothing,
+            Lead::Nothing if byte == b'#' => Lead::Hash,
+            Lead::Hash if byte == b'!' => Lead::InnerAttribute,
+            Lead::Nothing | Lead::Hash => Lead::Other,
+            settled => settled,
+        };
+        self.has_brace |= byte == b'{';
+        if self.skipped_depth > 0 {
+            match byte {
+                b'[' | b'(' => self.skipped_depth += 1,
+                b']' | b')' => self.skipped_depth -= 1,
+                _ => {}
+            }
+            return;
+        }
+        if is_ident(byte) {
+            if self.word_len < WORD_CAPACITY {
+                self.word[self.word_len] = byte;
+            }
+            self.word_len += 1;
+            return;
+        }
+        self.finish_word();
+        let restricts_visibility = byte == b'(' && self.last_word_was_pub;
+        if byte == b'[' || restricts_visibility {
+            self.skipped_depth = 1;
+        }
+    }
+
+    fn finish_word(&mut self) {
+        if self.word_len == 0 {
+            return;
+        }
+        let word = if self.word_len <= WORD_CAPACITY {
+            Word::of(&self.word[..self.word_len])
+        } else {
+            Word::Other
+        };
+        self.word_len = 0;
+        self.last_word_was_pub = word == Word::Pub;
+        if word == Word::Pub {
+            return;
+        }
+        if let Some(slot) = self.words.iter_mut().find(|slot| slot.is_none()) {
+            *slot = Some(word);
+        }
+        if self.kind.is_none() && word != Word::Qualifier {
+            self.kind = Some(word);
+        }
+    }
+
+    /// The header as read so far, its last word included.
+    fn finished(&self) -> Header {
+        let mut header = *self;
+        header.finish_word();
+        header
+    }
+
+    fn group(&self) -> Group {
+        let header = self.finished();
+        if header.lead == Lead::InnerAttribute {
+            return Group::InnerAttribute;
+        }
+        match header.words[0] {
+            Some(Word::Use) => Group::Use(match header.words[1] {
+                Some(Word::StdRoot) => UseRoot::Std,
+                Some(Word::LocalRoot) => UseRoot::Local,
+                _ => UseRoot::External,
+            }),
+            Some(Word::Mod) if !header.has_brace => Group::ModDeclaration,
+            _ => Group::Alone,
+        }
+    }
+
+    /// Whether the brace that ends the header opens a body of items.
+    fn opens_item_list(&self) -> bool {
+        matches!(
+            self.finished().kind,
+            Some(Word::Impl | Word::Trait | Word::Mod | Word::Extern)
+        )
+    }
+}
+
 /// One printed line, as the item structure sees it.
 #[derive(Debug, Default)]
 struct Line {
-    /// The code outside literals and comments (a literal leaves one `_`).
-    code: String,
-    /// Whether an item whose body may hold items (`impl`, `trait`, `mod`) encloses the line
-    /// directly, or the line is at the top of the file.
-    in_item_list: bool,
     /// Whether the line closes the list of items it was part of.
     closes_list: bool,
     /// Whether the line opens a list of items (`impl X {`).
     opens_list: bool,
     /// Whether the line ends an item of the enclosing item list.
     ends_item: bool,
+}
+
+/// The ends of a line's code (outside literals and comments, a literal counting as `_`).
+#[derive(Debug, Default)]
+struct CodeEnds {
+    first: Option<u8>,
+    after_first: Option<u8>,
+    last: Option<u8>,
+}
+
+impl CodeEnds {
+    fn push(&mut self, byte: u8) {
+        if self.first.is_some() && self.after_first.is_none() {
+            self.after_first = Some(byte);
+        }
+        if !byte.is_ascii_whitespace() {
+            self.first.get_or_insert(byte);
+            self.last = Some(byte);
+        }
+    }
+
+    fn ends_item(&self) -> bool {
+        let inner_attribute =
+            self.first == Some(b'#') && self.after_first == Some(b'!') && self.last == Some(b']');
+        matches!(self.last, Some(b';' | b'}')) || inner_attribute
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,245 +224,267 @@ enum Lexed {
     Char,
 }
 
-/// Inserts a blank line between consecutive items of every item list (the file, `impl`,
-/// `trait` and `mod` bodies), except inside runs of `use` declarations of one origin, of
-/// `mod` declarations and of inner attributes.
-pub(super) fn separate_items(source: &str) -> String {
-    let lines = scan(source);
-    let mut out = String::with_capacity(source.len() + source.len() / 16);
-    let mut previous_group = None;
-    let mut item_header = String::new();
-    for (index, (text, line)) in source.lines().zip(&lines).enumerate() {
-        if let Some(previous) = previous_group {
-            if line.in_item_list && !line.closes_list && !text.trim().is_empty() {
-                let next = group_of_upcoming(&lines[index..]);
-                if previous == Group::Alone || previous != next {
-                    out.push('\n');
-                }
-            }
-        }
-        previous_group = None;
-        if line.in_item_list {
-            item_header.push_str(&line.code);
-            item_header.push(' ');
-        }
-        if line.ends_item {
-            previous_group = Some(group(&item_header));
-        }
-        if line.ends_item || line.opens_list {
-            item_header.clear();
-        }
-        out.push_str(text);
-        out.push('\n');
-    }
-    out
+/// The lexer's state between lines.
+#[derive(Debug)]
+struct Scanner {
+    /// Each open brace: whether its body is an item list. The file itself is one.
+    braces: Vec<bool>,
+    /// Parentheses and brackets open inside the current brace.
+    nesting: usize,
+    state: Lexed,
+    /// The code since the last item ended or brace opened: what a `{` would open.
+    brace_header: Header,
 }
 
-/// The group of the item whose first line starts `lines`.
-fn group_of_upcoming(lines: &[Line]) -> Group {
-    let mut header = String::new();
-    for line in lines {
-        header.push_str(&line.code);
-        header.push(' ');
-        if line.ends_item || line.opens_list {
-            break;
+impl Scanner {
+    fn new() -> Self {
+        Scanner {
+            braces: Vec::new(),
+            nesting: 0,
+            state: Lexed::Code,
+            brace_header: Header::default(),
         }
     }
-    group(&header)
-}
 
-fn group(header: &str) -> Group {
-    let header = header.trim_start();
-    if header.starts_with("#!") {
-        return Group::InnerAttribute;
+    /// Whether the next line starts in code directly inside an item list (an `impl`, `trait`
+    /// or `mod` body, or the file).
+    fn in_item_list(&self) -> bool {
+        self.state == Lexed::Code && self.braces.last().copied().unwrap_or(true)
     }
-    let words = significant_words(header);
-    match words.first().map(String::as_str) {
-        Some("use") => {
-            let root = words.get(1).map(String::as_str).unwrap_or_default();
-            Group::Use(match root {
-                "std" | "core" | "alloc" => UseRoot::Std,
-                "crate" | "self" | "super" => UseRoot::Local,
-                _ => UseRoot::External,
-            })
-        }
-        Some("mod") if !header.contains('{') => Group::ModDeclaration,
-        _ => Group::Alone,
-    }
-}
 
-/// The words of an item's header, without its attributes and visibility.
-fn significant_words(header: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut skipped_depth = 0usize;
-    for c in header.chars() {
-        if skipped_depth > 0 {
-            match c {
-                '[' | '(' => skipped_depth += 1,
-                ']' | ')' => skipped_depth -= 1,
-                _ => {}
-            }
-            continue;
-        }
-        if is_ident(c) {
-            word.push(c);
-            continue;
-        }
-        if !word.is_empty() {
-            words.push(std::mem::take(&mut word));
-        }
-        let restricts_visibility = c == '(' && words.last().is_some_and(|w| w == "pub");
-        if c == '[' || restricts_visibility {
-            skipped_depth = 1;
-        }
-    }
-    if !word.is_empty() {
-        words.push(word);
-    }
-    words.retain(|w| w != "pub");
-    words
-}
-
-/// Reads `source` once and describes each of its lines.
-fn scan(source: &str) -> Vec<Line> {
-    // Each open brace: whether its body is an item list. The file itself is one.
-    let mut braces: Vec<bool> = Vec::new();
-    // Parentheses and brackets open inside the current brace.
-    let mut nesting = 0usize;
-    let mut header = String::new();
-    let mut state = Lexed::Code;
-    let mut lines = Vec::new();
-    for text in source.lines() {
-        let mut line = Line {
-            in_item_list: state == Lexed::Code && braces.last().copied().unwrap_or(true),
-            ..Line::default()
+    /// Reads one line, handing each byte of its code to `code`.
+    fn line(&mut self, text: &str, mut code: impl FnMut(u8)) -> Line {
+        let bytes = text.as_bytes();
+        let mut line = Line::default();
+        let mut ends = CodeEnds::default();
+        let mut push_code = |ends: &mut CodeEnds, byte: u8| {
+            ends.push(byte);
+            code(byte);
         };
-        let chars: Vec<char> = text.chars().collect();
         let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            let next = chars.get(i + 1).copied();
-            match state {
+        while i < bytes.len() {
+            let c = bytes[i];
+            let next = bytes.get(i + 1).copied();
+            match self.state {
                 Lexed::LineComment => break,
                 Lexed::BlockComment(level) => {
-                    if c == '*' && next == Some('/') {
-                        state = if level == 1 {
+                    if c == b'*' && next == Some(b'/') {
+                        self.state = if level == 1 {
                             Lexed::Code
                         } else {
                             Lexed::BlockComment(level - 1)
                         };
                         i += 1;
-                    } else if c == '/' && next == Some('*') {
-                        state = Lexed::BlockComment(level + 1);
+                    } else if c == b'/' && next == Some(b'*') {
+                        self.state = Lexed::BlockComment(level + 1);
                         i += 1;
                     }
                 }
                 Lexed::Str | Lexed::Char => {
-                    let closing = if state == Lexed::Str { '"' } else { '\'' };
-                    if c == '\\' {
+                    let closing = if self.state == Lexed::Str {
+                        b'"'
+                    } else {
+                        b'\''
+                    };
+                    if c == b'\\' {
                         i += 1;
                     } else if c == closing {
-                        state = Lexed::Code;
+                        self.state = Lexed::Code;
                     }
                 }
                 Lexed::RawStr(hashes) => {
-                    if c == '"'
-                        && chars[i + 1..].iter().take_while(|h| **h == '#').count() >= hashes
-                    {
-                        state = Lexed::Code;
+                    if c == b'"' && hashes_at(bytes, i + 1) >= hashes {
+                        self.state = Lexed::Code;
                         i += hashes;
                     }
                 }
-                Lexed::Code => {
-                    let follows_identifier = i > 0 && is_ident(chars[i - 1]);
-                    let hashes = chars[i + 1..].iter().take_while(|h| **h == '#').count();
-                    match c {
-                        '/' if next == Some('/') => state = Lexed::LineComment,
-                        '/' if next == Some('*') => {
-                            state = Lexed::BlockComment(1);
-                            i += 1;
-                        }
-                        '"' => {
-                            state = Lexed::Str;
-                            line.code.push('_');
-                        }
-                        'r' if (!follows_identifier
-                            || (i == 1 && chars[0] == 'b')
-                            || (i > 1 && chars[i - 1] == 'b' && !is_ident(chars[i - 2])))
-                            && chars.get(i + 1 + hashes) == Some(&'"') =>
-                        {
-                            state = Lexed::RawStr(hashes);
-                            line.code.push('_');
-                            i += 1 + hashes;
-                        }
-                        '\'' if next == Some('\\') || chars.get(i + 2) == Some(&'\'') => {
-                            state = Lexed::Char;
-                            line.code.push('_');
-                        }
-                        _ => {
-                            line.code.push(c);
-                            match c {
-                                '(' | '[' => nesting += 1,
-                                ')' | ']' => nesting = nesting.saturating_sub(1),
-                                '{' => {
-                                    let in_list = braces.last().copied().unwrap_or(true);
-                                    header.push(c);
-                                    let opens = in_list && nesting == 0 && opens_item_list(&header);
-                                    line.opens_list |= opens;
-                                    braces.push(opens);
-                                    header.clear();
-                                }
-                                '}' => {
-                                    let closed_list = braces.pop() == Some(true);
-                                    line.closes_list |=
-                                        closed_list && line.code.trim_start().starts_with('}');
-                                }
-                                _ => {}
+                Lexed::Code => match c {
+                    b'/' if next == Some(b'/') => self.state = Lexed::LineComment,
+                    b'/' if next == Some(b'*') => {
+                        self.state = Lexed::BlockComment(1);
+                        i += 1;
+                    }
+                    b'"' => {
+                        self.state = Lexed::Str;
+                        push_code(&mut ends, b'_');
+                    }
+                    b'r' if starts_raw_string(bytes, i) => {
+                        let hashes = hashes_at(bytes, i + 1);
+                        self.state = Lexed::RawStr(hashes);
+                        push_code(&mut ends, b'_');
+                        i += 1 + hashes;
+                    }
+                    b'\'' if next == Some(b'\\') || char_literal_closes(bytes, i) => {
+                        self.state = Lexed::Char;
+                        push_code(&mut ends, b'_');
+                    }
+                    _ => {
+                        push_code(&mut ends, c);
+                        match c {
+                            b'(' | b'[' => self.nesting += 1,
+                            b')' | b']' => self.nesting = self.nesting.saturating_sub(1),
+                            b'{' => {
+                                let in_list = self.braces.last().copied().unwrap_or(true);
+                                self.brace_header.push(c);
+                                let opens = in_list
+                                    && self.nesting == 0
+                                    && self.brace_header.opens_item_list();
+                                line.opens_list |= opens;
+                                self.braces.push(opens);
+                                self.brace_header = Header::default();
                             }
+                            b'}' => {
+                                let closed_list = self.braces.pop() == Some(true);
+                                line.closes_list |= closed_list && ends.first == Some(b'}');
+                            }
+                            _ => {}
                         }
                     }
-                }
+                },
             }
-            if matches!(state, Lexed::Code) && !matches!(c, '{' | '}') {
-                header.push(c);
+            if self.state == Lexed::Code && !matches!(c, b'{' | b'}') {
+                self.brace_header.push(c);
             }
             i += 1;
         }
-        if state == Lexed::LineComment {
-            state = Lexed::Code;
+        if self.state == Lexed::LineComment {
+            self.state = Lexed::Code;
         }
-        let code = line.code.trim_end();
-        line.ends_item = state == Lexed::Code
-            && nesting == 0
-            && braces.last().copied().unwrap_or(true)
-            && (code.ends_with(';') || code.ends_with('}') || is_inner_attribute(code));
+        line.ends_item = self.state == Lexed::Code
+            && self.nesting == 0
+            && self.braces.last().copied().unwrap_or(true)
+            && ends.ends_item();
         if line.ends_item {
-            header.clear();
+            self.brace_header = Header::default();
         } else {
-            header.push(' ');
+            self.brace_header.push(b' ');
         }
-        lines.push(line);
+        line
     }
-    lines
 }
 
-fn is_inner_attribute(code: &str) -> bool {
-    code.trim_start().starts_with("#!") && code.ends_with(']')
-}
-
-fn is_ident(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
-}
-
-/// Whether the brace that ends `header` opens a body of items.
-fn opens_item_list(header: &str) -> bool {
-    let words = significant_words(header);
-    let first = words
+/// How many `#` follow from `at` on.
+fn hashes_at(bytes: &[u8], at: usize) -> usize {
+    bytes
+        .get(at..)
+        .unwrap_or_default()
         .iter()
-        .map(String::as_str)
-        .find(|w| !matches!(*w, "unsafe" | "default" | "auto"));
-    matches!(first, Some("impl" | "trait" | "mod" | "extern"))
+        .take_while(|b| **b == b'#')
+        .count()
+}
+
+/// Whether the `r` at `at` starts a raw string (`r"`, `r#"`, `br"`), not an identifier's end.
+fn starts_raw_string(bytes: &[u8], at: usize) -> bool {
+    let follows_identifier = at > 0 && is_ident(bytes[at - 1]);
+    let byte_string_prefix = (at == 1 && bytes[0] == b'b')
+        || (at > 1 && bytes[at - 1] == b'b' && !is_ident(bytes[at - 2]));
+    (!follows_identifier || byte_string_prefix)
+        && bytes.get(at + 1 + hashes_at(bytes, at + 1)) == Some(&b'"')
+}
+
+/// Whether the `'` at `at` is closed right after one character, as a char literal is and a
+/// lifetime is not.
+fn char_literal_closes(bytes: &[u8], at: usize) -> bool {
+    let Some(&first) = bytes.get(at + 1) else {
+        return false;
+    };
+    let width = match first {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    };
+    bytes.get(at + 1 + width) == Some(&b'\'')
+}
+
+/// Bytes of identifiers; any non-ASCII byte counts, as only identifiers hold such outside
+/// literals and comments.
+fn is_ident(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
+}
+
+/// Appends `source` to `out` with a blank line between consecutive items of every item list
+/// (the file, `impl`, `trait` and `mod` bodies), except inside runs of `use` declarations of one
+/// origin, of `mod` declarations and of inner attributes.
+pub(super) fn separate_items_into(source: &str, out: &mut String) {
+    let blank_before = blank_lines(source);
+    out.reserve(source.len() + blank_before.len() + 1);
+    let mut blanks = blank_before.iter().peekable();
+    for (index, text) in source.lines().enumerate() {
+        if blanks.next_if(|at| **at == index).is_some() {
+            out.push('\n');
+        }
+        out.push_str(text);
+        out.push('\n');
+    }
+}
+
+/// [`separate_items_into`] a new string.
+#[cfg(test)]
+fn separate_items(source: &str) -> String {
+    let mut out = String::new();
+    separate_items_into(source, &mut out);
+    out
+}
+
+/// The lines (by index) that a blank line goes before. Whether one does depends on the groups
+/// of the item before and the item starting there, and the latter is known only once its header
+/// has been read, a line or more later.
+fn blank_lines(source: &str) -> Vec<usize> {
+    let mut scanner = Scanner::new();
+    let mut blank_before = Vec::new();
+    let mut previous_group: Option<Group> = None;
+    let mut item = Header::default();
+    // The item that may need a blank line before it: its first line and the group of the
+    // item before it, until its own header has been read into `upcoming`.
+    let mut pending: Option<(usize, Group)> = None;
+    let mut upcoming = Header::default();
+    for (index, text) in source.lines().enumerate() {
+        let in_item_list = scanner.in_item_list();
+        if previous_group.is_some() {
+            upcoming = Header::default();
+        }
+        let reads_upcoming = previous_group.is_some() || pending.is_some();
+        let line = scanner.line(text, |byte| {
+            if in_item_list {
+                item.push(byte);
+            }
+            if reads_upcoming {
+                upcoming.push(byte);
+            }
+        });
+        if in_item_list {
+            item.push(b' ');
+        }
+        if reads_upcoming {
+            upcoming.push(b' ');
+        }
+        let starts_item = in_item_list && !line.closes_list && !text.trim().is_empty();
+        if let Some(previous) = previous_group.filter(|_| starts_item) {
+            pending = Some((index, previous));
+        }
+        if line.ends_item || line.opens_list {
+            if let Some((at, previous)) = pending.take() {
+                if needs_blank(previous, upcoming.group()) {
+                    blank_before.push(at);
+                }
+            }
+        }
+        previous_group = line.ends_item.then(|| item.group());
+        if line.ends_item || line.opens_list {
+            item = Header::default();
+        }
+    }
+    if let Some((at, previous)) = pending {
+        if needs_blank(previous, upcoming.group()) {
+            blank_before.push(at);
+        }
+    }
+    blank_before
+}
+
+fn needs_blank(previous: Group, next: Group) -> bool {
+    previous == Group::Alone || previous != next
 }
 
 #[cfg(test)]

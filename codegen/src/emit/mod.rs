@@ -31,51 +31,88 @@ pub struct GeneratedFile {
 
 /// Every file of the crate generated from `gateway`, in a fixed order.
 pub fn emit(gateway: &Gateway) -> Vec<GeneratedFile> {
-    let types = {
-        let enums = enums::enums(gateway);
-        let scalars = scalars::scalars(gateway);
-        let runtime = (!gateway.scalars.is_empty()).then(|| quote! { use oneclick_runtime as rt; });
-        let common = (!gateway.enums.is_empty() || !gateway.scalars.is_empty()).then(|| {
-            quote! {
-                use std::fmt;
+    files(gateway)
+        .into_iter()
+        .map(|file| file.render(gateway))
+        .collect()
+}
 
-                use serde::{Deserialize, Deserializer, Serialize, Serializer};
-            }
-        });
-        quote! { #common #runtime #enums #scalars }
-    };
+/// One file of a generated crate, not yet rendered. Files render independently of each other,
+/// so the workspace can spread them over threads: a crate's largest file takes as long as a
+/// small crate, so whole crates per thread would leave a core idle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum File {
+    Manifest,
+    RustfmtConfig,
+    Readme,
+    CrateRoot,
+    Types,
+    Model,
+    Schema,
+    Client,
+    Tests,
+}
+
+/// The files of the crate generated from `gateway`, in the order [`emit`] returns them.
+pub fn files(gateway: &Gateway) -> Vec<File> {
     let mut files = vec![
-        GeneratedFile {
-            path: "Cargo.toml".into(),
-            contents: manifest::manifest(gateway),
-        },
-        GeneratedFile {
-            path: "rustfmt.toml".into(),
-            contents: format!(
-                "{}# prettyplease formats this crate; rustfmt reformatting it would read as drift.\ndisable_all_formatting = true\n",
-                header(gateway, "#")
-            ),
-        },
-        GeneratedFile {
-            path: "README.md".into(),
-            contents: readme::readme(gateway),
-        },
-        rust_file(gateway, "src/lib.rs", crate_root::crate_root(gateway)),
+        File::Manifest,
+        File::RustfmtConfig,
+        File::Readme,
+        File::CrateRoot,
     ];
     if has_types(gateway) {
-        files.push(rust_file(gateway, "src/types.rs", types));
+        files.push(File::Types);
     }
-    files.extend([
-        rust_file(gateway, "src/model.rs", objects::objects(gateway)),
-        rust_file(gateway, "src/schema.rs", schema::schema(gateway)),
-        rust_file(gateway, "src/client.rs", client::client(gateway)),
-        rust_file(
-            gateway,
-            "src/tests.rs",
-            example_tests::example_tests(gateway),
-        ),
-    ]);
+    files.extend([File::Model, File::Schema, File::Client, File::Tests]);
     files
+}
+
+impl File {
+    pub fn render(self, gateway: &Gateway) -> GeneratedFile {
+        match self {
+            File::Manifest => GeneratedFile {
+                path: "Cargo.toml".into(),
+                contents: manifest::manifest(gateway),
+            },
+            File::RustfmtConfig => GeneratedFile {
+                path: "rustfmt.toml".into(),
+                contents: format!(
+                    "{}# prettyplease formats this crate; rustfmt reformatting it would read as drift.\ndisable_all_formatting = true\n",
+                    header(gateway, "#")
+                ),
+            },
+            File::Readme => GeneratedFile {
+                path: "README.md".into(),
+                contents: readme::readme(gateway),
+            },
+            File::CrateRoot => rust_file(gateway, "src/lib.rs", crate_root::crate_root(gateway)),
+            File::Types => rust_file(gateway, "src/types.rs", types(gateway)),
+            File::Model => rust_file(gateway, "src/model.rs", objects::objects(gateway)),
+            File::Schema => rust_file(gateway, "src/schema.rs", schema::schema(gateway)),
+            File::Client => rust_file(gateway, "src/client.rs", client::client(gateway)),
+            File::Tests => rust_file(
+                gateway,
+                "src/tests.rs",
+                example_tests::example_tests(gateway),
+            ),
+        }
+    }
+}
+
+/// The `types` module: enums and newtypes.
+fn types(gateway: &Gateway) -> TokenStream {
+    let enums = enums::enums(gateway);
+    let scalars = scalars::scalars(gateway);
+    let runtime = (!gateway.scalars.is_empty()).then(|| quote! { use oneclick_runtime as rt; });
+    let common = (!gateway.enums.is_empty() || !gateway.scalars.is_empty()).then(|| {
+        quote! {
+            use std::fmt;
+
+            use serde::{Deserialize, Deserializer, Serialize, Serializer};
+        }
+    });
+    quote! { #common #runtime #enums #scalars }
 }
 
 /// Whether the crate has enums or newtypes, i.e. a `types` module.
@@ -91,18 +128,19 @@ fn header(gateway: &Gateway, comment: &str) -> String {
 }
 
 fn rust_file(gateway: &Gateway, path: &str, tokens: TokenStream) -> GeneratedFile {
-    let body = match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => layout::separate_items(&prettyplease::unparse(&file)),
+    let mut contents = header(gateway, "//");
+    match syn::parse2::<syn::File>(tokens) {
+        Ok(file) => layout::separate_items_into(&prettyplease::unparse(&file), &mut contents),
         // A bug in an emitter, not in the spec: make it loud at compile time of the
         // generated crate rather than panicking in the generator.
-        Err(err) => format!(
+        Err(err) => contents.push_str(&format!(
             "compile_error!({:?});\n",
             format!("the emitter produced invalid Rust in {path}: {err}")
-        ),
-    };
+        )),
+    }
     GeneratedFile {
         path: path.to_string(),
-        contents: format!("{}{body}", header(gateway, "//")),
+        contents,
     }
 }
 
@@ -130,6 +168,17 @@ fn doc_lines(text: &str, attribute: impl Fn(String) -> TokenStream) -> TokenStre
 
 /// An identifier, raw when the name is a Rust keyword (`type` → `r#type`). The few keywords
 /// that cannot be raw (`self`, `Self`, `super`, `crate`) get a trailing `_` instead.
+/// The paragraph that says an operation's answer only acknowledges the request, for its client
+/// method and its response type; `None` when the answer is the result itself.
+fn acknowledgement(gateway: &Gateway, op: &crate::ir::Operation) -> Option<String> {
+    let callback = &gateway.callbacks[op.result_by?];
+    let message = &gateway.objects[callback.message].name;
+    let method = callback_method_name(gateway, callback);
+    Some(format!(
+        "**An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`{message}`](crate::{message}) message; check it with [`Client::{method}`](crate::Client::{method}) before acting on it."
+    ))
+}
+
 /// The client method of a callback: `verify_<id>` when a signature or token check proves the
 /// message came from the gateway, `decode_<id>` when nothing does (as `schema::Callback::verb`).
 fn callback_method_name(gateway: &Gateway, callback: &crate::ir::Callback) -> String {

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 use syn::ext::IdentExt;
 
 use super::{doc, ident, rust_type, wire_doc};
@@ -152,13 +152,22 @@ fn object(gateway: &Gateway, object: &ObjectType) -> TokenStream {
         .operations
         .iter()
         .find(|op| gateway.objects[op.request].name == object.name);
-    let docs = match sent_by {
-        Some(op) => doc(&format!(
+    let acknowledgement = gateway
+        .operations
+        .iter()
+        .filter(|op| {
+            op.response
+                .is_some_and(|r| gateway.objects[r].name == object.name)
+        })
+        .find_map(|op| super::acknowledgement(gateway, op));
+    let docs = match (sent_by, acknowledgement) {
+        (Some(op), _) => doc(&format!(
             "{}\n\n{}",
             object.doc.trim(),
             wire_doc::on_the_wire(gateway, op, object)
         )),
-        None => doc(&object.doc),
+        (None, Some(note)) => doc(&format!("{}\n\n{note}", object.doc.trim())),
+        (None, None) => doc(&object.doc),
     };
     let fields: Vec<&Field> = struct_fields(gateway, object).collect();
     let declarations = fields
@@ -189,6 +198,7 @@ fn object(gateway: &Gateway, object: &ObjectType) -> TokenStream {
     let debug_impl = sensitive.then(|| redacted_debug(object, &fields));
     let builder =
         (object.direction == Direction::Request).then(|| request_impl(gateway, object, &fields));
+    let wherever_sent = wherever_sent_impl(gateway, object, &fields);
     quote! {
         #docs
         #[derive(#derive_debug #derive_default Clone, PartialEq, Serialize, Deserialize)]
@@ -200,8 +210,67 @@ fn object(gateway: &Gateway, object: &ObjectType) -> TokenStream {
         }
 
         #builder
+        #wherever_sent
         #debug_impl
         #(#enums)*
+    }
+}
+
+/// For the fields an answer may carry in another place (`also_at`), one accessor each that
+/// reads whichever place the gateway used, this one first.
+fn wherever_sent_impl(
+    gateway: &Gateway,
+    object: &ObjectType,
+    fields: &[&Field],
+) -> Option<TokenStream> {
+    let accessors: Vec<TokenStream> = fields
+        .iter()
+        .filter(|f| !f.also_at.is_empty())
+        .map(|f| wherever_sent(gateway, object.direction, f))
+        .collect();
+    if accessors.is_empty() {
+        return None;
+    }
+    let name = ident(&object.name);
+    Some(quote! {
+        impl #name {
+            #(#accessors)*
+        }
+    })
+}
+
+fn wherever_sent(gateway: &Gateway, direction: Direction, field: &Field) -> TokenStream {
+    let own = ident(&field.rust_name);
+    let method = format_ident!("{}_wherever_sent", field.rust_name);
+    let ty = rust_type(gateway, &field.ty, direction);
+    let path: Vec<&str> = field.also_at.iter().map(|s| s.wire.as_str()).collect();
+    let docs = doc(&format!(
+        "`{}`, wherever the gateway sent it: here, or else at `{}`.",
+        field.wire,
+        path.join(".")
+    ));
+    // Required steps are plain values and optional ones `Option`s: the chain stays a place
+    // until the first optional step, and an `Option` after it.
+    let mut other = quote! { self };
+    let mut optional = false;
+    for step in &field.also_at {
+        let name = ident(&step.rust_name);
+        other = match (optional, step.required) {
+            (false, true) => quote! { #other.#name },
+            (false, false) => quote! { #other.#name.as_ref() },
+            (true, true) => quote! { #other.map(|v| &v.#name) },
+            (true, false) => quote! { #other.and_then(|v| v.#name.as_ref()) },
+        };
+        optional |= !step.required;
+    }
+    if !optional {
+        other = quote! { Some(&#other) };
+    }
+    quote! {
+        #docs
+        pub fn #method(&self) -> Option<&#ty> {
+            self.#own.as_ref().or(#other)
+        }
     }
 }
 
@@ -361,7 +430,8 @@ fn redacted_debug(object: &ObjectType, fields: &[&Field]) -> TokenStream {
             let field = ident(&v.rust_field);
             let key = &v.rust_field;
             quote! { .field(#key, &self.#field) }
-        }));
+        }))
+        .chain(object.open.then(|| quote! { .field("other", &self.other) }));
     quote! {
         /// Card data and secrets print as `***`.
         impl fmt::Debug for #name {
@@ -405,6 +475,9 @@ fn preset(
                 _ => None,
             }
         } else if preset.args.contains(&field.wire) {
+            if field.required {
+                return quote! { #name };
+            }
             Some(quote! { #name })
         } else {
             None

@@ -24,6 +24,7 @@ fn recipe_static(recipe: &Recipe) -> TokenStream {
     let placement = placement(&recipe.placement);
     let sign_key = option(recipe.sign_key.as_deref());
     let verify_key = option(recipe.verify_key.as_deref());
+    let optional_credentials = &recipe.optional_credentials;
     let docs = doc(&format!("The signature recipe `{}`.", recipe.name));
     quote! {
         #docs
@@ -37,6 +38,7 @@ fn recipe_static(recipe: &Recipe) -> TokenStream {
             },
             sign_key: #sign_key,
             verify_key: #verify_key,
+            optional_credentials: &[#(#optional_credentials),*],
         };
     }
 }
@@ -207,6 +209,9 @@ fn signed_fields(fields: &[SignedField]) -> TokenStream {
 fn placement(placement: &Placement) -> TokenStream {
     match placement {
         Placement::Field(path) => quote! { recipe::Placement::Field(&[#(#path),*]) },
+        Placement::EachItem { list, field } => quote! {
+            recipe::Placement::EachItem { list: &[#(#list),*], field: &[#(#field),*] }
+        },
         Placement::Header {
             name,
             items,

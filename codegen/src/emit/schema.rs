@@ -10,8 +10,8 @@ use super::recipes::{recipe_refs, recipe_statics};
 use super::scalars::constraints_const;
 use super::{doc, ident, int, ints, literal};
 use crate::ir::{
-    AnswerEncoding, Auto, Charset, Constraint, Delivery, Gateway, Location, ObjectType, Operation,
-    Polling, Rule, SignItem, SignShape, TypeRef,
+    AnswerEncoding, Auto, Charset, Constraint, Delivery, ErrorBody, Gateway, Location, ObjectType,
+    Operation, Polling, ResultCode, ResultRef, ResultSpec, Rule, SignItem, SignShape, TypeRef,
 };
 
 pub(super) fn schema(gateway: &Gateway) -> TokenStream {
@@ -58,7 +58,18 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         };
         let summary = summary(&c.doc);
         let token_field = match &c.token_field {
-            Some(field) => quote! { Some(#field) },
+            Some(field) => {
+                let wire = &field.wire;
+                quote! { Some(#wire) }
+            }
+            None => quote! { None },
+        };
+        let result = match &c.result {
+            Some(ResultRef::Own(result)) => {
+                let spec = result_spec(result);
+                quote! { Some(&#spec) }
+            }
+            Some(ResultRef::Gateway) => quote! { Some(&RESULT) },
             None => quote! { None },
         };
         let method = super::callback_method_name(gateway, c);
@@ -74,7 +85,7 @@ pub(super) fn schema(gateway: &Gateway) -> TokenStream {
         let charset = closed(c.charset);
         quote! {
             #docs
-            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, recipes: #recipes, signature: #order, token_field: #token_field, delivery: #delivery, charset: #charset };
+            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, recipes: #recipes, signature: #order, token_field: #token_field, delivery: #delivery, charset: #charset, result: #result };
         }
     });
     quote! {
@@ -107,26 +118,11 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
         .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
     let (result_static, result_ref) = match &gateway.result {
         Some(result) => {
-            let code_field = &result.code_field;
-            let message_field = match &result.message_field {
-                Some(m) => quote! { Some(#m) },
-                None => quote! { None },
-            };
-            let success = ints(&result.success);
-            let codes = result.codes.iter().map(|c| {
-                let code = int(c.code);
-                let name = &c.name;
-                quote! { ResultCodeInfo { code: #code, name: #name } }
-            });
+            let spec = result_spec(result);
             (
                 quote! {
                     /// Where answers carry their result code, and what each code means.
-                    pub static RESULT: ResultSpec = ResultSpec {
-                        code_field: #code_field,
-                        message_field: #message_field,
-                        success: &[#(#success),*],
-                        codes: &[#(#codes),*],
-                    };
+                    pub static RESULT: ResultSpec = #spec;
                 },
                 quote! { Some(&RESULT) },
             )
@@ -139,9 +135,9 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
         quote! { (#name, #url) }
     });
     let credentials = gateway.credentials.iter().map(|c| {
-        let (name, sensitive, integer) = (&c.name, c.sensitive, c.integer);
+        let (name, sensitive, integer, optional) = (&c.name, c.sensitive, c.integer, c.optional);
         let kind = closed(c.kind);
-        quote! { CredentialSpec { name: #name, kind: #kind, sensitive: #sensitive, integer: #integer } }
+        quote! { CredentialSpec { name: #name, kind: #kind, sensitive: #sensitive, integer: #integer, optional: #optional } }
     });
     let operations = gateway.operations.iter().map(|op| {
         let name = ident(&op.schema_const);
@@ -151,38 +147,7 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
         let name = ident(&c.schema_const);
         quote! { &#name }
     });
-    let (errors_static, errors_ref) = match &gateway.errors {
-        Some(errors) => {
-            let (field, code, message) = (&errors.field, &errors.code, &errors.message);
-            (
-                quote! {
-                    /// The list of errors the gateway answers with, on any HTTP status.
-                    pub static ERRORS: ErrorsSpec = ErrorsSpec { field: #field, code: #code, message: #message };
-                },
-                quote! { Some(&ERRORS) },
-            )
-        }
-        None => (quote! {}, quote! { None }),
-    };
-    let (fault_static, fault_ref) = match &gateway.fault {
-        Some(fault) => {
-            let (field, code, message, detail) =
-                (&fault.field, &fault.code, &fault.message, &fault.detail);
-            (
-                quote! {
-                    /// The error object the gateway answers with, on any HTTP status.
-                    pub static FAULT: FaultSpec = FaultSpec {
-                        field: #field,
-                        code: #code,
-                        message: #message,
-                        detail: #detail,
-                    };
-                },
-                quote! { Some(&FAULT) },
-            )
-        }
-        None => (quote! {}, quote! { None }),
-    };
+    let errors = gateway.errors.iter().map(error_body);
     quote! {
         /// Gateway-wide facts: signature recipes, time zone, result codes, retryable statuses.
         pub static GATEWAY: Gateway = Gateway {
@@ -190,8 +155,7 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
             recipes: #recipes,
             dttm_zone: #zone,
             result: #result_ref,
-            fault: #fault_ref,
-            errors: #errors_ref,
+            errors: &[#(#errors),*],
             headers: #gateway_headers,
             environments: &[#(#environments),*],
             credentials: &[#(#credentials),*],
@@ -201,11 +165,72 @@ fn gateway_static(gateway: &Gateway) -> TokenStream {
             unprocessed_http_status: &[#(#unprocessed),*],
         };
 
-        #fault_static
-        #errors_static
 
         #result_static
     }
+}
+
+/// An `ErrorBody` expression.
+fn error_body(body: &ErrorBody) -> TokenStream {
+    let shape = closed(body.shape);
+    let optional = |text: &Option<String>| match text {
+        Some(text) => quote! { Some(#text) },
+        None => quote! { None },
+    };
+    let field = optional(&body.field);
+    let detail = optional(&body.detail);
+    let (code, message) = (&body.code, &body.message);
+    let statuses = body
+        .http_status
+        .iter()
+        .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
+    quote! {
+        ErrorBody {
+            shape: #shape,
+            field: #field,
+            code: #code,
+            message: #message,
+            detail: #detail,
+            http_status: &[#(#statuses),*],
+        }
+    }
+}
+
+/// A `ResultSpec` expression.
+fn result_spec(result: &ResultSpec) -> TokenStream {
+    let code_field = &result.code_field;
+    let message_field = match &result.message_field {
+        Some(m) => quote! { Some(#m) },
+        None => quote! { None },
+    };
+    let codes = result_code_infos(&result.codes);
+    let secondary = match &result.secondary {
+        Some(second) => {
+            let field = &second.field;
+            let codes = result_code_infos(&second.codes);
+            quote! { Some(SecondaryCode { field: #field, codes: #codes }) }
+        }
+        None => quote! { None },
+    };
+    quote! {
+        ResultSpec {
+            code_field: #code_field,
+            message_field: #message_field,
+            codes: #codes,
+            secondary: #secondary,
+        }
+    }
+}
+
+/// The `&[ResultCodeInfo]` expression for a list of codes.
+fn result_code_infos(codes: &[ResultCode]) -> TokenStream {
+    let infos = codes.iter().map(|c| {
+        let code = literal(&c.code);
+        let name = &c.name;
+        let meaning = closed(c.meaning);
+        quote! { ResultCodeInfo { code: #code, name: #name, meaning: #meaning } }
+    });
+    quote! { &[#(#infos),*] }
 }
 
 /// Pattern statics and the `&[Constraint]` expression for a list of constraints.
@@ -514,16 +539,17 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
         Some(_) => Delivery::Call,
         None => Delivery::Redirect,
     });
-    let retryable = ints(&op.retryable_result_codes);
+    let retryable = op.retryable_result_codes.iter().map(literal);
     let repeat = closed(op.repeat);
     let reconcile = &op.reconcile;
-    let success_when = match &op.success_when {
-        Some((field, values)) => {
-            let values = values.iter().map(literal);
-            quote! { Some(SuccessWhen { field: #field, values: &[#(#values),*] }) }
+    let result = match &op.result {
+        Some(result) => {
+            let spec = result_spec(result);
+            quote! { Some(&#spec) }
         }
         None => quote! { None },
     };
+    let answer_matches = &op.answer_matches;
     let docs = doc(&format!(
         "The `{}` operation: `{} {}`.",
         op.id,
@@ -546,7 +572,8 @@ fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
             retryable_result_codes: &[#(#retryable),*],
             repeat: #repeat,
             reconcile: &[#(#reconcile),*],
-            success_when: #success_when,
+            result: #result,
+            answer_matches: &[#(#answer_matches),*],
             encoding: #encoding,
             answer: #answer,
             delivery: #delivery,

@@ -51,12 +51,33 @@ impl Lowering<'_, '_> {
                 placement: placement(&recipe.placement),
                 sign_key: recipe.sign_key.as_ref().map(|k| k.value.clone()),
                 verify_key: recipe.verify_key.as_ref().map(|k| k.value.clone()),
+                optional_credentials: self.optional_credentials(recipe),
             };
             self.gateway.recipes.push(lowered);
         }
         for name in signature.sign.iter().chain(&signature.verify) {
             self.recipe_index(name);
         }
+    }
+
+    /// The optional credentials `recipe` reads, as keys or text pieces, each once.
+    fn optional_credentials(&self, recipe: &RecipeSpec) -> Vec<String> {
+        let mut names: Vec<&str> = Vec::new();
+        credential_pieces(&recipe.text, &mut names);
+        names.extend(recipe.sign_key.iter().map(|k| k.value.as_str()));
+        names.extend(recipe.verify_key.iter().map(|k| k.value.as_str()));
+        let mut optional: Vec<String> = Vec::new();
+        for name in names {
+            let is_optional = self
+                .spec
+                .credentials
+                .iter()
+                .any(|c| c.name.value == name && c.optional.is_some());
+            if is_optional && !optional.iter().any(|o| o == name) {
+                optional.push(name.to_owned());
+            }
+        }
+        optional
     }
 
     fn check_keys(&mut self, recipe: &RecipeSpec) {
@@ -369,6 +390,25 @@ impl Lowering<'_, '_> {
                     self.sink.error(at, message);
                 }
             }
+            ir::Placement::EachItem { .. } if side == Side::Request => {
+                let message = format!(
+                    "recipe `{}` signs each item of a list, which only received answers carry; {what} is signed in a field or a header",
+                    recipe.name
+                );
+                self.sink.error(at, message);
+            }
+            ir::Placement::EachItem { list, field } => {
+                let item = self.list_item_object(index, list);
+                if !item.is_some_and(|item| self.has_field(item, field, false)) {
+                    let message = format!(
+                        "recipe `{}` reads a signature from `{}` in each item of `{}`, which is no list of objects with that field in {what}",
+                        recipe.name,
+                        field.join("."),
+                        list.join(".")
+                    );
+                    self.sink.error(at, message);
+                }
+            }
             ir::Placement::Header { .. } if side == Side::Response => {
                 let message = format!(
                     "recipe `{}` reads the signature from a header, but the client verifies responses from their body",
@@ -408,6 +448,37 @@ impl Lowering<'_, '_> {
         count
     }
 
+    /// The element object of the `list<Object>` field at `path` of object `index`.
+    fn list_item_object(&self, index: usize, path: &[String]) -> Option<usize> {
+        let (last, parents) = path.split_last()?;
+        let mut object = index;
+        for key in parents {
+            match self.gateway.objects[object]
+                .fields
+                .iter()
+                .find(|f| f.wire == *key)
+            {
+                Some(ir::Field {
+                    ty: ir::TypeRef::Object(child),
+                    ..
+                }) => object = *child,
+                _ => return None,
+            }
+        }
+        match &self.gateway.objects[object]
+            .fields
+            .iter()
+            .find(|f| f.wire == *last)?
+            .ty
+        {
+            ir::TypeRef::List(item) => match item.as_ref() {
+                ir::TypeRef::Object(child) => Some(*child),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Whether object `index` has a field at `path`, the last one `auto: signature` when
     /// `auto` says so.
     fn has_field(&self, index: usize, path: &[String], auto: bool) -> bool {
@@ -435,6 +506,17 @@ impl Lowering<'_, '_> {
     }
 }
 
+/// The credentials that `credential` pieces write, nested ones included.
+fn credential_pieces<'s>(pieces: &'s [PieceSpec], names: &mut Vec<&'s str>) {
+    for piece in pieces {
+        match piece {
+            PieceSpec::Credential(name) => names.push(&name.value),
+            PieceSpec::Digest { of, .. } | PieceSpec::Upper(of) => credential_pieces(of, names),
+            _ => {}
+        }
+    }
+}
+
 fn uses_raw_body(pieces: &[ir::Piece]) -> bool {
     pieces.iter().any(|piece| match piece {
         ir::Piece::RawBody => true,
@@ -443,11 +525,17 @@ fn uses_raw_body(pieces: &[ir::Piece]) -> bool {
     })
 }
 
+fn dotted(path: &Text) -> Vec<String> {
+    path.value.split('.').map(str::to_owned).collect()
+}
+
 fn placement(spec: &PlacementSpec) -> ir::Placement {
     match spec {
-        PlacementSpec::Field(path) => {
-            ir::Placement::Field(path.value.split('.').map(str::to_owned).collect())
-        }
+        PlacementSpec::Field(path) => ir::Placement::Field(dotted(path)),
+        PlacementSpec::EachItem { list, field } => ir::Placement::EachItem {
+            list: dotted(list),
+            field: dotted(field),
+        },
         PlacementSpec::Header {
             name,
             items,

@@ -4,8 +4,11 @@
 use serde_json::{Map, Value, json};
 
 use crate::ir::{
-    Algorithm, Gateway, Piece, Placement, Recipe, ResultSpec, SignedField, ValuesFormat,
+    Algorithm, Credential, ErrorBody, ErrorShape, Gateway, Meaning, Piece, Placement, Recipe,
+    ResultCode, ResultSpec, SignedField, ValuesFormat,
 };
+
+use super::schemas::literal;
 use oneclick_schema::recipe::{AlgorithmName, HmacHash, RsaHash};
 
 /// Every recipe of the gateway, by spec name.
@@ -29,7 +32,33 @@ fn recipe(recipe: &Recipe) -> Value {
     if let Some(key) = &recipe.verify_key {
         described.insert("verify_key".into(), json!(key));
     }
+    if !recipe.optional_credentials.is_empty() {
+        described.insert(
+            "optional_credentials".into(),
+            json!(recipe.optional_credentials),
+        );
+    }
     Value::Object(described)
+}
+
+/// Every credential the merchant configures, by name: what kind of value it is, whether it is
+/// secret and whether it may be left out. Values never appear in a document.
+pub fn credentials(gateway: &Gateway) -> Map<String, Value> {
+    gateway
+        .credentials
+        .iter()
+        .map(|credential| (credential.name.clone(), credential_entry(credential)))
+        .collect()
+}
+
+fn credential_entry(credential: &Credential) -> Value {
+    json!({
+        "kind": credential.kind.as_str(),
+        "type": if credential.integer { "integer" } else { "string" },
+        "sensitive": credential.sensitive,
+        "optional": credential.optional,
+        "description": credential.doc,
+    })
 }
 
 fn algorithm(algorithm: Algorithm) -> Value {
@@ -55,6 +84,9 @@ fn algorithm(algorithm: Algorithm) -> Value {
 fn placement(placement: &Placement) -> Value {
     match placement {
         Placement::Field(path) => json!({ "field": path.join(".") }),
+        Placement::EachItem { list, field } => json!({
+            "each_item": { "list": list.join("."), "field": field.join(".") },
+        }),
         Placement::Header {
             name,
             items,
@@ -148,60 +180,138 @@ fn signed_field(field: &SignedField) -> Value {
     }
 }
 
-/// Where answers carry their result code, the codes that mean success and every code named.
+/// Where answers carry their result code, and every code named with what it means; a code not
+/// listed is a failure.
 pub fn result(result: &ResultSpec) -> Value {
-    let codes: Vec<Value> = result
-        .codes
-        .iter()
-        .map(|c| json!({ "code": c.code, "name": c.name, "description": c.doc }))
-        .collect();
-    json!({
-        "code_field": result.code_field,
-        "message_field": result.message_field,
-        "success": result.success,
-        "codes": codes,
-    })
+    let mut described = Map::new();
+    described.insert("code_field".into(), json!(result.code_field));
+    if let Some(field) = &result.message_field {
+        described.insert("message_field".into(), json!(field));
+    }
+    described.insert("codes".into(), result_codes(&result.codes));
+    if let Some(secondary) = &result.secondary {
+        described.insert(
+            "secondary".into(),
+            json!({ "field": secondary.field, "codes": result_codes(&secondary.codes) }),
+        );
+    }
+    Value::Object(described)
 }
 
-/// The error object or list of errors the gateway may answer with, as a schema; `None` when
-/// the spec names neither.
-pub fn error_schema(gateway: &Gateway) -> Option<Value> {
-    let fault = gateway.fault.as_ref().map(|fault| {
-        json!({
-            "type": "object",
-            "required": [fault.field],
-            "properties": {
-                fault.field.clone(): {
-                    "type": "object",
-                    "properties": {
-                        fault.code.clone(): {},
-                        fault.message.clone(): { "type": "string" },
-                        fault.detail.clone(): {},
-                    },
-                },
-            },
+fn result_codes(codes: &[ResultCode]) -> Value {
+    codes
+        .iter()
+        .map(|c| {
+            json!({
+                "code": literal(&c.code),
+                "name": c.name,
+                "means": c.meaning.as_str(),
+                "description": c.doc,
+            })
         })
-    });
-    let errors = gateway.errors.as_ref().map(|errors| {
-        json!({
-            "type": "object",
-            "required": [errors.field],
-            "properties": {
-                errors.field.clone(): {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "properties": {
-                            errors.code.clone(): {},
-                            errors.message.clone(): { "type": "string" },
-                        },
-                    },
-                },
-            },
-        })
-    });
-    match (fault, errors) {
-        (Some(fault), Some(errors)) => Some(json!({ "anyOf": [fault, errors] })),
-        (one, other) => one.or(other),
+        .collect()
+}
+
+/// What an answer's result code says, in words, for a response's description: the codes of
+/// each meaning, and that any other code is a failure.
+pub fn result_sentence(result: &ResultSpec) -> String {
+    let codes_meaning = |meaning: Meaning| -> Vec<String> {
+        result
+            .codes
+            .iter()
+            .filter(|c| c.meaning == meaning)
+            .map(|c| literal(&c.code).to_string())
+            .collect()
+    };
+    let mut sentence = format!("`{}` says the outcome:", result.code_field);
+    for (meaning, words) in [
+        (Meaning::Success, "success with"),
+        (Meaning::Pending, "pending (decided later) with"),
+    ] {
+        let codes = codes_meaning(meaning);
+        if !codes.is_empty() {
+            sentence.push_str(&format!(" {words} {};", codes.join(", ")));
+        }
     }
+    sentence.push_str(" any other code is a failure");
+    if let Some(secondary) = &result.secondary {
+        sentence.push_str(&format!(
+            ", and `{}` can only make it worse",
+            secondary.field
+        ));
+    }
+    sentence.push_str(" (see `x-oneclick-result`).");
+    sentence
+}
+
+/// The error bodies as the spec declares them, in the order the client tries them.
+pub fn errors(gateway: &Gateway) -> Value {
+    gateway
+        .errors
+        .iter()
+        .map(|body| {
+            let mut described = Map::new();
+            described.insert("shape".into(), json!(body.shape.as_str()));
+            if let Some(field) = &body.field {
+                described.insert("field".into(), json!(field));
+            }
+            described.insert("code".into(), json!(body.code));
+            described.insert("message".into(), json!(body.message));
+            if let Some(detail) = &body.detail {
+                described.insert("detail".into(), json!(detail));
+            }
+            if !body.http_status.is_empty() {
+                described.insert("http_status".into(), json!(body.http_status));
+            }
+            Value::Object(described)
+        })
+        .collect()
+}
+
+/// The schema of the bodies the client takes for this error, exactly as it tells them apart:
+/// a wrapped error is an object under its member, a flat one has its code at the top, a list
+/// is a list under its member, or a non-empty list whose every item has a code.
+pub fn error_schema(body: &ErrorBody) -> Value {
+    let mut members = Map::new();
+    members.insert(body.code.clone(), json!({}));
+    members.insert(body.message.clone(), json!({}));
+    if let Some(detail) = &body.detail {
+        members.insert(detail.clone(), json!({}));
+    }
+    let members = Value::Object(members);
+    let error = json!({ "type": "object", "properties": members });
+    let error_with_code = json!({
+        "type": "object",
+        "required": [body.code],
+        "properties": members,
+    });
+    // `check` gives every wrapped body its member.
+    let mut schema = match (body.shape, &body.field) {
+        (ErrorShape::Wrapped, field) => {
+            let field = field.clone().unwrap_or_default();
+            json!({
+                "type": "object",
+                "required": [field],
+                "properties": { field: error },
+            })
+        }
+        (ErrorShape::Flat, _) => error_with_code,
+        (ErrorShape::List, Some(field)) => json!({
+            "type": "object",
+            "required": [field],
+            "properties": { field.clone(): { "type": "array", "items": error } },
+        }),
+        (ErrorShape::List, None) => json!({
+            "type": "array",
+            "minItems": 1,
+            "items": error_with_code,
+        }),
+    };
+    if let Value::Object(map) = &mut schema {
+        map.insert(
+            "description".into(),
+            json!(format!("An error body of shape `{}`.", body.shape.as_str())),
+        );
+    }
+    schema
 }

@@ -6,6 +6,7 @@
 
 mod extensions;
 mod paths;
+mod rules;
 mod schemas;
 mod security;
 
@@ -63,6 +64,15 @@ pub fn document(gateway: &Gateway) -> Value {
     }
     if let Some(result) = &gateway.result {
         document.insert("x-oneclick-result".into(), extensions::result(result));
+    }
+    if !gateway.errors.is_empty() {
+        document.insert("x-oneclick-errors".into(), extensions::errors(gateway));
+    }
+    if !gateway.credentials.is_empty() {
+        document.insert(
+            "x-oneclick-credentials".into(),
+            Value::Object(extensions::credentials(gateway)),
+        );
     }
     Value::Object(document)
 }

@@ -3,10 +3,12 @@
 use serde_json::{Map, Value, json};
 
 use crate::ir::{
-    AnswerEncoding, Callback, Charset, Direction, Encoding, Example, Field, Gateway, Header,
-    HeaderValue, Location, MessageEncoding, ObjectType, Operation, TypeRef,
+    AnswerEncoding, Callback, Charset, Direction, Encoding, ErrorBody, Example, Field, Gateway,
+    Header, HeaderValue, Location, MessageEncoding, ObjectType, Operation, ResultRef, ResultSpec,
+    TypeRef,
 };
 
+use super::extensions;
 use super::schemas::{body_fields, field_schema, literal, reference};
 use super::security;
 
@@ -53,16 +55,29 @@ fn operation_object(gateway: &Gateway, operation: &Operation) -> Value {
     if !operation.retryable_result_codes.is_empty() {
         object.insert(
             "x-oneclick-retryable-result-codes".into(),
-            json!(operation.retryable_result_codes),
+            operation
+                .retryable_result_codes
+                .iter()
+                .map(literal)
+                .collect::<Value>(),
         );
     }
     if !operation.reconcile.is_empty() {
         object.insert("x-oneclick-reconcile".into(), json!(operation.reconcile));
     }
-    if let Some((field, values)) = &operation.success_when {
+    if let Some(result) = &operation.result {
+        object.insert("x-oneclick-result".into(), extensions::result(result));
+    }
+    if let Some(callback) = operation.result_by {
         object.insert(
-            "x-oneclick-success-when".into(),
-            json!({ "field": field, "values": values.iter().map(literal).collect::<Value>() }),
+            "x-oneclick-result-by".into(),
+            json!(gateway.callbacks[callback].id),
+        );
+    }
+    if !operation.answer_matches.is_empty() {
+        object.insert(
+            "x-oneclick-answer-matches".into(),
+            json!(operation.answer_matches),
         );
     }
     let mut signatures = Map::new();
@@ -76,7 +91,7 @@ fn operation_object(gateway: &Gateway, operation: &Operation) -> Value {
         );
     }
     if !signatures.is_empty() {
-        object.insert("x-oneclick-signatures".into(), Value::Object(signatures));
+        object.insert("x-oneclick-signature".into(), Value::Object(signatures));
     }
     if operation.response.is_none() {
         object.insert("x-oneclick-delivery".into(), json!("redirect"));
@@ -305,52 +320,113 @@ fn example_object(example: &Example, value: Value, unsigned: bool) -> Value {
     Value::Object(object)
 }
 
-/// The answer on success, the statuses the client repeats after, and the gateway's error shape
-/// for every other status.
+/// The answer on success, the statuses the client repeats after, each status an error body is
+/// declared with, and any other status with the error bodies that come with any.
 fn responses(gateway: &Gateway, operation: &Operation) -> Value {
     let mut responses = Map::new();
-    match operation.response {
-        Some(index) => {
-            let response = &gateway.objects[index];
-            let mut answer = Map::new();
-            answer.insert(
-                "description".into(),
-                json!(response_description(gateway, response)),
-            );
-            if let Some((media_type, media)) = answer_media(operation, response) {
-                answer.insert("content".into(), json!({ media_type: media }));
-            }
-            responses.insert("200".into(), Value::Object(answer));
-        }
-        None => {
-            responses.insert(
-                "default".into(),
-                json!({ "description": "The gateway answers the customer's browser, not the client." }),
-            );
-            return Value::Object(responses);
-        }
-    }
-    for status in &gateway.retry_http_status {
-        let description = if gateway.unprocessed_http_status.contains(status) {
-            "The gateway did not act on the request; the client repeats it."
-        } else if operation.repeat.is_safe() {
-            "The client repeats the call."
-        } else {
-            "The outcome is unknown; the client does not repeat an unsafe call after it."
-        };
-        responses.insert(status.to_string(), json!({ "description": description }));
-    }
-    let mut error = json!({ "description": "Any other status: the call failed." });
-    if let (Some(schema), Value::Object(map)) =
-        (super::extensions::error_schema(gateway), &mut error)
-    {
-        map.insert(
-            "content".into(),
-            json!({ "application/json": { "schema": schema } }),
+    let Some(index) = operation.response else {
+        responses.insert(
+            "default".into(),
+            json!({ "description": "The gateway answers the customer's browser, not the client." }),
         );
+        return Value::Object(responses);
+    };
+    responses.insert("200".into(), success_response(gateway, operation, index));
+    let mut statuses: Vec<u16> = gateway
+        .retry_http_status
+        .iter()
+        .chain(gateway.errors.iter().flat_map(|e| &e.http_status))
+        .copied()
+        .filter(|&status| status != 200)
+        .collect();
+    statuses.sort_unstable();
+    statuses.dedup();
+    for status in statuses {
+        let mut response = Map::new();
+        let has_error_body = insert_error_content(&mut response, gateway, |body| {
+            body.http_status.is_empty() || body.http_status.contains(&status)
+        });
+        let description = match (gateway.retry_http_status.contains(&status), has_error_body) {
+            (true, false) => retry_description(gateway, operation, status).to_owned(),
+            (true, true) => format!(
+                "{} A declared error body is a definite refusal, never repeated.",
+                retry_description(gateway, operation, status)
+            ),
+            (false, _) => "The gateway refused the call.".to_owned(),
+        };
+        response.insert("description".into(), json!(description));
+        responses.insert(status.to_string(), Value::Object(response));
     }
-    responses.insert("default".into(), error);
+    let mut other = Map::new();
+    other.insert(
+        "description".into(),
+        json!("Any other status: the call failed."),
+    );
+    insert_error_content(&mut other, gateway, |body| body.http_status.is_empty());
+    responses.insert("default".into(), Value::Object(other));
     Value::Object(responses)
+}
+
+/// The `200` answer; the error bodies that may come with it instead are named by their index in
+/// `x-oneclick-errors`, since the client takes such a body for the error whatever the status.
+fn success_response(gateway: &Gateway, operation: &Operation, index: usize) -> Value {
+    let response = &gateway.objects[index];
+    let mut answer = Map::new();
+    answer.insert(
+        "description".into(),
+        json!(response_description(gateway, operation, response)),
+    );
+    if let Some((media_type, media)) = answer_media(operation, response) {
+        answer.insert("content".into(), json!({ media_type: media }));
+    }
+    let instead: Vec<usize> = gateway
+        .errors
+        .iter()
+        .enumerate()
+        .filter(|(_, body)| body.http_status.is_empty() || body.http_status.contains(&200))
+        .map(|(index, _)| index)
+        .collect();
+    if !instead.is_empty() {
+        answer.insert("x-oneclick-errors".into(), json!(instead));
+    }
+    Value::Object(answer)
+}
+
+/// What the client does after a retry status that carries no declared error body (an error
+/// body is a definite refusal, never repeated).
+fn retry_description(gateway: &Gateway, operation: &Operation, status: u16) -> &'static str {
+    if gateway.unprocessed_http_status.contains(&status) {
+        "The gateway did not act on the request; the client repeats it."
+    } else if operation.repeat.is_safe() {
+        "The client repeats the call."
+    } else {
+        "The outcome is unknown; the client does not repeat an unsafe call after it."
+    }
+}
+
+/// The JSON schema of the error bodies `applies` picks, one of them when several do; whether
+/// there was any.
+fn insert_error_content(
+    response: &mut Map<String, Value>,
+    gateway: &Gateway,
+    applies: impl Fn(&ErrorBody) -> bool,
+) -> bool {
+    let mut schemas: Vec<Value> = gateway
+        .errors
+        .iter()
+        .filter(|body| applies(body))
+        .map(extensions::error_schema)
+        .collect();
+    let schema = match schemas.len() {
+        0 => return false,
+        1 => schemas.remove(0),
+        _ => json!({ "anyOf": schemas }),
+    };
+    response.insert(
+        "content".into(),
+        json!({ "application/json": { "schema": schema } }),
+    );
+    true
 }
 
 /// The answer's media type and its schema and examples; `None` for an empty answer.
@@ -382,14 +458,21 @@ fn answer_media(operation: &Operation, response: &ObjectType) -> Option<(String,
     ))
 }
 
-fn response_description(gateway: &Gateway, response: &ObjectType) -> String {
+/// The answer's first doc paragraph and, when it carries fields, what its result code says.
+fn response_description(gateway: &Gateway, operation: &Operation, response: &ObjectType) -> String {
     let first = summary(&response.doc);
-    match &gateway.result {
-        Some(result) => format!(
-            "{first} Success only with `{}` in {:?} (see `x-oneclick-result`).",
-            result.code_field, result.success
-        ),
+    let result = operation.result.as_ref().or(gateway.result.as_ref());
+    match result.filter(|_| operation.answer.encoding.carries_fields()) {
+        Some(result) => format!("{first} {}", extensions::result_sentence(result)),
         None => first,
+    }
+}
+
+/// The result declaration a received message follows: its own or the gateway's.
+fn callback_result<'g>(gateway: &'g Gateway, callback: &'g Callback) -> Option<&'g ResultSpec> {
+    match callback.result.as_ref()? {
+        ResultRef::Own(result) => Some(result),
+        ResultRef::Gateway => gateway.result.as_ref(),
     }
 }
 
@@ -459,12 +542,18 @@ fn webhook(gateway: &Gateway, callback: &Callback) -> Value {
     let mut checks = Map::new();
     insert_recipes(&mut checks, "message", gateway, message);
     if let Some(token) = &callback.token_field {
-        checks.insert("token_field".into(), json!(token));
+        checks.insert(
+            "token_field".into(),
+            json!({ "field": token.wire, "parameter": token.parameter }),
+        );
     }
     if checks.is_empty() {
         operation.insert("x-oneclick-unverified".into(), json!(true));
     } else {
-        operation.insert("x-oneclick-signatures".into(), Value::Object(checks));
+        operation.insert("x-oneclick-signature".into(), Value::Object(checks));
+    }
+    if let Some(result) = callback_result(gateway, callback) {
+        operation.insert("x-oneclick-result".into(), extensions::result(result));
     }
     let method = match callback.delivery {
         MessageEncoding::Query => "get",

@@ -135,6 +135,11 @@ fn object_schema(gateway: &Gateway, object: &ObjectType) -> Value {
             .collect();
         push_all_of(&mut schema, json!({ "oneOf": cases }));
     }
+    if object.direction == Direction::Request {
+        for rule in super::rules::rule_schemas(gateway, object) {
+            push_all_of(&mut schema, rule);
+        }
+    }
     if !object.rules.is_empty() {
         schema.insert(
             "x-oneclick-rules".into(),
@@ -199,6 +204,14 @@ pub fn field_schema(gateway: &Gateway, field: &Field, direction: Direction) -> V
     if field.sensitive {
         schema.insert("x-oneclick-sensitive".into(), json!(true));
     }
+    if !field.also_at.is_empty() {
+        let path: Vec<&str> = field
+            .also_at
+            .iter()
+            .map(|step| step.wire.as_str())
+            .collect();
+        schema.insert("x-oneclick-also-at".into(), json!(path.join(".")));
+    }
     Value::Object(schema)
 }
 
@@ -240,10 +253,18 @@ fn type_schema(gateway: &Gateway, ty: &TypeRef, lenient: bool) -> Map<String, Va
         TypeRef::Json => json!({}),
         TypeRef::MonthYear => format_schema(Format::MonthYear, "string"),
         TypeRef::Digits => format_schema(Format::Digits, "string"),
-        TypeRef::CommaList(inner) => json!({
-            "type": "string",
-            "x-oneclick-comma-list": type_schema(gateway, inner, lenient),
-        }),
+        TypeRef::CommaList(inner) => {
+            let mut schema = json!({
+                "type": "string",
+                "x-oneclick-comma-list": type_schema(gateway, inner, lenient),
+            });
+            if let (false, Some(pattern), Value::Object(map)) =
+                (lenient, comma_list_pattern(inner), &mut schema)
+            {
+                map.insert("pattern".into(), json!(pattern));
+            }
+            schema
+        }
         TypeRef::Scalar(index) => reference(&gateway.scalars[*index].name),
         TypeRef::Enum(index) => reference(&gateway.enums[*index].name),
         TypeRef::Object(index) => reference(&gateway.objects[*index].name),
@@ -261,8 +282,18 @@ fn type_schema(gateway: &Gateway, ty: &TypeRef, lenient: bool) -> Map<String, Va
     }
 }
 
+/// The text a client writes for a comma list of `item`: items that are not empty and hold no
+/// comma (integers as digits), joined with `,`; the empty list is the empty string.
+fn comma_list_pattern(item: &TypeRef) -> Option<&'static str> {
+    match item {
+        TypeRef::Integer => Some("^(?:-?[0-9]+(?:,-?[0-9]+)*)?$"),
+        TypeRef::String => Some("^(?:[^,]+(?:,[^,]+)*)?$"),
+        _ => None,
+    }
+}
+
 /// The JSON type of values of `ty`, for constraints that depend on it.
-fn json_type(gateway: &Gateway, ty: &TypeRef) -> &'static str {
+pub(super) fn json_type(gateway: &Gateway, ty: &TypeRef) -> &'static str {
     match ty {
         TypeRef::Integer => "integer",
         TypeRef::Boolean => "boolean",
@@ -319,7 +350,7 @@ fn constrain_field(
 }
 
 /// Adds one constraint to a schema of values of `json_type`, keeping the tighter of two bounds.
-fn constrain(schema: &mut Map<String, Value>, constraint: &Constraint, json_type: &str) {
+pub(super) fn constrain(schema: &mut Map<String, Value>, constraint: &Constraint, json_type: &str) {
     let integer = json_type == "integer";
     match constraint {
         Constraint::Min(n) if integer => tighten(schema, "minimum", *n, true),

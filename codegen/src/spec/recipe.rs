@@ -79,6 +79,9 @@ pub struct FlatSpec {
 pub enum PlacementSpec {
     /// A body field, dotted for a nested one.
     Field(Text),
+    /// `{each: orders, field: checkdata.checkvalue}`: a signature in each item of a list,
+    /// over that item's fields.
+    EachItem { list: Text, field: Text },
     Header {
         name: Text,
         /// `name=value` items in order: `signature`, or the name of an input.
@@ -291,8 +294,23 @@ impl Reader<'_> {
 
     fn placement(&mut self, node: &Node) -> Option<PlacementSpec> {
         let mut keys = self.map(node, "`placement`")?;
+        let each = keys.take("each");
         let placement = if let Some(field) = keys.take("field") {
-            keys.r.text(field).map(PlacementSpec::Field)
+            let field = keys.r.text(field);
+            match each {
+                Some(list) => keys
+                    .r
+                    .text(list)
+                    .zip(field)
+                    .map(|(list, field)| PlacementSpec::EachItem { list, field }),
+                None => field.map(PlacementSpec::Field),
+            }
+        } else if let Some(each) = each {
+            keys.r.sink.error(
+                each.pos,
+                "`each` names the list whose items carry the signature: add the `field` inside an item",
+            );
+            None
         } else if let Some(header) = keys.take("header") {
             let name = keys.r.text(header);
             let items = keys

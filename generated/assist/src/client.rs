@@ -5,7 +5,9 @@ use oneclick_runtime as rt;
 
 use crate::model::{
     ListCardsRequest, ListCardsResponse, RemoveCardRequest, RemoveCardResponse,
-    TokenPayRequest, TokenPayResponse, PaymentPageOrderRequest,
+    TokenPayRequest, TokenPayResponse, PaymentPageOrderRequest, OrderResultRequest,
+    OrderResultResponse, CancelOrderRequest, CancelOrderResponse,
+    RecurrentPaymentRequest, RecurrentPaymentResponse, PaymentNotification,
 };
 use crate::schema;
 
@@ -31,6 +33,8 @@ impl Environment {
 /// What the client signs with and fills into requests.
 #[derive(Clone)]
 pub struct Credentials {
+    /// The salt of the check values (`Checkvalue`, `checkvalue`), when the merchant has one configured.
+    pub salt: Option<rt::Secret<String>>,
     /// The enterprise identifier in IPS Assist.
     pub merchant_id: String,
     /// Web service user login.
@@ -50,16 +54,29 @@ impl Credentials {
             merchant_id: merchant_id.into(),
             login: login.into(),
             password: password.into(),
+            salt: None,
         }
+    }
+
+    /// Sets `salt`, which the merchant may leave out: what reads it is skipped until it is set.
+    pub fn with_salt(mut self, value: impl Into<String>) -> Self {
+        self.salt = Some(rt::Secret::new(value.into()));
+        self
     }
 
     fn into_runtime(self) -> rt::Credentials {
         rt::Credentials {
-            values: vec![
-                ("merchant_id", rt::Secret::new(self.merchant_id)), ("login",
-                rt::Secret::new(self.login)), ("password", rt::Secret::new(self
-                .password))
-            ],
+            values: {
+                let mut values = vec![
+                    ("merchant_id", rt::Secret::new(self.merchant_id)), ("login",
+                    rt::Secret::new(self.login)), ("password", rt::Secret::new(self
+                    .password))
+                ];
+                if let Some(value) = self.salt {
+                    values.push(("salt", value));
+                }
+                values
+            },
             keys: vec![],
         }
     }
@@ -69,6 +86,7 @@ impl Credentials {
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
+            .field("salt", &self.salt.as_ref().map(|_| "***"))
             .field("merchant_id", &self.merchant_id)
             .field("login", &self.login)
             .field("password", &"***")
@@ -142,6 +160,50 @@ impl Client {
         request: &PaymentPageOrderRequest,
     ) -> Result<rt::RedirectForm, rt::Error> {
         self.engine.redirect(&schema::PAYMENT_PAGE_ORDER, request)
+    }
+
+    /// How an order ended: the orderresult web service reports the order with its state
+    /// (`orderstate`), its operations and its check value.
+    ///
+    /// `POST /orderresult/orderresult.cfm`. Source: Gateway wire facts, IPS Assist OneClick (`GATEWAYS.md`), section "IPS Assist: results, notifications, refunds, recurring - orderresult".
+    pub async fn order_result(
+        &self,
+        request: &OrderResultRequest,
+    ) -> Result<OrderResultResponse, rt::Error> {
+        self.engine.call(&schema::ORDER_RESULT, request).await
+    }
+
+    /// Cancels or refunds an order: in full, or in part with `Amount`. The order then shows
+    /// Canceled or PartialCanceled in `order_result`.
+    ///
+    /// `POST /cancel/wscancel.cfm`. Source: Gateway wire facts, IPS Assist OneClick (`GATEWAYS.md`), section "IPS Assist: results, notifications, refunds, recurring - cancel".
+    pub async fn cancel_order(
+        &self,
+        request: &CancelOrderRequest,
+    ) -> Result<CancelOrderResponse, rt::Error> {
+        self.engine.call(&schema::CANCEL_ORDER, request).await
+    }
+
+    /// Charges a card again without the customer (merchant-initiated): on the billnumber of a
+    /// first payment made with `RecurringIndicator=1`, within the recurring limits it set.
+    ///
+    /// `POST /recurrent/rp.cfm`. Source: Gateway wire facts, IPS Assist OneClick (`GATEWAYS.md`), section "IPS Assist: results, notifications, refunds, recurring - recurring".
+    pub async fn recurrent_payment(
+        &self,
+        request: &RecurrentPaymentRequest,
+    ) -> Result<RecurrentPaymentResponse, rt::Error> {
+        self.engine.call(&schema::RECURRENT_PAYMENT, request).await
+    }
+
+    /// The payment result Assist POSTs as a form to the merchant's URL. Verified with the salt
+    /// (`Credentials::with_salt`): a client without one refuses every notification.
+    ///
+    /// Takes the raw `application/x-www-form-urlencoded` body as received (axum: a `Bytes` extractor, not `Form`; actix-web: `web::Bytes`, not `web::Form`): it is read from the bytes as sent, and a repeated field is an error rather than last-wins. Verifies its signature with the message's recipes in constant time and only then decodes it: a callback that does not verify is an error, never a value. Source: Gateway wire facts, IPS Assist OneClick (`GATEWAYS.md`), section "IPS Assist: results, notifications, refunds, recurring - payment-result notification".
+    pub fn verify_payment_notification(
+        &self,
+        raw: &[u8],
+    ) -> Result<PaymentNotification, rt::Error> {
+        self.engine.verify_callback_as(&schema::VERIFY_PAYMENT_NOTIFICATION, raw)
     }
 }
 

@@ -17,6 +17,13 @@
 //! | [`Client::remove_card`] | `remove_card` | `POST /pay/oneclick/v1/rem_token.cfm` | Removes a stored card (token) of a customer of the merchant. |
 //! | [`Client::token_pay`] | `token_pay` | `POST /pay/tokenpay.cfm` | Pays an order with a stored card, as a customer-initiated (CIT COF) payment. |
 //! | [`Client::payment_page_order`] | `payment_page_order` | `POST /pay/order.cfm` | The order a merchant sends with the customer to the Assist payment page. |
+//! | [`Client::order_result`] | `order_result` | `POST /orderresult/orderresult.cfm` | How an order ended: the orderresult web service reports the order with its state (`orderstate`), its operations and its check value. |
+//! | [`Client::cancel_order`] | `cancel_order` | `POST /cancel/wscancel.cfm` | Cancels or refunds an order: in full, or in part with `Amount`. |
+//! | [`Client::recurrent_payment`] | `recurrent_payment` | `POST /recurrent/rp.cfm` | Charges a card again without the customer (merchant-initiated): on the billnumber of a first payment made with `RecurringIndicator=1`, within the recurring limits it set. |
+//!
+//! ## Callbacks
+//!
+//! - [`Client::verify_payment_notification`]: The payment result Assist POSTs as a form to the merchant's URL.
 //!
 //! ## Sources
 //!

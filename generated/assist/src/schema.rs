@@ -5,11 +5,23 @@ use oneclick_runtime::schema::*;
 /// Gateway-wide facts: signature recipes, time zone, result codes, retryable statuses.
 pub static GATEWAY: Gateway = Gateway {
     name: "assist",
-    recipes: &[],
+    recipes: &[
+        &RECIPE_ORDER_CHECK_VALUE,
+        &RECIPE_ORDER_RESULT_CHECK_VALUE,
+        &RECIPE_NOTIFICATION_CHECK_VALUE,
+    ],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: Some(&FAULT),
-    errors: None,
+    errors: &[
+        ErrorBody {
+            shape: ErrorShape::Wrapped,
+            field: Some("fault"),
+            code: "faultcode",
+            message: "faultstring",
+            detail: Some("detail"),
+            http_status: &[],
+        },
+    ],
     headers: &[],
     environments: &[],
     credentials: &[
@@ -18,38 +30,192 @@ pub static GATEWAY: Gateway = Gateway {
             kind: CredentialKind::Text,
             sensitive: false,
             integer: false,
+            optional: false,
         },
         CredentialSpec {
             name: "login",
             kind: CredentialKind::Text,
             sensitive: false,
             integer: false,
+            optional: false,
         },
         CredentialSpec {
             name: "password",
             kind: CredentialKind::Text,
             sensitive: true,
             integer: false,
+            optional: false,
+        },
+        CredentialSpec {
+            name: "salt",
+            kind: CredentialKind::Secret,
+            sensitive: true,
+            integer: false,
+            optional: true,
         },
     ],
-    operations: &[&LIST_CARDS, &REMOVE_CARD, &TOKEN_PAY, &PAYMENT_PAGE_ORDER],
-    callbacks: &[],
+    operations: &[
+        &LIST_CARDS,
+        &REMOVE_CARD,
+        &TOKEN_PAY,
+        &PAYMENT_PAGE_ORDER,
+        &ORDER_RESULT,
+        &CANCEL_ORDER,
+        &RECURRENT_PAYMENT,
+    ],
+    callbacks: &[&VERIFY_PAYMENT_NOTIFICATION],
     retry_http_status: &[],
     unprocessed_http_status: &[],
 };
 
-/// The error object the gateway answers with, on any HTTP status.
-pub static FAULT: FaultSpec = FaultSpec {
-    field: "fault",
-    code: "faultcode",
-    message: "faultstring",
-    detail: "detail",
+/// The signature recipe `order_check_value`.
+pub static RECIPE_ORDER_CHECK_VALUE: recipe::NamedRecipe = recipe::NamedRecipe {
+    name: "order_check_value",
+    recipe: recipe::Recipe {
+        text: &[
+            recipe::Piece::Upper(
+                &[
+                    recipe::Piece::Digest {
+                        algorithm: recipe::DigestAlgorithm::Md5,
+                        of: &[recipe::Piece::Input("salt")],
+                        output: recipe::Output::HexLower,
+                    },
+                    recipe::Piece::Digest {
+                        algorithm: recipe::DigestAlgorithm::Md5,
+                        of: &[
+                            recipe::Piece::Fields(recipe::FieldList {
+                                fields: &[
+                                    recipe::Field::value("Merchant_ID"),
+                                    recipe::Field::value("OrderNumber"),
+                                    recipe::Field::value("OrderAmount"),
+                                    recipe::Field::value("OrderCurrency"),
+                                ],
+                                separator: ";",
+                                absent: recipe::Absent::Empty,
+                                booleans: recipe::Booleans::Words,
+                            }),
+                        ],
+                        output: recipe::Output::HexLower,
+                    },
+                ],
+            ),
+        ],
+        algorithm: recipe::Algorithm::Digest(recipe::DigestAlgorithm::Md5),
+        output: recipe::Output::HexUpper,
+        placement: recipe::Placement::Field(&["Checkvalue"]),
+    },
+    sign_key: None,
+    verify_key: None,
+    optional_credentials: &["salt"],
+};
+
+/// The signature recipe `order_result_check_value`.
+pub static RECIPE_ORDER_RESULT_CHECK_VALUE: recipe::NamedRecipe = recipe::NamedRecipe {
+    name: "order_result_check_value",
+    recipe: recipe::Recipe {
+        text: &[
+            recipe::Piece::Upper(
+                &[
+                    recipe::Piece::Digest {
+                        algorithm: recipe::DigestAlgorithm::Md5,
+                        of: &[recipe::Piece::Input("salt")],
+                        output: recipe::Output::HexLower,
+                    },
+                    recipe::Piece::Digest {
+                        algorithm: recipe::DigestAlgorithm::Md5,
+                        of: &[
+                            recipe::Piece::Input("merchant_id"),
+                            recipe::Piece::Fields(recipe::FieldList {
+                                fields: &[
+                                    recipe::Field::value("ordernumber"),
+                                    recipe::Field::value("orderamount"),
+                                    recipe::Field::value("ordercurrency"),
+                                    recipe::Field::value("orderstate"),
+                                ],
+                                separator: "",
+                                absent: recipe::Absent::Skip,
+                                booleans: recipe::Booleans::Words,
+                            }),
+                        ],
+                        output: recipe::Output::HexLower,
+                    },
+                ],
+            ),
+        ],
+        algorithm: recipe::Algorithm::Digest(recipe::DigestAlgorithm::Md5),
+        output: recipe::Output::HexUpper,
+        placement: recipe::Placement::EachItem {
+            list: &["orderresult", "orders"],
+            field: &["checkdata", "checkvalue"],
+        },
+    },
+    sign_key: None,
+    verify_key: None,
+    optional_credentials: &["salt"],
+};
+
+/// The signature recipe `notification_check_value`.
+pub static RECIPE_NOTIFICATION_CHECK_VALUE: recipe::NamedRecipe = recipe::NamedRecipe {
+    name: "notification_check_value",
+    recipe: recipe::Recipe {
+        text: &[
+            recipe::Piece::Upper(
+                &[
+                    recipe::Piece::Digest {
+                        algorithm: recipe::DigestAlgorithm::Md5,
+                        of: &[recipe::Piece::Input("salt")],
+                        output: recipe::Output::HexLower,
+                    },
+                    recipe::Piece::Digest {
+                        algorithm: recipe::DigestAlgorithm::Md5,
+                        of: &[
+                            recipe::Piece::Fields(recipe::FieldList {
+                                fields: &[
+                                    recipe::Field::value("merchant_id"),
+                                    recipe::Field::value("ordernumber"),
+                                    recipe::Field::value("orderamount"),
+                                    recipe::Field::value("ordercurrency"),
+                                    recipe::Field::value("orderstate"),
+                                ],
+                                separator: "",
+                                absent: recipe::Absent::Skip,
+                                booleans: recipe::Booleans::Words,
+                            }),
+                        ],
+                        output: recipe::Output::HexLower,
+                    },
+                ],
+            ),
+        ],
+        algorithm: recipe::Algorithm::Digest(recipe::DigestAlgorithm::Md5),
+        output: recipe::Output::HexUpper,
+        placement: recipe::Placement::Field(&["checkvalue"]),
+    },
+    sign_key: None,
+    verify_key: None,
+    optional_credentials: &["salt"],
 };
 
 /// Values of [`crate::Language`].
 pub static LANGUAGE_VALUES: Enum = Enum {
     name: "Language",
     values: &[Literal::Str("RU"), Literal::Str("EN")],
+};
+
+/// Values of [`crate::OrderState`].
+pub static ORDER_STATE_VALUES: Enum = Enum {
+    name: "OrderState",
+    values: &[
+        Literal::Str("In Process"),
+        Literal::Str("Delayed"),
+        Literal::Str("Approved"),
+        Literal::Str("PartialApproved"),
+        Literal::Str("PartialDelayed"),
+        Literal::Str("Canceled"),
+        Literal::Str("PartialCanceled"),
+        Literal::Str("Declined"),
+        Literal::Str("Timeout"),
+    ],
 };
 
 /// Values of [`crate::TokenType`].
@@ -86,6 +252,12 @@ pub static AMOUNT_CONSTRAINTS: &[Constraint] = &[Constraint::Pattern(&AMOUNT_PAT
 
 /// Constraints of [`crate::Currency`].
 pub static CURRENCY_CONSTRAINTS: &[Constraint] = &[Constraint::Format(Format::Currency)];
+
+/// Constraints of [`crate::BillNumber`].
+pub static BILL_NUMBER_CONSTRAINTS: &[Constraint] = &[
+    Constraint::MinLength(1, LengthUnit::Chars),
+    Constraint::MaxLength(32, LengthUnit::Chars),
+];
 
 /// Constraints of [`crate::ClientIp`].
 pub static CLIENT_IP_CONSTRAINTS: &[Constraint] = &[Constraint::Format(Format::Ip)];
@@ -175,6 +347,79 @@ pub static PAYMENT_TOKEN: Object = Object {
         Field::new("CustomerNumber", Kind::String)
             .required()
             .constraints(CUSTOMER_NUMBER_CONSTRAINTS),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::OrderResultAnswer`].
+pub static ORDER_RESULT_ANSWER: Object = Object {
+    name: "OrderResultAnswer",
+    fields: &[Field::new("orders", Kind::List(&Kind::Object(&RESULT_ORDER))).required()],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::ResultOrder`].
+pub static RESULT_ORDER: Object = Object {
+    name: "ResultOrder",
+    fields: &[
+        Field::new("billnumber", Kind::String).required(),
+        Field::new("ordernumber", Kind::String).required(),
+        Field::new("testmode", Kind::String),
+        Field::new("ordercomment", Kind::String),
+        Field::new("orderamount", Kind::String).required(),
+        Field::new("ordercurrency", Kind::String).required(),
+        Field::new("orderdate", Kind::String),
+        Field::new("orderstate", Kind::Enum(&ORDER_STATE_VALUES)).required(),
+        Field::new("customer", Kind::Any),
+        Field::new("checkdata", Kind::Object(&CHECK_DATA)),
+        Field::new("operations", Kind::List(&Kind::Object(&ORDER_OPERATION))),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::CheckData`].
+pub static CHECK_DATA: Object = Object {
+    name: "CheckData",
+    fields: &[
+        Field::new("packetdate", Kind::String),
+        Field::new("signature", Kind::String),
+        Field::new("checkvalue", Kind::String),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::OrderOperation`].
+pub static ORDER_OPERATION: Object = Object {
+    name: "OrderOperation",
+    fields: &[
+        Field::new("operationtype", Kind::String),
+        Field::new("amount", Kind::String),
+        Field::new("currency", Kind::String),
+        Field::new("responsecode", Kind::String),
+        Field::new("message", Kind::String),
+        Field::new("customermessage", Kind::String),
+        Field::new("approvalcode", Kind::String),
+        Field::new("meannumber", Kind::String).sensitive(),
+        Field::new("cardholder", Kind::String).sensitive(),
+        Field::new("cardexpirationdate", Kind::String).sensitive(),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::RecurrentResult`].
+pub static RECURRENT_RESULT: Object = Object {
+    name: "RecurrentResult",
+    fields: &[
+        Field::new("billnumber", Kind::String),
+        Field::new("responsecode", Kind::String).required(),
+        Field::new("message", Kind::String),
+        Field::new("approvalcode", Kind::String),
+        Field::new("orderstate", Kind::Enum(&ORDER_STATE_VALUES)),
     ],
     rules: &[],
     items: None,
@@ -292,6 +537,7 @@ pub static PAYMENT_PAGE_ORDER_REQUEST: Object = Object {
             .constraints(RECURRING_PERIOD_CONSTRAINTS),
         Field::new("RecurringMaxDate", Kind::String)
             .constraints(RECURRING_MAX_DATE_CONSTRAINTS),
+        Field::new("Checkvalue", Kind::String).auto(Auto::Signature),
     ],
     rules: &[
         Rule::Exclusive(&["CustomerNumber", "RecurringIndicator"]),
@@ -327,6 +573,135 @@ pub static PAYMENT_PAGE_ORDER_REQUEST: Object = Object {
     items: None,
 };
 
+/// Fields and rules of [`crate::OrderResultRequest`].
+pub static ORDER_RESULT_REQUEST: Object = Object {
+    name: "order_result request",
+    fields: &[
+        Field::new("Merchant_ID", Kind::String)
+            .required()
+            .auto(Auto::Credential("merchant_id")),
+        Field::new("Login", Kind::String)
+            .required()
+            .auto(Auto::Credential("login"))
+            .constraints(&[Constraint::MaxLength(20, LengthUnit::Chars)]),
+        Field::new("Password", Kind::String)
+            .required()
+            .auto(Auto::Credential("password"))
+            .sensitive()
+            .constraints(&[Constraint::MaxLength(30, LengthUnit::Chars)]),
+        Field::new("Format", Kind::Integer).auto(Auto::Const(Literal::Int(5))),
+        Field::new("Billnumber", Kind::String).constraints(BILL_NUMBER_CONSTRAINTS),
+        Field::new("Ordernumber", Kind::String).constraints(ORDER_NUMBER_CONSTRAINTS),
+    ],
+    rules: &[Rule::OneOf(&["Billnumber", "Ordernumber"])],
+    items: None,
+};
+
+/// Fields and rules of [`crate::OrderResultResponse`].
+pub static ORDER_RESULT_RESPONSE: Object = Object {
+    name: "order_result response",
+    fields: &[Field::new("orderresult", Kind::Object(&ORDER_RESULT_ANSWER)).required()],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::CancelOrderRequest`].
+pub static CANCEL_ORDER_REQUEST: Object = Object {
+    name: "cancel_order request",
+    fields: &[
+        Field::new("Merchant_ID", Kind::String)
+            .required()
+            .auto(Auto::Credential("merchant_id")),
+        Field::new("Login", Kind::String)
+            .required()
+            .auto(Auto::Credential("login"))
+            .constraints(&[Constraint::MaxLength(20, LengthUnit::Chars)]),
+        Field::new("Password", Kind::String)
+            .required()
+            .auto(Auto::Credential("password"))
+            .sensitive()
+            .constraints(&[Constraint::MaxLength(30, LengthUnit::Chars)]),
+        Field::new("Format", Kind::Integer).auto(Auto::Const(Literal::Int(5))),
+        Field::new("Billnumber", Kind::String)
+            .required()
+            .constraints(BILL_NUMBER_CONSTRAINTS),
+        Field::new("Amount", Kind::String).constraints(AMOUNT_CONSTRAINTS),
+        Field::new("Currency", Kind::String).constraints(CURRENCY_CONSTRAINTS),
+    ],
+    rules: &[Rule::Together(&["Amount", "Currency"])],
+    items: None,
+};
+
+/// Fields and rules of [`crate::CancelOrderResponse`].
+pub static CANCEL_ORDER_RESPONSE: Object = Object {
+    name: "cancel_order response",
+    fields: &[Field::new("wscancel", Kind::Any).required()],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::RecurrentPaymentRequest`].
+pub static RECURRENT_PAYMENT_REQUEST: Object = Object {
+    name: "recurrent_payment request",
+    fields: &[
+        Field::new("Merchant_ID", Kind::String)
+            .required()
+            .auto(Auto::Credential("merchant_id")),
+        Field::new("Login", Kind::String)
+            .required()
+            .auto(Auto::Credential("login"))
+            .constraints(&[Constraint::MaxLength(20, LengthUnit::Chars)]),
+        Field::new("Password", Kind::String)
+            .required()
+            .auto(Auto::Credential("password"))
+            .sensitive()
+            .constraints(&[Constraint::MaxLength(30, LengthUnit::Chars)]),
+        Field::new("Format", Kind::Integer).auto(Auto::Const(Literal::Int(5))),
+        Field::new("BillNumber", Kind::String)
+            .required()
+            .constraints(BILL_NUMBER_CONSTRAINTS),
+        Field::new("Amount", Kind::String).required().constraints(AMOUNT_CONSTRAINTS),
+        Field::new("Currency", Kind::String).required().constraints(CURRENCY_CONSTRAINTS),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::RecurrentPaymentResponse`].
+pub static RECURRENT_PAYMENT_RESPONSE: Object = Object {
+    name: "recurrent_payment response",
+    fields: &[Field::new("rp", Kind::Object(&RECURRENT_RESULT)).required()],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::PaymentNotification`].
+pub static PAYMENT_NOTIFICATION: Object = Object {
+    name: "payment_notification callback",
+    fields: &[
+        Field::new("merchant_id", Kind::String).required(),
+        Field::new("ordernumber", Kind::String).required(),
+        Field::new("billnumber", Kind::String).required(),
+        Field::new("testmode", Kind::String),
+        Field::new("orderamount", Kind::String).required(),
+        Field::new("ordercurrency", Kind::String).required(),
+        Field::new("amount", Kind::String),
+        Field::new("currency", Kind::String),
+        Field::new("orderstate", Kind::Enum(&ORDER_STATE_VALUES)).required(),
+        Field::new("responsecode", Kind::String),
+        Field::new("message", Kind::String),
+        Field::new("approvalcode", Kind::String),
+        Field::new("meannumber", Kind::String).sensitive(),
+        Field::new("cardholder", Kind::String).sensitive(),
+        Field::new("operationtype", Kind::String),
+        Field::new("packetdate", Kind::String).required(),
+        Field::new("signature", Kind::String),
+        Field::new("checkvalue", Kind::String).required(),
+    ],
+    rules: &[],
+    items: None,
+};
+
 /// The `list_cards` operation: `POST /pay/oneclick/v1/token.cfm`.
 pub static LIST_CARDS: Operation = Operation {
     id: "list_cards",
@@ -342,7 +717,8 @@ pub static LIST_CARDS: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -364,7 +740,8 @@ pub static REMOVE_CARD: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &[],
-    success_when: None,
+    result: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -386,7 +763,8 @@ pub static TOKEN_PAY: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Unsafe,
     reconcile: &["OrderNumber"],
-    success_when: None,
+    result: None,
+    answer_matches: &[],
     encoding: Encoding::Form,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -401,16 +779,99 @@ pub static PAYMENT_PAGE_ORDER: Operation = Operation {
     path: "/pay/order.cfm",
     request: &PAYMENT_PAGE_ORDER_REQUEST,
     response: &NO_RESPONSE,
-    request_recipes: &[],
+    request_recipes: &[&RECIPE_ORDER_CHECK_VALUE],
     response_recipes: &[],
     request_signature: &[],
     response_signature: &[],
     retryable_result_codes: &[],
     repeat: Repeat::Unsafe,
     reconcile: &[],
-    success_when: None,
+    result: None,
+    answer_matches: &[],
     encoding: Encoding::Form,
     answer: Answer::JSON,
     delivery: Delivery::Redirect,
     headers: &[],
+};
+
+/// The `order_result` operation: `POST /orderresult/orderresult.cfm`.
+pub static ORDER_RESULT: Operation = Operation {
+    id: "order_result",
+    summary: "How an order ended: the orderresult web service reports the order with its state (`orderstate`), its operations and its check value.",
+    method: Method::Post,
+    path: "/orderresult/orderresult.cfm",
+    request: &ORDER_RESULT_REQUEST,
+    response: &ORDER_RESULT_RESPONSE,
+    request_recipes: &[],
+    response_recipes: &[&RECIPE_ORDER_RESULT_CHECK_VALUE],
+    request_signature: &[],
+    response_signature: &[],
+    retryable_result_codes: &[],
+    repeat: Repeat::Read,
+    reconcile: &[],
+    result: None,
+    answer_matches: &[],
+    encoding: Encoding::Form,
+    answer: Answer::JSON,
+    delivery: Delivery::Call,
+    headers: &[],
+};
+
+/// The `cancel_order` operation: `POST /cancel/wscancel.cfm`.
+pub static CANCEL_ORDER: Operation = Operation {
+    id: "cancel_order",
+    summary: "Cancels or refunds an order: in full, or in part with `Amount`. The order then shows Canceled or PartialCanceled in `order_result`.",
+    method: Method::Post,
+    path: "/cancel/wscancel.cfm",
+    request: &CANCEL_ORDER_REQUEST,
+    response: &CANCEL_ORDER_RESPONSE,
+    request_recipes: &[],
+    response_recipes: &[],
+    request_signature: &[],
+    response_signature: &[],
+    retryable_result_codes: &[],
+    repeat: Repeat::Unsafe,
+    reconcile: &["Billnumber"],
+    result: None,
+    answer_matches: &[],
+    encoding: Encoding::Form,
+    answer: Answer::JSON,
+    delivery: Delivery::Call,
+    headers: &[],
+};
+
+/// The `recurrent_payment` operation: `POST /recurrent/rp.cfm`.
+pub static RECURRENT_PAYMENT: Operation = Operation {
+    id: "recurrent_payment",
+    summary: "Charges a card again without the customer (merchant-initiated): on the billnumber of a first payment made with `RecurringIndicator=1`, within the recurring limits it set.",
+    method: Method::Post,
+    path: "/recurrent/rp.cfm",
+    request: &RECURRENT_PAYMENT_REQUEST,
+    response: &RECURRENT_PAYMENT_RESPONSE,
+    request_recipes: &[],
+    response_recipes: &[],
+    request_signature: &[],
+    response_signature: &[],
+    retryable_result_codes: &[],
+    repeat: Repeat::Unsafe,
+    reconcile: &["BillNumber", "Amount"],
+    result: None,
+    answer_matches: &[],
+    encoding: Encoding::Form,
+    answer: Answer::JSON,
+    delivery: Delivery::Call,
+    headers: &[],
+};
+
+/// The `payment_notification` callback, verified by `Client::verify_payment_notification`.
+pub static VERIFY_PAYMENT_NOTIFICATION: Callback = Callback {
+    id: "payment_notification",
+    summary: "The payment result Assist POSTs as a form to the merchant's URL. Verified with the salt (`Credentials::with_salt`): a client without one refuses every notification.",
+    message: &PAYMENT_NOTIFICATION,
+    recipes: &[&RECIPE_NOTIFICATION_CHECK_VALUE],
+    signature: &[],
+    token_field: None,
+    delivery: MessageEncoding::Form,
+    charset: Charset::Utf8,
+    result: None,
 };

@@ -237,7 +237,7 @@ fn payment_page_order_example_saved_card() {
 }"#,
         )
         .unwrap();
-    let expected = without(&json, &["/Merchant_ID"]);
+    let expected = without(&json, &["/Merchant_ID", "/Checkvalue"]);
     let request: PaymentPageOrderRequest = serde_json::from_value(expected.clone())
         .expect("the example builds");
     request.validate().expect("the example is valid");
@@ -260,11 +260,53 @@ fn payment_page_order_example_recurring() {
 }"#,
         )
         .unwrap();
-    let expected = without(&json, &["/Merchant_ID"]);
+    let expected = without(&json, &["/Merchant_ID", "/Checkvalue"]);
     let request: PaymentPageOrderRequest = serde_json::from_value(expected.clone())
         .expect("the example builds");
     request.validate().expect("the example is valid");
     assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+/// The order of the first result of vectors/assist-checkvalue.json, cancelled.
+#[test]
+fn order_result_example_canceled() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "orderresult": {
+    "orders": [
+      {
+        "billnumber": "5960220000000001",
+        "ordernumber": "ok",
+        "testmode": "1",
+        "orderamount": "4.00",
+        "ordercurrency": "RUB",
+        "orderdate": "01.06.2026 10:00:00",
+        "orderstate": "Canceled",
+        "checkdata": {
+          "packetdate": "01.06.2026 10:05:00",
+          "signature": "",
+          "checkvalue": "74DEB154081757F1E8097DDFAC35FC5C"
+        },
+        "operations": [
+          {
+            "operationtype": "100",
+            "amount": "4.00",
+            "currency": "RUB",
+            "responsecode": "AS000",
+            "message": "Approved",
+            "approvalcode": "123456",
+            "meannumber": "411111****1111",
+            "cardholder": "IVAN IVANOV"
+          }
+        ]
+      }
+    ]
+  }
+}"#,
+        )
+        .unwrap();
+    let parsed: Result<OrderResultResponse, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
 }
 
 #[test]
@@ -305,6 +347,17 @@ fn amount_samples() {
 }
 
 #[test]
+fn bill_number_boundaries() {
+    assert!(BillNumber::try_from("a").is_ok());
+    assert_eq!(rule(BillNumber::try_from("")), rt::RuleKind::MinLength);
+    assert!(BillNumber::try_from("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").is_ok());
+    assert_eq!(
+        rule(BillNumber::try_from("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")),
+        rt::RuleKind::MaxLength
+    );
+}
+
+#[test]
 fn recurring_period_boundaries() {
     assert!(RecurringPeriod::try_from(1).is_ok());
     assert_eq!(rule(RecurringPeriod::try_from(0)), rt::RuleKind::Min);
@@ -325,6 +378,24 @@ fn enums_use_the_wire_values() {
     ] {
         assert_eq!(serde_json::json!(value), wire);
         assert_eq!(serde_json::from_value:: < Language > (wire).unwrap(), value);
+    }
+    for (value, wire) in [
+        (OrderState::InProcess, serde_json::json!("In Process")),
+        (OrderState::Delayed, serde_json::json!("Delayed")),
+        (OrderState::Approved, serde_json::json!("Approved")),
+        (OrderState::PartialApproved, serde_json::json!("PartialApproved")),
+        (OrderState::PartialDelayed, serde_json::json!("PartialDelayed")),
+        (OrderState::Canceled, serde_json::json!("Canceled")),
+        (OrderState::PartialCanceled, serde_json::json!("PartialCanceled")),
+        (OrderState::Declined, serde_json::json!("Declined")),
+        (OrderState::Timeout, serde_json::json!("Timeout")),
+        (
+            OrderState::Unknown("not-in-the-spec".to_string()),
+            serde_json::json!("not-in-the-spec"),
+        ),
+    ] {
+        assert_eq!(serde_json::json!(value), wire);
+        assert_eq!(serde_json::from_value:: < OrderState > (wire).unwrap(), value);
     }
     for (value, wire) in [
         (TokenType::StoredCard, serde_json::json!(5)),

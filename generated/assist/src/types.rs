@@ -56,6 +56,86 @@ impl<'de> Deserialize<'de> for Language {
     }
 }
 
+/// The state of an order (GATEWAYS.md); a state not listed here is kept as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OrderState {
+    /// `In Process`: The payment is under way.
+    InProcess,
+    /// `Delayed`: Authorised, waiting for capture.
+    Delayed,
+    /// `Approved`: Paid.
+    Approved,
+    /// `PartialApproved`: Partly paid.
+    PartialApproved,
+    /// `PartialDelayed`: Partly authorised, waiting for capture.
+    PartialDelayed,
+    /// `Canceled`: Cancelled or refunded in full.
+    Canceled,
+    /// `PartialCanceled`: Cancelled or refunded in part.
+    PartialCanceled,
+    /// `Declined`: The payment was declined.
+    Declined,
+    /// `Timeout`: The customer did not pay in time.
+    Timeout,
+    /// A value this version of the spec does not know: responses keep it, requests reject it.
+    Unknown(String),
+}
+
+impl OrderState {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InProcess => "In Process",
+            Self::Delayed => "Delayed",
+            Self::Approved => "Approved",
+            Self::PartialApproved => "PartialApproved",
+            Self::PartialDelayed => "PartialDelayed",
+            Self::Canceled => "Canceled",
+            Self::PartialCanceled => "PartialCanceled",
+            Self::Declined => "Declined",
+            Self::Timeout => "Timeout",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for OrderState {
+    fn from(value: &str) -> Self {
+        match value {
+            "In Process" => Self::InProcess,
+            "Delayed" => Self::Delayed,
+            "Approved" => Self::Approved,
+            "PartialApproved" => Self::PartialApproved,
+            "PartialDelayed" => Self::PartialDelayed,
+            "Canceled" => Self::Canceled,
+            "PartialCanceled" => Self::PartialCanceled,
+            "Declined" => Self::Declined,
+            "Timeout" => Self::Timeout,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for OrderState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for OrderState {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderState {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// The kind of token; 5 for a One Click stored card.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -508,6 +588,78 @@ impl fmt::Display for Currency {
 }
 
 impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::try_from(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// An order's number in IPS Assist, as its answers and notifications give it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BillNumber(String);
+
+impl BillNumber {
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value, giving up the type's guarantee.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for BillNumber {
+    type Error = rt::Violations;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        rt::validate::check_str(crate::schema::BILL_NUMBER_CONSTRAINTS, &value)?;
+        Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for BillNumber {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
+impl TryFrom<&str> for BillNumber {
+    type Error = rt::Violations;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::try_from(value.to_string())
+    }
+}
+
+impl AsRef<str> for BillNumber {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for BillNumber {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl fmt::Display for BillNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> Deserialize<'de> for BillNumber {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Self::try_from(value).map_err(serde::de::Error::custom)

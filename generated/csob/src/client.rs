@@ -6,7 +6,11 @@ use oneclick_runtime as rt;
 use crate::model::{
     OneclickEchoRequest, OneclickEchoResponse, OneclickInitRequest, OneclickInitResponse,
     OneclickProcessRequest, OneclickProcessResponse, PaymentStatusRequest,
-    PaymentStatusResponse,
+    PaymentStatusResponse, PaymentInitRequest, PaymentInitResponse,
+    PaymentProcessRequest, PaymentCloseRequest, PaymentCloseResponse,
+    PaymentReverseRequest, PaymentReverseResponse, PaymentRefundRequest,
+    PaymentRefundResponse, EchoRequest, EchoResponse, EchoCustomerRequest,
+    EchoCustomerResponse, PaymentResponse,
 };
 use crate::schema;
 
@@ -302,6 +306,94 @@ impl Client {
         self.engine.call(&schema::PAYMENT_STATUS, request).await
     }
 
+    /// Creates a payment that the customer pays on the gateway's payment page: send the
+    /// customer to `payment_process_url` with the answer's payId, verify the signed return with
+    /// `verify_payment_response`, then confirm with `payment_status`. With
+    /// `payOperation: oneclickPayment` (the `oneclick_first_payment` constructor) the paid
+    /// payment stores the card: its payId is the OneClick template (`origPayId`) of later
+    /// `oneclick_init` and `oneclick_echo` calls.
+    ///
+    /// `POST /payment/init`. Source: Gateway wire facts, ČSOB payment gateway eAPI 1.9 (`GATEWAYS.md`), section "ČSOB eAPI 1.9: the rest of a OneClick merchant's calls".
+    pub async fn payment_init(
+        &self,
+        request: &PaymentInitRequest,
+    ) -> Result<PaymentInitResponse, rt::Error> {
+        self.engine.call(&schema::PAYMENT_INIT, request).await
+    }
+
+    /// The payment page of a payment created by payment_init, as a URL for the customer's
+    /// browser: the client signs it and never calls it (the gateway answers the browser with a
+    /// 303 to its page). The customer comes back to returnUrl; read that return with
+    /// `verify_payment_response`.
+    ///
+    /// `GET /payment/process/{merchantId}/{payId}/{dttm}/{signature}`. Source: Gateway wire facts, ČSOB payment gateway eAPI 1.9 (`GATEWAYS.md`), section "ČSOB eAPI 1.9: the rest of a OneClick merchant's calls".
+    pub fn payment_process(
+        &self,
+        request: &PaymentProcessRequest,
+    ) -> Result<rt::RedirectForm, rt::Error> {
+        self.engine.redirect(&schema::PAYMENT_PROCESS, request)
+    }
+
+    /// The signed URL of [`Client::payment_process`] for the customer's browser; nothing is sent.
+    pub fn payment_process_url(
+        &self,
+        request: &PaymentProcessRequest,
+    ) -> Result<String, rt::Error> {
+        Ok(self.engine.redirect(&schema::PAYMENT_PROCESS, request)?.to_url())
+    }
+
+    /// Closes an authorised payment (status 4) for settlement; a lower totalAmount closes less
+    /// than was authorised. The payment moves to 7 (waiting for settlement).
+    ///
+    /// `PUT /payment/close`. Source: Gateway wire facts, ČSOB payment gateway eAPI 1.9 (`GATEWAYS.md`), section "ČSOB eAPI 1.9: the rest of a OneClick merchant's calls".
+    pub async fn payment_close(
+        &self,
+        request: &PaymentCloseRequest,
+    ) -> Result<PaymentCloseResponse, rt::Error> {
+        self.engine.call(&schema::PAYMENT_CLOSE, request).await
+    }
+
+    /// Reverses (cancels) an authorised payment before settlement, from status 4 or 7; the
+    /// payment moves to 5 and the customer's money is released.
+    ///
+    /// `PUT /payment/reverse`. Source: Gateway wire facts, ČSOB payment gateway eAPI 1.9 (`GATEWAYS.md`), section "ČSOB eAPI 1.9: the rest of a OneClick merchant's calls".
+    pub async fn payment_reverse(
+        &self,
+        request: &PaymentReverseRequest,
+    ) -> Result<PaymentReverseResponse, rt::Error> {
+        self.engine.call(&schema::PAYMENT_REVERSE, request).await
+    }
+
+    /// Refunds a closed payment (status 7, or 8 after settlement), all of it or a part (amount);
+    /// refunds of one payment never add up to more than was paid. The payment moves to 9 and
+    /// then to 10 when the refund is done.
+    ///
+    /// `PUT /payment/refund`. Source: Gateway wire facts, ČSOB payment gateway eAPI 1.9 (`GATEWAYS.md`), section "ČSOB eAPI 1.9: the rest of a OneClick merchant's calls".
+    pub async fn payment_refund(
+        &self,
+        request: &PaymentRefundRequest,
+    ) -> Result<PaymentRefundResponse, rt::Error> {
+        self.engine.call(&schema::PAYMENT_REFUND, request).await
+    }
+
+    /// Checks the connection to the gateway and that the merchant's signature verifies there.
+    ///
+    /// `POST /echo`. Source: Gateway wire facts, ČSOB payment gateway eAPI 1.9 (`GATEWAYS.md`), section "ČSOB eAPI 1.9: the rest of a OneClick merchant's calls".
+    pub async fn echo(&self, request: &EchoRequest) -> Result<EchoResponse, rt::Error> {
+        self.engine.call(&schema::ECHO, request).await
+    }
+
+    /// Tells whether the gateway knows a customer (customerId of payment_init) and has saved
+    /// cards for them: 800 not found, 810 found without saved cards, 820 found with saved cards.
+    ///
+    /// `POST /echo/customer`. Source: Gateway wire facts, ČSOB payment gateway eAPI 1.9 (`GATEWAYS.md`), section "ČSOB eAPI 1.9: the rest of a OneClick merchant's calls".
+    pub async fn echo_customer(
+        &self,
+        request: &EchoCustomerRequest,
+    ) -> Result<EchoCustomerResponse, rt::Error> {
+        self.engine.call(&schema::ECHO_CUSTOMER, request).await
+    }
+
     /// Follows a OneClick payment after `oneclick_process` as the gateway advises: the first
     /// status check 2-3 seconds after processing started, then every 5 seconds while the payment
     /// is in progress (paymentStatus 2). Authorisation can take up to 60 seconds; when the
@@ -321,10 +413,30 @@ impl Client {
     pub fn poll_payment_status_options() -> rt::PollOptions {
         rt::PollOptions::from_spec(&schema::POLL_PAYMENT_STATUS)
     }
+
+    /// The customer's return to returnUrl after the payment page, signed by the gateway: a query
+    /// string when payment_init said returnMethod GET, a form body when it said POST. Pass the
+    /// bytes exactly as the web framework received them; only a verified return may be shown to
+    /// the customer as paid, and payment_status confirms it.
+    ///
+    /// Takes the raw `application/x-www-form-urlencoded` body as received (axum: a `Bytes` extractor, not `Form`; actix-web: `web::Bytes`, not `web::Form`): it is read from the bytes as sent, and a repeated field is an error rather than last-wins. Verifies its signature with the message's recipes in constant time and only then decodes it: a callback that does not verify is an error, never a value. Source: Gateway wire facts, ČSOB payment gateway eAPI 1.9 (`GATEWAYS.md`), section "ČSOB eAPI 1.9: the rest of a OneClick merchant's calls".
+    pub fn verify_payment_response(
+        &self,
+        raw: &[u8],
+    ) -> Result<PaymentResponse, rt::Error> {
+        self.engine.verify_callback_as(&schema::VERIFY_PAYMENT_RESPONSE, raw)
+    }
 }
 
 impl rt::Configure for Client {
     fn engine_and_rebuild(&self) -> (&rt::Engine, fn(rt::Engine) -> Self) {
         (&self.engine, |engine| Self { engine })
+    }
+}
+
+impl PaymentResponse {
+    /// What the message's result code says, read with the spec's codes for the `payment_response` callback: a code the spec does not list is a failure. Call it on what `Client::verify_payment_response` returned.
+    pub fn outcome(&self) -> Result<rt::ResultReading, rt::outcome::NoResult> {
+        rt::outcome::read_callback_result(&schema::VERIFY_PAYMENT_RESPONSE, self)
     }
 }

@@ -18,6 +18,17 @@
 //! | [`Client::oneclick_init`] | `oneclick_init` | `POST /oneclick/init` | Initiates a OneClick payment from a OneClick template created earlier on the gateway. |
 //! | [`Client::oneclick_process`] | `oneclick_process` | `POST /oneclick/process` | Starts processing a OneClick payment created by oneclick_init. |
 //! | [`Client::payment_status`] | `payment_status` | `GET /payment/status/{merchantId}/{payId}/{dttm}/{signature}` | Reads the state of a payment. |
+//! | [`Client::payment_init`] | `payment_init` | `POST /payment/init` | Creates a payment that the customer pays on the gateway's payment page: send the customer to `payment_process_url` with the answer's payId, verify the signed return with `verify_payment_response`, then confirm with `payment_status`. |
+//! | [`Client::payment_process`] | `payment_process` | `GET /payment/process/{merchantId}/{payId}/{dttm}/{signature}` | The payment page of a payment created by payment_init, as a URL for the customer's browser: the client signs it and never calls it (the gateway answers the browser with a 303 to its page). |
+//! | [`Client::payment_close`] | `payment_close` | `PUT /payment/close` | Closes an authorised payment (status 4) for settlement; a lower totalAmount closes less than was authorised. |
+//! | [`Client::payment_reverse`] | `payment_reverse` | `PUT /payment/reverse` | Reverses (cancels) an authorised payment before settlement, from status 4 or 7; the payment moves to 5 and the customer's money is released. |
+//! | [`Client::payment_refund`] | `payment_refund` | `PUT /payment/refund` | Refunds a closed payment (status 7, or 8 after settlement), all of it or a part (amount); refunds of one payment never add up to more than was paid. |
+//! | [`Client::echo`] | `echo` | `POST /echo` | Checks the connection to the gateway and that the merchant's signature verifies there. |
+//! | [`Client::echo_customer`] | `echo_customer` | `POST /echo/customer` | Tells whether the gateway knows a customer (customerId of payment_init) and has saved cards for them: 800 not found, 810 found without saved cards, 820 found with saved cards. |
+//!
+//! ## Callbacks
+//!
+//! - [`Client::verify_payment_response`]: The customer's return to returnUrl after the payment page, signed by the gateway: a query string when payment_init said returnMethod GET, a form body when it said POST.
 //!
 //! ## Sources
 //!

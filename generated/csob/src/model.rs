@@ -5,11 +5,12 @@ use oneclick_runtime as rt;
 use serde::{Deserialize, Serialize};
 
 use crate::types::{
-    AddressLine, Amount, Availability, BrowserLanguage, ChallengeWindowSize, ClientIp,
-    ColorDepth, Count, Country, Currency, CustomerName, Delivery, DeliveryMode, Email,
-    HeaderValue, HttpMethod, IsoDateTime, Language, LoginAuth, MerchantData, OrderNo,
-    OrderType, PayId, PayMethod, PaymentStatus, Phone, ReturnUrl, ScreenHeight,
-    ScreenWidth, SdkMaxTimeout, SdkReferenceNumber, SdkTransId, TtlSec, Zip,
+    AddressLine, Amount, Availability, BrowserLanguage, CartItemDescription,
+    CartItemName, ChallengeWindowSize, ClientIp, ColorDepth, Count, Country, Currency,
+    CustomExpiry, CustomerId, CustomerName, Delivery, DeliveryMode, Email, HeaderValue,
+    HttpMethod, IsoDateTime, Language, LineAmount, LoginAuth, MerchantData, OrderNo,
+    OrderType, PayId, PayMethod, PayOperation, PaymentStatus, Phone, Quantity, ReturnUrl,
+    ScreenHeight, ScreenWidth, SdkMaxTimeout, SdkReferenceNumber, SdkTransId, TtlSec, Zip,
 };
 
 /// Additional purchase data related to the customer.
@@ -722,6 +723,45 @@ impl Sdk {
     }
 }
 
+/// One line of the cart shown on the payment page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CartItem {
+    /// Name of the item, at most 20 characters.
+    pub name: CartItemName,
+    /// Number of pieces, at least 1.
+    pub quantity: Quantity,
+    /// Total price of the line in hundredths (quantity times unit price).
+    pub amount: LineAmount,
+    /// Description of the item, at most 40 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<CartItemDescription>,
+}
+
+impl CartItem {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(name: CartItemName, quantity: Quantity, amount: LineAmount) -> Self {
+        Self {
+            name,
+            quantity,
+            amount,
+            description: None,
+        }
+    }
+
+    /// Description of the item, at most 40 characters.
+    pub fn description(mut self, value: CartItemDescription) -> Self {
+        self.description = Some(value);
+        self
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::CART_ITEM, self)
+    }
+}
+
 /// Data for performing device fingerprint or the confirmation within payment authentication.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -852,7 +892,7 @@ pub struct SdkChallenge {
 /// 2. `origPayId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 479 (operation `oneclick_echo`, line 466).
+/// From `spec/csob.yaml`, line 518 (operation `oneclick_echo`, line 504).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneclickEchoRequest {
@@ -924,7 +964,7 @@ pub struct OneclickEchoResponse {
 /// 17. `language`
 /// 18. `ttlSec`
 ///
-/// From `spec/csob.yaml`, line 553 (operation `oneclick_init`, line 536).
+/// From `spec/csob.yaml`, line 592 (operation `oneclick_init`, line 575).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneclickInitRequest {
@@ -1141,7 +1181,7 @@ pub struct OneclickInitResponse {
 /// 3. `dttm`
 /// 4. `fingerprint` (`browser` (`userAgent`, `acceptHeader`, `language`, `javascriptEnabled`, `colorDepth`, `screenHeight`, `screenWidth`, `timezone`, `javaEnabled`, `challengeWindowSize`), `sdk` (`appID`, `encData`, `ephemPubKey`, `maxTimeout`, `referenceNumber`, `transID`))
 ///
-/// From `spec/csob.yaml`, line 711 (operation `oneclick_process`, line 694).
+/// From `spec/csob.yaml`, line 751 (operation `oneclick_process`, line 733).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneclickProcessRequest {
@@ -1219,7 +1259,7 @@ pub struct OneclickProcessResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 851 (operation `payment_status`, line 838).
+/// From `spec/csob.yaml`, line 892 (operation `payment_status`, line 878).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentStatusRequest {
@@ -1268,4 +1308,660 @@ pub struct PaymentStatusResponse {
     /// Data for the confirmation within payment authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Actions>,
+}
+
+/// Creates a payment for the payment page.
+///
+/// # On the wire
+///
+/// `POST /payment/init`. The client sends it: the fields as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `merchantId`: the credential `merchant_id`
+/// - `dttm`: the current date and time
+/// - `signature`: the signature
+///
+/// Signed with RSA (PKCS#1 v1.5, SHA-256) over these values joined with `|`, in this order:
+///
+/// 1. `merchantId`
+/// 2. `orderNo`
+/// 3. `dttm`
+/// 4. `payOperation`
+/// 5. `payMethod`
+/// 6. `totalAmount`
+/// 7. `currency`
+/// 8. `closePayment`
+/// 9. `returnUrl`
+/// 10. `returnMethod`
+/// 11. each of `cart` (`name`, `quantity`, `amount`, `description`)
+/// 12. `customer` (`name`, `email`, `homePhone`, `workPhone`, `mobilePhone`, `account` (`createdAt`, `changedAt`, `changedPwdAt`, `orderHistory`, `paymentsDay`, `paymentsYear`, `oneclickAdds`, `suspicious`), `login` (`auth`, `authAt`, `authData`))
+/// 13. `order` (`type`, `availability`, `delivery`, `deliveryMode`, `deliveryEmail`, `nameMatch`, `addressMatch`, `billing` (`address1`, `address2`, `address3`, `city`, `zip`, `state`, `country`), `shipping` (`address1`, `address2`, `address3`, `city`, `zip`, `state`, `country`), `shippingAddedAt`, `reorder`, `giftcards` (`totalAmount`, `currency`, `quantity`))
+/// 14. `merchantData`
+/// 15. `customerId`
+/// 16. `language`
+/// 17. `ttlSec`
+/// 18. `logoVersion`
+/// 19. `colorSchemeVersion`
+/// 20. `customExpiry`
+///
+/// From `spec/csob.yaml`, line 937 (operation `payment_init`, line 919).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentInitRequest {
+    /// The reference number of the order, up to 10 digits; also on the bank statement.
+    #[serde(rename = "orderNo")]
+    pub order_no: OrderNo,
+    /// The kind of payment: `payment`, `oneclickPayment` (stores the card) or `customPayment`.
+    #[serde(rename = "payOperation", default, skip_serializing_if = "Option::is_none")]
+    pub pay_operation: Option<PayOperation>,
+    /// The implicit payment method offered to the customer.
+    #[serde(rename = "payMethod", default, skip_serializing_if = "Option::is_none")]
+    pub pay_method: Option<PayMethod>,
+    /// Total price in hundredths; the cart's amounts add up to it.
+    #[serde(rename = "totalAmount")]
+    pub total_amount: Amount,
+    /// Currency of the payment.
+    pub currency: Currency,
+    /// Whether the payment is closed and settled automatically; false leaves it authorised (4) until payment_close.
+    #[serde(rename = "closePayment", default, skip_serializing_if = "Option::is_none")]
+    pub close_payment: Option<bool>,
+    /// Where the customer returns from the payment page, at most 300 characters.
+    #[serde(rename = "returnUrl")]
+    pub return_url: ReturnUrl,
+    /// How the customer returns to returnUrl: a POSTed form or a GET query string.
+    #[serde(rename = "returnMethod")]
+    pub return_method: HttpMethod,
+    /// The cart shown on the payment page: one or two items whose amounts add up to totalAmount.
+    pub cart: Vec<CartItem>,
+    /// Additional purchase data related to the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<Customer>,
+    /// Additional purchase data related to the order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+    /// Auxiliary merchant data, Base64, at most 255 characters encoded; returned as sent.
+    #[serde(rename = "merchantData", default, skip_serializing_if = "Option::is_none")]
+    pub merchant_data: Option<MerchantData>,
+    /// The merchant's identifier of the customer, under which OneClick cards are listed (see echo_customer).
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<CustomerId>,
+    /// Language of the payment page.
+    pub language: Language,
+    /// Payment lifetime in seconds (300-1800).
+    #[serde(rename = "ttlSec", default, skip_serializing_if = "Option::is_none")]
+    pub ttl_sec: Option<TtlSec>,
+    /// Version of the merchant's logo shown on the payment page.
+    #[serde(rename = "logoVersion", default, skip_serializing_if = "Option::is_none")]
+    pub logo_version: Option<i64>,
+    /// Version of the colour scheme of the payment page.
+    #[serde(
+        rename = "colorSchemeVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub color_scheme_version: Option<i64>,
+    /// Until when a customPayment may be paid (YYYYMMDDhhmmss); required with customPayment.
+    #[serde(rename = "customExpiry", default, skip_serializing_if = "Option::is_none")]
+    pub custom_expiry: Option<CustomExpiry>,
+}
+
+impl PaymentInitRequest {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(
+        order_no: OrderNo,
+        total_amount: Amount,
+        currency: Currency,
+        return_url: ReturnUrl,
+        return_method: HttpMethod,
+        cart: Vec<CartItem>,
+        language: Language,
+    ) -> Self {
+        Self {
+            order_no,
+            pay_operation: None,
+            pay_method: None,
+            total_amount,
+            currency,
+            close_payment: None,
+            return_url,
+            return_method,
+            cart,
+            customer: None,
+            order: None,
+            merchant_data: None,
+            customer_id: None,
+            language,
+            ttl_sec: None,
+            logo_version: None,
+            color_scheme_version: None,
+            custom_expiry: None,
+        }
+    }
+
+    /// A first payment that stores the customer's card for OneClick (`payOperation` is `oneclickPayment`).
+    pub fn oneclick_first_payment(
+        order_no: OrderNo,
+        total_amount: Amount,
+        currency: Currency,
+        cart: Vec<CartItem>,
+        return_url: ReturnUrl,
+        return_method: HttpMethod,
+        language: Language,
+    ) -> Self {
+        Self {
+            order_no,
+            pay_operation: Some(PayOperation::OneclickPayment),
+            pay_method: None,
+            total_amount,
+            currency,
+            close_payment: None,
+            return_url,
+            return_method,
+            cart,
+            customer: None,
+            order: None,
+            merchant_data: None,
+            customer_id: None,
+            language,
+            ttl_sec: None,
+            logo_version: None,
+            color_scheme_version: None,
+            custom_expiry: None,
+        }
+    }
+
+    /// The kind of payment: `payment`, `oneclickPayment` (stores the card) or `customPayment`.
+    pub fn pay_operation(mut self, value: PayOperation) -> Self {
+        self.pay_operation = Some(value);
+        self
+    }
+
+    /// The implicit payment method offered to the customer.
+    pub fn pay_method(mut self, value: PayMethod) -> Self {
+        self.pay_method = Some(value);
+        self
+    }
+
+    /// Whether the payment is closed and settled automatically; false leaves it authorised (4) until payment_close.
+    pub fn close_payment(mut self, value: bool) -> Self {
+        self.close_payment = Some(value);
+        self
+    }
+
+    /// Additional purchase data related to the customer.
+    pub fn customer(mut self, value: Customer) -> Self {
+        self.customer = Some(value);
+        self
+    }
+
+    /// Additional purchase data related to the order.
+    pub fn order(mut self, value: Order) -> Self {
+        self.order = Some(value);
+        self
+    }
+
+    /// Auxiliary merchant data, Base64, at most 255 characters encoded; returned as sent.
+    pub fn merchant_data(mut self, value: MerchantData) -> Self {
+        self.merchant_data = Some(value);
+        self
+    }
+
+    /// The merchant's identifier of the customer, under which OneClick cards are listed (see echo_customer).
+    pub fn customer_id(mut self, value: CustomerId) -> Self {
+        self.customer_id = Some(value);
+        self
+    }
+
+    /// Payment lifetime in seconds (300-1800).
+    pub fn ttl_sec(mut self, value: TtlSec) -> Self {
+        self.ttl_sec = Some(value);
+        self
+    }
+
+    /// Version of the merchant's logo shown on the payment page.
+    pub fn logo_version(mut self, value: i64) -> Self {
+        self.logo_version = Some(value);
+        self
+    }
+
+    /// Version of the colour scheme of the payment page.
+    pub fn color_scheme_version(mut self, value: i64) -> Self {
+        self.color_scheme_version = Some(value);
+        self
+    }
+
+    /// Until when a customPayment may be paid (YYYYMMDDhhmmss); required with customPayment.
+    pub fn custom_expiry(mut self, value: CustomExpiry) -> Self {
+        self.custom_expiry = Some(value);
+        self
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::PAYMENT_INIT_REQUEST, self)
+    }
+}
+
+/// The new payment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentInitResponse {
+    /// Unique payment ID (15 characters).
+    #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
+    pub pay_id: Option<rt::Checked<PayId>>,
+    /// Date and time of the response (YYYYMMDDHHMMSS).
+    pub dttm: String,
+    /// The result of the operation.
+    #[serde(rename = "resultCode")]
+    pub result_code: i64,
+    /// Text description of the result.
+    #[serde(rename = "resultMessage")]
+    pub result_message: String,
+    /// Payment status.
+    #[serde(rename = "paymentStatus", default, skip_serializing_if = "Option::is_none")]
+    pub payment_status: Option<PaymentStatus>,
+    /// Authorisation code.
+    #[serde(rename = "authCode", default, skip_serializing_if = "Option::is_none")]
+    pub auth_code: Option<String>,
+    /// Code of a customPayment that the customer enters.
+    #[serde(rename = "customerCode", default, skip_serializing_if = "Option::is_none")]
+    pub customer_code: Option<String>,
+    /// Detailed payment status, e.g. the reason of a rejection.
+    #[serde(rename = "statusDetail", default, skip_serializing_if = "Option::is_none")]
+    pub status_detail: Option<String>,
+}
+
+/// Sends the customer to pay.
+///
+/// # On the wire
+///
+/// `GET /payment/process/{merchantId}/{payId}/{dttm}/{signature}`. The client sends it without a body: every field travels in the path.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `merchantId`: the credential `merchant_id`
+/// - `dttm`: the current date and time
+/// - `signature`: the signature
+///
+/// Signed with RSA (PKCS#1 v1.5, SHA-256) over these values joined with `|`, in this order:
+///
+/// 1. `merchantId`
+/// 2. `payId`
+/// 3. `dttm`
+///
+/// From `spec/csob.yaml`, line 1020 (operation `payment_process`, line 1007).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentProcessRequest {
+    /// PayID of the payment created by payment_init.
+    #[serde(rename = "payId")]
+    pub pay_id: PayId,
+}
+
+impl PaymentProcessRequest {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(pay_id: PayId) -> Self {
+        Self { pay_id }
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::PAYMENT_PROCESS_REQUEST, self)
+    }
+}
+
+/// Closes a payment.
+///
+/// # On the wire
+///
+/// `PUT /payment/close`. The client sends it: the fields as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `merchantId`: the credential `merchant_id`
+/// - `dttm`: the current date and time
+/// - `signature`: the signature
+///
+/// Signed with RSA (PKCS#1 v1.5, SHA-256) over these values joined with `|`, in this order:
+///
+/// 1. `merchantId`
+/// 2. `payId`
+/// 3. `dttm`
+/// 4. `totalAmount`
+///
+/// From `spec/csob.yaml`, line 1049 (operation `payment_close`, line 1034).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentCloseRequest {
+    /// The payment to close.
+    #[serde(rename = "payId")]
+    pub pay_id: PayId,
+    /// The amount to close in hundredths, at most the authorised amount; absent closes all of it.
+    #[serde(rename = "totalAmount", default, skip_serializing_if = "Option::is_none")]
+    pub total_amount: Option<Amount>,
+}
+
+impl PaymentCloseRequest {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(pay_id: PayId) -> Self {
+        Self { pay_id, total_amount: None }
+    }
+
+    /// The amount to close in hundredths, at most the authorised amount; absent closes all of it.
+    pub fn total_amount(mut self, value: Amount) -> Self {
+        self.total_amount = Some(value);
+        self
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::PAYMENT_CLOSE_REQUEST, self)
+    }
+}
+
+/// The closed payment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentCloseResponse {
+    /// Payment ID (15 characters).
+    #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
+    pub pay_id: Option<rt::Checked<PayId>>,
+    /// Date and time of the response (YYYYMMDDHHMMSS).
+    pub dttm: String,
+    /// The result of the operation.
+    #[serde(rename = "resultCode")]
+    pub result_code: i64,
+    /// Text description of the result.
+    #[serde(rename = "resultMessage")]
+    pub result_message: String,
+    /// Payment status.
+    #[serde(rename = "paymentStatus", default, skip_serializing_if = "Option::is_none")]
+    pub payment_status: Option<PaymentStatus>,
+    /// Authorisation code.
+    #[serde(rename = "authCode", default, skip_serializing_if = "Option::is_none")]
+    pub auth_code: Option<String>,
+    /// Detailed payment status, e.g. the reason of a rejection.
+    #[serde(rename = "statusDetail", default, skip_serializing_if = "Option::is_none")]
+    pub status_detail: Option<String>,
+}
+
+/// Reverses a payment.
+///
+/// # On the wire
+///
+/// `PUT /payment/reverse`. The client sends it: the fields as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `merchantId`: the credential `merchant_id`
+/// - `dttm`: the current date and time
+/// - `signature`: the signature
+///
+/// Signed with RSA (PKCS#1 v1.5, SHA-256) over these values joined with `|`, in this order:
+///
+/// 1. `merchantId`
+/// 2. `payId`
+/// 3. `dttm`
+///
+/// From `spec/csob.yaml`, line 1095 (operation `payment_reverse`, line 1081).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentReverseRequest {
+    /// The payment to reverse.
+    #[serde(rename = "payId")]
+    pub pay_id: PayId,
+}
+
+impl PaymentReverseRequest {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(pay_id: PayId) -> Self {
+        Self { pay_id }
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::PAYMENT_REVERSE_REQUEST, self)
+    }
+}
+
+/// The reversed payment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentReverseResponse {
+    /// Payment ID (15 characters).
+    #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
+    pub pay_id: Option<rt::Checked<PayId>>,
+    /// Date and time of the response (YYYYMMDDHHMMSS).
+    pub dttm: String,
+    /// The result of the operation.
+    #[serde(rename = "resultCode")]
+    pub result_code: i64,
+    /// Text description of the result.
+    #[serde(rename = "resultMessage")]
+    pub result_message: String,
+    /// Payment status.
+    #[serde(rename = "paymentStatus", default, skip_serializing_if = "Option::is_none")]
+    pub payment_status: Option<PaymentStatus>,
+    /// Authorisation code.
+    #[serde(rename = "authCode", default, skip_serializing_if = "Option::is_none")]
+    pub auth_code: Option<String>,
+    /// Detailed payment status, e.g. the reason of a rejection.
+    #[serde(rename = "statusDetail", default, skip_serializing_if = "Option::is_none")]
+    pub status_detail: Option<String>,
+}
+
+/// Refunds a payment.
+///
+/// # On the wire
+///
+/// `PUT /payment/refund`. The client sends it: the fields as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `merchantId`: the credential `merchant_id`
+/// - `dttm`: the current date and time
+/// - `signature`: the signature
+///
+/// Signed with RSA (PKCS#1 v1.5, SHA-256) over these values joined with `|`, in this order:
+///
+/// 1. `merchantId`
+/// 2. `payId`
+/// 3. `dttm`
+/// 4. `amount`
+///
+/// From `spec/csob.yaml`, line 1136 (operation `payment_refund`, line 1121).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentRefundRequest {
+    /// The payment to refund.
+    #[serde(rename = "payId")]
+    pub pay_id: PayId,
+    /// The amount to refund in hundredths; absent refunds all that is left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Amount>,
+}
+
+impl PaymentRefundRequest {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(pay_id: PayId) -> Self {
+        Self { pay_id, amount: None }
+    }
+
+    /// The amount to refund in hundredths; absent refunds all that is left.
+    pub fn amount(mut self, value: Amount) -> Self {
+        self.amount = Some(value);
+        self
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::PAYMENT_REFUND_REQUEST, self)
+    }
+}
+
+/// The payment being refunded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentRefundResponse {
+    /// Payment ID (15 characters).
+    #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
+    pub pay_id: Option<rt::Checked<PayId>>,
+    /// Date and time of the response (YYYYMMDDHHMMSS).
+    pub dttm: String,
+    /// The result of the operation.
+    #[serde(rename = "resultCode")]
+    pub result_code: i64,
+    /// Text description of the result.
+    #[serde(rename = "resultMessage")]
+    pub result_message: String,
+    /// Payment status.
+    #[serde(rename = "paymentStatus", default, skip_serializing_if = "Option::is_none")]
+    pub payment_status: Option<PaymentStatus>,
+    /// Authorisation code.
+    #[serde(rename = "authCode", default, skip_serializing_if = "Option::is_none")]
+    pub auth_code: Option<String>,
+    /// Detailed payment status, e.g. the reason of a rejection.
+    #[serde(rename = "statusDetail", default, skip_serializing_if = "Option::is_none")]
+    pub status_detail: Option<String>,
+}
+
+/// An echo.
+///
+/// # On the wire
+///
+/// `POST /echo`. The client sends it: the fields as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `merchantId`: the credential `merchant_id`
+/// - `dttm`: the current date and time
+/// - `signature`: the signature
+///
+/// Signed with RSA (PKCS#1 v1.5, SHA-256) over these values joined with `|`, in this order:
+///
+/// 1. `merchantId`
+/// 2. `dttm`
+///
+/// From `spec/csob.yaml`, line 1178 (operation `echo`, line 1168).
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EchoRequest {}
+
+impl EchoRequest {
+    /// An empty value; set fields with the setters.
+    pub fn new() -> Self {
+        Self {}
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::ECHO_REQUEST, self)
+    }
+}
+
+/// The echo's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EchoResponse {
+    /// Date and time of the response (YYYYMMDDHHMMSS).
+    pub dttm: String,
+    /// The result of the operation.
+    #[serde(rename = "resultCode")]
+    pub result_code: i64,
+    /// Text description of the result.
+    #[serde(rename = "resultMessage")]
+    pub result_message: String,
+}
+
+/// Asks about a customer.
+///
+/// # On the wire
+///
+/// `POST /echo/customer`. The client sends it: the fields as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `merchantId`: the credential `merchant_id`
+/// - `dttm`: the current date and time
+/// - `signature`: the signature
+///
+/// Signed with RSA (PKCS#1 v1.5, SHA-256) over these values joined with `|`, in this order:
+///
+/// 1. `merchantId`
+/// 2. `customerId`
+/// 3. `dttm`
+///
+/// From `spec/csob.yaml`, line 1231 (operation `echo_customer`, line 1204).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EchoCustomerRequest {
+    /// The merchant's identifier of the customer.
+    #[serde(rename = "customerId")]
+    pub customer_id: CustomerId,
+}
+
+impl EchoCustomerRequest {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(customer_id: CustomerId) -> Self {
+        Self { customer_id }
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::ECHO_CUSTOMER_REQUEST, self)
+    }
+}
+
+/// What the gateway knows of the customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EchoCustomerResponse {
+    /// The customer asked about.
+    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<rt::Checked<CustomerId>>,
+    /// Date and time of the response (YYYYMMDDHHMMSS).
+    pub dttm: String,
+    /// 800 customer not found, 810 found without saved cards, 820 found with saved cards.
+    #[serde(rename = "resultCode")]
+    pub result_code: i64,
+    /// Text description of the result.
+    #[serde(rename = "resultMessage")]
+    pub result_message: String,
+}
+
+/// The payment's result as the gateway signed it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentResponse {
+    /// The payment (15 characters).
+    #[serde(rename = "payId")]
+    pub pay_id: rt::Checked<PayId>,
+    /// Date and time of the message (YYYYMMDDHHMMSS).
+    pub dttm: String,
+    /// The result of the payment page.
+    #[serde(rename = "resultCode")]
+    pub result_code: i64,
+    /// Text description of the result.
+    #[serde(rename = "resultMessage")]
+    pub result_message: String,
+    /// Payment status: 4 or 7 paid, 3 cancelled, 6 denied.
+    #[serde(rename = "paymentStatus")]
+    pub payment_status: PaymentStatus,
+    /// Authorisation code.
+    #[serde(rename = "authCode", default, skip_serializing_if = "Option::is_none")]
+    pub auth_code: Option<String>,
+    /// The merchantData of payment_init, Base64, as sent.
+    #[serde(rename = "merchantData", default, skip_serializing_if = "Option::is_none")]
+    pub merchant_data: Option<String>,
+    /// Detailed payment status, e.g. the reason of a rejection.
+    #[serde(rename = "statusDetail", default, skip_serializing_if = "Option::is_none")]
+    pub status_detail: Option<String>,
 }

@@ -8,8 +8,7 @@ pub static GATEWAY: Gateway = Gateway {
     recipes: &[&RECIPE_PIPE],
     dttm_zone: TimeZone::EuropePrague,
     result: Some(&RESULT),
-    fault: None,
-    errors: None,
+    errors: &[],
     headers: &[],
     environments: &[
         ("sandbox", "https://iapi.iplatebnibrana.csob.cz/api/v1.9"),
@@ -21,22 +20,37 @@ pub static GATEWAY: Gateway = Gateway {
             kind: CredentialKind::Text,
             sensitive: false,
             integer: false,
+            optional: false,
         },
         CredentialSpec {
             name: "private_key",
             kind: CredentialKind::RsaPrivateKey,
             sensitive: false,
             integer: false,
+            optional: false,
         },
         CredentialSpec {
             name: "gateway_public_key",
             kind: CredentialKind::RsaPublicKey,
             sensitive: false,
             integer: false,
+            optional: false,
         },
     ],
-    operations: &[&ONECLICK_ECHO, &ONECLICK_INIT, &ONECLICK_PROCESS, &PAYMENT_STATUS],
-    callbacks: &[],
+    operations: &[
+        &ONECLICK_ECHO,
+        &ONECLICK_INIT,
+        &ONECLICK_PROCESS,
+        &PAYMENT_STATUS,
+        &PAYMENT_INIT,
+        &PAYMENT_PROCESS,
+        &PAYMENT_CLOSE,
+        &PAYMENT_REVERSE,
+        &PAYMENT_REFUND,
+        &ECHO,
+        &ECHO_CUSTOMER,
+    ],
+    callbacks: &[&VERIFY_PAYMENT_RESPONSE],
     retry_http_status: &[429, 503],
     unprocessed_http_status: &[429],
 };
@@ -45,109 +59,134 @@ pub static GATEWAY: Gateway = Gateway {
 pub static RESULT: ResultSpec = ResultSpec {
     code_field: "resultCode",
     message_field: Some("resultMessage"),
-    success: &[0],
     codes: &[
         ResultCodeInfo {
-            code: 0,
+            code: Literal::Int(0),
             name: "ok",
+            meaning: Meaning::Success,
         },
         ResultCodeInfo {
-            code: 100,
+            code: Literal::Int(100),
             name: "missing_parameter",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 110,
+            code: Literal::Int(110),
             name: "invalid_parameter",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 120,
+            code: Literal::Int(120),
             name: "merchant_blocked",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 130,
+            code: Literal::Int(130),
             name: "session_expired",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 140,
+            code: Literal::Int(140),
             name: "payment_not_found",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 150,
+            code: Literal::Int(150),
             name: "payment_not_in_valid_state",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 160,
+            code: Literal::Int(160),
             name: "payment_method_disabled",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 170,
+            code: Literal::Int(170),
             name: "payment_method_unavailable",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 180,
+            code: Literal::Int(180),
             name: "operation_not_allowed",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 190,
+            code: Literal::Int(190),
             name: "payment_method_processing_failed",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 200,
+            code: Literal::Int(200),
             name: "duplicate_purchase_id",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 500,
+            code: Literal::Int(500),
             name: "eet_rejected",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 600,
+            code: Literal::Int(600),
             name: "mall_pay_declined",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 700,
+            code: Literal::Int(700),
             name: "template_not_found",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 710,
+            code: Literal::Int(710),
             name: "template_payment_expired",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 720,
+            code: Literal::Int(720),
             name: "template_card_expired",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 730,
+            code: Literal::Int(730),
             name: "template_customer_rejected",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 740,
+            code: Literal::Int(740),
             name: "template_payment_reversed",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 750,
+            code: Literal::Int(750),
             name: "cardholder_account_closed",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 800,
+            code: Literal::Int(800),
             name: "customer_not_found",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 810,
+            code: Literal::Int(810),
             name: "customer_found_no_saved_cards",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 820,
+            code: Literal::Int(820),
             name: "customer_found_saved_cards",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 900,
+            code: Literal::Int(900),
             name: "internal_error",
+            meaning: Meaning::Failure,
         },
         ResultCodeInfo {
-            code: 999,
+            code: Literal::Int(999),
             name: "general_error",
+            meaning: Meaning::Failure,
         },
     ],
+    secondary: None,
 };
 
 /// The signature recipe `pipe`.
@@ -167,6 +206,7 @@ pub static RECIPE_PIPE: recipe::NamedRecipe = recipe::NamedRecipe {
     },
     sign_key: Some("private_key"),
     verify_key: Some("gateway_public_key"),
+    optional_credentials: &[],
 };
 
 /// Values of [`crate::PayMethod`].
@@ -292,6 +332,16 @@ pub static CHALLENGE_WINDOW_SIZE_VALUES: Enum = Enum {
         Literal::Str("03"),
         Literal::Str("04"),
         Literal::Str("05"),
+    ],
+};
+
+/// Values of [`crate::PayOperation`].
+pub static PAY_OPERATION_VALUES: Enum = Enum {
+    name: "PayOperation",
+    values: &[
+        Literal::Str("payment"),
+        Literal::Str("oneclickPayment"),
+        Literal::Str("customPayment"),
     ],
 };
 
@@ -431,11 +481,39 @@ pub static SDK_TRANS_ID_CONSTRAINTS: &[Constraint] = &[
     Constraint::MaxLength(36, LengthUnit::Chars),
 ];
 
+/// Constraints of [`crate::CustomerId`].
+pub static CUSTOMER_ID_CONSTRAINTS: &[Constraint] = &[
+    Constraint::MinLength(1, LengthUnit::Chars),
+    Constraint::MaxLength(50, LengthUnit::Chars),
+];
+
+/// Constraints of [`crate::CartItemName`].
+pub static CART_ITEM_NAME_CONSTRAINTS: &[Constraint] = &[
+    Constraint::MinLength(1, LengthUnit::Chars),
+    Constraint::MaxLength(20, LengthUnit::Chars),
+];
+
+/// Constraints of [`crate::CartItemDescription`].
+pub static CART_ITEM_DESCRIPTION_CONSTRAINTS: &[Constraint] = &[
+    Constraint::MaxLength(40, LengthUnit::Chars),
+];
+
+/// Constraints of [`crate::Quantity`].
+pub static QUANTITY_CONSTRAINTS: &[Constraint] = &[Constraint::Min(1)];
+
+/// Constraints of [`crate::LineAmount`].
+pub static LINE_AMOUNT_CONSTRAINTS: &[Constraint] = &[Constraint::Min(0)];
+
 /// Constraints of [`crate::ScreenHeight`].
 pub static SCREEN_HEIGHT_CONSTRAINTS: &[Constraint] = &[Constraint::Min(0)];
 
 /// Constraints of [`crate::ScreenWidth`].
 pub static SCREEN_WIDTH_CONSTRAINTS: &[Constraint] = &[Constraint::Min(0)];
+
+/// Constraints of [`crate::CustomExpiry`].
+pub static CUSTOM_EXPIRY_CONSTRAINTS: &[Constraint] = &[
+    Constraint::Format(Format::Dttm),
+];
 
 /// The order in which the fields of `Customer` are signed.
 pub static CUSTOMER_SIGNATURE: &[recipe::Field] = &[
@@ -702,6 +780,34 @@ pub static SDK: Object = Object {
         Field::new("transID", Kind::String)
             .required()
             .constraints(SDK_TRANS_ID_CONSTRAINTS),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// The order in which the fields of `CartItem` are signed.
+pub static CART_ITEM_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("name"),
+    recipe::Field::value("quantity"),
+    recipe::Field::value("amount"),
+    recipe::Field::value("description"),
+];
+
+/// Fields and rules of [`crate::CartItem`].
+pub static CART_ITEM: Object = Object {
+    name: "CartItem",
+    fields: &[
+        Field::new("name", Kind::String)
+            .required()
+            .constraints(CART_ITEM_NAME_CONSTRAINTS),
+        Field::new("quantity", Kind::Integer)
+            .required()
+            .constraints(QUANTITY_CONSTRAINTS),
+        Field::new("amount", Kind::Integer)
+            .required()
+            .constraints(LINE_AMOUNT_CONSTRAINTS),
+        Field::new("description", Kind::String)
+            .constraints(CART_ITEM_DESCRIPTION_CONSTRAINTS),
     ],
     rules: &[],
     items: None,
@@ -1079,6 +1185,437 @@ pub static PAYMENT_STATUS_RESPONSE: Object = Object {
     items: None,
 };
 
+/// The order in which the fields of `payment_init request` are signed.
+pub static PAYMENT_INIT_REQUEST_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("merchantId"),
+    recipe::Field::value("orderNo"),
+    recipe::Field::value("dttm"),
+    recipe::Field::value("payOperation"),
+    recipe::Field::value("payMethod"),
+    recipe::Field::value("totalAmount"),
+    recipe::Field::value("currency"),
+    recipe::Field::value("closePayment"),
+    recipe::Field::value("returnUrl"),
+    recipe::Field::value("returnMethod"),
+    recipe::Field::each("cart", &recipe::Shape::Object(CART_ITEM_SIGNATURE)),
+    recipe::Field::object("customer", CUSTOMER_SIGNATURE),
+    recipe::Field::object("order", ORDER_SIGNATURE),
+    recipe::Field::value("merchantData"),
+    recipe::Field::value("customerId"),
+    recipe::Field::value("language"),
+    recipe::Field::value("ttlSec"),
+    recipe::Field::value("logoVersion"),
+    recipe::Field::value("colorSchemeVersion"),
+    recipe::Field::value("customExpiry"),
+];
+
+/// Fields and rules of [`crate::PaymentInitRequest`].
+pub static PAYMENT_INIT_REQUEST: Object = Object {
+    name: "payment_init request",
+    fields: &[
+        Field::new("merchantId", Kind::String)
+            .required()
+            .auto(Auto::Credential("merchant_id"))
+            .constraints(MERCHANT_ID_CONSTRAINTS),
+        Field::new("orderNo", Kind::String).required().constraints(ORDER_NO_CONSTRAINTS),
+        Field::new("dttm", Kind::String)
+            .required()
+            .auto(Auto::Dttm)
+            .constraints(&[Constraint::Format(Format::Dttm)]),
+        Field::new("payOperation", Kind::Enum(&PAY_OPERATION_VALUES))
+            .default(Literal::Str("payment")),
+        Field::new("payMethod", Kind::Enum(&PAY_METHOD_VALUES))
+            .default(Literal::Str("card")),
+        Field::new("totalAmount", Kind::Integer)
+            .required()
+            .constraints(AMOUNT_CONSTRAINTS),
+        Field::new("currency", Kind::Enum(&CURRENCY_VALUES)).required(),
+        Field::new("closePayment", Kind::Boolean).default(Literal::Bool(true)),
+        Field::new("returnUrl", Kind::String)
+            .required()
+            .constraints(RETURN_URL_CONSTRAINTS),
+        Field::new("returnMethod", Kind::Enum(&HTTP_METHOD_VALUES)).required(),
+        Field::new("cart", Kind::List(&Kind::Object(&CART_ITEM)))
+            .required()
+            .constraints(&[Constraint::MinItems(1), Constraint::MaxItems(2)]),
+        Field::new("customer", Kind::Object(&CUSTOMER)),
+        Field::new("order", Kind::Object(&ORDER)),
+        Field::new("merchantData", Kind::String).constraints(MERCHANT_DATA_CONSTRAINTS),
+        Field::new("customerId", Kind::String).constraints(CUSTOMER_ID_CONSTRAINTS),
+        Field::new("language", Kind::Enum(&LANGUAGE_VALUES)).required(),
+        Field::new("ttlSec", Kind::Integer)
+            .default(Literal::Int(1800))
+            .constraints(TTL_SEC_CONSTRAINTS),
+        Field::new("logoVersion", Kind::Integer),
+        Field::new("colorSchemeVersion", Kind::Integer),
+        Field::new("customExpiry", Kind::String).constraints(CUSTOM_EXPIRY_CONSTRAINTS),
+        Field::new("signature", Kind::String).required().auto(Auto::Signature),
+    ],
+    rules: &[
+        Rule::Sum {
+            items: "cart[].amount",
+            total: "totalAmount",
+        },
+        Rule::RequiredIf {
+            field: "customExpiry",
+            when: "payOperation",
+            equals: Some(Literal::Str("customPayment")),
+        },
+    ],
+    items: None,
+};
+
+/// The order in which the fields of `payment_init response` are signed.
+pub static PAYMENT_INIT_RESPONSE_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("payId"),
+    recipe::Field::value("dttm"),
+    recipe::Field::value("resultCode"),
+    recipe::Field::value("resultMessage"),
+    recipe::Field::value("paymentStatus"),
+    recipe::Field::value("authCode"),
+    recipe::Field::value("customerCode"),
+    recipe::Field::value("statusDetail"),
+];
+
+/// Fields and rules of [`crate::PaymentInitResponse`].
+pub static PAYMENT_INIT_RESPONSE: Object = Object {
+    name: "payment_init response",
+    fields: &[
+        Field::new("payId", Kind::String).constraints(PAY_ID_CONSTRAINTS),
+        Field::new("dttm", Kind::String).required(),
+        Field::new("resultCode", Kind::Integer).required(),
+        Field::new("resultMessage", Kind::String).required(),
+        Field::new("paymentStatus", Kind::Enum(&PAYMENT_STATUS_VALUES)),
+        Field::new("authCode", Kind::String),
+        Field::new("customerCode", Kind::String),
+        Field::new("statusDetail", Kind::String),
+        Field::new("signature", Kind::String),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// The order in which the fields of `payment_process request` are signed.
+pub static PAYMENT_PROCESS_REQUEST_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("merchantId"),
+    recipe::Field::value("payId"),
+    recipe::Field::value("dttm"),
+];
+
+/// Fields and rules of [`crate::PaymentProcessRequest`].
+pub static PAYMENT_PROCESS_REQUEST: Object = Object {
+    name: "payment_process request",
+    fields: &[
+        Field::new("merchantId", Kind::String)
+            .required()
+            .in_path()
+            .auto(Auto::Credential("merchant_id"))
+            .constraints(MERCHANT_ID_CONSTRAINTS),
+        Field::new("payId", Kind::String)
+            .required()
+            .in_path()
+            .constraints(PAY_ID_CONSTRAINTS),
+        Field::new("dttm", Kind::String)
+            .required()
+            .in_path()
+            .auto(Auto::Dttm)
+            .constraints(&[Constraint::Format(Format::Dttm)]),
+        Field::new("signature", Kind::String).required().in_path().auto(Auto::Signature),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// The order in which the fields of `payment_close request` are signed.
+pub static PAYMENT_CLOSE_REQUEST_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("merchantId"),
+    recipe::Field::value("payId"),
+    recipe::Field::value("dttm"),
+    recipe::Field::value("totalAmount"),
+];
+
+/// Fields and rules of [`crate::PaymentCloseRequest`].
+pub static PAYMENT_CLOSE_REQUEST: Object = Object {
+    name: "payment_close request",
+    fields: &[
+        Field::new("merchantId", Kind::String)
+            .required()
+            .auto(Auto::Credential("merchant_id"))
+            .constraints(MERCHANT_ID_CONSTRAINTS),
+        Field::new("payId", Kind::String).required().constraints(PAY_ID_CONSTRAINTS),
+        Field::new("dttm", Kind::String)
+            .required()
+            .auto(Auto::Dttm)
+            .constraints(&[Constraint::Format(Format::Dttm)]),
+        Field::new("totalAmount", Kind::Integer).constraints(AMOUNT_CONSTRAINTS),
+        Field::new("signature", Kind::String).required().auto(Auto::Signature),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// The order in which the fields of `payment_close response` are signed.
+pub static PAYMENT_CLOSE_RESPONSE_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("payId"),
+    recipe::Field::value("dttm"),
+    recipe::Field::value("resultCode"),
+    recipe::Field::value("resultMessage"),
+    recipe::Field::value("paymentStatus"),
+    recipe::Field::value("authCode"),
+    recipe::Field::value("statusDetail"),
+];
+
+/// Fields and rules of [`crate::PaymentCloseResponse`].
+pub static PAYMENT_CLOSE_RESPONSE: Object = Object {
+    name: "payment_close response",
+    fields: &[
+        Field::new("payId", Kind::String).constraints(PAY_ID_CONSTRAINTS),
+        Field::new("dttm", Kind::String).required(),
+        Field::new("resultCode", Kind::Integer).required(),
+        Field::new("resultMessage", Kind::String).required(),
+        Field::new("paymentStatus", Kind::Enum(&PAYMENT_STATUS_VALUES)),
+        Field::new("authCode", Kind::String),
+        Field::new("statusDetail", Kind::String),
+        Field::new("signature", Kind::String),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// The order in which the fields of `payment_reverse request` are signed.
+pub static PAYMENT_REVERSE_REQUEST_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("merchantId"),
+    recipe::Field::value("payId"),
+    recipe::Field::value("dttm"),
+];
+
+/// Fields and rules of [`crate::PaymentReverseRequest`].
+pub static PAYMENT_REVERSE_REQUEST: Object = Object {
+    name: "payment_reverse request",
+    fields: &[
+        Field::new("merchantId", Kind::String)
+            .required()
+            .auto(Auto::Credential("merchant_id"))
+            .constraints(MERCHANT_ID_CONSTRAINTS),
+        Field::new("payId", Kind::String).required().constraints(PAY_ID_CONSTRAINTS),
+        Field::new("dttm", Kind::String)
+            .required()
+            .auto(Auto::Dttm)
+            .constraints(&[Constraint::Format(Format::Dttm)]),
+        Field::new("signature", Kind::String).required().auto(Auto::Signature),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// The order in which the fields of `payment_reverse response` are signed.
+pub static PAYMENT_REVERSE_RESPONSE_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("payId"),
+    recipe::Field::value("dttm"),
+    recipe::Field::value("resultCode"),
+    recipe::Field::value("resultMessage"),
+    recipe::Field::value("paymentStatus"),
+    recipe::Field::value("authCode"),
+    recipe::Field::value("statusDetail"),
+];
+
+/// Fields and rules of [`crate::PaymentReverseResponse`].
+pub static PAYMENT_REVERSE_RESPONSE: Object = Object {
+    name: "payment_reverse response",
+    fields: &[
+        Field::new("payId", Kind::String).constraints(PAY_ID_CONSTRAINTS),
+        Field::new("dttm", Kind::String).required(),
+        Field::new("resultCode", Kind::Integer).required(),
+        Field::new("resultMessage", Kind::String).required(),
+        Field::new("paymentStatus", Kind::Enum(&PAYMENT_STATUS_VALUES)),
+        Field::new("authCode", Kind::String),
+        Field::new("statusDetail", Kind::String),
+        Field::new("signature", Kind::String),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// The order in which the fields of `payment_refund request` are signed.
+pub static PAYMENT_REFUND_REQUEST_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("merchantId"),
+    recipe::Field::value("payId"),
+    recipe::Field::value("dttm"),
+    recipe::Field::value("amount"),
+];
+
+/// Fields and rules of [`crate::PaymentRefundRequest`].
+pub static PAYMENT_REFUND_REQUEST: Object = Object {
+    name: "payment_refund request",
+    fields: &[
+        Field::new("merchantId", Kind::String)
+            .required()
+            .auto(Auto::Credential("merchant_id"))
+            .constraints(MERCHANT_ID_CONSTRAINTS),
+        Field::new("payId", Kind::String).required().constraints(PAY_ID_CONSTRAINTS),
+        Field::new("dttm", Kind::String)
+            .required()
+            .auto(Auto::Dttm)
+            .constraints(&[Constraint::Format(Format::Dttm)]),
+        Field::new("amount", Kind::Integer).constraints(AMOUNT_CONSTRAINTS),
+        Field::new("signature", Kind::String).required().auto(Auto::Signature),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// The order in which the fields of `payment_refund response` are signed.
+pub static PAYMENT_REFUND_RESPONSE_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("payId"),
+    recipe::Field::value("dttm"),
+    recipe::Field::value("resultCode"),
+    recipe::Field::value("resultMessage"),
+    recipe::Field::value("paymentStatus"),
+    recipe::Field::value("authCode"),
+    recipe::Field::value("statusDetail"),
+];
+
+/// Fields and rules of [`crate::PaymentRefundResponse`].
+pub static PAYMENT_REFUND_RESPONSE: Object = Object {
+    name: "payment_refund response",
+    fields: &[
+        Field::new("payId", Kind::String).constraints(PAY_ID_CONSTRAINTS),
+        Field::new("dttm", Kind::String).required(),
+        Field::new("resultCode", Kind::Integer).required(),
+        Field::new("resultMessage", Kind::String).required(),
+        Field::new("paymentStatus", Kind::Enum(&PAYMENT_STATUS_VALUES)),
+        Field::new("authCode", Kind::String),
+        Field::new("statusDetail", Kind::String),
+        Field::new("signature", Kind::String),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// The order in which the fields of `echo request` are signed.
+pub static ECHO_REQUEST_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("merchantId"),
+    recipe::Field::value("dttm"),
+];
+
+/// Fields and rules of [`crate::EchoRequest`].
+pub static ECHO_REQUEST: Object = Object {
+    name: "echo request",
+    fields: &[
+        Field::new("merchantId", Kind::String)
+            .required()
+            .auto(Auto::Credential("merchant_id"))
+            .constraints(MERCHANT_ID_CONSTRAINTS),
+        Field::new("dttm", Kind::String)
+            .required()
+            .auto(Auto::Dttm)
+            .constraints(&[Constraint::Format(Format::Dttm)]),
+        Field::new("signature", Kind::String).required().auto(Auto::Signature),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// The order in which the fields of `echo response` are signed.
+pub static ECHO_RESPONSE_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("dttm"),
+    recipe::Field::value("resultCode"),
+    recipe::Field::value("resultMessage"),
+];
+
+/// Fields and rules of [`crate::EchoResponse`].
+pub static ECHO_RESPONSE: Object = Object {
+    name: "echo response",
+    fields: &[
+        Field::new("dttm", Kind::String).required(),
+        Field::new("resultCode", Kind::Integer).required(),
+        Field::new("resultMessage", Kind::String).required(),
+        Field::new("signature", Kind::String),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// The order in which the fields of `echo_customer request` are signed.
+pub static ECHO_CUSTOMER_REQUEST_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("merchantId"),
+    recipe::Field::value("customerId"),
+    recipe::Field::value("dttm"),
+];
+
+/// Fields and rules of [`crate::EchoCustomerRequest`].
+pub static ECHO_CUSTOMER_REQUEST: Object = Object {
+    name: "echo_customer request",
+    fields: &[
+        Field::new("merchantId", Kind::String)
+            .required()
+            .auto(Auto::Credential("merchant_id"))
+            .constraints(MERCHANT_ID_CONSTRAINTS),
+        Field::new("customerId", Kind::String)
+            .required()
+            .constraints(CUSTOMER_ID_CONSTRAINTS),
+        Field::new("dttm", Kind::String)
+            .required()
+            .auto(Auto::Dttm)
+            .constraints(&[Constraint::Format(Format::Dttm)]),
+        Field::new("signature", Kind::String).required().auto(Auto::Signature),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// The order in which the fields of `echo_customer response` are signed.
+pub static ECHO_CUSTOMER_RESPONSE_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("customerId"),
+    recipe::Field::value("dttm"),
+    recipe::Field::value("resultCode"),
+    recipe::Field::value("resultMessage"),
+];
+
+/// Fields and rules of [`crate::EchoCustomerResponse`].
+pub static ECHO_CUSTOMER_RESPONSE: Object = Object {
+    name: "echo_customer response",
+    fields: &[
+        Field::new("customerId", Kind::String).constraints(CUSTOMER_ID_CONSTRAINTS),
+        Field::new("dttm", Kind::String).required(),
+        Field::new("resultCode", Kind::Integer).required(),
+        Field::new("resultMessage", Kind::String).required(),
+        Field::new("signature", Kind::String),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// The order in which the fields of `payment_response callback` are signed.
+pub static PAYMENT_RESPONSE_SIGNATURE: &[recipe::Field] = &[
+    recipe::Field::value("payId"),
+    recipe::Field::value("dttm"),
+    recipe::Field::value("resultCode"),
+    recipe::Field::value("resultMessage"),
+    recipe::Field::value("paymentStatus"),
+    recipe::Field::value("authCode"),
+    recipe::Field::value("merchantData"),
+    recipe::Field::value("statusDetail"),
+];
+
+/// Fields and rules of [`crate::PaymentResponse`].
+pub static PAYMENT_RESPONSE: Object = Object {
+    name: "payment_response callback",
+    fields: &[
+        Field::new("payId", Kind::String).required().constraints(PAY_ID_CONSTRAINTS),
+        Field::new("dttm", Kind::String).required(),
+        Field::new("resultCode", Kind::Integer).required(),
+        Field::new("resultMessage", Kind::String).required(),
+        Field::new("paymentStatus", Kind::Enum(&PAYMENT_STATUS_VALUES)).required(),
+        Field::new("authCode", Kind::String),
+        Field::new("merchantData", Kind::String),
+        Field::new("statusDetail", Kind::String),
+        Field::new("signature", Kind::String).required(),
+    ],
+    rules: &[],
+    items: None,
+};
+
 /// The `oneclick_echo` operation: `POST /oneclick/echo`.
 pub static ONECLICK_ECHO: Operation = Operation {
     id: "oneclick_echo",
@@ -1094,7 +1631,8 @@ pub static ONECLICK_ECHO: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
+    answer_matches: &["origPayId"],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -1113,10 +1651,11 @@ pub static ONECLICK_INIT: Operation = Operation {
     response_recipes: &[&RECIPE_PIPE],
     request_signature: ONECLICK_INIT_REQUEST_SIGNATURE,
     response_signature: ONECLICK_INIT_RESPONSE_SIGNATURE,
-    retryable_result_codes: &[900],
+    retryable_result_codes: &[Literal::Int(900)],
     repeat: Repeat::Unsafe,
     reconcile: &["orderNo", "dttm"],
-    success_when: None,
+    result: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -1135,10 +1674,11 @@ pub static ONECLICK_PROCESS: Operation = Operation {
     response_recipes: &[&RECIPE_PIPE],
     request_signature: ONECLICK_PROCESS_REQUEST_SIGNATURE,
     response_signature: ONECLICK_PROCESS_RESPONSE_SIGNATURE,
-    retryable_result_codes: &[900],
+    retryable_result_codes: &[Literal::Int(900)],
     repeat: Repeat::Unsafe,
     reconcile: &["payId", "dttm"],
-    success_when: None,
+    result: None,
+    answer_matches: &["payId"],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -1160,11 +1700,234 @@ pub static PAYMENT_STATUS: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
+    answer_matches: &["payId"],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
     headers: &[],
+};
+
+/// The `payment_init` operation: `POST /payment/init`.
+pub static PAYMENT_INIT: Operation = Operation {
+    id: "payment_init",
+    summary: "Creates a payment that the customer pays on the gateway's payment page: send the customer to `payment_process_url` with the answer's payId, verify the signed return with `verify_payment_response`, then confirm with `payment_status`. With `payOperation: oneclickPayment` (the `oneclick_first_payment` constructor) the paid payment stores the card: its payId is the OneClick template (`origPayId`) of later `oneclick_init` and `oneclick_echo` calls.",
+    method: Method::Post,
+    path: "/payment/init",
+    request: &PAYMENT_INIT_REQUEST,
+    response: &PAYMENT_INIT_RESPONSE,
+    request_recipes: &[&RECIPE_PIPE],
+    response_recipes: &[&RECIPE_PIPE],
+    request_signature: PAYMENT_INIT_REQUEST_SIGNATURE,
+    response_signature: PAYMENT_INIT_RESPONSE_SIGNATURE,
+    retryable_result_codes: &[],
+    repeat: Repeat::Unsafe,
+    reconcile: &["orderNo", "dttm"],
+    result: None,
+    answer_matches: &[],
+    encoding: Encoding::Json,
+    answer: Answer::JSON,
+    delivery: Delivery::Call,
+    headers: &[],
+};
+
+/// The `payment_process` operation: `GET /payment/process/{merchantId}/{payId}/{dttm}/{signature}`.
+pub static PAYMENT_PROCESS: Operation = Operation {
+    id: "payment_process",
+    summary: "The payment page of a payment created by payment_init, as a URL for the customer's browser: the client signs it and never calls it (the gateway answers the browser with a 303 to its page). The customer comes back to returnUrl; read that return with `verify_payment_response`.",
+    method: Method::Get,
+    path: "/payment/process/{merchantId}/{payId}/{dttm}/{signature}",
+    request: &PAYMENT_PROCESS_REQUEST,
+    response: &NO_RESPONSE,
+    request_recipes: &[&RECIPE_PIPE],
+    response_recipes: &[],
+    request_signature: PAYMENT_PROCESS_REQUEST_SIGNATURE,
+    response_signature: &[],
+    retryable_result_codes: &[],
+    repeat: Repeat::Unsafe,
+    reconcile: &[],
+    result: None,
+    answer_matches: &[],
+    encoding: Encoding::Json,
+    answer: Answer::JSON,
+    delivery: Delivery::Redirect,
+    headers: &[],
+};
+
+/// The `payment_close` operation: `PUT /payment/close`.
+pub static PAYMENT_CLOSE: Operation = Operation {
+    id: "payment_close",
+    summary: "Closes an authorised payment (status 4) for settlement; a lower totalAmount closes less than was authorised. The payment moves to 7 (waiting for settlement).",
+    method: Method::Put,
+    path: "/payment/close",
+    request: &PAYMENT_CLOSE_REQUEST,
+    response: &PAYMENT_CLOSE_RESPONSE,
+    request_recipes: &[&RECIPE_PIPE],
+    response_recipes: &[&RECIPE_PIPE],
+    request_signature: PAYMENT_CLOSE_REQUEST_SIGNATURE,
+    response_signature: PAYMENT_CLOSE_RESPONSE_SIGNATURE,
+    retryable_result_codes: &[],
+    repeat: Repeat::Unsafe,
+    reconcile: &["payId", "dttm"],
+    result: None,
+    answer_matches: &["payId"],
+    encoding: Encoding::Json,
+    answer: Answer::JSON,
+    delivery: Delivery::Call,
+    headers: &[],
+};
+
+/// The `payment_reverse` operation: `PUT /payment/reverse`.
+pub static PAYMENT_REVERSE: Operation = Operation {
+    id: "payment_reverse",
+    summary: "Reverses (cancels) an authorised payment before settlement, from status 4 or 7; the payment moves to 5 and the customer's money is released.",
+    method: Method::Put,
+    path: "/payment/reverse",
+    request: &PAYMENT_REVERSE_REQUEST,
+    response: &PAYMENT_REVERSE_RESPONSE,
+    request_recipes: &[&RECIPE_PIPE],
+    response_recipes: &[&RECIPE_PIPE],
+    request_signature: PAYMENT_REVERSE_REQUEST_SIGNATURE,
+    response_signature: PAYMENT_REVERSE_RESPONSE_SIGNATURE,
+    retryable_result_codes: &[],
+    repeat: Repeat::Unsafe,
+    reconcile: &["payId", "dttm"],
+    result: None,
+    answer_matches: &["payId"],
+    encoding: Encoding::Json,
+    answer: Answer::JSON,
+    delivery: Delivery::Call,
+    headers: &[],
+};
+
+/// The `payment_refund` operation: `PUT /payment/refund`.
+pub static PAYMENT_REFUND: Operation = Operation {
+    id: "payment_refund",
+    summary: "Refunds a closed payment (status 7, or 8 after settlement), all of it or a part (amount); refunds of one payment never add up to more than was paid. The payment moves to 9 and then to 10 when the refund is done.",
+    method: Method::Put,
+    path: "/payment/refund",
+    request: &PAYMENT_REFUND_REQUEST,
+    response: &PAYMENT_REFUND_RESPONSE,
+    request_recipes: &[&RECIPE_PIPE],
+    response_recipes: &[&RECIPE_PIPE],
+    request_signature: PAYMENT_REFUND_REQUEST_SIGNATURE,
+    response_signature: PAYMENT_REFUND_RESPONSE_SIGNATURE,
+    retryable_result_codes: &[],
+    repeat: Repeat::Unsafe,
+    reconcile: &["payId", "dttm"],
+    result: None,
+    answer_matches: &["payId"],
+    encoding: Encoding::Json,
+    answer: Answer::JSON,
+    delivery: Delivery::Call,
+    headers: &[],
+};
+
+/// The `echo` operation: `POST /echo`.
+pub static ECHO: Operation = Operation {
+    id: "echo",
+    summary: "Checks the connection to the gateway and that the merchant's signature verifies there.",
+    method: Method::Post,
+    path: "/echo",
+    request: &ECHO_REQUEST,
+    response: &ECHO_RESPONSE,
+    request_recipes: &[&RECIPE_PIPE],
+    response_recipes: &[&RECIPE_PIPE],
+    request_signature: ECHO_REQUEST_SIGNATURE,
+    response_signature: ECHO_RESPONSE_SIGNATURE,
+    retryable_result_codes: &[],
+    repeat: Repeat::Read,
+    reconcile: &[],
+    result: None,
+    answer_matches: &[],
+    encoding: Encoding::Json,
+    answer: Answer::JSON,
+    delivery: Delivery::Call,
+    headers: &[],
+};
+
+/// The `echo_customer` operation: `POST /echo/customer`.
+pub static ECHO_CUSTOMER: Operation = Operation {
+    id: "echo_customer",
+    summary: "Tells whether the gateway knows a customer (customerId of payment_init) and has saved cards for them: 800 not found, 810 found without saved cards, 820 found with saved cards.",
+    method: Method::Post,
+    path: "/echo/customer",
+    request: &ECHO_CUSTOMER_REQUEST,
+    response: &ECHO_CUSTOMER_RESPONSE,
+    request_recipes: &[&RECIPE_PIPE],
+    response_recipes: &[&RECIPE_PIPE],
+    request_signature: ECHO_CUSTOMER_REQUEST_SIGNATURE,
+    response_signature: ECHO_CUSTOMER_RESPONSE_SIGNATURE,
+    retryable_result_codes: &[],
+    repeat: Repeat::Read,
+    reconcile: &[],
+    result: Some(
+        &ResultSpec {
+            code_field: "resultCode",
+            message_field: Some("resultMessage"),
+            codes: &[
+                ResultCodeInfo {
+                    code: Literal::Int(800),
+                    name: "customer_not_found",
+                    meaning: Meaning::Success,
+                },
+                ResultCodeInfo {
+                    code: Literal::Int(810),
+                    name: "customer_found_no_saved_cards",
+                    meaning: Meaning::Success,
+                },
+                ResultCodeInfo {
+                    code: Literal::Int(820),
+                    name: "customer_found_saved_cards",
+                    meaning: Meaning::Success,
+                },
+                ResultCodeInfo {
+                    code: Literal::Int(100),
+                    name: "missing_parameter",
+                    meaning: Meaning::Failure,
+                },
+                ResultCodeInfo {
+                    code: Literal::Int(110),
+                    name: "invalid_parameter",
+                    meaning: Meaning::Failure,
+                },
+                ResultCodeInfo {
+                    code: Literal::Int(120),
+                    name: "merchant_blocked",
+                    meaning: Meaning::Failure,
+                },
+                ResultCodeInfo {
+                    code: Literal::Int(900),
+                    name: "internal_error",
+                    meaning: Meaning::Failure,
+                },
+                ResultCodeInfo {
+                    code: Literal::Int(999),
+                    name: "general_error",
+                    meaning: Meaning::Failure,
+                },
+            ],
+            secondary: None,
+        },
+    ),
+    answer_matches: &["customerId"],
+    encoding: Encoding::Json,
+    answer: Answer::JSON,
+    delivery: Delivery::Call,
+    headers: &[],
+};
+
+/// The `payment_response` callback, verified by `Client::verify_payment_response`.
+pub static VERIFY_PAYMENT_RESPONSE: Callback = Callback {
+    id: "payment_response",
+    summary: "The customer's return to returnUrl after the payment page, signed by the gateway: a query string when payment_init said returnMethod GET, a form body when it said POST. Pass the bytes exactly as the web framework received them; only a verified return may be shown to the customer as paid, and payment_status confirms it.",
+    message: &PAYMENT_RESPONSE,
+    recipes: &[&RECIPE_PIPE],
+    signature: PAYMENT_RESPONSE_SIGNATURE,
+    token_field: None,
+    delivery: MessageEncoding::Form,
+    charset: Charset::Utf8,
+    result: Some(&RESULT),
 };
 
 /// Follows a OneClick payment after `oneclick_process` as the gateway advises: the first

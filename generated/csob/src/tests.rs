@@ -564,6 +564,355 @@ fn payment_status_example_vector_request() {
     );
 }
 
+/// vectors/csob-lifecycle.json, "payment/init request".
+#[test]
+fn payment_init_example_vector_request() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "merchantId": "M1MIPS0000",
+  "orderNo": "5547",
+  "dttm": "20220125131559",
+  "payOperation": "oneclickPayment",
+  "payMethod": "card",
+  "totalAmount": 1789600,
+  "currency": "CZK",
+  "closePayment": true,
+  "returnUrl": "https://shop.example.com/return",
+  "returnMethod": "POST",
+  "cart": [
+    {
+      "name": "Wireless headphones",
+      "quantity": 1,
+      "amount": 1789600,
+      "description": "Noise cancelling"
+    }
+  ],
+  "merchantData": "c29tZS1iYXNlNjQtZW5jb2RlZC1tZXJjaGFudC1kYXRh",
+  "customerId": "cust-0042",
+  "language": "cs",
+  "ttlSec": 1800
+}"#,
+        )
+        .unwrap();
+    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
+    let request: PaymentInitRequest = serde_json::from_value(expected.clone())
+        .expect("the example builds");
+    request.validate().expect("the example is valid");
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::PAYMENT_INIT.request_signature,
+        inputs: &[],
+    };
+    assert_eq!(
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "M1MIPS0000|5547|20220125131559|oneclickPayment|card|1789600|CZK|true|https://shop.example.com/return|POST|Wireless headphones|1|1789600|Noise cancelling|c29tZS1iYXNlNjQtZW5jb2RlZC1tZXJjaGFudC1kYXRh|cust-0042|cs|1800"
+    );
+}
+
+/// vectors/csob-lifecycle.json, "payment/init response".
+#[test]
+fn payment_init_example_vector_response() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "payId": "d165e3c4b624fBD",
+  "dttm": "20220125131601",
+  "resultCode": 0,
+  "resultMessage": "OK",
+  "paymentStatus": 1
+}"#,
+        )
+        .unwrap();
+    let parsed: Result<PaymentInitResponse, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::PAYMENT_INIT.response_signature,
+        inputs: &[],
+    };
+    assert_eq!(
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "d165e3c4b624fBD|20220125131601|0|OK|1"
+    );
+}
+
+/// vectors/csob-lifecycle.json, "payment/process request" (its fields travel in the path).
+#[test]
+fn payment_process_example_vector_request() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "merchantId": "M1MIPS0000",
+  "payId": "d165e3c4b624fBD",
+  "dttm": "20220125131602"
+}"#,
+        )
+        .unwrap();
+    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
+    let request: PaymentProcessRequest = serde_json::from_value(expected.clone())
+        .expect("the example builds");
+    request.validate().expect("the example is valid");
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::PAYMENT_PROCESS.request_signature,
+        inputs: &[],
+    };
+    assert_eq!(
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "M1MIPS0000|d165e3c4b624fBD|20220125131602"
+    );
+}
+
+/// vectors/csob-lifecycle.json, "payment/close request".
+#[test]
+fn payment_close_example_vector_request() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "merchantId": "M1MIPS0000",
+  "payId": "d165e3c4b624fBD",
+  "dttm": "20220125140000",
+  "totalAmount": 1500000
+}"#,
+        )
+        .unwrap();
+    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
+    let request: PaymentCloseRequest = serde_json::from_value(expected.clone())
+        .expect("the example builds");
+    request.validate().expect("the example is valid");
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::PAYMENT_CLOSE.request_signature,
+        inputs: &[],
+    };
+    assert_eq!(
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "M1MIPS0000|d165e3c4b624fBD|20220125140000|1500000"
+    );
+}
+
+/// vectors/csob-lifecycle.json, "payment/close response".
+#[test]
+fn payment_close_example_vector_response() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "payId": "d165e3c4b624fBD",
+  "dttm": "20220125140001",
+  "resultCode": 0,
+  "resultMessage": "OK",
+  "paymentStatus": 7,
+  "authCode": "637413"
+}"#,
+        )
+        .unwrap();
+    let parsed: Result<PaymentCloseResponse, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::PAYMENT_CLOSE.response_signature,
+        inputs: &[],
+    };
+    assert_eq!(
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "d165e3c4b624fBD|20220125140001|0|OK|7|637413"
+    );
+}
+
+/// vectors/csob-lifecycle.json, "payment/reverse request".
+#[test]
+fn payment_reverse_example_vector_request() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "merchantId": "M1MIPS0000",
+  "payId": "d165e3c4b624fBD",
+  "dttm": "20220125140100"
+}"#,
+        )
+        .unwrap();
+    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
+    let request: PaymentReverseRequest = serde_json::from_value(expected.clone())
+        .expect("the example builds");
+    request.validate().expect("the example is valid");
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::PAYMENT_REVERSE.request_signature,
+        inputs: &[],
+    };
+    assert_eq!(
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "M1MIPS0000|d165e3c4b624fBD|20220125140100"
+    );
+}
+
+/// vectors/csob-lifecycle.json, "payment/refund request".
+#[test]
+fn payment_refund_example_vector_request() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "merchantId": "M1MIPS0000",
+  "payId": "d165e3c4b624fBD",
+  "dttm": "20220126090000",
+  "amount": 50000
+}"#,
+        )
+        .unwrap();
+    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
+    let request: PaymentRefundRequest = serde_json::from_value(expected.clone())
+        .expect("the example builds");
+    request.validate().expect("the example is valid");
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::PAYMENT_REFUND.request_signature,
+        inputs: &[],
+    };
+    assert_eq!(
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "M1MIPS0000|d165e3c4b624fBD|20220126090000|50000"
+    );
+}
+
+/// vectors/csob-lifecycle.json, "payment/refund response".
+#[test]
+fn payment_refund_example_vector_response() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "payId": "d165e3c4b624fBD",
+  "dttm": "20220126090001",
+  "resultCode": 0,
+  "resultMessage": "OK",
+  "paymentStatus": 9
+}"#,
+        )
+        .unwrap();
+    let parsed: Result<PaymentRefundResponse, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::PAYMENT_REFUND.response_signature,
+        inputs: &[],
+    };
+    assert_eq!(
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "d165e3c4b624fBD|20220126090001|0|OK|9"
+    );
+}
+
+/// vectors/csob-lifecycle.json, "echo request".
+#[test]
+fn echo_example_vector_request() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "merchantId": "M1MIPS0000",
+  "dttm": "20220125131559"
+}"#,
+        )
+        .unwrap();
+    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
+    let request: EchoRequest = serde_json::from_value(expected.clone())
+        .expect("the example builds");
+    request.validate().expect("the example is valid");
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ECHO.request_signature,
+        inputs: &[],
+    };
+    assert_eq!(
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "M1MIPS0000|20220125131559"
+    );
+}
+
+/// vectors/csob-lifecycle.json, "echo response".
+#[test]
+fn echo_example_vector_response() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "dttm": "20220125131600",
+  "resultCode": 0,
+  "resultMessage": "OK"
+}"#,
+        )
+        .unwrap();
+    let parsed: Result<EchoResponse, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ECHO.response_signature,
+        inputs: &[],
+    };
+    assert_eq!(
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "20220125131600|0|OK"
+    );
+}
+
+/// vectors/csob-lifecycle.json, "echo/customer request".
+#[test]
+fn echo_customer_example_vector_request() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "merchantId": "M1MIPS0000",
+  "customerId": "cust-0042",
+  "dttm": "20220125131559"
+}"#,
+        )
+        .unwrap();
+    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
+    let request: EchoCustomerRequest = serde_json::from_value(expected.clone())
+        .expect("the example builds");
+    request.validate().expect("the example is valid");
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ECHO_CUSTOMER.request_signature,
+        inputs: &[],
+    };
+    assert_eq!(
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "M1MIPS0000|cust-0042|20220125131559"
+    );
+}
+
+/// vectors/csob-lifecycle.json, "echo/customer response".
+#[test]
+fn echo_customer_example_vector_response() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "customerId": "cust-0042",
+  "dttm": "20220125131600",
+  "resultCode": 820,
+  "resultMessage": "Customer found, saved cards found"
+}"#,
+        )
+        .unwrap();
+    let parsed: Result<EchoCustomerResponse, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::ECHO_CUSTOMER.response_signature,
+        inputs: &[],
+    };
+    assert_eq!(
+        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
+        "cust-0042|20220125131600|820|Customer found, saved cards found"
+    );
+}
+
 #[test]
 fn merchant_id_boundaries() {
     assert!(MerchantId::try_from("a").is_ok());
@@ -739,6 +1088,53 @@ fn sdk_trans_id_boundaries() {
 }
 
 #[test]
+fn customer_id_boundaries() {
+    assert!(CustomerId::try_from("a").is_ok());
+    assert_eq!(rule(CustomerId::try_from("")), rt::RuleKind::MinLength);
+    assert!(
+        CustomerId::try_from("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        .is_ok()
+    );
+    assert_eq!(
+        rule(CustomerId::try_from("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")),
+        rt::RuleKind::MaxLength
+    );
+}
+
+#[test]
+fn cart_item_name_boundaries() {
+    assert!(CartItemName::try_from("a").is_ok());
+    assert_eq!(rule(CartItemName::try_from("")), rt::RuleKind::MinLength);
+    assert!(CartItemName::try_from("aaaaaaaaaaaaaaaaaaaa").is_ok());
+    assert_eq!(
+        rule(CartItemName::try_from("aaaaaaaaaaaaaaaaaaaaa")), rt::RuleKind::MaxLength
+    );
+}
+
+#[test]
+fn cart_item_description_boundaries() {
+    assert!(
+        CartItemDescription::try_from("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").is_ok()
+    );
+    assert_eq!(
+        rule(CartItemDescription::try_from("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")),
+        rt::RuleKind::MaxLength
+    );
+}
+
+#[test]
+fn quantity_boundaries() {
+    assert!(Quantity::try_from(1).is_ok());
+    assert_eq!(rule(Quantity::try_from(0)), rt::RuleKind::Min);
+}
+
+#[test]
+fn line_amount_boundaries() {
+    assert!(LineAmount::try_from(0).is_ok());
+    assert_eq!(rule(LineAmount::try_from(- 1)), rt::RuleKind::Min);
+}
+
+#[test]
 fn screen_height_boundaries() {
     assert!(ScreenHeight::try_from(0).is_ok());
     assert_eq!(rule(ScreenHeight::try_from(- 1)), rt::RuleKind::Min);
@@ -908,6 +1304,18 @@ fn enums_use_the_wire_values() {
         assert_eq!(
             serde_json::from_value:: < ChallengeWindowSize > (wire).unwrap(), value
         );
+    }
+    for (value, wire) in [
+        (PayOperation::Payment, serde_json::json!("payment")),
+        (PayOperation::OneclickPayment, serde_json::json!("oneclickPayment")),
+        (PayOperation::CustomPayment, serde_json::json!("customPayment")),
+        (
+            PayOperation::Unknown("not-in-the-spec".to_string()),
+            serde_json::json!("not-in-the-spec"),
+        ),
+    ] {
+        assert_eq!(serde_json::json!(value), wire);
+        assert_eq!(serde_json::from_value:: < PayOperation > (wire).unwrap(), value);
     }
     for (value, wire) in [
         (PaymentStatus::Created, serde_json::json!(1)),

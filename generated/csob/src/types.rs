@@ -711,6 +711,62 @@ impl<'de> Deserialize<'de> for ChallengeWindowSize {
     }
 }
 
+/// The kind of payment payment/init creates.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PayOperation {
+    /// `payment`: A one-off payment.
+    Payment,
+    /// `oneclickPayment`: A first payment that stores the card: its payId becomes the OneClick template (`origPayId`) of later oneclick/init calls.
+    OneclickPayment,
+    /// `customPayment`: A payment the customer opens from a link the merchant sends; valid until customExpiry.
+    CustomPayment,
+    /// A value this version of the spec does not know: responses keep it, requests reject it.
+    Unknown(String),
+}
+
+impl PayOperation {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Payment => "payment",
+            Self::OneclickPayment => "oneclickPayment",
+            Self::CustomPayment => "customPayment",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for PayOperation {
+    fn from(value: &str) -> Self {
+        match value {
+            "payment" => Self::Payment,
+            "oneclickPayment" => Self::OneclickPayment,
+            "customPayment" => Self::CustomPayment,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for PayOperation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for PayOperation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PayOperation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// State of a payment in its lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2308,6 +2364,331 @@ impl<'de> Deserialize<'de> for SdkTransId {
     }
 }
 
+/// The merchant's own identifier of the customer, under which the gateway keeps saved cards; at most 50 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CustomerId(String);
+
+impl CustomerId {
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value, giving up the type's guarantee.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for CustomerId {
+    type Error = rt::Violations;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        rt::validate::check_str(crate::schema::CUSTOMER_ID_CONSTRAINTS, &value)?;
+        Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for CustomerId {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
+impl TryFrom<&str> for CustomerId {
+    type Error = rt::Violations;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::try_from(value.to_string())
+    }
+}
+
+impl AsRef<str> for CustomerId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for CustomerId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl fmt::Display for CustomerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomerId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::try_from(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Name of a cart item as shown to the customer, at most 20 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CartItemName(String);
+
+impl CartItemName {
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value, giving up the type's guarantee.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for CartItemName {
+    type Error = rt::Violations;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        rt::validate::check_str(crate::schema::CART_ITEM_NAME_CONSTRAINTS, &value)?;
+        Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for CartItemName {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
+impl TryFrom<&str> for CartItemName {
+    type Error = rt::Violations;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::try_from(value.to_string())
+    }
+}
+
+impl AsRef<str> for CartItemName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for CartItemName {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl fmt::Display for CartItemName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> Deserialize<'de> for CartItemName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::try_from(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Description of a cart item, at most 40 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CartItemDescription(String);
+
+impl CartItemDescription {
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value, giving up the type's guarantee.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for CartItemDescription {
+    type Error = rt::Violations;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        rt::validate::check_str(
+            crate::schema::CART_ITEM_DESCRIPTION_CONSTRAINTS,
+            &value,
+        )?;
+        Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for CartItemDescription {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
+impl TryFrom<&str> for CartItemDescription {
+    type Error = rt::Violations;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::try_from(value.to_string())
+    }
+}
+
+impl AsRef<str> for CartItemDescription {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for CartItemDescription {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl fmt::Display for CartItemDescription {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> Deserialize<'de> for CartItemDescription {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::try_from(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Number of pieces of a cart item, at least 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Quantity(i64);
+
+impl Quantity {
+    /// The value.
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for Quantity {
+    type Error = rt::Violations;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        rt::validate::check_int(crate::schema::QUANTITY_CONSTRAINTS, value)?;
+        Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for Quantity {
+    type Raw = i64;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: i64) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &i64 {
+        &self.0
+    }
+}
+
+impl Serialize for Quantity {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.0)
+    }
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> Deserialize<'de> for Quantity {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = i64::deserialize(deserializer)?;
+        Self::try_from(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The total price of a cart item line (quantity times unit price) in hundredths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LineAmount(i64);
+
+impl LineAmount {
+    /// The value.
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for LineAmount {
+    type Error = rt::Violations;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        rt::validate::check_int(crate::schema::LINE_AMOUNT_CONSTRAINTS, value)?;
+        Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for LineAmount {
+    type Raw = i64;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: i64) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &i64 {
+        &self.0
+    }
+}
+
+impl Serialize for LineAmount {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.0)
+    }
+}
+
+impl fmt::Display for LineAmount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> Deserialize<'de> for LineAmount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = i64::deserialize(deserializer)?;
+        Self::try_from(value).map_err(serde::de::Error::custom)
+    }
+}
+
 /// Screen height in pixels from screen.height; mandatory when javascriptEnabled is true.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ScreenHeight(i64);
@@ -2410,6 +2791,78 @@ impl fmt::Display for ScreenWidth {
 impl<'de> Deserialize<'de> for ScreenWidth {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = i64::deserialize(deserializer)?;
+        Self::try_from(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Until when a customPayment may be paid (YYYYMMDDhhmmss); required with customPayment.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CustomExpiry(String);
+
+impl CustomExpiry {
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value, giving up the type's guarantee.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for CustomExpiry {
+    type Error = rt::Violations;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        rt::validate::check_str(crate::schema::CUSTOM_EXPIRY_CONSTRAINTS, &value)?;
+        Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for CustomExpiry {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
+impl TryFrom<&str> for CustomExpiry {
+    type Error = rt::Violations;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::try_from(value.to_string())
+    }
+}
+
+impl AsRef<str> for CustomExpiry {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for CustomExpiry {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl fmt::Display for CustomExpiry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomExpiry {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
         Self::try_from(value).map_err(serde::de::Error::custom)
     }
 }

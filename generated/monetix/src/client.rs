@@ -4,8 +4,9 @@ use std::fmt;
 use oneclick_runtime as rt;
 
 use crate::model::{
-    CardSaleRequest, CardSaleResponse, PaymentStatusRequest, PaymentStatusResponse,
-    Callback,
+    CardSaleRequest, CardSaleResponse, CardRefundRequest, CardRefundResponse,
+    CardCaptureRequest, CardCaptureResponse, CardCancelRequest, CardCancelResponse,
+    PaymentStatusRequest, PaymentStatusResponse, Callback,
 };
 use crate::schema;
 
@@ -100,11 +101,56 @@ impl Client {
     /// the issuer, and sends the result in a signed callback (see `verify_callback`).
     ///
     /// `POST /v2/payment/card/sale`. Source: One-step purchase - Monetix Gate documentation (`003_99869fa4caf8ef47.txt`), section "Request structure".
+    ///
+    /// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
     pub async fn card_sale(
         &self,
         request: &CardSaleRequest,
     ) -> Result<CardSaleResponse, rt::Error> {
         self.engine.call(&schema::CARD_SALE, request).await
+    }
+
+    /// Gives a sale's money back, all of it (without `payment.amount`) or part of it. The
+    /// platform only acknowledges the request; whether money moved comes by callback, whose
+    /// `operation.type` is `refund` or `reversal` and whose `payment.status` becomes `refunded`,
+    /// `partially refunded`, `reversed` or `partially reversed`.
+    ///
+    /// `POST /v2/payment/card/refund`. Source: Gateway wire facts, the card-on-file lifecycle beyond the seed pages (`GATEWAYS.md`), section "Monetix / ECommPay Gate: after the sale".
+    ///
+    /// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
+    pub async fn card_refund(
+        &self,
+        request: &CardRefundRequest,
+    ) -> Result<CardRefundResponse, rt::Error> {
+        self.engine.call(&schema::CARD_REFUND, request).await
+    }
+
+    /// Captures a payment held for capture (`payment.status` `awaiting capture`): the held money
+    /// is taken. The platform only acknowledges the request; the result comes by callback with
+    /// `operation.type` `capture`.
+    ///
+    /// `POST /v2/payment/card/capture`. Source: Gateway wire facts, the card-on-file lifecycle beyond the seed pages (`GATEWAYS.md`), section "Monetix / ECommPay Gate: after the sale".
+    ///
+    /// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
+    pub async fn card_capture(
+        &self,
+        request: &CardCaptureRequest,
+    ) -> Result<CardCaptureResponse, rt::Error> {
+        self.engine.call(&schema::CARD_CAPTURE, request).await
+    }
+
+    /// Cancels a payment held for capture (`payment.status` `awaiting capture`): the hold is
+    /// released and no money is taken. The platform only acknowledges the request; the result
+    /// comes by callback with `operation.type` `cancel`.
+    ///
+    /// `POST /v2/payment/card/cancel`. Source: Gateway wire facts, the card-on-file lifecycle beyond the seed pages (`GATEWAYS.md`), section "Monetix / ECommPay Gate: after the sale".
+    ///
+    /// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
+    pub async fn card_cancel(
+        &self,
+        request: &CardCancelRequest,
+    ) -> Result<CardCancelResponse, rt::Error> {
+        self.engine.call(&schema::CARD_CANCEL, request).await
     }
 
     /// Reads the state of a payment by project and payment id.
@@ -117,8 +163,12 @@ impl Client {
         self.engine.call(&schema::PAYMENT_STATUS, request).await
     }
 
-    /// The result of a payment, POSTed by the platform to the URL in the project settings: a
-    /// success, a decline, or `redirect_data` when the customer must be redirected.
+    /// The result of an operation, POSTed by the platform to the request's
+    /// `general.merchant_callback_url`, or else to the URL in the project settings.
+    /// `operation.type` says which: a sale (success, decline, or `redirect_data` when the
+    /// customer must be redirected), a refund or reversal (`payment.status` refunded, partially
+    /// refunded, reversed or partially reversed when it succeeded), a capture or a cancel. Every
+    /// kind is verified the same way before it is decoded.
     ///
     /// Takes the raw body as received (axum: a `Bytes` extractor; actix-web: `web::Bytes`), not a re-serialised value. Verifies its signature with the message's recipes in constant time and only then decodes it: a callback that does not verify is an error, never a value. Source: One-step purchase - Monetix Gate documentation (`003_99869fa4caf8ef47.txt`), section "Callback structure".
     pub fn verify_callback(&self, raw: &[u8]) -> Result<Callback, rt::Error> {

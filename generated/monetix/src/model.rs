@@ -5,19 +5,53 @@ use oneclick_runtime as rt;
 use serde::{Deserialize, Serialize};
 
 use crate::types::{
-    Amount, CardHolder, Currency, Cvv, Decline, Email, IpAddress, Month, Pan, PaymentId,
-    PaymentState, Return, SavedAccountId, Success, Token, Year,
+    Amount, CardHolder, Currency, Cvv, Decline, Email, IpAddress, MerchantCallbackUrl,
+    Month, OperationType, Pan, PaymentId, PaymentState, Return, SavedAccountId, Success,
+    Token, Year,
 };
 
-/// General request identification information.
+/// General request identification information of a sale, refund, capture or cancel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct General {
-    /// Payment ID unique within the project: the idempotency key, a retry resends the same one.
+    /// Payment ID unique within the project. A sale creates the payment under it (the idempotency key: a retry resends the same one); a refund, capture or cancel names the sale's.
     pub payment_id: PaymentId,
+    /// Where the platform POSTs this operation's result callback, instead of the URL in the project settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_callback_url: Option<MerchantCallbackUrl>,
 }
 
 impl General {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(payment_id: PaymentId) -> Self {
+        Self {
+            payment_id,
+            merchant_callback_url: None,
+        }
+    }
+
+    /// Where the platform POSTs this operation's result callback, instead of the URL in the project settings.
+    pub fn merchant_callback_url(mut self, value: MerchantCallbackUrl) -> Self {
+        self.merchant_callback_url = Some(value);
+        self
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::GENERAL, self)
+    }
+}
+
+/// General request identification information of a status request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct StatusGeneral {
+    /// The ID of the payment whose state is read.
+    pub payment_id: PaymentId,
+}
+
+impl StatusGeneral {
     /// A value with the required fields; set optional ones with the setters.
     pub fn new(payment_id: PaymentId) -> Self {
         Self { payment_id }
@@ -26,7 +60,7 @@ impl General {
     /// Checks every constraint and rule of the spec and returns all violations, each with
     /// its JSON-pointer path. Client calls do this before anything is sent.
     pub fn validate(&self) -> Result<(), rt::Violations> {
-        rt::validate::validate(&crate::schema::GENERAL, self)
+        rt::validate::validate(&crate::schema::STATUS_GENERAL, self)
     }
 }
 
@@ -219,6 +253,75 @@ impl Payment {
     /// its JSON-pointer path. Client calls do this before anything is sent.
     pub fn validate(&self) -> Result<(), rt::Violations> {
         rt::validate::validate(&crate::schema::PAYMENT, self)
+    }
+}
+
+/// What to refund.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RefundPayment {
+    /// Amount to refund in minor units, more than zero; absent, the whole payment is refunded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Amount>,
+    /// Currency of the payment in the ISO-4217 alpha-3 format, upper case.
+    pub currency: Currency,
+    /// Why the money is given back.
+    pub description: String,
+    /// The merchant's own ID of this refund; give each refund of a payment its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_refund_id: Option<String>,
+}
+
+impl RefundPayment {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(currency: Currency, description: String) -> Self {
+        Self {
+            amount: None,
+            currency,
+            description,
+            merchant_refund_id: None,
+        }
+    }
+
+    /// Amount to refund in minor units, more than zero; absent, the whole payment is refunded.
+    pub fn amount(mut self, value: Amount) -> Self {
+        self.amount = Some(value);
+        self
+    }
+
+    /// The merchant's own ID of this refund; give each refund of a payment its own.
+    pub fn merchant_refund_id(mut self, value: String) -> Self {
+        self.merchant_refund_id = Some(value);
+        self
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::REFUND_PAYMENT, self)
+    }
+}
+
+/// The amount of a payment held for capture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct HeldPayment {
+    /// Amount in minor units, more than zero.
+    pub amount: Amount,
+    /// Currency of the payment in the ISO-4217 alpha-3 format, upper case.
+    pub currency: Currency,
+}
+
+impl HeldPayment {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(amount: Amount, currency: Currency) -> Self {
+        Self { amount, currency }
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::HELD_PAYMENT, self)
     }
 }
 
@@ -426,16 +529,16 @@ pub struct Provider {
     pub endpoint_id: Option<serde_json::Value>,
 }
 
-/// The operation (e.g. the sale) the callback reports on.
+/// The operation (a sale, refund, capture, cancel) the callback reports on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OperationInfo {
     /// Operation ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// Operation type, e.g. sale.
+    /// Operation type: sale, refund, reversal, capture or cancel; any other is kept as `Unknown`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub operation_type: Option<String>,
+    pub operation_type: Option<OperationType>,
     /// Operation status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PaymentState>,
@@ -500,7 +603,7 @@ pub struct RedirectData {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 232 (operation `card_sale`, line 215).
+/// From `spec/monetix.yaml`, line 294 (operation `card_sale`, line 271).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardSaleRequest {
@@ -570,11 +673,13 @@ pub enum PaymentInstrument {
     },
 }
 
-/// The receipt confirmation; the result comes by callback.
+/// The seed's receipt confirmation: the platform accepted the sale; the callback reporting on it has `operation.type` sale.
+///
+/// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardSaleResponse {
-    /// Request acceptance status, e.g. success.
+    /// Request acceptance status: success; any other value is an error.
     pub status: String,
     /// ID of the accepted request.
     pub request_id: String,
@@ -584,6 +689,180 @@ pub struct CardSaleResponse {
     /// Payment ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
+    /// Why the request was refused, with `status: error`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// A refund of a sale, whole or partial.
+///
+/// # On the wire
+///
+/// `POST /v2/payment/card/refund`. The client sends it: the fields as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `general.project_id`: the credential `project_id`
+/// - `general.signature`: the signature
+///
+/// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
+///
+/// From `spec/monetix.yaml`, line 404 (operation `card_refund`, line 380).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CardRefundRequest {
+    /// General request identification information; payment_id is the sale's.
+    pub general: General,
+    /// What to refund.
+    pub payment: RefundPayment,
+}
+
+impl CardRefundRequest {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(general: General, payment: RefundPayment) -> Self {
+        Self { general, payment }
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::CARD_REFUND_REQUEST, self)
+    }
+}
+
+/// The platform accepted the refund; the callback reporting on it has `operation.type` refund or reversal.
+///
+/// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CardRefundResponse {
+    /// Request acceptance status: success; any other value is an error.
+    pub status: String,
+    /// ID of the accepted request; the callback's operation.request_id.
+    pub request_id: String,
+    /// Project ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<i64>,
+    /// Payment ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// Why the request was refused, with `status: error`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// The capture of a held payment.
+///
+/// # On the wire
+///
+/// `POST /v2/payment/card/capture`. The client sends it: the fields as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `general.project_id`: the credential `project_id`
+/// - `general.signature`: the signature
+///
+/// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
+///
+/// From `spec/monetix.yaml`, line 449 (operation `card_capture`, line 426).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CardCaptureRequest {
+    /// General request identification information; payment_id is the held sale's.
+    pub general: General,
+    /// The amount to capture.
+    pub payment: HeldPayment,
+}
+
+impl CardCaptureRequest {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(general: General, payment: HeldPayment) -> Self {
+        Self { general, payment }
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::CARD_CAPTURE_REQUEST, self)
+    }
+}
+
+/// The platform accepted the capture; the callback reporting on it has `operation.type` capture.
+///
+/// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CardCaptureResponse {
+    /// Request acceptance status: success; any other value is an error.
+    pub status: String,
+    /// ID of the accepted request; the callback's operation.request_id.
+    pub request_id: String,
+    /// Project ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<i64>,
+    /// Payment ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// Why the request was refused, with `status: error`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// The cancellation of a held payment.
+///
+/// # On the wire
+///
+/// `POST /v2/payment/card/cancel`. The client sends it: the fields as JSON.
+///
+/// The client fills in itself, so this type has no field for them:
+///
+/// - `general.project_id`: the credential `project_id`
+/// - `general.signature`: the signature
+///
+/// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
+///
+/// From `spec/monetix.yaml`, line 487 (operation `card_cancel`, line 464).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CardCancelRequest {
+    /// General request identification information; payment_id is the held sale's.
+    pub general: General,
+    /// The held amount.
+    pub payment: HeldPayment,
+}
+
+impl CardCancelRequest {
+    /// A value with the required fields; set optional ones with the setters.
+    pub fn new(general: General, payment: HeldPayment) -> Self {
+        Self { general, payment }
+    }
+
+    /// Checks every constraint and rule of the spec and returns all violations, each with
+    /// its JSON-pointer path. Client calls do this before anything is sent.
+    pub fn validate(&self) -> Result<(), rt::Violations> {
+        rt::validate::validate(&crate::schema::CARD_CANCEL_REQUEST, self)
+    }
+}
+
+/// The platform accepted the cancellation; the callback reporting on it has `operation.type` cancel.
+///
+/// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CardCancelResponse {
+    /// Request acceptance status: success; any other value is an error.
+    pub status: String,
+    /// ID of the accepted request; the callback's operation.request_id.
+    pub request_id: String,
+    /// Project ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<i64>,
+    /// Payment ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
+    /// Why the request was refused, with `status: error`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// Asks for a payment's state.
@@ -599,17 +878,17 @@ pub struct CardSaleResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 327 (operation `payment_status`, line 317).
+/// From `spec/monetix.yaml`, line 512 (operation `payment_status`, line 502).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentStatusRequest {
     /// General request identification information; payment_id names the payment.
-    pub general: General,
+    pub general: StatusGeneral,
 }
 
 impl PaymentStatusRequest {
     /// A value with the required fields; set optional ones with the setters.
-    pub fn new(general: General) -> Self {
+    pub fn new(general: StatusGeneral) -> Self {
         Self { general }
     }
 
@@ -643,7 +922,7 @@ pub struct PaymentStatusResponse {
     pub errors: Option<Vec<serde_json::Value>>,
 }
 
-/// A signed payment result.
+/// A signed result of a sale, refund, capture or cancel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Callback {

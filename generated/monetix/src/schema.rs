@@ -8,8 +8,7 @@ pub static GATEWAY: Gateway = Gateway {
     recipes: &[&RECIPE_REQUEST, &RECIPE_ANSWER],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: None,
-    errors: None,
+    errors: &[],
     headers: &[],
     environments: &[("ecommpay", "https://api.ecommpay.com")],
     credentials: &[
@@ -18,15 +17,23 @@ pub static GATEWAY: Gateway = Gateway {
             kind: CredentialKind::Text,
             sensitive: false,
             integer: true,
+            optional: false,
         },
         CredentialSpec {
             name: "secret_key",
             kind: CredentialKind::Secret,
             sensitive: false,
             integer: false,
+            optional: false,
         },
     ],
-    operations: &[&CARD_SALE, &PAYMENT_STATUS],
+    operations: &[
+        &CARD_SALE,
+        &CARD_REFUND,
+        &CARD_CAPTURE,
+        &CARD_CANCEL,
+        &PAYMENT_STATUS,
+    ],
     callbacks: &[&VERIFY_CALLBACK],
     retry_http_status: &[500],
     unprocessed_http_status: &[],
@@ -56,6 +63,7 @@ pub static RECIPE_REQUEST: recipe::NamedRecipe = recipe::NamedRecipe {
     },
     sign_key: Some("secret_key"),
     verify_key: None,
+    optional_credentials: &[],
 };
 
 /// The signature recipe `answer`.
@@ -82,6 +90,7 @@ pub static RECIPE_ANSWER: recipe::NamedRecipe = recipe::NamedRecipe {
     },
     sign_key: None,
     verify_key: Some("secret_key"),
+    optional_credentials: &[],
 };
 
 /// Values of [`crate::PaymentState`].
@@ -105,6 +114,29 @@ pub static PAYMENT_STATE_VALUES: Enum = Enum {
     ],
 };
 
+/// Values of [`crate::OperationType`].
+pub static OPERATION_TYPE_VALUES: Enum = Enum {
+    name: "OperationType",
+    values: &[
+        Literal::Str("sale"),
+        Literal::Str("refund"),
+        Literal::Str("reversal"),
+        Literal::Str("capture"),
+        Literal::Str("cancel"),
+    ],
+};
+
+/// Constraints of [`crate::PaymentId`].
+pub static PAYMENT_ID_CONSTRAINTS: &[Constraint] = &[
+    Constraint::MinLength(1, LengthUnit::Chars),
+];
+
+/// Constraints of [`crate::Amount`].
+pub static AMOUNT_CONSTRAINTS: &[Constraint] = &[Constraint::Min(1)];
+
+/// Constraints of [`crate::Currency`].
+pub static CURRENCY_CONSTRAINTS: &[Constraint] = &[Constraint::Format(Format::Currency)];
+
 static PAN_PATTERN: Pattern = Pattern::new("^[0-9]{13,19}$");
 
 /// Constraints of [`crate::Pan`].
@@ -118,9 +150,9 @@ static CVV_PATTERN: Pattern = Pattern::new("^[0-9]{3,4}$");
 /// Constraints of [`crate::Cvv`].
 pub static CVV_CONSTRAINTS: &[Constraint] = &[Constraint::Pattern(&CVV_PATTERN)];
 
-/// Constraints of [`crate::PaymentId`].
-pub static PAYMENT_ID_CONSTRAINTS: &[Constraint] = &[
-    Constraint::MinLength(1, LengthUnit::Chars),
+/// Constraints of [`crate::MerchantCallbackUrl`].
+pub static MERCHANT_CALLBACK_URL_CONSTRAINTS: &[Constraint] = &[
+    Constraint::Format(Format::Url),
 ];
 
 /// Constraints of [`crate::IpAddress`].
@@ -128,12 +160,6 @@ pub static IP_ADDRESS_CONSTRAINTS: &[Constraint] = &[Constraint::Format(Format::
 
 /// Constraints of [`crate::Email`].
 pub static EMAIL_CONSTRAINTS: &[Constraint] = &[Constraint::Format(Format::Email)];
-
-/// Constraints of [`crate::Amount`].
-pub static AMOUNT_CONSTRAINTS: &[Constraint] = &[Constraint::Min(1)];
-
-/// Constraints of [`crate::Currency`].
-pub static CURRENCY_CONSTRAINTS: &[Constraint] = &[Constraint::Format(Format::Currency)];
 
 /// Constraints of [`crate::Success`].
 pub static SUCCESS_CONSTRAINTS: &[Constraint] = &[Constraint::Format(Format::Url)];
@@ -169,6 +195,24 @@ pub static TOKEN_CONSTRAINTS: &[Constraint] = &[
 /// Fields and rules of [`crate::General`].
 pub static GENERAL: Object = Object {
     name: "General",
+    fields: &[
+        Field::new("project_id", Kind::Integer)
+            .required()
+            .auto(Auto::Credential("project_id")),
+        Field::new("payment_id", Kind::String)
+            .required()
+            .constraints(PAYMENT_ID_CONSTRAINTS),
+        Field::new("signature", Kind::String).required().auto(Auto::Signature),
+        Field::new("merchant_callback_url", Kind::String)
+            .constraints(MERCHANT_CALLBACK_URL_CONSTRAINTS),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::StatusGeneral`].
+pub static STATUS_GENERAL: Object = Object {
+    name: "StatusGeneral",
     fields: &[
         Field::new("project_id", Kind::Integer)
             .required()
@@ -217,6 +261,32 @@ pub static PAYMENT: Object = Object {
             .required()
             .constraints(CURRENCY_CONSTRAINTS),
         Field::new("description", Kind::String),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::RefundPayment`].
+pub static REFUND_PAYMENT: Object = Object {
+    name: "RefundPayment",
+    fields: &[
+        Field::new("amount", Kind::Integer).constraints(AMOUNT_CONSTRAINTS),
+        Field::new("currency", Kind::String)
+            .required()
+            .constraints(CURRENCY_CONSTRAINTS),
+        Field::new("description", Kind::String).required(),
+        Field::new("merchant_refund_id", Kind::String),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::HeldPayment`].
+pub static HELD_PAYMENT: Object = Object {
+    name: "HeldPayment",
+    fields: &[
+        Field::new("amount", Kind::Integer).required().constraints(AMOUNT_CONSTRAINTS),
+        Field::new("currency", Kind::String).required().constraints(CURRENCY_CONSTRAINTS),
     ],
     rules: &[],
     items: None,
@@ -320,7 +390,7 @@ pub static OPERATION_INFO: Object = Object {
     name: "OperationInfo",
     fields: &[
         Field::new("id", Kind::Integer),
-        Field::new("type", Kind::String),
+        Field::new("type", Kind::Enum(&OPERATION_TYPE_VALUES)),
         Field::new("status", Kind::Enum(&PAYMENT_STATE_VALUES)),
         Field::new("date", Kind::String),
         Field::new("created_date", Kind::String),
@@ -377,6 +447,82 @@ pub static CARD_SALE_RESPONSE: Object = Object {
         Field::new("request_id", Kind::String).required(),
         Field::new("project_id", Kind::Integer),
         Field::new("payment_id", Kind::String),
+        Field::new("message", Kind::String),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::CardRefundRequest`].
+pub static CARD_REFUND_REQUEST: Object = Object {
+    name: "card_refund request",
+    fields: &[
+        Field::new("general", Kind::Object(&GENERAL)).required(),
+        Field::new("payment", Kind::Object(&REFUND_PAYMENT)).required(),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::CardRefundResponse`].
+pub static CARD_REFUND_RESPONSE: Object = Object {
+    name: "card_refund response",
+    fields: &[
+        Field::new("status", Kind::String).required(),
+        Field::new("request_id", Kind::String).required(),
+        Field::new("project_id", Kind::Integer),
+        Field::new("payment_id", Kind::String),
+        Field::new("message", Kind::String),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::CardCaptureRequest`].
+pub static CARD_CAPTURE_REQUEST: Object = Object {
+    name: "card_capture request",
+    fields: &[
+        Field::new("general", Kind::Object(&GENERAL)).required(),
+        Field::new("payment", Kind::Object(&HELD_PAYMENT)).required(),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::CardCaptureResponse`].
+pub static CARD_CAPTURE_RESPONSE: Object = Object {
+    name: "card_capture response",
+    fields: &[
+        Field::new("status", Kind::String).required(),
+        Field::new("request_id", Kind::String).required(),
+        Field::new("project_id", Kind::Integer),
+        Field::new("payment_id", Kind::String),
+        Field::new("message", Kind::String),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::CardCancelRequest`].
+pub static CARD_CANCEL_REQUEST: Object = Object {
+    name: "card_cancel request",
+    fields: &[
+        Field::new("general", Kind::Object(&GENERAL)).required(),
+        Field::new("payment", Kind::Object(&HELD_PAYMENT)).required(),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::CardCancelResponse`].
+pub static CARD_CANCEL_RESPONSE: Object = Object {
+    name: "card_cancel response",
+    fields: &[
+        Field::new("status", Kind::String).required(),
+        Field::new("request_id", Kind::String).required(),
+        Field::new("project_id", Kind::Integer),
+        Field::new("payment_id", Kind::String),
+        Field::new("message", Kind::String),
     ],
     rules: &[],
     items: None,
@@ -385,7 +531,7 @@ pub static CARD_SALE_RESPONSE: Object = Object {
 /// Fields and rules of [`crate::PaymentStatusRequest`].
 pub static PAYMENT_STATUS_REQUEST: Object = Object {
     name: "payment_status request",
-    fields: &[Field::new("general", Kind::Object(&GENERAL)).required()],
+    fields: &[Field::new("general", Kind::Object(&STATUS_GENERAL)).required()],
     rules: &[],
     items: None,
 };
@@ -437,10 +583,149 @@ pub static CARD_SALE: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &["general.payment_id"],
-    success_when: Some(SuccessWhen {
-        field: "status",
-        values: &[Literal::Str("success")],
-    }),
+    result: Some(
+        &ResultSpec {
+            code_field: "status",
+            message_field: Some("message"),
+            codes: &[
+                ResultCodeInfo {
+                    code: Literal::Str("success"),
+                    name: "accepted",
+                    meaning: Meaning::Success,
+                },
+                ResultCodeInfo {
+                    code: Literal::Str("error"),
+                    name: "error",
+                    meaning: Meaning::Failure,
+                },
+            ],
+            secondary: None,
+        },
+    ),
+    answer_matches: &[],
+    encoding: Encoding::Json,
+    answer: Answer::JSON,
+    delivery: Delivery::Call,
+    headers: &[],
+};
+
+/// The `card_refund` operation: `POST /v2/payment/card/refund`.
+pub static CARD_REFUND: Operation = Operation {
+    id: "card_refund",
+    summary: "Gives a sale's money back, all of it (without `payment.amount`) or part of it. The platform only acknowledges the request; whether money moved comes by callback, whose `operation.type` is `refund` or `reversal` and whose `payment.status` becomes `refunded`, `partially refunded`, `reversed` or `partially reversed`.",
+    method: Method::Post,
+    path: "/v2/payment/card/refund",
+    request: &CARD_REFUND_REQUEST,
+    response: &CARD_REFUND_RESPONSE,
+    request_recipes: &[&RECIPE_REQUEST],
+    response_recipes: &[],
+    request_signature: &[],
+    response_signature: &[],
+    retryable_result_codes: &[],
+    repeat: Repeat::Unsafe,
+    reconcile: &["general.payment_id", "payment.merchant_refund_id"],
+    result: Some(
+        &ResultSpec {
+            code_field: "status",
+            message_field: Some("message"),
+            codes: &[
+                ResultCodeInfo {
+                    code: Literal::Str("success"),
+                    name: "accepted",
+                    meaning: Meaning::Success,
+                },
+                ResultCodeInfo {
+                    code: Literal::Str("error"),
+                    name: "error",
+                    meaning: Meaning::Failure,
+                },
+            ],
+            secondary: None,
+        },
+    ),
+    answer_matches: &[],
+    encoding: Encoding::Json,
+    answer: Answer::JSON,
+    delivery: Delivery::Call,
+    headers: &[],
+};
+
+/// The `card_capture` operation: `POST /v2/payment/card/capture`.
+pub static CARD_CAPTURE: Operation = Operation {
+    id: "card_capture",
+    summary: "Captures a payment held for capture (`payment.status` `awaiting capture`): the held money is taken. The platform only acknowledges the request; the result comes by callback with `operation.type` `capture`.",
+    method: Method::Post,
+    path: "/v2/payment/card/capture",
+    request: &CARD_CAPTURE_REQUEST,
+    response: &CARD_CAPTURE_RESPONSE,
+    request_recipes: &[&RECIPE_REQUEST],
+    response_recipes: &[],
+    request_signature: &[],
+    response_signature: &[],
+    retryable_result_codes: &[],
+    repeat: Repeat::Unsafe,
+    reconcile: &["general.payment_id"],
+    result: Some(
+        &ResultSpec {
+            code_field: "status",
+            message_field: Some("message"),
+            codes: &[
+                ResultCodeInfo {
+                    code: Literal::Str("success"),
+                    name: "accepted",
+                    meaning: Meaning::Success,
+                },
+                ResultCodeInfo {
+                    code: Literal::Str("error"),
+                    name: "error",
+                    meaning: Meaning::Failure,
+                },
+            ],
+            secondary: None,
+        },
+    ),
+    answer_matches: &[],
+    encoding: Encoding::Json,
+    answer: Answer::JSON,
+    delivery: Delivery::Call,
+    headers: &[],
+};
+
+/// The `card_cancel` operation: `POST /v2/payment/card/cancel`.
+pub static CARD_CANCEL: Operation = Operation {
+    id: "card_cancel",
+    summary: "Cancels a payment held for capture (`payment.status` `awaiting capture`): the hold is released and no money is taken. The platform only acknowledges the request; the result comes by callback with `operation.type` `cancel`.",
+    method: Method::Post,
+    path: "/v2/payment/card/cancel",
+    request: &CARD_CANCEL_REQUEST,
+    response: &CARD_CANCEL_RESPONSE,
+    request_recipes: &[&RECIPE_REQUEST],
+    response_recipes: &[],
+    request_signature: &[],
+    response_signature: &[],
+    retryable_result_codes: &[],
+    repeat: Repeat::Unsafe,
+    reconcile: &["general.payment_id"],
+    result: Some(
+        &ResultSpec {
+            code_field: "status",
+            message_field: Some("message"),
+            codes: &[
+                ResultCodeInfo {
+                    code: Literal::Str("success"),
+                    name: "accepted",
+                    meaning: Meaning::Success,
+                },
+                ResultCodeInfo {
+                    code: Literal::Str("error"),
+                    name: "error",
+                    meaning: Meaning::Failure,
+                },
+            ],
+            secondary: None,
+        },
+    ),
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -462,7 +747,8 @@ pub static PAYMENT_STATUS: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -472,11 +758,12 @@ pub static PAYMENT_STATUS: Operation = Operation {
 /// The `callback` callback, verified by `Client::verify_callback`.
 pub static VERIFY_CALLBACK: Callback = Callback {
     id: "callback",
-    summary: "The result of a payment, POSTed by the platform to the URL in the project settings: a success, a decline, or `redirect_data` when the customer must be redirected.",
+    summary: "The result of an operation, POSTed by the platform to the request's `general.merchant_callback_url`, or else to the URL in the project settings. `operation.type` says which: a sale (success, decline, or `redirect_data` when the customer must be redirected), a refund or reversal (`payment.status` refunded, partially refunded, reversed or partially reversed when it succeeded), a capture or a cancel. Every kind is verified the same way before it is decoded.",
     message: &CALLBACK,
     recipes: &[&RECIPE_ANSWER],
     signature: &[],
     token_field: None,
     delivery: MessageEncoding::Json,
     charset: Charset::Utf8,
+    result: None,
 };

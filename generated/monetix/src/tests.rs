@@ -173,6 +173,42 @@ fn card_sale_example_vector_token() {
     );
 }
 
+/// vectors/monetix-lifecycle.json, the refund request.
+#[test]
+fn card_refund_example_vector_partial_refund() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "general": {
+    "project_id": 42,
+    "payment_id": "456789",
+    "signature": ""
+  },
+  "payment": {
+    "amount": 10000,
+    "currency": "USD",
+    "description": "Partial refund",
+    "merchant_refund_id": "refund-1"
+  }
+}"#,
+        )
+        .unwrap();
+    let expected = without(&json, &["/general/project_id", "/general/signature"]);
+    let request: CardRefundRequest = serde_json::from_value(expected.clone())
+        .expect("the example builds");
+    request.validate().expect("the example is valid");
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::CARD_REFUND.request_signature,
+        inputs: &[],
+    };
+    assert_eq!(
+        rt::recipe::Interpret::text(& schema::RECIPE_REQUEST.recipe, & message).unwrap(),
+        "general:payment_id:456789;general:project_id:42;payment:amount:10000;payment:currency:USD;payment:description:Partial refund;payment:merchant_refund_id:refund-1"
+    );
+}
+
 /// Seed 003, figure 4 - a successful one-step purchase callback.
 #[test]
 fn callback_example_success() {
@@ -300,6 +336,33 @@ fn callback_example_decline() {
     parsed.expect("the example parses");
 }
 
+/// vectors/monetix-lifecycle.json, the callback vector of the platform's PHP SDK.
+#[test]
+fn callback_example_vector_php_sdk() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "payment": {
+    "id": "000049",
+    "status": "success"
+  },
+  "signature": "/3TrhHVz9BHaLfgLyhoxO7dsQNzbzZa/TdO3pxQocXWwgVM6tGlzMLVfpOxFNTnkR9iiFVK/77ZedMcbkCjmng=="
+}"#,
+        )
+        .unwrap();
+    let parsed: Result<Callback, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
+    let message = rt::recipe::Message {
+        body: &json,
+        raw_body: "",
+        order: schema::VERIFY_CALLBACK.signature,
+        inputs: &[],
+    };
+    assert_eq!(
+        rt::recipe::Interpret::text(& schema::RECIPE_ANSWER.recipe, & message).unwrap(),
+        "payment:id:000049;payment:status:success"
+    );
+}
+
 /// Seed 003, figure 2 - redirection data with an empty body (`[]`), in a minimal callback.
 #[test]
 fn callback_example_redirect_empty_body() {
@@ -349,6 +412,18 @@ fn callback_example_redirect_body() {
 }
 
 #[test]
+fn payment_id_boundaries() {
+    assert!(PaymentId::try_from("a").is_ok());
+    assert_eq!(rule(PaymentId::try_from("")), rt::RuleKind::MinLength);
+}
+
+#[test]
+fn amount_boundaries() {
+    assert!(Amount::try_from(1).is_ok());
+    assert_eq!(rule(Amount::try_from(0)), rt::RuleKind::Min);
+}
+
+#[test]
 fn pan_samples() {
     let valid = ["4242424242424242", "5555555555554444", "4222222222222"];
     let invalid = [
@@ -375,18 +450,6 @@ fn cvv_samples() {
     for value in invalid {
         assert!(Cvv::try_from(value).is_err(), "{value:?} must be rejected");
     }
-}
-
-#[test]
-fn payment_id_boundaries() {
-    assert!(PaymentId::try_from("a").is_ok());
-    assert_eq!(rule(PaymentId::try_from("")), rt::RuleKind::MinLength);
-}
-
-#[test]
-fn amount_boundaries() {
-    assert!(Amount::try_from(1).is_ok());
-    assert_eq!(rule(Amount::try_from(0)), rt::RuleKind::Min);
 }
 
 #[test]
@@ -454,5 +517,19 @@ fn enums_use_the_wire_values() {
     ] {
         assert_eq!(serde_json::json!(value), wire);
         assert_eq!(serde_json::from_value:: < PaymentState > (wire).unwrap(), value);
+    }
+    for (value, wire) in [
+        (OperationType::Sale, serde_json::json!("sale")),
+        (OperationType::Refund, serde_json::json!("refund")),
+        (OperationType::Reversal, serde_json::json!("reversal")),
+        (OperationType::Capture, serde_json::json!("capture")),
+        (OperationType::Cancel, serde_json::json!("cancel")),
+        (
+            OperationType::Unknown("not-in-the-spec".to_string()),
+            serde_json::json!("not-in-the-spec"),
+        ),
+    ] {
+        assert_eq!(serde_json::json!(value), wire);
+        assert_eq!(serde_json::from_value:: < OperationType > (wire).unwrap(), value);
     }
 }

@@ -104,6 +104,267 @@ impl<'de> Deserialize<'de> for PaymentState {
     }
 }
 
+/// The kind of operation a callback or status reports on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperationType {
+    /// `sale`: A one-step purchase (`card_sale`).
+    Sale,
+    /// `refund`: A refund (`card_refund`).
+    Refund,
+    /// `reversal`: A refund the platform carried out as a reversal (`card_refund`).
+    Reversal,
+    /// `capture`: The capture of a held payment (`card_capture`).
+    Capture,
+    /// `cancel`: The cancellation of a held payment (`card_cancel`).
+    Cancel,
+    /// A value this version of the spec does not know: responses keep it, requests reject it.
+    Unknown(String),
+}
+
+impl OperationType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sale => "sale",
+            Self::Refund => "refund",
+            Self::Reversal => "reversal",
+            Self::Capture => "capture",
+            Self::Cancel => "cancel",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for OperationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "sale" => Self::Sale,
+            "refund" => Self::Refund,
+            "reversal" => Self::Reversal,
+            "capture" => Self::Capture,
+            "cancel" => Self::Cancel,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for OperationType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for OperationType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OperationType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// A payment ID, unique within the project; at least one character.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PaymentId(String);
+
+impl PaymentId {
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value, giving up the type's guarantee.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for PaymentId {
+    type Error = rt::Violations;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        rt::validate::check_str(crate::schema::PAYMENT_ID_CONSTRAINTS, &value)?;
+        Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for PaymentId {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
+impl TryFrom<&str> for PaymentId {
+    type Error = rt::Violations;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::try_from(value.to_string())
+    }
+}
+
+impl AsRef<str> for PaymentId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for PaymentId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl fmt::Display for PaymentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::try_from(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// An amount in minor units, more than zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Amount(i64);
+
+impl Amount {
+    /// The value.
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl TryFrom<i64> for Amount {
+    type Error = rt::Violations;
+
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        rt::validate::check_int(crate::schema::AMOUNT_CONSTRAINTS, value)?;
+        Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for Amount {
+    type Raw = i64;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: i64) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &i64 {
+        &self.0
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.0)
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = i64::deserialize(deserializer)?;
+        Self::try_from(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A currency in the ISO-4217 alpha-3 format, upper case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Currency(String);
+
+impl Currency {
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value, giving up the type's guarantee.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for Currency {
+    type Error = rt::Violations;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        rt::validate::check_str(crate::schema::CURRENCY_CONSTRAINTS, &value)?;
+        Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for Currency {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
+impl TryFrom<&str> for Currency {
+    type Error = rt::Violations;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::try_from(value.to_string())
+    }
+}
+
+impl AsRef<str> for Currency {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for Currency {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::try_from(value).map_err(serde::de::Error::custom)
+    }
+}
+
 /// A card number, 13 to 19 digits with a valid Luhn check digit. Card data.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Pan(String);
@@ -250,11 +511,11 @@ impl<'de> Deserialize<'de> for Cvv {
     }
 }
 
-/// Payment ID unique within the project: the idempotency key, a retry resends the same one.
+/// Where the platform POSTs this operation's result callback, instead of the URL in the project settings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PaymentId(String);
+pub struct MerchantCallbackUrl(String);
 
-impl PaymentId {
+impl MerchantCallbackUrl {
     /// The value as a string slice.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -266,16 +527,19 @@ impl PaymentId {
     }
 }
 
-impl TryFrom<String> for PaymentId {
+impl TryFrom<String> for MerchantCallbackUrl {
     type Error = rt::Violations;
 
     fn try_from(value: String) -> Result<Self, Self::Error> {
-        rt::validate::check_str(crate::schema::PAYMENT_ID_CONSTRAINTS, &value)?;
+        rt::validate::check_str(
+            crate::schema::MERCHANT_CALLBACK_URL_CONSTRAINTS,
+            &value,
+        )?;
         Ok(Self(value))
     }
 }
 
-impl rt::Constrained for PaymentId {
+impl rt::Constrained for MerchantCallbackUrl {
     type Raw = String;
 
     const SENSITIVE: bool = false;
@@ -289,7 +553,7 @@ impl rt::Constrained for PaymentId {
     }
 }
 
-impl TryFrom<&str> for PaymentId {
+impl TryFrom<&str> for MerchantCallbackUrl {
     type Error = rt::Violations;
 
     fn try_from(value: &str) -> Result<Self, Self::Error> {
@@ -297,25 +561,25 @@ impl TryFrom<&str> for PaymentId {
     }
 }
 
-impl AsRef<str> for PaymentId {
+impl AsRef<str> for MerchantCallbackUrl {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
-impl Serialize for PaymentId {
+impl Serialize for MerchantCallbackUrl {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.0)
     }
 }
 
-impl fmt::Display for PaymentId {
+impl fmt::Display for MerchantCallbackUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.0, f)
     }
 }
 
-impl<'de> Deserialize<'de> for PaymentId {
+impl<'de> Deserialize<'de> for MerchantCallbackUrl {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Self::try_from(value).map_err(serde::de::Error::custom)
@@ -460,131 +724,6 @@ impl fmt::Display for Email {
 }
 
 impl<'de> Deserialize<'de> for Email {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Self::try_from(value).map_err(serde::de::Error::custom)
-    }
-}
-
-/// Payment amount in minor units, more than zero.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Amount(i64);
-
-impl Amount {
-    /// The value.
-    pub fn get(self) -> i64 {
-        self.0
-    }
-}
-
-impl TryFrom<i64> for Amount {
-    type Error = rt::Violations;
-
-    fn try_from(value: i64) -> Result<Self, Self::Error> {
-        rt::validate::check_int(crate::schema::AMOUNT_CONSTRAINTS, value)?;
-        Ok(Self(value))
-    }
-}
-
-impl rt::Constrained for Amount {
-    type Raw = i64;
-
-    const SENSITIVE: bool = false;
-
-    fn check(raw: i64) -> Result<Self, rt::Violations> {
-        Self::try_from(raw)
-    }
-
-    fn raw(&self) -> &i64 {
-        &self.0
-    }
-}
-
-impl Serialize for Amount {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.0)
-    }
-}
-
-impl fmt::Display for Amount {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl<'de> Deserialize<'de> for Amount {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = i64::deserialize(deserializer)?;
-        Self::try_from(value).map_err(serde::de::Error::custom)
-    }
-}
-
-/// Payment currency in the ISO-4217 alpha-3 format, upper case.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Currency(String);
-
-impl Currency {
-    /// The value as a string slice.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The value, giving up the type's guarantee.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for Currency {
-    type Error = rt::Violations;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        rt::validate::check_str(crate::schema::CURRENCY_CONSTRAINTS, &value)?;
-        Ok(Self(value))
-    }
-}
-
-impl rt::Constrained for Currency {
-    type Raw = String;
-
-    const SENSITIVE: bool = false;
-
-    fn check(raw: String) -> Result<Self, rt::Violations> {
-        Self::try_from(raw)
-    }
-
-    fn raw(&self) -> &String {
-        &self.0
-    }
-}
-
-impl TryFrom<&str> for Currency {
-    type Error = rt::Violations;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::try_from(value.to_string())
-    }
-}
-
-impl AsRef<str> for Currency {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Serialize for Currency {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl fmt::Display for Currency {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl<'de> Deserialize<'de> for Currency {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Self::try_from(value).map_err(serde::de::Error::custom)

@@ -7,7 +7,9 @@ use crate::model::{
     CreateHppOrderRequest, CreateHppOrderResponse, CreatePayByLinkRequest,
     CreatePayByLinkResponse, ListCustomerContractsRequest, ListCustomerContractsResponse,
     DeactivateContractRequest, DeactivateContractResponse, GetOrderRequest,
-    GetOrderResponse, Notification,
+    GetOrderResponse, CreateMitOrderRequest, CreateMitOrderResponse,
+    CaptureOperationRequest, CaptureOperationResponse, RefundOperationRequest,
+    RefundOperationResponse, GetOperationRequest, GetOperationResponse, Notification,
 };
 use crate::schema;
 
@@ -138,9 +140,9 @@ impl Client {
         self.engine.call(&schema::DEACTIVATE_CONTRACT, request).await
     }
 
-    /// Reads an order and its operations.
+    /// Reads an order, where it stands and its operations.
     ///
-    /// `GET /orders/{orderId}`. Source: Gateway wire facts, Nexi XPay (REST API v1) (`GATEWAYS.md`), section "Nexi XPay (REST API v1)".
+    /// `GET /orders/{orderId}`. Source: Gateway wire facts, Nexi XPay (REST API v1) (`GATEWAYS.md`), section "Nexi XPay: orders, operations, contracts, notifications".
     pub async fn get_order(
         &self,
         request: &GetOrderRequest,
@@ -148,16 +150,63 @@ impl Client {
         self.engine.call(&schema::GET_ORDER, request).await
     }
 
-    /// The payment notification XPay sends to the order's notificationUrl.
+    /// Charges a stored contract without the customer (a merchant-initiated payment): the
+    /// contract must be active and belong to the order's customer.
     ///
-    /// Takes the raw body as received (axum: a `Bytes` extractor; actix-web: `web::Bytes`), not a re-serialised value. Checks its `securityToken` against `expected_token` (the one returned when the order was created) in constant time before decoding it: a notification that does not match is an error, never a value. Source: Gateway wire facts, Nexi XPay (REST API v1) (`GATEWAYS.md`), section "Nexi XPay (REST API v1) - notifications".
+    /// `POST /orders/mit`. Source: Gateway wire facts, Nexi XPay (REST API v1) (`GATEWAYS.md`), section "Nexi XPay: orders, operations, contracts, notifications".
+    pub async fn create_mit_order(
+        &self,
+        request: &CreateMitOrderRequest,
+    ) -> Result<CreateMitOrderResponse, rt::Error> {
+        self.engine.call(&schema::CREATE_MIT_ORDER, request).await
+    }
+
+    /// Captures an authorised operation, in full or in part. XPay refuses more than is still
+    /// authorised.
+    ///
+    /// `POST /operations/{operationId}/captures`. Source: Gateway wire facts, Nexi XPay (REST API v1) (`GATEWAYS.md`), section "Nexi XPay: orders, operations, contracts, notifications".
+    pub async fn capture_operation(
+        &self,
+        request: &CaptureOperationRequest,
+    ) -> Result<CaptureOperationResponse, rt::Error> {
+        self.engine.call(&schema::CAPTURE_OPERATION, request).await
+    }
+
+    /// Refunds a captured operation, in full or in part; on an authorisation that was never
+    /// captured it voids the authorisation instead. XPay refuses more than is still captured.
+    ///
+    /// `POST /operations/{operationId}/refunds`. Source: Gateway wire facts, Nexi XPay (REST API v1) (`GATEWAYS.md`), section "Nexi XPay: orders, operations, contracts, notifications".
+    pub async fn refund_operation(
+        &self,
+        request: &RefundOperationRequest,
+    ) -> Result<RefundOperationResponse, rt::Error> {
+        self.engine.call(&schema::REFUND_OPERATION, request).await
+    }
+
+    /// Reads one operation.
+    ///
+    /// `GET /operations/{operationId}`. Source: Gateway wire facts, Nexi XPay (REST API v1) (`GATEWAYS.md`), section "Nexi XPay: orders, operations, contracts, notifications".
+    pub async fn get_operation(
+        &self,
+        request: &GetOperationRequest,
+    ) -> Result<GetOperationResponse, rt::Error> {
+        self.engine.call(&schema::GET_OPERATION, request).await
+    }
+
+    /// The payment notification XPay POSTs to the order's notificationUrl.
+    ///
+    /// Takes the raw body as received (axum: a `Bytes` extractor; actix-web: `web::Bytes`), not a re-serialised value. Checks its `securityToken` against `expected_security_token` (the one returned when the order was created) in constant time before decoding it: a notification that does not match is an error, never a value. Source: Gateway wire facts, Nexi XPay (REST API v1) (`GATEWAYS.md`), section "Nexi XPay: orders, operations, contracts, notifications".
     pub fn verify_notification(
         &self,
         raw: &[u8],
-        expected_token: &str,
+        expected_security_token: &str,
     ) -> Result<Notification, rt::Error> {
         self.engine
-            .verify_notification_as(&schema::VERIFY_NOTIFICATION, raw, expected_token)
+            .verify_notification_as(
+                &schema::VERIFY_NOTIFICATION,
+                raw,
+                expected_security_token,
+            )
     }
 }
 

@@ -4,11 +4,16 @@
 //! OneClick payments on Nexi XPay: the first payment creates a contract for the customer
 //! (`Recurrence::first_payment`), later payments reuse it (`Recurrence::subsequent_payment`),
 //! through either the Hosted Payment Page (`create_hpp_order`) or Pay-by-Link
-//! (`create_pay_by_link`). The customer's contracts can be listed and deactivated.
+//! (`create_pay_by_link`). The merchant charges a stored contract itself with
+//! `create_mit_order`, captures and refunds operations (`capture_operation`,
+//! `refund_operation`; a refund before any capture voids the authorisation) and reads orders
+//! and operations (`get_order`, `get_operation`). The customer's contracts can be listed and
+//! deactivated.
 //!
-//! Every call carries the API key and a fresh Correlation-Id; order creation carries an
-//! Idempotency-Key that a retry sends again. Notifications are checked against the
-//! securityToken returned at order creation, in constant time (`verify_notification`).
+//! Every call carries the API key and a fresh Correlation-Id; every call that moves money
+//! carries an Idempotency-Key that a retry sends again. Notifications are checked against the
+//! securityToken returned at order creation, in constant time (`verify_notification`), and
+//! only then decoded into a typed event.
 //!
 //! ## Operations
 //!
@@ -18,7 +23,11 @@
 //! | [`Client::create_pay_by_link`] | `create_pay_by_link` | `POST /orders/paybylink` | Creates a payment link for the order. |
 //! | [`Client::list_customer_contracts`] | `list_customer_contracts` | `GET /contracts/customers/{customerId}` | Lists the contracts associated with a customer. |
 //! | [`Client::deactivate_contract`] | `deactivate_contract` | `POST /contracts/{contractId}/deactivation` | Deactivates an existing contract; later payments with it fail. |
-//! | [`Client::get_order`] | `get_order` | `GET /orders/{orderId}` | Reads an order and its operations. |
+//! | [`Client::get_order`] | `get_order` | `GET /orders/{orderId}` | Reads an order, where it stands and its operations. |
+//! | [`Client::create_mit_order`] | `create_mit_order` | `POST /orders/mit` | Charges a stored contract without the customer (a merchant-initiated payment): the contract must be active and belong to the order's customer. |
+//! | [`Client::capture_operation`] | `capture_operation` | `POST /operations/{operationId}/captures` | Captures an authorised operation, in full or in part. |
+//! | [`Client::refund_operation`] | `refund_operation` | `POST /operations/{operationId}/refunds` | Refunds a captured operation, in full or in part; on an authorisation that was never captured it voids the authorisation instead. |
+//! | [`Client::get_operation`] | `get_operation` | `GET /operations/{operationId}` | Reads one operation. |
 //!
 //! ## Headers the client sets
 //!
@@ -26,10 +35,13 @@
 //! - `Correlation-Id`: A fresh UUID v4 for every request, to trace it.
 //! - `Idempotency-Key` (`create_hpp_order`): One UUID per order creation, sent again on a retry.
 //! - `Idempotency-Key` (`create_pay_by_link`): One UUID per order creation, sent again on a retry.
+//! - `Idempotency-Key` (`create_mit_order`): One UUID per payment, sent again on a retry.
+//! - `Idempotency-Key` (`capture_operation`): One UUID per capture, sent again on a retry.
+//! - `Idempotency-Key` (`refund_operation`): One UUID per refund, sent again on a retry.
 //!
 //! ## Callbacks
 //!
-//! - [`Client::verify_notification`]: The payment notification XPay sends to the order's notificationUrl.
+//! - [`Client::verify_notification`]: The payment notification XPay POSTs to the order's notificationUrl.
 //!
 //! ## Sources
 //!

@@ -8,8 +8,16 @@ pub static GATEWAY: Gateway = Gateway {
     recipes: &[],
     dttm_zone: TimeZone::Utc,
     result: None,
-    fault: None,
-    errors: Some(&ERRORS),
+    errors: &[
+        ErrorBody {
+            shape: ErrorShape::List,
+            field: Some("errors"),
+            code: "code",
+            message: "description",
+            detail: None,
+            http_status: &[],
+        },
+    ],
     headers: &[
         Header {
             name: "X-Api-Key",
@@ -32,6 +40,7 @@ pub static GATEWAY: Gateway = Gateway {
             kind: CredentialKind::Text,
             sensitive: true,
             integer: false,
+            optional: false,
         },
     ],
     operations: &[
@@ -40,17 +49,54 @@ pub static GATEWAY: Gateway = Gateway {
         &LIST_CUSTOMER_CONTRACTS,
         &DEACTIVATE_CONTRACT,
         &GET_ORDER,
+        &CREATE_MIT_ORDER,
+        &CAPTURE_OPERATION,
+        &REFUND_OPERATION,
+        &GET_OPERATION,
     ],
     callbacks: &[&VERIFY_NOTIFICATION],
     retry_http_status: &[429, 503],
     unprocessed_http_status: &[],
 };
 
-/// The list of errors the gateway answers with, on any HTTP status.
-pub static ERRORS: ErrorsSpec = ErrorsSpec {
-    field: "errors",
-    code: "code",
-    message: "description",
+/// Values of [`crate::ContractType`].
+pub static CONTRACT_TYPE_VALUES: Enum = Enum {
+    name: "ContractType",
+    values: &[
+        Literal::Str("MIT_SCHEDULED"),
+        Literal::Str("MIT_UNSCHEDULED"),
+        Literal::Str("CIT"),
+    ],
+};
+
+/// Values of [`crate::OperationType`].
+pub static OPERATION_TYPE_VALUES: Enum = Enum {
+    name: "OperationType",
+    values: &[
+        Literal::Str("AUTHORIZATION"),
+        Literal::Str("CAPTURE"),
+        Literal::Str("VOID"),
+        Literal::Str("REFUND"),
+        Literal::Str("CARD_VERIFICATION"),
+    ],
+};
+
+/// Values of [`crate::OperationResult`].
+pub static OPERATION_RESULT_VALUES: Enum = Enum {
+    name: "OperationResult",
+    values: &[
+        Literal::Str("AUTHORIZED"),
+        Literal::Str("EXECUTED"),
+        Literal::Str("DECLINED"),
+        Literal::Str("DENIED_BY_RISK"),
+        Literal::Str("THREEDS_VALIDATED"),
+        Literal::Str("THREEDS_FAILED"),
+        Literal::Str("PENDING"),
+        Literal::Str("CANCELED"),
+        Literal::Str("VOIDED"),
+        Literal::Str("REFUNDED"),
+        Literal::Str("FAILED"),
+    ],
 };
 
 /// Values of [`crate::ActionType`].
@@ -69,16 +115,6 @@ pub static RECURRENCE_ACTION_VALUES: Enum = Enum {
     ],
 };
 
-/// Values of [`crate::ContractType`].
-pub static CONTRACT_TYPE_VALUES: Enum = Enum {
-    name: "ContractType",
-    values: &[
-        Literal::Str("MIT_SCHEDULED"),
-        Literal::Str("MIT_UNSCHEDULED"),
-        Literal::Str("CIT"),
-    ],
-};
-
 /// Values of [`crate::LinkStatus`].
 pub static LINK_STATUS_VALUES: Enum = Enum {
     name: "LinkStatus",
@@ -90,10 +126,19 @@ pub static LINK_STATUS_VALUES: Enum = Enum {
     ],
 };
 
+/// Values of [`crate::CaptureType`].
+pub static CAPTURE_TYPE_VALUES: Enum = Enum {
+    name: "CaptureType",
+    values: &[Literal::Str("IMPLICIT"), Literal::Str("EXPLICIT")],
+};
+
+static ORDER_ID_PATTERN: Pattern = Pattern::new("^[A-Za-z0-9#*+\\-.:;=?\\[\\]_{|}]*$");
+
 /// Constraints of [`crate::OrderId`].
 pub static ORDER_ID_CONSTRAINTS: &[Constraint] = &[
     Constraint::MinLength(1, LengthUnit::Chars),
     Constraint::MaxLength(18, LengthUnit::Chars),
+    Constraint::Pattern(&ORDER_ID_PATTERN),
 ];
 
 static AMOUNT_PATTERN: Pattern = Pattern::new("^[0-9]{1,18}$");
@@ -103,6 +148,16 @@ pub static AMOUNT_CONSTRAINTS: &[Constraint] = &[Constraint::Pattern(&AMOUNT_PAT
 
 /// Constraints of [`crate::Currency`].
 pub static CURRENCY_CONSTRAINTS: &[Constraint] = &[Constraint::Format(Format::Currency)];
+
+/// Constraints of [`crate::ContractId`].
+pub static CONTRACT_ID_CONSTRAINTS: &[Constraint] = &[
+    Constraint::MinLength(1, LengthUnit::Chars),
+];
+
+/// Constraints of [`crate::OperationId`].
+pub static OPERATION_ID_CONSTRAINTS: &[Constraint] = &[
+    Constraint::MinLength(1, LengthUnit::Chars),
+];
 
 /// Constraints of [`crate::CustomerId`].
 pub static CUSTOMER_ID_CONSTRAINTS: &[Constraint] = &[
@@ -127,11 +182,6 @@ pub static NOTIFICATION_URL_CONSTRAINTS: &[Constraint] = &[
     Constraint::Format(Format::Url),
 ];
 
-/// Constraints of [`crate::ContractId`].
-pub static CONTRACT_ID_CONSTRAINTS: &[Constraint] = &[
-    Constraint::MinLength(1, LengthUnit::Chars),
-];
-
 /// Constraints of [`crate::PathCustomerId`].
 pub static PATH_CUSTOMER_ID_CONSTRAINTS: &[Constraint] = &[
     Constraint::MinLength(1, LengthUnit::Chars),
@@ -140,12 +190,6 @@ pub static PATH_CUSTOMER_ID_CONSTRAINTS: &[Constraint] = &[
 /// Constraints of [`crate::PathContractId`].
 pub static PATH_CONTRACT_ID_CONSTRAINTS: &[Constraint] = &[
     Constraint::MinLength(1, LengthUnit::Chars),
-];
-
-/// Constraints of [`crate::PathOrderId`].
-pub static PATH_ORDER_ID_CONSTRAINTS: &[Constraint] = &[
-    Constraint::MinLength(1, LengthUnit::Chars),
-    Constraint::MaxLength(18, LengthUnit::Chars),
 ];
 
 /// Fields and rules of [`crate::Order`].
@@ -223,7 +267,80 @@ pub static CONTRACT: Object = Object {
     name: "Contract",
     fields: &[
         Field::new("contractId", Kind::String).required(),
-        Field::new("contractType", Kind::String),
+        Field::new("contractType", Kind::Enum(&CONTRACT_TYPE_VALUES)),
+        Field::new("contractExpiryDate", Kind::String),
+        Field::new("contractFrequency", Kind::String),
+        Field::new("paymentMethod", Kind::String),
+        Field::new("paymentCircuit", Kind::String),
+        Field::new("paymentInstrumentInfo", Kind::String),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::OrderDetails`].
+pub static ORDER_DETAILS: Object = Object {
+    name: "OrderDetails",
+    fields: &[
+        Field::new("orderId", Kind::String).required(),
+        Field::new("amount", Kind::String),
+        Field::new("currency", Kind::String),
+        Field::new("customerId", Kind::String),
+        Field::new("description", Kind::String),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::OrderStatus`].
+pub static ORDER_STATUS: Object = Object {
+    name: "OrderStatus",
+    fields: &[
+        Field::new("order", Kind::Object(&ORDER_DETAILS)).required(),
+        Field::new("authorizedAmount", Kind::String),
+        Field::new("capturedAmount", Kind::String),
+        Field::new("lastOperationType", Kind::Enum(&OPERATION_TYPE_VALUES)),
+        Field::new("lastOperationTime", Kind::String),
+        Field::new("operations", Kind::List(&Kind::Object(&OPERATION))),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::Operation`].
+pub static OPERATION: Object = Object {
+    name: "Operation",
+    fields: &[
+        Field::new("orderId", Kind::String),
+        Field::new("operationId", Kind::String).required(),
+        Field::new("channel", Kind::String),
+        Field::new("operationType", Kind::Enum(&OPERATION_TYPE_VALUES)),
+        Field::new("operationResult", Kind::Enum(&OPERATION_RESULT_VALUES)),
+        Field::new("operationTime", Kind::String),
+        Field::new("paymentMethod", Kind::String),
+        Field::new("paymentCircuit", Kind::String),
+        Field::new("paymentInstrumentInfo", Kind::String),
+        Field::new("paymentEndToEndId", Kind::String),
+        Field::new("cancelledOperationId", Kind::String),
+        Field::new("operationAmount", Kind::String),
+        Field::new("operationCurrency", Kind::String),
+        Field::new("customerInfo", Kind::Any).sensitive(),
+        Field::new("warnings", Kind::Any),
+        Field::new("paymentLinkId", Kind::String),
+        Field::new("additionalData", Kind::Object(&ADDITIONAL_DATA)),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::AdditionalData`].
+pub static ADDITIONAL_DATA: Object = Object {
+    name: "AdditionalData",
+    fields: &[
+        Field::new("maskedPan", Kind::String),
+        Field::new("cardId", Kind::String),
+        Field::new("cardId4", Kind::String),
+        Field::new("cardExpiryDate", Kind::String).sensitive(),
     ],
     rules: &[],
     items: None,
@@ -289,7 +406,10 @@ pub static LIST_CUSTOMER_CONTRACTS_REQUEST: Object = Object {
 /// Fields and rules of [`crate::ListCustomerContractsResponse`].
 pub static LIST_CUSTOMER_CONTRACTS_RESPONSE: Object = Object {
     name: "list_customer_contracts response",
-    fields: &[Field::new("contracts", Kind::List(&Kind::Object(&CONTRACT)))],
+    fields: &[
+        Field::new("customerId", Kind::String),
+        Field::new("contracts", Kind::List(&Kind::Object(&CONTRACT))).required(),
+    ],
     rules: &[],
     items: None,
 };
@@ -322,7 +442,7 @@ pub static GET_ORDER_REQUEST: Object = Object {
         Field::new("orderId", Kind::String)
             .required()
             .in_path()
-            .constraints(PATH_ORDER_ID_CONSTRAINTS),
+            .constraints(ORDER_ID_CONSTRAINTS),
     ],
     rules: &[],
     items: None,
@@ -331,7 +451,130 @@ pub static GET_ORDER_REQUEST: Object = Object {
 /// Fields and rules of [`crate::GetOrderResponse`].
 pub static GET_ORDER_RESPONSE: Object = Object {
     name: "get_order response",
-    fields: &[],
+    fields: &[
+        Field::new("orderStatus", Kind::Object(&ORDER_STATUS)).required(),
+        Field::new("operations", Kind::List(&Kind::Object(&OPERATION))),
+        Field::new("paymentLink", Kind::Object(&PAYMENT_LINK)),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::CreateMitOrderRequest`].
+pub static CREATE_MIT_ORDER_REQUEST: Object = Object {
+    name: "create_mit_order request",
+    fields: &[
+        Field::new("order", Kind::Object(&ORDER)).required(),
+        Field::new("contractId", Kind::String)
+            .required()
+            .constraints(CONTRACT_ID_CONSTRAINTS),
+        Field::new("captureType", Kind::Enum(&CAPTURE_TYPE_VALUES)),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::CreateMitOrderResponse`].
+pub static CREATE_MIT_ORDER_RESPONSE: Object = Object {
+    name: "create_mit_order response",
+    fields: &[Field::new("operation", Kind::Object(&OPERATION)).required()],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::CaptureOperationRequest`].
+pub static CAPTURE_OPERATION_REQUEST: Object = Object {
+    name: "capture_operation request",
+    fields: &[
+        Field::new("operationId", Kind::String)
+            .required()
+            .in_path()
+            .constraints(OPERATION_ID_CONSTRAINTS),
+        Field::new("amount", Kind::String).required().constraints(AMOUNT_CONSTRAINTS),
+        Field::new("currency", Kind::String)
+            .required()
+            .constraints(CURRENCY_CONSTRAINTS),
+        Field::new("description", Kind::String),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::CaptureOperationResponse`].
+pub static CAPTURE_OPERATION_RESPONSE: Object = Object {
+    name: "capture_operation response",
+    fields: &[
+        Field::new("operationId", Kind::String).required(),
+        Field::new("operationTime", Kind::String),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::RefundOperationRequest`].
+pub static REFUND_OPERATION_REQUEST: Object = Object {
+    name: "refund_operation request",
+    fields: &[
+        Field::new("operationId", Kind::String)
+            .required()
+            .in_path()
+            .constraints(OPERATION_ID_CONSTRAINTS),
+        Field::new("amount", Kind::String).required().constraints(AMOUNT_CONSTRAINTS),
+        Field::new("currency", Kind::String)
+            .required()
+            .constraints(CURRENCY_CONSTRAINTS),
+        Field::new("description", Kind::String),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::RefundOperationResponse`].
+pub static REFUND_OPERATION_RESPONSE: Object = Object {
+    name: "refund_operation response",
+    fields: &[
+        Field::new("operationId", Kind::String).required(),
+        Field::new("operationTime", Kind::String),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::GetOperationRequest`].
+pub static GET_OPERATION_REQUEST: Object = Object {
+    name: "get_operation request",
+    fields: &[
+        Field::new("operationId", Kind::String)
+            .required()
+            .in_path()
+            .constraints(OPERATION_ID_CONSTRAINTS),
+    ],
+    rules: &[],
+    items: None,
+};
+
+/// Fields and rules of [`crate::GetOperationResponse`].
+pub static GET_OPERATION_RESPONSE: Object = Object {
+    name: "get_operation response",
+    fields: &[
+        Field::new("orderId", Kind::String),
+        Field::new("operationId", Kind::String).required(),
+        Field::new("channel", Kind::String),
+        Field::new("operationType", Kind::Enum(&OPERATION_TYPE_VALUES)),
+        Field::new("operationResult", Kind::Enum(&OPERATION_RESULT_VALUES)),
+        Field::new("operationTime", Kind::String),
+        Field::new("paymentMethod", Kind::String),
+        Field::new("paymentCircuit", Kind::String),
+        Field::new("paymentInstrumentInfo", Kind::String),
+        Field::new("paymentEndToEndId", Kind::String),
+        Field::new("cancelledOperationId", Kind::String),
+        Field::new("operationAmount", Kind::String),
+        Field::new("operationCurrency", Kind::String),
+        Field::new("customerInfo", Kind::Any).sensitive(),
+        Field::new("warnings", Kind::Any),
+        Field::new("paymentLinkId", Kind::String),
+        Field::new("additionalData", Kind::Object(&ADDITIONAL_DATA)),
+    ],
     rules: &[],
     items: None,
 };
@@ -339,7 +582,12 @@ pub static GET_ORDER_RESPONSE: Object = Object {
 /// Fields and rules of [`crate::Notification`].
 pub static NOTIFICATION: Object = Object {
     name: "notification callback",
-    fields: &[Field::new("securityToken", Kind::String).required()],
+    fields: &[
+        Field::new("eventId", Kind::String).required(),
+        Field::new("eventTime", Kind::String),
+        Field::new("securityToken", Kind::String).required(),
+        Field::new("operation", Kind::Object(&OPERATION)).required(),
+    ],
     rules: &[],
     items: None,
 };
@@ -359,7 +607,8 @@ pub static CREATE_HPP_ORDER: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &["order.orderId"],
-    success_when: None,
+    result: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -387,7 +636,8 @@ pub static CREATE_PAY_BY_LINK: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &["order.orderId"],
-    success_when: None,
+    result: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -415,7 +665,8 @@ pub static LIST_CUSTOMER_CONTRACTS: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -437,7 +688,8 @@ pub static DEACTIVATE_CONTRACT: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Idempotent,
     reconcile: &[],
-    success_when: None,
+    result: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -447,7 +699,7 @@ pub static DEACTIVATE_CONTRACT: Operation = Operation {
 /// The `get_order` operation: `GET /orders/{orderId}`.
 pub static GET_ORDER: Operation = Operation {
     id: "get_order",
-    summary: "Reads an order and its operations.",
+    summary: "Reads an order, where it stands and its operations.",
     method: Method::Get,
     path: "/orders/{orderId}",
     request: &GET_ORDER_REQUEST,
@@ -459,7 +711,118 @@ pub static GET_ORDER: Operation = Operation {
     retryable_result_codes: &[],
     repeat: Repeat::Read,
     reconcile: &[],
-    success_when: None,
+    result: None,
+    answer_matches: &[],
+    encoding: Encoding::Json,
+    answer: Answer::JSON,
+    delivery: Delivery::Call,
+    headers: &[],
+};
+
+/// The `create_mit_order` operation: `POST /orders/mit`.
+pub static CREATE_MIT_ORDER: Operation = Operation {
+    id: "create_mit_order",
+    summary: "Charges a stored contract without the customer (a merchant-initiated payment): the contract must be active and belong to the order's customer.",
+    method: Method::Post,
+    path: "/orders/mit",
+    request: &CREATE_MIT_ORDER_REQUEST,
+    response: &CREATE_MIT_ORDER_RESPONSE,
+    request_recipes: &[],
+    response_recipes: &[],
+    request_signature: &[],
+    response_signature: &[],
+    retryable_result_codes: &[],
+    repeat: Repeat::Idempotent,
+    reconcile: &["order.orderId"],
+    result: None,
+    answer_matches: &[],
+    encoding: Encoding::Json,
+    answer: Answer::JSON,
+    delivery: Delivery::Call,
+    headers: &[
+        Header {
+            name: "Idempotency-Key",
+            value: HeaderValue::IdempotencyKey,
+            sensitive: false,
+        },
+    ],
+};
+
+/// The `capture_operation` operation: `POST /operations/{operationId}/captures`.
+pub static CAPTURE_OPERATION: Operation = Operation {
+    id: "capture_operation",
+    summary: "Captures an authorised operation, in full or in part. XPay refuses more than is still authorised.",
+    method: Method::Post,
+    path: "/operations/{operationId}/captures",
+    request: &CAPTURE_OPERATION_REQUEST,
+    response: &CAPTURE_OPERATION_RESPONSE,
+    request_recipes: &[],
+    response_recipes: &[],
+    request_signature: &[],
+    response_signature: &[],
+    retryable_result_codes: &[],
+    repeat: Repeat::Idempotent,
+    reconcile: &["operationId"],
+    result: None,
+    answer_matches: &[],
+    encoding: Encoding::Json,
+    answer: Answer::JSON,
+    delivery: Delivery::Call,
+    headers: &[
+        Header {
+            name: "Idempotency-Key",
+            value: HeaderValue::IdempotencyKey,
+            sensitive: false,
+        },
+    ],
+};
+
+/// The `refund_operation` operation: `POST /operations/{operationId}/refunds`.
+pub static REFUND_OPERATION: Operation = Operation {
+    id: "refund_operation",
+    summary: "Refunds a captured operation, in full or in part; on an authorisation that was never captured it voids the authorisation instead. XPay refuses more than is still captured.",
+    method: Method::Post,
+    path: "/operations/{operationId}/refunds",
+    request: &REFUND_OPERATION_REQUEST,
+    response: &REFUND_OPERATION_RESPONSE,
+    request_recipes: &[],
+    response_recipes: &[],
+    request_signature: &[],
+    response_signature: &[],
+    retryable_result_codes: &[],
+    repeat: Repeat::Idempotent,
+    reconcile: &["operationId"],
+    result: None,
+    answer_matches: &[],
+    encoding: Encoding::Json,
+    answer: Answer::JSON,
+    delivery: Delivery::Call,
+    headers: &[
+        Header {
+            name: "Idempotency-Key",
+            value: HeaderValue::IdempotencyKey,
+            sensitive: false,
+        },
+    ],
+};
+
+/// The `get_operation` operation: `GET /operations/{operationId}`.
+pub static GET_OPERATION: Operation = Operation {
+    id: "get_operation",
+    summary: "Reads one operation.",
+    method: Method::Get,
+    path: "/operations/{operationId}",
+    request: &GET_OPERATION_REQUEST,
+    response: &GET_OPERATION_RESPONSE,
+    request_recipes: &[],
+    response_recipes: &[],
+    request_signature: &[],
+    response_signature: &[],
+    retryable_result_codes: &[],
+    repeat: Repeat::Read,
+    reconcile: &[],
+    result: None,
+    answer_matches: &[],
     encoding: Encoding::Json,
     answer: Answer::JSON,
     delivery: Delivery::Call,
@@ -469,11 +832,12 @@ pub static GET_ORDER: Operation = Operation {
 /// The `notification` callback, verified by `Client::verify_notification`.
 pub static VERIFY_NOTIFICATION: Callback = Callback {
     id: "notification",
-    summary: "The payment notification XPay sends to the order's notificationUrl.",
+    summary: "The payment notification XPay POSTs to the order's notificationUrl.",
     message: &NOTIFICATION,
     recipes: &[],
     signature: &[],
     token_field: Some("securityToken"),
     delivery: MessageEncoding::Json,
     charset: Charset::Utf8,
+    result: None,
 };

@@ -187,24 +187,271 @@ fn create_pay_by_link_example_created() {
     parsed.expect("the example parses");
 }
 
+/// The answer's fields as GATEWAYS.md lists them.
 #[test]
-fn order_id_boundaries() {
-    assert!(OrderId::try_from("a").is_ok());
-    assert_eq!(rule(OrderId::try_from("")), rt::RuleKind::MinLength);
-    assert!(OrderId::try_from("aaaaaaaaaaaaaaaaaa").is_ok());
-    assert_eq!(rule(OrderId::try_from("aaaaaaaaaaaaaaaaaaa")), rt::RuleKind::MaxLength);
+fn list_customer_contracts_example_one_contract() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "customerId": "mcid97295873",
+  "contracts": [
+    {
+      "contractId": "C2834987",
+      "contractType": "CIT",
+      "contractExpiryDate": "2030-12-31",
+      "contractFrequency": "120",
+      "paymentMethod": "CARDS",
+      "paymentCircuit": "VISA",
+      "paymentInstrumentInfo": "***0003"
+    }
+  ]
+}"#,
+        )
+        .unwrap();
+    let parsed: Result<ListCustomerContractsResponse, _> = serde_json::from_value(
+        json.clone(),
+    );
+    parsed.expect("the example parses");
+}
+
+/// The answer's fields as GATEWAYS.md lists them.
+#[test]
+fn get_order_example_authorised() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "orderStatus": {
+    "order": {
+      "orderId": "btid2384983",
+      "amount": "3545",
+      "currency": "EUR",
+      "customerId": "mcid97295873"
+    },
+    "authorizedAmount": "3545",
+    "capturedAmount": "0",
+    "lastOperationType": "AUTHORIZATION",
+    "lastOperationTime": "2026-11-30T08:00:00.000Z"
+  },
+  "operations": [
+    {
+      "orderId": "btid2384983",
+      "operationId": "3470744",
+      "channel": "ECOMMERCE",
+      "operationType": "AUTHORIZATION",
+      "operationResult": "AUTHORIZED",
+      "operationTime": "2026-11-30T08:00:00.000Z",
+      "paymentMethod": "CARDS",
+      "paymentCircuit": "VISA",
+      "paymentInstrumentInfo": "***0003",
+      "operationAmount": "3545",
+      "operationCurrency": "EUR",
+      "additionalData": {
+        "maskedPan": "453997******0006",
+        "cardId": "a1b2"
+      }
+    }
+  ]
+}"#,
+        )
+        .unwrap();
+    let parsed: Result<GetOrderResponse, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
+}
+
+/// GATEWAYS.md: order, contractId, captureType.
+#[test]
+fn create_mit_order_example_explicit_capture() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "order": {
+    "orderId": "btid2384990",
+    "amount": "1500",
+    "currency": "EUR",
+    "customerId": "mcid97295873",
+    "description": "Monthly box"
+  },
+  "contractId": "C2834987",
+  "captureType": "EXPLICIT"
+}"#,
+        )
+        .unwrap();
+    let expected = without(&json, &[]);
+    let request: CreateMitOrderRequest = serde_json::from_value(expected.clone())
+        .expect("the example builds");
+    request.validate().expect("the example is valid");
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+/// GATEWAYS.md: the answer is {operation}.
+#[test]
+fn create_mit_order_example_authorised() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "operation": {
+    "orderId": "btid2384990",
+    "operationId": "3470790",
+    "operationType": "AUTHORIZATION",
+    "operationResult": "AUTHORIZED",
+    "operationAmount": "1500",
+    "operationCurrency": "EUR"
+  }
+}"#,
+        )
+        .unwrap();
+    let parsed: Result<CreateMitOrderResponse, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
+}
+
+/// GATEWAYS.md: amount, currency, description.
+#[test]
+fn capture_operation_example_partial() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "operationId": "3470744",
+  "amount": "2000",
+  "currency": "EUR",
+  "description": "First shipment"
+}"#,
+        )
+        .unwrap();
+    let expected = without(&json, &[]);
+    let request: CaptureOperationRequest = serde_json::from_value(expected.clone())
+        .expect("the example builds");
+    request.validate().expect("the example is valid");
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+/// GATEWAYS.md: the answer is {operationId, operationTime}.
+#[test]
+fn capture_operation_example_captured() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "operationId": "3470745",
+  "operationTime": "2026-11-30T08:05:00.000Z"
+}"#,
+        )
+        .unwrap();
+    let parsed: Result<CaptureOperationResponse, _> = serde_json::from_value(
+        json.clone(),
+    );
+    parsed.expect("the example parses");
+}
+
+/// GATEWAYS.md: amount, currency, description.
+#[test]
+fn refund_operation_example_partial() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "operationId": "3470744",
+  "amount": "500",
+  "currency": "EUR",
+  "description": "One item returned"
+}"#,
+        )
+        .unwrap();
+    let expected = without(&json, &[]);
+    let request: RefundOperationRequest = serde_json::from_value(expected.clone())
+        .expect("the example builds");
+    request.validate().expect("the example is valid");
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+/// GATEWAYS.md: the answer is {operationId, operationTime}.
+#[test]
+fn refund_operation_example_refunded() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "operationId": "3470746",
+  "operationTime": "2026-11-30T09:00:00.000Z"
+}"#,
+        )
+        .unwrap();
+    let parsed: Result<RefundOperationResponse, _> = serde_json::from_value(
+        json.clone(),
+    );
+    parsed.expect("the example parses");
+}
+
+/// The Operation fields GATEWAYS.md lists.
+#[test]
+fn get_operation_example_capture() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "orderId": "btid2384983",
+  "operationId": "3470745",
+  "channel": "ECOMMERCE",
+  "operationType": "CAPTURE",
+  "operationResult": "EXECUTED",
+  "operationTime": "2026-11-30T08:05:00.000Z",
+  "cancelledOperationId": "3470744",
+  "operationAmount": "2000",
+  "operationCurrency": "EUR"
+}"#,
+        )
+        .unwrap();
+    let parsed: Result<GetOperationResponse, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
+}
+
+/// GATEWAYS.md: {eventId, eventTime, securityToken, operation}.
+#[test]
+fn notification_example_authorised() {
+    let json: serde_json::Value = serde_json::from_str(
+            r#"{
+  "eventId": "e-0001",
+  "eventTime": "2026-11-30T08:00:01.000Z",
+  "securityToken": "2f0ea5059b41414ca3744fe672327d85",
+  "operation": {
+    "orderId": "btid2384983",
+    "operationId": "3470744",
+    "operationType": "AUTHORIZATION",
+    "operationResult": "AUTHORIZED",
+    "operationAmount": "3545",
+    "operationCurrency": "EUR",
+    "additionalData": {
+      "maskedPan": "453997******0006",
+      "cardExpiryDate": "2030-12"
+    }
+  }
+}"#,
+        )
+        .unwrap();
+    let parsed: Result<Notification, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
+}
+
+#[test]
+fn order_id_samples() {
+    let valid = ["1", "btid2384983", "#*+-.:;=?[]_{|}", "123456789012345678"];
+    let invalid = ["", "1234567890123456789", "order 1", "order/1", "ordèr"];
+    for value in valid {
+        assert!(OrderId::try_from(value).is_ok(), "{value:?} must be accepted");
+    }
+    for value in invalid {
+        assert!(OrderId::try_from(value).is_err(), "{value:?} must be rejected");
+    }
 }
 
 #[test]
 fn amount_samples() {
-    let valid = ["1", "3545"];
-    let invalid = ["", "35.45", "-1", "1e3"];
+    let valid = ["1", "3545", "123456789012345678"];
+    let invalid = ["", "35.45", "-1", "1e3", "1234567890123456789"];
     for value in valid {
         assert!(Amount::try_from(value).is_ok(), "{value:?} must be accepted");
     }
     for value in invalid {
         assert!(Amount::try_from(value).is_err(), "{value:?} must be rejected");
     }
+}
+
+#[test]
+fn contract_id_boundaries() {
+    assert!(ContractId::try_from("a").is_ok());
+    assert_eq!(rule(ContractId::try_from("")), rt::RuleKind::MinLength);
+}
+
+#[test]
+fn operation_id_boundaries() {
+    assert!(OperationId::try_from("a").is_ok());
+    assert_eq!(rule(OperationId::try_from("")), rt::RuleKind::MinLength);
 }
 
 #[test]
@@ -226,12 +473,6 @@ fn session_amount_samples() {
 }
 
 #[test]
-fn contract_id_boundaries() {
-    assert!(ContractId::try_from("a").is_ok());
-    assert_eq!(rule(ContractId::try_from("")), rt::RuleKind::MinLength);
-}
-
-#[test]
 fn path_customer_id_boundaries() {
     assert!(PathCustomerId::try_from("a").is_ok());
     assert_eq!(rule(PathCustomerId::try_from("")), rt::RuleKind::MinLength);
@@ -243,19 +484,55 @@ fn path_contract_id_boundaries() {
     assert_eq!(rule(PathContractId::try_from("")), rt::RuleKind::MinLength);
 }
 
-#[test]
-fn path_order_id_boundaries() {
-    assert!(PathOrderId::try_from("a").is_ok());
-    assert_eq!(rule(PathOrderId::try_from("")), rt::RuleKind::MinLength);
-    assert!(PathOrderId::try_from("aaaaaaaaaaaaaaaaaa").is_ok());
-    assert_eq!(
-        rule(PathOrderId::try_from("aaaaaaaaaaaaaaaaaaa")), rt::RuleKind::MaxLength
-    );
-}
-
 /// Every enum value travels as the spec writes it; unknown ones survive a round trip.
 #[test]
 fn enums_use_the_wire_values() {
+    for (value, wire) in [
+        (ContractType::MitScheduled, serde_json::json!("MIT_SCHEDULED")),
+        (ContractType::MitUnscheduled, serde_json::json!("MIT_UNSCHEDULED")),
+        (ContractType::Cit, serde_json::json!("CIT")),
+        (
+            ContractType::Unknown("not-in-the-spec".to_string()),
+            serde_json::json!("not-in-the-spec"),
+        ),
+    ] {
+        assert_eq!(serde_json::json!(value), wire);
+        assert_eq!(serde_json::from_value:: < ContractType > (wire).unwrap(), value);
+    }
+    for (value, wire) in [
+        (OperationType::Authorization, serde_json::json!("AUTHORIZATION")),
+        (OperationType::Capture, serde_json::json!("CAPTURE")),
+        (OperationType::Void, serde_json::json!("VOID")),
+        (OperationType::Refund, serde_json::json!("REFUND")),
+        (OperationType::CardVerification, serde_json::json!("CARD_VERIFICATION")),
+        (
+            OperationType::Unknown("not-in-the-spec".to_string()),
+            serde_json::json!("not-in-the-spec"),
+        ),
+    ] {
+        assert_eq!(serde_json::json!(value), wire);
+        assert_eq!(serde_json::from_value:: < OperationType > (wire).unwrap(), value);
+    }
+    for (value, wire) in [
+        (OperationResult::Authorized, serde_json::json!("AUTHORIZED")),
+        (OperationResult::Executed, serde_json::json!("EXECUTED")),
+        (OperationResult::Declined, serde_json::json!("DECLINED")),
+        (OperationResult::DeniedByRisk, serde_json::json!("DENIED_BY_RISK")),
+        (OperationResult::ThreedsValidated, serde_json::json!("THREEDS_VALIDATED")),
+        (OperationResult::ThreedsFailed, serde_json::json!("THREEDS_FAILED")),
+        (OperationResult::Pending, serde_json::json!("PENDING")),
+        (OperationResult::Canceled, serde_json::json!("CANCELED")),
+        (OperationResult::Voided, serde_json::json!("VOIDED")),
+        (OperationResult::Refunded, serde_json::json!("REFUNDED")),
+        (OperationResult::Failed, serde_json::json!("FAILED")),
+        (
+            OperationResult::Unknown("not-in-the-spec".to_string()),
+            serde_json::json!("not-in-the-spec"),
+        ),
+    ] {
+        assert_eq!(serde_json::json!(value), wire);
+        assert_eq!(serde_json::from_value:: < OperationResult > (wire).unwrap(), value);
+    }
     for (value, wire) in [
         (ActionType::Pay, serde_json::json!("PAY")),
         (ActionType::Verify, serde_json::json!("VERIFY")),
@@ -280,18 +557,6 @@ fn enums_use_the_wire_values() {
         assert_eq!(serde_json::from_value:: < RecurrenceAction > (wire).unwrap(), value);
     }
     for (value, wire) in [
-        (ContractType::MitScheduled, serde_json::json!("MIT_SCHEDULED")),
-        (ContractType::MitUnscheduled, serde_json::json!("MIT_UNSCHEDULED")),
-        (ContractType::Cit, serde_json::json!("CIT")),
-        (
-            ContractType::Unknown("not-in-the-spec".to_string()),
-            serde_json::json!("not-in-the-spec"),
-        ),
-    ] {
-        assert_eq!(serde_json::json!(value), wire);
-        assert_eq!(serde_json::from_value:: < ContractType > (wire).unwrap(), value);
-    }
-    for (value, wire) in [
         (LinkStatus::Active, serde_json::json!("ACTIVE")),
         (LinkStatus::Deleted, serde_json::json!("DELETED")),
         (LinkStatus::Expired, serde_json::json!("EXPIRED")),
@@ -303,5 +568,16 @@ fn enums_use_the_wire_values() {
     ] {
         assert_eq!(serde_json::json!(value), wire);
         assert_eq!(serde_json::from_value:: < LinkStatus > (wire).unwrap(), value);
+    }
+    for (value, wire) in [
+        (CaptureType::Implicit, serde_json::json!("IMPLICIT")),
+        (CaptureType::Explicit, serde_json::json!("EXPLICIT")),
+        (
+            CaptureType::Unknown("not-in-the-spec".to_string()),
+            serde_json::json!("not-in-the-spec"),
+        ),
+    ] {
+        assert_eq!(serde_json::json!(value), wire);
+        assert_eq!(serde_json::from_value:: < CaptureType > (wire).unwrap(), value);
     }
 }

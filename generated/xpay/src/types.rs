@@ -4,6 +4,214 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use oneclick_runtime as rt;
 
+/// Who initiates the payments of the contract.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContractType {
+    /// `MIT_SCHEDULED`: Merchant-initiated on a schedule.
+    MitScheduled,
+    /// `MIT_UNSCHEDULED`: Merchant-initiated when needed.
+    MitUnscheduled,
+    /// `CIT`: Customer-initiated (OneClick).
+    Cit,
+    /// A value this version of the spec does not know: responses keep it, requests reject it.
+    Unknown(String),
+}
+
+impl ContractType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MitScheduled => "MIT_SCHEDULED",
+            Self::MitUnscheduled => "MIT_UNSCHEDULED",
+            Self::Cit => "CIT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ContractType {
+    fn from(value: &str) -> Self {
+        match value {
+            "MIT_SCHEDULED" => Self::MitScheduled,
+            "MIT_UNSCHEDULED" => Self::MitUnscheduled,
+            "CIT" => Self::Cit,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for ContractType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ContractType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ContractType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// What an operation did; XPay may add kinds, kept as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperationType {
+    /// `AUTHORIZATION`: The amount was authorised on the card.
+    Authorization,
+    /// `CAPTURE`: Authorised money was captured.
+    Capture,
+    /// `VOID`: An authorisation was cancelled before capture.
+    Void,
+    /// `REFUND`: Captured money was given back.
+    Refund,
+    /// `CARD_VERIFICATION`: The card was checked without charging it.
+    CardVerification,
+    /// A value this version of the spec does not know: responses keep it, requests reject it.
+    Unknown(String),
+}
+
+impl OperationType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Authorization => "AUTHORIZATION",
+            Self::Capture => "CAPTURE",
+            Self::Void => "VOID",
+            Self::Refund => "REFUND",
+            Self::CardVerification => "CARD_VERIFICATION",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for OperationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "AUTHORIZATION" => Self::Authorization,
+            "CAPTURE" => Self::Capture,
+            "VOID" => Self::Void,
+            "REFUND" => Self::Refund,
+            "CARD_VERIFICATION" => Self::CardVerification,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for OperationType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for OperationType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OperationType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// How an operation ended.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperationResult {
+    /// `AUTHORIZED`: Authorised; a capture may follow.
+    Authorized,
+    /// `EXECUTED`: Done (captured, or refunded).
+    Executed,
+    /// `DECLINED`: Declined by the issuer.
+    Declined,
+    /// `DENIED_BY_RISK`: Refused by the risk checks.
+    DeniedByRisk,
+    /// `THREEDS_VALIDATED`: 3-D Secure passed; the authorisation follows.
+    ThreedsValidated,
+    /// `THREEDS_FAILED`: 3-D Secure failed.
+    ThreedsFailed,
+    /// `PENDING`: Not finished yet.
+    Pending,
+    /// `CANCELED`: Cancelled by the customer.
+    Canceled,
+    /// `VOIDED`: The authorisation was voided.
+    Voided,
+    /// `REFUNDED`: The money was refunded.
+    Refunded,
+    /// `FAILED`: The operation failed.
+    Failed,
+    /// A value this version of the spec does not know: responses keep it, requests reject it.
+    Unknown(String),
+}
+
+impl OperationResult {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Authorized => "AUTHORIZED",
+            Self::Executed => "EXECUTED",
+            Self::Declined => "DECLINED",
+            Self::DeniedByRisk => "DENIED_BY_RISK",
+            Self::ThreedsValidated => "THREEDS_VALIDATED",
+            Self::ThreedsFailed => "THREEDS_FAILED",
+            Self::Pending => "PENDING",
+            Self::Canceled => "CANCELED",
+            Self::Voided => "VOIDED",
+            Self::Refunded => "REFUNDED",
+            Self::Failed => "FAILED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for OperationResult {
+    fn from(value: &str) -> Self {
+        match value {
+            "AUTHORIZED" => Self::Authorized,
+            "EXECUTED" => Self::Executed,
+            "DECLINED" => Self::Declined,
+            "DENIED_BY_RISK" => Self::DeniedByRisk,
+            "THREEDS_VALIDATED" => Self::ThreedsValidated,
+            "THREEDS_FAILED" => Self::ThreedsFailed,
+            "PENDING" => Self::Pending,
+            "CANCELED" => Self::Canceled,
+            "VOIDED" => Self::Voided,
+            "REFUNDED" => Self::Refunded,
+            "FAILED" => Self::Failed,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for OperationResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for OperationResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OperationResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// PAY takes the amount; VERIFY only checks the card.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -112,62 +320,6 @@ impl<'de> Deserialize<'de> for RecurrenceAction {
     }
 }
 
-/// Who initiates the payments of the contract.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ContractType {
-    /// `MIT_SCHEDULED`: Merchant-initiated on a schedule.
-    MitScheduled,
-    /// `MIT_UNSCHEDULED`: Merchant-initiated when needed.
-    MitUnscheduled,
-    /// `CIT`: Customer-initiated (OneClick).
-    Cit,
-    /// A value this version of the spec does not know: responses keep it, requests reject it.
-    Unknown(String),
-}
-
-impl ContractType {
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MitScheduled => "MIT_SCHEDULED",
-            Self::MitUnscheduled => "MIT_UNSCHEDULED",
-            Self::Cit => "CIT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ContractType {
-    fn from(value: &str) -> Self {
-        match value {
-            "MIT_SCHEDULED" => Self::MitScheduled,
-            "MIT_UNSCHEDULED" => Self::MitUnscheduled,
-            "CIT" => Self::Cit,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-
-impl fmt::Display for ContractType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ContractType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ContractType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The link's state.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -228,7 +380,59 @@ impl<'de> Deserialize<'de> for LinkStatus {
     }
 }
 
-/// The merchant's order ID, at most 18 characters.
+/// Whether the payment is captured at once.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CaptureType {
+    /// `IMPLICIT`: The payment is captured at once.
+    Implicit,
+    /// `EXPLICIT`: Only authorised; `capture_operation` captures it.
+    Explicit,
+    /// A value this version of the spec does not know: responses keep it, requests reject it.
+    Unknown(String),
+}
+
+impl CaptureType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Implicit => "IMPLICIT",
+            Self::Explicit => "EXPLICIT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for CaptureType {
+    fn from(value: &str) -> Self {
+        match value {
+            "IMPLICIT" => Self::Implicit,
+            "EXPLICIT" => Self::Explicit,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for CaptureType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for CaptureType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptureType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The merchant's order ID: at most 18 characters of the documented alphabet.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrderId(String);
 
@@ -438,6 +642,150 @@ impl fmt::Display for Currency {
 }
 
 impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::try_from(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The contract: a unique string at creation, the same string in later payments.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ContractId(String);
+
+impl ContractId {
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value, giving up the type's guarantee.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for ContractId {
+    type Error = rt::Violations;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        rt::validate::check_str(crate::schema::CONTRACT_ID_CONSTRAINTS, &value)?;
+        Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for ContractId {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
+impl TryFrom<&str> for ContractId {
+    type Error = rt::Violations;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::try_from(value.to_string())
+    }
+}
+
+impl AsRef<str> for ContractId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for ContractId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl fmt::Display for ContractId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> Deserialize<'de> for ContractId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::try_from(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The gateway's ID of an operation (an authorisation, a capture, a refund).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OperationId(String);
+
+impl OperationId {
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value, giving up the type's guarantee.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl TryFrom<String> for OperationId {
+    type Error = rt::Violations;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        rt::validate::check_str(crate::schema::OPERATION_ID_CONSTRAINTS, &value)?;
+        Ok(Self(value))
+    }
+}
+
+impl rt::Constrained for OperationId {
+    type Raw = String;
+
+    const SENSITIVE: bool = false;
+
+    fn check(raw: String) -> Result<Self, rt::Violations> {
+        Self::try_from(raw)
+    }
+
+    fn raw(&self) -> &String {
+        &self.0
+    }
+}
+
+impl TryFrom<&str> for OperationId {
+    type Error = rt::Violations;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::try_from(value.to_string())
+    }
+}
+
+impl AsRef<str> for OperationId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for OperationId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl fmt::Display for OperationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<'de> Deserialize<'de> for OperationId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Self::try_from(value).map_err(serde::de::Error::custom)
@@ -804,78 +1152,6 @@ impl<'de> Deserialize<'de> for NotificationUrl {
     }
 }
 
-/// The contract: a unique string at creation, the same string in later payments.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ContractId(String);
-
-impl ContractId {
-    /// The value as a string slice.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The value, giving up the type's guarantee.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for ContractId {
-    type Error = rt::Violations;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        rt::validate::check_str(crate::schema::CONTRACT_ID_CONSTRAINTS, &value)?;
-        Ok(Self(value))
-    }
-}
-
-impl rt::Constrained for ContractId {
-    type Raw = String;
-
-    const SENSITIVE: bool = false;
-
-    fn check(raw: String) -> Result<Self, rt::Violations> {
-        Self::try_from(raw)
-    }
-
-    fn raw(&self) -> &String {
-        &self.0
-    }
-}
-
-impl TryFrom<&str> for ContractId {
-    type Error = rt::Violations;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::try_from(value.to_string())
-    }
-}
-
-impl AsRef<str> for ContractId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Serialize for ContractId {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl fmt::Display for ContractId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl<'de> Deserialize<'de> for ContractId {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Self::try_from(value).map_err(serde::de::Error::custom)
-    }
-}
-
 /// The merchant's customer ID.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PathCustomerId(String);
@@ -1014,78 +1290,6 @@ impl fmt::Display for PathContractId {
 }
 
 impl<'de> Deserialize<'de> for PathContractId {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Self::try_from(value).map_err(serde::de::Error::custom)
-    }
-}
-
-/// The merchant's order ID.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PathOrderId(String);
-
-impl PathOrderId {
-    /// The value as a string slice.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The value, giving up the type's guarantee.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
-}
-
-impl TryFrom<String> for PathOrderId {
-    type Error = rt::Violations;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        rt::validate::check_str(crate::schema::PATH_ORDER_ID_CONSTRAINTS, &value)?;
-        Ok(Self(value))
-    }
-}
-
-impl rt::Constrained for PathOrderId {
-    type Raw = String;
-
-    const SENSITIVE: bool = false;
-
-    fn check(raw: String) -> Result<Self, rt::Violations> {
-        Self::try_from(raw)
-    }
-
-    fn raw(&self) -> &String {
-        &self.0
-    }
-}
-
-impl TryFrom<&str> for PathOrderId {
-    type Error = rt::Violations;
-
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::try_from(value.to_string())
-    }
-}
-
-impl AsRef<str> for PathOrderId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Serialize for PathOrderId {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl fmt::Display for PathOrderId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl<'de> Deserialize<'de> for PathOrderId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Self::try_from(value).map_err(serde::de::Error::custom)

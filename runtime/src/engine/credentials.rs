@@ -44,6 +44,15 @@ pub(super) fn check_keys(gateway: &Gateway, credentials: &Credentials) -> Result
 }
 
 impl Credentials {
+    /// The first optional credential `recipe` reads that the merchant has not configured.
+    pub(super) fn missing_optional(&self, recipe: &NamedRecipe) -> Option<&'static str> {
+        recipe
+            .optional_credentials
+            .iter()
+            .copied()
+            .find(|name| !self.values.iter().any(|(n, _)| n == name))
+    }
+
     fn key(&self, name: &str) -> Option<&Key> {
         self.keys.iter().find(|(n, _)| *n == name).map(|(_, k)| k)
     }

@@ -5,9 +5,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{Echoed, Error, RuleKind, Violation, Violations};
-use crate::schema::Operation;
+use crate::outcome::{Code, CodeReading, read_result};
+use crate::schema::{ErrorShape, Meaning, Object, Operation};
 use crate::scrub::Scrubber;
-use crate::validate::{literal_matches, validate_value};
+use crate::validate::validate_value;
 
 use super::Engine;
 use super::received::{parse_answer, typed_answer};
@@ -16,18 +17,19 @@ use super::transport::{MAX_RESPONSE_BYTES, RawAnswer};
 
 /// How much of an HTTP error body [`Error::Http`] keeps.
 const MAX_ERROR_BODY_BYTES: usize = 2048;
-/// How much of a result field [`Error::Unsuccessful`] keeps: a status word, not a message.
-const MAX_FAILURE_VALUE_BYTES: usize = 64;
 
 impl Engine {
     /// Checks an attempt's answer: HTTP status, body in its declared encoding, signature, result
-    /// code, in that order, so a result code is only believed from a verified message.
+    /// code, in that order, so a result code is only believed from a verified message. A code
+    /// that means pending is no failure: the call was accepted and the answer says what is
+    /// still open.
     ///
     /// Whatever of the answer goes into an error is scrubbed first: gateways echo requests, and
     /// an error's text reaches logs and terminals.
     pub(super) fn read_answer(
         &self,
         op: &'static Operation,
+        request: &Value,
         answer: RawAnswer,
         scrubber: &Scrubber,
         span: &tracing::Span,
@@ -37,11 +39,8 @@ impl Engine {
             bytes,
             complete,
         } = answer;
-        if let Some(fault) = self.fault(op, status, &bytes, scrubber) {
-            return Err(Failure::Final(fault));
-        }
-        if let Some(errors) = self.errors(op, status, &bytes, scrubber) {
-            return Err(Failure::Final(errors));
+        if let Some(error) = self.error_body(op, status, &bytes, scrubber) {
+            return Err(Failure::Final(error));
         }
         if !(200..300).contains(&status) {
             // Scrubbed before it is cut, so that a value cut in half cannot slip through.
@@ -81,98 +80,132 @@ impl Engine {
         self.verify_response(op, &response, &bytes)
             .map_err(Failure::of_answer)?;
         let response = typed_answer(op, response);
+        // Before the result code: a refusal about another payment says nothing about this one.
+        answers_this_call(op, request, &response).map_err(Failure::of_answer)?;
 
         // A literal or empty answer has no field to carry a code: its shape is the outcome.
-        let result = self
-            .gateway
+        let result = op
             .result
+            .or(self.gateway.result)
             .filter(|_| op.answer.encoding.carries_fields());
         if let Some(result) = result {
-            let Some(code) = response.get(result.code_field).and_then(Value::as_i64) else {
-                return Err(decode_error(format!("no integer {}", result.code_field)));
+            code_has_its_type(op, result.code_field, &response).map_err(Failure::of_answer)?;
+            let reading = match read_result(result, &response) {
+                Ok(reading) => reading,
+                Err(missing) => {
+                    // An answer lacking more than its code is described by all it lacks.
+                    says_something(op, &response).map_err(Failure::of_answer)?;
+                    return Err(decode_error(missing.to_string()));
+                }
             };
-            span.record("result_code", code);
-            if !result.success.contains(&code) {
+            span.record(
+                "result_code",
+                tracing::field::display(&reading.primary.code),
+            );
+            if reading.meaning == Meaning::Failure {
                 let message = result
                     .message_field
                     .and_then(|f| response.get(f))
                     .and_then(Value::as_str)
-                    .map(|m| scrubber.scrub(m));
+                    .map(|m| scrubber.scrub(m).into());
+                let retryable = op
+                    .retryable_result_codes
+                    .iter()
+                    .any(|c| reading.primary.code.is(c));
                 let mut body = response;
                 scrubber.scrub_json(&mut body);
                 let error = Error::Rejected {
                     operation: op.id,
-                    code,
-                    name: result.name_of(code),
+                    field: result.code_field,
+                    name: reading.primary.name(),
+                    code: scrubbed_code(reading.primary.code, scrubber),
+                    secondary: reading.secondary.map(|s| {
+                        Box::new(CodeReading {
+                            code: scrubbed_code(s.code, scrubber),
+                            info: s.info,
+                        })
+                    }),
                     message,
                     body: Box::new(body),
                     echoed: Echoed::new(&bytes),
                 };
-                return Err(Failure::of_rejection(op, code, error));
+                return Err(Failure::of_rejection(op, retryable, error));
             }
         }
         says_something(op, &response).map_err(Failure::of_answer)?;
-        if let Some(when) = &op.success_when {
-            let value = response.get(when.field).unwrap_or(&Value::Null);
-            if !when.values.iter().any(|l| literal_matches(l, value)) {
-                let mut value = value.to_string();
-                truncate_at_char(&mut value, MAX_FAILURE_VALUE_BYTES);
-                return Err(Failure::Final(Error::Unsuccessful {
-                    operation: op.id,
-                    field: when.field,
-                    value,
-                }));
-            }
-        }
         Ok(response)
     }
 
-    /// The gateway's documented list of errors, whatever the HTTP status it came with.
-    fn errors(
+    /// The first of the gateway's declared error bodies that the answer is, on one of the
+    /// statuses it comes with.
+    fn error_body(
         &self,
         op: &'static Operation,
         status: u16,
         bytes: &[u8],
         scrubber: &Scrubber,
     ) -> Option<Error> {
-        let spec = self.gateway.errors?;
+        let declared = self
+            .gateway
+            .errors
+            .iter()
+            .filter(|e| e.http_status.is_empty() || e.http_status.contains(&status));
+        let mut declared = declared.peekable();
+        declared.peek()?;
         let body: Value = serde_json::from_slice(bytes).ok()?;
-        let items = body.get(spec.field)?.as_array()?;
-        Some(Error::Errors {
-            operation: op.id,
-            http_status: status,
-            errors: items
-                .iter()
-                .map(|item| {
-                    (
-                        scrubbed_text(item, spec.code, scrubber),
-                        scrubbed_text(item, spec.message, scrubber),
-                    )
-                })
-                .collect(),
-            echoed: Echoed::new(bytes),
+        declared.find_map(|spec| {
+            let fault = |error: &Value| Error::Fault {
+                operation: op.id,
+                code: scrubbed_text(error, spec.code, scrubber),
+                message: scrubbed_text(error, spec.message, scrubber),
+                detail: spec
+                    .detail
+                    .map(|d| scrubbed_text(error, d, scrubber))
+                    .unwrap_or_default(),
+                http_status: status,
+                echoed: Echoed::new(bytes),
+            };
+            match spec.shape {
+                ErrorShape::Wrapped => {
+                    let object = body.get(spec.field?).filter(|f| f.is_object())?;
+                    Some(fault(object))
+                }
+                ErrorShape::Flat => body.get(spec.code).map(|_| fault(&body)),
+                ErrorShape::List => {
+                    let items = match spec.field {
+                        Some(field) => body.get(field)?.as_array()?,
+                        // A whole-body list is only an error list when each item is an error:
+                        // a list answer must not be taken for one.
+                        None => body
+                            .as_array()
+                            .filter(|items| !items.is_empty())
+                            .filter(|items| items.iter().all(|i| i.get(spec.code).is_some()))?,
+                    };
+                    Some(Error::Errors {
+                        operation: op.id,
+                        http_status: status,
+                        errors: items
+                            .iter()
+                            .map(|item| {
+                                (
+                                    scrubbed_text(item, spec.code, scrubber),
+                                    scrubbed_text(item, spec.message, scrubber),
+                                )
+                            })
+                            .collect(),
+                        echoed: Echoed::new(bytes),
+                    })
+                }
+            }
         })
     }
+}
 
-    /// The gateway's documented fault object, whatever the HTTP status it came with.
-    fn fault(
-        &self,
-        op: &'static Operation,
-        status: u16,
-        bytes: &[u8],
-        scrubber: &Scrubber,
-    ) -> Option<Error> {
-        let spec = self.gateway.fault?;
-        let body: Value = serde_json::from_slice(bytes).ok()?;
-        let fault = body.get(spec.field).filter(|f| f.is_object())?;
-        Some(Error::Fault {
-            operation: op.id,
-            code: scrubbed_text(fault, spec.code, scrubber),
-            message: scrubbed_text(fault, spec.message, scrubber),
-            detail: scrubbed_text(fault, spec.detail, scrubber),
-            http_status: status,
-            echoed: Echoed::new(bytes),
-        })
+/// A text code may be whatever the gateway chose to put there, an echoed value included.
+fn scrubbed_code(code: Code, scrubber: &Scrubber) -> Code {
+    match code {
+        Code::Text(text) => Code::Text(scrubber.scrub(&text).into()),
+        int => int,
     }
 }
 
@@ -185,16 +218,69 @@ fn scrubbed_text(object: &Value, key: &str, scrubber: &Scrubber) -> String {
     }
 }
 
+/// An answer that carries one of the operation's `answer_matches` fields carries the value the
+/// request sent: a verified answer about another payment is no answer to this call. An answer
+/// without the field (an early refusal) is left to the other checks.
+fn answers_this_call(
+    op: &'static Operation,
+    request: &Value,
+    response: &Value,
+) -> Result<(), Error> {
+    for &field in op.answer_matches {
+        let sent = request.get(field).filter(|v| !v.is_null());
+        let answered = response.get(field).filter(|v| !v.is_null());
+        if let (Some(sent), Some(answered)) = (sent, answered) {
+            if sent != answered {
+                return Err(Error::ForeignAnswer {
+                    operation: op.id,
+                    field,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A code of another JSON type than its field's (a number where the spec says string) is no
+/// code of the spec's at all: the answer does not fit, and says nothing that can be believed.
+fn code_has_its_type(op: &'static Operation, field: &str, response: &Value) -> Result<(), Error> {
+    let pointer = format!("/{field}");
+    let wrong: Vec<Violation> = validate_value(op.response, response)
+        .into_iter()
+        .filter(|v| v.rule == RuleKind::Type && v.path == pointer)
+        .collect();
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Decode {
+        operation: op.id,
+        message: format!(
+            "the body does not fit {}: {}",
+            op.response.name,
+            Violations(wrong).to_string().replace('\n', "; ")
+        ),
+    })
+}
+
 /// A successful answer must carry what its spec requires, with the documented JSON types, and
 /// must say something: `{}`, or an object of nulls, is no acknowledgement of anything. Checked on
 /// the raw JSON, before any typed decoding, so that callers of JSON values get the same errors.
 /// The elements of a list answer are checked one by one while decoding instead, where an odd
 /// one is kept aside.
+/// Callback messages are held to the same rule once verified (`message_says_something`).
 fn says_something(op: &'static Operation, response: &Value) -> Result<(), Error> {
-    if op.response.items.is_some() {
+    message_says_something(op.id, op.response, response)
+}
+
+pub(super) fn message_says_something(
+    id: &'static str,
+    object: &'static Object,
+    response: &Value,
+) -> Result<(), Error> {
+    if object.items.is_some() {
         return Ok(());
     }
-    let structural: Vec<Violation> = validate_value(op.response, response)
+    let structural: Vec<Violation> = validate_value(object, response)
         .into_iter()
         .filter(|v| match v.rule {
             RuleKind::Required => true,
@@ -208,10 +294,10 @@ fn says_something(op: &'static Operation, response: &Value) -> Result<(), Error>
         .collect();
     if !structural.is_empty() {
         return Err(Error::Decode {
-            operation: op.id,
+            operation: id,
             message: format!(
                 "the body does not fit {}: {}",
-                op.response.name,
+                object.name,
                 Violations(structural).to_string().replace('\n', "; ")
             ),
         });
@@ -220,12 +306,12 @@ fn says_something(op: &'static Operation, response: &Value) -> Result<(), Error>
         .as_object()
         .is_some_and(|map| map.values().all(Value::is_null));
     // A response that declares no fields is an acknowledgement that may well be empty.
-    if says_nothing && !op.response.fields.is_empty() {
+    if says_nothing && !object.fields.is_empty() {
         return Err(Error::Decode {
-            operation: op.id,
+            operation: id,
             message: format!(
                 "the body does not fit {}: every field is absent or null",
-                op.response.name
+                object.name
             ),
         });
     }

@@ -40,7 +40,7 @@ use crate::scrub::Scrubber;
 pub use credentials::{Credentials, Key};
 pub use prepare::PreparedRequest;
 pub use redact::DryRun;
-pub use redirect::RedirectForm;
+pub use redirect::{RedirectForm, form_encode};
 pub use retry::{Retry, RetryPolicy};
 pub use transport::http_client_builder;
 pub use url::fill_base_url;
@@ -311,12 +311,13 @@ impl Engine {
     async fn exchange(
         &self,
         op: &'static Operation,
+        request: &Value,
         mut prepared: PreparedRequest,
         headers: Vec<(&'static str, String)>,
         span: &tracing::Span,
     ) -> Result<Value, Failure> {
         let scrubber = std::mem::take(&mut prepared.scrubber);
         let answer = self.send(op, prepared, headers, span).await?;
-        self.read_answer(op, answer, &scrubber, span)
+        self.read_answer(op, request, answer, &scrubber, span)
     }
 }

@@ -69,7 +69,8 @@ pub(super) fn form_fields(body: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-pub(super) fn form_encode(fields: &[(String, String)]) -> String {
+/// `fields` as an `application/x-www-form-urlencoded` text, in their order.
+pub fn form_encode(fields: &[(String, String)]) -> String {
     let mut out = String::new();
     for (i, (key, value)) in fields.iter().enumerate() {
         if i > 0 {

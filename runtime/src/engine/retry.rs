@@ -105,11 +105,8 @@ impl Failure {
 
     /// A retryable result code in a verified answer is the gateway saying it did nothing; in an
     /// unsigned answer it is only a hint.
-    pub(super) fn of_rejection(op: &'static Operation, code: i64, error: Error) -> Failure {
-        match (
-            op.retryable_result_codes.contains(&code),
-            !op.response_recipes.is_empty(),
-        ) {
+    pub(super) fn of_rejection(op: &'static Operation, retryable: bool, error: Error) -> Failure {
+        match (retryable, !op.response_recipes.is_empty()) {
             (false, _) => Failure::Final(error),
             (true, true) => Failure::NothingDone(error),
             (true, false) => Failure::MaybeActed(error),
@@ -223,7 +220,7 @@ impl Engine {
             );
             let started = Instant::now();
             let outcome = self
-                .exchange(op, prepared, headers, &span)
+                .exchange(op, request, prepared, headers, &span)
                 .instrument(span.clone())
                 .await;
             let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);

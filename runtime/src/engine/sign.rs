@@ -22,7 +22,9 @@ impl Engine {
     /// in place; a later recipe signs the body with the earlier signatures in it.
     ///
     /// An operation marked signed is never sent unsigned: a missing key or no place for the
-    /// signature is a configuration error, not a silently unsigned payment order.
+    /// signature is a configuration error, not a silently unsigned payment order. The one
+    /// exception is declared in the spec: a recipe over an optional credential (Assist's salt)
+    /// that the merchant has not configured puts no signature on the request.
     pub(super) fn sign_request(
         &self,
         op: &'static Operation,
@@ -34,7 +36,11 @@ impl Engine {
             text: String::new(),
             headers: Vec::new(),
         };
-        for (i, named) in op.request_recipes.iter().enumerate() {
+        let configured = op
+            .request_recipes
+            .iter()
+            .filter(|named| self.credentials.missing_optional(named).is_none());
+        for (i, named) in configured.enumerate() {
             let failed = |why: String| Error::Config(format!("operation {}: {why}", op.id));
             let key = self
                 .credentials

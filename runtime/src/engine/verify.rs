@@ -12,6 +12,7 @@ use crate::schema::{self, Operation};
 use crate::secret::Secret;
 
 use super::Engine;
+use super::decode::message_says_something;
 use super::received::{parse_message, typed_message};
 
 /// A message as the gateway sent it: parsed, its raw bytes for [`Piece::RawBody`], and the
@@ -20,6 +21,15 @@ struct Received<'a> {
     body: &'a Value,
     raw: &'a [u8],
     headers: &'a [(&'a str, &'a str)],
+}
+
+/// What a recipe over an optional credential the merchant has not configured means.
+#[derive(Clone, Copy)]
+enum Optional {
+    /// An answer to the client's own call: the merchant chose not to check it.
+    SkipUnconfigured,
+    /// A message anyone may send to the merchant: it is never accepted unverified.
+    Required,
 }
 
 /// The non-empty text at `path`.
@@ -42,7 +52,13 @@ impl Engine {
             raw,
             headers: &[],
         };
-        self.verify_message(op.id, op.response_recipes, op.response_signature, &received)
+        self.verify_message(
+            op.id,
+            op.response_recipes,
+            Optional::SkipUnconfigured,
+            op.response_signature,
+            &received,
+        )
     }
 
     /// Verifies every signature `recipes` put on a message; `operation` names it in errors.
@@ -53,6 +69,7 @@ impl Engine {
         &self,
         operation: &'static str,
         recipes: &'static [&'static NamedRecipe],
+        optional: Optional,
         order: &'static [Field],
         received: &Received<'_>,
     ) -> Result<(), Error> {
@@ -60,11 +77,42 @@ impl Engine {
         let refused = |source| Error::Signature { operation, source };
         let raw_text = std::str::from_utf8(received.raw).ok();
         for named in recipes {
+            if let Some(missing) = self.credentials.missing_optional(named) {
+                match optional {
+                    Optional::SkipUnconfigured => continue,
+                    Optional::Required => {
+                        return Err(config(format!(
+                            "recipe {} needs the credential {missing}, which is not configured",
+                            named.name
+                        )));
+                    }
+                }
+            }
             let mut inputs = self.recipe_inputs();
-            let signature = match named.recipe.placement {
-                Placement::Field(path) => field_at(received.body, path)
-                    .ok_or(refused(SignatureError::Missing))?
-                    .to_owned(),
+            // Each signed part of the message: the whole body, or each item of a list, which
+            // is signed over its own fields.
+            let signed: Vec<(&Value, String)> = match named.recipe.placement {
+                Placement::Field(path) => {
+                    let signature = field_at(received.body, path)
+                        .ok_or(refused(SignatureError::Missing))?
+                        .to_owned();
+                    vec![(received.body, signature)]
+                }
+                Placement::EachItem { list, field } => {
+                    let items = list
+                        .iter()
+                        .try_fold(received.body, |value, key| value.get(*key))
+                        .and_then(Value::as_array)
+                        .ok_or(refused(SignatureError::Missing))?;
+                    items
+                        .iter()
+                        .map(|item| {
+                            field_at(item, field)
+                                .map(|signature| (item, signature.to_owned()))
+                                .ok_or(refused(SignatureError::Missing))
+                        })
+                        .collect::<Result<_, _>>()?
+                }
                 Placement::Header(header) => {
                     let value = received
                         .headers
@@ -78,9 +126,9 @@ impl Engine {
                     for (name, value) in parsed.inputs {
                         inputs.push((name, Secret::new(value.to_owned())));
                     }
-                    parsed.signature.to_owned()
+                    vec![(received.body, parsed.signature.to_owned())]
                 }
-                Placement::EachItem { .. } | Placement::PathSegment(_) | Placement::Query(_) => {
+                Placement::PathSegment(_) | Placement::Query(_) => {
                     return Err(config(format!(
                         "recipe {}: received signatures are read from a body field or a header",
                         named.name
@@ -96,24 +144,27 @@ impl Engine {
                 .text
                 .iter()
                 .any(|p| matches!(p, Piece::RawBody));
-            let message = Message {
-                body: received.body,
-                raw_body: match (uses_raw_body, raw_text) {
-                    (false, _) => "",
-                    (true, Some(text)) => text,
-                    // A raw body is signed as text; one that is not UTF-8 matches no text.
-                    (true, None) => return Err(refused(SignatureError::Mismatch)),
-                },
-                order,
-                inputs: &inputs,
+            let raw_body = match (uses_raw_body, raw_text) {
+                (false, _) => "",
+                (true, Some(text)) => text,
+                // A raw body is signed as text; one that is not UTF-8 matches no text.
+                (true, None) => return Err(refused(SignatureError::Mismatch)),
             };
-            named
-                .recipe
-                .verify(&message, key, &signature)
-                .map_err(|e| match e {
-                    RecipeError::Signature(source) => refused(source),
-                    other => config(format!("recipe {}: {other}", named.name)),
-                })?;
+            for (body, signature) in signed {
+                let message = Message {
+                    body,
+                    raw_body,
+                    order,
+                    inputs: &inputs,
+                };
+                named
+                    .recipe
+                    .verify(&message, key, &signature)
+                    .map_err(|e| match e {
+                        RecipeError::Signature(source) => refused(source),
+                        other => config(format!("recipe {}: {other}", named.name)),
+                    })?;
+            }
         }
         Ok(())
     }
@@ -144,8 +195,16 @@ impl Engine {
             raw,
             headers,
         };
-        self.verify_message(callback.id, callback.recipes, callback.signature, &received)?;
-        Ok(typed_message(callback, message))
+        self.verify_message(
+            callback.id,
+            callback.recipes,
+            Optional::Required,
+            callback.signature,
+            &received,
+        )?;
+        let message = typed_message(callback, message);
+        message_says_something(callback.id, callback.message, &message)?;
+        Ok(message)
     }
 
     /// [`Engine::verify_callback_with_headers`], decoded into the callback's type.
@@ -204,6 +263,13 @@ impl Engine {
         let field = callback.token_field.ok_or_else(|| {
             Error::Config(format!("callback {} names no token field", callback.id))
         })?;
+        // An order whose token was never stored must not match a notification carrying none.
+        if expected_token.is_empty() {
+            return Err(Error::Config(format!(
+                "callback {}: the expected {field} is empty",
+                callback.id
+            )));
+        }
         let received = message
             .get(field)
             .and_then(Value::as_str)
@@ -217,7 +283,9 @@ impl Engine {
                 source: SignatureError::Mismatch,
             });
         }
-        serde_json::from_value(typed_message(callback, message)).map_err(|_| Error::Decode {
+        let message = typed_message(callback, message);
+        message_says_something(callback.id, callback.message, &message)?;
+        serde_json::from_value(message).map_err(|_| Error::Decode {
             operation: callback.id,
             message: format!("the notification does not match {}", callback.message.name),
         })
@@ -225,8 +293,31 @@ impl Engine {
 }
 
 /// Compares two secrets without an early exit, so the time taken does not tell how much of a
-/// guess was right.
+/// guess was right. Their SHA-256 digests are compared rather than the tokens: digests all have
+/// one length, so the time does not tell the token's length either.
 fn same_secret(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len()
-        && std::hint::black_box(a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y))) == 0
+    let (a, b) = (
+        ring::digest::digest(&ring::digest::SHA256, a),
+        ring::digest::digest(&ring::digest::SHA256, b),
+    );
+    let difference = a
+        .as_ref()
+        .iter()
+        .zip(b.as_ref())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    std::hint::black_box(difference) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_secret;
+
+    #[test]
+    fn secrets_match_only_byte_for_byte() {
+        assert!(same_secret(b"2f0ea505", b"2f0ea505"));
+        assert!(!same_secret(b"2f0ea505", b"2f0ea506"));
+        assert!(!same_secret(b"2f0ea505", b"2f0ea50"));
+        assert!(!same_secret(b"2f0ea505", b"2f0ea5050"));
+        assert!(!same_secret(b"2f0ea505", b""));
+    }
 }
