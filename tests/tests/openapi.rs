@@ -332,3 +332,275 @@ fn encodings_choose_media_types_parameters_and_methods() {
     );
     assert!(document["webhooks"]["customer_return"]["get"]["parameters"].is_array());
 }
+
+/// The document of the focused spec `name`.
+fn focused_document(name: &str) -> Value {
+    focused_documents()
+        .into_iter()
+        .find(|(gateway, _)| gateway.name == name)
+        .map(|(_, document)| document)
+        .unwrap_or_else(|| panic!("no focused spec {name}"))
+}
+
+/// The meaning the document gives a code of a result declaration.
+fn meaning_of(result: &Value, code: Value) -> &Value {
+    &result["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == code)
+        .unwrap_or_else(|| panic!("no code {code}"))["means"]
+}
+
+#[test]
+fn result_codes_say_what_they_mean_for_the_gateway_each_operation_and_each_callback() {
+    let document = focused_document("results");
+    let gateway = &document["x-oneclick-result"];
+    assert_eq!(gateway["code_field"], "status");
+    assert_eq!(meaning_of(gateway, json!("APPROVED")), "success");
+    assert_eq!(meaning_of(gateway, json!("PENDING")), "pending");
+    assert_eq!(meaning_of(gateway, json!("DECLINED")), "failure");
+    assert_eq!(gateway["secondary"]["field"], "code");
+    assert_eq!(meaning_of(&gateway["secondary"], json!(51)), "failure");
+
+    let pay = operation(&document, "pay");
+    assert!(
+        pay.get("x-oneclick-result").is_none(),
+        "the gateway's applies"
+    );
+    assert_eq!(pay["x-oneclick-retryable-result-codes"], json!(["RETRY"]));
+    let answer = pay["responses"]["200"]["description"].as_str().unwrap();
+    assert!(answer.contains("success with \"APPROVED\""), "{answer}");
+    assert!(
+        answer.contains("pending (decided later) with \"PENDING\""),
+        "{answer}"
+    );
+    assert!(answer.contains("any other code is a failure"), "{answer}");
+
+    let refund = operation(&document, "refund");
+    assert_eq!(refund["x-oneclick-result"]["code_field"], "resultCode");
+    assert_eq!(
+        meaning_of(&refund["x-oneclick-result"], json!(7)),
+        "failure"
+    );
+    let answer = refund["responses"]["200"]["description"].as_str().unwrap();
+    assert!(
+        answer.contains("`resultCode` says the outcome: success with 0;"),
+        "{answer}"
+    );
+
+    let payment_result = operation(&document, "payment_result");
+    assert_eq!(payment_result["x-oneclick-result"], *gateway);
+    let refund_result = operation(&document, "refund_result");
+    assert_eq!(refund_result["x-oneclick-result"]["code_field"], "state");
+    assert_eq!(
+        meaning_of(&refund_result["x-oneclick-result"], json!("waiting")),
+        "pending"
+    );
+    let described = refund_result["description"].as_str().unwrap();
+    assert!(
+        described.contains("`state` says the outcome"),
+        "{described}"
+    );
+}
+
+#[test]
+fn error_bodies_are_the_responses_of_their_statuses_and_fit_only_their_shape() {
+    let document = focused_document("results");
+    let responses = &operation(&document, "pay")["responses"];
+    let fits = |status: &str, body: &Value| {
+        let schema = &responses[status]["content"]["application/json"]["schema"];
+        assert!(schema.is_object(), "no error body at {status}");
+        jsonschema::draft202012::new(schema).unwrap().is_valid(body)
+    };
+    let wrapped = json!({ "error": { "code": "E1", "message": "Bad order.", "detail": "order" } });
+    let listed = json!({ "errors": [{ "code": 4, "message": "No." }] });
+    let whole_list = json!([{ "code": "E2", "message": "Busy." }]);
+    let flat = json!({ "error_code": 5, "error_message": "Denied." });
+    let answer = json!({ "status": "APPROVED" });
+    for status in ["400", "422"] {
+        assert!(fits(status, &wrapped), "{status}");
+        assert!(!fits(status, &json!({ "error": "text" })), "{status}");
+    }
+    assert!(fits("409", &whole_list));
+    assert!(!fits("409", &json!([])), "an empty list is an answer");
+    assert!(
+        !fits("409", &json!([{ "message": "x" }])),
+        "items need a code"
+    );
+    for status in ["401", "403"] {
+        assert!(fits(status, &flat), "{status}");
+        assert!(!fits(status, &answer), "{status}");
+    }
+    // A body declared without statuses comes with any status, the answer's own included.
+    assert!(fits("default", &listed));
+    assert!(fits("400", &listed));
+    assert_eq!(responses["200"]["x-oneclick-errors"], json!([1]));
+    let declared = &document["x-oneclick-errors"];
+    assert_eq!(declared[0]["shape"], "wrapped");
+    assert_eq!(declared[0]["detail"], "detail");
+    assert_eq!(declared[2]["http_status"], json!([409]));
+    assert!(declared[2].get("field").is_none());
+}
+
+/// A validator of the component schema `name` of `document`.
+fn component_validator(document: &Value, name: &str) -> jsonschema::Validator {
+    let mut schema = json!({ "$ref": format!("#/components/schemas/{name}") });
+    schema["components"] = document["components"].clone();
+    jsonschema::draft202012::new(&schema).unwrap()
+}
+
+/// Whether the exported schema and the client's own check agree on each request; both must
+/// accept some and refuse some, or the comparison proves nothing.
+fn assert_agree(
+    validator: &jsonschema::Validator,
+    object: &'static oneclick_runtime::schema::Object,
+    requests: &[Value],
+) {
+    let mut accepted = 0;
+    for request in requests {
+        let client = oneclick_runtime::validate::validate_request(object, request);
+        let exported = validator.is_valid(request);
+        assert_eq!(
+            client.is_empty(),
+            exported,
+            "{request}: the client says {client:?}"
+        );
+        accepted += usize::from(exported);
+    }
+    assert!(accepted > 0 && accepted < requests.len(), "{accepted}");
+}
+
+/// Every subset of `optional` members added to `base`.
+fn with_subsets(base: &Value, optional: &[(&str, Value)]) -> Vec<Value> {
+    (0..1u32 << optional.len())
+        .map(|mask| {
+            let mut request = base.clone();
+            for (bit, (wire, value)) in optional.iter().enumerate() {
+                if mask & (1 << bit) != 0 {
+                    request[*wire] = value.clone();
+                }
+            }
+            request
+        })
+        .collect()
+}
+
+#[test]
+fn exported_rules_accept_exactly_the_requests_the_client_accepts() {
+    let document = focused_document("rules");
+    let validator = component_validator(&document, "PayRequest");
+    let optional = [
+        ("amount", json!(100)),
+        ("currency", json!("CZK")),
+        ("card", json!("c")),
+        ("token", json!("t")),
+        ("customerNumber", json!("n")),
+        ("recurring", json!(true)),
+        ("clientIp", json!("192.0.2.1")),
+        ("note", json!("x")),
+        ("noteAuthor", json!("a")),
+    ];
+    let initiated = [None, Some(json!(true)), Some(json!(false))];
+    let browsers = [
+        None,
+        Some(json!({ "javascriptEnabled": false })),
+        Some(json!({ "javascriptEnabled": true })),
+        Some(json!({ "javascriptEnabled": true, "colorDepth": 24, "screenWidth": 1920 })),
+    ];
+    let mut requests = Vec::new();
+    for client_initiated in &initiated {
+        for browser in &browsers {
+            let mut base = json!({});
+            if let Some(value) = client_initiated {
+                base["clientInitiated"] = value.clone();
+            }
+            if let Some(value) = browser {
+                base["browser"] = value.clone();
+            }
+            requests.extend(with_subsets(&base, &optional));
+        }
+    }
+    assert_agree(&validator, &oneclick_rules::schema::PAY_REQUEST, &requests);
+}
+
+#[test]
+fn exported_when_rules_over_paths_accept_exactly_the_requests_the_client_accepts() {
+    let document = focused_document("constraints2");
+    let validator = component_validator(&document, "PaymentInitRequest");
+    let customers = [
+        None,
+        Some(json!({ "name": "Jan" })),
+        Some(json!({ "name": "Jan", "country": "CZ" })),
+        Some(json!({ "name": "Jan", "country": "SK" })),
+    ];
+    let mut requests = Vec::new();
+    for currency in ["CZK", "EUR"] {
+        for total in [50, 150] {
+            for customer in &customers {
+                for language in [None, Some("cs"), Some("de")] {
+                    let mut request = json!({
+                        "payOperation": "payment",
+                        "orderNo": "o1",
+                        "totalAmount": total,
+                        "currency": currency,
+                        "cart": [{ "name": "Tea", "amount": total }],
+                    });
+                    if let Some(customer) = customer {
+                        request["customer"] = customer.clone();
+                    }
+                    if let Some(language) = language {
+                        request["language"] = json!(language);
+                    }
+                    requests.push(request);
+                }
+            }
+        }
+    }
+    assert_agree(
+        &validator,
+        &oneclick_constraints2::schema::PAYMENT_INIT_REQUEST,
+        &requests,
+    );
+}
+
+#[test]
+fn comma_lists_and_recipes_are_exported_as_the_spec_writes_them() {
+    let document = focused_document("constraints2");
+    let request = &document["components"]["schemas"]["PaymentInitRequest"]["properties"];
+    let line_ids = jsonschema::draft202012::new(&request["lineIds"]).unwrap();
+    for good in ["", "7", "7,12", "-1,2"] {
+        assert!(line_ids.is_valid(&json!(good)), "{good}");
+    }
+    for bad in ["7,", ",7", "7,,12", "a"] {
+        assert!(!line_ids.is_valid(&json!(bad)), "{bad}");
+    }
+    let recipes = focused_document("recipes");
+    let listed = &recipes["x-oneclick-recipes"]["listed_order"];
+    let salted = &listed["text"][0]["upper"];
+    assert_eq!(
+        salted[0]["digest"]["of"],
+        json!([{ "credential": "list_salt" }])
+    );
+    assert_eq!(
+        salted[1]["digest"]["of"][0]["fields"]["names"],
+        json!(["id", "state"])
+    );
+    assert_eq!(
+        listed["placement"],
+        json!({ "each": "page.orders", "field": "check.sum" })
+    );
+    assert!(
+        listed["optional_credentials"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty())
+    );
+    let credentials = &recipes["x-oneclick-credentials"];
+    assert!(
+        credentials
+            .as_object()
+            .unwrap()
+            .values()
+            .any(|c| c["optional"] == true && c["sensitive"] == true)
+    );
+}

@@ -16,14 +16,18 @@ pub fn recipes(gateway: &Gateway) -> Map<String, Value> {
     gateway
         .recipes
         .iter()
-        .map(|r| (r.name.clone(), recipe(r)))
+        .map(|r| (r.name.clone(), recipe(gateway, r)))
         .collect()
 }
 
-fn recipe(recipe: &Recipe) -> Value {
+fn recipe(gateway: &Gateway, recipe: &Recipe) -> Value {
     let mut described = Map::new();
-    described.insert("text".into(), pieces(&recipe.text));
-    described.insert("algorithm".into(), algorithm(recipe.algorithm));
+    described.insert("text".into(), pieces(gateway, &recipe.text));
+    let (name, key_encoding) = algorithm(recipe.algorithm);
+    described.insert("algorithm".into(), json!(name.as_str()));
+    if let Some(key_encoding) = key_encoding {
+        described.insert("key_encoding".into(), json!(key_encoding));
+    }
     described.insert("output".into(), json!(recipe.output.as_str()));
     described.insert("placement".into(), placement(&recipe.placement));
     if let Some(key) = &recipe.sign_key {
@@ -61,32 +65,29 @@ fn credential_entry(credential: &Credential) -> Value {
     })
 }
 
-fn algorithm(algorithm: Algorithm) -> Value {
-    let (name, key) = match algorithm {
+/// The algorithm's spec word, and how an HMAC key is written (`key_encoding`).
+fn algorithm(algorithm: Algorithm) -> (AlgorithmName, Option<&'static str>) {
+    match algorithm {
         Algorithm::RsaPkcs1(RsaHash::Sha1) => (AlgorithmName::RsaPkcs1Sha1, None),
         Algorithm::RsaPkcs1(RsaHash::Sha256) => (AlgorithmName::RsaPkcs1Sha256, None),
         Algorithm::RsaPkcs1(RsaHash::Sha512) => (AlgorithmName::RsaPkcs1Sha512, None),
-        Algorithm::Hmac(HmacHash::Sha256, key) => (AlgorithmName::HmacSha256, Some(key)),
-        Algorithm::Hmac(HmacHash::Sha512, key) => (AlgorithmName::HmacSha512, Some(key)),
+        Algorithm::Hmac(HmacHash::Sha256, key) => (AlgorithmName::HmacSha256, Some(key.as_str())),
+        Algorithm::Hmac(HmacHash::Sha512, key) => (AlgorithmName::HmacSha512, Some(key.as_str())),
         Algorithm::Digest(digest) => match digest {
             crate::ir::DigestAlgorithm::Sha256 => (AlgorithmName::Sha256, None),
             crate::ir::DigestAlgorithm::Sha384 => (AlgorithmName::Sha384, None),
             crate::ir::DigestAlgorithm::Sha512 => (AlgorithmName::Sha512, None),
             crate::ir::DigestAlgorithm::Md5 => (AlgorithmName::Md5, None),
         },
-    };
-    match key {
-        Some(key) => json!({ "name": name.as_str(), "key": key.as_str() }),
-        None => json!(name.as_str()),
     }
 }
 
 fn placement(placement: &Placement) -> Value {
     match placement {
         Placement::Field(path) => json!({ "field": path.join(".") }),
-        Placement::EachItem { list, field } => json!({
-            "each_item": { "list": list.join("."), "field": field.join(".") },
-        }),
+        Placement::EachItem { list, field } => {
+            json!({ "each": list.join("."), "field": field.join(".") })
+        }
         Placement::Header {
             name,
             items,
@@ -110,20 +111,23 @@ fn placement(placement: &Placement) -> Value {
     }
 }
 
-fn pieces(text: &[Piece]) -> Value {
-    text.iter().map(piece).collect()
+fn pieces(gateway: &Gateway, text: &[Piece]) -> Value {
+    text.iter().map(|p| piece(gateway, p)).collect()
 }
 
-fn piece(piece: &Piece) -> Value {
+fn piece(gateway: &Gateway, piece: &Piece) -> Value {
     match piece {
         Piece::Literal(text) => json!({ "literal": text }),
+        Piece::Input(name) if gateway.credentials.iter().any(|c| &c.name == name) => {
+            json!({ "credential": name })
+        }
         Piece::Input(name) => json!({ "input": name }),
         Piece::RawBody => json!("raw_body"),
         Piece::Order(format) => json!({ "order": values_format(format) }),
         Piece::Fields(fields, format) => {
             let mut described = values_format(format);
             if let Value::Object(map) = &mut described {
-                map.insert("fields".into(), fields.iter().map(signed_field).collect());
+                map.insert("names".into(), json!(signed_names(fields)));
             }
             json!({ "fields": described })
         }
@@ -145,7 +149,7 @@ fn piece(piece: &Piece) -> Value {
             booleans,
         } => json!({
             "pairs": {
-                "fields": fields,
+                "names": fields,
                 "assign": assign,
                 "separator": separator,
                 "booleans": booleans.as_str(),
@@ -157,9 +161,9 @@ fn piece(piece: &Piece) -> Value {
             output,
             of,
         } => json!({
-            "digest": { "algorithm": algorithm.as_str(), "output": output.as_str(), "of": pieces(of) }
+            "digest": { "algorithm": algorithm.as_str(), "output": output.as_str(), "of": pieces(gateway, of) }
         }),
-        Piece::Upper(of) => json!({ "upper": pieces(of) }),
+        Piece::Upper(of) => json!({ "upper": pieces(gateway, of) }),
     }
 }
 
@@ -171,13 +175,19 @@ fn values_format(format: &ValuesFormat) -> Value {
     })
 }
 
-fn signed_field(field: &SignedField) -> Value {
-    match field {
-        SignedField::Value(name) => json!(name),
-        SignedField::Object(name, fields) => {
-            json!({ name.clone(): fields.iter().map(signed_field).collect::<Value>() })
-        }
-    }
+/// A recipe's field list as dotted names, in the order the text writes them (a nested
+/// object's fields together, where its first one stands).
+fn signed_names(fields: &[SignedField]) -> Vec<String> {
+    fields
+        .iter()
+        .flat_map(|field| match field {
+            SignedField::Value(name) => vec![name.clone()],
+            SignedField::Object(name, children) => signed_names(children)
+                .into_iter()
+                .map(|child| format!("{name}.{child}"))
+                .collect(),
+        })
+        .collect()
 }
 
 /// Where answers carry their result code, and every code named with what it means; a code not

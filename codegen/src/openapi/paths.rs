@@ -491,9 +491,18 @@ fn webhook(gateway: &Gateway, callback: &Callback) -> Value {
     let message = &gateway.objects[callback.message];
     let examples: Vec<&Example> = callback.examples.iter().collect();
     let mut operation = Map::new();
+    let result = callback_result(gateway, callback);
+    let description = match result {
+        Some(result) => format!(
+            "{}\n\n{}",
+            callback.doc.trim_end(),
+            extensions::result_sentence(result)
+        ),
+        None => callback.doc.clone(),
+    };
     operation.insert("operationId".into(), json!(callback.id));
     operation.insert("summary".into(), json!(summary(&callback.doc)));
-    operation.insert("description".into(), json!(callback.doc));
+    operation.insert("description".into(), json!(description));
     let media_type = match callback.delivery {
         MessageEncoding::Json => Some("application/json"),
         MessageEncoding::Form => Some(FORM),
@@ -552,7 +561,7 @@ fn webhook(gateway: &Gateway, callback: &Callback) -> Value {
     } else {
         operation.insert("x-oneclick-signature".into(), Value::Object(checks));
     }
-    if let Some(result) = callback_result(gateway, callback) {
+    if let Some(result) = result {
         operation.insert("x-oneclick-result".into(), extensions::result(result));
     }
     let method = match callback.delivery {
