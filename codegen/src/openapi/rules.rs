@@ -123,19 +123,20 @@ fn decisive(
         (Some(default), Some(equals)) => default == equals,
         (None, _) => false,
     };
-    let value = match equals {
+    // A literal is never null, so `const` also says that a value was sent.
+    let sent = match equals {
         Some(equals) => json!({ "const": literal(equals) }),
-        None => json!(true),
+        None => json!({ "not": { "type": "null" } }),
     };
-    Some(if absent_decides {
+    Some(match (absent_decides, equals) {
         // No value anywhere on the path means the default, which fulfils the condition; so
         // only a value sent can fail it.
-        at_path(&steps, json!({ "anyOf": [value, { "type": "null" }] }))
-    } else {
-        sent_at(
+        (true, None) => json!(true),
+        (true, Some(equals)) => at_path(
             &steps,
-            json!({ "allOf": [value, { "not": { "type": "null" } }] }),
-        )
+            json!({ "anyOf": [{ "const": literal(equals) }, { "type": "null" }] }),
+        ),
+        (false, _) => sent_at(&steps, sent),
     })
 }
 
