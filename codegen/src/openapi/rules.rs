@@ -1,7 +1,8 @@
-//! Cross-field rules of a request as JSON Schema, where it can state them exactly as the
-//! client checks them: which fields go together, exclude each other or become required, and
-//! what a `when` rule asks of a value. `sum` and `not_greater` compare decimal numbers, which
-//! JSON Schema cannot; every rule also stays in `x-oneclick-rules` as the spec writes it.
+//! Cross-field rules of a request as JSON Schema, under the same conditions as the client
+//! checks them: which fields go together, exclude each other or become required, and what a
+//! `when` rule asks of a value (a constraint JSON Schema cannot state stays an `x-oneclick-`
+//! keyword there, as on a field). `sum` and `not_greater` compare decimal numbers, which JSON
+//! Schema cannot; every rule also stays in `x-oneclick-rules` as the spec writes it.
 //!
 //! The client takes a null value for an absent one, so "present" is a member that is not null.
 
