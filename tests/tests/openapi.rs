@@ -604,3 +604,77 @@ fn comma_lists_and_recipes_are_exported_as_the_spec_writes_them() {
             .any(|c| c["optional"] == true && c["sensitive"] == true)
     );
 }
+
+/// Values near the edge of each format, good and bad.
+const FORMAT_SAMPLES: &[&str] = &[
+    "",
+    "20220125131559",
+    "2022012513155",
+    "20221325131559",
+    "c29tZQ==",
+    "c29tZQ=",
+    "c29tZ",
+    "192.0.2.1",
+    "2001:db8::1",
+    "192.0.2.256",
+    "someone@example.com",
+    "someone@",
+    "@example.com",
+    "CZK",
+    "czk",
+    "CZKK",
+    "203",
+    "978",
+    "000",
+    "97",
+    "0978",
+    "123e4567-e89b-12d3-a456-426614174000",
+    "123e4567e89b12d3a456426614174000",
+    "25.01.2022",
+    "31.02.2022",
+    "2022-01-25",
+    "2022-02-30",
+    "https://shop.example/return",
+    "http://shop.example",
+    "ftp://shop.example",
+    "https://",
+    "myapp://return",
+    "myapp:///callback",
+    "myapp://",
+    "1app://return",
+    "my app://return",
+    "4242424242424242",
+    "4242424242424241",
+    "4242 4242 4242 4242",
+    "01.2025",
+    "13.2025",
+    "1.2025",
+    "1234567890123456789012345",
+    "-42",
+    "4.2",
+    "-",
+];
+
+#[test]
+fn each_format_exported_accepts_every_value_the_client_accepts() {
+    for &format in oneclick_runtime::schema::Format::ALL {
+        let schema = oneclick_codegen::openapi::format_schema(format, "string");
+        assert_eq!(schema["x-oneclick-format"], format.as_str());
+        // With formats asserted, as a strict validator does: the document must not refuse a
+        // value the client sends.
+        let validator = jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .unwrap();
+        let mut refused = 0;
+        for sample in FORMAT_SAMPLES {
+            let value = json!(sample);
+            let exported = validator.is_valid(&value);
+            if oneclick_runtime::format::check(format, sample) {
+                assert!(exported, "{}: {sample:?}", format.as_str());
+            }
+            refused += usize::from(!exported);
+        }
+        assert!(refused > 0, "{} refuses nothing", format.as_str());
+    }
+}

@@ -12,6 +12,8 @@ mod security;
 
 use serde_json::{Map, Value, json};
 
+pub use schemas::format_schema;
+
 use crate::ir::{Environment, Gateway, UrlPart, url_parts};
 
 /// Where the documents go, relative to the repository root.

@@ -398,7 +398,7 @@ pub(super) fn constrain(schema: &mut Map<String, Value>, constraint: &Constraint
 /// A string format as JSON Schema says it: a standard `format` where one means the same, a
 /// pattern for the shape otherwise; `x-oneclick-format` names the exact check either way
 /// (calendar dates, Luhn checksums, currencies in circulation).
-fn format_schema(format: Format, json_type: &str) -> Value {
+pub fn format_schema(format: Format, json_type: &str) -> Value {
     let shape = match format {
         Format::Dttm => json!({ "pattern": "^[0-9]{14}$" }),
         Format::Base64 => json!({
