@@ -342,10 +342,9 @@ fn responses(gateway: &Gateway, operation: &Operation) -> Value {
     statuses.sort_unstable();
     statuses.dedup();
     for status in statuses {
-        let mut response = Map::new();
-        let has_error_body = insert_error_content(&mut response, gateway, |body| {
-            body.http_status.is_empty() || body.http_status.contains(&status)
-        });
+        let comes_with =
+            |body: &ErrorBody| body.http_status.is_empty() || body.http_status.contains(&status);
+        let has_error_body = gateway.errors.iter().any(comes_with);
         let description = match (gateway.retry_http_status.contains(&status), has_error_body) {
             (true, false) => retry_description(gateway, operation, status).to_owned(),
             (true, true) => format!(
@@ -354,7 +353,9 @@ fn responses(gateway: &Gateway, operation: &Operation) -> Value {
             ),
             (false, _) => "The gateway refused the call.".to_owned(),
         };
+        let mut response = Map::new();
         response.insert("description".into(), json!(description));
+        insert_error_content(&mut response, gateway, comes_with);
         responses.insert(status.to_string(), Value::Object(response));
     }
     let mut other = Map::new();
@@ -371,14 +372,6 @@ fn responses(gateway: &Gateway, operation: &Operation) -> Value {
 /// `x-oneclick-errors`, since the client takes such a body for the error whatever the status.
 fn success_response(gateway: &Gateway, operation: &Operation, index: usize) -> Value {
     let response = &gateway.objects[index];
-    let mut answer = Map::new();
-    answer.insert(
-        "description".into(),
-        json!(response_description(gateway, operation, response)),
-    );
-    if let Some((media_type, media)) = answer_media(operation, response) {
-        answer.insert("content".into(), json!({ media_type: media }));
-    }
     let instead: Vec<usize> = gateway
         .errors
         .iter()
@@ -386,6 +379,17 @@ fn success_response(gateway: &Gateway, operation: &Operation, index: usize) -> V
         .filter(|(_, body)| body.http_status.is_empty() || body.http_status.contains(&200))
         .map(|(index, _)| index)
         .collect();
+    let mut description = response_description(gateway, operation, response);
+    if !instead.is_empty() {
+        description.push_str(
+            " A JSON body of an error shape in `x-oneclick-errors` is that error, not this answer.",
+        );
+    }
+    let mut answer = Map::new();
+    answer.insert("description".into(), json!(description));
+    if let Some((media_type, media)) = answer_media(operation, response) {
+        answer.insert("content".into(), json!({ media_type: media }));
+    }
     if !instead.is_empty() {
         answer.insert("x-oneclick-errors".into(), json!(instead));
     }
@@ -404,13 +408,12 @@ fn retry_description(gateway: &Gateway, operation: &Operation, status: u16) -> &
     }
 }
 
-/// The JSON schema of the error bodies `applies` picks, one of them when several do; whether
-/// there was any.
+/// The JSON schema of the error bodies `applies` picks, one of them when several do.
 fn insert_error_content(
     response: &mut Map<String, Value>,
     gateway: &Gateway,
     applies: impl Fn(&ErrorBody) -> bool,
-) -> bool {
+) {
     let mut schemas: Vec<Value> = gateway
         .errors
         .iter()
@@ -418,7 +421,7 @@ fn insert_error_content(
         .map(extensions::error_schema)
         .collect();
     let schema = match schemas.len() {
-        0 => return false,
+        0 => return,
         1 => schemas.remove(0),
         _ => json!({ "anyOf": schemas }),
     };
@@ -426,7 +429,6 @@ fn insert_error_content(
         "content".into(),
         json!({ "application/json": { "schema": schema } }),
     );
-    true
 }
 
 /// The answer's media type and its schema and examples; `None` for an empty answer.
