@@ -409,9 +409,12 @@ fn error_bodies_are_the_responses_of_their_statuses_and_fit_only_their_shape() {
     let document = focused_document("results");
     let responses = &operation(&document, "pay")["responses"];
     let fits = |status: &str, body: &Value| {
-        let schema = &responses[status]["content"]["application/json"]["schema"];
+        let mut schema = responses[status]["content"]["application/json"]["schema"].clone();
         assert!(schema.is_object(), "no error body at {status}");
-        jsonschema::draft202012::new(schema).unwrap().is_valid(body)
+        schema["components"] = document["components"].clone();
+        jsonschema::draft202012::new(&schema)
+            .unwrap()
+            .is_valid(body)
     };
     let wrapped = json!({ "error": { "code": "E1", "message": "Bad order.", "detail": "order" } });
     let listed = json!({ "errors": [{ "code": 4, "message": "No." }] });
@@ -441,6 +444,50 @@ fn error_bodies_are_the_responses_of_their_statuses_and_fit_only_their_shape() {
     assert_eq!(declared[0]["detail"], "detail");
     assert_eq!(declared[2]["http_status"], json!([409]));
     assert!(declared[2].get("field").is_none());
+    assert!(
+        responses["401"]["content"]["application/json"]["schema"]["anyOf"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "$ref": "#/components/schemas/Error.3" }))
+    );
+}
+
+#[test]
+fn also_at_answer_matches_and_result_by_are_extensions() {
+    let answers = focused_document("answers");
+    let schemas = answers["components"]["schemas"].as_object().unwrap();
+    assert!(
+        schemas
+            .values()
+            // An optional answer field may also be null.
+            .any(
+                |s| s["properties"]["events"]["anyOf"][0]["x-oneclick-also-at"]
+                    == "status.detail.events"
+            ),
+        "no also_at"
+    );
+    let documents = documents();
+    let document = |name: &str| {
+        &documents
+            .iter()
+            .find(|(gateway, _)| gateway.name == name)
+            .unwrap()
+            .1
+    };
+    let csob = document("csob");
+    assert_eq!(
+        operation(csob, "payment_refund")["x-oneclick-answer-matches"],
+        json!(["payId"])
+    );
+    let monetix = document("monetix");
+    let by_callback: Vec<&Value> = ["paths"]
+        .iter()
+        .flat_map(|key| monetix[key].as_object().unwrap().values())
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter(|operation| operation["x-oneclick-result-by"] == "callback")
+        .collect();
+    assert!(!by_callback.is_empty());
+    assert!(monetix["webhooks"]["callback"].is_object());
 }
 
 /// A validator of the component schema `name` of `document`.

@@ -278,6 +278,12 @@ pub fn errors(gateway: &Gateway) -> Value {
         .collect()
 }
 
+/// The component name of the schema of the gateway's `index`th error body: `Error.0`. No
+/// Rust type name holds a dot, so it names no spec type.
+pub fn error_schema_name(index: usize) -> String {
+    format!("Error.{index}")
+}
+
 /// The schema of the bodies the client takes for this error, exactly as it tells them apart:
 /// a wrapped error is an object under its member, a flat one has its code at the top, a list
 /// is a list under its member, or a non-empty list whose every item has a code.

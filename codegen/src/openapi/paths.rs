@@ -408,7 +408,8 @@ fn retry_description(gateway: &Gateway, operation: &Operation, status: u16) -> &
     }
 }
 
-/// The JSON schema of the error bodies `applies` picks, one of them when several do.
+/// The error bodies `applies` picks, by reference to their schemas; one of them when several
+/// do.
 fn insert_error_content(
     response: &mut Map<String, Value>,
     gateway: &Gateway,
@@ -417,8 +418,9 @@ fn insert_error_content(
     let mut schemas: Vec<Value> = gateway
         .errors
         .iter()
-        .filter(|body| applies(body))
-        .map(extensions::error_schema)
+        .enumerate()
+        .filter(|(_, body)| applies(body))
+        .map(|(index, _)| reference(&extensions::error_schema_name(index)))
         .collect();
     let schema = match schemas.len() {
         0 => return,

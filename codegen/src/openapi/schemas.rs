@@ -12,7 +12,7 @@ use crate::ir::{
 /// Where component schemas are referred to from.
 const COMPONENTS: &str = "#/components/schemas/";
 
-/// Every enum, scalar and object of the gateway, by Rust type name.
+/// Every enum, scalar and object of the gateway, by Rust type name, and its error bodies.
 pub fn components(gateway: &Gateway) -> Map<String, Value> {
     let mut schemas = Map::new();
     for enumeration in &gateway.enums {
@@ -23,6 +23,12 @@ pub fn components(gateway: &Gateway) -> Map<String, Value> {
     }
     for object in &gateway.objects {
         schemas.insert(object.name.clone(), object_schema(gateway, object));
+    }
+    for (index, body) in gateway.errors.iter().enumerate() {
+        schemas.insert(
+            super::extensions::error_schema_name(index),
+            super::extensions::error_schema(body),
+        );
     }
     schemas
 }
