@@ -437,6 +437,11 @@ fn error_bodies_are_the_responses_of_their_statuses_and_fit_only_their_shape() {
     }
     // A body declared without statuses comes with any status, the answer's own included.
     assert!(fits("default", &listed));
+    assert!(
+        fits("default", &json!({ "errors": ["Busy."] })),
+        "any item is read"
+    );
+    assert!(!fits("default", &json!({ "errors": "Busy." })));
     assert!(fits("400", &listed));
     assert_eq!(responses["200"]["x-oneclick-errors"], json!([1]));
     let declared = &document["x-oneclick-errors"];

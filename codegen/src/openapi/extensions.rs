@@ -296,6 +296,8 @@ pub fn error_schema(body: &ErrorBody) -> Value {
     }
     let members = Value::Object(members);
     let error = json!({ "type": "object", "properties": members });
+    // The client reads each item of a list under its member, whatever it is.
+    let any_item = json!({ "properties": members });
     let error_with_code = json!({
         "type": "object",
         "required": [body.code],
@@ -315,7 +317,7 @@ pub fn error_schema(body: &ErrorBody) -> Value {
         (ErrorShape::List, Some(field)) => json!({
             "type": "object",
             "required": [field],
-            "properties": { field.clone(): { "type": "array", "items": error } },
+            "properties": { field.clone(): { "type": "array", "items": any_item } },
         }),
         (ErrorShape::List, None) => json!({
             "type": "array",
