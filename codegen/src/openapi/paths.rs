@@ -480,7 +480,7 @@ fn callback_result<'g>(gateway: &'g Gateway, callback: &'g Callback) -> Option<&
     }
 }
 
-/// Every message the gateway sends to the merchant, as a webhook POSTed with a JSON body.
+/// Every message the gateway sends to the merchant, as a webhook.
 pub fn webhooks(gateway: &Gateway) -> Map<String, Value> {
     gateway
         .callbacks
