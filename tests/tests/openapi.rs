@@ -730,3 +730,42 @@ fn each_format_exported_accepts_every_value_the_client_accepts() {
         assert!(refused > 0, "{} refuses nothing", format.as_str());
     }
 }
+
+#[test]
+fn every_recipe_and_error_body_an_operation_names_is_declared_at_the_root() {
+    let all = documents().into_iter().chain(focused_documents());
+    let mut named = 0;
+    for (gateway, document) in all {
+        let operations = ["paths", "webhooks"]
+            .iter()
+            .filter_map(|key| document[key].as_object())
+            .flat_map(|items| items.values())
+            .flat_map(|item| item.as_object().unwrap().values());
+        for operation in operations {
+            let signature = operation["x-oneclick-signature"].as_object();
+            for names in signature.into_iter().flat_map(|s| s.values()) {
+                for name in names.as_array().into_iter().flatten() {
+                    let name = name.as_str().unwrap();
+                    assert!(
+                        document["x-oneclick-recipes"][name].is_object(),
+                        "{}: {name}",
+                        gateway.name
+                    );
+                    named += 1;
+                }
+            }
+            let errors = &operation["responses"]["200"]["x-oneclick-errors"];
+            for index in errors.as_array().into_iter().flatten() {
+                let index = index.as_u64().unwrap() as usize;
+                assert!(
+                    document["x-oneclick-errors"][index].is_object(),
+                    "{}: error {index}",
+                    gateway.name
+                );
+                let schema = format!("Error.{index}");
+                assert!(document["components"]["schemas"][&schema].is_object());
+            }
+        }
+    }
+    assert!(named > 0);
+}
