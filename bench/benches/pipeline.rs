@@ -15,6 +15,10 @@ use oneclick_csob::{
 };
 use oneclick_runtime::FixedClock;
 
+/// The allocator `cargo xtask codegen` runs with (see the workspace manifest).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use crate::case::{ToSnakeCase, ToUpperCamelCase};
 
 use oneclick_schema::{
     AnswerEncoding, Auto, CredentialKind, Delivery, Encoding, ErrorShape, Location, Meaning,

@@ -15,6 +15,7 @@
 //! parser, into a small tree that keeps the span of every node ([`yaml`]), and builds the spec
 //! model from it by hand ([`spec`]).
 
+pub mod case;
 pub mod check;
 pub mod diagnostics;
 pub mod diff;

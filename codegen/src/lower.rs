@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use crate::case::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use crate::diagnostics::Sink;
 use crate::ir::{self, HeaderValue};

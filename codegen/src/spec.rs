@@ -9,7 +9,7 @@
 
 use std::str::FromStr;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use crate::case::{ToSnakeCase, ToUpperCamelCase};
 use oneclick_schema::{
     AnswerEncoding, Auto, Charset, CredentialKind, Delivery, Encoding, ErrorShape, Format,
     HeaderValue, LengthUnit, Location, Meaning, MessageEncoding, Method, Repeat, ScalarBase,

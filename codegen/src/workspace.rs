@@ -86,7 +86,7 @@ pub struct Output {
 }
 
 /// Generates every target; all specs' diagnostics are reported together. Specs are loaded,
-/// then their files rendered, each step spread over the cores ([`on_every_core`]); results are
+/// then their files rendered, each step spread over the cores (`on_every_core`); results are
 /// gathered in target order, so the output stays deterministic. The gateway specs' IR then
 /// feeds their OpenAPI documents and the registry crate.
 pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnostics> {

@@ -17,6 +17,8 @@ pub mod error;
 pub mod format;
 pub mod keys;
 pub mod month_year;
+#[doc(hidden)]
+pub mod newtype;
 pub mod ordered_map;
 pub mod outcome;
 pub mod recipe;

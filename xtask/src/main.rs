@@ -43,6 +43,10 @@ use std::time::{Duration, Instant};
 
 use oneclick_codegen::workspace::{self, Change};
 
+/// Generation allocates millions of small nodes on every core; see the workspace manifest.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask diff [BASE] | cargo xtask openapi [--check] | cargo xtask package | cargo xtask bench | cargo xtask build-cost [--runs N]";
 
 fn main() -> ExitCode {

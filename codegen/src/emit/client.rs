@@ -73,7 +73,7 @@ fn environment(gateway: &Gateway) -> TokenStream {
             return quote! { #docs #variant, };
         }
         let fields = e.variables.iter().map(|(name, text)| {
-            let (name, docs) = (ident(name), doc(text));
+            let (name, docs) = (ident(name), super::docs::variant_field_doc(text));
             quote! { #docs #name: String, }
         });
         quote! { #docs #variant { #(#fields)* }, }

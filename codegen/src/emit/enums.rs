@@ -1,5 +1,7 @@
 //! Enums: one Rust enum per spec enum, with an `Unknown` variant so that responses carrying a
-//! value newer than the spec still decode; request validation rejects `Unknown`.
+//! value newer than the spec still decode; request validation rejects `Unknown`. The mapping to
+//! and from the wire is the enum's own; `Display` and serde, the same for every enum, come from
+//! one runtime macro per enum.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -85,24 +87,7 @@ fn string_enum(
             }
         }
 
-        impl fmt::Display for #name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl Serialize for #name {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = String::deserialize(deserializer)?;
-                Ok(Self::from(value.as_str()))
-            }
-        }
+        rt::string_enum_impls!(#name);
     }
 }
 
@@ -152,23 +137,7 @@ fn integer_enum(
             }
         }
 
-        impl fmt::Display for #name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}", self.code())
-            }
-        }
-
-        impl Serialize for #name {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.code())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                i64::deserialize(deserializer).map(Self::from)
-            }
-        }
+        rt::integer_enum_impls!(#name);
     }
 }
 

@@ -2,7 +2,7 @@
 //! pattern samples are accepted or rejected, every numeric and length bound holds at its edge,
 //! and every enum value travels as the spec writes it.
 
-use heck::ToSnakeCase;
+use crate::case::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -41,18 +41,20 @@ pub(super) fn example_tests(gateway: &Gateway) -> TokenStream {
             .iter()
             .any(|e| e.direction == Direction::Request)
     });
-    let without = has_requests.then(|| {
+    let request_helpers = has_requests.then(request_example_helpers);
+    let has_answers = gateway.operations.iter().any(|op| {
+        op.response.is_some()
+            && op
+                .examples
+                .iter()
+                .any(|e| e.direction == Direction::Response)
+    }) || gateway.callbacks.iter().any(|c| !c.examples.is_empty());
+    let parses = has_answers.then(|| {
         quote! {
-            /// The example without the fields the client fills in itself (JSON pointers).
-            fn without(json: &serde_json::Value, automatic: &[&str]) -> serde_json::Value {
-                let mut json = json.clone();
-                for pointer in automatic {
-                    let (parent, key) = pointer.rsplit_once('/').unwrap_or_default();
-                    if let Some(object) = json.pointer_mut(parent).and_then(|p| p.as_object_mut()) {
-                        object.remove(key);
-                    }
-                }
-                json
+            /// Checks that an answer or message example decodes as `T`.
+            fn parses<T: serde::de::DeserializeOwned>(json: &serde_json::Value) {
+                let parsed: Result<T, _> = serde_json::from_value(json.clone());
+                parsed.expect("the example parses");
             }
         }
     });
@@ -62,19 +64,70 @@ pub(super) fn example_tests(gateway: &Gateway) -> TokenStream {
         .flat_map(|op| &op.examples)
         .chain(gateway.callbacks.iter().flat_map(|c| &c.examples))
         .any(|e| e.text_to_sign.is_some());
-    let rt_import =
-        (needs_violation_helper || signs).then(|| quote! { use oneclick_runtime as rt; });
+    let signs_as = signs.then(|| {
+        quote! {
+            /// Checks that `json`, in the signature order `order`, is signed as `text` by `recipe`.
+            fn signs_as(json: &serde_json::Value, order: &[rt::schema::recipe::Field], recipe: &rt::schema::recipe::Recipe, text: &str) {
+                let message = rt::recipe::Message { body: json, raw_body: "", order, inputs: &[] };
+                assert_eq!(rt::recipe::Interpret::text(recipe, &message).unwrap(), text);
+            }
+        }
+    });
+    let any_example = has_requests || has_answers;
+    let example = any_example.then(|| {
+        quote! {
+            /// An example of the spec as JSON.
+            fn example(text: &str) -> serde_json::Value {
+                serde_json::from_str(text).unwrap()
+            }
+        }
+    });
+    let rt_import = (needs_violation_helper || signs || has_requests)
+        .then(|| quote! { use oneclick_runtime as rt; });
     quote! {
         #rt_import
 
         use crate::*;
 
         #helper
-        #without
+        #example
+        #request_helpers
+        #parses
+        #signs_as
         #(#examples)*
         #(#callback_examples)*
         #(#scalars)*
         #enums
+    }
+}
+
+/// `without` and `round_trips`, for the request examples.
+fn request_example_helpers() -> TokenStream {
+    quote! {
+        /// The example without the fields the client fills in itself (JSON pointers).
+        fn without(json: &serde_json::Value, automatic: &[&str]) -> serde_json::Value {
+            let mut json = json.clone();
+            for pointer in automatic {
+                let (parent, key) = pointer.rsplit_once('/').unwrap_or_default();
+                if let Some(object) = json.pointer_mut(parent).and_then(|p| p.as_object_mut()) {
+                    object.remove(key);
+                }
+            }
+            json
+        }
+
+        /// Checks that a request example, without the fields the client fills in itself (JSON
+        /// pointers), builds a request that `validate` accepts and that serialises back to it.
+        fn round_trips<T: serde::Serialize + serde::de::DeserializeOwned>(
+            json: &serde_json::Value,
+            automatic: &[&str],
+            validate: fn(&T) -> Result<(), rt::Violations>,
+        ) {
+            let expected = without(json, automatic);
+            let request: T = serde_json::from_value(expected.clone()).expect("the example builds");
+            validate(&request).expect("the example is valid");
+            assert_eq!(serde_json::to_value(&request).unwrap(), expected);
+        }
     }
 }
 
@@ -100,11 +153,8 @@ fn example_test(gateway: &Gateway, op: &Operation, example: &Example) -> TokenSt
                 #[doc = #doc]
                 #[test]
                 fn #name() {
-                    let json: serde_json::Value = serde_json::from_str(#json).unwrap();
-                    let expected = without(&json, &[#(#automatic),*]);
-                    let request: #request = serde_json::from_value(expected.clone()).expect("the example builds");
-                    request.validate().expect("the example is valid");
-                    assert_eq!(serde_json::to_value(&request).unwrap(), expected);
+                    let json = example(#json);
+                    round_trips(&json, &[#(#automatic),*], #request::validate);
                     #signed
                 }
             }
@@ -126,9 +176,8 @@ fn example_test(gateway: &Gateway, op: &Operation, example: &Example) -> TokenSt
                 #[doc = #doc]
                 #[test]
                 fn #name() {
-                    let json: serde_json::Value = serde_json::from_str(#json).unwrap();
-                    let parsed: Result<#response, _> = serde_json::from_value(json.clone());
-                    parsed.expect("the example parses");
+                    let json = example(#json);
+                    parses::<#response>(&json);
                     #signed
                 }
             }
@@ -203,8 +252,7 @@ fn signed_text_check(
     };
     let recipe = ident(&gateway.recipes[*first].const_name);
     quote! {
-        let message = rt::recipe::Message { body: &json, raw_body: "", order: #order, inputs: &[] };
-        assert_eq!(rt::recipe::Interpret::text(&schema::#recipe.recipe, &message).unwrap(), #text);
+        signs_as(&json, #order, &schema::#recipe.recipe, #text);
     }
 }
 
@@ -226,9 +274,8 @@ fn callback_example_test(gateway: &Gateway, callback: &Callback, example: &Examp
         #[doc = #doc]
         #[test]
         fn #name() {
-            let json: serde_json::Value = serde_json::from_str(#json).unwrap();
-            let parsed: Result<#message, _> = serde_json::from_value(json.clone());
-            parsed.expect("the example parses");
+            let json = example(#json);
+            parses::<#message>(&json);
             #signed
         }
     }

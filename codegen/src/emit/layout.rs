@@ -89,10 +89,15 @@ struct Header {
     /// The first word that is no qualifier: what the item is.
     kind: Option<Word>,
     has_brace: bool,
+    /// Nothing read any more can change what the header says: an item's body need not be read.
+    settled: bool,
 }
 
 impl Header {
     fn push(&mut self, byte: u8) {
+        if self.settled {
+            return;
+        }
         self.lead = match self.lead {
             Lead::Nothing if byte.is_ascii_whitespace() => Lead::Nothing,
             Lead::Nothing if byte == b'#' => Lead::Hash,
@@ -121,6 +126,10 @@ impl Header {
         if byte == b'[' || restricts_visibility {
             self.skipped_depth = 1;
         }
+        self.settled = self.has_brace
+            && matches!(self.lead, Lead::InnerAttribute | Lead::Other)
+            && self.words[1].is_some()
+            && self.kind.is_some();
     }
 
     fn finish_word(&mut self) {
@@ -342,7 +351,9 @@ impl Scanner {
                     }
                 },
             }
-            if self.state == Lexed::Code && !matches!(c, b'{' | b'}') {
+            // Only a brace opened directly in an item list can open another list.
+            let header_counts = self.braces.last().copied().unwrap_or(true);
+            if header_counts && self.state == Lexed::Code && !matches!(c, b'{' | b'}') {
                 self.brace_header.push(c);
             }
             i += 1;
@@ -405,17 +416,22 @@ fn is_ident(byte: u8) -> bool {
 
 /// Appends `source` to `out` with a blank line between consecutive items of every item list
 /// (the file, `impl`, `trait` and `mod` bodies), except inside runs of `use` declarations of one
-/// origin, of `mod` declarations and of inner attributes.
-pub(super) fn separate_items_into(source: &str, out: &mut String) {
+/// origin, of `mod` declarations and of inner attributes; doc markers become the doc lines of
+/// `doc_blocks` (see [`super::docs`]). A marker stands where its doc lines go, so it places
+/// blank lines as they would.
+pub(super) fn separate_items_into(source: &str, doc_blocks: &[String], out: &mut String) {
     let blank_before = blank_lines(source);
-    out.reserve(source.len() + blank_before.len() + 1);
+    let doc_len: usize = doc_blocks.iter().map(String::len).sum();
+    out.reserve(source.len() + doc_len + blank_before.len() + 1);
     let mut blanks = blank_before.iter().peekable();
     for (index, text) in source.lines().enumerate() {
         if blanks.next_if(|at| **at == index).is_some() {
             out.push('\n');
         }
-        out.push_str(text);
-        out.push('\n');
+        if !super::docs::expand_into(text, doc_blocks, out) {
+            out.push_str(text);
+            out.push('\n');
+        }
     }
 }
 
@@ -423,7 +439,7 @@ pub(super) fn separate_items_into(source: &str, out: &mut String) {
 #[cfg(test)]
 fn separate_items(source: &str) -> String {
     let mut out = String::new();
-    separate_items_into(source, &mut out);
+    separate_items_into(source, &[], &mut out);
     out
 }
 

@@ -4,6 +4,7 @@
 
 mod client;
 mod crate_root;
+mod docs;
 mod enums;
 mod example_tests;
 mod layout;
@@ -20,6 +21,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{Direction, Gateway, Literal, TypeRef};
+use docs::{doc, inner_doc};
 
 /// One file of a generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,15 +106,13 @@ impl File {
 fn types(gateway: &Gateway) -> TokenStream {
     let enums = enums::enums(gateway);
     let scalars = scalars::scalars(gateway);
-    let runtime = (!gateway.scalars.is_empty()).then(|| quote! { use oneclick_runtime as rt; });
-    let common = (!gateway.enums.is_empty() || !gateway.scalars.is_empty()).then(|| {
-        quote! {
-            use std::fmt;
+    let schema = (!gateway.scalars.is_empty()).then(|| quote! { use crate::schema; });
+    quote! {
+        use oneclick_runtime as rt;
+        #schema
 
-            use serde::{Deserialize, Deserializer, Serialize, Serializer};
-        }
-    });
-    quote! { #common #runtime #enums #scalars }
+        #enums #scalars
+    }
 }
 
 /// Whether the crate has enums or newtypes, i.e. a `types` module.
@@ -129,8 +129,11 @@ fn header(gateway: &Gateway, comment: &str) -> String {
 
 fn rust_file(gateway: &Gateway, path: &str, tokens: TokenStream) -> GeneratedFile {
     let mut contents = header(gateway, "//");
+    let doc_blocks = docs::take();
     match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => layout::separate_items_into(&prettyplease::unparse(&file), &mut contents),
+        Ok(file) => {
+            layout::separate_items_into(&prettyplease::unparse(&file), &doc_blocks, &mut contents)
+        }
         // A bug in an emitter, not in the spec: make it loud at compile time of the
         // generated crate rather than panicking in the generator.
         Err(err) => contents.push_str(&format!(
@@ -142,28 +145,6 @@ fn rust_file(gateway: &Gateway, path: &str, tokens: TokenStream) -> GeneratedFil
         path: path.to_string(),
         contents,
     }
-}
-
-/// `#[doc]` attributes, one per line, rendered by prettyplease as `///` comments.
-fn doc(text: &str) -> TokenStream {
-    doc_lines(text, |line| quote! { #[doc = #line] })
-}
-
-/// Inner `#![doc]` attributes, one per line, rendered as `//!` comments.
-fn inner_doc(text: &str) -> TokenStream {
-    doc_lines(text, |line| quote! { #![doc = #line] })
-}
-
-fn doc_lines(text: &str, attribute: impl Fn(String) -> TokenStream) -> TokenStream {
-    let lines = text.trim().lines().map(|line| {
-        let line = line.trim_end();
-        attribute(if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        })
-    });
-    quote! { #(#lines)* }
 }
 
 /// An identifier, raw when the name is a Rust keyword (`type` → `r#type`). The few keywords
@@ -188,14 +169,38 @@ fn callback_method_name(gateway: &Gateway, callback: &crate::ir::Callback) -> St
 }
 
 fn ident(name: &str) -> Ident {
-    if syn::parse_str::<Ident>(name).is_ok() {
-        format_ident!("{}", name)
+    if usable_as_is(name) {
+        Ident::new(name, Span::call_site())
     } else if matches!(name, "self" | "Self" | "super" | "crate" | "_") {
         format_ident!("{}_", name)
     } else {
         Ident::new_raw(name, Span::call_site())
     }
 }
+
+/// Whether `name` is an identifier as it stands. Every generated item's names pass here, so
+/// the common ASCII case is decided by looking at the bytes rather than by running a lexer.
+fn usable_as_is(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    let ascii_shaped = bytes
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if ascii_shaped {
+        !RESERVED.contains(&name)
+    } else {
+        syn::parse_str::<Ident>(name).is_ok()
+    }
+}
+
+/// The words syn refuses as an identifier: Rust's keywords, reserved words and `_`.
+const RESERVED: &[&str] = &[
+    "_", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
+    "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "Self", "self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
 
 /// The Rust type of a value of `ty` on the given side of the wire. Responses carry constrained
 /// scalars as `rt::Checked`: typed when the value keeps the constraints, kept as sent when not,
@@ -260,5 +265,42 @@ fn literal(value: &Literal) -> TokenStream {
             quote! { Literal::Int(#i) }
         }
         Literal::Bool(b) => quote! { Literal::Bool(#b) },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RESERVED, ident, usable_as_is};
+
+    #[test]
+    fn names_are_judged_as_syn_judges_them() {
+        let names = RESERVED.iter().copied().chain([
+            "PayId",
+            "pay_id",
+            "_private",
+            "r#type",
+            "3ds",
+            "x3ds",
+            "Ünïcode",
+            "name-with-dash",
+            "",
+            "gen",
+            "union",
+            "raw",
+        ]);
+        for name in names {
+            assert_eq!(
+                usable_as_is(name),
+                syn::parse_str::<syn::Ident>(name).is_ok(),
+                "{name:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn keywords_become_raw_or_get_an_underscore() {
+        assert_eq!(ident("type").to_string(), "r#type");
+        assert_eq!(ident("self").to_string(), "self_");
+        assert_eq!(ident("PayId").to_string(), "PayId");
     }
 }

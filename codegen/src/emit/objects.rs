@@ -282,14 +282,20 @@ fn field_declaration(
     visibility: TokenStream,
 ) -> TokenStream {
     let name = ident(&field.rust_name);
-    let docs = match &field.auto {
+    let text = match &field.auto {
         // Only a `const` reaches an answer's struct: the value as sent, never replaced.
-        Some(Auto::Const(constant)) => doc(&format!(
+        Some(Auto::Const(constant)) => format!(
             "{}\n\nThe spec fixes this value to `{constant}`; an answer with another keeps it \
              as sent here, and `validate_value` reports it (rule `const`).",
             field.doc.trim_end()
-        )),
-        _ => doc(&field.doc),
+        ),
+        _ => field.doc.clone(),
+    };
+    let in_variant = visibility.is_empty();
+    let docs = if in_variant {
+        super::docs::variant_field_doc(&text)
+    } else {
+        doc(&text)
     };
     let ty = rust_type(gateway, &field.ty, direction);
     let wire = &field.wire;

@@ -105,8 +105,9 @@ fn crate_root(gateways: &[&Gateway]) -> String {
             GATEWAYS.iter().find(|entry| entry.name() == name)
         }
     };
+    let doc_blocks = super::docs::take();
     let body = match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => prettyplease::unparse(&file),
+        Ok(file) => super::docs::expand(&prettyplease::unparse(&file), &doc_blocks),
         Err(err) => format!(
             "compile_error!({:?});\n",
             format!("the registry emitter produced invalid Rust: {err}")

@@ -1,7 +1,7 @@
 //! `src/schema.rs`: the spec as static data the runtime interprets to validate, sign, verify and
 //! route. Public, so tools built on a generated crate (a CLI, a simulator) read the same facts.
 
-use heck::ToShoutySnakeCase;
+use crate::case::ToShoutySnakeCase;
 use oneclick_schema::ClosedSet;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};

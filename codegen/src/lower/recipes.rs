@@ -1,7 +1,7 @@
 //! Signature recipes: lowered from the spec, checked against the credentials they name, and
 //! given to each signed message with the checks that it can be signed or verified as declared.
 
-use heck::ToShoutySnakeCase;
+use crate::case::ToShoutySnakeCase;
 use oneclick_schema::CredentialKind;
 use oneclick_schema::recipe::{Algorithm, KeyEncoding};
 

@@ -10,6 +10,11 @@ fn rule<T: std::fmt::Debug>(result: Result<T, rt::Violations>) -> rt::RuleKind {
     violations.0[0].rule
 }
 
+/// An example of the spec as JSON.
+fn example(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap()
+}
+
 /// The example without the fields the client fills in itself (JSON pointers).
 fn without(json: &serde_json::Value, automatic: &[&str]) -> serde_json::Value {
     let mut json = json.clone();
@@ -22,11 +27,31 @@ fn without(json: &serde_json::Value, automatic: &[&str]) -> serde_json::Value {
     json
 }
 
+/// Checks that a request example, without the fields the client fills in itself (JSON
+/// pointers), builds a request that `validate` accepts and that serialises back to it.
+fn round_trips<T: serde::Serialize + serde::de::DeserializeOwned>(
+    json: &serde_json::Value,
+    automatic: &[&str],
+    validate: fn(&T) -> Result<(), rt::Violations>,
+) {
+    let expected = without(json, automatic);
+    let request: T = serde_json::from_value(expected.clone())
+        .expect("the example builds");
+    validate(&request).expect("the example is valid");
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+/// Checks that an answer or message example decodes as `T`.
+fn parses<T: serde::de::DeserializeOwned>(json: &serde_json::Value) {
+    let parsed: Result<T, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
+}
+
 /// Seed 001, the response when the customer has several cards.
 #[test]
 fn list_cards_example_several_cards() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"[
+    let json = example(
+        r#"[
   {
     "expire": "12.2025",
     "token": "49D902C6-1CCF-4605-9228-11D0E8115C77",
@@ -130,17 +155,15 @@ fn list_cards_example_several_cards() {
     ]
   }
 ]"#,
-        )
-        .unwrap();
-    let parsed: Result<ListCardsResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<ListCardsResponse>(&json);
 }
 
 /// Seed 001, the response when there is no media data for the card.
 #[test]
 fn list_cards_example_no_media_data() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"[
+    let json = example(
+        r#"[
   {
     "expire": "12.2025",
     "token": "91720736-CF93-469C-63A0-E5859815D6BA",
@@ -153,17 +176,15 @@ fn list_cards_example_no_media_data() {
     "assets": []
   }
 ]"#,
-        )
-        .unwrap();
-    let parsed: Result<ListCardsResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<ListCardsResponse>(&json);
 }
 
 /// Seed 002, the no-media-data example with its odd element `{"":"4724"}`, newer values taken.
 #[test]
 fn list_cards_example_odd_element() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"[
+    let json = example(
+        r#"[
   {
     "": "4724"
   },
@@ -179,17 +200,15 @@ fn list_cards_example_odd_element() {
     "assets": []
   }
 ]"#,
-        )
-        .unwrap();
-    let parsed: Result<ListCardsResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<ListCardsResponse>(&json);
 }
 
 /// Seed 001, example of request (the credentials are filled by the client).
 #[test]
 fn remove_card_example_seed_request() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "merchant": {
     "merchant_id": "452739",
     "login": "LOGIN",
@@ -199,56 +218,49 @@ fn remove_card_example_seed_request() {
   "language": "RU",
   "customernumber": "1234"
 }"#,
-        )
-        .unwrap();
-    let expected = without(
+    );
+    round_trips(
         &json,
         &["/merchant/merchant_id", "/merchant/login", "/merchant/password"],
+        RemoveCardRequest::validate,
     );
-    let request: RemoveCardRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
 }
 
 /// Seed 001, example of the response.
 #[test]
 fn remove_card_example_removed() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "message": "Token 33479991-B4E5-40FE-D9ED-EDC94BA7FA14 is removed"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<RemoveCardResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<RemoveCardResponse>(&json);
 }
 
 /// An order paid with the customer's saved card.
 #[test]
 fn payment_page_order_example_saved_card() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "Merchant_ID": "452739",
   "OrderNumber": "1001",
   "OrderAmount": "100.50",
   "OrderCurrency": "RUB",
   "CustomerNumber": "1234"
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/Merchant_ID", "/Checkvalue"]);
-    let request: PaymentPageOrderRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    );
+    round_trips(
+        &json,
+        &["/Merchant_ID", "/Checkvalue"],
+        PaymentPageOrderRequest::validate,
+    );
 }
 
 /// An order that sets up recurring payments.
 #[test]
 fn payment_page_order_example_recurring() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "Merchant_ID": "452739",
   "OrderNumber": "1002",
   "OrderAmount": "100",
@@ -258,20 +270,19 @@ fn payment_page_order_example_recurring() {
   "RecurringPeriod": 30,
   "RecurringMaxDate": "31.12.2027"
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/Merchant_ID", "/Checkvalue"]);
-    let request: PaymentPageOrderRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    );
+    round_trips(
+        &json,
+        &["/Merchant_ID", "/Checkvalue"],
+        PaymentPageOrderRequest::validate,
+    );
 }
 
 /// The order of the first result of vectors/assist-checkvalue.json, cancelled.
 #[test]
 fn order_result_example_canceled() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "orderresult": {
     "orders": [
       {
@@ -303,10 +314,8 @@ fn order_result_example_canceled() {
     ]
   }
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<OrderResultResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<OrderResultResponse>(&json);
 }
 
 #[test]

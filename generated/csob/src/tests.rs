@@ -10,6 +10,11 @@ fn rule<T: std::fmt::Debug>(result: Result<T, rt::Violations>) -> rt::RuleKind {
     violations.0[0].rule
 }
 
+/// An example of the spec as JSON.
+fn example(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap()
+}
+
 /// The example without the fields the client fills in itself (JSON pointers).
 fn without(json: &serde_json::Value, automatic: &[&str]) -> serde_json::Value {
     let mut json = json.clone();
@@ -22,118 +27,138 @@ fn without(json: &serde_json::Value, automatic: &[&str]) -> serde_json::Value {
     json
 }
 
+/// Checks that a request example, without the fields the client fills in itself (JSON
+/// pointers), builds a request that `validate` accepts and that serialises back to it.
+fn round_trips<T: serde::Serialize + serde::de::DeserializeOwned>(
+    json: &serde_json::Value,
+    automatic: &[&str],
+    validate: fn(&T) -> Result<(), rt::Violations>,
+) {
+    let expected = without(json, automatic);
+    let request: T = serde_json::from_value(expected.clone())
+        .expect("the example builds");
+    validate(&request).expect("the example is valid");
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+/// Checks that an answer or message example decodes as `T`.
+fn parses<T: serde::de::DeserializeOwned>(json: &serde_json::Value) {
+    let parsed: Result<T, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
+}
+
+/// Checks that `json`, in the signature order `order`, is signed as `text` by `recipe`.
+fn signs_as(
+    json: &serde_json::Value,
+    order: &[rt::schema::recipe::Field],
+    recipe: &rt::schema::recipe::Recipe,
+    text: &str,
+) {
+    let message = rt::recipe::Message {
+        body: json,
+        raw_body: "",
+        order,
+        inputs: &[],
+    };
+    assert_eq!(rt::recipe::Interpret::text(recipe, & message).unwrap(), text);
+}
+
 /// Seed 004, "Example of request" of oneclick/echo.
 #[test]
 fn oneclick_echo_example_seed_request() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "merchantId": "M1MIPS0000",
   "origPayId": "0e92dd54b133@HA",
   "dttm": "20220125131559",
   "signature": "base64-encoded-request-signature"
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
-    let request: OneclickEchoRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    );
+    round_trips(
+        &json,
+        &["/merchantId", "/dttm", "/signature"],
+        OneclickEchoRequest::validate,
+    );
 }
 
 /// Seed 004, oneclick/echo - OneClick template is active.
 #[test]
 fn oneclick_echo_example_template_active() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "origPayId": "0e92dd54b133@HA",
   "dttm": "20220125131601",
   "resultCode": 0,
   "resultMessage": "OK",
   "signature": "base64-encoded-response-signature"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<OneclickEchoResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<OneclickEchoResponse>(&json);
 }
 
 /// Seed 004, oneclick/echo - OneClick template has not been found.
 #[test]
 fn oneclick_echo_example_template_not_found() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "origPayId": "0e92dd54b133@HA",
   "dttm": "20220125131601",
   "resultCode": 700,
   "resultMessage": "Oneclick template not found",
   "signature": "base64-encoded-response-signature"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<OneclickEchoResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<OneclickEchoResponse>(&json);
 }
 
 /// vectors/csob.json, "oneclick/echo request".
 #[test]
 fn oneclick_echo_example_vector_request() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "merchantId": "M1MIPS0000",
   "origPayId": "0e92dd54b133@HA",
   "dttm": "20220125131559"
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
-    let request: OneclickEchoRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::ONECLICK_ECHO.request_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "M1MIPS0000|0e92dd54b133@HA|20220125131559"
+    );
+    round_trips(
+        &json,
+        &["/merchantId", "/dttm", "/signature"],
+        OneclickEchoRequest::validate,
+    );
+    signs_as(
+        &json,
+        schema::ONECLICK_ECHO.request_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "M1MIPS0000|0e92dd54b133@HA|20220125131559",
     );
 }
 
 /// vectors/csob.json, "oneclick/echo response".
 #[test]
 fn oneclick_echo_example_vector_response() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "origPayId": "0e92dd54b133@HA",
   "dttm": "20220125131601",
   "resultCode": 700,
   "resultMessage": "Oneclick template not found"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<OneclickEchoResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::ONECLICK_ECHO.response_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "0e92dd54b133@HA|20220125131601|700|Oneclick template not found"
+    );
+    parses::<OneclickEchoResponse>(&json);
+    signs_as(
+        &json,
+        schema::ONECLICK_ECHO.response_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "0e92dd54b133@HA|20220125131601|700|Oneclick template not found",
     );
 }
 
 /// Seed 004, "Example of request" of oneclick/init, with the typo and e-mails corrected.
 #[test]
 fn oneclick_init_example_seed_request() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "merchantId": "M1MIPS0000",
   "origPayId": "0e92dd54b133@HA",
   "orderNo": "51966",
@@ -155,20 +180,19 @@ fn oneclick_init_example_seed_request() {
   },
   "signature": "base64-encoded-request-signature"
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
-    let request: OneclickInitRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    );
+    round_trips(
+        &json,
+        &["/merchantId", "/dttm", "/signature"],
+        OneclickInitRequest::validate,
+    );
 }
 
 /// Seed 004, oneclick/init - payment successfully initialised.
 #[test]
 fn oneclick_init_example_initialised() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "payId": "7624c5e60252@HA",
   "dttm": "20220125131601",
   "resultCode": 0,
@@ -176,17 +200,15 @@ fn oneclick_init_example_initialised() {
   "paymentStatus": 1,
   "signature": "base64-encoded-response-signature"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<OneclickInitResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<OneclickInitResponse>(&json);
 }
 
 /// Seed 004, oneclick/init - initialised, with parameters for device fingerprint.
 #[test]
 fn oneclick_init_example_browser_fingerprint() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "payId": "7624c5e60252@HA",
   "dttm": "20220125131601",
   "resultCode": 0,
@@ -201,17 +223,15 @@ fn oneclick_init_example_browser_fingerprint() {
   },
   "signature": "base64-encoded-response-signature"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<OneclickInitResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<OneclickInitResponse>(&json);
 }
 
 /// Seed 004, oneclick/init - initialised, with parameters for initialising the 3DS SDK.
 #[test]
 fn oneclick_init_example_sdk_init() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "payId": "7624c5e60252@HA",
   "dttm": "20220125131601",
   "resultCode": 0,
@@ -228,33 +248,29 @@ fn oneclick_init_example_sdk_init() {
   },
   "signature": "base64-encoded-response-signature"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<OneclickInitResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<OneclickInitResponse>(&json);
 }
 
 /// Seed 004, the retryable error 900 of oneclick/init.
 #[test]
 fn oneclick_init_example_unable_to_load_card() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "payId": "7624c5e60252@HA",
   "dttm": "20220125131601",
   "resultCode": 900,
   "resultMessage": "Unable to load card for oneclick/init"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<OneclickInitResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<OneclickInitResponse>(&json);
 }
 
 /// vectors/csob.json, "oneclick/init request".
 #[test]
 fn oneclick_init_example_vector_request() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "merchantId": "M1MIPS0000",
   "origPayId": "0e92dd54b133@HA",
   "orderNo": "51966",
@@ -275,30 +291,25 @@ fn oneclick_init_example_vector_request() {
     "deliveryEmail": "jan.novak@example.com"
   }
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
-    let request: OneclickInitRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::ONECLICK_INIT.request_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "M1MIPS0000|0e92dd54b133@HA|51966|20220125131559|192.0.2.2|https://shop.example.com/return|POST|Jan Novák|jan.novak@example.com|+420.800300300|purchase|now|digital|0|jan.novak@example.com"
+    );
+    round_trips(
+        &json,
+        &["/merchantId", "/dttm", "/signature"],
+        OneclickInitRequest::validate,
+    );
+    signs_as(
+        &json,
+        schema::ONECLICK_INIT.request_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "M1MIPS0000|0e92dd54b133@HA|51966|20220125131559|192.0.2.2|https://shop.example.com/return|POST|Jan Novák|jan.novak@example.com|+420.800300300|purchase|now|digital|0|jan.novak@example.com",
     );
 }
 
 /// vectors/csob.json, "oneclick/init response".
 #[test]
 fn oneclick_init_example_vector_response() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "payId": "7624c5e60252@HA",
   "dttm": "20220125131601",
   "resultCode": 0,
@@ -312,27 +323,21 @@ fn oneclick_init_example_vector_response() {
     }
   }
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<OneclickInitResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::ONECLICK_INIT.response_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "7624c5e60252@HA|20220125131601|0|OK|1|https://example.com/3ds-method-endpoint"
+    );
+    parses::<OneclickInitResponse>(&json);
+    signs_as(
+        &json,
+        schema::ONECLICK_INIT.response_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "7624c5e60252@HA|20220125131601|0|OK|1|https://example.com/3ds-method-endpoint",
     );
 }
 
 /// Seed 004, oneclick/process request for a payment from the customer's browser.
 #[test]
 fn oneclick_process_example_seed_browser_request() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "merchantId": "M1MIPS0000",
   "payId": "7624c5e60252@HA",
   "dttm": "20220125131615",
@@ -346,20 +351,19 @@ fn oneclick_process_example_seed_browser_request() {
   },
   "signature": "base64-encoded-request-signature"
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
-    let request: OneclickProcessRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    );
+    round_trips(
+        &json,
+        &["/merchantId", "/dttm", "/signature"],
+        OneclickProcessRequest::validate,
+    );
 }
 
 /// Seed 004, oneclick/process request from a mobile application with the 3DS SDK.
 #[test]
 fn oneclick_process_example_seed_sdk_request() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "merchantId": "M1MIPS0000",
   "payId": "7624c5e60252@HA",
   "dttm": "20220125131615",
@@ -375,20 +379,19 @@ fn oneclick_process_example_seed_sdk_request() {
   },
   "signature": "base64-encoded-request-signature"
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
-    let request: OneclickProcessRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    );
+    round_trips(
+        &json,
+        &["/merchantId", "/dttm", "/signature"],
+        OneclickProcessRequest::validate,
+    );
 }
 
 /// Seed 004, oneclick/process - no need to confirm payment authentication.
 #[test]
 fn oneclick_process_example_no_confirmation() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "payId": "7624c5e60252@HA",
   "dttm": "20220125131618",
   "resultCode": 0,
@@ -396,19 +399,15 @@ fn oneclick_process_example_no_confirmation() {
   "paymentStatus": 2,
   "signature": "base64-encoded-response-signature"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<OneclickProcessResponse, _> = serde_json::from_value(
-        json.clone(),
     );
-    parsed.expect("the example parses");
+    parses::<OneclickProcessResponse>(&json);
 }
 
 /// Seed 004, oneclick/process - confirmation in the customer's browser.
 #[test]
 fn oneclick_process_example_browser_challenge() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "payId": "7624c5e60252@HA",
   "dttm": "20220125131618",
   "resultCode": 0,
@@ -423,19 +422,15 @@ fn oneclick_process_example_browser_challenge() {
   },
   "signature": "base64-encoded-response-signature"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<OneclickProcessResponse, _> = serde_json::from_value(
-        json.clone(),
     );
-    parsed.expect("the example parses");
+    parses::<OneclickProcessResponse>(&json);
 }
 
 /// Seed 004, oneclick/process - confirmation in the mobile application with the 3DS SDK.
 #[test]
 fn oneclick_process_example_sdk_challenge() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "payId": "7624c5e60252@HA",
   "dttm": "20220125131618",
   "resultCode": 0,
@@ -453,19 +448,15 @@ fn oneclick_process_example_sdk_challenge() {
   },
   "signature": "base64-encoded-response-signature"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<OneclickProcessResponse, _> = serde_json::from_value(
-        json.clone(),
     );
-    parsed.expect("the example parses");
+    parses::<OneclickProcessResponse>(&json);
 }
 
 /// vectors/csob.json, "oneclick/process request".
 #[test]
 fn oneclick_process_example_vector_request() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "merchantId": "M1MIPS0000",
   "payId": "7624c5e60252@HA",
   "dttm": "20220125131615",
@@ -478,30 +469,25 @@ fn oneclick_process_example_vector_request() {
     }
   }
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
-    let request: OneclickProcessRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::ONECLICK_PROCESS.request_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "M1MIPS0000|7624c5e60252@HA|20220125131615|Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/97.0.4692.99 Safari/537.36|text/html,application/xhtml+xml,application/xml;|en|false"
+    );
+    round_trips(
+        &json,
+        &["/merchantId", "/dttm", "/signature"],
+        OneclickProcessRequest::validate,
+    );
+    signs_as(
+        &json,
+        schema::ONECLICK_PROCESS.request_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "M1MIPS0000|7624c5e60252@HA|20220125131615|Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/97.0.4692.99 Safari/537.36|text/html,application/xhtml+xml,application/xml;|en|false",
     );
 }
 
 /// vectors/csob.json, "oneclick/process response".
 #[test]
 fn oneclick_process_example_vector_response() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "payId": "7624c5e60252@HA",
   "dttm": "20220125131618",
   "resultCode": 0,
@@ -518,57 +504,44 @@ fn oneclick_process_example_vector_response() {
     }
   }
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<OneclickProcessResponse, _> = serde_json::from_value(
-        json.clone(),
     );
-    parsed.expect("the example parses");
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::ONECLICK_PROCESS.response_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "7624c5e60252@HA|20220125131618|0|OK|2|eeddda80-6ca7-4b22-9d6a-eb8e84791ec9|3DS_LOA_ACS_201_13579|7f3296a8-08c4-4afb-a3e2-8ce31b2e9069|base64-encoded-acs-signed-content"
+    parses::<OneclickProcessResponse>(&json);
+    signs_as(
+        &json,
+        schema::ONECLICK_PROCESS.response_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "7624c5e60252@HA|20220125131618|0|OK|2|eeddda80-6ca7-4b22-9d6a-eb8e84791ec9|3DS_LOA_ACS_201_13579|7f3296a8-08c4-4afb-a3e2-8ce31b2e9069|base64-encoded-acs-signed-content",
     );
 }
 
 /// vectors/csob.json, "payment/status request" (its fields travel in the path).
 #[test]
 fn payment_status_example_vector_request() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "merchantId": "M1MIPS0000",
   "payId": "7624c5e60252@HA",
   "dttm": "20220125131618"
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
-    let request: PaymentStatusRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::PAYMENT_STATUS.request_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "M1MIPS0000|7624c5e60252@HA|20220125131618"
+    );
+    round_trips(
+        &json,
+        &["/merchantId", "/dttm", "/signature"],
+        PaymentStatusRequest::validate,
+    );
+    signs_as(
+        &json,
+        schema::PAYMENT_STATUS.request_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "M1MIPS0000|7624c5e60252@HA|20220125131618",
     );
 }
 
 /// vectors/csob-lifecycle.json, "payment/init request".
 #[test]
 fn payment_init_example_vector_request() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "merchantId": "M1MIPS0000",
   "orderNo": "5547",
   "dttm": "20220125131559",
@@ -592,114 +565,93 @@ fn payment_init_example_vector_request() {
   "language": "cs",
   "ttlSec": 1800
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
-    let request: PaymentInitRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::PAYMENT_INIT.request_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "M1MIPS0000|5547|20220125131559|oneclickPayment|card|1789600|CZK|true|https://shop.example.com/return|POST|Wireless headphones|1|1789600|Noise cancelling|c29tZS1iYXNlNjQtZW5jb2RlZC1tZXJjaGFudC1kYXRh|cust-0042|cs|1800"
+    );
+    round_trips(
+        &json,
+        &["/merchantId", "/dttm", "/signature"],
+        PaymentInitRequest::validate,
+    );
+    signs_as(
+        &json,
+        schema::PAYMENT_INIT.request_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "M1MIPS0000|5547|20220125131559|oneclickPayment|card|1789600|CZK|true|https://shop.example.com/return|POST|Wireless headphones|1|1789600|Noise cancelling|c29tZS1iYXNlNjQtZW5jb2RlZC1tZXJjaGFudC1kYXRh|cust-0042|cs|1800",
     );
 }
 
 /// vectors/csob-lifecycle.json, "payment/init response".
 #[test]
 fn payment_init_example_vector_response() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "payId": "d165e3c4b624fBD",
   "dttm": "20220125131601",
   "resultCode": 0,
   "resultMessage": "OK",
   "paymentStatus": 1
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<PaymentInitResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::PAYMENT_INIT.response_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "d165e3c4b624fBD|20220125131601|0|OK|1"
+    );
+    parses::<PaymentInitResponse>(&json);
+    signs_as(
+        &json,
+        schema::PAYMENT_INIT.response_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "d165e3c4b624fBD|20220125131601|0|OK|1",
     );
 }
 
 /// vectors/csob-lifecycle.json, "payment/process request" (its fields travel in the path).
 #[test]
 fn payment_process_example_vector_request() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "merchantId": "M1MIPS0000",
   "payId": "d165e3c4b624fBD",
   "dttm": "20220125131602"
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
-    let request: PaymentProcessRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::PAYMENT_PROCESS.request_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "M1MIPS0000|d165e3c4b624fBD|20220125131602"
+    );
+    round_trips(
+        &json,
+        &["/merchantId", "/dttm", "/signature"],
+        PaymentProcessRequest::validate,
+    );
+    signs_as(
+        &json,
+        schema::PAYMENT_PROCESS.request_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "M1MIPS0000|d165e3c4b624fBD|20220125131602",
     );
 }
 
 /// vectors/csob-lifecycle.json, "payment/close request".
 #[test]
 fn payment_close_example_vector_request() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "merchantId": "M1MIPS0000",
   "payId": "d165e3c4b624fBD",
   "dttm": "20220125140000",
   "totalAmount": 1500000
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
-    let request: PaymentCloseRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::PAYMENT_CLOSE.request_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "M1MIPS0000|d165e3c4b624fBD|20220125140000|1500000"
+    );
+    round_trips(
+        &json,
+        &["/merchantId", "/dttm", "/signature"],
+        PaymentCloseRequest::validate,
+    );
+    signs_as(
+        &json,
+        schema::PAYMENT_CLOSE.request_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "M1MIPS0000|d165e3c4b624fBD|20220125140000|1500000",
     );
 }
 
 /// vectors/csob-lifecycle.json, "payment/close response".
 #[test]
 fn payment_close_example_vector_response() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "payId": "d165e3c4b624fBD",
   "dttm": "20220125140001",
   "resultCode": 0,
@@ -707,209 +659,161 @@ fn payment_close_example_vector_response() {
   "paymentStatus": 7,
   "authCode": "637413"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<PaymentCloseResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::PAYMENT_CLOSE.response_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "d165e3c4b624fBD|20220125140001|0|OK|7|637413"
+    );
+    parses::<PaymentCloseResponse>(&json);
+    signs_as(
+        &json,
+        schema::PAYMENT_CLOSE.response_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "d165e3c4b624fBD|20220125140001|0|OK|7|637413",
     );
 }
 
 /// vectors/csob-lifecycle.json, "payment/reverse request".
 #[test]
 fn payment_reverse_example_vector_request() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "merchantId": "M1MIPS0000",
   "payId": "d165e3c4b624fBD",
   "dttm": "20220125140100"
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
-    let request: PaymentReverseRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::PAYMENT_REVERSE.request_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "M1MIPS0000|d165e3c4b624fBD|20220125140100"
+    );
+    round_trips(
+        &json,
+        &["/merchantId", "/dttm", "/signature"],
+        PaymentReverseRequest::validate,
+    );
+    signs_as(
+        &json,
+        schema::PAYMENT_REVERSE.request_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "M1MIPS0000|d165e3c4b624fBD|20220125140100",
     );
 }
 
 /// vectors/csob-lifecycle.json, "payment/refund request".
 #[test]
 fn payment_refund_example_vector_request() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "merchantId": "M1MIPS0000",
   "payId": "d165e3c4b624fBD",
   "dttm": "20220126090000",
   "amount": 50000
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
-    let request: PaymentRefundRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::PAYMENT_REFUND.request_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "M1MIPS0000|d165e3c4b624fBD|20220126090000|50000"
+    );
+    round_trips(
+        &json,
+        &["/merchantId", "/dttm", "/signature"],
+        PaymentRefundRequest::validate,
+    );
+    signs_as(
+        &json,
+        schema::PAYMENT_REFUND.request_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "M1MIPS0000|d165e3c4b624fBD|20220126090000|50000",
     );
 }
 
 /// vectors/csob-lifecycle.json, "payment/refund response".
 #[test]
 fn payment_refund_example_vector_response() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "payId": "d165e3c4b624fBD",
   "dttm": "20220126090001",
   "resultCode": 0,
   "resultMessage": "OK",
   "paymentStatus": 9
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<PaymentRefundResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::PAYMENT_REFUND.response_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "d165e3c4b624fBD|20220126090001|0|OK|9"
+    );
+    parses::<PaymentRefundResponse>(&json);
+    signs_as(
+        &json,
+        schema::PAYMENT_REFUND.response_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "d165e3c4b624fBD|20220126090001|0|OK|9",
     );
 }
 
 /// vectors/csob-lifecycle.json, "echo request".
 #[test]
 fn echo_example_vector_request() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "merchantId": "M1MIPS0000",
   "dttm": "20220125131559"
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
-    let request: EchoRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::ECHO.request_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "M1MIPS0000|20220125131559"
+    );
+    round_trips(&json, &["/merchantId", "/dttm", "/signature"], EchoRequest::validate);
+    signs_as(
+        &json,
+        schema::ECHO.request_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "M1MIPS0000|20220125131559",
     );
 }
 
 /// vectors/csob-lifecycle.json, "echo response".
 #[test]
 fn echo_example_vector_response() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "dttm": "20220125131600",
   "resultCode": 0,
   "resultMessage": "OK"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<EchoResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::ECHO.response_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "20220125131600|0|OK"
+    );
+    parses::<EchoResponse>(&json);
+    signs_as(
+        &json,
+        schema::ECHO.response_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "20220125131600|0|OK",
     );
 }
 
 /// vectors/csob-lifecycle.json, "echo/customer request".
 #[test]
 fn echo_customer_example_vector_request() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "merchantId": "M1MIPS0000",
   "customerId": "cust-0042",
   "dttm": "20220125131559"
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/merchantId", "/dttm", "/signature"]);
-    let request: EchoCustomerRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::ECHO_CUSTOMER.request_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "M1MIPS0000|cust-0042|20220125131559"
+    );
+    round_trips(
+        &json,
+        &["/merchantId", "/dttm", "/signature"],
+        EchoCustomerRequest::validate,
+    );
+    signs_as(
+        &json,
+        schema::ECHO_CUSTOMER.request_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "M1MIPS0000|cust-0042|20220125131559",
     );
 }
 
 /// vectors/csob-lifecycle.json, "echo/customer response".
 #[test]
 fn echo_customer_example_vector_response() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "customerId": "cust-0042",
   "dttm": "20220125131600",
   "resultCode": 820,
   "resultMessage": "Customer found, saved cards found"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<EchoCustomerResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::ECHO_CUSTOMER.response_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_PIPE.recipe, & message).unwrap(),
-        "cust-0042|20220125131600|820|Customer found, saved cards found"
+    );
+    parses::<EchoCustomerResponse>(&json);
+    signs_as(
+        &json,
+        schema::ECHO_CUSTOMER.response_signature,
+        &schema::RECIPE_PIPE.recipe,
+        "cust-0042|20220125131600|820|Customer found, saved cards found",
     );
 }
 

@@ -10,6 +10,11 @@ fn rule<T: std::fmt::Debug>(result: Result<T, rt::Violations>) -> rt::RuleKind {
     violations.0[0].rule
 }
 
+/// An example of the spec as JSON.
+fn example(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap()
+}
+
 /// The example without the fields the client fills in itself (JSON pointers).
 fn without(json: &serde_json::Value, automatic: &[&str]) -> serde_json::Value {
     let mut json = json.clone();
@@ -22,11 +27,47 @@ fn without(json: &serde_json::Value, automatic: &[&str]) -> serde_json::Value {
     json
 }
 
+/// Checks that a request example, without the fields the client fills in itself (JSON
+/// pointers), builds a request that `validate` accepts and that serialises back to it.
+fn round_trips<T: serde::Serialize + serde::de::DeserializeOwned>(
+    json: &serde_json::Value,
+    automatic: &[&str],
+    validate: fn(&T) -> Result<(), rt::Violations>,
+) {
+    let expected = without(json, automatic);
+    let request: T = serde_json::from_value(expected.clone())
+        .expect("the example builds");
+    validate(&request).expect("the example is valid");
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+/// Checks that an answer or message example decodes as `T`.
+fn parses<T: serde::de::DeserializeOwned>(json: &serde_json::Value) {
+    let parsed: Result<T, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
+}
+
+/// Checks that `json`, in the signature order `order`, is signed as `text` by `recipe`.
+fn signs_as(
+    json: &serde_json::Value,
+    order: &[rt::schema::recipe::Field],
+    recipe: &rt::schema::recipe::Recipe,
+    text: &str,
+) {
+    let message = rt::recipe::Message {
+        body: json,
+        raw_body: "",
+        order,
+        inputs: &[],
+    };
+    assert_eq!(rt::recipe::Interpret::text(recipe, & message).unwrap(), text);
+}
+
 /// Seed 003, request example - when indicating complete card details (PAN corrected).
 #[test]
 fn card_sale_example_full_card() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "general": {
     "project_id": 42,
     "payment_id": "456789",
@@ -52,20 +93,19 @@ fn card_sale_example_full_card() {
     "cvv": "123"
   }
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/general/project_id", "/general/signature"]);
-    let request: CardSaleRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    );
+    round_trips(
+        &json,
+        &["/general/project_id", "/general/signature"],
+        CardSaleRequest::validate,
+    );
 }
 
 /// Seed 003, request example - when indicating the identifier of a stored payment card.
 #[test]
 fn card_sale_example_saved_account() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "general": {
     "project_id": 42,
     "payment_id": "456789",
@@ -86,20 +126,19 @@ fn card_sale_example_saved_account() {
   "saved_account_id": 2345678,
   "cvv": "123"
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/general/project_id", "/general/signature"]);
-    let request: CardSaleRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    );
+    round_trips(
+        &json,
+        &["/general/project_id", "/general/signature"],
+        CardSaleRequest::validate,
+    );
 }
 
 /// Seed 003, request example - when indicating the token of a stored payment card.
 #[test]
 fn card_sale_example_token() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "general": {
     "project_id": 42,
     "payment_id": "456789",
@@ -120,20 +159,19 @@ fn card_sale_example_token() {
   "token": "f365bb1729f9b72fd9c09703a751c979f3becc679f29c3e35c91d18070d15654",
   "cvv": "123"
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/general/project_id", "/general/signature"]);
-    let request: CardSaleRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    );
+    round_trips(
+        &json,
+        &["/general/project_id", "/general/signature"],
+        CardSaleRequest::validate,
+    );
 }
 
 /// vectors/monetix.json, the card_sale request in token mode.
 #[test]
 fn card_sale_example_vector_token() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "general": {
     "project_id": 42,
     "payment_id": "456789",
@@ -154,30 +192,25 @@ fn card_sale_example_vector_token() {
   "token": "f365bb1729f9b72fd9c09703a751c979f3becc679f29c3e35c91d18070d15654",
   "cvv": "123"
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/general/project_id", "/general/signature"]);
-    let request: CardSaleRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::CARD_SALE.request_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_REQUEST.recipe, & message).unwrap(),
-        "customer:id:customer_12;customer:ip_address:248.121.176.220;cvv:123;general:payment_id:456789;general:project_id:42;payment:amount:400000;payment:currency:USD;return_url:decline:http://example.com/decline;return_url:success:http://example.com/return;token:f365bb1729f9b72fd9c09703a751c979f3becc679f29c3e35c91d18070d15654"
+    );
+    round_trips(
+        &json,
+        &["/general/project_id", "/general/signature"],
+        CardSaleRequest::validate,
+    );
+    signs_as(
+        &json,
+        schema::CARD_SALE.request_signature,
+        &schema::RECIPE_REQUEST.recipe,
+        "customer:id:customer_12;customer:ip_address:248.121.176.220;cvv:123;general:payment_id:456789;general:project_id:42;payment:amount:400000;payment:currency:USD;return_url:decline:http://example.com/decline;return_url:success:http://example.com/return;token:f365bb1729f9b72fd9c09703a751c979f3becc679f29c3e35c91d18070d15654",
     );
 }
 
 /// vectors/monetix-lifecycle.json, the refund request.
 #[test]
 fn card_refund_example_vector_partial_refund() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "general": {
     "project_id": 42,
     "payment_id": "456789",
@@ -190,30 +223,25 @@ fn card_refund_example_vector_partial_refund() {
     "merchant_refund_id": "refund-1"
   }
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &["/general/project_id", "/general/signature"]);
-    let request: CardRefundRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::CARD_REFUND.request_signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_REQUEST.recipe, & message).unwrap(),
-        "general:payment_id:456789;general:project_id:42;payment:amount:10000;payment:currency:USD;payment:description:Partial refund;payment:merchant_refund_id:refund-1"
+    );
+    round_trips(
+        &json,
+        &["/general/project_id", "/general/signature"],
+        CardRefundRequest::validate,
+    );
+    signs_as(
+        &json,
+        schema::CARD_REFUND.request_signature,
+        &schema::RECIPE_REQUEST.recipe,
+        "general:payment_id:456789;general:project_id:42;payment:amount:10000;payment:currency:USD;payment:description:Partial refund;payment:merchant_refund_id:refund-1",
     );
 }
 
 /// Seed 003, figure 4 - a successful one-step purchase callback.
 #[test]
 fn callback_example_success() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "account": {
     "number": "424242******4243",
     "token": "f365bb1729f9b72fd9c09703a751c979f3becc679f29c3e35c91d18070d15654",
@@ -268,17 +296,15 @@ fn callback_example_success() {
   },
   "signature": "v7KNMpfogAxwRIL9tVftZ1ZZ5D/aZAeb0VMdeR+CqGrNxYyilUwSm...=="
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<Callback, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<Callback>(&json);
 }
 
 /// Seed 003, figure 5 - a declined one-step purchase callback.
 #[test]
 fn callback_example_decline() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "project_id": 42,
   "payment": {
     "id": "456789",
@@ -330,44 +356,36 @@ fn callback_example_decline() {
   },
   "signature": "v7KNMpfogAxwRIL9tVftZ1ZZ5D/aZAeb0VMdeR+CqGrNxYyilUwSm...=="
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<Callback, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<Callback>(&json);
 }
 
 /// vectors/monetix-lifecycle.json, the callback vector of the platform's PHP SDK.
 #[test]
 fn callback_example_vector_php_sdk() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "payment": {
     "id": "000049",
     "status": "success"
   },
   "signature": "/3TrhHVz9BHaLfgLyhoxO7dsQNzbzZa/TdO3pxQocXWwgVM6tGlzMLVfpOxFNTnkR9iiFVK/77ZedMcbkCjmng=="
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<Callback, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
-    let message = rt::recipe::Message {
-        body: &json,
-        raw_body: "",
-        order: schema::VERIFY_CALLBACK.signature,
-        inputs: &[],
-    };
-    assert_eq!(
-        rt::recipe::Interpret::text(& schema::RECIPE_ANSWER.recipe, & message).unwrap(),
-        "payment:id:000049;payment:status:success"
+    );
+    parses::<Callback>(&json);
+    signs_as(
+        &json,
+        schema::VERIFY_CALLBACK.signature,
+        &schema::RECIPE_ANSWER.recipe,
+        "payment:id:000049;payment:status:success",
     );
 }
 
 /// Seed 003, figure 2 - redirection data with an empty body (`[]`), in a minimal callback.
 #[test]
 fn callback_example_redirect_empty_body() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "project_id": 42,
   "payment": {
     "id": "456789",
@@ -380,17 +398,15 @@ fn callback_example_redirect_empty_body() {
   },
   "signature": "v7KNMpfogAxwRIL9tVftZ1ZZ5D/aZAeb0VMdeR+CqGrNxYyilUwSm...=="
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<Callback, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<Callback>(&json);
 }
 
 /// Seed 003, figure 3 - redirection data with a non-empty body, in a minimal callback.
 #[test]
 fn callback_example_redirect_body() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "project_id": 42,
   "payment": {
     "id": "456789",
@@ -405,10 +421,8 @@ fn callback_example_redirect_body() {
   },
   "signature": "v7KNMpfogAxwRIL9tVftZ1ZZ5D/aZAeb0VMdeR+CqGrNxYyilUwSm...=="
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<Callback, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<Callback>(&json);
 }
 
 #[test]

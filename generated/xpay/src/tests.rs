@@ -10,6 +10,11 @@ fn rule<T: std::fmt::Debug>(result: Result<T, rt::Violations>) -> rt::RuleKind {
     violations.0[0].rule
 }
 
+/// An example of the spec as JSON.
+fn example(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap()
+}
+
 /// The example without the fields the client fills in itself (JSON pointers).
 fn without(json: &serde_json::Value, automatic: &[&str]) -> serde_json::Value {
     let mut json = json.clone();
@@ -22,11 +27,31 @@ fn without(json: &serde_json::Value, automatic: &[&str]) -> serde_json::Value {
     json
 }
 
+/// Checks that a request example, without the fields the client fills in itself (JSON
+/// pointers), builds a request that `validate` accepts and that serialises back to it.
+fn round_trips<T: serde::Serialize + serde::de::DeserializeOwned>(
+    json: &serde_json::Value,
+    automatic: &[&str],
+    validate: fn(&T) -> Result<(), rt::Violations>,
+) {
+    let expected = without(json, automatic);
+    let request: T = serde_json::from_value(expected.clone())
+        .expect("the example builds");
+    validate(&request).expect("the example is valid");
+    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+}
+
+/// Checks that an answer or message example decodes as `T`.
+fn parses<T: serde::de::DeserializeOwned>(json: &serde_json::Value) {
+    let parsed: Result<T, _> = serde_json::from_value(json.clone());
+    parsed.expect("the example parses");
+}
+
 /// Seed 000, First Payment - Hosted Payment Page (recurrence CONTRACT_CREATION, a unique contractId, CIT).
 #[test]
 fn create_hpp_order_example_first_payment() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "order": {
     "orderId": "btid2384983",
     "amount": "3545",
@@ -47,20 +72,15 @@ fn create_hpp_order_example_first_payment() {
     }
   }
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &[]);
-    let request: CreateHppOrderRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    );
+    round_trips(&json, &[], CreateHppOrderRequest::validate);
 }
 
 /// Seed 000, Subsequent Payments - Hosted Payment Page (recurrence SUBSEQUENT_PAYMENT, the first payment's contractId, CIT).
 #[test]
 fn create_hpp_order_example_subsequent_payment() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "order": {
     "orderId": "btid2384984",
     "amount": "1200",
@@ -79,34 +99,27 @@ fn create_hpp_order_example_subsequent_payment() {
     }
   }
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &[]);
-    let request: CreateHppOrderRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    );
+    round_trips(&json, &[], CreateHppOrderRequest::validate);
 }
 
 /// The answer's fields as GATEWAYS.md lists them.
 #[test]
 fn create_hpp_order_example_created() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "hostedPage": "https://xpaysandbox.nexigroup.com/monetaweb/page/hosted/2/html?paymentid=123",
   "securityToken": "2f0ea5059b41414ca3744fe672327d85"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<CreateHppOrderResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<CreateHppOrderResponse>(&json);
 }
 
 /// Seed 000, First Payment - Pay-by-Link (recurrence CONTRACT_CREATION, a unique contractId, CIT).
 #[test]
 fn create_pay_by_link_example_first_payment() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "order": {
     "orderId": "btid2384985",
     "amount": "3545",
@@ -125,20 +138,15 @@ fn create_pay_by_link_example_first_payment() {
     }
   }
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &[]);
-    let request: CreatePayByLinkRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    );
+    round_trips(&json, &[], CreatePayByLinkRequest::validate);
 }
 
 /// Seed 000, Subsequent Payments - Pay-by-Link (recurrence SUBSEQUENT_PAYMENT, the first payment's contractId, CIT).
 #[test]
 fn create_pay_by_link_example_subsequent_payment() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "order": {
     "orderId": "btid2384986",
     "amount": "990",
@@ -157,20 +165,15 @@ fn create_pay_by_link_example_subsequent_payment() {
     }
   }
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &[]);
-    let request: CreatePayByLinkRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    );
+    round_trips(&json, &[], CreatePayByLinkRequest::validate);
 }
 
 /// The answer's fields as GATEWAYS.md lists them.
 #[test]
 fn create_pay_by_link_example_created() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "paymentLink": {
     "linkId": "L123",
     "link": "https://xpaysandbox.nexigroup.com/link/L123",
@@ -179,19 +182,15 @@ fn create_pay_by_link_example_created() {
   },
   "securityToken": "9a1b"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<CreatePayByLinkResponse, _> = serde_json::from_value(
-        json.clone(),
     );
-    parsed.expect("the example parses");
+    parses::<CreatePayByLinkResponse>(&json);
 }
 
 /// The answer's fields as GATEWAYS.md lists them.
 #[test]
 fn list_customer_contracts_example_one_contract() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "customerId": "mcid97295873",
   "contracts": [
     {
@@ -205,19 +204,15 @@ fn list_customer_contracts_example_one_contract() {
     }
   ]
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<ListCustomerContractsResponse, _> = serde_json::from_value(
-        json.clone(),
     );
-    parsed.expect("the example parses");
+    parses::<ListCustomerContractsResponse>(&json);
 }
 
 /// The answer's fields as GATEWAYS.md lists them.
 #[test]
 fn get_order_example_authorised() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "orderStatus": {
     "order": {
       "orderId": "btid2384983",
@@ -250,17 +245,15 @@ fn get_order_example_authorised() {
     }
   ]
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<GetOrderResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<GetOrderResponse>(&json);
 }
 
 /// GATEWAYS.md: order, contractId, captureType.
 #[test]
 fn create_mit_order_example_explicit_capture() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "order": {
     "orderId": "btid2384990",
     "amount": "1500",
@@ -271,20 +264,15 @@ fn create_mit_order_example_explicit_capture() {
   "contractId": "C2834987",
   "captureType": "EXPLICIT"
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &[]);
-    let request: CreateMitOrderRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    );
+    round_trips(&json, &[], CreateMitOrderRequest::validate);
 }
 
 /// GATEWAYS.md: the answer is {operation}.
 #[test]
 fn create_mit_order_example_authorised() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "operation": {
     "orderId": "btid2384990",
     "operationId": "3470790",
@@ -294,87 +282,67 @@ fn create_mit_order_example_authorised() {
     "operationCurrency": "EUR"
   }
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<CreateMitOrderResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<CreateMitOrderResponse>(&json);
 }
 
 /// GATEWAYS.md: amount, currency, description.
 #[test]
 fn capture_operation_example_partial() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "operationId": "3470744",
   "amount": "2000",
   "currency": "EUR",
   "description": "First shipment"
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &[]);
-    let request: CaptureOperationRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    );
+    round_trips(&json, &[], CaptureOperationRequest::validate);
 }
 
 /// GATEWAYS.md: the answer is {operationId, operationTime}.
 #[test]
 fn capture_operation_example_captured() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "operationId": "3470745",
   "operationTime": "2026-11-30T08:05:00.000Z"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<CaptureOperationResponse, _> = serde_json::from_value(
-        json.clone(),
     );
-    parsed.expect("the example parses");
+    parses::<CaptureOperationResponse>(&json);
 }
 
 /// GATEWAYS.md: amount, currency, description.
 #[test]
 fn refund_operation_example_partial() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "operationId": "3470744",
   "amount": "500",
   "currency": "EUR",
   "description": "One item returned"
 }"#,
-        )
-        .unwrap();
-    let expected = without(&json, &[]);
-    let request: RefundOperationRequest = serde_json::from_value(expected.clone())
-        .expect("the example builds");
-    request.validate().expect("the example is valid");
-    assert_eq!(serde_json::to_value(& request).unwrap(), expected);
+    );
+    round_trips(&json, &[], RefundOperationRequest::validate);
 }
 
 /// GATEWAYS.md: the answer is {operationId, operationTime}.
 #[test]
 fn refund_operation_example_refunded() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "operationId": "3470746",
   "operationTime": "2026-11-30T09:00:00.000Z"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<RefundOperationResponse, _> = serde_json::from_value(
-        json.clone(),
     );
-    parsed.expect("the example parses");
+    parses::<RefundOperationResponse>(&json);
 }
 
 /// The Operation fields GATEWAYS.md lists.
 #[test]
 fn get_operation_example_capture() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "orderId": "btid2384983",
   "operationId": "3470745",
   "channel": "ECOMMERCE",
@@ -385,17 +353,15 @@ fn get_operation_example_capture() {
   "operationAmount": "2000",
   "operationCurrency": "EUR"
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<GetOperationResponse, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<GetOperationResponse>(&json);
 }
 
 /// GATEWAYS.md: {eventId, eventTime, securityToken, operation}.
 #[test]
 fn notification_example_authorised() {
-    let json: serde_json::Value = serde_json::from_str(
-            r#"{
+    let json = example(
+        r#"{
   "eventId": "e-0001",
   "eventTime": "2026-11-30T08:00:01.000Z",
   "securityToken": "2f0ea5059b41414ca3744fe672327d85",
@@ -412,10 +378,8 @@ fn notification_example_authorised() {
     }
   }
 }"#,
-        )
-        .unwrap();
-    let parsed: Result<Notification, _> = serde_json::from_value(json.clone());
-    parsed.expect("the example parses");
+    );
+    parses::<Notification>(&json);
 }
 
 #[test]

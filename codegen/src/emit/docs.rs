@@ -1,0 +1,160 @@
+//! Doc comments, kept out of the token streams. A doc line as a `#[doc = "…"]` attribute costs
+//! a literal to escape, an attribute for syn to parse and a string for prettyplease to unescape,
+//! and generated files are half documentation: that was the largest single cost of generation.
+//! So an emitter's docs become one marker attribute per block (`#[__oneclick_doc_7]`, a bare
+//! path, the cheapest attribute to parse), the texts wait in a table of the thread that emits
+//! the file, and the printed file gets its `///` (or `//!`) lines back in place of each marker,
+//! at the marker's indentation: the lines prettyplease would have printed.
+//!
+//! prettyplease puts an attribute on a line of its own before an item, an impl item, a struct
+//! field and an enum variant, which is where markers go; a field of an enum variant is printed
+//! in line, so it takes [`variant_field_doc`]. A marker anywhere else would stay in the file and
+//! fail its compilation, loudly.
+
+use std::cell::RefCell;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+thread_local! {
+    /// The doc blocks of the file this thread is emitting, by marker number. A file's emitters
+    /// run on one thread, and [`take`] empties the table once its tokens are built.
+    static TEXTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The name of a marker attribute, before its number. No emitter uses attributes of this name.
+const MARKER: &str = "__oneclick_doc_";
+
+/// Outer docs (`///`) of the item, field or variant that follows.
+pub(super) fn doc(text: &str) -> TokenStream {
+    match marker(text) {
+        Some(marker) => quote! { #[#marker] },
+        None => TokenStream::new(),
+    }
+}
+
+/// Inner docs (`//!`) of the enclosing module or crate.
+pub(super) fn inner_doc(text: &str) -> TokenStream {
+    match marker(text) {
+        Some(marker) => quote! { #![#marker] },
+        None => TokenStream::new(),
+    }
+}
+
+/// Doc attributes proper, one per line, for a field of an enum variant: prettyplease prints
+/// such fields in line with their variant (`Variant { #[marker] field: T }`) unless a doc
+/// comment forces the lines apart.
+pub(super) fn variant_field_doc(text: &str) -> TokenStream {
+    let lines = text.trim().lines().map(|line| {
+        let line = line.trim_end();
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote! { #[doc = #line] }
+    });
+    quote! { #(#lines)* }
+}
+
+/// The doc blocks of the file whose tokens were just built, for [`expand_into`].
+pub(super) fn take() -> Vec<String> {
+    TEXTS.with(|texts| std::mem::take(&mut *texts.borrow_mut()))
+}
+
+/// Stores `text` (trimmed; each line after a space, as `///` comments are written) and names
+/// it; `None` for no text, which has no doc line.
+fn marker(text: &str) -> Option<Ident> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let mut block = String::with_capacity(text.len() + 16);
+    for (index, line) in text.lines().enumerate() {
+        if index > 0 {
+            block.push('\n');
+        }
+        let line = line.trim_end();
+        if !line.is_empty() {
+            block.push(' ');
+            block.push_str(line);
+        }
+    }
+    let number = TEXTS.with(|texts| {
+        let mut texts = texts.borrow_mut();
+        texts.push(block);
+        texts.len() - 1
+    });
+    Some(Ident::new(&format!("{MARKER}{number}"), Span::call_site()))
+}
+
+/// Appends the printed `line` to `out`, or the doc lines its marker stands for. Returns whether
+/// it was a marker.
+pub(super) fn expand_into(line: &str, blocks: &[String], out: &mut String) -> bool {
+    let code = line.trim_start();
+    let (comment, rest) = if let Some(rest) = code.strip_prefix("#![") {
+        ("//!", rest)
+    } else if let Some(rest) = code.strip_prefix("#[") {
+        ("///", rest)
+    } else {
+        return false;
+    };
+    let Some(block) = rest
+        .strip_prefix(MARKER)
+        .and_then(|rest| rest.strip_suffix(']'))
+        .and_then(|number| number.parse::<usize>().ok())
+        .and_then(|number| blocks.get(number))
+    else {
+        return false;
+    };
+    let indent = &line[..line.len() - code.len()];
+    for text in block.split('\n') {
+        out.push_str(indent);
+        out.push_str(comment);
+        out.push_str(text);
+        out.push('\n');
+    }
+    true
+}
+
+/// `source` with every marker line expanded.
+pub(super) fn expand(source: &str, blocks: &[String]) -> String {
+    let mut out =
+        String::with_capacity(source.len() + blocks.iter().map(String::len).sum::<usize>());
+    for line in source.lines() {
+        if !expand_into(line, blocks, &mut out) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{doc, expand, inner_doc, take};
+
+    #[test]
+    fn markers_print_as_the_doc_comments_they_stand_for() {
+        take();
+        let tokens = {
+            let outer = doc("A type.\n\nIt has\n two lines.  ");
+            let inner = inner_doc("The crate.");
+            let nothing = doc("   ");
+            quote::quote! {
+                #inner
+                #outer
+                pub struct A {
+                    #nothing
+                    pub a: i64,
+                }
+            }
+        };
+        let blocks = take();
+        let file = syn::parse2::<syn::File>(tokens).expect("valid Rust");
+        assert_eq!(
+            expand(&prettyplease::unparse(&file), &blocks),
+            "//! The crate.\n/// A type.\n///\n/// It has\n///  two lines.\npub struct A {\n    pub a: i64,\n}\n"
+        );
+    }
+}
