@@ -818,6 +818,23 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// The path placeholders that the request's recipes put their signatures into.
+    fn path_signatures(&self, op: &crate::spec::OperationSpec) -> Vec<String> {
+        let Some(signature) = &self.spec.signature else {
+            return Vec::new();
+        };
+        let names = op.request.recipes.as_ref().unwrap_or(&signature.sign);
+        signature
+            .recipes
+            .iter()
+            .filter(|recipe| names.iter().any(|n| n.value == recipe.name.value))
+            .filter_map(|recipe| match &recipe.placement {
+                crate::spec::PlacementSpec::Path(name) => Some(name.value.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     fn path(&mut self, op: &crate::spec::OperationSpec) {
         let path = &op.path.value;
         if !path.starts_with('/') {
@@ -833,9 +850,11 @@ impl Checker<'_, '_> {
             placeholders.push(&rest[start + 1..start + end]);
             rest = &rest[start + end + 1..];
         }
+        let signed_into = self.path_signatures(op);
         for name in &placeholders {
             let field = op.request.fields.iter().find(|f| f.wire.value == *name);
-            if field.is_none_or(|f| f.location() != Location::Path) {
+            let signature = signed_into.iter().any(|s| s == name);
+            if !signature && field.is_none_or(|f| f.location() != Location::Path) {
                 let message = format!(
                     "path parameter `{{{name}}}` needs a request field `{name}` with `in: path`"
                 );

@@ -76,7 +76,9 @@ impl Gateway {
             Placement::Field(path) | Placement::EachItem { field: path, .. } => {
                 path.last().is_some_and(|last| last == wire)
             }
-            Placement::Header { .. } => false,
+            // A received query string is read as the message's fields.
+            Placement::Query(name) => name == wire,
+            Placement::Path(_) | Placement::Header { .. } => false,
         })
     }
 
@@ -244,6 +246,10 @@ pub enum SignedField {
     Object(String, Vec<SignedField>),
 }
 
+/// The one input a request's recipe reads besides credentials: the time of sending in Unix
+/// seconds, which the runtime takes once per attempt.
+pub const TIMESTAMP_INPUT: &str = "timestamp";
+
 /// Where a recipe's signature travels.
 #[derive(Debug, Clone)]
 pub enum Placement {
@@ -254,6 +260,10 @@ pub enum Placement {
         list: Vec<String>,
         field: Vec<String>,
     },
+    /// The placeholder of a request's path template, by name.
+    Path(String),
+    /// A query parameter.
+    Query(String),
     Header {
         name: String,
         /// Items in order: the item's name and `None` for the signature, or an input's name.

@@ -15,11 +15,11 @@ use crate::spec::{
     Spanned, Spec, Text, TypeBody, TypeExpr,
 };
 use crate::yaml::Pos;
-use oneclick_schema::{TextPart, text_parts};
+use oneclick_schema::{Delivery, Location, MessageEncoding, TextPart, text_parts};
 
 mod recipes;
 
-use recipes::Side;
+use recipes::{Envelope, Side};
 
 /// Names the generated crate defines itself; spec types must not take them.
 /// Names the generated crate defines or uses unqualified (prelude types), and `Self`: a type
@@ -918,24 +918,56 @@ impl<'a> Lowering<'a, '_> {
                 }
             }
         }
+        let outside_body: Vec<Vec<String>> = spec
+            .operations
+            .iter()
+            .map(|op| {
+                op.request
+                    .fields
+                    .iter()
+                    .filter(|f| matches!(f.location(), Location::Path | Location::Query))
+                    .map(|f| f.wire.value.clone())
+                    .collect()
+            })
+            .collect();
+        let received = Envelope {
+            path: None,
+            outside_body: &[],
+            query: false,
+            redirect: false,
+        };
         let mut messages = Vec::new();
         for (op_index, op) in spec.operations.iter().enumerate() {
             let lowered = &self.gateway.operations[op_index];
-            messages.push((lowered.request, &op.request, Side::Request, &op.id));
+            let request = Envelope {
+                path: Some(&op.path.value),
+                outside_body: &outside_body[op_index],
+                query: false,
+                redirect: op.delivery() == Delivery::Redirect,
+            };
+            messages.push((lowered.request, &op.request, Side::Request, &op.id, request));
             if let (Some(response), Some(body)) = (lowered.response, &op.response) {
-                messages.push((response, body, Side::Response, &op.id));
+                messages.push((response, body, Side::Response, &op.id, received));
             }
         }
         for (callback, lowered) in spec.callbacks.iter().zip(&self.gateway.callbacks) {
+            let delivered = Envelope {
+                query: callback
+                    .delivery
+                    .as_ref()
+                    .is_some_and(|d| d.value == MessageEncoding::Query),
+                ..received
+            };
             messages.push((
                 lowered.message,
                 &callback.message,
                 Side::Callback,
                 &callback.id,
+                delivered,
             ));
         }
-        for (index, body, side, id) in messages {
-            let recipes = self.message_recipes(index, body, side, id);
+        for (index, body, side, id, envelope) in messages {
+            let recipes = self.message_recipes(index, body, side, id, envelope);
             self.gateway.objects[index].signed = !recipes.is_empty();
             self.gateway.objects[index].recipes = recipes;
         }
@@ -975,7 +1007,8 @@ impl<'a> Lowering<'a, '_> {
                 ir::Placement::Field(path) | ir::Placement::EachItem { field: path, .. } => {
                     path.last().cloned()
                 }
-                ir::Placement::Header { .. } => None,
+                ir::Placement::Query(name) => Some(name.clone()),
+                ir::Placement::Path(_) | ir::Placement::Header { .. } => None,
             })
             .collect();
         visiting.push(index);

@@ -1165,7 +1165,7 @@ fn key_value_pairs_with_a_salt_in_front() {
         ],
         algorithm: Algorithm::Digest(DigestAlgorithm::Sha256),
         output: Output::Base64,
-        placement: Placement::PathSegment(3),
+        placement: Placement::Path("signature"),
     };
     let body = json!({"meta": {"k": [1, "v"]}, "currency": "CZK", "nothing": null, "paid": true, "amount": 100});
     let inputs = [("salt", secret("pepper:"))];

@@ -359,9 +359,11 @@ pub enum Placement {
     },
     /// A header.
     Header(HeaderValue),
-    /// A segment of the URL path, by its 0-based position.
-    PathSegment(usize),
-    /// A query parameter.
+    /// The `{name}` placeholder of the request's path template, filled after the path fields
+    /// and percent-encoded like them.
+    Path(&'static str),
+    /// A query parameter: appended to a request's query string; read from a received message
+    /// that arrives as a query string.
     Query(&'static str),
 }
 

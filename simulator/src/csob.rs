@@ -132,7 +132,7 @@ pub(crate) fn handle(
     path: &str,
     request: &Received,
 ) -> Reply {
-    let (op, body) = match (method, path) {
+    let (op, mut body) = match (method, path) {
         ("POST", "/oneclick/echo") => (&schema::ONECLICK_ECHO, request.json()),
         ("POST", "/oneclick/init") => (&schema::ONECLICK_INIT, request.json()),
         ("POST", "/oneclick/process") => (&schema::ONECLICK_PROCESS, request.json()),
@@ -153,12 +153,13 @@ pub(crate) fn handle(
         _ => return Reply::Status(404, String::new()),
     };
     // The gateway refuses a request whose signature does not verify with HTTP 401 (eAPI 1.9).
-    let signature = body
-        .get("signature")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    // Taken out before the fields are checked: a GET carries it in its path, beside them.
+    let signature = match body.as_object_mut().map(|b| b.shift_remove("signature")) {
+        Some(Some(Value::String(signature))) => signature,
+        _ => String::new(),
+    };
     let text = pipe::text_to_sign(op.request_signature, &body);
-    if verify_rsa_sha256(&keys.merchant, &text, signature).is_err() {
+    if verify_rsa_sha256(&keys.merchant, &text, &signature).is_err() {
         return Reply::Status(401, String::new());
     }
     let violations = validate_request(op.request, &body);
@@ -514,7 +515,8 @@ fn settle(
     )
 }
 
-/// The fields of a GET whose fields travel in the path below `prefix`, percent-decoded.
+/// The fields of a GET whose fields travel in the path below `prefix`, percent-decoded, and
+/// the signature that follows them.
 fn path_request(path: &str, prefix: &str) -> Value {
     let segments: Vec<String> = path
         .trim_start_matches(prefix)

@@ -155,3 +155,67 @@ fn the_json_report_carries_the_verdict_and_the_bump() {
     assert_eq!(gateway["version_accounts_for_changes"], false);
     assert_eq!(gateway["changes"][0]["class"], "breaking");
 }
+
+/// A signed GET whose signature travels in the path, declared as `pipe_in_path`.
+fn signed_get(recipes: &str, request_fields: &str, request_recipes: &str) -> Gateway {
+    let source = format!(
+        r#"spec: 2
+gateway: demo
+title: Demo
+doc: Demo gateway.
+sources:
+  doc1: {{file: demo.txt, title: Demo document}}
+environments:
+  sandbox: {{url: "https://sandbox.example", doc: Sandbox.}}
+credentials:
+  secret_key: {{kind: secret, doc: Shared.}}
+signature:
+  sign: [pipe]
+  recipes:
+    pipe: {{text: [{{order: {{separator: "|"}}}}], algorithm: hmac_sha256, sign_key: secret_key, output: base64, placement: {{field: signature}}}}
+{recipes}operations:
+  status:
+    doc: Status.
+    source: {{document: doc1, section: status}}
+    method: GET
+    path: /status/{{payId}}/{{signature}}
+    repeat: read
+    request:
+      doc: Request.
+      fields:
+        payId: {{type: string, required: true, in: path, doc: The payment.}}
+{request_fields}      signature: [payId]
+{request_recipes}    response:
+      doc: Response.
+      fields:
+        ok: {{type: boolean, required: true, doc: Ok.}}
+"#
+    );
+    oneclick_codegen::load_str(&source, "demo.yaml").unwrap_or_else(|d| panic!("{d}"))
+}
+
+#[test]
+fn a_path_signature_field_declared_as_a_path_placement_is_no_change_on_the_wire() {
+    let as_field = signed_get(
+        "",
+        "        signature: {type: string, required: true, in: path, auto: signature, doc: Sig.}\n",
+        "",
+    );
+    let in_path = "    in_path: {like: pipe, sign_key: secret_key, placement: {path: signature}}\n";
+    let as_placement = signed_get(in_path, "", "      recipes: [in_path]\n");
+    let diff = diff::diff(Some(&as_field), Some(&as_placement));
+    assert_eq!(
+        diff.worst(),
+        None,
+        "{}",
+        diff::render_text(std::slice::from_ref(&diff))
+    );
+
+    let other_text = "    in_path: {like: pipe, sign_key: secret_key, text: [{order: {separator: \";\"}}], placement: {path: signature}}\n";
+    let resigned = signed_get(other_text, "", "      recipes: [in_path]\n");
+    assert_eq!(
+        diff::diff(Some(&as_field), Some(&resigned)).worst(),
+        Some(Class::Breaking),
+        "another signed text is another wire"
+    );
+}

@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 
 use crate::ir::{
-    Constraint, Direction, Field, Gateway, Literal, ObjectType, ResultRef, ResultSpec, SignItem,
-    SignShape, TypeRef,
+    Auto, Constraint, Direction, Field, Gateway, Literal, Location, ObjectType, Placement, Recipe,
+    ResultRef, ResultSpec, SignItem, SignShape, TypeRef,
 };
 
 /// What a fact is about, which decides how a change to it is classified.
@@ -200,19 +200,6 @@ impl Collector<'_> {
             );
             self.add_child(&key, "doc", Kind::Documentation, &header.doc);
         }
-        for recipe in &g.recipes {
-            let key = format!("signature recipe `{}`", recipe.name);
-            let value = format!(
-                "{:?} {:?} {:?} {:?} sign {:?} verify {:?}",
-                recipe.text,
-                recipe.algorithm,
-                recipe.output,
-                recipe.placement,
-                recipe.sign_key,
-                recipe.verify_key
-            );
-            self.add(&key, Kind::Signature, &value, None);
-        }
         if let Some(result) = &g.result {
             self.result("result", None, result);
         }
@@ -231,13 +218,16 @@ impl Collector<'_> {
                 self.add(&key, Kind::Signature, &self.order(order), None);
             }
             if !object.recipes.is_empty() {
-                let names: Vec<&str> = object
+                // What each recipe does to this message, not its name: renaming a recipe, or
+                // moving a signature from a path field to the same path placeholder, changes
+                // nothing on the wire.
+                let recipes: Vec<String> = object
                     .recipes
                     .iter()
-                    .map(|i| g.recipes[*i].name.as_str())
+                    .map(|i| recipe_on_wire(&g.recipes[*i], object))
                     .collect();
                 let key = format!("signature recipes of `{}`", object.spec_name);
-                self.add(&key, Kind::Signature, &names.join(", "), None);
+                self.add(&key, Kind::Signature, &recipes.join("; "), None);
             }
         }
     }
@@ -401,6 +391,10 @@ impl Collector<'_> {
             self.add_child(owner, &aspect, Kind::Wire, &cases.join("; "));
         }
         for field in &object.fields {
+            if signature_outside_body(field) {
+                // Where the signature travels is a fact of the message's recipes.
+                continue;
+            }
             let path = format!("{prefix}{}", field.wire);
             let key = format!("{owner} · {noun} `{path}`");
             self.field(owner, &key, field, direction);
@@ -589,4 +583,43 @@ fn constraint_text(constraint: &Constraint) -> String {
         Constraint::Pattern(source) => format!("/{source}/"),
         Constraint::Format(format) => format.as_str().to_owned(),
     }
+}
+
+/// A field that only carries the signature in the path or the query string: the same as a
+/// recipe placed there.
+fn signature_outside_body(field: &Field) -> bool {
+    field.auto == Some(Auto::Signature)
+        && matches!(field.location, Location::Path | Location::Query)
+}
+
+/// What `recipe` signs and how, with its signature's place on the wire (a field of `object`
+/// that travels in the path or the query string is written as that placement) and the key
+/// that signs or verifies `object`.
+fn recipe_on_wire(recipe: &Recipe, object: &ObjectType) -> String {
+    let outside = match &recipe.placement {
+        Placement::Field(path) => match path.as_slice() {
+            [name] => object
+                .fields
+                .iter()
+                .find(|f| f.wire == *name && signature_outside_body(f))
+                .map(|f| match f.location {
+                    Location::Path => Placement::Path(name.clone()),
+                    _ => Placement::Query(name.clone()),
+                }),
+            _ => None,
+        },
+        _ => None,
+    };
+    // A request is signed and a received message verified: the other key plays no part.
+    let key = match object.direction {
+        Direction::Request => format!("sign {:?}", recipe.sign_key),
+        Direction::Response => format!("verify {:?}", recipe.verify_key),
+    };
+    format!(
+        "{:?} {:?} {:?} {:?} {key}",
+        recipe.text,
+        recipe.algorithm,
+        recipe.output,
+        outside.as_ref().unwrap_or(&recipe.placement),
+    )
 }

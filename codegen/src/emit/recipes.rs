@@ -209,6 +209,8 @@ fn signed_fields(fields: &[SignedField]) -> TokenStream {
 fn placement(placement: &Placement) -> TokenStream {
     match placement {
         Placement::Field(path) => quote! { recipe::Placement::Field(&[#(#path),*]) },
+        Placement::Path(name) => quote! { recipe::Placement::Path(#name) },
+        Placement::Query(name) => quote! { recipe::Placement::Query(#name) },
         Placement::EachItem { list, field } => quote! {
             recipe::Placement::EachItem { list: &[#(#list),*], field: &[#(#field),*] }
         },

@@ -5,7 +5,7 @@ use oneclick_schema::recipe::{Algorithm, FlatSort, HmacHash, RsaHash};
 
 use crate::ir::{
     AnswerEncoding, Auto, Charset, Encoding, Field, Gateway, HeaderValue, Location, ObjectType,
-    Operation, Piece, SignItem, SignShape, TypeRef,
+    Operation, Piece, Placement, SignItem, SignShape, TIMESTAMP_INPUT, TypeRef,
 };
 
 /// The section for `request`, the request message of `op`.
@@ -82,7 +82,7 @@ pub(super) fn on_the_wire(gateway: &Gateway, op: &Operation, request: &ObjectTyp
             headers.join("\n")
         ));
     }
-    if let Some(signed) = signed(gateway, request) {
+    if let Some(signed) = signed(gateway, request).map(|text| text + &carried(gateway, request)) {
         text.push_str(&format!("\n\n{signed}"));
     }
     text.push_str(&format!(
@@ -187,6 +187,34 @@ fn signed(gateway: &Gateway, request: &ObjectType) -> Option<String> {
         }
         _ => format!("Signed with {algorithm} by the recipe `{}`.", recipe.name),
     })
+}
+
+/// Where the request's signatures travel outside its fields, as sentences after the first.
+fn carried(gateway: &Gateway, request: &ObjectType) -> String {
+    request
+        .recipes
+        .iter()
+        .filter_map(|i| match &gateway.recipes[*i].placement {
+            Placement::Path(name) => Some(format!(
+                "\n\nThe signature fills `{{{name}}}` in the path, percent-encoded."
+            )),
+            Placement::Query(name) => Some(format!(
+                "\n\nThe signature travels in the query parameter `{name}`."
+            )),
+            Placement::Header { name, items, .. } => {
+                let timed = items
+                    .iter()
+                    .find(|(_, input)| input.as_deref() == Some(TIMESTAMP_INPUT));
+                Some(match timed {
+                    Some((item, _)) => format!(
+                        "\n\nThe signature travels in the header `{name}`, beside `{item}`: the time of sending in Unix seconds, also signed, new on every attempt."
+                    ),
+                    None => format!("\n\nThe signature travels in the header `{name}`."),
+                })
+            }
+            Placement::Field(_) | Placement::EachItem { .. } => None,
+        })
+        .collect()
 }
 
 fn algorithm_name(algorithm: Algorithm) -> String {

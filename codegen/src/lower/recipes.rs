@@ -6,7 +6,7 @@ use oneclick_schema::CredentialKind;
 use oneclick_schema::recipe::{Algorithm, KeyEncoding};
 
 use super::Lowering;
-use crate::ir;
+use crate::ir::{self, TIMESTAMP_INPUT};
 use crate::spec::{ObjectSpec, PieceSpec, PlacementSpec, RecipeSpec, Text};
 use crate::yaml::Pos;
 
@@ -26,6 +26,20 @@ impl Side {
             Side::Callback => "callback",
         }
     }
+}
+
+/// What a message travels with beside its body, for signatures placed outside it.
+#[derive(Clone, Copy)]
+pub(super) struct Envelope<'s> {
+    /// A request's path template.
+    pub(super) path: Option<&'s str>,
+    /// The wire names of a request's fields that travel in the path or the query string.
+    pub(super) outside_body: &'s [String],
+    /// Whether a received message arrives as a query string.
+    pub(super) query: bool,
+    /// Whether a request is a redirect the customer's browser carries, without the client's
+    /// headers.
+    pub(super) redirect: bool,
 }
 
 impl Lowering<'_, '_> {
@@ -238,6 +252,7 @@ impl Lowering<'_, '_> {
         body: &ObjectSpec,
         side: Side,
         id: &Text,
+        envelope: Envelope<'_>,
     ) -> Vec<usize> {
         let signed = body.signature.is_some() || body.signs_all;
         let at = body.signature_pos.unwrap_or(body.pos);
@@ -293,18 +308,23 @@ impl Lowering<'_, '_> {
             let Some(i) = self.recipe_index(name) else {
                 continue;
             };
-            self.check_use(i, index, body, side, id, at);
+            self.check_use(i, index, body, (side, envelope), id, at);
             indexes.push(i);
         }
         if side == Side::Request {
             let placed = indexes
                 .iter()
-                .filter(|i| matches!(self.gateway.recipes[**i].placement, ir::Placement::Field(_)))
+                .filter(|i| {
+                    matches!(
+                        self.gateway.recipes[**i].placement,
+                        ir::Placement::Field(_) | ir::Placement::EachItem { .. }
+                    )
+                })
                 .count();
             let found = self.auto_signature_fields(index, &mut Vec::new());
             if found != placed {
                 let message = format!(
-                    "the request of `{}` needs exactly {placed} field(s) with `auto: signature`, one for each signature its recipes put in a field (found {found})",
+                    "the request of `{}` needs exactly {placed} field(s) with `auto: signature`, one for each signature its recipes put in a field or in each item of a list (found {found})",
                     id.value
                 );
                 self.sink.error(body.pos, message);
@@ -331,7 +351,7 @@ impl Lowering<'_, '_> {
         i: usize,
         index: usize,
         body: &ObjectSpec,
-        side: Side,
+        (side, envelope): (Side, Envelope<'_>),
         id: &Text,
         at: Pos,
     ) {
@@ -364,12 +384,29 @@ impl Lowering<'_, '_> {
             );
             self.sink.error(at, message);
         }
-        if side == Side::Request && uses_raw_body(&recipe.text) {
+        if side == Side::Request
+            && uses_raw_body(&recipe.text)
+            && !matches!(recipe.placement, ir::Placement::Header { .. })
+        {
             let message = format!(
-                "recipe `{}` signs the raw body, which only received messages have; {what} is built by the client",
+                "recipe `{}` signs the raw body of {what}, which is final only once the signature is outside it: place the signature in a header",
                 recipe.name
             );
             self.sink.error(at, message);
+        }
+        if side == Side::Request {
+            let mut inputs = Vec::new();
+            input_pieces(&recipe.text, &mut inputs);
+            for input in inputs {
+                let credential = self.spec.credentials.iter().any(|c| c.name.value == input);
+                if !credential && input != TIMESTAMP_INPUT {
+                    let message = format!(
+                        "recipe `{}` reads the input `{input}`, which {what} has no value for: a request's recipe reads credentials and `{TIMESTAMP_INPUT}`, the time of sending",
+                        recipe.name
+                    );
+                    self.sink.error(at, message);
+                }
+            }
         }
         match &recipe.placement {
             ir::Placement::Field(path) => {
@@ -390,25 +427,67 @@ impl Lowering<'_, '_> {
                     self.sink.error(at, message);
                 }
             }
-            ir::Placement::EachItem { .. } if side == Side::Request => {
+            ir::Placement::EachItem { .. } if side == Side::Request && recipe.writes_order() => {
                 let message = format!(
-                    "recipe `{}` signs each item of a list, which only received answers carry; {what} is signed in a field or a header",
+                    "recipe `{}` signs each item of a list over the message's signature order, which names the message's fields, not an item's: list the item's fields with `fields`",
                     recipe.name
                 );
                 self.sink.error(at, message);
             }
             ir::Placement::EachItem { list, field } => {
+                let request = side == Side::Request;
                 let item = self.list_item_object(index, list);
-                if !item.is_some_and(|item| self.has_field(item, field, false)) {
+                if !item.is_some_and(|item| self.has_field(item, field, request)) {
                     let message = format!(
-                        "recipe `{}` reads a signature from `{}` in each item of `{}`, which is no list of objects with that field in {what}",
+                        "recipe `{}` {} `{}` in each item of `{}`, which is no list of objects with that field{} in {what}",
                         recipe.name,
+                        if request {
+                            "puts a signature into"
+                        } else {
+                            "reads a signature from"
+                        },
                         field.join("."),
-                        list.join(".")
+                        list.join("."),
+                        if request { " (`auto: signature`)" } else { "" }
                     );
                     self.sink.error(at, message);
                 }
             }
+            ir::Placement::Path(name) => match envelope.path {
+                None => {
+                    let message = format!(
+                        "recipe `{}` puts the signature into the path, which only requests have; {what} arrives without one",
+                        recipe.name
+                    );
+                    self.sink.error(at, message);
+                }
+                Some(path) if !path.contains(&format!("{{{name}}}")) => {
+                    let message = format!(
+                        "recipe `{}` puts the signature into `{{{name}}}`, which the path `{path}` of `{}` does not have",
+                        recipe.name, id.value
+                    );
+                    self.sink.error(at, message);
+                }
+                Some(_) => self.outside_body_clash(&recipe.name, name, envelope, &what, at),
+            },
+            ir::Placement::Query(name) => match side {
+                Side::Request => self.outside_body_clash(&recipe.name, name, envelope, &what, at),
+                Side::Response => {
+                    let message = format!(
+                        "recipe `{}` reads the signature from a query parameter, but responses arrive as a body",
+                        recipe.name
+                    );
+                    self.sink.error(at, message);
+                }
+                Side::Callback if !envelope.query => {
+                    let message = format!(
+                        "recipe `{}` reads the signature from a query parameter, but {what} arrives as a body: declare `delivery: query`",
+                        recipe.name
+                    );
+                    self.sink.error(at, message);
+                }
+                Side::Callback => {}
+            },
             ir::Placement::Header { .. } if side == Side::Response => {
                 let message = format!(
                     "recipe `{}` reads the signature from a header, but the client verifies responses from their body",
@@ -416,10 +495,18 @@ impl Lowering<'_, '_> {
                 );
                 self.sink.error(at, message);
             }
+            ir::Placement::Header { .. } if envelope.redirect => {
+                let message = format!(
+                    "recipe `{}` puts the signature into a header, but {what} is a redirect the customer's browser carries without it",
+                    recipe.name
+                );
+                self.sink.error(at, message);
+            }
             ir::Placement::Header { items, .. } if side == Side::Request => {
-                if items.iter().any(|(_, input)| input.is_some()) {
+                let carried = items.iter().filter_map(|(_, input)| input.as_deref());
+                for input in carried.filter(|input| *input != TIMESTAMP_INPUT) {
                     let message = format!(
-                        "recipe `{}`: a request's signature header can carry only the signature",
+                        "recipe `{}`: a request's signature header carries the signature and `{TIMESTAMP_INPUT}`, not `{input}`",
                         recipe.name
                     );
                     self.sink.error(at, message);
@@ -429,7 +516,26 @@ impl Lowering<'_, '_> {
         }
     }
 
-    /// How many fields with `auto: signature` object `index` holds, nested objects included.
+    /// Reports a signature placed in the path or the query string under the name of a request
+    /// field that travels there too: the two would overwrite each other.
+    fn outside_body_clash(
+        &mut self,
+        recipe: &str,
+        name: &str,
+        envelope: Envelope<'_>,
+        what: &str,
+        at: Pos,
+    ) {
+        if envelope.outside_body.iter().any(|wire| wire == name) {
+            let message = format!(
+                "recipe `{recipe}` puts the signature where the field `{name}` of {what} travels: drop the field, the recipe fills it"
+            );
+            self.sink.error(at, message);
+        }
+    }
+
+    /// How many fields with `auto: signature` object `index` holds, nested objects and the
+    /// item type of a list of objects included.
     fn auto_signature_fields(&self, index: usize, visiting: &mut Vec<usize>) -> usize {
         if visiting.contains(&index) {
             return 0;
@@ -441,6 +547,10 @@ impl Lowering<'_, '_> {
             .map(|f| match &f.ty {
                 _ if f.auto == Some(ir::Auto::Signature) => 1,
                 ir::TypeRef::Object(child) => self.auto_signature_fields(*child, visiting),
+                ir::TypeRef::List(item) => match item.as_ref() {
+                    ir::TypeRef::Object(child) => self.auto_signature_fields(*child, visiting),
+                    _ => 0,
+                },
                 _ => 0,
             })
             .sum();
@@ -517,6 +627,17 @@ fn credential_pieces<'s>(pieces: &'s [PieceSpec], names: &mut Vec<&'s str>) {
     }
 }
 
+/// The names of the `input` and `credential` pieces, nested ones included.
+fn input_pieces<'p>(pieces: &'p [ir::Piece], names: &mut Vec<&'p str>) {
+    for piece in pieces {
+        match piece {
+            ir::Piece::Input(name) => names.push(name),
+            ir::Piece::Digest { of, .. } | ir::Piece::Upper(of) => input_pieces(of, names),
+            _ => {}
+        }
+    }
+}
+
 fn uses_raw_body(pieces: &[ir::Piece]) -> bool {
     pieces.iter().any(|piece| match piece {
         ir::Piece::RawBody => true,
@@ -536,6 +657,8 @@ fn placement(spec: &PlacementSpec) -> ir::Placement {
             list: dotted(list),
             field: dotted(field),
         },
+        PlacementSpec::Path(name) => ir::Placement::Path(name.value.clone()),
+        PlacementSpec::Query(name) => ir::Placement::Query(name.value.clone()),
         PlacementSpec::Header {
             name,
             items,

@@ -29,6 +29,56 @@ pub struct RecipeSpec {
     pub placement: PlacementSpec,
 }
 
+/// A recipe as written, before `like` fills in what it leaves out.
+struct RecipeDraft {
+    like: Option<Text>,
+    recipe: PartialRecipe,
+}
+
+#[derive(Clone)]
+struct PartialRecipe {
+    name: Text,
+    text: Option<Vec<PieceSpec>>,
+    algorithm: Option<Spanned<AlgorithmName>>,
+    key_encoding: Option<Spanned<KeyEncoding>>,
+    sign_key: Option<Text>,
+    verify_key: Option<Text>,
+    output: Option<Spanned<Output>>,
+    placement: Option<PlacementSpec>,
+}
+
+impl PartialRecipe {
+    /// Takes from `base` every key this recipe does not give, but the keys: which credential
+    /// signs or verifies is each recipe's own word, so copying a request's text never makes
+    /// a verifying recipe sign.
+    fn inherit(&mut self, base: &PartialRecipe) {
+        fn or<T: Clone>(own: &mut Option<T>, base: &Option<T>) {
+            if own.is_none() {
+                own.clone_from(base);
+            }
+        }
+        or(&mut self.text, &base.text);
+        or(&mut self.algorithm, &base.algorithm);
+        or(&mut self.key_encoding, &base.key_encoding);
+        or(&mut self.output, &base.output);
+        or(&mut self.placement, &base.placement);
+    }
+
+    /// The recipe, when every required key was read (a missing one is already reported).
+    fn complete(self) -> Option<RecipeSpec> {
+        Some(RecipeSpec {
+            name: self.name,
+            text: self.text?,
+            algorithm: self.algorithm?,
+            key_encoding: self.key_encoding,
+            sign_key: self.sign_key,
+            verify_key: self.verify_key,
+            output: self.output?,
+            placement: self.placement?,
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum PieceSpec {
     Literal(Text),
@@ -82,6 +132,10 @@ pub enum PlacementSpec {
     /// `{each: orders, field: checkdata.checkvalue}`: a signature in each item of a list,
     /// over that item's fields.
     EachItem { list: Text, field: Text },
+    /// `{path: signature}`: the `{signature}` placeholder of the request's path.
+    Path(Text),
+    /// `{query: sig}`: a query parameter.
+    Query(Text),
     Header {
         name: Text,
         /// `name=value` items in order: `signature`, or the name of an input.
@@ -108,11 +162,12 @@ impl Reader<'_> {
             .optional("verify")
             .map(|n| keys.r.texts(n))
             .unwrap_or_default();
-        let recipes = keys
+        let drafts = keys
             .required("recipes")
             .map(|n| keys.r.entries(n, "`recipes`", Self::recipe))
             .unwrap_or_default();
         keys.finish();
+        let recipes = self.resolve_likes(drafts);
         Some(SignatureSpec {
             sign,
             verify,
@@ -120,35 +175,71 @@ impl Reader<'_> {
         })
     }
 
-    fn recipe(&mut self, name: Text, node: &Node) -> Option<RecipeSpec> {
+    /// One recipe as written: with `like`, every key it leaves out but `sign_key` and
+    /// `verify_key` comes from the recipe named there, once all recipes are read.
+    fn recipe(&mut self, name: Text, node: &Node) -> Option<RecipeDraft> {
         let mut keys = self.map(node, "a recipe")?;
-        let text = keys
-            .required("text")
-            .map(|n| keys.r.pieces(n))
-            .unwrap_or_default();
-        let algorithm = keys
-            .required("algorithm")
+        let like = keys.optional("like").and_then(|n| keys.r.text(n));
+        let inherits = like.is_some();
+        let text = needed(&mut keys, "text", inherits).map(|n| keys.r.pieces(n));
+        let algorithm = needed(&mut keys, "algorithm", inherits)
             .and_then(|n| keys.r.word(n, |unknown| must_be("`algorithm`", unknown)));
         let key_encoding = keys
             .optional("key_encoding")
             .and_then(|n| keys.r.word(n, |unknown| must_be("`key_encoding`", unknown)));
         let sign_key = keys.optional("sign_key").and_then(|n| keys.r.text(n));
         let verify_key = keys.optional("verify_key").and_then(|n| keys.r.text(n));
-        let output = keys
-            .required("output")
+        let output = needed(&mut keys, "output", inherits)
             .and_then(|n| keys.r.word(n, |unknown| must_be("`output`", unknown)));
-        let placement = keys.required("placement").and_then(|n| keys.r.placement(n));
+        let placement = needed(&mut keys, "placement", inherits).and_then(|n| keys.r.placement(n));
         keys.finish();
-        Some(RecipeSpec {
-            name,
-            text,
-            algorithm: algorithm?,
-            key_encoding,
-            sign_key,
-            verify_key,
-            output: output?,
-            placement: placement?,
+        Some(RecipeDraft {
+            like,
+            recipe: PartialRecipe {
+                name,
+                text,
+                algorithm,
+                key_encoding,
+                sign_key,
+                verify_key,
+                output,
+                placement,
+            },
         })
+    }
+
+    /// The recipes with what each `like` inherits filled in. A recipe copies one that copies
+    /// nothing, so what a recipe signs with is found by reading at most two of them.
+    fn resolve_likes(&mut self, drafts: Vec<RecipeDraft>) -> Vec<RecipeSpec> {
+        let mut recipes = Vec::new();
+        for draft in &drafts {
+            let mut recipe = draft.recipe.clone();
+            if let Some(like) = &draft.like {
+                match drafts.iter().find(|d| d.recipe.name.value == like.value) {
+                    None => {
+                        let message = format!(
+                            "recipe `{}` is `like: {}`, which is not a recipe of `signature.recipes`",
+                            recipe.name.value, like.value
+                        );
+                        self.sink.error(like.pos, message);
+                        continue;
+                    }
+                    Some(base) if base.like.is_some() => {
+                        let message = format!(
+                            "recipe `{}` is `like: {}`, which is itself `like` another recipe: copy a recipe that spells out its keys",
+                            recipe.name.value, like.value
+                        );
+                        self.sink.error(like.pos, message);
+                        continue;
+                    }
+                    Some(base) => recipe.inherit(&base.recipe),
+                }
+            }
+            if let Some(recipe) = recipe.complete() {
+                recipes.push(recipe);
+            }
+        }
+        recipes
     }
 
     fn pieces(&mut self, node: &Node) -> Vec<PieceSpec> {
@@ -311,6 +402,10 @@ impl Reader<'_> {
                 "`each` names the list whose items carry the signature: add the `field` inside an item",
             );
             None
+        } else if let Some(name) = keys.take("path") {
+            keys.r.text(name).map(PlacementSpec::Path)
+        } else if let Some(name) = keys.take("query") {
+            keys.r.text(name).map(PlacementSpec::Query)
         } else if let Some(header) = keys.take("header") {
             let name = keys.r.text(header);
             let items = keys
@@ -331,12 +426,21 @@ impl Reader<'_> {
         } else {
             keys.r.sink.error(
                 node.pos,
-                "`placement` needs `field` (a body field, dotted when nested) or `header`",
+                "`placement` needs `field` (a body field, dotted when nested), `each` with `field`, `path`, `query` or `header`",
             );
             None
         };
         keys.finish();
         placement
+    }
+}
+
+/// A key every recipe has: required unless the recipe inherits it with `like`.
+fn needed<'n>(keys: &mut Keys<'n, '_, '_>, key: &str, inherits: bool) -> Option<&'n Node> {
+    if inherits {
+        keys.optional(key)
+    } else {
+        keys.required(key)
     }
 }
 

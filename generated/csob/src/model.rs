@@ -892,7 +892,7 @@ pub struct SdkChallenge {
 /// 2. `origPayId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 518 (operation `oneclick_echo`, line 504).
+/// From `spec/csob.yaml`, line 523 (operation `oneclick_echo`, line 509).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneclickEchoRequest {
@@ -964,7 +964,7 @@ pub struct OneclickEchoResponse {
 /// 17. `language`
 /// 18. `ttlSec`
 ///
-/// From `spec/csob.yaml`, line 592 (operation `oneclick_init`, line 575).
+/// From `spec/csob.yaml`, line 597 (operation `oneclick_init`, line 580).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneclickInitRequest {
@@ -1181,7 +1181,7 @@ pub struct OneclickInitResponse {
 /// 3. `dttm`
 /// 4. `fingerprint` (`browser` (`userAgent`, `acceptHeader`, `language`, `javascriptEnabled`, `colorDepth`, `screenHeight`, `screenWidth`, `timezone`, `javaEnabled`, `challengeWindowSize`), `sdk` (`appID`, `encData`, `ephemPubKey`, `maxTimeout`, `referenceNumber`, `transID`))
 ///
-/// From `spec/csob.yaml`, line 751 (operation `oneclick_process`, line 733).
+/// From `spec/csob.yaml`, line 756 (operation `oneclick_process`, line 738).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OneclickProcessRequest {
@@ -1251,7 +1251,6 @@ pub struct OneclickProcessResponse {
 ///
 /// - `merchantId`: the credential `merchant_id`
 /// - `dttm`: the current date and time
-/// - `signature`: the signature
 ///
 /// Signed with RSA (PKCS#1 v1.5, SHA-256) over these values joined with `|`, in this order:
 ///
@@ -1259,7 +1258,9 @@ pub struct OneclickProcessResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 892 (operation `payment_status`, line 878).
+/// The signature fills `{signature}` in the path, percent-encoded.
+///
+/// From `spec/csob.yaml`, line 897 (operation `payment_status`, line 883).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentStatusRequest {
@@ -1345,7 +1346,7 @@ pub struct PaymentStatusResponse {
 /// 19. `colorSchemeVersion`
 /// 20. `customExpiry`
 ///
-/// From `spec/csob.yaml`, line 937 (operation `payment_init`, line 919).
+/// From `spec/csob.yaml`, line 942 (operation `payment_init`, line 924).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentInitRequest {
@@ -1583,7 +1584,6 @@ pub struct PaymentInitResponse {
 ///
 /// - `merchantId`: the credential `merchant_id`
 /// - `dttm`: the current date and time
-/// - `signature`: the signature
 ///
 /// Signed with RSA (PKCS#1 v1.5, SHA-256) over these values joined with `|`, in this order:
 ///
@@ -1591,7 +1591,9 @@ pub struct PaymentInitResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1020 (operation `payment_process`, line 1007).
+/// The signature fills `{signature}` in the path, percent-encoded.
+///
+/// From `spec/csob.yaml`, line 1025 (operation `payment_process`, line 1012).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentProcessRequest {
@@ -1632,7 +1634,7 @@ impl PaymentProcessRequest {
 /// 3. `dttm`
 /// 4. `totalAmount`
 ///
-/// From `spec/csob.yaml`, line 1049 (operation `payment_close`, line 1034).
+/// From `spec/csob.yaml`, line 1054 (operation `payment_close`, line 1039).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentCloseRequest {
@@ -1707,7 +1709,7 @@ pub struct PaymentCloseResponse {
 /// 2. `payId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1095 (operation `payment_reverse`, line 1081).
+/// From `spec/csob.yaml`, line 1100 (operation `payment_reverse`, line 1086).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentReverseRequest {
@@ -1774,7 +1776,7 @@ pub struct PaymentReverseResponse {
 /// 3. `dttm`
 /// 4. `amount`
 ///
-/// From `spec/csob.yaml`, line 1136 (operation `payment_refund`, line 1121).
+/// From `spec/csob.yaml`, line 1141 (operation `payment_refund`, line 1126).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentRefundRequest {
@@ -1848,7 +1850,7 @@ pub struct PaymentRefundResponse {
 /// 1. `merchantId`
 /// 2. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1178 (operation `echo`, line 1168).
+/// From `spec/csob.yaml`, line 1183 (operation `echo`, line 1173).
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EchoRequest {}
@@ -1898,7 +1900,7 @@ pub struct EchoResponse {
 /// 2. `customerId`
 /// 3. `dttm`
 ///
-/// From `spec/csob.yaml`, line 1231 (operation `echo_customer`, line 1204).
+/// From `spec/csob.yaml`, line 1236 (operation `echo_customer`, line 1209).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EchoCustomerRequest {

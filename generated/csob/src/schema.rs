@@ -5,7 +5,7 @@ use oneclick_runtime::schema::*;
 /// Gateway-wide facts: signature recipes, time zone, result codes, retryable statuses.
 pub static GATEWAY: Gateway = Gateway {
     name: "csob",
-    recipes: &[&RECIPE_PIPE],
+    recipes: &[&RECIPE_PIPE, &RECIPE_PIPE_IN_PATH],
     dttm_zone: TimeZone::EuropePrague,
     result: Some(&RESULT),
     errors: &[],
@@ -206,6 +206,26 @@ pub static RECIPE_PIPE: recipe::NamedRecipe = recipe::NamedRecipe {
     },
     sign_key: Some("private_key"),
     verify_key: Some("gateway_public_key"),
+    optional_credentials: &[],
+};
+
+/// The signature recipe `pipe_in_path`.
+pub static RECIPE_PIPE_IN_PATH: recipe::NamedRecipe = recipe::NamedRecipe {
+    name: "pipe_in_path",
+    recipe: recipe::Recipe {
+        text: &[
+            recipe::Piece::Order(recipe::OrderFormat {
+                separator: "|",
+                absent: recipe::Absent::Skip,
+                booleans: recipe::Booleans::Words,
+            }),
+        ],
+        algorithm: recipe::Algorithm::RsaPkcs1(recipe::RsaHash::Sha256),
+        output: recipe::Output::Base64,
+        placement: recipe::Placement::Path("signature"),
+    },
+    sign_key: Some("private_key"),
+    verify_key: None,
     optional_credentials: &[],
 };
 
@@ -1149,7 +1169,6 @@ pub static PAYMENT_STATUS_REQUEST: Object = Object {
             .in_path()
             .auto(Auto::Dttm)
             .constraints(&[Constraint::Format(Format::Dttm)]),
-        Field::new("signature", Kind::String).required().in_path().auto(Auto::Signature),
     ],
     rules: &[],
     items: None,
@@ -1320,7 +1339,6 @@ pub static PAYMENT_PROCESS_REQUEST: Object = Object {
             .in_path()
             .auto(Auto::Dttm)
             .constraints(&[Constraint::Format(Format::Dttm)]),
-        Field::new("signature", Kind::String).required().in_path().auto(Auto::Signature),
     ],
     rules: &[],
     items: None,
@@ -1693,7 +1711,7 @@ pub static PAYMENT_STATUS: Operation = Operation {
     path: "/payment/status/{merchantId}/{payId}/{dttm}/{signature}",
     request: &PAYMENT_STATUS_REQUEST,
     response: &PAYMENT_STATUS_RESPONSE,
-    request_recipes: &[&RECIPE_PIPE],
+    request_recipes: &[&RECIPE_PIPE_IN_PATH],
     response_recipes: &[&RECIPE_PIPE],
     request_signature: PAYMENT_STATUS_REQUEST_SIGNATURE,
     response_signature: PAYMENT_STATUS_RESPONSE_SIGNATURE,
@@ -1739,7 +1757,7 @@ pub static PAYMENT_PROCESS: Operation = Operation {
     path: "/payment/process/{merchantId}/{payId}/{dttm}/{signature}",
     request: &PAYMENT_PROCESS_REQUEST,
     response: &NO_RESPONSE,
-    request_recipes: &[&RECIPE_PIPE],
+    request_recipes: &[&RECIPE_PIPE_IN_PATH],
     response_recipes: &[],
     request_signature: PAYMENT_PROCESS_REQUEST_SIGNATURE,
     response_signature: &[],

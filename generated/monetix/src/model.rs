@@ -603,7 +603,7 @@ pub struct RedirectData {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 294 (operation `card_sale`, line 271).
+/// From `spec/monetix.yaml`, line 293 (operation `card_sale`, line 270).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardSaleRequest {
@@ -707,7 +707,7 @@ pub struct CardSaleResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 404 (operation `card_refund`, line 380).
+/// From `spec/monetix.yaml`, line 403 (operation `card_refund`, line 379).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardRefundRequest {
@@ -764,7 +764,7 @@ pub struct CardRefundResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 449 (operation `card_capture`, line 426).
+/// From `spec/monetix.yaml`, line 448 (operation `card_capture`, line 425).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardCaptureRequest {
@@ -821,7 +821,7 @@ pub struct CardCaptureResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 487 (operation `card_cancel`, line 464).
+/// From `spec/monetix.yaml`, line 486 (operation `card_cancel`, line 463).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CardCancelRequest {
@@ -878,7 +878,7 @@ pub struct CardCancelResponse {
 ///
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
-/// From `spec/monetix.yaml`, line 512 (operation `payment_status`, line 502).
+/// From `spec/monetix.yaml`, line 511 (operation `payment_status`, line 501).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentStatusRequest {

@@ -14,6 +14,7 @@ use crate::validate::{present, validate_request, with_constants};
 use super::Engine;
 use super::redact::{Redacted, masked};
 use super::redirect::{form_encode, form_fields};
+use super::sign::{Signed, Stage, sent_body, signs_raw_body};
 use super::url::{push_percent_encoded, take_header_fields};
 
 /// A request exactly as it goes on the wire: automatic fields filled, signed, path built.
@@ -31,7 +32,8 @@ pub struct PreparedRequest {
     pub headers: Vec<(&'static str, String)>,
     /// The JSON body; `None` for a GET or DELETE, or when every field travels outside it.
     pub body: Option<Value>,
-    /// The signed text, when the request is signed.
+    /// The text the first recipe signed, when the request is signed; a recipe that signs each
+    /// item of a list signed one text per item, written one a line.
     pub text_to_sign: Option<String>,
     /// The same with sensitive values masked; `None` where nothing needed masking.
     pub(super) redacted: Redacted,
@@ -83,13 +85,18 @@ impl Engine {
         let scrubber = self.scrubber_for(op, &body);
 
         let mut redacted = Redacted::default();
-        let signed = if op.request_recipes.is_empty() {
-            None
-        } else {
-            Some(self.sign_request(op, &mut body, &mut redacted)?)
-        };
+        let inputs = self.request_inputs();
+        let mut signed = Signed::default();
+        self.sign_request(
+            op,
+            &mut body,
+            &inputs,
+            Stage::Fields,
+            &mut signed,
+            &mut redacted,
+        )?;
 
-        let built = self.build_url(op, &mut body)?;
+        let built = self.build_url(op, &mut body, &signed)?;
         redacted.url = built.masked;
         let header_fields = take_header_fields(op, &mut body)?;
         redacted.headers = header_fields
@@ -103,12 +110,6 @@ impl Engine {
             .into_iter()
             .map(|(field, value)| (field.wire, value))
             .collect();
-        let text_to_sign = signed.map(|signed| {
-            // A signature is no secret: the gateway checks it, and it proves nothing elsewhere.
-            redacted.headers.extend(signed.headers.iter().cloned());
-            headers.extend(signed.headers);
-            signed.text
-        });
         let url = if op.encoding == Encoding::Query {
             body_into_query(op, built.url, &mut redacted, &mut body)
         } else {
@@ -130,6 +131,13 @@ impl Engine {
             redacted.body = masked(op.request, &body);
             Some(body)
         };
+        if op.request_recipes.iter().any(signs_raw_body) {
+            self.sign_sent_body(op, body.as_ref(), &inputs, &mut signed, &mut redacted)?;
+        }
+        // A signature is no secret: the gateway checks it, and it proves nothing elsewhere.
+        redacted.headers.extend(signed.headers.iter().cloned());
+        headers.extend(signed.headers);
+        let text_to_sign = signed.text;
         Ok(PreparedRequest {
             method: op.method,
             url,
@@ -139,6 +147,43 @@ impl Engine {
             redacted,
             scrubber,
         })
+    }
+}
+
+impl Engine {
+    /// Signs with the recipes over the raw body, once the body is exactly what is sent. Their
+    /// signatures travel in headers: a signature inside the body would change what it signs.
+    fn sign_sent_body(
+        &self,
+        op: &'static Operation,
+        body: Option<&Value>,
+        inputs: &[(&'static str, crate::secret::Secret<String>)],
+        signed: &mut Signed,
+        redacted: &mut Redacted,
+    ) -> Result<(), Error> {
+        let raw = sent_body(op, body);
+        let shown = sent_body(op, redacted.body.as_ref().or(body));
+        let mut sent = body.cloned().unwrap_or_else(|| Value::Object(Map::new()));
+        let before = sent.clone();
+        let (paths, queries) = (signed.path.len(), signed.query.len());
+        self.sign_request(
+            op,
+            &mut sent,
+            inputs,
+            Stage::Sent {
+                raw: &raw,
+                shown: &shown,
+            },
+            signed,
+            redacted,
+        )?;
+        if sent != before || signed.path.len() != paths || signed.query.len() != queries {
+            return Err(Error::Config(format!(
+                "operation {}: a signature over the raw body travels in a header",
+                op.id
+            )));
+        }
+        Ok(())
     }
 }
 

@@ -9,6 +9,7 @@ use crate::validate::push_segment;
 
 use super::Engine;
 use super::prepare::invalid;
+use super::sign::Signed;
 
 /// The URL of one attempt, and the same with sensitive path and query values masked when any
 /// is present.
@@ -19,11 +20,13 @@ pub(super) struct BuiltUrl {
 
 impl Engine {
     /// Moves the path and query fields out of `body` into the operation's path template and
-    /// query string.
+    /// query string, with the signatures `signed` places there: a path placeholder no field
+    /// fills is a signature's, and signature parameters follow the query fields.
     pub(super) fn build_url(
         &self,
         op: &'static Operation,
         body: &mut Value,
+        signed: &Signed,
     ) -> Result<BuiltUrl, Error> {
         let path_values = take_fields(op, body, Location::Path);
         let mut url = String::from(&*self.base_url);
@@ -39,6 +42,13 @@ impl Engine {
             };
             url.push_str(before);
             masked.push_str(before);
+            if let Some((_, signature)) = signed.path.iter().find(|(n, _)| *n == name) {
+                // A signature is no secret, and Base64 may hold `/`: encoded like any value.
+                push_percent_encoded(&mut url, signature);
+                push_percent_encoded(&mut masked, signature);
+                rest = after;
+                continue;
+            }
             let Some((field, value)) = path_values.iter().find(|(f, _)| f.wire == name) else {
                 return Err(invalid(
                     &pointer(name),
@@ -57,7 +67,8 @@ impl Engine {
         }
         url.push_str(rest);
         masked.push_str(rest);
-        for (i, (field, value)) in take_fields(op, body, Location::Query).iter().enumerate() {
+        let query_fields = take_fields(op, body, Location::Query);
+        for (i, (field, value)) in query_fields.iter().enumerate() {
             let text = scalar_text(field, value)?;
             let separator = if i == 0 { '?' } else { '&' };
             for target in [&mut url, &mut masked] {
@@ -66,6 +77,19 @@ impl Engine {
                 target.push('=');
             }
             any_masked |= push_value(&mut url, &mut masked, field, &text);
+        }
+        for (i, (name, signature)) in signed.query.iter().enumerate() {
+            let separator = if i + query_fields.len() == 0 {
+                '?'
+            } else {
+                '&'
+            };
+            for target in [&mut url, &mut masked] {
+                target.push(separator);
+                push_percent_encoded(target, name);
+                target.push('=');
+                push_percent_encoded(target, signature);
+            }
         }
         Ok(BuiltUrl {
             url,

@@ -5,15 +5,14 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{Error, SignatureError};
-use crate::recipe::{
-    Field, Interpret, Message, NamedRecipe, Piece, Placement, RecipeError, VerifyingKey,
-};
+use crate::recipe::{Field, Interpret, Message, NamedRecipe, Placement, RecipeError, VerifyingKey};
 use crate::schema::{self, Operation};
 use crate::secret::Secret;
 
 use super::Engine;
 use super::decode::message_says_something;
 use super::received::{parse_message, typed_message};
+use super::sign::signs_raw_body;
 
 /// A message as the gateway sent it: parsed, its raw bytes for [`Piece::RawBody`], and the
 /// headers it came with for header placements.
@@ -128,9 +127,16 @@ impl Engine {
                     }
                     vec![(received.body, parsed.signature.to_owned())]
                 }
-                Placement::PathSegment(_) | Placement::Query(_) => {
+                // A message that arrives as a query string is read into the body's fields.
+                Placement::Query(name) => {
+                    let signature = field_at(received.body, &[name])
+                        .ok_or(refused(SignatureError::Missing))?
+                        .to_owned();
+                    vec![(received.body, signature)]
+                }
+                Placement::Path(_) => {
                     return Err(config(format!(
-                        "recipe {}: received signatures are read from a body field or a header",
+                        "recipe {}: a received message has no path the client sees",
                         named.name
                     )));
                 }
@@ -139,12 +145,8 @@ impl Engine {
                 .credentials
                 .verifying_key(named)?
                 .unwrap_or(VerifyingKey::None);
-            let uses_raw_body = named
-                .recipe
-                .text
-                .iter()
-                .any(|p| matches!(p, Piece::RawBody));
-            let raw_body = match (uses_raw_body, raw_text) {
+            // A digest of the raw body reads it too.
+            let raw_body = match (signs_raw_body(named), raw_text) {
                 (false, _) => "",
                 (true, Some(text)) => text,
                 // A raw body is signed as text; one that is not UTF-8 matches no text.
