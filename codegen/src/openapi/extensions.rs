@@ -85,6 +85,8 @@ fn algorithm(algorithm: Algorithm) -> (AlgorithmName, Option<&'static str>) {
 fn placement(placement: &Placement) -> Value {
     match placement {
         Placement::Field(path) => json!({ "field": path.join(".") }),
+        Placement::Path(name) => json!({ "path": name }),
+        Placement::Query(name) => json!({ "query": name }),
         Placement::EachItem { list, field } => {
             json!({ "each": list.join("."), "field": field.join(".") })
         }
