@@ -4,8 +4,8 @@ use serde_json::{Map, Value, json};
 
 use crate::ir::{
     AnswerEncoding, Callback, Charset, Direction, Encoding, ErrorBody, Example, Field, Gateway,
-    Header, HeaderValue, Location, MessageEncoding, ObjectType, Operation, ResultRef, ResultSpec,
-    TypeRef,
+    Header, HeaderValue, Location, MessageEncoding, ObjectType, Operation, Placement, ResultRef,
+    ResultSpec, TypeRef,
 };
 
 use super::extensions;
@@ -154,7 +154,22 @@ fn parameters(
                 examples,
             )
         });
-    let fields = outside.chain(query_body);
+    // A signature placed in the path or the query string has no field of its own.
+    let signatures = request.recipes.iter().filter_map(|&index| {
+        let (name, location) = match &gateway.recipes[index].placement {
+            Placement::Path(name) => (name, "path"),
+            Placement::Query(name) => (name, "query"),
+            _ => return None,
+        };
+        Some(json!({
+            "name": name,
+            "in": location,
+            "description": format!("The signature of recipe `{}`.", gateway.recipes[index].name),
+            "required": true,
+            "schema": { "type": "string" },
+        }))
+    });
+    let fields = outside.chain(query_body).chain(signatures);
     let headers = gateway
         .headers
         .iter()
