@@ -22,6 +22,7 @@ pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod lower;
+pub mod openapi;
 pub mod release;
 pub mod spec;
 pub mod version;

@@ -88,7 +88,7 @@ pub struct Output {
 /// Generates every target; all specs' diagnostics are reported together. Specs are loaded,
 /// then their files rendered, each step spread over the cores (`on_every_core`); results are
 /// gathered in target order, so the output stays deterministic. The gateway specs' IR then
-/// feeds the registry crate.
+/// feeds their OpenAPI documents and the registry crate.
 pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnostics> {
     let loaded = on_every_core(targets, |target| load_one(root, target));
     let mut gateways = Vec::with_capacity(targets.len());
@@ -134,6 +134,10 @@ pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnost
         .filter(|(target, _)| target.is_gateway())
         .map(|(_, gateway)| gateway)
         .collect();
+    outputs.extend(gateways.iter().map(|gateway| Output {
+        path: PathBuf::from(crate::openapi::file_name(gateway)),
+        contents: crate::openapi::render(gateway),
+    }));
     if !gateways.is_empty() {
         outputs.extend(
             emit::registry::registry(&gateways)
@@ -264,7 +268,7 @@ impl Change {
 }
 
 /// How the files on disk differ from `outputs`. Every file under a target's output directory
-/// (and the registry crate's) belongs to the generator, so one it no longer produces is
+/// (and the registry crate's, and `openapi/`) belongs to the generator, so one it no longer produces is
 /// reported as removed. Line endings do not count: a checkout that turned LF into CRLF
 /// (`core.autocrlf`) holds the same code.
 pub fn compare(root: &Path, targets: &[Target], outputs: &[Output]) -> Vec<Change> {
@@ -286,7 +290,7 @@ pub fn compare(root: &Path, targets: &[Target], outputs: &[Output]) -> Vec<Chang
     let owned_dirs = targets
         .iter()
         .map(|t| t.out_dir.as_path())
-        .chain([Path::new(REGISTRY_DIR)]);
+        .chain([Path::new(REGISTRY_DIR), Path::new(crate::openapi::DIR)]);
     for dir in owned_dirs {
         for path in files_under(root, dir) {
             // The changelog is kept, not generated: it grows a section per released version

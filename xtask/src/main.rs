@@ -20,6 +20,9 @@
 //! `cargo xtask package [cargo package options]` packages the schema, the runtime and every
 //! generated client as crates.io would receive them, verified by building each from its package.
 //!
+//! `cargo xtask openapi [--check]` writes (or checks) only the OpenAPI 3.1 documents
+//! `openapi/<gateway>.json`, which `codegen` also writes (see `openapi.rs`).
+//!
 //! `cargo xtask bench` runs the criterion benchmarks of `bench/`.
 //!
 //! `cargo xtask build-cost [--runs N]` builds the two small programs of `bench/build-cost/` from
@@ -36,6 +39,7 @@
 //! reported up to date).
 
 mod diff;
+mod openapi;
 mod release;
 
 use std::path::{Path, PathBuf};
@@ -48,7 +52,7 @@ use oneclick_codegen::workspace::{self, Change};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask diff [BASE] | cargo xtask doc-check <gateway> <document> | cargo xtask package | cargo xtask bench | cargo xtask build-cost [--runs N]";
+const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask diff [BASE] | cargo xtask doc-check <gateway> <document> | cargo xtask openapi [--check] | cargo xtask package | cargo xtask bench | cargo xtask build-cost [--runs N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -68,6 +72,10 @@ fn main() -> ExitCode {
         ["package", rest @ ..] => package(rest),
         ["doc-check", rest @ ..] => match repository_root() {
             Ok(root) => doc_check(&root, rest),
+            Err(code) => code,
+        },
+        ["openapi", rest @ ..] => match repository_root() {
+            Ok(root) => openapi::run(&root, rest),
             Err(code) => code,
         },
         ["diff", rest @ ..] => match repository_root() {
