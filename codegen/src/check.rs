@@ -15,8 +15,8 @@ use crate::diagnostics::Sink;
 use crate::ir::{UrlPart, url_parts};
 use crate::spec::{
     CallbackSpec, Constraints, EnumValueSpec, ErrorBodySpec, FieldSpec, ObjectSpec, PlacementSpec,
-    ReplyPiece, ReplySpec, ResultCodeSpec, ResultSpec, RuleKindSpec, Samples, Scalar, Spanned, Spec,
-    Text, TypeBody, TypeExpr, reply_pieces,
+    ReplyPiece, ReplySpec, ResultCodeSpec, ResultSpec, RuleKindSpec, Samples, Scalar, Spanned,
+    Spec, Text, TypeBody, TypeExpr, reply_pieces,
 };
 
 /// A result code as a diagnostic names it: `700`, `"error"`.

@@ -43,7 +43,7 @@ fn operation_object(gateway: &Gateway, operation: &Operation) -> Value {
     if operation.method.has_body() && operation.encoding != Encoding::Query {
         object.insert(
             "requestBody".into(),
-            request_body(operation, request, &request_examples),
+            request_body(gateway, operation, request, &request_examples),
         );
     }
     object.insert("responses".into(), responses(gateway, operation));
@@ -248,10 +248,15 @@ fn header_parameter(header: &Header) -> Value {
     })
 }
 
-fn request_body(operation: &Operation, request: &ObjectType, examples: &[&Example]) -> Value {
+fn request_body(
+    gateway: &Gateway,
+    operation: &Operation,
+    request: &ObjectType,
+    examples: &[&Example],
+) -> Value {
     let mut media = Map::new();
     media.insert("schema".into(), reference(&request.name));
-    let body_examples = body_examples(request, examples);
+    let body_examples = body_examples(gateway, request, examples);
     if !body_examples.is_empty() {
         media.insert("examples".into(), Value::Object(body_examples));
     }
@@ -295,7 +300,11 @@ fn form_json_fields(request: &ObjectType) -> Map<String, Value> {
 }
 
 /// The examples of a message without the fields that travel outside its body.
-fn body_examples(message: &ObjectType, examples: &[&Example]) -> Map<String, Value> {
+fn body_examples(
+    gateway: &Gateway,
+    message: &ObjectType,
+    examples: &[&Example],
+) -> Map<String, Value> {
     examples
         .iter()
         .map(|example| {
@@ -307,7 +316,8 @@ fn body_examples(message: &ObjectType, examples: &[&Example]) -> Map<String, Val
             }
             let unsigned = message.fields.iter().any(|field| {
                 field.required
-                    && field.auto == Some(crate::ir::Auto::Signature)
+                    && (field.auto == Some(crate::ir::Auto::Signature)
+                        || gateway.is_signature_field(&field.wire))
                     && value.get(&field.wire).is_none()
             });
             (
@@ -402,7 +412,7 @@ fn success_response(gateway: &Gateway, operation: &Operation, index: usize) -> V
     }
     let mut answer = Map::new();
     answer.insert("description".into(), json!(description));
-    if let Some((media_type, media)) = answer_media(operation, response) {
+    if let Some((media_type, media)) = answer_media(gateway, operation, response) {
         answer.insert("content".into(), json!({ media_type: media }));
     }
     if !instead.is_empty() {
@@ -449,7 +459,11 @@ fn insert_error_content(
 }
 
 /// The answer's media type and its schema and examples; `None` for an empty answer.
-fn answer_media(operation: &Operation, response: &ObjectType) -> Option<(String, Value)> {
+fn answer_media(
+    gateway: &Gateway,
+    operation: &Operation,
+    response: &ObjectType,
+) -> Option<(String, Value)> {
     let answer = &operation.answer;
     let (media_type, schema) = match answer.encoding {
         AnswerEncoding::Json => ("application/json", reference(&response.name)),
@@ -464,6 +478,7 @@ fn answer_media(operation: &Operation, response: &ObjectType) -> Option<(String,
     media.insert("schema".into(), schema);
     if answer.encoding.carries_fields() {
         let examples = body_examples(
+            gateway,
             response,
             &examples_of(&operation.examples, Direction::Response),
         );
@@ -531,7 +546,7 @@ fn webhook(gateway: &Gateway, callback: &Callback) -> Value {
         Some(media_type) => {
             let mut media = Map::new();
             media.insert("schema".into(), reference(&message.name));
-            let examples = body_examples(message, &examples);
+            let examples = body_examples(gateway, message, &examples);
             if !examples.is_empty() {
                 media.insert("examples".into(), Value::Object(examples));
             }
@@ -575,6 +590,9 @@ fn webhook(gateway: &Gateway, callback: &Callback) -> Value {
             json!({ "field": token.wire, "parameter": token.parameter }),
         );
     }
+    if let Some(unsigned) = &callback.only_signed {
+        checks.insert("only_signed".into(), json!({ "unsigned": unsigned }));
+    }
     if checks.is_empty() {
         operation.insert("x-oneclick-unverified".into(), json!(true));
     } else {
@@ -582,6 +600,12 @@ fn webhook(gateway: &Gateway, callback: &Callback) -> Value {
     }
     if let Some(result) = result {
         operation.insert("x-oneclick-result".into(), extensions::result(result));
+    }
+    if let Some(reply) = &callback.reply {
+        operation.insert(
+            "x-oneclick-reply".into(),
+            json!({ "format": reply.format.as_str(), "body": reply.template(), "description": reply.doc }),
+        );
     }
     let method = match callback.delivery {
         MessageEncoding::Query => "get",
