@@ -103,26 +103,36 @@ pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnost
     if !problems.is_empty() {
         return Err(Diagnostics(problems));
     }
-    let jobs: Vec<(&Target, &Gateway, emit::File)> = gateways
+    // A gateway's OpenAPI document is the largest single job: queued first, it runs beside the
+    // crates' files instead of after them.
+    let jobs: Vec<Job> = gateways
         .iter()
-        .flat_map(|(target, gateway)| {
+        .filter(|(target, _)| target.is_gateway())
+        .map(|(target, gateway)| Job::OpenApi(target, gateway))
+        .chain(gateways.iter().flat_map(|(target, gateway)| {
             emit::files(gateway)
                 .into_iter()
-                .map(move |file| (*target, gateway, file))
-        })
+                .map(move |file| Job::Crate(target, gateway, file))
+        }))
         .collect();
-    let rendered = on_every_core(&jobs, |(target, gateway, file)| {
-        let file = file.render(gateway);
-        Output {
-            path: target.out_dir.join(&file.path),
-            contents: file.contents,
+    let rendered = on_every_core(&jobs, |job| match *job {
+        Job::Crate(target, gateway, file) => {
+            let file = file.render(gateway);
+            Output {
+                path: target.out_dir.join(&file.path),
+                contents: file.contents,
+            }
         }
+        Job::OpenApi(_, gateway) => Output {
+            path: PathBuf::from(crate::openapi::file_name(gateway)),
+            contents: crate::openapi::render(gateway),
+        },
     });
     let mut outputs = Vec::with_capacity(rendered.len() + 3);
-    for (output, (target, ..)) in rendered.into_iter().zip(&jobs) {
+    for (output, job) in rendered.into_iter().zip(&jobs) {
         match output {
             Some(output) => outputs.push(output),
-            None => problems.push(generator_failed(target)),
+            None => problems.push(generator_failed(job.target())),
         }
     }
     if !problems.is_empty() {
@@ -134,10 +144,6 @@ pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnost
         .filter(|(target, _)| target.is_gateway())
         .map(|(_, gateway)| gateway)
         .collect();
-    outputs.extend(gateways.iter().map(|gateway| Output {
-        path: PathBuf::from(crate::openapi::file_name(gateway)),
-        contents: crate::openapi::render(gateway),
-    }));
     if !gateways.is_empty() {
         outputs.extend(
             emit::registry::registry(&gateways)
@@ -149,6 +155,20 @@ pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnost
         );
     }
     Ok(outputs)
+}
+
+/// One file to render: a file of a generated crate, or a gateway's OpenAPI document.
+enum Job<'a> {
+    Crate(&'a Target, &'a Gateway, emit::File),
+    OpenApi(&'a Target, &'a Gateway),
+}
+
+impl Job<'_> {
+    fn target(&self) -> &Target {
+        match self {
+            Job::Crate(target, ..) | Job::OpenApi(target, _) => target,
+        }
+    }
 }
 
 /// `work` applied to every item, in the items' order, with one thread per core taking the
