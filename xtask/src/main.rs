@@ -261,6 +261,7 @@ fn package(extra: &[&str]) -> ExitCode {
         args.extend(["-p", name]);
     }
     args.extend(extra);
+    forget_unpacked_packages(&crates);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     match std::process::Command::new(cargo)
         .current_dir(root)
@@ -272,6 +273,49 @@ fn package(extra: &[&str]) -> ExitCode {
         Err(err) => {
             eprintln!("cannot run cargo package: {err}");
             ExitCode::from(3)
+        }
+    }
+}
+
+/// Verifying a package builds it against its sibling packages through a local registry, and
+/// cargo unpacks that registry's crates under `$CARGO_HOME/registry/src/-<hash>/` once per
+/// name and version, never again. Between two releases the version stays while the sources
+/// change, so a `CARGO_HOME` kept from an earlier run would verify the runtime against an old
+/// schema. Only the project's own crates in local registries (named `-<hash>`, unlike
+/// `index.crates.io-…`) are removed.
+fn forget_unpacked_packages(crates: &[String]) {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    let Some(sources) = home.map(|home| home.join("registry/src")) else {
+        return;
+    };
+    let Ok(registries) = std::fs::read_dir(&sources) else {
+        return;
+    };
+    let ours = |name: &str| {
+        ["oneclick-schema", "oneclick-runtime"]
+            .into_iter()
+            .chain(crates.iter().map(String::as_str))
+            .any(|krate| {
+                name.strip_prefix(krate)
+                    .and_then(|rest| rest.strip_prefix('-'))
+                    .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
+            })
+    };
+    for registry in registries.flatten() {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        let Ok(unpacked) = std::fs::read_dir(registry.path()) else {
+            continue;
+        };
+        for package in unpacked.flatten() {
+            if ours(&package.file_name().to_string_lossy()) {
+                if let Err(err) = std::fs::remove_dir_all(package.path()) {
+                    eprintln!("cannot remove {}: {err}", package.path().display());
+                }
+            }
         }
     }
 }
