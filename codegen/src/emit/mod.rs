@@ -10,6 +10,7 @@ mod example_tests;
 mod layout;
 mod manifest;
 mod objects;
+mod pretty;
 mod readme;
 mod recipes;
 pub mod registry;
@@ -20,7 +21,7 @@ mod wire_doc;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{Direction, Gateway, Literal, TypeRef};
+use crate::ir::{Direction, Gateway, TypeRef};
 use docs::{doc, inner_doc};
 
 /// One file of a generated crate.
@@ -91,7 +92,10 @@ impl File {
             File::CrateRoot => rust_file(gateway, "src/lib.rs", crate_root::crate_root(gateway)),
             File::Types => rust_file(gateway, "src/types.rs", types(gateway)),
             File::Model => rust_file(gateway, "src/model.rs", objects::objects(gateway)),
-            File::Schema => rust_file(gateway, "src/schema.rs", schema::schema(gateway)),
+            File::Schema => GeneratedFile {
+                path: "src/schema.rs".into(),
+                contents: header(gateway, "//") + &schema::schema(gateway),
+            },
             File::Client => rust_file(gateway, "src/client.rs", client::client(gateway)),
             File::Tests => rust_file(
                 gateway,
@@ -250,22 +254,6 @@ fn rust_type(gateway: &Gateway, ty: &TypeRef, direction: Direction) -> TokenStre
 /// An integer literal without a type suffix (`300`, not `300i64`).
 fn int(value: i64) -> proc_macro2::Literal {
     proc_macro2::Literal::i64_unsuffixed(value)
-}
-
-fn ints(values: &[i64]) -> Vec<proc_macro2::Literal> {
-    values.iter().map(|v| int(*v)).collect()
-}
-
-/// A `schema::Literal` expression (in `schema.rs`, which imports the runtime's schema types).
-fn literal(value: &Literal) -> TokenStream {
-    match value {
-        Literal::Str(s) => quote! { Literal::Str(#s) },
-        Literal::Int(i) => {
-            let i = int(*i);
-            quote! { Literal::Int(#i) }
-        }
-        Literal::Bool(b) => quote! { Literal::Bool(#b) },
-    }
 }
 
 #[cfg(test)]

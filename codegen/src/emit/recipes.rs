@@ -3,130 +3,129 @@
 
 use oneclick_schema::ClosedSet;
 use oneclick_schema::recipe::{Algorithm, HmacHash, KeyEncoding, RsaHash};
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
 
-use super::{doc, ident};
+use super::pretty::{Static, Value};
+use super::schema::name;
 use crate::ir::{FlatSpec, Gateway, Piece, Placement, Recipe, SignedField, ValuesFormat};
 
 /// One `pub static RECIPE_<NAME>: recipe::NamedRecipe` per recipe.
-pub(super) fn recipe_statics(gateway: &Gateway) -> TokenStream {
-    let statics = gateway.recipes.iter().map(recipe_static);
-    quote! { #(#statics)* }
+pub(super) fn recipe_statics(gateway: &Gateway) -> impl Iterator<Item = Static> + '_ {
+    gateway.recipes.iter().map(recipe_static)
 }
 
-fn recipe_static(recipe: &Recipe) -> TokenStream {
-    let name = ident(&recipe.const_name);
-    let spec_name = &recipe.name;
-    let text = pieces(&recipe.text);
-    let algorithm = algorithm(recipe.algorithm);
-    let output = word(recipe.output);
-    let placement = placement(&recipe.placement);
-    let sign_key = option(recipe.sign_key.as_deref());
-    let verify_key = option(recipe.verify_key.as_deref());
-    let optional_credentials = &recipe.optional_credentials;
-    let docs = doc(&format!("The signature recipe `{}`.", recipe.name));
-    quote! {
-        #docs
-        pub static #name: recipe::NamedRecipe = recipe::NamedRecipe {
-            name: #spec_name,
-            recipe: recipe::Recipe {
-                text: #text,
-                algorithm: #algorithm,
-                output: #output,
-                placement: #placement,
-            },
-            sign_key: #sign_key,
-            verify_key: #verify_key,
-            optional_credentials: &[#(#optional_credentials),*],
-        };
+fn recipe_static(recipe: &Recipe) -> Static {
+    Static {
+        docs: format!("The signature recipe `{}`.", recipe.name),
+        public: true,
+        name: name(&recipe.const_name),
+        ty: "recipe::NamedRecipe".into(),
+        value: Value::fields(
+            "recipe::NamedRecipe",
+            [
+                ("name", Value::str(&recipe.name)),
+                (
+                    "recipe",
+                    Value::fields(
+                        "recipe::Recipe",
+                        [
+                            ("text", pieces(&recipe.text)),
+                            ("algorithm", algorithm(recipe.algorithm)),
+                            ("output", word(recipe.output)),
+                            ("placement", placement(&recipe.placement)),
+                        ],
+                    ),
+                ),
+                ("sign_key", option(recipe.sign_key.as_deref())),
+                ("verify_key", option(recipe.verify_key.as_deref())),
+                (
+                    "optional_credentials",
+                    Value::strs(&recipe.optional_credentials),
+                ),
+            ],
+        ),
     }
 }
 
 /// `&[&RECIPE_A, &RECIPE_B]` for recipe indexes.
-pub(super) fn recipe_refs(gateway: &Gateway, indexes: &[usize]) -> TokenStream {
-    let refs = indexes.iter().map(|i| {
-        let name = ident(&gateway.recipes[*i].const_name);
-        quote! { &#name }
-    });
-    quote! { &[#(#refs),*] }
+pub(super) fn recipe_refs(gateway: &Gateway, indexes: &[usize]) -> Value {
+    Value::slice(
+        indexes
+            .iter()
+            .map(|i| Value::reference(Value::path(name(&gateway.recipes[*i].const_name)))),
+    )
 }
 
-fn option(value: Option<&str>) -> TokenStream {
-    match value {
-        Some(value) => quote! { Some(#value) },
-        None => quote! { None },
-    }
+fn option(value: Option<&str>) -> Value {
+    Value::option(value.map(Value::str))
 }
 
 /// A closed-set word of the recipe module: `recipe::Output::Base64`.
-fn word<T: ClosedSet>(value: T) -> TokenStream {
-    let ty = format_ident!("{}", T::TYPE_NAME);
-    let variant = format_ident!("{}", value.variant_name());
-    quote! { recipe::#ty::#variant }
+fn word<T: ClosedSet>(value: T) -> Value {
+    Value::path(format!(
+        "recipe::{}::{}",
+        T::TYPE_NAME,
+        value.variant_name()
+    ))
 }
 
-fn algorithm(algorithm: Algorithm) -> TokenStream {
+fn algorithm(algorithm: Algorithm) -> Value {
     match algorithm {
         Algorithm::RsaPkcs1(hash) => {
-            let hash = format_ident!(
-                "{}",
-                match hash {
-                    RsaHash::Sha1 => "Sha1",
-                    RsaHash::Sha256 => "Sha256",
-                    RsaHash::Sha512 => "Sha512",
-                }
-            );
-            quote! { recipe::Algorithm::RsaPkcs1(recipe::RsaHash::#hash) }
+            let hash = match hash {
+                RsaHash::Sha1 => "Sha1",
+                RsaHash::Sha256 => "Sha256",
+                RsaHash::Sha512 => "Sha512",
+            };
+            Value::call(
+                "recipe::Algorithm::RsaPkcs1",
+                [Value::path(format!("recipe::RsaHash::{hash}"))],
+            )
         }
         Algorithm::Hmac(hash, key) => {
-            let hash = format_ident!(
-                "{}",
-                match hash {
-                    HmacHash::Sha256 => "Sha256",
-                    HmacHash::Sha512 => "Sha512",
-                }
-            );
-            let key = word::<KeyEncoding>(key);
-            quote! { recipe::Algorithm::Hmac(recipe::HmacHash::#hash, #key) }
+            let hash = match hash {
+                HmacHash::Sha256 => "Sha256",
+                HmacHash::Sha512 => "Sha512",
+            };
+            Value::call(
+                "recipe::Algorithm::Hmac",
+                [
+                    Value::path(format!("recipe::HmacHash::{hash}")),
+                    word::<KeyEncoding>(key),
+                ],
+            )
         }
-        Algorithm::Digest(digest) => {
-            let digest = word(digest);
-            quote! { recipe::Algorithm::Digest(#digest) }
-        }
+        Algorithm::Digest(digest) => Value::call("recipe::Algorithm::Digest", [word(digest)]),
     }
 }
 
-fn pieces(pieces: &[Piece]) -> TokenStream {
-    let pieces = pieces.iter().map(piece);
-    quote! { &[#(#pieces),*] }
+fn pieces(pieces: &[Piece]) -> Value {
+    Value::slice(pieces.iter().map(piece))
 }
 
-fn piece(piece: &Piece) -> TokenStream {
+fn piece(piece: &Piece) -> Value {
     match piece {
-        Piece::Literal(text) => quote! { recipe::Piece::Literal(#text) },
-        Piece::Input(name) => quote! { recipe::Piece::Input(#name) },
-        Piece::RawBody => quote! { recipe::Piece::RawBody },
-        Piece::Order(format) => {
-            let format = order_format(format);
-            quote! { recipe::Piece::Order(#format) }
-        }
+        Piece::Literal(text) => Value::call("recipe::Piece::Literal", [Value::str(text)]),
+        Piece::Input(name) => Value::call("recipe::Piece::Input", [Value::str(name)]),
+        Piece::RawBody => Value::path("recipe::Piece::RawBody"),
+        Piece::Order(format) => Value::call("recipe::Piece::Order", [order_format(format)]),
         Piece::Fields(fields, format) => {
-            let fields = signed_fields(fields);
             let ValuesFormat {
                 separator,
                 absent,
                 booleans,
             } = format;
-            let (absent, booleans) = (word(*absent), word(*booleans));
-            quote! {
-                recipe::Piece::Fields(recipe::FieldList {
-                    fields: #fields,
-                    separator: #separator,
-                    absent: #absent,
-                    booleans: #booleans,
-                })
-            }
+            Value::call(
+                "recipe::Piece::Fields",
+                [Value::fields(
+                    "recipe::FieldList",
+                    [
+                        ("fields", signed_fields(fields)),
+                        ("separator", Value::str(separator)),
+                        ("absent", word(*absent)),
+                        ("booleans", word(*booleans)),
+                    ],
+                )],
+            )
         }
         Piece::Flat(flat) => flat_piece(flat),
         Piece::Pairs {
@@ -134,44 +133,53 @@ fn piece(piece: &Piece) -> TokenStream {
             assign,
             separator,
             booleans,
-        } => {
-            let booleans = word(*booleans);
-            quote! {
-                recipe::Piece::Pairs(recipe::Pairs {
-                    fields: &[#(#fields),*],
-                    assign: #assign,
-                    separator: #separator,
-                    booleans: #booleans,
-                })
-            }
-        }
-        Piece::Json(fields) => {
-            quote! { recipe::Piece::Json(recipe::JsonObject { fields: &[#(#fields),*] }) }
-        }
+        } => Value::call(
+            "recipe::Piece::Pairs",
+            [Value::fields(
+                "recipe::Pairs",
+                [
+                    ("fields", Value::strs(fields)),
+                    ("assign", Value::str(assign)),
+                    ("separator", Value::str(separator)),
+                    ("booleans", word(*booleans)),
+                ],
+            )],
+        ),
+        Piece::Json(fields) => Value::call(
+            "recipe::Piece::Json",
+            [Value::fields(
+                "recipe::JsonObject",
+                [("fields", Value::strs(fields))],
+            )],
+        ),
         Piece::Digest {
             algorithm,
             output,
             of,
-        } => {
-            let (algorithm, output, of) = (word(*algorithm), word(*output), pieces(of));
-            quote! { recipe::Piece::Digest { algorithm: #algorithm, of: #of, output: #output } }
-        }
-        Piece::Upper(of) => {
-            let of = pieces(of);
-            quote! { recipe::Piece::Upper(#of) }
-        }
+        } => Value::fields(
+            "recipe::Piece::Digest",
+            [
+                ("algorithm", word(*algorithm)),
+                ("of", pieces(of)),
+                ("output", word(*output)),
+            ],
+        ),
+        Piece::Upper(of) => Value::call("recipe::Piece::Upper", [pieces(of)]),
     }
 }
 
-fn order_format(format: &ValuesFormat) -> TokenStream {
-    let separator = &format.separator;
-    let (absent, booleans) = (word(format.absent), word(format.booleans));
-    quote! {
-        recipe::OrderFormat { separator: #separator, absent: #absent, booleans: #booleans }
-    }
+fn order_format(format: &ValuesFormat) -> Value {
+    Value::fields(
+        "recipe::OrderFormat",
+        [
+            ("separator", Value::str(&format.separator)),
+            ("absent", word(format.absent)),
+            ("booleans", word(format.booleans)),
+        ],
+    )
 }
 
-fn flat_piece(flat: &FlatSpec) -> TokenStream {
+fn flat_piece(flat: &FlatSpec) -> Value {
     let FlatSpec {
         exclude,
         nesting,
@@ -181,39 +189,42 @@ fn flat_piece(flat: &FlatSpec) -> TokenStream {
         escape,
         booleans,
     } = flat;
-    let (sort, escape, booleans) = (word(*sort), word(*escape), word(*booleans));
-    quote! {
-        recipe::Piece::Flat(recipe::Flat {
-            exclude: &[#(#exclude),*],
-            nesting: #nesting,
-            assign: #assign,
-            separator: #separator,
-            sort: #sort,
-            escape: #escape,
-            booleans: #booleans,
-        })
-    }
+    Value::call(
+        "recipe::Piece::Flat",
+        [Value::fields(
+            "recipe::Flat",
+            [
+                ("exclude", Value::strs(exclude)),
+                ("nesting", Value::str(nesting)),
+                ("assign", Value::str(assign)),
+                ("separator", Value::str(separator)),
+                ("sort", word(*sort)),
+                ("escape", word(*escape)),
+                ("booleans", word(*booleans)),
+            ],
+        )],
+    )
 }
 
-fn signed_fields(fields: &[SignedField]) -> TokenStream {
-    let fields = fields.iter().map(|field| match field {
-        SignedField::Value(name) => quote! { recipe::Field::value(#name) },
-        SignedField::Object(name, children) => {
-            let children = signed_fields(children);
-            quote! { recipe::Field::object(#name, #children) }
-        }
-    });
-    quote! { &[#(#fields),*] }
+fn signed_fields(fields: &[SignedField]) -> Value {
+    Value::slice(fields.iter().map(|field| match field {
+        SignedField::Value(name) => Value::call("recipe::Field::value", [Value::str(name)]),
+        SignedField::Object(name, children) => Value::call(
+            "recipe::Field::object",
+            [Value::str(name), signed_fields(children)],
+        ),
+    }))
 }
 
-fn placement(placement: &Placement) -> TokenStream {
+fn placement(placement: &Placement) -> Value {
     match placement {
-        Placement::Field(path) => quote! { recipe::Placement::Field(&[#(#path),*]) },
-        Placement::Path(name) => quote! { recipe::Placement::Path(#name) },
-        Placement::Query(name) => quote! { recipe::Placement::Query(#name) },
-        Placement::EachItem { list, field } => quote! {
-            recipe::Placement::EachItem { list: &[#(#list),*], field: &[#(#field),*] }
-        },
+        Placement::Field(path) => Value::call("recipe::Placement::Field", [Value::strs(path)]),
+        Placement::Path(name) => Value::call("recipe::Placement::Path", [Value::str(name)]),
+        Placement::Query(name) => Value::call("recipe::Placement::Query", [Value::str(name)]),
+        Placement::EachItem { list, field } => Value::fields(
+            "recipe::Placement::EachItem",
+            [("list", Value::strs(list)), ("field", Value::strs(field))],
+        ),
         Placement::Header {
             name,
             items,
@@ -222,19 +233,28 @@ fn placement(placement: &Placement) -> TokenStream {
         } => {
             let items = items.iter().map(|(item, input)| {
                 let value = match input {
-                    Some(input) => quote! { recipe::HeaderItemValue::Input(#input) },
-                    None => quote! { recipe::HeaderItemValue::Signature },
+                    Some(input) => {
+                        Value::call("recipe::HeaderItemValue::Input", [Value::str(input)])
+                    }
+                    None => Value::path("recipe::HeaderItemValue::Signature"),
                 };
-                quote! { recipe::HeaderItem { name: #item, value: #value } }
+                Value::fields(
+                    "recipe::HeaderItem",
+                    [("name", Value::str(item)), ("value", value)],
+                )
             });
-            quote! {
-                recipe::Placement::Header(recipe::HeaderValue {
-                    name: #name,
-                    items: &[#(#items),*],
-                    separator: #separator,
-                    assign: #assign,
-                })
-            }
+            Value::call(
+                "recipe::Placement::Header",
+                [Value::fields(
+                    "recipe::HeaderValue",
+                    [
+                        ("name", Value::str(name)),
+                        ("items", Value::slice(items)),
+                        ("separator", Value::str(separator)),
+                        ("assign", Value::str(assign)),
+                    ],
+                )],
+            )
         }
     }
 }

@@ -1,667 +1,706 @@
 //! `src/schema.rs`: the spec as static data the runtime interprets to validate, sign, verify and
 //! route. Public, so tools built on a generated crate (a CLI, a simulator) read the same facts.
+//! Plain data, so printed straight to text ([`super::pretty`]) rather than through tokens.
 
 use crate::case::ToShoutySnakeCase;
 use oneclick_schema::ClosedSet;
-use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
 
+use super::pretty::{Static, Value};
 use super::recipes::{recipe_refs, recipe_statics};
 use super::scalars::constraints_const;
-use super::{doc, ident, int, ints, literal};
 use crate::ir::{
     AnswerEncoding, Auto, CallbackReply, Charset, Constraint, Delivery, ErrorBody, Gateway,
-    Location, ObjectType, Operation, Polling, ReplyPart, ResultCode, ResultRef, ResultSpec, Rule,
-    SignItem, SignShape, TypeRef,
+    Literal, Location, ObjectType, Operation, Polling, ReplyPart, ResultCode, ResultRef,
+    ResultSpec, Rule, SignItem, SignShape, TypeRef,
 };
 
-pub(super) fn schema(gateway: &Gateway) -> TokenStream {
-    let gateway_static = gateway_static(gateway);
-    let recipe_statics = recipe_statics(gateway);
-    let enums = gateway.enums.iter().map(|e| {
-        let name = ident(&e.schema_const);
-        let spec_name = &e.name;
-        let values = e.values.iter().map(|v| literal(&v.wire));
-        let docs = doc(&format!("Values of [`crate::{}`].", e.name));
-        quote! {
-            #docs
-            pub static #name: Enum = Enum { name: #spec_name, values: &[#(#values),*] };
-        }
-    });
-    let scalars = gateway.scalars.iter().map(|s| {
-        let name = constraints_const(s);
-        let (patterns, list) = constraint_list(&s.name.to_shouty_snake_case(), &s.constraints);
-        let docs = doc(&format!("Constraints of [`crate::{}`].", s.name));
-        quote! {
-            #patterns
-            #docs
-            pub static #name: &[Constraint] = #list;
-        }
-    });
-    let objects = gateway.objects.iter().map(|o| object_static(gateway, o));
-    let operations = gateway
-        .operations
-        .iter()
-        .map(|op| operation_static(gateway, op));
-    let polling = gateway.polling.iter().map(|p| polling_static(gateway, p));
-    let callbacks = gateway.callbacks.iter().map(|c| {
-        let name = ident(&c.schema_const);
-        let id = &c.id;
-        let message = &gateway.objects[c.message];
-        let message_const = ident(&message.schema_const);
-        let recipes = recipe_refs(gateway, &message.recipes);
-        let order = match message.signature {
-            Some(_) => {
-                let name = signature_const(message);
-                quote! { #name }
-            }
-            None => quote! { &[] },
-        };
-        let summary = summary(&c.doc);
-        let token_field = match &c.token_field {
-            Some(field) => {
-                let wire = &field.wire;
-                quote! { Some(#wire) }
-            }
-            None => quote! { None },
-        };
-        let result = match &c.result {
-            Some(ResultRef::Own(result)) => {
-                let spec = result_spec(result);
-                quote! { Some(&#spec) }
-            }
-            Some(ResultRef::Gateway) => quote! { Some(&RESULT) },
-            None => quote! { None },
-        };
-        let method = super::callback_method_name(gateway, c);
-        let docs = if method.starts_with("verify_") {
-            doc(&format!("The `{}` callback, verified by `Client::{method}`.", c.id))
-        } else {
-            doc(&format!(
-                "The `{}` callback, decoded without any verification by `Client::{method}`.",
-                c.id
-            ))
-        };
-        let only_signed = match &c.only_signed {
-            Some(unsigned) => quote! { Some(&[#(#unsigned),*]) },
-            None => quote! { None },
-        };
-        let delivery = closed(c.delivery);
-        let charset = closed(c.charset);
-        let reply = match &c.reply {
-            Some(reply) => {
-                let reply = callback_reply(reply);
-                quote! { Some(&#reply) }
-            }
-            None => quote! { None },
-        };
-        quote! {
-            #docs
-            pub static #name: Callback = Callback { id: #id, summary: #summary, message: &#message_const, recipes: #recipes, signature: #order, token_field: #token_field, only_signed: #only_signed, delivery: #delivery, charset: #charset, result: #result, reply: #reply };
-        }
-    });
-    quote! {
-        //! The spec as data: what the runtime validates, signs and sends.
+/// The text of `src/schema.rs` after its header line.
+pub(super) fn schema(gateway: &Gateway) -> String {
+    let mut statics = gateway_statics(gateway);
+    statics.extend(recipe_statics(gateway));
+    statics.extend(gateway.enums.iter().map(|e| Static {
+        docs: format!("Values of [`crate::{}`].", e.name),
+        public: true,
+        name: name(&e.schema_const),
+        ty: "Enum".into(),
+        value: Value::fields(
+            "Enum",
+            [
+                ("name", Value::str(&e.name)),
+                (
+                    "values",
+                    Value::slice(e.values.iter().map(|v| literal(&v.wire))),
+                ),
+            ],
+        ),
+    }));
+    for scalar in &gateway.scalars {
+        let (patterns, list) =
+            constraint_list(&scalar.name.to_shouty_snake_case(), &scalar.constraints);
+        statics.extend(patterns);
+        statics.push(Static {
+            docs: format!("Constraints of [`crate::{}`].", scalar.name),
+            public: true,
+            name: constraints_const(scalar).to_string(),
+            ty: "&[Constraint]".into(),
+            value: list,
+        });
+    }
+    for object in &gateway.objects {
+        statics.extend(object_statics(gateway, object));
+    }
+    statics.extend(
+        gateway
+            .operations
+            .iter()
+            .map(|op| operation_static(gateway, op)),
+    );
+    statics.extend(
+        gateway
+            .callbacks
+            .iter()
+            .map(|c| callback_static(gateway, c)),
+    );
+    statics.extend(gateway.polling.iter().map(|p| polling_static(gateway, p)));
+    let mut out = String::with_capacity(64 * 1024);
+    out.push_str("//! The spec as data: what the runtime validates, signs and sends.\n");
+    out.push_str("use oneclick_runtime::schema::*;\n");
+    for item in &statics {
+        out.push('\n');
+        item.print_into(&mut out);
+    }
+    out
+}
 
-        use oneclick_runtime::schema::*;
+/// A static's name as an identifier.
+pub(super) fn name(text: &str) -> String {
+    super::ident(text).to_string()
+}
 
-        #gateway_static
-        #recipe_statics
-        #(#enums)*
-        #(#scalars)*
-        #(#objects)*
-        #(#operations)*
-        #(#callbacks)*
-        #(#polling)*
+/// A `Literal` value: `Literal::Str("card")`.
+fn literal(value: &Literal) -> Value {
+    match value {
+        Literal::Str(s) => Value::call("Literal::Str", [Value::str(s)]),
+        Literal::Int(i) => Value::call("Literal::Int", [Value::int(i)]),
+        Literal::Bool(b) => Value::call("Literal::Bool", [Value::bool(*b)]),
     }
 }
 
-fn gateway_static(gateway: &Gateway) -> TokenStream {
-    let name = &gateway.name;
+/// `Some("…")` or `None`.
+fn option_str(text: &Option<String>) -> Value {
+    Value::option(text.as_deref().map(Value::str))
+}
+
+fn callback_static(gateway: &Gateway, c: &crate::ir::Callback) -> Static {
+    let message = &gateway.objects[c.message];
+    let signature = match message.signature {
+        Some(_) => Value::path(signature_const(message)),
+        None => Value::slice([]),
+    };
+    let result = match &c.result {
+        Some(ResultRef::Own(result)) => Some(Value::reference(result_spec(result))),
+        Some(ResultRef::Gateway) => Some(Value::reference(Value::path("RESULT"))),
+        None => None,
+    };
+    let method = super::callback_method_name(gateway, c);
+    let docs = if method.starts_with("verify_") {
+        format!("The `{}` callback, verified by `Client::{method}`.", c.id)
+    } else {
+        format!(
+            "The `{}` callback, decoded without any verification by `Client::{method}`.",
+            c.id
+        )
+    };
+    Static {
+        docs,
+        public: true,
+        name: name(&c.schema_const),
+        ty: "Callback".into(),
+        value: Value::fields(
+            "Callback",
+            [
+                ("id", Value::str(&c.id)),
+                ("summary", Value::str(summary(&c.doc))),
+                (
+                    "message",
+                    Value::reference(Value::path(name(&message.schema_const))),
+                ),
+                ("recipes", recipe_refs(gateway, &message.recipes)),
+                ("signature", signature),
+                (
+                    "token_field",
+                    Value::option(c.token_field.as_ref().map(|f| Value::str(&f.wire))),
+                ),
+                (
+                    "only_signed",
+                    Value::option(c.only_signed.as_deref().map(Value::strs)),
+                ),
+                ("delivery", closed(c.delivery)),
+                ("charset", closed(c.charset)),
+                ("result", Value::option(result)),
+                (
+                    "reply",
+                    Value::option(
+                        c.reply
+                            .as_ref()
+                            .map(|reply| Value::reference(callback_reply(reply))),
+                    ),
+                ),
+            ],
+        ),
+    }
+}
+
+fn gateway_statics(gateway: &Gateway) -> Vec<Static> {
     let recipes = recipe_refs(gateway, &(0..gateway.recipes.len()).collect::<Vec<_>>());
-    let zone = closed(gateway.time_zone);
-    let retry = gateway
-        .retry_http_status
+    let statuses =
+        |statuses: &[u16]| Value::slice(statuses.iter().map(|status| Value::int(status)));
+    let environments = gateway
+        .environments
         .iter()
-        .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
-    let unprocessed = gateway
-        .unprocessed_http_status
-        .iter()
-        .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
-    let (result_static, result_ref) = match &gateway.result {
-        Some(result) => {
-            let spec = result_spec(result);
-            (
-                quote! {
-                    /// Where answers carry their result code, and what each code means.
-                    pub static RESULT: ResultSpec = #spec;
-                },
-                quote! { Some(&RESULT) },
-            )
-        }
-        None => (quote! {}, quote! { None }),
-    };
-    let gateway_headers = headers(&gateway.headers);
-    let environments = gateway.environments.iter().map(|e| {
-        let (name, url) = (&e.name, &e.url);
-        quote! { (#name, #url) }
-    });
+        .map(|e| Value::Tuple(vec![Value::str(&e.name), Value::str(&e.url)]));
     let credentials = gateway.credentials.iter().map(|c| {
-        let (name, sensitive, integer, optional) = (&c.name, c.sensitive, c.integer, c.optional);
-        let kind = closed(c.kind);
-        quote! { CredentialSpec { name: #name, kind: #kind, sensitive: #sensitive, integer: #integer, optional: #optional } }
+        Value::fields(
+            "CredentialSpec",
+            [
+                ("name", Value::str(&c.name)),
+                ("kind", closed(c.kind)),
+                ("sensitive", Value::bool(c.sensitive)),
+                ("integer", Value::bool(c.integer)),
+                ("optional", Value::bool(c.optional)),
+            ],
+        )
     });
-    let operations = gateway.operations.iter().map(|op| {
-        let name = ident(&op.schema_const);
-        quote! { &#name }
-    });
-    let callbacks = gateway.callbacks.iter().map(|c| {
-        let name = ident(&c.schema_const);
-        quote! { &#name }
-    });
-    let errors = gateway.errors.iter().map(error_body);
-    quote! {
-        /// Gateway-wide facts: signature recipes, time zone, result codes, retryable statuses.
-        pub static GATEWAY: Gateway = Gateway {
-            name: #name,
-            recipes: #recipes,
-            dttm_zone: #zone,
-            result: #result_ref,
-            errors: &[#(#errors),*],
-            headers: #gateway_headers,
-            environments: &[#(#environments),*],
-            credentials: &[#(#credentials),*],
-            operations: &[#(#operations),*],
-            callbacks: &[#(#callbacks),*],
-            retry_http_status: &[#(#retry),*],
-            unprocessed_http_status: &[#(#unprocessed),*],
-        };
-
-
-        #result_static
-    }
-}
-
-/// An `ErrorBody` expression.
-fn error_body(body: &ErrorBody) -> TokenStream {
-    let shape = closed(body.shape);
-    let optional = |text: &Option<String>| match text {
-        Some(text) => quote! { Some(#text) },
-        None => quote! { None },
+    let references = |names: Vec<&String>| {
+        Value::slice(
+            names
+                .into_iter()
+                .map(|n| Value::reference(Value::path(name(n)))),
+        )
     };
-    let field = optional(&body.field);
-    let detail = optional(&body.detail);
-    let (code, message) = (&body.code, &body.message);
-    let statuses = body
-        .http_status
-        .iter()
-        .map(|s| proc_macro2::Literal::u16_unsuffixed(*s));
-    quote! {
-        ErrorBody {
-            shape: #shape,
-            field: #field,
-            code: #code,
-            message: #message,
-            detail: #detail,
-            http_status: &[#(#statuses),*],
-        }
+    let result_ref = gateway
+        .result
+        .as_ref()
+        .map(|_| Value::reference(Value::path("RESULT")));
+    let mut statics = vec![Static {
+        docs: "Gateway-wide facts: signature recipes, time zone, result codes, retryable statuses."
+            .into(),
+        public: true,
+        name: "GATEWAY".into(),
+        ty: "Gateway".into(),
+        value: Value::fields(
+            "Gateway",
+            [
+                ("name", Value::str(&gateway.name)),
+                ("recipes", recipes),
+                ("dttm_zone", closed(gateway.time_zone)),
+                ("result", Value::option(result_ref)),
+                (
+                    "errors",
+                    Value::slice(gateway.errors.iter().map(error_body)),
+                ),
+                ("headers", headers(&gateway.headers)),
+                ("environments", Value::slice(environments)),
+                ("credentials", Value::slice(credentials)),
+                (
+                    "operations",
+                    references(gateway.operations.iter().map(|o| &o.schema_const).collect()),
+                ),
+                (
+                    "callbacks",
+                    references(gateway.callbacks.iter().map(|c| &c.schema_const).collect()),
+                ),
+                ("retry_http_status", statuses(&gateway.retry_http_status)),
+                (
+                    "unprocessed_http_status",
+                    statuses(&gateway.unprocessed_http_status),
+                ),
+            ],
+        ),
+    }];
+    if let Some(result) = &gateway.result {
+        statics.push(Static {
+            docs: "Where answers carry their result code, and what each code means.".into(),
+            public: true,
+            name: "RESULT".into(),
+            ty: "ResultSpec".into(),
+            value: result_spec(result),
+        });
     }
+    statics
 }
 
-/// A `CallbackReply` expression.
-fn callback_reply(reply: &CallbackReply) -> TokenStream {
-    let format = closed(reply.format);
+/// An `ErrorBody` value.
+fn error_body(body: &ErrorBody) -> Value {
+    Value::fields(
+        "ErrorBody",
+        [
+            ("shape", closed(body.shape)),
+            ("field", option_str(&body.field)),
+            ("code", Value::str(&body.code)),
+            ("message", Value::str(&body.message)),
+            ("detail", option_str(&body.detail)),
+            (
+                "http_status",
+                Value::slice(body.http_status.iter().map(|s| Value::int(s))),
+            ),
+        ],
+    )
+}
+
+/// A `CallbackReply` value.
+fn callback_reply(reply: &CallbackReply) -> Value {
     let parts = reply.body.iter().map(|part| match part {
-        ReplyPart::Text(text) => quote! { ReplyPart::Text(#text) },
-        ReplyPart::Field(wire) => quote! { ReplyPart::Field(#wire) },
+        ReplyPart::Text(text) => Value::call("ReplyPart::Text", [Value::str(text)]),
+        ReplyPart::Field(wire) => Value::call("ReplyPart::Field", [Value::str(wire)]),
     });
-    quote! {
-        CallbackReply {
-            format: #format,
-            body: &[#(#parts),*],
-        }
-    }
+    Value::fields(
+        "CallbackReply",
+        [
+            ("format", closed(reply.format)),
+            ("body", Value::slice(parts)),
+        ],
+    )
 }
 
-/// A `ResultSpec` expression.
-fn result_spec(result: &ResultSpec) -> TokenStream {
-    let code_field = &result.code_field;
-    let message_field = match &result.message_field {
-        Some(m) => quote! { Some(#m) },
-        None => quote! { None },
-    };
-    let codes = result_code_infos(&result.codes);
-    let secondary = match &result.secondary {
-        Some(second) => {
-            let field = &second.field;
-            let codes = result_code_infos(&second.codes);
-            quote! { Some(SecondaryCode { field: #field, codes: #codes }) }
-        }
-        None => quote! { None },
-    };
-    quote! {
-        ResultSpec {
-            code_field: #code_field,
-            message_field: #message_field,
-            codes: #codes,
-            secondary: #secondary,
-        }
-    }
-}
-
-/// The `&[ResultCodeInfo]` expression for a list of codes.
-fn result_code_infos(codes: &[ResultCode]) -> TokenStream {
-    let infos = codes.iter().map(|c| {
-        let code = literal(&c.code);
-        let name = &c.name;
-        let meaning = closed(c.meaning);
-        quote! { ResultCodeInfo { code: #code, name: #name, meaning: #meaning } }
+/// A `ResultSpec` value.
+fn result_spec(result: &ResultSpec) -> Value {
+    let secondary = result.secondary.as_ref().map(|second| {
+        Value::fields(
+            "SecondaryCode",
+            [
+                ("field", Value::str(&second.field)),
+                ("codes", result_code_infos(&second.codes)),
+            ],
+        )
     });
-    quote! { &[#(#infos),*] }
+    Value::fields(
+        "ResultSpec",
+        [
+            ("code_field", Value::str(&result.code_field)),
+            ("message_field", option_str(&result.message_field)),
+            ("codes", result_code_infos(&result.codes)),
+            ("secondary", Value::option(secondary)),
+        ],
+    )
 }
 
-/// Pattern statics and the `&[Constraint]` expression for a list of constraints.
-fn constraint_list(prefix: &str, constraints: &[Constraint]) -> (TokenStream, TokenStream) {
+/// The `&[ResultCodeInfo]` value for a list of codes.
+fn result_code_infos(codes: &[ResultCode]) -> Value {
+    Value::slice(codes.iter().map(|c| {
+        Value::fields(
+            "ResultCodeInfo",
+            [
+                ("code", literal(&c.code)),
+                ("name", Value::str(&c.name)),
+                ("meaning", closed(c.meaning)),
+            ],
+        )
+    }))
+}
+
+/// Pattern statics and the `&[Constraint]` value for a list of constraints.
+fn constraint_list(prefix: &str, constraints: &[Constraint]) -> (Vec<Static>, Value) {
     let mut patterns = Vec::new();
-    let items: Vec<TokenStream> = constraints
+    let length = |variant: &str, n: usize, unit: crate::ir::LengthUnit| {
+        Value::call(variant, [Value::int(n), closed(unit)])
+    };
+    let items: Vec<Value> = constraints
         .iter()
         .map(|c| match c {
-            Constraint::Min(v) => {
-                let v = int(*v);
-                quote! { Constraint::Min(#v) }
-            }
-            Constraint::Max(v) => {
-                let v = int(*v);
-                quote! { Constraint::Max(#v) }
-            }
-            Constraint::MinLength(n, unit) => {
-                let n = proc_macro2::Literal::usize_unsuffixed(*n);
-                let unit = closed(*unit);
-                quote! { Constraint::MinLength(#n, #unit) }
-            }
-            Constraint::MaxLength(n, unit) => {
-                let n = proc_macro2::Literal::usize_unsuffixed(*n);
-                let unit = closed(*unit);
-                quote! { Constraint::MaxLength(#n, #unit) }
-            }
+            Constraint::Min(v) => Value::call("Constraint::Min", [Value::int(v)]),
+            Constraint::Max(v) => Value::call("Constraint::Max", [Value::int(v)]),
+            Constraint::MinLength(n, unit) => length("Constraint::MinLength", *n, *unit),
+            Constraint::MaxLength(n, unit) => length("Constraint::MaxLength", *n, *unit),
             Constraint::Pattern(source) => {
-                let name = format_ident!("{}_PATTERN", prefix);
-                patterns.push(quote! {
-                    static #name: Pattern = Pattern::new(#source);
+                let pattern = format!("{prefix}_PATTERN");
+                patterns.push(Static {
+                    docs: String::new(),
+                    public: false,
+                    name: pattern.clone(),
+                    ty: "Pattern".into(),
+                    value: Value::call("Pattern::new", [Value::str(source)]),
                 });
-                quote! { Constraint::Pattern(&#name) }
+                Value::call(
+                    "Constraint::Pattern",
+                    [Value::reference(Value::path(pattern))],
+                )
             }
-            Constraint::Format(format) => {
-                let format = closed(*format);
-                quote! { Constraint::Format(#format) }
-            }
-            Constraint::MinItems(n) => {
-                let n = proc_macro2::Literal::usize_unsuffixed(*n);
-                quote! { Constraint::MinItems(#n) }
-            }
-            Constraint::MaxItems(n) => {
-                let n = proc_macro2::Literal::usize_unsuffixed(*n);
-                quote! { Constraint::MaxItems(#n) }
-            }
-            Constraint::MaxKeyLength(n, unit) => {
-                let n = proc_macro2::Literal::usize_unsuffixed(*n);
-                let unit = closed(*unit);
-                quote! { Constraint::MaxKeyLength(#n, #unit) }
-            }
+            Constraint::Format(format) => Value::call("Constraint::Format", [closed(*format)]),
+            Constraint::MinItems(n) => Value::call("Constraint::MinItems", [Value::int(n)]),
+            Constraint::MaxItems(n) => Value::call("Constraint::MaxItems", [Value::int(n)]),
+            Constraint::MaxKeyLength(n, unit) => length("Constraint::MaxKeyLength", *n, *unit),
         })
         .collect();
-    (quote! { #(#patterns)* }, quote! { &[#(#items),*] })
+    (patterns, Value::slice(items))
 }
 
 /// A value of a closed set as generated code spells it: `Format::IsoDate`.
-fn closed<T: ClosedSet>(value: T) -> TokenStream {
-    let ty = format_ident!("{}", T::TYPE_NAME);
-    let variant = format_ident!("{}", value.variant_name());
-    quote! { #ty::#variant }
+fn closed<T: ClosedSet>(value: T) -> Value {
+    Value::path(format!("{}::{}", T::TYPE_NAME, value.variant_name()))
 }
 
-fn kind(gateway: &Gateway, ty: &TypeRef) -> TokenStream {
+fn kind(gateway: &Gateway, ty: &TypeRef) -> Value {
     match ty {
-        TypeRef::String => quote! { Kind::String },
-        TypeRef::Integer => quote! { Kind::Integer },
-        TypeRef::Boolean => quote! { Kind::Boolean },
-        TypeRef::Json => quote! { Kind::Any },
+        TypeRef::String => Value::path("Kind::String"),
+        TypeRef::Integer => Value::path("Kind::Integer"),
+        TypeRef::Boolean => Value::path("Kind::Boolean"),
+        TypeRef::Json => Value::path("Kind::Any"),
         // Both travel as one string; their Rust types keep the digits and the items.
-        TypeRef::MonthYear | TypeRef::Digits | TypeRef::CommaList(_) => quote! { Kind::String },
+        TypeRef::MonthYear | TypeRef::Digits | TypeRef::CommaList(_) => Value::path("Kind::String"),
         TypeRef::Scalar(i) => match gateway.scalars[*i].base {
-            crate::ir::ScalarBase::String => quote! { Kind::String },
-            crate::ir::ScalarBase::Integer => quote! { Kind::Integer },
+            crate::ir::ScalarBase::String => Value::path("Kind::String"),
+            crate::ir::ScalarBase::Integer => Value::path("Kind::Integer"),
         },
-        TypeRef::Enum(i) => {
-            let name = ident(&gateway.enums[*i].schema_const);
-            quote! { Kind::Enum(&#name) }
+        TypeRef::Enum(i) => Value::call(
+            "Kind::Enum",
+            [Value::reference(Value::path(name(
+                &gateway.enums[*i].schema_const,
+            )))],
+        ),
+        TypeRef::Object(i) => Value::call(
+            "Kind::Object",
+            [Value::reference(Value::path(name(
+                &gateway.objects[*i].schema_const,
+            )))],
+        ),
+        TypeRef::List(inner) => Value::call("Kind::List", [Value::reference(kind(gateway, inner))]),
+        TypeRef::Map(inner) => Value::call("Kind::Map", [Value::reference(kind(gateway, inner))]),
+    }
+}
+
+/// A `Field` value: `Field::new(wire, kind)` and a builder call per fact beyond those.
+fn field_value(
+    gateway: &Gateway,
+    object: &ObjectType,
+    field: &crate::ir::Field,
+    patterns: &mut Vec<Static>,
+) -> Value {
+    let mut value = Value::call(
+        "Field::new",
+        [Value::str(&field.wire), kind(gateway, &field.ty)],
+    );
+    if field.required {
+        value = value.method("required", []);
+    }
+    match field.location {
+        Location::Body => {}
+        Location::Path => value = value.method("in_path", []),
+        Location::Query => value = value.method("in_query", []),
+        Location::Header => value = value.method("in_header", []),
+    }
+    if let Some(auto) = &field.auto {
+        let auto = match auto {
+            Auto::Dttm => Value::path("Auto::Dttm"),
+            Auto::Signature => Value::path("Auto::Signature"),
+            Auto::Credential(c) => Value::call("Auto::Credential", [Value::str(c)]),
+            Auto::Const(value) => Value::call("Auto::Const", [literal(value)]),
+        };
+        value = value.method("auto", [auto]);
+    }
+    if field.sensitive {
+        value = value.method("sensitive", []);
+    }
+    if let Some(default) = &field.default {
+        value = value.method("default", [literal(default)]);
+    }
+    match &field.ty {
+        TypeRef::Scalar(i) => {
+            let constraints = constraints_const(&gateway.scalars[*i]).to_string();
+            value = value.method("constraints", [Value::path(constraints)]);
         }
-        TypeRef::Object(i) => {
-            let name = ident(&gateway.objects[*i].schema_const);
-            quote! { Kind::Object(&#name) }
+        _ if field.constraints.is_empty() => {}
+        _ => {
+            let prefix = format!(
+                "{}_{}",
+                object.schema_const,
+                field.wire.to_shouty_snake_case()
+            );
+            let (statics, list) = constraint_list(&prefix, &field.constraints);
+            patterns.extend(statics);
+            value = value.method("constraints", [list]);
         }
-        TypeRef::List(inner) => {
-            let inner = kind(gateway, inner);
-            quote! { Kind::List(&#inner) }
-        }
-        TypeRef::Map(inner) => {
-            let inner = kind(gateway, inner);
-            quote! { Kind::Map(&#inner) }
+    }
+    value
+}
+
+fn rule_value(object: &ObjectType, index: usize, rule: &Rule, patterns: &mut Vec<Static>) -> Value {
+    match rule {
+        Rule::Together(names) => Value::call("Rule::Together", [Value::strs(names)]),
+        Rule::OneOf(names) => Value::call("Rule::OneOf", [Value::strs(names)]),
+        Rule::Exclusive(names) => Value::call("Rule::Exclusive", [Value::strs(names)]),
+        Rule::RequiredUnless { field, when, value } => Value::fields(
+            "Rule::RequiredUnless",
+            [
+                ("field", Value::str(field)),
+                ("when", Value::str(when)),
+                ("value", literal(value)),
+            ],
+        ),
+        Rule::NotGreater { lower, upper } => Value::fields(
+            "Rule::NotGreater",
+            [("lower", Value::str(lower)), ("upper", Value::str(upper))],
+        ),
+        Rule::RequiredIf {
+            field,
+            when,
+            equals,
+        } => Value::fields(
+            "Rule::RequiredIf",
+            [
+                ("field", Value::str(field)),
+                ("when", Value::str(when)),
+                ("equals", Value::option(equals.as_ref().map(literal))),
+            ],
+        ),
+        Rule::Sum { items, total } => Value::fields(
+            "Rule::Sum",
+            [("items", Value::str(items)), ("total", Value::str(total))],
+        ),
+        Rule::When {
+            when,
+            equals,
+            field,
+            constraints,
+            values,
+        } => {
+            let prefix = format!("{}_RULE_{index}", object.schema_const);
+            let (statics, constraints) = constraint_list(&prefix, constraints);
+            patterns.extend(statics);
+            Value::fields(
+                "Rule::When",
+                [
+                    ("when", Value::str(when)),
+                    ("equals", literal(equals)),
+                    ("field", Value::str(field)),
+                    ("constraints", constraints),
+                    ("values", Value::slice(values.iter().map(literal))),
+                ],
+            )
         }
     }
 }
 
-fn object_static(gateway: &Gateway, object: &ObjectType) -> TokenStream {
-    let name = ident(&object.schema_const);
-    let spec_name = &object.spec_name;
-    let mut patterns = Vec::new();
-    let fields: Vec<TokenStream> = object
+/// An object's signature order (if it is signed), the pattern statics of its constraints and
+/// its `Object` static, in that order.
+fn object_statics(gateway: &Gateway, object: &ObjectType) -> Vec<Static> {
+    let mut statics = Vec::new();
+    if let Some(items) = &object.signature {
+        statics.push(Static {
+            docs: format!(
+                "The order in which the fields of `{}` are signed.",
+                object.spec_name
+            ),
+            public: true,
+            name: signature_const(object),
+            ty: "&[recipe::Field]".into(),
+            value: sign_items(gateway, items),
+        });
+    }
+    let fields: Vec<Value> = object
         .fields
         .iter()
-        .map(|f| {
-            let wire = &f.wire;
-            let kind = kind(gateway, &f.ty);
-            let required = f.required.then(|| quote! { .required() });
-            let location = match f.location {
-                Location::Body => None,
-                Location::Path => Some(quote! { .in_path() }),
-                Location::Query => Some(quote! { .in_query() }),
-                Location::Header => Some(quote! { .in_header() }),
-            };
-            let auto = f.auto.as_ref().map(|auto| match auto {
-                Auto::Dttm => quote! { .auto(Auto::Dttm) },
-                Auto::Signature => quote! { .auto(Auto::Signature) },
-                Auto::Credential(c) => quote! { .auto(Auto::Credential(#c)) },
-                Auto::Const(value) => {
-                    let value = literal(value);
-                    quote! { .auto(Auto::Const(#value)) }
-                }
-            });
-            let sensitive = f.sensitive.then(|| quote! { .sensitive() });
-            let default = f.default.as_ref().map(|value| {
-                let value = literal(value);
-                quote! { .default(#value) }
-            });
-            let constraints = match &f.ty {
-                TypeRef::Scalar(i) => {
-                    let name = constraints_const(&gateway.scalars[*i]);
-                    Some(quote! { .constraints(#name) })
-                }
-                _ if f.constraints.is_empty() => None,
-                _ => {
-                    let prefix =
-                        format!("{}_{}", object.schema_const, f.wire.to_shouty_snake_case());
-                    let (statics, list) = constraint_list(&prefix, &f.constraints);
-                    patterns.push(statics);
-                    Some(quote! { .constraints(#list) })
-                }
-            };
-            quote! {
-                Field::new(#wire, #kind) #required #location #auto #sensitive #default #constraints
-            }
-        })
+        .map(|f| field_value(gateway, object, f, &mut statics))
         .collect();
-    let rules: Vec<TokenStream> = object
+    let rules: Vec<Value> = object
         .rules
         .iter()
         .enumerate()
-        .map(|(index, r)| match r {
-            Rule::Together(names) => quote! { Rule::Together(&[#(#names),*]) },
-            Rule::OneOf(names) => quote! { Rule::OneOf(&[#(#names),*]) },
-            Rule::Exclusive(names) => quote! { Rule::Exclusive(&[#(#names),*]) },
-            Rule::RequiredUnless { field, when, value } => {
-                let value = literal(value);
-                quote! { Rule::RequiredUnless { field: #field, when: #when, value: #value } }
-            }
-            Rule::NotGreater { lower, upper } => {
-                quote! { Rule::NotGreater { lower: #lower, upper: #upper } }
-            }
-            Rule::RequiredIf {
-                field,
-                when,
-                equals,
-            } => {
-                let equals = match equals {
-                    Some(value) => {
-                        let value = literal(value);
-                        quote! { Some(#value) }
-                    }
-                    None => quote! { None },
-                };
-                quote! { Rule::RequiredIf { field: #field, when: #when, equals: #equals } }
-            }
-            Rule::Sum { items, total } => quote! { Rule::Sum { items: #items, total: #total } },
-            Rule::When {
-                when,
-                equals,
-                field,
-                constraints,
-                values,
-            } => {
-                let equals = literal(equals);
-                let prefix = format!("{}_RULE_{index}", object.schema_const);
-                let (statics, constraints) = constraint_list(&prefix, constraints);
-                patterns.push(statics);
-                let values = values.iter().map(literal);
-                quote! {
-                    Rule::When {
-                        when: #when,
-                        equals: #equals,
-                        field: #field,
-                        constraints: #constraints,
-                        values: &[#(#values),*],
-                    }
-                }
-            }
-        })
+        .map(|(index, r)| rule_value(object, index, r, &mut statics))
         .collect();
-    let items = match object.items {
-        Some(element) => {
-            let element = ident(&gateway.objects[element].schema_const);
-            quote! { Some(&#element) }
-        }
-        None => quote! { None },
-    };
-    let docs = doc(&format!("Fields and rules of [`crate::{}`].", object.name));
-    let signature = object.signature.as_ref().map(|items| {
-        let name = signature_const(object);
-        let items = sign_items(gateway, items);
-        let docs = doc(&format!(
-            "The order in which the fields of `{}` are signed.",
-            object.spec_name
-        ));
-        quote! {
-            #docs
-            pub static #name: &[recipe::Field] = #items;
-        }
+    let items = object
+        .items
+        .map(|element| Value::reference(Value::path(name(&gateway.objects[element].schema_const))));
+    statics.push(Static {
+        docs: format!("Fields and rules of [`crate::{}`].", object.name),
+        public: true,
+        name: name(&object.schema_const),
+        ty: "Object".into(),
+        value: Value::fields(
+            "Object",
+            [
+                ("name", Value::str(&object.spec_name)),
+                ("fields", Value::slice(fields)),
+                ("rules", Value::slice(rules)),
+                ("items", Value::option(items)),
+            ],
+        ),
     });
-    quote! {
-        #signature
-        #(#patterns)*
-        #docs
-        pub static #name: Object = Object {
-            name: #spec_name,
-            fields: &[#(#fields),*],
-            rules: &[#(#rules),*],
-            items: #items,
-        };
-    }
+    statics
 }
 
 /// Name of the static holding an object's signature order.
-fn signature_const(object: &ObjectType) -> Ident {
-    format_ident!("{}_SIGNATURE", object.schema_const)
+fn signature_const(object: &ObjectType) -> String {
+    format!("{}_SIGNATURE", object.schema_const)
 }
 
-fn sign_items(gateway: &Gateway, items: &[SignItem]) -> TokenStream {
-    let items = items.iter().map(|item| {
-        let wire = &item.wire;
+fn sign_items(gateway: &Gateway, items: &[SignItem]) -> Value {
+    Value::slice(items.iter().map(|item| {
+        let wire = Value::str(&item.wire);
         match &item.shape {
-            SignShape::Value => quote! { recipe::Field::value(#wire) },
+            SignShape::Value => Value::call("recipe::Field::value", [wire]),
             SignShape::Object(index) => {
                 let order = signature_const(&gateway.objects[*index]);
-                quote! { recipe::Field::object(#wire, #order) }
+                Value::call("recipe::Field::object", [wire, Value::path(order)])
             }
-            SignShape::Each(shape) => {
-                let shape = sign_shape(gateway, shape);
-                quote! { recipe::Field::each(#wire, &#shape) }
-            }
-            SignShape::MapValues => quote! { recipe::Field::map_values(#wire) },
+            SignShape::Each(shape) => Value::call(
+                "recipe::Field::each",
+                [wire, Value::reference(sign_shape(gateway, shape))],
+            ),
+            SignShape::MapValues => Value::call("recipe::Field::map_values", [wire]),
         }
-    });
-    quote! { &[#(#items),*] }
+    }))
 }
 
-fn sign_shape(gateway: &Gateway, shape: &SignShape) -> TokenStream {
+fn sign_shape(gateway: &Gateway, shape: &SignShape) -> Value {
     match shape {
-        SignShape::Value => quote! { recipe::Shape::Value },
-        SignShape::Object(index) => {
-            let order = signature_const(&gateway.objects[*index]);
-            quote! { recipe::Shape::Object(#order) }
-        }
-        SignShape::Each(inner) => {
-            let inner = sign_shape(gateway, inner);
-            quote! { recipe::Shape::Each(&#inner) }
-        }
-        SignShape::MapValues => quote! { recipe::Shape::MapValues },
+        SignShape::Value => Value::path("recipe::Shape::Value"),
+        SignShape::Object(index) => Value::call(
+            "recipe::Shape::Object",
+            [Value::path(signature_const(&gateway.objects[*index]))],
+        ),
+        SignShape::Each(inner) => Value::call(
+            "recipe::Shape::Each",
+            [Value::reference(sign_shape(gateway, inner))],
+        ),
+        SignShape::MapValues => Value::path("recipe::Shape::MapValues"),
     }
 }
 
-fn operation_static(gateway: &Gateway, op: &Operation) -> TokenStream {
-    let name = ident(&op.schema_const);
-    let id = &op.id;
-    let method = closed(op.method);
-    let path = &op.path;
-    let request = ident(&gateway.objects[op.request].schema_const);
+fn operation_static(gateway: &Gateway, op: &Operation) -> Static {
     let response = match op.response {
-        Some(index) => {
-            let name = ident(&gateway.objects[index].schema_const);
-            quote! { &#name }
-        }
-        None => quote! { &NO_RESPONSE },
+        Some(index) => name(&gateway.objects[index].schema_const),
+        None => "NO_RESPONSE".into(),
     };
     let order = |index: Option<usize>| {
         let object = index.map(|i| &gateway.objects[i]);
         match object.filter(|o| o.signature.is_some()) {
-            Some(object) => {
-                let name = signature_const(object);
-                quote! { #name }
-            }
-            None => quote! { &[] },
+            Some(object) => Value::path(signature_const(object)),
+            None => Value::slice([]),
         }
     };
-    let request_signature = order(Some(op.request));
-    let response_signature = order(op.response);
-    let op_headers = headers(&op.headers);
-    let summary = summary(&op.doc);
-    let request_recipes = recipe_refs(gateway, &gateway.objects[op.request].recipes);
-    let response_recipes = recipe_refs(
-        gateway,
-        op.response
-            .map_or(&[][..], |i| &gateway.objects[i].recipes[..]),
-    );
-    let encoding = closed(op.encoding);
-    let answer = answer(&op.answer);
+    let response_recipes = op
+        .response
+        .map_or(&[][..], |i| &gateway.objects[i].recipes[..]);
     let delivery = closed(match op.response {
         Some(_) => Delivery::Call,
         None => Delivery::Redirect,
     });
-    let retryable = op.retryable_result_codes.iter().map(literal);
-    let repeat = closed(op.repeat);
-    let reconcile = &op.reconcile;
-    let result = match &op.result {
-        Some(result) => {
-            let spec = result_spec(result);
-            quote! { Some(&#spec) }
-        }
-        None => quote! { None },
-    };
-    let answer_matches = &op.answer_matches;
-    let docs = doc(&format!(
-        "The `{}` operation: `{} {}`.",
-        op.id,
-        op.method.as_str(),
-        op.path
-    ));
-    quote! {
-        #docs
-        pub static #name: Operation = Operation {
-            id: #id,
-            summary: #summary,
-            method: #method,
-            path: #path,
-            request: &#request,
-            response: #response,
-            request_recipes: #request_recipes,
-            response_recipes: #response_recipes,
-            request_signature: #request_signature,
-            response_signature: #response_signature,
-            retryable_result_codes: &[#(#retryable),*],
-            repeat: #repeat,
-            reconcile: &[#(#reconcile),*],
-            result: #result,
-            answer_matches: &[#(#answer_matches),*],
-            encoding: #encoding,
-            answer: #answer,
-            delivery: #delivery,
-            headers: #op_headers,
-        };
+    let result = op
+        .result
+        .as_ref()
+        .map(|result| Value::reference(result_spec(result)));
+    Static {
+        docs: format!(
+            "The `{}` operation: `{} {}`.",
+            op.id,
+            op.method.as_str(),
+            op.path
+        ),
+        public: true,
+        name: name(&op.schema_const),
+        ty: "Operation".into(),
+        value: Value::fields(
+            "Operation",
+            [
+                ("id", Value::str(&op.id)),
+                ("summary", Value::str(summary(&op.doc))),
+                ("method", closed(op.method)),
+                ("path", Value::str(&op.path)),
+                (
+                    "request",
+                    Value::reference(Value::path(name(&gateway.objects[op.request].schema_const))),
+                ),
+                ("response", Value::reference(Value::path(response))),
+                (
+                    "request_recipes",
+                    recipe_refs(gateway, &gateway.objects[op.request].recipes),
+                ),
+                ("response_recipes", recipe_refs(gateway, response_recipes)),
+                ("request_signature", order(Some(op.request))),
+                ("response_signature", order(op.response)),
+                (
+                    "retryable_result_codes",
+                    Value::slice(op.retryable_result_codes.iter().map(literal)),
+                ),
+                ("repeat", closed(op.repeat)),
+                ("reconcile", Value::strs(&op.reconcile)),
+                ("result", Value::option(result)),
+                ("answer_matches", Value::strs(&op.answer_matches)),
+                ("encoding", closed(op.encoding)),
+                ("answer", answer(&op.answer)),
+                ("delivery", delivery),
+                ("headers", headers(&op.headers)),
+            ],
+        ),
     }
 }
 
 /// `Answer::JSON` for the default, so that most operations read as they did; the full value
 /// otherwise.
-fn answer(answer: &crate::ir::Answer) -> TokenStream {
+fn answer(answer: &crate::ir::Answer) -> Value {
     if answer.encoding == AnswerEncoding::Json && answer.charset == Charset::Utf8 {
-        return quote! { Answer::JSON };
+        return Value::path("Answer::JSON");
     }
-    let encoding = closed(answer.encoding);
-    let charset = closed(answer.charset);
-    let literal = match &answer.literal {
-        Some(text) => quote! { Some(#text) },
-        None => quote! { None },
-    };
-    quote! { Answer { encoding: #encoding, literal: #literal, charset: #charset } }
+    Value::fields(
+        "Answer",
+        [
+            ("encoding", closed(answer.encoding)),
+            ("literal", option_str(&answer.literal)),
+            ("charset", closed(answer.charset)),
+        ],
+    )
 }
 
-fn polling_static(gateway: &Gateway, polling: &Polling) -> TokenStream {
-    let name = ident(&polling.schema_const);
-    let operation = ident(&gateway.operations[polling.operation].schema_const);
-    let status_field = &polling.status_field;
-    let pending = ints(&polling.pending);
-    let first_delay = proc_macro2::Literal::u64_unsuffixed(polling.first_delay_ms);
-    let interval = proc_macro2::Literal::u64_unsuffixed(polling.interval_ms);
-    let deadline = proc_macro2::Literal::u64_unsuffixed(polling.deadline_ms);
-    let docs = doc(&polling.doc);
-    quote! {
-        #docs
-        pub static #name: Polling = Polling {
-            operation: &#operation,
-            status_field: #status_field,
-            pending: &[#(#pending),*],
-            first_delay_ms: #first_delay,
-            interval_ms: #interval,
-            deadline_ms: #deadline,
-        };
+fn polling_static(gateway: &Gateway, polling: &Polling) -> Static {
+    let operation = name(&gateway.operations[polling.operation].schema_const);
+    Static {
+        docs: polling.doc.clone(),
+        public: true,
+        name: name(&polling.schema_const),
+        ty: "Polling".into(),
+        value: Value::fields(
+            "Polling",
+            [
+                ("operation", Value::reference(Value::path(operation))),
+                ("status_field", Value::str(&polling.status_field)),
+                (
+                    "pending",
+                    Value::slice(polling.pending.iter().map(|p| Value::int(p))),
+                ),
+                ("first_delay_ms", Value::int(polling.first_delay_ms)),
+                ("interval_ms", Value::int(polling.interval_ms)),
+                ("deadline_ms", Value::int(polling.deadline_ms)),
+            ],
+        ),
     }
 }
 
-fn headers(headers: &[crate::ir::Header]) -> TokenStream {
-    let items = headers.iter().map(|h| {
-        let name = &h.name;
-        let sensitive = h.sensitive;
+fn headers(headers: &[crate::ir::Header]) -> Value {
+    Value::slice(headers.iter().map(|h| {
         let value = match &h.value {
-            crate::ir::HeaderValue::Credential(c) => quote! { HeaderValue::Credential(#c) },
-            crate::ir::HeaderValue::Uuid => quote! { HeaderValue::Uuid },
-            crate::ir::HeaderValue::IdempotencyKey => quote! { HeaderValue::IdempotencyKey },
-            crate::ir::HeaderValue::Basic(user, password) => {
-                quote! { HeaderValue::Basic(#user, #password) }
+            crate::ir::HeaderValue::Credential(c) => {
+                Value::call("HeaderValue::Credential", [Value::str(c)])
             }
-            crate::ir::HeaderValue::Text(text) => quote! { HeaderValue::Text(#text) },
+            crate::ir::HeaderValue::Uuid => Value::path("HeaderValue::Uuid"),
+            crate::ir::HeaderValue::IdempotencyKey => Value::path("HeaderValue::IdempotencyKey"),
+            crate::ir::HeaderValue::Basic(user, password) => Value::call(
+                "HeaderValue::Basic",
+                [Value::str(user), Value::str(password)],
+            ),
+            crate::ir::HeaderValue::Text(text) => {
+                Value::call("HeaderValue::Text", [Value::str(text)])
+            }
         };
-        quote! { Header { name: #name, value: #value, sensitive: #sensitive } }
-    });
-    quote! { &[#(#items),*] }
+        Value::fields(
+            "Header",
+            [
+                ("name", Value::str(&h.name)),
+                ("value", value),
+                ("sensitive", Value::bool(h.sensitive)),
+            ],
+        )
+    }))
 }
 
 /// The first paragraph of a doc text, on one line: what a command-line help shows.
