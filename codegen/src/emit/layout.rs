@@ -261,18 +261,41 @@ impl Scanner {
         self.state == Lexed::Code && self.braces.last().copied().unwrap_or(true)
     }
 
-    /// Reads one line, handing each byte of its code to `code`.
-    fn line(&mut self, text: &str, mut code: impl FnMut(u8)) -> Line {
+    /// Reads one line, handing each byte of its code to `code` when `wants_code`.
+    fn line(&mut self, text: &str, wants_code: bool, mut code: impl FnMut(u8)) -> Line {
         let bytes = text.as_bytes();
         let mut line = Line::default();
         let mut ends = CodeEnds::default();
         let mut push_code = |ends: &mut CodeEnds, byte: u8| {
             ends.push(byte);
-            code(byte);
+            if wants_code {
+                code(byte);
+            }
         };
         let mut i = 0;
         while i < bytes.len() {
-            let c = bytes[i];
+            // Most of a file is function bodies, where no header is read: there only
+            // literals, comments and brackets change what the lexer knows, and the bytes
+            // between them are taken in one go. Inside a string literal, only its end and
+            // escapes count.
+            match self.state {
+                Lexed::Code if !wants_code && self.braces.last() == Some(&false) => {
+                    while let Some(&c) = bytes.get(i).filter(|c| !is_structural(**c)) {
+                        ends.push(c);
+                        i += 1;
+                    }
+                }
+                Lexed::Str => {
+                    i += bytes[i..]
+                        .iter()
+                        .position(|b| matches!(b, b'"' | b'\\'))
+                        .unwrap_or(bytes.len() - i);
+                }
+                _ => {}
+            }
+            let Some(&c) = bytes.get(i) else {
+                break;
+            };
             let next = bytes.get(i + 1).copied();
             match self.state {
                 Lexed::LineComment => break,
@@ -408,6 +431,14 @@ fn char_literal_closes(bytes: &[u8], at: usize) -> bool {
     bytes.get(at + 1 + width) == Some(&b'\'')
 }
 
+/// Bytes that can change the lexer's state or the bracket nesting in code.
+fn is_structural(byte: u8) -> bool {
+    matches!(
+        byte,
+        b'/' | b'"' | b'r' | b'\'' | b'(' | b')' | b'[' | b']' | b'{' | b'}'
+    )
+}
+
 /// Bytes of identifiers; any non-ASCII byte counts, as only identifiers hold such outside
 /// literals and comments.
 fn is_ident(byte: u8) -> bool {
@@ -461,7 +492,9 @@ fn blank_lines(source: &str) -> Vec<usize> {
             upcoming = Header::default();
         }
         let reads_upcoming = previous_group.is_some() || pending.is_some();
-        let line = scanner.line(text, |byte| {
+        // A settled header ignores what follows: a body's bytes need not be handed over.
+        let wants_code = (in_item_list && !item.settled) || (reads_upcoming && !upcoming.settled);
+        let line = scanner.line(text, wants_code, |byte| {
             if in_item_list {
                 item.push(byte);
             }
