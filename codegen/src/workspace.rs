@@ -2,6 +2,7 @@
 //! the files on disk differ from what the specs produce. Shared by `cargo xtask codegen` and
 //! the drift test, so both judge staleness the same way.
 
+use std::collections::HashSet;
 use std::fs;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -294,7 +295,14 @@ impl Change {
 pub fn compare(root: &Path, targets: &[Target], outputs: &[Output]) -> Vec<Change> {
     let mut changes = Vec::new();
     for output in outputs {
-        match fs::read_to_string(root.join(&output.path)).map(|old| old.replace("\r\n", "\n")) {
+        let on_disk = fs::read_to_string(root.join(&output.path)).map(|old| {
+            if old.contains('\r') {
+                old.replace("\r\n", "\n")
+            } else {
+                old
+            }
+        });
+        match on_disk {
             Ok(old) if old == output.contents => {}
             Ok(old) => changes.push(Change::Modified {
                 path: output.path.clone(),
@@ -307,6 +315,7 @@ pub fn compare(root: &Path, targets: &[Target], outputs: &[Output]) -> Vec<Chang
             }),
         }
     }
+    let generated: HashSet<&Path> = outputs.iter().map(|o| o.path.as_path()).collect();
     let owned_dirs = targets
         .iter()
         .map(|t| t.out_dir.as_path())
@@ -318,7 +327,7 @@ pub fn compare(root: &Path, targets: &[Target], outputs: &[Output]) -> Vec<Chang
             if path.file_name().is_some_and(|name| name == KEPT_CHANGELOG) {
                 continue;
             }
-            if !outputs.iter().any(|o| o.path == path) {
+            if !generated.contains(path.as_path()) {
                 let old = fs::read_to_string(root.join(&path)).unwrap_or_default();
                 changes.push(Change::Removed { path, old });
             }

@@ -161,7 +161,13 @@ fn doc_lines_into(text: &str, out: &mut String) {
 /// quotes, backslashes and control characters escaped, other characters kept as they are.
 pub(super) fn string_literal_into(text: &str, out: &mut String) {
     out.push('"');
-    let mut chars = text.chars().peekable();
+    // Spec texts are mostly printable ASCII, which stays as it is: taken a run at a time.
+    let plain = text
+        .bytes()
+        .position(|b| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\')
+        .unwrap_or(text.len());
+    out.push_str(&text[..plain]);
+    let mut chars = text[plain..].chars().peekable();
     while let Some(ch) = chars.next() {
         match ch {
             // `\0` before a digit would read as an octal escape to a reader (and to clippy).
