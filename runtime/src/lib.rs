@@ -26,10 +26,10 @@ pub mod reply;
 pub use oneclick_schema as schema;
 pub mod scrub;
 pub mod secret;
-#[doc(hidden)]
-pub mod serde_helpers;
 pub mod signature;
 pub mod validate;
+#[doc(hidden)]
+pub mod wire;
 
 pub use checked::{Checked, Constrained};
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -15,7 +15,15 @@ use crate::schema::{
 /// Serialize `value` and validate it against `object` as it will be sent: with the spec's
 /// `const` values in place, which no request type holds. Every violation, JSON-pointer paths.
 pub fn validate<T: Serialize>(object: &'static Object, value: &T) -> Result<(), Violations> {
-    match serde_json::to_value(value) {
+    validate_serialized(object, serde_json::to_value(value))
+}
+
+/// The part of [`validate`] that does not depend on the type, compiled once.
+fn validate_serialized(
+    object: &'static Object,
+    serialized: serde_json::Result<Value>,
+) -> Result<(), Violations> {
+    match serialized {
         Ok(mut json) => {
             with_constants(object, &mut json);
             into_result(validate_value(object, &json))

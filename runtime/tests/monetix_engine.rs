@@ -390,13 +390,18 @@ struct SaleResponse {
     redirect_data: Option<RedirectData>,
 }
 
-#[derive(serde::Deserialize, Debug, PartialEq)]
+#[derive(Debug, PartialEq)]
 struct RedirectData {
-    #[serde(
-        default,
-        deserialize_with = "oneclick_runtime::serde_helpers::map_or_empty_list"
-    )]
     body: Option<BTreeMap<String, String>>,
+}
+
+impl<'de> serde::Deserialize<'de> for RedirectData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut object = oneclick_runtime::wire::Reader::new(deserializer, "struct RedirectData")?;
+        Ok(Self {
+            body: object.optional_map("body")?,
+        })
+    }
 }
 
 #[tokio::test]

@@ -17,6 +17,7 @@ pub mod registry;
 mod scalars;
 mod schema;
 mod wire_doc;
+mod wire_impls;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};

@@ -4,14 +4,12 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-use syn::ext::IdentExt;
-
-use super::{doc, ident, rust_type, wire_doc};
+use super::{doc, ident, rust_type, wire_doc, wire_impls};
 use crate::ir::{
     Auto, Case, Direction, Field, Gateway, Literal, ObjectType, Preset, TypeRef, Variants,
 };
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
 
 pub(super) fn objects(gateway: &Gateway) -> TokenStream {
     let items: Vec<TokenStream> = gateway.objects.iter().map(|o| object(gateway, o)).collect();
@@ -25,13 +23,7 @@ pub(super) fn objects(gateway: &Gateway) -> TokenStream {
         .iter()
         .any(|o| has_sensitive_field(gateway, o));
     let fmt_import = needs_fmt.then(|| quote! { use std::fmt; });
-    let needs_rt = gateway.objects.iter().any(|o| {
-        o.direction == Direction::Request
-            || o.fields
-                .iter()
-                .any(|f| matches!(f.ty, TypeRef::Map(_)) || mentions_scalar(&f.ty))
-    });
-    let rt_import = needs_rt.then(|| quote! { use oneclick_runtime as rt; });
+    let rt_import = (!gateway.objects.is_empty()).then(|| quote! { use oneclick_runtime as rt; });
     quote! {
         #fmt_import
 
@@ -74,14 +66,6 @@ fn used_types(gateway: &Gateway) -> BTreeSet<String> {
     out
 }
 
-fn mentions_scalar(ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Scalar(_) => true,
-        TypeRef::List(inner) | TypeRef::Map(inner) => mentions_scalar(inner),
-        _ => false,
-    }
-}
-
 /// Whether the struct itself holds a sensitive field; variant enums hold only fields whose
 /// types redact themselves (lowering checks that).
 fn has_sensitive_field(gateway: &Gateway, object: &ObjectType) -> bool {
@@ -116,9 +100,10 @@ fn list_message(gateway: &Gateway, object: &ObjectType, element: usize) -> Token
     let name = ident(&object.name);
     let docs = doc(&object.doc);
     let element = ident(&gateway.objects[element].name);
+    let serialize = wire_impls::list_message_serialize(object);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             /// The elements, in the order the gateway sent them.
@@ -140,6 +125,8 @@ fn list_message(gateway: &Gateway, object: &ObjectType, element: usize) -> Token
                 Ok(Self { items, unrecognized })
             }
         }
+
+        #serialize
     }
 }
 
@@ -177,7 +164,7 @@ fn object(gateway: &Gateway, object: &ObjectType) -> TokenStream {
         let field = ident(&v.rust_field);
         let ty = ident(&v.name);
         let docs = doc(&v.doc);
-        quote! { #docs #[serde(flatten)] pub #field: #ty, }
+        quote! { #docs pub #field: #ty, }
     });
     let enums = object
         .variants
@@ -186,7 +173,6 @@ fn object(gateway: &Gateway, object: &ObjectType) -> TokenStream {
     let other = object.open.then(|| {
         quote! {
             /// Fields the spec does not name, kept as the gateway sent them.
-            #[serde(flatten)]
             pub other: std::collections::BTreeMap<String, serde_json::Value>,
         }
     });
@@ -199,9 +185,10 @@ fn object(gateway: &Gateway, object: &ObjectType) -> TokenStream {
     let builder =
         (object.direction == Direction::Request).then(|| request_impl(gateway, object, &fields));
     let wherever_sent = wherever_sent_impl(gateway, object, &fields);
+    let serde_impls = wire_impls::struct_impls(object, &fields);
     quote! {
         #docs
-        #[derive(#derive_debug #derive_default Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(#derive_debug #derive_default Clone, PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#declarations)*
@@ -209,6 +196,7 @@ fn object(gateway: &Gateway, object: &ObjectType) -> TokenStream {
             #other
         }
 
+        #serde_impls
         #builder
         #wherever_sent
         #debug_impl
@@ -298,21 +286,10 @@ fn field_declaration(
         doc(&text)
     };
     let ty = rust_type(gateway, &field.ty, direction);
-    let wire = &field.wire;
-    // Serde names a field after its identifier without `r#`; a `self_` still needs a rename.
-    let rename = (name.unraw() != field.wire).then(|| quote! { rename = #wire, });
-    // Some platforms serialise an empty object as `[]`; answers decode it as an empty map.
-    let lenient_map = (direction == Direction::Response && matches!(field.ty, TypeRef::Map(_)))
-        .then(|| quote! { deserialize_with = "rt::serde_helpers::map_or_empty_list", });
     if field.required {
-        let attr = rename.map(|r| quote! { #[serde(#r)] });
-        quote! { #docs #attr #visibility #name: #ty, }
+        quote! { #docs #visibility #name: #ty, }
     } else {
-        quote! {
-            #docs
-            #[serde(#rename default, #lenient_map skip_serializing_if = "Option::is_none")]
-            #visibility #name: Option<#ty>,
-        }
+        quote! { #docs #visibility #name: Option<#ty>, }
     }
 }
 
@@ -332,14 +309,20 @@ fn variants_enum(gateway: &Gateway, object: &ObjectType, variants: &Variants) ->
         });
         quote! { #docs #variant { #(#fields)* }, }
     });
+    let serde_impls = wire_impls::variants_impls(object, variants, |case| {
+        case_fields(object, case)
+            .map(|f| (f.clone(), case.required.contains(&f.wire)))
+            .collect()
+    });
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum #name {
             #(#cases)*
         }
+
+        #serde_impls
     }
 }
 

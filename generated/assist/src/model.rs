@@ -11,9 +11,24 @@ use crate::types::{
 };
 
 /// The merchant's web-service credentials; filled in by the client.
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Merchant {}
+
+impl Serialize for Merchant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new().finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Merchant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::wire::Reader::new(deserializer, "struct Merchant")?;
+        Ok(Self {})
+    }
+}
 
 impl Merchant {
     /// An empty value; set fields with the setters.
@@ -29,83 +44,171 @@ impl Merchant {
 }
 
 /// A card stored for a customer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StoredCard {
     /// Token of the stored card.
     pub token: String,
     /// Last 4 digits of the card number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post: Option<String>,
     /// First 6 digits of the card number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bin: Option<i64>,
     /// Payment system of the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
     /// Name of the issuing bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank: Option<String>,
     /// Month and year of card expiration, `MM.YYYY`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire: Option<rt::MonthYear>,
     /// Whether the card is valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Whether entering the CVC is required for authorisation.
-    #[serde(rename = "needCVC", default, skip_serializing_if = "Option::is_none")]
     pub need_cvc: Option<bool>,
     /// Media data of the card (its appearance); empty when Assist has none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assets: Option<Vec<CardAsset>>,
 }
 
+impl Serialize for StoredCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("token", &self.token)
+            .optional("post", &self.post)
+            .optional("bin", &self.bin)
+            .optional("brand", &self.brand)
+            .optional("bank", &self.bank)
+            .optional("expire", &self.expire)
+            .optional("active", &self.active)
+            .optional("needCVC", &self.need_cvc)
+            .optional("assets", &self.assets)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for StoredCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct StoredCard")?;
+        Ok(Self {
+            token: object.required("token")?,
+            post: object.optional("post")?,
+            bin: object.optional("bin")?,
+            brand: object.optional("brand")?,
+            bank: object.optional("bank")?,
+            expire: object.optional("expire")?,
+            active: object.optional("active")?,
+            need_cvc: object.optional("needCVC")?,
+            assets: object.optional("assets")?,
+        })
+    }
+}
+
 /// A graphic component of the card's design.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CardAsset {
     /// Type of card design graphic component, e.g. ICON, BRAND_LOGO, CARD_BACKGROUND.
-    #[serde(rename = "assetType", default, skip_serializing_if = "Option::is_none")]
     pub asset_type: Option<String>,
     /// Alternative text; may be null.
-    #[serde(rename = "altText", default, skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     /// Payment system type, e.g. VISA, MC.
-    #[serde(rename = "paymentType", default, skip_serializing_if = "Option::is_none")]
     pub payment_type: Option<String>,
     /// The files of the component.
-    #[serde(rename = "assetData", default, skip_serializing_if = "Option::is_none")]
     pub asset_data: Option<Vec<AssetData>>,
 }
 
+impl Serialize for CardAsset {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("assetType", &self.asset_type)
+            .optional("altText", &self.alt_text)
+            .optional("paymentType", &self.payment_type)
+            .optional("assetData", &self.asset_data)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CardAsset {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct CardAsset")?;
+        Ok(Self {
+            asset_type: object.optional("assetType")?,
+            alt_text: object.optional("altText")?,
+            payment_type: object.optional("paymentType")?,
+            asset_data: object.optional("assetData")?,
+        })
+    }
+}
+
 /// A file of a card design component.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AssetData {
     /// URL of the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Image file format, e.g. image/png.
-    #[serde(rename = "mediaType", default, skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
     /// Image width in pixels; may be null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// Image height in pixels; may be null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
 }
 
+impl Serialize for AssetData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("url", &self.url)
+            .optional("mediaType", &self.media_type)
+            .optional("width", &self.width)
+            .optional("height", &self.height)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for AssetData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct AssetData")?;
+        Ok(Self {
+            url: object.optional("url")?,
+            media_type: object.optional("mediaType")?,
+            width: object.optional("width")?,
+            height: object.optional("height")?,
+        })
+    }
+}
+
 /// The stored card to pay with.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentToken {
     /// Token of the stored card.
-    #[serde(rename = "Token")]
     pub token: CardToken,
     /// The customer the card belongs to.
-    #[serde(rename = "CustomerNumber")]
     pub customer_number: CustomerNumber,
+}
+
+impl Serialize for PaymentToken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("Token", &self.token)
+            .field("CustomerNumber", &self.customer_number)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentToken {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct PaymentToken")?;
+        Ok(Self {
+            token: object.required("Token")?,
+            customer_number: object.required("CustomerNumber")?,
+        })
+    }
 }
 
 impl PaymentToken {
@@ -122,15 +225,35 @@ impl PaymentToken {
 }
 
 /// The body of an `orderresult` answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderResultAnswer {
     /// The orders found; empty when none matches.
     pub orders: Vec<ResultOrder>,
 }
 
+impl Serialize for OrderResultAnswer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new().field("orders", &self.orders).finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderResultAnswer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct OrderResultAnswer",
+        )?;
+        Ok(Self {
+            orders: object.required("orders")?,
+        })
+    }
+}
+
 /// An order and what happened to it, as the orderresult web service reports it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ResultOrder {
     /// The order's number in IPS Assist: the reference for cancel and recurrent payments.
@@ -138,77 +261,156 @@ pub struct ResultOrder {
     /// The merchant's order number.
     pub ordernumber: String,
     /// Whether the order was made in test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub testmode: Option<String>,
     /// The comment of the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ordercomment: Option<String>,
     /// Order amount, as sent (`4.00`).
     pub orderamount: String,
     /// Order currency.
     pub ordercurrency: String,
     /// Date and time of the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orderdate: Option<String>,
     /// The state of the order.
     pub orderstate: OrderState,
     /// The customer's data; GATEWAYS.md does not list its fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<serde_json::Value>,
     /// The signature data of the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkdata: Option<CheckData>,
     /// The operations on the order: payment, cancel, refund.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<OrderOperation>>,
 }
 
+impl Serialize for ResultOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("billnumber", &self.billnumber)
+            .field("ordernumber", &self.ordernumber)
+            .optional("testmode", &self.testmode)
+            .optional("ordercomment", &self.ordercomment)
+            .field("orderamount", &self.orderamount)
+            .field("ordercurrency", &self.ordercurrency)
+            .optional("orderdate", &self.orderdate)
+            .field("orderstate", &self.orderstate)
+            .optional("customer", &self.customer)
+            .optional("checkdata", &self.checkdata)
+            .optional("operations", &self.operations)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ResultOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct ResultOrder")?;
+        Ok(Self {
+            billnumber: object.required("billnumber")?,
+            ordernumber: object.required("ordernumber")?,
+            testmode: object.optional("testmode")?,
+            ordercomment: object.optional("ordercomment")?,
+            orderamount: object.required("orderamount")?,
+            ordercurrency: object.required("ordercurrency")?,
+            orderdate: object.optional("orderdate")?,
+            orderstate: object.required("orderstate")?,
+            customer: object.optional("customer")?,
+            checkdata: object.optional("checkdata")?,
+            operations: object.optional("operations")?,
+        })
+    }
+}
+
 /// The signature data of an order in an orderresult answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckData {
     /// When the answer was made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub packetdate: Option<String>,
     /// Assist's RSA signature, kept as sent; this client does not check it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
 }
 
+impl Serialize for CheckData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("packetdate", &self.packetdate)
+            .optional("signature", &self.signature)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CheckData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct CheckData")?;
+        Ok(Self {
+            packetdate: object.optional("packetdate")?,
+            signature: object.optional("signature")?,
+        })
+    }
+}
+
 /// One operation on an order.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderOperation {
     /// The kind of operation, e.g. payment or cancel.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operationtype: Option<String>,
     /// Amount of the operation, as sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Currency of the operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Assist's response code; AS000 is approval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responsecode: Option<String>,
     /// The message of the response code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The message for the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customermessage: Option<String>,
     /// The issuer's approval code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approvalcode: Option<String>,
     /// The masked card number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meannumber: Option<String>,
     /// The cardholder's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cardholder: Option<String>,
     /// The card's expiry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cardexpirationdate: Option<String>,
+}
+
+impl Serialize for OrderOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("operationtype", &self.operationtype)
+            .optional("amount", &self.amount)
+            .optional("currency", &self.currency)
+            .optional("responsecode", &self.responsecode)
+            .optional("message", &self.message)
+            .optional("customermessage", &self.customermessage)
+            .optional("approvalcode", &self.approvalcode)
+            .optional("meannumber", &self.meannumber)
+            .optional("cardholder", &self.cardholder)
+            .optional("cardexpirationdate", &self.cardexpirationdate)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct OrderOperation")?;
+        Ok(Self {
+            operationtype: object.optional("operationtype")?,
+            amount: object.optional("amount")?,
+            currency: object.optional("currency")?,
+            responsecode: object.optional("responsecode")?,
+            message: object.optional("message")?,
+            customermessage: object.optional("customermessage")?,
+            approvalcode: object.optional("approvalcode")?,
+            meannumber: object.optional("meannumber")?,
+            cardholder: object.optional("cardholder")?,
+            cardexpirationdate: object.optional("cardexpirationdate")?,
+        })
+    }
 }
 
 /// Card data and secrets print as `***`.
@@ -230,23 +432,46 @@ impl fmt::Debug for OrderOperation {
 }
 
 /// The body of an `rp` answer: the merchant-initiated payment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecurrentResult {
     /// The new payment's number in IPS Assist.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billnumber: Option<String>,
     /// Assist's response code; AS000 is approval.
     pub responsecode: String,
     /// The message of the response code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The issuer's approval code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approvalcode: Option<String>,
     /// The state of the new payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orderstate: Option<OrderState>,
+}
+
+impl Serialize for RecurrentResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("billnumber", &self.billnumber)
+            .field("responsecode", &self.responsecode)
+            .optional("message", &self.message)
+            .optional("approvalcode", &self.approvalcode)
+            .optional("orderstate", &self.orderstate)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RecurrentResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct RecurrentResult")?;
+        Ok(Self {
+            billnumber: object.optional("billnumber")?,
+            responsecode: object.required("responsecode")?,
+            message: object.optional("message")?,
+            approvalcode: object.optional("approvalcode")?,
+            orderstate: object.optional("orderstate")?,
+        })
+    }
 }
 
 /// Whose cards.
@@ -262,7 +487,7 @@ pub struct RecurrentResult {
 /// - `merchant.password`: the credential `password`
 ///
 /// From `spec/assist.yaml`, line 262 (operation `list_cards`, line 252).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListCardsRequest {
     /// The merchant's credentials.
@@ -270,8 +495,30 @@ pub struct ListCardsRequest {
     /// The merchant's internal customer identification.
     pub customernumber: CustomerNumber,
     /// Language of the answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<Language>,
+}
+
+impl Serialize for ListCardsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("merchant", &self.merchant)
+            .field("customernumber", &self.customernumber)
+            .optional("language", &self.language)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ListCardsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct ListCardsRequest")?;
+        Ok(Self {
+            merchant: object.required("merchant")?,
+            customernumber: object.required("customernumber")?,
+            language: object.optional("language")?,
+        })
+    }
 }
 
 impl ListCardsRequest {
@@ -299,7 +546,7 @@ impl ListCardsRequest {
 
 /// The customer's cards, a JSON array. An element that is no card (seed 002 shows
 /// `{"":"4724"}`) lands in `unrecognized` instead of failing the list.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListCardsResponse {
     /// The elements, in the order the gateway sent them.
@@ -324,6 +571,15 @@ impl<'de> Deserialize<'de> for ListCardsResponse {
     }
 }
 
+impl Serialize for ListCardsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("items", &self.items)
+            .field("unrecognized", &self.unrecognized)
+            .finish(serializer)
+    }
+}
+
 /// Which card of which customer.
 ///
 /// # On the wire
@@ -337,7 +593,7 @@ impl<'de> Deserialize<'de> for ListCardsResponse {
 /// - `merchant.password`: the credential `password`
 ///
 /// From `spec/assist.yaml`, line 311 (operation `remove_card`, line 301).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveCardRequest {
     /// The merchant's credentials.
@@ -345,10 +601,37 @@ pub struct RemoveCardRequest {
     /// Token of the stored card.
     pub token: CardToken,
     /// Language of authorized pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<Language>,
     /// The merchant's internal customer identification.
     pub customernumber: CustomerNumber,
+}
+
+impl Serialize for RemoveCardRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("merchant", &self.merchant)
+            .field("token", &self.token)
+            .optional("language", &self.language)
+            .field("customernumber", &self.customernumber)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveCardRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct RemoveCardRequest",
+        )?;
+        Ok(Self {
+            merchant: object.required("merchant")?,
+            token: object.required("token")?,
+            language: object.optional("language")?,
+            customernumber: object.required("customernumber")?,
+        })
+    }
 }
 
 impl RemoveCardRequest {
@@ -380,11 +663,31 @@ impl RemoveCardRequest {
 }
 
 /// The confirmation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveCardResponse {
     /// The confirmation, e.g. "Token ... is removed".
     pub message: String,
+}
+
+impl Serialize for RemoveCardResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new().field("message", &self.message).finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RemoveCardResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct RemoveCardResponse",
+        )?;
+        Ok(Self {
+            message: object.required("message")?,
+        })
+    }
 }
 
 /// The order and the stored card.
@@ -400,30 +703,54 @@ pub struct RemoveCardResponse {
 /// - `Password`: the credential `password`
 ///
 /// From `spec/assist.yaml`, line 347 (operation `token_pay`, line 331).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenPayRequest {
     /// The merchant's order number.
-    #[serde(rename = "OrderNumber")]
     pub order_number: OrderNumber,
     /// Order amount.
-    #[serde(rename = "OrderAmount")]
     pub order_amount: Amount,
     /// Order currency.
-    #[serde(rename = "OrderCurrency")]
     pub order_currency: Currency,
     /// Language of the pages.
-    #[serde(rename = "Language", default, skip_serializing_if = "Option::is_none")]
     pub language: Option<Language>,
     /// IP address of the customer.
-    #[serde(rename = "ClientIP", default, skip_serializing_if = "Option::is_none")]
     pub client_ip: Option<ClientIp>,
     /// The kind of token; 5 for a One Click stored card.
-    #[serde(rename = "TokenType")]
     pub token_type: TokenType,
     /// The stored card: sent as the JSON text {"Token", "CustomerNumber"}.
-    #[serde(rename = "PaymentToken")]
     pub payment_token: PaymentToken,
+}
+
+impl Serialize for TokenPayRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("OrderNumber", &self.order_number)
+            .field("OrderAmount", &self.order_amount)
+            .field("OrderCurrency", &self.order_currency)
+            .optional("Language", &self.language)
+            .optional("ClientIP", &self.client_ip)
+            .field("TokenType", &self.token_type)
+            .field("PaymentToken", &self.payment_token)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for TokenPayRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct TokenPayRequest")?;
+        Ok(Self {
+            order_number: object.required("OrderNumber")?,
+            order_amount: object.required("OrderAmount")?,
+            order_currency: object.required("OrderCurrency")?,
+            language: object.optional("Language")?,
+            client_ip: object.optional("ClientIP")?,
+            token_type: object.required("TokenType")?,
+            payment_token: object.required("PaymentToken")?,
+        })
+    }
 }
 
 impl TokenPayRequest {
@@ -466,12 +793,26 @@ impl TokenPayRequest {
 }
 
 /// The answer of the payment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TokenPayResponse {
     /// Fields the spec does not name, kept as the gateway sent them.
-    #[serde(flatten)]
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Serialize for TokenPayResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new().other(&self.other).finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for TokenPayResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let object = rt::wire::Reader::new(deserializer, "struct TokenPayResponse")?;
+        Ok(Self { other: object.rest() })
+    }
 }
 
 /// An order for the payment page.
@@ -488,59 +829,69 @@ pub struct TokenPayResponse {
 /// Signed with a md5 digest by the recipe `order_check_value`.
 ///
 /// From `spec/assist.yaml`, line 381 (operation `payment_page_order`, line 368).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentPageOrderRequest {
     /// The merchant's order number.
-    #[serde(rename = "OrderNumber")]
     pub order_number: OrderNumber,
     /// Order amount.
-    #[serde(rename = "OrderAmount")]
     pub order_amount: Amount,
     /// Order currency.
-    #[serde(rename = "OrderCurrency", default, skip_serializing_if = "Option::is_none")]
     pub order_currency: Option<Currency>,
     /// Language of the payment page.
-    #[serde(rename = "Language", default, skip_serializing_if = "Option::is_none")]
     pub language: Option<Language>,
     /// The customer whose saved card pays; never with the recurring parameters.
-    #[serde(rename = "CustomerNumber", default, skip_serializing_if = "Option::is_none")]
     pub customer_number: Option<CustomerNumber>,
     /// Recurring payment indicator.
-    #[serde(
-        rename = "RecurringIndicator",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub recurring_indicator: Option<RecurringIndicator>,
     /// Minimum amount of the recurring payments; required when RecurringIndicator is 1.
-    #[serde(
-        rename = "RecurringMinAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub recurring_min_amount: Option<Amount>,
     /// Maximum amount of the recurring payments; required when RecurringIndicator is 1.
-    #[serde(
-        rename = "RecurringMaxAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub recurring_max_amount: Option<Amount>,
     /// Frequency of the recurring payments in days, up to 3 digits; required when RecurringIndicator is 1.
-    #[serde(
-        rename = "RecurringPeriod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub recurring_period: Option<RecurringPeriod>,
     /// The end date of the recurring payments, DD.MM.YYYY; required when RecurringIndicator is 1.
-    #[serde(
-        rename = "RecurringMaxDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub recurring_max_date: Option<RecurringMaxDate>,
+}
+
+impl Serialize for PaymentPageOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("OrderNumber", &self.order_number)
+            .field("OrderAmount", &self.order_amount)
+            .optional("OrderCurrency", &self.order_currency)
+            .optional("Language", &self.language)
+            .optional("CustomerNumber", &self.customer_number)
+            .optional("RecurringIndicator", &self.recurring_indicator)
+            .optional("RecurringMinAmount", &self.recurring_min_amount)
+            .optional("RecurringMaxAmount", &self.recurring_max_amount)
+            .optional("RecurringPeriod", &self.recurring_period)
+            .optional("RecurringMaxDate", &self.recurring_max_date)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentPageOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct PaymentPageOrderRequest",
+        )?;
+        Ok(Self {
+            order_number: object.required("OrderNumber")?,
+            order_amount: object.required("OrderAmount")?,
+            order_currency: object.optional("OrderCurrency")?,
+            language: object.optional("Language")?,
+            customer_number: object.optional("CustomerNumber")?,
+            recurring_indicator: object.optional("RecurringIndicator")?,
+            recurring_min_amount: object.optional("RecurringMinAmount")?,
+            recurring_max_amount: object.optional("RecurringMaxAmount")?,
+            recurring_period: object.optional("RecurringPeriod")?,
+            recurring_max_date: object.optional("RecurringMaxDate")?,
+        })
+    }
 }
 
 impl PaymentPageOrderRequest {
@@ -629,15 +980,37 @@ impl PaymentPageOrderRequest {
 /// - `Format`: always `5`
 ///
 /// From `spec/assist.yaml`, line 445 (operation `order_result`, line 432).
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderResultRequest {
     /// The order's number in IPS Assist.
-    #[serde(rename = "Billnumber", default, skip_serializing_if = "Option::is_none")]
     pub billnumber: Option<BillNumber>,
     /// The merchant's order number.
-    #[serde(rename = "Ordernumber", default, skip_serializing_if = "Option::is_none")]
     pub ordernumber: Option<OrderNumber>,
+}
+
+impl Serialize for OrderResultRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("Billnumber", &self.billnumber)
+            .optional("Ordernumber", &self.ordernumber)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderResultRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct OrderResultRequest",
+        )?;
+        Ok(Self {
+            billnumber: object.optional("Billnumber")?,
+            ordernumber: object.optional("Ordernumber")?,
+        })
+    }
 }
 
 impl OrderResultRequest {
@@ -669,11 +1042,33 @@ impl OrderResultRequest {
 }
 
 /// The orders found; with a salt configured, each order's `checkvalue` is verified.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderResultResponse {
     /// The orders found.
     pub orderresult: OrderResultAnswer,
+}
+
+impl Serialize for OrderResultResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("orderresult", &self.orderresult)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderResultResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct OrderResultResponse",
+        )?;
+        Ok(Self {
+            orderresult: object.required("orderresult")?,
+        })
+    }
 }
 
 /// Which order, and how much of it.
@@ -690,18 +1085,41 @@ pub struct OrderResultResponse {
 /// - `Format`: always `5`
 ///
 /// From `spec/assist.yaml`, line 484 (operation `cancel_order`, line 470).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelOrderRequest {
     /// The order's number in IPS Assist.
-    #[serde(rename = "Billnumber")]
     pub billnumber: BillNumber,
     /// The amount to cancel; the whole order when absent.
-    #[serde(rename = "Amount", default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// The currency of `Amount`.
-    #[serde(rename = "Currency", default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
+}
+
+impl Serialize for CancelOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("Billnumber", &self.billnumber)
+            .optional("Amount", &self.amount)
+            .optional("Currency", &self.currency)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct CancelOrderRequest",
+        )?;
+        Ok(Self {
+            billnumber: object.required("Billnumber")?,
+            amount: object.optional("Amount")?,
+            currency: object.optional("Currency")?,
+        })
+    }
 }
 
 impl CancelOrderRequest {
@@ -734,11 +1152,31 @@ impl CancelOrderRequest {
 }
 
 /// The cancellation; GATEWAYS.md gives `{"wscancel": {...}}` without its fields.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CancelOrderResponse {
     /// What Assist says about the cancellation.
     pub wscancel: serde_json::Value,
+}
+
+impl Serialize for CancelOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new().field("wscancel", &self.wscancel).finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct CancelOrderResponse",
+        )?;
+        Ok(Self {
+            wscancel: object.required("wscancel")?,
+        })
+    }
 }
 
 /// The first payment and the amount to charge.
@@ -755,18 +1193,41 @@ pub struct CancelOrderResponse {
 /// - `Format`: always `5`
 ///
 /// From `spec/assist.yaml`, line 525 (operation `recurrent_payment`, line 501).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecurrentPaymentRequest {
     /// The billnumber of the first payment, made with RecurringIndicator=1.
-    #[serde(rename = "BillNumber")]
     pub bill_number: BillNumber,
     /// The amount to charge.
-    #[serde(rename = "Amount")]
     pub amount: Amount,
     /// The currency.
-    #[serde(rename = "Currency")]
     pub currency: Currency,
+}
+
+impl Serialize for RecurrentPaymentRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("BillNumber", &self.bill_number)
+            .field("Amount", &self.amount)
+            .field("Currency", &self.currency)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RecurrentPaymentRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct RecurrentPaymentRequest",
+        )?;
+        Ok(Self {
+            bill_number: object.required("BillNumber")?,
+            amount: object.required("Amount")?,
+            currency: object.required("Currency")?,
+        })
+    }
 }
 
 impl RecurrentPaymentRequest {
@@ -787,15 +1248,33 @@ impl RecurrentPaymentRequest {
 }
 
 /// The payment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RecurrentPaymentResponse {
     /// The new payment.
     pub rp: RecurrentResult,
 }
 
+impl Serialize for RecurrentPaymentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new().field("rp", &self.rp).finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RecurrentPaymentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct RecurrentPaymentResponse",
+        )?;
+        Ok(Self { rp: object.required("rp")? })
+    }
+}
+
 /// A payment result.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentNotification {
     /// The enterprise identifier in IPS Assist.
@@ -805,43 +1284,87 @@ pub struct PaymentNotification {
     /// The order's number in IPS Assist.
     pub billnumber: String,
     /// Whether the order was made in test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub testmode: Option<String>,
     /// Order amount, as sent (`4.00`).
     pub orderamount: String,
     /// Order currency.
     pub ordercurrency: String,
     /// Amount of the operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Currency of the operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// The state of the order.
     pub orderstate: OrderState,
     /// Assist's response code; AS000 is approval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responsecode: Option<String>,
     /// The message of the response code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The issuer's approval code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approvalcode: Option<String>,
     /// The masked card number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meannumber: Option<String>,
     /// The cardholder's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cardholder: Option<String>,
     /// The kind of operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operationtype: Option<String>,
     /// When the notification was made; the answer repeats it.
     pub packetdate: String,
     /// Assist's RSA signature, kept as sent; this client does not check it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
+}
+
+impl Serialize for PaymentNotification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("merchant_id", &self.merchant_id)
+            .field("ordernumber", &self.ordernumber)
+            .field("billnumber", &self.billnumber)
+            .optional("testmode", &self.testmode)
+            .field("orderamount", &self.orderamount)
+            .field("ordercurrency", &self.ordercurrency)
+            .optional("amount", &self.amount)
+            .optional("currency", &self.currency)
+            .field("orderstate", &self.orderstate)
+            .optional("responsecode", &self.responsecode)
+            .optional("message", &self.message)
+            .optional("approvalcode", &self.approvalcode)
+            .optional("meannumber", &self.meannumber)
+            .optional("cardholder", &self.cardholder)
+            .optional("operationtype", &self.operationtype)
+            .field("packetdate", &self.packetdate)
+            .optional("signature", &self.signature)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentNotification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct PaymentNotification",
+        )?;
+        Ok(Self {
+            merchant_id: object.required("merchant_id")?,
+            ordernumber: object.required("ordernumber")?,
+            billnumber: object.required("billnumber")?,
+            testmode: object.optional("testmode")?,
+            orderamount: object.required("orderamount")?,
+            ordercurrency: object.required("ordercurrency")?,
+            amount: object.optional("amount")?,
+            currency: object.optional("currency")?,
+            orderstate: object.required("orderstate")?,
+            responsecode: object.optional("responsecode")?,
+            message: object.optional("message")?,
+            approvalcode: object.optional("approvalcode")?,
+            meannumber: object.optional("meannumber")?,
+            cardholder: object.optional("cardholder")?,
+            operationtype: object.optional("operationtype")?,
+            packetdate: object.required("packetdate")?,
+            signature: object.optional("signature")?,
+        })
+    }
 }
 
 /// Card data and secrets print as `***`.

@@ -14,30 +14,54 @@ use crate::types::{
 };
 
 /// Additional purchase data related to the customer.
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Customer {
     /// Customer's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<CustomerName>,
     /// Customer's e-mail address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<Email>,
     /// Home phone.
-    #[serde(rename = "homePhone", default, skip_serializing_if = "Option::is_none")]
     pub home_phone: Option<Phone>,
     /// Work phone.
-    #[serde(rename = "workPhone", default, skip_serializing_if = "Option::is_none")]
     pub work_phone: Option<Phone>,
     /// Mobile phone.
-    #[serde(rename = "mobilePhone", default, skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<Phone>,
     /// The customer's account at the e-shop.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<CustomerAccount>,
     /// How the customer logged in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login: Option<CustomerLogin>,
+}
+
+impl Serialize for Customer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("name", &self.name)
+            .optional("email", &self.email)
+            .optional("homePhone", &self.home_phone)
+            .optional("workPhone", &self.work_phone)
+            .optional("mobilePhone", &self.mobile_phone)
+            .optional("account", &self.account)
+            .optional("login", &self.login)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Customer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Customer")?;
+        Ok(Self {
+            name: object.optional("name")?,
+            email: object.optional("email")?,
+            home_phone: object.optional("homePhone")?,
+            work_phone: object.optional("workPhone")?,
+            mobile_phone: object.optional("mobilePhone")?,
+            account: object.optional("account")?,
+            login: object.optional("login")?,
+        })
+    }
 }
 
 impl Customer {
@@ -104,33 +128,58 @@ impl Customer {
 }
 
 /// The customer's account at the e-shop.
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CustomerAccount {
     /// When the account was created.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<IsoDateTime>,
     /// When the account was last changed.
-    #[serde(rename = "changedAt", default, skip_serializing_if = "Option::is_none")]
     pub changed_at: Option<IsoDateTime>,
     /// When the password was last changed.
-    #[serde(rename = "changedPwdAt", default, skip_serializing_if = "Option::is_none")]
     pub changed_pwd_at: Option<IsoDateTime>,
     /// Number of orders in the last six months.
-    #[serde(rename = "orderHistory", default, skip_serializing_if = "Option::is_none")]
     pub order_history: Option<Count>,
     /// Number of payments in the last 24 hours.
-    #[serde(rename = "paymentsDay", default, skip_serializing_if = "Option::is_none")]
     pub payments_day: Option<Count>,
     /// Number of payments in the last year.
-    #[serde(rename = "paymentsYear", default, skip_serializing_if = "Option::is_none")]
     pub payments_year: Option<Count>,
     /// Number of cards saved for OneClick in the last 24 hours.
-    #[serde(rename = "oneclickAdds", default, skip_serializing_if = "Option::is_none")]
     pub oneclick_adds: Option<Count>,
     /// Whether the e-shop found suspicious activity on the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspicious: Option<bool>,
+}
+
+impl Serialize for CustomerAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("createdAt", &self.created_at)
+            .optional("changedAt", &self.changed_at)
+            .optional("changedPwdAt", &self.changed_pwd_at)
+            .optional("orderHistory", &self.order_history)
+            .optional("paymentsDay", &self.payments_day)
+            .optional("paymentsYear", &self.payments_year)
+            .optional("oneclickAdds", &self.oneclick_adds)
+            .optional("suspicious", &self.suspicious)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomerAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct CustomerAccount")?;
+        Ok(Self {
+            created_at: object.optional("createdAt")?,
+            changed_at: object.optional("changedAt")?,
+            changed_pwd_at: object.optional("changedPwdAt")?,
+            order_history: object.optional("orderHistory")?,
+            payments_day: object.optional("paymentsDay")?,
+            payments_year: object.optional("paymentsYear")?,
+            oneclick_adds: object.optional("oneclickAdds")?,
+            suspicious: object.optional("suspicious")?,
+        })
+    }
 }
 
 impl CustomerAccount {
@@ -204,18 +253,38 @@ impl CustomerAccount {
 }
 
 /// How the customer logged in to the e-shop.
-#[derive(Default, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Default, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CustomerLogin {
     /// Authentication method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<LoginAuth>,
     /// When the customer logged in.
-    #[serde(rename = "authAt", default, skip_serializing_if = "Option::is_none")]
     pub auth_at: Option<IsoDateTime>,
     /// Authentication data (e.g. a FIDO assertion); never printed.
-    #[serde(rename = "authData", default, skip_serializing_if = "Option::is_none")]
     pub auth_data: Option<String>,
+}
+
+impl Serialize for CustomerLogin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("auth", &self.auth)
+            .optional("authAt", &self.auth_at)
+            .optional("authData", &self.auth_data)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomerLogin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct CustomerLogin")?;
+        Ok(Self {
+            auth: object.optional("auth")?,
+            auth_at: object.optional("authAt")?,
+            auth_data: object.optional("authData")?,
+        })
+    }
 }
 
 impl CustomerLogin {
@@ -265,49 +334,74 @@ impl fmt::Debug for CustomerLogin {
 }
 
 /// Additional purchase data related to the order.
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Order {
     /// Type of the purchase.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub order_type: Option<OrderType>,
     /// When the goods are available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability: Option<Availability>,
     /// How the goods are delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery: Option<Delivery>,
     /// Delivery time frame.
-    #[serde(rename = "deliveryMode", default, skip_serializing_if = "Option::is_none")]
     pub delivery_mode: Option<DeliveryMode>,
     /// E-mail address for electronic delivery.
-    #[serde(rename = "deliveryEmail", default, skip_serializing_if = "Option::is_none")]
     pub delivery_email: Option<Email>,
     /// Whether the cardholder's name matches the customer's.
-    #[serde(rename = "nameMatch", default, skip_serializing_if = "Option::is_none")]
     pub name_match: Option<bool>,
     /// Whether the billing and shipping addresses match.
-    #[serde(rename = "addressMatch", default, skip_serializing_if = "Option::is_none")]
     pub address_match: Option<bool>,
     /// Billing address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing: Option<Address>,
     /// Shipping address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping: Option<Address>,
     /// When the shipping address was first used.
-    #[serde(
-        rename = "shippingAddedAt",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub shipping_added_at: Option<IsoDateTime>,
     /// Whether this is a repeated order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reorder: Option<bool>,
     /// Gift cards bought in the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub giftcards: Option<Giftcards>,
+}
+
+impl Serialize for Order {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("type", &self.order_type)
+            .optional("availability", &self.availability)
+            .optional("delivery", &self.delivery)
+            .optional("deliveryMode", &self.delivery_mode)
+            .optional("deliveryEmail", &self.delivery_email)
+            .optional("nameMatch", &self.name_match)
+            .optional("addressMatch", &self.address_match)
+            .optional("billing", &self.billing)
+            .optional("shipping", &self.shipping)
+            .optional("shippingAddedAt", &self.shipping_added_at)
+            .optional("reorder", &self.reorder)
+            .optional("giftcards", &self.giftcards)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Order {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Order")?;
+        Ok(Self {
+            order_type: object.optional("type")?,
+            availability: object.optional("availability")?,
+            delivery: object.optional("delivery")?,
+            delivery_mode: object.optional("deliveryMode")?,
+            delivery_email: object.optional("deliveryEmail")?,
+            name_match: object.optional("nameMatch")?,
+            address_match: object.optional("addressMatch")?,
+            billing: object.optional("billing")?,
+            shipping: object.optional("shipping")?,
+            shipping_added_at: object.optional("shippingAddedAt")?,
+            reorder: object.optional("reorder")?,
+            giftcards: object.optional("giftcards")?,
+        })
+    }
 }
 
 impl Order {
@@ -409,26 +503,54 @@ impl Order {
 }
 
 /// A billing or shipping address.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Address {
     /// First address line.
     pub address1: AddressLine,
     /// Second address line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address2: Option<AddressLine>,
     /// Third address line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address3: Option<AddressLine>,
     /// City.
     pub city: AddressLine,
     /// Postal code.
     pub zip: Zip,
     /// State or region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Country.
     pub country: Country,
+}
+
+impl Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("address1", &self.address1)
+            .optional("address2", &self.address2)
+            .optional("address3", &self.address3)
+            .field("city", &self.city)
+            .field("zip", &self.zip)
+            .optional("state", &self.state)
+            .field("country", &self.country)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Address")?;
+        Ok(Self {
+            address1: object.required("address1")?,
+            address2: object.optional("address2")?,
+            address3: object.optional("address3")?,
+            city: object.required("city")?,
+            zip: object.required("zip")?,
+            state: object.optional("state")?,
+            country: object.required("country")?,
+        })
+    }
 }
 
 impl Address {
@@ -476,18 +598,38 @@ impl Address {
 }
 
 /// Gift cards bought in the order.
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Giftcards {
     /// Total amount of the gift cards in hundredths.
-    #[serde(rename = "totalAmount", default, skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<Amount>,
     /// Currency of the gift cards.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Number of gift cards.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<Count>,
+}
+
+impl Serialize for Giftcards {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("totalAmount", &self.total_amount)
+            .optional("currency", &self.currency)
+            .optional("quantity", &self.quantity)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Giftcards {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Giftcards")?;
+        Ok(Self {
+            total_amount: object.optional("totalAmount")?,
+            currency: object.optional("currency")?,
+            quantity: object.optional("quantity")?,
+        })
+    }
 }
 
 impl Giftcards {
@@ -527,15 +669,34 @@ impl Giftcards {
 
 /// Additional data for payment authentication. The merchant fills `browser` when the payment
 /// was initialised with sdkUsed = false, `sdk` when it was initialised with sdkUsed = true.
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Fingerprint {
     /// Parameters obtained from the customer's browser.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser: Option<Browser>,
     /// Parameters obtained after initialising the 3DS SDK in the mobile application.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sdk: Option<Sdk>,
+}
+
+impl Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("browser", &self.browser)
+            .optional("sdk", &self.sdk)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Fingerprint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Fingerprint")?;
+        Ok(Self {
+            browser: object.optional("browser")?,
+            sdk: object.optional("sdk")?,
+        })
+    }
 }
 
 impl Fingerprint {
@@ -564,42 +725,66 @@ impl Fingerprint {
 }
 
 /// Customer browser parameters used for payment authentication.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Browser {
     /// The User-Agent header as received from the customer's browser.
-    #[serde(rename = "userAgent")]
     pub user_agent: HeaderValue,
     /// The Accept header as received from the customer's browser.
-    #[serde(rename = "acceptHeader")]
     pub accept_header: HeaderValue,
     /// Customer browser language (IETF BCP 47) from navigator.language.
     pub language: BrowserLanguage,
     /// Whether the customer's browser runs JavaScript.
-    #[serde(rename = "javascriptEnabled")]
     pub javascript_enabled: bool,
     /// Colour depth from screen.colorDepth; mandatory when javascriptEnabled is true.
-    #[serde(rename = "colorDepth", default, skip_serializing_if = "Option::is_none")]
     pub color_depth: Option<ColorDepth>,
     /// Screen height in pixels from screen.height; mandatory when javascriptEnabled is true.
-    #[serde(rename = "screenHeight", default, skip_serializing_if = "Option::is_none")]
     pub screen_height: Option<ScreenHeight>,
     /// Screen width in pixels from screen.width; mandatory when javascriptEnabled is true.
-    #[serde(rename = "screenWidth", default, skip_serializing_if = "Option::is_none")]
     pub screen_width: Option<ScreenWidth>,
     /// Difference between UTC and the customer's local time in minutes (new Date().getTimezoneOffset()).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<i64>,
     /// Whether the browser supports Java (navigator.javaEnabled); mandatory when javascriptEnabled is true.
-    #[serde(rename = "javaEnabled", default, skip_serializing_if = "Option::is_none")]
     pub java_enabled: Option<bool>,
     /// Dimensions of the authentication window.
-    #[serde(
-        rename = "challengeWindowSize",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub challenge_window_size: Option<ChallengeWindowSize>,
+}
+
+impl Serialize for Browser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("userAgent", &self.user_agent)
+            .field("acceptHeader", &self.accept_header)
+            .field("language", &self.language)
+            .field("javascriptEnabled", &self.javascript_enabled)
+            .optional("colorDepth", &self.color_depth)
+            .optional("screenHeight", &self.screen_height)
+            .optional("screenWidth", &self.screen_width)
+            .optional("timezone", &self.timezone)
+            .optional("javaEnabled", &self.java_enabled)
+            .optional("challengeWindowSize", &self.challenge_window_size)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Browser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Browser")?;
+        Ok(Self {
+            user_agent: object.required("userAgent")?,
+            accept_header: object.required("acceptHeader")?,
+            language: object.required("language")?,
+            javascript_enabled: object.required("javascriptEnabled")?,
+            color_depth: object.optional("colorDepth")?,
+            screen_height: object.optional("screenHeight")?,
+            screen_width: object.optional("screenWidth")?,
+            timezone: object.optional("timezone")?,
+            java_enabled: object.optional("javaEnabled")?,
+            challenge_window_size: object.optional("challengeWindowSize")?,
+        })
+    }
 }
 
 impl Browser {
@@ -668,27 +853,50 @@ impl Browser {
 }
 
 /// Parameters obtained after initialising the 3DS SDK in the customer's mobile application.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Sdk {
     /// Identifier of the merchant application with the integrated 3DS SDK.
-    #[serde(rename = "appID")]
     pub app_id: String,
     /// Encrypted device data needed for authentication.
-    #[serde(rename = "encData")]
     pub enc_data: String,
     /// Public key for securing communication, generated by the 3DS SDK in JWE format.
-    #[serde(rename = "ephemPubKey")]
     pub ephem_pub_key: String,
     /// Timeout in minutes to complete authentication, at least 5.
-    #[serde(rename = "maxTimeout", default, skip_serializing_if = "Option::is_none")]
     pub max_timeout: Option<SdkMaxTimeout>,
     /// Identifier of the 3DS SDK used.
-    #[serde(rename = "referenceNumber")]
     pub reference_number: SdkReferenceNumber,
     /// Payment request processing identifier within the 3DS SDK.
-    #[serde(rename = "transID")]
     pub trans_id: SdkTransId,
+}
+
+impl Serialize for Sdk {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("appID", &self.app_id)
+            .field("encData", &self.enc_data)
+            .field("ephemPubKey", &self.ephem_pub_key)
+            .optional("maxTimeout", &self.max_timeout)
+            .field("referenceNumber", &self.reference_number)
+            .field("transID", &self.trans_id)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Sdk {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Sdk")?;
+        Ok(Self {
+            app_id: object.required("appID")?,
+            enc_data: object.required("encData")?,
+            ephem_pub_key: object.required("ephemPubKey")?,
+            max_timeout: object.optional("maxTimeout")?,
+            reference_number: object.required("referenceNumber")?,
+            trans_id: object.required("transID")?,
+        })
+    }
 }
 
 impl Sdk {
@@ -724,7 +932,7 @@ impl Sdk {
 }
 
 /// One line of the cart shown on the payment page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CartItem {
     /// Name of the item, at most 20 characters.
@@ -734,8 +942,32 @@ pub struct CartItem {
     /// Total price of the line in hundredths (quantity times unit price).
     pub amount: LineAmount,
     /// Description of the item, at most 40 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<CartItemDescription>,
+}
+
+impl Serialize for CartItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("name", &self.name)
+            .field("quantity", &self.quantity)
+            .field("amount", &self.amount)
+            .optional("description", &self.description)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CartItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct CartItem")?;
+        Ok(Self {
+            name: object.required("name")?,
+            quantity: object.required("quantity")?,
+            amount: object.required("amount")?,
+            description: object.optional("description")?,
+        })
+    }
 }
 
 impl CartItem {
@@ -763,115 +995,216 @@ impl CartItem {
 }
 
 /// Data for performing device fingerprint or the confirmation within payment authentication.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Actions {
     /// Data for device fingerprint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<ActionsFingerprint>,
     /// Data for the confirmation within payment authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authenticate: Option<ActionsAuthenticate>,
+}
+
+impl Serialize for Actions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("fingerprint", &self.fingerprint)
+            .optional("authenticate", &self.authenticate)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Actions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Actions")?;
+        Ok(Self {
+            fingerprint: object.optional("fingerprint")?,
+            authenticate: object.optional("authenticate")?,
+        })
+    }
 }
 
 /// Data for device fingerprint. For a browser payment (sdkUsed = false) the merchant opens
 /// `browserInit` in a 1px iframe; for an app (sdkUsed = true) it initialises the 3DS SDK with
 /// `sdkInit` and passes the result to oneclick/process in `fingerprint.sdk`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ActionsFingerprint {
     /// Data for device fingerprint in the customer's browser.
-    #[serde(rename = "browserInit", default, skip_serializing_if = "Option::is_none")]
     pub browser_init: Option<Endpoint>,
     /// Data for device fingerprint in the mobile application with the 3DS SDK.
-    #[serde(rename = "sdkInit", default, skip_serializing_if = "Option::is_none")]
     pub sdk_init: Option<SdkInit>,
+}
+
+impl Serialize for ActionsFingerprint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("browserInit", &self.browser_init)
+            .optional("sdkInit", &self.sdk_init)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ActionsFingerprint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct ActionsFingerprint",
+        )?;
+        Ok(Self {
+            browser_init: object.optional("browserInit")?,
+            sdk_init: object.optional("sdkInit")?,
+        })
+    }
 }
 
 /// Parameters of the payment confirmation: `browserChallenge` is opened in an iframe or
 /// top.location; `sdkChallenge` runs the authentication in the 3DS SDK.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ActionsAuthenticate {
     /// Confirmation in the customer's browser.
-    #[serde(
-        rename = "browserChallenge",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub browser_challenge: Option<Endpoint>,
     /// Confirmation with the 3DS SDK in the mobile application.
-    #[serde(rename = "sdkChallenge", default, skip_serializing_if = "Option::is_none")]
     pub sdk_challenge: Option<SdkChallenge>,
+}
+
+impl Serialize for ActionsAuthenticate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("browserChallenge", &self.browser_challenge)
+            .optional("sdkChallenge", &self.sdk_challenge)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ActionsAuthenticate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct ActionsAuthenticate",
+        )?;
+        Ok(Self {
+            browser_challenge: object.optional("browserChallenge")?,
+            sdk_challenge: object.optional("sdkChallenge")?,
+        })
+    }
 }
 
 /// An endpoint to open or redirect to. With GET the merchant encodes `vars` as a query
 /// string; with POST as an application/x-www-form-urlencoded body. The gateway currently
 /// uses GET only, without vars.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Endpoint {
     /// URL of the endpoint.
     pub url: String,
     /// Method to go to the url.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<HttpMethod>,
     /// Parameters as key-value pairs; the signature takes their values in message order.
-    #[serde(
-        default,
-        deserialize_with = "rt::serde_helpers::map_or_empty_list",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub vars: Option<rt::OrderedMap<String>>,
 }
 
+impl Serialize for Endpoint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("url", &self.url)
+            .optional("method", &self.method)
+            .optional("vars", &self.vars)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Endpoint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Endpoint")?;
+        Ok(Self {
+            url: object.required("url")?,
+            method: object.optional("method")?,
+            vars: object.optional_map("vars")?,
+        })
+    }
+}
+
 /// Parameters to initialise the 3DS SDK in the customer's mobile application.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SdkInit {
     /// Identifier of the directory server that processes the authentication request.
-    #[serde(
-        rename = "directoryServerID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub directory_server_id: Option<String>,
     /// The card association of the customer's card.
-    #[serde(rename = "schemeId", default, skip_serializing_if = "Option::is_none")]
     pub scheme_id: Option<String>,
     /// The 3DS2 protocol version used to verify the payment.
-    #[serde(rename = "messageVersion", default, skip_serializing_if = "Option::is_none")]
     pub message_version: Option<String>,
 }
 
+impl Serialize for SdkInit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("directoryServerID", &self.directory_server_id)
+            .optional("schemeId", &self.scheme_id)
+            .optional("messageVersion", &self.message_version)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for SdkInit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct SdkInit")?;
+        Ok(Self {
+            directory_server_id: object.optional("directoryServerID")?,
+            scheme_id: object.optional("schemeId")?,
+            message_version: object.optional("messageVersion")?,
+        })
+    }
+}
+
 /// Parameters to run the confirmation with the 3DS SDK in the customer's mobile application.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SdkChallenge {
     /// Payment authentication identifier.
-    #[serde(
-        rename = "threeDSServerTransID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub three_ds_server_trans_id: Option<String>,
     /// Identifier of the issuer's system used for payment authentication.
-    #[serde(
-        rename = "acsReferenceNumber",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub acs_reference_number: Option<String>,
     /// Payment authentication identifier registered with the card issuer.
-    #[serde(rename = "acsTransID", default, skip_serializing_if = "Option::is_none")]
     pub acs_trans_id: Option<String>,
     /// Signed data for the confirmation.
-    #[serde(
-        rename = "acsSignedContent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub acs_signed_content: Option<String>,
+}
+
+impl Serialize for SdkChallenge {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("threeDSServerTransID", &self.three_ds_server_trans_id)
+            .optional("acsReferenceNumber", &self.acs_reference_number)
+            .optional("acsTransID", &self.acs_trans_id)
+            .optional("acsSignedContent", &self.acs_signed_content)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for SdkChallenge {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct SdkChallenge")?;
+        Ok(Self {
+            three_ds_server_trans_id: object.optional("threeDSServerTransID")?,
+            acs_reference_number: object.optional("acsReferenceNumber")?,
+            acs_trans_id: object.optional("acsTransID")?,
+            acs_signed_content: object.optional("acsSignedContent")?,
+        })
+    }
 }
 
 /// Checks a OneClick template.
@@ -893,12 +1226,31 @@ pub struct SdkChallenge {
 /// 3. `dttm`
 ///
 /// From `spec/csob.yaml`, line 548 (operation `oneclick_echo`, line 534).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OneclickEchoRequest {
     /// PayID of the OneClick template.
-    #[serde(rename = "origPayId")]
     pub orig_pay_id: PayId,
+}
+
+impl Serialize for OneclickEchoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new().field("origPayId", &self.orig_pay_id).finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for OneclickEchoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct OneclickEchoRequest",
+        )?;
+        Ok(Self {
+            orig_pay_id: object.required("origPayId")?,
+        })
+    }
 }
 
 impl OneclickEchoRequest {
@@ -915,20 +1267,45 @@ impl OneclickEchoRequest {
 }
 
 /// The template's status.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OneclickEchoResponse {
     /// PayID of the OneClick template (15 characters).
-    #[serde(rename = "origPayId", default, skip_serializing_if = "Option::is_none")]
     pub orig_pay_id: Option<rt::Checked<PayId>>,
     /// Date and time of the response (YYYYMMDDHHMMSS).
     pub dttm: String,
     /// The result of the operation.
-    #[serde(rename = "resultCode")]
     pub result_code: i64,
     /// Text description of the result.
-    #[serde(rename = "resultMessage")]
     pub result_message: String,
+}
+
+impl Serialize for OneclickEchoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("origPayId", &self.orig_pay_id)
+            .field("dttm", &self.dttm)
+            .field("resultCode", &self.result_code)
+            .field("resultMessage", &self.result_message)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for OneclickEchoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct OneclickEchoResponse",
+        )?;
+        Ok(Self {
+            orig_pay_id: object.optional("origPayId")?,
+            dttm: object.required("dttm")?,
+            result_code: object.required("resultCode")?,
+            result_message: object.required("resultMessage")?,
+        })
+    }
 }
 
 /// Starts a payment from a OneClick template.
@@ -965,61 +1342,93 @@ pub struct OneclickEchoResponse {
 /// 18. `ttlSec`
 ///
 /// From `spec/csob.yaml`, line 622 (operation `oneclick_init`, line 605).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OneclickInitRequest {
     /// PayID of the OneClick template created earlier.
-    #[serde(rename = "origPayId")]
     pub orig_pay_id: PayId,
     /// The reference number of the order, up to 10 digits; also on the bank statement.
-    #[serde(rename = "orderNo")]
     pub order_no: OrderNo,
     /// The implicit payment method offered to the customer; optional since 06/2024.
-    #[serde(rename = "payMethod", default, skip_serializing_if = "Option::is_none")]
     pub pay_method: Option<PayMethod>,
     /// IP address of the customer's browser; mandatory when clientInitiated is true.
-    #[serde(rename = "clientIp", default, skip_serializing_if = "Option::is_none")]
     pub client_ip: Option<ClientIp>,
     /// Total price in hundredths; taken from the template when absent. Goes with currency.
-    #[serde(rename = "totalAmount", default, skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<Amount>,
     /// Currency; taken from the template when absent. Goes with totalAmount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<Currency>,
     /// Whether the payment is closed and settled automatically; taken from the template when absent.
-    #[serde(rename = "closePayment", default, skip_serializing_if = "Option::is_none")]
     pub close_payment: Option<bool>,
     /// Where the customer returns after confirming the payment, when authentication asks for confirmation.
-    #[serde(rename = "returnUrl", default, skip_serializing_if = "Option::is_none")]
     pub return_url: Option<ReturnUrl>,
     /// How the customer returns to returnUrl; POST is recommended.
-    #[serde(rename = "returnMethod", default, skip_serializing_if = "Option::is_none")]
     pub return_method: Option<HttpMethod>,
     /// Additional purchase data related to the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<Customer>,
     /// Additional purchase data related to the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
     /// Whether the customer is present and can authenticate the payment.
-    #[serde(
-        rename = "clientInitiated",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub client_initiated: Option<bool>,
     /// Whether authentication runs in a mobile app with the 3DS SDK rather than in a browser.
-    #[serde(rename = "sdkUsed", default, skip_serializing_if = "Option::is_none")]
     pub sdk_used: Option<bool>,
     /// Auxiliary merchant data, Base64, at most 255 characters encoded.
-    #[serde(rename = "merchantData", default, skip_serializing_if = "Option::is_none")]
     pub merchant_data: Option<MerchantData>,
     /// Language of the confirmation pages when confirmation is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<Language>,
     /// Payment lifetime in seconds (300-1800).
-    #[serde(rename = "ttlSec", default, skip_serializing_if = "Option::is_none")]
     pub ttl_sec: Option<TtlSec>,
+}
+
+impl Serialize for OneclickInitRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("origPayId", &self.orig_pay_id)
+            .field("orderNo", &self.order_no)
+            .optional("payMethod", &self.pay_method)
+            .optional("clientIp", &self.client_ip)
+            .optional("totalAmount", &self.total_amount)
+            .optional("currency", &self.currency)
+            .optional("closePayment", &self.close_payment)
+            .optional("returnUrl", &self.return_url)
+            .optional("returnMethod", &self.return_method)
+            .optional("customer", &self.customer)
+            .optional("order", &self.order)
+            .optional("clientInitiated", &self.client_initiated)
+            .optional("sdkUsed", &self.sdk_used)
+            .optional("merchantData", &self.merchant_data)
+            .optional("language", &self.language)
+            .optional("ttlSec", &self.ttl_sec)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for OneclickInitRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct OneclickInitRequest",
+        )?;
+        Ok(Self {
+            orig_pay_id: object.required("origPayId")?,
+            order_no: object.required("orderNo")?,
+            pay_method: object.optional("payMethod")?,
+            client_ip: object.optional("clientIp")?,
+            total_amount: object.optional("totalAmount")?,
+            currency: object.optional("currency")?,
+            close_payment: object.optional("closePayment")?,
+            return_url: object.optional("returnUrl")?,
+            return_method: object.optional("returnMethod")?,
+            customer: object.optional("customer")?,
+            order: object.optional("order")?,
+            client_initiated: object.optional("clientInitiated")?,
+            sdk_used: object.optional("sdkUsed")?,
+            merchant_data: object.optional("merchantData")?,
+            language: object.optional("language")?,
+            ttl_sec: object.optional("ttlSec")?,
+        })
+    }
 }
 
 impl OneclickInitRequest {
@@ -1137,29 +1546,57 @@ impl OneclickInitRequest {
 }
 
 /// The new payment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OneclickInitResponse {
     /// Unique payment ID (15 characters).
-    #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
     pub pay_id: Option<rt::Checked<PayId>>,
     /// Date and time of the response (YYYYMMDDHHMMSS).
     pub dttm: String,
     /// The result of the operation.
-    #[serde(rename = "resultCode")]
     pub result_code: i64,
     /// Text description of the result.
-    #[serde(rename = "resultMessage")]
     pub result_message: String,
     /// Payment status.
-    #[serde(rename = "paymentStatus", default, skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatus>,
     /// Detailed payment status, e.g. the reason of a rejection.
-    #[serde(rename = "statusDetail", default, skip_serializing_if = "Option::is_none")]
     pub status_detail: Option<String>,
     /// Data for device fingerprint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Actions>,
+}
+
+impl Serialize for OneclickInitResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("payId", &self.pay_id)
+            .field("dttm", &self.dttm)
+            .field("resultCode", &self.result_code)
+            .field("resultMessage", &self.result_message)
+            .optional("paymentStatus", &self.payment_status)
+            .optional("statusDetail", &self.status_detail)
+            .optional("actions", &self.actions)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for OneclickInitResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct OneclickInitResponse",
+        )?;
+        Ok(Self {
+            pay_id: object.optional("payId")?,
+            dttm: object.required("dttm")?,
+            result_code: object.required("resultCode")?,
+            result_message: object.required("resultMessage")?,
+            payment_status: object.optional("paymentStatus")?,
+            status_detail: object.optional("statusDetail")?,
+            actions: object.optional("actions")?,
+        })
+    }
 }
 
 /// Processes a OneClick payment.
@@ -1182,15 +1619,37 @@ pub struct OneclickInitResponse {
 /// 4. `fingerprint` (`browser` (`userAgent`, `acceptHeader`, `language`, `javascriptEnabled`, `colorDepth`, `screenHeight`, `screenWidth`, `timezone`, `javaEnabled`, `challengeWindowSize`), `sdk` (`appID`, `encData`, `ephemPubKey`, `maxTimeout`, `referenceNumber`, `transID`))
 ///
 /// From `spec/csob.yaml`, line 781 (operation `oneclick_process`, line 763).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OneclickProcessRequest {
     /// PayID of the payment created by oneclick/init.
-    #[serde(rename = "payId")]
     pub pay_id: PayId,
     /// Additional data for payment authentication; mandatory when the payment was initialised with clientInitiated = true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<Fingerprint>,
+}
+
+impl Serialize for OneclickProcessRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("payId", &self.pay_id)
+            .optional("fingerprint", &self.fingerprint)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for OneclickProcessRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct OneclickProcessRequest",
+        )?;
+        Ok(Self {
+            pay_id: object.required("payId")?,
+            fingerprint: object.optional("fingerprint")?,
+        })
+    }
 }
 
 impl OneclickProcessRequest {
@@ -1213,32 +1672,61 @@ impl OneclickProcessRequest {
 }
 
 /// The payment being processed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OneclickProcessResponse {
     /// Unique payment ID (15 characters).
-    #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
     pub pay_id: Option<rt::Checked<PayId>>,
     /// Date and time of the response (YYYYMMDDHHMMSS).
     pub dttm: String,
     /// The result of the operation.
-    #[serde(rename = "resultCode")]
     pub result_code: i64,
     /// Text description of the result.
-    #[serde(rename = "resultMessage")]
     pub result_message: String,
     /// Payment status.
-    #[serde(rename = "paymentStatus", default, skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatus>,
     /// Authorisation code.
-    #[serde(rename = "authCode", default, skip_serializing_if = "Option::is_none")]
     pub auth_code: Option<String>,
     /// Detailed payment status, e.g. the reason of a rejection.
-    #[serde(rename = "statusDetail", default, skip_serializing_if = "Option::is_none")]
     pub status_detail: Option<String>,
     /// Data for the confirmation within payment authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Actions>,
+}
+
+impl Serialize for OneclickProcessResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("payId", &self.pay_id)
+            .field("dttm", &self.dttm)
+            .field("resultCode", &self.result_code)
+            .field("resultMessage", &self.result_message)
+            .optional("paymentStatus", &self.payment_status)
+            .optional("authCode", &self.auth_code)
+            .optional("statusDetail", &self.status_detail)
+            .optional("actions", &self.actions)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for OneclickProcessResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct OneclickProcessResponse",
+        )?;
+        Ok(Self {
+            pay_id: object.optional("payId")?,
+            dttm: object.required("dttm")?,
+            result_code: object.required("resultCode")?,
+            result_message: object.required("resultMessage")?,
+            payment_status: object.optional("paymentStatus")?,
+            auth_code: object.optional("authCode")?,
+            status_detail: object.optional("statusDetail")?,
+            actions: object.optional("actions")?,
+        })
+    }
 }
 
 /// Asks for a payment's state.
@@ -1261,12 +1749,31 @@ pub struct OneclickProcessResponse {
 /// The signature fills `{signature}` in the path, percent-encoded.
 ///
 /// From `spec/csob.yaml`, line 922 (operation `payment_status`, line 908).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentStatusRequest {
     /// The payment's ID.
-    #[serde(rename = "payId")]
     pub pay_id: PayId,
+}
+
+impl Serialize for PaymentStatusRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new().field("payId", &self.pay_id).finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentStatusRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct PaymentStatusRequest",
+        )?;
+        Ok(Self {
+            pay_id: object.required("payId")?,
+        })
+    }
 }
 
 impl PaymentStatusRequest {
@@ -1283,32 +1790,61 @@ impl PaymentStatusRequest {
 }
 
 /// The payment's state.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentStatusResponse {
     /// Unique payment ID (15 characters).
-    #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
     pub pay_id: Option<rt::Checked<PayId>>,
     /// Date and time of the response (YYYYMMDDHHMMSS).
     pub dttm: String,
     /// The result of the operation.
-    #[serde(rename = "resultCode")]
     pub result_code: i64,
     /// Text description of the result.
-    #[serde(rename = "resultMessage")]
     pub result_message: String,
     /// Payment status.
-    #[serde(rename = "paymentStatus", default, skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatus>,
     /// Authorisation code.
-    #[serde(rename = "authCode", default, skip_serializing_if = "Option::is_none")]
     pub auth_code: Option<String>,
     /// Detailed payment status, e.g. the reason of a rejection.
-    #[serde(rename = "statusDetail", default, skip_serializing_if = "Option::is_none")]
     pub status_detail: Option<String>,
     /// Data for the confirmation within payment authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Actions>,
+}
+
+impl Serialize for PaymentStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("payId", &self.pay_id)
+            .field("dttm", &self.dttm)
+            .field("resultCode", &self.result_code)
+            .field("resultMessage", &self.result_message)
+            .optional("paymentStatus", &self.payment_status)
+            .optional("authCode", &self.auth_code)
+            .optional("statusDetail", &self.status_detail)
+            .optional("actions", &self.actions)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct PaymentStatusResponse",
+        )?;
+        Ok(Self {
+            pay_id: object.optional("payId")?,
+            dttm: object.required("dttm")?,
+            result_code: object.required("resultCode")?,
+            result_message: object.required("resultMessage")?,
+            payment_status: object.optional("paymentStatus")?,
+            auth_code: object.optional("authCode")?,
+            status_detail: object.optional("statusDetail")?,
+            actions: object.optional("actions")?,
+        })
+    }
 }
 
 /// Creates a payment for the payment page.
@@ -1347,64 +1883,101 @@ pub struct PaymentStatusResponse {
 /// 20. `customExpiry`
 ///
 /// From `spec/csob.yaml`, line 967 (operation `payment_init`, line 949).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentInitRequest {
     /// The reference number of the order, up to 10 digits; also on the bank statement.
-    #[serde(rename = "orderNo")]
     pub order_no: OrderNo,
     /// The kind of payment: `payment`, `oneclickPayment` (stores the card) or `customPayment`.
-    #[serde(rename = "payOperation", default, skip_serializing_if = "Option::is_none")]
     pub pay_operation: Option<PayOperation>,
     /// The implicit payment method offered to the customer.
-    #[serde(rename = "payMethod", default, skip_serializing_if = "Option::is_none")]
     pub pay_method: Option<PayMethod>,
     /// Total price in hundredths; the cart's amounts add up to it.
-    #[serde(rename = "totalAmount")]
     pub total_amount: Amount,
     /// Currency of the payment.
     pub currency: Currency,
     /// Whether the payment is closed and settled automatically; false leaves it authorised (4) until payment_close.
-    #[serde(rename = "closePayment", default, skip_serializing_if = "Option::is_none")]
     pub close_payment: Option<bool>,
     /// Where the customer returns from the payment page, at most 300 characters.
-    #[serde(rename = "returnUrl")]
     pub return_url: ReturnUrl,
     /// How the customer returns to returnUrl: a POSTed form or a GET query string.
-    #[serde(rename = "returnMethod")]
     pub return_method: HttpMethod,
     /// The cart shown on the payment page: one or two items whose amounts add up to totalAmount.
     pub cart: Vec<CartItem>,
     /// Additional purchase data related to the customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<Customer>,
     /// Additional purchase data related to the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
     /// Auxiliary merchant data, Base64, at most 255 characters encoded; returned as sent.
-    #[serde(rename = "merchantData", default, skip_serializing_if = "Option::is_none")]
     pub merchant_data: Option<MerchantData>,
     /// The merchant's identifier of the customer, under which OneClick cards are listed (see echo_customer).
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<CustomerId>,
     /// Language of the payment page.
     pub language: Language,
     /// Payment lifetime in seconds (300-1800).
-    #[serde(rename = "ttlSec", default, skip_serializing_if = "Option::is_none")]
     pub ttl_sec: Option<TtlSec>,
     /// Version of the merchant's logo shown on the payment page.
-    #[serde(rename = "logoVersion", default, skip_serializing_if = "Option::is_none")]
     pub logo_version: Option<i64>,
     /// Version of the colour scheme of the payment page.
-    #[serde(
-        rename = "colorSchemeVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub color_scheme_version: Option<i64>,
     /// Until when a customPayment may be paid (YYYYMMDDhhmmss); required with customPayment.
-    #[serde(rename = "customExpiry", default, skip_serializing_if = "Option::is_none")]
     pub custom_expiry: Option<CustomExpiry>,
+}
+
+impl Serialize for PaymentInitRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("orderNo", &self.order_no)
+            .optional("payOperation", &self.pay_operation)
+            .optional("payMethod", &self.pay_method)
+            .field("totalAmount", &self.total_amount)
+            .field("currency", &self.currency)
+            .optional("closePayment", &self.close_payment)
+            .field("returnUrl", &self.return_url)
+            .field("returnMethod", &self.return_method)
+            .field("cart", &self.cart)
+            .optional("customer", &self.customer)
+            .optional("order", &self.order)
+            .optional("merchantData", &self.merchant_data)
+            .optional("customerId", &self.customer_id)
+            .field("language", &self.language)
+            .optional("ttlSec", &self.ttl_sec)
+            .optional("logoVersion", &self.logo_version)
+            .optional("colorSchemeVersion", &self.color_scheme_version)
+            .optional("customExpiry", &self.custom_expiry)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentInitRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct PaymentInitRequest",
+        )?;
+        Ok(Self {
+            order_no: object.required("orderNo")?,
+            pay_operation: object.optional("payOperation")?,
+            pay_method: object.optional("payMethod")?,
+            total_amount: object.required("totalAmount")?,
+            currency: object.required("currency")?,
+            close_payment: object.optional("closePayment")?,
+            return_url: object.required("returnUrl")?,
+            return_method: object.required("returnMethod")?,
+            cart: object.required("cart")?,
+            customer: object.optional("customer")?,
+            order: object.optional("order")?,
+            merchant_data: object.optional("merchantData")?,
+            customer_id: object.optional("customerId")?,
+            language: object.required("language")?,
+            ttl_sec: object.optional("ttlSec")?,
+            logo_version: object.optional("logoVersion")?,
+            color_scheme_version: object.optional("colorSchemeVersion")?,
+            custom_expiry: object.optional("customExpiry")?,
+        })
+    }
 }
 
 impl PaymentInitRequest {
@@ -1546,32 +2119,61 @@ impl PaymentInitRequest {
 }
 
 /// The new payment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentInitResponse {
     /// Unique payment ID (15 characters).
-    #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
     pub pay_id: Option<rt::Checked<PayId>>,
     /// Date and time of the response (YYYYMMDDHHMMSS).
     pub dttm: String,
     /// The result of the operation.
-    #[serde(rename = "resultCode")]
     pub result_code: i64,
     /// Text description of the result.
-    #[serde(rename = "resultMessage")]
     pub result_message: String,
     /// Payment status.
-    #[serde(rename = "paymentStatus", default, skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatus>,
     /// Authorisation code.
-    #[serde(rename = "authCode", default, skip_serializing_if = "Option::is_none")]
     pub auth_code: Option<String>,
     /// Code of a customPayment that the customer enters.
-    #[serde(rename = "customerCode", default, skip_serializing_if = "Option::is_none")]
     pub customer_code: Option<String>,
     /// Detailed payment status, e.g. the reason of a rejection.
-    #[serde(rename = "statusDetail", default, skip_serializing_if = "Option::is_none")]
     pub status_detail: Option<String>,
+}
+
+impl Serialize for PaymentInitResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("payId", &self.pay_id)
+            .field("dttm", &self.dttm)
+            .field("resultCode", &self.result_code)
+            .field("resultMessage", &self.result_message)
+            .optional("paymentStatus", &self.payment_status)
+            .optional("authCode", &self.auth_code)
+            .optional("customerCode", &self.customer_code)
+            .optional("statusDetail", &self.status_detail)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentInitResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct PaymentInitResponse",
+        )?;
+        Ok(Self {
+            pay_id: object.optional("payId")?,
+            dttm: object.required("dttm")?,
+            result_code: object.required("resultCode")?,
+            result_message: object.required("resultMessage")?,
+            payment_status: object.optional("paymentStatus")?,
+            auth_code: object.optional("authCode")?,
+            customer_code: object.optional("customerCode")?,
+            status_detail: object.optional("statusDetail")?,
+        })
+    }
 }
 
 /// Sends the customer to pay.
@@ -1594,12 +2196,31 @@ pub struct PaymentInitResponse {
 /// The signature fills `{signature}` in the path, percent-encoded.
 ///
 /// From `spec/csob.yaml`, line 1050 (operation `payment_process`, line 1037).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentProcessRequest {
     /// PayID of the payment created by payment_init.
-    #[serde(rename = "payId")]
     pub pay_id: PayId,
+}
+
+impl Serialize for PaymentProcessRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new().field("payId", &self.pay_id).finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentProcessRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct PaymentProcessRequest",
+        )?;
+        Ok(Self {
+            pay_id: object.required("payId")?,
+        })
+    }
 }
 
 impl PaymentProcessRequest {
@@ -1635,15 +2256,37 @@ impl PaymentProcessRequest {
 /// 4. `totalAmount`
 ///
 /// From `spec/csob.yaml`, line 1079 (operation `payment_close`, line 1064).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentCloseRequest {
     /// The payment to close.
-    #[serde(rename = "payId")]
     pub pay_id: PayId,
     /// The amount to close in hundredths, at most the authorised amount; absent closes all of it.
-    #[serde(rename = "totalAmount", default, skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<Amount>,
+}
+
+impl Serialize for PaymentCloseRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("payId", &self.pay_id)
+            .optional("totalAmount", &self.total_amount)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentCloseRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct PaymentCloseRequest",
+        )?;
+        Ok(Self {
+            pay_id: object.required("payId")?,
+            total_amount: object.optional("totalAmount")?,
+        })
+    }
 }
 
 impl PaymentCloseRequest {
@@ -1666,29 +2309,57 @@ impl PaymentCloseRequest {
 }
 
 /// The closed payment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentCloseResponse {
     /// Payment ID (15 characters).
-    #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
     pub pay_id: Option<rt::Checked<PayId>>,
     /// Date and time of the response (YYYYMMDDHHMMSS).
     pub dttm: String,
     /// The result of the operation.
-    #[serde(rename = "resultCode")]
     pub result_code: i64,
     /// Text description of the result.
-    #[serde(rename = "resultMessage")]
     pub result_message: String,
     /// Payment status.
-    #[serde(rename = "paymentStatus", default, skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatus>,
     /// Authorisation code.
-    #[serde(rename = "authCode", default, skip_serializing_if = "Option::is_none")]
     pub auth_code: Option<String>,
     /// Detailed payment status, e.g. the reason of a rejection.
-    #[serde(rename = "statusDetail", default, skip_serializing_if = "Option::is_none")]
     pub status_detail: Option<String>,
+}
+
+impl Serialize for PaymentCloseResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("payId", &self.pay_id)
+            .field("dttm", &self.dttm)
+            .field("resultCode", &self.result_code)
+            .field("resultMessage", &self.result_message)
+            .optional("paymentStatus", &self.payment_status)
+            .optional("authCode", &self.auth_code)
+            .optional("statusDetail", &self.status_detail)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentCloseResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct PaymentCloseResponse",
+        )?;
+        Ok(Self {
+            pay_id: object.optional("payId")?,
+            dttm: object.required("dttm")?,
+            result_code: object.required("resultCode")?,
+            result_message: object.required("resultMessage")?,
+            payment_status: object.optional("paymentStatus")?,
+            auth_code: object.optional("authCode")?,
+            status_detail: object.optional("statusDetail")?,
+        })
+    }
 }
 
 /// Reverses a payment.
@@ -1710,12 +2381,31 @@ pub struct PaymentCloseResponse {
 /// 3. `dttm`
 ///
 /// From `spec/csob.yaml`, line 1125 (operation `payment_reverse`, line 1111).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentReverseRequest {
     /// The payment to reverse.
-    #[serde(rename = "payId")]
     pub pay_id: PayId,
+}
+
+impl Serialize for PaymentReverseRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new().field("payId", &self.pay_id).finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentReverseRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct PaymentReverseRequest",
+        )?;
+        Ok(Self {
+            pay_id: object.required("payId")?,
+        })
+    }
 }
 
 impl PaymentReverseRequest {
@@ -1732,29 +2422,57 @@ impl PaymentReverseRequest {
 }
 
 /// The reversed payment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentReverseResponse {
     /// Payment ID (15 characters).
-    #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
     pub pay_id: Option<rt::Checked<PayId>>,
     /// Date and time of the response (YYYYMMDDHHMMSS).
     pub dttm: String,
     /// The result of the operation.
-    #[serde(rename = "resultCode")]
     pub result_code: i64,
     /// Text description of the result.
-    #[serde(rename = "resultMessage")]
     pub result_message: String,
     /// Payment status.
-    #[serde(rename = "paymentStatus", default, skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatus>,
     /// Authorisation code.
-    #[serde(rename = "authCode", default, skip_serializing_if = "Option::is_none")]
     pub auth_code: Option<String>,
     /// Detailed payment status, e.g. the reason of a rejection.
-    #[serde(rename = "statusDetail", default, skip_serializing_if = "Option::is_none")]
     pub status_detail: Option<String>,
+}
+
+impl Serialize for PaymentReverseResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("payId", &self.pay_id)
+            .field("dttm", &self.dttm)
+            .field("resultCode", &self.result_code)
+            .field("resultMessage", &self.result_message)
+            .optional("paymentStatus", &self.payment_status)
+            .optional("authCode", &self.auth_code)
+            .optional("statusDetail", &self.status_detail)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentReverseResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct PaymentReverseResponse",
+        )?;
+        Ok(Self {
+            pay_id: object.optional("payId")?,
+            dttm: object.required("dttm")?,
+            result_code: object.required("resultCode")?,
+            result_message: object.required("resultMessage")?,
+            payment_status: object.optional("paymentStatus")?,
+            auth_code: object.optional("authCode")?,
+            status_detail: object.optional("statusDetail")?,
+        })
+    }
 }
 
 /// Refunds a payment.
@@ -1777,15 +2495,37 @@ pub struct PaymentReverseResponse {
 /// 4. `amount`
 ///
 /// From `spec/csob.yaml`, line 1166 (operation `payment_refund`, line 1151).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentRefundRequest {
     /// The payment to refund.
-    #[serde(rename = "payId")]
     pub pay_id: PayId,
     /// The amount to refund in hundredths; absent refunds all that is left.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
+}
+
+impl Serialize for PaymentRefundRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("payId", &self.pay_id)
+            .optional("amount", &self.amount)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentRefundRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct PaymentRefundRequest",
+        )?;
+        Ok(Self {
+            pay_id: object.required("payId")?,
+            amount: object.optional("amount")?,
+        })
+    }
 }
 
 impl PaymentRefundRequest {
@@ -1808,29 +2548,57 @@ impl PaymentRefundRequest {
 }
 
 /// The payment being refunded.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentRefundResponse {
     /// Payment ID (15 characters).
-    #[serde(rename = "payId", default, skip_serializing_if = "Option::is_none")]
     pub pay_id: Option<rt::Checked<PayId>>,
     /// Date and time of the response (YYYYMMDDHHMMSS).
     pub dttm: String,
     /// The result of the operation.
-    #[serde(rename = "resultCode")]
     pub result_code: i64,
     /// Text description of the result.
-    #[serde(rename = "resultMessage")]
     pub result_message: String,
     /// Payment status.
-    #[serde(rename = "paymentStatus", default, skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentStatus>,
     /// Authorisation code.
-    #[serde(rename = "authCode", default, skip_serializing_if = "Option::is_none")]
     pub auth_code: Option<String>,
     /// Detailed payment status, e.g. the reason of a rejection.
-    #[serde(rename = "statusDetail", default, skip_serializing_if = "Option::is_none")]
     pub status_detail: Option<String>,
+}
+
+impl Serialize for PaymentRefundResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("payId", &self.pay_id)
+            .field("dttm", &self.dttm)
+            .field("resultCode", &self.result_code)
+            .field("resultMessage", &self.result_message)
+            .optional("paymentStatus", &self.payment_status)
+            .optional("authCode", &self.auth_code)
+            .optional("statusDetail", &self.status_detail)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentRefundResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct PaymentRefundResponse",
+        )?;
+        Ok(Self {
+            pay_id: object.optional("payId")?,
+            dttm: object.required("dttm")?,
+            result_code: object.required("resultCode")?,
+            result_message: object.required("resultMessage")?,
+            payment_status: object.optional("paymentStatus")?,
+            auth_code: object.optional("authCode")?,
+            status_detail: object.optional("statusDetail")?,
+        })
+    }
 }
 
 /// An echo.
@@ -1851,9 +2619,24 @@ pub struct PaymentRefundResponse {
 /// 2. `dttm`
 ///
 /// From `spec/csob.yaml`, line 1208 (operation `echo`, line 1198).
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EchoRequest {}
+
+impl Serialize for EchoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new().finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for EchoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::wire::Reader::new(deserializer, "struct EchoRequest")?;
+        Ok(Self {})
+    }
+}
 
 impl EchoRequest {
     /// An empty value; set fields with the setters.
@@ -1869,17 +2652,38 @@ impl EchoRequest {
 }
 
 /// The echo's answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EchoResponse {
     /// Date and time of the response (YYYYMMDDHHMMSS).
     pub dttm: String,
     /// The result of the operation.
-    #[serde(rename = "resultCode")]
     pub result_code: i64,
     /// Text description of the result.
-    #[serde(rename = "resultMessage")]
     pub result_message: String,
+}
+
+impl Serialize for EchoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("dttm", &self.dttm)
+            .field("resultCode", &self.result_code)
+            .field("resultMessage", &self.result_message)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for EchoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct EchoResponse")?;
+        Ok(Self {
+            dttm: object.required("dttm")?,
+            result_code: object.required("resultCode")?,
+            result_message: object.required("resultMessage")?,
+        })
+    }
 }
 
 /// Asks about a customer.
@@ -1901,12 +2705,31 @@ pub struct EchoResponse {
 /// 3. `dttm`
 ///
 /// From `spec/csob.yaml`, line 1261 (operation `echo_customer`, line 1234).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EchoCustomerRequest {
     /// The merchant's identifier of the customer.
-    #[serde(rename = "customerId")]
     pub customer_id: CustomerId,
+}
+
+impl Serialize for EchoCustomerRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new().field("customerId", &self.customer_id).finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for EchoCustomerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct EchoCustomerRequest",
+        )?;
+        Ok(Self {
+            customer_id: object.required("customerId")?,
+        })
+    }
 }
 
 impl EchoCustomerRequest {
@@ -1923,47 +2746,98 @@ impl EchoCustomerRequest {
 }
 
 /// What the gateway knows of the customer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EchoCustomerResponse {
     /// The customer asked about.
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<rt::Checked<CustomerId>>,
     /// Date and time of the response (YYYYMMDDHHMMSS).
     pub dttm: String,
     /// 800 customer not found, 810 found without saved cards, 820 found with saved cards.
-    #[serde(rename = "resultCode")]
     pub result_code: i64,
     /// Text description of the result.
-    #[serde(rename = "resultMessage")]
     pub result_message: String,
 }
 
+impl Serialize for EchoCustomerResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("customerId", &self.customer_id)
+            .field("dttm", &self.dttm)
+            .field("resultCode", &self.result_code)
+            .field("resultMessage", &self.result_message)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for EchoCustomerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct EchoCustomerResponse",
+        )?;
+        Ok(Self {
+            customer_id: object.optional("customerId")?,
+            dttm: object.required("dttm")?,
+            result_code: object.required("resultCode")?,
+            result_message: object.required("resultMessage")?,
+        })
+    }
+}
+
 /// The payment's result as the gateway signed it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentResponse {
     /// The payment (15 characters).
-    #[serde(rename = "payId")]
     pub pay_id: rt::Checked<PayId>,
     /// Date and time of the message (YYYYMMDDHHMMSS).
     pub dttm: String,
     /// The result of the payment page.
-    #[serde(rename = "resultCode")]
     pub result_code: i64,
     /// Text description of the result.
-    #[serde(rename = "resultMessage")]
     pub result_message: String,
     /// Payment status: 4 or 7 paid, 3 cancelled, 6 denied.
-    #[serde(rename = "paymentStatus")]
     pub payment_status: PaymentStatus,
     /// Authorisation code.
-    #[serde(rename = "authCode", default, skip_serializing_if = "Option::is_none")]
     pub auth_code: Option<String>,
     /// The merchantData of payment_init, Base64, as sent.
-    #[serde(rename = "merchantData", default, skip_serializing_if = "Option::is_none")]
     pub merchant_data: Option<String>,
     /// Detailed payment status, e.g. the reason of a rejection.
-    #[serde(rename = "statusDetail", default, skip_serializing_if = "Option::is_none")]
     pub status_detail: Option<String>,
+}
+
+impl Serialize for PaymentResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("payId", &self.pay_id)
+            .field("dttm", &self.dttm)
+            .field("resultCode", &self.result_code)
+            .field("resultMessage", &self.result_message)
+            .field("paymentStatus", &self.payment_status)
+            .optional("authCode", &self.auth_code)
+            .optional("merchantData", &self.merchant_data)
+            .optional("statusDetail", &self.status_detail)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct PaymentResponse")?;
+        Ok(Self {
+            pay_id: object.required("payId")?,
+            dttm: object.required("dttm")?,
+            result_code: object.required("resultCode")?,
+            result_message: object.required("resultMessage")?,
+            payment_status: object.required("paymentStatus")?,
+            auth_code: object.optional("authCode")?,
+            merchant_data: object.optional("merchantData")?,
+            status_detail: object.optional("statusDetail")?,
+        })
+    }
 }

@@ -11,14 +11,34 @@ use crate::types::{
 };
 
 /// General request identification information of a sale, refund, capture or cancel.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct General {
     /// Payment ID unique within the project. A sale creates the payment under it (the idempotency key: a retry resends the same one); a refund, capture or cancel names the sale's.
     pub payment_id: PaymentId,
     /// Where the platform POSTs this operation's result callback, instead of the URL in the project settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_callback_url: Option<MerchantCallbackUrl>,
+}
+
+impl Serialize for General {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("payment_id", &self.payment_id)
+            .optional("merchant_callback_url", &self.merchant_callback_url)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for General {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct General")?;
+        Ok(Self {
+            payment_id: object.required("payment_id")?,
+            merchant_callback_url: object.optional("merchant_callback_url")?,
+        })
+    }
 }
 
 impl General {
@@ -44,11 +64,28 @@ impl General {
 }
 
 /// General request identification information of a status request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct StatusGeneral {
     /// The ID of the payment whose state is read.
     pub payment_id: PaymentId,
+}
+
+impl Serialize for StatusGeneral {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new().field("payment_id", &self.payment_id).finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for StatusGeneral {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct StatusGeneral")?;
+        Ok(Self {
+            payment_id: object.required("payment_id")?,
+        })
+    }
 }
 
 impl StatusGeneral {
@@ -65,7 +102,7 @@ impl StatusGeneral {
 }
 
 /// Customer information.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Customer {
     /// The ID of the customer within the merchant project.
@@ -73,44 +110,78 @@ pub struct Customer {
     /// IP address of the customer, IPv4 or IPv6.
     pub ip_address: IpAddress,
     /// First name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Middle name (or patronymic).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub middle_name: Option<String>,
     /// Birth date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_of_birth: Option<String>,
     /// Phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<Email>,
     /// Post code of residence location.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// Address (street, house number).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// City of residence (town, village, etc.).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// District of residence.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub district: Option<String>,
     /// Region of residence (state, county, canton, etc.).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Post code registered with the issuer as the customer's actual post code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avs_post_code: Option<String>,
     /// Street and house number registered with the issuer as the customer's actual address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avs_street_address: Option<String>,
+}
+
+impl Serialize for Customer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("id", &self.id)
+            .field("ip_address", &self.ip_address)
+            .optional("first_name", &self.first_name)
+            .optional("last_name", &self.last_name)
+            .optional("middle_name", &self.middle_name)
+            .optional("day_of_birth", &self.day_of_birth)
+            .optional("phone", &self.phone)
+            .optional("email", &self.email)
+            .optional("zip", &self.zip)
+            .optional("address", &self.address)
+            .optional("city", &self.city)
+            .optional("district", &self.district)
+            .optional("state", &self.state)
+            .optional("avs_post_code", &self.avs_post_code)
+            .optional("avs_street_address", &self.avs_street_address)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Customer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Customer")?;
+        Ok(Self {
+            id: object.required("id")?,
+            ip_address: object.required("ip_address")?,
+            first_name: object.optional("first_name")?,
+            last_name: object.optional("last_name")?,
+            middle_name: object.optional("middle_name")?,
+            day_of_birth: object.optional("day_of_birth")?,
+            phone: object.optional("phone")?,
+            email: object.optional("email")?,
+            zip: object.optional("zip")?,
+            address: object.optional("address")?,
+            city: object.optional("city")?,
+            district: object.optional("district")?,
+            state: object.optional("state")?,
+            avs_post_code: object.optional("avs_post_code")?,
+            avs_street_address: object.optional("avs_street_address")?,
+        })
+    }
 }
 
 impl Customer {
@@ -221,7 +292,7 @@ impl Customer {
 }
 
 /// Payment information.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Payment {
     /// Payment amount in minor units, more than zero.
@@ -229,8 +300,30 @@ pub struct Payment {
     /// Payment currency in the ISO-4217 alpha-3 format, upper case.
     pub currency: Currency,
     /// Payment description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl Serialize for Payment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("amount", &self.amount)
+            .field("currency", &self.currency)
+            .optional("description", &self.description)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Payment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Payment")?;
+        Ok(Self {
+            amount: object.required("amount")?,
+            currency: object.required("currency")?,
+            description: object.optional("description")?,
+        })
+    }
 }
 
 impl Payment {
@@ -257,19 +350,42 @@ impl Payment {
 }
 
 /// What to refund.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundPayment {
     /// Amount to refund in minor units, more than zero; absent, the whole payment is refunded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Amount>,
     /// Currency of the payment in the ISO-4217 alpha-3 format, upper case.
     pub currency: Currency,
     /// Why the money is given back.
     pub description: String,
     /// The merchant's own ID of this refund; give each refund of a payment its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_refund_id: Option<String>,
+}
+
+impl Serialize for RefundPayment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("amount", &self.amount)
+            .field("currency", &self.currency)
+            .field("description", &self.description)
+            .optional("merchant_refund_id", &self.merchant_refund_id)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RefundPayment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct RefundPayment")?;
+        Ok(Self {
+            amount: object.optional("amount")?,
+            currency: object.required("currency")?,
+            description: object.required("description")?,
+            merchant_refund_id: object.optional("merchant_refund_id")?,
+        })
+    }
 }
 
 impl RefundPayment {
@@ -303,13 +419,34 @@ impl RefundPayment {
 }
 
 /// The amount of a payment held for capture.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct HeldPayment {
     /// Amount in minor units, more than zero.
     pub amount: Amount,
     /// Currency of the payment in the ISO-4217 alpha-3 format, upper case.
     pub currency: Currency,
+}
+
+impl Serialize for HeldPayment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("amount", &self.amount)
+            .field("currency", &self.currency)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for HeldPayment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct HeldPayment")?;
+        Ok(Self {
+            amount: object.required("amount")?,
+            currency: object.required("currency")?,
+        })
+    }
 }
 
 impl HeldPayment {
@@ -326,18 +463,38 @@ impl HeldPayment {
 }
 
 /// Addresses for redirecting the customer back to the merchant's system.
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReturnUrl {
     /// The URL for redirecting the customer after the payment is completed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<Success>,
     /// The URL for redirecting the customer after the payment is declined.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decline: Option<Decline>,
     /// The URL to redirect the customer to when they terminate the payment prematurely; also used when success and decline are not given.
-    #[serde(rename = "return", default, skip_serializing_if = "Option::is_none")]
     pub return_to: Option<Return>,
+}
+
+impl Serialize for ReturnUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("success", &self.success)
+            .optional("decline", &self.decline)
+            .optional("return", &self.return_to)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ReturnUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct ReturnUrl")?;
+        Ok(Self {
+            success: object.optional("success")?,
+            decline: object.optional("decline")?,
+            return_to: object.optional("return")?,
+        })
+    }
 }
 
 impl ReturnUrl {
@@ -376,7 +533,7 @@ impl ReturnUrl {
 }
 
 /// Complete card details, as indicated on the card.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Card {
     /// Card number.
@@ -388,8 +545,34 @@ pub struct Card {
     /// Cardholder's first and last name, as indicated on the card.
     pub card_holder: CardHolder,
     /// Card verification code; not passed for cards without one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvv: Option<Cvv>,
+}
+
+impl Serialize for Card {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("pan", &self.pan)
+            .field("year", &self.year)
+            .field("month", &self.month)
+            .field("card_holder", &self.card_holder)
+            .optional("cvv", &self.cvv)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Card {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Card")?;
+        Ok(Self {
+            pan: object.required("pan")?,
+            year: object.required("year")?,
+            month: object.required("month")?,
+            card_holder: object.required("card_holder")?,
+            cvv: object.optional("cvv")?,
+        })
+    }
 }
 
 impl Card {
@@ -431,163 +614,316 @@ impl fmt::Debug for Card {
 }
 
 /// An amount and its currency.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Sum {
     /// Amount in minor units.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Currency in ISO-4217 alpha-3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
 
+impl Serialize for Sum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("amount", &self.amount)
+            .optional("currency", &self.currency)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Sum {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Sum")?;
+        Ok(Self {
+            amount: object.optional("amount")?,
+            currency: object.optional("currency")?,
+        })
+    }
+}
+
 /// The payment a callback or status reports on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentInfo {
     /// Payment ID unique within the project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Payment type, e.g. purchase.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub payment_type: Option<String>,
     /// Payment status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PaymentState>,
     /// Date and time of the last status change, e.g. 2019-01-11T13:02:42+0000.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Payment method, e.g. card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// Payment amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sum: Option<Sum>,
     /// Payment description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
+impl Serialize for PaymentInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("id", &self.id)
+            .optional("type", &self.payment_type)
+            .optional("status", &self.status)
+            .optional("date", &self.date)
+            .optional("method", &self.method)
+            .optional("sum", &self.sum)
+            .optional("description", &self.description)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct PaymentInfo")?;
+        Ok(Self {
+            id: object.optional("id")?,
+            payment_type: object.optional("type")?,
+            status: object.optional("status")?,
+            date: object.optional("date")?,
+            method: object.optional("method")?,
+            sum: object.optional("sum")?,
+            description: object.optional("description")?,
+        })
+    }
+}
+
 /// The card used, masked.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Account {
     /// Masked card number, e.g. 424242******4243.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Payment token of the card, for later payments with stored credentials.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// Card brand, e.g. visa.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub card_type: Option<String>,
     /// Cardholder name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_holder: Option<String>,
     /// ID of the saved card (the saved_account_id of later payments).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Expiry month, two digits (the seed sends "08").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<String>,
     /// Expiry year.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<String>,
 }
 
+impl Serialize for Account {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("number", &self.number)
+            .optional("token", &self.token)
+            .optional("type", &self.card_type)
+            .optional("card_holder", &self.card_holder)
+            .optional("id", &self.id)
+            .optional("expiry_month", &self.expiry_month)
+            .optional("expiry_year", &self.expiry_year)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Account {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Account")?;
+        Ok(Self {
+            number: object.optional("number")?,
+            token: object.optional("token")?,
+            card_type: object.optional("type")?,
+            card_holder: object.optional("card_holder")?,
+            id: object.optional("id")?,
+            expiry_month: object.optional("expiry_month")?,
+            expiry_year: object.optional("expiry_year")?,
+        })
+    }
+}
+
 /// The customer as the platform reports it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CallbackCustomer {
     /// The ID of the customer within the merchant project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
 
+impl Serialize for CallbackCustomer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("id", &self.id)
+            .optional("phone", &self.phone)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CallbackCustomer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct CallbackCustomer")?;
+        Ok(Self {
+            id: object.optional("id")?,
+            phone: object.optional("phone")?,
+        })
+    }
+}
+
 /// The provider that processed the operation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Provider {
     /// Provider ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The provider's payment ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// Date and time at the provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Authorisation code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_code: Option<String>,
     /// Provider endpoint ID; a string or a number, as the platform sends it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<serde_json::Value>,
 }
 
+impl Serialize for Provider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("id", &self.id)
+            .optional("payment_id", &self.payment_id)
+            .optional("date", &self.date)
+            .optional("auth_code", &self.auth_code)
+            .optional("endpoint_id", &self.endpoint_id)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Provider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Provider")?;
+        Ok(Self {
+            id: object.optional("id")?,
+            payment_id: object.optional("payment_id")?,
+            date: object.optional("date")?,
+            auth_code: object.optional("auth_code")?,
+            endpoint_id: object.optional("endpoint_id")?,
+        })
+    }
+}
+
 /// The operation (a sale, refund, capture, cancel) the callback reports on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OperationInfo {
     /// Operation ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Operation type: sale, refund, reversal, capture or cancel; any other is kept as `Unknown`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub operation_type: Option<OperationType>,
     /// Operation status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PaymentState>,
     /// Date and time of the last change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Date and time the operation was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
     /// ID of the request that started the operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// Amount as requested.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sum_initial: Option<Sum>,
     /// Amount after conversion.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sum_converted: Option<Sum>,
     /// The provider that processed it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<Provider>,
     /// Result code, "0" on success.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Result message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Electronic commerce indicator.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eci: Option<String>,
 }
 
+impl Serialize for OperationInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("id", &self.id)
+            .optional("type", &self.operation_type)
+            .optional("status", &self.status)
+            .optional("date", &self.date)
+            .optional("created_date", &self.created_date)
+            .optional("request_id", &self.request_id)
+            .optional("sum_initial", &self.sum_initial)
+            .optional("sum_converted", &self.sum_converted)
+            .optional("provider", &self.provider)
+            .optional("code", &self.code)
+            .optional("message", &self.message)
+            .optional("eci", &self.eci)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for OperationInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct OperationInfo")?;
+        Ok(Self {
+            id: object.optional("id")?,
+            operation_type: object.optional("type")?,
+            status: object.optional("status")?,
+            date: object.optional("date")?,
+            created_date: object.optional("created_date")?,
+            request_id: object.optional("request_id")?,
+            sum_initial: object.optional("sum_initial")?,
+            sum_converted: object.optional("sum_converted")?,
+            provider: object.optional("provider")?,
+            code: object.optional("code")?,
+            message: object.optional("message")?,
+            eci: object.optional("eci")?,
+        })
+    }
+}
+
 /// Where and how to redirect the customer to the payment system.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RedirectData {
     /// Additional data for the request to the payment system; sent as [] when empty.
-    #[serde(
-        default,
-        deserialize_with = "rt::serde_helpers::map_or_empty_list",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub body: Option<rt::OrderedMap<serde_json::Value>>,
     /// Method to use to submit the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// URL to redirect the customer to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl Serialize for RedirectData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("body", &self.body)
+            .optional("method", &self.method)
+            .optional("url", &self.url)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RedirectData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct RedirectData")?;
+        Ok(Self {
+            body: object.optional_map("body")?,
+            method: object.optional("method")?,
+            url: object.optional("url")?,
+        })
+    }
 }
 
 /// A one-step purchase request.
@@ -604,7 +940,7 @@ pub struct RedirectData {
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
 /// From `spec/monetix.yaml`, line 297 (operation `card_sale`, line 274).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CardSaleRequest {
     /// General request identification information.
@@ -616,8 +952,34 @@ pub struct CardSaleRequest {
     /// Addresses for redirecting the customer to the merchant's system.
     pub return_url: ReturnUrl,
     /// How the card is given: exactly one of full details, a saved account id or a token.
-    #[serde(flatten)]
     pub instrument: PaymentInstrument,
+}
+
+impl Serialize for CardSaleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("general", &self.general)
+            .field("customer", &self.customer)
+            .field("payment", &self.payment)
+            .field("return_url", &self.return_url)
+            .flatten(&self.instrument)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CardSaleRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct CardSaleRequest")?;
+        Ok(Self {
+            general: object.required("general")?,
+            customer: object.required("customer")?,
+            payment: object.required("payment")?,
+            return_url: object.required("return_url")?,
+            instrument: object.flatten()?,
+        })
+    }
 }
 
 impl CardSaleRequest {
@@ -646,8 +1008,7 @@ impl CardSaleRequest {
 }
 
 /// How the card is given: exactly one of full details, a saved account id or a token.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PaymentInstrument {
     /// Complete card details collected from the customer.
@@ -660,7 +1021,6 @@ pub enum PaymentInstrument {
         /// The identifier associated with the card details in the payment platform (from an earlier callback's account.id).
         saved_account_id: SavedAccountId,
         /// Card verification code, with a saved account id or a token, when the card has one.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         cvv: Option<Cvv>,
     },
     /// A payment token from an initial payment.
@@ -668,15 +1028,60 @@ pub enum PaymentInstrument {
         /// The payment token of the card (from an earlier callback's account.token).
         token: Token,
         /// Card verification code, with a saved account id or a token, when the card has one.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         cvv: Option<Cvv>,
     },
+}
+
+impl Serialize for PaymentInstrument {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::FullCard { card } => {
+                rt::wire::Writer::new().field("card", card).finish(serializer)
+            }
+            Self::SavedAccount { saved_account_id, cvv } => {
+                rt::wire::Writer::new()
+                    .field("saved_account_id", saved_account_id)
+                    .optional("cvv", cvv)
+                    .finish(serializer)
+            }
+            Self::Token { token, cvv } => {
+                rt::wire::Writer::new()
+                    .field("token", token)
+                    .optional("cvv", cvv)
+                    .finish(serializer)
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentInstrument {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::wire::Reader::new(deserializer, "enum PaymentInstrument")?
+            .first_case(
+                &[
+                    |case| Ok(Self::FullCard {
+                        card: case.required("card")?,
+                    }),
+                    |case| Ok(Self::SavedAccount {
+                        saved_account_id: case.required("saved_account_id")?,
+                        cvv: case.optional("cvv")?,
+                    }),
+                    |case| Ok(Self::Token {
+                        token: case.required("token")?,
+                        cvv: case.optional("cvv")?,
+                    }),
+                ],
+                "PaymentInstrument",
+            )
+    }
 }
 
 /// The seed's receipt confirmation: the platform accepted the sale; the callback reporting on it has `operation.type` sale.
 ///
 /// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CardSaleResponse {
     /// Request acceptance status: success; any other value is an error.
@@ -684,14 +1089,38 @@ pub struct CardSaleResponse {
     /// ID of the accepted request.
     pub request_id: String,
     /// Project ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Payment ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// Why the request was refused, with `status: error`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl Serialize for CardSaleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .optional("project_id", &self.project_id)
+            .optional("payment_id", &self.payment_id)
+            .optional("message", &self.message)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CardSaleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct CardSaleResponse")?;
+        Ok(Self {
+            status: object.required("status")?,
+            request_id: object.required("request_id")?,
+            project_id: object.optional("project_id")?,
+            payment_id: object.optional("payment_id")?,
+            message: object.optional("message")?,
+        })
+    }
 }
 
 /// A refund of a sale, whole or partial.
@@ -708,13 +1137,37 @@ pub struct CardSaleResponse {
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
 /// From `spec/monetix.yaml`, line 407 (operation `card_refund`, line 383).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CardRefundRequest {
     /// General request identification information; payment_id is the sale's.
     pub general: General,
     /// What to refund.
     pub payment: RefundPayment,
+}
+
+impl Serialize for CardRefundRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("general", &self.general)
+            .field("payment", &self.payment)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CardRefundRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct CardRefundRequest",
+        )?;
+        Ok(Self {
+            general: object.required("general")?,
+            payment: object.required("payment")?,
+        })
+    }
 }
 
 impl CardRefundRequest {
@@ -733,7 +1186,7 @@ impl CardRefundRequest {
 /// The platform accepted the refund; the callback reporting on it has `operation.type` refund or reversal.
 ///
 /// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CardRefundResponse {
     /// Request acceptance status: success; any other value is an error.
@@ -741,14 +1194,41 @@ pub struct CardRefundResponse {
     /// ID of the accepted request; the callback's operation.request_id.
     pub request_id: String,
     /// Project ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Payment ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// Why the request was refused, with `status: error`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl Serialize for CardRefundResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .optional("project_id", &self.project_id)
+            .optional("payment_id", &self.payment_id)
+            .optional("message", &self.message)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CardRefundResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct CardRefundResponse",
+        )?;
+        Ok(Self {
+            status: object.required("status")?,
+            request_id: object.required("request_id")?,
+            project_id: object.optional("project_id")?,
+            payment_id: object.optional("payment_id")?,
+            message: object.optional("message")?,
+        })
+    }
 }
 
 /// The capture of a held payment.
@@ -765,13 +1245,37 @@ pub struct CardRefundResponse {
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
 /// From `spec/monetix.yaml`, line 452 (operation `card_capture`, line 429).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CardCaptureRequest {
     /// General request identification information; payment_id is the held sale's.
     pub general: General,
     /// The amount to capture.
     pub payment: HeldPayment,
+}
+
+impl Serialize for CardCaptureRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("general", &self.general)
+            .field("payment", &self.payment)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CardCaptureRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct CardCaptureRequest",
+        )?;
+        Ok(Self {
+            general: object.required("general")?,
+            payment: object.required("payment")?,
+        })
+    }
 }
 
 impl CardCaptureRequest {
@@ -790,7 +1294,7 @@ impl CardCaptureRequest {
 /// The platform accepted the capture; the callback reporting on it has `operation.type` capture.
 ///
 /// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CardCaptureResponse {
     /// Request acceptance status: success; any other value is an error.
@@ -798,14 +1302,41 @@ pub struct CardCaptureResponse {
     /// ID of the accepted request; the callback's operation.request_id.
     pub request_id: String,
     /// Project ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Payment ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// Why the request was refused, with `status: error`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl Serialize for CardCaptureResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .optional("project_id", &self.project_id)
+            .optional("payment_id", &self.payment_id)
+            .optional("message", &self.message)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CardCaptureResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct CardCaptureResponse",
+        )?;
+        Ok(Self {
+            status: object.required("status")?,
+            request_id: object.required("request_id")?,
+            project_id: object.optional("project_id")?,
+            payment_id: object.optional("payment_id")?,
+            message: object.optional("message")?,
+        })
+    }
 }
 
 /// The cancellation of a held payment.
@@ -822,13 +1353,37 @@ pub struct CardCaptureResponse {
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
 /// From `spec/monetix.yaml`, line 490 (operation `card_cancel`, line 467).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CardCancelRequest {
     /// General request identification information; payment_id is the held sale's.
     pub general: General,
     /// The held amount.
     pub payment: HeldPayment,
+}
+
+impl Serialize for CardCancelRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("general", &self.general)
+            .field("payment", &self.payment)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CardCancelRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct CardCancelRequest",
+        )?;
+        Ok(Self {
+            general: object.required("general")?,
+            payment: object.required("payment")?,
+        })
+    }
 }
 
 impl CardCancelRequest {
@@ -847,7 +1402,7 @@ impl CardCancelRequest {
 /// The platform accepted the cancellation; the callback reporting on it has `operation.type` cancel.
 ///
 /// **An acknowledgement only**: `Ok` says the gateway accepted the request, not that it was carried out. The result comes as a [`Callback`](crate::Callback) message; check it with [`Client::verify_callback`](crate::Client::verify_callback) before acting on it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CardCancelResponse {
     /// Request acceptance status: success; any other value is an error.
@@ -855,14 +1410,41 @@ pub struct CardCancelResponse {
     /// ID of the accepted request; the callback's operation.request_id.
     pub request_id: String,
     /// Project ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// Payment ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// Why the request was refused, with `status: error`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl Serialize for CardCancelResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .optional("project_id", &self.project_id)
+            .optional("payment_id", &self.payment_id)
+            .optional("message", &self.message)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CardCancelResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct CardCancelResponse",
+        )?;
+        Ok(Self {
+            status: object.required("status")?,
+            request_id: object.required("request_id")?,
+            project_id: object.optional("project_id")?,
+            payment_id: object.optional("payment_id")?,
+            message: object.optional("message")?,
+        })
+    }
 }
 
 /// Asks for a payment's state.
@@ -879,11 +1461,31 @@ pub struct CardCancelResponse {
 /// Signed with HMAC-SHA512 over every field but `signature`, at any depth, flattened to `path:value` and sorted by path.
 ///
 /// From `spec/monetix.yaml`, line 515 (operation `payment_status`, line 505).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentStatusRequest {
     /// General request identification information; payment_id names the payment.
     pub general: StatusGeneral,
+}
+
+impl Serialize for PaymentStatusRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new().field("general", &self.general).finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentStatusRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct PaymentStatusRequest",
+        )?;
+        Ok(Self {
+            general: object.required("general")?,
+        })
+    }
 }
 
 impl PaymentStatusRequest {
@@ -900,51 +1502,102 @@ impl PaymentStatusRequest {
 }
 
 /// The payment's state, in the format of the callbacks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentStatusResponse {
     /// Project ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// The payment.
     pub payment: PaymentInfo,
     /// The card used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<Account>,
     /// The customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CallbackCustomer>,
     /// The last operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<OperationInfo>,
     /// Errors the platform reports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<serde_json::Value>>,
 }
 
+impl Serialize for PaymentStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("project_id", &self.project_id)
+            .field("payment", &self.payment)
+            .optional("account", &self.account)
+            .optional("customer", &self.customer)
+            .optional("operation", &self.operation)
+            .optional("errors", &self.errors)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct PaymentStatusResponse",
+        )?;
+        Ok(Self {
+            project_id: object.optional("project_id")?,
+            payment: object.required("payment")?,
+            account: object.optional("account")?,
+            customer: object.optional("customer")?,
+            operation: object.optional("operation")?,
+            errors: object.optional("errors")?,
+        })
+    }
+}
+
 /// A signed result of a sale, refund, capture or cancel.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Callback {
     /// Project ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     /// The payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment: Option<PaymentInfo>,
     /// The card used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<Account>,
     /// The customer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<CallbackCustomer>,
     /// The operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<OperationInfo>,
     /// Errors the platform reports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<serde_json::Value>>,
     /// Where to redirect the customer; the payment awaits the redirect result.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_data: Option<RedirectData>,
+}
+
+impl Serialize for Callback {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("project_id", &self.project_id)
+            .optional("payment", &self.payment)
+            .optional("account", &self.account)
+            .optional("customer", &self.customer)
+            .optional("operation", &self.operation)
+            .optional("errors", &self.errors)
+            .optional("redirect_data", &self.redirect_data)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Callback {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Callback")?;
+        Ok(Self {
+            project_id: object.optional("project_id")?,
+            payment: object.optional("payment")?,
+            account: object.optional("account")?,
+            customer: object.optional("customer")?,
+            operation: object.optional("operation")?,
+            errors: object.optional("errors")?,
+            redirect_data: object.optional("redirect_data")?,
+        })
+    }
 }

@@ -11,22 +11,46 @@ use crate::types::{
 };
 
 /// The order to pay.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Order {
     /// The merchant's order ID, at most 18 characters.
-    #[serde(rename = "orderId")]
     pub order_id: OrderId,
     /// Amount in minor units, as a string of digits.
     pub amount: Amount,
     /// Currency, ISO 4217 alphabetic.
     pub currency: Currency,
     /// The merchant's customer ID; contracts are listed per customer.
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<CustomerId>,
     /// Order description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl Serialize for Order {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("orderId", &self.order_id)
+            .field("amount", &self.amount)
+            .field("currency", &self.currency)
+            .optional("customerId", &self.customer_id)
+            .optional("description", &self.description)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Order {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Order")?;
+        Ok(Self {
+            order_id: object.required("orderId")?,
+            amount: object.required("amount")?,
+            currency: object.required("currency")?,
+            customer_id: object.optional("customerId")?,
+            description: object.optional("description")?,
+        })
+    }
 }
 
 impl Order {
@@ -61,33 +85,54 @@ impl Order {
 }
 
 /// How the payment is taken.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentSession {
     /// PAY takes the amount; VERIFY only checks the card.
-    #[serde(rename = "actionType")]
     pub action_type: ActionType,
     /// Amount in minor units, as a string of digits.
     pub amount: SessionAmount,
     /// Language of the payment page (e.g. ITA, ENG).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Where the customer returns after paying.
-    #[serde(rename = "resultUrl")]
     pub result_url: ResultUrl,
     /// Where the customer returns after cancelling.
-    #[serde(rename = "cancelUrl")]
     pub cancel_url: CancelUrl,
     /// Where XPay sends the payment notification.
-    #[serde(
-        rename = "notificationUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub notification_url: Option<NotificationUrl>,
     /// The OneClick contract: see `Recurrence::first_payment` and `Recurrence::subsequent_payment`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence: Option<Recurrence>,
+}
+
+impl Serialize for PaymentSession {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("actionType", &self.action_type)
+            .field("amount", &self.amount)
+            .optional("language", &self.language)
+            .field("resultUrl", &self.result_url)
+            .field("cancelUrl", &self.cancel_url)
+            .optional("notificationUrl", &self.notification_url)
+            .optional("recurrence", &self.recurrence)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentSession {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct PaymentSession")?;
+        Ok(Self {
+            action_type: object.required("actionType")?,
+            amount: object.required("amount")?,
+            language: object.optional("language")?,
+            result_url: object.required("resultUrl")?,
+            cancel_url: object.required("cancelUrl")?,
+            notification_url: object.optional("notificationUrl")?,
+            recurrence: object.optional("recurrence")?,
+        })
+    }
 }
 
 impl PaymentSession {
@@ -135,17 +180,38 @@ impl PaymentSession {
 }
 
 /// Recurring or OneClick use of the card.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Recurrence {
     /// What the payment does with the contract.
     pub action: RecurrenceAction,
     /// The contract: a unique string at creation, the same string in later payments.
-    #[serde(rename = "contractId", default, skip_serializing_if = "Option::is_none")]
     pub contract_id: Option<ContractId>,
     /// Who initiates the payments of the contract.
-    #[serde(rename = "contractType", default, skip_serializing_if = "Option::is_none")]
     pub contract_type: Option<ContractType>,
+}
+
+impl Serialize for Recurrence {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("action", &self.action)
+            .optional("contractId", &self.contract_id)
+            .optional("contractType", &self.contract_type)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Recurrence {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Recurrence")?;
+        Ok(Self {
+            action: object.required("action")?,
+            contract_id: object.optional("contractId")?,
+            contract_type: object.optional("contractType")?,
+        })
+    }
 }
 
 impl Recurrence {
@@ -196,208 +262,290 @@ impl Recurrence {
 }
 
 /// A payment link.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentLink {
     /// The link's ID.
-    #[serde(rename = "linkId", default, skip_serializing_if = "Option::is_none")]
     pub link_id: Option<String>,
     /// The URL to send the customer.
     pub link: String,
     /// When the link expires.
-    #[serde(rename = "expirationDate", default, skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<String>,
     /// The link's state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<LinkStatus>,
 }
 
+impl Serialize for PaymentLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("linkId", &self.link_id)
+            .field("link", &self.link)
+            .optional("expirationDate", &self.expiration_date)
+            .optional("status", &self.status)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PaymentLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct PaymentLink")?;
+        Ok(Self {
+            link_id: object.optional("linkId")?,
+            link: object.required("link")?,
+            expiration_date: object.optional("expirationDate")?,
+            status: object.optional("status")?,
+        })
+    }
+}
+
 /// A contract registered for the customer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Contract {
     /// The contract ID.
-    #[serde(rename = "contractId")]
     pub contract_id: String,
     /// Who initiates its payments.
-    #[serde(rename = "contractType", default, skip_serializing_if = "Option::is_none")]
     pub contract_type: Option<ContractType>,
     /// When the contract expires.
-    #[serde(
-        rename = "contractExpiryDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub contract_expiry_date: Option<String>,
     /// How often a scheduled contract is charged.
-    #[serde(
-        rename = "contractFrequency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub contract_frequency: Option<String>,
     /// The payment method (e.g. CARDS).
-    #[serde(rename = "paymentMethod", default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<String>,
     /// The card circuit (e.g. VISA, MC).
-    #[serde(rename = "paymentCircuit", default, skip_serializing_if = "Option::is_none")]
     pub payment_circuit: Option<String>,
     /// The card as XPay shows it, masked (e.g. ***0003).
-    #[serde(
-        rename = "paymentInstrumentInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_instrument_info: Option<String>,
     /// Fields the spec does not name, kept as the gateway sent them.
-    #[serde(flatten)]
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Serialize for Contract {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("contractId", &self.contract_id)
+            .optional("contractType", &self.contract_type)
+            .optional("contractExpiryDate", &self.contract_expiry_date)
+            .optional("contractFrequency", &self.contract_frequency)
+            .optional("paymentMethod", &self.payment_method)
+            .optional("paymentCircuit", &self.payment_circuit)
+            .optional("paymentInstrumentInfo", &self.payment_instrument_info)
+            .other(&self.other)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Contract {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Contract")?;
+        Ok(Self {
+            contract_id: object.required("contractId")?,
+            contract_type: object.optional("contractType")?,
+            contract_expiry_date: object.optional("contractExpiryDate")?,
+            contract_frequency: object.optional("contractFrequency")?,
+            payment_method: object.optional("paymentMethod")?,
+            payment_circuit: object.optional("paymentCircuit")?,
+            payment_instrument_info: object.optional("paymentInstrumentInfo")?,
+            other: object.rest(),
+        })
+    }
 }
 
 /// The order as XPay keeps it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderDetails {
     /// The merchant's order ID.
-    #[serde(rename = "orderId")]
     pub order_id: String,
     /// Amount in minor units, as a string of digits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// Currency, ISO 4217 alphabetic.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// The merchant's customer ID.
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// Order description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Fields the spec does not name, kept as the gateway sent them.
-    #[serde(flatten)]
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+impl Serialize for OrderDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("orderId", &self.order_id)
+            .optional("amount", &self.amount)
+            .optional("currency", &self.currency)
+            .optional("customerId", &self.customer_id)
+            .optional("description", &self.description)
+            .other(&self.other)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct OrderDetails")?;
+        Ok(Self {
+            order_id: object.required("orderId")?,
+            amount: object.optional("amount")?,
+            currency: object.optional("currency")?,
+            customer_id: object.optional("customerId")?,
+            description: object.optional("description")?,
+            other: object.rest(),
+        })
+    }
+}
+
 /// Where an order stands.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderStatus {
     /// The order.
     pub order: OrderDetails,
     /// Amount authorised and not voided, in minor units.
-    #[serde(
-        rename = "authorizedAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub authorized_amount: Option<String>,
     /// Amount captured and not refunded, in minor units.
-    #[serde(rename = "capturedAmount", default, skip_serializing_if = "Option::is_none")]
     pub captured_amount: Option<String>,
     /// The kind of the latest operation.
-    #[serde(
-        rename = "lastOperationType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_operation_type: Option<OperationType>,
     /// When the latest operation happened (ISO 8601).
-    #[serde(
-        rename = "lastOperationTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub last_operation_time: Option<String>,
     /// The order's operations, where one library reads them; see `GetOrderResponse::operations_wherever_sent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<Operation>>,
     /// Fields the spec does not name, kept as the gateway sent them.
-    #[serde(flatten)]
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+impl Serialize for OrderStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("order", &self.order)
+            .optional("authorizedAmount", &self.authorized_amount)
+            .optional("capturedAmount", &self.captured_amount)
+            .optional("lastOperationType", &self.last_operation_type)
+            .optional("lastOperationTime", &self.last_operation_time)
+            .optional("operations", &self.operations)
+            .other(&self.other)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct OrderStatus")?;
+        Ok(Self {
+            order: object.required("order")?,
+            authorized_amount: object.optional("authorizedAmount")?,
+            captured_amount: object.optional("capturedAmount")?,
+            last_operation_type: object.optional("lastOperationType")?,
+            last_operation_time: object.optional("lastOperationTime")?,
+            operations: object.optional("operations")?,
+            other: object.rest(),
+        })
+    }
+}
+
 /// One operation on an order (an authorisation, a capture, a void, a refund).
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Operation {
     /// The merchant's order ID.
-    #[serde(rename = "orderId", default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// The operation's ID: captures and refunds name it.
-    #[serde(rename = "operationId")]
     pub operation_id: String,
     /// Where it came from (e.g. ECOMMERCE).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// What it did.
-    #[serde(rename = "operationType", default, skip_serializing_if = "Option::is_none")]
     pub operation_type: Option<OperationType>,
     /// How it ended.
-    #[serde(
-        rename = "operationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operation_result: Option<OperationResult>,
     /// When (ISO 8601).
-    #[serde(rename = "operationTime", default, skip_serializing_if = "Option::is_none")]
     pub operation_time: Option<String>,
     /// The payment method (e.g. CARDS).
-    #[serde(rename = "paymentMethod", default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<String>,
     /// The card circuit (e.g. VISA, MC).
-    #[serde(rename = "paymentCircuit", default, skip_serializing_if = "Option::is_none")]
     pub payment_circuit: Option<String>,
     /// The card as XPay shows it, masked (e.g. ***0003).
-    #[serde(
-        rename = "paymentInstrumentInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_instrument_info: Option<String>,
     /// The circuit's ID of the payment.
-    #[serde(
-        rename = "paymentEndToEndId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_end_to_end_id: Option<String>,
     /// The operation a void or refund acts on.
-    #[serde(
-        rename = "cancelledOperationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cancelled_operation_id: Option<String>,
     /// Amount in minor units, as a string of digits.
-    #[serde(
-        rename = "operationAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operation_amount: Option<String>,
     /// Currency, ISO 4217 alphabetic.
-    #[serde(
-        rename = "operationCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operation_currency: Option<String>,
     /// The customer as XPay received it, the cardholder's name among it; printed as ***.
-    #[serde(rename = "customerInfo", default, skip_serializing_if = "Option::is_none")]
     pub customer_info: Option<serde_json::Value>,
     /// Warnings about the operation, as XPay sends them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<serde_json::Value>,
     /// The payment link it was paid through.
-    #[serde(rename = "paymentLinkId", default, skip_serializing_if = "Option::is_none")]
     pub payment_link_id: Option<String>,
     /// The card used.
-    #[serde(rename = "additionalData", default, skip_serializing_if = "Option::is_none")]
     pub additional_data: Option<AdditionalData>,
     /// Fields the spec does not name, kept as the gateway sent them.
-    #[serde(flatten)]
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Serialize for Operation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("orderId", &self.order_id)
+            .field("operationId", &self.operation_id)
+            .optional("channel", &self.channel)
+            .optional("operationType", &self.operation_type)
+            .optional("operationResult", &self.operation_result)
+            .optional("operationTime", &self.operation_time)
+            .optional("paymentMethod", &self.payment_method)
+            .optional("paymentCircuit", &self.payment_circuit)
+            .optional("paymentInstrumentInfo", &self.payment_instrument_info)
+            .optional("paymentEndToEndId", &self.payment_end_to_end_id)
+            .optional("cancelledOperationId", &self.cancelled_operation_id)
+            .optional("operationAmount", &self.operation_amount)
+            .optional("operationCurrency", &self.operation_currency)
+            .optional("customerInfo", &self.customer_info)
+            .optional("warnings", &self.warnings)
+            .optional("paymentLinkId", &self.payment_link_id)
+            .optional("additionalData", &self.additional_data)
+            .other(&self.other)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Operation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Operation")?;
+        Ok(Self {
+            order_id: object.optional("orderId")?,
+            operation_id: object.required("operationId")?,
+            channel: object.optional("channel")?,
+            operation_type: object.optional("operationType")?,
+            operation_result: object.optional("operationResult")?,
+            operation_time: object.optional("operationTime")?,
+            payment_method: object.optional("paymentMethod")?,
+            payment_circuit: object.optional("paymentCircuit")?,
+            payment_instrument_info: object.optional("paymentInstrumentInfo")?,
+            payment_end_to_end_id: object.optional("paymentEndToEndId")?,
+            cancelled_operation_id: object.optional("cancelledOperationId")?,
+            operation_amount: object.optional("operationAmount")?,
+            operation_currency: object.optional("operationCurrency")?,
+            customer_info: object.optional("customerInfo")?,
+            warnings: object.optional("warnings")?,
+            payment_link_id: object.optional("paymentLinkId")?,
+            additional_data: object.optional("additionalData")?,
+            other: object.rest(),
+        })
+    }
 }
 
 /// Card data and secrets print as `***`.
@@ -427,24 +575,46 @@ impl fmt::Debug for Operation {
 }
 
 /// The card used by an operation.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AdditionalData {
     /// The card number, masked (e.g. 525599******9992).
-    #[serde(rename = "maskedPan", default, skip_serializing_if = "Option::is_none")]
     pub masked_pan: Option<String>,
     /// XPay's ID of the card, the same on every payment with it.
-    #[serde(rename = "cardId", default, skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// XPay's second ID of the card.
-    #[serde(rename = "cardId4", default, skip_serializing_if = "Option::is_none")]
     pub card_id4: Option<String>,
     /// The card's expiry date; card data, printed as ***.
-    #[serde(rename = "cardExpiryDate", default, skip_serializing_if = "Option::is_none")]
     pub card_expiry_date: Option<String>,
     /// Fields the spec does not name, kept as the gateway sent them.
-    #[serde(flatten)]
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Serialize for AdditionalData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("maskedPan", &self.masked_pan)
+            .optional("cardId", &self.card_id)
+            .optional("cardId4", &self.card_id4)
+            .optional("cardExpiryDate", &self.card_expiry_date)
+            .other(&self.other)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for AdditionalData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct AdditionalData")?;
+        Ok(Self {
+            masked_pan: object.optional("maskedPan")?,
+            card_id: object.optional("cardId")?,
+            card_id4: object.optional("cardId4")?,
+            card_expiry_date: object.optional("cardExpiryDate")?,
+            other: object.rest(),
+        })
+    }
 }
 
 /// Card data and secrets print as `***`.
@@ -473,14 +643,37 @@ impl fmt::Debug for AdditionalData {
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
 /// From `spec/xpay.yaml`, line 266 (operation `create_hpp_order`, line 251).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateHppOrderRequest {
     /// The order.
     pub order: Order,
     /// How the payment is taken.
-    #[serde(rename = "paymentSession")]
     pub payment_session: PaymentSession,
+}
+
+impl Serialize for CreateHppOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("order", &self.order)
+            .field("paymentSession", &self.payment_session)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateHppOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct CreateHppOrderRequest",
+        )?;
+        Ok(Self {
+            order: object.required("order")?,
+            payment_session: object.required("paymentSession")?,
+        })
+    }
 }
 
 impl CreateHppOrderRequest {
@@ -497,15 +690,37 @@ impl CreateHppOrderRequest {
 }
 
 /// Where to send the customer, and the token that identifies this order's notifications.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateHppOrderResponse {
     /// The URL of the payment page for the customer.
-    #[serde(rename = "hostedPage")]
     pub hosted_page: String,
     /// Compare it with the notifications' (`verify_notification`).
-    #[serde(rename = "securityToken")]
     pub security_token: String,
+}
+
+impl Serialize for CreateHppOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("hostedPage", &self.hosted_page)
+            .field("securityToken", &self.security_token)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateHppOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct CreateHppOrderResponse",
+        )?;
+        Ok(Self {
+            hosted_page: object.required("hostedPage")?,
+            security_token: object.required("securityToken")?,
+        })
+    }
 }
 
 /// The order and its payment session.
@@ -521,14 +736,37 @@ pub struct CreateHppOrderResponse {
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
 /// From `spec/xpay.yaml`, line 312 (operation `create_pay_by_link`, line 297).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePayByLinkRequest {
     /// The order.
     pub order: Order,
     /// How the payment is taken.
-    #[serde(rename = "paymentSession")]
     pub payment_session: PaymentSession,
+}
+
+impl Serialize for CreatePayByLinkRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("order", &self.order)
+            .field("paymentSession", &self.payment_session)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatePayByLinkRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct CreatePayByLinkRequest",
+        )?;
+        Ok(Self {
+            order: object.required("order")?,
+            payment_session: object.required("paymentSession")?,
+        })
+    }
 }
 
 impl CreatePayByLinkRequest {
@@ -545,15 +783,37 @@ impl CreatePayByLinkRequest {
 }
 
 /// The link and the token that identifies this order's notifications.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePayByLinkResponse {
     /// The payment link.
-    #[serde(rename = "paymentLink")]
     pub payment_link: PaymentLink,
     /// Compare it with the notifications' (`verify_notification`).
-    #[serde(rename = "securityToken")]
     pub security_token: String,
+}
+
+impl Serialize for CreatePayByLinkResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("paymentLink", &self.payment_link)
+            .field("securityToken", &self.security_token)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatePayByLinkResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct CreatePayByLinkResponse",
+        )?;
+        Ok(Self {
+            payment_link: object.required("paymentLink")?,
+            security_token: object.required("securityToken")?,
+        })
+    }
 }
 
 /// Whose contracts.
@@ -568,12 +828,31 @@ pub struct CreatePayByLinkResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 ///
 /// From `spec/xpay.yaml`, line 352 (operation `list_customer_contracts`, line 342).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListCustomerContractsRequest {
     /// The merchant's customer ID.
-    #[serde(rename = "customerId")]
     pub customer_id: PathCustomerId,
+}
+
+impl Serialize for ListCustomerContractsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new().field("customerId", &self.customer_id).finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ListCustomerContractsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct ListCustomerContractsRequest",
+        )?;
+        Ok(Self {
+            customer_id: object.required("customerId")?,
+        })
+    }
 }
 
 impl ListCustomerContractsRequest {
@@ -590,17 +869,41 @@ impl ListCustomerContractsRequest {
 }
 
 /// The customer's contracts; fields the sources do not name are kept in `other`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListCustomerContractsResponse {
     /// The merchant's customer ID.
-    #[serde(rename = "customerId", default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
     /// The contracts, active or not; an empty list when there are none.
     pub contracts: Vec<Contract>,
     /// Fields the spec does not name, kept as the gateway sent them.
-    #[serde(flatten)]
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Serialize for ListCustomerContractsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("customerId", &self.customer_id)
+            .field("contracts", &self.contracts)
+            .other(&self.other)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ListCustomerContractsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct ListCustomerContractsResponse",
+        )?;
+        Ok(Self {
+            customer_id: object.optional("customerId")?,
+            contracts: object.required("contracts")?,
+            other: object.rest(),
+        })
+    }
 }
 
 /// Which contract; the request has no body.
@@ -615,12 +918,31 @@ pub struct ListCustomerContractsResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 ///
 /// From `spec/xpay.yaml`, line 377 (operation `deactivate_contract`, line 367).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeactivateContractRequest {
     /// The contract ID.
-    #[serde(rename = "contractId")]
     pub contract_id: PathContractId,
+}
+
+impl Serialize for DeactivateContractRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new().field("contractId", &self.contract_id).finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for DeactivateContractRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct DeactivateContractRequest",
+        )?;
+        Ok(Self {
+            contract_id: object.required("contractId")?,
+        })
+    }
 }
 
 impl DeactivateContractRequest {
@@ -637,12 +959,29 @@ impl DeactivateContractRequest {
 }
 
 /// The answer, often empty; whatever it holds is kept in `other`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeactivateContractResponse {
     /// Fields the spec does not name, kept as the gateway sent them.
-    #[serde(flatten)]
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Serialize for DeactivateContractResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new().other(&self.other).finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for DeactivateContractResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let object = rt::wire::Reader::new(
+            deserializer,
+            "struct DeactivateContractResponse",
+        )?;
+        Ok(Self { other: object.rest() })
+    }
 }
 
 /// Which order.
@@ -657,12 +996,28 @@ pub struct DeactivateContractResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 ///
 /// From `spec/xpay.yaml`, line 395 (operation `get_order`, line 385).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetOrderRequest {
     /// The merchant's order ID.
-    #[serde(rename = "orderId")]
     pub order_id: OrderId,
+}
+
+impl Serialize for GetOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new().field("orderId", &self.order_id).finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for GetOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct GetOrderRequest")?;
+        Ok(Self {
+            order_id: object.required("orderId")?,
+        })
+    }
 }
 
 impl GetOrderRequest {
@@ -679,21 +1034,42 @@ impl GetOrderRequest {
 }
 
 /// The order; fields the sources do not name are kept in `other`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetOrderResponse {
     /// Where the order stands.
-    #[serde(rename = "orderStatus")]
     pub order_status: OrderStatus,
     /// The order's operations, oldest first, where the documentation puts them; `operations_wherever_sent` reads either place.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<Operation>>,
     /// The payment link of a Pay-by-Link order.
-    #[serde(rename = "paymentLink", default, skip_serializing_if = "Option::is_none")]
     pub payment_link: Option<PaymentLink>,
     /// Fields the spec does not name, kept as the gateway sent them.
-    #[serde(flatten)]
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Serialize for GetOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("orderStatus", &self.order_status)
+            .optional("operations", &self.operations)
+            .optional("paymentLink", &self.payment_link)
+            .other(&self.other)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for GetOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct GetOrderResponse")?;
+        Ok(Self {
+            order_status: object.required("orderStatus")?,
+            operations: object.optional("operations")?,
+            payment_link: object.optional("paymentLink")?,
+            other: object.rest(),
+        })
+    }
 }
 
 impl GetOrderResponse {
@@ -716,17 +1092,41 @@ impl GetOrderResponse {
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
 /// From `spec/xpay.yaml`, line 431 (operation `create_mit_order`, line 416).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMitOrderRequest {
     /// The order.
     pub order: Order,
     /// The contract to charge.
-    #[serde(rename = "contractId")]
     pub contract_id: ContractId,
     /// Whether the payment is captured at once.
-    #[serde(rename = "captureType", default, skip_serializing_if = "Option::is_none")]
     pub capture_type: Option<CaptureType>,
+}
+
+impl Serialize for CreateMitOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("order", &self.order)
+            .field("contractId", &self.contract_id)
+            .optional("captureType", &self.capture_type)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateMitOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct CreateMitOrderRequest",
+        )?;
+        Ok(Self {
+            order: object.required("order")?,
+            contract_id: object.required("contractId")?,
+            capture_type: object.optional("captureType")?,
+        })
+    }
 }
 
 impl CreateMitOrderRequest {
@@ -753,14 +1153,37 @@ impl CreateMitOrderRequest {
 }
 
 /// The payment's operation; fields the sources do not name are kept in `other`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMitOrderResponse {
     /// The authorisation of the payment.
     pub operation: Operation,
     /// Fields the spec does not name, kept as the gateway sent them.
-    #[serde(flatten)]
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Serialize for CreateMitOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("operation", &self.operation)
+            .other(&self.other)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateMitOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct CreateMitOrderResponse",
+        )?;
+        Ok(Self {
+            operation: object.required("operation")?,
+            other: object.rest(),
+        })
+    }
 }
 
 /// Which operation, and how much of it to capture.
@@ -776,19 +1199,45 @@ pub struct CreateMitOrderResponse {
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
 /// From `spec/xpay.yaml`, line 472 (operation `capture_operation`, line 457).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CaptureOperationRequest {
     /// The authorisation to capture.
-    #[serde(rename = "operationId")]
     pub operation_id: OperationId,
     /// Amount to capture in minor units, as a string of digits.
     pub amount: Amount,
     /// Currency of the authorisation, ISO 4217 alphabetic.
     pub currency: Currency,
     /// Why.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl Serialize for CaptureOperationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("operationId", &self.operation_id)
+            .field("amount", &self.amount)
+            .field("currency", &self.currency)
+            .optional("description", &self.description)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptureOperationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct CaptureOperationRequest",
+        )?;
+        Ok(Self {
+            operation_id: object.required("operationId")?,
+            amount: object.required("amount")?,
+            currency: object.required("currency")?,
+            description: object.optional("description")?,
+        })
+    }
 }
 
 impl CaptureOperationRequest {
@@ -816,18 +1265,41 @@ impl CaptureOperationRequest {
 }
 
 /// The capture; fields the sources do not name are kept in `other`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CaptureOperationResponse {
     /// The capture's own operation ID.
-    #[serde(rename = "operationId")]
     pub operation_id: String,
     /// When (ISO 8601).
-    #[serde(rename = "operationTime", default, skip_serializing_if = "Option::is_none")]
     pub operation_time: Option<String>,
     /// Fields the spec does not name, kept as the gateway sent them.
-    #[serde(flatten)]
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Serialize for CaptureOperationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("operationId", &self.operation_id)
+            .optional("operationTime", &self.operation_time)
+            .other(&self.other)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptureOperationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct CaptureOperationResponse",
+        )?;
+        Ok(Self {
+            operation_id: object.required("operationId")?,
+            operation_time: object.optional("operationTime")?,
+            other: object.rest(),
+        })
+    }
 }
 
 /// Which operation, and how much of it to refund.
@@ -843,19 +1315,45 @@ pub struct CaptureOperationResponse {
 /// - `Idempotency-Key`: a UUID per call, the same on its retries
 ///
 /// From `spec/xpay.yaml`, line 509 (operation `refund_operation`, line 494).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundOperationRequest {
     /// The operation to refund or void.
-    #[serde(rename = "operationId")]
     pub operation_id: OperationId,
     /// Amount to refund in minor units, as a string of digits.
     pub amount: Amount,
     /// Currency of the operation, ISO 4217 alphabetic.
     pub currency: Currency,
     /// Why.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl Serialize for RefundOperationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("operationId", &self.operation_id)
+            .field("amount", &self.amount)
+            .field("currency", &self.currency)
+            .optional("description", &self.description)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RefundOperationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct RefundOperationRequest",
+        )?;
+        Ok(Self {
+            operation_id: object.required("operationId")?,
+            amount: object.required("amount")?,
+            currency: object.required("currency")?,
+            description: object.optional("description")?,
+        })
+    }
 }
 
 impl RefundOperationRequest {
@@ -883,18 +1381,41 @@ impl RefundOperationRequest {
 }
 
 /// The refund; fields the sources do not name are kept in `other`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundOperationResponse {
     /// The refund's own operation ID.
-    #[serde(rename = "operationId")]
     pub operation_id: String,
     /// When (ISO 8601).
-    #[serde(rename = "operationTime", default, skip_serializing_if = "Option::is_none")]
     pub operation_time: Option<String>,
     /// Fields the spec does not name, kept as the gateway sent them.
-    #[serde(flatten)]
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Serialize for RefundOperationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("operationId", &self.operation_id)
+            .optional("operationTime", &self.operation_time)
+            .other(&self.other)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RefundOperationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct RefundOperationResponse",
+        )?;
+        Ok(Self {
+            operation_id: object.required("operationId")?,
+            operation_time: object.optional("operationTime")?,
+            other: object.rest(),
+        })
+    }
 }
 
 /// Which operation.
@@ -909,12 +1430,33 @@ pub struct RefundOperationResponse {
 /// - `Correlation-Id`: a fresh UUID per request
 ///
 /// From `spec/xpay.yaml`, line 541 (operation `get_operation`, line 531).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetOperationRequest {
     /// The operation.
-    #[serde(rename = "operationId")]
     pub operation_id: OperationId,
+}
+
+impl Serialize for GetOperationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("operationId", &self.operation_id)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for GetOperationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct GetOperationRequest",
+        )?;
+        Ok(Self {
+            operation_id: object.required("operationId")?,
+        })
+    }
 }
 
 impl GetOperationRequest {
@@ -931,87 +1473,101 @@ impl GetOperationRequest {
 }
 
 /// The operation; fields the sources do not name are kept in `other`.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetOperationResponse {
     /// The merchant's order ID.
-    #[serde(rename = "orderId", default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// The operation's ID.
-    #[serde(rename = "operationId")]
     pub operation_id: String,
     /// Where it came from (e.g. ECOMMERCE).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// What it did.
-    #[serde(rename = "operationType", default, skip_serializing_if = "Option::is_none")]
     pub operation_type: Option<OperationType>,
     /// How it ended.
-    #[serde(
-        rename = "operationResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operation_result: Option<OperationResult>,
     /// When (ISO 8601).
-    #[serde(rename = "operationTime", default, skip_serializing_if = "Option::is_none")]
     pub operation_time: Option<String>,
     /// The payment method (e.g. CARDS).
-    #[serde(rename = "paymentMethod", default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<String>,
     /// The card circuit (e.g. VISA, MC).
-    #[serde(rename = "paymentCircuit", default, skip_serializing_if = "Option::is_none")]
     pub payment_circuit: Option<String>,
     /// The card as XPay shows it, masked (e.g. ***0003).
-    #[serde(
-        rename = "paymentInstrumentInfo",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_instrument_info: Option<String>,
     /// The circuit's ID of the payment.
-    #[serde(
-        rename = "paymentEndToEndId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub payment_end_to_end_id: Option<String>,
     /// The operation a void or refund acts on.
-    #[serde(
-        rename = "cancelledOperationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cancelled_operation_id: Option<String>,
     /// Amount in minor units, as a string of digits.
-    #[serde(
-        rename = "operationAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operation_amount: Option<String>,
     /// Currency, ISO 4217 alphabetic.
-    #[serde(
-        rename = "operationCurrency",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub operation_currency: Option<String>,
     /// The customer as XPay received it, the cardholder's name among it; printed as ***.
-    #[serde(rename = "customerInfo", default, skip_serializing_if = "Option::is_none")]
     pub customer_info: Option<serde_json::Value>,
     /// Warnings about the operation, as XPay sends them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<serde_json::Value>,
     /// The payment link it was paid through.
-    #[serde(rename = "paymentLinkId", default, skip_serializing_if = "Option::is_none")]
     pub payment_link_id: Option<String>,
     /// The card used.
-    #[serde(rename = "additionalData", default, skip_serializing_if = "Option::is_none")]
     pub additional_data: Option<AdditionalData>,
     /// Fields the spec does not name, kept as the gateway sent them.
-    #[serde(flatten)]
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Serialize for GetOperationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .optional("orderId", &self.order_id)
+            .field("operationId", &self.operation_id)
+            .optional("channel", &self.channel)
+            .optional("operationType", &self.operation_type)
+            .optional("operationResult", &self.operation_result)
+            .optional("operationTime", &self.operation_time)
+            .optional("paymentMethod", &self.payment_method)
+            .optional("paymentCircuit", &self.payment_circuit)
+            .optional("paymentInstrumentInfo", &self.payment_instrument_info)
+            .optional("paymentEndToEndId", &self.payment_end_to_end_id)
+            .optional("cancelledOperationId", &self.cancelled_operation_id)
+            .optional("operationAmount", &self.operation_amount)
+            .optional("operationCurrency", &self.operation_currency)
+            .optional("customerInfo", &self.customer_info)
+            .optional("warnings", &self.warnings)
+            .optional("paymentLinkId", &self.payment_link_id)
+            .optional("additionalData", &self.additional_data)
+            .other(&self.other)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for GetOperationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(
+            deserializer,
+            "struct GetOperationResponse",
+        )?;
+        Ok(Self {
+            order_id: object.optional("orderId")?,
+            operation_id: object.required("operationId")?,
+            channel: object.optional("channel")?,
+            operation_type: object.optional("operationType")?,
+            operation_result: object.optional("operationResult")?,
+            operation_time: object.optional("operationTime")?,
+            payment_method: object.optional("paymentMethod")?,
+            payment_circuit: object.optional("paymentCircuit")?,
+            payment_instrument_info: object.optional("paymentInstrumentInfo")?,
+            payment_end_to_end_id: object.optional("paymentEndToEndId")?,
+            cancelled_operation_id: object.optional("cancelledOperationId")?,
+            operation_amount: object.optional("operationAmount")?,
+            operation_currency: object.optional("operationCurrency")?,
+            customer_info: object.optional("customerInfo")?,
+            warnings: object.optional("warnings")?,
+            payment_link_id: object.optional("paymentLinkId")?,
+            additional_data: object.optional("additionalData")?,
+            other: object.rest(),
+        })
+    }
 }
 
 /// Card data and secrets print as `***`.
@@ -1041,21 +1597,44 @@ impl fmt::Debug for GetOperationResponse {
 }
 
 /// A payment event: what happened to which operation; fields the sources do not name are kept in `other`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Notification {
     /// The event's ID; a repeated delivery has the same one.
-    #[serde(rename = "eventId")]
     pub event_id: String,
     /// When it happened (ISO 8601).
-    #[serde(rename = "eventTime", default, skip_serializing_if = "Option::is_none")]
     pub event_time: Option<String>,
     /// The token of the order it is about.
-    #[serde(rename = "securityToken")]
     pub security_token: String,
     /// The operation it reports.
     pub operation: Operation,
     /// Fields the spec does not name, kept as the gateway sent them.
-    #[serde(flatten)]
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl Serialize for Notification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::wire::Writer::new()
+            .field("eventId", &self.event_id)
+            .optional("eventTime", &self.event_time)
+            .field("securityToken", &self.security_token)
+            .field("operation", &self.operation)
+            .other(&self.other)
+            .finish(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Notification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = rt::wire::Reader::new(deserializer, "struct Notification")?;
+        Ok(Self {
+            event_id: object.required("eventId")?,
+            event_time: object.optional("eventTime")?,
+            security_token: object.required("securityToken")?,
+            operation: object.required("operation")?,
+            other: object.rest(),
+        })
+    }
 }
