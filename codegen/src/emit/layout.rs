@@ -274,14 +274,18 @@ impl Scanner {
         };
         let mut i = 0;
         while i < bytes.len() {
-            // Most of a file is function bodies, where no header is read: there only
-            // literals, comments and brackets change what the lexer knows, and the bytes
-            // between them are taken in one go. Inside a string literal, only its end and
+            // Only literals, comments and brackets change what the lexer knows: the bytes
+            // between them are taken in one go, handed to the headers that read them (none in
+            // a function body, most of a file). Inside a string literal, only its end and
             // escapes count.
             match self.state {
-                Lexed::Code if !wants_code && self.braces.last() == Some(&false) => {
+                Lexed::Code => {
+                    let header_counts = self.braces.last().copied().unwrap_or(true);
                     while let Some(&c) = bytes.get(i).filter(|c| !is_structural(**c)) {
-                        ends.push(c);
+                        push_code(&mut ends, c);
+                        if header_counts {
+                            self.brace_header.push(c);
+                        }
                         i += 1;
                     }
                 }
@@ -432,12 +436,21 @@ fn char_literal_closes(bytes: &[u8], at: usize) -> bool {
 }
 
 /// Bytes that can change the lexer's state or the bracket nesting in code.
+#[inline]
 fn is_structural(byte: u8) -> bool {
-    matches!(
-        byte,
-        b'/' | b'"' | b'r' | b'\'' | b'(' | b')' | b'[' | b']' | b'{' | b'}'
-    )
+    STRUCTURAL[usize::from(byte)]
 }
+
+const STRUCTURAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let bytes = *b"/\"r'()[]{}";
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// Bytes of identifiers; any non-ASCII byte counts, as only identifiers hold such outside
 /// literals and comments.
