@@ -91,6 +91,12 @@ fn marker(text: &str) -> Option<Ident> {
 /// Appends the printed `line` to `out`, or the doc lines its marker stands for. Returns whether
 /// it was a marker.
 pub(super) fn expand_into(line: &str, blocks: &[String], out: &mut String) -> bool {
+    // Every printed line passes here and few are markers: most are told apart by their first
+    // byte after the indentation without decoding the line.
+    let first = line.bytes().find(|b| !matches!(b, b'\t'..=b'\r' | b' '));
+    if first.is_none_or(|b| b != b'#' && b.is_ascii()) {
+        return false;
+    }
     let code = line.trim_start();
     let (comment, rest) = if let Some(rest) = code.strip_prefix("#![") {
         ("//!", rest)

@@ -98,13 +98,14 @@ impl Header {
         if self.settled {
             return;
         }
-        self.lead = match self.lead {
-            Lead::Nothing if byte.is_ascii_whitespace() => Lead::Nothing,
-            Lead::Nothing if byte == b'#' => Lead::Hash,
-            Lead::Hash if byte == b'!' => Lead::InnerAttribute,
-            Lead::Nothing | Lead::Hash => Lead::Other,
-            settled => settled,
-        };
+        if matches!(self.lead, Lead::Nothing | Lead::Hash) {
+            self.lead = match self.lead {
+                Lead::Nothing if byte.is_ascii_whitespace() => Lead::Nothing,
+                Lead::Nothing if byte == b'#' => Lead::Hash,
+                Lead::Hash if byte == b'!' => Lead::InnerAttribute,
+                _ => Lead::Other,
+            };
+        }
         self.has_brace |= byte == b'{';
         if self.skipped_depth > 0 {
             match byte {
@@ -207,11 +208,13 @@ struct CodeEnds {
 
 impl CodeEnds {
     fn push(&mut self, byte: u8) {
-        if self.first.is_some() && self.after_first.is_none() {
+        if self.after_first.is_none() && self.first.is_some() {
             self.after_first = Some(byte);
         }
         if !byte.is_ascii_whitespace() {
-            self.first.get_or_insert(byte);
+            if self.first.is_none() {
+                self.first = Some(byte);
+            }
             self.last = Some(byte);
         }
     }
@@ -454,8 +457,39 @@ const STRUCTURAL: [bool; 256] = {
 
 /// Bytes of identifiers; any non-ASCII byte counts, as only identifiers hold such outside
 /// literals and comments.
+#[inline]
 fn is_ident(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
+    IDENT[usize::from(byte)]
+}
+
+const IDENT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        byte += 1;
+    }
+    table
+};
+
+/// The lines of `source` without their `\n` (and a `\r` before it), as [`str::lines`] has
+/// them, found by a plain byte search.
+fn lines(source: &str) -> impl Iterator<Item = &str> {
+    let mut rest = source;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        Some(match rest.bytes().position(|b| b == b'\n') {
+            Some(end) => {
+                let line = &rest[..end];
+                rest = &rest[end + 1..];
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => std::mem::take(&mut rest),
+        })
+    })
 }
 
 /// Appends `source` to `out` with a blank line between consecutive items of every item list
@@ -468,7 +502,7 @@ pub(super) fn separate_items_into(source: &str, doc_blocks: &[String], out: &mut
     let doc_len: usize = doc_blocks.iter().map(String::len).sum();
     out.reserve(source.len() + doc_len + blank_before.len() + 1);
     let mut blanks = blank_before.iter().peekable();
-    for (index, text) in source.lines().enumerate() {
+    for (index, text) in lines(source).enumerate() {
         if blanks.next_if(|at| **at == index).is_some() {
             out.push('\n');
         }
@@ -499,7 +533,7 @@ fn blank_lines(source: &str) -> Vec<usize> {
     // item before it, until its own header has been read into `upcoming`.
     let mut pending: Option<(usize, Group)> = None;
     let mut upcoming = Header::default();
-    for (index, text) in source.lines().enumerate() {
+    for (index, text) in lines(source).enumerate() {
         let in_item_list = scanner.in_item_list();
         if previous_group.is_some() {
             upcoming = Header::default();
@@ -551,7 +585,27 @@ fn needs_blank(previous: Group, next: Group) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::separate_items;
+    use super::{lines, separate_items};
+
+    #[test]
+    fn lines_split_as_the_standard_library_splits_them() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\n\nb",
+            "a\r\nb\r\n",
+            "a\r",
+            "\r\n",
+            "a\rb\n\n",
+        ] {
+            assert_eq!(
+                lines(text).collect::<Vec<_>>(),
+                text.lines().collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn items_stand_apart_and_literals_are_left_alone() {
