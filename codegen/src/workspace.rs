@@ -86,11 +86,27 @@ pub struct Output {
     pub contents: String,
 }
 
+/// Generates every target: [`generate_keeping_gateways`] without the gateways.
+pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnostics> {
+    generate_keeping_gateways(root, targets).map(|generated| generated.outputs)
+}
+
+/// What one generation run produced, and the gateway specs it read on the way: checks that
+/// follow generation (the release check) read them here instead of loading them again.
+pub struct Generated {
+    pub outputs: Vec<Output>,
+    /// The IR of each gateway spec (`spec/`), by its spec path, in target order.
+    pub gateways: Vec<(PathBuf, Gateway)>,
+}
+
 /// Generates every target; all specs' diagnostics are reported together. Specs are loaded,
 /// then their files rendered, each step spread over the cores (`on_every_core`); results are
 /// gathered in target order, so the output stays deterministic. The gateway specs' IR then
 /// feeds their OpenAPI documents and the registry crate.
-pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnostics> {
+pub fn generate_keeping_gateways(
+    root: &Path,
+    targets: &[Target],
+) -> Result<Generated, Diagnostics> {
     let loaded = on_every_core(targets, |target| load_one(root, target));
     let mut gateways = Vec::with_capacity(targets.len());
     let mut problems = Vec::new();
@@ -140,14 +156,15 @@ pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnost
         problems.dedup();
         return Err(Diagnostics(problems));
     }
-    let gateways: Vec<&Gateway> = gateways
-        .iter()
+    let gateways: Vec<(PathBuf, Gateway)> = gateways
+        .into_iter()
         .filter(|(target, _)| target.is_gateway())
-        .map(|(_, gateway)| gateway)
+        .map(|(target, gateway)| (target.spec.clone(), gateway))
         .collect();
     if !gateways.is_empty() {
+        let listed: Vec<&Gateway> = gateways.iter().map(|(_, gateway)| gateway).collect();
         outputs.extend(
-            emit::registry::registry(&gateways)
+            emit::registry::registry(&listed)
                 .into_iter()
                 .map(|f| Output {
                     path: Path::new(REGISTRY_DIR).join(&f.path),
@@ -155,7 +172,7 @@ pub fn generate(root: &Path, targets: &[Target]) -> Result<Vec<Output>, Diagnost
                 }),
         );
     }
-    Ok(outputs)
+    Ok(Generated { outputs, gateways })
 }
 
 /// One file to render: a file of a generated crate, or a gateway's OpenAPI document.

@@ -121,15 +121,16 @@ fn codegen(check: bool) -> ExitCode {
         return ExitCode::from(NOTHING_TO_CHECK);
     }
     let started = Instant::now();
-    let outputs = match workspace::generate(&root, &targets) {
-        Ok(outputs) => outputs,
+    let generated = match workspace::generate_keeping_gateways(&root, &targets) {
+        Ok(generated) => generated,
         Err(diagnostics) => {
             eprintln!("{diagnostics}");
             return ExitCode::from(2);
         }
     };
     let elapsed = started.elapsed();
-    let changes = workspace::compare(&root, &targets, &outputs);
+    let outputs = &generated.outputs;
+    let changes = workspace::compare(&root, &targets, outputs);
     let summary = format!(
         "{} specs, {} files, generated in {:.1} ms",
         targets.len(),
@@ -137,7 +138,7 @@ fn codegen(check: bool) -> ExitCode {
         elapsed.as_secs_f64() * 1000.0
     );
     if check {
-        let version_problems = release::check(&root, &targets);
+        let version_problems = release::check(&root, &targets, &generated.gateways);
         for problem in &version_problems {
             eprintln!("{problem}");
         }
@@ -171,7 +172,7 @@ fn codegen(check: bool) -> ExitCode {
             return ExitCode::from(3);
         }
     }
-    for problem in release::check(&root, &targets) {
+    for problem in release::check(&root, &targets, &generated.gateways) {
         eprintln!("warning: {problem}");
     }
     for change in &changes {

@@ -1,7 +1,8 @@
 //! The version check and changelogs that `cargo xtask codegen` runs beside generation.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use oneclick_codegen::ir::Gateway;
 use oneclick_codegen::release::{self, NoRelease, Since};
 use oneclick_codegen::version::{Bump, Version};
 use oneclick_codegen::workspace::Target;
@@ -10,13 +11,15 @@ use oneclick_codegen::{diff, load};
 /// Checks every gateway's version against its last release. Returns the problems (a
 /// version that does not account for the changes, a changelog without the current version)
 /// and prints notes on what could not be checked.
-pub fn check(root: &Path, targets: &[Target]) -> Vec<String> {
+/// `gateways` are the gateway specs as generation read them (see
+/// [`oneclick_codegen::workspace::generate_keeping_gateways`]).
+pub fn check(root: &Path, targets: &[Target], gateways: &[(PathBuf, Gateway)]) -> Vec<String> {
     let mut problems = Vec::new();
     for target in targets.iter().filter(|t| t.is_gateway()) {
-        let Ok(current) = load(&root.join(&target.spec), &target.spec.to_string_lossy()) else {
+        let Some((_, current)) = gateways.iter().find(|(spec, _)| *spec == target.spec) else {
             continue;
         };
-        match release::check_version(root, &target.spec, &current) {
+        match release::check_version(root, &target.spec, current) {
             Ok(Some(note)) => eprintln!("note: {note}"),
             Ok(None) => {}
             Err(unaccounted) => {
