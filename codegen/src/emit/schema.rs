@@ -153,8 +153,7 @@ fn callback_static(gateway: &Gateway, c: &crate::ir::Callback) -> Static {
 
 fn gateway_statics(gateway: &Gateway) -> Vec<Static> {
     let recipes = recipe_refs(gateway, &(0..gateway.recipes.len()).collect::<Vec<_>>());
-    let statuses =
-        |statuses: &[u16]| Value::slice(statuses.iter().map(|status| Value::int(status)));
+    let statuses = |statuses: &[u16]| Value::slice(statuses.iter().map(Value::int));
     let environments = gateway
         .environments
         .iter()
@@ -242,7 +241,7 @@ fn error_body(body: &ErrorBody) -> Value {
             ("detail", option_str(&body.detail)),
             (
                 "http_status",
-                Value::slice(body.http_status.iter().map(|s| Value::int(s))),
+                Value::slice(body.http_status.iter().map(Value::int)),
             ),
         ],
     )
@@ -666,7 +665,7 @@ fn polling_static(gateway: &Gateway, polling: &Polling) -> Static {
                 ("status_field", Value::str(&polling.status_field)),
                 (
                     "pending",
-                    Value::slice(polling.pending.iter().map(|p| Value::int(p))),
+                    Value::slice(polling.pending.iter().map(Value::int)),
                 ),
                 ("first_delay_ms", Value::int(polling.first_delay_ms)),
                 ("interval_ms", Value::int(polling.interval_ms)),
