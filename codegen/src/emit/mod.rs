@@ -1,7 +1,7 @@
 //! Emitters: one module per kind of generated item, each turning part of the IR into tokens.
 //! [`emit`] gathers them into the files of one crate, formats each with prettyplease and stamps
 //! the "do not edit" header, and sets items apart with blank lines. The schema statics, plain
-//! data, skip the tokens: [`pretty`] prints them as text in prettyplease's layout.
+//! data, skip the tokens: the `pretty` module prints them as text in prettyplease's layout.
 
 mod client;
 mod crate_root;
