@@ -258,6 +258,14 @@ impl Scanner {
         }
     }
 
+    /// Hands a byte of code to the brace header. Only the kind of item decides whether a brace
+    /// opens an item list, and it never changes once read: later bytes are not needed.
+    fn read_brace_header(&mut self, byte: u8) {
+        if self.brace_header.kind.is_none() {
+            self.brace_header.push(byte);
+        }
+    }
+
     /// Whether the next line starts in code directly inside an item list (an `impl`, `trait`
     /// or `mod` body, or the file).
     fn in_item_list(&self) -> bool {
@@ -287,7 +295,7 @@ impl Scanner {
                     while let Some(&c) = bytes.get(i).filter(|c| !is_structural(**c)) {
                         push_code(&mut ends, c);
                         if header_counts {
-                            self.brace_header.push(c);
+                            self.read_brace_header(c);
                         }
                         i += 1;
                     }
@@ -364,7 +372,7 @@ impl Scanner {
                             b')' | b']' => self.nesting = self.nesting.saturating_sub(1),
                             b'{' => {
                                 let in_list = self.braces.last().copied().unwrap_or(true);
-                                self.brace_header.push(c);
+                                self.read_brace_header(c);
                                 let opens = in_list
                                     && self.nesting == 0
                                     && self.brace_header.opens_item_list();
@@ -384,7 +392,7 @@ impl Scanner {
             // Only a brace opened directly in an item list can open another list.
             let header_counts = self.braces.last().copied().unwrap_or(true);
             if header_counts && self.state == Lexed::Code && !matches!(c, b'{' | b'}') {
-                self.brace_header.push(c);
+                self.read_brace_header(c);
             }
             i += 1;
         }
@@ -398,7 +406,7 @@ impl Scanner {
         if line.ends_item {
             self.brace_header = Header::default();
         } else {
-            self.brace_header.push(b' ');
+            self.read_brace_header(b' ');
         }
         line
     }
