@@ -89,7 +89,8 @@ struct Header {
     /// The first word that is no qualifier: what the item is.
     kind: Option<Word>,
     has_brace: bool,
-    /// Nothing read any more can change what the header says: an item's body need not be read.
+    /// Nothing read any more can change what the header says (its kind and [`Header::group`]):
+    /// the rest of the item need not be read.
     settled: bool,
 }
 
@@ -127,10 +128,17 @@ impl Header {
         if byte == b'[' || restricts_visibility {
             self.skipped_depth = 1;
         }
-        self.settled = self.has_brace
-            && matches!(self.lead, Lead::InnerAttribute | Lead::Other)
-            && self.words[1].is_some()
-            && self.kind.is_some();
+        self.settled = self.kind.is_some()
+            && match self.lead {
+                Lead::InnerAttribute => true,
+                Lead::Other => match self.words[0] {
+                    Some(Word::Use) => self.words[1].is_some(),
+                    Some(Word::Mod) => self.has_brace,
+                    Some(_) => true,
+                    None => false,
+                },
+                Lead::Nothing | Lead::Hash => false,
+            };
     }
 
     fn finish_word(&mut self) {
