@@ -25,6 +25,13 @@ fn recipe_static(recipe: &Recipe) -> TokenStream {
     let sign_key = option(recipe.sign_key.as_deref());
     let verify_key = option(recipe.verify_key.as_deref());
     let optional_credentials = &recipe.optional_credentials;
+    let max_age = match recipe.max_age {
+        Some(seconds) => {
+            let seconds = proc_macro2::Literal::u32_unsuffixed(seconds);
+            quote! { Some(#seconds) }
+        }
+        None => quote! { None },
+    };
     let docs = doc(&format!("The signature recipe `{}`.", recipe.name));
     quote! {
         #docs
@@ -39,6 +46,7 @@ fn recipe_static(recipe: &Recipe) -> TokenStream {
             sign_key: #sign_key,
             verify_key: #verify_key,
             optional_credentials: &[#(#optional_credentials),*],
+            max_age: #max_age,
         };
     }
 }
