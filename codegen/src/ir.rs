@@ -202,6 +202,9 @@ pub struct Recipe {
     /// The optional credentials it reads: without them it signs and verifies no request or
     /// response (a received message still needs them).
     pub optional_credentials: Vec<String>,
+    /// How far, in seconds, the signed `timestamp` of a message it verifies may be from the
+    /// clock.
+    pub max_age: Option<u32>,
 }
 
 impl Recipe {

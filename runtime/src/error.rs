@@ -162,8 +162,10 @@ impl fmt::Display for Violations {
 
 impl std::error::Error for Violations {}
 
-/// Why a message signature was not accepted.
+/// Why a message signature was not accepted. New reasons may come with new spec keys, so a
+/// `match` needs a catch-all arm.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum SignatureError {
     /// The message carries no signature.
     Missing,
@@ -177,6 +179,15 @@ pub enum SignatureError {
         /// The field's name as received, or a description of it when the name could hold
         /// data rather than a name (see [`SignatureError::unsigned`]).
         field: String,
+    },
+    /// The signature verifies, but the timestamp it covers is further from the clock than the
+    /// spec's `max_age`: a replay of an old message, or a clock far off.
+    Stale {
+        /// The clock's time minus the message's timestamp, in seconds (negative when the
+        /// message is dated in the future).
+        age_seconds: i64,
+        /// The window the spec allows, in seconds.
+        max_age: u32,
     },
 }
 
@@ -216,6 +227,13 @@ impl fmt::Display for SignatureError {
             SignatureError::Unsigned { field } => write!(
                 f,
                 "field `{field}` is not covered by the signature, and the message carries only signed fields"
+            ),
+            SignatureError::Stale {
+                age_seconds,
+                max_age,
+            } => write!(
+                f,
+                "the message's signed timestamp is {age_seconds} s from the clock, beyond the {max_age} s the spec allows"
             ),
         }
     }

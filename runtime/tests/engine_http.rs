@@ -59,6 +59,7 @@ static PIPE: NamedRecipe = NamedRecipe {
     sign_key: Some("private_key"),
     verify_key: Some("gateway_public_key"),
     optional_credentials: &[],
+    max_age: None,
 };
 
 fn rsa_keys() -> Vec<(&'static str, Key)> {

@@ -43,6 +43,7 @@ static REQUEST: NamedRecipe = NamedRecipe {
     sign_key: Some("secret_key"),
     verify_key: None,
     optional_credentials: &[],
+    max_age: None,
 };
 
 /// What the platform sends carries it at the top.
@@ -55,6 +56,7 @@ static ANSWER: NamedRecipe = NamedRecipe {
     sign_key: None,
     verify_key: Some("secret_key"),
     optional_credentials: &[],
+    max_age: None,
 };
 
 static SIGNED_BY_CLIENT: &[&NamedRecipe] = &[&REQUEST];

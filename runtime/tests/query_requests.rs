@@ -33,6 +33,7 @@ static SIGNED: NamedRecipe = NamedRecipe {
     sign_key: Some("secret_key"),
     verify_key: None,
     optional_credentials: &[],
+    max_age: None,
 };
 
 static GATEWAY: Gateway = Gateway {

@@ -29,6 +29,7 @@ static SIGNED: NamedRecipe = NamedRecipe {
     sign_key: None,
     verify_key: Some("secret_key"),
     optional_credentials: &[],
+    max_age: None,
 };
 
 static GATEWAY: Gateway = Gateway {

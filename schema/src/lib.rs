@@ -1106,6 +1106,7 @@ mod tests {
         sign_key: None,
         verify_key: None,
         optional_credentials: &[],
+        max_age: None,
     };
 
     static SIGNED: &[&NamedRecipe] = &[&DIGEST];

@@ -414,6 +414,10 @@ pub struct NamedRecipe {
     /// configured it leaves requests unsigned and answers unverified; a received message that
     /// names it is refused without them.
     pub optional_credentials: &'static [&'static str],
+    /// How far, in seconds, the `timestamp` input of a message this recipe verifies may be
+    /// from the clock, either way: an older message is a replay, a newer one a forgery.
+    /// `None` when the spec declares no window.
+    pub max_age: Option<u32>,
 }
 
 /// What a received structured header carries, borrowed from it.

@@ -343,6 +343,7 @@ async fn a_response_that_does_not_verify_is_never_a_success() {
                     SignatureError::Missing => "missing",
                     SignatureError::Mismatch | SignatureError::Malformed => "mismatch",
                     SignatureError::Unsigned { .. } => "unsigned",
+                    other => panic!("{case}: unexpected {other:?}"),
                 };
                 assert_eq!(found, expected, "{case}");
             }

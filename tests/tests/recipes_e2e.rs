@@ -7,8 +7,10 @@ use oneclick_recipes::{
     AssistOrderRequest, Client, CreateOrderRequest, Credentials, Environment, Error,
     ListOrdersRequest, RegisterRequest,
 };
-use oneclick_runtime::SignatureError;
+use std::sync::Arc;
+
 use oneclick_runtime::recipe::Sha1RsaPrivateKey;
+use oneclick_runtime::{Configure, FixedClock, SignatureError};
 use oneclick_tests::{Reply, TestServer};
 use serde_json::{Value, json};
 
@@ -177,12 +179,23 @@ fn a_notification_verifies_with_its_hex_key_and_a_changed_one_does_not() {
     ));
 }
 
+/// The webhook vector's client, its clock `seconds_after` the vector's signed timestamp.
+fn webhook_client(seconds_after: i64) -> Client {
+    let signed = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+    let now = if seconds_after >= 0 {
+        signed + std::time::Duration::from_secs(seconds_after.unsigned_abs())
+    } else {
+        signed - std::time::Duration::from_secs(seconds_after.unsigned_abs())
+    };
+    offline().with_clock(Arc::new(FixedClock(now)))
+}
+
 #[test]
 fn a_webhook_verifies_from_its_raw_body_and_header() {
     let vector = family(4);
     let raw = text(&vector, "raw_body");
     let header = text(&vector, "header");
-    let client = offline();
+    let client = webhook_client(0);
     let event = client
         .verify_webhook(raw.as_bytes(), &[("webhook-signature", header.as_str())])
         .unwrap();
@@ -205,6 +218,42 @@ fn a_webhook_verifies_from_its_raw_body_and_header() {
     assert!(matches!(
         refused(client.verify_webhook(raw.as_bytes(), &[])),
         SignatureError::Missing
+    ));
+}
+
+/// `max_age: 300` in the spec: a webhook whose signature verifies is still refused once its
+/// signed timestamp is more than 300 seconds from the clock, either way, so a captured event
+/// cannot be replayed later.
+#[test]
+fn a_webhook_is_refused_outside_its_freshness_window() {
+    let vector = family(4);
+    let raw = text(&vector, "raw_body");
+    let header = text(&vector, "header");
+    let verify = |seconds_after: i64| {
+        webhook_client(seconds_after)
+            .verify_webhook(raw.as_bytes(), &[("Webhook-Signature", header.as_str())])
+    };
+    for within in [-300, -1, 1, 299, 300] {
+        assert_eq!(verify(within).unwrap().amount, 1000, "{within} s");
+    }
+    for (outside, age) in [(301, 301), (86_400, 86_400), (-301, -301)] {
+        match refused(verify(outside)) {
+            SignatureError::Stale {
+                age_seconds,
+                max_age,
+            } => assert_eq!((age_seconds, max_age), (age, 300)),
+            other => panic!("{outside} s: expected a stale message, got {other:?}"),
+        }
+    }
+    // A forged signature is refused as such, whatever its age: the window is checked only
+    // on a message whose signature verifies.
+    let forged = header.replace("v1=", "v1=00");
+    assert!(matches!(
+        refused(
+            webhook_client(86_400)
+                .verify_webhook(raw.as_bytes(), &[("Webhook-Signature", forged.as_str())])
+        ),
+        SignatureError::Malformed | SignatureError::Mismatch
     ));
 }
 

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::{doc, ident, int};
 use crate::ir::{
     Callback, Charset, Credential, CredentialKind, Gateway, Literal, Meaning, MessageEncoding,
-    Method, Operation, Placement, Polling, ReplyFormat, ResultCode,
+    Method, ObjectType, Operation, Placement, Polling, ReplyFormat, ResultCode,
 };
 
 pub(super) fn client(gateway: &Gateway) -> TokenStream {
@@ -578,9 +578,10 @@ fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
     }
     let message_object = &gateway.objects[callback.message];
     let only_signed = only_signed_doc(callback);
+    let freshness = freshness_doc(gateway, message_object);
     let verified_docs = || {
         doc(&format!(
-            "{doc_text}\n\n{what} Verifies its signature with the message's recipes in constant time and only then decodes it: a callback that does not verify is an error, never a value.{only_signed} {source}"
+            "{doc_text}\n\n{what} Verifies its signature with the message's recipes in constant time and only then decodes it: a callback that does not verify is an error, never a value.{freshness}{only_signed} {source}"
         ))
     };
     let in_header = message_object
@@ -614,6 +615,21 @@ fn callback_method(gateway: &Gateway, callback: &Callback) -> TokenStream {
 }
 
 /// What `only_signed` adds to the verification, for the method's rustdoc.
+/// What the docs say of the freshness windows (`max_age`) of the recipes verifying `message`;
+/// nothing when none has one, so no replay protection is claimed that is not checked.
+fn freshness_doc(gateway: &Gateway, message: &ObjectType) -> String {
+    message
+        .recipes
+        .iter()
+        .filter_map(|i| gateway.recipes[*i].max_age)
+        .min()
+        .map_or_else(String::new, |seconds| {
+            format!(
+                " A message whose signed timestamp is more than {seconds} s from the client's clock, either way, is refused (`SignatureError::Stale`), so a captured message cannot be replayed later."
+            )
+        })
+}
+
 fn only_signed_doc(callback: &Callback) -> String {
     match callback.only_signed.as_deref() {
         None => String::new(),

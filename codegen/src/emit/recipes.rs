@@ -41,6 +41,7 @@ fn recipe_static(recipe: &Recipe) -> Static {
                     "optional_credentials",
                     Value::strs(&recipe.optional_credentials),
                 ),
+                ("max_age", Value::option(recipe.max_age.map(Value::int))),
             ],
         ),
     }

@@ -66,12 +66,61 @@ impl Lowering<'_, '_> {
                 sign_key: recipe.sign_key.as_ref().map(|k| k.value.clone()),
                 verify_key: recipe.verify_key.as_ref().map(|k| k.value.clone()),
                 optional_credentials: self.optional_credentials(recipe),
+                max_age: self.max_age(recipe),
             };
             self.gateway.recipes.push(lowered);
         }
         for name in signature.sign.iter().chain(&signature.verify) {
             self.recipe_index(name);
         }
+    }
+
+    /// The freshness window of `recipe`, when it can work: a positive number of seconds, on a
+    /// recipe that signs the `timestamp` a received message carries in its signature header.
+    fn max_age(&mut self, recipe: &RecipeSpec) -> Option<u32> {
+        let max_age = recipe.max_age.as_ref()?;
+        let name = &recipe.name.value;
+        let seconds = match u32::try_from(max_age.value) {
+            Ok(seconds) if seconds >= 1 => seconds,
+            _ => {
+                let message = format!(
+                    "recipe `{name}`: `max_age` is a number of seconds from 1 to {}",
+                    u32::MAX
+                );
+                self.sink.error(max_age.pos, message);
+                return None;
+            }
+        };
+        let digest = matches!(
+            recipe.algorithm.value.algorithm(KeyEncoding::Text),
+            Algorithm::Digest(_)
+        );
+        if recipe.verify_key.is_none() && !digest {
+            let message = format!(
+                "recipe `{name}`: `max_age` applies to the messages a recipe verifies, but it has no `verify_key`"
+            );
+            self.sink.error(max_age.pos, message);
+            return None;
+        }
+        let header_timestamp = matches!(
+            &recipe.placement,
+            PlacementSpec::Header { items, .. } if items.iter().any(|(_, value)| value.value == TIMESTAMP_INPUT)
+        );
+        if !header_timestamp {
+            let message = format!(
+                "recipe `{name}`: `max_age` checks the timestamp a received message carries beside its signature, but the placement has none: add a header item `<name>: timestamp`"
+            );
+            self.sink.error(max_age.pos, message);
+            return None;
+        }
+        if !signs_input(&recipe.text, TIMESTAMP_INPUT) {
+            let message = format!(
+                "recipe `{name}`: `max_age` checks the message's timestamp, but the text does not sign it: put `{{input: timestamp}}` into `text`, as an unsigned timestamp proves nothing"
+            );
+            self.sink.error(max_age.pos, message);
+            return None;
+        }
+        Some(seconds)
     }
 
     /// The optional credentials `recipe` reads, as keys or text pieces, each once.
@@ -625,6 +674,15 @@ fn credential_pieces<'s>(pieces: &'s [PieceSpec], names: &mut Vec<&'s str>) {
             _ => {}
         }
     }
+}
+
+/// Whether the text signs the input `name`, nested pieces included.
+fn signs_input(pieces: &[PieceSpec], name: &str) -> bool {
+    pieces.iter().any(|piece| match piece {
+        PieceSpec::Input(input) => input.value == name,
+        PieceSpec::Digest { of, .. } | PieceSpec::Upper(of) => signs_input(of, name),
+        _ => false,
+    })
 }
 
 /// The names of the `input` and `credential` pieces, nested ones included.

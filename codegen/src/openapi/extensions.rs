@@ -42,6 +42,9 @@ fn recipe(gateway: &Gateway, recipe: &Recipe) -> Value {
             json!(recipe.optional_credentials),
         );
     }
+    if let Some(seconds) = recipe.max_age {
+        described.insert("max_age".into(), json!(seconds));
+    }
     Value::Object(described)
 }
 

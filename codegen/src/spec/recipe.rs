@@ -27,6 +27,8 @@ pub struct RecipeSpec {
     pub verify_key: Option<Text>,
     pub output: Spanned<Output>,
     pub placement: PlacementSpec,
+    /// How far, in seconds, a verified message's `timestamp` may be from the clock.
+    pub max_age: Option<Spanned<i64>>,
 }
 
 /// A recipe as written, before `like` fills in what it leaves out.
@@ -45,12 +47,13 @@ struct PartialRecipe {
     verify_key: Option<Text>,
     output: Option<Spanned<Output>>,
     placement: Option<PlacementSpec>,
+    max_age: Option<Spanned<i64>>,
 }
 
 impl PartialRecipe {
-    /// Takes from `base` every key this recipe does not give, but the keys: which credential
-    /// signs or verifies is each recipe's own word, so copying a request's text never makes
-    /// a verifying recipe sign.
+    /// Takes from `base` every key this recipe does not give, but the keys and `max_age`:
+    /// which credential signs or verifies, and how old a verified message may be, is each
+    /// recipe's own word, so copying a request's text never makes a verifying recipe sign.
     fn inherit(&mut self, base: &PartialRecipe) {
         fn or<T: Clone>(own: &mut Option<T>, base: &Option<T>) {
             if own.is_none() {
@@ -75,6 +78,7 @@ impl PartialRecipe {
             verify_key: self.verify_key,
             output: self.output?,
             placement: self.placement?,
+            max_age: self.max_age,
         })
     }
 }
@@ -192,6 +196,7 @@ impl Reader<'_> {
         let output = needed(&mut keys, "output", inherits)
             .and_then(|n| keys.r.word(n, |unknown| must_be("`output`", unknown)));
         let placement = needed(&mut keys, "placement", inherits).and_then(|n| keys.r.placement(n));
+        let max_age = keys.optional("max_age").and_then(|n| keys.r.int(n));
         keys.finish();
         Some(RecipeDraft {
             like,
@@ -204,6 +209,7 @@ impl Reader<'_> {
                 verify_key,
                 output,
                 placement,
+                max_age,
             },
         })
     }

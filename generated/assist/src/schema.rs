@@ -107,6 +107,7 @@ pub static RECIPE_ORDER_CHECK_VALUE: recipe::NamedRecipe = recipe::NamedRecipe {
     sign_key: None,
     verify_key: None,
     optional_credentials: &["salt"],
+    max_age: None,
 };
 
 /// The signature recipe `order_result_check_value`.
@@ -152,6 +153,7 @@ pub static RECIPE_ORDER_RESULT_CHECK_VALUE: recipe::NamedRecipe = recipe::NamedR
     sign_key: None,
     verify_key: None,
     optional_credentials: &["salt"],
+    max_age: None,
 };
 
 /// The signature recipe `notification_check_value`.
@@ -194,6 +196,7 @@ pub static RECIPE_NOTIFICATION_CHECK_VALUE: recipe::NamedRecipe = recipe::NamedR
     sign_key: None,
     verify_key: None,
     optional_credentials: &["salt"],
+    max_age: None,
 };
 
 /// Values of [`crate::Language`].

@@ -207,6 +207,7 @@ pub static RECIPE_PIPE: recipe::NamedRecipe = recipe::NamedRecipe {
     sign_key: Some("private_key"),
     verify_key: Some("gateway_public_key"),
     optional_credentials: &[],
+    max_age: None,
 };
 
 /// The signature recipe `pipe_in_path`.
@@ -227,6 +228,7 @@ pub static RECIPE_PIPE_IN_PATH: recipe::NamedRecipe = recipe::NamedRecipe {
     sign_key: Some("private_key"),
     verify_key: None,
     optional_credentials: &[],
+    max_age: None,
 };
 
 /// Values of [`crate::PayMethod`].

@@ -64,6 +64,7 @@ pub static RECIPE_REQUEST: recipe::NamedRecipe = recipe::NamedRecipe {
     sign_key: Some("secret_key"),
     verify_key: None,
     optional_credentials: &[],
+    max_age: None,
 };
 
 /// The signature recipe `answer`.
@@ -91,6 +92,7 @@ pub static RECIPE_ANSWER: recipe::NamedRecipe = recipe::NamedRecipe {
     sign_key: None,
     verify_key: Some("secret_key"),
     optional_credentials: &[],
+    max_age: None,
 };
 
 /// Values of [`crate::PaymentState`].

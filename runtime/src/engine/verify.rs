@@ -14,7 +14,7 @@ use crate::secret::Secret;
 use super::Engine;
 use super::decode::message_says_something;
 use super::received::{parse_message, typed_message};
-use super::sign::signs_raw_body;
+use super::sign::{TIMESTAMP_INPUT, signs_raw_body};
 
 /// A message as the gateway sent it: parsed, its raw bytes for [`Piece::RawBody`], and the
 /// headers it came with for header placements.
@@ -169,6 +169,42 @@ impl Engine {
                         other => config(format!("recipe {}: {other}", named.name)),
                     })?;
             }
+            if let Some(max_age) = named.max_age {
+                self.check_fresh(&inputs, max_age).map_err(refused)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses a verified message whose signed `timestamp` (Unix seconds) is more than
+    /// `max_age` seconds from the clock: without the window, a message captured once could be
+    /// replayed for ever, its signature still valid.
+    fn check_fresh(
+        &self,
+        inputs: &[(&'static str, Secret<String>)],
+        max_age: u32,
+    ) -> Result<(), SignatureError> {
+        // The message's own items come after the credentials.
+        let sent: i64 = inputs
+            .iter()
+            .rev()
+            .find(|(name, _)| *name == TIMESTAMP_INPUT)
+            .ok_or(SignatureError::Missing)?
+            .1
+            .expose()
+            .trim()
+            .parse()
+            .map_err(|_| SignatureError::Malformed)?;
+        let now = match self.clock.now().duration_since(std::time::UNIX_EPOCH) {
+            Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
+            Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
+        };
+        let age_seconds = now.saturating_sub(sent);
+        if age_seconds.unsigned_abs() > u64::from(max_age) {
+            return Err(SignatureError::Stale {
+                age_seconds,
+                max_age,
+            });
         }
         Ok(())
     }
