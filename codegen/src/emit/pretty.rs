@@ -591,7 +591,22 @@ mod tests {
                 [Value::str(name), Value::path("Kind::String")],
             )
         };
+        // Deep enough that a line keeps only the least room prettyplease leaves, and a call
+        // there that fits that room only just.
+        let deepest = Value::call(
+            "Call",
+            ["first argument", "second", "third", "fourth"].map(Value::str),
+        );
+        let nested = (0..9).fold(deepest, |inner, depth| {
+            Value::fields("Level", [("depth", Value::int(depth)), ("inner", inner)])
+        });
         let values = [
+            nested,
+            // Short enough for the line, too wide for a struct literal to stay on it.
+            Value::fields(
+                "Enum",
+                [("name", Value::str("Currency")), ("values", Value::int(12))],
+            ),
             Value::slice([]),
             Value::slice((0..40).map(Value::int)),
             Value::slice([Value::int(-3), Value::int(7)]),
