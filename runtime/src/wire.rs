@@ -15,6 +15,92 @@ use serde::ser::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+/// `Serialize` and `Deserialize` of a generated struct, one line per field: its Rust name, how
+/// it travels (`required`, `optional`, `optional_map` for a map an answer may send as `[]`,
+/// `flatten` for an enum of alternative field groups, `rest` for the fields the spec does not
+/// name) and its wire name. Written in declaration order, read by name.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! wire_object {
+    (@write $writer:ident, $value:expr, required $wire:literal) => { $writer.field($wire, $value) };
+    (@write $writer:ident, $value:expr, optional $wire:literal) => { $writer.optional($wire, $value) };
+    (@write $writer:ident, $value:expr, optional_map $wire:literal) => { $writer.optional($wire, $value) };
+    (@write $writer:ident, $value:expr, flatten) => { $writer.flatten($value) };
+    (@write $writer:ident, $value:expr, rest) => { $writer.other($value) };
+    (@read $reader:ident, required $wire:literal) => { $reader.required($wire)? };
+    (@read $reader:ident, optional $wire:literal) => { $reader.optional($wire)? };
+    (@read $reader:ident, optional_map $wire:literal) => { $reader.optional_map($wire)? };
+    (@read $reader:ident, flatten) => { $reader.flatten()? };
+    (@read $reader:ident, rest) => { $reader.rest() };
+    ($name:ident { $($field:ident: $mode:ident $($wire:literal)?),* $(,)? }) => {
+        impl $crate::newtype::serde::Serialize for $name {
+            fn serialize<S: $crate::newtype::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                let writer = $crate::wire::Writer::new();
+                $(let writer = $crate::wire_object!(@write writer, &self.$field, $mode $($wire)?);)*
+                writer.finish(serializer)
+            }
+        }
+
+        impl<'de> $crate::newtype::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::newtype::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                #[allow(unused_mut)]
+                let mut object = $crate::wire::Reader::new(
+                    deserializer,
+                    concat!("struct ", stringify!($name)),
+                )?;
+                Ok(Self {
+                    $($field: $crate::wire_object!(@read object, $mode $($wire)?),)*
+                })
+            }
+        }
+    };
+}
+
+/// `Serialize` and `Deserialize` of a generated enum of alternative field groups: a value
+/// writes its case's fields; reading takes the first case, in the spec's order, whose fields
+/// read. Each case lists its fields as [`wire_object!`] does.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! wire_cases {
+    ($name:ident { $($case:ident { $($field:ident: $mode:ident $wire:literal),* $(,)? }),* $(,)? }) => {
+        impl $crate::newtype::serde::Serialize for $name {
+            fn serialize<S: $crate::newtype::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    $(Self::$case { $($field),* } => {
+                        let writer = $crate::wire::Writer::new();
+                        $(let writer = $crate::wire_object!(@write writer, $field, $mode $wire);)*
+                        writer.finish(serializer)
+                    })*
+                }
+            }
+        }
+
+        impl<'de> $crate::newtype::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::newtype::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                $crate::wire::Reader::new(deserializer, concat!("enum ", stringify!($name)))?
+                    .first_case(
+                        &[$(|case| {
+                            Ok(Self::$case {
+                                $($field: $crate::wire_object!(@read case, $mode $wire),)*
+                            })
+                        }),*],
+                        stringify!($name),
+                    )
+            }
+        }
+    };
+}
+
 /// Writes an object's fields in declaration order: optional fields only when set, the
 /// fields of a flattened part after the object's own, fields the spec does not name last.
 #[must_use]
@@ -232,28 +318,12 @@ mod tests {
         other: BTreeMap<String, Value>,
     }
 
-    impl Serialize for Pair {
-        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            Writer::new()
-                .field("id", &self.id)
-                .optional("note", &self.note)
-                .optional("labels", &self.labels)
-                .other(&self.other)
-                .finish(serializer)
-        }
-    }
-
-    impl<'de> Deserialize<'de> for Pair {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            let mut object = Reader::new(deserializer, "struct Pair")?;
-            Ok(Self {
-                id: object.required("id")?,
-                note: object.optional("note")?,
-                labels: object.optional_map("labels")?,
-                other: object.rest(),
-            })
-        }
-    }
+    crate::wire_object!(Pair {
+        id: required "id",
+        note: optional "note",
+        labels: optional_map "labels",
+        other: rest,
+    });
 
     #[derive(Debug, PartialEq)]
     enum Instrument {
@@ -261,26 +331,10 @@ mod tests {
         Token { token: String, note: Option<String> },
     }
 
-    impl<'de> Deserialize<'de> for Instrument {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            Reader::new(deserializer, "enum Instrument")?.first_case(
-                &[
-                    |case| {
-                        Ok(Self::Card {
-                            pan: case.required("pan")?,
-                        })
-                    },
-                    |case| {
-                        Ok(Self::Token {
-                            token: case.required("token")?,
-                            note: case.optional("note")?,
-                        })
-                    },
-                ],
-                "Instrument",
-            )
-        }
-    }
+    crate::wire_cases!(Instrument {
+        Card { pan: required "pan" },
+        Token { token: required "token", note: optional "note" },
+    });
 
     #[test]
     fn writes_fields_in_order_and_leaves_unset_ones_out() {
@@ -344,6 +398,7 @@ mod tests {
         );
         let card: Instrument = serde_json::from_value(json!({"pan": "p", "token": "t"})).unwrap();
         assert_eq!(card, Instrument::Card { pan: "p".into() });
+        assert_eq!(serde_json::to_string(&token).unwrap(), r#"{"token":"t"}"#);
         let none = serde_json::from_value::<Instrument>(json!({"id": 1})).unwrap_err();
         assert_eq!(none.to_string(), "no case of Instrument matches the fields");
     }

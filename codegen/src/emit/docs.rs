@@ -57,6 +57,25 @@ pub(super) fn variant_field_doc(text: &str) -> TokenStream {
     quote! { #(#lines)* }
 }
 
+/// An invocation of the runtime's macro `rt::<name>!` printed as `text` (the whole invocation,
+/// laid out by its emitter, lines after the first relative to the item's indentation) instead
+/// of as prettyplease lays out a macro's tokens, which is one run of tokens spaced apart. The
+/// tokens carry only a marker in its parentheses. Runtime macros only: a printed line is
+/// looked at for a marker only when it starts with `r`.
+pub(super) fn verbatim_macro(name: &str, text: String) -> TokenStream {
+    let number = TEXTS.with(|texts| {
+        let mut texts = texts.borrow_mut();
+        texts.push(text);
+        texts.len() - 1
+    });
+    let name = Ident::new(name, Span::call_site());
+    let marker = Ident::new(&format!("{CODE_MARKER}{number}"), Span::call_site());
+    quote! { rt::#name!(#marker); }
+}
+
+/// The name of a verbatim invocation's marker, before its number.
+const CODE_MARKER: &str = "__oneclick_code_";
+
 /// The doc blocks of the file whose tokens were just built, for [`expand_into`].
 pub(super) fn take() -> Vec<String> {
     TEXTS.with(|texts| std::mem::take(&mut *texts.borrow_mut()))
@@ -94,10 +113,13 @@ pub(super) fn expand_into(line: &str, blocks: &[String], out: &mut String) -> bo
     // Every printed line passes here and few are markers: most are told apart by their first
     // byte after the indentation without decoding the line.
     let first = line.bytes().find(|b| !matches!(b, b'\t'..=b'\r' | b' '));
-    if first.is_none_or(|b| b != b'#' && b.is_ascii()) {
+    if first.is_none_or(|b| b != b'#' && b != b'r' && b.is_ascii()) {
         return false;
     }
     let code = line.trim_start();
+    if first == Some(b'r') {
+        return expand_verbatim(line, code, blocks, out);
+    }
     let (comment, rest) = if let Some(rest) = code.strip_prefix("#![") {
         ("//!", rest)
     } else if let Some(rest) = code.strip_prefix("#[") {
@@ -123,6 +145,29 @@ pub(super) fn expand_into(line: &str, blocks: &[String], out: &mut String) -> bo
     true
 }
 
+/// Appends the text a verbatim invocation's marker line (`rt::wire_object!(__oneclick_code_3);`)
+/// stands for, each line at the marker's indentation. Returns whether it was one.
+fn expand_verbatim(line: &str, code: &str, blocks: &[String], out: &mut String) -> bool {
+    let Some(block) = code
+        .split_once("!(")
+        .and_then(|(_, rest)| rest.strip_prefix(CODE_MARKER))
+        .and_then(|rest| rest.strip_suffix(");"))
+        .and_then(|number| number.parse::<usize>().ok())
+        .and_then(|number| blocks.get(number))
+    else {
+        return false;
+    };
+    let indent = &line[..line.len() - code.len()];
+    for text in block.lines() {
+        if !text.is_empty() {
+            out.push_str(indent);
+            out.push_str(text);
+        }
+        out.push('\n');
+    }
+    true
+}
+
 /// `source` with every marker line expanded.
 pub(super) fn expand(source: &str, blocks: &[String]) -> String {
     let mut out =
@@ -138,7 +183,7 @@ pub(super) fn expand(source: &str, blocks: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{doc, expand, inner_doc, take};
+    use super::{doc, expand, inner_doc, take, verbatim_macro};
 
     #[test]
     fn markers_print_as_the_doc_comments_they_stand_for() {
@@ -161,6 +206,31 @@ mod tests {
         assert_eq!(
             expand(&prettyplease::unparse(&file), &blocks),
             "//! The crate.\n/// A type.\n///\n/// It has\n///  two lines.\npub struct A {\n    pub a: i64,\n}\n"
+        );
+    }
+
+    #[test]
+    fn verbatim_invocations_print_as_laid_out_at_their_indentation() {
+        take();
+        let tokens = {
+            let top = verbatim_macro(
+                "wire_object",
+                "rt::wire_object!(A {\n    a: required \"a\",\n});".into(),
+            );
+            let nested = verbatim_macro("m", "rt::m!(\n\n    x\n);".into());
+            quote::quote! {
+                #top
+                mod inner {
+                    #nested
+                    fn keep() { rt::wire_object!(__oneclick_code_9); }
+                }
+            }
+        };
+        let blocks = take();
+        let file = syn::parse2::<syn::File>(tokens).expect("valid Rust");
+        assert_eq!(
+            expand(&prettyplease::unparse(&file), &blocks),
+            "rt::wire_object!(A {\n    a: required \"a\",\n});\nmod inner {\n    rt::m!(\n\n        x\n    );\n    fn keep() {\n        rt::wire_object!(__oneclick_code_9);\n    }\n}\n"
         );
     }
 }

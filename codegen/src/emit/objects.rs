@@ -23,12 +23,18 @@ pub(super) fn objects(gateway: &Gateway) -> TokenStream {
         .iter()
         .any(|o| has_sensitive_field(gateway, o));
     let fmt_import = needs_fmt.then(|| quote! { use std::fmt; });
+    // Only list messages spell out serde impls; every other type's come from `rt::wire_*!`.
+    let serde_import = gateway
+        .objects
+        .iter()
+        .any(|o| o.items.is_some())
+        .then(|| quote! { use serde::{Deserialize, Serialize}; });
     let rt_import = (!gateway.objects.is_empty()).then(|| quote! { use oneclick_runtime as rt; });
     quote! {
         #fmt_import
 
         #rt_import
-        use serde::{Deserialize, Serialize};
+        #serde_import
 
         #types_import
 

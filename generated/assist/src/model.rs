@@ -15,20 +15,8 @@ use crate::types::{
 #[non_exhaustive]
 pub struct Merchant {}
 
-impl Serialize for Merchant {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new().finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Merchant {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::wire::Reader::new(deserializer, "struct Merchant")?;
-        Ok(Self {})
-    }
-}
+rt::wire_object!(Merchant {
+});
 
 impl Merchant {
     /// An empty value; set fields with the setters.
@@ -67,40 +55,17 @@ pub struct StoredCard {
     pub assets: Option<Vec<CardAsset>>,
 }
 
-impl Serialize for StoredCard {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("token", &self.token)
-            .optional("post", &self.post)
-            .optional("bin", &self.bin)
-            .optional("brand", &self.brand)
-            .optional("bank", &self.bank)
-            .optional("expire", &self.expire)
-            .optional("active", &self.active)
-            .optional("needCVC", &self.need_cvc)
-            .optional("assets", &self.assets)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for StoredCard {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct StoredCard")?;
-        Ok(Self {
-            token: object.required("token")?,
-            post: object.optional("post")?,
-            bin: object.optional("bin")?,
-            brand: object.optional("brand")?,
-            bank: object.optional("bank")?,
-            expire: object.optional("expire")?,
-            active: object.optional("active")?,
-            need_cvc: object.optional("needCVC")?,
-            assets: object.optional("assets")?,
-        })
-    }
-}
+rt::wire_object!(StoredCard {
+    token: required "token",
+    post: optional "post",
+    bin: optional "bin",
+    brand: optional "brand",
+    bank: optional "bank",
+    expire: optional "expire",
+    active: optional "active",
+    need_cvc: optional "needCVC",
+    assets: optional "assets",
+});
 
 /// A graphic component of the card's design.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,30 +81,12 @@ pub struct CardAsset {
     pub asset_data: Option<Vec<AssetData>>,
 }
 
-impl Serialize for CardAsset {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("assetType", &self.asset_type)
-            .optional("altText", &self.alt_text)
-            .optional("paymentType", &self.payment_type)
-            .optional("assetData", &self.asset_data)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CardAsset {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct CardAsset")?;
-        Ok(Self {
-            asset_type: object.optional("assetType")?,
-            alt_text: object.optional("altText")?,
-            payment_type: object.optional("paymentType")?,
-            asset_data: object.optional("assetData")?,
-        })
-    }
-}
+rt::wire_object!(CardAsset {
+    asset_type: optional "assetType",
+    alt_text: optional "altText",
+    payment_type: optional "paymentType",
+    asset_data: optional "assetData",
+});
 
 /// A file of a card design component.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,30 +102,12 @@ pub struct AssetData {
     pub height: Option<i64>,
 }
 
-impl Serialize for AssetData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("url", &self.url)
-            .optional("mediaType", &self.media_type)
-            .optional("width", &self.width)
-            .optional("height", &self.height)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for AssetData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct AssetData")?;
-        Ok(Self {
-            url: object.optional("url")?,
-            media_type: object.optional("mediaType")?,
-            width: object.optional("width")?,
-            height: object.optional("height")?,
-        })
-    }
-}
+rt::wire_object!(AssetData {
+    url: optional "url",
+    media_type: optional "mediaType",
+    width: optional "width",
+    height: optional "height",
+});
 
 /// The stored card to pay with.
 #[derive(Debug, Clone, PartialEq)]
@@ -190,26 +119,10 @@ pub struct PaymentToken {
     pub customer_number: CustomerNumber,
 }
 
-impl Serialize for PaymentToken {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("Token", &self.token)
-            .field("CustomerNumber", &self.customer_number)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentToken {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct PaymentToken")?;
-        Ok(Self {
-            token: object.required("Token")?,
-            customer_number: object.required("CustomerNumber")?,
-        })
-    }
-}
+rt::wire_object!(PaymentToken {
+    token: required "Token",
+    customer_number: required "CustomerNumber",
+});
 
 impl PaymentToken {
     /// A value with the required fields; set optional ones with the setters.
@@ -232,25 +145,9 @@ pub struct OrderResultAnswer {
     pub orders: Vec<ResultOrder>,
 }
 
-impl Serialize for OrderResultAnswer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new().field("orders", &self.orders).finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderResultAnswer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct OrderResultAnswer",
-        )?;
-        Ok(Self {
-            orders: object.required("orders")?,
-        })
-    }
-}
+rt::wire_object!(OrderResultAnswer {
+    orders: required "orders",
+});
 
 /// An order and what happened to it, as the orderresult web service reports it.
 #[derive(Debug, Clone, PartialEq)]
@@ -280,44 +177,19 @@ pub struct ResultOrder {
     pub operations: Option<Vec<OrderOperation>>,
 }
 
-impl Serialize for ResultOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("billnumber", &self.billnumber)
-            .field("ordernumber", &self.ordernumber)
-            .optional("testmode", &self.testmode)
-            .optional("ordercomment", &self.ordercomment)
-            .field("orderamount", &self.orderamount)
-            .field("ordercurrency", &self.ordercurrency)
-            .optional("orderdate", &self.orderdate)
-            .field("orderstate", &self.orderstate)
-            .optional("customer", &self.customer)
-            .optional("checkdata", &self.checkdata)
-            .optional("operations", &self.operations)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for ResultOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct ResultOrder")?;
-        Ok(Self {
-            billnumber: object.required("billnumber")?,
-            ordernumber: object.required("ordernumber")?,
-            testmode: object.optional("testmode")?,
-            ordercomment: object.optional("ordercomment")?,
-            orderamount: object.required("orderamount")?,
-            ordercurrency: object.required("ordercurrency")?,
-            orderdate: object.optional("orderdate")?,
-            orderstate: object.required("orderstate")?,
-            customer: object.optional("customer")?,
-            checkdata: object.optional("checkdata")?,
-            operations: object.optional("operations")?,
-        })
-    }
-}
+rt::wire_object!(ResultOrder {
+    billnumber: required "billnumber",
+    ordernumber: required "ordernumber",
+    testmode: optional "testmode",
+    ordercomment: optional "ordercomment",
+    orderamount: required "orderamount",
+    ordercurrency: required "ordercurrency",
+    orderdate: optional "orderdate",
+    orderstate: required "orderstate",
+    customer: optional "customer",
+    checkdata: optional "checkdata",
+    operations: optional "operations",
+});
 
 /// The signature data of an order in an orderresult answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -329,26 +201,10 @@ pub struct CheckData {
     pub signature: Option<String>,
 }
 
-impl Serialize for CheckData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("packetdate", &self.packetdate)
-            .optional("signature", &self.signature)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CheckData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct CheckData")?;
-        Ok(Self {
-            packetdate: object.optional("packetdate")?,
-            signature: object.optional("signature")?,
-        })
-    }
-}
+rt::wire_object!(CheckData {
+    packetdate: optional "packetdate",
+    signature: optional "signature",
+});
 
 /// One operation on an order.
 #[derive(Clone, PartialEq)]
@@ -376,42 +232,18 @@ pub struct OrderOperation {
     pub cardexpirationdate: Option<String>,
 }
 
-impl Serialize for OrderOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("operationtype", &self.operationtype)
-            .optional("amount", &self.amount)
-            .optional("currency", &self.currency)
-            .optional("responsecode", &self.responsecode)
-            .optional("message", &self.message)
-            .optional("customermessage", &self.customermessage)
-            .optional("approvalcode", &self.approvalcode)
-            .optional("meannumber", &self.meannumber)
-            .optional("cardholder", &self.cardholder)
-            .optional("cardexpirationdate", &self.cardexpirationdate)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct OrderOperation")?;
-        Ok(Self {
-            operationtype: object.optional("operationtype")?,
-            amount: object.optional("amount")?,
-            currency: object.optional("currency")?,
-            responsecode: object.optional("responsecode")?,
-            message: object.optional("message")?,
-            customermessage: object.optional("customermessage")?,
-            approvalcode: object.optional("approvalcode")?,
-            meannumber: object.optional("meannumber")?,
-            cardholder: object.optional("cardholder")?,
-            cardexpirationdate: object.optional("cardexpirationdate")?,
-        })
-    }
-}
+rt::wire_object!(OrderOperation {
+    operationtype: optional "operationtype",
+    amount: optional "amount",
+    currency: optional "currency",
+    responsecode: optional "responsecode",
+    message: optional "message",
+    customermessage: optional "customermessage",
+    approvalcode: optional "approvalcode",
+    meannumber: optional "meannumber",
+    cardholder: optional "cardholder",
+    cardexpirationdate: optional "cardexpirationdate",
+});
 
 /// Card data and secrets print as `***`.
 impl fmt::Debug for OrderOperation {
@@ -447,32 +279,13 @@ pub struct RecurrentResult {
     pub orderstate: Option<OrderState>,
 }
 
-impl Serialize for RecurrentResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("billnumber", &self.billnumber)
-            .field("responsecode", &self.responsecode)
-            .optional("message", &self.message)
-            .optional("approvalcode", &self.approvalcode)
-            .optional("orderstate", &self.orderstate)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for RecurrentResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct RecurrentResult")?;
-        Ok(Self {
-            billnumber: object.optional("billnumber")?,
-            responsecode: object.required("responsecode")?,
-            message: object.optional("message")?,
-            approvalcode: object.optional("approvalcode")?,
-            orderstate: object.optional("orderstate")?,
-        })
-    }
-}
+rt::wire_object!(RecurrentResult {
+    billnumber: optional "billnumber",
+    responsecode: required "responsecode",
+    message: optional "message",
+    approvalcode: optional "approvalcode",
+    orderstate: optional "orderstate",
+});
 
 /// Whose cards.
 ///
@@ -498,28 +311,11 @@ pub struct ListCardsRequest {
     pub language: Option<Language>,
 }
 
-impl Serialize for ListCardsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("merchant", &self.merchant)
-            .field("customernumber", &self.customernumber)
-            .optional("language", &self.language)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for ListCardsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct ListCardsRequest")?;
-        Ok(Self {
-            merchant: object.required("merchant")?,
-            customernumber: object.required("customernumber")?,
-            language: object.optional("language")?,
-        })
-    }
-}
+rt::wire_object!(ListCardsRequest {
+    merchant: required "merchant",
+    customernumber: required "customernumber",
+    language: optional "language",
+});
 
 impl ListCardsRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -606,33 +402,12 @@ pub struct RemoveCardRequest {
     pub customernumber: CustomerNumber,
 }
 
-impl Serialize for RemoveCardRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("merchant", &self.merchant)
-            .field("token", &self.token)
-            .optional("language", &self.language)
-            .field("customernumber", &self.customernumber)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveCardRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct RemoveCardRequest",
-        )?;
-        Ok(Self {
-            merchant: object.required("merchant")?,
-            token: object.required("token")?,
-            language: object.optional("language")?,
-            customernumber: object.required("customernumber")?,
-        })
-    }
-}
+rt::wire_object!(RemoveCardRequest {
+    merchant: required "merchant",
+    token: required "token",
+    language: optional "language",
+    customernumber: required "customernumber",
+});
 
 impl RemoveCardRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -670,25 +445,9 @@ pub struct RemoveCardResponse {
     pub message: String,
 }
 
-impl Serialize for RemoveCardResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new().field("message", &self.message).finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveCardResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct RemoveCardResponse",
-        )?;
-        Ok(Self {
-            message: object.required("message")?,
-        })
-    }
-}
+rt::wire_object!(RemoveCardResponse {
+    message: required "message",
+});
 
 /// The order and the stored card.
 ///
@@ -722,36 +481,15 @@ pub struct TokenPayRequest {
     pub payment_token: PaymentToken,
 }
 
-impl Serialize for TokenPayRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("OrderNumber", &self.order_number)
-            .field("OrderAmount", &self.order_amount)
-            .field("OrderCurrency", &self.order_currency)
-            .optional("Language", &self.language)
-            .optional("ClientIP", &self.client_ip)
-            .field("TokenType", &self.token_type)
-            .field("PaymentToken", &self.payment_token)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for TokenPayRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct TokenPayRequest")?;
-        Ok(Self {
-            order_number: object.required("OrderNumber")?,
-            order_amount: object.required("OrderAmount")?,
-            order_currency: object.required("OrderCurrency")?,
-            language: object.optional("Language")?,
-            client_ip: object.optional("ClientIP")?,
-            token_type: object.required("TokenType")?,
-            payment_token: object.required("PaymentToken")?,
-        })
-    }
-}
+rt::wire_object!(TokenPayRequest {
+    order_number: required "OrderNumber",
+    order_amount: required "OrderAmount",
+    order_currency: required "OrderCurrency",
+    language: optional "Language",
+    client_ip: optional "ClientIP",
+    token_type: required "TokenType",
+    payment_token: required "PaymentToken",
+});
 
 impl TokenPayRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -800,20 +538,9 @@ pub struct TokenPayResponse {
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl Serialize for TokenPayResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new().other(&self.other).finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for TokenPayResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let object = rt::wire::Reader::new(deserializer, "struct TokenPayResponse")?;
-        Ok(Self { other: object.rest() })
-    }
-}
+rt::wire_object!(TokenPayResponse {
+    other: rest,
+});
 
 /// An order for the payment page.
 ///
@@ -854,45 +581,18 @@ pub struct PaymentPageOrderRequest {
     pub recurring_max_date: Option<RecurringMaxDate>,
 }
 
-impl Serialize for PaymentPageOrderRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("OrderNumber", &self.order_number)
-            .field("OrderAmount", &self.order_amount)
-            .optional("OrderCurrency", &self.order_currency)
-            .optional("Language", &self.language)
-            .optional("CustomerNumber", &self.customer_number)
-            .optional("RecurringIndicator", &self.recurring_indicator)
-            .optional("RecurringMinAmount", &self.recurring_min_amount)
-            .optional("RecurringMaxAmount", &self.recurring_max_amount)
-            .optional("RecurringPeriod", &self.recurring_period)
-            .optional("RecurringMaxDate", &self.recurring_max_date)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentPageOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct PaymentPageOrderRequest",
-        )?;
-        Ok(Self {
-            order_number: object.required("OrderNumber")?,
-            order_amount: object.required("OrderAmount")?,
-            order_currency: object.optional("OrderCurrency")?,
-            language: object.optional("Language")?,
-            customer_number: object.optional("CustomerNumber")?,
-            recurring_indicator: object.optional("RecurringIndicator")?,
-            recurring_min_amount: object.optional("RecurringMinAmount")?,
-            recurring_max_amount: object.optional("RecurringMaxAmount")?,
-            recurring_period: object.optional("RecurringPeriod")?,
-            recurring_max_date: object.optional("RecurringMaxDate")?,
-        })
-    }
-}
+rt::wire_object!(PaymentPageOrderRequest {
+    order_number: required "OrderNumber",
+    order_amount: required "OrderAmount",
+    order_currency: optional "OrderCurrency",
+    language: optional "Language",
+    customer_number: optional "CustomerNumber",
+    recurring_indicator: optional "RecurringIndicator",
+    recurring_min_amount: optional "RecurringMinAmount",
+    recurring_max_amount: optional "RecurringMaxAmount",
+    recurring_period: optional "RecurringPeriod",
+    recurring_max_date: optional "RecurringMaxDate",
+});
 
 impl PaymentPageOrderRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -989,29 +689,10 @@ pub struct OrderResultRequest {
     pub ordernumber: Option<OrderNumber>,
 }
 
-impl Serialize for OrderResultRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("Billnumber", &self.billnumber)
-            .optional("Ordernumber", &self.ordernumber)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderResultRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct OrderResultRequest",
-        )?;
-        Ok(Self {
-            billnumber: object.optional("Billnumber")?,
-            ordernumber: object.optional("Ordernumber")?,
-        })
-    }
-}
+rt::wire_object!(OrderResultRequest {
+    billnumber: optional "Billnumber",
+    ordernumber: optional "Ordernumber",
+});
 
 impl OrderResultRequest {
     /// An empty value; set fields with the setters.
@@ -1049,27 +730,9 @@ pub struct OrderResultResponse {
     pub orderresult: OrderResultAnswer,
 }
 
-impl Serialize for OrderResultResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("orderresult", &self.orderresult)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderResultResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct OrderResultResponse",
-        )?;
-        Ok(Self {
-            orderresult: object.required("orderresult")?,
-        })
-    }
-}
+rt::wire_object!(OrderResultResponse {
+    orderresult: required "orderresult",
+});
 
 /// Which order, and how much of it.
 ///
@@ -1096,31 +759,11 @@ pub struct CancelOrderRequest {
     pub currency: Option<Currency>,
 }
 
-impl Serialize for CancelOrderRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("Billnumber", &self.billnumber)
-            .optional("Amount", &self.amount)
-            .optional("Currency", &self.currency)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CancelOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct CancelOrderRequest",
-        )?;
-        Ok(Self {
-            billnumber: object.required("Billnumber")?,
-            amount: object.optional("Amount")?,
-            currency: object.optional("Currency")?,
-        })
-    }
-}
+rt::wire_object!(CancelOrderRequest {
+    billnumber: required "Billnumber",
+    amount: optional "Amount",
+    currency: optional "Currency",
+});
 
 impl CancelOrderRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -1159,25 +802,9 @@ pub struct CancelOrderResponse {
     pub wscancel: serde_json::Value,
 }
 
-impl Serialize for CancelOrderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new().field("wscancel", &self.wscancel).finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CancelOrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct CancelOrderResponse",
-        )?;
-        Ok(Self {
-            wscancel: object.required("wscancel")?,
-        })
-    }
-}
+rt::wire_object!(CancelOrderResponse {
+    wscancel: required "wscancel",
+});
 
 /// The first payment and the amount to charge.
 ///
@@ -1204,31 +831,11 @@ pub struct RecurrentPaymentRequest {
     pub currency: Currency,
 }
 
-impl Serialize for RecurrentPaymentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("BillNumber", &self.bill_number)
-            .field("Amount", &self.amount)
-            .field("Currency", &self.currency)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for RecurrentPaymentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct RecurrentPaymentRequest",
-        )?;
-        Ok(Self {
-            bill_number: object.required("BillNumber")?,
-            amount: object.required("Amount")?,
-            currency: object.required("Currency")?,
-        })
-    }
-}
+rt::wire_object!(RecurrentPaymentRequest {
+    bill_number: required "BillNumber",
+    amount: required "Amount",
+    currency: required "Currency",
+});
 
 impl RecurrentPaymentRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -1255,23 +862,9 @@ pub struct RecurrentPaymentResponse {
     pub rp: RecurrentResult,
 }
 
-impl Serialize for RecurrentPaymentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new().field("rp", &self.rp).finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for RecurrentPaymentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct RecurrentPaymentResponse",
-        )?;
-        Ok(Self { rp: object.required("rp")? })
-    }
-}
+rt::wire_object!(RecurrentPaymentResponse {
+    rp: required "rp",
+});
 
 /// A payment result.
 #[derive(Clone, PartialEq)]
@@ -1313,59 +906,25 @@ pub struct PaymentNotification {
     pub signature: Option<String>,
 }
 
-impl Serialize for PaymentNotification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("merchant_id", &self.merchant_id)
-            .field("ordernumber", &self.ordernumber)
-            .field("billnumber", &self.billnumber)
-            .optional("testmode", &self.testmode)
-            .field("orderamount", &self.orderamount)
-            .field("ordercurrency", &self.ordercurrency)
-            .optional("amount", &self.amount)
-            .optional("currency", &self.currency)
-            .field("orderstate", &self.orderstate)
-            .optional("responsecode", &self.responsecode)
-            .optional("message", &self.message)
-            .optional("approvalcode", &self.approvalcode)
-            .optional("meannumber", &self.meannumber)
-            .optional("cardholder", &self.cardholder)
-            .optional("operationtype", &self.operationtype)
-            .field("packetdate", &self.packetdate)
-            .optional("signature", &self.signature)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentNotification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct PaymentNotification",
-        )?;
-        Ok(Self {
-            merchant_id: object.required("merchant_id")?,
-            ordernumber: object.required("ordernumber")?,
-            billnumber: object.required("billnumber")?,
-            testmode: object.optional("testmode")?,
-            orderamount: object.required("orderamount")?,
-            ordercurrency: object.required("ordercurrency")?,
-            amount: object.optional("amount")?,
-            currency: object.optional("currency")?,
-            orderstate: object.required("orderstate")?,
-            responsecode: object.optional("responsecode")?,
-            message: object.optional("message")?,
-            approvalcode: object.optional("approvalcode")?,
-            meannumber: object.optional("meannumber")?,
-            cardholder: object.optional("cardholder")?,
-            operationtype: object.optional("operationtype")?,
-            packetdate: object.required("packetdate")?,
-            signature: object.optional("signature")?,
-        })
-    }
-}
+rt::wire_object!(PaymentNotification {
+    merchant_id: required "merchant_id",
+    ordernumber: required "ordernumber",
+    billnumber: required "billnumber",
+    testmode: optional "testmode",
+    orderamount: required "orderamount",
+    ordercurrency: required "ordercurrency",
+    amount: optional "amount",
+    currency: optional "currency",
+    orderstate: required "orderstate",
+    responsecode: optional "responsecode",
+    message: optional "message",
+    approvalcode: optional "approvalcode",
+    meannumber: optional "meannumber",
+    cardholder: optional "cardholder",
+    operationtype: optional "operationtype",
+    packetdate: required "packetdate",
+    signature: optional "signature",
+});
 
 /// Card data and secrets print as `***`.
 impl fmt::Debug for PaymentNotification {

@@ -2,7 +2,6 @@
 use std::fmt;
 
 use oneclick_runtime as rt;
-use serde::{Deserialize, Serialize};
 
 use crate::types::{
     AddressLine, Amount, Availability, BrowserLanguage, CartItemDescription,
@@ -33,36 +32,15 @@ pub struct Customer {
     pub login: Option<CustomerLogin>,
 }
 
-impl Serialize for Customer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("name", &self.name)
-            .optional("email", &self.email)
-            .optional("homePhone", &self.home_phone)
-            .optional("workPhone", &self.work_phone)
-            .optional("mobilePhone", &self.mobile_phone)
-            .optional("account", &self.account)
-            .optional("login", &self.login)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Customer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Customer")?;
-        Ok(Self {
-            name: object.optional("name")?,
-            email: object.optional("email")?,
-            home_phone: object.optional("homePhone")?,
-            work_phone: object.optional("workPhone")?,
-            mobile_phone: object.optional("mobilePhone")?,
-            account: object.optional("account")?,
-            login: object.optional("login")?,
-        })
-    }
-}
+rt::wire_object!(Customer {
+    name: optional "name",
+    email: optional "email",
+    home_phone: optional "homePhone",
+    work_phone: optional "workPhone",
+    mobile_phone: optional "mobilePhone",
+    account: optional "account",
+    login: optional "login",
+});
 
 impl Customer {
     /// An empty value; set fields with the setters.
@@ -149,38 +127,16 @@ pub struct CustomerAccount {
     pub suspicious: Option<bool>,
 }
 
-impl Serialize for CustomerAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("createdAt", &self.created_at)
-            .optional("changedAt", &self.changed_at)
-            .optional("changedPwdAt", &self.changed_pwd_at)
-            .optional("orderHistory", &self.order_history)
-            .optional("paymentsDay", &self.payments_day)
-            .optional("paymentsYear", &self.payments_year)
-            .optional("oneclickAdds", &self.oneclick_adds)
-            .optional("suspicious", &self.suspicious)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomerAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct CustomerAccount")?;
-        Ok(Self {
-            created_at: object.optional("createdAt")?,
-            changed_at: object.optional("changedAt")?,
-            changed_pwd_at: object.optional("changedPwdAt")?,
-            order_history: object.optional("orderHistory")?,
-            payments_day: object.optional("paymentsDay")?,
-            payments_year: object.optional("paymentsYear")?,
-            oneclick_adds: object.optional("oneclickAdds")?,
-            suspicious: object.optional("suspicious")?,
-        })
-    }
-}
+rt::wire_object!(CustomerAccount {
+    created_at: optional "createdAt",
+    changed_at: optional "changedAt",
+    changed_pwd_at: optional "changedPwdAt",
+    order_history: optional "orderHistory",
+    payments_day: optional "paymentsDay",
+    payments_year: optional "paymentsYear",
+    oneclick_adds: optional "oneclickAdds",
+    suspicious: optional "suspicious",
+});
 
 impl CustomerAccount {
     /// An empty value; set fields with the setters.
@@ -264,28 +220,11 @@ pub struct CustomerLogin {
     pub auth_data: Option<String>,
 }
 
-impl Serialize for CustomerLogin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("auth", &self.auth)
-            .optional("authAt", &self.auth_at)
-            .optional("authData", &self.auth_data)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomerLogin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct CustomerLogin")?;
-        Ok(Self {
-            auth: object.optional("auth")?,
-            auth_at: object.optional("authAt")?,
-            auth_data: object.optional("authData")?,
-        })
-    }
-}
+rt::wire_object!(CustomerLogin {
+    auth: optional "auth",
+    auth_at: optional "authAt",
+    auth_data: optional "authData",
+});
 
 impl CustomerLogin {
     /// An empty value; set fields with the setters.
@@ -363,46 +302,20 @@ pub struct Order {
     pub giftcards: Option<Giftcards>,
 }
 
-impl Serialize for Order {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("type", &self.order_type)
-            .optional("availability", &self.availability)
-            .optional("delivery", &self.delivery)
-            .optional("deliveryMode", &self.delivery_mode)
-            .optional("deliveryEmail", &self.delivery_email)
-            .optional("nameMatch", &self.name_match)
-            .optional("addressMatch", &self.address_match)
-            .optional("billing", &self.billing)
-            .optional("shipping", &self.shipping)
-            .optional("shippingAddedAt", &self.shipping_added_at)
-            .optional("reorder", &self.reorder)
-            .optional("giftcards", &self.giftcards)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Order {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Order")?;
-        Ok(Self {
-            order_type: object.optional("type")?,
-            availability: object.optional("availability")?,
-            delivery: object.optional("delivery")?,
-            delivery_mode: object.optional("deliveryMode")?,
-            delivery_email: object.optional("deliveryEmail")?,
-            name_match: object.optional("nameMatch")?,
-            address_match: object.optional("addressMatch")?,
-            billing: object.optional("billing")?,
-            shipping: object.optional("shipping")?,
-            shipping_added_at: object.optional("shippingAddedAt")?,
-            reorder: object.optional("reorder")?,
-            giftcards: object.optional("giftcards")?,
-        })
-    }
-}
+rt::wire_object!(Order {
+    order_type: optional "type",
+    availability: optional "availability",
+    delivery: optional "delivery",
+    delivery_mode: optional "deliveryMode",
+    delivery_email: optional "deliveryEmail",
+    name_match: optional "nameMatch",
+    address_match: optional "addressMatch",
+    billing: optional "billing",
+    shipping: optional "shipping",
+    shipping_added_at: optional "shippingAddedAt",
+    reorder: optional "reorder",
+    giftcards: optional "giftcards",
+});
 
 impl Order {
     /// An empty value; set fields with the setters.
@@ -522,36 +435,15 @@ pub struct Address {
     pub country: Country,
 }
 
-impl Serialize for Address {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("address1", &self.address1)
-            .optional("address2", &self.address2)
-            .optional("address3", &self.address3)
-            .field("city", &self.city)
-            .field("zip", &self.zip)
-            .optional("state", &self.state)
-            .field("country", &self.country)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Address")?;
-        Ok(Self {
-            address1: object.required("address1")?,
-            address2: object.optional("address2")?,
-            address3: object.optional("address3")?,
-            city: object.required("city")?,
-            zip: object.required("zip")?,
-            state: object.optional("state")?,
-            country: object.required("country")?,
-        })
-    }
-}
+rt::wire_object!(Address {
+    address1: required "address1",
+    address2: optional "address2",
+    address3: optional "address3",
+    city: required "city",
+    zip: required "zip",
+    state: optional "state",
+    country: required "country",
+});
 
 impl Address {
     /// A value with the required fields; set optional ones with the setters.
@@ -609,28 +501,11 @@ pub struct Giftcards {
     pub quantity: Option<Count>,
 }
 
-impl Serialize for Giftcards {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("totalAmount", &self.total_amount)
-            .optional("currency", &self.currency)
-            .optional("quantity", &self.quantity)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Giftcards {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Giftcards")?;
-        Ok(Self {
-            total_amount: object.optional("totalAmount")?,
-            currency: object.optional("currency")?,
-            quantity: object.optional("quantity")?,
-        })
-    }
-}
+rt::wire_object!(Giftcards {
+    total_amount: optional "totalAmount",
+    currency: optional "currency",
+    quantity: optional "quantity",
+});
 
 impl Giftcards {
     /// An empty value; set fields with the setters.
@@ -678,26 +553,10 @@ pub struct Fingerprint {
     pub sdk: Option<Sdk>,
 }
 
-impl Serialize for Fingerprint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("browser", &self.browser)
-            .optional("sdk", &self.sdk)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Fingerprint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Fingerprint")?;
-        Ok(Self {
-            browser: object.optional("browser")?,
-            sdk: object.optional("sdk")?,
-        })
-    }
-}
+rt::wire_object!(Fingerprint {
+    browser: optional "browser",
+    sdk: optional "sdk",
+});
 
 impl Fingerprint {
     /// An empty value; set fields with the setters.
@@ -750,42 +609,18 @@ pub struct Browser {
     pub challenge_window_size: Option<ChallengeWindowSize>,
 }
 
-impl Serialize for Browser {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("userAgent", &self.user_agent)
-            .field("acceptHeader", &self.accept_header)
-            .field("language", &self.language)
-            .field("javascriptEnabled", &self.javascript_enabled)
-            .optional("colorDepth", &self.color_depth)
-            .optional("screenHeight", &self.screen_height)
-            .optional("screenWidth", &self.screen_width)
-            .optional("timezone", &self.timezone)
-            .optional("javaEnabled", &self.java_enabled)
-            .optional("challengeWindowSize", &self.challenge_window_size)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Browser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Browser")?;
-        Ok(Self {
-            user_agent: object.required("userAgent")?,
-            accept_header: object.required("acceptHeader")?,
-            language: object.required("language")?,
-            javascript_enabled: object.required("javascriptEnabled")?,
-            color_depth: object.optional("colorDepth")?,
-            screen_height: object.optional("screenHeight")?,
-            screen_width: object.optional("screenWidth")?,
-            timezone: object.optional("timezone")?,
-            java_enabled: object.optional("javaEnabled")?,
-            challenge_window_size: object.optional("challengeWindowSize")?,
-        })
-    }
-}
+rt::wire_object!(Browser {
+    user_agent: required "userAgent",
+    accept_header: required "acceptHeader",
+    language: required "language",
+    javascript_enabled: required "javascriptEnabled",
+    color_depth: optional "colorDepth",
+    screen_height: optional "screenHeight",
+    screen_width: optional "screenWidth",
+    timezone: optional "timezone",
+    java_enabled: optional "javaEnabled",
+    challenge_window_size: optional "challengeWindowSize",
+});
 
 impl Browser {
     /// A value with the required fields; set optional ones with the setters.
@@ -870,34 +705,14 @@ pub struct Sdk {
     pub trans_id: SdkTransId,
 }
 
-impl Serialize for Sdk {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("appID", &self.app_id)
-            .field("encData", &self.enc_data)
-            .field("ephemPubKey", &self.ephem_pub_key)
-            .optional("maxTimeout", &self.max_timeout)
-            .field("referenceNumber", &self.reference_number)
-            .field("transID", &self.trans_id)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Sdk {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Sdk")?;
-        Ok(Self {
-            app_id: object.required("appID")?,
-            enc_data: object.required("encData")?,
-            ephem_pub_key: object.required("ephemPubKey")?,
-            max_timeout: object.optional("maxTimeout")?,
-            reference_number: object.required("referenceNumber")?,
-            trans_id: object.required("transID")?,
-        })
-    }
-}
+rt::wire_object!(Sdk {
+    app_id: required "appID",
+    enc_data: required "encData",
+    ephem_pub_key: required "ephemPubKey",
+    max_timeout: optional "maxTimeout",
+    reference_number: required "referenceNumber",
+    trans_id: required "transID",
+});
 
 impl Sdk {
     /// A value with the required fields; set optional ones with the setters.
@@ -945,30 +760,12 @@ pub struct CartItem {
     pub description: Option<CartItemDescription>,
 }
 
-impl Serialize for CartItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("name", &self.name)
-            .field("quantity", &self.quantity)
-            .field("amount", &self.amount)
-            .optional("description", &self.description)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CartItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct CartItem")?;
-        Ok(Self {
-            name: object.required("name")?,
-            quantity: object.required("quantity")?,
-            amount: object.required("amount")?,
-            description: object.optional("description")?,
-        })
-    }
-}
+rt::wire_object!(CartItem {
+    name: required "name",
+    quantity: required "quantity",
+    amount: required "amount",
+    description: optional "description",
+});
 
 impl CartItem {
     /// A value with the required fields; set optional ones with the setters.
@@ -1004,26 +801,10 @@ pub struct Actions {
     pub authenticate: Option<ActionsAuthenticate>,
 }
 
-impl Serialize for Actions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("fingerprint", &self.fingerprint)
-            .optional("authenticate", &self.authenticate)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Actions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Actions")?;
-        Ok(Self {
-            fingerprint: object.optional("fingerprint")?,
-            authenticate: object.optional("authenticate")?,
-        })
-    }
-}
+rt::wire_object!(Actions {
+    fingerprint: optional "fingerprint",
+    authenticate: optional "authenticate",
+});
 
 /// Data for device fingerprint. For a browser payment (sdkUsed = false) the merchant opens
 /// `browserInit` in a 1px iframe; for an app (sdkUsed = true) it initialises the 3DS SDK with
@@ -1037,29 +818,10 @@ pub struct ActionsFingerprint {
     pub sdk_init: Option<SdkInit>,
 }
 
-impl Serialize for ActionsFingerprint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("browserInit", &self.browser_init)
-            .optional("sdkInit", &self.sdk_init)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for ActionsFingerprint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct ActionsFingerprint",
-        )?;
-        Ok(Self {
-            browser_init: object.optional("browserInit")?,
-            sdk_init: object.optional("sdkInit")?,
-        })
-    }
-}
+rt::wire_object!(ActionsFingerprint {
+    browser_init: optional "browserInit",
+    sdk_init: optional "sdkInit",
+});
 
 /// Parameters of the payment confirmation: `browserChallenge` is opened in an iframe or
 /// top.location; `sdkChallenge` runs the authentication in the 3DS SDK.
@@ -1072,29 +834,10 @@ pub struct ActionsAuthenticate {
     pub sdk_challenge: Option<SdkChallenge>,
 }
 
-impl Serialize for ActionsAuthenticate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("browserChallenge", &self.browser_challenge)
-            .optional("sdkChallenge", &self.sdk_challenge)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for ActionsAuthenticate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct ActionsAuthenticate",
-        )?;
-        Ok(Self {
-            browser_challenge: object.optional("browserChallenge")?,
-            sdk_challenge: object.optional("sdkChallenge")?,
-        })
-    }
-}
+rt::wire_object!(ActionsAuthenticate {
+    browser_challenge: optional "browserChallenge",
+    sdk_challenge: optional "sdkChallenge",
+});
 
 /// An endpoint to open or redirect to. With GET the merchant encodes `vars` as a query
 /// string; with POST as an application/x-www-form-urlencoded body. The gateway currently
@@ -1110,28 +853,11 @@ pub struct Endpoint {
     pub vars: Option<rt::OrderedMap<String>>,
 }
 
-impl Serialize for Endpoint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("url", &self.url)
-            .optional("method", &self.method)
-            .optional("vars", &self.vars)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Endpoint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Endpoint")?;
-        Ok(Self {
-            url: object.required("url")?,
-            method: object.optional("method")?,
-            vars: object.optional_map("vars")?,
-        })
-    }
-}
+rt::wire_object!(Endpoint {
+    url: required "url",
+    method: optional "method",
+    vars: optional_map "vars",
+});
 
 /// Parameters to initialise the 3DS SDK in the customer's mobile application.
 #[derive(Debug, Clone, PartialEq)]
@@ -1145,28 +871,11 @@ pub struct SdkInit {
     pub message_version: Option<String>,
 }
 
-impl Serialize for SdkInit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("directoryServerID", &self.directory_server_id)
-            .optional("schemeId", &self.scheme_id)
-            .optional("messageVersion", &self.message_version)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for SdkInit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct SdkInit")?;
-        Ok(Self {
-            directory_server_id: object.optional("directoryServerID")?,
-            scheme_id: object.optional("schemeId")?,
-            message_version: object.optional("messageVersion")?,
-        })
-    }
-}
+rt::wire_object!(SdkInit {
+    directory_server_id: optional "directoryServerID",
+    scheme_id: optional "schemeId",
+    message_version: optional "messageVersion",
+});
 
 /// Parameters to run the confirmation with the 3DS SDK in the customer's mobile application.
 #[derive(Debug, Clone, PartialEq)]
@@ -1182,30 +891,12 @@ pub struct SdkChallenge {
     pub acs_signed_content: Option<String>,
 }
 
-impl Serialize for SdkChallenge {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("threeDSServerTransID", &self.three_ds_server_trans_id)
-            .optional("acsReferenceNumber", &self.acs_reference_number)
-            .optional("acsTransID", &self.acs_trans_id)
-            .optional("acsSignedContent", &self.acs_signed_content)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for SdkChallenge {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct SdkChallenge")?;
-        Ok(Self {
-            three_ds_server_trans_id: object.optional("threeDSServerTransID")?,
-            acs_reference_number: object.optional("acsReferenceNumber")?,
-            acs_trans_id: object.optional("acsTransID")?,
-            acs_signed_content: object.optional("acsSignedContent")?,
-        })
-    }
-}
+rt::wire_object!(SdkChallenge {
+    three_ds_server_trans_id: optional "threeDSServerTransID",
+    acs_reference_number: optional "acsReferenceNumber",
+    acs_trans_id: optional "acsTransID",
+    acs_signed_content: optional "acsSignedContent",
+});
 
 /// Checks a OneClick template.
 ///
@@ -1233,25 +924,9 @@ pub struct OneclickEchoRequest {
     pub orig_pay_id: PayId,
 }
 
-impl Serialize for OneclickEchoRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new().field("origPayId", &self.orig_pay_id).finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for OneclickEchoRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct OneclickEchoRequest",
-        )?;
-        Ok(Self {
-            orig_pay_id: object.required("origPayId")?,
-        })
-    }
-}
+rt::wire_object!(OneclickEchoRequest {
+    orig_pay_id: required "origPayId",
+});
 
 impl OneclickEchoRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -1280,33 +955,12 @@ pub struct OneclickEchoResponse {
     pub result_message: String,
 }
 
-impl Serialize for OneclickEchoResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("origPayId", &self.orig_pay_id)
-            .field("dttm", &self.dttm)
-            .field("resultCode", &self.result_code)
-            .field("resultMessage", &self.result_message)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for OneclickEchoResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct OneclickEchoResponse",
-        )?;
-        Ok(Self {
-            orig_pay_id: object.optional("origPayId")?,
-            dttm: object.required("dttm")?,
-            result_code: object.required("resultCode")?,
-            result_message: object.required("resultMessage")?,
-        })
-    }
-}
+rt::wire_object!(OneclickEchoResponse {
+    orig_pay_id: optional "origPayId",
+    dttm: required "dttm",
+    result_code: required "resultCode",
+    result_message: required "resultMessage",
+});
 
 /// Starts a payment from a OneClick template.
 ///
@@ -1379,57 +1033,24 @@ pub struct OneclickInitRequest {
     pub ttl_sec: Option<TtlSec>,
 }
 
-impl Serialize for OneclickInitRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("origPayId", &self.orig_pay_id)
-            .field("orderNo", &self.order_no)
-            .optional("payMethod", &self.pay_method)
-            .optional("clientIp", &self.client_ip)
-            .optional("totalAmount", &self.total_amount)
-            .optional("currency", &self.currency)
-            .optional("closePayment", &self.close_payment)
-            .optional("returnUrl", &self.return_url)
-            .optional("returnMethod", &self.return_method)
-            .optional("customer", &self.customer)
-            .optional("order", &self.order)
-            .optional("clientInitiated", &self.client_initiated)
-            .optional("sdkUsed", &self.sdk_used)
-            .optional("merchantData", &self.merchant_data)
-            .optional("language", &self.language)
-            .optional("ttlSec", &self.ttl_sec)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for OneclickInitRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct OneclickInitRequest",
-        )?;
-        Ok(Self {
-            orig_pay_id: object.required("origPayId")?,
-            order_no: object.required("orderNo")?,
-            pay_method: object.optional("payMethod")?,
-            client_ip: object.optional("clientIp")?,
-            total_amount: object.optional("totalAmount")?,
-            currency: object.optional("currency")?,
-            close_payment: object.optional("closePayment")?,
-            return_url: object.optional("returnUrl")?,
-            return_method: object.optional("returnMethod")?,
-            customer: object.optional("customer")?,
-            order: object.optional("order")?,
-            client_initiated: object.optional("clientInitiated")?,
-            sdk_used: object.optional("sdkUsed")?,
-            merchant_data: object.optional("merchantData")?,
-            language: object.optional("language")?,
-            ttl_sec: object.optional("ttlSec")?,
-        })
-    }
-}
+rt::wire_object!(OneclickInitRequest {
+    orig_pay_id: required "origPayId",
+    order_no: required "orderNo",
+    pay_method: optional "payMethod",
+    client_ip: optional "clientIp",
+    total_amount: optional "totalAmount",
+    currency: optional "currency",
+    close_payment: optional "closePayment",
+    return_url: optional "returnUrl",
+    return_method: optional "returnMethod",
+    customer: optional "customer",
+    order: optional "order",
+    client_initiated: optional "clientInitiated",
+    sdk_used: optional "sdkUsed",
+    merchant_data: optional "merchantData",
+    language: optional "language",
+    ttl_sec: optional "ttlSec",
+});
 
 impl OneclickInitRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -1565,39 +1186,15 @@ pub struct OneclickInitResponse {
     pub actions: Option<Actions>,
 }
 
-impl Serialize for OneclickInitResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("payId", &self.pay_id)
-            .field("dttm", &self.dttm)
-            .field("resultCode", &self.result_code)
-            .field("resultMessage", &self.result_message)
-            .optional("paymentStatus", &self.payment_status)
-            .optional("statusDetail", &self.status_detail)
-            .optional("actions", &self.actions)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for OneclickInitResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct OneclickInitResponse",
-        )?;
-        Ok(Self {
-            pay_id: object.optional("payId")?,
-            dttm: object.required("dttm")?,
-            result_code: object.required("resultCode")?,
-            result_message: object.required("resultMessage")?,
-            payment_status: object.optional("paymentStatus")?,
-            status_detail: object.optional("statusDetail")?,
-            actions: object.optional("actions")?,
-        })
-    }
-}
+rt::wire_object!(OneclickInitResponse {
+    pay_id: optional "payId",
+    dttm: required "dttm",
+    result_code: required "resultCode",
+    result_message: required "resultMessage",
+    payment_status: optional "paymentStatus",
+    status_detail: optional "statusDetail",
+    actions: optional "actions",
+});
 
 /// Processes a OneClick payment.
 ///
@@ -1628,29 +1225,10 @@ pub struct OneclickProcessRequest {
     pub fingerprint: Option<Fingerprint>,
 }
 
-impl Serialize for OneclickProcessRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("payId", &self.pay_id)
-            .optional("fingerprint", &self.fingerprint)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for OneclickProcessRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct OneclickProcessRequest",
-        )?;
-        Ok(Self {
-            pay_id: object.required("payId")?,
-            fingerprint: object.optional("fingerprint")?,
-        })
-    }
-}
+rt::wire_object!(OneclickProcessRequest {
+    pay_id: required "payId",
+    fingerprint: optional "fingerprint",
+});
 
 impl OneclickProcessRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -1693,41 +1271,16 @@ pub struct OneclickProcessResponse {
     pub actions: Option<Actions>,
 }
 
-impl Serialize for OneclickProcessResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("payId", &self.pay_id)
-            .field("dttm", &self.dttm)
-            .field("resultCode", &self.result_code)
-            .field("resultMessage", &self.result_message)
-            .optional("paymentStatus", &self.payment_status)
-            .optional("authCode", &self.auth_code)
-            .optional("statusDetail", &self.status_detail)
-            .optional("actions", &self.actions)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for OneclickProcessResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct OneclickProcessResponse",
-        )?;
-        Ok(Self {
-            pay_id: object.optional("payId")?,
-            dttm: object.required("dttm")?,
-            result_code: object.required("resultCode")?,
-            result_message: object.required("resultMessage")?,
-            payment_status: object.optional("paymentStatus")?,
-            auth_code: object.optional("authCode")?,
-            status_detail: object.optional("statusDetail")?,
-            actions: object.optional("actions")?,
-        })
-    }
-}
+rt::wire_object!(OneclickProcessResponse {
+    pay_id: optional "payId",
+    dttm: required "dttm",
+    result_code: required "resultCode",
+    result_message: required "resultMessage",
+    payment_status: optional "paymentStatus",
+    auth_code: optional "authCode",
+    status_detail: optional "statusDetail",
+    actions: optional "actions",
+});
 
 /// Asks for a payment's state.
 ///
@@ -1756,25 +1309,9 @@ pub struct PaymentStatusRequest {
     pub pay_id: PayId,
 }
 
-impl Serialize for PaymentStatusRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new().field("payId", &self.pay_id).finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentStatusRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct PaymentStatusRequest",
-        )?;
-        Ok(Self {
-            pay_id: object.required("payId")?,
-        })
-    }
-}
+rt::wire_object!(PaymentStatusRequest {
+    pay_id: required "payId",
+});
 
 impl PaymentStatusRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -1811,41 +1348,16 @@ pub struct PaymentStatusResponse {
     pub actions: Option<Actions>,
 }
 
-impl Serialize for PaymentStatusResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("payId", &self.pay_id)
-            .field("dttm", &self.dttm)
-            .field("resultCode", &self.result_code)
-            .field("resultMessage", &self.result_message)
-            .optional("paymentStatus", &self.payment_status)
-            .optional("authCode", &self.auth_code)
-            .optional("statusDetail", &self.status_detail)
-            .optional("actions", &self.actions)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentStatusResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct PaymentStatusResponse",
-        )?;
-        Ok(Self {
-            pay_id: object.optional("payId")?,
-            dttm: object.required("dttm")?,
-            result_code: object.required("resultCode")?,
-            result_message: object.required("resultMessage")?,
-            payment_status: object.optional("paymentStatus")?,
-            auth_code: object.optional("authCode")?,
-            status_detail: object.optional("statusDetail")?,
-            actions: object.optional("actions")?,
-        })
-    }
-}
+rt::wire_object!(PaymentStatusResponse {
+    pay_id: optional "payId",
+    dttm: required "dttm",
+    result_code: required "resultCode",
+    result_message: required "resultMessage",
+    payment_status: optional "paymentStatus",
+    auth_code: optional "authCode",
+    status_detail: optional "statusDetail",
+    actions: optional "actions",
+});
 
 /// Creates a payment for the payment page.
 ///
@@ -1924,61 +1436,26 @@ pub struct PaymentInitRequest {
     pub custom_expiry: Option<CustomExpiry>,
 }
 
-impl Serialize for PaymentInitRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("orderNo", &self.order_no)
-            .optional("payOperation", &self.pay_operation)
-            .optional("payMethod", &self.pay_method)
-            .field("totalAmount", &self.total_amount)
-            .field("currency", &self.currency)
-            .optional("closePayment", &self.close_payment)
-            .field("returnUrl", &self.return_url)
-            .field("returnMethod", &self.return_method)
-            .field("cart", &self.cart)
-            .optional("customer", &self.customer)
-            .optional("order", &self.order)
-            .optional("merchantData", &self.merchant_data)
-            .optional("customerId", &self.customer_id)
-            .field("language", &self.language)
-            .optional("ttlSec", &self.ttl_sec)
-            .optional("logoVersion", &self.logo_version)
-            .optional("colorSchemeVersion", &self.color_scheme_version)
-            .optional("customExpiry", &self.custom_expiry)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentInitRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct PaymentInitRequest",
-        )?;
-        Ok(Self {
-            order_no: object.required("orderNo")?,
-            pay_operation: object.optional("payOperation")?,
-            pay_method: object.optional("payMethod")?,
-            total_amount: object.required("totalAmount")?,
-            currency: object.required("currency")?,
-            close_payment: object.optional("closePayment")?,
-            return_url: object.required("returnUrl")?,
-            return_method: object.required("returnMethod")?,
-            cart: object.required("cart")?,
-            customer: object.optional("customer")?,
-            order: object.optional("order")?,
-            merchant_data: object.optional("merchantData")?,
-            customer_id: object.optional("customerId")?,
-            language: object.required("language")?,
-            ttl_sec: object.optional("ttlSec")?,
-            logo_version: object.optional("logoVersion")?,
-            color_scheme_version: object.optional("colorSchemeVersion")?,
-            custom_expiry: object.optional("customExpiry")?,
-        })
-    }
-}
+rt::wire_object!(PaymentInitRequest {
+    order_no: required "orderNo",
+    pay_operation: optional "payOperation",
+    pay_method: optional "payMethod",
+    total_amount: required "totalAmount",
+    currency: required "currency",
+    close_payment: optional "closePayment",
+    return_url: required "returnUrl",
+    return_method: required "returnMethod",
+    cart: required "cart",
+    customer: optional "customer",
+    order: optional "order",
+    merchant_data: optional "merchantData",
+    customer_id: optional "customerId",
+    language: required "language",
+    ttl_sec: optional "ttlSec",
+    logo_version: optional "logoVersion",
+    color_scheme_version: optional "colorSchemeVersion",
+    custom_expiry: optional "customExpiry",
+});
 
 impl PaymentInitRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -2140,41 +1617,16 @@ pub struct PaymentInitResponse {
     pub status_detail: Option<String>,
 }
 
-impl Serialize for PaymentInitResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("payId", &self.pay_id)
-            .field("dttm", &self.dttm)
-            .field("resultCode", &self.result_code)
-            .field("resultMessage", &self.result_message)
-            .optional("paymentStatus", &self.payment_status)
-            .optional("authCode", &self.auth_code)
-            .optional("customerCode", &self.customer_code)
-            .optional("statusDetail", &self.status_detail)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentInitResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct PaymentInitResponse",
-        )?;
-        Ok(Self {
-            pay_id: object.optional("payId")?,
-            dttm: object.required("dttm")?,
-            result_code: object.required("resultCode")?,
-            result_message: object.required("resultMessage")?,
-            payment_status: object.optional("paymentStatus")?,
-            auth_code: object.optional("authCode")?,
-            customer_code: object.optional("customerCode")?,
-            status_detail: object.optional("statusDetail")?,
-        })
-    }
-}
+rt::wire_object!(PaymentInitResponse {
+    pay_id: optional "payId",
+    dttm: required "dttm",
+    result_code: required "resultCode",
+    result_message: required "resultMessage",
+    payment_status: optional "paymentStatus",
+    auth_code: optional "authCode",
+    customer_code: optional "customerCode",
+    status_detail: optional "statusDetail",
+});
 
 /// Sends the customer to pay.
 ///
@@ -2203,25 +1655,9 @@ pub struct PaymentProcessRequest {
     pub pay_id: PayId,
 }
 
-impl Serialize for PaymentProcessRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new().field("payId", &self.pay_id).finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentProcessRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct PaymentProcessRequest",
-        )?;
-        Ok(Self {
-            pay_id: object.required("payId")?,
-        })
-    }
-}
+rt::wire_object!(PaymentProcessRequest {
+    pay_id: required "payId",
+});
 
 impl PaymentProcessRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -2265,29 +1701,10 @@ pub struct PaymentCloseRequest {
     pub total_amount: Option<Amount>,
 }
 
-impl Serialize for PaymentCloseRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("payId", &self.pay_id)
-            .optional("totalAmount", &self.total_amount)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentCloseRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct PaymentCloseRequest",
-        )?;
-        Ok(Self {
-            pay_id: object.required("payId")?,
-            total_amount: object.optional("totalAmount")?,
-        })
-    }
-}
+rt::wire_object!(PaymentCloseRequest {
+    pay_id: required "payId",
+    total_amount: optional "totalAmount",
+});
 
 impl PaymentCloseRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -2328,39 +1745,15 @@ pub struct PaymentCloseResponse {
     pub status_detail: Option<String>,
 }
 
-impl Serialize for PaymentCloseResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("payId", &self.pay_id)
-            .field("dttm", &self.dttm)
-            .field("resultCode", &self.result_code)
-            .field("resultMessage", &self.result_message)
-            .optional("paymentStatus", &self.payment_status)
-            .optional("authCode", &self.auth_code)
-            .optional("statusDetail", &self.status_detail)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentCloseResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct PaymentCloseResponse",
-        )?;
-        Ok(Self {
-            pay_id: object.optional("payId")?,
-            dttm: object.required("dttm")?,
-            result_code: object.required("resultCode")?,
-            result_message: object.required("resultMessage")?,
-            payment_status: object.optional("paymentStatus")?,
-            auth_code: object.optional("authCode")?,
-            status_detail: object.optional("statusDetail")?,
-        })
-    }
-}
+rt::wire_object!(PaymentCloseResponse {
+    pay_id: optional "payId",
+    dttm: required "dttm",
+    result_code: required "resultCode",
+    result_message: required "resultMessage",
+    payment_status: optional "paymentStatus",
+    auth_code: optional "authCode",
+    status_detail: optional "statusDetail",
+});
 
 /// Reverses a payment.
 ///
@@ -2388,25 +1781,9 @@ pub struct PaymentReverseRequest {
     pub pay_id: PayId,
 }
 
-impl Serialize for PaymentReverseRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new().field("payId", &self.pay_id).finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentReverseRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct PaymentReverseRequest",
-        )?;
-        Ok(Self {
-            pay_id: object.required("payId")?,
-        })
-    }
-}
+rt::wire_object!(PaymentReverseRequest {
+    pay_id: required "payId",
+});
 
 impl PaymentReverseRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -2441,39 +1818,15 @@ pub struct PaymentReverseResponse {
     pub status_detail: Option<String>,
 }
 
-impl Serialize for PaymentReverseResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("payId", &self.pay_id)
-            .field("dttm", &self.dttm)
-            .field("resultCode", &self.result_code)
-            .field("resultMessage", &self.result_message)
-            .optional("paymentStatus", &self.payment_status)
-            .optional("authCode", &self.auth_code)
-            .optional("statusDetail", &self.status_detail)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentReverseResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct PaymentReverseResponse",
-        )?;
-        Ok(Self {
-            pay_id: object.optional("payId")?,
-            dttm: object.required("dttm")?,
-            result_code: object.required("resultCode")?,
-            result_message: object.required("resultMessage")?,
-            payment_status: object.optional("paymentStatus")?,
-            auth_code: object.optional("authCode")?,
-            status_detail: object.optional("statusDetail")?,
-        })
-    }
-}
+rt::wire_object!(PaymentReverseResponse {
+    pay_id: optional "payId",
+    dttm: required "dttm",
+    result_code: required "resultCode",
+    result_message: required "resultMessage",
+    payment_status: optional "paymentStatus",
+    auth_code: optional "authCode",
+    status_detail: optional "statusDetail",
+});
 
 /// Refunds a payment.
 ///
@@ -2504,29 +1857,10 @@ pub struct PaymentRefundRequest {
     pub amount: Option<Amount>,
 }
 
-impl Serialize for PaymentRefundRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("payId", &self.pay_id)
-            .optional("amount", &self.amount)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentRefundRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct PaymentRefundRequest",
-        )?;
-        Ok(Self {
-            pay_id: object.required("payId")?,
-            amount: object.optional("amount")?,
-        })
-    }
-}
+rt::wire_object!(PaymentRefundRequest {
+    pay_id: required "payId",
+    amount: optional "amount",
+});
 
 impl PaymentRefundRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -2567,39 +1901,15 @@ pub struct PaymentRefundResponse {
     pub status_detail: Option<String>,
 }
 
-impl Serialize for PaymentRefundResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("payId", &self.pay_id)
-            .field("dttm", &self.dttm)
-            .field("resultCode", &self.result_code)
-            .field("resultMessage", &self.result_message)
-            .optional("paymentStatus", &self.payment_status)
-            .optional("authCode", &self.auth_code)
-            .optional("statusDetail", &self.status_detail)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentRefundResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct PaymentRefundResponse",
-        )?;
-        Ok(Self {
-            pay_id: object.optional("payId")?,
-            dttm: object.required("dttm")?,
-            result_code: object.required("resultCode")?,
-            result_message: object.required("resultMessage")?,
-            payment_status: object.optional("paymentStatus")?,
-            auth_code: object.optional("authCode")?,
-            status_detail: object.optional("statusDetail")?,
-        })
-    }
-}
+rt::wire_object!(PaymentRefundResponse {
+    pay_id: optional "payId",
+    dttm: required "dttm",
+    result_code: required "resultCode",
+    result_message: required "resultMessage",
+    payment_status: optional "paymentStatus",
+    auth_code: optional "authCode",
+    status_detail: optional "statusDetail",
+});
 
 /// An echo.
 ///
@@ -2623,20 +1933,8 @@ impl<'de> Deserialize<'de> for PaymentRefundResponse {
 #[non_exhaustive]
 pub struct EchoRequest {}
 
-impl Serialize for EchoRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new().finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for EchoRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::wire::Reader::new(deserializer, "struct EchoRequest")?;
-        Ok(Self {})
-    }
-}
+rt::wire_object!(EchoRequest {
+});
 
 impl EchoRequest {
     /// An empty value; set fields with the setters.
@@ -2663,28 +1961,11 @@ pub struct EchoResponse {
     pub result_message: String,
 }
 
-impl Serialize for EchoResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("dttm", &self.dttm)
-            .field("resultCode", &self.result_code)
-            .field("resultMessage", &self.result_message)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for EchoResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct EchoResponse")?;
-        Ok(Self {
-            dttm: object.required("dttm")?,
-            result_code: object.required("resultCode")?,
-            result_message: object.required("resultMessage")?,
-        })
-    }
-}
+rt::wire_object!(EchoResponse {
+    dttm: required "dttm",
+    result_code: required "resultCode",
+    result_message: required "resultMessage",
+});
 
 /// Asks about a customer.
 ///
@@ -2712,25 +1993,9 @@ pub struct EchoCustomerRequest {
     pub customer_id: CustomerId,
 }
 
-impl Serialize for EchoCustomerRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new().field("customerId", &self.customer_id).finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for EchoCustomerRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct EchoCustomerRequest",
-        )?;
-        Ok(Self {
-            customer_id: object.required("customerId")?,
-        })
-    }
-}
+rt::wire_object!(EchoCustomerRequest {
+    customer_id: required "customerId",
+});
 
 impl EchoCustomerRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -2759,33 +2024,12 @@ pub struct EchoCustomerResponse {
     pub result_message: String,
 }
 
-impl Serialize for EchoCustomerResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("customerId", &self.customer_id)
-            .field("dttm", &self.dttm)
-            .field("resultCode", &self.result_code)
-            .field("resultMessage", &self.result_message)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for EchoCustomerResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct EchoCustomerResponse",
-        )?;
-        Ok(Self {
-            customer_id: object.optional("customerId")?,
-            dttm: object.required("dttm")?,
-            result_code: object.required("resultCode")?,
-            result_message: object.required("resultMessage")?,
-        })
-    }
-}
+rt::wire_object!(EchoCustomerResponse {
+    customer_id: optional "customerId",
+    dttm: required "dttm",
+    result_code: required "resultCode",
+    result_message: required "resultMessage",
+});
 
 /// The payment's result as the gateway signed it.
 #[derive(Debug, Clone, PartialEq)]
@@ -2809,35 +2053,13 @@ pub struct PaymentResponse {
     pub status_detail: Option<String>,
 }
 
-impl Serialize for PaymentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("payId", &self.pay_id)
-            .field("dttm", &self.dttm)
-            .field("resultCode", &self.result_code)
-            .field("resultMessage", &self.result_message)
-            .field("paymentStatus", &self.payment_status)
-            .optional("authCode", &self.auth_code)
-            .optional("merchantData", &self.merchant_data)
-            .optional("statusDetail", &self.status_detail)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct PaymentResponse")?;
-        Ok(Self {
-            pay_id: object.required("payId")?,
-            dttm: object.required("dttm")?,
-            result_code: object.required("resultCode")?,
-            result_message: object.required("resultMessage")?,
-            payment_status: object.required("paymentStatus")?,
-            auth_code: object.optional("authCode")?,
-            merchant_data: object.optional("merchantData")?,
-            status_detail: object.optional("statusDetail")?,
-        })
-    }
-}
+rt::wire_object!(PaymentResponse {
+    pay_id: required "payId",
+    dttm: required "dttm",
+    result_code: required "resultCode",
+    result_message: required "resultMessage",
+    payment_status: required "paymentStatus",
+    auth_code: optional "authCode",
+    merchant_data: optional "merchantData",
+    status_detail: optional "statusDetail",
+});

@@ -2,7 +2,6 @@
 use std::fmt;
 
 use oneclick_runtime as rt;
-use serde::{Deserialize, Serialize};
 
 use crate::types::{
     Amount, CardHolder, Currency, Cvv, Decline, Email, IpAddress, MerchantCallbackUrl,
@@ -20,26 +19,10 @@ pub struct General {
     pub merchant_callback_url: Option<MerchantCallbackUrl>,
 }
 
-impl Serialize for General {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("payment_id", &self.payment_id)
-            .optional("merchant_callback_url", &self.merchant_callback_url)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for General {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct General")?;
-        Ok(Self {
-            payment_id: object.required("payment_id")?,
-            merchant_callback_url: object.optional("merchant_callback_url")?,
-        })
-    }
-}
+rt::wire_object!(General {
+    payment_id: required "payment_id",
+    merchant_callback_url: optional "merchant_callback_url",
+});
 
 impl General {
     /// A value with the required fields; set optional ones with the setters.
@@ -71,22 +54,9 @@ pub struct StatusGeneral {
     pub payment_id: PaymentId,
 }
 
-impl Serialize for StatusGeneral {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new().field("payment_id", &self.payment_id).finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for StatusGeneral {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct StatusGeneral")?;
-        Ok(Self {
-            payment_id: object.required("payment_id")?,
-        })
-    }
-}
+rt::wire_object!(StatusGeneral {
+    payment_id: required "payment_id",
+});
 
 impl StatusGeneral {
     /// A value with the required fields; set optional ones with the setters.
@@ -137,52 +107,23 @@ pub struct Customer {
     pub avs_street_address: Option<String>,
 }
 
-impl Serialize for Customer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("id", &self.id)
-            .field("ip_address", &self.ip_address)
-            .optional("first_name", &self.first_name)
-            .optional("last_name", &self.last_name)
-            .optional("middle_name", &self.middle_name)
-            .optional("day_of_birth", &self.day_of_birth)
-            .optional("phone", &self.phone)
-            .optional("email", &self.email)
-            .optional("zip", &self.zip)
-            .optional("address", &self.address)
-            .optional("city", &self.city)
-            .optional("district", &self.district)
-            .optional("state", &self.state)
-            .optional("avs_post_code", &self.avs_post_code)
-            .optional("avs_street_address", &self.avs_street_address)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Customer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Customer")?;
-        Ok(Self {
-            id: object.required("id")?,
-            ip_address: object.required("ip_address")?,
-            first_name: object.optional("first_name")?,
-            last_name: object.optional("last_name")?,
-            middle_name: object.optional("middle_name")?,
-            day_of_birth: object.optional("day_of_birth")?,
-            phone: object.optional("phone")?,
-            email: object.optional("email")?,
-            zip: object.optional("zip")?,
-            address: object.optional("address")?,
-            city: object.optional("city")?,
-            district: object.optional("district")?,
-            state: object.optional("state")?,
-            avs_post_code: object.optional("avs_post_code")?,
-            avs_street_address: object.optional("avs_street_address")?,
-        })
-    }
-}
+rt::wire_object!(Customer {
+    id: required "id",
+    ip_address: required "ip_address",
+    first_name: optional "first_name",
+    last_name: optional "last_name",
+    middle_name: optional "middle_name",
+    day_of_birth: optional "day_of_birth",
+    phone: optional "phone",
+    email: optional "email",
+    zip: optional "zip",
+    address: optional "address",
+    city: optional "city",
+    district: optional "district",
+    state: optional "state",
+    avs_post_code: optional "avs_post_code",
+    avs_street_address: optional "avs_street_address",
+});
 
 impl Customer {
     /// A value with the required fields; set optional ones with the setters.
@@ -303,28 +244,11 @@ pub struct Payment {
     pub description: Option<String>,
 }
 
-impl Serialize for Payment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("amount", &self.amount)
-            .field("currency", &self.currency)
-            .optional("description", &self.description)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Payment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Payment")?;
-        Ok(Self {
-            amount: object.required("amount")?,
-            currency: object.required("currency")?,
-            description: object.optional("description")?,
-        })
-    }
-}
+rt::wire_object!(Payment {
+    amount: required "amount",
+    currency: required "currency",
+    description: optional "description",
+});
 
 impl Payment {
     /// A value with the required fields; set optional ones with the setters.
@@ -363,30 +287,12 @@ pub struct RefundPayment {
     pub merchant_refund_id: Option<String>,
 }
 
-impl Serialize for RefundPayment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("amount", &self.amount)
-            .field("currency", &self.currency)
-            .field("description", &self.description)
-            .optional("merchant_refund_id", &self.merchant_refund_id)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for RefundPayment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct RefundPayment")?;
-        Ok(Self {
-            amount: object.optional("amount")?,
-            currency: object.required("currency")?,
-            description: object.required("description")?,
-            merchant_refund_id: object.optional("merchant_refund_id")?,
-        })
-    }
-}
+rt::wire_object!(RefundPayment {
+    amount: optional "amount",
+    currency: required "currency",
+    description: required "description",
+    merchant_refund_id: optional "merchant_refund_id",
+});
 
 impl RefundPayment {
     /// A value with the required fields; set optional ones with the setters.
@@ -428,26 +334,10 @@ pub struct HeldPayment {
     pub currency: Currency,
 }
 
-impl Serialize for HeldPayment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("amount", &self.amount)
-            .field("currency", &self.currency)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for HeldPayment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct HeldPayment")?;
-        Ok(Self {
-            amount: object.required("amount")?,
-            currency: object.required("currency")?,
-        })
-    }
-}
+rt::wire_object!(HeldPayment {
+    amount: required "amount",
+    currency: required "currency",
+});
 
 impl HeldPayment {
     /// A value with the required fields; set optional ones with the setters.
@@ -474,28 +364,11 @@ pub struct ReturnUrl {
     pub return_to: Option<Return>,
 }
 
-impl Serialize for ReturnUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("success", &self.success)
-            .optional("decline", &self.decline)
-            .optional("return", &self.return_to)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for ReturnUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct ReturnUrl")?;
-        Ok(Self {
-            success: object.optional("success")?,
-            decline: object.optional("decline")?,
-            return_to: object.optional("return")?,
-        })
-    }
-}
+rt::wire_object!(ReturnUrl {
+    success: optional "success",
+    decline: optional "decline",
+    return_to: optional "return",
+});
 
 impl ReturnUrl {
     /// An empty value; set fields with the setters.
@@ -548,32 +421,13 @@ pub struct Card {
     pub cvv: Option<Cvv>,
 }
 
-impl Serialize for Card {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("pan", &self.pan)
-            .field("year", &self.year)
-            .field("month", &self.month)
-            .field("card_holder", &self.card_holder)
-            .optional("cvv", &self.cvv)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Card {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Card")?;
-        Ok(Self {
-            pan: object.required("pan")?,
-            year: object.required("year")?,
-            month: object.required("month")?,
-            card_holder: object.required("card_holder")?,
-            cvv: object.optional("cvv")?,
-        })
-    }
-}
+rt::wire_object!(Card {
+    pan: required "pan",
+    year: required "year",
+    month: required "month",
+    card_holder: required "card_holder",
+    cvv: optional "cvv",
+});
 
 impl Card {
     /// A value with the required fields; set optional ones with the setters.
@@ -623,26 +477,10 @@ pub struct Sum {
     pub currency: Option<String>,
 }
 
-impl Serialize for Sum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("amount", &self.amount)
-            .optional("currency", &self.currency)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Sum {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Sum")?;
-        Ok(Self {
-            amount: object.optional("amount")?,
-            currency: object.optional("currency")?,
-        })
-    }
-}
+rt::wire_object!(Sum {
+    amount: optional "amount",
+    currency: optional "currency",
+});
 
 /// The payment a callback or status reports on.
 #[derive(Debug, Clone, PartialEq)]
@@ -664,36 +502,15 @@ pub struct PaymentInfo {
     pub description: Option<String>,
 }
 
-impl Serialize for PaymentInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("id", &self.id)
-            .optional("type", &self.payment_type)
-            .optional("status", &self.status)
-            .optional("date", &self.date)
-            .optional("method", &self.method)
-            .optional("sum", &self.sum)
-            .optional("description", &self.description)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct PaymentInfo")?;
-        Ok(Self {
-            id: object.optional("id")?,
-            payment_type: object.optional("type")?,
-            status: object.optional("status")?,
-            date: object.optional("date")?,
-            method: object.optional("method")?,
-            sum: object.optional("sum")?,
-            description: object.optional("description")?,
-        })
-    }
-}
+rt::wire_object!(PaymentInfo {
+    id: optional "id",
+    payment_type: optional "type",
+    status: optional "status",
+    date: optional "date",
+    method: optional "method",
+    sum: optional "sum",
+    description: optional "description",
+});
 
 /// The card used, masked.
 #[derive(Debug, Clone, PartialEq)]
@@ -715,36 +532,15 @@ pub struct Account {
     pub expiry_year: Option<String>,
 }
 
-impl Serialize for Account {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("number", &self.number)
-            .optional("token", &self.token)
-            .optional("type", &self.card_type)
-            .optional("card_holder", &self.card_holder)
-            .optional("id", &self.id)
-            .optional("expiry_month", &self.expiry_month)
-            .optional("expiry_year", &self.expiry_year)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Account {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Account")?;
-        Ok(Self {
-            number: object.optional("number")?,
-            token: object.optional("token")?,
-            card_type: object.optional("type")?,
-            card_holder: object.optional("card_holder")?,
-            id: object.optional("id")?,
-            expiry_month: object.optional("expiry_month")?,
-            expiry_year: object.optional("expiry_year")?,
-        })
-    }
-}
+rt::wire_object!(Account {
+    number: optional "number",
+    token: optional "token",
+    card_type: optional "type",
+    card_holder: optional "card_holder",
+    id: optional "id",
+    expiry_month: optional "expiry_month",
+    expiry_year: optional "expiry_year",
+});
 
 /// The customer as the platform reports it.
 #[derive(Debug, Clone, PartialEq)]
@@ -756,26 +552,10 @@ pub struct CallbackCustomer {
     pub phone: Option<String>,
 }
 
-impl Serialize for CallbackCustomer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("id", &self.id)
-            .optional("phone", &self.phone)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CallbackCustomer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct CallbackCustomer")?;
-        Ok(Self {
-            id: object.optional("id")?,
-            phone: object.optional("phone")?,
-        })
-    }
-}
+rt::wire_object!(CallbackCustomer {
+    id: optional "id",
+    phone: optional "phone",
+});
 
 /// The provider that processed the operation.
 #[derive(Debug, Clone, PartialEq)]
@@ -793,32 +573,13 @@ pub struct Provider {
     pub endpoint_id: Option<serde_json::Value>,
 }
 
-impl Serialize for Provider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("id", &self.id)
-            .optional("payment_id", &self.payment_id)
-            .optional("date", &self.date)
-            .optional("auth_code", &self.auth_code)
-            .optional("endpoint_id", &self.endpoint_id)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Provider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Provider")?;
-        Ok(Self {
-            id: object.optional("id")?,
-            payment_id: object.optional("payment_id")?,
-            date: object.optional("date")?,
-            auth_code: object.optional("auth_code")?,
-            endpoint_id: object.optional("endpoint_id")?,
-        })
-    }
-}
+rt::wire_object!(Provider {
+    id: optional "id",
+    payment_id: optional "payment_id",
+    date: optional "date",
+    auth_code: optional "auth_code",
+    endpoint_id: optional "endpoint_id",
+});
 
 /// The operation (a sale, refund, capture, cancel) the callback reports on.
 #[derive(Debug, Clone, PartialEq)]
@@ -850,46 +611,20 @@ pub struct OperationInfo {
     pub eci: Option<String>,
 }
 
-impl Serialize for OperationInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("id", &self.id)
-            .optional("type", &self.operation_type)
-            .optional("status", &self.status)
-            .optional("date", &self.date)
-            .optional("created_date", &self.created_date)
-            .optional("request_id", &self.request_id)
-            .optional("sum_initial", &self.sum_initial)
-            .optional("sum_converted", &self.sum_converted)
-            .optional("provider", &self.provider)
-            .optional("code", &self.code)
-            .optional("message", &self.message)
-            .optional("eci", &self.eci)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for OperationInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct OperationInfo")?;
-        Ok(Self {
-            id: object.optional("id")?,
-            operation_type: object.optional("type")?,
-            status: object.optional("status")?,
-            date: object.optional("date")?,
-            created_date: object.optional("created_date")?,
-            request_id: object.optional("request_id")?,
-            sum_initial: object.optional("sum_initial")?,
-            sum_converted: object.optional("sum_converted")?,
-            provider: object.optional("provider")?,
-            code: object.optional("code")?,
-            message: object.optional("message")?,
-            eci: object.optional("eci")?,
-        })
-    }
-}
+rt::wire_object!(OperationInfo {
+    id: optional "id",
+    operation_type: optional "type",
+    status: optional "status",
+    date: optional "date",
+    created_date: optional "created_date",
+    request_id: optional "request_id",
+    sum_initial: optional "sum_initial",
+    sum_converted: optional "sum_converted",
+    provider: optional "provider",
+    code: optional "code",
+    message: optional "message",
+    eci: optional "eci",
+});
 
 /// Where and how to redirect the customer to the payment system.
 #[derive(Debug, Clone, PartialEq)]
@@ -903,28 +638,11 @@ pub struct RedirectData {
     pub url: Option<String>,
 }
 
-impl Serialize for RedirectData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("body", &self.body)
-            .optional("method", &self.method)
-            .optional("url", &self.url)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for RedirectData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct RedirectData")?;
-        Ok(Self {
-            body: object.optional_map("body")?,
-            method: object.optional("method")?,
-            url: object.optional("url")?,
-        })
-    }
-}
+rt::wire_object!(RedirectData {
+    body: optional_map "body",
+    method: optional "method",
+    url: optional "url",
+});
 
 /// A one-step purchase request.
 ///
@@ -955,32 +673,13 @@ pub struct CardSaleRequest {
     pub instrument: PaymentInstrument,
 }
 
-impl Serialize for CardSaleRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("general", &self.general)
-            .field("customer", &self.customer)
-            .field("payment", &self.payment)
-            .field("return_url", &self.return_url)
-            .flatten(&self.instrument)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CardSaleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct CardSaleRequest")?;
-        Ok(Self {
-            general: object.required("general")?,
-            customer: object.required("customer")?,
-            payment: object.required("payment")?,
-            return_url: object.required("return_url")?,
-            instrument: object.flatten()?,
-        })
-    }
-}
+rt::wire_object!(CardSaleRequest {
+    general: required "general",
+    customer: required "customer",
+    payment: required "payment",
+    return_url: required "return_url",
+    instrument: flatten,
+});
 
 impl CardSaleRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -1032,51 +731,19 @@ pub enum PaymentInstrument {
     },
 }
 
-impl Serialize for PaymentInstrument {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::FullCard { card } => {
-                rt::wire::Writer::new().field("card", card).finish(serializer)
-            }
-            Self::SavedAccount { saved_account_id, cvv } => {
-                rt::wire::Writer::new()
-                    .field("saved_account_id", saved_account_id)
-                    .optional("cvv", cvv)
-                    .finish(serializer)
-            }
-            Self::Token { token, cvv } => {
-                rt::wire::Writer::new()
-                    .field("token", token)
-                    .optional("cvv", cvv)
-                    .finish(serializer)
-            }
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentInstrument {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::wire::Reader::new(deserializer, "enum PaymentInstrument")?
-            .first_case(
-                &[
-                    |case| Ok(Self::FullCard {
-                        card: case.required("card")?,
-                    }),
-                    |case| Ok(Self::SavedAccount {
-                        saved_account_id: case.required("saved_account_id")?,
-                        cvv: case.optional("cvv")?,
-                    }),
-                    |case| Ok(Self::Token {
-                        token: case.required("token")?,
-                        cvv: case.optional("cvv")?,
-                    }),
-                ],
-                "PaymentInstrument",
-            )
-    }
-}
+rt::wire_cases!(PaymentInstrument {
+    FullCard {
+        card: required "card",
+    },
+    SavedAccount {
+        saved_account_id: required "saved_account_id",
+        cvv: optional "cvv",
+    },
+    Token {
+        token: required "token",
+        cvv: optional "cvv",
+    },
+});
 
 /// The seed's receipt confirmation: the platform accepted the sale; the callback reporting on it has `operation.type` sale.
 ///
@@ -1096,32 +763,13 @@ pub struct CardSaleResponse {
     pub message: Option<String>,
 }
 
-impl Serialize for CardSaleResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("status", &self.status)
-            .field("request_id", &self.request_id)
-            .optional("project_id", &self.project_id)
-            .optional("payment_id", &self.payment_id)
-            .optional("message", &self.message)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CardSaleResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct CardSaleResponse")?;
-        Ok(Self {
-            status: object.required("status")?,
-            request_id: object.required("request_id")?,
-            project_id: object.optional("project_id")?,
-            payment_id: object.optional("payment_id")?,
-            message: object.optional("message")?,
-        })
-    }
-}
+rt::wire_object!(CardSaleResponse {
+    status: required "status",
+    request_id: required "request_id",
+    project_id: optional "project_id",
+    payment_id: optional "payment_id",
+    message: optional "message",
+});
 
 /// A refund of a sale, whole or partial.
 ///
@@ -1146,29 +794,10 @@ pub struct CardRefundRequest {
     pub payment: RefundPayment,
 }
 
-impl Serialize for CardRefundRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("general", &self.general)
-            .field("payment", &self.payment)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CardRefundRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct CardRefundRequest",
-        )?;
-        Ok(Self {
-            general: object.required("general")?,
-            payment: object.required("payment")?,
-        })
-    }
-}
+rt::wire_object!(CardRefundRequest {
+    general: required "general",
+    payment: required "payment",
+});
 
 impl CardRefundRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -1201,35 +830,13 @@ pub struct CardRefundResponse {
     pub message: Option<String>,
 }
 
-impl Serialize for CardRefundResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("status", &self.status)
-            .field("request_id", &self.request_id)
-            .optional("project_id", &self.project_id)
-            .optional("payment_id", &self.payment_id)
-            .optional("message", &self.message)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CardRefundResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct CardRefundResponse",
-        )?;
-        Ok(Self {
-            status: object.required("status")?,
-            request_id: object.required("request_id")?,
-            project_id: object.optional("project_id")?,
-            payment_id: object.optional("payment_id")?,
-            message: object.optional("message")?,
-        })
-    }
-}
+rt::wire_object!(CardRefundResponse {
+    status: required "status",
+    request_id: required "request_id",
+    project_id: optional "project_id",
+    payment_id: optional "payment_id",
+    message: optional "message",
+});
 
 /// The capture of a held payment.
 ///
@@ -1254,29 +861,10 @@ pub struct CardCaptureRequest {
     pub payment: HeldPayment,
 }
 
-impl Serialize for CardCaptureRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("general", &self.general)
-            .field("payment", &self.payment)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CardCaptureRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct CardCaptureRequest",
-        )?;
-        Ok(Self {
-            general: object.required("general")?,
-            payment: object.required("payment")?,
-        })
-    }
-}
+rt::wire_object!(CardCaptureRequest {
+    general: required "general",
+    payment: required "payment",
+});
 
 impl CardCaptureRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -1309,35 +897,13 @@ pub struct CardCaptureResponse {
     pub message: Option<String>,
 }
 
-impl Serialize for CardCaptureResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("status", &self.status)
-            .field("request_id", &self.request_id)
-            .optional("project_id", &self.project_id)
-            .optional("payment_id", &self.payment_id)
-            .optional("message", &self.message)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CardCaptureResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct CardCaptureResponse",
-        )?;
-        Ok(Self {
-            status: object.required("status")?,
-            request_id: object.required("request_id")?,
-            project_id: object.optional("project_id")?,
-            payment_id: object.optional("payment_id")?,
-            message: object.optional("message")?,
-        })
-    }
-}
+rt::wire_object!(CardCaptureResponse {
+    status: required "status",
+    request_id: required "request_id",
+    project_id: optional "project_id",
+    payment_id: optional "payment_id",
+    message: optional "message",
+});
 
 /// The cancellation of a held payment.
 ///
@@ -1362,29 +928,10 @@ pub struct CardCancelRequest {
     pub payment: HeldPayment,
 }
 
-impl Serialize for CardCancelRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("general", &self.general)
-            .field("payment", &self.payment)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CardCancelRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct CardCancelRequest",
-        )?;
-        Ok(Self {
-            general: object.required("general")?,
-            payment: object.required("payment")?,
-        })
-    }
-}
+rt::wire_object!(CardCancelRequest {
+    general: required "general",
+    payment: required "payment",
+});
 
 impl CardCancelRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -1417,35 +964,13 @@ pub struct CardCancelResponse {
     pub message: Option<String>,
 }
 
-impl Serialize for CardCancelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("status", &self.status)
-            .field("request_id", &self.request_id)
-            .optional("project_id", &self.project_id)
-            .optional("payment_id", &self.payment_id)
-            .optional("message", &self.message)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CardCancelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct CardCancelResponse",
-        )?;
-        Ok(Self {
-            status: object.required("status")?,
-            request_id: object.required("request_id")?,
-            project_id: object.optional("project_id")?,
-            payment_id: object.optional("payment_id")?,
-            message: object.optional("message")?,
-        })
-    }
-}
+rt::wire_object!(CardCancelResponse {
+    status: required "status",
+    request_id: required "request_id",
+    project_id: optional "project_id",
+    payment_id: optional "payment_id",
+    message: optional "message",
+});
 
 /// Asks for a payment's state.
 ///
@@ -1468,25 +993,9 @@ pub struct PaymentStatusRequest {
     pub general: StatusGeneral,
 }
 
-impl Serialize for PaymentStatusRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new().field("general", &self.general).finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentStatusRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct PaymentStatusRequest",
-        )?;
-        Ok(Self {
-            general: object.required("general")?,
-        })
-    }
-}
+rt::wire_object!(PaymentStatusRequest {
+    general: required "general",
+});
 
 impl PaymentStatusRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -1519,37 +1028,14 @@ pub struct PaymentStatusResponse {
     pub errors: Option<Vec<serde_json::Value>>,
 }
 
-impl Serialize for PaymentStatusResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("project_id", &self.project_id)
-            .field("payment", &self.payment)
-            .optional("account", &self.account)
-            .optional("customer", &self.customer)
-            .optional("operation", &self.operation)
-            .optional("errors", &self.errors)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentStatusResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct PaymentStatusResponse",
-        )?;
-        Ok(Self {
-            project_id: object.optional("project_id")?,
-            payment: object.required("payment")?,
-            account: object.optional("account")?,
-            customer: object.optional("customer")?,
-            operation: object.optional("operation")?,
-            errors: object.optional("errors")?,
-        })
-    }
-}
+rt::wire_object!(PaymentStatusResponse {
+    project_id: optional "project_id",
+    payment: required "payment",
+    account: optional "account",
+    customer: optional "customer",
+    operation: optional "operation",
+    errors: optional "errors",
+});
 
 /// A signed result of a sale, refund, capture or cancel.
 #[derive(Debug, Clone, PartialEq)]
@@ -1571,33 +1057,12 @@ pub struct Callback {
     pub redirect_data: Option<RedirectData>,
 }
 
-impl Serialize for Callback {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("project_id", &self.project_id)
-            .optional("payment", &self.payment)
-            .optional("account", &self.account)
-            .optional("customer", &self.customer)
-            .optional("operation", &self.operation)
-            .optional("errors", &self.errors)
-            .optional("redirect_data", &self.redirect_data)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Callback {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Callback")?;
-        Ok(Self {
-            project_id: object.optional("project_id")?,
-            payment: object.optional("payment")?,
-            account: object.optional("account")?,
-            customer: object.optional("customer")?,
-            operation: object.optional("operation")?,
-            errors: object.optional("errors")?,
-            redirect_data: object.optional("redirect_data")?,
-        })
-    }
-}
+rt::wire_object!(Callback {
+    project_id: optional "project_id",
+    payment: optional "payment",
+    account: optional "account",
+    customer: optional "customer",
+    operation: optional "operation",
+    errors: optional "errors",
+    redirect_data: optional "redirect_data",
+});

@@ -2,7 +2,6 @@
 use std::fmt;
 
 use oneclick_runtime as rt;
-use serde::{Deserialize, Serialize};
 
 use crate::types::{
     ActionType, Amount, CancelUrl, CaptureType, ContractId, ContractType, Currency,
@@ -26,32 +25,13 @@ pub struct Order {
     pub description: Option<String>,
 }
 
-impl Serialize for Order {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("orderId", &self.order_id)
-            .field("amount", &self.amount)
-            .field("currency", &self.currency)
-            .optional("customerId", &self.customer_id)
-            .optional("description", &self.description)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Order {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Order")?;
-        Ok(Self {
-            order_id: object.required("orderId")?,
-            amount: object.required("amount")?,
-            currency: object.required("currency")?,
-            customer_id: object.optional("customerId")?,
-            description: object.optional("description")?,
-        })
-    }
-}
+rt::wire_object!(Order {
+    order_id: required "orderId",
+    amount: required "amount",
+    currency: required "currency",
+    customer_id: optional "customerId",
+    description: optional "description",
+});
 
 impl Order {
     /// A value with the required fields; set optional ones with the setters.
@@ -104,36 +84,15 @@ pub struct PaymentSession {
     pub recurrence: Option<Recurrence>,
 }
 
-impl Serialize for PaymentSession {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("actionType", &self.action_type)
-            .field("amount", &self.amount)
-            .optional("language", &self.language)
-            .field("resultUrl", &self.result_url)
-            .field("cancelUrl", &self.cancel_url)
-            .optional("notificationUrl", &self.notification_url)
-            .optional("recurrence", &self.recurrence)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentSession {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct PaymentSession")?;
-        Ok(Self {
-            action_type: object.required("actionType")?,
-            amount: object.required("amount")?,
-            language: object.optional("language")?,
-            result_url: object.required("resultUrl")?,
-            cancel_url: object.required("cancelUrl")?,
-            notification_url: object.optional("notificationUrl")?,
-            recurrence: object.optional("recurrence")?,
-        })
-    }
-}
+rt::wire_object!(PaymentSession {
+    action_type: required "actionType",
+    amount: required "amount",
+    language: optional "language",
+    result_url: required "resultUrl",
+    cancel_url: required "cancelUrl",
+    notification_url: optional "notificationUrl",
+    recurrence: optional "recurrence",
+});
 
 impl PaymentSession {
     /// A value with the required fields; set optional ones with the setters.
@@ -191,28 +150,11 @@ pub struct Recurrence {
     pub contract_type: Option<ContractType>,
 }
 
-impl Serialize for Recurrence {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("action", &self.action)
-            .optional("contractId", &self.contract_id)
-            .optional("contractType", &self.contract_type)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Recurrence {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Recurrence")?;
-        Ok(Self {
-            action: object.required("action")?,
-            contract_id: object.optional("contractId")?,
-            contract_type: object.optional("contractType")?,
-        })
-    }
-}
+rt::wire_object!(Recurrence {
+    action: required "action",
+    contract_id: optional "contractId",
+    contract_type: optional "contractType",
+});
 
 impl Recurrence {
     /// A value with the required fields; set optional ones with the setters.
@@ -275,30 +217,12 @@ pub struct PaymentLink {
     pub status: Option<LinkStatus>,
 }
 
-impl Serialize for PaymentLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("linkId", &self.link_id)
-            .field("link", &self.link)
-            .optional("expirationDate", &self.expiration_date)
-            .optional("status", &self.status)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentLink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct PaymentLink")?;
-        Ok(Self {
-            link_id: object.optional("linkId")?,
-            link: object.required("link")?,
-            expiration_date: object.optional("expirationDate")?,
-            status: object.optional("status")?,
-        })
-    }
-}
+rt::wire_object!(PaymentLink {
+    link_id: optional "linkId",
+    link: required "link",
+    expiration_date: optional "expirationDate",
+    status: optional "status",
+});
 
 /// A contract registered for the customer.
 #[derive(Debug, Clone, PartialEq)]
@@ -322,38 +246,16 @@ pub struct Contract {
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl Serialize for Contract {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("contractId", &self.contract_id)
-            .optional("contractType", &self.contract_type)
-            .optional("contractExpiryDate", &self.contract_expiry_date)
-            .optional("contractFrequency", &self.contract_frequency)
-            .optional("paymentMethod", &self.payment_method)
-            .optional("paymentCircuit", &self.payment_circuit)
-            .optional("paymentInstrumentInfo", &self.payment_instrument_info)
-            .other(&self.other)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Contract {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Contract")?;
-        Ok(Self {
-            contract_id: object.required("contractId")?,
-            contract_type: object.optional("contractType")?,
-            contract_expiry_date: object.optional("contractExpiryDate")?,
-            contract_frequency: object.optional("contractFrequency")?,
-            payment_method: object.optional("paymentMethod")?,
-            payment_circuit: object.optional("paymentCircuit")?,
-            payment_instrument_info: object.optional("paymentInstrumentInfo")?,
-            other: object.rest(),
-        })
-    }
-}
+rt::wire_object!(Contract {
+    contract_id: required "contractId",
+    contract_type: optional "contractType",
+    contract_expiry_date: optional "contractExpiryDate",
+    contract_frequency: optional "contractFrequency",
+    payment_method: optional "paymentMethod",
+    payment_circuit: optional "paymentCircuit",
+    payment_instrument_info: optional "paymentInstrumentInfo",
+    other: rest,
+});
 
 /// The order as XPay keeps it.
 #[derive(Debug, Clone, PartialEq)]
@@ -373,34 +275,14 @@ pub struct OrderDetails {
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl Serialize for OrderDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("orderId", &self.order_id)
-            .optional("amount", &self.amount)
-            .optional("currency", &self.currency)
-            .optional("customerId", &self.customer_id)
-            .optional("description", &self.description)
-            .other(&self.other)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct OrderDetails")?;
-        Ok(Self {
-            order_id: object.required("orderId")?,
-            amount: object.optional("amount")?,
-            currency: object.optional("currency")?,
-            customer_id: object.optional("customerId")?,
-            description: object.optional("description")?,
-            other: object.rest(),
-        })
-    }
-}
+rt::wire_object!(OrderDetails {
+    order_id: required "orderId",
+    amount: optional "amount",
+    currency: optional "currency",
+    customer_id: optional "customerId",
+    description: optional "description",
+    other: rest,
+});
 
 /// Where an order stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -422,36 +304,15 @@ pub struct OrderStatus {
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl Serialize for OrderStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("order", &self.order)
-            .optional("authorizedAmount", &self.authorized_amount)
-            .optional("capturedAmount", &self.captured_amount)
-            .optional("lastOperationType", &self.last_operation_type)
-            .optional("lastOperationTime", &self.last_operation_time)
-            .optional("operations", &self.operations)
-            .other(&self.other)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct OrderStatus")?;
-        Ok(Self {
-            order: object.required("order")?,
-            authorized_amount: object.optional("authorizedAmount")?,
-            captured_amount: object.optional("capturedAmount")?,
-            last_operation_type: object.optional("lastOperationType")?,
-            last_operation_time: object.optional("lastOperationTime")?,
-            operations: object.optional("operations")?,
-            other: object.rest(),
-        })
-    }
-}
+rt::wire_object!(OrderStatus {
+    order: required "order",
+    authorized_amount: optional "authorizedAmount",
+    captured_amount: optional "capturedAmount",
+    last_operation_type: optional "lastOperationType",
+    last_operation_time: optional "lastOperationTime",
+    operations: optional "operations",
+    other: rest,
+});
 
 /// One operation on an order (an authorisation, a capture, a void, a refund).
 #[derive(Clone, PartialEq)]
@@ -495,58 +356,26 @@ pub struct Operation {
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl Serialize for Operation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("orderId", &self.order_id)
-            .field("operationId", &self.operation_id)
-            .optional("channel", &self.channel)
-            .optional("operationType", &self.operation_type)
-            .optional("operationResult", &self.operation_result)
-            .optional("operationTime", &self.operation_time)
-            .optional("paymentMethod", &self.payment_method)
-            .optional("paymentCircuit", &self.payment_circuit)
-            .optional("paymentInstrumentInfo", &self.payment_instrument_info)
-            .optional("paymentEndToEndId", &self.payment_end_to_end_id)
-            .optional("cancelledOperationId", &self.cancelled_operation_id)
-            .optional("operationAmount", &self.operation_amount)
-            .optional("operationCurrency", &self.operation_currency)
-            .optional("customerInfo", &self.customer_info)
-            .optional("warnings", &self.warnings)
-            .optional("paymentLinkId", &self.payment_link_id)
-            .optional("additionalData", &self.additional_data)
-            .other(&self.other)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Operation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Operation")?;
-        Ok(Self {
-            order_id: object.optional("orderId")?,
-            operation_id: object.required("operationId")?,
-            channel: object.optional("channel")?,
-            operation_type: object.optional("operationType")?,
-            operation_result: object.optional("operationResult")?,
-            operation_time: object.optional("operationTime")?,
-            payment_method: object.optional("paymentMethod")?,
-            payment_circuit: object.optional("paymentCircuit")?,
-            payment_instrument_info: object.optional("paymentInstrumentInfo")?,
-            payment_end_to_end_id: object.optional("paymentEndToEndId")?,
-            cancelled_operation_id: object.optional("cancelledOperationId")?,
-            operation_amount: object.optional("operationAmount")?,
-            operation_currency: object.optional("operationCurrency")?,
-            customer_info: object.optional("customerInfo")?,
-            warnings: object.optional("warnings")?,
-            payment_link_id: object.optional("paymentLinkId")?,
-            additional_data: object.optional("additionalData")?,
-            other: object.rest(),
-        })
-    }
-}
+rt::wire_object!(Operation {
+    order_id: optional "orderId",
+    operation_id: required "operationId",
+    channel: optional "channel",
+    operation_type: optional "operationType",
+    operation_result: optional "operationResult",
+    operation_time: optional "operationTime",
+    payment_method: optional "paymentMethod",
+    payment_circuit: optional "paymentCircuit",
+    payment_instrument_info: optional "paymentInstrumentInfo",
+    payment_end_to_end_id: optional "paymentEndToEndId",
+    cancelled_operation_id: optional "cancelledOperationId",
+    operation_amount: optional "operationAmount",
+    operation_currency: optional "operationCurrency",
+    customer_info: optional "customerInfo",
+    warnings: optional "warnings",
+    payment_link_id: optional "paymentLinkId",
+    additional_data: optional "additionalData",
+    other: rest,
+});
 
 /// Card data and secrets print as `***`.
 impl fmt::Debug for Operation {
@@ -590,32 +419,13 @@ pub struct AdditionalData {
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl Serialize for AdditionalData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("maskedPan", &self.masked_pan)
-            .optional("cardId", &self.card_id)
-            .optional("cardId4", &self.card_id4)
-            .optional("cardExpiryDate", &self.card_expiry_date)
-            .other(&self.other)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for AdditionalData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct AdditionalData")?;
-        Ok(Self {
-            masked_pan: object.optional("maskedPan")?,
-            card_id: object.optional("cardId")?,
-            card_id4: object.optional("cardId4")?,
-            card_expiry_date: object.optional("cardExpiryDate")?,
-            other: object.rest(),
-        })
-    }
-}
+rt::wire_object!(AdditionalData {
+    masked_pan: optional "maskedPan",
+    card_id: optional "cardId",
+    card_id4: optional "cardId4",
+    card_expiry_date: optional "cardExpiryDate",
+    other: rest,
+});
 
 /// Card data and secrets print as `***`.
 impl fmt::Debug for AdditionalData {
@@ -652,29 +462,10 @@ pub struct CreateHppOrderRequest {
     pub payment_session: PaymentSession,
 }
 
-impl Serialize for CreateHppOrderRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("order", &self.order)
-            .field("paymentSession", &self.payment_session)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateHppOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct CreateHppOrderRequest",
-        )?;
-        Ok(Self {
-            order: object.required("order")?,
-            payment_session: object.required("paymentSession")?,
-        })
-    }
-}
+rt::wire_object!(CreateHppOrderRequest {
+    order: required "order",
+    payment_session: required "paymentSession",
+});
 
 impl CreateHppOrderRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -699,29 +490,10 @@ pub struct CreateHppOrderResponse {
     pub security_token: String,
 }
 
-impl Serialize for CreateHppOrderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("hostedPage", &self.hosted_page)
-            .field("securityToken", &self.security_token)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateHppOrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct CreateHppOrderResponse",
-        )?;
-        Ok(Self {
-            hosted_page: object.required("hostedPage")?,
-            security_token: object.required("securityToken")?,
-        })
-    }
-}
+rt::wire_object!(CreateHppOrderResponse {
+    hosted_page: required "hostedPage",
+    security_token: required "securityToken",
+});
 
 /// The order and its payment session.
 ///
@@ -745,29 +517,10 @@ pub struct CreatePayByLinkRequest {
     pub payment_session: PaymentSession,
 }
 
-impl Serialize for CreatePayByLinkRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("order", &self.order)
-            .field("paymentSession", &self.payment_session)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CreatePayByLinkRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct CreatePayByLinkRequest",
-        )?;
-        Ok(Self {
-            order: object.required("order")?,
-            payment_session: object.required("paymentSession")?,
-        })
-    }
-}
+rt::wire_object!(CreatePayByLinkRequest {
+    order: required "order",
+    payment_session: required "paymentSession",
+});
 
 impl CreatePayByLinkRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -792,29 +545,10 @@ pub struct CreatePayByLinkResponse {
     pub security_token: String,
 }
 
-impl Serialize for CreatePayByLinkResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("paymentLink", &self.payment_link)
-            .field("securityToken", &self.security_token)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CreatePayByLinkResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct CreatePayByLinkResponse",
-        )?;
-        Ok(Self {
-            payment_link: object.required("paymentLink")?,
-            security_token: object.required("securityToken")?,
-        })
-    }
-}
+rt::wire_object!(CreatePayByLinkResponse {
+    payment_link: required "paymentLink",
+    security_token: required "securityToken",
+});
 
 /// Whose contracts.
 ///
@@ -835,25 +569,9 @@ pub struct ListCustomerContractsRequest {
     pub customer_id: PathCustomerId,
 }
 
-impl Serialize for ListCustomerContractsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new().field("customerId", &self.customer_id).finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for ListCustomerContractsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct ListCustomerContractsRequest",
-        )?;
-        Ok(Self {
-            customer_id: object.required("customerId")?,
-        })
-    }
-}
+rt::wire_object!(ListCustomerContractsRequest {
+    customer_id: required "customerId",
+});
 
 impl ListCustomerContractsRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -880,31 +598,11 @@ pub struct ListCustomerContractsResponse {
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl Serialize for ListCustomerContractsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("customerId", &self.customer_id)
-            .field("contracts", &self.contracts)
-            .other(&self.other)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for ListCustomerContractsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct ListCustomerContractsResponse",
-        )?;
-        Ok(Self {
-            customer_id: object.optional("customerId")?,
-            contracts: object.required("contracts")?,
-            other: object.rest(),
-        })
-    }
-}
+rt::wire_object!(ListCustomerContractsResponse {
+    customer_id: optional "customerId",
+    contracts: required "contracts",
+    other: rest,
+});
 
 /// Which contract; the request has no body.
 ///
@@ -925,25 +623,9 @@ pub struct DeactivateContractRequest {
     pub contract_id: PathContractId,
 }
 
-impl Serialize for DeactivateContractRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new().field("contractId", &self.contract_id).finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for DeactivateContractRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct DeactivateContractRequest",
-        )?;
-        Ok(Self {
-            contract_id: object.required("contractId")?,
-        })
-    }
-}
+rt::wire_object!(DeactivateContractRequest {
+    contract_id: required "contractId",
+});
 
 impl DeactivateContractRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -966,23 +648,9 @@ pub struct DeactivateContractResponse {
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl Serialize for DeactivateContractResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new().other(&self.other).finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for DeactivateContractResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let object = rt::wire::Reader::new(
-            deserializer,
-            "struct DeactivateContractResponse",
-        )?;
-        Ok(Self { other: object.rest() })
-    }
-}
+rt::wire_object!(DeactivateContractResponse {
+    other: rest,
+});
 
 /// Which order.
 ///
@@ -1003,22 +671,9 @@ pub struct GetOrderRequest {
     pub order_id: OrderId,
 }
 
-impl Serialize for GetOrderRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new().field("orderId", &self.order_id).finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for GetOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct GetOrderRequest")?;
-        Ok(Self {
-            order_id: object.required("orderId")?,
-        })
-    }
-}
+rt::wire_object!(GetOrderRequest {
+    order_id: required "orderId",
+});
 
 impl GetOrderRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -1047,30 +702,12 @@ pub struct GetOrderResponse {
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl Serialize for GetOrderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("orderStatus", &self.order_status)
-            .optional("operations", &self.operations)
-            .optional("paymentLink", &self.payment_link)
-            .other(&self.other)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for GetOrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct GetOrderResponse")?;
-        Ok(Self {
-            order_status: object.required("orderStatus")?,
-            operations: object.optional("operations")?,
-            payment_link: object.optional("paymentLink")?,
-            other: object.rest(),
-        })
-    }
-}
+rt::wire_object!(GetOrderResponse {
+    order_status: required "orderStatus",
+    operations: optional "operations",
+    payment_link: optional "paymentLink",
+    other: rest,
+});
 
 impl GetOrderResponse {
     /// `operations`, wherever the gateway sent it: here, or else at `orderStatus.operations`.
@@ -1103,31 +740,11 @@ pub struct CreateMitOrderRequest {
     pub capture_type: Option<CaptureType>,
 }
 
-impl Serialize for CreateMitOrderRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("order", &self.order)
-            .field("contractId", &self.contract_id)
-            .optional("captureType", &self.capture_type)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateMitOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct CreateMitOrderRequest",
-        )?;
-        Ok(Self {
-            order: object.required("order")?,
-            contract_id: object.required("contractId")?,
-            capture_type: object.optional("captureType")?,
-        })
-    }
-}
+rt::wire_object!(CreateMitOrderRequest {
+    order: required "order",
+    contract_id: required "contractId",
+    capture_type: optional "captureType",
+});
 
 impl CreateMitOrderRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -1162,29 +779,10 @@ pub struct CreateMitOrderResponse {
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl Serialize for CreateMitOrderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("operation", &self.operation)
-            .other(&self.other)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateMitOrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct CreateMitOrderResponse",
-        )?;
-        Ok(Self {
-            operation: object.required("operation")?,
-            other: object.rest(),
-        })
-    }
-}
+rt::wire_object!(CreateMitOrderResponse {
+    operation: required "operation",
+    other: rest,
+});
 
 /// Which operation, and how much of it to capture.
 ///
@@ -1212,33 +810,12 @@ pub struct CaptureOperationRequest {
     pub description: Option<String>,
 }
 
-impl Serialize for CaptureOperationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("operationId", &self.operation_id)
-            .field("amount", &self.amount)
-            .field("currency", &self.currency)
-            .optional("description", &self.description)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CaptureOperationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct CaptureOperationRequest",
-        )?;
-        Ok(Self {
-            operation_id: object.required("operationId")?,
-            amount: object.required("amount")?,
-            currency: object.required("currency")?,
-            description: object.optional("description")?,
-        })
-    }
-}
+rt::wire_object!(CaptureOperationRequest {
+    operation_id: required "operationId",
+    amount: required "amount",
+    currency: required "currency",
+    description: optional "description",
+});
 
 impl CaptureOperationRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -1276,31 +853,11 @@ pub struct CaptureOperationResponse {
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl Serialize for CaptureOperationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("operationId", &self.operation_id)
-            .optional("operationTime", &self.operation_time)
-            .other(&self.other)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for CaptureOperationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct CaptureOperationResponse",
-        )?;
-        Ok(Self {
-            operation_id: object.required("operationId")?,
-            operation_time: object.optional("operationTime")?,
-            other: object.rest(),
-        })
-    }
-}
+rt::wire_object!(CaptureOperationResponse {
+    operation_id: required "operationId",
+    operation_time: optional "operationTime",
+    other: rest,
+});
 
 /// Which operation, and how much of it to refund.
 ///
@@ -1328,33 +885,12 @@ pub struct RefundOperationRequest {
     pub description: Option<String>,
 }
 
-impl Serialize for RefundOperationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("operationId", &self.operation_id)
-            .field("amount", &self.amount)
-            .field("currency", &self.currency)
-            .optional("description", &self.description)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for RefundOperationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct RefundOperationRequest",
-        )?;
-        Ok(Self {
-            operation_id: object.required("operationId")?,
-            amount: object.required("amount")?,
-            currency: object.required("currency")?,
-            description: object.optional("description")?,
-        })
-    }
-}
+rt::wire_object!(RefundOperationRequest {
+    operation_id: required "operationId",
+    amount: required "amount",
+    currency: required "currency",
+    description: optional "description",
+});
 
 impl RefundOperationRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -1392,31 +928,11 @@ pub struct RefundOperationResponse {
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl Serialize for RefundOperationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("operationId", &self.operation_id)
-            .optional("operationTime", &self.operation_time)
-            .other(&self.other)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for RefundOperationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct RefundOperationResponse",
-        )?;
-        Ok(Self {
-            operation_id: object.required("operationId")?,
-            operation_time: object.optional("operationTime")?,
-            other: object.rest(),
-        })
-    }
-}
+rt::wire_object!(RefundOperationResponse {
+    operation_id: required "operationId",
+    operation_time: optional "operationTime",
+    other: rest,
+});
 
 /// Which operation.
 ///
@@ -1437,27 +953,9 @@ pub struct GetOperationRequest {
     pub operation_id: OperationId,
 }
 
-impl Serialize for GetOperationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("operationId", &self.operation_id)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for GetOperationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct GetOperationRequest",
-        )?;
-        Ok(Self {
-            operation_id: object.required("operationId")?,
-        })
-    }
-}
+rt::wire_object!(GetOperationRequest {
+    operation_id: required "operationId",
+});
 
 impl GetOperationRequest {
     /// A value with the required fields; set optional ones with the setters.
@@ -1514,61 +1012,26 @@ pub struct GetOperationResponse {
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl Serialize for GetOperationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .optional("orderId", &self.order_id)
-            .field("operationId", &self.operation_id)
-            .optional("channel", &self.channel)
-            .optional("operationType", &self.operation_type)
-            .optional("operationResult", &self.operation_result)
-            .optional("operationTime", &self.operation_time)
-            .optional("paymentMethod", &self.payment_method)
-            .optional("paymentCircuit", &self.payment_circuit)
-            .optional("paymentInstrumentInfo", &self.payment_instrument_info)
-            .optional("paymentEndToEndId", &self.payment_end_to_end_id)
-            .optional("cancelledOperationId", &self.cancelled_operation_id)
-            .optional("operationAmount", &self.operation_amount)
-            .optional("operationCurrency", &self.operation_currency)
-            .optional("customerInfo", &self.customer_info)
-            .optional("warnings", &self.warnings)
-            .optional("paymentLinkId", &self.payment_link_id)
-            .optional("additionalData", &self.additional_data)
-            .other(&self.other)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for GetOperationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(
-            deserializer,
-            "struct GetOperationResponse",
-        )?;
-        Ok(Self {
-            order_id: object.optional("orderId")?,
-            operation_id: object.required("operationId")?,
-            channel: object.optional("channel")?,
-            operation_type: object.optional("operationType")?,
-            operation_result: object.optional("operationResult")?,
-            operation_time: object.optional("operationTime")?,
-            payment_method: object.optional("paymentMethod")?,
-            payment_circuit: object.optional("paymentCircuit")?,
-            payment_instrument_info: object.optional("paymentInstrumentInfo")?,
-            payment_end_to_end_id: object.optional("paymentEndToEndId")?,
-            cancelled_operation_id: object.optional("cancelledOperationId")?,
-            operation_amount: object.optional("operationAmount")?,
-            operation_currency: object.optional("operationCurrency")?,
-            customer_info: object.optional("customerInfo")?,
-            warnings: object.optional("warnings")?,
-            payment_link_id: object.optional("paymentLinkId")?,
-            additional_data: object.optional("additionalData")?,
-            other: object.rest(),
-        })
-    }
-}
+rt::wire_object!(GetOperationResponse {
+    order_id: optional "orderId",
+    operation_id: required "operationId",
+    channel: optional "channel",
+    operation_type: optional "operationType",
+    operation_result: optional "operationResult",
+    operation_time: optional "operationTime",
+    payment_method: optional "paymentMethod",
+    payment_circuit: optional "paymentCircuit",
+    payment_instrument_info: optional "paymentInstrumentInfo",
+    payment_end_to_end_id: optional "paymentEndToEndId",
+    cancelled_operation_id: optional "cancelledOperationId",
+    operation_amount: optional "operationAmount",
+    operation_currency: optional "operationCurrency",
+    customer_info: optional "customerInfo",
+    warnings: optional "warnings",
+    payment_link_id: optional "paymentLinkId",
+    additional_data: optional "additionalData",
+    other: rest,
+});
 
 /// Card data and secrets print as `***`.
 impl fmt::Debug for GetOperationResponse {
@@ -1612,29 +1075,10 @@ pub struct Notification {
     pub other: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
-impl Serialize for Notification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::wire::Writer::new()
-            .field("eventId", &self.event_id)
-            .optional("eventTime", &self.event_time)
-            .field("securityToken", &self.security_token)
-            .field("operation", &self.operation)
-            .other(&self.other)
-            .finish(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Notification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let mut object = rt::wire::Reader::new(deserializer, "struct Notification")?;
-        Ok(Self {
-            event_id: object.required("eventId")?,
-            event_time: object.optional("eventTime")?,
-            security_token: object.required("securityToken")?,
-            operation: object.required("operation")?,
-            other: object.rest(),
-        })
-    }
-}
+rt::wire_object!(Notification {
+    event_id: required "eventId",
+    event_time: optional "eventTime",
+    security_token: required "securityToken",
+    operation: required "operation",
+    other: rest,
+});
