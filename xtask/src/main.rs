@@ -246,8 +246,8 @@ fn package(extra: &[&str]) -> ExitCode {
         Ok(root) => root,
         Err(code) => return code,
     };
-    let mut args = vec!["package", "-p", "oneclick-schema", "-p", "oneclick-runtime"];
-    let mut crates = Vec::new();
+    let mut args = vec!["package"];
+    let mut crates = vec!["oneclick-schema".to_owned(), "oneclick-runtime".to_owned()];
     for target in workspace::targets(&root).iter().filter(|t| t.is_gateway()) {
         match oneclick_codegen::load(&root.join(&target.spec), &target.spec.to_string_lossy()) {
             Ok(gateway) => crates.push(gateway.crate_name),
@@ -261,8 +261,14 @@ fn package(extra: &[&str]) -> ExitCode {
     for name in &crates {
         args.extend(["-p", name]);
     }
-    args.extend(extra);
     forget_unpacked_packages(&crates);
+    let verify_target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root.join("target"), PathBuf::from)
+        .join("package-verify");
+    forget_built_packages(&verify_target, &crates);
+    let verify_target = verify_target.to_string_lossy().into_owned();
+    args.extend(["--target-dir", &verify_target]);
+    args.extend(extra);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     match std::process::Command::new(cargo)
         .current_dir(root)
@@ -295,14 +301,11 @@ fn forget_unpacked_packages(crates: &[String]) {
         return;
     };
     let ours = |name: &str| {
-        ["oneclick-schema", "oneclick-runtime"]
-            .into_iter()
-            .chain(crates.iter().map(String::as_str))
-            .any(|krate| {
-                name.strip_prefix(krate)
-                    .and_then(|rest| rest.strip_prefix('-'))
-                    .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
-            })
+        crates.iter().any(|krate| {
+            name.strip_prefix(krate.as_str())
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
+        })
     };
     for registry in registries.flatten() {
         if !registry.file_name().to_string_lossy().starts_with('-') {
@@ -316,6 +319,28 @@ fn forget_unpacked_packages(crates: &[String]) {
                 if let Err(err) = std::fs::remove_dir_all(package.path()) {
                     eprintln!("cannot remove {}: {err}", package.path().display());
                 }
+            }
+        }
+    }
+}
+
+/// Cargo takes a registry crate of a given version to be the same for ever, so a verification
+/// build would reuse what it compiled from an earlier package of the same version. Package
+/// verification builds in its own target dir, where the project's own packages lose their
+/// fingerprints (and so are rebuilt) while the third-party ones are kept.
+fn forget_built_packages(target: &Path, crates: &[String]) {
+    let Ok(fingerprints) = std::fs::read_dir(target.join("debug/.fingerprint")) else {
+        return;
+    };
+    for entry in fingerprints.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        // `<package>-<hash>`: the hash is hex, so the package is what comes before the last `-`.
+        let Some((package, _)) = name.rsplit_once('-') else {
+            continue;
+        };
+        if crates.iter().any(|krate| krate == package) {
+            if let Err(err) = std::fs::remove_dir_all(entry.path()) {
+                eprintln!("cannot remove {}: {err}", entry.path().display());
             }
         }
     }
