@@ -262,9 +262,7 @@ fn package(extra: &[&str]) -> ExitCode {
         args.extend(["-p", name]);
     }
     forget_unpacked_packages(&crates);
-    let verify_target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root.join("target"), PathBuf::from)
-        .join("package-verify");
+    let verify_target = target_dir(&root).join("package-verify");
     forget_built_packages(&verify_target, &crates);
     let verify_target = verify_target.to_string_lossy().into_owned();
     args.extend(["--target-dir", &verify_target]);
@@ -324,6 +322,11 @@ fn forget_unpacked_packages(crates: &[String]) {
     }
 }
 
+/// Where cargo builds for this checkout: `$CARGO_TARGET_DIR`, or `target/` under the root.
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}
+
 /// Cargo takes a registry crate of a given version to be the same for ever, so a verification
 /// build would reuse what it compiled from an earlier package of the same version. Package
 /// verification builds in its own target dir, where the project's own packages lose their
@@ -357,9 +360,7 @@ fn build_cost(runs: usize) -> ExitCode {
         Ok(root) => root,
         Err(code) => return code,
     };
-    let targets = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root.join("target"), PathBuf::from)
-        .join("build-cost");
+    let targets = target_dir(&root).join("build-cost");
     let mut times: [Vec<Duration>; 2] = [Vec::new(), Vec::new()];
     // Alternating the two spreads a change in the machine's load over both.
     for run in 1..=runs {

@@ -63,11 +63,7 @@ pub(super) fn variant_field_doc(text: &str) -> TokenStream {
 /// tokens carry only a marker in its parentheses. Runtime macros only: a printed line is
 /// looked at for a marker only when it starts with `r`.
 pub(super) fn verbatim_macro(name: &str, text: String) -> TokenStream {
-    let number = TEXTS.with(|texts| {
-        let mut texts = texts.borrow_mut();
-        texts.push(text);
-        texts.len() - 1
-    });
+    let number = store(text);
     let name = Ident::new(name, Span::call_site());
     let marker = Ident::new(&format!("{CODE_MARKER}{number}"), Span::call_site());
     quote! { rt::#name!(#marker); }
@@ -99,12 +95,17 @@ fn marker(text: &str) -> Option<Ident> {
             block.push_str(line);
         }
     }
-    let number = TEXTS.with(|texts| {
-        let mut texts = texts.borrow_mut();
-        texts.push(block);
-        texts.len() - 1
-    });
+    let number = store(block);
     Some(Ident::new(&format!("{MARKER}{number}"), Span::call_site()))
+}
+
+/// Keeps `text` in this thread's table and returns its marker number.
+fn store(text: String) -> usize {
+    TEXTS.with(|texts| {
+        let mut texts = texts.borrow_mut();
+        texts.push(text);
+        texts.len() - 1
+    })
 }
 
 /// Appends the printed `line` to `out`, or the doc lines its marker stands for. Returns whether

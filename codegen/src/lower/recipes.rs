@@ -51,10 +51,12 @@ impl Lowering<'_, '_> {
         };
         for recipe in &signature.recipes {
             self.check_keys(recipe);
+            let text = self.pieces(&recipe.text);
+            let max_age = self.max_age(recipe, &text);
             let lowered = ir::Recipe {
                 name: recipe.name.value.clone(),
                 const_name: format!("RECIPE_{}", recipe.name.value.to_shouty_snake_case()),
-                text: self.pieces(&recipe.text),
+                text,
                 algorithm: recipe.algorithm.value.algorithm(
                     recipe
                         .key_encoding
@@ -66,7 +68,7 @@ impl Lowering<'_, '_> {
                 sign_key: recipe.sign_key.as_ref().map(|k| k.value.clone()),
                 verify_key: recipe.verify_key.as_ref().map(|k| k.value.clone()),
                 optional_credentials: self.optional_credentials(recipe),
-                max_age: self.max_age(recipe),
+                max_age,
             };
             self.gateway.recipes.push(lowered);
         }
@@ -77,7 +79,7 @@ impl Lowering<'_, '_> {
 
     /// The freshness window of `recipe`, when it can work: a positive number of seconds, on a
     /// recipe that signs the `timestamp` a received message carries in its signature header.
-    fn max_age(&mut self, recipe: &RecipeSpec) -> Option<u32> {
+    fn max_age(&mut self, recipe: &RecipeSpec, text: &[ir::Piece]) -> Option<u32> {
         let max_age = recipe.max_age.as_ref()?;
         let name = &recipe.name.value;
         let seconds = match u32::try_from(max_age.value) {
@@ -113,7 +115,9 @@ impl Lowering<'_, '_> {
             self.sink.error(max_age.pos, message);
             return None;
         }
-        if !signs_input(&recipe.text, TIMESTAMP_INPUT) {
+        let mut inputs = Vec::new();
+        input_pieces(text, &mut inputs);
+        if !inputs.contains(&TIMESTAMP_INPUT) {
             let message = format!(
                 "recipe `{name}`: `max_age` checks the message's timestamp, but the text does not sign it: put `{{input: timestamp}}` into `text`, as an unsigned timestamp proves nothing"
             );
@@ -674,15 +678,6 @@ fn credential_pieces<'s>(pieces: &'s [PieceSpec], names: &mut Vec<&'s str>) {
             _ => {}
         }
     }
-}
-
-/// Whether the text signs the input `name`, nested pieces included.
-fn signs_input(pieces: &[PieceSpec], name: &str) -> bool {
-    pieces.iter().any(|piece| match piece {
-        PieceSpec::Input(input) => input.value == name,
-        PieceSpec::Digest { of, .. } | PieceSpec::Upper(of) => signs_input(of, name),
-        _ => false,
-    })
 }
 
 /// The names of the `input` and `credential` pieces, nested ones included.

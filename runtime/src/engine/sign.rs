@@ -157,14 +157,19 @@ impl Engine {
     /// The values a request recipe's `Input` pieces name: the credentials, and the time of
     /// sending, read once for the attempt.
     pub(super) fn request_inputs(&self) -> Vec<(&'static str, Secret<String>)> {
-        let seconds = self
-            .clock
-            .now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |since| since.as_secs());
+        // A clock before 1970 signs 0 rather than a negative time no gateway reads.
+        let seconds = self.unix_seconds().max(0);
         let mut inputs = self.recipe_inputs();
         inputs.push((TIMESTAMP_INPUT, Secret::new(seconds.to_string())));
         inputs
+    }
+
+    /// The clock's time in Unix seconds, negative before 1970.
+    pub(super) fn unix_seconds(&self) -> i64 {
+        match self.clock.now().duration_since(std::time::UNIX_EPOCH) {
+            Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
+            Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
+        }
     }
 }
 

@@ -195,11 +195,7 @@ impl Engine {
             .trim()
             .parse()
             .map_err(|_| SignatureError::Malformed)?;
-        let now = match self.clock.now().duration_since(std::time::UNIX_EPOCH) {
-            Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
-            Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
-        };
-        let age_seconds = now.saturating_sub(sent);
+        let age_seconds = self.unix_seconds().saturating_sub(sent);
         if age_seconds.unsigned_abs() > u64::from(max_age) {
             return Err(SignatureError::Stale {
                 age_seconds,
